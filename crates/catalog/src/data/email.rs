@@ -1,0 +1,219 @@
+//! Email: the first document's email integration (SendGrid, Mailgun, AWS SES,
+//! SMTP, Mailchimp) and the second document's email services (the same
+//! SendGrid, Mailgun and AWS SES, plus Postmark, SparkPost and Mandrill).
+//! Field keys are the first document's configure-body keys.
+
+use super::{AWS_ACCESS_KEY_ID, AWS_REGION, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN};
+use crate::checks::Check;
+use crate::model::{Default, Field, IntegrationType, LegacySlot, Provider, SelectOption, Source};
+
+const COMMON: &[Field] = &[
+    Field::email("from_email", "From email")
+        .required()
+        .help("The address your emails are sent from. Providers only send from addresses or domains you have verified with them.")
+        .placeholder("news@yourbrand.com"),
+    Field::text("from_name", "From name")
+        .help("The sender name people see in their inbox, usually your brand.")
+        .placeholder("Your Brand"),
+    Field::email("reply_to_email", "Reply-to email")
+        .help("Where replies go. Leave empty to receive replies at the From address.")
+        .placeholder("support@yourbrand.com"),
+];
+
+const SENDGRID_REGIONS: &[SelectOption] = &[
+    SelectOption::new("global", "Global (api.sendgrid.com)"),
+    SelectOption::new("eu", "EU data residency (api.eu.sendgrid.com)"),
+];
+
+const SENDGRID: Provider = Provider {
+    id: "sendgrid",
+    label: "SendGrid",
+    description: "Twilio SendGrid's email API for transactional and marketing email.",
+    docs: "https://app.sendgrid.com/settings/api_keys",
+    source: Source::Both,
+    accepts_extra_keys: false,
+    fields: &[
+        Field::secret_input("api_key", "API key")
+            .required()
+            .check(Check::Prefix(&["SG."]))
+            .slot(LegacySlot::ApiKey)
+            .help("Find it in SendGrid → Settings → API Keys → Create API Key (Mail Send access is enough). SendGrid shows the key only once.")
+            .placeholder("SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+        Field::select("region", "Data region", SENDGRID_REGIONS)
+            .with_default(Default::Str("global"))
+            .help("Choose EU only if your SendGrid account or subuser was set up for EU data residency."),
+    ],
+};
+
+const MAILGUN_REGIONS: &[SelectOption] = &[
+    SelectOption::new("us", "US (api.mailgun.net)"),
+    SelectOption::new("eu", "EU (api.eu.mailgun.net)"),
+];
+
+const MAILGUN: Provider = Provider {
+    id: "mailgun",
+    label: "Mailgun",
+    description: "Email API for developers, by Sinch.",
+    docs: "https://app.mailgun.com/settings/api_security",
+    source: Source::Both,
+    accepts_extra_keys: false,
+    fields: &[
+        Field::secret_input("api_key", "Private API key")
+            .required()
+            .slot(LegacySlot::ApiKey)
+            .help("Find it in Mailgun → Settings → API Security → Add new key. Use the private API key, not the public validation key.")
+            .placeholder("key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+        Field::text("mailgun_domain", "Sending domain")
+            .required()
+            .check(Check::Hostname)
+            .help("The domain you send from, as listed in Mailgun → Sending → Domains.")
+            .placeholder("mg.yourbrand.com"),
+        Field::select("mailgun_region", "Region", MAILGUN_REGIONS)
+            .with_default(Default::Str("us"))
+            .help("The region your Mailgun domain lives in. A key for the EU region is rejected by the US servers and vice versa."),
+        Field::secret_input("webhook_signing_key", "Webhook signing key")
+            .slot(LegacySlot::SecretKey)
+            .help("Optional. Lets Switchboard check that delivery events really come from Mailgun. Find it in Mailgun → Settings → API Security → HTTP webhook signing key."),
+    ],
+};
+
+const AWS_SES: Provider = Provider {
+    id: "aws_ses",
+    label: "Amazon SES",
+    description: "Amazon Simple Email Service.",
+    docs: "https://console.aws.amazon.com/iam/home#/users",
+    source: Source::Both,
+    accepts_extra_keys: false,
+    fields: &[
+        AWS_REGION,
+        AWS_ACCESS_KEY_ID,
+        AWS_SECRET_ACCESS_KEY,
+        AWS_SESSION_TOKEN,
+    ],
+};
+
+const SMTP: Provider = Provider {
+    id: "smtp",
+    label: "SMTP server",
+    description: "Any mail server that accepts SMTP, such as Google Workspace, Microsoft 365 or your host's.",
+    docs: "https://support.google.com/a/answer/176600",
+    source: Source::First,
+    accepts_extra_keys: false,
+    fields: &[
+        Field::text("smtp_host", "SMTP server")
+            .required()
+            .check(Check::Hostname)
+            .help("The outgoing mail server's name, from your email provider's setup instructions.")
+            .placeholder("smtp.yourbrand.com"),
+        Field::number("smtp_port", "Port", 1, 65535)
+            .required()
+            .help("Usually 587 (STARTTLS) or 465 (TLS from the start). Port 25 is often blocked.")
+            .placeholder("587"),
+        Field::text("smtp_username", "Username")
+            .required()
+            .help("Usually the full mailbox address you send from.")
+            .placeholder("news@yourbrand.com"),
+        Field::secret_input("smtp_password", "Password")
+            .required()
+            .check(Check::None)
+            .help("The mailbox password, or an app password if the account uses two-step sign-in (Google and Microsoft require one)."),
+        Field::boolean("smtp_use_tls", "Use TLS")
+            .with_default(Default::Bool(true))
+            .help("Encrypt the connection. Leave on unless your mail server's instructions say otherwise."),
+    ],
+};
+
+const MAILCHIMP: Provider = Provider {
+    id: "mailchimp",
+    label: "Mailchimp",
+    description: "Email marketing platform by Intuit.",
+    docs: "https://us1.admin.mailchimp.com/account/api/",
+    source: Source::First,
+    accepts_extra_keys: false,
+    fields: &[Field::secret_input("api_key", "API key")
+        .required()
+        .check(Check::MailchimpKey)
+        .help("Find it in Mailchimp → Profile → Extras → API keys → Create A Key. It ends in your data center, like -us21.")
+        .placeholder("0123456789abcdef0123456789abcdef-us21")],
+};
+
+const POSTMARK: Provider = Provider {
+    id: "postmark",
+    label: "Postmark",
+    description: "Transactional email service by ActiveCampaign.",
+    docs: "https://account.postmarkapp.com/servers",
+    source: Source::Second,
+    accepts_extra_keys: false,
+    fields: &[
+        Field::secret_input("api_key", "Server API token")
+            .required()
+            .check(Check::Uuid)
+            .slot(LegacySlot::ApiKey)
+            .help("Find it in Postmark → Servers → your server → API Tokens. Use a Server token, not the Account token.")
+            .placeholder("00000000-0000-0000-0000-000000000000"),
+        Field::text("message_stream", "Message stream")
+            .check(Check::Identifier)
+            .with_default(Default::Str("outbound"))
+            .help("The stream to send through: outbound for transactional email, or your broadcast stream's ID for newsletters."),
+    ],
+};
+
+const SPARKPOST_REGIONS: &[SelectOption] = &[
+    SelectOption::new("us", "US (api.sparkpost.com)"),
+    SelectOption::new("eu", "EU (api.eu.sparkpost.com)"),
+];
+
+const SPARKPOST: Provider = Provider {
+    id: "sparkpost",
+    label: "SparkPost",
+    description: "Email delivery service by Bird.",
+    docs: "https://app.sparkpost.com/account/api-keys",
+    source: Source::Second,
+    accepts_extra_keys: false,
+    fields: &[
+        Field::secret_input("api_key", "API key")
+            .required()
+            .slot(LegacySlot::ApiKey)
+            .help("Find it in SparkPost → Configuration → API Keys → Create API Key, with Transmissions and Account read access. It is shown only once."),
+        Field::select("region", "Region", SPARKPOST_REGIONS)
+            .with_default(Default::Str("us"))
+            .help("EU if you log in at app.eu.sparkpost.com, otherwise US."),
+    ],
+};
+
+const MANDRILL: Provider = Provider {
+    id: "mandrill",
+    label: "Mandrill",
+    description: "Mailchimp Transactional Email (formerly Mandrill).",
+    docs: "https://mandrillapp.com/settings",
+    source: Source::Second,
+    accepts_extra_keys: false,
+    fields: &[Field::secret_input("api_key", "API key")
+        .required()
+        .slot(LegacySlot::ApiKey)
+        .help("Find it in Mailchimp Transactional (mandrillapp.com) → Settings → SMTP & API Info → New API Key. This is not your Mailchimp marketing key.")],
+};
+
+pub(crate) const EMAIL: IntegrationType = IntegrationType {
+    id: "email",
+    label: "Email",
+    description: "Send automated emails, newsletters and transactional messages through your email provider.",
+    icon: "mail",
+    source: Source::Both,
+    fields: COMMON,
+    providers: &[
+        SENDGRID, MAILGUN, AWS_SES, SMTP, MAILCHIMP, POSTMARK, SPARKPOST, MANDRILL,
+    ],
+    default_provider_id: "smtp",
+    specific_config_keys: &[
+        "provider",
+        "from_email",
+        "from_name",
+        "reply_to_email",
+        "smtp_host",
+        "smtp_port",
+        "smtp_username",
+        "smtp_use_tls",
+        "aws_region",
+    ],
+};

@@ -1,0 +1,381 @@
+//! What each subcommand does: open the store, unlock it, call the library.
+
+use crate::output::{self, CliError};
+use crate::{Cli, Command, WebsiteCommand, KEYRING_SERVICE};
+use serde_json::{Map, Value};
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use switchboard_store::{
+    ExportFile, InitOptions, IntegrationPatch, ListFilter, NewIntegration, RotateOptions, SortKey,
+    Store, StoreError, WebsiteFilter,
+};
+use switchboard_vault::{OsKeyring, Secret};
+
+type Result<T> = std::result::Result<T, CliError>;
+
+fn default_db() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(KEYRING_SERVICE)
+        .join("switchboard.sqlite")
+}
+
+fn passphrase(cli: &Cli) -> Result<Option<Secret>> {
+    if cli.passphrase_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| CliError::Io(format!("cannot read the passphrase from standard input: {e}")))?;
+        let secret = Secret::new(line.trim_end_matches(['\r', '\n']));
+        line.clear();
+        return Ok(Some(secret));
+    }
+    Ok(std::env::var("SWITCHBOARD_PASSPHRASE").ok().map(Secret::new))
+}
+
+async fn unlock(store: &Store, cli: &Cli) -> Result<()> {
+    if let Some(p) = passphrase(cli)? {
+        return Ok(store.unlock_with_passphrase(&p).await?);
+    }
+    if let Ok(rk) = std::env::var("SWITCHBOARD_RECOVERY_KEY") {
+        return Ok(store.unlock_with_recovery_key(&rk).await?);
+    }
+    store
+        .unlock_with_keystore(Arc::new(OsKeyring::new(KEYRING_SERVICE)))
+        .await
+        .map_err(|e| match e {
+            StoreError::Setup(_) => CliError::Usage(
+                "this vault unlocks with a passphrase: set SWITCHBOARD_PASSPHRASE or use --passphrase-stdin".into(),
+            ),
+            other => other.into(),
+        })
+}
+
+fn parse_pairs(set: &[String], secret_env: &[String]) -> Result<Map<String, Value>> {
+    let mut values = Map::new();
+    for pair in set {
+        let (k, v) = pair
+            .split_once('=')
+            .ok_or_else(|| CliError::Usage(format!("'{pair}' is not KEY=VALUE")))?;
+        values.insert(k.trim().to_owned(), Value::String(v.to_owned()));
+    }
+    for pair in secret_env {
+        let (k, var) = pair
+            .split_once('=')
+            .ok_or_else(|| CliError::Usage(format!("'{pair}' is not KEY=ENV_VAR")))?;
+        let v = std::env::var(var)
+            .map_err(|_| CliError::Usage(format!("the environment variable {var} is not set")))?;
+        values.insert(k.trim().to_owned(), Value::String(v));
+    }
+    Ok(values)
+}
+
+fn parse_sort(s: &str) -> Result<SortKey> {
+    serde_json::from_value(Value::String(s.to_owned())).map_err(|_| {
+        CliError::Usage(format!("'{s}' is not a sort order: use newest, oldest, name, type, status or updated"))
+    })
+}
+
+fn parse_status(s: &str) -> Result<switchboard_store::Status> {
+    s.parse().map_err(CliError::Usage)
+}
+
+fn print_json(value: &impl serde::Serialize) {
+    println!("{}", serde_json::to_string_pretty(value).expect("serializable"));
+}
+
+/// Runs one command.
+pub async fn run(cli: Cli) -> Result<()> {
+    let path = cli.db.clone().unwrap_or_else(default_db);
+    let store = Store::open(&path).await?;
+    let result = dispatch(&store, &cli).await;
+    store.close().await;
+    result
+}
+
+async fn dispatch(store: &Store, cli: &Cli) -> Result<()> {
+    match &cli.command {
+        Command::Init { no_keyring } => {
+            let options = InitOptions {
+                keystore: (!no_keyring).then(|| Arc::new(OsKeyring::new(KEYRING_SERVICE)) as _),
+                passphrase: passphrase(cli)?,
+            };
+            if *no_keyring && options.passphrase.is_none() {
+                return Err(CliError::Usage(
+                    "without the keyring the vault needs a passphrase: set SWITCHBOARD_PASSPHRASE or use --passphrase-stdin".into(),
+                ));
+            }
+            let recovery = store.init_vault(options).await?;
+            if cli.json {
+                print_json(&serde_json::json!({ "recovery_key": recovery.display_once(), "db": store.path() }));
+            } else {
+                println!("Vault created in {}.", store.path().display());
+                println!();
+                println!("Recovery key (shown only now; keep it somewhere safe, offline):");
+                println!();
+                println!("    {}", recovery.display_once());
+                println!();
+                println!("It unlocks the vault if the keyring entry or the passphrase is lost.");
+            }
+        }
+        Command::Status => {
+            let status = store.vault_status().await?;
+            if cli.json {
+                print_json(&status);
+            } else {
+                println!("store:      {}", store.path().display());
+                println!("vault:      {}", if status.initialized { "created" } else { "not created (run `switchboard init`)" });
+                println!("keyring:    {}", if status.uses_keyring { "yes" } else { "no" });
+                println!("passphrase: {}", if status.has_passphrase { "yes" } else { "no" });
+            }
+        }
+        Command::Types => {
+            if cli.json {
+                print_json(&switchboard_catalog::types());
+            } else {
+                for ty in switchboard_catalog::types() {
+                    let providers: Vec<&str> = ty.providers.iter().map(|p| p.id).collect();
+                    println!("{:<14} {}", ty.id, providers.join(", "));
+                }
+            }
+        }
+        other => {
+            unlock(store, cli).await?;
+            dispatch_unlocked(store, cli, other).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn dispatch_unlocked(store: &Store, cli: &Cli, command: &Command) -> Result<()> {
+    match command {
+        Command::List {
+            integration_type,
+            provider,
+            status,
+            website,
+            search,
+            sort,
+        } => {
+            let filter = ListFilter {
+                integration_type: integration_type.clone(),
+                provider: provider.clone(),
+                status: status.as_deref().map(parse_status).transpose()?,
+                website: match website.as_deref() {
+                    None => WebsiteFilter::Any,
+                    Some("global") => WebsiteFilter::Global,
+                    Some(id) => WebsiteFilter::Website(id.to_owned()),
+                },
+                search: search.clone(),
+                sort: parse_sort(sort)?,
+                ..Default::default()
+            };
+            let rows = store.list(&filter).await?;
+            if cli.json {
+                print_json(&rows);
+            } else {
+                output::print_summaries(&rows);
+            }
+        }
+        Command::Add {
+            integration_type,
+            provider,
+            name,
+            description,
+            website,
+            set,
+            secret_env,
+        } => {
+            let values = parse_pairs(set, secret_env)?;
+            let created = store
+                .create(NewIntegration {
+                    integration_type: integration_type.clone(),
+                    provider: provider.clone(),
+                    name: name.clone(),
+                    description: description.clone(),
+                    website_id: website.clone(),
+                    values: (!values.is_empty()).then_some(values),
+                    ..Default::default()
+                })
+                .await?;
+            if cli.json {
+                print_json(&created);
+            } else {
+                println!("{}", created.id);
+            }
+        }
+        Command::Show { id } => {
+            let i = store.get(id).await?;
+            if cli.json {
+                print_json(&i);
+            } else {
+                output::print_integration(&i);
+            }
+        }
+        Command::Update {
+            id,
+            name,
+            status,
+            active,
+            set,
+            secret_env,
+        } => {
+            let values = parse_pairs(set, secret_env)?;
+            let updated = store
+                .update(
+                    id,
+                    IntegrationPatch {
+                        name: name.clone(),
+                        status: status.as_deref().map(parse_status).transpose()?,
+                        is_active: *active,
+                        values: (!values.is_empty()).then_some(values),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            if cli.json {
+                print_json(&updated);
+            } else {
+                output::print_integration(&updated);
+            }
+        }
+        Command::Reveal { id, field } => {
+            let secret = store.reveal(id, field).await?;
+            println!("{}", secret.expose());
+        }
+        Command::Delete { id } => {
+            store.delete(id).await?;
+            if !cli.json {
+                println!("Deleted {id}.");
+            }
+        }
+        Command::Import { file, batch, progress } => {
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| CliError::Io(format!("cannot read {}: {e}", file.display())))?;
+            let parsed = ExportFile::from_json(&text)?;
+            let progress = *progress;
+            let mut on_commit = move |ids: &[String]| {
+                if progress {
+                    let mut out = std::io::stdout().lock();
+                    for id in ids {
+                        let _ = writeln!(out, "committed {id}");
+                    }
+                    let _ = out.flush();
+                }
+            };
+            let report = store.import(parsed, *batch, &mut on_commit).await?;
+            if cli.json {
+                print_json(&report);
+            } else {
+                println!(
+                    "Imported {} integration(s) and {} website(s); {} already present, {} refused.",
+                    report.imported,
+                    report.websites,
+                    report.skipped_existing.len(),
+                    report.failed.len()
+                );
+                for f in &report.failed {
+                    println!("  #{} {}: {}", f.index, f.name, f.message);
+                }
+            }
+        }
+        Command::Export { file, with_secrets } => {
+            let export = store.export(*with_secrets).await?;
+            let text = serde_json::to_string_pretty(&export).expect("serializable");
+            write_private(file, text.as_bytes())?;
+            if !cli.json {
+                println!(
+                    "Exported {} integration(s) to {}{}.",
+                    export.integrations.len(),
+                    file.display(),
+                    if *with_secrets { " WITH secrets in plain text: keep that file safe" } else { " (secrets left out)" }
+                );
+                for w in &export.warnings {
+                    println!("  warning: {w}");
+                }
+            }
+        }
+        Command::Stats => {
+            let stats = store.stats().await?;
+            if cli.json {
+                print_json(&stats);
+            } else {
+                println!("total {}  active {}  inactive {}  error {}", stats.total, stats.active, stats.inactive, stats.error);
+                for (ty, n) in stats.by_type.iter().filter(|(_, n)| **n > 0) {
+                    println!("  {ty:<14} {n}");
+                }
+            }
+        }
+        Command::Logs { id, limit } => {
+            let logs = store.logs(id, *limit).await?;
+            if cli.json {
+                print_json(&logs);
+            } else {
+                for l in logs {
+                    println!("{}  {:<7}  {}  {}", l.created_at, l.level.as_str(), l.message, l.details);
+                }
+            }
+        }
+        Command::Website(cmd) => match cmd {
+            WebsiteCommand::Add { name, domain } => {
+                let w = store.create_website(name, domain).await?;
+                if cli.json {
+                    print_json(&w);
+                } else {
+                    println!("{}", w.id);
+                }
+            }
+            WebsiteCommand::List => {
+                let ws = store.websites().await?;
+                if cli.json {
+                    print_json(&ws);
+                } else {
+                    for w in ws {
+                        println!("{}  {}  {}", w.id, w.name, w.domain);
+                    }
+                }
+            }
+            WebsiteCommand::Delete { id } => store.delete_website(id).await?,
+        },
+        Command::RotateKey => {
+            let status = store.vault_status().await?;
+            let recovery = store
+                .rotate_master_key(RotateOptions {
+                    keystore: status
+                        .uses_keyring
+                        .then(|| Arc::new(OsKeyring::new(KEYRING_SERVICE)) as _),
+                    passphrase: passphrase(cli)?,
+                    fail_after: None,
+                })
+                .await?;
+            if cli.json {
+                print_json(&serde_json::json!({ "recovery_key": recovery.display_once() }));
+            } else {
+                println!("Master key replaced; every secret was re-sealed.");
+                println!("New recovery key (the old one no longer works):");
+                println!();
+                println!("    {}", recovery.display_once());
+            }
+        }
+        Command::Init { .. } | Command::Status | Command::Types => unreachable!("handled before unlocking"),
+    }
+    Ok(())
+}
+
+fn write_private(path: &PathBuf, bytes: &[u8]) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options
+        .open(path)
+        .map_err(|e| CliError::Io(format!("cannot write {}: {e}", path.display())))?;
+    f.write_all(bytes)
+        .and_then(|_| f.sync_all())
+        .map_err(|e| CliError::Io(format!("cannot write {}: {e}", path.display())))
+}

@@ -1,0 +1,221 @@
+//! `switchboard`: the command-line front end over the same store the
+//! desktop app uses. Scripts and tests drive it; it also proves that all the
+//! logic lives outside Tauri.
+//!
+//! Unlocking: `SWITCHBOARD_PASSPHRASE` (or `--passphrase-stdin`) unlocks with
+//! the passphrase, `SWITCHBOARD_RECOVERY_KEY` with the recovery key, and
+//! otherwise the OS keyring is used.
+#![forbid(unsafe_code)]
+
+mod commands;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The keyring service name shared with the desktop app.
+pub const KEYRING_SERVICE: &str = "com.switchboard.desktop";
+
+#[derive(Parser, Debug)]
+#[command(name = "switchboard", version, about = "Manage integration credentials in the local encrypted store")]
+pub struct Cli {
+    /// The store file (default: the desktop app's store in your data folder).
+    #[arg(long, global = true, env = "SWITCHBOARD_DB")]
+    pub db: Option<PathBuf>,
+    /// Read the passphrase from the first line of standard input.
+    #[arg(long, global = true)]
+    pub passphrase_stdin: bool,
+    /// Write logs to this file instead of standard error (level from RUST_LOG).
+    #[arg(long, global = true)]
+    pub log_file: Option<PathBuf>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create the vault (prints the recovery key once).
+    Init {
+        /// Do not keep the key in the OS keyring (a passphrase is then required).
+        #[arg(long)]
+        no_keyring: bool,
+    },
+    /// Show whether the vault exists and how it unlocks.
+    Status,
+    /// List the integration types and providers of the catalog.
+    Types,
+    /// List integrations.
+    List {
+        /// Only this type (email, sms, payments, ...).
+        #[arg(long = "type")]
+        integration_type: Option<String>,
+        /// Only this provider.
+        #[arg(long)]
+        provider: Option<String>,
+        /// Only this status (active, inactive, error, pending).
+        #[arg(long)]
+        status: Option<String>,
+        /// Only this website (id), or "global".
+        #[arg(long)]
+        website: Option<String>,
+        /// Text search over names and public settings.
+        #[arg(long)]
+        search: Option<String>,
+        /// Order: newest, oldest, name, type, status, updated.
+        #[arg(long, default_value = "newest")]
+        sort: String,
+    },
+    /// Add an integration.
+    Add {
+        /// Type (email, whatsapp, sms, signup_page, facebook, payments, ...).
+        #[arg(long = "type")]
+        integration_type: String,
+        /// Provider (default: the type's first).
+        #[arg(long)]
+        provider: Option<String>,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// Description.
+        #[arg(long, default_value = "")]
+        description: String,
+        /// Website id (default: global).
+        #[arg(long)]
+        website: Option<String>,
+        /// A setting, key=value (repeatable). Secrets are better passed with --secret-env.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// A secret read from an environment variable, key=VAR (repeatable).
+        #[arg(long = "secret-env", value_name = "KEY=VAR")]
+        secret_env: Vec<String>,
+    },
+    /// Show one integration, secrets masked.
+    Show {
+        /// Integration id.
+        id: String,
+    },
+    /// Change an integration.
+    Update {
+        /// Integration id.
+        id: String,
+        /// New name.
+        #[arg(long)]
+        name: Option<String>,
+        /// New status.
+        #[arg(long)]
+        status: Option<String>,
+        /// Active toggle (true or false).
+        #[arg(long)]
+        active: Option<bool>,
+        /// A setting, key=value; an empty value removes it (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// A secret from an environment variable, key=VAR (repeatable).
+        #[arg(long = "secret-env", value_name = "KEY=VAR")]
+        secret_env: Vec<String>,
+    },
+    /// Print the plaintext of one secret field (recorded in the log).
+    Reveal {
+        /// Integration id.
+        id: String,
+        /// Field key, e.g. api_key.
+        field: String,
+    },
+    /// Delete an integration and its logs.
+    Delete {
+        /// Integration id.
+        id: String,
+    },
+    /// Import a JSON export file.
+    Import {
+        /// The file.
+        file: PathBuf,
+        /// Integrations per transaction.
+        #[arg(long, default_value_t = 200)]
+        batch: usize,
+        /// Print `committed <id>` for each integration once it is durable.
+        #[arg(long)]
+        progress: bool,
+    },
+    /// Export everything to a JSON file (secrets left out unless asked).
+    Export {
+        /// The file to write.
+        file: PathBuf,
+        /// Include secret values in plain text (the file is made readable by you only).
+        #[arg(long)]
+        with_secrets: bool,
+    },
+    /// Totals by type and status.
+    Stats,
+    /// An integration's activity log, newest first.
+    Logs {
+        /// Integration id.
+        id: String,
+        /// How many entries.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// Manage websites.
+    #[command(subcommand)]
+    Website(WebsiteCommand),
+    /// Replace the master key and re-seal every secret (prints a new recovery key).
+    RotateKey,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum WebsiteCommand {
+    /// Add a website.
+    Add {
+        /// Name.
+        name: String,
+        /// Domain, e.g. shop.example.com.
+        #[arg(long, default_value = "")]
+        domain: String,
+    },
+    /// List websites.
+    List,
+    /// Delete a website with no integrations.
+    Delete {
+        /// Website id.
+        id: String,
+    },
+}
+
+fn init_logging(cli: &Cli) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false);
+    match &cli.log_file {
+        Some(path) => match std::fs::OpenOptions::new().create(true).append(true).open(path) {
+            Ok(file) => builder.with_writer(std::sync::Mutex::new(file)).init(),
+            Err(e) => {
+                eprintln!("warning: cannot open log file {}: {e}; logging to stderr", path.display());
+                builder.with_writer(std::io::stderr).init();
+            }
+        },
+        None => builder.with_writer(std::io::stderr).init(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(&cli);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            output::print_error(&e);
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! Printing results and errors: aligned text for people, JSON for scripts.
+
+use switchboard_store::{Integration, IntegrationSummary, SecretView, StoreError};
+
+/// A CLI failure with its exit code.
+#[derive(Debug)]
+pub enum CliError {
+    /// From the store.
+    Store(StoreError),
+    /// Bad arguments.
+    Usage(String),
+    /// Files and terminals.
+    Io(String),
+}
+
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> Self {
+        CliError::Store(e)
+    }
+}
+
+impl CliError {
+    /// 2 usage, 3 invalid input, 4 locked or wrong credentials, 5 not found, 1 anything else.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage(_) => 2,
+            CliError::Io(_) => 1,
+            CliError::Store(e) => match e.code() {
+                "validation" | "conflict" | "bad_file" => 3,
+                "locked" | "wrong_passphrase" | "wrong_recovery_key" | "keyring_unavailable"
+                | "not_initialized" | "setup" => 4,
+                "not_found" => 5,
+                _ => 1,
+            },
+        }
+    }
+}
+
+/// Prints an error to standard error, each field error on its own line.
+pub fn print_error(e: &CliError) {
+    match e {
+        CliError::Store(StoreError::Validation(errors)) => {
+            eprintln!("error: the input is not valid; nothing was saved");
+            if let Some(general) = &errors.general {
+                eprintln!("  {general}");
+            }
+            for (field, message) in &errors.fields {
+                eprintln!("  {field}: {message}");
+            }
+        }
+        CliError::Store(e) => eprintln!("error: {e}"),
+        CliError::Usage(m) | CliError::Io(m) => eprintln!("error: {m}"),
+    }
+}
+
+/// One line per integration.
+pub fn print_summaries(rows: &[IntegrationSummary]) {
+    if rows.is_empty() {
+        println!("No integrations yet. Add one with `switchboard add --type email --provider sendgrid --name ...`.");
+        return;
+    }
+    println!(
+        "{:<36}  {:<12}  {:<20}  {:<9}  {:<6}  {:>6}  NAME",
+        "ID", "TYPE", "PROVIDER", "STATUS", "ACTIVE", "ERRORS"
+    );
+    for r in rows {
+        println!(
+            "{:<36}  {:<12}  {:<20}  {:<9}  {:<6}  {:>6}  {}",
+            r.id,
+            r.integration_type,
+            r.provider,
+            r.status.as_str(),
+            if r.is_active { "yes" } else { "no" },
+            r.error_count,
+            r.name
+        );
+    }
+}
+
+/// One integration in full, secrets masked.
+pub fn print_integration(i: &Integration) {
+    println!("{} ({})", i.name, i.id);
+    println!("  type:        {} / {}", i.integration_type, i.provider);
+    println!("  website:     {}", i.website_id.as_deref().unwrap_or("(global)"));
+    println!("  status:      {} (active: {})", i.status, if i.is_active { "yes" } else { "no" });
+    if !i.description.is_empty() {
+        println!("  description: {}", i.description);
+    }
+    println!("  revision:    {}", i.revision);
+    println!("  created:     {}", i.created_at);
+    println!("  updated:     {}", i.updated_at);
+    if let Some(t) = &i.last_sync_at {
+        println!("  last sync:   {t}");
+    }
+    if let Some(e) = &i.last_error {
+        println!("  last error:  {e} ({} in a row)", i.error_count);
+    }
+    if !i.config.is_empty() {
+        println!("  settings:");
+        for (k, v) in &i.config {
+            println!("    {k} = {v}");
+        }
+    }
+    if !i.secrets.is_empty() {
+        println!("  secrets:");
+        for (k, v) in &i.secrets {
+            match v {
+                SecretView::Set { masked } => println!("    {k} = {masked}"),
+                SecretView::Undecryptable { message } => println!("    {k} = <{message}>"),
+            }
+        }
+    }
+}

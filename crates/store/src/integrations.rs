@@ -1,0 +1,660 @@
+//! Creating, reading, changing, listing and deleting integrations. Every
+//! write validates against the catalog, seals the secret fields, bumps the
+//! revision and writes an activity-log entry in the same transaction.
+
+use crate::model::*;
+use crate::secrets::{self, SealedMap};
+use crate::{now, Result, Store, StoreError};
+use serde_json::{json, Map, Value};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Row, Sqlite};
+use std::collections::BTreeMap;
+use switchboard_catalog::{self as catalog, IntegrationType, Provider};
+use switchboard_vault::{Sealer, Secret};
+
+const COLUMNS: &str = "id, website_id, owner, integration_type, provider, name, description, status, is_active, config, secrets, configured, last_sync_at, last_error, error_count, revision, created_by, created_at, updated_at";
+const MAX_NAME: usize = 200;
+
+/// Finds the catalog entries for a type and provider. A second-document
+/// provider id given as the type (`stripe`) is read as its category.
+pub(crate) fn resolve(
+    type_id: &str,
+    provider_id: Option<&str>,
+) -> Result<(&'static IntegrationType, &'static Provider)> {
+    let ty = match catalog::integration_type(type_id) {
+        Some(ty) => ty,
+        None => match catalog::find_provider(type_id) {
+            Some((ty, p)) if provider_id.is_none_or(|given| given == p.id) => return Ok((ty, p)),
+            _ => {
+                let known: Vec<&str> = catalog::types().iter().map(|t| t.id).collect();
+                return Err(StoreError::invalid(
+                    "integration_type",
+                    format!(
+                        "'{type_id}' is not an integration type: use one of {}",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        },
+    };
+    let provider = match provider_id {
+        None | Some("") => ty.default_provider(),
+        Some(p) => ty.provider(p).ok_or_else(|| {
+            let known: Vec<&str> = ty.providers.iter().map(|p| p.id).collect();
+            StoreError::invalid(
+                "provider",
+                format!(
+                    "'{p}' is not a provider of {}: use one of {}",
+                    ty.label,
+                    known.join(", ")
+                ),
+            )
+        })?,
+    };
+    Ok((ty, provider))
+}
+
+fn check_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(StoreError::invalid(
+            "name",
+            "Name is required: give this integration a name you will recognise",
+        ));
+    }
+    if name.chars().count() > MAX_NAME {
+        return Err(StoreError::invalid(
+            "name",
+            format!("Name is too long: keep it under {MAX_NAME} characters"),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// A secret's text from a JSON value: strings as they are, anything else
+/// (a pasted service-account object) as compact JSON.
+fn secret_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn is_blank(value: &Value) -> bool {
+    value.is_null() || value.as_str().is_some_and(|s| s.trim().is_empty())
+}
+
+/// Splits validated values into public settings and secrets.
+fn split(
+    ty: &IntegrationType,
+    provider: &Provider,
+    values: Map<String, Value>,
+) -> (Map<String, Value>, BTreeMap<String, Secret>) {
+    let mut public = Map::new();
+    let mut secret = BTreeMap::new();
+    for (k, v) in values {
+        if catalog::is_secret(ty.id, provider.id, &k) {
+            if !is_blank(&v) {
+                secret.insert(k, Secret::new(secret_text(&v)));
+            }
+        } else {
+            public.insert(k, v);
+        }
+    }
+    (public, secret)
+}
+
+fn seal_all(sealer: &dyn Sealer, id: &str, values: &BTreeMap<String, Secret>) -> SealedMap {
+    values
+        .iter()
+        .map(|(k, v)| (k.clone(), secrets::seal(sealer, id, k, v)))
+        .collect()
+}
+
+fn summary_from_row(row: &SqliteRow) -> Result<IntegrationSummary> {
+    let secret_keys: BTreeMap<String, Value> =
+        serde_json::from_str(row.get::<&str, _>("secrets")).unwrap_or_default();
+    Ok(IntegrationSummary {
+        id: row.get("id"),
+        website_id: row.get("website_id"),
+        integration_type: row.get("integration_type"),
+        provider: row.get("provider"),
+        name: row.get("name"),
+        description: row.get("description"),
+        status: row
+            .get::<&str, _>("status")
+            .parse()
+            .map_err(StoreError::Database)?,
+        is_active: row.get("is_active"),
+        last_sync_at: row.get("last_sync_at"),
+        last_error: row.get("last_error"),
+        error_count: row.get("error_count"),
+        secret_fields: secret_keys.into_keys().collect(),
+        revision: row.get("revision"),
+        created_at: row.get("created_at"),
+        updated_at: row.get("updated_at"),
+    })
+}
+
+fn integration_from_row(row: &SqliteRow, sealer: &dyn Sealer) -> Result<Integration> {
+    let id: String = row.get("id");
+    let sealed = secrets::parse_column(row.get("secrets"))?;
+    let config: Map<String, Value> =
+        serde_json::from_str(row.get::<&str, _>("config")).unwrap_or_default();
+    Ok(Integration {
+        secrets: secrets::views(sealer, &id, &sealed),
+        website_id: row.get("website_id"),
+        owner: row.get("owner"),
+        integration_type: row.get("integration_type"),
+        provider: row.get("provider"),
+        name: row.get("name"),
+        description: row.get("description"),
+        status: row
+            .get::<&str, _>("status")
+            .parse()
+            .map_err(StoreError::Database)?,
+        is_active: row.get("is_active"),
+        config,
+        configured: row.get("configured"),
+        last_sync_at: row.get("last_sync_at"),
+        last_error: row.get("last_error"),
+        error_count: row.get("error_count"),
+        revision: row.get("revision"),
+        created_by: row.get("created_by"),
+        created_at: row.get("created_at"),
+        updated_at: row.get("updated_at"),
+        id,
+    })
+}
+
+fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, filter: &'a ListFilter) {
+    qb.push(" WHERE 1 = 1");
+    if let Some(t) = &filter.integration_type {
+        qb.push(" AND integration_type = ").push_bind(t);
+    }
+    if let Some(p) = &filter.provider {
+        qb.push(" AND provider = ").push_bind(p);
+    }
+    if let Some(s) = filter.status {
+        qb.push(" AND status = ").push_bind(s.as_str());
+    }
+    if let Some(a) = filter.is_active {
+        qb.push(" AND is_active = ").push_bind(a);
+    }
+    match &filter.website {
+        WebsiteFilter::Any => {}
+        WebsiteFilter::Global => {
+            qb.push(" AND website_id IS NULL");
+        }
+        WebsiteFilter::Website(id) => {
+            qb.push(" AND website_id = ").push_bind(id);
+        }
+    }
+    if let Some(text) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let escaped = text
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        qb.push(" AND (");
+        // Secrets live in their own column and are never searched.
+        for (i, col) in ["name", "description", "integration_type", "provider", "config"]
+            .iter()
+            .enumerate()
+        {
+            if i > 0 {
+                qb.push(" OR ");
+            }
+            qb.push(*col)
+                .push(" LIKE ")
+                .push_bind(pattern.clone())
+                .push(" ESCAPE '\\'");
+        }
+        qb.push(")");
+    }
+}
+
+fn push_order(qb: &mut QueryBuilder<'_, Sqlite>, filter: &ListFilter) {
+    qb.push(match filter.sort {
+        SortKey::Newest => " ORDER BY created_at DESC, id DESC",
+        SortKey::Oldest => " ORDER BY created_at ASC, id ASC",
+        SortKey::Name => " ORDER BY name COLLATE NOCASE ASC, id",
+        SortKey::Type => " ORDER BY integration_type, name COLLATE NOCASE, id",
+        SortKey::Status => " ORDER BY status, name COLLATE NOCASE, id",
+        SortKey::Updated => " ORDER BY updated_at DESC, id DESC",
+    });
+    qb.push(" LIMIT ")
+        .push_bind(filter.limit.unwrap_or(-1))
+        .push(" OFFSET ")
+        .push_bind(filter.offset.unwrap_or(0));
+}
+
+pub(crate) async fn insert_log(
+    conn: &mut sqlx::SqliteConnection,
+    integration_id: &str,
+    level: LogLevel,
+    message: &str,
+    details: Value,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO integration_logs (integration_id, level, message, details, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(integration_id)
+    .bind(level.as_str())
+    .bind(message)
+    .bind(details.to_string())
+    .bind(now())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn ensure_website(conn: &mut sqlx::SqliteConnection, website_id: &str) -> Result<()> {
+    let found = sqlx::query("SELECT 1 FROM websites WHERE id = ?")
+        .bind(website_id)
+        .fetch_optional(conn)
+        .await?;
+    if found.is_none() {
+        return Err(StoreError::invalid(
+            "website",
+            format!("website '{website_id}' does not exist: pick one from the list or create it first"),
+        ));
+    }
+    Ok(())
+}
+
+/// A prepared insert, shared by create and bulk import.
+pub(crate) struct Prepared {
+    pub(crate) id: String,
+    website_id: Option<String>,
+    integration_type: &'static str,
+    provider: &'static str,
+    name: String,
+    description: String,
+    status: Status,
+    is_active: bool,
+    config: Map<String, Value>,
+    sealed: SealedMap,
+    configured: bool,
+    created_by: Option<String>,
+}
+
+impl Store {
+    /// Validates and seals a new integration. `omitted` names secrets known
+    /// to be set elsewhere but absent here (an export without secrets).
+    pub(crate) fn prepare_import(
+        &self,
+        sealer: &dyn Sealer,
+        new: NewIntegration,
+        omitted: &[String],
+    ) -> Result<Prepared> {
+        let (ty, provider) = resolve(&new.integration_type, new.provider.as_deref())?;
+        let name = check_name(&new.name)?;
+        let id = match new.id {
+            Some(id) if !id.trim().is_empty() && id.len() <= 64 => id.trim().to_owned(),
+            Some(_) => return Err(StoreError::invalid("id", "an id must be 1 to 64 characters")),
+            None => uuid::Uuid::new_v4().to_string(),
+        };
+        let (config, secret_values, configured) = match new.values {
+            Some(values) => {
+                let normalized = catalog::validate(ty.id, provider.id, &values, &|k| {
+                    omitted.iter().any(|o| o == k)
+                })
+                    .map_err(StoreError::Validation)?;
+                let (public, secret) = split(ty, provider, normalized);
+                (public, secret, true)
+            }
+            None => (Map::new(), BTreeMap::new(), false),
+        };
+        Ok(Prepared {
+            sealed: seal_all(sealer, &id, &secret_values),
+            id,
+            website_id: new.website_id.filter(|w| !w.is_empty()),
+            integration_type: ty.id,
+            provider: provider.id,
+            name,
+            description: new.description.trim().to_owned(),
+            status: new
+                .status
+                .unwrap_or(if configured { Status::Active } else { Status::Pending }),
+            is_active: new.is_active.unwrap_or(configured),
+            config,
+            configured,
+            created_by: new.created_by,
+        })
+    }
+
+    pub(crate) async fn insert_prepared(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        p: &Prepared,
+        log_message: &str,
+    ) -> Result<()> {
+        if let Some(w) = &p.website_id {
+            ensure_website(conn, w).await?;
+        }
+        let ts = now();
+        sqlx::query(
+            "INSERT INTO integrations (id, website_id, owner, integration_type, provider, name, description, status, is_active, config, secrets, configured, created_by, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&p.id)
+        .bind(&p.website_id)
+        .bind(&self.owner)
+        .bind(p.integration_type)
+        .bind(p.provider)
+        .bind(&p.name)
+        .bind(&p.description)
+        .bind(p.status.as_str())
+        .bind(p.is_active)
+        .bind(Value::Object(p.config.clone()).to_string())
+        .bind(secrets::to_column(&p.sealed))
+        .bind(p.configured)
+        .bind(&p.created_by)
+        .bind(&ts)
+        .bind(&ts)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Conflict(format!(
+                "an integration named '{}' already exists for this website and provider, or the id is taken: choose another name",
+                p.name
+            )),
+            other => other,
+        })?;
+        insert_log(
+            conn,
+            &p.id,
+            LogLevel::Info,
+            log_message,
+            json!({ "provider": p.provider, "secret_fields": p.sealed.keys().collect::<Vec<_>>() }),
+        )
+        .await
+    }
+
+    /// Creates an integration. With `values`, they are validated against the
+    /// catalog and the integration starts active; without, it is pending.
+    pub async fn create(&self, new: NewIntegration) -> Result<Integration> {
+        let sealer = self.sealer()?;
+        let prepared = self.prepare_import(sealer.as_ref(), new, &[])?;
+        let mut tx = self.pool().begin().await?;
+        self.insert_prepared(&mut tx, &prepared, "Integration created")
+            .await?;
+        tx.commit().await?;
+        tracing::debug!(id = %prepared.id, provider = prepared.provider, "integration created");
+        self.get(&prepared.id).await
+    }
+
+    /// One integration with its secrets masked.
+    pub async fn get(&self, id: &str) -> Result<Integration> {
+        let sealer = self.sealer()?;
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM integrations WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| not_found(id))?;
+        integration_from_row(&row, sealer.as_ref())
+    }
+
+    /// The list view: no secret is opened.
+    pub async fn list(&self, filter: &ListFilter) -> Result<Vec<IntegrationSummary>> {
+        self.sealer()?;
+        let mut qb = QueryBuilder::new(format!("SELECT {COLUMNS} FROM integrations"));
+        push_filters(&mut qb, filter);
+        push_order(&mut qb, filter);
+        let rows = qb.build().fetch_all(self.pool()).await?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    /// Every matching integration with its secrets opened and masked.
+    pub async fn list_full(&self, filter: &ListFilter) -> Result<Vec<Integration>> {
+        let sealer = self.sealer()?;
+        let mut qb = QueryBuilder::new(format!("SELECT {COLUMNS} FROM integrations"));
+        push_filters(&mut qb, filter);
+        push_order(&mut qb, filter);
+        let rows = qb.build().fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| integration_from_row(r, sealer.as_ref()))
+            .collect()
+    }
+
+    /// How many integrations match (for pagination).
+    pub async fn count(&self, filter: &ListFilter) -> Result<i64> {
+        self.sealer()?;
+        let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM integrations");
+        push_filters(&mut qb, filter);
+        Ok(qb.build().fetch_one(self.pool()).await?.get(0))
+    }
+
+    /// Changes an integration; see [`IntegrationPatch`] for the rules.
+    pub async fn update(&self, id: &str, patch: IntegrationPatch) -> Result<Integration> {
+        self.change(id, patch, false).await
+    }
+
+    /// The first document's configure call: replaces the public settings
+    /// with `values` (secrets left out are kept), and marks the integration
+    /// active.
+    pub async fn configure(
+        &self,
+        id: &str,
+        provider: Option<String>,
+        values: Map<String, Value>,
+    ) -> Result<Integration> {
+        let patch = IntegrationPatch {
+            provider,
+            values: Some(values),
+            status: Some(Status::Active),
+            is_active: Some(true),
+            ..Default::default()
+        };
+        self.change(id, patch, true).await
+    }
+
+    async fn change(&self, id: &str, patch: IntegrationPatch, replace: bool) -> Result<Integration> {
+        let sealer = self.sealer()?;
+        let mut tx = self.pool().begin().await?;
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM integrations WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| not_found(id))?;
+        let type_id: String = row.get("integration_type");
+        let old_provider: String = row.get("provider");
+        let (ty, provider) = resolve(&type_id, Some(patch.provider.as_deref().unwrap_or(&old_provider)))?;
+        let provider_changed = provider.id != old_provider;
+        let mut changed: Vec<String> = Vec::new();
+
+        let mut config: Map<String, Value> =
+            serde_json::from_str(row.get::<&str, _>("config")).unwrap_or_default();
+        let mut sealed = secrets::parse_column(row.get("secrets"))?;
+        let mut configured: bool = row.get("configured");
+        let mut status: Status = row.get::<&str, _>("status").parse().map_err(StoreError::Database)?;
+        let was_configured = configured;
+
+        if provider_changed || replace {
+            let keep = |k: &str| provider.id == "custom" || catalog::field(ty.id, provider.id, k).is_some();
+            config.retain(|k, _| !replace && keep(k));
+            sealed.retain(|k, _| catalog::is_secret(ty.id, provider.id, k));
+            if provider_changed {
+                changed.push("provider".into());
+            }
+        }
+        if patch.values.is_some() || provider_changed {
+            let values = patch.values.clone().unwrap_or_default();
+            let mut new_secrets: Map<String, Value> = Map::new();
+            for (k, v) in values {
+                if catalog::is_secret(ty.id, provider.id, &k) {
+                    if is_blank(&v) {
+                        if sealed.remove(&k).is_some() {
+                            changed.push(k);
+                        }
+                    } else {
+                        changed.push(k.clone());
+                        sealed.remove(&k);
+                        new_secrets.insert(k, Value::String(secret_text(&v)));
+                    }
+                } else if is_blank(&v) {
+                    if config.remove(&k).is_some() {
+                        changed.push(k);
+                    }
+                } else {
+                    if config.get(&k) != Some(&v) {
+                        changed.push(k.clone());
+                    }
+                    config.insert(k, v);
+                }
+            }
+            let mut input = config.clone();
+            input.extend(new_secrets);
+            let kept = sealed.clone();
+            let normalized = catalog::validate(ty.id, provider.id, &input, &|k| kept.contains_key(k))
+                .map_err(StoreError::Validation)?;
+            let (public, fresh) = split(ty, provider, normalized);
+            config = public;
+            sealed.extend(seal_all(sealer.as_ref(), id, &fresh));
+            configured = true;
+        }
+
+        let name = match patch.name {
+            Some(n) => {
+                let n = check_name(&n)?;
+                changed.push("name".into());
+                n
+            }
+            None => row.get("name"),
+        };
+        let description = match patch.description {
+            Some(d) => {
+                changed.push("description".into());
+                d.trim().to_owned()
+            }
+            None => row.get("description"),
+        };
+        let mut is_active: bool = row.get("is_active");
+        if configured && !was_configured && status == Status::Pending {
+            status = Status::Active;
+            is_active = true;
+        }
+        if let Some(s) = patch.status {
+            status = s;
+            changed.push("status".into());
+        }
+        if let Some(a) = patch.is_active {
+            is_active = a;
+            changed.push("is_active".into());
+        }
+        let website_id: Option<String> = match patch.website_id {
+            Some(w) => {
+                let w = w.filter(|w| !w.is_empty());
+                if let Some(w) = &w {
+                    ensure_website(&mut tx, w).await?;
+                }
+                changed.push("website".into());
+                w
+            }
+            None => row.get("website_id"),
+        };
+        changed.sort();
+        changed.dedup();
+
+        sqlx::query(
+            "UPDATE integrations SET website_id = ?, provider = ?, name = ?, description = ?, status = ?, is_active = ?, config = ?, secrets = ?, configured = ?, revision = revision + 1, updated_at = ? WHERE id = ?",
+        )
+        .bind(&website_id)
+        .bind(provider.id)
+        .bind(&name)
+        .bind(&description)
+        .bind(status.as_str())
+        .bind(is_active)
+        .bind(Value::Object(config).to_string())
+        .bind(secrets::to_column(&sealed))
+        .bind(configured)
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let message = if replace { "Integration configured" } else { "Integration updated" };
+        // Field names only: never values.
+        insert_log(&mut tx, id, LogLevel::Info, message, json!({ "changed": changed })).await?;
+        tx.commit().await?;
+        self.get(id).await
+    }
+
+    /// Deletes an integration and its logs.
+    pub async fn delete(&self, id: &str) -> Result<()> {
+        self.sealer()?;
+        let done = sqlx::query("DELETE FROM integrations WHERE id = ?")
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(not_found(id));
+        }
+        tracing::debug!(%id, "integration deleted");
+        Ok(())
+    }
+
+    /// The plaintext of one secret field, on the user's explicit request.
+    /// The reveal is recorded in the integration's log (the field, never the value).
+    pub async fn reveal(&self, id: &str, field: &str) -> Result<Secret> {
+        let sealer = self.sealer()?;
+        let row = sqlx::query("SELECT name, secrets FROM integrations WHERE id = ?")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| not_found(id))?;
+        let name: String = row.get("name");
+        let sealed = secrets::parse_column(row.get("secrets"))?;
+        let value = sealed.get(field).ok_or_else(|| {
+            StoreError::invalid(field, format!("no value is stored for '{field}' in '{name}'"))
+        })?;
+        let secret = secrets::open(sealer.as_ref(), id, field, value).map_err(|_| StoreError::Undecryptable {
+            name,
+            field: field.to_owned(),
+        })?;
+        let mut conn = self.pool().acquire().await?;
+        insert_log(&mut conn, id, LogLevel::Info, &format!("Secret '{field}' revealed"), json!({ "field": field }))
+            .await?;
+        Ok(secret)
+    }
+
+    /// Totals by type and by status.
+    pub async fn stats(&self) -> Result<Stats> {
+        self.sealer()?;
+        let rows = sqlx::query(
+            "SELECT integration_type, status, is_active, COUNT(*) AS n FROM integrations GROUP BY 1, 2, 3",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut stats = Stats {
+            by_type: catalog::types().iter().map(|t| (t.id.to_owned(), 0)).collect(),
+            by_status: Status::ALL.iter().map(|s| (s.as_str().to_owned(), 0)).collect(),
+            ..Stats::default()
+        };
+        for row in rows {
+            let n: i64 = row.get("n");
+            let ty: String = row.get("integration_type");
+            let status: String = row.get("status");
+            let active: bool = row.get("is_active");
+            stats.total += n;
+            if active {
+                stats.active += n;
+            } else {
+                stats.inactive += n;
+            }
+            if status == "error" {
+                stats.error += n;
+            }
+            *stats.by_type.entry(ty).or_default() += n;
+            *stats.by_status.entry(status).or_default() += n;
+        }
+        Ok(stats)
+    }
+}
+
+pub(crate) fn not_found(id: &str) -> StoreError {
+    StoreError::NotFound {
+        kind: "integration",
+        id: id.to_owned(),
+    }
+}

@@ -1,0 +1,133 @@
+//! The local encrypted store of the desktop app and the CLI: integrations,
+//! websites and activity logs in one SQLite file, every secret field sealed
+//! with AES-256-GCM under a master key kept in the OS keyring or behind a
+//! passphrase. Plaintext secrets leave it only through [`Store::reveal`].
+#![forbid(unsafe_code)]
+
+mod db;
+mod error;
+mod integrations;
+mod logs;
+mod model;
+mod secrets;
+mod transfer;
+mod vault;
+mod websites;
+
+pub use error::{Result, StoreError};
+pub use model::*;
+pub use transfer::{ExportFile, ExportedIntegration, ImportReport, ImportFailure, EXPORT_FORMAT};
+pub use vault::{InitOptions, RotateOptions};
+
+use sqlx::SqlitePool;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use switchboard_vault::{MasterKey, Sealer};
+
+/// The unlocked state: what seals and opens secrets.
+#[derive(Clone)]
+pub(crate) struct Unlocked {
+    pub(crate) sealer: Arc<dyn Sealer>,
+    /// The real key; None only when a test or benchmark plugged in its own sealer.
+    pub(crate) key: Option<MasterKey>,
+}
+
+/// A handle on one store file. Cheap to share behind an `Arc`.
+pub struct Store {
+    pool: SqlitePool,
+    path: PathBuf,
+    owner: String,
+    unlocked: RwLock<Option<Unlocked>>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .field("unlocked", &self.is_unlocked())
+            .finish()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the store file at `path` and brings its
+    /// schema up to date. The vault starts locked.
+    pub async fn open(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref().to_path_buf();
+        let pool = db::connect(&path).await?;
+        let owner = std::env::var("USER")
+            .or_else(|_| std::env::var("USERNAME"))
+            .unwrap_or_else(|_| "local".into());
+        Ok(Store {
+            pool,
+            path,
+            owner,
+            unlocked: RwLock::new(None),
+        })
+    }
+
+    /// The file this store lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Closes the pool, checkpointing the WAL into the main file.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// True when secrets can be read and written.
+    pub fn is_unlocked(&self) -> bool {
+        self.unlocked.read().expect("lock poisoned").is_some()
+    }
+
+    /// Forgets the master key: secrets cannot be read until the next unlock.
+    pub fn lock(&self) {
+        *self.unlocked.write().expect("lock poisoned") = None;
+        tracing::info!("vault locked");
+    }
+
+    pub(crate) fn sealer(&self) -> Result<Arc<dyn Sealer>> {
+        self.unlocked
+            .read()
+            .expect("lock poisoned")
+            .as_ref()
+            .map(|u| u.sealer.clone())
+            .ok_or(StoreError::Locked)
+    }
+
+    pub(crate) fn set_unlocked(&self, state: Unlocked) {
+        *self.unlocked.write().expect("lock poisoned") = Some(state);
+    }
+
+    pub(crate) fn unlocked_state(&self) -> Option<Unlocked> {
+        self.unlocked.read().expect("lock poisoned").clone()
+    }
+
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Plugs in a sealer without the vault's key check. For benchmarks that
+    /// measure the cost of encryption against a pass-through sealer, and for
+    /// tests; the app never calls it.
+    #[doc(hidden)]
+    pub fn unlock_with_sealer_unchecked(&self, sealer: Arc<dyn Sealer>) {
+        self.set_unlocked(Unlocked { sealer, key: None });
+    }
+}
+
+/// The current time as stored: RFC 3339 UTC with microseconds, so text order is time order.
+pub(crate) fn now() -> String {
+    let t = time::OffsetDateTime::now_utc();
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.microsecond()
+    )
+}

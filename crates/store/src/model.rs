@@ -1,0 +1,395 @@
+//! The store's records as the rest of the app sees them. Secrets appear
+//! only as [`SecretView`] (a mask, or the reason a value cannot be opened).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+/// An integration's status, as the first product document defines it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Configured and working.
+    Active,
+    /// Switched off by the user.
+    Inactive,
+    /// The last check failed.
+    Error,
+    /// Created but not yet configured or tested.
+    Pending,
+}
+
+impl Status {
+    /// Every status, in display order.
+    pub const ALL: [Status; 4] = [
+        Status::Active,
+        Status::Inactive,
+        Status::Error,
+        Status::Pending,
+    ];
+
+    /// The stored and wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Inactive => "inactive",
+            Status::Error => "error",
+            Status::Pending => "pending",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Status {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Status::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| format!("'{s}' is not a status: use active, inactive, error or pending"))
+    }
+}
+
+/// A log entry's level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    /// A check or action succeeded.
+    Success,
+    /// Something failed.
+    Error,
+    /// Worth a look.
+    Warning,
+    /// A record of what happened.
+    Info,
+}
+
+impl LogLevel {
+    /// The stored and wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Success => "success",
+            LogLevel::Error => "error",
+            LogLevel::Warning => "warning",
+            LogLevel::Info => "info",
+        }
+    }
+}
+
+impl FromStr for LogLevel {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "success" => Ok(LogLevel::Success),
+            "error" => Ok(LogLevel::Error),
+            "warning" => Ok(LogLevel::Warning),
+            "info" => Ok(LogLevel::Info),
+            _ => Err(format!("'{s}' is not a log level")),
+        }
+    }
+}
+
+/// What the store shows of a secret field: never the value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SecretView {
+    /// The value is stored; `masked` shows its last 4 characters.
+    Set {
+        /// The masked value.
+        masked: String,
+    },
+    /// The stored value failed to open.
+    Undecryptable {
+        /// Why, for the user.
+        message: String,
+    },
+}
+
+/// An integration with its public settings and its secrets masked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Integration {
+    /// Unique id (a UUID).
+    pub id: String,
+    /// The website it belongs to, or None for a global integration.
+    pub website_id: Option<String>,
+    /// Who owns it.
+    pub owner: String,
+    /// The catalog type (email, sms, payments, ...).
+    pub integration_type: String,
+    /// The catalog provider (sendgrid, twilio, stripe, ...).
+    pub provider: String,
+    /// Display name.
+    pub name: String,
+    /// Free text.
+    pub description: String,
+    /// Current status.
+    pub status: Status,
+    /// The active toggle.
+    pub is_active: bool,
+    /// Public (non-secret) settings.
+    pub config: Map<String, Value>,
+    /// Secret settings, masked.
+    pub secrets: BTreeMap<String, SecretView>,
+    /// Whether a full configuration has been saved.
+    pub configured: bool,
+    /// Last successful check.
+    pub last_sync_at: Option<String>,
+    /// Last error message.
+    pub last_error: Option<String>,
+    /// Consecutive errors.
+    pub error_count: i64,
+    /// Incremented by every change.
+    pub revision: i64,
+    /// Who created it.
+    pub created_by: Option<String>,
+    /// Creation time (RFC 3339, UTC).
+    pub created_at: String,
+    /// Last change (RFC 3339, UTC).
+    pub updated_at: String,
+}
+
+/// One row of the integrations list: no secrets decrypted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IntegrationSummary {
+    /// Unique id.
+    pub id: String,
+    /// Website or None for global.
+    pub website_id: Option<String>,
+    /// The catalog type.
+    pub integration_type: String,
+    /// The catalog provider.
+    pub provider: String,
+    /// Display name.
+    pub name: String,
+    /// Free text.
+    pub description: String,
+    /// Current status.
+    pub status: Status,
+    /// The active toggle.
+    pub is_active: bool,
+    /// Last successful check.
+    pub last_sync_at: Option<String>,
+    /// Last error message.
+    pub last_error: Option<String>,
+    /// Consecutive errors.
+    pub error_count: i64,
+    /// Which secret fields hold a value.
+    pub secret_fields: Vec<String>,
+    /// Revision.
+    pub revision: i64,
+    /// Creation time.
+    pub created_at: String,
+    /// Last change.
+    pub updated_at: String,
+}
+
+/// A new integration. `values` holds public and secret settings together,
+/// as a form sends them; the catalog says which are secret.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct NewIntegration {
+    /// Keep this id (imports); None makes a new UUID.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The catalog type.
+    pub integration_type: String,
+    /// The provider; None takes the type's default provider.
+    #[serde(default)]
+    pub provider: Option<String>,
+    /// Display name (required).
+    pub name: String,
+    /// Free text.
+    #[serde(default)]
+    pub description: String,
+    /// Website, or None for global.
+    #[serde(default)]
+    pub website_id: Option<String>,
+    /// The settings; None creates a pending, unconfigured integration.
+    #[serde(default)]
+    pub values: Option<Map<String, Value>>,
+    /// Overrides the active toggle.
+    #[serde(default)]
+    pub is_active: Option<bool>,
+    /// Overrides the status.
+    #[serde(default)]
+    pub status: Option<Status>,
+    /// Who created it.
+    #[serde(default)]
+    pub created_by: Option<String>,
+}
+
+/// A change to an integration; every None leaves that part as it is.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct IntegrationPatch {
+    /// New name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// New description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// New status.
+    #[serde(default)]
+    pub status: Option<Status>,
+    /// New active toggle.
+    #[serde(default)]
+    pub is_active: Option<bool>,
+    /// Move to a website (Some(Some(id))) or make global (Some(None)).
+    #[serde(default, with = "double_option")]
+    pub website_id: Option<Option<String>>,
+    /// Switch provider within the same type (its values are re-validated).
+    #[serde(default)]
+    pub provider: Option<String>,
+    /// Settings to change. Public keys: a value sets, null or "" removes.
+    /// Secret keys: absent keeps the stored secret, "" or null clears it,
+    /// a value replaces it.
+    #[serde(default)]
+    pub values: Option<Map<String, Value>>,
+}
+
+mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<Option<String>>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            None => s.serialize_none(),
+            Some(inner) => inner.serialize(s),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+        Ok(Some(Option::deserialize(d)?))
+    }
+}
+
+/// Which website an integration list covers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "scope", content = "id")]
+pub enum WebsiteFilter {
+    /// All integrations.
+    #[default]
+    Any,
+    /// Only global ones (no website).
+    Global,
+    /// Only those of one website.
+    Website(String),
+}
+
+/// Sort order for lists.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    /// Newest first (the APIs' order).
+    #[default]
+    Newest,
+    /// Oldest first.
+    Oldest,
+    /// By name, A to Z.
+    Name,
+    /// By type, then name.
+    Type,
+    /// By status, then name.
+    Status,
+    /// Most recently changed first.
+    Updated,
+}
+
+/// Filters for listing integrations; every None matches everything.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ListFilter {
+    /// Only this type.
+    #[serde(default)]
+    pub integration_type: Option<String>,
+    /// Only this provider.
+    #[serde(default)]
+    pub provider: Option<String>,
+    /// Only this status.
+    #[serde(default)]
+    pub status: Option<Status>,
+    /// Only active or only inactive.
+    #[serde(default)]
+    pub is_active: Option<bool>,
+    /// Website scope.
+    #[serde(default)]
+    pub website: WebsiteFilter,
+    /// Case-insensitive text search over name, description, type, provider
+    /// and public settings (never secrets).
+    #[serde(default)]
+    pub search: Option<String>,
+    /// Order.
+    #[serde(default)]
+    pub sort: SortKey,
+    /// At most this many rows.
+    #[serde(default)]
+    pub limit: Option<i64>,
+    /// Skip this many rows.
+    #[serde(default)]
+    pub offset: Option<i64>,
+}
+
+/// Totals by type and status, as the first document's stats endpoint gives them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    /// All integrations.
+    pub total: i64,
+    /// With the active toggle on.
+    pub active: i64,
+    /// With the active toggle off.
+    pub inactive: i64,
+    /// With status error.
+    pub error: i64,
+    /// Per type (every catalog type present, zero when none).
+    pub by_type: BTreeMap<String, i64>,
+    /// Per status (all four present).
+    pub by_status: BTreeMap<String, i64>,
+}
+
+/// One line of an integration's activity log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogEntry {
+    /// Sequence id.
+    pub id: i64,
+    /// The integration.
+    pub integration_id: String,
+    /// Level.
+    pub level: LogLevel,
+    /// What happened.
+    pub message: String,
+    /// Structured details (never secret values).
+    pub details: Value,
+    /// When.
+    pub created_at: String,
+}
+
+/// A website: the second document's per-website scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Website {
+    /// Unique id.
+    pub id: String,
+    /// Display name (unique, case-insensitive).
+    pub name: String,
+    /// Its domain, e.g. shop.example.com.
+    pub domain: String,
+    /// Creation time.
+    pub created_at: String,
+    /// Last change.
+    pub updated_at: String,
+}
+
+/// The vault's state, for the lock screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VaultStatus {
+    /// A vault exists.
+    pub initialized: bool,
+    /// It is unlocked in this process.
+    pub unlocked: bool,
+    /// Its key is kept in the OS keyring.
+    pub uses_keyring: bool,
+    /// A passphrase can unlock it.
+    pub has_passphrase: bool,
+}

@@ -1,0 +1,112 @@
+//! Websites: the second document's per-website scope. An integration is
+//! either global or belongs to exactly one website.
+
+use crate::model::Website;
+use crate::{now, Result, Store, StoreError};
+use sqlx::Row;
+
+fn check_website_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(StoreError::invalid("name", "Website name is required"));
+    }
+    Ok(name.to_owned())
+}
+
+fn check_domain(domain: &str) -> Result<String> {
+    let d = domain.trim().trim_end_matches('/').to_ascii_lowercase();
+    let d = d
+        .strip_prefix("https://")
+        .or_else(|| d.strip_prefix("http://"))
+        .unwrap_or(&d)
+        .to_owned();
+    if !d.is_empty()
+        && !d
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == ':')
+    {
+        return Err(StoreError::invalid(
+            "domain",
+            "Enter a domain such as shop.example.com (letters, digits, dots and hyphens)",
+        ));
+    }
+    Ok(d)
+}
+
+impl Store {
+    /// Creates a website. Names are unique, ignoring case.
+    pub async fn create_website(&self, name: &str, domain: &str) -> Result<Website> {
+        self.sealer()?;
+        let name = check_website_name(name)?;
+        let domain = check_domain(domain)?;
+        let id = uuid::Uuid::new_v4().to_string();
+        let ts = now();
+        sqlx::query("INSERT INTO websites (id, name, domain, created_at, updated_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(&id)
+            .bind(&name)
+            .bind(&domain)
+            .bind(&ts)
+            .bind(&ts)
+            .execute(self.pool())
+            .await
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Conflict(_) => StoreError::Conflict(format!(
+                    "a website named '{name}' already exists: choose another name"
+                )),
+                other => other,
+            })?;
+        Ok(Website {
+            id,
+            name,
+            domain,
+            created_at: ts.clone(),
+            updated_at: ts,
+        })
+    }
+
+    /// Every website, by name.
+    pub async fn websites(&self) -> Result<Vec<Website>> {
+        self.sealer()?;
+        let rows = sqlx::query(
+            "SELECT id, name, domain, created_at, updated_at FROM websites ORDER BY name COLLATE NOCASE",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| Website {
+                id: r.get("id"),
+                name: r.get("name"),
+                domain: r.get("domain"),
+                created_at: r.get("created_at"),
+                updated_at: r.get("updated_at"),
+            })
+            .collect())
+    }
+
+    /// Deletes a website that has no integrations left.
+    pub async fn delete_website(&self, id: &str) -> Result<()> {
+        self.sealer()?;
+        let used: i64 = sqlx::query("SELECT COUNT(*) FROM integrations WHERE website_id = ?")
+            .bind(id)
+            .fetch_one(self.pool())
+            .await?
+            .get(0);
+        if used > 0 {
+            return Err(StoreError::Conflict(format!(
+                "this website still has {used} integration(s): move or delete them first"
+            )));
+        }
+        let done = sqlx::query("DELETE FROM websites WHERE id = ?")
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                kind: "website",
+                id: id.to_owned(),
+            });
+        }
+        Ok(())
+    }
+}

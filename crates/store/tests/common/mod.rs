@@ -1,0 +1,95 @@
+//! Helpers shared by the store's integration tests: a store in a temporary
+//! folder, unlocked with an in-memory key store (never the real keyring).
+#![allow(dead_code)]
+
+use serde_json::{json, Map, Value};
+use std::sync::Arc;
+use switchboard_store::{InitOptions, NewIntegration, Store};
+use switchboard_vault::{MemoryKeyStore, RecoveryKey, Secret};
+use tempfile::TempDir;
+
+pub const PASSPHRASE: &str = "correct horse battery";
+
+pub struct TestStore {
+    pub dir: TempDir,
+    pub store: Store,
+    pub keys: Arc<MemoryKeyStore>,
+    pub recovery: RecoveryKey,
+}
+
+impl TestStore {
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self.dir.path().join("store.sqlite")
+    }
+
+    pub async fn reopen(&self) -> Store {
+        Store::open(self.db_path()).await.unwrap()
+    }
+}
+
+pub async fn new_store() -> TestStore {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("store.sqlite")).await.unwrap();
+    let keys = Arc::new(MemoryKeyStore::new());
+    let recovery = store
+        .init_vault(InitOptions {
+            keystore: Some(keys.clone()),
+            passphrase: Some(Secret::new(PASSPHRASE)),
+        })
+        .await
+        .unwrap();
+    TestStore {
+        dir,
+        store,
+        keys,
+        recovery,
+    }
+}
+
+pub fn obj(v: Value) -> Map<String, Value> {
+    v.as_object().unwrap().clone()
+}
+
+pub fn sendgrid(name: &str, api_key: &str) -> NewIntegration {
+    NewIntegration {
+        integration_type: "email".into(),
+        provider: Some("sendgrid".into()),
+        name: name.into(),
+        values: Some(obj(json!({
+            "from_email": "news@example.com",
+            "from_name": "Example News",
+            "api_key": api_key,
+        }))),
+        ..Default::default()
+    }
+}
+
+pub fn twilio(name: &str, token: &str) -> NewIntegration {
+    NewIntegration {
+        integration_type: "sms".into(),
+        provider: Some("twilio".into()),
+        name: name.into(),
+        values: Some(obj(json!({
+            "from_phone_number": "+14155550123",
+            "account_sid": "AC0123456789abcdef0123456789abcdef",
+            "auth_token": token,
+        }))),
+        ..Default::default()
+    }
+}
+
+pub fn whatsapp(name: &str, token: &str, verify: &str) -> NewIntegration {
+    NewIntegration {
+        integration_type: "whatsapp".into(),
+        provider: None,
+        name: name.into(),
+        values: Some(obj(json!({
+            "phone_number_id": "123456789012345",
+            "business_account_id": "987654321098765",
+            "access_token": token,
+            "webhook_verify_token": verify,
+            "webhook_url": "https://hooks.example.com/whatsapp",
+        }))),
+        ..Default::default()
+    }
+}

@@ -1,0 +1,24 @@
+//! The cryptographic heart of Switchboard: secrets in memory ([`Secret`]),
+//! sealed secrets at rest ([`Sealed`]), the master key that turns one into
+//! the other, and the ways a master key is kept: the OS keyring, a
+//! passphrase (Argon2id), or the recovery key shown once at vault creation.
+//!
+//! Nothing here touches the database; the store decides where sealed bytes
+//! and wrapped keys live.
+#![forbid(unsafe_code)]
+
+mod error;
+mod key;
+mod keystore;
+mod recovery;
+mod secret;
+mod seal;
+mod wrap;
+
+pub use error::{Result, VaultError};
+pub use key::{KeyId, MasterKey};
+pub use keystore::{KeyStore, MemoryKeyStore, OsKeyring};
+pub use recovery::RecoveryKey;
+pub use secret::{mask, Secret};
+pub use seal::{Aad, Sealed, Sealer, SEAL_FORMAT_VERSION};
+pub use wrap::{PassphraseWrap, RecoveryWrap, KDF_MEMORY_KIB, KDF_PARALLELISM, KDF_TIME_COST};

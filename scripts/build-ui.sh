@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Builds the Yew UI (ui/) into ui/dist for the desktop app.
+#
+# trunk builds it in release mode, offline, with the wasm32 toolchain that
+# scripts/setup.sh chose; then npm's wasm-opt shrinks the wasm (trunk's own
+# wasm-opt step is off because it would try to download binaryen).
+# Does nothing when ui/dist is newer than every file in ui/ and crates/catalog/.
+set -euo pipefail
+SAY_AS=build-ui
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+STAMP="ui/target/.dist-built"
+if [ -f "$STAMP" ] && [ -f ui/dist/index.html ] && ls ui/dist/*.wasm >/dev/null 2>&1; then
+    newer="$(find ui crates/catalog \( -path ui/target -o -path ui/dist \) -prune \
+        -o -type f -newer "$STAMP" -print -quit 2>/dev/null || true)"
+    if [ -z "$newer" ]; then
+        say "ui/dist is up to date"
+        exit 0
+    fi
+    say "rebuilding: $newer changed"
+fi
+
+command -v trunk >/dev/null || die "trunk not found; run scripts/setup.sh"
+command -v wasm-bindgen >/dev/null || die "wasm-bindgen not found; run scripts/setup.sh"
+[ -x "$WASM_OPT" ] || die "wasm-opt not found at $WASM_OPT; run scripts/setup.sh"
+wasm_env
+
+T0=$SECONDS
+# Stamp the start, so a file edited during the build still counts as newer.
+mkdir -p ui/target
+touch "$STAMP.new"
+say "trunk build --release --offline (toolchain: $(cat "$WASM_CHOICE_FILE"))"
+(cd ui && nice -n 10 trunk --color never build --release --offline)
+
+shopt -s nullglob
+wasm_files=(ui/dist/*.wasm)
+[ ${#wasm_files[@]} -eq 1 ] || die "expected one .wasm in ui/dist, found ${#wasm_files[@]}"
+wasm="${wasm_files[0]}"
+before=$(stat -c %s "$wasm")
+"$WASM_OPT" -Oz \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$wasm" -o "$wasm.opt"
+mv "$wasm.opt" "$wasm"
+after=$(stat -c %s "$wasm")
+mv "$STAMP.new" "$STAMP"
+say "built ui/dist in $((SECONDS - T0)) s; wasm-opt -Oz: $((before / 1024)) KiB -> $((after / 1024)) KiB"

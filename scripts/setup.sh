@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Installs what Switchboard needs on a Debian 12 machine, and nothing twice.
+#
+#   scripts/setup.sh [run|test]
+#
+# run  (default): what building and running the desktop app needs.
+# test          : that plus what scripts/test.sh needs (WebDriver, keyring,
+#                 PostgreSQL, ImageMagick).
+#
+# Every step checks first and prints one line saying what it found or did,
+# so a run on a ready machine takes a few seconds.
+set -euo pipefail
+SAY_AS=setup
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+MODE="${1:-run}"
+case "$MODE" in
+    run | test) ;;
+    *) die "usage: scripts/setup.sh [run|test]" ;;
+esac
+mkdir -p "$TOOLS/bin"
+export DEBIAN_FRONTEND=noninteractive
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
+T0=$SECONDS
+
+# ---- wasm32 toolchain ------------------------------------------------------
+# Decided first: it tells whether Debian's fallback packages are needed.
+wasm_choice=""
+if command -v rustup >/dev/null \
+    && rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    wasm_choice=rustup
+    say "wasm32 target: found in rustup"
+elif [ "$(cat "$WASM_CHOICE_FILE" 2>/dev/null || true)" = debian ]; then
+    wasm_choice=debian
+    say "wasm32 target: Debian rustc-web fallback (chosen earlier, in $WASM_CHOICE_FILE)"
+elif command -v rustup >/dev/null && timeout 60 rustup target add wasm32-unknown-unknown >/dev/null 2>&1; then
+    wasm_choice=rustup
+    say "wasm32 target: installed with rustup"
+else
+    wasm_choice=debian
+    say "wasm32 target: rustup could not download it; using Debian's rustc-web + build-std"
+fi
+echo "$wasm_choice" >"$WASM_CHOICE_FILE"
+
+# ---- Debian packages -------------------------------------------------------
+packages=(
+    # Tauri 2 on Linux
+    libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev
+    libjavascriptcoregtk-4.1-dev libssl-dev libayatana-appindicator3-dev
+    pkg-config build-essential
+    # a virtual display for headless machines, and fetching
+    xvfb xauth curl
+)
+if [ "$wasm_choice" = debian ]; then
+    packages+=(rustc-web cargo-web rust-web-src lld-16)
+fi
+if ! command -v npm >/dev/null; then
+    packages+=(nodejs npm)
+fi
+if [ "$MODE" = test ]; then
+    packages+=(
+        imagemagick webkit2gtk-driver
+        gnome-keyring dbus dbus-x11 libsecret-tools
+        postgresql
+    )
+fi
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg -s "$package" 2>/dev/null | grep -q '^Status: install ok installed'; then
+        missing+=("$package")
+    fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    say "Debian packages: all ${#packages[@]} present"
+else
+    say "Debian packages: installing ${missing[*]}"
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    say "Debian packages: installed ${#missing[@]}"
+fi
+
+# ---- cargo tools -----------------------------------------------------------
+# Versions already installed in $TOOLS, as "name version" lines.
+installed_version() {
+    cargo install --list --root "$TOOLS" 2>/dev/null \
+        | awk -v name="$1" '$1 == name { sub(/^v/, "", $2); sub(/:$/, "", $2); print $2 }'
+}
+
+# wasm-bindgen-cli must be exactly the wasm-bindgen the UI is locked to.
+lock="$ROOT/ui/Cargo.lock"
+[ -f "$lock" ] || die "ui/Cargo.lock is missing; it pins the wasm-bindgen version"
+bindgen_version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' "$lock")"
+[ -n "$bindgen_version" ] || die "could not read the wasm-bindgen version from ui/Cargo.lock"
+have="$(installed_version wasm-bindgen-cli)"
+if [ "$have" = "$bindgen_version" ]; then
+    say "wasm-bindgen-cli: $have found"
+else
+    say "wasm-bindgen-cli: installing $bindgen_version (found: ${have:-none}; takes a few minutes)"
+    # Not --locked: the registry here lacks one of its pinned dependencies.
+    nice -n 10 cargo install --quiet --root "$TOOLS" --force \
+        wasm-bindgen-cli --version "=$bindgen_version"
+    say "wasm-bindgen-cli: $bindgen_version installed"
+fi
+
+have="$(installed_version trunk)"
+if [[ "$have" == 0.21.* ]]; then
+    say "trunk: $have found"
+else
+    say "trunk: installing ~0.21 (found: ${have:-none}; takes about 10 minutes)"
+    # --locked: newer dependencies than trunk's own lock file break its build.
+    nice -n 10 cargo install --quiet --root "$TOOLS" --force \
+        trunk --version '~0.21' --locked
+    say "trunk: $(installed_version trunk) installed"
+fi
+
+if [ "$MODE" = test ]; then
+    have="$(installed_version tauri-driver)"
+    if [[ "$have" == 2.* ]]; then
+        say "tauri-driver: $have found"
+    else
+        say "tauri-driver: installing 2.x (found: ${have:-none}; takes a few minutes)"
+        nice -n 10 cargo install --quiet --root "$TOOLS" --force \
+            tauri-driver --version '^2' --locked \
+            || nice -n 10 cargo install --quiet --root "$TOOLS" --force \
+                tauri-driver --version '^2'
+        say "tauri-driver: $(installed_version tauri-driver) installed"
+    fi
+fi
+
+# ---- wasm-opt from npm -----------------------------------------------------
+# Debian's binaryen is too old for current wasm-bindgen output.
+BINARYEN_VERSION=132.0.0
+have="$(node -p "require('$TOOLS/node/node_modules/binaryen/package.json').version" 2>/dev/null || true)"
+if [ "$have" = "$BINARYEN_VERSION" ] && [ -x "$WASM_OPT" ]; then
+    say "binaryen (wasm-opt): $have found"
+else
+    say "binaryen (wasm-opt): installing $BINARYEN_VERSION from npm"
+    mkdir -p "$TOOLS/node"
+    npm install --silent --no-audit --no-fund --prefix "$TOOLS/node" \
+        "binaryen@$BINARYEN_VERSION" >/dev/null
+    say "binaryen (wasm-opt): $BINARYEN_VERSION installed"
+fi
+
+# ---- checks of what the packages provide -----------------------------------
+if [ "$wasm_choice" = debian ]; then
+    [ -d /usr/lib/rustlib/src/rust/library ] || die "rust-web-src gave no std source at /usr/lib/rustlib/src/rust"
+    say "Debian rustc for wasm32: $(/usr/bin/rustc --version)"
+fi
+if [ "$MODE" = test ]; then
+    [ -x /usr/bin/WebKitWebDriver ] || die "webkit2gtk-driver gave no /usr/bin/WebKitWebDriver"
+    pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+    [ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] || die "no PostgreSQL server binaries under /usr/lib/postgresql"
+    say "PostgreSQL binaries: $pg_bin ($("$pg_bin/postgres" --version))"
+fi
+
+say "done ($MODE) in $((SECONDS - T0)) s; tools in $TOOLS"

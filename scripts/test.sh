@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Every check Switchboard has, in the order CI runs them (.ci/run calls this).
+#
+# Installs what is missing (scripts/setup.sh test), builds the UI, then, with
+# one release build that the later stages reuse: rustfmt, clippy (workspace
+# and UI), the workspace's tests inside a private D-Bus session with an
+# unlocked gnome-keyring (so tests marked #[ignore] for needing the Secret
+# Service run too), and a smoke test of the real window over WebDriver.
+# Stops at the first failing stage with a non-zero exit.
+set -euo pipefail
+SAY_AS=test
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+T0=$SECONDS
+
+stage "setup"
+bash scripts/setup.sh test
+
+stage "build the UI"
+bash scripts/build-ui.sh
+
+stage "rustfmt"
+cargo fmt --all --check
+cargo fmt --manifest-path ui/Cargo.toml --all --check
+
+stage "build (release, whole workspace)"
+nice -n 10 cargo build --workspace --release
+
+stage "clippy (workspace)"
+# --release shares build scripts and proc macros with the build above.
+nice -n 10 cargo clippy --workspace --all-targets --release -- -D warnings
+
+stage "clippy (UI, native)"
+# Yew compiles natively, so the UI is linted with the usual toolchain.
+(
+    unset RUSTC CARGO RUSTC_BOOTSTRAP CARGO_UNSTABLE_BUILD_STD
+    nice -n 10 cargo clippy --manifest-path ui/Cargo.toml --all-targets -- -D warnings
+)
+
+stage "tests (release, private D-Bus session with gnome-keyring)"
+# The keyring keeps its files in a throwaway folder, never the user's own.
+KEYRING_HOME="$(mktemp -d)"
+trap 'rm -rf "$KEYRING_HOME"' EXIT
+dbus-run-session -- sh -c '
+    printf pw | XDG_DATA_HOME="$0" gnome-keyring-daemon --unlock --components=secrets >/dev/null
+    exec "$@"
+' "$KEYRING_HOME" nice -n 10 cargo test --workspace --release -- --include-ignored
+
+stage "window smoke test"
+bash scripts/smoke-window.sh
+
+say "all stages passed in $((SECONDS - T0)) s"

@@ -1,0 +1,10 @@
+//! Entry point of the Switchboard desktop UI: mounts the Yew app into the
+//! page that trunk builds from `index.html` and Tauri shows in its window.
+
+mod app;
+mod components;
+mod ipc;
+
+fn main() {
+    yew::Renderer::<app::App>::new().render();
+}
