@@ -24,8 +24,8 @@ mod validate;
 
 pub use checks::{Check, FORM_FIELD_TYPES as SIGNUP_FORM_FIELD_TYPES};
 pub use model::{
-    Default, DefaultValue, Field, FieldKind, IntegrationType, LegacySlot, Provider,
-    SelectOption, Source,
+    Default, DefaultValue, Field, FieldKind, IntegrationType, LegacySlot, Provider, SelectOption,
+    Source,
 };
 pub use validate::{mask, validate, validate_field, ValidationErrors};
 
@@ -74,7 +74,8 @@ pub fn secret_keys(type_id: &str, provider_id: &str) -> Vec<&'static str> {
 }
 
 /// The second document's 47 integration types, each as its (category, provider).
-pub fn second_document_types() -> impl Iterator<Item = (&'static IntegrationType, &'static Provider)> {
+pub fn second_document_types() -> impl Iterator<Item = (&'static IntegrationType, &'static Provider)>
+{
     types().iter().flat_map(|t| {
         t.providers
             .iter()

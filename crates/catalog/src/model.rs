@@ -404,7 +404,10 @@ mod tests {
             serde_json::json!({"type": "select", "options": [{"value": "us", "label": "United States"}]})
         );
         let json = serde_json::to_value(FieldKind::Number { min: 1, max: 9 }).unwrap();
-        assert_eq!(json, serde_json::json!({"type": "number", "min": 1, "max": 9}));
+        assert_eq!(
+            json,
+            serde_json::json!({"type": "number", "min": 1, "max": 9})
+        );
         let json = serde_json::to_value(FieldKind::Secret).unwrap();
         assert_eq!(json, serde_json::json!({"type": "secret"}));
     }

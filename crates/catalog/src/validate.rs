@@ -5,7 +5,10 @@
 //! Conventions for `validate`'s input (one map holding public and secret values):
 //! - absent, `null`, or a blank string: "not given". A required secret that is
 //!   not given is accepted when `already_set` says it is stored (an edit that
-//!   leaves it alone); any other required field must be given.
+//!   leaves it alone); any other required field must be given. The second
+//!   document's PATCH reads `""` as "clear this secret": a caller that offers
+//!   that must refuse to clear a required secret itself, since validation
+//!   treats `""` like an absent value.
 //! - Secrets come out as JSON strings (a secret JSON document as its text), so a
 //!   vault can seal every secret the same way. Non-secret JSON comes out parsed.
 //! - A `provider` key equal to the provider id (first-document configure bodies
@@ -139,9 +142,11 @@ fn parse_bool(value: &Value) -> Option<bool> {
 
 fn parse_int(value: &Value) -> Option<i64> {
     match value {
-        Value::Number(n) => n
-            .as_i64()
-            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64)),
+        Value::Number(n) => n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                .map(|f| f as i64)
+        }),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
@@ -372,7 +377,9 @@ mod tests {
         assert_eq!(validate_field(&tls, &json!("true")).unwrap(), json!(true));
         assert_eq!(validate_field(&tls, &json!("OFF")).unwrap(), json!(false));
         assert_eq!(validate_field(&tls, &json!(false)).unwrap(), json!(false));
-        assert!(validate_field(&tls, &json!("maybe")).unwrap_err().contains("true or false"));
+        assert!(validate_field(&tls, &json!("maybe"))
+            .unwrap_err()
+            .contains("true or false"));
         let port = Field::number("smtp_port", "SMTP port", 1, 65535);
         assert_eq!(validate_field(&port, &json!("587")).unwrap(), json!(587));
         assert_eq!(validate_field(&port, &json!(465)).unwrap(), json!(465));
@@ -386,31 +393,48 @@ mod tests {
     #[test]
     fn blank_values() {
         let req = Field::text("a", "Alpha").required();
-        assert_eq!(validate_field(&req, &json!("  ")).unwrap_err(), "Alpha is required.");
+        assert_eq!(
+            validate_field(&req, &json!("  ")).unwrap_err(),
+            "Alpha is required."
+        );
         let opt = Field::text("a", "Alpha");
         assert_eq!(validate_field(&opt, &json!(null)).unwrap(), Value::Null);
         assert_eq!(validate_field(&opt, &json!(" x ")).unwrap(), json!("x"));
         assert_eq!(validate_field(&opt, &json!(12)).unwrap(), json!("12"));
-        assert!(validate_field(&opt, &json!([1])).unwrap_err().contains("not a list"));
+        assert!(validate_field(&opt, &json!([1]))
+            .unwrap_err()
+            .contains("not a list"));
     }
 
     #[test]
     fn secret_json_comes_out_as_text() {
-        let f = Field::json("headers", "Headers").secret().check(Check::JsonObject);
-        assert_eq!(validate_field(&f, &json!({"a": 1})).unwrap(), json!("{\"a\":1}"));
+        let f = Field::json("headers", "Headers")
+            .secret()
+            .check(Check::JsonObject);
+        assert_eq!(
+            validate_field(&f, &json!({"a": 1})).unwrap(),
+            json!("{\"a\":1}")
+        );
         assert_eq!(
             validate_field(&f, &json!(" {\"a\": 1} ")).unwrap(),
             json!("{\"a\": 1}")
         );
         let public = Field::json("headers", "Headers").check(Check::JsonObject);
-        assert_eq!(validate_field(&public, &json!("{\"a\": 1}")).unwrap(), json!({"a": 1}));
+        assert_eq!(
+            validate_field(&public, &json!("{\"a\": 1}")).unwrap(),
+            json!({"a": 1})
+        );
     }
 
     #[test]
     fn display_names_every_field_on_one_line() {
         let mut e = ValidationErrors::default();
-        e.fields.insert("from_email".into(), "From email is required.".into());
-        e.fields.insert("smtp_port".into(), "SMTP port must be a whole number from 1 to 65535.".into());
+        e.fields
+            .insert("from_email".into(), "From email is required.".into());
+        e.fields.insert(
+            "smtp_port".into(),
+            "SMTP port must be a whole number from 1 to 65535.".into(),
+        );
         let line = e.to_string();
         assert_eq!(
             line,

@@ -74,7 +74,9 @@ pub(super) fn service_account(label: &str, value: Value) -> Result<Value, String
             "{label}: its \"client_email\" is not an email address. Paste the file exactly as downloaded."
         ));
     }
-    if !text("private_key").is_some_and(|k| k.contains("-----BEGIN") && k.contains("PRIVATE KEY-----")) {
+    if !text("private_key")
+        .is_some_and(|k| k.contains("-----BEGIN") && k.contains("PRIVATE KEY-----"))
+    {
         return Err(format!(
             "{label}: its \"private_key\" is not a private key. Paste the file exactly as downloaded."
         ));
@@ -111,7 +113,7 @@ fn check_options(who: &str, options: Option<&Value>, problems: &mut Vec<String>)
         Value::String(s) => !s.trim().is_empty(),
         Value::Object(o) => {
             o.get("value").and_then(Value::as_str).is_some()
-                && o.get("label").map_or(true, Value::is_string)
+                && matches!(o.get("label"), None | Some(Value::String(_)))
         }
         _ => false,
     });
@@ -281,8 +283,14 @@ mod tests {
             "phone"
         ]);
         let err = signup_form_fields("Form fields", bad).unwrap_err();
-        assert!(err.contains("field 2 (\"email\") repeats the name of field 1"), "{err}");
-        assert!(err.contains("field 3 (\"plan\") is a select, so it needs \"options\""), "{err}");
+        assert!(
+            err.contains("field 2 (\"email\") repeats the name of field 1"),
+            "{err}"
+        );
+        assert!(
+            err.contains("field 3 (\"plan\") is a select, so it needs \"options\""),
+            "{err}"
+        );
         assert!(err.contains("the name \"2nd\""), "{err}");
         assert!(err.contains("unknown type \"color\""), "{err}");
         assert!(err.contains("unknown setting \"requried\""), "{err}");

@@ -125,7 +125,10 @@ fn host_and_port(label: &str, authority: &str) -> Result<String, String> {
         let Some((v6, after)) = rest.split_once(']') else {
             return Err(format!("{label} has an unclosed [ in its address."));
         };
-        let ok = !v6.is_empty() && v6.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.');
+        let ok = !v6.is_empty()
+            && v6
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.');
         if !ok {
             return Err(format!("{label} has an invalid IPv6 address."));
         }
@@ -137,7 +140,8 @@ fn host_and_port(label: &str, authority: &str) -> Result<String, String> {
         }
     };
     if let Some(port) = port {
-        let ok = port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok_and(|p| p > 0);
+        let ok =
+            port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok_and(|p| p > 0);
         if !ok {
             return Err(format!(
                 "{label} has an invalid port after the ':' (it must be a number from 1 to 65535)."
@@ -233,7 +237,9 @@ pub(super) fn subdomain(label: &str, s: &str) -> Result<String, String> {
         && sub.len() <= 63
         && !sub.starts_with('-')
         && !sub.ends_with('-')
-        && sub.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        && sub
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if ok {
         Ok(sub)
     } else {
@@ -253,7 +259,8 @@ pub(super) fn bucket_name(label: &str, s: &str) -> Result<String, String> {
     let ok = (3..=63).contains(&s.len())
         && edge_ok(s.chars().next())
         && edge_ok(s.chars().last())
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'));
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'));
     if ok {
         Ok(s.to_owned())
     } else {
@@ -269,12 +276,23 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(email("From", "News@Example.COM").unwrap(), "News@example.com");
+        assert_eq!(
+            email("From", "News@Example.COM").unwrap(),
+            "News@example.com"
+        );
         assert!(email("From", "first.last+tag@mail.example.co.uk").is_ok());
-        assert!(email("From", "noreply@example").unwrap_err().contains("full domain"));
-        assert!(email("From", "example.com").unwrap_err().contains("missing the @"));
-        assert!(email("From", "a@b@example.com").unwrap_err().contains("one @"));
-        assert!(email("From", "a b@example.com").unwrap_err().contains("spaces"));
+        assert!(email("From", "noreply@example")
+            .unwrap_err()
+            .contains("full domain"));
+        assert!(email("From", "example.com")
+            .unwrap_err()
+            .contains("missing the @"));
+        assert!(email("From", "a@b@example.com")
+            .unwrap_err()
+            .contains("one @"));
+        assert!(email("From", "a b@example.com")
+            .unwrap_err()
+            .contains("spaces"));
         assert!(email("From", ".a@example.com").is_err());
         assert!(email("From", "a..b@example.com").is_err());
         assert!(email("From", "a@-example.com").is_err());
@@ -292,11 +310,19 @@ mod tests {
             err.contains("Use international format with country code, e.g. +14155550123"),
             "{err}"
         );
-        assert!(e164("From", "0044 20 7946 0018").unwrap_err().contains("00 with +"));
-        assert!(e164("From", "+0123456789").unwrap_err().contains("never start with 0"));
+        assert!(e164("From", "0044 20 7946 0018")
+            .unwrap_err()
+            .contains("00 with +"));
+        assert!(e164("From", "+0123456789")
+            .unwrap_err()
+            .contains("never start with 0"));
         assert!(e164("From", "+1234567").unwrap_err().contains("8 to 15"));
-        assert!(e164("From", "+1234567890123456").unwrap_err().contains("16 digits"));
-        assert!(e164("From", "+1415555O123").unwrap_err().contains("only digits"));
+        assert!(e164("From", "+1234567890123456")
+            .unwrap_err()
+            .contains("16 digits"));
+        assert!(e164("From", "+1415555O123")
+            .unwrap_err()
+            .contains("only digits"));
     }
 
     #[test]
@@ -304,14 +330,27 @@ mod tests {
         let any = |s| url("Page URL", s, Scheme::Any, &[]);
         let https = |s| url("Webhook URL", s, Scheme::Https, &[]);
         assert!(any("http://example.com").is_ok());
-        assert_eq!(any("HTTPS://example.com/a?b=c").unwrap(), "https://example.com/a?b=c");
+        assert_eq!(
+            any("HTTPS://example.com/a?b=c").unwrap(),
+            "https://example.com/a?b=c"
+        );
         assert!(any("https://example.com:8443/x").is_ok());
-        assert!(any("example.com/signup").unwrap_err().contains("starting with https://"));
+        assert!(any("example.com/signup")
+            .unwrap_err()
+            .contains("starting with https://"));
         assert!(any("ftp://example.com").unwrap_err().contains("not ftp://"));
-        assert!(any("https://").unwrap_err().contains("missing the site name"));
-        assert!(any("https://example").unwrap_err().contains("full site name"));
-        assert!(any("https://user:pw@example.com").unwrap_err().contains("user name"));
-        assert!(any("https://example.com:99999").unwrap_err().contains("port"));
+        assert!(any("https://")
+            .unwrap_err()
+            .contains("missing the site name"));
+        assert!(any("https://example")
+            .unwrap_err()
+            .contains("full site name"));
+        assert!(any("https://user:pw@example.com")
+            .unwrap_err()
+            .contains("user name"));
+        assert!(any("https://example.com:99999")
+            .unwrap_err()
+            .contains("port"));
         assert!(any("https://exa mple.com").unwrap_err().contains("spaces"));
         assert!(https("https://hooks.example.com/in").is_ok());
         assert!(https("http://localhost:8080/hook").is_ok());
@@ -333,7 +372,10 @@ mod tests {
 
     #[test]
     fn hosts_subdomains_buckets() {
-        assert_eq!(hostname_field("Host", "SMTP.example.com").unwrap(), "smtp.example.com");
+        assert_eq!(
+            hostname_field("Host", "SMTP.example.com").unwrap(),
+            "smtp.example.com"
+        );
         assert!(hostname_field("Host", "smtp://smtp.example.com").is_err());
         assert!(hostname_field("Host", "smtp.example.com:587").is_err());
         assert!(hostname_field("Host", "10.0.0.5").is_ok());

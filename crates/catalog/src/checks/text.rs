@@ -19,7 +19,9 @@ pub(super) fn token<'a>(label: &str, s: &'a str) -> Result<&'a str, String> {
         ));
     }
     if s.len() >= 2 && (s.starts_with('"') || s.starts_with('\'')) && s.ends_with(&s[..1]) {
-        return Err(format!("{label} should not be wrapped in quotation marks; remove them."));
+        return Err(format!(
+            "{label} should not be wrapped in quotation marks; remove them."
+        ));
     }
     if s.chars().any(char::is_whitespace) {
         return Err(format!(
@@ -143,8 +145,7 @@ pub(super) fn aws_secret_access_key(label: &str, s: &str) -> Result<String, Stri
         ));
     }
     let ok = s.len() == 40
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'+');
     if ok {
         Ok(s.to_owned())
@@ -213,7 +214,8 @@ pub(super) fn azure_account_name(label: &str, s: &str) -> Result<String, String>
     }
     let s = s.to_ascii_lowercase();
     let ok = (3..=24).contains(&s.len())
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
     if ok {
         Ok(s)
     } else {
@@ -309,7 +311,9 @@ mod tests {
             "{err}"
         );
         assert!(!err.contains("51Habc"));
-        assert!(prefix("Secret key", "sk_test_", p).unwrap_err().contains("cut off"));
+        assert!(prefix("Secret key", "sk_test_", p)
+            .unwrap_err()
+            .contains("cut off"));
     }
 
     #[test]
@@ -349,7 +353,9 @@ mod tests {
     #[test]
     fn hex_base64_uuid() {
         assert!(hex("Token", "0123456789abcdef0123456789ABCDEF", 32).is_ok());
-        assert!(hex("Token", "0123", 32).unwrap_err().contains("32 characters"));
+        assert!(hex("Token", "0123", 32)
+            .unwrap_err()
+            .contains("32 characters"));
         assert!(base64("Key", "c2VjcmV0a2V5MTIzNA==").is_ok());
         assert!(base64("Key", "c2VjcmV0a2V5MTIzNA=").is_err());
         assert!(base64("Key", "not*base64").is_err());
@@ -363,7 +369,10 @@ mod tests {
     fn codes_and_names() {
         assert_eq!(currency("Currency", "USD").unwrap(), "usd");
         assert!(currency("Currency", "dollars").is_err());
-        assert_eq!(azure_account_name("Account", "BrandAssets").unwrap(), "brandassets");
+        assert_eq!(
+            azure_account_name("Account", "BrandAssets").unwrap(),
+            "brandassets"
+        );
         let err = azure_account_name("Account", "brand.blob.core.windows.net").unwrap_err();
         assert!(err.contains("only the storage account name"));
         assert!(digits("Page ID", "1234567890").is_ok());
@@ -378,12 +387,15 @@ mod tests {
 
     #[test]
     fn pem_keys() {
-        let key = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----";
+        let key =
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----";
         assert_eq!(pem_private_key("Key", key).unwrap(), key);
         let escaped = key.replace('\n', "\\n");
         assert_eq!(pem_private_key("Key", &escaped).unwrap(), key);
         let public = key.replace("RSA PRIVATE", "PUBLIC");
-        assert!(pem_private_key("Key", &public).unwrap_err().contains("public key"));
+        assert!(pem_private_key("Key", &public)
+            .unwrap_err()
+            .contains("public key"));
         assert!(pem_private_key("Key", "MIIEpAIBAAKCAQEA").is_err());
     }
 }

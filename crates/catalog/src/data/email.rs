@@ -105,15 +105,15 @@ const SMTP: Provider = Provider {
             .check(Check::Hostname)
             .help("The outgoing mail server's name, from your email provider's setup instructions.")
             .placeholder("smtp.yourbrand.com"),
-        Field::number("smtp_port", "Port", 1, 65535)
+        Field::number("smtp_port", "SMTP port", 1, 65535)
             .required()
             .help("Usually 587 (STARTTLS) or 465 (TLS from the start). Port 25 is often blocked.")
             .placeholder("587"),
-        Field::text("smtp_username", "Username")
+        Field::text("smtp_username", "SMTP username")
             .required()
             .help("Usually the full mailbox address you send from.")
             .placeholder("news@yourbrand.com"),
-        Field::secret_input("smtp_password", "Password")
+        Field::secret_input("smtp_password", "SMTP password")
             .required()
             .check(Check::None)
             .help("The mailbox password, or an app password if the account uses two-step sign-in (Google and Microsoft require one)."),
@@ -197,7 +197,8 @@ const MANDRILL: Provider = Provider {
 pub(crate) const EMAIL: IntegrationType = IntegrationType {
     id: "email",
     label: "Email",
-    description: "Send automated emails, newsletters and transactional messages through your email provider.",
+    description:
+        "Send automated emails, newsletters and transactional messages through your email provider.",
     icon: "mail",
     source: Source::Both,
     fields: COMMON,

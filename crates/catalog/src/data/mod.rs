@@ -3,9 +3,9 @@
 //! provider is adding one `Provider` entry to the right module.
 
 mod cloud;
+mod commerce;
 mod email;
 mod engagement;
-mod commerce;
 mod identity;
 mod leads;
 mod services;
@@ -60,10 +60,16 @@ pub(crate) const AWS_REGIONS: &[SelectOption] = &[
     SelectOption::new("ap-northeast-1", "Asia Pacific (Tokyo) — ap-northeast-1"),
     SelectOption::new("ap-northeast-2", "Asia Pacific (Seoul) — ap-northeast-2"),
     SelectOption::new("ap-northeast-3", "Asia Pacific (Osaka) — ap-northeast-3"),
-    SelectOption::new("ap-southeast-1", "Asia Pacific (Singapore) — ap-southeast-1"),
+    SelectOption::new(
+        "ap-southeast-1",
+        "Asia Pacific (Singapore) — ap-southeast-1",
+    ),
     SelectOption::new("ap-southeast-2", "Asia Pacific (Sydney) — ap-southeast-2"),
     SelectOption::new("ap-southeast-3", "Asia Pacific (Jakarta) — ap-southeast-3"),
-    SelectOption::new("ap-southeast-4", "Asia Pacific (Melbourne) — ap-southeast-4"),
+    SelectOption::new(
+        "ap-southeast-4",
+        "Asia Pacific (Melbourne) — ap-southeast-4",
+    ),
 ];
 
 pub(crate) const AWS_REGION: Field = Field::select("aws_region", "AWS region", AWS_REGIONS)

@@ -1,0 +1,356 @@
+//! Validation end to end: sample configurations, required fields, secrets
+//! already stored, normalization, unknown keys and the messages people see.
+
+use serde_json::{json, Map, Value};
+use switchboard_catalog::samples::{minimal_config, valid_config};
+use switchboard_catalog::{
+    integration_type, is_secret, secret_keys, types, validate, ValidationErrors,
+};
+
+fn never(_: &str) -> bool {
+    false
+}
+
+fn all_pairs() -> Vec<(&'static str, &'static str)> {
+    types()
+        .iter()
+        .flat_map(|t| t.providers.iter().map(move |p| (t.id, p.id)))
+        .collect()
+}
+
+fn errors(type_id: &str, provider_id: &str, values: Map<String, Value>) -> ValidationErrors {
+    validate(type_id, provider_id, &values, &never).expect_err("expected validation errors")
+}
+
+fn obj(value: Value) -> Map<String, Value> {
+    value.as_object().expect("object").clone()
+}
+
+#[test]
+fn every_sample_config_validates_and_normalizes_to_itself() {
+    for (type_id, provider_id) in all_pairs() {
+        for config in [
+            valid_config(type_id, provider_id),
+            minimal_config(type_id, provider_id),
+        ] {
+            let out = validate(type_id, provider_id, &config, &never)
+                .unwrap_or_else(|e| panic!("{provider_id}: {e}"));
+            let again = validate(type_id, provider_id, &out, &never).unwrap();
+            assert_eq!(out, again, "{provider_id}");
+            for (key, value) in &out {
+                if is_secret(type_id, provider_id, key) {
+                    assert!(value.is_string(), "{provider_id}.{key} is not a string");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_required_field_is_enforced() {
+    for (type_id, provider_id) in all_pairs() {
+        let ty = integration_type(type_id).unwrap();
+        let provider = ty.provider(provider_id).unwrap();
+        for f in provider.fields(ty).filter(|f| f.required) {
+            for blank in [None, Some(Value::Null), Some(json!("")), Some(json!("   "))] {
+                let mut config = valid_config(type_id, provider_id);
+                match &blank {
+                    None => config.remove(f.key),
+                    Some(v) => config.insert(f.key.to_owned(), v.clone()),
+                };
+                let err = errors(type_id, provider_id, config.clone());
+                let keys: Vec<&str> = err.fields.keys().map(String::as_str).collect();
+                assert_eq!(keys, vec![f.key], "{provider_id} without {}", f.key);
+                assert_eq!(err.fields[f.key], format!("{} is required.", f.label));
+                assert!(err.general.is_none());
+
+                let out = validate(type_id, provider_id, &config, &|k: &str| k == f.key);
+                if f.secret {
+                    let out = out.unwrap_or_else(|e| panic!("{provider_id}.{}: {e}", f.key));
+                    assert!(!out.contains_key(f.key), "{provider_id}.{}", f.key);
+                } else {
+                    assert!(out.is_err(), "already_set only excuses secrets: {}", f.key);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn values_are_normalized() {
+    let body = obj(json!({
+        "from_email": "  News@Example.COM ",
+        "smtp_host": " SMTP.Example.com",
+        "smtp_port": "465",
+        "smtp_username": "news@example.com",
+        "smtp_password": " pass word ",
+        "smtp_use_tls": "false",
+        "from_name": "",
+        "reply_to_email": null
+    }));
+    let out = validate("email", "smtp", &body, &never).unwrap();
+    assert_eq!(out["from_email"], json!("News@example.com"));
+    assert_eq!(out["smtp_host"], json!("smtp.example.com"));
+    assert_eq!(out["smtp_port"], json!(465));
+    assert_eq!(out["smtp_password"], json!("pass word"));
+    assert_eq!(out["smtp_use_tls"], json!(false));
+    assert!(!out.contains_key("from_name") && !out.contains_key("reply_to_email"));
+    let out = validate("sms", "vonage", &obj(json!({"from_phone_number": "+44 20 7946 0018", "api_key": "a1b2c3d4", "api_secret": "s3cr3t"})), &never).unwrap();
+    assert_eq!(out["from_phone_number"], json!("+442079460018"));
+    let out = validate("email", "mailgun", &obj(json!({"from_email": "a@mg.example.com", "api_key": "key-1", "mailgun_domain": "mg.example.com", "mailgun_region": "EU"})), &never).unwrap();
+    assert_eq!(out["mailgun_region"], json!("eu"));
+    let out = validate(
+        "payments",
+        "stripe",
+        &obj(json!({"api_key": "sk_test_1", "currency": "EUR"})),
+        &never,
+    )
+    .unwrap();
+    assert_eq!(out["currency"], json!("eur"));
+}
+
+#[test]
+fn unknown_keys_types_and_providers() {
+    let mut config = valid_config("email", "sendgrid");
+    config.insert("smtp_host".into(), json!("smtp.example.com"));
+    config.insert("colour".into(), json!("blue"));
+    let err = errors("email", "sendgrid", config);
+    assert_eq!(err.fields.len(), 2);
+    assert_eq!(
+        err.fields["colour"],
+        "'colour' is not a setting of SendGrid; remove it."
+    );
+    assert!(err.fields["smtp_host"].contains("not a setting of SendGrid"));
+
+    let mut custom = valid_config("custom", "custom");
+    custom.insert("region".into(), json!({"any": ["shape"]}));
+    let out = validate("custom", "custom", &custom, &never).unwrap();
+    assert_eq!(out["region"], json!({"any": ["shape"]}));
+
+    let err = validate("chat", "slack", &Map::new(), &never).unwrap_err();
+    assert!(err.fields.is_empty());
+    let general = err.general.clone().unwrap();
+    assert!(
+        general.starts_with("Unknown integration type 'chat'. Known types: email, whatsapp, sms"),
+        "{general}"
+    );
+    assert_eq!(err.to_string(), general);
+    let err = validate("stripe", "stripe", &Map::new(), &never).unwrap_err();
+    assert!(err
+        .general
+        .unwrap()
+        .contains("'stripe' is a provider of the 'payments' type"));
+    let err = validate("email", "twilio", &Map::new(), &never).unwrap_err();
+    let general = err.general.unwrap();
+    assert!(
+        general.contains("Unknown provider 'twilio' for Email. Known providers: sendgrid"),
+        "{general}"
+    );
+    assert!(general.contains("provider of the 'sms' type"), "{general}");
+}
+
+#[test]
+fn paired_fields_need_each_other() {
+    let mut config = minimal_config("sms", "twilio");
+    config.insert(
+        "api_key_sid".into(),
+        json!("SK0123456789abcdef0123456789abcdef"),
+    );
+    let err = errors("sms", "twilio", config.clone());
+    assert_eq!(
+        err.fields["api_key_secret"],
+        "API key secret is needed when API key SID is set."
+    );
+    assert!(validate("sms", "twilio", &config, &|k: &str| k == "api_key_secret").is_ok());
+    let mut config = minimal_config("analytics", "hotjar");
+    config.insert("client_secret".into(), json!("abc"));
+    assert!(errors("analytics", "hotjar", config)
+        .fields
+        .contains_key("client_id"));
+}
+
+fn message(type_id: &str, provider_id: &str, key: &str, value: Value) -> String {
+    let mut config = valid_config(type_id, provider_id);
+    config.insert(key.to_owned(), value);
+    let err = errors(type_id, provider_id, config);
+    assert_eq!(err.fields.len(), 1, "{err}");
+    err.fields[key].clone()
+}
+
+#[test]
+fn messages_say_what_is_wrong_and_what_to_do() {
+    let m = message("email", "smtp", "from_email", json!("noreply@"));
+    assert!(
+        m.starts_with("From email") && m.contains("name@example.com"),
+        "{m}"
+    );
+    let m = message("email", "smtp", "reply_to_email", json!("support"));
+    assert!(m.contains("missing the @"), "{m}");
+    let m = message(
+        "sms",
+        "twilio",
+        "from_phone_number",
+        json!("(415) 555-0123"),
+    );
+    assert!(
+        m.contains("Use international format with country code, e.g. +14155550123"),
+        "{m}"
+    );
+    let m = message(
+        "whatsapp",
+        "whatsapp",
+        "webhook_url",
+        json!("http://hooks.example.com/wa"),
+    );
+    assert!(m.contains("must use https://"), "{m}");
+    let m = message(
+        "facebook",
+        "facebook",
+        "webhook_url",
+        json!("hooks.example.com/fb"),
+    );
+    assert!(m.contains("https://"), "{m}");
+    let m = message(
+        "sms",
+        "twilio",
+        "account_sid",
+        json!("SK0123456789abcdef0123456789abcdef"),
+    );
+    assert!(m.contains("starts with AC"), "{m}");
+    let m = message(
+        "email",
+        "mailchimp",
+        "api_key",
+        json!("0123456789abcdef0123456789abcdef"),
+    );
+    assert!(
+        m.contains("-us21") && m.contains("Mailchimp → Profile → Extras → API keys"),
+        "{m}"
+    );
+    let m = message(
+        "payments",
+        "stripe",
+        "api_key",
+        json!("pk_live_abcdef123456"),
+    );
+    assert_eq!(m, "Secret key does not look right: it should start with sk_live_, sk_test_, rk_live_ or rk_test_. Check that you copied the right value, and all of it.");
+    let m = message("payments", "stripe", "webhook_secret", json!("abc123"));
+    assert!(m.contains("whsec_"), "{m}");
+    let m = message(
+        "communication",
+        "zendesk",
+        "subdomain",
+        json!("acme.zendesk.com"),
+    );
+    assert!(m.contains("enter only the subdomain"), "{m}");
+    let m = message(
+        "automation",
+        "zapier",
+        "webhook_url",
+        json!("https://example.com/hook"),
+    );
+    assert!(m.contains("hooks.zapier.com"), "{m}");
+    let m = message("email", "smtp", "smtp_port", json!("submission"));
+    assert_eq!(m, "SMTP port must be a whole number from 1 to 65535.");
+    let m = message("payments", "paypal", "environment", json!("production"));
+    assert_eq!(
+        m,
+        "Environment must be one of: sandbox (Sandbox (testing)), live (Live)."
+    );
+}
+
+#[test]
+fn signup_form_field_messages() {
+    let m = message(
+        "signup_page",
+        "signup_page",
+        "form_fields",
+        json!("[{\"name\": \"email\", \"type\": \"email\""),
+    );
+    assert!(
+        m.starts_with("Form fields is not valid JSON") && m.contains("line 1"),
+        "{m}"
+    );
+    let m = message(
+        "signup_page",
+        "signup_page",
+        "form_fields",
+        json!([{"name": "email", "type": "email"}, {"name": "email", "type": "text"}]),
+    );
+    assert!(
+        m.contains("field 2 (\"email\") repeats the name of field 1"),
+        "{m}"
+    );
+    let m = message(
+        "signup_page",
+        "signup_page",
+        "form_fields",
+        json!("[{\"name\": \"plan\", \"type\": \"select\"}]"),
+    );
+    assert!(m.contains("is a select, so it needs \"options\""), "{m}");
+    let ok = obj(
+        json!({"form_fields": "[{\"name\": \"email\", \"type\": \"email\", \"required\": true}]"}),
+    );
+    let out = validate("signup_page", "signup_page", &ok, &never).unwrap();
+    assert_eq!(
+        out["form_fields"],
+        json!([{"name": "email", "type": "email", "required": true}])
+    );
+}
+
+#[test]
+fn service_account_json_messages() {
+    let key = "service_account_json";
+    let m = message(
+        "storage",
+        "google_cloud_storage",
+        key,
+        json!("{\"type\": \"service_account\""),
+    );
+    assert!(m.contains("not valid JSON"), "{m}");
+    let m = message(
+        "storage",
+        "google_cloud_storage",
+        key,
+        json!({"type": "authorized_user", "client_secret": "d-FL95Q19q7MQmFpd7hHD0Ty"}),
+    );
+    assert!(
+        m.contains("not a service-account key") && !m.contains("d-FL95Q19q7MQmFpd7hHD0Ty"),
+        "{m}"
+    );
+    let m = message(
+        "storage",
+        "google_cloud_storage",
+        key,
+        json!({"type": "service_account", "client_email": "a@b.iam.gserviceaccount.com"}),
+    );
+    assert!(m.contains("\"private_key\" or \"token_uri\""), "{m}");
+}
+
+#[test]
+fn messages_for_secret_fields_never_contain_the_value() {
+    let bad_values = [
+        "LeakMarker 1234567",
+        "\"LeakMarker1234567\"",
+        "Bearer LeakMarker1234567",
+        "LeakMarker1234567",
+        "https://LeakMarker.example.com/x y",
+        "{\"LeakMarker\": 1",
+        "[\"LeakMarker\"]",
+    ];
+    let mut rejected = 0;
+    for (type_id, provider_id) in all_pairs() {
+        for key in secret_keys(type_id, provider_id) {
+            for bad in bad_values {
+                let mut config = valid_config(type_id, provider_id);
+                config.insert(key.to_owned(), json!(bad));
+                if let Err(err) = validate(type_id, provider_id, &config, &never) {
+                    rejected += 1;
+                    let text = format!("{err} {}", serde_json::to_string(&err).unwrap());
+                    assert!(!text.contains("LeakMarker"), "{provider_id}.{key}: {text}");
+                }
+            }
+        }
+    }
+    assert!(rejected > 100, "only {rejected} rejections");
+}
