@@ -19,7 +19,7 @@ fn cli(db: &std::path::Path) -> Command {
 }
 
 fn token(i: usize) -> String {
-    format!("auth-token-{i:06}-{:x}", i * 7919)
+    format!("{:032x}", (i as u128 + 1) * 0x9e37_79b9_7f4a_7c15)
 }
 
 #[test]

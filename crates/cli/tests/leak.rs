@@ -7,6 +7,7 @@ use std::process::Command;
 
 const PASS: &str = "leak test passphrase";
 const CANARY: &str = "SG.canary-5d1e8b7f-never-in-plaintext";
+const CANARY_WA: &str = "EAAcanary5d1e8b7fWhatsAppToken";
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
@@ -28,6 +29,7 @@ fn canary_secret_appears_nowhere() {
             .args(args)
             .env("SWITCHBOARD_PASSPHRASE", PASS)
             .env("CANARY_SECRET", CANARY)
+            .env("CANARY_WA", CANARY_WA)
             .env("RUST_LOG", "trace")
             .output()
             .unwrap();
@@ -47,7 +49,7 @@ fn canary_secret_appears_nowhere() {
     let wa = run(
         &[
             "add", "--type", "whatsapp", "--name", "Canary WA", "--set", "phone_number_id=123456789",
-            "--set", "business_account_id=987654321", "--secret-env", "access_token=CANARY_SECRET",
+            "--set", "business_account_id=987654321", "--secret-env", "access_token=CANARY_WA",
         ],
         &mut outputs,
     );
@@ -94,6 +96,7 @@ fn canary_secret_appears_nowhere() {
     }
     for (what, bytes) in &searched {
         assert!(!contains(bytes, CANARY.as_bytes()), "the canary is in the {what}");
+        assert!(!contains(bytes, CANARY_WA.as_bytes()), "the WhatsApp canary is in the {what}");
         assert!(!contains(bytes, b"5d1e8b7f"), "part of the canary is in the {what}");
     }
 }

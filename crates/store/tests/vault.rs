@@ -14,7 +14,7 @@ async fn round_trip_through_every_unlock_path() {
     let created = t.store.create(sendgrid("News", "SG.abcdefghijklmnopWXYZ")).await.unwrap();
     assert_eq!(
         created.secrets["api_key"],
-        SecretView::Set { masked: format!("{}WXYZ", "*".repeat(17)) }
+        SecretView::Set { masked: format!("{}WXYZ", "*".repeat(19)) }
     );
 
     let keyring = t.reopen().await;
@@ -162,14 +162,14 @@ async fn rotation_interrupted_half_way_keeps_the_old_key_working() {
     // passphrase and the old recovery key; the half-made key is gone from the keyring.
     assert_eq!(t.keys.len(), 1);
     for (i, id) in ids.iter().enumerate() {
-        assert_eq!(t.store.reveal(id, "auth_token").await.unwrap().expose(), format!("token-{i:04}-abcdef"));
+        assert_eq!(t.store.reveal(id, "auth_token").await.unwrap().expose(), hex_token(&format!("token-{i:04}-abcdef")));
     }
     let s = t.reopen().await;
     s.unlock_with_keystore(t.keys.clone()).await.unwrap();
-    assert_eq!(s.reveal(&ids[15], "auth_token").await.unwrap().expose(), "token-0015-abcdef");
+    assert_eq!(s.reveal(&ids[15], "auth_token").await.unwrap().expose(), hex_token("token-0015-abcdef"));
     let s = t.reopen().await;
     s.unlock_with_recovery_key(&t.recovery.display_once()).await.unwrap();
-    assert_eq!(s.reveal(&ids[3], "auth_token").await.unwrap().expose(), "token-0003-abcdef");
+    assert_eq!(s.reveal(&ids[3], "auth_token").await.unwrap().expose(), hex_token("token-0003-abcdef"));
 
     // A rotation that completes: the new key everywhere, the old recovery key retired.
     let new_recovery = t
@@ -182,16 +182,16 @@ async fn rotation_interrupted_half_way_keeps_the_old_key_working() {
         .await
         .unwrap();
     assert_eq!(t.keys.len(), 1);
-    assert_eq!(t.store.reveal(&ids[7], "auth_token").await.unwrap().expose(), "token-0007-abcdef");
+    assert_eq!(t.store.reveal(&ids[7], "auth_token").await.unwrap().expose(), hex_token("token-0007-abcdef"));
     let s = t.reopen().await;
     s.unlock_with_keystore(t.keys.clone()).await.unwrap();
-    assert_eq!(s.reveal(&ids[19], "auth_token").await.unwrap().expose(), "token-0019-abcdef");
+    assert_eq!(s.reveal(&ids[19], "auth_token").await.unwrap().expose(), hex_token("token-0019-abcdef"));
     let s = t.reopen().await;
     s.unlock_with_passphrase(&Secret::new(PASSPHRASE)).await.unwrap();
     let s = t.reopen().await;
     assert!(s.unlock_with_recovery_key(&t.recovery.display_once()).await.is_err());
     s.unlock_with_recovery_key(&new_recovery.display_once()).await.unwrap();
-    assert_eq!(s.reveal(&ids[0], "auth_token").await.unwrap().expose(), "token-0000-abcdef");
+    assert_eq!(s.reveal(&ids[0], "auth_token").await.unwrap().expose(), hex_token("token-0000-abcdef"));
 }
 
 #[tokio::test]

@@ -64,7 +64,9 @@ pub fn sendgrid(name: &str, api_key: &str) -> NewIntegration {
     }
 }
 
+/// A Twilio integration; `token` becomes a 32-hex auth token derived from it.
 pub fn twilio(name: &str, token: &str) -> NewIntegration {
+    let token = hex_token(token);
     NewIntegration {
         integration_type: "sms".into(),
         provider: Some("twilio".into()),
@@ -92,4 +94,13 @@ pub fn whatsapp(name: &str, token: &str, verify: &str) -> NewIntegration {
         }))),
         ..Default::default()
     }
+}
+
+/// A 32-hex-character token that is unique per seed text.
+pub fn hex_token(seed: &str) -> String {
+    let mut h: u128 = 0xcbf29ce484222325;
+    for b in seed.bytes() {
+        h = (h ^ b as u128).wrapping_mul(0x100000001b3);
+    }
+    format!("{h:032x}")
 }
