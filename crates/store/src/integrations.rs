@@ -6,6 +6,7 @@ use crate::model::*;
 use crate::secrets::{self, SealedMap};
 use crate::{now, Result, Store, StoreError};
 use serde_json::{json, Map, Value};
+use futures_util::TryStreamExt;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite};
 use std::collections::BTreeMap;
@@ -214,15 +215,19 @@ fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, filter: &'a ListFilter) {
     }
 }
 
+fn order_clause(sort: SortKey) -> &'static str {
+    match sort {
+        SortKey::Newest => "created_at DESC, id DESC",
+        SortKey::Oldest => "created_at ASC, id ASC",
+        SortKey::Name => "name COLLATE NOCASE ASC, id",
+        SortKey::Type => "integration_type, name COLLATE NOCASE, id",
+        SortKey::Status => "status, name COLLATE NOCASE, id",
+        SortKey::Updated => "updated_at DESC, id DESC",
+    }
+}
+
 fn push_order(qb: &mut QueryBuilder<'_, Sqlite>, filter: &ListFilter) {
-    qb.push(match filter.sort {
-        SortKey::Newest => " ORDER BY created_at DESC, id DESC",
-        SortKey::Oldest => " ORDER BY created_at ASC, id ASC",
-        SortKey::Name => " ORDER BY name COLLATE NOCASE ASC, id",
-        SortKey::Type => " ORDER BY integration_type, name COLLATE NOCASE, id",
-        SortKey::Status => " ORDER BY status, name COLLATE NOCASE, id",
-        SortKey::Updated => " ORDER BY updated_at DESC, id DESC",
-    });
+    qb.push(" ORDER BY ").push(order_clause(filter.sort));
     qb.push(" LIMIT ")
         .push_bind(filter.limit.unwrap_or(-1))
         .push(" OFFSET ")
@@ -266,7 +271,7 @@ async fn ensure_website(conn: &mut sqlx::SqliteConnection, website_id: &str) -> 
 /// A prepared insert, shared by create and bulk import.
 pub(crate) struct Prepared {
     pub(crate) id: String,
-    website_id: Option<String>,
+    pub(crate) website_id: Option<String>,
     integration_type: &'static str,
     provider: &'static str,
     name: String,
@@ -372,6 +377,58 @@ impl Store {
         .await
     }
 
+    /// Inserts many prepared integrations with one statement per table (the
+    /// fast path of bulk imports). All or nothing: on any error the caller
+    /// falls back to [`Store::insert_prepared`] row by row. Every website id
+    /// must already be known to exist.
+    pub(crate) async fn insert_many(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        items: &[&Prepared],
+        log_message: &str,
+    ) -> Result<()> {
+        // 15 bound values a row stays far below SQLite's variable limit.
+        for part in items.chunks(500) {
+            let ts = now();
+            let mut qb = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO integrations (id, website_id, owner, integration_type, provider, name, description, status, is_active, config, secrets, configured, created_by, created_at, updated_at) ",
+            );
+            qb.push_values(part.iter(), |mut b, p| {
+                b.push_bind(&p.id)
+                    .push_bind(&p.website_id)
+                    .push_bind(&self.owner)
+                    .push_bind(p.integration_type)
+                    .push_bind(p.provider)
+                    .push_bind(&p.name)
+                    .push_bind(&p.description)
+                    .push_bind(p.status.as_str())
+                    .push_bind(p.is_active)
+                    .push_bind(Value::Object(p.config.clone()).to_string())
+                    .push_bind(secrets::to_column(&p.sealed))
+                    .push_bind(p.configured)
+                    .push_bind(&p.created_by)
+                    .push_bind(ts.clone())
+                    .push_bind(ts.clone());
+            });
+            qb.build().execute(&mut *conn).await?;
+            let mut logs = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO integration_logs (integration_id, level, message, details, created_at) ",
+            );
+            logs.push_values(part.iter(), |mut b, p| {
+                b.push_bind(&p.id)
+                    .push_bind(LogLevel::Info.as_str())
+                    .push_bind(log_message)
+                    .push_bind(
+                        json!({ "provider": p.provider, "secret_fields": p.sealed.keys().collect::<Vec<_>>() })
+                            .to_string(),
+                    )
+                    .push_bind(ts.clone());
+            });
+            logs.build().execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
     /// Creates an integration. With `values`, they are validated against the
     /// catalog and the integration starts active; without, it is pending.
     pub async fn create(&self, new: NewIntegration) -> Result<Integration> {
@@ -402,8 +459,12 @@ impl Store {
         let mut qb = QueryBuilder::new(format!("SELECT {COLUMNS} FROM integrations"));
         push_filters(&mut qb, filter);
         push_order(&mut qb, filter);
-        let rows = qb.build().fetch_all(self.pool()).await?;
-        rows.iter().map(summary_from_row).collect()
+        let mut rows = qb.build().fetch(self.pool());
+        let mut out = Vec::new();
+        while let Some(row) = rows.try_next().await? {
+            out.push(summary_from_row(&row)?);
+        }
+        Ok(out)
     }
 
     /// Every matching integration with its secrets opened and masked.
@@ -412,10 +473,14 @@ impl Store {
         let mut qb = QueryBuilder::new(format!("SELECT {COLUMNS} FROM integrations"));
         push_filters(&mut qb, filter);
         push_order(&mut qb, filter);
-        let rows = qb.build().fetch_all(self.pool()).await?;
-        rows.iter()
-            .map(|r| integration_from_row(r, sealer.as_ref()))
-            .collect()
+        // Stream the rows so that opening secrets overlaps with SQLite
+        // producing the next rows on its worker thread.
+        let mut rows = qb.build().fetch(self.pool());
+        let mut out = Vec::new();
+        while let Some(row) = rows.try_next().await? {
+            out.push(integration_from_row(&row, sealer.as_ref())?);
+        }
+        Ok(out)
     }
 
     /// How many integrations match (for pagination).

@@ -240,15 +240,30 @@ impl Store {
         let entries: Vec<(usize, ExportedIntegration)> = file.integrations.into_iter().enumerate().collect();
         for chunk in entries.chunks(batch_size) {
             let mut tx = self.pool().begin().await?;
-            let mut committed = Vec::with_capacity(chunk.len());
+            // Which ids and websites already exist, in two queries per batch.
+            let ids: Vec<&str> = chunk.iter().filter_map(|(_, i)| i.id.as_deref()).collect();
+            let existing = existing_ids(&mut tx, "integrations", &ids).await?;
+            let site_ids: Vec<&str> = chunk.iter().filter_map(|(_, i)| i.website_id.as_deref()).collect();
+            let sites = existing_ids(&mut tx, "websites", &site_ids).await?;
+
+            let mut ready = Vec::with_capacity(chunk.len());
             for (index, item) in chunk {
                 if let Some(id) = &item.id {
-                    let exists = sqlx::query("SELECT 1 FROM integrations WHERE id = ?")
-                        .bind(id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    if exists.is_some() {
+                    if existing.contains(id) {
                         report.skipped_existing.push(id.clone());
+                        continue;
+                    }
+                }
+                let fail = |message: String| ImportFailure {
+                    index: *index,
+                    name: item.name.clone(),
+                    message,
+                };
+                if let Some(w) = item.website_id.as_deref().filter(|w| !w.is_empty()) {
+                    if !sites.contains(w) {
+                        report.failed.push(fail(format!(
+                            "website '{w}' does not exist: add it to the file's websites or create it first"
+                        )));
                         continue;
                     }
                 }
@@ -258,61 +273,51 @@ impl Store {
                     .filter(|(_, v)| v.is_none())
                     .map(|(k, _)| k.clone())
                     .collect();
-                let values = item.configured.then(|| {
-                    let mut v = item.config.clone();
-                    for (k, s) in &item.secrets {
-                        if let Some(s) = s {
-                            v.insert(k.clone(), Value::String(s.0.expose().to_owned()));
+                match self.prepare_import(sealer.as_ref(), to_new(item, &omitted), &omitted) {
+                    Ok(p) => ready.push((*index, item.name.clone(), p, omitted)),
+                    Err(e) => report.failed.push(fail(e.to_string())),
+                }
+            }
+
+            let all: Vec<&_> = ready.iter().map(|(_, _, p, _)| p).collect();
+            let mut committed: Vec<String> = Vec::with_capacity(ready.len());
+            // A savepoint lets a failed fast path leave no trace before the slow one.
+            sqlx::query("SAVEPOINT bulk").execute(&mut *tx).await?;
+            match self.insert_many(&mut tx, &all, "Integration imported").await {
+                Ok(()) => {
+                    sqlx::query("RELEASE bulk").execute(&mut *tx).await?;
+                    committed.extend(all.iter().map(|p| p.id.clone()));
+                }
+                Err(StoreError::Conflict(_)) => {
+                    sqlx::query("ROLLBACK TO bulk").execute(&mut *tx).await?;
+                    sqlx::query("RELEASE bulk").execute(&mut *tx).await?;
+                    for (index, name, p, _) in &ready {
+                        match self.insert_prepared(&mut tx, p, "Integration imported").await {
+                            Ok(()) => committed.push(p.id.clone()),
+                            Err(e @ (StoreError::Conflict(_) | StoreError::Validation(_))) => {
+                                report.failed.push(ImportFailure {
+                                    index: *index,
+                                    name: name.clone(),
+                                    message: e.to_string(),
+                                })
+                            }
+                            Err(e) => return Err(e),
                         }
                     }
-                    v
-                });
-                let new = NewIntegration {
-                    id: item.id.clone(),
-                    integration_type: item.integration_type.clone(),
-                    provider: item.provider.clone(),
-                    name: item.name.clone(),
-                    description: item.description.clone(),
-                    website_id: item.website_id.clone(),
-                    values,
-                    is_active: item.is_active,
-                    status: if omitted.is_empty() { item.status } else { Some(Status::Pending) },
-                    created_by: None,
-                };
-                let prepared = match self.prepare_import(sealer.as_ref(), new, &omitted) {
-                    Ok(p) => p,
-                    Err(e) => {
-                        report.failed.push(ImportFailure {
-                            index: *index,
-                            name: item.name.clone(),
-                            message: e.to_string(),
-                        });
-                        continue;
-                    }
-                };
-                match self.insert_prepared(&mut tx, &prepared, "Integration imported").await {
-                    Ok(()) => {}
-                    Err(e @ (StoreError::Conflict(_) | StoreError::Validation(_))) => {
-                        report.failed.push(ImportFailure {
-                            index: *index,
-                            name: item.name.clone(),
-                            message: e.to_string(),
-                        });
-                        continue;
-                    }
-                    Err(e) => return Err(e),
                 }
-                if !omitted.is_empty() {
+                Err(e) => return Err(e),
+            }
+            for (_, _, p, omitted) in &ready {
+                if !omitted.is_empty() && committed.contains(&p.id) {
                     insert_log(
                         &mut tx,
-                        &prepared.id,
+                        &p.id,
                         LogLevel::Warning,
                         "Some secrets were not in the import file: enter them again",
                         json!({ "fields": omitted }),
                     )
                     .await?;
                 }
-                committed.push(prepared.id.clone());
             }
             tx.commit().await?;
             report.imported += committed.len();
@@ -320,4 +325,52 @@ impl Store {
         }
         Ok(report)
     }
+}
+
+fn to_new(item: &ExportedIntegration, omitted: &[String]) -> NewIntegration {
+    let values = item.configured.then(|| {
+        let mut v = item.config.clone();
+        for (k, s) in &item.secrets {
+            if let Some(s) = s {
+                v.insert(k.clone(), Value::String(s.0.expose().to_owned()));
+            }
+        }
+        v
+    });
+    NewIntegration {
+        id: item.id.clone(),
+        integration_type: item.integration_type.clone(),
+        provider: item.provider.clone(),
+        name: item.name.clone(),
+        description: item.description.clone(),
+        website_id: item.website_id.clone(),
+        values,
+        is_active: item.is_active,
+        status: if omitted.is_empty() {
+            item.status
+        } else {
+            Some(Status::Pending)
+        },
+        created_by: None,
+    }
+}
+
+async fn existing_ids(
+    conn: &mut sqlx::SqliteConnection,
+    table: &str,
+    ids: &[&str],
+) -> Result<std::collections::HashSet<String>> {
+    let mut found = std::collections::HashSet::new();
+    for part in ids.chunks(500) {
+        let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("SELECT id FROM {table} WHERE id IN ("));
+        let mut sep = qb.separated(", ");
+        for id in part {
+            sep.push_bind(*id);
+        }
+        qb.push(")");
+        for row in qb.build().fetch_all(&mut *conn).await? {
+            found.insert(row.get::<String, _>(0));
+        }
+    }
+    Ok(found)
 }
