@@ -4,6 +4,7 @@
 //! passphrase. Plaintext secrets leave it only through [`Store::reveal`].
 #![forbid(unsafe_code)]
 
+mod checks;
 mod db;
 mod error;
 mod integrations;
@@ -14,6 +15,7 @@ mod transfer;
 mod vault;
 mod websites;
 
+pub use checks::{CheckKind, CheckRecord, Credentials, Health};
 pub use error::{Result, StoreError};
 pub use model::*;
 pub use transfer::{ExportFile, ExportedIntegration, ImportReport, ImportFailure, EXPORT_FORMAT};

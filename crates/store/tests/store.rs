@@ -328,3 +328,28 @@ async fn no_plaintext_secret_in_the_database_files_or_debug_output() {
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
+
+#[tokio::test]
+async fn checks_update_status_error_count_and_log() {
+    let t = new_store().await;
+    let s = &t.store;
+    let i = s.create(sendgrid("Checked", "SG.credential-for-check-1234")).await.unwrap();
+    let creds = s.credentials(&i.id).await.unwrap();
+    assert_eq!(creds.secrets["api_key"].expose(), "SG.credential-for-check-1234");
+    assert!(!format!("{creds:?}").contains("credential-for-check"));
+    let fail = CheckRecord { kind: CheckKind::Failed, message: "SendGrid rejected the API key".into(), details: json!({ "http_status": 401 }) };
+    let h = s.record_check(&i.id, &fail).await.unwrap();
+    assert_eq!((h.status, h.previous_status, h.error_count), (Status::Error, Status::Active, 1));
+    let h = s.record_check(&i.id, &fail).await.unwrap();
+    assert_eq!(h.error_count, 2);
+    assert_eq!(h.last_error.as_deref(), Some("SendGrid rejected the API key"));
+    let ok = CheckRecord { kind: CheckKind::Ok, message: "Connected: 12 scopes".into(), details: json!({}) };
+    let h = s.record_check(&i.id, &ok).await.unwrap();
+    assert_eq!((h.status, h.error_count, h.last_error), (Status::Active, 0, None));
+    assert!(h.last_sync_at.is_some());
+    let got = s.get(&i.id).await.unwrap();
+    assert_eq!(got.last_sync_at, h.last_sync_at);
+    let levels: Vec<LogLevel> = s.logs(&i.id, 3).await.unwrap().iter().map(|l| l.level).collect();
+    assert_eq!(levels, vec![LogLevel::Success, LogLevel::Error, LogLevel::Error]);
+    assert!(matches!(s.record_check("nope", &ok).await, Err(StoreError::NotFound { .. })));
+}

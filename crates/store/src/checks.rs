@@ -1,0 +1,159 @@
+//! What connection checks need from the store: the plaintext credentials
+//! of one integration (handed to the provider call, never logged) and a
+//! place to record the outcome as the first document describes it
+//! (status, last_sync_at, last_error, consecutive error_count, a log entry).
+
+use crate::integrations::{insert_log, not_found};
+use crate::model::{LogLevel, Status};
+use crate::{now, secrets, Result, Store, StoreError};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use sqlx::Row;
+use std::collections::BTreeMap;
+use switchboard_vault::Secret;
+
+/// An integration's settings with its secrets opened, for a provider call.
+/// Debug output masks the secrets.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    /// The integration id.
+    pub id: String,
+    /// Its name, for messages.
+    pub name: String,
+    /// Catalog type.
+    pub integration_type: String,
+    /// Catalog provider.
+    pub provider: String,
+    /// Public settings.
+    pub config: Map<String, Value>,
+    /// Secret settings in plain text (wrapped).
+    pub secrets: BTreeMap<String, Secret>,
+    /// Secret fields that could not be decrypted.
+    pub undecryptable: Vec<String>,
+}
+
+/// How a check ended, as far as the store is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckKind {
+    /// The provider accepted the credentials.
+    Ok,
+    /// The check failed (bad credentials, network, ...).
+    Failed,
+    /// The provider offers no safe check; nothing about health changes.
+    NotCheckable,
+}
+
+/// The outcome of one check, ready to record.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CheckRecord {
+    /// How it ended.
+    pub kind: CheckKind,
+    /// One line for the log and for `last_error` (never a secret).
+    pub message: String,
+    /// Structured details for the log (never a secret).
+    pub details: Value,
+}
+
+/// The integration's health after recording a check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    /// Status now.
+    pub status: Status,
+    /// Status before the check (to notice changes).
+    pub previous_status: Status,
+    /// Last success.
+    pub last_sync_at: Option<String>,
+    /// Last error.
+    pub last_error: Option<String>,
+    /// Consecutive errors.
+    pub error_count: i64,
+}
+
+impl Store {
+    /// The plaintext credentials of one integration, for a connection check
+    /// or a test message. Not logged as a reveal: the check logs its outcome.
+    pub async fn credentials(&self, id: &str) -> Result<Credentials> {
+        let sealer = self.sealer()?;
+        let row = sqlx::query(
+            "SELECT name, integration_type, provider, config, secrets FROM integrations WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or_else(|| not_found(id))?;
+        let sealed = secrets::parse_column(row.get("secrets"))?;
+        let mut opened = BTreeMap::new();
+        let mut undecryptable = Vec::new();
+        for (field, value) in &sealed {
+            match secrets::open(sealer.as_ref(), id, field, value) {
+                Ok(s) => {
+                    opened.insert(field.clone(), s);
+                }
+                Err(_) => undecryptable.push(field.clone()),
+            }
+        }
+        Ok(Credentials {
+            id: id.to_owned(),
+            name: row.get("name"),
+            integration_type: row.get("integration_type"),
+            provider: row.get("provider"),
+            config: serde_json::from_str(row.get::<&str, _>("config")).unwrap_or_default(),
+            secrets: opened,
+            undecryptable,
+        })
+    }
+
+    /// Records a check: success sets status active, last_sync_at now and
+    /// clears the error count; failure sets status error, last_error and
+    /// counts one more consecutive error; either way a log entry is written.
+    pub async fn record_check(&self, id: &str, record: &CheckRecord) -> Result<Health> {
+        self.sealer()?;
+        let mut tx = self.pool().begin().await?;
+        let row = sqlx::query("SELECT status, last_sync_at, last_error, error_count FROM integrations WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| not_found(id))?;
+        let previous: Status = row
+            .get::<&str, _>("status")
+            .parse()
+            .map_err(StoreError::Database)?;
+        let mut health = Health {
+            status: previous,
+            previous_status: previous,
+            last_sync_at: row.get("last_sync_at"),
+            last_error: row.get("last_error"),
+            error_count: row.get("error_count"),
+        };
+        let level = match record.kind {
+            CheckKind::Ok => {
+                health.status = Status::Active;
+                health.last_sync_at = Some(now());
+                health.last_error = None;
+                health.error_count = 0;
+                LogLevel::Success
+            }
+            CheckKind::Failed => {
+                health.status = Status::Error;
+                health.last_error = Some(record.message.clone());
+                health.error_count += 1;
+                LogLevel::Error
+            }
+            CheckKind::NotCheckable => LogLevel::Warning,
+        };
+        sqlx::query(
+            "UPDATE integrations SET status = ?, last_sync_at = ?, last_error = ?, error_count = ? WHERE id = ?",
+        )
+        .bind(health.status.as_str())
+        .bind(&health.last_sync_at)
+        .bind(&health.last_error)
+        .bind(health.error_count)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        insert_log(&mut tx, id, level, &record.message, record.details.clone()).await?;
+        tx.commit().await?;
+        Ok(health)
+    }
+}
