@@ -18,7 +18,9 @@ impl Sealer for PassThrough {
         Sealed::from_bytes(plaintext.expose().as_bytes().to_vec())
     }
     fn open(&self, _aad: &Aad<'_>, sealed: &Sealed) -> switchboard_vault::Result<Secret> {
-        Ok(Secret::new(String::from_utf8_lossy(sealed.as_bytes()).into_owned()))
+        Ok(Secret::new(
+            String::from_utf8_lossy(sealed.as_bytes()).into_owned(),
+        ))
     }
 }
 
@@ -46,15 +48,22 @@ fn file(n: usize) -> ExportFile {
             })
         })
         .collect();
-    serde_json::from_value(json!({ "format": "switchboard-export", "version": 1, "integrations": integrations }))
-        .expect("valid export")
+    serde_json::from_value(
+        json!({ "format": "switchboard-export", "version": 1, "integrations": integrations }),
+    )
+    .expect("valid export")
 }
 
 async fn run(n: usize, encrypted: bool) -> Figures {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(dir.path().join("bench.sqlite")).await.expect("open");
+    let store = Store::open(dir.path().join("bench.sqlite"))
+        .await
+        .expect("open");
     store
-        .init_vault(InitOptions { keystore: Some(Arc::new(MemoryKeyStore::new())), passphrase: None })
+        .init_vault(InitOptions {
+            keystore: Some(Arc::new(MemoryKeyStore::new())),
+            passphrase: None,
+        })
         .await
         .expect("init");
     if !encrypted {
@@ -88,7 +97,12 @@ async fn run(n: usize, encrypted: bool) -> Figures {
     }
     let get_one = t.elapsed() / gets as u32;
     store.close().await;
-    Figures { insert, list_rows, list_all, get_one }
+    Figures {
+        insert,
+        list_rows,
+        list_all,
+        get_one,
+    }
 }
 
 fn ms(d: Duration) -> f64 {
@@ -114,20 +128,52 @@ fn main() {
         eprintln!("usage: switchboard-bench store [N]");
         std::process::exit(2);
     }
-    let n: usize = args.next().map(|s| s.parse().expect("N is a number")).unwrap_or(10_000);
+    let n: usize = args
+        .next()
+        .map(|s| s.parse().expect("N is a number"))
+        .unwrap_or(10_000);
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    println!("switchboard-bench store: {n} integrations x 3 secrets ({} secrets)", 3 * n);
+    println!(
+        "switchboard-bench store: {n} integrations x 3 secrets ({} secrets)",
+        3 * n
+    );
     let plain = rt.block_on(run(n, false));
     let aes = rt.block_on(run(n, true));
     let seals = seal_rate();
     let row = |label: &str, a: f64, p: f64, unit: &str| {
-        println!("{label:<34} {a:>10.1} {unit:<6} {p:>10.1} {unit:<6} {:>6.2}x", a / p);
+        println!(
+            "{label:<34} {a:>10.1} {unit:<6} {p:>10.1} {unit:<6} {:>6.2}x",
+            a / p
+        );
     };
-    println!("{:<34} {:>17} {:>17} {:>7}", "", "AES-256-GCM", "no encryption", "ratio");
-    row("insert (import, 1000 per tx)", ms(aes.insert), ms(plain.insert), "ms");
-    row("list and decrypt all (best of 5)", ms(aes.list_all), ms(plain.list_all), "ms");
-    row("list rows, nothing decrypted", ms(aes.list_rows), ms(plain.list_rows), "ms");
-    row("single get (mean of 2000)", aes.get_one.as_secs_f64() * 1e6, plain.get_one.as_secs_f64() * 1e6, "us");
+    println!(
+        "{:<34} {:>17} {:>17} {:>7}",
+        "", "AES-256-GCM", "no encryption", "ratio"
+    );
+    row(
+        "insert (import, 1000 per tx)",
+        ms(aes.insert),
+        ms(plain.insert),
+        "ms",
+    );
+    row(
+        "list and decrypt all (best of 5)",
+        ms(aes.list_all),
+        ms(plain.list_all),
+        "ms",
+    );
+    row(
+        "list rows, nothing decrypted",
+        ms(aes.list_rows),
+        ms(plain.list_rows),
+        "ms",
+    );
+    row(
+        "single get (mean of 2000)",
+        aes.get_one.as_secs_f64() * 1e6,
+        plain.get_one.as_secs_f64() * 1e6,
+        "us",
+    );
     let rate = |d: Duration| (3 * n) as f64 / d.as_secs_f64();
     println!(
         "secrets sealed and stored per second: {:.0} (no encryption: {:.0})",
@@ -137,8 +183,21 @@ fn main() {
     println!("raw seals per second (one core):      {seals:.0}");
     println!(
         "goals: >= 20000 seals/s: {}; list+decrypt <= 150 ms: {}; encryption <= 1.5x: {}",
-        if rate(aes.insert) >= 20_000.0 { "met" } else { "NOT met" },
-        if ms(aes.list_all) <= 150.0 { "met" } else { "NOT met" },
-        if ms(aes.list_all) / ms(plain.list_all) <= 1.5 && ms(aes.insert) / ms(plain.insert) <= 1.5 { "met" } else { "NOT met" },
+        if rate(aes.insert) >= 20_000.0 {
+            "met"
+        } else {
+            "NOT met"
+        },
+        if ms(aes.list_all) <= 150.0 {
+            "met"
+        } else {
+            "NOT met"
+        },
+        if ms(aes.list_all) / ms(plain.list_all) <= 1.5 && ms(aes.insert) / ms(plain.insert) <= 1.5
+        {
+            "met"
+        } else {
+            "NOT met"
+        },
     );
 }

@@ -24,15 +24,18 @@ fn default_db() -> PathBuf {
 fn passphrase(cli: &Cli) -> Result<Option<Secret>> {
     if cli.passphrase_stdin {
         let mut line = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .map_err(|e| CliError::Io(format!("cannot read the passphrase from standard input: {e}")))?;
+        std::io::stdin().lock().read_line(&mut line).map_err(|e| {
+            CliError::Io(format!(
+                "cannot read the passphrase from standard input: {e}"
+            ))
+        })?;
         let secret = Secret::new(line.trim_end_matches(['\r', '\n']));
         line.clear();
         return Ok(Some(secret));
     }
-    Ok(std::env::var("SWITCHBOARD_PASSPHRASE").ok().map(Secret::new))
+    Ok(std::env::var("SWITCHBOARD_PASSPHRASE")
+        .ok()
+        .map(Secret::new))
 }
 
 async fn unlock(store: &Store, cli: &Cli) -> Result<()> {
@@ -74,7 +77,9 @@ fn parse_pairs(set: &[String], secret_env: &[String]) -> Result<Map<String, Valu
 
 fn parse_sort(s: &str) -> Result<SortKey> {
     serde_json::from_value(Value::String(s.to_owned())).map_err(|_| {
-        CliError::Usage(format!("'{s}' is not a sort order: use newest, oldest, name, type, status or updated"))
+        CliError::Usage(format!(
+            "'{s}' is not a sort order: use newest, oldest, name, type, status or updated"
+        ))
     })
 }
 
@@ -83,7 +88,10 @@ fn parse_status(s: &str) -> Result<switchboard_store::Status> {
 }
 
 fn print_json(value: &impl serde::Serialize) {
-    println!("{}", serde_json::to_string_pretty(value).expect("serializable"));
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("serializable")
+    );
 }
 
 /// Runs one command.
@@ -107,9 +115,17 @@ async fn dispatch(store: &Store, cli: &Cli) -> Result<()> {
                     "without the keyring the vault needs a passphrase: set SWITCHBOARD_PASSPHRASE or use --passphrase-stdin".into(),
                 ));
             }
-            let recovery = store.init_vault(options).await?;
+            let recovery = store.init_vault(options).await.map_err(|e| match e {
+                StoreError::Vault(switchboard_vault::VaultError::KeyringUnavailable(why)) => CliError::Usage(format!(
+                    "the OS keyring is not available ({why}); create the vault with a passphrase instead: \
+                     SWITCHBOARD_PASSPHRASE=... switchboard init --no-keyring"
+                )),
+                other => other.into(),
+            })?;
             if cli.json {
-                print_json(&serde_json::json!({ "recovery_key": recovery.display_once(), "db": store.path() }));
+                print_json(
+                    &serde_json::json!({ "recovery_key": recovery.display_once(), "db": store.path() }),
+                );
             } else {
                 println!("Vault created in {}.", store.path().display());
                 println!();
@@ -126,9 +142,22 @@ async fn dispatch(store: &Store, cli: &Cli) -> Result<()> {
                 print_json(&status);
             } else {
                 println!("store:      {}", store.path().display());
-                println!("vault:      {}", if status.initialized { "created" } else { "not created (run `switchboard init`)" });
-                println!("keyring:    {}", if status.uses_keyring { "yes" } else { "no" });
-                println!("passphrase: {}", if status.has_passphrase { "yes" } else { "no" });
+                println!(
+                    "vault:      {}",
+                    if status.initialized {
+                        "created"
+                    } else {
+                        "not created (run `switchboard init`)"
+                    }
+                );
+                println!(
+                    "keyring:    {}",
+                    if status.uses_keyring { "yes" } else { "no" }
+                );
+                println!(
+                    "passphrase: {}",
+                    if status.has_passphrase { "yes" } else { "no" }
+                );
             }
         }
         Command::Types => {
@@ -251,7 +280,11 @@ async fn dispatch_unlocked(store: &Store, cli: &Cli, command: &Command) -> Resul
                 println!("Deleted {id}.");
             }
         }
-        Command::Import { file, batch, progress } => {
+        Command::Import {
+            file,
+            batch,
+            progress,
+        } => {
             let text = std::fs::read_to_string(file)
                 .map_err(|e| CliError::Io(format!("cannot read {}: {e}", file.display())))?;
             let parsed = ExportFile::from_json(&text)?;
@@ -290,7 +323,11 @@ async fn dispatch_unlocked(store: &Store, cli: &Cli, command: &Command) -> Resul
                     "Exported {} integration(s) to {}{}.",
                     export.integrations.len(),
                     file.display(),
-                    if *with_secrets { " WITH secrets in plain text: keep that file safe" } else { " (secrets left out)" }
+                    if *with_secrets {
+                        " WITH secrets in plain text: keep that file safe"
+                    } else {
+                        " (secrets left out)"
+                    }
                 );
                 for w in &export.warnings {
                     println!("  warning: {w}");
@@ -302,7 +339,10 @@ async fn dispatch_unlocked(store: &Store, cli: &Cli, command: &Command) -> Resul
             if cli.json {
                 print_json(&stats);
             } else {
-                println!("total {}  active {}  inactive {}  error {}", stats.total, stats.active, stats.inactive, stats.error);
+                println!(
+                    "total {}  active {}  inactive {}  error {}",
+                    stats.total, stats.active, stats.inactive, stats.error
+                );
                 for (ty, n) in stats.by_type.iter().filter(|(_, n)| **n > 0) {
                     println!("  {ty:<14} {n}");
                 }
@@ -314,7 +354,13 @@ async fn dispatch_unlocked(store: &Store, cli: &Cli, command: &Command) -> Resul
                 print_json(&logs);
             } else {
                 for l in logs {
-                    println!("{}  {:<7}  {}  {}", l.created_at, l.level.as_str(), l.message, l.details);
+                    println!(
+                        "{}  {:<7}  {}  {}",
+                        l.created_at,
+                        l.level.as_str(),
+                        l.message,
+                        l.details
+                    );
                 }
             }
         }
@@ -359,7 +405,9 @@ async fn dispatch_unlocked(store: &Store, cli: &Cli, command: &Command) -> Resul
                 println!("    {}", recovery.display_once());
             }
         }
-        Command::Init { .. } | Command::Status | Command::Types => unreachable!("handled before unlocking"),
+        Command::Init { .. } | Command::Status | Command::Types => {
+            unreachable!("handled before unlocking")
+        }
     }
     Ok(())
 }

@@ -18,7 +18,11 @@ use std::process::ExitCode;
 pub const KEYRING_SERVICE: &str = "com.switchboard.desktop";
 
 #[derive(Parser, Debug)]
-#[command(name = "switchboard", version, about = "Manage integration credentials in the local encrypted store")]
+#[command(
+    name = "switchboard",
+    version,
+    about = "Manage integration credentials in the local encrypted store"
+)]
 pub struct Cli {
     /// The store file (default: the desktop app's store in your data folder).
     #[arg(long, global = true, env = "SWITCHBOARD_DB")]
@@ -188,12 +192,21 @@ pub enum WebsiteCommand {
 fn init_logging(cli: &Cli) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false);
     match &cli.log_file {
-        Some(path) => match std::fs::OpenOptions::new().create(true).append(true).open(path) {
+        Some(path) => match std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
             Ok(file) => builder.with_writer(std::sync::Mutex::new(file)).init(),
             Err(e) => {
-                eprintln!("warning: cannot open log file {}: {e}; logging to stderr", path.display());
+                eprintln!(
+                    "warning: cannot open log file {}: {e}; logging to stderr",
+                    path.display()
+                );
                 builder.with_writer(std::io::stderr).init();
             }
         },
@@ -204,7 +217,10 @@ fn init_logging(cli: &Cli) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(&cli);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start: {e}");

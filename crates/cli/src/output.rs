@@ -27,8 +27,12 @@ impl CliError {
             CliError::Io(_) => 1,
             CliError::Store(e) => match e.code() {
                 "validation" | "conflict" | "bad_file" => 3,
-                "locked" | "wrong_passphrase" | "wrong_recovery_key" | "keyring_unavailable"
-                | "not_initialized" | "setup" => 4,
+                "locked"
+                | "wrong_passphrase"
+                | "wrong_recovery_key"
+                | "keyring_unavailable"
+                | "not_initialized"
+                | "setup" => 4,
                 "not_found" => 5,
                 _ => 1,
             },
@@ -81,8 +85,15 @@ pub fn print_summaries(rows: &[IntegrationSummary]) {
 pub fn print_integration(i: &Integration) {
     println!("{} ({})", i.name, i.id);
     println!("  type:        {} / {}", i.integration_type, i.provider);
-    println!("  website:     {}", i.website_id.as_deref().unwrap_or("(global)"));
-    println!("  status:      {} (active: {})", i.status, if i.is_active { "yes" } else { "no" });
+    println!(
+        "  website:     {}",
+        i.website_id.as_deref().unwrap_or("(global)")
+    );
+    println!(
+        "  status:      {} (active: {})",
+        i.status,
+        if i.is_active { "yes" } else { "no" }
+    );
     if !i.description.is_empty() {
         println!("  description: {}", i.description);
     }

@@ -14,7 +14,10 @@ const TOTAL: usize = 20_000;
 
 fn cli(db: &std::path::Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_switchboard"));
-    c.arg("--db").arg(db).env("SWITCHBOARD_PASSPHRASE", PASS).env_remove("RUST_LOG");
+    c.arg("--db")
+        .arg(db)
+        .env("SWITCHBOARD_PASSPHRASE", PASS)
+        .env_remove("RUST_LOG");
     c
 }
 
@@ -27,7 +30,11 @@ fn killed_import_loses_nothing_acknowledged() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("store.sqlite");
     let out = cli(&db).args(["init", "--no-keyring"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let integrations: Vec<_> = (0..TOTAL)
         .map(|i| {
@@ -47,7 +54,10 @@ fn killed_import_loses_nothing_acknowledged() {
     let file = dir.path().join("bulk.json");
     std::fs::write(
         &file,
-        serde_json::to_vec(&json!({ "format": "switchboard-export", "version": 1, "integrations": integrations })).unwrap(),
+        serde_json::to_vec(
+            &json!({ "format": "switchboard-export", "version": 1, "integrations": integrations }),
+        )
+        .unwrap(),
     )
     .unwrap();
 
@@ -71,29 +81,55 @@ fn killed_import_loses_nothing_acknowledged() {
     child.kill().unwrap(); // SIGKILL on Unix
     child.wait().unwrap();
     // Whatever the pipe still held was acknowledged too.
-    acked.extend(lines.map_while(Result::ok).filter_map(|l| l.strip_prefix("committed ").map(str::to_owned)));
+    acked.extend(
+        lines
+            .map_while(Result::ok)
+            .filter_map(|l| l.strip_prefix("committed ").map(str::to_owned)),
+    );
     assert!(acked.len() >= 2_000);
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let store = Store::open(&db).await.unwrap();
-        store.unlock_with_passphrase(&Secret::new(PASS)).await.unwrap();
+        store
+            .unlock_with_passphrase(&Secret::new(PASS))
+            .await
+            .unwrap();
         let all = store.list_full(&ListFilter::default()).await.unwrap();
-        assert!(all.len() < TOTAL, "the child was killed part-way ({} rows)", all.len());
-        assert_eq!(all.len() % BATCH, 0, "batches are all-or-nothing: {} rows", all.len());
+        assert!(
+            all.len() < TOTAL,
+            "the child was killed part-way ({} rows)",
+            all.len()
+        );
+        assert_eq!(
+            all.len() % BATCH,
+            0,
+            "batches are all-or-nothing: {} rows",
+            all.len()
+        );
         let present: std::collections::HashSet<&str> = all.iter().map(|i| i.id.as_str()).collect();
         for id in &acked {
-            assert!(present.contains(id.as_str()), "acknowledged {id} is missing");
+            assert!(
+                present.contains(id.as_str()),
+                "acknowledged {id} is missing"
+            );
         }
         for i in &all {
             let n: usize = i.id.trim_start_matches("crash-").parse().unwrap();
             assert_eq!(i.name, format!("SMS line {n}"));
-            assert!(matches!(i.secrets.get("auth_token"), Some(SecretView::Set { .. })), "{}", i.id);
+            assert!(
+                matches!(i.secrets.get("auth_token"), Some(SecretView::Set { .. })),
+                "{}",
+                i.id
+            );
             assert_eq!(i.config["from_phone_number"], "+14155550123");
         }
         for id in acked.iter().step_by(97) {
             let n: usize = id.trim_start_matches("crash-").parse().unwrap();
-            assert_eq!(store.reveal(id, "auth_token").await.unwrap().expose(), token(n));
+            assert_eq!(
+                store.reveal(id, "auth_token").await.unwrap().expose(),
+                token(n)
+            );
         }
         let check: String = sqlx_integrity(&db).await;
         assert_eq!(check, "ok");
@@ -102,7 +138,10 @@ fn killed_import_loses_nothing_acknowledged() {
 
 async fn sqlx_integrity(db: &std::path::Path) -> String {
     // The library has no integrity call of its own; ask SQLite directly.
-    let out = Command::new("sqlite3").arg(db).arg("PRAGMA integrity_check;").output();
+    let out = Command::new("sqlite3")
+        .arg(db)
+        .arg("PRAGMA integrity_check;")
+        .output();
     match out {
         Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).trim().to_owned(),
         // Without the sqlite3 shell, opening and reading every row above is the check.

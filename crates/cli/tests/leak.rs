@@ -33,7 +33,11 @@ fn canary_secret_appears_nowhere() {
             .env("RUST_LOG", "trace")
             .output()
             .unwrap();
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         outputs.extend_from_slice(&out.stdout);
         outputs.extend_from_slice(&out.stderr);
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
@@ -41,15 +45,33 @@ fn canary_secret_appears_nowhere() {
     run(&["init", "--no-keyring"], &mut outputs);
     let id = run(
         &[
-            "add", "--type", "email", "--provider", "sendgrid", "--name", "Canary mail",
-            "--set", "from_email=news@example.com", "--secret-env", "api_key=CANARY_SECRET",
+            "add",
+            "--type",
+            "email",
+            "--provider",
+            "sendgrid",
+            "--name",
+            "Canary mail",
+            "--set",
+            "from_email=news@example.com",
+            "--secret-env",
+            "api_key=CANARY_SECRET",
         ],
         &mut outputs,
     );
     let wa = run(
         &[
-            "add", "--type", "whatsapp", "--name", "Canary WA", "--set", "phone_number_id=123456789",
-            "--set", "business_account_id=987654321", "--secret-env", "access_token=CANARY_WA",
+            "add",
+            "--type",
+            "whatsapp",
+            "--name",
+            "Canary WA",
+            "--set",
+            "phone_number_id=123456789",
+            "--set",
+            "business_account_id=987654321",
+            "--secret-env",
+            "access_token=CANARY_WA",
         ],
         &mut outputs,
     );
@@ -73,7 +95,14 @@ fn canary_secret_appears_nowhere() {
     let bad = Command::new(env!("CARGO_BIN_EXE_switchboard"))
         .arg("--db")
         .arg(&db)
-        .args(["update", &id, "--set", "from_email=broken", "--secret-env", "api_key=CANARY_SECRET"])
+        .args([
+            "update",
+            &id,
+            "--set",
+            "from_email=broken",
+            "--secret-env",
+            "api_key=CANARY_SECRET",
+        ])
         .env("SWITCHBOARD_PASSPHRASE", PASS)
         .env("CANARY_SECRET", CANARY)
         .env("RUST_LOG", "trace")
@@ -84,19 +113,38 @@ fn canary_secret_appears_nowhere() {
     outputs.extend_from_slice(&bad.stderr);
 
     // The masked form is what users see.
-    assert!(String::from_utf8_lossy(&outputs).contains("****text"), "the mask shows the last 4 characters");
+    assert!(
+        String::from_utf8_lossy(&outputs).contains("****text"),
+        "the mask shows the last 4 characters"
+    );
     let log_bytes = std::fs::read(&log).unwrap();
     assert!(log_bytes.len() > 1000, "trace logging produced output");
 
-    let mut searched = vec![("command output".to_owned(), outputs), ("log file".to_owned(), log_bytes)];
-    for p in [db.clone(), Path::new(&format!("{}-wal", db.display())).to_path_buf(), export.clone()] {
+    let mut searched = vec![
+        ("command output".to_owned(), outputs),
+        ("log file".to_owned(), log_bytes),
+    ];
+    for p in [
+        db.clone(),
+        Path::new(&format!("{}-wal", db.display())).to_path_buf(),
+        export.clone(),
+    ] {
         if let Ok(bytes) = std::fs::read(&p) {
             searched.push((p.display().to_string(), bytes));
         }
     }
     for (what, bytes) in &searched {
-        assert!(!contains(bytes, CANARY.as_bytes()), "the canary is in the {what}");
-        assert!(!contains(bytes, CANARY_WA.as_bytes()), "the WhatsApp canary is in the {what}");
-        assert!(!contains(bytes, b"5d1e8b7f"), "part of the canary is in the {what}");
+        assert!(
+            !contains(bytes, CANARY.as_bytes()),
+            "the canary is in the {what}"
+        );
+        assert!(
+            !contains(bytes, CANARY_WA.as_bytes()),
+            "the WhatsApp canary is in the {what}"
+        );
+        assert!(
+            !contains(bytes, b"5d1e8b7f"),
+            "part of the canary is in the {what}"
+        );
     }
 }

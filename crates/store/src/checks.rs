@@ -110,11 +110,13 @@ impl Store {
     pub async fn record_check(&self, id: &str, record: &CheckRecord) -> Result<Health> {
         self.sealer()?;
         let mut tx = self.pool().begin().await?;
-        let row = sqlx::query("SELECT status, last_sync_at, last_error, error_count FROM integrations WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| not_found(id))?;
+        let row = sqlx::query(
+            "SELECT status, last_sync_at, last_error, error_count FROM integrations WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| not_found(id))?;
         let previous: Status = row
             .get::<&str, _>("status")
             .parse()

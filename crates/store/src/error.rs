@@ -15,7 +15,9 @@ pub enum StoreError {
     #[error("this store already has a vault: unlock it instead")]
     AlreadyInitialized,
     /// The vault is locked: secrets cannot be read or written.
-    #[error("the vault is locked: unlock it with the keyring, your passphrase or the recovery key")]
+    #[error(
+        "the vault is locked: unlock it with the keyring, your passphrase or the recovery key"
+    )]
     Locked,
     /// A vault operation needs a way to unlock later (keyring or passphrase).
     #[error("{0}")]
@@ -97,7 +99,8 @@ impl From<sqlx::Error> for StoreError {
             }
             if db.is_foreign_key_violation() {
                 return StoreError::Conflict(
-                    "that website does not exist or still has integrations: refresh and try again".into(),
+                    "that website does not exist or still has integrations: refresh and try again"
+                        .into(),
                 );
             }
         }

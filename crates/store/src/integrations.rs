@@ -5,8 +5,8 @@
 use crate::model::*;
 use crate::secrets::{self, SealedMap};
 use crate::{now, Result, Store, StoreError};
-use serde_json::{json, Map, Value};
 use futures_util::TryStreamExt;
+use serde_json::{json, Map, Value};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite};
 use std::collections::BTreeMap;
@@ -191,7 +191,12 @@ fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, filter: &'a ListFilter) {
             qb.push(" AND website_id = ").push_bind(id);
         }
     }
-    if let Some(text) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(text) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         let escaped = text
             .replace('\\', "\\\\")
             .replace('%', "\\%")
@@ -199,9 +204,15 @@ fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, filter: &'a ListFilter) {
         let pattern = format!("%{escaped}%");
         qb.push(" AND (");
         // Secrets live in their own column and are never searched.
-        for (i, col) in ["name", "description", "integration_type", "provider", "config"]
-            .iter()
-            .enumerate()
+        for (i, col) in [
+            "name",
+            "description",
+            "integration_type",
+            "provider",
+            "config",
+        ]
+        .iter()
+        .enumerate()
         {
             if i > 0 {
                 qb.push(" OR ");
@@ -262,7 +273,9 @@ async fn ensure_website(conn: &mut sqlx::SqliteConnection, website_id: &str) -> 
     if found.is_none() {
         return Err(StoreError::invalid(
             "website",
-            format!("website '{website_id}' does not exist: pick one from the list or create it first"),
+            format!(
+                "website '{website_id}' does not exist: pick one from the list or create it first"
+            ),
         ));
     }
     Ok(())
@@ -297,7 +310,12 @@ impl Store {
         let name = check_name(&new.name)?;
         let id = match new.id {
             Some(id) if !id.trim().is_empty() && id.len() <= 64 => id.trim().to_owned(),
-            Some(_) => return Err(StoreError::invalid("id", "an id must be 1 to 64 characters")),
+            Some(_) => {
+                return Err(StoreError::invalid(
+                    "id",
+                    "an id must be 1 to 64 characters",
+                ))
+            }
             None => uuid::Uuid::new_v4().to_string(),
         };
         let (config, secret_values, configured) = match new.values {
@@ -305,7 +323,7 @@ impl Store {
                 let normalized = catalog::validate(ty.id, provider.id, &values, &|k| {
                     omitted.iter().any(|o| o == k)
                 })
-                    .map_err(StoreError::Validation)?;
+                .map_err(StoreError::Validation)?;
                 let (public, secret) = split(ty, provider, normalized);
                 (public, secret, true)
             }
@@ -319,9 +337,11 @@ impl Store {
             provider: provider.id,
             name,
             description: new.description.trim().to_owned(),
-            status: new
-                .status
-                .unwrap_or(if configured { Status::Active } else { Status::Pending }),
+            status: new.status.unwrap_or(if configured {
+                Status::Active
+            } else {
+                Status::Pending
+            }),
             is_active: new.is_active.unwrap_or(configured),
             config,
             configured,
@@ -515,7 +535,12 @@ impl Store {
         self.change(id, patch, true).await
     }
 
-    async fn change(&self, id: &str, patch: IntegrationPatch, replace: bool) -> Result<Integration> {
+    async fn change(
+        &self,
+        id: &str,
+        patch: IntegrationPatch,
+        replace: bool,
+    ) -> Result<Integration> {
         let sealer = self.sealer()?;
         let mut tx = self.pool().begin().await?;
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM integrations WHERE id = ?"))
@@ -525,7 +550,10 @@ impl Store {
             .ok_or_else(|| not_found(id))?;
         let type_id: String = row.get("integration_type");
         let old_provider: String = row.get("provider");
-        let (ty, provider) = resolve(&type_id, Some(patch.provider.as_deref().unwrap_or(&old_provider)))?;
+        let (ty, provider) = resolve(
+            &type_id,
+            Some(patch.provider.as_deref().unwrap_or(&old_provider)),
+        )?;
         let provider_changed = provider.id != old_provider;
         let mut changed: Vec<String> = Vec::new();
 
@@ -533,11 +561,16 @@ impl Store {
             serde_json::from_str(row.get::<&str, _>("config")).unwrap_or_default();
         let mut sealed = secrets::parse_column(row.get("secrets"))?;
         let mut configured: bool = row.get("configured");
-        let mut status: Status = row.get::<&str, _>("status").parse().map_err(StoreError::Database)?;
+        let mut status: Status = row
+            .get::<&str, _>("status")
+            .parse()
+            .map_err(StoreError::Database)?;
         let was_configured = configured;
 
         if provider_changed || replace {
-            let keep = |k: &str| provider.id == "custom" || catalog::field(ty.id, provider.id, k).is_some();
+            let keep = |k: &str| {
+                provider.id == "custom" || catalog::field(ty.id, provider.id, k).is_some()
+            };
             config.retain(|k, _| !replace && keep(k));
             sealed.retain(|k, _| catalog::is_secret(ty.id, provider.id, k));
             if provider_changed {
@@ -572,8 +605,9 @@ impl Store {
             let mut input = config.clone();
             input.extend(new_secrets);
             let kept = sealed.clone();
-            let normalized = catalog::validate(ty.id, provider.id, &input, &|k| kept.contains_key(k))
-                .map_err(StoreError::Validation)?;
+            let normalized =
+                catalog::validate(ty.id, provider.id, &input, &|k| kept.contains_key(k))
+                    .map_err(StoreError::Validation)?;
             let (public, fresh) = split(ty, provider, normalized);
             config = public;
             sealed.extend(seal_all(sealer.as_ref(), id, &fresh));
@@ -638,9 +672,20 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        let message = if replace { "Integration configured" } else { "Integration updated" };
+        let message = if replace {
+            "Integration configured"
+        } else {
+            "Integration updated"
+        };
         // Field names only: never values.
-        insert_log(&mut tx, id, LogLevel::Info, message, json!({ "changed": changed })).await?;
+        insert_log(
+            &mut tx,
+            id,
+            LogLevel::Info,
+            message,
+            json!({ "changed": changed }),
+        )
+        .await?;
         tx.commit().await?;
         self.get(id).await
     }
@@ -671,15 +716,26 @@ impl Store {
         let name: String = row.get("name");
         let sealed = secrets::parse_column(row.get("secrets"))?;
         let value = sealed.get(field).ok_or_else(|| {
-            StoreError::invalid(field, format!("no value is stored for '{field}' in '{name}'"))
+            StoreError::invalid(
+                field,
+                format!("no value is stored for '{field}' in '{name}'"),
+            )
         })?;
-        let secret = secrets::open(sealer.as_ref(), id, field, value).map_err(|_| StoreError::Undecryptable {
-            name,
-            field: field.to_owned(),
+        let secret = secrets::open(sealer.as_ref(), id, field, value).map_err(|_| {
+            StoreError::Undecryptable {
+                name,
+                field: field.to_owned(),
+            }
         })?;
         let mut conn = self.pool().acquire().await?;
-        insert_log(&mut conn, id, LogLevel::Info, &format!("Secret '{field}' revealed"), json!({ "field": field }))
-            .await?;
+        insert_log(
+            &mut conn,
+            id,
+            LogLevel::Info,
+            &format!("Secret '{field}' revealed"),
+            json!({ "field": field }),
+        )
+        .await?;
         Ok(secret)
     }
 
@@ -692,8 +748,14 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         let mut stats = Stats {
-            by_type: catalog::types().iter().map(|t| (t.id.to_owned(), 0)).collect(),
-            by_status: Status::ALL.iter().map(|s| (s.as_str().to_owned(), 0)).collect(),
+            by_type: catalog::types()
+                .iter()
+                .map(|t| (t.id.to_owned(), 0))
+                .collect(),
+            by_status: Status::ALL
+                .iter()
+                .map(|s| (s.as_str().to_owned(), 0))
+                .collect(),
             ..Stats::default()
         };
         for row in rows {

@@ -18,7 +18,7 @@ mod websites;
 pub use checks::{CheckKind, CheckRecord, Credentials, Health};
 pub use error::{Result, StoreError};
 pub use model::*;
-pub use transfer::{ExportFile, ExportedIntegration, ImportReport, ImportFailure, EXPORT_FORMAT};
+pub use transfer::{ExportFile, ExportedIntegration, ImportFailure, ImportReport, EXPORT_FORMAT};
 pub use vault::{InitOptions, RotateOptions};
 
 use sqlx::SqlitePool;

@@ -25,7 +25,10 @@ pub(crate) fn parse_column(text: &str) -> Result<SealedMap> {
 }
 
 pub(crate) fn to_column(map: &SealedMap) -> String {
-    let raw: BTreeMap<&str, String> = map.iter().map(|(k, v)| (k.as_str(), v.to_base64())).collect();
+    let raw: BTreeMap<&str, String> = map
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.to_base64()))
+        .collect();
     serde_json::to_string(&raw).expect("a map of strings serializes")
 }
 
@@ -33,12 +36,21 @@ pub(crate) fn seal(sealer: &dyn Sealer, id: &str, field: &str, value: &Secret) -
     sealer.seal(&Aad::new(id, field), value)
 }
 
-pub(crate) fn open(sealer: &dyn Sealer, id: &str, field: &str, value: &Sealed) -> switchboard_vault::Result<Secret> {
+pub(crate) fn open(
+    sealer: &dyn Sealer,
+    id: &str,
+    field: &str,
+    value: &Sealed,
+) -> switchboard_vault::Result<Secret> {
     sealer.open(&Aad::new(id, field), value)
 }
 
 /// Opens every field to show its mask; a field that fails says so alone.
-pub(crate) fn views(sealer: &dyn Sealer, id: &str, map: &SealedMap) -> BTreeMap<String, SecretView> {
+pub(crate) fn views(
+    sealer: &dyn Sealer,
+    id: &str,
+    map: &SealedMap,
+) -> BTreeMap<String, SecretView> {
     map.iter()
         .map(|(field, sealed)| {
             let view = match open(sealer, id, field, sealed) {

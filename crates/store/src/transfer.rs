@@ -173,7 +173,9 @@ impl Store {
                     match secrets::open(sealer.as_ref(), &id, field, value) {
                         Ok(s) => Some(ExportedSecret(s)),
                         Err(_) => {
-                            warnings.push(format!("'{name}': secret '{field}' cannot be decrypted and was left out"));
+                            warnings.push(format!(
+                                "'{name}': secret '{field}' cannot be decrypted and was left out"
+                            ));
                             None
                         }
                     }
@@ -237,13 +239,17 @@ impl Store {
             tx.commit().await?;
         }
         let batch_size = batch_size.max(1);
-        let entries: Vec<(usize, ExportedIntegration)> = file.integrations.into_iter().enumerate().collect();
+        let entries: Vec<(usize, ExportedIntegration)> =
+            file.integrations.into_iter().enumerate().collect();
         for chunk in entries.chunks(batch_size) {
             let mut tx = self.pool().begin().await?;
             // Which ids and websites already exist, in two queries per batch.
             let ids: Vec<&str> = chunk.iter().filter_map(|(_, i)| i.id.as_deref()).collect();
             let existing = existing_ids(&mut tx, "integrations", &ids).await?;
-            let site_ids: Vec<&str> = chunk.iter().filter_map(|(_, i)| i.website_id.as_deref()).collect();
+            let site_ids: Vec<&str> = chunk
+                .iter()
+                .filter_map(|(_, i)| i.website_id.as_deref())
+                .collect();
             let sites = existing_ids(&mut tx, "websites", &site_ids).await?;
 
             let mut ready = Vec::with_capacity(chunk.len());
@@ -283,7 +289,10 @@ impl Store {
             let mut committed: Vec<String> = Vec::with_capacity(ready.len());
             // A savepoint lets a failed fast path leave no trace before the slow one.
             sqlx::query("SAVEPOINT bulk").execute(&mut *tx).await?;
-            match self.insert_many(&mut tx, &all, "Integration imported").await {
+            match self
+                .insert_many(&mut tx, &all, "Integration imported")
+                .await
+            {
                 Ok(()) => {
                     sqlx::query("RELEASE bulk").execute(&mut *tx).await?;
                     committed.extend(all.iter().map(|p| p.id.clone()));
@@ -292,7 +301,10 @@ impl Store {
                     sqlx::query("ROLLBACK TO bulk").execute(&mut *tx).await?;
                     sqlx::query("RELEASE bulk").execute(&mut *tx).await?;
                     for (index, name, p, _) in &ready {
-                        match self.insert_prepared(&mut tx, p, "Integration imported").await {
+                        match self
+                            .insert_prepared(&mut tx, p, "Integration imported")
+                            .await
+                        {
                             Ok(()) => committed.push(p.id.clone()),
                             Err(e @ (StoreError::Conflict(_) | StoreError::Validation(_))) => {
                                 report.failed.push(ImportFailure {
@@ -362,7 +374,9 @@ async fn existing_ids(
 ) -> Result<std::collections::HashSet<String>> {
     let mut found = std::collections::HashSet::new();
     for part in ids.chunks(500) {
-        let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("SELECT id FROM {table} WHERE id IN ("));
+        let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!(
+            "SELECT id FROM {table} WHERE id IN ("
+        ));
         let mut sep = qb.separated(", ");
         for id in part {
             sep.push_bind(*id);

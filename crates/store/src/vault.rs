@@ -55,7 +55,11 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T> {
     tokio::task::spawn_blocking(f)
         .await
-        .map_err(|_| StoreError::Vault(VaultError::KeyringUnavailable("keyring call panicked".into())))?
+        .map_err(|_| {
+            StoreError::Vault(VaultError::KeyringUnavailable(
+                "keyring call panicked".into(),
+            ))
+        })?
         .map_err(StoreError::from)
 }
 
@@ -144,7 +148,11 @@ impl Store {
             }
             return Err(e.into());
         }
-        tracing::info!(keyring = options.keystore.is_some(), passphrase = options.passphrase.is_some(), "vault created");
+        tracing::info!(
+            keyring = options.keystore.is_some(),
+            passphrase = options.passphrase.is_some(),
+            "vault created"
+        );
         self.set_unlocked(Unlocked {
             sealer: Arc::new(key.clone()),
             key: Some(key),
@@ -153,7 +161,10 @@ impl Store {
     }
 
     fn accept_key(&self, meta: &Meta, key: MasterKey) -> Result<()> {
-        key.open(&Aad::new(&check_aad(&meta.vault_id), "key_check"), &meta.key_check)?;
+        key.open(
+            &Aad::new(&check_aad(&meta.vault_id), "key_check"),
+            &meta.key_check,
+        )?;
         self.set_unlocked(Unlocked {
             sealer: Arc::new(key.clone()),
             key: Some(key),
@@ -174,10 +185,11 @@ impl Store {
         let key = blocking(move || keystore.get(&vid, &kid))
             .await?
             .ok_or(StoreError::Vault(VaultError::KeyringKeyMissing))?;
-        self.accept_key(&meta, key)
-            .map_err(|_| StoreError::Vault(VaultError::KeyringUnavailable(
+        self.accept_key(&meta, key).map_err(|_| {
+            StoreError::Vault(VaultError::KeyringUnavailable(
                 "the keyring's key does not match this vault".into(),
-            )))
+            ))
+        })
     }
 
     /// Unlocks with the passphrase. A wrong one changes nothing.
@@ -188,7 +200,11 @@ impl Store {
                 "this vault has no passphrase: it unlocks through the OS keyring or the recovery key".into(),
             )
         })?;
-        let (p, vid, kid) = (passphrase.clone(), meta.vault_id.clone(), meta.key_id.clone());
+        let (p, vid, kid) = (
+            passphrase.clone(),
+            meta.vault_id.clone(),
+            meta.key_id.clone(),
+        );
         // Argon2id takes tens of milliseconds: keep it off the async threads.
         let key = blocking(move || wrap.unwrap_key(&p, &vid, &kid)).await?;
         self.accept_key(&meta, key)
@@ -267,7 +283,14 @@ impl Store {
             blocking(move || ks.put(&vid, &k)).await?;
         }
         let result = self
-            .reseal_all(&meta, &old, &new, &recovery, passphrase_wrap, options.fail_after)
+            .reseal_all(
+                &meta,
+                &old,
+                &new,
+                &recovery,
+                passphrase_wrap,
+                options.fail_after,
+            )
             .await;
         match result {
             Ok(()) => {
@@ -318,10 +341,12 @@ impl Store {
             let mut resealed = crate::secrets::SealedMap::new();
             for (field, value) in sealed {
                 let aad = Aad::new(id, &field);
-                let plain = old.open(&aad, &value).map_err(|_| StoreError::Undecryptable {
-                    name: name.to_owned(),
-                    field: field.clone(),
-                })?;
+                let plain = old
+                    .open(&aad, &value)
+                    .map_err(|_| StoreError::Undecryptable {
+                        name: name.to_owned(),
+                        field: field.clone(),
+                    })?;
                 resealed.insert(field.clone(), new.seal(&aad, &plain));
             }
             sqlx::query("UPDATE integrations SET secrets = ? WHERE id = ?")

@@ -20,27 +20,48 @@ async fn vault_key_lives_in_the_real_keyring() {
     let keyring = Arc::new(OsKeyring::new(service()));
     let store = Store::open(&path).await.unwrap();
     store
-        .init_vault(InitOptions { keystore: Some(keyring.clone()), passphrase: None })
+        .init_vault(InitOptions {
+            keystore: Some(keyring.clone()),
+            passphrase: None,
+        })
         .await
         .unwrap();
-    let created = store.create(common::sendgrid("Keyring mail", "SG.keyring-secret-4242")).await.unwrap();
+    let created = store
+        .create(common::sendgrid("Keyring mail", "SG.keyring-secret-4242"))
+        .await
+        .unwrap();
     store.close().await;
 
     // A new process-like open: unlock straight from the Secret Service.
     let again = Store::open(&path).await.unwrap();
-    again.unlock_with_keystore(Arc::new(OsKeyring::new(service()))).await.unwrap();
-    assert_eq!(again.reveal(&created.id, "api_key").await.unwrap().expose(), "SG.keyring-secret-4242");
+    again
+        .unlock_with_keystore(Arc::new(OsKeyring::new(service())))
+        .await
+        .unwrap();
+    assert_eq!(
+        again.reveal(&created.id, "api_key").await.unwrap().expose(),
+        "SG.keyring-secret-4242"
+    );
 
     // Rotation writes the new key to the keyring and removes the old one.
     again
-        .rotate_master_key(RotateOptions { keystore: Some(keyring.clone()), ..Default::default() })
+        .rotate_master_key(RotateOptions {
+            keystore: Some(keyring.clone()),
+            ..Default::default()
+        })
         .await
         .unwrap();
     again.close().await;
     let third = Store::open(&path).await.unwrap();
     third.unlock_with_keystore(keyring.clone()).await.unwrap();
-    assert_eq!(third.reveal(&created.id, "api_key").await.unwrap().expose(), "SG.keyring-secret-4242");
-    assert!(third.set_passphrase(Some(Secret::new("now with a passphrase"))).await.is_ok());
+    assert_eq!(
+        third.reveal(&created.id, "api_key").await.unwrap().expose(),
+        "SG.keyring-secret-4242"
+    );
+    assert!(third
+        .set_passphrase(Some(Secret::new("now with a passphrase")))
+        .await
+        .is_ok());
 }
 
 #[tokio::test]

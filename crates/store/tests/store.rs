@@ -17,9 +17,13 @@ async fn migrations_run_on_an_empty_file_and_again_on_reopen() {
     s.close().await;
     let s = Store::open(&path).await.unwrap();
     assert!(!s.vault_status().await.unwrap().initialized);
-    assert!(matches!(s.list(&ListFilter::default()).await, Err(StoreError::Locked)));
     assert!(matches!(
-        s.unlock_with_passphrase(&Secret::new("whatever pass")).await,
+        s.list(&ListFilter::default()).await,
+        Err(StoreError::Locked)
+    ));
+    assert!(matches!(
+        s.unlock_with_passphrase(&Secret::new("whatever pass"))
+            .await,
         Err(StoreError::NotInitialized)
     ));
 }
@@ -28,12 +32,18 @@ async fn migrations_run_on_an_empty_file_and_again_on_reopen() {
 async fn create_get_update_delete() {
     let t = new_store().await;
     let s = &t.store;
-    let created = s.create(sendgrid("Newsletter", "SG.original-secret-9876")).await.unwrap();
+    let created = s
+        .create(sendgrid("Newsletter", "SG.original-secret-9876"))
+        .await
+        .unwrap();
     assert_eq!(created.status, Status::Active);
     assert!(created.is_active && created.configured);
     assert_eq!(created.revision, 1);
     assert_eq!(created.config["from_email"], "news@example.com");
-    assert!(!created.config.contains_key("api_key"), "secrets stay out of config");
+    assert!(
+        !created.config.contains_key("api_key"),
+        "secrets stay out of config"
+    );
 
     // Rename and change a public field; the secret is left untouched.
     let updated = s
@@ -50,35 +60,67 @@ async fn create_get_update_delete() {
     assert_eq!(updated.name, "Weekly newsletter");
     assert_eq!(updated.config["from_name"], "Weekly");
     assert_eq!(updated.revision, 2);
-    assert_eq!(s.reveal(&created.id, "api_key").await.unwrap().expose(), "SG.original-secret-9876");
+    assert_eq!(
+        s.reveal(&created.id, "api_key").await.unwrap().expose(),
+        "SG.original-secret-9876"
+    );
 
     // Replace the secret.
     s.update(
         &created.id,
-        IntegrationPatch { values: Some(obj(json!({ "api_key": "SG.replaced-secret-1111" }))), ..Default::default() },
+        IntegrationPatch {
+            values: Some(obj(json!({ "api_key": "SG.replaced-secret-1111" }))),
+            ..Default::default()
+        },
     )
     .await
     .unwrap();
-    assert_eq!(s.reveal(&created.id, "api_key").await.unwrap().expose(), "SG.replaced-secret-1111");
+    assert_eq!(
+        s.reveal(&created.id, "api_key").await.unwrap().expose(),
+        "SG.replaced-secret-1111"
+    );
 
     // Clearing a required secret is refused; clearing an optional one works.
     let err = s
-        .update(&created.id, IntegrationPatch { values: Some(obj(json!({ "api_key": "" }))), ..Default::default() })
+        .update(
+            &created.id,
+            IntegrationPatch {
+                values: Some(obj(json!({ "api_key": "" }))),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap_err();
-    let StoreError::Validation(errors) = err else { panic!("expected a validation error") };
+    let StoreError::Validation(errors) = err else {
+        panic!("expected a validation error")
+    };
     assert!(errors.fields.contains_key("api_key"));
-    let wa = s.create(whatsapp("WA", "EAAtoken-1234", "verify-5678")).await.unwrap();
+    let wa = s
+        .create(whatsapp("WA", "EAAtoken-1234", "verify-5678"))
+        .await
+        .unwrap();
     let wa2 = s
-        .update(&wa.id, IntegrationPatch { values: Some(obj(json!({ "webhook_verify_token": "" }))), ..Default::default() })
+        .update(
+            &wa.id,
+            IntegrationPatch {
+                values: Some(obj(json!({ "webhook_verify_token": "" }))),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     assert!(!wa2.secrets.contains_key("webhook_verify_token"));
     assert!(wa2.secrets.contains_key("access_token"));
 
     s.delete(&created.id).await.unwrap();
-    assert!(matches!(s.get(&created.id).await, Err(StoreError::NotFound { .. })));
-    assert!(matches!(s.delete(&created.id).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(
+        s.get(&created.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        s.delete(&created.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
 }
 
 #[tokio::test]
@@ -106,7 +148,12 @@ async fn pending_then_configured() {
         .unwrap();
     assert_eq!(configured.status, Status::Active);
     assert!(configured.is_active);
-    assert_eq!(configured.secrets["api_key"], SecretView::Set { masked: format!("{}abcd", "*".repeat(14)) });
+    assert_eq!(
+        configured.secrets["api_key"],
+        SecretView::Set {
+            masked: format!("{}abcd", "*".repeat(14))
+        }
+    );
 }
 
 #[tokio::test]
@@ -114,28 +161,55 @@ async fn invalid_input_is_refused_with_field_messages_and_nothing_saved() {
     let t = new_store().await;
     let s = &t.store;
     let mut bad = sendgrid("Bad", "SG.whatever-1234");
-    bad.values.as_mut().unwrap().insert("from_email".into(), json!("not-an-email"));
-    let StoreError::Validation(errors) = s.create(bad).await.unwrap_err() else { panic!() };
+    bad.values
+        .as_mut()
+        .unwrap()
+        .insert("from_email".into(), json!("not-an-email"));
+    let StoreError::Validation(errors) = s.create(bad).await.unwrap_err() else {
+        panic!()
+    };
     assert!(errors.fields.contains_key("from_email"), "{errors:?}");
 
     let err = s
-        .create(NewIntegration { integration_type: "carrier_pigeon".into(), name: "x".into(), ..Default::default() })
+        .create(NewIntegration {
+            integration_type: "carrier_pigeon".into(),
+            name: "x".into(),
+            ..Default::default()
+        })
         .await
         .unwrap_err();
     assert!(err.to_string().contains("carrier_pigeon") || matches!(err, StoreError::Validation(_)));
     let err = s
-        .create(NewIntegration { integration_type: "email".into(), provider: Some("twilio".into()), name: "x".into(), ..Default::default() })
+        .create(NewIntegration {
+            integration_type: "email".into(),
+            provider: Some("twilio".into()),
+            name: "x".into(),
+            ..Default::default()
+        })
         .await
         .unwrap_err();
-    let StoreError::Validation(errors) = err else { panic!() };
+    let StoreError::Validation(errors) = err else {
+        panic!()
+    };
     assert!(errors.fields["provider"].contains("not a provider of"));
-    let err = s.create(sendgrid("   ", "SG.whatever-1234")).await.unwrap_err();
-    let StoreError::Validation(errors) = err else { panic!() };
+    let err = s
+        .create(sendgrid("   ", "SG.whatever-1234"))
+        .await
+        .unwrap_err();
+    let StoreError::Validation(errors) = err else {
+        panic!()
+    };
     assert!(errors.fields["name"].contains("required"));
 
     let mut bad_sms = twilio("SMS", "tok-123456");
-    bad_sms.values.as_mut().unwrap().insert("from_phone_number".into(), json!("0612345678"));
-    let StoreError::Validation(errors) = s.create(bad_sms).await.unwrap_err() else { panic!() };
+    bad_sms
+        .values
+        .as_mut()
+        .unwrap()
+        .insert("from_phone_number".into(), json!("0612345678"));
+    let StoreError::Validation(errors) = s.create(bad_sms).await.unwrap_err() else {
+        panic!()
+    };
     assert!(errors.fields.contains_key("from_phone_number"));
     assert_eq!(s.count(&ListFilter::default()).await.unwrap(), 0);
 }
@@ -148,7 +222,9 @@ async fn second_document_type_names_are_read_as_providers() {
         .create(NewIntegration {
             integration_type: "stripe".into(),
             name: "Production Stripe".into(),
-            values: Some(obj(json!({ "api_key": "sk_test_4eC39HqLyjWDarjtT1zdp7dc" }))),
+            values: Some(obj(
+                json!({ "api_key": "sk_test_4eC39HqLyjWDarjtT1zdp7dc" }),
+            )),
             ..Default::default()
         })
         .await
@@ -161,10 +237,16 @@ async fn second_document_type_names_are_read_as_providers() {
 async fn list_filters_search_sort_and_stats() {
     let t = new_store().await;
     let s = &t.store;
-    let shop = s.create_website("Shop", "https://shop.example.com/").await.unwrap();
+    let shop = s
+        .create_website("Shop", "https://shop.example.com/")
+        .await
+        .unwrap();
     assert_eq!(shop.domain, "shop.example.com");
     let blog = s.create_website("Blog", "blog.example.com").await.unwrap();
-    assert!(matches!(s.create_website("shop", "").await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        s.create_website("shop", "").await,
+        Err(StoreError::Conflict(_))
+    ));
 
     let mut a = sendgrid("Alpha mail", "SG.searchable-secret-zzzz");
     a.website_id = Some(shop.id.clone());
@@ -172,43 +254,141 @@ async fn list_filters_search_sort_and_stats() {
     let mut b = twilio("Bravo texts", "tok-abcdef");
     b.website_id = Some(blog.id.clone());
     let b = s.create(b).await.unwrap();
-    let c = s.create(whatsapp("Charlie chat", "EAA-token-xyz", "verify-abc")).await.unwrap();
-    s.update(&c.id, IntegrationPatch { status: Some(Status::Error), is_active: Some(false), ..Default::default() })
+    let c = s
+        .create(whatsapp("Charlie chat", "EAA-token-xyz", "verify-abc"))
         .await
         .unwrap();
+    s.update(
+        &c.id,
+        IntegrationPatch {
+            status: Some(Status::Error),
+            is_active: Some(false),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
 
     let ids = |rows: Vec<IntegrationSummary>| rows.into_iter().map(|r| r.id).collect::<Vec<_>>();
     let all = ids(s.list(&ListFilter::default()).await.unwrap());
-    assert_eq!(all, vec![c.id.clone(), b.id.clone(), a.id.clone()], "newest first");
-    let f = |f: ListFilter| async move { ids(s.list(&f).await.unwrap()) };
-    assert_eq!(f(ListFilter { integration_type: Some("sms".into()), ..Default::default() }).await, vec![b.id.clone()]);
-    assert_eq!(f(ListFilter { provider: Some("sendgrid".into()), ..Default::default() }).await, vec![a.id.clone()]);
-    assert_eq!(f(ListFilter { status: Some(Status::Error), ..Default::default() }).await, vec![c.id.clone()]);
-    assert_eq!(f(ListFilter { website: WebsiteFilter::Website(shop.id.clone()), ..Default::default() }).await, vec![a.id.clone()]);
-    assert_eq!(f(ListFilter { website: WebsiteFilter::Global, ..Default::default() }).await, vec![c.id.clone()]);
-    assert_eq!(f(ListFilter { search: Some("bravo".into()), ..Default::default() }).await, vec![b.id.clone()]);
-    // Public settings are searchable, secrets are not.
-    assert_eq!(f(ListFilter { search: Some("news@example".into()), ..Default::default() }).await, vec![a.id.clone()]);
-    assert!(f(ListFilter { search: Some("searchable-secret".into()), ..Default::default() }).await.is_empty());
-    assert!(f(ListFilter { search: Some("%".into()), ..Default::default() }).await.is_empty());
     assert_eq!(
-        f(ListFilter { sort: SortKey::Name, ..Default::default() }).await,
+        all,
+        vec![c.id.clone(), b.id.clone(), a.id.clone()],
+        "newest first"
+    );
+    let f = |f: ListFilter| async move { ids(s.list(&f).await.unwrap()) };
+    assert_eq!(
+        f(ListFilter {
+            integration_type: Some("sms".into()),
+            ..Default::default()
+        })
+        .await,
+        vec![b.id.clone()]
+    );
+    assert_eq!(
+        f(ListFilter {
+            provider: Some("sendgrid".into()),
+            ..Default::default()
+        })
+        .await,
+        vec![a.id.clone()]
+    );
+    assert_eq!(
+        f(ListFilter {
+            status: Some(Status::Error),
+            ..Default::default()
+        })
+        .await,
+        vec![c.id.clone()]
+    );
+    assert_eq!(
+        f(ListFilter {
+            website: WebsiteFilter::Website(shop.id.clone()),
+            ..Default::default()
+        })
+        .await,
+        vec![a.id.clone()]
+    );
+    assert_eq!(
+        f(ListFilter {
+            website: WebsiteFilter::Global,
+            ..Default::default()
+        })
+        .await,
+        vec![c.id.clone()]
+    );
+    assert_eq!(
+        f(ListFilter {
+            search: Some("bravo".into()),
+            ..Default::default()
+        })
+        .await,
+        vec![b.id.clone()]
+    );
+    // Public settings are searchable, secrets are not.
+    assert_eq!(
+        f(ListFilter {
+            search: Some("news@example".into()),
+            ..Default::default()
+        })
+        .await,
+        vec![a.id.clone()]
+    );
+    assert!(f(ListFilter {
+        search: Some("searchable-secret".into()),
+        ..Default::default()
+    })
+    .await
+    .is_empty());
+    assert!(f(ListFilter {
+        search: Some("%".into()),
+        ..Default::default()
+    })
+    .await
+    .is_empty());
+    assert_eq!(
+        f(ListFilter {
+            sort: SortKey::Name,
+            ..Default::default()
+        })
+        .await,
         vec![a.id.clone(), b.id.clone(), c.id.clone()]
     );
-    assert_eq!(f(ListFilter { sort: SortKey::Name, limit: Some(1), offset: Some(1), ..Default::default() }).await, vec![b.id.clone()]);
+    assert_eq!(
+        f(ListFilter {
+            sort: SortKey::Name,
+            limit: Some(1),
+            offset: Some(1),
+            ..Default::default()
+        })
+        .await,
+        vec![b.id.clone()]
+    );
 
-    let summary = &s.list(&ListFilter { search: Some("alpha".into()), ..Default::default() }).await.unwrap()[0];
+    let summary = &s
+        .list(&ListFilter {
+            search: Some("alpha".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()[0];
     assert_eq!(summary.secret_fields, vec!["api_key".to_string()]);
 
     let stats = s.stats().await.unwrap();
-    assert_eq!((stats.total, stats.active, stats.inactive, stats.error), (3, 2, 1, 1));
+    assert_eq!(
+        (stats.total, stats.active, stats.inactive, stats.error),
+        (3, 2, 1, 1)
+    );
     assert_eq!(stats.by_type["email"], 1);
     assert_eq!(stats.by_type["facebook"], 0);
     assert_eq!(stats.by_status["error"], 1);
     assert_eq!(stats.by_status["pending"], 0);
 
     // Websites in use cannot be deleted; empty ones can.
-    assert!(matches!(s.delete_website(&shop.id).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        s.delete_website(&shop.id).await,
+        Err(StoreError::Conflict(_))
+    ));
     s.delete(&a.id).await.unwrap();
     s.delete_website(&shop.id).await.unwrap();
     assert_eq!(s.websites().await.unwrap().len(), 1);
@@ -227,78 +407,150 @@ async fn duplicate_names_within_a_website_are_refused() {
     let err = t.store.create(a).await.unwrap_err();
     assert!(err.to_string().contains("already exists"), "{err}");
     // Global integrations may share a name.
-    t.store.create(sendgrid("Main", "SG.bbbb-1234")).await.unwrap();
-    t.store.create(sendgrid("Main", "SG.cccc-1234")).await.unwrap();
+    t.store
+        .create(sendgrid("Main", "SG.bbbb-1234"))
+        .await
+        .unwrap();
+    t.store
+        .create(sendgrid("Main", "SG.cccc-1234"))
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
 async fn logs_are_newest_first_and_go_with_the_integration() {
     let t = new_store().await;
     let s = &t.store;
-    let i = s.create(sendgrid("News", "SG.secret-for-logs-4321")).await.unwrap();
-    s.add_log(&i.id, LogLevel::Error, "Connection failed", json!({ "status": 401 })).await.unwrap();
+    let i = s
+        .create(sendgrid("News", "SG.secret-for-logs-4321"))
+        .await
+        .unwrap();
+    s.add_log(
+        &i.id,
+        LogLevel::Error,
+        "Connection failed",
+        json!({ "status": 401 }),
+    )
+    .await
+    .unwrap();
     s.reveal(&i.id, "api_key").await.unwrap();
     let logs = s.logs(&i.id, 50).await.unwrap();
     let messages: Vec<&str> = logs.iter().map(|l| l.message.as_str()).collect();
-    assert_eq!(messages, vec!["Secret 'api_key' revealed", "Connection failed", "Integration created"]);
+    assert_eq!(
+        messages,
+        vec![
+            "Secret 'api_key' revealed",
+            "Connection failed",
+            "Integration created"
+        ]
+    );
     assert_eq!(logs[1].level, LogLevel::Error);
     assert_eq!(s.logs(&i.id, 1).await.unwrap().len(), 1);
     let text = serde_json::to_string(&logs).unwrap();
     assert!(!text.contains("secret-for-logs"));
     s.delete(&i.id).await.unwrap();
-    assert!(matches!(s.logs(&i.id, 50).await, Err(StoreError::NotFound { .. })));
-    assert!(matches!(s.add_log(&i.id, LogLevel::Info, "x", json!({})).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(
+        s.logs(&i.id, 50).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        s.add_log(&i.id, LogLevel::Info, "x", json!({})).await,
+        Err(StoreError::NotFound { .. })
+    ));
 }
 
 #[tokio::test]
 async fn export_and_import_round_trip() {
     let t = new_store().await;
-    let site = t.store.create_website("Shop", "shop.example.com").await.unwrap();
+    let site = t
+        .store
+        .create_website("Shop", "shop.example.com")
+        .await
+        .unwrap();
     let mut a = sendgrid("News", "SG.export-me-7777");
     a.website_id = Some(site.id.clone());
     let a = t.store.create(a).await.unwrap();
-    let b = t.store.create(twilio("SMS", "token-export-8888")).await.unwrap();
+    let b = t
+        .store
+        .create(twilio("SMS", "token-export-8888"))
+        .await
+        .unwrap();
 
     let full = t.store.export(true).await.unwrap();
     let text = serde_json::to_string(&full).unwrap();
     assert!(text.contains("SG.export-me-7777"), "asked for secrets");
-    assert!(!format!("{full:?}").contains("SG.export-me-7777"), "Debug stays masked");
+    assert!(
+        !format!("{full:?}").contains("SG.export-me-7777"),
+        "Debug stays masked"
+    );
     let bare = t.store.export(false).await.unwrap();
     assert!(!serde_json::to_string(&bare).unwrap().contains("export-me"));
 
     let u = new_store().await;
     let mut seen = Vec::new();
-    let report = u.store.import(ExportFile::from_json(&text).unwrap(), 1, &mut |ids| seen.extend_from_slice(ids)).await.unwrap();
+    let report = u
+        .store
+        .import(ExportFile::from_json(&text).unwrap(), 1, &mut |ids| {
+            seen.extend_from_slice(ids)
+        })
+        .await
+        .unwrap();
     assert_eq!((report.imported, report.websites), (2, 1));
     assert_eq!(seen.len(), 2);
-    assert_eq!(u.store.reveal(&a.id, "api_key").await.unwrap().expose(), "SG.export-me-7777");
-    assert_eq!(u.store.get(&a.id).await.unwrap().website_id, Some(site.id.clone()));
+    assert_eq!(
+        u.store.reveal(&a.id, "api_key").await.unwrap().expose(),
+        "SG.export-me-7777"
+    );
+    assert_eq!(
+        u.store.get(&a.id).await.unwrap().website_id,
+        Some(site.id.clone())
+    );
     // Importing again skips what is there.
-    let again = u.store.import(ExportFile::from_json(&text).unwrap(), 10, &mut |_| {}).await.unwrap();
+    let again = u
+        .store
+        .import(ExportFile::from_json(&text).unwrap(), 10, &mut |_| {})
+        .await
+        .unwrap();
     assert_eq!(again.imported, 0);
     assert_eq!(again.skipped_existing.len(), 2);
 
     // Without secrets: imported as pending, with a warning to re-enter them.
     let v = new_store().await;
     let bare_text = serde_json::to_string(&bare).unwrap();
-    let report = v.store.import(ExportFile::from_json(&bare_text).unwrap(), 10, &mut |_| {}).await.unwrap();
+    let report = v
+        .store
+        .import(ExportFile::from_json(&bare_text).unwrap(), 10, &mut |_| {})
+        .await
+        .unwrap();
     assert_eq!(report.imported, 2, "{report:?}");
     let got = v.store.get(&b.id).await.unwrap();
     assert_eq!(got.status, Status::Pending);
     assert!(got.secrets.is_empty());
-    assert_eq!(v.store.logs(&b.id, 1).await.unwrap()[0].level, LogLevel::Warning);
+    assert_eq!(
+        v.store.logs(&b.id, 1).await.unwrap()[0].level,
+        LogLevel::Warning
+    );
 
     // Bad entries are reported, good ones imported.
     let mut broken = ExportFile::from_json(&text).unwrap();
-    broken.integrations[0].config.insert("from_email".into(), json!("nope"));
+    broken.integrations[0]
+        .config
+        .insert("from_email".into(), json!("nope"));
     broken.integrations[1].id = Some("fresh-id".into());
     let w = new_store().await;
     let report = w.store.import(broken, 10, &mut |_| {}).await.unwrap();
     assert_eq!(report.imported, 1);
     assert_eq!(report.failed.len(), 1);
-    assert!(report.failed[0].message.contains("from_email"), "{:?}", report.failed);
+    assert!(
+        report.failed[0].message.contains("from_email"),
+        "{:?}",
+        report.failed
+    );
 
-    assert!(ExportFile::from_json("{\"hello\": 1}").unwrap_err().to_string().contains("not a Switchboard export"));
+    assert!(ExportFile::from_json("{\"hello\": 1}")
+        .unwrap_err()
+        .to_string()
+        .contains("not a Switchboard export"));
 }
 
 #[tokio::test]
@@ -307,7 +559,13 @@ async fn no_plaintext_secret_in_the_database_files_or_debug_output() {
     let canary = "SG.CANARY-7f3a9c-do-not-leak";
     let i = t.store.create(sendgrid("Canary", canary)).await.unwrap();
     t.store
-        .update(&i.id, IntegrationPatch { values: Some(obj(json!({ "from_name": "x" }))), ..Default::default() })
+        .update(
+            &i.id,
+            IntegrationPatch {
+                values: Some(obj(json!({ "from_name": "x" }))),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     t.store.reveal(&i.id, "api_key").await.unwrap();
@@ -319,7 +577,10 @@ async fn no_plaintext_secret_in_the_database_files_or_debug_output() {
     for suffix in ["", "-wal", "-shm"] {
         let p = format!("{}{suffix}", t.db_path().display());
         if let Ok(bytes) = std::fs::read(&p) {
-            assert!(!contains(&bytes, b"CANARY-7f3a9c"), "plaintext found in {p}");
+            assert!(
+                !contains(&bytes, b"CANARY-7f3a9c"),
+                "plaintext found in {p}"
+            );
         }
     }
     assert!(std::fs::metadata(format!("{}-wal", t.db_path().display())).is_ok());
@@ -333,23 +594,58 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 async fn checks_update_status_error_count_and_log() {
     let t = new_store().await;
     let s = &t.store;
-    let i = s.create(sendgrid("Checked", "SG.credential-for-check-1234")).await.unwrap();
+    let i = s
+        .create(sendgrid("Checked", "SG.credential-for-check-1234"))
+        .await
+        .unwrap();
     let creds = s.credentials(&i.id).await.unwrap();
-    assert_eq!(creds.secrets["api_key"].expose(), "SG.credential-for-check-1234");
+    assert_eq!(
+        creds.secrets["api_key"].expose(),
+        "SG.credential-for-check-1234"
+    );
     assert!(!format!("{creds:?}").contains("credential-for-check"));
-    let fail = CheckRecord { kind: CheckKind::Failed, message: "SendGrid rejected the API key".into(), details: json!({ "http_status": 401 }) };
+    let fail = CheckRecord {
+        kind: CheckKind::Failed,
+        message: "SendGrid rejected the API key".into(),
+        details: json!({ "http_status": 401 }),
+    };
     let h = s.record_check(&i.id, &fail).await.unwrap();
-    assert_eq!((h.status, h.previous_status, h.error_count), (Status::Error, Status::Active, 1));
+    assert_eq!(
+        (h.status, h.previous_status, h.error_count),
+        (Status::Error, Status::Active, 1)
+    );
     let h = s.record_check(&i.id, &fail).await.unwrap();
     assert_eq!(h.error_count, 2);
-    assert_eq!(h.last_error.as_deref(), Some("SendGrid rejected the API key"));
-    let ok = CheckRecord { kind: CheckKind::Ok, message: "Connected: 12 scopes".into(), details: json!({}) };
+    assert_eq!(
+        h.last_error.as_deref(),
+        Some("SendGrid rejected the API key")
+    );
+    let ok = CheckRecord {
+        kind: CheckKind::Ok,
+        message: "Connected: 12 scopes".into(),
+        details: json!({}),
+    };
     let h = s.record_check(&i.id, &ok).await.unwrap();
-    assert_eq!((h.status, h.error_count, h.last_error), (Status::Active, 0, None));
+    assert_eq!(
+        (h.status, h.error_count, h.last_error),
+        (Status::Active, 0, None)
+    );
     assert!(h.last_sync_at.is_some());
     let got = s.get(&i.id).await.unwrap();
     assert_eq!(got.last_sync_at, h.last_sync_at);
-    let levels: Vec<LogLevel> = s.logs(&i.id, 3).await.unwrap().iter().map(|l| l.level).collect();
-    assert_eq!(levels, vec![LogLevel::Success, LogLevel::Error, LogLevel::Error]);
-    assert!(matches!(s.record_check("nope", &ok).await, Err(StoreError::NotFound { .. })));
+    let levels: Vec<LogLevel> = s
+        .logs(&i.id, 3)
+        .await
+        .unwrap()
+        .iter()
+        .map(|l| l.level)
+        .collect();
+    assert_eq!(
+        levels,
+        vec![LogLevel::Success, LogLevel::Error, LogLevel::Error]
+    );
+    assert!(matches!(
+        s.record_check("nope", &ok).await,
+        Err(StoreError::NotFound { .. })
+    ));
 }

@@ -11,36 +11,72 @@ use switchboard_vault::{MasterKey, Secret};
 #[tokio::test]
 async fn round_trip_through_every_unlock_path() {
     let t = new_store().await;
-    let created = t.store.create(sendgrid("News", "SG.abcdefghijklmnopWXYZ")).await.unwrap();
+    let created = t
+        .store
+        .create(sendgrid("News", "SG.abcdefghijklmnopWXYZ"))
+        .await
+        .unwrap();
     assert_eq!(
         created.secrets["api_key"],
-        SecretView::Set { masked: format!("{}WXYZ", "*".repeat(19)) }
+        SecretView::Set {
+            masked: format!("{}WXYZ", "*".repeat(19))
+        }
     );
 
     let keyring = t.reopen().await;
-    assert!(matches!(keyring.get(&created.id).await, Err(StoreError::Locked)));
+    assert!(matches!(
+        keyring.get(&created.id).await,
+        Err(StoreError::Locked)
+    ));
     keyring.unlock_with_keystore(t.keys.clone()).await.unwrap();
-    assert_eq!(keyring.reveal(&created.id, "api_key").await.unwrap().expose(), "SG.abcdefghijklmnopWXYZ");
+    assert_eq!(
+        keyring
+            .reveal(&created.id, "api_key")
+            .await
+            .unwrap()
+            .expose(),
+        "SG.abcdefghijklmnopWXYZ"
+    );
 
     let pass = t.reopen().await;
-    pass.unlock_with_passphrase(&Secret::new(PASSPHRASE)).await.unwrap();
-    assert_eq!(pass.reveal(&created.id, "api_key").await.unwrap().expose(), "SG.abcdefghijklmnopWXYZ");
+    pass.unlock_with_passphrase(&Secret::new(PASSPHRASE))
+        .await
+        .unwrap();
+    assert_eq!(
+        pass.reveal(&created.id, "api_key").await.unwrap().expose(),
+        "SG.abcdefghijklmnopWXYZ"
+    );
 
     let rec = t.reopen().await;
-    rec.unlock_with_recovery_key(&t.recovery.display_once().to_lowercase()).await.unwrap();
-    assert_eq!(rec.reveal(&created.id, "api_key").await.unwrap().expose(), "SG.abcdefghijklmnopWXYZ");
+    rec.unlock_with_recovery_key(&t.recovery.display_once().to_lowercase())
+        .await
+        .unwrap();
+    assert_eq!(
+        rec.reveal(&created.id, "api_key").await.unwrap().expose(),
+        "SG.abcdefghijklmnopWXYZ"
+    );
 
     rec.lock();
-    assert!(matches!(rec.reveal(&created.id, "api_key").await, Err(StoreError::Locked)));
+    assert!(matches!(
+        rec.reveal(&created.id, "api_key").await,
+        Err(StoreError::Locked)
+    ));
 }
 
 #[tokio::test]
 async fn wrong_passphrase_is_clear_and_changes_nothing() {
     let t = new_store().await;
-    let created = t.store.create(sendgrid("News", "SG.secretvalue-1234")).await.unwrap();
+    let created = t
+        .store
+        .create(sendgrid("News", "SG.secretvalue-1234"))
+        .await
+        .unwrap();
     let before = std::fs::read(t.db_path()).unwrap();
     let s = t.reopen().await;
-    let err = s.unlock_with_passphrase(&Secret::new("not the passphrase")).await.unwrap_err();
+    let err = s
+        .unlock_with_passphrase(&Secret::new("not the passphrase"))
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "wrong_passphrase");
     assert!(err.to_string().contains("wrong passphrase"));
     assert!(!s.is_unlocked());
@@ -49,7 +85,9 @@ async fn wrong_passphrase_is_clear_and_changes_nothing() {
     s.close().await;
     // Same data afterwards: the right passphrase still opens it.
     let s = t.reopen().await;
-    s.unlock_with_passphrase(&Secret::new(PASSPHRASE)).await.unwrap();
+    s.unlock_with_passphrase(&Secret::new(PASSPHRASE))
+        .await
+        .unwrap();
     assert_eq!(s.get(&created.id).await.unwrap().name, "News");
     assert!(!before.is_empty());
 }
@@ -63,11 +101,15 @@ async fn missing_keyring_key_says_what_to_do() {
     assert_eq!(err.code(), "keyring_unavailable");
     assert!(err.to_string().contains("passphrase"), "{err}");
     // The passphrase still works when the keyring is gone.
-    s.unlock_with_passphrase(&Secret::new(PASSPHRASE)).await.unwrap();
+    s.unlock_with_passphrase(&Secret::new(PASSPHRASE))
+        .await
+        .unwrap();
 }
 
 async fn raw_secrets(path: &std::path::Path, id: &str) -> String {
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
     let v: String = sqlx::query_scalar("SELECT secrets FROM integrations WHERE id = ?")
         .bind(id)
         .fetch_one(&pool)
@@ -78,7 +120,9 @@ async fn raw_secrets(path: &std::path::Path, id: &str) -> String {
 }
 
 async fn write_secrets(path: &std::path::Path, id: &str, value: &str) {
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
     sqlx::query("UPDATE integrations SET secrets = ? WHERE id = ?")
         .bind(value)
         .bind(id)
@@ -91,11 +135,20 @@ async fn write_secrets(path: &std::path::Path, id: &str, value: &str) {
 #[tokio::test]
 async fn one_tampered_byte_fails_only_that_field() {
     let t = new_store().await;
-    let a = t.store.create(whatsapp("WA", "EAAtoken-aaaa-1111", "verify-me-2222")).await.unwrap();
-    let b = t.store.create(sendgrid("News", "SG.other-record-3333")).await.unwrap();
+    let a = t
+        .store
+        .create(whatsapp("WA", "EAAtoken-aaaa-1111", "verify-me-2222"))
+        .await
+        .unwrap();
+    let b = t
+        .store
+        .create(sendgrid("News", "SG.other-record-3333"))
+        .await
+        .unwrap();
     let path = t.db_path();
     let column = raw_secrets(&path, &a.id).await;
-    let mut map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&column).unwrap();
+    let mut map: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&column).unwrap();
     // Flip one byte of the sealed access token (inside the ciphertext).
     let b64 = map["access_token"].as_str().unwrap().to_owned();
     let mut bytes = base64_decode(&b64);
@@ -106,39 +159,80 @@ async fn one_tampered_byte_fails_only_that_field() {
     let got = t.store.get(&a.id).await.unwrap();
     assert_eq!(
         got.secrets["access_token"],
-        SecretView::Undecryptable { message: "cannot be decrypted: altered or wrong key".into() }
+        SecretView::Undecryptable {
+            message: "cannot be decrypted: altered or wrong key".into()
+        }
     );
-    assert!(matches!(got.secrets["webhook_verify_token"], SecretView::Set { .. }));
-    assert_eq!(t.store.reveal(&a.id, "webhook_verify_token").await.unwrap().expose(), "verify-me-2222");
+    assert!(matches!(
+        got.secrets["webhook_verify_token"],
+        SecretView::Set { .. }
+    ));
+    assert_eq!(
+        t.store
+            .reveal(&a.id, "webhook_verify_token")
+            .await
+            .unwrap()
+            .expose(),
+        "verify-me-2222"
+    );
     let err = t.store.reveal(&a.id, "access_token").await.unwrap_err();
-    assert!(err.to_string().contains("cannot be decrypted: altered or wrong key"));
+    assert!(err
+        .to_string()
+        .contains("cannot be decrypted: altered or wrong key"));
     // Other records keep working, and so does the list.
-    assert_eq!(t.store.reveal(&b.id, "api_key").await.unwrap().expose(), "SG.other-record-3333");
-    assert_eq!(t.store.list_full(&Default::default()).await.unwrap().len(), 2);
+    assert_eq!(
+        t.store.reveal(&b.id, "api_key").await.unwrap().expose(),
+        "SG.other-record-3333"
+    );
+    assert_eq!(
+        t.store.list_full(&Default::default()).await.unwrap().len(),
+        2
+    );
 }
 
 #[tokio::test]
 async fn ciphertext_moved_to_another_record_fails() {
     let t = new_store().await;
-    let a = t.store.create(sendgrid("A", "SG.record-a-secret")).await.unwrap();
-    let b = t.store.create(sendgrid("B", "SG.record-b-secret")).await.unwrap();
+    let a = t
+        .store
+        .create(sendgrid("A", "SG.record-a-secret"))
+        .await
+        .unwrap();
+    let b = t
+        .store
+        .create(sendgrid("B", "SG.record-b-secret"))
+        .await
+        .unwrap();
     let path = t.db_path();
     let a_col = raw_secrets(&path, &a.id).await;
     write_secrets(&path, &b.id, &a_col).await;
     let got = t.store.get(&b.id).await.unwrap();
-    assert!(matches!(got.secrets["api_key"], SecretView::Undecryptable { .. }));
-    assert_eq!(t.store.reveal(&a.id, "api_key").await.unwrap().expose(), "SG.record-a-secret");
+    assert!(matches!(
+        got.secrets["api_key"],
+        SecretView::Undecryptable { .. }
+    ));
+    assert_eq!(
+        t.store.reveal(&a.id, "api_key").await.unwrap().expose(),
+        "SG.record-a-secret"
+    );
 }
 
 #[tokio::test]
 async fn wrong_key_fails_per_field_not_whole_store() {
     let t = new_store().await;
-    let a = t.store.create(sendgrid("A", "SG.record-a-secret")).await.unwrap();
+    let a = t
+        .store
+        .create(sendgrid("A", "SG.record-a-secret"))
+        .await
+        .unwrap();
     let s = t.reopen().await;
     s.unlock_with_sealer_unchecked(Arc::new(MasterKey::generate()));
     let got = s.get(&a.id).await.unwrap();
     assert_eq!(got.name, "A");
-    assert!(matches!(got.secrets["api_key"], SecretView::Undecryptable { .. }));
+    assert!(matches!(
+        got.secrets["api_key"],
+        SecretView::Undecryptable { .. }
+    ));
 }
 
 #[tokio::test]
@@ -146,7 +240,13 @@ async fn rotation_interrupted_half_way_keeps_the_old_key_working() {
     let t = new_store().await;
     let mut ids = Vec::new();
     for i in 0..20 {
-        ids.push(t.store.create(twilio(&format!("SMS {i}"), &format!("token-{i:04}-abcdef"))).await.unwrap().id);
+        ids.push(
+            t.store
+                .create(twilio(&format!("SMS {i}"), &format!("token-{i:04}-abcdef")))
+                .await
+                .unwrap()
+                .id,
+        );
     }
     let err = t
         .store
@@ -162,14 +262,25 @@ async fn rotation_interrupted_half_way_keeps_the_old_key_working() {
     // passphrase and the old recovery key; the half-made key is gone from the keyring.
     assert_eq!(t.keys.len(), 1);
     for (i, id) in ids.iter().enumerate() {
-        assert_eq!(t.store.reveal(id, "auth_token").await.unwrap().expose(), hex_token(&format!("token-{i:04}-abcdef")));
+        assert_eq!(
+            t.store.reveal(id, "auth_token").await.unwrap().expose(),
+            hex_token(&format!("token-{i:04}-abcdef"))
+        );
     }
     let s = t.reopen().await;
     s.unlock_with_keystore(t.keys.clone()).await.unwrap();
-    assert_eq!(s.reveal(&ids[15], "auth_token").await.unwrap().expose(), hex_token("token-0015-abcdef"));
+    assert_eq!(
+        s.reveal(&ids[15], "auth_token").await.unwrap().expose(),
+        hex_token("token-0015-abcdef")
+    );
     let s = t.reopen().await;
-    s.unlock_with_recovery_key(&t.recovery.display_once()).await.unwrap();
-    assert_eq!(s.reveal(&ids[3], "auth_token").await.unwrap().expose(), hex_token("token-0003-abcdef"));
+    s.unlock_with_recovery_key(&t.recovery.display_once())
+        .await
+        .unwrap();
+    assert_eq!(
+        s.reveal(&ids[3], "auth_token").await.unwrap().expose(),
+        hex_token("token-0003-abcdef")
+    );
 
     // A rotation that completes: the new key everywhere, the old recovery key retired.
     let new_recovery = t
@@ -182,25 +293,51 @@ async fn rotation_interrupted_half_way_keeps_the_old_key_working() {
         .await
         .unwrap();
     assert_eq!(t.keys.len(), 1);
-    assert_eq!(t.store.reveal(&ids[7], "auth_token").await.unwrap().expose(), hex_token("token-0007-abcdef"));
+    assert_eq!(
+        t.store
+            .reveal(&ids[7], "auth_token")
+            .await
+            .unwrap()
+            .expose(),
+        hex_token("token-0007-abcdef")
+    );
     let s = t.reopen().await;
     s.unlock_with_keystore(t.keys.clone()).await.unwrap();
-    assert_eq!(s.reveal(&ids[19], "auth_token").await.unwrap().expose(), hex_token("token-0019-abcdef"));
+    assert_eq!(
+        s.reveal(&ids[19], "auth_token").await.unwrap().expose(),
+        hex_token("token-0019-abcdef")
+    );
     let s = t.reopen().await;
-    s.unlock_with_passphrase(&Secret::new(PASSPHRASE)).await.unwrap();
+    s.unlock_with_passphrase(&Secret::new(PASSPHRASE))
+        .await
+        .unwrap();
     let s = t.reopen().await;
-    assert!(s.unlock_with_recovery_key(&t.recovery.display_once()).await.is_err());
-    s.unlock_with_recovery_key(&new_recovery.display_once()).await.unwrap();
-    assert_eq!(s.reveal(&ids[0], "auth_token").await.unwrap().expose(), hex_token("token-0000-abcdef"));
+    assert!(s
+        .unlock_with_recovery_key(&t.recovery.display_once())
+        .await
+        .is_err());
+    s.unlock_with_recovery_key(&new_recovery.display_once())
+        .await
+        .unwrap();
+    assert_eq!(
+        s.reveal(&ids[0], "auth_token").await.unwrap().expose(),
+        hex_token("token-0000-abcdef")
+    );
 }
 
 #[tokio::test]
 async fn rotation_needs_the_passphrase_and_refuses_a_wrong_one() {
     let t = new_store().await;
-    t.store.create(sendgrid("A", "SG.record-a-secret")).await.unwrap();
+    t.store
+        .create(sendgrid("A", "SG.record-a-secret"))
+        .await
+        .unwrap();
     let err = t
         .store
-        .rotate_master_key(RotateOptions { keystore: Some(t.keys.clone()), ..Default::default() })
+        .rotate_master_key(RotateOptions {
+            keystore: Some(t.keys.clone()),
+            ..Default::default()
+        })
         .await
         .unwrap_err();
     assert!(err.to_string().contains("needs your passphrase"));
@@ -223,14 +360,23 @@ async fn passphrase_only_vault() {
     let s = Store::open(&path).await.unwrap();
     let err = s.init_vault(Default::default()).await.unwrap_err();
     assert!(err.to_string().contains("choose how to unlock"));
-    s.init_vault(switchboard_store::InitOptions { keystore: None, passphrase: Some(Secret::new("long enough pass")) })
-        .await
-        .unwrap();
-    assert!(matches!(s.init_vault(Default::default()).await, Err(StoreError::AlreadyInitialized)));
+    s.init_vault(switchboard_store::InitOptions {
+        keystore: None,
+        passphrase: Some(Secret::new("long enough pass")),
+    })
+    .await
+    .unwrap();
+    assert!(matches!(
+        s.init_vault(Default::default()).await,
+        Err(StoreError::AlreadyInitialized)
+    ));
     let status = s.vault_status().await.unwrap();
     assert!(status.initialized && status.unlocked && status.has_passphrase && !status.uses_keyring);
     let s2 = Store::open(&path).await.unwrap();
-    let err = s2.unlock_with_keystore(Arc::new(switchboard_vault::MemoryKeyStore::new())).await.unwrap_err();
+    let err = s2
+        .unlock_with_keystore(Arc::new(switchboard_vault::MemoryKeyStore::new()))
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("passphrase"));
 }
 

@@ -27,7 +27,9 @@ pub enum VaultError {
     #[error("the OS keyring is not available ({0}); unlock with your passphrase or recovery key instead")]
     KeyringUnavailable(String),
     /// The OS keyring holds no key for this vault.
-    #[error("the OS keyring holds no key for this vault; unlock with your passphrase or recovery key")]
+    #[error(
+        "the OS keyring holds no key for this vault; unlock with your passphrase or recovery key"
+    )]
     KeyringKeyMissing,
     /// The key derivation function failed (bad parameters).
     #[error("key derivation failed: {0}")]

@@ -61,7 +61,9 @@ impl KeyStore for OsKeyring {
                 let raw = zeroize::Zeroizing::new(raw);
                 MasterKey::from_bytes(key_id.clone(), &raw)
                     .map(Some)
-                    .ok_or_else(|| VaultError::KeyringUnavailable("the stored key is damaged".into()))
+                    .ok_or_else(|| {
+                        VaultError::KeyringUnavailable("the stored key is damaged".into())
+                    })
             }
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(unavailable(e)),
@@ -111,7 +113,9 @@ impl MemoryKeyStore {
 
     fn check(&self) -> Result<()> {
         if *self.failing.lock().expect("lock") {
-            Err(VaultError::KeyringUnavailable("test keyring switched off".into()))
+            Err(VaultError::KeyringUnavailable(
+                "test keyring switched off".into(),
+            ))
         } else {
             Ok(())
         }

@@ -11,14 +11,14 @@ mod error;
 mod key;
 mod keystore;
 mod recovery;
-mod secret;
 mod seal;
+mod secret;
 mod wrap;
 
 pub use error::{Result, VaultError};
 pub use key::{KeyId, MasterKey};
 pub use keystore::{KeyStore, MemoryKeyStore, OsKeyring};
 pub use recovery::RecoveryKey;
-pub use secret::{mask, Secret};
 pub use seal::{Aad, Sealed, Sealer, SEAL_FORMAT_VERSION};
+pub use secret::{mask, Secret};
 pub use wrap::{PassphraseWrap, RecoveryWrap, KDF_MEMORY_KIB, KDF_PARALLELISM, KDF_TIME_COST};

@@ -73,7 +73,9 @@ impl RecoveryKey {
             };
             count += 1;
             if count > CHARS {
-                return Err(VaultError::MalformedRecoveryKey("it is longer than 52 characters"));
+                return Err(VaultError::MalformedRecoveryKey(
+                    "it is longer than 52 characters",
+                ));
             }
             acc = (acc << 5) | v as u32;
             bits += 5;
@@ -86,10 +88,14 @@ impl RecoveryKey {
             }
         }
         if count != CHARS {
-            return Err(VaultError::MalformedRecoveryKey("it should have 52 characters"));
+            return Err(VaultError::MalformedRecoveryKey(
+                "it should have 52 characters",
+            ));
         }
         if acc & ((1 << bits) - 1) != 0 {
-            return Err(VaultError::MalformedRecoveryKey("its last character is not valid"));
+            return Err(VaultError::MalformedRecoveryKey(
+                "its last character is not valid",
+            ));
         }
         Ok(RecoveryKey(out))
     }

@@ -239,7 +239,10 @@ mod tests {
             .unwrap_key(&Secret::new("correct horse"), "v1", key.id())
             .unwrap();
         let sealed = key.seal(&Aad::new("r", "f"), &Secret::new("x"));
-        assert_eq!(back.open(&Aad::new("r", "f"), &sealed).unwrap().expose(), "x");
+        assert_eq!(
+            back.open(&Aad::new("r", "f"), &sealed).unwrap().expose(),
+            "x"
+        );
         assert!(matches!(
             stored.unwrap_key(&Secret::new("wrong horse"), "v1", key.id()),
             Err(VaultError::WrongPassphrase)
@@ -255,8 +258,8 @@ mod tests {
 
     #[test]
     fn short_passphrase_is_refused() {
-        let err = PassphraseWrap::create(&MasterKey::generate(), &Secret::new("short"), "v")
-            .unwrap_err();
+        let err =
+            PassphraseWrap::create(&MasterKey::generate(), &Secret::new("short"), "v").unwrap_err();
         assert!(err.to_string().contains("at least 8"));
     }
 
