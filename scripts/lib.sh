@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared settings for the scripts in this folder; sourced, not run.
 #
 # The tools the build needs (trunk, wasm-bindgen, tauri-driver, wasm-opt) go
@@ -9,6 +10,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="${SWITCHBOARD_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/switchboard/tools}"
 # Which rustc builds the wasm32 UI: "rustup" or "debian" (see setup.sh).
 WASM_CHOICE_FILE="$TOOLS/wasm-toolchain"
+# shellcheck disable=SC2034 # used by the scripts that source this file
 WASM_OPT="$TOOLS/node/node_modules/.bin/wasm-opt"
 export PATH="$TOOLS/bin:$PATH"
 
@@ -69,8 +71,8 @@ ensure_display() {
     say "no display: starting Xvfb :$n (1280x800)"
     Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
     XVFB_PID=$!
-    local i
-    for i in $(seq 1 50); do
+    local _
+    for _ in $(seq 1 50); do
         [ -e "/tmp/.X11-unix/X$n" ] && break
         kill -0 "$XVFB_PID" 2>/dev/null || die "Xvfb :$n did not start"
         sleep 0.1

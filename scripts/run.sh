@@ -16,6 +16,13 @@ say "cargo build --release -p switchboard-app"
 nice -n 10 cargo build --release -p switchboard-app
 
 ensure_display
-trap stop_display EXIT
 say "starting target/release/switchboard-app on ${DISPLAY:-$WAYLAND_DISPLAY}"
-target/release/switchboard-app "$@"
+if [ -z "$XVFB_PID" ]; then
+    exec target/release/switchboard-app "$@"
+fi
+# On the Xvfb this script started: stop both when either ends.
+target/release/switchboard-app "$@" &
+APP_PID=$!
+trap 'kill "$APP_PID" 2>/dev/null || true; stop_display' EXIT
+trap 'exit 130' INT TERM
+wait "$APP_PID"

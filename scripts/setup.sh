@@ -6,6 +6,7 @@
 # run  (default): what building and running the desktop app needs.
 # test          : that plus what scripts/test.sh needs (WebDriver, keyring,
 #                 PostgreSQL, ImageMagick).
+# SWITCHBOARD_WASM_TOOLCHAIN=debian forces the Debian wasm32 fallback.
 #
 # Every step checks first and prints one line saying what it found or did,
 # so a run on a ready machine takes a few seconds.
@@ -27,7 +28,16 @@ T0=$SECONDS
 # ---- wasm32 toolchain ------------------------------------------------------
 # Decided first: it tells whether Debian's fallback packages are needed.
 wasm_choice=""
-if command -v rustup >/dev/null \
+if [ -n "${SWITCHBOARD_WASM_TOOLCHAIN:-}" ]; then
+    # Forced, e.g. to try the fallback on a machine where rustup works.
+    wasm_choice="$SWITCHBOARD_WASM_TOOLCHAIN"
+    [ "$wasm_choice" = rustup ] || [ "$wasm_choice" = debian ] \
+        || die "SWITCHBOARD_WASM_TOOLCHAIN must be rustup or debian"
+    if [ "$wasm_choice" = rustup ]; then
+        rustup target add wasm32-unknown-unknown >/dev/null
+    fi
+    say "wasm32 target: $wasm_choice (forced by SWITCHBOARD_WASM_TOOLCHAIN)"
+elif command -v rustup >/dev/null \
     && rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
     wasm_choice=rustup
     say "wasm32 target: found in rustup"
@@ -51,6 +61,8 @@ packages=(
     pkg-config build-essential
     # a virtual display for headless machines, and fetching
     xvfb xauth curl
+    # build-ui.sh: the integrity hash of the optimised wasm
+    openssl
 )
 if [ "$wasm_choice" = debian ]; then
     packages+=(rustc-web cargo-web rust-web-src lld-16)
@@ -75,8 +87,14 @@ if [ ${#missing[@]} -eq 0 ]; then
     say "Debian packages: all ${#packages[@]} present"
 else
     say "Debian packages: installing ${missing[*]}"
-    $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt_log="$(mktemp)"
+    if ! { $SUDO apt-get update -qq \
+        && $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+        >"$apt_log" 2>&1; then
+        tail -n 30 "$apt_log" >&2
+        die "apt-get failed (full log: $apt_log)"
+    fi
+    rm -f "$apt_log"
     say "Debian packages: installed ${#missing[@]}"
 fi
 
@@ -149,8 +167,10 @@ if [ "$wasm_choice" = debian ]; then
 fi
 if [ "$MODE" = test ]; then
     [ -x /usr/bin/WebKitWebDriver ] || die "webkit2gtk-driver gave no /usr/bin/WebKitWebDriver"
-    pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
-    [ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] || die "no PostgreSQL server binaries under /usr/lib/postgresql"
+    pg_bin="$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -n 1)"
+    if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
+        die "no PostgreSQL server binaries under /usr/lib/postgresql"
+    fi
     say "PostgreSQL binaries: $pg_bin ($("$pg_bin/postgres" --version))"
 fi
 

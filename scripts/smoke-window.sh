@@ -56,8 +56,8 @@ json_string() {
 
 # Waits up to 30 s for an element matching a CSS selector; prints its id.
 find_element() {
-    local selector="$1" answer id i
-    for i in $(seq 1 60); do
+    local selector="$1" answer id _
+    for _ in $(seq 1 60); do
         answer="$(wd POST "/session/$SESSION/element" \
             "{\"using\":\"css selector\",\"value\":\"$selector\"}" || true)"
         id="$(printf '%s' "$answer" | json_string 'element-6066-11e4-a52e-4f735466cecf')"
@@ -72,9 +72,9 @@ find_element() {
 
 # Waits up to 30 s for an element's text to be non-empty; prints it.
 element_text() {
-    local selector="$1" id text i
+    local selector="$1" id text _
     id="$(find_element "$selector")" || return 1
-    for i in $(seq 1 60); do
+    for _ in $(seq 1 60); do
         text="$(wd GET "/session/$SESSION/element/$id/text" | json_string value || true)"
         if [ -n "$text" ]; then
             printf '%s\n' "$text"
@@ -90,7 +90,7 @@ say "display $DISPLAY; starting tauri-driver on port $PORT"
 tauri-driver --port "$PORT" --native-port "$NATIVE_PORT" \
     --native-driver /usr/bin/WebKitWebDriver >"$WORK/driver.log" 2>&1 &
 DRIVER_PID=$!
-for i in $(seq 1 100); do
+for _ in $(seq 1 100); do
     curl -s -m 2 "$URL/status" >/dev/null 2>&1 && break
     kill -0 "$DRIVER_PID" 2>/dev/null || { cat "$WORK/driver.log" >&2; die "tauri-driver exited"; }
     sleep 0.2
@@ -110,6 +110,7 @@ passed=0
 failed=0
 check() {
     local name="$1" actual="$2" expected="$3"
+    # shellcheck disable=SC2053 # $expected may be a glob (an unknown version)
     if [[ "$actual" == $expected ]]; then
         say "ok: $name ($actual)"
         passed=$((passed + 1))
@@ -124,7 +125,7 @@ version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)"
 check "the footer shows the app_info answer" "$(element_text .app-info || true)" "Switchboard ${version:-*}"
 
 if [ -n "${SMOKE_SCREENSHOT:-}" ]; then
-    sleep 1
+    sleep 3
     import -window root "$SMOKE_SCREENSHOT" && say "screenshot saved to $SMOKE_SCREENSHOT"
 fi
 if [ "$failed" -gt 0 ]; then

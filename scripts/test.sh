@@ -8,7 +8,7 @@
 # Service run too), and a smoke test of the real window over WebDriver.
 # Stops at the first failing stage with a non-zero exit.
 set -euo pipefail
-SAY_AS=test
+SAY_AS="test"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 T0=$SECONDS
@@ -41,6 +41,7 @@ stage "tests (release, private D-Bus session with gnome-keyring)"
 # The keyring keeps its files in a throwaway folder, never the user's own.
 KEYRING_HOME="$(mktemp -d)"
 trap 'rm -rf "$KEYRING_HOME"' EXIT
+# shellcheck disable=SC2016 # expanded by the inner sh
 dbus-run-session -- sh -c '
     printf pw | XDG_DATA_HOME="$0" gnome-keyring-daemon --unlock --components=secrets >/dev/null
     exec "$@"

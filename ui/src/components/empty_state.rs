@@ -2,7 +2,9 @@
 
 use yew::prelude::*;
 
-/// A friendly card saying the store is empty.
+use super::CatalogSummary;
+
+/// A friendly card saying the store is empty, and what it can hold.
 #[function_component(EmptyState)]
 pub fn empty_state() -> Html {
     html! {
@@ -17,6 +19,7 @@ pub fn empty_state() -> Html {
             <p class="muted">
                 { "Credentials for the services your team connects to will be listed here." }
             </p>
+            <CatalogSummary />
         </section>
     }
 }

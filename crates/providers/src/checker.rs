@@ -1,0 +1,206 @@
+//! [`Checker`]: runs the check of one integration's credentials. It holds one
+//! HTTP client (rustls, pooled connections reused across checks), the endpoint
+//! overrides, the per-call timeout, the clock used for signatures, and any
+//! extra TLS roots. Every outcome it returns has been timed and scrubbed of the
+//! integration's secrets.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use rustls_pki_types::CertificateDer;
+use serde_json::{Map, Value};
+use switchboard_store::Credentials;
+use switchboard_vault::Secret;
+
+use crate::endpoints::Endpoints;
+use crate::error::{ProviderError, Result};
+use crate::http::Ctx;
+use crate::outcome::{Outcome, OutcomeKind};
+use crate::{redact, registry, tls};
+
+/// A clock for signatures and token lifetimes; tests fix it.
+pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+
+/// What a check needs: the integration's catalog identity, public settings
+/// and opened secrets.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckInput<'a> {
+    /// Catalog type id (`email`, `payments`...).
+    pub integration_type: &'a str,
+    /// Catalog provider id (`sendgrid`, `stripe`...).
+    pub provider: &'a str,
+    /// Public settings.
+    pub config: &'a Map<String, Value>,
+    /// Secret settings in plain text (wrapped).
+    pub secrets: &'a BTreeMap<String, Secret>,
+}
+
+impl<'a> CheckInput<'a> {
+    /// The input for a store integration's credentials.
+    pub fn from_credentials(credentials: &'a Credentials) -> CheckInput<'a> {
+        CheckInput {
+            integration_type: &credentials.integration_type,
+            provider: &credentials.provider,
+            config: &credentials.config,
+            secrets: &credentials.secrets,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Inner {
+    endpoints: Endpoints,
+    timeout: Duration,
+    clock: Clock,
+    extra_roots: Vec<CertificateDer<'static>>,
+    extra_roots_pem: Vec<Vec<u8>>,
+}
+
+/// Runs connection checks. Cheap to clone (one shared client and pool).
+#[derive(Clone)]
+pub struct Checker {
+    inner: Arc<Inner>,
+    client: reqwest::Client,
+}
+
+impl std::fmt::Debug for Checker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Checker")
+            .field("endpoints", &self.inner.endpoints)
+            .field("timeout", &self.inner.timeout)
+            .field("extra_roots", &self.inner.extra_roots.len())
+            .finish()
+    }
+}
+
+impl Checker {
+    /// A checker reaching `endpoints`, giving each provider call `timeout`.
+    ///
+    /// # Panics
+    /// Only if the TLS stack cannot start at all (a broken build), like
+    /// `reqwest::Client::new`; use [`Checker::try_new`] to get an error instead.
+    pub fn new(endpoints: Endpoints, timeout: Duration) -> Checker {
+        Checker::try_new(endpoints, timeout).expect("the HTTP client with rustls must start")
+    }
+
+    /// Like [`Checker::new`], returning an error instead of panicking.
+    pub fn try_new(endpoints: Endpoints, timeout: Duration) -> Result<Checker> {
+        Checker::build(Inner {
+            endpoints,
+            timeout,
+            clock: Arc::new(SystemTime::now),
+            extra_roots: Vec::new(),
+            extra_roots_pem: Vec::new(),
+        })
+    }
+
+    fn build(inner: Inner) -> Result<Checker> {
+        let tls = tls::client_config(&inner.extra_roots)?;
+        let client = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            // Provider APIs do not redirect; following one could carry
+            // credentials somewhere unexpected. The sign-up page check
+            // follows redirects itself, counting them.
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(inner.timeout)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .user_agent(concat!("Switchboard/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ProviderError::Client(e.to_string()))?;
+        Ok(Checker {
+            inner: Arc::new(inner),
+            client,
+        })
+    }
+
+    fn rebuild(self, change: impl FnOnce(&mut Inner)) -> Result<Checker> {
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        change(&mut inner);
+        Checker::build(inner)
+    }
+
+    /// Also trusts the certificates of a PEM bundle (for HTTPS and SMTP):
+    /// a company proxy's CA, or a test's own CA.
+    pub fn with_extra_root_pem(self, pem: &[u8]) -> Result<Checker> {
+        let certs = tls::parse_pem_certs(pem)?;
+        self.rebuild(|inner| {
+            inner.extra_roots.extend(certs);
+            inner.extra_roots_pem.push(pem.to_vec());
+        })
+    }
+
+    /// Uses `clock` for request signatures, dates and token lifetimes.
+    pub fn with_clock(self, clock: Clock) -> Checker {
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        inner.clock = clock;
+        Checker {
+            inner: Arc::new(inner),
+            client: self.client,
+        }
+    }
+
+    /// The endpoint overrides in use.
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.inner.endpoints
+    }
+
+    /// The time allowed for each provider call.
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+
+    /// The current time by this checker's clock.
+    pub fn now(&self) -> SystemTime {
+        (self.inner.clock)()
+    }
+
+    pub(crate) fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    pub(crate) fn extra_roots_pem(&self) -> &[Vec<u8>] {
+        &self.inner.extra_roots_pem
+    }
+
+    /// The longest a whole check may take: a few provider calls (an identity
+    /// check and the service call, or a token and a lookup) each within the
+    /// per-call timeout. A backstop; each call has its own timeout too.
+    fn budget(&self) -> Duration {
+        self.inner.timeout * 4 + Duration::from_millis(500)
+    }
+
+    /// Checks one integration's credentials with the cheapest read-only call
+    /// its provider offers. Never panics or hangs: transport failures and
+    /// timeouts are outcomes.
+    pub async fn check(&self, input: CheckInput<'_>) -> Outcome {
+        let started = Instant::now();
+        let mut outcome = match registry::find(input.provider) {
+            None => Outcome::new(
+                OutcomeKind::NotCheckable,
+                format!(
+                    "Switchboard has no connection check for the provider '{}'.",
+                    input.provider
+                ),
+                "Check that the integration's provider is one of the catalog's.",
+            ),
+            Some(check) => {
+                let ctx = Ctx::new(self, &input);
+                match tokio::time::timeout(self.budget(), check.run(&ctx)).await {
+                    Ok(Ok(outcome)) | Ok(Err(outcome)) => outcome,
+                    Err(_) => ctx.timeout_outcome(),
+                }
+            }
+        };
+        outcome.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        redact::scrub_outcome(&mut outcome, input.secrets);
+        tracing::info!(
+            provider = input.provider,
+            outcome = outcome.kind.as_str(),
+            http_status = outcome.http_status,
+            elapsed_ms = outcome.elapsed_ms,
+            "connection check"
+        );
+        outcome
+    }
+}

@@ -1,0 +1,285 @@
+//! What the AWS-signed checks share (SES, SNS, S3, DigitalOcean Spaces,
+//! CloudFront): Signature Version 4 through the `aws-sigv4` crate, the STS
+//! GetCallerIdentity call that tells a bad key from a missing permission, and
+//! the mapping of AWS error codes (XML `<Code>`, JSON `__type`, or the
+//! `x-amzn-ErrorType` header) to outcomes.
+
+use std::time::SystemTime;
+
+use aws_credential_types::Credentials;
+use aws_sigv4::http_request::{
+    sign, PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest,
+    SigningSettings, UriPathNormalizationMode,
+};
+use aws_sigv4::sign::v4;
+use aws_smithy_runtime_api::client::identity::Identity;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::http::{with_said, Ctx, Resp, Verdict};
+use crate::outcome::{Outcome, OutcomeKind};
+
+/// An access key pair (and session token) read from an integration.
+pub(crate) struct AwsKeys<'a> {
+    pub(crate) access_key_id: String,
+    pub(crate) secret: &'a str,
+    pub(crate) session_token: Option<&'a str>,
+}
+
+/// The standard AWS fields of the catalog.
+pub(crate) fn keys<'a>(ctx: &Ctx<'a>) -> Result<AwsKeys<'a>, Outcome> {
+    keys_from(ctx, "aws_access_key_id", "aws_secret_access_key", Some("aws_session_token"))
+}
+
+/// Keys from named fields (DigitalOcean names them differently).
+pub(crate) fn keys_from<'a>(
+    ctx: &Ctx<'a>,
+    id: &str,
+    secret: &str,
+    token: Option<&str>,
+) -> Result<AwsKeys<'a>, Outcome> {
+    Ok(AwsKeys {
+        access_key_id: ctx.need_cfg(id)?,
+        secret: ctx.need_secret(secret)?,
+        session_token: token.and_then(|t| ctx.secret(t)),
+    })
+}
+
+/// How a service wants its requests signed.
+#[derive(Clone, Copy)]
+pub(crate) struct Service<'s> {
+    /// The signing name (`ses`, `sts`, `s3`...).
+    pub(crate) name: &'s str,
+    pub(crate) region: &'s str,
+    /// S3 rules: payload hash header, no double encoding, no path normalisation.
+    pub(crate) s3: bool,
+}
+
+/// Signs a request and returns the headers to add (x-amz-date,
+/// authorization, x-amz-content-sha256, x-amz-security-token).
+pub(crate) fn sign_headers(
+    keys: &AwsKeys<'_>,
+    service: Service<'_>,
+    time: SystemTime,
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Result<Vec<(String, String)>, String> {
+    let identity: Identity = Credentials::new(
+        keys.access_key_id.clone(),
+        keys.secret.to_owned(),
+        keys.session_token.map(str::to_owned),
+        None,
+        "switchboard",
+    )
+    .into();
+    let mut settings = SigningSettings::default();
+    if service.s3 {
+        settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+        settings.percent_encoding_mode = PercentEncodingMode::Single;
+        settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+    }
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(service.region)
+        .name(service.name)
+        .time(time)
+        .settings(settings)
+        .build()
+        .map_err(|e| e.to_string())?
+        .into();
+    let request = SignableRequest::new(
+        method,
+        url,
+        headers.iter().copied(),
+        SignableBody::Bytes(body),
+    )
+    .map_err(|e| e.to_string())?;
+    let (instructions, _signature) = sign(request, &params)
+        .map_err(|e| e.to_string())?
+        .into_parts();
+    Ok(instructions
+        .headers()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect())
+}
+
+/// Sends a signed request with a form body (or none).
+pub(crate) async fn send(
+    ctx: &Ctx<'_>,
+    keys: &AwsKeys<'_>,
+    service: Service<'_>,
+    method: Method,
+    url: &str,
+    form_body: Option<&str>,
+) -> Result<Resp, Outcome> {
+    let body = form_body.map(|b| ("application/x-www-form-urlencoded; charset=utf-8", b.as_bytes()));
+    send_body(ctx, keys, service, method, url, body).await
+}
+
+/// Sends a signed request with an optional (content type, body).
+pub(crate) async fn send_body(
+    ctx: &Ctx<'_>,
+    keys: &AwsKeys<'_>,
+    service: Service<'_>,
+    method: Method,
+    url: &str,
+    body: Option<(&str, &[u8])>,
+) -> Result<Resp, Outcome> {
+    let headers: Vec<(&str, &str)> = match body {
+        Some((content_type, _)) => vec![("content-type", content_type)],
+        None => Vec::new(),
+    };
+    let bytes = body.map_or(&[][..], |(_, b)| b);
+    let signed = sign_headers(keys, service, ctx.now(), method.as_str(), url, &headers, bytes)
+        .map_err(|why| {
+            Outcome::new(
+                OutcomeKind::InvalidCredentials,
+                format!("The request to {} could not be signed ({why}).", ctx.label),
+                "Check the access key ID, the secret access key and the region.",
+            )
+        })?;
+    let mut request = ctx.request(method, url);
+    for (name, value) in headers.iter().copied().chain(signed.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+        request = request.header(name, value);
+    }
+    if body.is_some() {
+        request = request.body(bytes.to_vec());
+    }
+    ctx.send(request).await
+}
+
+/// STS GetCallerIdentity: needs no permission, so a failure means the key
+/// pair itself is wrong. Returns the caller's account, ARN and user id.
+pub(crate) async fn caller_identity(ctx: &Ctx<'_>, keys: &AwsKeys<'_>) -> Result<Value, Outcome> {
+    let url = format!("{}/", ctx.base("sts", &[])?);
+    let service = Service {
+        name: "sts",
+        region: "us-east-1",
+        s3: false,
+    };
+    let resp = send(
+        ctx,
+        keys,
+        service,
+        Method::POST,
+        &url,
+        Some("Action=GetCallerIdentity&Version=2011-06-15"),
+    )
+    .await?;
+    if !resp.success() {
+        return Err(failure(ctx, &resp, "sts:GetCallerIdentity"));
+    }
+    Ok(json!({
+        "account": resp.xml("Account"),
+        "arn": resp.xml("Arn"),
+        "user_id": resp.xml("UserId"),
+    }))
+}
+
+/// The AWS error code of an answer, from wherever the protocol puts it.
+pub(crate) fn error_code(resp: &Resp) -> Option<String> {
+    if let Some(code) = resp.xml("Code") {
+        return Some(code.to_owned());
+    }
+    if let Some(t) = resp.header("x-amzn-errortype") {
+        return Some(t.split(':').next().unwrap_or(t).trim().to_owned());
+    }
+    let from_json = resp
+        .str_at("/__type")
+        .or_else(|| resp.str_at("/code"))
+        .or_else(|| resp.str_at("/Code"))?;
+    Some(from_json.rsplit('#').next().unwrap_or(from_json).to_owned())
+}
+
+/// Maps an AWS error answer. `permission` names the IAM action the check needs.
+pub(crate) fn failure(ctx: &Ctx<'_>, resp: &Resp, permission: &str) -> Outcome {
+    let code = error_code(resp).unwrap_or_default();
+    let said = resp
+        .xml("Message")
+        .or_else(|| resp.str_at("/message"))
+        .or_else(|| resp.str_at("/Message"))
+        .map(|m| m.chars().take(240).collect::<String>());
+    let outcome = match code.as_str() {
+        "InvalidClientTokenId" | "InvalidAccessKeyId" | "UnrecognizedClientException"
+        | "InvalidToken" | "AuthFailure" => Outcome::new(
+            OutcomeKind::InvalidCredentials,
+            "AWS does not recognise this access key ID.",
+            "Copy the access key ID again from IAM → Users → Security credentials; a deleted or deactivated key must be replaced.",
+        ),
+        "SignatureDoesNotMatch" | "IncompleteSignature" | "InvalidSignatureException" => {
+            Outcome::new(
+                OutcomeKind::InvalidCredentials,
+                "AWS rejected the request's signature: the secret access key does not match the access key ID.",
+                "Enter the secret access key that was shown with this access key ID; if it was lost, create a new access key.",
+            )
+        }
+        "ExpiredToken" | "ExpiredTokenException" | "TokenRefreshRequired" => Outcome::new(
+            OutcomeKind::InvalidCredentials,
+            "The temporary credentials (session token) have expired.",
+            "Get new temporary credentials, or use a long-lived IAM user key without a session token.",
+        ),
+        "RequestExpired" | "RequestTimeTooSkewed" => Outcome::new(
+            OutcomeKind::ProviderError,
+            "AWS rejected the request because this computer's clock is more than 15 minutes off.",
+            "Set the computer's clock to update automatically, then try again.",
+        ),
+        "AccessDenied" | "AccessDeniedException" | "AuthorizationError" | "UnauthorizedOperation"
+        | "AllAccessDisabled" => Outcome::new(
+            OutcomeKind::MissingPermission,
+            format!("The AWS key is valid but is not allowed to call {permission}."),
+            format!("In IAM, add a policy allowing {permission} to this key's user or role."),
+        ),
+        "OptInRequired" | "SubscriptionRequiredException" => Outcome::new(
+            OutcomeKind::MissingPermission,
+            format!("The AWS account is not signed up for {}.", ctx.label),
+            format!("Enable {} for the account in the AWS console.", ctx.label),
+        ),
+        "Throttling" | "ThrottlingException" | "TooManyRequestsException" | "SlowDown"
+        | "RequestLimitExceeded" | "ServerBusy" => {
+            let o = ctx.rate_limited(resp);
+            Outcome { message: "AWS is throttling requests right now.".into(), ..o }
+        }
+        "NoSuchBucket" | "NotFoundException" | "NoSuchDistribution" | "NoSuchEntity" => {
+            ctx.not_found(format!("AWS answered {code}: what the settings name does not exist."))
+        }
+        "PermanentRedirect" | "AuthorizationHeaderMalformed" | "IllegalLocationConstraintException" => {
+            let region = resp
+                .header("x-amz-bucket-region")
+                .or_else(|| resp.xml("Region"))
+                .map(str::to_owned);
+            let mut o = Outcome::new(
+                OutcomeKind::WrongEnvironment,
+                "The bucket is in another region than the one in the settings.",
+                match &region {
+                    Some(r) => format!("Change the region to {r}."),
+                    None => "Change the region to the bucket's region (shown in the S3 console).".into(),
+                },
+            );
+            if let Some(r) = region {
+                o = o.detail("bucket_region", r);
+            }
+            o
+        }
+        _ => return with_code(ctx.http_failure(resp), &code),
+    };
+    with_code(with_said(outcome, said), &code).status(resp.status)
+}
+
+fn with_code(outcome: Outcome, code: &str) -> Outcome {
+    if code.is_empty() {
+        outcome
+    } else {
+        outcome.detail("aws_error", code)
+    }
+}
+
+/// A verdict from an AWS answer: success continues, anything else fails.
+pub(crate) fn expect_success(ctx: &Ctx<'_>, resp: &Resp, permission: &str) -> Verdict {
+    if resp.success() {
+        Ok(Outcome::ok(""))
+    } else {
+        Err(failure(ctx, resp, permission))
+    }
+}

@@ -1,0 +1,41 @@
+//! Native connection checks for every provider in the catalog: each proves a
+//! credential works with the cheapest read-only call its provider offers and
+//! answers one [`Outcome`] (ok with what the provider told us, or a clear
+//! failure with a hint a person can act on). Around the checks: [`run_check`]
+//! records an outcome in the store, [`TestAll`] checks many integrations with
+//! bounded concurrency, progress and cancellation, [`RateGate`] spaces repeated
+//! tests, [`webhooks`] verifies incoming signatures, and [`send`] sends
+//! explicitly confirmed test messages.
+//!
+//! Every provider host can be overridden by configuration ([`Endpoints`]), so
+//! tests and staging point checks at other hosts. No secret ever appears in an
+//! outcome, an error or a log line.
+
+#![forbid(unsafe_code)]
+
+mod checker;
+mod checks;
+mod endpoints;
+mod error;
+mod http;
+mod outcome;
+mod rate_gate;
+mod redact;
+mod registry;
+mod run;
+mod test_all;
+mod tls;
+
+#[doc(hidden)]
+pub mod fake;
+pub mod send;
+pub mod webhooks;
+
+pub use checker::{CheckInput, Checker, Clock};
+pub use endpoints::{Endpoints, ENV_FILE, ENV_JSON};
+pub use error::{ProviderError, Result};
+pub use outcome::{Outcome, OutcomeKind};
+pub use rate_gate::RateGate;
+pub use registry::checked_providers;
+pub use run::run_check;
+pub use test_all::{Progress, TestAll, TestAllSummary};

@@ -1,0 +1,227 @@
+//! The one result type of every connection check and test message: what
+//! happened ([`OutcomeKind`]), a sentence a person can read, a hint they can act
+//! on, and what the provider told us. Never carries a secret: the checker
+//! scrubs every outcome against the integration's secrets before returning it.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use switchboard_store::{CheckKind, CheckRecord};
+
+/// How a check ended.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    /// The provider accepted the credentials.
+    Ok,
+    /// The provider rejected the credentials (wrong, revoked or expired).
+    InvalidCredentials,
+    /// The credentials are valid but lack a permission the integration needs.
+    MissingPermission,
+    /// Something the settings name does not exist (phone-number id, bucket, domain...).
+    NotFound,
+    /// The credentials belong to another region or environment (EU vs US, sandbox vs live).
+    WrongEnvironment,
+    /// The provider asked us to slow down.
+    RateLimited,
+    /// The connection failed (refused, reset, unreachable).
+    Network,
+    /// The host name could not be resolved.
+    Dns,
+    /// The TLS handshake failed (untrusted or mismatched certificate...).
+    Tls,
+    /// No answer within the time allowed.
+    Timeout,
+    /// The provider failed or answered something we do not understand.
+    ProviderError,
+    /// The provider offers no safe check for these credentials.
+    NotCheckable,
+}
+
+impl OutcomeKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [OutcomeKind; 12] = [
+        OutcomeKind::Ok,
+        OutcomeKind::InvalidCredentials,
+        OutcomeKind::MissingPermission,
+        OutcomeKind::NotFound,
+        OutcomeKind::WrongEnvironment,
+        OutcomeKind::RateLimited,
+        OutcomeKind::Network,
+        OutcomeKind::Dns,
+        OutcomeKind::Tls,
+        OutcomeKind::Timeout,
+        OutcomeKind::ProviderError,
+        OutcomeKind::NotCheckable,
+    ];
+
+    /// The snake_case name used on the wire and in logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeKind::Ok => "ok",
+            OutcomeKind::InvalidCredentials => "invalid_credentials",
+            OutcomeKind::MissingPermission => "missing_permission",
+            OutcomeKind::NotFound => "not_found",
+            OutcomeKind::WrongEnvironment => "wrong_environment",
+            OutcomeKind::RateLimited => "rate_limited",
+            OutcomeKind::Network => "network",
+            OutcomeKind::Dns => "dns",
+            OutcomeKind::Tls => "tls",
+            OutcomeKind::Timeout => "timeout",
+            OutcomeKind::ProviderError => "provider_error",
+            OutcomeKind::NotCheckable => "not_checkable",
+        }
+    }
+
+    /// True when the failure is about reaching the provider rather than what
+    /// it said (worth retrying later without changing anything).
+    pub fn is_transport(self) -> bool {
+        matches!(
+            self,
+            OutcomeKind::Network | OutcomeKind::Dns | OutcomeKind::Tls | OutcomeKind::Timeout
+        )
+    }
+}
+
+/// The outcome of one check or test message.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct Outcome {
+    /// How it ended.
+    pub kind: OutcomeKind,
+    /// What happened, in one or two sentences.
+    pub message: String,
+    /// What the person can do next (empty when nothing is needed).
+    pub hint: String,
+    /// What the provider told us (account name, scopes, quota, token expiry...). Never a secret.
+    pub details: Value,
+    /// When a rate-limited call may be retried, in seconds from now.
+    pub retry_after_secs: Option<u64>,
+    /// The HTTP status of the deciding answer, when there was one.
+    pub http_status: Option<u16>,
+    /// How long the whole check took.
+    pub elapsed_ms: u64,
+}
+
+impl Outcome {
+    /// An outcome with no details.
+    pub fn new(kind: OutcomeKind, message: impl Into<String>, hint: impl Into<String>) -> Outcome {
+        Outcome {
+            kind,
+            message: message.into(),
+            hint: hint.into(),
+            details: Value::Object(Default::default()),
+            retry_after_secs: None,
+            http_status: None,
+            elapsed_ms: 0,
+        }
+    }
+
+    /// A success.
+    pub fn ok(message: impl Into<String>) -> Outcome {
+        Outcome::new(OutcomeKind::Ok, message, "")
+    }
+
+    /// Replaces the details.
+    pub fn details(mut self, details: Value) -> Outcome {
+        self.details = details;
+        self
+    }
+
+    /// Adds one detail (details become an object if they were not).
+    pub fn detail(mut self, key: &str, value: impl Into<Value>) -> Outcome {
+        if !self.details.is_object() {
+            self.details = Value::Object(Default::default());
+        }
+        if let Some(map) = self.details.as_object_mut() {
+            map.insert(key.to_owned(), value.into());
+        }
+        self
+    }
+
+    /// Sets the HTTP status.
+    pub fn status(mut self, status: u16) -> Outcome {
+        self.http_status = Some(status);
+        self
+    }
+
+    /// Sets when to retry.
+    pub fn retry_after(mut self, secs: Option<u64>) -> Outcome {
+        self.retry_after_secs = secs;
+        self
+    }
+
+    /// Replaces the hint.
+    pub fn hint(mut self, hint: impl Into<String>) -> Outcome {
+        self.hint = hint.into();
+        self
+    }
+
+    /// True for [`OutcomeKind::Ok`].
+    pub fn is_ok(&self) -> bool {
+        self.kind == OutcomeKind::Ok
+    }
+
+    /// The message and the hint as one line.
+    pub fn summary(&self) -> String {
+        if self.hint.is_empty() {
+            self.message.clone()
+        } else {
+            format!("{} {}", self.message, self.hint)
+        }
+    }
+
+    /// What the store records: Ok and NotCheckable as such, every other
+    /// kind as a failure; the message is the message plus the hint, and the
+    /// log details carry the kind, the provider's details and the timing.
+    pub fn to_record(&self) -> CheckRecord {
+        let kind = match self.kind {
+            OutcomeKind::Ok => CheckKind::Ok,
+            OutcomeKind::NotCheckable => CheckKind::NotCheckable,
+            _ => CheckKind::Failed,
+        };
+        CheckRecord {
+            kind,
+            message: self.summary(),
+            details: json!({
+                "outcome": self.kind.as_str(),
+                "hint": self.hint,
+                "provider": self.details,
+                "http_status": self.http_status,
+                "retry_after_secs": self.retry_after_secs,
+                "elapsed_ms": self.elapsed_ms,
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_serialize_as_snake_case_names() {
+        for kind in OutcomeKind::ALL {
+            let json = serde_json::to_value(kind).unwrap();
+            assert_eq!(json, Value::String(kind.as_str().into()));
+            let back: OutcomeKind = serde_json::from_value(json).unwrap();
+            assert_eq!(back, kind);
+        }
+    }
+
+    #[test]
+    fn records_map_kinds_and_join_message_and_hint() {
+        let ok = Outcome::ok("SendGrid accepted the key.");
+        assert_eq!(ok.to_record().kind, CheckKind::Ok);
+        assert_eq!(ok.to_record().message, "SendGrid accepted the key.");
+        let nc = Outcome::new(OutcomeKind::NotCheckable, "No check.", "Send a test.");
+        assert_eq!(nc.to_record().kind, CheckKind::NotCheckable);
+        assert_eq!(nc.to_record().message, "No check. Send a test.");
+        for kind in OutcomeKind::ALL {
+            if !matches!(kind, OutcomeKind::Ok | OutcomeKind::NotCheckable) {
+                let rec = Outcome::new(kind, "m", "h").status(401).to_record();
+                assert_eq!(rec.kind, CheckKind::Failed);
+                assert_eq!(rec.details["outcome"], kind.as_str());
+                assert_eq!(rec.details["http_status"], 401);
+            }
+        }
+    }
+}

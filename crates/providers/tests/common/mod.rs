@@ -1,0 +1,396 @@
+//! Helpers shared by the integration tests: inputs with canary secrets, a
+//! checker pointed at fakes with a fixed clock, the table runner for
+//! provider specs, and independent verifiers for AWS Signature V4, Azure
+//! Shared Key and RS256 JWT assertions (rebuilt from the request as received).
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, UNIX_EPOCH};
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use switchboard_providers::fake::{FakeServer, Recorded, Reply};
+use switchboard_providers::{CheckInput, Checker, Endpoints, Outcome, OutcomeKind};
+use switchboard_vault::Secret;
+
+/// The fixed clock of every table test: 2023-11-14T22:13:20Z.
+pub const NOW: u64 = 1_700_000_000;
+pub const AMZ_DATE: &str = "20231114T221320Z";
+
+pub const RSA_PRIVATE: &str = include_str!("../fixtures/test_rsa_private.pem");
+pub const RSA_PUBLIC: &str = include_str!("../fixtures/test_rsa_public.pem");
+
+/// A checker reaching `url` for each endpoint key, with the fixed clock.
+pub fn checker_for(url: &str, keys: &[&str]) -> Checker {
+    let mut endpoints = Endpoints::default();
+    for key in keys {
+        endpoints = endpoints.with(key, url).unwrap();
+    }
+    Checker::new(endpoints, Duration::from_secs(5))
+        .with_clock(Arc::new(|| UNIX_EPOCH + Duration::from_secs(NOW)))
+}
+
+/// An integration's settings held for a check.
+pub struct Owned {
+    pub ty: String,
+    pub provider: String,
+    pub config: Map<String, Value>,
+    pub secrets: BTreeMap<String, Secret>,
+}
+
+impl Owned {
+    pub fn new(ty: &str, provider: &str, config: Value, secrets: &[(&str, &str)]) -> Owned {
+        Owned {
+            ty: ty.into(),
+            provider: provider.into(),
+            config: config.as_object().cloned().unwrap_or_default(),
+            secrets: secrets
+                .iter()
+                .map(|(k, v)| (k.to_string(), Secret::new(*v)))
+                .collect(),
+        }
+    }
+
+    pub fn input(&self) -> CheckInput<'_> {
+        CheckInput {
+            integration_type: &self.ty,
+            provider: &self.provider,
+            config: &self.config,
+            secrets: &self.secrets,
+        }
+    }
+
+    /// Replaces `{fake}` in string settings (and secrets) with a URL.
+    pub fn with_fake(mut self, url: &str) -> Owned {
+        for v in self.config.values_mut() {
+            if let Value::String(s) = v {
+                *s = s.replace("{fake}", url);
+            }
+        }
+        for v in self.secrets.values_mut() {
+            if v.expose().contains("{fake}") {
+                *v = Secret::new(v.expose().replace("{fake}", url));
+            }
+        }
+        self
+    }
+}
+
+/// Fails if any secret value (or the canary marker) appears anywhere in the
+/// outcome or the record the store would keep.
+pub fn assert_no_secret(outcome: &Outcome, secrets: &BTreeMap<String, Secret>) {
+    let shown = format!(
+        "{} {} {:?}",
+        serde_json::to_string(outcome).unwrap(),
+        serde_json::to_string(&outcome.to_record()).unwrap(),
+        outcome
+    );
+    for (key, secret) in secrets {
+        let value = secret.expose();
+        if value.len() >= 6 {
+            assert!(!shown.contains(value), "secret {key} leaked: {shown}");
+        }
+    }
+    assert!(!shown.contains("CANARY"), "a canary leaked: {shown}");
+}
+
+/// The four answers every provider spec gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scenario {
+    Ok,
+    Bad,
+    Perm,
+    Limited,
+}
+
+pub const SCENARIOS: [Scenario; 4] = [Scenario::Ok, Scenario::Bad, Scenario::Perm, Scenario::Limited];
+
+/// One provider's table entry.
+pub struct Spec {
+    pub ty: &'static str,
+    pub provider: &'static str,
+    pub config: Value,
+    pub secrets: &'static [(&'static str, &'static str)],
+    /// Endpoint keys pointed at the fake.
+    pub keys: &'static [&'static str],
+    /// How the fake answers in each scenario.
+    pub answer: fn(Scenario, &Recorded) -> Reply,
+    /// Asserts the exact request (every request the check sent).
+    pub request: fn(&Recorded),
+    /// Expected kinds for Ok, Bad, Perm, Limited.
+    pub expect: [OutcomeKind; 4],
+    /// Expected retry-after in the Limited scenario.
+    pub retry_after: Option<u64>,
+}
+
+/// The usual expectations.
+pub const USUAL: [OutcomeKind; 4] = [
+    OutcomeKind::Ok,
+    OutcomeKind::InvalidCredentials,
+    OutcomeKind::MissingPermission,
+    OutcomeKind::RateLimited,
+];
+
+/// Runs one spec's four scenarios, each against a fresh fake.
+pub async fn run_spec(spec: &Spec) {
+    for (i, scenario) in SCENARIOS.into_iter().enumerate() {
+        let answer = spec.answer;
+        let fake = FakeServer::start(move |r| answer(scenario, r)).await;
+        let owned = Owned::new(spec.ty, spec.provider, spec.config.clone(), spec.secrets).with_fake(&fake.url());
+        let checker = checker_for(&fake.url(), spec.keys);
+        let outcome = checker.check(owned.input()).await;
+        let requests = fake.requests();
+        assert!(!requests.is_empty(), "{} {scenario:?}: no request reached the fake: {outcome:?}", spec.provider);
+        for r in &requests {
+            (spec.request)(r);
+        }
+        assert_eq!(
+            outcome.kind, spec.expect[i],
+            "{} {scenario:?}: {} / {} ({:?})",
+            spec.provider, outcome.message, outcome.hint, outcome.http_status
+        );
+        assert!(!outcome.message.is_empty(), "{}: empty message", spec.provider);
+        if outcome.kind != OutcomeKind::Ok {
+            assert!(!outcome.hint.is_empty(), "{} {scenario:?}: a failure needs a hint", spec.provider);
+        }
+        if scenario == Scenario::Limited && spec.retry_after.is_some() {
+            assert_eq!(outcome.retry_after_secs, spec.retry_after, "{}: retry-after", spec.provider);
+        }
+        assert_no_secret(&outcome, &owned.secrets);
+    }
+}
+
+// ----- request assertions -----
+
+pub fn method_path(r: &Recorded, method: &str, path: &str) {
+    assert_eq!(r.method, method, "method of {}", r.path);
+    assert_eq!(r.path, path, "path");
+}
+
+pub fn bearer(r: &Recorded, token: &str) {
+    assert_eq!(r.header("authorization"), Some(format!("Bearer {token}").as_str()), "bearer on {}", r.path);
+}
+
+pub fn basic(r: &Recorded, user: &str, password: &str) {
+    assert_eq!(r.basic_auth(), Some((user.to_owned(), password.to_owned())), "basic auth on {}", r.path);
+}
+
+pub fn no_query(r: &Recorded) {
+    assert_eq!(r.query, "", "query of {}", r.path);
+}
+
+pub fn query(r: &Recorded, expected: &[(&str, &str)]) {
+    let mut got = r.query_pairs();
+    got.sort();
+    let mut want: Vec<(String, String)> = expected.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    want.sort();
+    assert_eq!(got, want, "query of {}", r.path);
+}
+
+pub fn form(r: &Recorded, expected: &[(&str, &str)]) {
+    let mut got = r.form();
+    got.sort();
+    let mut want: Vec<(String, String)> = expected.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    want.sort();
+    assert_eq!(got, want, "form body of {}", r.path);
+}
+
+pub fn json(status: u16, text: &str) -> Reply {
+    Reply::json(status, serde_json::from_str(text).expect("valid JSON in test"))
+}
+
+// ----- AWS Signature V4, verified independently -----
+
+fn hmac(key: &[u8], data: &str) -> Vec<u8> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap();
+    mac.update(data.as_bytes());
+    mac.finalize().into_bytes().to_vec()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn aws_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Rebuilds the canonical request from what the fake received and checks
+/// the Authorization header's signature, scope and signed headers.
+pub fn verify_sigv4(r: &Recorded, key_id: &str, secret: &str, region: &str, service: &str) {
+    let auth = r.header("authorization").expect("authorization header");
+    let rest = auth.strip_prefix("AWS4-HMAC-SHA256 ").expect("SigV4 scheme");
+    let mut credential = "";
+    let mut signed = "";
+    let mut signature = "";
+    for part in rest.split(", ") {
+        let (k, v) = part.split_once('=').unwrap();
+        match k {
+            "Credential" => credential = v,
+            "SignedHeaders" => signed = v,
+            "Signature" => signature = v,
+            _ => panic!("unexpected part {k}"),
+        }
+    }
+    let date = &AMZ_DATE[..8];
+    let scope = format!("{date}/{region}/{service}/aws4_request");
+    assert_eq!(credential, format!("{key_id}/{scope}"), "credential scope");
+    assert_eq!(r.header("x-amz-date"), Some(AMZ_DATE), "x-amz-date from the fixed clock");
+    let signed_list: Vec<&str> = signed.split(';').collect();
+    assert!(signed_list.contains(&"host") && signed_list.contains(&"x-amz-date"), "signed headers {signed}");
+    let payload_hash = hex(&Sha256::digest(&r.body));
+    if service == "s3" {
+        assert_eq!(r.header("x-amz-content-sha256"), Some(payload_hash.as_str()), "S3 payload hash header");
+        assert!(signed_list.contains(&"x-amz-content-sha256"));
+    }
+    let mut pairs: Vec<(String, String)> = r
+        .query_pairs()
+        .into_iter()
+        .map(|(k, v)| (aws_encode(&k), aws_encode(&v)))
+        .collect();
+    pairs.sort();
+    let canonical_query = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
+    let canonical_headers: String = signed_list
+        .iter()
+        .map(|h| format!("{h}:{}\n", r.header(h).unwrap_or_else(|| panic!("signed header {h} missing")).trim()))
+        .collect();
+    let canonical = format!(
+        "{}\n{}\n{}\n{}\n{}\n{}",
+        r.method, r.path, canonical_query, canonical_headers, signed, payload_hash
+    );
+    let to_sign = format!(
+        "AWS4-HMAC-SHA256\n{AMZ_DATE}\n{scope}\n{}",
+        hex(&Sha256::digest(canonical.as_bytes()))
+    );
+    let k = hmac(format!("AWS4{secret}").as_bytes(), date);
+    let k = hmac(&k, region);
+    let k = hmac(&k, service);
+    let k = hmac(&k, "aws4_request");
+    assert_eq!(signature, hex(&hmac(&k, &to_sign)), "SigV4 signature over:\n{canonical}");
+}
+
+// ----- Azure Shared Key, verified independently -----
+
+pub fn verify_azure(r: &Recorded, account: &str, key_b64: &str) {
+    let auth = r.header("authorization").expect("authorization");
+    let sig = auth
+        .strip_prefix(&format!("SharedKey {account}:"))
+        .expect("SharedKey account:signature");
+    for h in ["content-length", "content-type", "content-md5", "date", "range"] {
+        assert!(r.header(h).is_none(), "unexpected {h} on a GET");
+    }
+    let mut ms: Vec<(String, String)> = r
+        .headers
+        .iter()
+        .filter(|(k, _)| k.starts_with("x-ms-"))
+        .map(|(k, v)| (k.clone(), v.trim().to_owned()))
+        .collect();
+    ms.sort();
+    let ms: String = ms.iter().map(|(k, v)| format!("{k}:{v}\n")).collect();
+    let mut q = r.query_pairs();
+    q.sort();
+    let resource: String = q.iter().map(|(k, v)| format!("\n{}:{v}", k.to_lowercase())).collect();
+    let to_sign = format!("GET\n{}{ms}/{account}{}{resource}", "\n".repeat(11), r.path);
+    let key = B64.decode(key_b64).unwrap();
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
+    mac.update(to_sign.as_bytes());
+    assert_eq!(sig, B64.encode(mac.finalize().into_bytes()), "Shared Key over {to_sign:?}");
+}
+
+// ----- RS256 assertions -----
+
+/// Verifies an RS256 JWT with the test public key and returns its claims.
+pub fn verify_jwt(token: &str, audience: &str) -> Value {
+    let key = jsonwebtoken::DecodingKey::from_rsa_pem(RSA_PUBLIC.as_bytes()).unwrap();
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    validation.validate_exp = false;
+    validation.set_audience(&[audience]);
+    validation.required_spec_claims.clear();
+    let data = jsonwebtoken::decode::<Value>(token, &key, &validation).expect("a valid RS256 assertion");
+    let claims = data.claims;
+    assert_eq!(claims["iat"], NOW, "iat from the fixed clock");
+    assert_eq!(claims["exp"], NOW + 3600, "exp one hour later");
+    claims
+}
+
+// ----- a test certificate authority -----
+
+/// A CA and a server certificate for localhost / 127.0.0.1 signed by it.
+pub struct TestPki {
+    pub ca_pem: String,
+    pub cert_pem: String,
+    pub key_pem: String,
+}
+
+pub fn test_pki() -> TestPki {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, KeyUsagePurpose};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params.distinguished_name.push(DnType::CommonName, "Switchboard Test CA");
+    ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+    let ca = CertifiedIssuer::self_signed(ca_params, ca_key).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let mut params = CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()]).unwrap();
+    params.distinguished_name.push(DnType::CommonName, "localhost");
+    let cert = params.signed_by(&key, &*ca).unwrap();
+    TestPki {
+        ca_pem: ca.pem(),
+        cert_pem: cert.pem(),
+        key_pem: key.serialize_pem(),
+    }
+}
+
+/// An HTTPS server on 127.0.0.1 presenting the PKI's certificate and
+/// answering every request with `body` (200, JSON). Returns its port.
+pub async fn tls_server(pki: &TestPki, body: &'static str) -> u16 {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(pki.cert_pem.as_bytes()).map(|c| c.unwrap()).collect();
+    let key = PrivateKeyDer::from_pem_slice(pki.key_pem.as_bytes()).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(tcp).await else { return };
+                let mut buf = vec![0u8; 8192];
+                let mut got = Vec::new();
+                while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match tls.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => got.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let reply = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+                let _ = tls.write_all(reply.as_bytes()).await;
+                let _ = tls.shutdown().await;
+            });
+        }
+    });
+    port
+}
+
+/// A port on 127.0.0.1 where nothing listens.
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}

@@ -1,0 +1,334 @@
+//! Email providers over HTTP against fakes: SendGrid, Mailgun, SES,
+//! Mailchimp, Postmark, SparkPost, Mandrill.
+
+use serde_json::json;
+use switchboard_providers::fake::{FakeServer, Recorded, Reply};
+use switchboard_providers::OutcomeKind;
+
+use crate::common::*;
+
+const SG_KEY: &str = "SG.CANARYsendgrid.0123456789abcdefghij";
+
+#[tokio::test]
+async fn sendgrid() {
+    run_spec(&Spec {
+        ty: "email",
+        provider: "sendgrid",
+        config: json!({"from_email": "news@example.com", "region": "global"}),
+        secrets: &[("api_key", SG_KEY)],
+        keys: &["sendgrid"],
+        answer: |s, _| match s {
+            Scenario::Ok => json(200, r#"{"scopes":["mail.send","scopes.read"]}"#),
+            Scenario::Bad => json(401, r#"{"errors":[{"field":null,"message":"authorization required"}]}"#),
+            Scenario::Perm => json(200, r#"{"scopes":["stats.read"]}"#),
+            Scenario::Limited => json(429, r#"{"errors":[{"message":"too many requests"}]}"#)
+                .header("X-RateLimit-Limit", "600")
+                .header("X-RateLimit-Remaining", "0")
+                .header("X-RateLimit-Reset", &(NOW + 30).to_string()),
+        },
+        request: |r| {
+            method_path(r, "GET", "/v3/scopes");
+            no_query(r);
+            bearer(r, SG_KEY);
+        },
+        expect: USUAL,
+        retry_after: Some(30),
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sendgrid_eu_region_uses_the_eu_host() {
+    let fake = FakeServer::start(|_| json(200, r#"{"scopes":["mail.send"]}"#)).await;
+    let owned = Owned::new("email", "sendgrid", json!({"region": "eu"}), &[("api_key", SG_KEY)]);
+    // Only the EU key points at the fake: reaching it proves the region choice.
+    let outcome = checker_for(&fake.url(), &["sendgrid_eu"]).check(owned.input()).await;
+    assert_eq!(outcome.kind, OutcomeKind::Ok, "{outcome:?}");
+    assert_eq!(fake.requests().len(), 1);
+}
+
+const MG_KEY: &str = "key-CANARYmailgun0123456789abcdef";
+
+fn mailgun_request(r: &Recorded) {
+    method_path(r, "GET", "/v4/domains/mg.example.com");
+    no_query(r);
+    basic(r, "api", MG_KEY);
+}
+
+#[tokio::test]
+async fn mailgun() {
+    run_spec(&Spec {
+        ty: "email",
+        provider: "mailgun",
+        config: json!({"mailgun_domain": "mg.example.com", "mailgun_region": "us"}),
+        secrets: &[("api_key", MG_KEY)],
+        keys: &["mailgun", "mailgun_eu"],
+        answer: |s, _| match s {
+            Scenario::Ok => json(200, r#"{"domain":{"name":"mg.example.com","state":"active","type":"custom"}}"#),
+            Scenario::Bad => Reply::text(401, "Forbidden"),
+            Scenario::Perm => json(403, r#"{"message":"Forbidden: the key's role does not allow reading domains"}"#),
+            Scenario::Limited => json(429, r#"{"message":"Too many requests"}"#).header("Retry-After", "12"),
+        },
+        request: mailgun_request,
+        expect: USUAL,
+        retry_after: Some(12),
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn mailgun_wrong_region_is_found_by_probing_the_other() {
+    let us = FakeServer::start(|_| Reply::text(401, "Forbidden")).await;
+    let eu = FakeServer::start(|_| json(200, r#"{"domain":{"name":"mg.example.com","state":"active"}}"#)).await;
+    let owned = Owned::new("email", "mailgun", json!({"mailgun_domain": "mg.example.com", "mailgun_region": "us"}), &[("api_key", MG_KEY)]);
+    let endpoints = switchboard_providers::Endpoints::default()
+        .with("mailgun", &us.url())
+        .unwrap()
+        .with("mailgun_eu", &eu.url())
+        .unwrap();
+    let checker = switchboard_providers::Checker::new(endpoints, std::time::Duration::from_secs(5));
+    let outcome = checker.check(owned.input()).await;
+    assert_eq!(outcome.kind, OutcomeKind::WrongEnvironment, "{outcome:?}");
+    assert!(outcome.hint.contains("EU"), "{}", outcome.hint);
+    for r in us.requests().iter().chain(eu.requests().iter()) {
+        mailgun_request(r);
+    }
+}
+
+#[tokio::test]
+async fn mailgun_unknown_domain_is_not_found() {
+    let fake = FakeServer::start(|_| json(404, r#"{"message":"Domain not found"}"#)).await;
+    let owned = Owned::new("email", "mailgun", json!({"mailgun_domain": "mg.example.com"}), &[("api_key", MG_KEY)]);
+    let outcome = checker_for(&fake.url(), &["mailgun"]).check(owned.input()).await;
+    assert_eq!(outcome.kind, OutcomeKind::NotFound, "{outcome:?}");
+}
+
+pub const AWS_ID: &str = "AKIAIOSFODNN7EXAMPLE";
+pub const AWS_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/CANARYiCYEXAMPLEKEY";
+
+pub const STS_OK: &str = "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/switchboard</Arn><UserId>AIDAEXAMPLE</UserId><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>";
+
+pub fn sts_error(code: &str) -> Reply {
+    Reply::xml(
+        403,
+        &format!("<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>The security token included in the request is invalid.</Message></Error></ErrorResponse>"),
+    )
+}
+
+/// STS GetCallerIdentity as sent: POST / with the form, signed for sts/us-east-1.
+pub fn is_sts(r: &Recorded) -> bool {
+    r.method == "POST" && r.form_value("Action").as_deref() == Some("GetCallerIdentity")
+}
+
+pub fn sts_request(r: &Recorded) {
+    method_path(r, "POST", "/");
+    form(r, &[("Action", "GetCallerIdentity"), ("Version", "2011-06-15")]);
+    assert_eq!(r.header("content-type"), Some("application/x-www-form-urlencoded; charset=utf-8"));
+    verify_sigv4(r, AWS_ID, AWS_SECRET, "us-east-1", "sts");
+}
+
+#[tokio::test]
+async fn aws_ses() {
+    run_spec(&Spec {
+        ty: "email",
+        provider: "aws_ses",
+        config: json!({"aws_region": "eu-west-1", "aws_access_key_id": AWS_ID}),
+        secrets: &[("aws_secret_access_key", AWS_SECRET)],
+        keys: &["sts", "ses"],
+        answer: |s, r| {
+            if is_sts(r) {
+                return if s == Scenario::Bad { sts_error("InvalidClientTokenId") } else { Reply::xml(200, STS_OK) };
+            }
+            match s {
+                Scenario::Perm => json(403, r#"{"message":"User is not authorized to perform: ses:GetAccount"}"#)
+                    .header("x-amzn-ErrorType", "AccessDeniedException:http://internal.amazon.com/coral/com.amazon.coral.service/"),
+                Scenario::Limited => json(429, r#"{"message":"Too many requests"}"#).header("x-amzn-ErrorType", "TooManyRequestsException:"),
+                _ => json(200, r#"{"SendingEnabled":true,"ProductionAccessEnabled":false,"SendQuota":{"Max24HourSend":200.0,"MaxSendRate":1.0,"SentLast24Hours":3.0}}"#),
+            }
+        },
+        request: |r| {
+            if is_sts(r) {
+                sts_request(r);
+            } else {
+                method_path(r, "GET", "/v2/email/account");
+                no_query(r);
+                verify_sigv4(r, AWS_ID, AWS_SECRET, "eu-west-1", "ses");
+            }
+        },
+        expect: USUAL,
+        retry_after: None,
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn aws_ses_session_tokens_are_signed_and_details_carry_the_quota() {
+    let fake = FakeServer::start(|r| {
+        if is_sts(r) {
+            Reply::xml(200, STS_OK)
+        } else {
+            json(200, r#"{"SendingEnabled":true,"ProductionAccessEnabled":false,"SendQuota":{"Max24HourSend":200.0,"MaxSendRate":1.0,"SentLast24Hours":3.0}}"#)
+        }
+    })
+    .await;
+    let owned = Owned::new(
+        "email",
+        "aws_ses",
+        json!({"aws_region": "us-east-2", "aws_access_key_id": AWS_ID}),
+        &[("aws_secret_access_key", AWS_SECRET), ("aws_session_token", "FwoGZXIvYXdzCANARYsessiontoken")],
+    );
+    let outcome = checker_for(&fake.url(), &["sts", "ses"]).check(owned.input()).await;
+    assert_eq!(outcome.kind, OutcomeKind::Ok, "{outcome:?}");
+    assert_eq!(outcome.details["send_quota"]["max_24_hour_send"], 200.0);
+    assert_eq!(outcome.details["account"]["account"], "123456789012");
+    assert!(outcome.hint.contains("sandbox"), "{}", outcome.hint);
+    for r in fake.requests() {
+        assert_eq!(r.header("x-amz-security-token"), Some("FwoGZXIvYXdzCANARYsessiontoken"));
+        let signed = r.header("authorization").unwrap();
+        assert!(signed.contains("x-amz-security-token"), "{signed}");
+    }
+    assert_no_secret(&outcome, &owned.secrets);
+}
+
+#[tokio::test]
+async fn aws_bad_secret_is_invalid_credentials() {
+    let fake = FakeServer::start(|_| sts_error("SignatureDoesNotMatch")).await;
+    let owned = Owned::new("email", "aws_ses", json!({"aws_region": "eu-west-1", "aws_access_key_id": AWS_ID}), &[("aws_secret_access_key", AWS_SECRET)]);
+    let outcome = checker_for(&fake.url(), &["sts", "ses"]).check(owned.input()).await;
+    assert_eq!(outcome.kind, OutcomeKind::InvalidCredentials);
+    assert!(outcome.message.contains("secret access key"), "{}", outcome.message);
+    assert_eq!(fake.requests().len(), 1, "nothing is called after STS refuses");
+}
+
+const MC_KEY: &str = "0123456789abcdefCANARY0123456789-us21";
+
+#[tokio::test]
+async fn mailchimp() {
+    run_spec(&Spec {
+        ty: "email",
+        provider: "mailchimp",
+        config: json!({"from_email": "news@example.com"}),
+        secrets: &[("api_key", MC_KEY)],
+        keys: &["mailchimp"],
+        answer: |s, _| {
+            let problem = |status: u16, title: &str| {
+                Reply::typed(
+                    status,
+                    "application/problem+json",
+                    json!({"type": "https://mailchimp.com/developer/marketing/docs/errors/", "title": title, "status": status, "detail": "See the docs.", "instance": "0c1d"}).to_string(),
+                )
+            };
+            match s {
+                Scenario::Ok => json(200, r#"{"health_status":"Everything's Chimpy!"}"#),
+                Scenario::Bad => problem(401, "API Key Invalid"),
+                Scenario::Perm => problem(403, "Forbidden"),
+                Scenario::Limited => problem(429, "Too Many Requests"),
+            }
+        },
+        request: |r| {
+            method_path(r, "GET", "/3.0/ping");
+            let (_, password) = r.basic_auth().expect("basic auth");
+            assert_eq!(password, MC_KEY);
+        },
+        expect: USUAL,
+        retry_after: None,
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn mailchimp_bare_403_means_too_many_connections() {
+    let fake = FakeServer::start(|_| Reply::empty(403)).await;
+    let owned = Owned::new("email", "mailchimp", json!({}), &[("api_key", MC_KEY)]);
+    let outcome = checker_for(&fake.url(), &["mailchimp"]).check(owned.input()).await;
+    assert_eq!(outcome.kind, OutcomeKind::RateLimited, "{outcome:?}");
+}
+
+#[tokio::test]
+async fn mailchimp_data_center_comes_from_the_key() {
+    let owned = Owned::new("email", "mailchimp", json!({}), &[("api_key", "nodatacenterCANARY")]);
+    let outcome = checker_for("http://127.0.0.1:9", &[]).check(owned.input()).await;
+    assert_eq!(outcome.kind, OutcomeKind::InvalidCredentials);
+    let endpoints = switchboard_providers::Endpoints::default();
+    assert_eq!(endpoints.resolve("mailchimp", &[("dc", "us21")]).unwrap(), "https://us21.api.mailchimp.com");
+}
+
+const PM_TOKEN: &str = "0c1d2e3f-CANARY-4a5b-8c9d-0e1f2a3b4c5d";
+
+#[tokio::test]
+async fn postmark() {
+    run_spec(&Spec {
+        ty: "email",
+        provider: "postmark",
+        config: json!({"from_email": "news@example.com"}),
+        secrets: &[("api_key", PM_TOKEN)],
+        keys: &["postmark"],
+        answer: |s, _| match s {
+            Scenario::Ok => json(200, r#"{"ID":42,"Name":"Transactional"}"#),
+            Scenario::Bad => json(401, r#"{"ErrorCode":10,"Message":"Request does not contain a valid Server token."}"#),
+            Scenario::Perm => json(403, r#"{"ErrorCode":403,"Message":"Forbidden"}"#),
+            Scenario::Limited => json(429, r#"{"ErrorCode":429,"Message":"Too many requests"}"#).header("Retry-After", "5"),
+        },
+        request: |r| {
+            method_path(r, "GET", "/server");
+            assert_eq!(r.header("x-postmark-server-token"), Some(PM_TOKEN));
+            assert_eq!(r.header("accept"), Some("application/json"));
+        },
+        expect: USUAL,
+        retry_after: Some(5),
+    })
+    .await;
+}
+
+const SP_KEY: &str = "CANARYsparkpost0123456789abcdef01234567";
+
+#[tokio::test]
+async fn sparkpost() {
+    run_spec(&Spec {
+        ty: "email",
+        provider: "sparkpost",
+        config: json!({"region": "us"}),
+        secrets: &[("api_key", SP_KEY)],
+        keys: &["sparkpost", "sparkpost_eu"],
+        answer: |s, _| match s {
+            Scenario::Ok => json(200, r#"{"results":{"company_name":"Acme","status":"active"}}"#),
+            Scenario::Bad => json(401, r#"{"errors":[{"message":"Unauthorized."}]}"#),
+            Scenario::Perm => json(403, r#"{"errors":[{"message":"Forbidden."}]}"#),
+            Scenario::Limited => json(429, r#"{"errors":[{"message":"Too many requests"}]}"#).header("Retry-After", "3"),
+        },
+        request: |r| {
+            method_path(r, "GET", "/api/v1/account");
+            assert_eq!(r.header("authorization"), Some(SP_KEY), "the key without a scheme");
+        },
+        expect: USUAL,
+        retry_after: Some(3),
+    })
+    .await;
+}
+
+const MD_KEY: &str = "md-CANARYmandrill0123456789";
+
+#[tokio::test]
+async fn mandrill() {
+    run_spec(&Spec {
+        ty: "email",
+        provider: "mandrill",
+        config: json!({}),
+        secrets: &[("api_key", MD_KEY)],
+        keys: &["mandrill"],
+        answer: |s, _| match s {
+            Scenario::Ok => json(200, r#"{"PING":"PONG!"}"#),
+            Scenario::Bad => json(401, r#"{"status":"error","code":-1,"name":"Invalid_Key","message":"Invalid API key"}"#),
+            Scenario::Perm => json(500, r#"{"status":"error","code":-2,"name":"PaymentRequired","message":"This feature is only available for accounts with a positive balance."}"#),
+            Scenario::Limited => json(429, r#"{"status":"error","code":-50,"name":"Too_Many_Requests","message":"Too many requests"}"#).header("Retry-After", "4"),
+        },
+        request: |r| {
+            method_path(r, "POST", "/api/1.0/users/ping2");
+            assert_eq!(r.json(), json!({"key": MD_KEY}));
+            assert!(r.header("authorization").is_none());
+        },
+        expect: USUAL,
+        retry_after: Some(4),
+    })
+    .await;
+}

@@ -1,0 +1,127 @@
+//! `/api/v1/auth/...`: login with email and password for a short-lived
+//! access token and a refresh token, refresh (each refresh token works
+//! once and is replaced), and "who am I".
+
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::Json;
+use serde_json::{json, Value};
+
+use super::body::{self, Errors, REQUIRED};
+use super::{JsonObject, Routes};
+use crate::auth::{hash_token, new_token, verify_password, Auth};
+use crate::db::unix_now;
+use crate::error::{Error, Second};
+use crate::model::{AuthUser, TokenKind};
+use crate::state::AppState;
+
+pub fn routes() -> Routes {
+    Routes::default()
+        .add("/api/v1/auth/login/", &["POST"], post(login))
+        .add("/api/v1/auth/refresh/", &["POST"], post(refresh))
+        .add("/api/v1/auth/me/", &["GET"], get(me))
+}
+
+/// A fresh access and refresh token pair for `user_id`, stored hashed.
+async fn issue(state: &AppState, user_id: i64, old_refresh: Option<&str>) -> Result<Value, Error> {
+    let s = state.settings();
+    let (access, access_row) =
+        new_token(TokenKind::Access, user_id, "login", Some(s.access_ttl_secs));
+    let (refresh, refresh_row) = new_token(
+        TokenKind::Refresh,
+        user_id,
+        "login",
+        Some(s.refresh_ttl_secs),
+    );
+    match old_refresh {
+        Some(old) => {
+            if !state
+                .db()
+                .exchange_refresh(&hash_token(old), &[access_row, refresh_row])
+                .await?
+            {
+                return Err(Error::BadToken);
+            }
+        }
+        None => {
+            state.db().insert_token(&access_row).await?;
+            state.db().insert_token(&refresh_row).await?;
+        }
+    }
+    Ok(json!({
+        "access_token": access,
+        "refresh_token": refresh,
+        "token_type": "Bearer",
+        "expires_in": s.access_ttl_secs,
+        "refresh_expires_in": s.refresh_ttl_secs,
+    }))
+}
+
+async fn login(
+    State(state): State<AppState>,
+    JsonObject(map): JsonObject,
+) -> Result<Json<Value>, Second> {
+    let mut errors = Errors::default();
+    let email = errors.take("email", body::string(&map, "email"));
+    let password = errors.take("password", body::string(&map, "password"));
+    if email.as_deref().is_none_or(|e| e.trim().is_empty()) {
+        errors.add("email", REQUIRED);
+    }
+    if password.as_deref().is_none_or(str::is_empty) {
+        errors.add("password", REQUIRED);
+    }
+    errors.into_result()?;
+    let email = email.unwrap_or_default().trim().to_lowercase();
+    let user = state.db().user_by_email(&email).await?;
+    let ok = verify_password(
+        password.unwrap_or_default(),
+        user.as_ref().map(|u| u.password_hash.clone()),
+    )
+    .await;
+    let Some(user) = user.filter(|_| ok) else {
+        tracing::info!("a login failed");
+        return Err(Error::BadCredentials.into());
+    };
+    state.db().purge_expired_tokens(unix_now()).await?;
+    let mut answer = issue(&state, user.id, None).await?;
+    answer["user"] = json!({"id": user.id, "email": user.email, "role": user.role});
+    Ok(Json(answer))
+}
+
+async fn refresh(
+    State(state): State<AppState>,
+    JsonObject(map): JsonObject,
+) -> Result<Json<Value>, Second> {
+    let mut errors = Errors::default();
+    let token = errors
+        .take("refresh_token", body::string(&map, "refresh_token"))
+        .or_else(|| errors.take("refresh", body::string(&map, "refresh")));
+    let Some(token) = token.filter(|t| !t.trim().is_empty()) else {
+        errors.add("refresh_token", REQUIRED);
+        return Err(errors.into_result().unwrap_err().into());
+    };
+    errors.into_result()?;
+    let record = state
+        .db()
+        .token(&hash_token(token.trim()))
+        .await?
+        .filter(|r| r.kind == TokenKind::Refresh)
+        .filter(|r| r.expires_at.is_none_or(|t| t > unix_now()))
+        .ok_or(Error::BadToken)?;
+    Ok(Json(
+        issue(&state, record.user.id, Some(token.trim())).await?,
+    ))
+}
+
+fn me_shape(user: &AuthUser) -> Value {
+    json!({
+        "id": user.id,
+        "email": user.email,
+        "role": user.role,
+        "websites": user.website_ids,
+    })
+}
+
+async fn me(Auth(user): Auth) -> Json<Value> {
+    Json(me_shape(&user))
+}

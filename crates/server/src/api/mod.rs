@@ -1,0 +1,366 @@
+//! The HTTP surface: one module per group of routes, each exposing
+//! `routes()`, merged in [`crate::app`]. This module holds what they share:
+//! the route table (so the OpenAPI test can see every route), the JSON body
+//! and id extractors that answer in their API's error shape, pagination,
+//! and the middleware that turns axum's plain-text 404/405/413 into JSON.
+
+pub mod audit;
+pub mod auth;
+pub mod first;
+pub mod meta;
+pub mod second;
+pub mod websites;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::routing::MethodRouter;
+use axum::Router;
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Flavor, Rejection};
+use crate::state::AppState;
+
+/// The router with a table of its paths and methods, built together.
+pub struct Routes {
+    pub router: Router<AppState>,
+    pub table: Vec<(&'static str, Vec<&'static str>)>,
+}
+
+impl Default for Routes {
+    fn default() -> Self {
+        Routes {
+            router: Router::new(),
+            table: Vec::new(),
+        }
+    }
+}
+
+impl Routes {
+    /// Adds a route; `methods` lists what `route` answers (the OpenAPI test
+    /// checks both the list and the answers).
+    pub fn add(
+        mut self,
+        path: &'static str,
+        methods: &[&'static str],
+        route: MethodRouter<AppState>,
+    ) -> Routes {
+        self.router = self.router.route(path, route);
+        self.table.push((path, methods.to_vec()));
+        self
+    }
+
+    pub fn merge(mut self, other: Routes) -> Routes {
+        self.router = self.router.merge(other.router);
+        self.table.extend(other.table);
+        self
+    }
+}
+
+/// A request body that must be a JSON object. An empty body is an empty
+/// object. Parse errors and oversized bodies answer in the path's API shape.
+#[derive(Debug)]
+pub struct JsonObject(pub Map<String, Value>);
+
+impl FromRequest<AppState> for JsonObject {
+    type Rejection = Rejection;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Rejection> {
+        let flavor = Flavor::for_path(req.uri().path());
+        let limit = state.settings().max_body_bytes;
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            let error = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                Error::TooLarge(limit)
+            } else {
+                Error::BadRequest(format!("The request body could not be read: {e}"))
+            };
+            Rejection(error, flavor)
+        })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(JsonObject(Map::new()));
+        }
+        match serde_json::from_slice::<Value>(&bytes) {
+            Ok(Value::Object(map)) => Ok(JsonObject(map)),
+            Ok(_) => Err(Rejection(
+                Error::BadRequest("The request body must be a JSON object.".into()),
+                flavor,
+            )),
+            Err(e) => Err(Rejection(
+                Error::BadRequest(format!("JSON parse error - {e}")),
+                flavor,
+            )),
+        }
+    }
+}
+
+/// The numeric id in a path (`/.../{id}/...`); anything else is "not found".
+#[derive(Debug, Clone, Copy)]
+pub struct Id(pub i64);
+
+impl FromRequestParts<AppState> for Id {
+    type Rejection = Rejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Rejection> {
+        let flavor = Flavor::for_path(parts.uri.path());
+        let axum::extract::Path(params) =
+            axum::extract::Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| Rejection(Error::NotFound, flavor))?;
+        params
+            .iter()
+            .find(|(k, _)| k == "id")
+            .and_then(|(_, v)| v.parse::<i64>().ok())
+            .filter(|id| *id > 0)
+            .map(Id)
+            .ok_or(Rejection(Error::NotFound, flavor))
+    }
+}
+
+/// Django REST framework's page-number pagination: `{count, next, previous, results}`.
+pub struct Page {
+    pub number: i64,
+    pub size: i64,
+}
+
+impl Page {
+    /// The `page` query parameter (1 when absent); anything that is not a
+    /// positive number is "Invalid page."
+    pub fn parse(query: &[(String, String)], size: i64) -> Result<Page, Error> {
+        let number = match query.iter().find(|(k, _)| k == "page") {
+            None => 1,
+            Some((_, v)) if v == "last" => i64::MAX,
+            Some((_, v)) => v
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or(Error::NotFound)?,
+        };
+        Ok(Page { number, size })
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.number.saturating_sub(1)).saturating_mul(self.size)
+    }
+
+    /// Settles "last" and checks the page exists (page 1 always does).
+    pub fn settle(&mut self, count: i64) -> Result<(), Error> {
+        let pages = ((count + self.size - 1) / self.size).max(1);
+        if self.number == i64::MAX {
+            self.number = pages;
+        }
+        if self.number > pages {
+            return Err(Error::NotFound);
+        }
+        Ok(())
+    }
+
+    /// The answer, with absolute next/previous links that keep the other
+    /// query parameters.
+    pub fn answer(
+        &self,
+        count: i64,
+        results: Vec<Value>,
+        headers: &HeaderMap,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Value {
+        let base = base_url(headers);
+        let link = |page: i64| -> Value {
+            let mut params: Vec<String> = query
+                .iter()
+                .filter(|(k, _)| k != "page")
+                .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+                .collect();
+            if page > 1 {
+                params.insert(0, format!("page={page}"));
+            }
+            let q = if params.is_empty() {
+                String::new()
+            } else {
+                format!("?{}", params.join("&"))
+            };
+            Value::String(format!("{base}{path}{q}"))
+        };
+        let has_next = self.number * self.size < count;
+        serde_json::json!({
+            "count": count,
+            "next": if has_next { link(self.number + 1) } else { Value::Null },
+            "previous": if self.number > 1 { link(self.number - 1) } else { Value::Null },
+            "results": results,
+        })
+    }
+}
+
+/// `scheme://host` of a request, from Host (and X-Forwarded-Proto behind a proxy).
+fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .filter(|s| *s == "https" || *s == "http")
+        .unwrap_or("http");
+    format!("{scheme}://{host}")
+}
+
+/// Percent-encodes a query component.
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Answers unknown paths with JSON "not found" in the path's API shape.
+pub async fn not_found(req: Request) -> Response {
+    Flavor::for_path(req.uri().path()).render(&Error::NotFound)
+}
+
+/// Replaces axum's plain-text error answers (405 for a known path with the
+/// wrong method, 413, 400/415/422 from extractors) with JSON in the path's
+/// API shape, keeping headers such as `Allow`.
+pub async fn json_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let flavor = Flavor::for_path(req.uri().path());
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let error = match status {
+        StatusCode::METHOD_NOT_ALLOWED => Error::MethodNotAllowed,
+        StatusCode::PAYLOAD_TOO_LARGE => Error::TooLarge(state.settings().max_body_bytes),
+        StatusCode::NOT_FOUND => Error::NotFound,
+        StatusCode::UNAUTHORIZED => Error::Unauthenticated,
+        s if s.is_server_error() => Error::Internal(format!("status {s}")),
+        s => Error::BadRequest(format!(
+            "The request could not be understood ({}).",
+            s.canonical_reason().unwrap_or("bad request")
+        )),
+    };
+    let (parts, _) = response.into_parts();
+    let mut rendered = flavor.render(&error);
+    *rendered.status_mut() = parts.status;
+    for name in [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
+        if let Some(v) = parts.headers.get(&name) {
+            rendered.headers_mut().insert(name, v.clone());
+        }
+    }
+    rendered
+}
+
+/// An empty 204 answer.
+pub fn no_content() -> Response {
+    Response::builder()
+        .status(StatusCode::NO_CONTENT)
+        .body(Body::empty())
+        .expect("a static response builds")
+}
+
+/// Reads a required or optional value of a body with DRF-like messages.
+pub mod body {
+    use serde_json::{Map, Value};
+    use std::collections::BTreeMap;
+
+    pub const REQUIRED: &str = "This field is required.";
+
+    /// A string field; `Err` holds the message for the field.
+    pub fn string(map: &Map<String, Value>, key: &str) -> Option<Result<String, String>> {
+        map.get(key).map(|v| match v {
+            Value::String(s) => Ok(s.clone()),
+            Value::Number(n) => Ok(n.to_string()),
+            Value::Null => Err("This field may not be null.".into()),
+            _ => Err("Not a valid string.".into()),
+        })
+    }
+
+    /// A boolean field (true/false, or the strings and numbers DRF accepts).
+    pub fn boolean(map: &Map<String, Value>, key: &str) -> Option<Result<bool, String>> {
+        map.get(key).map(|v| match v {
+            Value::Bool(b) => Ok(*b),
+            Value::String(s) => match s.to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" | "on" => Ok(true),
+                "false" | "0" | "no" | "off" => Ok(false),
+                _ => Err("Must be a valid boolean.".into()),
+            },
+            Value::Number(n) if n.as_i64() == Some(1) => Ok(true),
+            Value::Number(n) if n.as_i64() == Some(0) => Ok(false),
+            _ => Err("Must be a valid boolean.".into()),
+        })
+    }
+
+    /// An object field.
+    pub fn object(
+        map: &Map<String, Value>,
+        key: &str,
+    ) -> Option<Result<Map<String, Value>, String>> {
+        map.get(key).map(|v| match v {
+            Value::Object(o) => Ok(o.clone()),
+            Value::Null => Ok(Map::new()),
+            _ => Err("Must be a JSON object.".into()),
+        })
+    }
+
+    /// An integer id field.
+    pub fn id(map: &Map<String, Value>, key: &str) -> Option<Result<Option<i64>, String>> {
+        map.get(key).map(|v| match v {
+            Value::Null => Ok(None),
+            Value::Number(n) => n
+                .as_i64()
+                .map(Some)
+                .ok_or_else(|| "Incorrect type. Expected pk value.".into()),
+            Value::String(s) => s
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| "Incorrect type. Expected pk value, received str.".into()),
+            _ => Err("Incorrect type. Expected pk value.".into()),
+        })
+    }
+
+    /// Collects field errors while reading a body.
+    #[derive(Default)]
+    pub struct Errors(pub BTreeMap<String, String>);
+
+    impl Errors {
+        /// The value, or records the error and gives None.
+        pub fn take<T>(&mut self, key: &str, r: Option<Result<T, String>>) -> Option<T> {
+            match r? {
+                Ok(v) => Some(v),
+                Err(m) => {
+                    self.0.insert(key.to_owned(), m);
+                    None
+                }
+            }
+        }
+
+        pub fn add(&mut self, key: &str, message: impl Into<String>) {
+            self.0
+                .entry(key.to_owned())
+                .or_insert_with(|| message.into());
+        }
+
+        pub fn into_result(self) -> Result<(), crate::error::Error> {
+            if self.0.is_empty() {
+                Ok(())
+            } else {
+                Err(crate::error::Error::Invalid(crate::error::Invalid::fields(
+                    self.0,
+                )))
+            }
+        }
+    }
+}

@@ -1,0 +1,414 @@
+//! The second document's API, `/api/v1/websites/integrations/`, as
+//! shared/api-contract.md describes it: a Django REST framework resource for
+//! admins only, scoped to websites, with page-number pagination, masked
+//! secrets and `{"<field>": ["message"]}` errors.
+//!
+//! Its `integration_type` is a catalog provider (stripe, sendgrid, ...), its
+//! category is derived, and its `api_key`/`secret_key`/`access_token`
+//! columns are the provider's fields with that legacy slot
+//! ([`catalog::Provider::legacy_field`]); every other field travels in `config`.
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Json;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use switchboard_catalog::{self as catalog, LegacySlot};
+
+use super::body::{self, Errors, REQUIRED};
+use super::{no_content, Id, JsonObject, Page, Routes};
+use crate::auth::Auth;
+use crate::error::{Error, Invalid, Second};
+use crate::model::{AuthUser, IntegrationRecord, ListFilter};
+use crate::secrets::Vault;
+use crate::service::{self, Check, Editing};
+use crate::state::AppState;
+
+const VIA: &str = "api/v1";
+const PATH: &str = "/api/v1/websites/integrations/";
+const PAGE_SIZE: i64 = 25;
+
+pub fn routes() -> Routes {
+    Routes::default()
+        .add(PATH, &["GET", "POST"], get(list).post(create))
+        .add(
+            "/api/v1/websites/integrations/{id}/",
+            &["GET", "PUT", "PATCH", "DELETE"],
+            get(detail).put(put).patch(patch).delete(remove),
+        )
+}
+
+/// Only admins manage this resource (checked before anything is looked up).
+fn admin_only(user: &AuthUser) -> Result<(), Error> {
+    if user.is_admin() {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
+    }
+}
+
+/// A second-document `integration_type`: one of the catalog's providers
+/// that the second document knows.
+fn provider_of(value: &str) -> Result<(&'static str, &'static str), String> {
+    catalog::second_document_types()
+        .find(|(_, p)| p.id == value)
+        .map(|(t, p)| (t.id, p.id))
+        .ok_or_else(|| format!("\"{value}\" is not a valid choice."))
+}
+
+/// The masked text of a stored value (public or secret).
+fn masked(vault: &Vault, r: &IntegrationRecord, key: &str, secret: bool) -> Value {
+    let text = if secret {
+        vault.open(&r.uid, &r.secrets, key).map(|s| s.masked())
+    } else {
+        r.config.get(key).map(|v| match v {
+            Value::String(s) => catalog::mask(s),
+            other => catalog::mask(&other.to_string()),
+        })
+    };
+    match text {
+        Some(t) if !t.is_empty() => Value::String(t),
+        _ => Value::Null,
+    }
+}
+
+/// `config` as this API shows it: every field without a slot, secrets masked.
+fn config_view(vault: &Vault, r: &IntegrationRecord) -> Value {
+    let Ok((ty, provider)) = service::lookup(&r.integration_type, &r.provider) else {
+        return Value::Object(r.config.clone());
+    };
+    let mut out = Map::new();
+    for (key, value) in &r.config {
+        if provider
+            .field(ty, key)
+            .is_some_and(|f| f.legacy_slot.is_some())
+        {
+            continue;
+        }
+        out.insert(key.clone(), value.clone());
+    }
+    for key in r.secrets.keys() {
+        let field = provider.field(ty, key);
+        if field.is_some_and(|f| f.legacy_slot.is_none()) {
+            out.insert(key.to_owned(), masked(vault, r, key, true));
+        }
+    }
+    Value::Object(out)
+}
+
+/// The read shape: every column, secrets masked.
+fn read_shape(vault: &Vault, r: &IntegrationRecord) -> Value {
+    let provider = service::lookup(&r.integration_type, &r.provider)
+        .ok()
+        .map(|(_, p)| p);
+    let mut slots = Map::new();
+    for slot in LegacySlot::ALL {
+        let value = provider
+            .and_then(|p| p.legacy_field(slot))
+            .map_or(Value::Null, |f| masked(vault, r, f.key, f.secret));
+        slots.insert(slot.key().to_owned(), value);
+    }
+    json!({
+        "id": r.id,
+        "website": r.website_id,
+        "integration_type": r.provider,
+        "is_active": r.is_active,
+        "api_key": slots["api_key"],
+        "secret_key": slots["secret_key"],
+        "access_token": slots["access_token"],
+        "config": config_view(vault, r),
+        "name": r.name,
+        "description": r.description,
+        "created_at": r.created_at,
+        "updated_at": r.updated_at,
+        "created_by": r.created_by,
+    })
+}
+
+/// The write answer (create, PUT, PATCH).
+fn write_shape(vault: &Vault, r: &IntegrationRecord) -> Value {
+    json!({
+        "id": r.id,
+        "website": r.website_id,
+        "integration_type": r.provider,
+        "is_active": r.is_active,
+        "config": config_view(vault, r),
+        "name": r.name,
+        "description": r.description,
+    })
+}
+
+/// A request body read and checked for types; what is absent stays None.
+#[derive(Default)]
+struct Body {
+    website: Option<Option<i64>>,
+    provider: Option<(&'static str, &'static str)>,
+    name: Option<String>,
+    description: Option<String>,
+    is_active: Option<bool>,
+    config: Option<Map<String, Value>>,
+    slots: BTreeMap<LegacySlot, Value>,
+}
+
+fn read_body(map: &Map<String, Value>, required: bool) -> Result<Body, Error> {
+    let mut errors = Errors::default();
+    let mut out = Body {
+        website: errors.take("website", body::id(map, "website")),
+        name: errors.take("name", body::string(map, "name")),
+        description: errors.take("description", body::string(map, "description")),
+        is_active: errors.take("is_active", body::boolean(map, "is_active")),
+        config: errors.take("config", body::object(map, "config")),
+        ..Body::default()
+    };
+    if let Some(t) = errors.take("integration_type", body::string(map, "integration_type")) {
+        match provider_of(t.trim()) {
+            Ok(p) => out.provider = Some(p),
+            Err(m) => errors.add("integration_type", m),
+        }
+    }
+    for slot in LegacySlot::ALL {
+        match map.get(slot.key()) {
+            None => {}
+            Some(v @ (Value::String(_) | Value::Null)) => {
+                out.slots.insert(slot, v.clone());
+            }
+            Some(_) => errors.add(slot.key(), "Not a valid string."),
+        }
+    }
+    if required {
+        for key in ["website", "integration_type", "name"] {
+            if !map.contains_key(key) {
+                errors.add(key, REQUIRED);
+            }
+        }
+        if matches!(out.website, Some(None)) {
+            errors.add("website", "This field may not be null.");
+        }
+    }
+    errors.into_result()?;
+    Ok(out)
+}
+
+/// Applies a body to an edit. Slot values go to the provider's field for
+/// that slot: absent keeps, "" (or null) clears, a value replaces, and the
+/// current mask sent back unchanged keeps the stored value.
+fn apply(ed: &mut Editing, vault: &Vault, b: &Body) -> Result<(), Error> {
+    if let Some((type_id, provider_id)) = b.provider {
+        ed.record.integration_type = type_id.to_owned();
+        ed.record.provider = provider_id.to_owned();
+    }
+    if let Some(website) = b.website {
+        ed.record.website_id = website;
+    }
+    if let Some(name) = &b.name {
+        ed.record.name = name.clone();
+    }
+    if let Some(d) = &b.description {
+        ed.record.description = d.clone();
+    }
+    if let Some(a) = b.is_active {
+        ed.record.is_active = a;
+    }
+    let (_, provider) = service::lookup(&ed.record.integration_type, &ed.record.provider)?;
+    if let Some(config) = &b.config {
+        // The public config is replaced, except the public fields that travel
+        // in a slot column (e.g. a PayPal client id in api_key); secret keys
+        // follow the secret rule.
+        let slot_fields: Vec<&str> = LegacySlot::ALL
+            .iter()
+            .filter_map(|s| provider.legacy_field(*s).map(|f| f.key))
+            .collect();
+        ed.record
+            .config
+            .retain(|k, _| slot_fields.contains(&k.as_str()));
+        for (key, value) in config {
+            if LegacySlot::from_key(key).is_some() && slot_fields.contains(&key.as_str()) {
+                continue;
+            }
+            if ed.is_secret(key) {
+                ed.set_unless_mask(vault, key, value.clone());
+            } else if !value.is_null() {
+                ed.record.config.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    for (slot, value) in &b.slots {
+        match provider.legacy_field(*slot) {
+            Some(field) => ed.set_unless_mask(vault, field.key, value.clone()),
+            None if value.as_str().is_some_and(|s| !s.is_empty()) => {
+                return Err(Error::field(
+                    slot.key(),
+                    format!("{} has no {}; leave it empty.", provider.label, slot.key()),
+                ));
+            }
+            None => {}
+        }
+    }
+    ed.check = Check::Full;
+    Ok(())
+}
+
+/// Field errors keyed the way this API names things: a slot field by its slot.
+fn rename_errors(e: Error, type_id: &str, provider_id: &str) -> Error {
+    let Error::Invalid(inv) = e else { return e };
+    let Ok((_, provider)) = service::lookup(type_id, provider_id) else {
+        return Error::Invalid(inv);
+    };
+    let fields: BTreeMap<String, String> = inv
+        .fields
+        .into_iter()
+        .map(|(key, message)| {
+            let slot = LegacySlot::ALL
+                .into_iter()
+                .find(|s| provider.legacy_field(*s).is_some_and(|f| f.key == key));
+            let key = match (slot, key.as_str()) {
+                (Some(s), _) => s.key().to_owned(),
+                (None, "provider") => "integration_type".to_owned(),
+                _ => key,
+            };
+            (key, message)
+        })
+        .collect();
+    Error::Invalid(Invalid {
+        message: inv.message,
+        fields,
+    })
+}
+
+async fn list(
+    State(state): State<AppState>,
+    Auth(user): Auth,
+    Query(query): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, Second> {
+    admin_only(&user)?;
+    let mut filter = ListFilter::for_user(&user);
+    let mut errors = Errors::default();
+    for (key, value) in &query {
+        match key.as_str() {
+            "website" if !value.is_empty() => match value.parse() {
+                Ok(id) => filter.website_id = Some(id),
+                Err(_) => errors.add("website", "Enter a whole number."),
+            },
+            "integration_type" if !value.is_empty() => match provider_of(value) {
+                Ok((_, p)) => filter.provider = Some(p.to_owned()),
+                Err(_) => errors.add(
+                    "integration_type",
+                    format!("Select a valid choice. {value} is not one of the available choices."),
+                ),
+            },
+            "is_active" if !value.is_empty() => {
+                match body::boolean(&Map::from_iter([(key.clone(), json!(value))]), key) {
+                    Some(Ok(b)) => filter.is_active = Some(b),
+                    _ => errors.add("is_active", "Enter a valid boolean."),
+                }
+            }
+            _ => {}
+        }
+    }
+    errors.into_result()?;
+    let mut page = Page::parse(&query, PAGE_SIZE).map_err(|_| invalid_page())?;
+    let count = state.db().count_integrations(&filter).await?;
+    page.settle(count).map_err(|_| invalid_page())?;
+    filter.limit = Some(page.size);
+    filter.offset = page.offset();
+    let records = state.db().list_integrations(&filter).await?;
+    let vault = state.vault();
+    let results = records.iter().map(|r| read_shape(vault, r)).collect();
+    Ok(Json(page.answer(count, results, &headers, PATH, &query)))
+}
+
+fn invalid_page() -> Error {
+    Error::InvalidPage
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Auth(user): Auth,
+    JsonObject(map): JsonObject,
+) -> Result<Response, Second> {
+    admin_only(&user)?;
+    let mut b = read_body(&map, true)?;
+    if b.is_active.is_none() {
+        b.is_active = Some(true);
+    }
+    let (type_id, provider_id) = b.provider.expect("required and checked");
+    let mut record = service::blank(&user, type_id, provider_id);
+    // The second document has no configure step: what it saves is in use.
+    record.status = crate::model::Status::Active;
+    record.configured = true;
+    let mut editing = Editing::new(record, Check::Full);
+    let vault = state.vault();
+    apply(&mut editing, vault, &b).map_err(|e| rename_errors(e, type_id, provider_id))?;
+    let record = service::create(&state, &user, editing, VIA)
+        .await
+        .map_err(|e| rename_errors(e, type_id, provider_id))?;
+    Ok((StatusCode::CREATED, Json(write_shape(vault, &record))).into_response())
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    Auth(user): Auth,
+    Id(id): Id,
+) -> Result<Json<Value>, Second> {
+    admin_only(&user)?;
+    let record = service::visible(&state, &user, id).await?;
+    Ok(Json(read_shape(state.vault(), &record)))
+}
+
+async fn save(
+    state: &AppState,
+    user: &AuthUser,
+    id: i64,
+    map: &Map<String, Value>,
+    required: bool,
+) -> Result<Json<Value>, Second> {
+    admin_only(user)?;
+    let b = read_body(map, required)?;
+    let vault = state.vault();
+    let names = std::sync::Mutex::new((String::new(), String::new()));
+    let result = service::modify(state, user, id, VIA, "update", |ed| {
+        *names.lock().expect("not poisoned") = match b.provider {
+            Some((t, p)) => (t.to_owned(), p.to_owned()),
+            None => (
+                ed.record.integration_type.clone(),
+                ed.record.provider.clone(),
+            ),
+        };
+        apply(ed, vault, &b)
+    })
+    .await;
+    let (t, p) = names.into_inner().expect("not poisoned");
+    let record = result.map_err(|e| rename_errors(e, &t, &p))?;
+    Ok(Json(write_shape(vault, &record)))
+}
+
+async fn put(
+    State(state): State<AppState>,
+    Auth(user): Auth,
+    Id(id): Id,
+    JsonObject(map): JsonObject,
+) -> Result<Json<Value>, Second> {
+    save(&state, &user, id, &map, true).await
+}
+
+async fn patch(
+    State(state): State<AppState>,
+    Auth(user): Auth,
+    Id(id): Id,
+    JsonObject(map): JsonObject,
+) -> Result<Json<Value>, Second> {
+    save(&state, &user, id, &map, false).await
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    Auth(user): Auth,
+    Id(id): Id,
+) -> Result<Response, Second> {
+    admin_only(&user)?;
+    service::delete(&state, &user, id, VIA).await?;
+    Ok(no_content())
+}

@@ -1,0 +1,86 @@
+//! The provider connection check behind `/api/integrations/<id>/test/`, as a
+//! small trait so the server does not care who implements it: the shared
+//! provider checks (the same code the desktop app runs) in a full build, a
+//! fake in tests, or [`Unavailable`] when this build has no provider checks.
+
+use async_trait::async_trait;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use switchboard_vault::Secret;
+
+/// What a check is given: the catalog type and provider, the public
+/// settings and the opened secrets (never logged).
+#[derive(Debug, Clone, Copy)]
+pub struct CheckRequest<'a> {
+    pub integration_type: &'a str,
+    pub provider: &'a str,
+    pub config: &'a Map<String, Value>,
+    pub secrets: &'a BTreeMap<String, Secret>,
+}
+
+/// How a check ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckKind {
+    /// The provider accepted the credentials.
+    Ok,
+    /// The provider said no, or could not be reached.
+    Failed,
+    /// The provider offers no safe check, or checks are not available:
+    /// nothing is known about the credentials, so health stays as it was.
+    NotCheckable,
+}
+
+/// The outcome of one check. Messages never contain a secret.
+#[derive(Debug, Clone)]
+pub struct CheckOutcome {
+    pub kind: CheckKind,
+    /// One line for the person and for `last_error`.
+    pub message: String,
+    /// What to do about it, if there is something to do.
+    pub hint: Option<String>,
+    /// Structured details for the log (HTTP status, provider error code, ...).
+    pub details: Value,
+    /// When the provider rate-limited the check.
+    pub retry_after_secs: Option<u64>,
+    pub elapsed_ms: u64,
+}
+
+impl CheckOutcome {
+    pub fn new(kind: CheckKind, message: impl Into<String>) -> CheckOutcome {
+        CheckOutcome {
+            kind,
+            message: message.into(),
+            hint: None,
+            details: Value::Object(Map::new()),
+            retry_after_secs: None,
+            elapsed_ms: 0,
+        }
+    }
+}
+
+/// Runs a real connection check against a provider.
+#[async_trait]
+pub trait ProviderCheck: Send + Sync {
+    async fn check(&self, request: CheckRequest<'_>) -> CheckOutcome;
+}
+
+/// The implementation used when this build has no provider checks: every
+/// test answers that checks are not available, and health is left alone.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unavailable;
+
+/// The message [`Unavailable`] answers with.
+pub const UNAVAILABLE_MESSAGE: &str =
+    "Connection checks are not available in this build of the server; the settings were not tested.";
+
+#[async_trait]
+impl ProviderCheck for Unavailable {
+    async fn check(&self, _request: CheckRequest<'_>) -> CheckOutcome {
+        CheckOutcome::new(CheckKind::NotCheckable, UNAVAILABLE_MESSAGE)
+    }
+}
+
+/// The checker `switchboard-server` starts with.
+pub fn default_checker() -> std::sync::Arc<dyn ProviderCheck> {
+    std::sync::Arc::new(Unavailable)
+}

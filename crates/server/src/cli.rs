@@ -1,0 +1,375 @@
+//! The `switchboard-server` command line: serve (the default), users,
+//! API tokens, key generation and key rotation. Each command prints what it
+//! did and what to do next; secrets are printed only when they are the
+//! point (a new token, a new key), once.
+
+use clap::{Args, Parser, Subcommand};
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use crate::auth::{hash_password, new_token, MIN_PASSWORD_LEN};
+use crate::model::{AuditEntry, Role, TokenKind};
+use crate::secrets::Vault;
+use crate::startup::{self, DatabaseChoice, KeySource, StartError};
+use crate::state::Settings;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "switchboard-server",
+    version,
+    about = "The Switchboard team server: both integration APIs, secrets encrypted at rest.",
+    after_help = "With no command it serves on 127.0.0.1:8787 with a SQLite file in the user's data folder.\nDATABASE_URL=postgres://... switches to PostgreSQL; TOKEN_ENCRYPTION_KEY holds the encryption key."
+)]
+pub struct Cli {
+    /// Database: a postgres:// URL, or a SQLite file path.
+    #[arg(long, global = true, env = "DATABASE_URL")]
+    pub database: Option<String>,
+    /// Folder for the default SQLite file (and its generated key file).
+    #[arg(long, global = true, env = "SWITCHBOARD_DATA_DIR")]
+    pub data_dir: Option<std::path::PathBuf>,
+    /// Log format on stderr: text or json.
+    #[arg(
+        long,
+        global = true,
+        env = "SWITCHBOARD_LOG_FORMAT",
+        default_value = "text"
+    )]
+    pub log_format: String,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SWITCHBOARD_BIND", default_value = "127.0.0.1:8787")]
+    pub bind: SocketAddr,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "SWITCHBOARD_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// `/test/` calls allowed per user and integration, as COUNT/SECONDS.
+    #[arg(long, env = "SWITCHBOARD_TEST_RATE", default_value = "5/60")]
+    pub test_rate: String,
+    /// Seconds an authenticated token is trusted without a database lookup (0: always look up).
+    #[arg(long, env = "SWITCHBOARD_AUTH_CACHE_SECS", default_value_t = 5)]
+    pub auth_cache_secs: u64,
+    /// Access token lifetime in seconds.
+    #[arg(long, env = "SWITCHBOARD_ACCESS_TTL_SECS", default_value_t = 900)]
+    pub access_ttl_secs: i64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the APIs (the default).
+    Serve,
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Print a fresh random encryption key for TOKEN_ENCRYPTION_KEY.
+    GenKey,
+    /// Re-encrypt every secret under a new key, in one transaction. Stop the server first.
+    RotateKey {
+        /// Name of the environment variable holding the new key.
+        #[arg(long)]
+        new_key_env: String,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum UserCommand {
+    /// Add a user. The password is read from SWITCHBOARD_PASSWORD, or stdin.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// admin, member or viewer.
+        #[arg(long, default_value = "member")]
+        role: String,
+        /// Website ids the user belongs to (repeatable).
+        #[arg(long = "website")]
+        websites: Vec<i64>,
+    },
+    /// List users.
+    List,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum TokenCommand {
+    /// Create a long-lived API token; it is printed once.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// What the token is for, e.g. "desktop" or "ci".
+        #[arg(long)]
+        name: String,
+        /// Days until it expires (default: never).
+        #[arg(long)]
+        expires_days: Option<i64>,
+    },
+}
+
+impl ServeArgs {
+    /// The settings these flags ask for.
+    pub fn settings(&self) -> Result<Settings, StartError> {
+        let (count, secs) = self
+            .test_rate
+            .split_once('/')
+            .and_then(|(c, s)| Some((c.trim().parse::<u32>().ok()?, s.trim().parse::<u64>().ok()?)))
+            .filter(|(c, s)| *c > 0 && *s > 0)
+            .ok_or_else(|| {
+                StartError::Usage(format!(
+                    "--test-rate '{}' must be COUNT/SECONDS, e.g. 5/60",
+                    self.test_rate
+                ))
+            })?;
+        Ok(Settings {
+            max_body_bytes: self.max_body_bytes,
+            access_ttl_secs: self.access_ttl_secs,
+            test_limit: count,
+            test_window: Duration::from_secs(secs),
+            auth_cache_ttl: Duration::from_secs(self.auth_cache_secs),
+            ..Settings::default()
+        })
+    }
+}
+
+impl Cli {
+    pub fn database_choice(&self) -> DatabaseChoice {
+        let data_dir = self
+            .data_dir
+            .clone()
+            .unwrap_or_else(startup::default_data_dir);
+        DatabaseChoice::resolve(self.database.clone(), data_dir)
+    }
+}
+
+fn read_password() -> Result<String, StartError> {
+    if let Ok(p) = std::env::var("SWITCHBOARD_PASSWORD") {
+        return Ok(p);
+    }
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")
+            .map_err(|e| StartError::Usage(format!("cannot read the password: {e}")))?;
+        let again = rpassword::prompt_password("Password again: ")
+            .map_err(|e| StartError::Usage(format!("cannot read the password: {e}")))?;
+        if first != again {
+            return Err(StartError::Usage(
+                "the passwords differ; nothing was changed".into(),
+            ));
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| StartError::Usage(format!("cannot read the password from stdin: {e}")))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+fn cli_audit(action: &str, fields: Vec<String>) -> AuditEntry {
+    AuditEntry {
+        actor_id: None,
+        actor_email: "cli".into(),
+        action: action.into(),
+        integration_id: None,
+        website_id: None,
+        fields,
+        via: "cli".into(),
+    }
+}
+
+async fn open_plain(choice: &DatabaseChoice) -> Result<std::sync::Arc<dyn crate::Db>, StartError> {
+    crate::db::connect(&choice.url)
+        .await
+        .map_err(|e| StartError::Database(choice.describe(), e))
+}
+
+/// `user add` and `user list`.
+pub async fn user(choice: &DatabaseChoice, command: UserCommand) -> Result<(), StartError> {
+    let db = open_plain(choice).await?;
+    let db_err = |e| StartError::Database(choice.describe(), e);
+    match command {
+        UserCommand::Add {
+            email,
+            role,
+            websites,
+        } => {
+            let email = email.trim().to_lowercase();
+            if !email.contains('@') || email.contains(char::is_whitespace) {
+                return Err(StartError::Usage(format!(
+                    "'{email}' is not an email address"
+                )));
+            }
+            let role: Role = role.parse().map_err(StartError::Usage)?;
+            let password = read_password()?;
+            if password.chars().count() < MIN_PASSWORD_LEN {
+                return Err(StartError::Usage(format!(
+                    "the password must have at least {MIN_PASSWORD_LEN} characters; nothing was changed"
+                )));
+            }
+            let hash = hash_password(&password).map_err(StartError::Usage)?;
+            let id = match db.create_user(&email, &hash, role).await {
+                Ok(id) => id,
+                Err(crate::db::DbError::Duplicate) => {
+                    return Err(StartError::Usage(format!("a user {email} already exists")))
+                }
+                Err(e) => return Err(db_err(e)),
+            };
+            for site in &websites {
+                let Some(w) = db.website(*site).await.map_err(db_err)? else {
+                    return Err(StartError::Usage(format!(
+                        "user {email} was created (id {id}), but website {site} does not exist"
+                    )));
+                };
+                let mut members = w.members.clone();
+                members.push(id);
+                let entry = cli_audit("update-website", vec!["members".into()]);
+                db.update_website(*site, None, None, Some(&members), &entry)
+                    .await
+                    .map_err(db_err)?;
+            }
+            db.write_audit(&cli_audit(
+                "user-add",
+                vec![format!("user {id}"), format!("role {role}")],
+            ))
+            .await
+            .map_err(db_err)?;
+            println!("Created {role} {email} (user id {id}).");
+            println!("Sign in with POST /api/v1/auth/login/, or make an API token:");
+            println!("  switchboard-server token create --email {email} --name desktop");
+        }
+        UserCommand::List => {
+            let users = db.users().await.map_err(db_err)?;
+            let sites = db.websites(None).await.map_err(db_err)?;
+            if users.is_empty() {
+                println!("No users yet: switchboard-server user add --email you@example.com --role admin");
+            }
+            for u in users {
+                let member_of: Vec<String> = sites
+                    .iter()
+                    .filter(|w| w.members.contains(&u.id))
+                    .map(|w| w.id.to_string())
+                    .collect();
+                println!(
+                    "{}\t{}\t{}\twebsites: [{}]",
+                    u.id,
+                    u.email,
+                    u.role,
+                    member_of.join(", ")
+                );
+            }
+        }
+    }
+    db.close().await;
+    Ok(())
+}
+
+/// `token create`.
+pub async fn token(choice: &DatabaseChoice, command: TokenCommand) -> Result<(), StartError> {
+    let TokenCommand::Create {
+        email,
+        name,
+        expires_days,
+    } = command;
+    let db = open_plain(choice).await?;
+    let db_err = |e| StartError::Database(choice.describe(), e);
+    let email = email.trim().to_lowercase();
+    let user = db
+        .user_by_email(&email)
+        .await
+        .map_err(db_err)?
+        .ok_or_else(|| {
+            StartError::Usage(format!(
+                "no user {email}: add one with `switchboard-server user add`"
+            ))
+        })?;
+    let ttl = expires_days.map(|d| d.max(1) * 24 * 3600);
+    let (token, row) = new_token(TokenKind::Api, user.id, &name, ttl);
+    db.insert_token(&row).await.map_err(db_err)?;
+    db.write_audit(&cli_audit(
+        "token-create",
+        vec![format!("user {}", user.id), format!("name {name}")],
+    ))
+    .await
+    .map_err(db_err)?;
+    db.close().await;
+    eprintln!(
+        "API token '{name}' for {email} (shown once; store it now, it cannot be shown again):"
+    );
+    println!("{token}");
+    Ok(())
+}
+
+/// `gen-key`.
+pub fn gen_key() {
+    println!("{}", Vault::generate_base64().as_str());
+}
+
+/// `rotate-key --new-key-env NAME`.
+pub async fn rotate_key(choice: &DatabaseChoice, new_key_env: &str) -> Result<(), StartError> {
+    let (current, source) = startup::load_vault(choice)?;
+    let new_text = std::env::var(new_key_env)
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| StartError::Usage(format!("{new_key_env} is not set: put the new key there (switchboard-server gen-key makes one)")))?;
+    let new = Vault::from_base64(&new_text)
+        .map_err(|e| StartError::Usage(format!("{new_key_env} is not usable: {e}")))?;
+    let db = open_plain(choice).await?;
+    let db_err = |e| StartError::Database(choice.describe(), e);
+    if let Some(check) = db.key_check().await.map_err(db_err)? {
+        if new.matches(&check) {
+            return Err(StartError::Usage(
+                "the new key is the key already in use; nothing was changed".into(),
+            ));
+        }
+        if !current.matches(&check) {
+            return Err(StartError::WrongKey);
+        }
+    }
+    // In key-file mode, the new key is written beside the old one first, so
+    // a crash after the commit leaves it for the next start to pick up.
+    let pending = match &source {
+        KeySource::File(path) | KeySource::Generated(path) => {
+            let p = path.with_extension("key.new");
+            startup::write_private(&p, &new_text).map_err(|e| StartError::KeyFile(p.clone(), e))?;
+            Some((p, path.clone()))
+        }
+        KeySource::Env => None,
+    };
+    let reseal =
+        |uid: &str, sealed: &crate::secrets::SealedSecrets| current.reseal(&new, uid, sealed);
+    let (records, values) = db
+        .rotate_key(&reseal, &new.key_check())
+        .await
+        .map_err(db_err)?;
+    db.close().await;
+    println!("Re-encrypted {values} secret value(s) of {records} integration(s) under the new key, in one transaction.");
+    match pending {
+        Some((from, to)) => {
+            std::fs::rename(&from, &to).map_err(|e| StartError::KeyFile(to.clone(), e))?;
+            println!("The key file {} now holds the new key.", to.display());
+        }
+        None => println!("Start the server with TOKEN_ENCRYPTION_KEY set to the new key (the value of {new_key_env}); the old key no longer opens anything."),
+    }
+    Ok(())
+}
+
+/// Prints how to create the first admin when there are no users.
+pub fn first_admin_hint(choice: &DatabaseChoice) -> String {
+    let db_flag = if choice.is_default {
+        String::new()
+    } else if choice.is_postgres() {
+        " (with the same DATABASE_URL)".to_owned()
+    } else {
+        format!(" --database {}", choice.url)
+    };
+    format!(
+        "No users yet. Create the first admin{db_flag}:\n  switchboard-server user add --email you@example.com --role admin\n(the password is read from stdin, or from SWITCHBOARD_PASSWORD)"
+    )
+}

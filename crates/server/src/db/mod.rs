@@ -1,0 +1,242 @@
+//! The database layer: one [`Db`] trait with a SQLite and a PostgreSQL
+//! implementation, each with its own migrations (migrations/server-sqlite,
+//! migrations/server-postgres). Handlers never write SQL; they call these
+//! methods, which hold only sealed secrets.
+//!
+//! The SQL is the same on both backends (`$N` placeholders, which SQLite
+//! understands too; TEXT timestamps; JSON as TEXT), so the method bodies are
+//! written once in the `impl_*` macros of [`accounts`] and [`integrations`]
+//! and expanded for each backend's pool type. Every change that touches an
+//! integration bumps its `revision` and writes its audit entry in the same
+//! transaction.
+
+mod rows;
+#[macro_use]
+mod accounts;
+#[macro_use]
+mod integrations;
+mod postgres;
+mod sqlite;
+
+pub use postgres::PgDb;
+pub use sqlite::SqliteDb;
+
+use async_trait::async_trait;
+use std::sync::Arc;
+
+use crate::model::{
+    AuditEntry, AuditRecord, CheckEffect, IntegrationRecord, ListFilter, LogRecord, NewLog,
+    NewToken, Role, Stats, TokenRecord, UserRecord, WebsiteRecord,
+};
+use crate::secrets::SealedSecrets;
+
+/// What can go wrong in the database layer.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// A unique constraint refused the write (duplicate email, or a second
+    /// integration with the same website, type and name).
+    #[error("a record with these values already exists")]
+    Duplicate,
+    /// A referenced row does not exist (e.g. an unknown website or user id).
+    #[error("a referenced record does not exist")]
+    MissingReference,
+    /// The website still has integrations.
+    #[error("the website still has {0} integration(s)")]
+    InUse(i64),
+    /// Anything else from the driver; logged, never shown to clients in full.
+    #[error("database error: {0}")]
+    Sqlx(sqlx::Error),
+    /// The schema could not be brought up to date.
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored value has an unexpected shape.
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+}
+
+impl From<sqlx::Error> for DbError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            if db.is_unique_violation() {
+                return DbError::Duplicate;
+            }
+            if db.is_foreign_key_violation() {
+                return DbError::MissingReference;
+            }
+        }
+        DbError::Sqlx(e)
+    }
+}
+
+pub type Result<T> = std::result::Result<T, DbError>;
+
+/// Which backend a [`Db`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// The result of an optimistic update (`WHERE revision = expected`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateOutcome {
+    /// Saved; the record's new revision.
+    Updated(i64),
+    /// Someone else changed it first; read it again and retry.
+    Stale,
+    /// It no longer exists.
+    Gone,
+}
+
+/// Re-seals one integration's secrets (uid, sealed) under a new key.
+pub type Resealer<'a> =
+    &'a (dyn Fn(&str, &SealedSecrets) -> std::result::Result<SealedSecrets, String> + Send + Sync);
+
+/// Server metadata and whole-database operations.
+#[async_trait]
+pub trait MetaStore: Send + Sync {
+    fn backend(&self) -> Backend;
+    /// A trivial query, for the health endpoint.
+    async fn ping(&self) -> Result<()>;
+    /// Closes the pools (SQLite checkpoints its WAL into the main file).
+    async fn close(&self);
+    /// The key check sealed under the key the data was written with, if any.
+    async fn key_check(&self) -> Result<Option<String>>;
+    /// Stores the key check of a fresh database (no-op if one exists).
+    async fn init_key_check(&self, check: &str) -> Result<()>;
+    /// Re-seals every integration's secrets and the key check, in one
+    /// transaction. Returns (integrations, secret values) re-sealed.
+    async fn rotate_key(&self, reseal: Resealer<'_>, new_check: &str) -> Result<(u64, u64)>;
+    /// Writes an audit entry for a change outside integrations (users, tokens from the CLI).
+    async fn write_audit(&self, entry: &AuditEntry) -> Result<()>;
+    /// The audit log, newest first, optionally for one integration; with the total count.
+    async fn audit(
+        &self,
+        integration_id: Option<i64>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<AuditRecord>, i64)>;
+}
+
+/// Users, tokens and websites.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    async fn create_user(&self, email: &str, password_hash: &str, role: Role) -> Result<i64>;
+    async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>>;
+    async fn users(&self) -> Result<Vec<UserRecord>>;
+    async fn count_users(&self) -> Result<i64>;
+    async fn insert_token(&self, token: &NewToken) -> Result<()>;
+    /// The token with this hash and its user (with memberships).
+    async fn token(&self, hash: &str) -> Result<Option<TokenRecord>>;
+    /// Deletes a refresh token and stores its replacements in one
+    /// transaction; false when the old token was already used or unknown.
+    async fn exchange_refresh(&self, old_hash: &str, new: &[NewToken]) -> Result<bool>;
+    /// Deletes tokens that expired before `now` (unix seconds).
+    async fn purge_expired_tokens(&self, now: i64) -> Result<u64>;
+    /// Websites, all or only these ids.
+    async fn websites(&self, only: Option<&[i64]>) -> Result<Vec<WebsiteRecord>>;
+    async fn website(&self, id: i64) -> Result<Option<WebsiteRecord>>;
+    async fn create_website(
+        &self,
+        name: &str,
+        domain: &str,
+        members: &[i64],
+        audit: &AuditEntry,
+    ) -> Result<i64>;
+    /// Changes what is given; members replace the old list. False if unknown.
+    async fn update_website(
+        &self,
+        id: i64,
+        name: Option<&str>,
+        domain: Option<&str>,
+        members: Option<&[i64]>,
+        audit: &AuditEntry,
+    ) -> Result<bool>;
+    /// False if unknown; [`DbError::InUse`] while integrations use it.
+    async fn delete_website(&self, id: i64, audit: &AuditEntry) -> Result<bool>;
+}
+
+/// Integrations, their logs and tombstones.
+#[async_trait]
+pub trait IntegrationStore: Send + Sync {
+    async fn list_integrations(&self, filter: &ListFilter) -> Result<Vec<IntegrationRecord>>;
+    async fn count_integrations(&self, filter: &ListFilter) -> Result<i64>;
+    async fn integration(&self, id: i64) -> Result<Option<IntegrationRecord>>;
+    /// Inserts a new record (its `id` and `revision` are ignored) with its
+    /// audit entry and first log line; returns the new id.
+    async fn insert_integration(
+        &self,
+        record: &IntegrationRecord,
+        audit: &AuditEntry,
+        log: &NewLog,
+    ) -> Result<i64>;
+    /// Saves `record` if its stored revision is still `record.revision`.
+    async fn update_integration(
+        &self,
+        record: &IntegrationRecord,
+        audit: &AuditEntry,
+        log: Option<&NewLog>,
+    ) -> Result<UpdateOutcome>;
+    /// Deletes the record and its logs and leaves a tombstone. False if unknown.
+    async fn delete_integration(&self, id: i64, audit: &AuditEntry) -> Result<bool>;
+    /// Records a connection check's effect on health, with a log entry. False if unknown.
+    async fn record_check(
+        &self,
+        id: i64,
+        effect: CheckEffect,
+        message: &str,
+        log: &NewLog,
+    ) -> Result<bool>;
+    /// Newest first.
+    async fn logs(&self, id: i64, limit: i64) -> Result<Vec<LogRecord>>;
+    async fn stats(&self, filter: &ListFilter) -> Result<Stats>;
+    /// (uid, revision, deleted_at) of deletions, for sync and tests.
+    async fn tombstones(&self) -> Result<Vec<(i64, String, i64, String)>>;
+}
+
+/// Everything the server stores.
+pub trait Db: MetaStore + AccountStore + IntegrationStore {}
+impl<T: MetaStore + AccountStore + IntegrationStore> Db for T {}
+
+/// Opens the database a URL names: `postgres://` or `postgresql://` for
+/// PostgreSQL, `sqlite://PATH` or a plain path for SQLite.
+pub async fn connect(url: &str) -> Result<Arc<dyn Db>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PgDb::connect(url).await?))
+    } else {
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        Ok(Arc::new(SqliteDb::open(std::path::Path::new(path)).await?))
+    }
+}
+
+/// The current time as stored: RFC 3339 UTC with microseconds.
+pub fn now() -> String {
+    let t = time::OffsetDateTime::now_utc();
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.microsecond()
+    )
+}
+
+/// Unix seconds now.
+pub fn unix_now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}

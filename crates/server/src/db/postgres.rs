@@ -1,0 +1,46 @@
+//! The PostgreSQL backend for teams: `DATABASE_URL=postgres://...`. One pool
+//! serves reads and writes; the schema lives in migrations/server-postgres.
+
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
+use std::time::Duration;
+
+use super::{Backend, Result};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/server-postgres");
+
+/// The PostgreSQL implementation of [`super::Db`].
+#[derive(Debug, Clone)]
+pub struct PgDb {
+    pub(crate) read: PgPool,
+    pub(crate) write: PgPool,
+}
+
+impl PgDb {
+    /// Connects and migrates. The pool size comes from
+    /// `SWITCHBOARD_PG_POOL` (default 16).
+    pub async fn connect(url: &str) -> Result<PgDb> {
+        let size = std::env::var("SWITCHBOARD_PG_POOL")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(16);
+        PgDb::connect_sized(url, size).await
+    }
+
+    /// Connects with at most `size` connections and migrates.
+    pub async fn connect_sized(url: &str, size: u32) -> Result<PgDb> {
+        let pool = PgPoolOptions::new()
+            .max_connections(size.max(1))
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(PgDb {
+            read: pool.clone(),
+            write: pool,
+        })
+    }
+}
+
+impl_accounts!(PgDb, sqlx::Postgres, Backend::Postgres);
+impl_integrations!(PgDb, sqlx::Postgres);

@@ -1,0 +1,168 @@
+//! Turning rows into records, written once for both backends: the decoders
+//! are generic over any sqlx row whose database decodes the few column
+//! types the schema uses (BIGINT/INTEGER, BOOLEAN, TEXT).
+
+use serde_json::{Map, Value};
+use sqlx::{ColumnIndex, Decode, Row, Type};
+
+use super::{DbError, Result};
+use crate::model::{AuditRecord, IntegrationRecord, LogRecord, Role, UserRecord};
+use crate::secrets::SealedSecrets;
+
+/// The columns every integration query selects, in [`integration`]'s order.
+pub(crate) const INTEGRATION_COLUMNS: &str = "id, uid, owner_id, website_id, integration_type, \
+     provider, name, description, status, is_active, config, secrets, configured, last_sync_at, \
+     last_error, error_count, revision, created_by, created_at, updated_at";
+
+fn get<'r, R, T>(row: &'r R, column: &'r str) -> Result<T>
+where
+    R: Row,
+    &'r str: ColumnIndex<R>,
+    T: Decode<'r, R::Database> + Type<R::Database>,
+{
+    row.try_get(column).map_err(DbError::from)
+}
+
+fn parse<T: std::str::FromStr<Err = String>>(text: &str) -> Result<T> {
+    text.parse().map_err(DbError::Corrupt)
+}
+
+fn json_object(text: &str) -> Map<String, Value> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+/// An integration row (selected with [`INTEGRATION_COLUMNS`]).
+pub(crate) fn integration<'r, R>(row: &'r R) -> Result<IntegrationRecord>
+where
+    R: Row,
+    &'r str: ColumnIndex<R>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    bool: Decode<'r, R::Database> + Type<R::Database>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+{
+    Ok(IntegrationRecord {
+        id: get(row, "id")?,
+        uid: get(row, "uid")?,
+        owner_id: get(row, "owner_id")?,
+        website_id: get(row, "website_id")?,
+        integration_type: get(row, "integration_type")?,
+        provider: get(row, "provider")?,
+        name: get(row, "name")?,
+        description: get(row, "description")?,
+        status: parse(&get::<R, String>(row, "status")?)?,
+        is_active: get(row, "is_active")?,
+        config: json_object(&get::<R, String>(row, "config")?),
+        secrets: SealedSecrets::from_column(&get::<R, String>(row, "secrets")?),
+        configured: get(row, "configured")?,
+        last_sync_at: get(row, "last_sync_at")?,
+        last_error: get(row, "last_error")?,
+        error_count: get(row, "error_count")?,
+        revision: get(row, "revision")?,
+        created_by: get(row, "created_by")?,
+        created_at: get(row, "created_at")?,
+        updated_at: get(row, "updated_at")?,
+    })
+}
+
+/// A user row (id, email, password_hash, role, created_at).
+pub(crate) fn user<'r, R>(row: &'r R) -> Result<UserRecord>
+where
+    R: Row,
+    &'r str: ColumnIndex<R>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+{
+    Ok(UserRecord {
+        id: get(row, "id")?,
+        email: get(row, "email")?,
+        password_hash: get(row, "password_hash")?,
+        role: parse::<Role>(&get::<R, String>(row, "role")?)?,
+        created_at: get(row, "created_at")?,
+    })
+}
+
+/// A log row (id, level, message, details, created_at).
+pub(crate) fn log<'r, R>(row: &'r R) -> Result<LogRecord>
+where
+    R: Row,
+    &'r str: ColumnIndex<R>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+{
+    Ok(LogRecord {
+        id: get(row, "id")?,
+        level: parse(&get::<R, String>(row, "level")?)?,
+        message: get(row, "message")?,
+        details: serde_json::from_str(&get::<R, String>(row, "details")?).unwrap_or(Value::Null),
+        created_at: get(row, "created_at")?,
+    })
+}
+
+/// An audit row.
+pub(crate) fn audit<'r, R>(row: &'r R) -> Result<AuditRecord>
+where
+    R: Row,
+    &'r str: ColumnIndex<R>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+{
+    Ok(AuditRecord {
+        id: get(row, "id")?,
+        at: get(row, "at")?,
+        actor_id: get(row, "actor_id")?,
+        actor_email: get(row, "actor_email")?,
+        action: get(row, "action")?,
+        integration_id: get(row, "integration_id")?,
+        website_id: get(row, "website_id")?,
+        fields: serde_json::from_str(&get::<R, String>(row, "fields")?).unwrap_or_default(),
+        via: get(row, "via")?,
+    })
+}
+
+/// Appends ` WHERE <column> IN (ids...)` to a query.
+pub(crate) fn push_in<'a, DB: sqlx::Database>(
+    qb: &mut sqlx::QueryBuilder<'a, DB>,
+    column: &str,
+    ids: &[i64],
+) where
+    i64: sqlx::Encode<'a, DB> + Type<DB>,
+{
+    qb.push(format_args!(" WHERE {column} IN ("));
+    let mut list = qb.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    list.push_unseparated(")");
+}
+
+/// Appends the WHERE clause of an integrations list: the user's scope
+/// (their own and their websites') and the filters.
+pub(crate) fn push_filter<'a, DB: sqlx::Database>(
+    qb: &mut sqlx::QueryBuilder<'a, DB>,
+    filter: &crate::model::ListFilter,
+) where
+    i64: sqlx::Encode<'a, DB> + Type<DB>,
+    bool: sqlx::Encode<'a, DB> + Type<DB>,
+    String: sqlx::Encode<'a, DB> + Type<DB>,
+{
+    qb.push(" WHERE 1 = 1");
+    if let Some((user, _)) = &filter.scope {
+        qb.push(" AND (owner_id = ")
+            .push_bind(*user)
+            .push(" OR website_id IN (SELECT website_id FROM website_members WHERE user_id = ")
+            .push_bind(*user)
+            .push("))");
+    }
+    if let Some(t) = &filter.integration_type {
+        qb.push(" AND integration_type = ").push_bind(t.clone());
+    }
+    if let Some(p) = &filter.provider {
+        qb.push(" AND provider = ").push_bind(p.clone());
+    }
+    if let Some(w) = filter.website_id {
+        qb.push(" AND website_id = ").push_bind(w);
+    }
+    if let Some(a) = filter.is_active {
+        qb.push(" AND is_active = ").push_bind(a);
+    }
+}

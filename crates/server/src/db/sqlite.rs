@@ -1,0 +1,72 @@
+//! The SQLite backend: one file in WAL mode with full fsync on commit, a
+//! single writer connection (SQLite allows one writer at a time; a single
+//! connection queues writers instead of failing them with SQLITE_BUSY) and a
+//! small pool of read-only connections that read concurrently.
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::{Backend, DbError, Result};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/server-sqlite");
+
+/// The SQLite implementation of [`super::Db`].
+#[derive(Debug, Clone)]
+pub struct SqliteDb {
+    pub(crate) read: SqlitePool,
+    pub(crate) write: SqlitePool,
+    path: PathBuf,
+}
+
+impl SqliteDb {
+    /// Opens (creating if needed) the database file and migrates it.
+    pub async fn open(path: &Path) -> Result<SqliteDb> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.exists() {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    DbError::Corrupt(format!("cannot create the folder {}: {e}", dir.display()))
+                })?;
+                // The folder holds the database (and maybe its key file):
+                // only its owner may look inside.
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+                }
+            }
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        MIGRATOR.run(&write).await?;
+        let readers = std::thread::available_parallelism().map_or(2, |n| n.get()) * 2;
+        let read = SqlitePoolOptions::new()
+            .max_connections(readers.clamp(2, 8) as u32)
+            .connect_with(options.read_only(true))
+            .await?;
+        Ok(SqliteDb {
+            read,
+            write,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl_accounts!(SqliteDb, sqlx::Sqlite, Backend::Sqlite);
+impl_integrations!(SqliteDb, sqlx::Sqlite);

@@ -1,0 +1,92 @@
+//! The shared team server: the two REST APIs of shared/api-contract.md over
+//! one data model, for the marketing platform to read and the desktop apps
+//! to push to. Secrets are sealed with AES-256-GCM under `TOKEN_ENCRYPTION_KEY`;
+//! data lives in SQLite by default or PostgreSQL through `DATABASE_URL`.
+//!
+//! [`app`] builds the whole HTTP application from an [`AppState`], so tests
+//! drive it over real HTTP and the binary only adds configuration, the
+//! command line and graceful shutdown.
+
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod auth;
+pub mod checks;
+pub mod cli;
+pub mod db;
+pub mod error;
+pub mod model;
+pub mod openapi;
+pub mod ratelimit;
+pub mod secrets;
+pub mod service;
+pub mod startup;
+pub mod state;
+
+pub use checks::{CheckKind, CheckOutcome, CheckRequest, ProviderCheck, Unavailable};
+pub use db::{connect, Backend, Db};
+pub use secrets::Vault;
+pub use state::{AppState, Settings};
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::middleware;
+use axum::response::Response;
+use axum::Router;
+use std::future::Future;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+/// Every route of the server, with its table of paths and methods.
+pub fn routes() -> api::Routes {
+    api::first::routes()
+        .merge(api::second::routes())
+        .merge(api::websites::routes())
+        .merge(api::auth::routes())
+        .merge(api::audit::routes())
+        .merge(api::meta::routes())
+}
+
+/// The HTTP application: the routes, JSON answers for unknown paths and
+/// wrong methods, the body size limit and request logs.
+pub fn app(state: AppState) -> Router {
+    let limit = state.settings().max_body_bytes;
+    routes()
+        .router
+        .fallback(api::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            api::json_errors,
+        ))
+        .layer(DefaultBodyLimit::max(limit))
+        // One span per request with the method and path only: never the
+        // query, headers (Authorization) or bodies. Status and latency are
+        // logged when the answer leaves.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                })
+                .on_request(())
+                .on_response(|res: &Response, latency: Duration, _span: &tracing::Span| {
+                    tracing::info!(
+                        status = res.status().as_u16(),
+                        latency_us = latency.as_micros() as u64,
+                        "answered"
+                    );
+                }),
+        )
+        .with_state(state)
+}
+
+/// Serves `app(state)` on `listener` until `shutdown` completes, then lets
+/// requests in flight finish.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,108 @@
+//! `switchboard-server`: parses the command line, sets up logging, and
+//! either serves (the default) or runs one administrative command. Exits 2
+//! with a message on stderr when it refuses to start.
+
+use clap::Parser;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use switchboard_server::cli::{self, Cli, Command};
+use switchboard_server::startup::{self, KeySource, StartError};
+use switchboard_server::{checks, AppState};
+use tracing_subscriber::EnvFilter;
+
+fn init_logs(format: &str) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+async fn serve(cli: &Cli) -> Result<(), StartError> {
+    let settings = cli.serve.settings()?;
+    let choice = cli.database_choice();
+    let (vault, source) = startup::load_vault(&choice)?;
+    match &source {
+        KeySource::Generated(path) => println!("{}", startup::generated_key_notice(path, &choice)),
+        KeySource::File(path) => println!(
+            "Using the encryption key in {} (TOKEN_ENCRYPTION_KEY is not set).",
+            path.display()
+        ),
+        KeySource::Env => {}
+    }
+    let (db, vault) = startup::open_database(&choice, vault, &source).await?;
+    let listener = tokio::net::TcpListener::bind(cli.serve.bind)
+        .await
+        .map_err(|e| StartError::Usage(format!("cannot listen on {}: {e}", cli.serve.bind)))?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| StartError::Usage(e.to_string()))?;
+    println!(
+        "switchboard-server {} listening on http://{address} (database: {})",
+        env!("CARGO_PKG_VERSION"),
+        choice.describe()
+    );
+    if db.count_users().await.unwrap_or(0) == 0 {
+        println!("{}", cli::first_admin_hint(&choice));
+    }
+    let state = AppState::new(db.clone(), vault, checks::default_checker(), settings);
+    let served = switchboard_server::serve(listener, state, shutdown_signal()).await;
+    db.close().await;
+    served.map_err(|e| StartError::Usage(format!("the server stopped with an error: {e}")))?;
+    println!("switchboard-server stopped");
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logs(&cli.log_format);
+    let choice = cli.database_choice();
+    let result = match &cli.command {
+        None | Some(Command::Serve) => serve(&cli).await,
+        Some(Command::GenKey) => {
+            cli::gen_key();
+            Ok(())
+        }
+        Some(Command::User(command)) => cli::user(&choice, command.clone()).await,
+        Some(Command::Token(command)) => cli::token(&choice, command.clone()).await,
+        Some(Command::RotateKey { new_key_env }) => cli::rotate_key(&choice, new_key_env).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("switchboard-server: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

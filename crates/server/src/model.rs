@@ -1,0 +1,346 @@
+//! The server's records as handlers and the database layer exchange them.
+//! Secrets appear only sealed ([`SealedSecrets`]); turning them into plain
+//! text is the vault's job (see [`crate::secrets`]).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::fmt;
+use std::str::FromStr;
+
+use crate::secrets::SealedSecrets;
+
+/// What a user may do: admins everything, members read and change the
+/// integrations of their websites and their own, viewers only read those.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    Member,
+    Viewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Admin, Role::Member, Role::Viewer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Member => "member",
+            Role::Viewer => "viewer",
+        }
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| format!("'{s}' is not a role: use admin, member or viewer"))
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An integration's status, as the first product document defines it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Active,
+    Inactive,
+    Error,
+    Pending,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Active,
+        Status::Inactive,
+        Status::Error,
+        Status::Pending,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Inactive => "inactive",
+            Status::Error => "error",
+            Status::Pending => "pending",
+        }
+    }
+}
+
+impl FromStr for Status {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Status::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| {
+                format!("'{s}' is not a status: use active, inactive, error or pending.")
+            })
+    }
+}
+
+/// A log entry's level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    Success,
+    Error,
+    Warning,
+    Info,
+}
+
+impl LogLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Success => "success",
+            LogLevel::Error => "error",
+            LogLevel::Warning => "warning",
+            LogLevel::Info => "info",
+        }
+    }
+}
+
+impl FromStr for LogLevel {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [
+            LogLevel::Success,
+            LogLevel::Error,
+            LogLevel::Warning,
+            LogLevel::Info,
+        ]
+        .into_iter()
+        .find(|l| l.as_str() == s)
+        .ok_or_else(|| format!("'{s}' is not a log level"))
+    }
+}
+
+/// A user as the database holds it (the password only as its Argon2id hash).
+#[derive(Debug, Clone)]
+pub struct UserRecord {
+    pub id: i64,
+    pub email: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub created_at: String,
+}
+
+/// The user behind a request, with the websites they belong to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthUser {
+    pub id: i64,
+    pub email: String,
+    pub role: Role,
+    pub website_ids: Vec<i64>,
+}
+
+impl AuthUser {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// Whether this user may see an integration owned by `owner_id` on `website_id`.
+    pub fn can_see(&self, owner_id: i64, website_id: Option<i64>) -> bool {
+        self.is_admin()
+            || owner_id == self.id
+            || website_id.is_some_and(|w| self.website_ids.contains(&w))
+    }
+
+    /// Whether this user may change what they can see.
+    pub fn can_write(&self) -> bool {
+        self.role != Role::Viewer
+    }
+}
+
+/// Which kind of bearer token a hash belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Short-lived, from login or refresh.
+    Access,
+    /// Exchanged for a new access token (and a new refresh token) once.
+    Refresh,
+    /// Long-lived, made from the command line for scripts and the desktop app.
+    Api,
+}
+
+impl TokenKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Access => "access",
+            TokenKind::Refresh => "refresh",
+            TokenKind::Api => "api",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TokenKind> {
+        match s {
+            "access" => Some(TokenKind::Access),
+            "refresh" => Some(TokenKind::Refresh),
+            "api" => Some(TokenKind::Api),
+            _ => None,
+        }
+    }
+}
+
+/// A token row found by its hash.
+#[derive(Debug, Clone)]
+pub struct TokenRecord {
+    pub kind: TokenKind,
+    /// Unix seconds; None never expires.
+    pub expires_at: Option<i64>,
+    pub user: AuthUser,
+}
+
+/// A new token to store (only its hash).
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub hash: String,
+    pub user_id: i64,
+    pub kind: TokenKind,
+    pub name: String,
+    pub expires_at: Option<i64>,
+}
+
+/// An integration as stored: public settings as JSON, secrets sealed.
+#[derive(Debug, Clone)]
+pub struct IntegrationRecord {
+    pub id: i64,
+    pub uid: String,
+    pub owner_id: i64,
+    pub website_id: Option<i64>,
+    pub integration_type: String,
+    pub provider: String,
+    pub name: String,
+    pub description: String,
+    pub status: Status,
+    pub is_active: bool,
+    pub config: Map<String, Value>,
+    pub secrets: SealedSecrets,
+    pub configured: bool,
+    pub last_sync_at: Option<String>,
+    pub last_error: Option<String>,
+    pub error_count: i64,
+    pub revision: i64,
+    pub created_by: Option<i64>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// Filters of an integrations list; `scope` limits it to what a user may see.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// None: everything (admins). Some((user, websites)): that user's own
+    /// integrations and those of their websites.
+    pub scope: Option<(i64, Vec<i64>)>,
+    pub integration_type: Option<String>,
+    pub provider: Option<String>,
+    pub website_id: Option<i64>,
+    pub is_active: Option<bool>,
+    pub limit: Option<i64>,
+    pub offset: i64,
+}
+
+impl ListFilter {
+    /// The scope of what `user` may see.
+    pub fn for_user(user: &AuthUser) -> ListFilter {
+        ListFilter {
+            scope: (!user.is_admin()).then(|| (user.id, user.website_ids.clone())),
+            ..ListFilter::default()
+        }
+    }
+}
+
+/// One activity log entry of an integration.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogRecord {
+    pub id: i64,
+    pub level: LogLevel,
+    pub message: String,
+    pub details: Value,
+    pub created_at: String,
+}
+
+/// A log entry to write with a change.
+#[derive(Debug, Clone)]
+pub struct NewLog {
+    pub level: LogLevel,
+    pub message: String,
+    pub details: Value,
+}
+
+impl NewLog {
+    pub fn new(level: LogLevel, message: impl Into<String>, details: Value) -> NewLog {
+        NewLog {
+            level,
+            message: message.into(),
+            details,
+        }
+    }
+}
+
+/// Who changed what, written in the same transaction as the change.
+/// `fields` names what changed and never carries a value.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEntry {
+    pub actor_id: Option<i64>,
+    pub actor_email: String,
+    pub action: String,
+    pub integration_id: Option<i64>,
+    pub website_id: Option<i64>,
+    pub fields: Vec<String>,
+    /// "api/integrations", "api/v1", "cli", ...
+    pub via: String,
+}
+
+/// An audit entry as read back.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub at: String,
+    pub actor_id: Option<i64>,
+    pub actor_email: String,
+    pub action: String,
+    pub integration_id: Option<i64>,
+    pub website_id: Option<i64>,
+    pub fields: Vec<String>,
+    pub via: String,
+}
+
+/// A website, the scope of the second document's integrations.
+#[derive(Debug, Clone, Serialize)]
+pub struct WebsiteRecord {
+    pub id: i64,
+    pub name: String,
+    pub domain: String,
+    pub members: Vec<i64>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// How a connection check ended, as far as storage is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckEffect {
+    /// Status active, last_sync_at now, error count 0.
+    Healthy,
+    /// Status error, last_error set, one more consecutive error.
+    Failed,
+    /// Health unchanged (the provider cannot be checked, or checks are not available).
+    Unchanged,
+}
+
+/// Counts for the first document's stats.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    pub total: i64,
+    pub active: i64,
+    pub error: i64,
+    pub by_type: Vec<(String, i64)>,
+}

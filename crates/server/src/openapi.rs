@@ -1,0 +1,416 @@
+//! The OpenAPI 3.1 document of both APIs, built here and served at
+//! `/api/openapi.json`. docs/openapi.json in the repository is the same
+//! text; a test checks they are equal and that every route of the router is
+//! documented with exactly its methods (`UPDATE_OPENAPI=1` rewrites the file).
+
+use serde_json::{json, Map, Value};
+use std::sync::OnceLock;
+
+/// The document as pretty JSON text with a final newline.
+pub fn document_text() -> &'static str {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(|| {
+        let mut text = serde_json::to_string_pretty(&document()).expect("JSON serializes");
+        text.push('\n');
+        text
+    })
+}
+
+fn schema(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+fn body(schema_name: &str) -> Value {
+    json!({"required": true, "content": {"application/json": {"schema": schema(schema_name)}}})
+}
+
+fn answer(description: &str, schema_name: Option<&str>) -> Value {
+    match schema_name {
+        Some(s) => {
+            json!({"description": description, "content": {"application/json": {"schema": schema(s)}}})
+        }
+        None => json!({"description": description}),
+    }
+}
+
+/// One operation. `responses` are (status, description, schema).
+fn op(
+    tag: &str,
+    summary: &str,
+    request: Option<&str>,
+    responses: &[(&str, &str, Option<&str>)],
+    params: &[Value],
+) -> Value {
+    let mut o = Map::new();
+    o.insert("tags".into(), json!([tag]));
+    o.insert("summary".into(), json!(summary));
+    if !params.is_empty() {
+        o.insert("parameters".into(), json!(params));
+    }
+    if let Some(r) = request {
+        o.insert("requestBody".into(), body(r));
+    }
+    let mut res = Map::new();
+    for (code, desc, s) in responses {
+        res.insert((*code).into(), answer(desc, *s));
+    }
+    o.insert("responses".into(), Value::Object(res));
+    Value::Object(o)
+}
+
+fn public(mut operation: Value) -> Value {
+    operation["security"] = json!([]);
+    operation
+}
+
+fn query(name: &str, kind: &str, description: &str) -> Value {
+    json!({"name": name, "in": "query", "required": false, "schema": {"type": kind}, "description": description})
+}
+
+fn id_param() -> Value {
+    json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}})
+}
+
+const E1: Option<&str> = Some("FirstError");
+const E1V: Option<&str> = Some("FirstValidationError");
+const E2: Option<&str> = Some("Detail");
+const E2V: Option<&str> = Some("FieldErrors");
+
+fn first_paths(p: &mut Map<String, Value>) {
+    let t = "integrations (first document)";
+    let common = [
+        ("401", "No or bad bearer token", E1),
+        ("405", "Wrong method", E1),
+    ];
+    let with = |extra: &[(&'static str, &'static str, Option<&'static str>)]| {
+        let mut v: Vec<(&str, &str, Option<&str>)> = extra.to_vec();
+        v.extend(common);
+        v
+    };
+    p.insert("/api/integrations/".into(), json!({
+        "get": op(t, "List integrations the caller may see, newest first", None,
+            &with(&[("200", "The list", Some("FirstList")), ("400", "Unknown type", E1V)]),
+            &[query("type", "string", "Only this integration type (email, whatsapp, sms, signup_page, facebook, ...)")]),
+        "post": op(t, "Create an integration (pending and inactive until configured)", Some("FirstCreate"),
+            &with(&[("201", "Created", Some("FirstCreated")), ("400", "Field errors", E1V), ("403", "Viewers cannot create", E1), ("413", "Body too large", E1)]), &[]),
+    }));
+    p.insert(
+        "/api/integrations/stats/".into(),
+        json!({
+            "get": op(t, "Counts over the integrations the caller may see", None,
+                &with(&[("200", "Counts", Some("FirstStats"))]), &[]),
+        }),
+    );
+    let id = [id_param()];
+    p.insert("/api/integrations/{id}/".into(), json!({
+        "get": op(t, "One integration (secrets are never returned)", None,
+            &with(&[("200", "The integration", Some("FirstDetail")), ("404", "Unknown, someone else's", E1)]), &id),
+        "put": op(t, "Change name, provider, status, is_active or config (config keys given replace stored ones; null removes one)", Some("FirstUpdate"),
+            &with(&[("200", "Saved", Some("FirstUpdated")), ("400", "Field errors", E1V), ("403", "Viewers cannot change", E1), ("404", "Not found", E1), ("409", "Changed meanwhile", E1), ("413", "Body too large", E1)]), &id),
+        "delete": op(t, "Delete an integration and its logs", None,
+            &with(&[("200", "Deleted", Some("Success")), ("403", "Viewers cannot delete", E1), ("404", "Not found", E1)]), &id),
+    }));
+    for (segment, schema_name, type_id) in [
+        ("email", "ConfigureEmail", "email"),
+        ("whatsapp", "ConfigureWhatsapp", "whatsapp"),
+        ("sms", "ConfigureSms", "sms"),
+        ("signup", "ConfigureSignup", "signup_page"),
+        ("facebook", "ConfigureFacebook", "facebook"),
+    ] {
+        let summary = format!("Configure a {type_id} integration: validates every field with the catalog, seals secrets (absent secrets keep their stored value), sets status active and is_active true. Without `provider` the integration's current provider is kept.");
+        p.insert(format!("/api/integrations/{{id}}/configure/{segment}/"), json!({
+            "post": op(t, &summary, Some(schema_name),
+                &with(&[("200", "Configured", Some("Configured")), ("400", "Field errors", E1V), ("403", "Viewers cannot configure", E1), ("404", "Not found, or not of this type", E1), ("413", "Body too large", E1)]), &id),
+        }));
+    }
+    p.insert("/api/integrations/{id}/test/".into(), json!({
+        "post": op(t, "Run the provider's connection check; updates status, last_sync_at, last_error, error_count and writes a log entry", None,
+            &with(&[("200", "The outcome (success false when the provider says no)", Some("TestResult")), ("403", "Viewers cannot test", E1), ("404", "Not found", E1), ("429", "Too many tests; see Retry-After", Some("Throttled"))]), &id),
+    }));
+    p.insert(
+        "/api/integrations/{id}/logs/".into(),
+        json!({
+            "get": op(t, "The newest 50 log entries", None,
+                &with(&[("200", "Logs", Some("FirstLogs")), ("404", "Not found", E1)]), &id),
+        }),
+    );
+}
+
+fn second_paths(p: &mut Map<String, Value>) {
+    let t = "website integrations (second document)";
+    let common = [
+        ("401", "No or bad bearer token", E2),
+        ("403", "Only admins manage this resource", E2),
+        ("405", "Wrong method", E2),
+    ];
+    let with = |extra: &[(&'static str, &'static str, Option<&'static str>)]| {
+        let mut v: Vec<(&str, &str, Option<&str>)> = extra.to_vec();
+        v.extend(common);
+        v
+    };
+    p.insert("/api/v1/websites/integrations/".into(), json!({
+        "get": op(t, "List, 25 per page, newest first; secrets masked", None,
+            &with(&[("200", "A page", Some("SecondPage")), ("400", "Bad filter", E2V), ("404", "Invalid page", E2)]),
+            &[query("website", "integer", "Website id"), query("integration_type", "string", "Provider id, e.g. stripe"),
+              query("is_active", "boolean", "true or false"), query("page", "integer", "Page number (1 first)")]),
+        "post": op(t, "Create; secrets are write-only", Some("SecondWrite"),
+            &with(&[("201", "Created", Some("SecondWritten")), ("400", "Field errors or a duplicate (website, integration_type, name)", E2V), ("413", "Body too large", E2)]), &[]),
+    }));
+    let id = [id_param()];
+    p.insert("/api/v1/websites/integrations/{id}/".into(), json!({
+        "get": op(t, "One integration, secrets masked", None,
+            &with(&[("200", "The integration", Some("SecondRead")), ("404", "Not found", E2)]), &id),
+        "put": op(t, "Replace (website, integration_type and name required). Secrets: absent keeps, \"\" clears, a value replaces", Some("SecondWrite"),
+            &with(&[("200", "Saved", Some("SecondWritten")), ("400", "Field errors", E2V), ("404", "Not found", E2), ("409", "Changed meanwhile", E2)]), &id),
+        "patch": op(t, "Change what is given. Secrets: absent keeps, \"\" clears, a value replaces", Some("SecondWrite"),
+            &with(&[("200", "Saved", Some("SecondWritten")), ("400", "Field errors", E2V), ("404", "Not found", E2), ("409", "Changed meanwhile", E2)]), &id),
+        "delete": op(t, "Delete", None, &with(&[("204", "Deleted", None), ("404", "Not found", E2)]), &id),
+    }));
+}
+
+fn other_paths(p: &mut Map<String, Value>) {
+    let t = "websites";
+    let id = [id_param()];
+    let e = [
+        ("401", "No or bad bearer token", E2),
+        ("405", "Wrong method", E2),
+    ];
+    let with = |extra: &[(&'static str, &'static str, Option<&'static str>)]| {
+        let mut v: Vec<(&str, &str, Option<&str>)> = extra.to_vec();
+        v.extend(e);
+        v
+    };
+    p.insert("/api/v1/websites/".into(), json!({
+        "get": op(t, "Websites the caller belongs to (admins: all)", None, &with(&[("200", "A page", Some("WebsitePage"))]), &[query("page", "integer", "Page number")]),
+        "post": op(t, "Create a website (admins)", Some("WebsiteWrite"), &with(&[("201", "Created", Some("Website")), ("400", "Field errors", E2V), ("403", "Admins only", E2)]), &[]),
+    }));
+    p.insert("/api/v1/websites/{id}/".into(), json!({
+        "get": op(t, "One website", None, &with(&[("200", "The website", Some("Website")), ("404", "Not found", E2)]), &id),
+        "put": op(t, "Replace (admins; name required)", Some("WebsiteWrite"), &with(&[("200", "Saved", Some("Website")), ("400", "Field errors", E2V), ("403", "Admins only", E2), ("404", "Not found", E2)]), &id),
+        "patch": op(t, "Change what is given (admins); members replace the list", Some("WebsiteWrite"), &with(&[("200", "Saved", Some("Website")), ("400", "Field errors", E2V), ("403", "Admins only", E2), ("404", "Not found", E2)]), &id),
+        "delete": op(t, "Delete a website without integrations (admins)", None, &with(&[("204", "Deleted", None), ("400", "Still has integrations", E2), ("403", "Admins only", E2), ("404", "Not found", E2)]), &id),
+    }));
+    let a = "authentication";
+    p.insert("/api/v1/auth/login/".into(), json!({
+        "post": public(op(a, "Email and password for a short-lived access token and a refresh token", Some("Login"),
+            &[("200", "Tokens", Some("Tokens")), ("400", "Missing fields", E2V), ("401", "Wrong email or password", E2)], &[])),
+    }));
+    p.insert("/api/v1/auth/refresh/".into(), json!({
+        "post": public(op(a, "A refresh token (usable once) for a new token pair", Some("Refresh"),
+            &[("200", "Tokens", Some("Tokens")), ("400", "Missing field", E2V), ("401", "Unknown, used or expired refresh token", E2)], &[])),
+    }));
+    p.insert("/api/v1/auth/me/".into(), json!({
+        "get": op(a, "The caller", None, &[("200", "The user", Some("Me")), ("401", "No or bad bearer token", E2)], &[]),
+    }));
+    p.insert("/api/v1/audit/".into(), json!({
+        "get": op("audit", "Who changed what and when (field names, never values); admins only", None,
+            &[("200", "A page, newest first", Some("AuditPage")), ("401", "No or bad bearer token", E2), ("403", "Admins only", E2)],
+            &[query("integration", "integer", "Only this integration"), query("page", "integer", "Page number")]),
+    }));
+    p.insert("/healthz".into(), json!({
+        "get": public(op("server", "Liveness and database check", None,
+            &[("200", "Healthy", Some("Health")), ("503", "The database does not answer", Some("Health"))], &[])),
+    }));
+    p.insert("/api/openapi.json".into(), json!({
+        "get": public(op("server", "This document", None, &[("200", "OpenAPI 3.1", None)], &[])),
+    }));
+}
+
+fn obj(props: Value, required: &[&str]) -> Value {
+    json!({"type": "object", "properties": props, "required": required})
+}
+
+fn fields(keys: &[&str], required: &[&str]) -> Value {
+    let props: Map<String, Value> = keys.iter().map(|k| ((*k).into(), json!({}))).collect();
+    obj(Value::Object(props), required)
+}
+
+fn schemas() -> Value {
+    let ts = json!({"type": ["string", "null"], "format": "date-time"});
+    let masked = json!({"type": ["string", "null"], "description": "Masked: '*' x (len-4) + last 4; 1-4 characters give '****'; unset gives null"});
+    let status = json!({"type": "string", "enum": ["active", "inactive", "error", "pending"]});
+    let page = |item: &str| {
+        obj(
+            json!({"count": {"type": "integer"}, "next": {"type": ["string", "null"]}, "previous": {"type": ["string", "null"]}, "results": {"type": "array", "items": schema(item)}}),
+            &["count", "next", "previous", "results"],
+        )
+    };
+    let summary = json!({"id": {"type": "integer"}, "name": {"type": "string"}, "integration_type": {"type": "string"}, "provider": {"type": "string"}, "status": status, "is_active": {"type": "boolean"}, "last_sync_at": ts, "error_count": {"type": "integer"}, "created_at": ts});
+    let mut detail = summary.clone();
+    detail["config"] = json!({"type": "object", "description": "Public settings only"});
+    detail["specific_config"] = json!({"type": "object", "description": "{} until configured, then the type's public settings"});
+    detail["last_error"] = json!({"type": ["string", "null"]});
+    let mut m = Map::new();
+    m.insert(
+        "FirstError".into(),
+        obj(json!({"error": {"type": "string"}}), &["error"]),
+    );
+    m.insert("FirstValidationError".into(), obj(json!({"error": {"type": "string"}, "fields": {"type": "object", "additionalProperties": {"type": "string"}}}), &["error", "fields"]));
+    m.insert("FirstList".into(), obj(json!({"integrations": {"type": "array", "items": {"type": "object", "properties": summary}}}), &["integrations"]));
+    m.insert(
+        "FirstDetail".into(),
+        json!({"type": "object", "properties": detail}),
+    );
+    m.insert("FirstCreate".into(), obj(json!({"integration_type": {"type": "string"}, "name": {"type": "string"}, "provider": {"type": "string", "description": "Defaults to the type's default (email: smtp, sms: twilio)"}, "config": {"type": "object"}, "description": {"type": "string"}, "website": {"type": ["integer", "null"]}}), &["integration_type", "name"]));
+    m.insert("FirstCreated".into(), obj(json!({"id": {"type": "integer"}, "name": {"type": "string"}, "integration_type": {"type": "string"}, "status": {"const": "pending"}}), &["id", "name", "integration_type", "status"]));
+    m.insert("FirstUpdate".into(), obj(json!({"name": {"type": "string"}, "provider": {"type": "string"}, "status": status, "is_active": {"type": "boolean"}, "config": {"type": "object"}, "description": {"type": "string"}}), &[]));
+    m.insert("FirstUpdated".into(), obj(json!({"id": {"type": "integer"}, "name": {"type": "string"}, "status": status, "is_active": {"type": "boolean"}}), &["id", "name", "status", "is_active"]));
+    m.insert("FirstStats".into(), obj(json!({"total": {"type": "integer"}, "active": {"type": "integer"}, "inactive": {"type": "integer"}, "error": {"type": "integer"}, "by_type": {"type": "object", "additionalProperties": {"type": "integer"}}}), &["total", "active", "inactive", "error", "by_type"]));
+    m.insert("FirstLogs".into(), obj(json!({"logs": {"type": "array", "items": obj(json!({"id": {"type": "integer"}, "level": {"type": "string", "enum": ["success", "error", "warning", "info"]}, "message": {"type": "string"}, "details": {}, "created_at": ts}), &["id", "level", "message", "details", "created_at"])}}), &["logs"]));
+    m.insert(
+        "Success".into(),
+        obj(json!({"success": {"const": true}}), &["success"]),
+    );
+    m.insert("Configured".into(), obj(json!({"success": {"const": true}, "integration_id": {"type": "integer"}, "config_id": {"type": "integer"}}), &["success", "integration_id", "config_id"]));
+    m.insert(
+        "TestResult".into(),
+        obj(
+            json!({"success": {"type": "boolean"}, "message": {"type": "string"}}),
+            &["success", "message"],
+        ),
+    );
+    m.insert("Throttled".into(), obj(json!({"detail": {"type": "string"}, "wait": {"type": "integer"}, "error": {"type": "string"}}), &["detail", "wait"]));
+    m.insert(
+        "ConfigureEmail".into(),
+        fields(
+            &[
+                "provider",
+                "api_key",
+                "from_email",
+                "from_name",
+                "reply_to_email",
+                "smtp_host",
+                "smtp_port",
+                "smtp_username",
+                "smtp_password",
+                "smtp_use_tls",
+                "aws_region",
+                "aws_access_key_id",
+                "aws_secret_access_key",
+            ],
+            &["from_email"],
+        ),
+    );
+    m.insert(
+        "ConfigureWhatsapp".into(),
+        fields(
+            &[
+                "phone_number_id",
+                "business_account_id",
+                "access_token",
+                "webhook_verify_token",
+                "webhook_url",
+            ],
+            &["phone_number_id", "business_account_id", "access_token"],
+        ),
+    );
+    m.insert(
+        "ConfigureSms".into(),
+        fields(
+            &[
+                "provider",
+                "account_sid",
+                "auth_token",
+                "api_key",
+                "api_secret",
+                "from_phone_number",
+                "aws_region",
+                "aws_access_key_id",
+                "aws_secret_access_key",
+            ],
+            &["from_phone_number"],
+        ),
+    );
+    m.insert(
+        "ConfigureSignup".into(),
+        fields(
+            &[
+                "page_url",
+                "embed_code",
+                "api_endpoint",
+                "api_key",
+                "form_fields",
+                "redirect_url",
+                "auto_create_contact",
+                "apply_tag",
+                "trigger_campaign_id",
+            ],
+            &[],
+        ),
+    );
+    m.insert(
+        "ConfigureFacebook".into(),
+        fields(
+            &[
+                "app_id",
+                "app_secret",
+                "access_token",
+                "page_id",
+                "page_access_token",
+                "enable_lead_ads",
+                "lead_form_id",
+                "enable_messenger",
+                "webhook_verify_token",
+                "webhook_url",
+                "auto_create_contact_from_leads",
+                "trigger_campaign_on_lead",
+            ],
+            &["app_id", "app_secret", "access_token"],
+        ),
+    );
+    m.insert(
+        "Detail".into(),
+        obj(json!({"detail": {"type": "string"}}), &["detail"]),
+    );
+    m.insert("FieldErrors".into(), json!({"type": "object", "description": "{\"<field>\": [\"message\"]}; a duplicate gives {\"non_field_errors\": [\"The fields website, integration_type, name must make a unique set.\"]}", "additionalProperties": {"type": "array", "items": {"type": "string"}}}));
+    m.insert("SecondRead".into(), obj(json!({"id": {"type": "integer"}, "website": {"type": ["integer", "null"]}, "integration_type": {"type": "string"}, "is_active": {"type": "boolean"}, "api_key": masked, "secret_key": masked, "access_token": masked, "config": {"type": "object", "description": "Fields without a slot; secret ones masked"}, "name": {"type": "string"}, "description": {"type": "string"}, "created_at": ts, "updated_at": ts, "created_by": {"type": ["integer", "null"]}}), &["id", "website", "integration_type", "is_active", "api_key", "secret_key", "access_token", "config", "name", "description", "created_at", "updated_at", "created_by"]));
+    m.insert("SecondWrite".into(), obj(json!({"website": {"type": "integer"}, "integration_type": {"type": "string", "description": "A provider of the second document (stripe, sendgrid, twilio, ..., custom)"}, "name": {"type": "string"}, "is_active": {"type": "boolean", "default": true}, "config": {"type": "object"}, "description": {"type": "string"}, "api_key": {"type": ["string", "null"], "writeOnly": true}, "secret_key": {"type": ["string", "null"], "writeOnly": true}, "access_token": {"type": ["string", "null"], "writeOnly": true}}), &["website", "integration_type", "name"]));
+    m.insert("SecondWritten".into(), obj(json!({"id": {"type": "integer"}, "website": {"type": ["integer", "null"]}, "integration_type": {"type": "string"}, "is_active": {"type": "boolean"}, "config": {"type": "object"}, "name": {"type": "string"}, "description": {"type": "string"}}), &["id", "website", "integration_type", "is_active", "config", "name", "description"]));
+    m.insert("SecondPage".into(), page("SecondRead"));
+    m.insert("Website".into(), obj(json!({"id": {"type": "integer"}, "name": {"type": "string"}, "domain": {"type": "string"}, "members": {"type": "array", "items": {"type": "integer"}}, "created_at": ts, "updated_at": ts}), &["id", "name", "domain", "members"]));
+    m.insert("WebsiteWrite".into(), obj(json!({"name": {"type": "string"}, "domain": {"type": "string"}, "members": {"type": "array", "items": {"type": "integer"}}}), &[]));
+    m.insert("WebsitePage".into(), page("Website"));
+    m.insert(
+        "Login".into(),
+        obj(
+            json!({"email": {"type": "string"}, "password": {"type": "string"}}),
+            &["email", "password"],
+        ),
+    );
+    m.insert(
+        "Refresh".into(),
+        obj(
+            json!({"refresh_token": {"type": "string"}}),
+            &["refresh_token"],
+        ),
+    );
+    m.insert("Tokens".into(), obj(json!({"access_token": {"type": "string"}, "refresh_token": {"type": "string"}, "token_type": {"const": "Bearer"}, "expires_in": {"type": "integer"}, "refresh_expires_in": {"type": "integer"}, "user": {"type": "object"}}), &["access_token", "refresh_token", "token_type", "expires_in"]));
+    m.insert("Me".into(), obj(json!({"id": {"type": "integer"}, "email": {"type": "string"}, "role": {"type": "string", "enum": ["admin", "member", "viewer"]}, "websites": {"type": "array", "items": {"type": "integer"}}}), &["id", "email", "role", "websites"]));
+    m.insert("AuditPage".into(), page("AuditEntry"));
+    m.insert("AuditEntry".into(), obj(json!({"id": {"type": "integer"}, "at": ts, "actor": {"type": "object"}, "action": {"type": "string"}, "integration": {"type": ["integer", "null"]}, "website": {"type": ["integer", "null"]}, "fields": {"type": "array", "items": {"type": "string"}}, "via": {"type": "string"}}), &["id", "at", "actor", "action", "fields", "via"]));
+    m.insert("Health".into(), obj(json!({"status": {"type": "string"}, "database": {"type": "string", "enum": ["sqlite", "postgres"]}}), &["status", "database"]));
+    Value::Object(m)
+}
+
+/// The document.
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    first_paths(&mut paths);
+    second_paths(&mut paths);
+    other_paths(&mut paths);
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Switchboard team server",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Both integration APIs of shared/api-contract.md over one data model. Every call except login, refresh, /healthz and this document needs `Authorization: Bearer <token>`. Secrets are sealed with AES-256-GCM at rest, never returned by the first API and masked by the second. Bodies over the size limit get 413; unknown methods on known paths get 405 with a JSON body.",
+        },
+        "servers": [{"url": "http://127.0.0.1:8787"}],
+        "security": [{"bearerAuth": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "description": "An access token from /api/v1/auth/login/ or an API token from `switchboard-server token create`"}},
+            "schemas": schemas(),
+        },
+    })
+}

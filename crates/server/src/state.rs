@@ -1,0 +1,175 @@
+//! The state every handler shares: the database, the vault, the provider
+//! checker, the `/test/` rate limiter, a short-lived cache of authenticated
+//! tokens, and the server's settings.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::checks::ProviderCheck;
+use crate::db::{unix_now, Db};
+use crate::model::AuthUser;
+use crate::ratelimit::RateLimiter;
+use crate::secrets::Vault;
+
+/// Tunables, with the defaults `switchboard-server` starts with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Largest request body accepted (413 above).
+    pub max_body_bytes: usize,
+    /// Lifetime of access tokens from login and refresh.
+    pub access_ttl_secs: i64,
+    /// Lifetime of refresh tokens.
+    pub refresh_ttl_secs: i64,
+    /// `/test/` calls allowed per user and integration within `test_window`.
+    pub test_limit: u32,
+    pub test_window: Duration,
+    /// How long a provider check may take.
+    pub check_timeout: Duration,
+    /// How long an authenticated token is trusted without asking the
+    /// database again (0 disables the cache). Revoking a token from the
+    /// command line takes effect within this time.
+    pub auth_cache_ttl: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            max_body_bytes: 1024 * 1024,
+            access_ttl_secs: 15 * 60,
+            refresh_ttl_secs: 30 * 24 * 3600,
+            test_limit: 5,
+            test_window: Duration::from_secs(60),
+            check_timeout: Duration::from_secs(20),
+            auth_cache_ttl: Duration::from_secs(5),
+        }
+    }
+}
+
+/// One authenticated token: its user, when it was looked up, when it expires.
+#[derive(Debug)]
+struct Cached {
+    user: AuthUser,
+    at: Instant,
+    expires_at: Option<i64>,
+}
+
+/// Authenticated tokens by hash, for `auth_cache_ttl`.
+#[derive(Debug)]
+pub struct AuthCache {
+    ttl: Duration,
+    entries: Mutex<HashMap<String, Cached>>,
+}
+
+impl AuthCache {
+    fn new(ttl: Duration) -> AuthCache {
+        AuthCache {
+            ttl,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn get(&self, hash: &str) -> Option<AuthUser> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let entries = self.entries.lock().expect("auth cache lock poisoned");
+        let c = entries.get(hash)?;
+        let fresh = c.at.elapsed() < self.ttl && c.expires_at.is_none_or(|t| t > unix_now());
+        fresh.then(|| c.user.clone())
+    }
+
+    pub fn put(&self, hash: String, user: AuthUser, expires_at: Option<i64>) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        let mut entries = self.entries.lock().expect("auth cache lock poisoned");
+        if entries.len() >= 10_000 {
+            entries.clear();
+        }
+        entries.insert(
+            hash,
+            Cached {
+                user,
+                at: Instant::now(),
+                expires_at,
+            },
+        );
+    }
+
+    /// Forgets everything, e.g. after website memberships changed.
+    pub fn clear(&self) {
+        self.entries
+            .lock()
+            .expect("auth cache lock poisoned")
+            .clear();
+    }
+}
+
+struct Inner {
+    db: Arc<dyn Db>,
+    vault: Vault,
+    checker: Arc<dyn ProviderCheck>,
+    limiter: RateLimiter,
+    auth_cache: AuthCache,
+    settings: Settings,
+}
+
+/// Cheap to clone: everything lives behind one `Arc`.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("backend", &self.0.db.backend())
+            .field("settings", &self.0.settings)
+            .finish()
+    }
+}
+
+impl AppState {
+    pub fn new(
+        db: Arc<dyn Db>,
+        vault: Vault,
+        checker: Arc<dyn ProviderCheck>,
+        settings: Settings,
+    ) -> AppState {
+        AppState(Arc::new(Inner {
+            limiter: RateLimiter::new(settings.test_limit, settings.test_window),
+            auth_cache: AuthCache::new(settings.auth_cache_ttl),
+            db,
+            vault,
+            checker,
+            settings,
+        }))
+    }
+
+    pub fn db(&self) -> &dyn Db {
+        self.0.db.as_ref()
+    }
+
+    pub fn db_arc(&self) -> Arc<dyn Db> {
+        self.0.db.clone()
+    }
+
+    pub fn vault(&self) -> &Vault {
+        &self.0.vault
+    }
+
+    pub fn checker(&self) -> &dyn ProviderCheck {
+        self.0.checker.as_ref()
+    }
+
+    pub fn limiter(&self) -> &RateLimiter {
+        &self.0.limiter
+    }
+
+    pub fn auth_cache(&self) -> &AuthCache {
+        &self.0.auth_cache
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.0.settings
+    }
+}

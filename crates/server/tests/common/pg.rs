@@ -1,0 +1,202 @@
+//! A throwaway PostgreSQL 15 cluster for tests and the benchmark, as
+//! shared/TOOLCHAIN.md describes: initdb into a temporary folder (as the
+//! `postgres` user when running as root, since initdb refuses root), pg_ctl
+//! on a free port with the socket in that folder, listening on 127.0.0.1
+//! only. Stopped when dropped; a watchdog stops it too if the process dies.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Where the binaries are (override with SWITCHBOARD_PG_BIN).
+pub fn bin_dir() -> PathBuf {
+    std::env::var_os("SWITCHBOARD_PG_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/lib/postgresql/15/bin"))
+}
+
+/// A running cluster.
+pub struct PgCluster {
+    dir: tempfile::TempDir,
+    pub port: u16,
+    bin: PathBuf,
+    as_postgres: bool,
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port on 127.0.0.1")
+}
+
+impl PgCluster {
+    /// Starts a cluster, or says why it cannot (with what to do about it).
+    pub fn start() -> Result<PgCluster, String> {
+        let bin = bin_dir();
+        for tool in ["initdb", "pg_ctl", "pg_dump"] {
+            if !bin.join(tool).exists() {
+                return Err(format!(
+                    "PostgreSQL binaries not found: {} is missing. Run `scripts/setup.sh test` \
+                     (it installs PostgreSQL 15), or point SWITCHBOARD_PG_BIN at its bin folder.",
+                    bin.join(tool).display()
+                ));
+            }
+        }
+        let as_postgres = is_root();
+        let dir = tempfile::Builder::new()
+            .prefix("switchboard-pg-")
+            .tempdir()
+            .map_err(|e| format!("cannot make a temporary folder: {e}"))?;
+        if as_postgres {
+            let ok = Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(dir.path())
+                .status()
+                .map(|s| s.success())
+                .unwrap_or(false);
+            if !ok {
+                return Err("cannot hand the temporary folder to the postgres user (chown failed); \
+                            run `scripts/setup.sh test`, which creates that user with PostgreSQL"
+                    .into());
+            }
+        }
+        let port = free_port();
+        let cluster = PgCluster {
+            dir,
+            port,
+            bin,
+            as_postgres,
+        };
+        let data = cluster.data();
+        cluster.run(
+            "initdb",
+            &[
+                "-D",
+                &data,
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
+        )?;
+        let options = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=200",
+            cluster.dir.path().display()
+        );
+        let log = cluster.dir.path().join("server.log");
+        cluster.run(
+            "pg_ctl",
+            &[
+                "-D",
+                &data,
+                "-o",
+                &options,
+                "-l",
+                &log.to_string_lossy(),
+                "-w",
+                "start",
+            ],
+        )?;
+        cluster.watchdog();
+        Ok(cluster)
+    }
+
+    fn data(&self) -> String {
+        self.dir.path().join("data").to_string_lossy().into_owned()
+    }
+
+    fn command(&self, tool: &str) -> Command {
+        let path = self.bin.join(tool);
+        if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(path);
+            c
+        } else {
+            Command::new(path)
+        }
+    }
+
+    fn run(&self, tool: &str, args: &[&str]) -> Result<(), String> {
+        let out = self
+            .command(tool)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot run {tool}: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "{tool} failed: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    }
+
+    /// Stops the cluster if this process dies without dropping it.
+    fn watchdog(&self) {
+        let script = format!(
+            "while [ -d /proc/{pid} ]; do sleep 1; done; {pg_ctl} -D {data} -m immediate stop >/dev/null 2>&1",
+            pid = std::process::id(),
+            pg_ctl = self.bin.join("pg_ctl").display(),
+            data = self.data(),
+        );
+        let mut c = if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--", "sh", "-c", &script]);
+            c
+        } else {
+            let mut c = Command::new("sh");
+            c.args(["-c", &script]);
+            c
+        };
+        let _ = c
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+    }
+
+    /// The URL of a database in this cluster.
+    pub fn url(&self, database: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{database}", self.port)
+    }
+
+    /// `pg_dump` of one database, as text.
+    pub fn dump(&self, database: &str) -> Result<Vec<u8>, String> {
+        let out = Command::new(self.bin.join("pg_dump"))
+            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "postgres"])
+            .arg(database)
+            .output()
+            .map_err(|e| format!("cannot run pg_dump: {e}"))?;
+        if !out.status.success() {
+            return Err(format!("pg_dump failed: {}", String::from_utf8_lossy(&out.stderr)));
+        }
+        Ok(out.stdout)
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for PgCluster {
+    fn drop(&mut self) {
+        let data = self.data();
+        let _ = self.run("pg_ctl", &["-D", &data, "-m", "fast", "-w", "stop"]);
+    }
+}
