@@ -96,7 +96,7 @@ pub(super) fn twilio_sid(label: &str, s: &str, prefix: &str) -> Result<String, S
         ));
     }
     Err(format!(
-        "{label} should be the {kind}: {prefix} followed by 32 letters and digits (34 characters in all). Copy it from the Twilio Console."
+        "{label} should start with {prefix} followed by 32 letters and digits (34 characters in all). Copy the {kind} from the Twilio Console."
     ))
 }
 

@@ -1,0 +1,349 @@
+//! The real `switchboard-server` binary: zero-setup first run with no
+//! arguments, refusing to start without a usable key (and saying how to make
+//! one), the wrong key, key rotation from the command line, PostgreSQL via
+//! DATABASE_URL, graceful shutdown on SIGTERM and Ctrl-C, and logs that
+//! carry no secrets.
+
+#[path = "common/pg.rs"]
+mod pg;
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_switchboard-server");
+const CANARY: &str = "CANARYbinZ8q4Wm1Xv7";
+
+/// The binary with a clean environment: nothing inherited that changes it.
+fn command(home: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    for var in [
+        "TOKEN_ENCRYPTION_KEY",
+        "DATABASE_URL",
+        "SWITCHBOARD_DATA_DIR",
+        "SWITCHBOARD_BIND",
+        "SWITCHBOARD_PASSWORD",
+        "RUST_LOG",
+    ] {
+        c.env_remove(var);
+    }
+    c.env("HOME", home).env("XDG_DATA_HOME", home.join("data"));
+    c
+}
+
+struct Running {
+    child: Child,
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
+    base: String,
+}
+
+fn collect(reader: impl std::io::Read + Send + 'static) -> Arc<Mutex<String>> {
+    let out = Arc::new(Mutex::new(String::new()));
+    let sink = out.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(reader).lines().map_while(Result::ok) {
+            let mut s = sink.lock().unwrap();
+            s.push_str(&line);
+            s.push('\n');
+        }
+    });
+    out
+}
+
+impl Running {
+    fn start(mut c: Command) -> Running {
+        let mut child = c
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        let stdout = collect(child.stdout.take().unwrap());
+        let stderr = collect(child.stderr.take().unwrap());
+        let started = Instant::now();
+        loop {
+            let text = stdout.lock().unwrap().clone();
+            if let Some(line) = text.lines().find(|l| l.contains(" listening on http://")) {
+                let base = line.split("listening on ").nth(1).unwrap().split(' ').next().unwrap().to_owned();
+                return Running { child, stdout, stderr, base };
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("the server exited ({status}): {}{}", text, stderr.lock().unwrap());
+            }
+            assert!(started.elapsed() < Duration::from_secs(30), "no 'listening' line: {text}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn signal(&self, sig: &str) {
+        let ok = Command::new("kill")
+            .args([sig, &self.child.id().to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok);
+    }
+
+    /// Waits for exit; returns (success, stdout, stderr).
+    fn wait(mut self) -> (bool, String, String) {
+        let started = Instant::now();
+        let status = loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                break s;
+            }
+            if started.elapsed() > Duration::from_secs(20) {
+                let _ = self.child.kill();
+                panic!("the server did not stop");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        std::thread::sleep(Duration::from_millis(100));
+        let out = self.stdout.lock().unwrap().clone();
+        let err = self.stderr.lock().unwrap().clone();
+        (status.success(), out, err)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+/// Runs a command to completion with `stdin`; (success, stdout, stderr).
+fn run(mut c: Command, stdin: &str) -> (bool, String, String) {
+    let mut child = c
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().build().unwrap()
+}
+
+async fn call(base: &str, method: &str, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
+    let mut req = client()
+        .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), format!("{base}{path}"))
+        .bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+/// Adds an admin and returns an API token for it.
+fn admin_token(home: &Path, extra: &[(&str, &str)], args: &[&str]) -> String {
+    let mut c = command(home);
+    c.args(args).args(["user", "add", "--email", "Admin@Example.com", "--role", "admin"]);
+    for (k, v) in extra {
+        c.env(k, v);
+    }
+    let (ok, out, err) = run(c, "correct horse battery\n");
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("Created admin admin@example.com"), "{out}");
+    let mut c = command(home);
+    c.args(args).args(["token", "create", "--email", "admin@example.com", "--name", "test"]);
+    for (k, v) in extra {
+        c.env(k, v);
+    }
+    let (ok, out, err) = run(c, "");
+    assert!(ok, "{err}");
+    assert!(err.contains("shown once"));
+    out.trim().to_owned()
+}
+
+fn port_8787_free() -> bool {
+    std::net::TcpListener::bind("127.0.0.1:8787").is_ok()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_run_with_no_arguments_then_sigterm() {
+    assert!(
+        port_8787_free(),
+        "port 127.0.0.1:8787 is in use; this test starts the server with no arguments, which listens there"
+    );
+    let home = tempfile::tempdir().unwrap();
+    let mut c = command(home.path());
+    c.env("RUST_LOG", "debug");
+    let server = Running::start(c);
+    assert_eq!(server.base, "http://127.0.0.1:8787");
+    let out = server.stdout.lock().unwrap().clone();
+    let data = home.path().join("data/switchboard-server");
+    assert!(out.contains("NOTICE: TOKEN_ENCRYPTION_KEY is not set"), "{out}");
+    assert!(out.contains(&data.join("server.key").display().to_string()), "{out}");
+    assert!(out.contains("switchboard-server user add --email you@example.com --role admin"), "{out}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(data.join("server.key")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    let token = admin_token(home.path(), &[], &[]);
+    let base = server.base.clone();
+    let (s, body) = call(&base, "POST", "/api/integrations/", &token, Some(json!({"integration_type": "whatsapp", "name": "WA"}))).await;
+    assert_eq!(s, 201, "{body}");
+    let id = body["id"].as_i64().unwrap();
+    let (s, body) = call(
+        &base,
+        "POST",
+        &format!("/api/integrations/{id}/configure/whatsapp/"),
+        &token,
+        Some(json!({"phone_number_id": "1", "business_account_id": "2", "access_token": format!("EAA{CANARY}")})),
+    )
+    .await;
+    assert_eq!(s, 200, "{body}");
+    let (s, body) = call(&base, "POST", &format!("/api/integrations/{id}/test/"), &token, None).await;
+    assert_eq!(s, 200);
+    assert_eq!(body["success"], false, "no provider checks in this build: {body}");
+    let (s, body) = call(&base, "GET", "/healthz", &token, None).await;
+    assert_eq!((s, body), (200, json!({"status": "ok", "database": "sqlite"})));
+
+    server.signal("-TERM");
+    let (ok, out, err) = server.wait();
+    assert!(ok, "a clean exit on SIGTERM: {err}");
+    assert!(out.contains("switchboard-server stopped"), "{out}");
+    assert!(err.contains("shutting down"), "{err}");
+    assert!(err.contains("answered"), "request logs are written: {err}");
+    assert!(!err.contains(CANARY) && !out.contains(CANARY), "a secret in the logs");
+    assert!(!err.contains(&token[4..]), "a bearer token in the logs");
+    let db = std::fs::read(data.join("server.db")).unwrap();
+    assert!(!db.windows(CANARY.len()).any(|w| w == CANARY.as_bytes()));
+    let wal = std::fs::metadata(data.join("server.db-wal")).map(|m| m.len()).unwrap_or(0);
+    assert_eq!(wal, 0, "the WAL was checkpointed into the file on shutdown");
+
+    // The second start uses the key file and knows there are users.
+    let again = Running::start(command(home.path()));
+    let out = again.stdout.lock().unwrap().clone();
+    assert!(out.contains("Using the encryption key in"), "{out}");
+    assert!(!out.contains("No users yet"), "{out}");
+    again.signal("-INT");
+    let (ok, _, _) = again.wait();
+    assert!(ok, "Ctrl-C stops it cleanly too");
+}
+
+#[test]
+fn refuses_to_start_without_a_key_and_says_how_to_make_one() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("explicit.db");
+    let mut c = command(home.path());
+    c.args(["--database", &db.to_string_lossy(), "--bind", "127.0.0.1:0"]);
+    let (ok, out, err) = run(c, "");
+    assert!(!ok, "{out}");
+    for needle in ["TOKEN_ENCRYPTION_KEY is not set", "switchboard-server gen-key", "openssl rand -base64 32"] {
+        assert!(err.contains(needle), "{needle}: {err}");
+    }
+    assert!(!db.exists(), "nothing was created");
+    let mut c = command(home.path());
+    c.env("DATABASE_URL", "postgres://postgres@127.0.0.1:1/none").args(["--bind", "127.0.0.1:0"]);
+    let (ok, _, err) = run(c, "");
+    assert!(!ok);
+    assert!(err.contains("TOKEN_ENCRYPTION_KEY is not set"), "{err}");
+    for bad in ["short", "not base64 !!", "c2hvcnQ="] {
+        let mut c = command(home.path());
+        c.env("TOKEN_ENCRYPTION_KEY", bad).args(["--bind", "127.0.0.1:0"]);
+        let (ok, _, err) = run(c, "");
+        assert!(!ok);
+        assert!(err.contains("TOKEN_ENCRYPTION_KEY is not usable") && err.contains("gen-key"), "{err}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_key_is_refused_and_rotate_key_switches_keys() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("rotate.db").to_string_lossy().into_owned();
+    let gen = |home: &Path| {
+        let (ok, out, _) = run({ let mut c = command(home); c.arg("gen-key"); c }, "");
+        assert!(ok);
+        out.trim().to_owned()
+    };
+    let key_a = gen(home.path());
+    let key_b = gen(home.path());
+    assert_ne!(key_a, key_b);
+    assert_eq!(key_a.len(), 44, "base64 of 32 bytes");
+    let args = ["--database", db.as_str(), "--bind", "127.0.0.1:0"];
+    let start = |key: &str| {
+        let mut c = command(home.path());
+        c.env("TOKEN_ENCRYPTION_KEY", key).args(args);
+        c
+    };
+
+    let server = Running::start(start(&key_a));
+    let token = admin_token(home.path(), &[], &["--database", db.as_str()]);
+    let base = server.base.clone();
+    let (s, site) = call(&base, "POST", "/api/v1/websites/", &token, Some(json!({"name": "w"}))).await;
+    assert_eq!(s, 201);
+    let body = json!({"website": site["id"], "integration_type": "custom", "name": "c", "api_key": "rotate-me-0001", "secret_key": "second-0002"});
+    let (s, created) = call(&base, "POST", "/api/v1/websites/integrations/", &token, Some(body)).await;
+    assert_eq!(s, 201, "{created}");
+    let path = format!("/api/v1/websites/integrations/{}/", created["id"]);
+    let (_, before) = call(&base, "GET", &path, &token, None).await;
+    server.signal("-TERM");
+    assert!(server.wait().0);
+
+    let (ok, _, err) = run(start(&key_b), "");
+    assert!(!ok);
+    assert!(err.contains("does not match"), "{err}");
+    assert!(err.contains("rotate-key --new-key-env"), "{err}");
+
+    let mut c = command(home.path());
+    c.env("TOKEN_ENCRYPTION_KEY", &key_a).env("NEW_KEY", &key_b).args(["--database", db.as_str(), "rotate-key", "--new-key-env", "NEW_KEY"]);
+    let (ok, out, err) = run(c, "");
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("Re-encrypted 2 secret value(s) of 1 integration(s)"), "{out}");
+
+    let server = Running::start(start(&key_b));
+    let (s, after) = call(&server.base, "GET", &path, &token, None).await;
+    assert_eq!(s, 200);
+    assert_eq!(after["api_key"], before["api_key"]);
+    assert_eq!(after["api_key"], "**********0001");
+    assert_eq!(after["secret_key"], "*******0002");
+    server.signal("-TERM");
+    assert!(server.wait().0);
+    let (ok, _, err) = run(start(&key_a), "");
+    assert!(!ok, "the old key opens nothing any more");
+    assert!(err.contains("does not match"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn database_url_switches_to_postgres() {
+    let cluster = pg::PgCluster::start().unwrap_or_else(|e| panic!("{e}"));
+    let admin = sqlx::PgPool::connect(&cluster.url("postgres")).await.unwrap();
+    sqlx::query("CREATE DATABASE bin_test").execute(&admin).await.unwrap();
+    admin.close().await;
+    let home = tempfile::tempdir().unwrap();
+    let url = cluster.url("bin_test");
+    let key = switchboard_server::Vault::generate_base64().to_string();
+    let env = [("DATABASE_URL", url.as_str()), ("TOKEN_ENCRYPTION_KEY", key.as_str())];
+    let mut c = command(home.path());
+    c.envs(env).args(["--bind", "127.0.0.1:0"]);
+    let server = Running::start(c);
+    let out = server.stdout.lock().unwrap().clone();
+    assert!(out.contains("database: postgres postgres://postgres@127.0.0.1"), "{out}");
+    assert!(out.contains("No users yet"), "{out}");
+    let token = admin_token(home.path(), &env, &[]);
+    let (s, body) = call(&server.base, "GET", "/healthz", &token, None).await;
+    assert_eq!((s, body["database"].as_str()), (200, Some("postgres")));
+    let (s, _) = call(&server.base, "POST", "/api/integrations/", &token, Some(json!({"integration_type": "sms", "name": "pg"}))).await;
+    assert_eq!(s, 201);
+    server.signal("-TERM");
+    let (ok, out, _) = server.wait();
+    assert!(ok && out.contains("stopped"));
+    assert!(!home.path().join("data/switchboard-server/server.db").exists(), "no SQLite file was made");
+}
