@@ -137,14 +137,14 @@ fn killed_import_loses_nothing_acknowledged() {
 }
 
 async fn sqlx_integrity(db: &std::path::Path) -> String {
-    // The library has no integrity call of its own; ask SQLite directly.
-    let out = Command::new("sqlite3")
-        .arg(db)
-        .arg("PRAGMA integrity_check;")
-        .output();
-    match out {
-        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).trim().to_owned(),
-        // Without the sqlite3 shell, opening and reading every row above is the check.
-        _ => "ok".to_owned(),
-    }
+    // The store has no integrity call of its own; ask SQLite directly.
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    check
 }
