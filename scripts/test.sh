@@ -5,7 +5,8 @@
 # one release build that the later stages reuse: rustfmt, clippy (workspace
 # and UI), the workspace's tests inside a private D-Bus session with an
 # unlocked gnome-keyring (so tests marked #[ignore] for needing the Secret
-# Service run too), and a smoke test of the real window over WebDriver.
+# Service run too), a smoke test of the real window over WebDriver, and the
+# end-to-end test of the app (tests/e2e.rs) through that same window.
 # Stops at the first failing stage with a non-zero exit.
 set -euo pipefail
 SAY_AS="test"
@@ -45,9 +46,14 @@ trap 'rm -rf "$KEYRING_HOME"' EXIT
 dbus-run-session -- sh -c '
     printf pw | XDG_DATA_HOME="$0" gnome-keyring-daemon --unlock --components=secrets >/dev/null
     exec "$@"
-' "$KEYRING_HOME" nice -n 10 cargo test --workspace --release -- --include-ignored
+' "$KEYRING_HOME" nice -n 10 cargo test --workspace --release -- --include-ignored --skip e2e_
 
 stage "window smoke test"
 bash scripts/smoke-window.sh
+
+stage "end-to-end test of the app window (tests/e2e.rs)"
+# Drives the real window with tauri-driver on a fresh store in a temp dir,
+# keyring off; starts its own Xvfb when there is no display.
+nice -n 10 cargo test --release -p switchboard-app --test e2e -- --include-ignored --nocapture
 
 say "all stages passed in $((SECONDS - T0)) s"

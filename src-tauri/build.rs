@@ -5,7 +5,26 @@
 
 /// The app's commands; each one gets generated `allow-`/`deny-` permissions
 /// and is callable only from windows whose capability grants it.
-const COMMANDS: &[&str] = &["app_info"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "vault_status",
+    "setup_vault",
+    "unlock",
+    "lock",
+    "list_integrations",
+    "type_overview",
+    "get_integration",
+    "create_integration",
+    "update_integration",
+    "set_active",
+    "delete_integration",
+    "reveal_secret",
+    "test_integration",
+    "integration_logs",
+    "stats",
+    "websites",
+    "create_website",
+];
 
 fn main() {
     // Tauri looks for `./capabilities` beside the manifest by default; ours

@@ -1,64 +1,187 @@
-//! Typed wrappers over the Tauri IPC bridge: the only place that names a
-//! command. Components call these functions, never `invoke` itself.
+//! Typed wrappers over the Tauri IPC bridge: the only place that calls a
+//! command. Components call these functions, never `invoke` itself; command
+//! names and types come from the shared `switchboard-ipc` crate.
 
 use js_sys::{Function, Object, Promise, Reflect};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use switchboard_ipc::cmd;
+pub use switchboard_ipc::{
+    AppInfo, CreateRequest, IdRequest, IntegrationDetail, IntegrationRow, IpcError, ListPage,
+    ListQuery, LogEntry, NewWebsite, RevealRequest, SetActiveRequest, SetupAnswer, SetupRequest,
+    SecretView, Sort, Stats, Status, TestAnswer, TypeOverview, UnlockRequest, UpdateRequest, VaultState,
+    Website, WebsiteScope,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-/// What the `app_info` command answers.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AppInfo {
-    /// The product name, "Switchboard".
-    pub name: String,
-    /// The app's version, from its Cargo manifest.
-    pub version: String,
+/// What every wrapper returns.
+pub type IpcResult<T> = Result<T, IpcError>;
+
+pub async fn app_info() -> IpcResult<AppInfo> {
+    call(cmd::APP_INFO, None::<&()>).await
 }
 
-/// Why a command could not be called or its answer not be read.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum IpcError {
-    /// The page is not running inside the desktop app (no Tauri bridge).
-    NoBridge,
-    /// The command failed or was refused; the text is what the shell said.
-    Command(String),
-    /// The answer did not have the expected shape.
-    BadAnswer(&'static str),
+pub async fn vault_status() -> IpcResult<VaultState> {
+    call(cmd::VAULT_STATUS, None::<&()>).await
 }
 
-/// Asks the shell for the app's name and version.
-pub async fn app_info() -> Result<AppInfo, IpcError> {
-    let answer = invoke("app_info", &Object::new()).await?;
-    Ok(AppInfo {
-        name: string_field(&answer, "name")?,
-        version: string_field(&answer, "version")?,
-    })
+pub async fn setup_vault(request: &SetupRequest) -> IpcResult<SetupAnswer> {
+    call(cmd::SETUP_VAULT, Some(request)).await
 }
 
-/// Calls `window.__TAURI_INTERNALS__.invoke(command, args)` and awaits it.
-async fn invoke(command: &str, args: &Object) -> Result<JsValue, IpcError> {
+pub async fn unlock(request: &UnlockRequest) -> IpcResult<()> {
+    call_unit(cmd::UNLOCK, Some(request)).await
+}
+
+pub async fn lock() -> IpcResult<()> {
+    call_unit(cmd::LOCK, None::<&()>).await
+}
+
+pub async fn list_integrations(request: &ListQuery) -> IpcResult<ListPage> {
+    call(cmd::LIST_INTEGRATIONS, Some(request)).await
+}
+
+pub async fn type_overview() -> IpcResult<Vec<TypeOverview>> {
+    call(cmd::TYPE_OVERVIEW, None::<&()>).await
+}
+
+pub async fn get_integration(id: &str) -> IpcResult<IntegrationDetail> {
+    call(cmd::GET_INTEGRATION, Some(&IdRequest { id: id.into() })).await
+}
+
+pub async fn create_integration(request: &CreateRequest) -> IpcResult<IntegrationDetail> {
+    call(cmd::CREATE_INTEGRATION, Some(request)).await
+}
+
+pub async fn update_integration(request: &UpdateRequest) -> IpcResult<IntegrationDetail> {
+    call(cmd::UPDATE_INTEGRATION, Some(request)).await
+}
+
+pub async fn set_active(id: &str, active: bool) -> IpcResult<()> {
+    let request = SetActiveRequest {
+        id: id.into(),
+        active,
+    };
+    call_unit(cmd::SET_ACTIVE, Some(&request)).await
+}
+
+pub async fn delete_integration(id: &str) -> IpcResult<()> {
+    call_unit(cmd::DELETE_INTEGRATION, Some(&IdRequest { id: id.into() })).await
+}
+
+pub async fn reveal_secret(id: &str, field: &str) -> IpcResult<String> {
+    let request = RevealRequest {
+        id: id.into(),
+        field: field.into(),
+    };
+    call(cmd::REVEAL_SECRET, Some(&request)).await
+}
+
+pub async fn test_integration(id: &str) -> IpcResult<TestAnswer> {
+    call(cmd::TEST_INTEGRATION, Some(&IdRequest { id: id.into() })).await
+}
+
+pub async fn integration_logs(id: &str) -> IpcResult<Vec<LogEntry>> {
+    call(cmd::INTEGRATION_LOGS, Some(&IdRequest { id: id.into() })).await
+}
+
+pub async fn stats() -> IpcResult<Stats> {
+    call(cmd::STATS, None::<&()>).await
+}
+
+pub async fn websites() -> IpcResult<Vec<Website>> {
+    call(cmd::WEBSITES, None::<&()>).await
+}
+
+pub async fn create_website(request: &NewWebsite) -> IpcResult<Website> {
+    call(cmd::CREATE_WEBSITE, Some(request)).await
+}
+
+/// Writes text to the system clipboard (navigator.clipboard.writeText).
+pub async fn write_clipboard(text: &str) -> IpcResult<()> {
+    let clipboard = clipboard()?;
+    let write: Function = method(&clipboard, "writeText")?;
+    let promise: Promise = write
+        .call1(&clipboard, &text.into())
+        .map_err(describe)?
+        .dyn_into()
+        .map_err(|_| bad("writeText did not return a promise"))?;
+    JsFuture::from(promise).await.map(|_| ()).map_err(describe)
+}
+
+/// Reads the clipboard's text, when the webview allows it.
+pub async fn read_clipboard() -> IpcResult<String> {
+    let clipboard = clipboard()?;
+    let read: Function = method(&clipboard, "readText")?;
+    let promise: Promise = read
+        .call0(&clipboard)
+        .map_err(describe)?
+        .dyn_into()
+        .map_err(|_| bad("readText did not return a promise"))?;
+    let value = JsFuture::from(promise).await.map_err(describe)?;
+    Ok(value.as_string().unwrap_or_default())
+}
+
+fn clipboard() -> IpcResult<JsValue> {
+    let navigator = Reflect::get(&js_sys::global(), &"navigator".into()).map_err(describe)?;
+    Reflect::get(&navigator, &"clipboard".into())
+        .ok()
+        .filter(|c| c.is_object())
+        .ok_or_else(|| bad("the clipboard is not available"))
+}
+
+fn method(target: &JsValue, name: &str) -> IpcResult<Function> {
+    Reflect::get(target, &name.into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or_else(|| bad("missing method"))
+}
+
+async fn call<A: Serialize, T: DeserializeOwned>(command: &str, request: Option<&A>) -> IpcResult<T> {
+    let answer = invoke(command, request).await?;
+    serde_wasm_bindgen::from_value(answer).map_err(|e| bad(&format!("unexpected answer: {e}")))
+}
+
+async fn call_unit<A: Serialize>(command: &str, request: Option<&A>) -> IpcResult<()> {
+    invoke(command, request).await.map(|_| ())
+}
+
+/// Calls `window.__TAURI_INTERNALS__.invoke(command, {request})` and awaits it.
+async fn invoke<A: Serialize>(command: &str, request: Option<&A>) -> IpcResult<JsValue> {
     let internals = Reflect::get(&js_sys::global(), &"__TAURI_INTERNALS__".into())
         .ok()
         .filter(|value| value.is_object())
-        .ok_or(IpcError::NoBridge)?;
-    let invoke: Function = Reflect::get(&internals, &"invoke".into())
-        .ok()
-        .and_then(|value| value.dyn_into().ok())
-        .ok_or(IpcError::NoBridge)?;
+        .ok_or_else(|| IpcError::new("no_bridge", "This page runs outside the desktop app."))?;
+    let invoke: Function = method(&internals, "invoke")?;
+    let args = Object::new();
+    if let Some(request) = request {
+        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+        let value = request
+            .serialize(&serializer)
+            .map_err(|e| bad(&format!("cannot send the request: {e}")))?;
+        Reflect::set(&args, &"request".into(), &value).map_err(describe)?;
+    }
     let promise: Promise = invoke
-        .call2(&internals, &command.into(), args)
+        .call2(&internals, &command.into(), &args)
         .map_err(describe)?
         .dyn_into()
-        .map_err(|_| IpcError::BadAnswer("invoke did not return a promise"))?;
+        .map_err(|_| bad("invoke did not return a promise"))?;
     JsFuture::from(promise).await.map_err(describe)
 }
 
-fn string_field(object: &JsValue, key: &'static str) -> Result<String, IpcError> {
-    Reflect::get(object, &key.into())
-        .ok()
-        .and_then(|value| value.as_string())
-        .ok_or(IpcError::BadAnswer(key))
+fn bad(message: &str) -> IpcError {
+    IpcError::new("internal", message)
 }
 
+/// A rejected command: our commands reject with an `IpcError` object; the
+/// bridge itself rejects with a string (e.g. a permission refusal).
 fn describe(error: JsValue) -> IpcError {
-    IpcError::Command(error.as_string().unwrap_or_else(|| format!("{error:?}")))
+    if let Ok(e) = serde_wasm_bindgen::from_value::<IpcError>(error.clone()) {
+        return e;
+    }
+    IpcError::new(
+        "bridge",
+        error.as_string().unwrap_or_else(|| format!("{error:?}")),
+    )
 }

@@ -3,7 +3,10 @@
 
 mod app;
 mod components;
+mod hooks;
 mod ipc;
+mod route;
+mod state;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

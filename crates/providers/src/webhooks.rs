@@ -115,13 +115,18 @@ fn twilio_url_variants(url: &str) -> Vec<String> {
         if let Some(host) = parsed.host_str() {
             let rest = &parsed[url::Position::BeforePath..];
             let scheme = parsed.scheme();
+            // Url drops a default port, so both spellings are rebuilt by hand.
             let default = if scheme == "https" { 443 } else { 80 };
-            let variant = match parsed.port() {
-                Some(_) => format!("{scheme}://{host}{rest}"),
-                None => format!("{scheme}://{host}:{default}{rest}"),
-            };
-            if variant != url {
-                out.push(variant);
+            let port = parsed.port().unwrap_or(default);
+            if port == default {
+                for variant in [
+                    format!("{scheme}://{host}{rest}"),
+                    format!("{scheme}://{host}:{default}{rest}"),
+                ] {
+                    if variant != url {
+                        out.push(variant);
+                    }
+                }
             }
         }
     }

@@ -1,7 +1,8 @@
 //! The provider connection check behind `/api/integrations/<id>/test/`, as a
-//! small trait so the server does not care who implements it: the shared
-//! provider checks (the same code the desktop app runs) in a full build, a
-//! fake in tests, or [`Unavailable`] when this build has no provider checks.
+//! small trait so the server does not care who implements it: [`Providers`],
+//! the shared provider checks (the same code the desktop app runs) in a
+//! default build; a fake in tests; or [`Unavailable`] in a build without the
+//! `providers` feature.
 
 use async_trait::async_trait;
 use serde_json::{Map, Value};
@@ -80,7 +81,77 @@ impl ProviderCheck for Unavailable {
     }
 }
 
-/// The checker `switchboard-server` starts with.
-pub fn default_checker() -> std::sync::Arc<dyn ProviderCheck> {
-    std::sync::Arc::new(Unavailable)
+/// The provider checks of crates/providers (the desktop app's own), behind
+/// this crate's trait. Every outcome but "ok" and "not checkable" counts as
+/// a failed check, as on the desktop.
+#[cfg(feature = "providers")]
+#[derive(Debug, Clone)]
+pub struct Providers {
+    checker: switchboard_providers::Checker,
+}
+
+#[cfg(feature = "providers")]
+impl Providers {
+    /// A checker reaching `endpoints`, with `timeout` for each provider call.
+    pub fn new(
+        endpoints: switchboard_providers::Endpoints,
+        timeout: std::time::Duration,
+    ) -> Result<Providers, String> {
+        switchboard_providers::Checker::try_new(endpoints, timeout)
+            .map(|checker| Providers { checker })
+            .map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(feature = "providers")]
+#[async_trait]
+impl ProviderCheck for Providers {
+    async fn check(&self, request: CheckRequest<'_>) -> CheckOutcome {
+        use switchboard_providers::{CheckInput, OutcomeKind};
+        let o = self
+            .checker
+            .check(CheckInput {
+                integration_type: request.integration_type,
+                provider: request.provider,
+                config: request.config,
+                secrets: request.secrets,
+            })
+            .await;
+        let kind = match o.kind {
+            OutcomeKind::Ok => CheckKind::Ok,
+            OutcomeKind::NotCheckable => CheckKind::NotCheckable,
+            _ => CheckKind::Failed,
+        };
+        CheckOutcome {
+            kind,
+            message: o.message,
+            hint: Some(o.hint).filter(|h| !h.is_empty()),
+            details: serde_json::json!({
+                "outcome": o.kind.as_str(),
+                "http_status": o.http_status,
+                "provider": o.details,
+            }),
+            retry_after_secs: o.retry_after_secs,
+            elapsed_ms: o.elapsed_ms,
+        }
+    }
+}
+
+/// Seconds each provider call may take in the default checker.
+pub const PROVIDER_CALL_TIMEOUT_SECS: u64 = 10;
+
+/// The checker `switchboard-server` starts with: the real provider checks,
+/// reaching the hosts that `SWITCHBOARD_PROVIDER_ENDPOINTS` (or `_FILE`)
+/// override; or [`Unavailable`] in a build without the `providers` feature.
+pub fn default_checker() -> Result<std::sync::Arc<dyn ProviderCheck>, String> {
+    #[cfg(feature = "providers")]
+    {
+        let endpoints = switchboard_providers::Endpoints::from_env().map_err(|e| e.to_string())?;
+        let timeout = std::time::Duration::from_secs(PROVIDER_CALL_TIMEOUT_SECS);
+        Ok(std::sync::Arc::new(Providers::new(endpoints, timeout)?))
+    }
+    #[cfg(not(feature = "providers"))]
+    {
+        Ok(std::sync::Arc::new(Unavailable))
+    }
 }

@@ -75,7 +75,16 @@ async fn serve(cli: &Cli) -> Result<(), StartError> {
     if db.count_users().await.unwrap_or(0) == 0 {
         println!("{}", cli::first_admin_hint(&choice));
     }
-    let state = AppState::new(db.clone(), vault, checks::default_checker(), settings);
+    let checker = match checks::default_checker() {
+        Ok(c) => c,
+        Err(e) => {
+            db.close().await;
+            return Err(StartError::Usage(format!(
+                "the provider endpoint overrides are not usable: {e}"
+            )));
+        }
+    };
+    let state = AppState::new(db.clone(), vault, checker, settings);
     let served = switchboard_server::serve(listener, state, shutdown_signal()).await;
     db.close().await;
     served.map_err(|e| StartError::Usage(format!("the server stopped with an error: {e}")))?;

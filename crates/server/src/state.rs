@@ -40,7 +40,8 @@ impl Default for Settings {
             refresh_ttl_secs: 30 * 24 * 3600,
             test_limit: 5,
             test_window: Duration::from_secs(60),
-            check_timeout: Duration::from_secs(20),
+            // Above the provider checks' own budget (a few calls of 10 s each).
+            check_timeout: Duration::from_secs(45),
             auth_cache_ttl: Duration::from_secs(5),
         }
     }

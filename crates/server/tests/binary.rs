@@ -68,13 +68,32 @@ impl Running {
         loop {
             let text = stdout.lock().unwrap().clone();
             if let Some(line) = text.lines().find(|l| l.contains(" listening on http://")) {
-                let base = line.split("listening on ").nth(1).unwrap().split(' ').next().unwrap().to_owned();
-                return Running { child, stdout, stderr, base };
+                let base = line
+                    .split("listening on ")
+                    .nth(1)
+                    .unwrap()
+                    .split(' ')
+                    .next()
+                    .unwrap()
+                    .to_owned();
+                return Running {
+                    child,
+                    stdout,
+                    stderr,
+                    base,
+                };
             }
             if let Ok(Some(status)) = child.try_wait() {
-                panic!("the server exited ({status}): {}{}", text, stderr.lock().unwrap());
+                panic!(
+                    "the server exited ({status}): {}{}",
+                    text,
+                    stderr.lock().unwrap()
+                );
             }
-            assert!(started.elapsed() < Duration::from_secs(30), "no 'listening' line: {text}");
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "no 'listening' line: {text}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -122,7 +141,12 @@ fn run(mut c: Command, stdin: &str) -> (bool, String, String) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     (
         out.status.success(),
@@ -132,12 +156,22 @@ fn run(mut c: Command, stdin: &str) -> (bool, String, String) {
 }
 
 fn client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder().no_proxy().build().unwrap()
 }
 
-async fn call(base: &str, method: &str, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
+async fn call(
+    base: &str,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
     let mut req = client()
-        .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), format!("{base}{path}"))
+        .request(
+            reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+            format!("{base}{path}"),
+        )
         .bearer_auth(token);
     if let Some(b) = body {
         req = req.json(&b);
@@ -150,7 +184,14 @@ async fn call(base: &str, method: &str, path: &str, token: &str, body: Option<Va
 /// Adds an admin and returns an API token for it.
 fn admin_token(home: &Path, extra: &[(&str, &str)], args: &[&str]) -> String {
     let mut c = command(home);
-    c.args(args).args(["user", "add", "--email", "Admin@Example.com", "--role", "admin"]);
+    c.args(args).args([
+        "user",
+        "add",
+        "--email",
+        "Admin@Example.com",
+        "--role",
+        "admin",
+    ]);
     for (k, v) in extra {
         c.env(k, v);
     }
@@ -158,7 +199,14 @@ fn admin_token(home: &Path, extra: &[(&str, &str)], args: &[&str]) -> String {
     assert!(ok, "{out}{err}");
     assert!(out.contains("Created admin admin@example.com"), "{out}");
     let mut c = command(home);
-    c.args(args).args(["token", "create", "--email", "admin@example.com", "--name", "test"]);
+    c.args(args).args([
+        "token",
+        "create",
+        "--email",
+        "admin@example.com",
+        "--name",
+        "test",
+    ]);
     for (k, v) in extra {
         c.env(k, v);
     }
@@ -185,19 +233,38 @@ async fn first_run_with_no_arguments_then_sigterm() {
     assert_eq!(server.base, "http://127.0.0.1:8787");
     let out = server.stdout.lock().unwrap().clone();
     let data = home.path().join("data/switchboard-server");
-    assert!(out.contains("NOTICE: TOKEN_ENCRYPTION_KEY is not set"), "{out}");
-    assert!(out.contains(&data.join("server.key").display().to_string()), "{out}");
-    assert!(out.contains("switchboard-server user add --email you@example.com --role admin"), "{out}");
+    assert!(
+        out.contains("NOTICE: TOKEN_ENCRYPTION_KEY is not set"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&data.join("server.key").display().to_string()),
+        "{out}"
+    );
+    assert!(
+        out.contains("switchboard-server user add --email you@example.com --role admin"),
+        "{out}"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(data.join("server.key")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(data.join("server.key"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
 
     let token = admin_token(home.path(), &[], &[]);
     let base = server.base.clone();
-    let (s, body) = call(&base, "POST", "/api/integrations/", &token, Some(json!({"integration_type": "whatsapp", "name": "WA"}))).await;
+    let (s, body) = call(
+        &base,
+        "POST",
+        "/api/integrations/",
+        &token,
+        Some(json!({"integration_type": "whatsapp", "name": "WA"})),
+    )
+    .await;
     assert_eq!(s, 201, "{body}");
     let id = body["id"].as_i64().unwrap();
     let (s, body) = call(
@@ -209,11 +276,24 @@ async fn first_run_with_no_arguments_then_sigterm() {
     )
     .await;
     assert_eq!(s, 200, "{body}");
-    let (s, body) = call(&base, "POST", &format!("/api/integrations/{id}/test/"), &token, None).await;
+    let (s, body) = call(
+        &base,
+        "POST",
+        &format!("/api/integrations/{id}/test/"),
+        &token,
+        None,
+    )
+    .await;
     assert_eq!(s, 200);
-    assert_eq!(body["success"], false, "no provider checks in this build: {body}");
+    assert_eq!(
+        body["success"], false,
+        "no provider checks in this build: {body}"
+    );
     let (s, body) = call(&base, "GET", "/healthz", &token, None).await;
-    assert_eq!((s, body), (200, json!({"status": "ok", "database": "sqlite"})));
+    assert_eq!(
+        (s, body),
+        (200, json!({"status": "ok", "database": "sqlite"}))
+    );
 
     server.signal("-TERM");
     let (ok, out, err) = server.wait();
@@ -221,11 +301,16 @@ async fn first_run_with_no_arguments_then_sigterm() {
     assert!(out.contains("switchboard-server stopped"), "{out}");
     assert!(err.contains("shutting down"), "{err}");
     assert!(err.contains("answered"), "request logs are written: {err}");
-    assert!(!err.contains(CANARY) && !out.contains(CANARY), "a secret in the logs");
+    assert!(
+        !err.contains(CANARY) && !out.contains(CANARY),
+        "a secret in the logs"
+    );
     assert!(!err.contains(&token[4..]), "a bearer token in the logs");
     let db = std::fs::read(data.join("server.db")).unwrap();
     assert!(!db.windows(CANARY.len()).any(|w| w == CANARY.as_bytes()));
-    let wal = std::fs::metadata(data.join("server.db-wal")).map(|m| m.len()).unwrap_or(0);
+    let wal = std::fs::metadata(data.join("server.db-wal"))
+        .map(|m| m.len())
+        .unwrap_or(0);
     assert_eq!(wal, 0, "the WAL was checkpointed into the file on shutdown");
 
     // The second start uses the key file and knows there are users.
@@ -246,21 +331,30 @@ fn refuses_to_start_without_a_key_and_says_how_to_make_one() {
     c.args(["--database", &db.to_string_lossy(), "--bind", "127.0.0.1:0"]);
     let (ok, out, err) = run(c, "");
     assert!(!ok, "{out}");
-    for needle in ["TOKEN_ENCRYPTION_KEY is not set", "switchboard-server gen-key", "openssl rand -base64 32"] {
+    for needle in [
+        "TOKEN_ENCRYPTION_KEY is not set",
+        "switchboard-server gen-key",
+        "openssl rand -base64 32",
+    ] {
         assert!(err.contains(needle), "{needle}: {err}");
     }
     assert!(!db.exists(), "nothing was created");
     let mut c = command(home.path());
-    c.env("DATABASE_URL", "postgres://postgres@127.0.0.1:1/none").args(["--bind", "127.0.0.1:0"]);
+    c.env("DATABASE_URL", "postgres://postgres@127.0.0.1:1/none")
+        .args(["--bind", "127.0.0.1:0"]);
     let (ok, _, err) = run(c, "");
     assert!(!ok);
     assert!(err.contains("TOKEN_ENCRYPTION_KEY is not set"), "{err}");
     for bad in ["short", "not base64 !!", "c2hvcnQ="] {
         let mut c = command(home.path());
-        c.env("TOKEN_ENCRYPTION_KEY", bad).args(["--bind", "127.0.0.1:0"]);
+        c.env("TOKEN_ENCRYPTION_KEY", bad)
+            .args(["--bind", "127.0.0.1:0"]);
         let (ok, _, err) = run(c, "");
         assert!(!ok);
-        assert!(err.contains("TOKEN_ENCRYPTION_KEY is not usable") && err.contains("gen-key"), "{err}");
+        assert!(
+            err.contains("TOKEN_ENCRYPTION_KEY is not usable") && err.contains("gen-key"),
+            "{err}"
+        );
     }
 }
 
@@ -269,7 +363,14 @@ async fn wrong_key_is_refused_and_rotate_key_switches_keys() {
     let home = tempfile::tempdir().unwrap();
     let db = home.path().join("rotate.db").to_string_lossy().into_owned();
     let gen = |home: &Path| {
-        let (ok, out, _) = run({ let mut c = command(home); c.arg("gen-key"); c }, "");
+        let (ok, out, _) = run(
+            {
+                let mut c = command(home);
+                c.arg("gen-key");
+                c
+            },
+            "",
+        );
         assert!(ok);
         out.trim().to_owned()
     };
@@ -287,10 +388,24 @@ async fn wrong_key_is_refused_and_rotate_key_switches_keys() {
     let server = Running::start(start(&key_a));
     let token = admin_token(home.path(), &[], &["--database", db.as_str()]);
     let base = server.base.clone();
-    let (s, site) = call(&base, "POST", "/api/v1/websites/", &token, Some(json!({"name": "w"}))).await;
+    let (s, site) = call(
+        &base,
+        "POST",
+        "/api/v1/websites/",
+        &token,
+        Some(json!({"name": "w"})),
+    )
+    .await;
     assert_eq!(s, 201);
     let body = json!({"website": site["id"], "integration_type": "custom", "name": "c", "api_key": "rotate-me-0001", "secret_key": "second-0002"});
-    let (s, created) = call(&base, "POST", "/api/v1/websites/integrations/", &token, Some(body)).await;
+    let (s, created) = call(
+        &base,
+        "POST",
+        "/api/v1/websites/integrations/",
+        &token,
+        Some(body),
+    )
+    .await;
     assert_eq!(s, 201, "{created}");
     let path = format!("/api/v1/websites/integrations/{}/", created["id"]);
     let (_, before) = call(&base, "GET", &path, &token, None).await;
@@ -303,10 +418,21 @@ async fn wrong_key_is_refused_and_rotate_key_switches_keys() {
     assert!(err.contains("rotate-key --new-key-env"), "{err}");
 
     let mut c = command(home.path());
-    c.env("TOKEN_ENCRYPTION_KEY", &key_a).env("NEW_KEY", &key_b).args(["--database", db.as_str(), "rotate-key", "--new-key-env", "NEW_KEY"]);
+    c.env("TOKEN_ENCRYPTION_KEY", &key_a)
+        .env("NEW_KEY", &key_b)
+        .args([
+            "--database",
+            db.as_str(),
+            "rotate-key",
+            "--new-key-env",
+            "NEW_KEY",
+        ]);
     let (ok, out, err) = run(c, "");
     assert!(ok, "{out}{err}");
-    assert!(out.contains("Re-encrypted 2 secret value(s) of 1 integration(s)"), "{out}");
+    assert!(
+        out.contains("Re-encrypted 2 secret value(s) of 1 integration(s)"),
+        "{out}"
+    );
 
     let server = Running::start(start(&key_b));
     let (s, after) = call(&server.base, "GET", &path, &token, None).await;
@@ -324,26 +450,149 @@ async fn wrong_key_is_refused_and_rotate_key_switches_keys() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn database_url_switches_to_postgres() {
     let cluster = pg::PgCluster::start().unwrap_or_else(|e| panic!("{e}"));
-    let admin = sqlx::PgPool::connect(&cluster.url("postgres")).await.unwrap();
-    sqlx::query("CREATE DATABASE bin_test").execute(&admin).await.unwrap();
+    let admin = sqlx::PgPool::connect(&cluster.url("postgres"))
+        .await
+        .unwrap();
+    sqlx::query("CREATE DATABASE bin_test")
+        .execute(&admin)
+        .await
+        .unwrap();
     admin.close().await;
     let home = tempfile::tempdir().unwrap();
     let url = cluster.url("bin_test");
     let key = switchboard_server::Vault::generate_base64().to_string();
-    let env = [("DATABASE_URL", url.as_str()), ("TOKEN_ENCRYPTION_KEY", key.as_str())];
+    let env = [
+        ("DATABASE_URL", url.as_str()),
+        ("TOKEN_ENCRYPTION_KEY", key.as_str()),
+    ];
     let mut c = command(home.path());
     c.envs(env).args(["--bind", "127.0.0.1:0"]);
     let server = Running::start(c);
     let out = server.stdout.lock().unwrap().clone();
-    assert!(out.contains("database: postgres postgres://postgres@127.0.0.1"), "{out}");
+    assert!(
+        out.contains("database: postgres postgres://postgres@127.0.0.1"),
+        "{out}"
+    );
     assert!(out.contains("No users yet"), "{out}");
     let token = admin_token(home.path(), &env, &[]);
     let (s, body) = call(&server.base, "GET", "/healthz", &token, None).await;
     assert_eq!((s, body["database"].as_str()), (200, Some("postgres")));
-    let (s, _) = call(&server.base, "POST", "/api/integrations/", &token, Some(json!({"integration_type": "sms", "name": "pg"}))).await;
+    let (s, _) = call(
+        &server.base,
+        "POST",
+        "/api/integrations/",
+        &token,
+        Some(json!({"integration_type": "sms", "name": "pg"})),
+    )
+    .await;
     assert_eq!(s, 201);
     server.signal("-TERM");
     let (ok, out, _) = server.wait();
     assert!(ok && out.contains("stopped"));
-    assert!(!home.path().join("data/switchboard-server/server.db").exists(), "no SQLite file was made");
+    assert!(
+        !home
+            .path()
+            .join("data/switchboard-server/server.db")
+            .exists(),
+        "no SQLite file was made"
+    );
+}
+
+/// SWITCHBOARD_PROVIDER_ENDPOINTS points the real binary's provider checks
+/// at a fake Twilio on 127.0.0.1: credentials written through the second
+/// API reach it when the first API's /test/ runs.
+#[cfg(feature = "providers")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provider_endpoints_from_the_environment() {
+    use switchboard_providers::fake::{FakeServer, Reply};
+    let twilio = FakeServer::start(|req| match req.basic_auth() {
+        Some((sid, token))
+            if sid == "AC0123456789abcdef0123456789abcdef"
+                && token == "fedcba9876543210fedcba9876543210" =>
+        {
+            Reply::json(
+                200,
+                json!({"sid": sid, "status": "active", "friendly_name": "Test", "type": "Full"}),
+            )
+        }
+        _ => Reply::json(
+            401,
+            json!({"code": 20003, "message": "Authenticate", "status": 401}),
+        ),
+    })
+    .await;
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("p.db").to_string_lossy().into_owned();
+    let key = switchboard_server::Vault::generate_base64().to_string();
+    let endpoints = json!({"twilio": twilio.url()}).to_string();
+    let env = [
+        ("TOKEN_ENCRYPTION_KEY", key.as_str()),
+        ("SWITCHBOARD_PROVIDER_ENDPOINTS", endpoints.as_str()),
+    ];
+    let mut c = command(home.path());
+    c.envs(env)
+        .args(["--database", db.as_str(), "--bind", "127.0.0.1:0"]);
+    let server = Running::start(c);
+    let token = admin_token(home.path(), &env, &["--database", db.as_str()]);
+    let base = server.base.clone();
+    let (_, site) = call(
+        &base,
+        "POST",
+        "/api/v1/websites/",
+        &token,
+        Some(json!({"name": "w"})),
+    )
+    .await;
+    let body = json!({"website": site["id"], "integration_type": "twilio", "name": "SMS",
+                      "api_key": "AC0123456789abcdef0123456789abcdef",
+                      "secret_key": "fedcba9876543210fedcba9876543210",
+                      "config": {"from_phone_number": "+14155550123"}});
+    let (s, created) = call(
+        &base,
+        "POST",
+        "/api/v1/websites/integrations/",
+        &token,
+        Some(body),
+    )
+    .await;
+    assert_eq!(s, 201, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    let (s, result) = call(
+        &base,
+        "POST",
+        &format!("/api/integrations/{id}/test/"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_eq!(result["success"], true, "{result}");
+    let requests = twilio.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        requests[0].path,
+        "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef.json"
+    );
+    let (_, detail) = call(
+        &base,
+        "GET",
+        &format!("/api/integrations/{id}/"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(detail["status"], "active");
+    server.signal("-TERM");
+    assert!(server.wait().0);
+
+    let mut c = command(home.path());
+    c.env("TOKEN_ENCRYPTION_KEY", &key)
+        .env(
+            "SWITCHBOARD_PROVIDER_ENDPOINTS",
+            "{\"nonsense\": \"http://127.0.0.1:1\"}",
+        )
+        .args(["--database", db.as_str(), "--bind", "127.0.0.1:0"]);
+    let (ok, _, err) = run(c, "");
+    assert!(!ok, "bad endpoint overrides are refused");
+    assert!(err.contains("provider endpoint overrides"), "{err}");
 }

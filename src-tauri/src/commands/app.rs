@@ -1,32 +1,20 @@
-//! The app's IPC commands. Each one is listed in `src-tauri/build.rs` and
-//! granted to a window by a capability in `src-tauri/capabilities/`.
+//! The `app_info` command: the app's name and version for the footer.
 
-use serde::Serialize;
+pub use switchboard_ipc::AppInfo;
 use tauri::{AppHandle, PackageInfo, Runtime};
 
-/// The app's name and version, as shown in the UI's footer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct AppInfo {
-    /// The product name from `tauri.conf.json` ("Switchboard").
-    pub name: String,
-    /// The app's version from its Cargo manifest.
-    pub version: String,
-}
-
-impl AppInfo {
-    /// Reads the name and version Tauri knows the app by.
-    pub fn from_package(package: &PackageInfo) -> Self {
-        Self {
-            name: package.name.clone(),
-            version: package.version.to_string(),
-        }
+/// Reads the name and version Tauri knows the app by.
+pub fn info_from_package(package: &PackageInfo) -> AppInfo {
+    AppInfo {
+        name: package.name.clone(),
+        version: package.version.to_string(),
     }
 }
 
 /// Answers the app's name and version.
 #[tauri::command]
 pub fn app_info<R: Runtime>(app: AppHandle<R>) -> AppInfo {
-    AppInfo::from_package(app.package_info())
+    info_from_package(app.package_info())
 }
 
 #[cfg(test)]
@@ -42,7 +30,7 @@ mod tests {
             description: "",
             crate_name: "switchboard-app",
         };
-        let info = AppInfo::from_package(&package);
+        let info = info_from_package(&package);
         assert_eq!(info.name, "Switchboard");
         assert_eq!(info.version, "1.2.3");
     }

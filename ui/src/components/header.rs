@@ -1,10 +1,41 @@
-//! The page header: the app's mark, its name and what it is for.
+//! The page header: the app's mark and name, the navigation, "Lock now".
 
+use yew::platform::spawn_local;
 use yew::prelude::*;
 
-/// Top bar with the logo glyph, the title and the tagline.
+use crate::ipc;
+use crate::route::Route;
+use crate::state::{use_app, Action};
+
+/// Top bar with the logo glyph, the title, the tabs and the lock button.
 #[function_component(Header)]
 pub fn header() -> Html {
+    let app = use_app();
+    let unlocked = app.vault.is_some_and(|v| v.unlocked);
+    let tab = |route: Route, label: &'static str| {
+        let current = std::mem::discriminant(&app.route) == std::mem::discriminant(&route);
+        let onclick = {
+            let app = app.clone();
+            let route = route.clone();
+            Callback::from(move |_| app.dispatch(Action::Navigate(route.clone())))
+        };
+        html! {
+            <button class={classes!("tab", current.then_some("current"))}
+                aria-current={current.then_some("page")}
+                data-path={route.path()} {onclick}>{ label }</button>
+        }
+    };
+    let lock = {
+        let app = app.clone();
+        Callback::from(move |_| {
+            let app = app.clone();
+            spawn_local(async move {
+                if ipc::lock().await.is_ok() {
+                    app.dispatch(Action::Locked);
+                }
+            });
+        })
+    };
     html! {
         <header class="header">
             <div class="brand">
@@ -14,6 +45,15 @@ pub fn header() -> Html {
                     <p class="tagline">{ "Your integrations, stored encrypted on this laptop" }</p>
                 </div>
             </div>
+            if unlocked {
+                <nav class="tabs" aria-label="Sections">
+                    { tab(Route::Integrations, "Integrations") }
+                    { tab(Route::Stats, "Stats") }
+                    { tab(Route::Websites, "Websites") }
+                    <button class="button ghost lock-now" onclick={lock}
+                        aria-label="Lock the vault now">{ "🔒 Lock now" }</button>
+                </nav>
+            }
         </header>
     }
 }

@@ -59,10 +59,12 @@ pub struct Seen {
 }
 
 /// A provider check that says no to any secret containing "bad" and yes
-/// otherwise, remembering every request.
-#[derive(Debug, Default)]
+/// otherwise, remembering every request; or, once a test plugs one in,
+/// hands the request to a real checker.
+#[derive(Default)]
 pub struct FakeCheck {
     pub seen: Mutex<Vec<Seen>>,
+    pub delegate: Mutex<Option<Arc<dyn ProviderCheck>>>,
 }
 
 #[async_trait]
@@ -78,8 +80,15 @@ impl ProviderCheck for FakeCheck {
             provider: request.provider.to_owned(),
             secrets,
         });
+        let delegate = self.delegate.lock().unwrap().clone();
+        if let Some(real) = delegate {
+            return real.check(request).await;
+        }
         if bad {
-            let mut o = CheckOutcome::new(CheckKind::Failed, "The provider rejected the credentials (HTTP 401).");
+            let mut o = CheckOutcome::new(
+                CheckKind::Failed,
+                "The provider rejected the credentials (HTTP 401).",
+            );
             o.hint = Some("Copy the key again from the provider's dashboard.".into());
             o
         } else {
@@ -171,8 +180,14 @@ impl Ctx {
                 (path.to_string_lossy().into_owned(), Some(path), None)
             }
             (Backend::Postgres, Some(cluster)) => {
-                let name = format!("t_{}_{}", std::process::id(), NEXT_DB.fetch_add(1, Ordering::SeqCst));
-                let admin = sqlx::PgPool::connect(&cluster.url("postgres")).await.unwrap();
+                let name = format!(
+                    "t_{}_{}",
+                    std::process::id(),
+                    NEXT_DB.fetch_add(1, Ordering::SeqCst)
+                );
+                let admin = sqlx::PgPool::connect(&cluster.url("postgres"))
+                    .await
+                    .unwrap();
                 sqlx::query(&format!("CREATE DATABASE {name}"))
                     .execute(&admin)
                     .await
@@ -195,7 +210,17 @@ impl Ctx {
         db.init_key_check(&vault.key_check()).await.unwrap();
         let checker = Arc::new(FakeCheck::default());
         let state = AppState::new(db.clone(), vault, checker.clone(), test_settings());
-        let (ctx, server) = Ctx::serve(backend, state, db.clone(), checker, key_text, dir, sqlite_path, pg).await;
+        let (ctx, server) = Ctx::serve(
+            backend,
+            state,
+            db.clone(),
+            checker,
+            key_text,
+            dir,
+            sqlite_path,
+            pg,
+        )
+        .await;
         (ctx, server)
     }
 
@@ -216,6 +241,7 @@ impl Ctx {
         let task = tokio::spawn(switchboard_server::serve(listener, state.clone(), async {
             let _ = stopped.await;
         }));
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
             .no_proxy()
             .timeout(Duration::from_secs(30))
@@ -244,10 +270,23 @@ impl Ctx {
     /// A new user of `role` belonging to `websites`, with an API token.
     pub async fn user(&self, role: Role, websites: &[i64]) -> User {
         static N: AtomicUsize = AtomicUsize::new(0);
-        let email = format!("{}{}@example.com", role.as_str(), N.fetch_add(1, Ordering::SeqCst));
-        let id = self.db.create_user(&email, password_hash(), role).await.unwrap();
+        let email = format!(
+            "{}{}@example.com",
+            role.as_str(),
+            N.fetch_add(1, Ordering::SeqCst)
+        );
+        let id = self
+            .db
+            .create_user(&email, password_hash(), role)
+            .await
+            .unwrap();
         for site in websites {
-            let w = self.db.website(*site).await.unwrap().expect("website exists");
+            let w = self
+                .db
+                .website(*site)
+                .await
+                .unwrap()
+                .expect("website exists");
             let mut members = w.members.clone();
             members.push(id);
             let entry = AuditEntry {
@@ -269,7 +308,13 @@ impl Ctx {
         User { id, email, token }
     }
 
-    pub async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Res {
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Res {
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
         let mut req = self.client.request(method, format!("{}{path}", self.base));
         if let Some(t) = token {
@@ -283,7 +328,12 @@ impl Ctx {
         let headers = res.headers().clone();
         let text = res.text().await.unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Res { status, body, headers, text }
+        Res {
+            status,
+            body,
+            headers,
+            text,
+        }
     }
 
     pub async fn get(&self, path: &str, user: &User) -> Res {
@@ -299,7 +349,8 @@ impl Ctx {
     }
 
     pub async fn patch(&self, path: &str, user: &User, body: Value) -> Res {
-        self.call("PATCH", path, Some(&user.token), Some(body)).await
+        self.call("PATCH", path, Some(&user.token), Some(body))
+            .await
     }
 
     pub async fn delete(&self, path: &str, user: &User) -> Res {
@@ -309,7 +360,11 @@ impl Ctx {
     /// A website made by the admin through the API; its id.
     pub async fn website(&self, name: &str) -> i64 {
         let r = self
-            .post("/api/v1/websites/", &self.admin, json!({"name": name, "domain": format!("{name}.example")}))
+            .post(
+                "/api/v1/websites/",
+                &self.admin,
+                json!({"name": name, "domain": format!("{name}.example")}),
+            )
             .await;
         assert_eq!(r.status, 201, "{}", r.text);
         r.body["id"].as_i64().unwrap()
@@ -318,7 +373,11 @@ impl Ctx {
     /// A first-API integration created by `user`; its id.
     pub async fn first(&self, user: &User, integration_type: &str, name: &str) -> i64 {
         let r = self
-            .post("/api/integrations/", user, json!({"integration_type": integration_type, "name": name}))
+            .post(
+                "/api/integrations/",
+                user,
+                json!({"integration_type": integration_type, "name": name}),
+            )
             .await;
         assert_eq!(r.status, 201, "{}", r.text);
         r.body["id"].as_i64().unwrap()
@@ -326,7 +385,9 @@ impl Ctx {
 
     /// A second-API integration (admin); its id.
     pub async fn second(&self, body: Value) -> i64 {
-        let r = self.post("/api/v1/websites/integrations/", &self.admin, body).await;
+        let r = self
+            .post("/api/v1/websites/integrations/", &self.admin, body)
+            .await;
         assert_eq!(r.status, 201, "{}", r.text);
         r.body["id"].as_i64().unwrap()
     }

@@ -19,7 +19,12 @@ crate::tests![
 async fn login_refresh_and_me(ctx: Ctx) {
     let member = ctx.user(Role::Member, &[]).await;
     let r = ctx
-        .call("POST", "/api/v1/auth/login/", None, Some(json!({"email": member.email.to_uppercase(), "password": PASSWORD})))
+        .call(
+            "POST",
+            "/api/v1/auth/login/",
+            None,
+            Some(json!({"email": member.email.to_uppercase(), "password": PASSWORD})),
+        )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["token_type"], "Bearer");
@@ -28,58 +33,147 @@ async fn login_refresh_and_me(ctx: Ctx) {
     let refresh = r.body["refresh_token"].as_str().unwrap().to_owned();
     assert!(access.starts_with("sba_") && refresh.starts_with("sbr_"));
 
-    let me = ctx.call("GET", "/api/v1/auth/me/", Some(&access), None).await;
+    let me = ctx
+        .call("GET", "/api/v1/auth/me/", Some(&access), None)
+        .await;
     assert_eq!(me.status, 200);
     assert_eq!(me.body["email"], member.email);
     assert_eq!(me.body["role"], "member");
     // The access token works on both APIs.
-    assert_eq!(ctx.call("GET", "/api/integrations/", Some(&access), None).await.status, 200);
+    assert_eq!(
+        ctx.call("GET", "/api/integrations/", Some(&access), None)
+            .await
+            .status,
+        200
+    );
     // A refresh token is not an access token.
-    assert_eq!(ctx.call("GET", "/api/integrations/", Some(&refresh), None).await.status, 401);
+    assert_eq!(
+        ctx.call("GET", "/api/integrations/", Some(&refresh), None)
+            .await
+            .status,
+        401
+    );
 
-    let r = ctx.call("POST", "/api/v1/auth/refresh/", None, Some(json!({"refresh_token": refresh}))).await;
+    let r = ctx
+        .call(
+            "POST",
+            "/api/v1/auth/refresh/",
+            None,
+            Some(json!({"refresh_token": refresh})),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let access2 = r.body["access_token"].as_str().unwrap().to_owned();
     assert_ne!(access2, access);
-    assert_eq!(ctx.call("GET", "/api/v1/auth/me/", Some(&access2), None).await.status, 200);
+    assert_eq!(
+        ctx.call("GET", "/api/v1/auth/me/", Some(&access2), None)
+            .await
+            .status,
+        200
+    );
     // Each refresh token works once.
-    let r = ctx.call("POST", "/api/v1/auth/refresh/", None, Some(json!({"refresh_token": refresh}))).await;
+    let r = ctx
+        .call(
+            "POST",
+            "/api/v1/auth/refresh/",
+            None,
+            Some(json!({"refresh_token": refresh})),
+        )
+        .await;
     assert_eq!(r.status, 401);
     assert_eq!(r.body["code"], "token_not_valid");
-    let r = ctx.call("POST", "/api/v1/auth/refresh/", None, Some(json!({}))).await;
+    let r = ctx
+        .call("POST", "/api/v1/auth/refresh/", None, Some(json!({})))
+        .await;
     assert_eq!(r.body["refresh_token"], json!(["This field is required."]));
 
     let r = ctx
-        .call("POST", "/api/v1/auth/login/", None, Some(json!({"email": member.email, "password": "wrong password"})))
+        .call(
+            "POST",
+            "/api/v1/auth/login/",
+            None,
+            Some(json!({"email": member.email, "password": "wrong password"})),
+        )
         .await;
     assert_eq!(r.status, 401);
-    assert_eq!(r.body, json!({"detail": "No active account found with the given credentials"}));
+    assert_eq!(
+        r.body,
+        json!({"detail": "No active account found with the given credentials"})
+    );
     let r = ctx
-        .call("POST", "/api/v1/auth/login/", None, Some(json!({"email": "nobody@example.com", "password": PASSWORD})))
+        .call(
+            "POST",
+            "/api/v1/auth/login/",
+            None,
+            Some(json!({"email": "nobody@example.com", "password": PASSWORD})),
+        )
         .await;
     assert_eq!(r.status, 401);
-    let r = ctx.call("POST", "/api/v1/auth/login/", None, Some(json!({"email": "x@example.com"}))).await;
+    let r = ctx
+        .call(
+            "POST",
+            "/api/v1/auth/login/",
+            None,
+            Some(json!({"email": "x@example.com"})),
+        )
+        .await;
     assert_eq!(r.status, 400);
     assert_eq!(r.body["password"], json!(["This field is required."]));
 }
 
 async fn unauthenticated_is_401_in_each_shape(ctx: Ctx) {
     let r = ctx.call("GET", "/api/integrations/", None, None).await;
-    assert_eq!((r.status, r.body.clone()), (401, json!({"error": "Authentication required"})));
-    assert!(r.header("www-authenticate").unwrap().starts_with("Bearer"));
-    let r = ctx.call("POST", "/api/integrations/1/test/", None, None).await;
-    assert_eq!(r.status, 401);
-    let r = ctx.call("GET", "/api/v1/websites/integrations/", None, None).await;
     assert_eq!(
         (r.status, r.body.clone()),
-        (401, json!({"detail": "Authentication credentials were not provided."}))
+        (401, json!({"error": "Authentication required"}))
     );
-    for path in ["/api/v1/websites/", "/api/v1/audit/", "/api/v1/auth/me/", "/api/integrations/stats/"] {
-        assert_eq!(ctx.call("GET", path, None, None).await.status, 401, "{path}");
+    assert!(r.header("www-authenticate").unwrap().starts_with("Bearer"));
+    let r = ctx
+        .call("POST", "/api/integrations/1/test/", None, None)
+        .await;
+    assert_eq!(r.status, 401);
+    let r = ctx
+        .call("GET", "/api/v1/websites/integrations/", None, None)
+        .await;
+    assert_eq!(
+        (r.status, r.body.clone()),
+        (
+            401,
+            json!({"detail": "Authentication credentials were not provided."})
+        )
+    );
+    for path in [
+        "/api/v1/websites/",
+        "/api/v1/audit/",
+        "/api/v1/auth/me/",
+        "/api/integrations/stats/",
+    ] {
+        assert_eq!(
+            ctx.call("GET", path, None, None).await.status,
+            401,
+            "{path}"
+        );
     }
-    let r = ctx.call("GET", "/api/integrations/", Some("sbt_not-a-real-token"), None).await;
-    assert_eq!((r.status, r.body.clone()), (401, json!({"error": "Invalid or expired token"})));
-    let r = ctx.call("GET", "/api/v1/websites/integrations/", Some("garbage"), None).await;
+    let r = ctx
+        .call(
+            "GET",
+            "/api/integrations/",
+            Some("sbt_not-a-real-token"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body.clone()),
+        (401, json!({"error": "Invalid or expired token"}))
+    );
+    let r = ctx
+        .call(
+            "GET",
+            "/api/v1/websites/integrations/",
+            Some("garbage"),
+            None,
+        )
+        .await;
     assert_eq!(r.status, 401);
     assert_eq!(r.body["code"], "token_not_valid");
     let res = ctx
@@ -93,7 +187,12 @@ async fn unauthenticated_is_401_in_each_shape(ctx: Ctx) {
     // An expired token.
     let (token, row) = new_token(TokenKind::Access, ctx.admin.id, "old", Some(-1));
     ctx.db.insert_token(&row).await.unwrap();
-    assert_eq!(ctx.call("GET", "/api/integrations/", Some(&token), None).await.status, 401);
+    assert_eq!(
+        ctx.call("GET", "/api/integrations/", Some(&token), None)
+            .await
+            .status,
+        401
+    );
 }
 
 async fn members_see_their_websites_and_their_own(ctx: Ctx) {
@@ -102,13 +201,22 @@ async fn members_see_their_websites_and_their_own(ctx: Ctx) {
     let theirs = ctx.website("theirs").await;
     let member = ctx.user(Role::Member, &[mine]).await;
     let other = ctx.user(Role::Member, &[theirs]).await;
-    let on_mine = ctx.second(json!({"website": mine, "integration_type": "custom", "name": "on mine"})).await;
-    let on_theirs = ctx.second(json!({"website": theirs, "integration_type": "custom", "name": "on theirs"})).await;
+    let on_mine = ctx
+        .second(json!({"website": mine, "integration_type": "custom", "name": "on mine"}))
+        .await;
+    let on_theirs = ctx
+        .second(json!({"website": theirs, "integration_type": "custom", "name": "on theirs"}))
+        .await;
     let own = ctx.first(&member, "email", "own").await;
     let others_own = ctx.first(&other, "email", "other's own").await;
 
     let r = ctx.get("/api/integrations/", &member).await;
-    let mut ids: Vec<i64> = r.body["integrations"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
+    let mut ids: Vec<i64> = r.body["integrations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect();
     ids.sort();
     assert_eq!(ids, vec![on_mine, own]);
 
@@ -116,16 +224,40 @@ async fn members_see_their_websites_and_their_own(ctx: Ctx) {
         let base = format!("/api/integrations/{id}/");
         let not_found = json!({"error": "Integration not found"});
         assert_eq!(ctx.get(&base, &member).await.body, not_found);
-        assert_eq!(ctx.put(&base, &member, json!({"name": "x"})).await.status, 404);
+        assert_eq!(
+            ctx.put(&base, &member, json!({"name": "x"})).await.status,
+            404
+        );
         assert_eq!(ctx.delete(&base, &member).await.status, 404);
-        assert_eq!(ctx.post(&format!("{base}test/"), &member, json!({})).await.status, 404);
+        assert_eq!(
+            ctx.post(&format!("{base}test/"), &member, json!({}))
+                .await
+                .status,
+            404
+        );
         assert_eq!(ctx.get(&format!("{base}logs/"), &member).await.status, 404);
-        assert_eq!(ctx.post(&format!("{base}configure/email/"), &member, json!({})).await.status, 404);
+        assert_eq!(
+            ctx.post(&format!("{base}configure/email/"), &member, json!({}))
+                .await
+                .status,
+            404
+        );
     }
     // What they may see they may change.
-    let r = ctx.put(&format!("/api/integrations/{on_mine}/"), &member, json!({"name": "renamed by member"})).await;
+    let r = ctx
+        .put(
+            &format!("/api/integrations/{on_mine}/"),
+            &member,
+            json!({"name": "renamed by member"}),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(ctx.delete(&format!("/api/integrations/{own}/"), &member).await.status, 200);
+    assert_eq!(
+        ctx.delete(&format!("/api/integrations/{own}/"), &member)
+            .await
+            .status,
+        200
+    );
     // Putting an integration on someone else's website is refused.
     let r = ctx
         .post("/api/integrations/", &member, json!({"integration_type": "custom", "provider": "custom", "name": "x", "website": theirs}))
@@ -139,8 +271,18 @@ async fn members_see_their_websites_and_their_own(ctx: Ctx) {
     let r = ctx.get("/api/v1/websites/", &member).await;
     assert_eq!(r.body["count"], 1);
     assert_eq!(r.body["results"][0]["id"], mine);
-    assert_eq!(ctx.get(&format!("/api/v1/websites/{theirs}/"), &member).await.status, 404);
-    assert_eq!(ctx.get(&format!("/api/v1/websites/{mine}/"), &member).await.status, 200);
+    assert_eq!(
+        ctx.get(&format!("/api/v1/websites/{theirs}/"), &member)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        ctx.get(&format!("/api/v1/websites/{mine}/"), &member)
+            .await
+            .status,
+        200
+    );
     // The admin sees everything.
     let r = ctx.get("/api/integrations/", a).await;
     assert_eq!(r.body["integrations"].as_array().unwrap().len(), 4);
@@ -149,37 +291,96 @@ async fn members_see_their_websites_and_their_own(ctx: Ctx) {
 async fn viewers_only_read(ctx: Ctx) {
     let site = ctx.website("site").await;
     let viewer = ctx.user(Role::Viewer, &[site]).await;
-    let id = ctx.second(json!({"website": site, "integration_type": "custom", "name": "x"})).await;
+    let id = ctx
+        .second(json!({"website": site, "integration_type": "custom", "name": "x"}))
+        .await;
     let hidden = ctx.first(&ctx.admin, "email", "admin's own").await;
     let forbidden = json!({"error": "You do not have permission to perform this action."});
 
-    assert_eq!(ctx.get(&format!("/api/integrations/{id}/"), &viewer).await.status, 200);
-    assert_eq!(ctx.get(&format!("/api/integrations/{id}/logs/"), &viewer).await.status, 200);
-    assert_eq!(ctx.get("/api/integrations/stats/", &viewer).await.body["total"], 1);
-    assert_eq!(ctx.get(&format!("/api/integrations/{hidden}/"), &viewer).await.status, 404);
-    let r = ctx.put(&format!("/api/integrations/{id}/"), &viewer, json!({"name": "y"})).await;
-    assert_eq!((r.status, r.body.clone()), (403, forbidden.clone()));
-    assert_eq!(ctx.delete(&format!("/api/integrations/{id}/"), &viewer).await.status, 403);
-    assert_eq!(ctx.post(&format!("/api/integrations/{id}/test/"), &viewer, json!({})).await.status, 403);
+    assert_eq!(
+        ctx.get(&format!("/api/integrations/{id}/"), &viewer)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        ctx.get(&format!("/api/integrations/{id}/logs/"), &viewer)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        ctx.get("/api/integrations/stats/", &viewer).await.body["total"],
+        1
+    );
+    assert_eq!(
+        ctx.get(&format!("/api/integrations/{hidden}/"), &viewer)
+            .await
+            .status,
+        404
+    );
     let r = ctx
-        .post("/api/integrations/", &ctx.admin, json!({"integration_type": "email", "name": "e", "website": site}))
+        .put(
+            &format!("/api/integrations/{id}/"),
+            &viewer,
+            json!({"name": "y"}),
+        )
+        .await;
+    assert_eq!((r.status, r.body.clone()), (403, forbidden.clone()));
+    assert_eq!(
+        ctx.delete(&format!("/api/integrations/{id}/"), &viewer)
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        ctx.post(&format!("/api/integrations/{id}/test/"), &viewer, json!({}))
+            .await
+            .status,
+        403
+    );
+    let r = ctx
+        .post(
+            "/api/integrations/",
+            &ctx.admin,
+            json!({"integration_type": "email", "name": "e", "website": site}),
+        )
         .await;
     let email = r.body["id"].as_i64().unwrap();
     let r = ctx
-        .post(&format!("/api/integrations/{email}/configure/email/"), &viewer, json!({}))
+        .post(
+            &format!("/api/integrations/{email}/configure/email/"),
+            &viewer,
+            json!({}),
+        )
         .await;
     assert_eq!(r.status, 403);
-    let r = ctx.post("/api/integrations/", &viewer, json!({"integration_type": "email", "name": "v"})).await;
+    let r = ctx
+        .post(
+            "/api/integrations/",
+            &viewer,
+            json!({"integration_type": "email", "name": "v"}),
+        )
+        .await;
     assert_eq!((r.status, r.body.clone()), (403, forbidden));
-    assert_eq!(ctx.get(&format!("/api/integrations/{hidden}/"), &viewer).await.status, 404);
-    let r = ctx.post("/api/v1/websites/", &viewer, json!({"name": "mine now"})).await;
+    assert_eq!(
+        ctx.get(&format!("/api/integrations/{hidden}/"), &viewer)
+            .await
+            .status,
+        404
+    );
+    let r = ctx
+        .post("/api/v1/websites/", &viewer, json!({"name": "mine now"}))
+        .await;
     assert_eq!(r.status, 403);
     assert_eq!(ctx.get("/api/v1/audit/", &viewer).await.status, 403);
 }
 
 async fn second_api_is_for_admins_only(ctx: Ctx) {
     let site = ctx.website("site").await;
-    let id = ctx.second(json!({"website": site, "integration_type": "custom", "name": "x"})).await;
+    let id = ctx
+        .second(json!({"website": site, "integration_type": "custom", "name": "x"}))
+        .await;
     let member = ctx.user(Role::Member, &[site]).await;
     let viewer = ctx.user(Role::Viewer, &[site]).await;
     let denied = json!({"detail": "You do not have permission to perform this action."});
@@ -192,7 +393,11 @@ async fn second_api_is_for_admins_only(ctx: Ctx) {
             },
             {
                 let r = ctx
-                    .post("/api/v1/websites/integrations/", user, json!({"website": site, "integration_type": "custom", "name": "y"}))
+                    .post(
+                        "/api/v1/websites/integrations/",
+                        user,
+                        json!({"website": site, "integration_type": "custom", "name": "y"}),
+                    )
                     .await;
                 (r.status, r.body)
             },
@@ -205,7 +410,13 @@ async fn second_api_is_for_admins_only(ctx: Ctx) {
                 (r.status, r.body)
             },
             {
-                let r = ctx.put(&path, user, json!({"website": site, "integration_type": "custom", "name": "z"})).await;
+                let r = ctx
+                    .put(
+                        &path,
+                        user,
+                        json!({"website": site, "integration_type": "custom", "name": "z"}),
+                    )
+                    .await;
                 (r.status, r.body)
             },
             {
@@ -221,5 +432,9 @@ async fn second_api_is_for_admins_only(ctx: Ctx) {
             assert_eq!((status, body), (403, denied.clone()));
         }
     }
-    assert_eq!(ctx.get(&path, &ctx.admin).await.body["name"], "x", "nothing changed");
+    assert_eq!(
+        ctx.get(&path, &ctx.admin).await.body["name"],
+        "x",
+        "nothing changed"
+    );
 }

@@ -44,7 +44,17 @@ async fn create_list_and_detail(ctx: Ctx) {
     assert_eq!(list[0]["id"], sms, "newest first");
     assert_eq!(
         keys(&list[0]),
-        ["created_at", "error_count", "id", "integration_type", "is_active", "last_sync_at", "name", "provider", "status"]
+        [
+            "created_at",
+            "error_count",
+            "id",
+            "integration_type",
+            "is_active",
+            "last_sync_at",
+            "name",
+            "provider",
+            "status"
+        ]
     );
     assert_eq!(list[0]["provider"], "twilio", "sms defaults to twilio");
     assert_eq!(list[0]["is_active"], false);
@@ -55,19 +65,42 @@ async fn create_list_and_detail(ctx: Ctx) {
     assert_eq!(list[0]["id"], email);
     let r = ctx.get("/api/integrations/?type=fax", a).await;
     assert_eq!(r.status, 400);
-    assert!(r.body["fields"]["type"].as_str().unwrap().contains("Unknown integration type"));
+    assert!(r.body["fields"]["type"]
+        .as_str()
+        .unwrap()
+        .contains("Unknown integration type"));
 
     let r = ctx.get(&format!("/api/integrations/{email}/"), a).await;
     assert_eq!(r.status, 200);
     assert_eq!(
         keys(&r.body),
-        ["config", "created_at", "error_count", "id", "integration_type", "is_active", "last_error", "last_sync_at", "name", "provider", "specific_config", "status"]
+        [
+            "config",
+            "created_at",
+            "error_count",
+            "id",
+            "integration_type",
+            "is_active",
+            "last_error",
+            "last_sync_at",
+            "name",
+            "provider",
+            "specific_config",
+            "status"
+        ]
     );
     assert_eq!(r.body["config"], json!({"from_name": "Brand"}));
-    assert_eq!(r.body["specific_config"], json!({}), "{{}} until configured");
+    assert_eq!(
+        r.body["specific_config"],
+        json!({}),
+        "{{}} until configured"
+    );
 
     let r = ctx.get("/api/integrations/999999/", a).await;
-    assert_eq!((r.status, r.body.clone()), (404, json!({"error": "Integration not found"})));
+    assert_eq!(
+        (r.status, r.body.clone()),
+        (404, json!({"error": "Integration not found"}))
+    );
     let r = ctx.get("/api/integrations/abc/", a).await;
     assert_eq!(r.status, 404);
     assert_eq!(r.body["error"], "Integration not found");
@@ -79,17 +112,36 @@ async fn field_errors_are_400_with_fields(ctx: Ctx) {
     assert_eq!(r.status, 400);
     assert!(r.body["error"].is_string());
     assert_eq!(r.body["fields"]["name"], "This field is required.");
-    assert_eq!(r.body["fields"]["integration_type"], "This field is required.");
-
-    let r = ctx.post("/api/integrations/", a, json!({"integration_type": "fax", "name": "x"})).await;
-    assert_eq!(r.status, 400);
-    assert!(r.body["fields"]["integration_type"].as_str().unwrap().contains("Unknown integration type 'fax'"));
+    assert_eq!(
+        r.body["fields"]["integration_type"],
+        "This field is required."
+    );
 
     let r = ctx
-        .post("/api/integrations/", a, json!({"integration_type": "email", "name": "x", "provider": "stripe"}))
+        .post(
+            "/api/integrations/",
+            a,
+            json!({"integration_type": "fax", "name": "x"}),
+        )
         .await;
     assert_eq!(r.status, 400);
-    assert!(r.body["fields"]["provider"].as_str().unwrap().contains("Unknown provider 'stripe'"));
+    assert!(r.body["fields"]["integration_type"]
+        .as_str()
+        .unwrap()
+        .contains("Unknown integration type 'fax'"));
+
+    let r = ctx
+        .post(
+            "/api/integrations/",
+            a,
+            json!({"integration_type": "email", "name": "x", "provider": "stripe"}),
+        )
+        .await;
+    assert_eq!(r.status, 400);
+    assert!(r.body["fields"]["provider"]
+        .as_str()
+        .unwrap()
+        .contains("Unknown provider 'stripe'"));
 
     let r = ctx
         .post(
@@ -102,10 +154,25 @@ async fn field_errors_are_400_with_fields(ctx: Ctx) {
     assert!(r.body["fields"]["from_email"].is_string());
 
     let id = ctx.first(a, "sms", "Texts").await;
-    let r = ctx.put(&format!("/api/integrations/{id}/"), a, json!({"status": "broken"})).await;
+    let r = ctx
+        .put(
+            &format!("/api/integrations/{id}/"),
+            a,
+            json!({"status": "broken"}),
+        )
+        .await;
     assert_eq!(r.status, 400);
-    assert!(r.body["fields"]["status"].as_str().unwrap().contains("not a status"));
-    let r = ctx.put(&format!("/api/integrations/{id}/"), a, json!({"name": "  "})).await;
+    assert!(r.body["fields"]["status"]
+        .as_str()
+        .unwrap()
+        .contains("not a status"));
+    let r = ctx
+        .put(
+            &format!("/api/integrations/{id}/"),
+            a,
+            json!({"name": "  "}),
+        )
+        .await;
     assert_eq!(r.status, 400);
     assert!(r.body["fields"]["name"].is_string());
 
@@ -117,18 +184,30 @@ async fn field_errors_are_400_with_fields(ctx: Ctx) {
         )
         .await;
     assert_eq!(r.status, 400);
-    assert!(r.body["fields"]["from_phone_number"].is_string(), "{}", r.text);
+    assert!(
+        r.body["fields"]["from_phone_number"].is_string(),
+        "{}",
+        r.text
+    );
 
     let signup = ctx.first(a, "signup_page", "Landing").await;
     let r = ctx
-        .post(&format!("/api/integrations/{signup}/configure/signup/"), a, json!({"page_url": "not a url"}))
+        .post(
+            &format!("/api/integrations/{signup}/configure/signup/"),
+            a,
+            json!({"page_url": "not a url"}),
+        )
         .await;
     assert_eq!(r.status, 400);
     assert!(r.body["fields"]["page_url"].is_string());
 
     let email = ctx.first(a, "email", "Mail").await;
     let r = ctx
-        .post(&format!("/api/integrations/{email}/configure/email/"), a, json!({"provider": "smtp"}))
+        .post(
+            &format!("/api/integrations/{email}/configure/email/"),
+            a,
+            json!({"provider": "smtp"}),
+        )
         .await;
     assert_eq!(r.status, 400);
     for key in ["from_email", "smtp_host", "smtp_password"] {
@@ -154,15 +233,41 @@ async fn field_errors_are_400_with_fields(ctx: Ctx) {
 async fn configure_each_type(ctx: Ctx) {
     let a = &ctx.admin;
     let cases = [
-        ("email", "email", json!({"provider": "sendgrid", "from_email": "noreply@example.com", "from_name": "My Company", "api_key": "SG.xxxxx"})),
-        ("whatsapp", "whatsapp", json!({"phone_number_id": "123456789", "business_account_id": "987654321", "access_token": "EAAxxxxx"})),
-        ("sms", "sms", json!({"provider": "twilio", "from_phone_number": "+1234567890", "account_sid": "AC0123456789abcdef0123456789abcdef", "auth_token": "0123456789abcdef0123456789abcdef"})),
-        ("signup_page", "signup", json!({"page_url": "https://mysite.com/signup", "auto_create_contact": true, "apply_tag": "Newsletter"})),
-        ("facebook", "facebook", json!({"app_id": "123456789", "app_secret": "0123456789abcdef0123456789abcdef", "access_token": "EAAxxxxx", "enable_lead_ads": true})),
+        (
+            "email",
+            "email",
+            json!({"provider": "sendgrid", "from_email": "noreply@example.com", "from_name": "My Company", "api_key": "SG.xxxxx"}),
+        ),
+        (
+            "whatsapp",
+            "whatsapp",
+            json!({"phone_number_id": "123456789", "business_account_id": "987654321", "access_token": "EAAxxxxx"}),
+        ),
+        (
+            "sms",
+            "sms",
+            json!({"provider": "twilio", "from_phone_number": "+1234567890", "account_sid": "AC0123456789abcdef0123456789abcdef", "auth_token": "0123456789abcdef0123456789abcdef"}),
+        ),
+        (
+            "signup_page",
+            "signup",
+            json!({"page_url": "https://mysite.com/signup", "auto_create_contact": true, "apply_tag": "Newsletter"}),
+        ),
+        (
+            "facebook",
+            "facebook",
+            json!({"app_id": "123456789", "app_secret": "0123456789abcdef0123456789abcdef", "access_token": "EAAxxxxx", "enable_lead_ads": true}),
+        ),
     ];
     for (type_id, segment, body) in cases {
         let id = ctx.first(a, type_id, type_id).await;
-        let r = ctx.post(&format!("/api/integrations/{id}/configure/{segment}/"), a, body).await;
+        let r = ctx
+            .post(
+                &format!("/api/integrations/{id}/configure/{segment}/"),
+                a,
+                body,
+            )
+            .await;
         assert_eq!(r.status, 200, "{type_id}: {}", r.text);
         assert_eq!(r.body["success"], true);
         assert_eq!(r.body["integration_id"], id);
@@ -172,13 +277,31 @@ async fn configure_each_type(ctx: Ctx) {
         assert_eq!(d["is_active"], true);
         let spec = d["specific_config"].as_object().unwrap();
         assert!(!spec.is_empty(), "{type_id}");
-        for secret in ["api_key", "access_token", "auth_token", "app_secret", "smtp_password"] {
-            assert!(!d.to_string().contains(&format!("\"{secret}\"")), "{type_id} leaks {secret}");
+        for secret in [
+            "api_key",
+            "access_token",
+            "auth_token",
+            "app_secret",
+            "smtp_password",
+        ] {
+            assert!(
+                !d.to_string().contains(&format!("\"{secret}\"")),
+                "{type_id} leaks {secret}"
+            );
         }
         // Another type's configure route is "not found".
         let other = if segment == "email" { "sms" } else { "email" };
-        let r = ctx.post(&format!("/api/integrations/{id}/configure/{other}/"), a, json!({})).await;
-        assert_eq!((r.status, r.body.clone()), (404, json!({"error": "Integration not found"})));
+        let r = ctx
+            .post(
+                &format!("/api/integrations/{id}/configure/{other}/"),
+                a,
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.body.clone()),
+            (404, json!({"error": "Integration not found"}))
+        );
     }
     // Defaults of the contract.
     let id = ctx.first(a, "facebook", "FB").await;
@@ -188,7 +311,8 @@ async fn configure_each_type(ctx: Ctx) {
         json!({"app_id": "1", "app_secret": "0123456789abcdef0123456789abcdef", "access_token": "EAAx"}),
     )
     .await;
-    let spec = ctx.get(&format!("/api/integrations/{id}/"), a).await.body["specific_config"].clone();
+    let spec =
+        ctx.get(&format!("/api/integrations/{id}/"), a).await.body["specific_config"].clone();
     assert_eq!(spec["enable_lead_ads"], false);
     assert_eq!(spec["enable_messenger"], false);
     assert_eq!(spec["auto_create_contact_from_leads"], true);
@@ -196,14 +320,31 @@ async fn configure_each_type(ctx: Ctx) {
     let mut body = minimal_config("email", "smtp");
     body.insert("api_key".into(), json!(""));
     body.insert("aws_region".into(), json!(""));
-    let r = ctx.post(&format!("/api/integrations/{id}/configure/email/"), a, Value::Object(body)).await;
-    assert_eq!(r.status, 200, "blank keys of other providers are ignored: {}", r.text);
-    let spec = ctx.get(&format!("/api/integrations/{id}/"), a).await.body["specific_config"].clone();
+    let r = ctx
+        .post(
+            &format!("/api/integrations/{id}/configure/email/"),
+            a,
+            Value::Object(body),
+        )
+        .await;
+    assert_eq!(
+        r.status, 200,
+        "blank keys of other providers are ignored: {}",
+        r.text
+    );
+    let spec =
+        ctx.get(&format!("/api/integrations/{id}/"), a).await.body["specific_config"].clone();
     assert_eq!(spec["provider"], "smtp", "email defaults to smtp");
     assert_eq!(spec["smtp_use_tls"], true);
     let id = ctx.first(a, "signup_page", "Page").await;
-    ctx.post(&format!("/api/integrations/{id}/configure/signup/"), a, json!({})).await;
-    let spec = ctx.get(&format!("/api/integrations/{id}/"), a).await.body["specific_config"].clone();
+    ctx.post(
+        &format!("/api/integrations/{id}/configure/signup/"),
+        a,
+        json!({}),
+    )
+    .await;
+    let spec =
+        ctx.get(&format!("/api/integrations/{id}/"), a).await.body["specific_config"].clone();
     assert_eq!(spec["form_fields"], json!([]));
     assert_eq!(spec["auto_create_contact"], true);
 }
@@ -219,20 +360,44 @@ async fn update_and_delete(ctx: Ctx) {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(r.body, json!({"id": id, "name": "Renamed", "status": "inactive", "is_active": true}));
+    assert_eq!(
+        r.body,
+        json!({"id": id, "name": "Renamed", "status": "inactive", "is_active": true})
+    );
     let d = ctx.get(&format!("/api/integrations/{id}/"), a).await.body;
     assert_eq!(d["provider"], "mailgun");
     assert_eq!(d["config"]["from_name"], "X");
-    let r = ctx.put(&format!("/api/integrations/{id}/"), a, json!({"config": {"from_name": null}})).await;
+    let r = ctx
+        .put(
+            &format!("/api/integrations/{id}/"),
+            a,
+            json!({"config": {"from_name": null}}),
+        )
+        .await;
     assert_eq!(r.status, 200);
-    assert_eq!(ctx.get(&format!("/api/integrations/{id}/"), a).await.body["config"], json!({}));
+    assert_eq!(
+        ctx.get(&format!("/api/integrations/{id}/"), a).await.body["config"],
+        json!({})
+    );
 
-    ctx.post(&format!("/api/integrations/{id}/test/"), a, json!({})).await;
+    ctx.post(&format!("/api/integrations/{id}/test/"), a, json!({}))
+        .await;
     let r = ctx.delete(&format!("/api/integrations/{id}/"), a).await;
     assert_eq!((r.status, r.body.clone()), (200, json!({"success": true})));
-    assert_eq!(ctx.get(&format!("/api/integrations/{id}/"), a).await.status, 404);
-    assert_eq!(ctx.delete(&format!("/api/integrations/{id}/"), a).await.status, 404);
-    assert!(ctx.db.logs(id, 50).await.unwrap().is_empty(), "logs go with it");
+    assert_eq!(
+        ctx.get(&format!("/api/integrations/{id}/"), a).await.status,
+        404
+    );
+    assert_eq!(
+        ctx.delete(&format!("/api/integrations/{id}/"), a)
+            .await
+            .status,
+        404
+    );
+    assert!(
+        ctx.db.logs(id, 50).await.unwrap().is_empty(),
+        "logs go with it"
+    );
     let tombs = ctx.db.tombstones().await.unwrap();
     assert_eq!(tombs.len(), 1);
     assert_eq!(tombs[0].0, id);
@@ -246,7 +411,11 @@ async fn test_updates_health_and_logs(ctx: Ctx) {
     let r = ctx.post(&format!("{path}test/"), a, json!({})).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body["success"], false);
-    assert!(r.body["message"].as_str().unwrap().contains("Not ready"), "{}", r.text);
+    assert!(
+        r.body["message"].as_str().unwrap().contains("Not ready"),
+        "{}",
+        r.text
+    );
     assert_eq!(ctx.get(&path, a).await.body["status"], "pending");
 
     let r = ctx
@@ -261,13 +430,24 @@ async fn test_updates_health_and_logs(ctx: Ctx) {
     assert_eq!(r.body["success"], false);
     assert!(r.body["message"].as_str().unwrap().contains("rejected"));
     let d = ctx.get(&path, a).await.body;
-    assert_eq!((d["status"].clone(), d["error_count"].clone()), (json!("error"), json!(1)));
+    assert_eq!(
+        (d["status"].clone(), d["error_count"].clone()),
+        (json!("error"), json!(1))
+    );
     assert!(d["last_error"].as_str().unwrap().contains("rejected"));
     ctx.post(&format!("{path}test/"), a, json!({})).await;
-    assert_eq!(ctx.get(&path, a).await.body["error_count"], 2, "consecutive errors");
+    assert_eq!(
+        ctx.get(&path, a).await.body["error_count"],
+        2,
+        "consecutive errors"
+    );
 
-    ctx.post(&format!("{path}configure/email/"), a, json!({"provider": "sendgrid", "from_email": "a@example.com", "api_key": "SG.good-key"}))
-        .await;
+    ctx.post(
+        &format!("{path}configure/email/"),
+        a,
+        json!({"provider": "sendgrid", "from_email": "a@example.com", "api_key": "SG.good-key"}),
+    )
+    .await;
     // The limit is 3 per minute per user and integration: the admin used 3.
     let other = ctx.user(switchboard_server::model::Role::Admin, &[]).await;
     let r = ctx.post(&format!("{path}test/"), &other, json!({})).await;
@@ -291,9 +471,13 @@ async fn test_updates_health_and_logs(ctx: Ctx) {
     }
     assert!(!logs.iter().any(|l| l.to_string().contains("good-key")));
     for _ in 0..60 {
-        ctx.put(&path, a, json!({"name": format!("n{}", rand_suffix())})).await;
+        ctx.put(&path, a, json!({"name": format!("n{}", rand_suffix())}))
+            .await;
     }
-    let logs = ctx.get(&format!("{path}logs/"), a).await.body["logs"].as_array().unwrap().len();
+    let logs = ctx.get(&format!("{path}logs/"), a).await.body["logs"]
+        .as_array()
+        .unwrap()
+        .len();
     assert_eq!(logs, 50, "at most 50");
 }
 
@@ -309,7 +493,12 @@ async fn stats_count_what_the_caller_sees(ctx: Ctx) {
     ctx.first(a, "email", "A").await;
     let sms = ctx.first(a, "sms", "B").await;
     ctx.first(&member, "whatsapp", "C").await;
-    ctx.put(&format!("/api/integrations/{sms}/"), a, json!({"is_active": true, "status": "error"})).await;
+    ctx.put(
+        &format!("/api/integrations/{sms}/"),
+        a,
+        json!({"is_active": true, "status": "error"}),
+    )
+    .await;
     let r = ctx.get("/api/integrations/stats/", a).await;
     assert_eq!(r.status, 200);
     assert_eq!(
@@ -328,12 +517,23 @@ async fn configure_keeps_secrets_not_sent_again(ctx: Ctx) {
     let id = ctx.first(a, "whatsapp", "WA").await;
     let path = format!("/api/integrations/{id}/configure/whatsapp/");
     let r = ctx
-        .post(&path, a, json!({"phone_number_id": "1", "business_account_id": "2", "access_token": "EAAfirst"}))
+        .post(
+            &path,
+            a,
+            json!({"phone_number_id": "1", "business_account_id": "2", "access_token": "EAAfirst"}),
+        )
         .await;
     assert_eq!(r.status, 200);
-    let r = ctx.post(&path, a, json!({"phone_number_id": "3", "business_account_id": "4"})).await;
+    let r = ctx
+        .post(
+            &path,
+            a,
+            json!({"phone_number_id": "3", "business_account_id": "4"}),
+        )
+        .await;
     assert_eq!(r.status, 200, "the stored token is kept: {}", r.text);
-    ctx.post(&format!("/api/integrations/{id}/test/"), a, json!({})).await;
+    ctx.post(&format!("/api/integrations/{id}/test/"), a, json!({}))
+        .await;
     let seen = ctx.checker.seen.lock().unwrap().last().cloned().unwrap();
     assert_eq!(seen.secrets["access_token"], "EAAfirst");
 }

@@ -14,6 +14,7 @@ crate::tests![
     delete_is_204,
     one_data_model_under_both_apis,
     secret_written_through_one_api_is_tested_through_the_other,
+    real_provider_check_against_a_fake_stripe,
 ];
 
 const PATH: &str = "/api/v1/websites/integrations/";
@@ -34,7 +35,18 @@ async fn create_read_and_list_pages(ctx: Ctx) {
     assert_eq!(r.status, 201, "{}", r.text);
     let mut k: Vec<&String> = r.body.as_object().unwrap().keys().collect();
     k.sort();
-    assert_eq!(k, ["config", "description", "id", "integration_type", "is_active", "name", "website"]);
+    assert_eq!(
+        k,
+        [
+            "config",
+            "description",
+            "id",
+            "integration_type",
+            "is_active",
+            "name",
+            "website"
+        ]
+    );
     assert_eq!(r.body["config"]["currency"], "usd");
     assert_eq!(r.body["config"]["webhook_secret"], "************6789");
     let id = r.body["id"].as_i64().unwrap();
@@ -45,7 +57,21 @@ async fn create_read_and_list_pages(ctx: Ctx) {
     k.sort();
     assert_eq!(
         k,
-        ["access_token", "api_key", "config", "created_at", "created_by", "description", "id", "integration_type", "is_active", "name", "secret_key", "updated_at", "website"]
+        [
+            "access_token",
+            "api_key",
+            "config",
+            "created_at",
+            "created_by",
+            "description",
+            "id",
+            "integration_type",
+            "is_active",
+            "name",
+            "secret_key",
+            "updated_at",
+            "website"
+        ]
     );
     assert_eq!(d.body["api_key"], "************************ghij");
     assert_eq!(d.body["secret_key"], "******************0123");
@@ -65,7 +91,10 @@ async fn create_read_and_list_pages(ctx: Ctx) {
     assert_eq!(r.body["results"][0]["name"], "c28", "newest first");
     assert_eq!(r.body["previous"], Value::Null);
     let next = r.body["next"].as_str().unwrap().to_owned();
-    assert!(next.starts_with(&ctx.base) && next.ends_with("?page=2"), "{next}");
+    assert!(
+        next.starts_with(&ctx.base) && next.ends_with("?page=2"),
+        "{next}"
+    );
     let r2 = ctx.get(next.strip_prefix(&ctx.base).unwrap(), a).await;
     assert_eq!(r2.body["results"].as_array().unwrap().len(), 5);
     assert_eq!(r2.body["next"], Value::Null);
@@ -80,7 +109,9 @@ async fn create_read_and_list_pages(ctx: Ctx) {
     assert_eq!(r.body["count"], 1);
     let r = ctx.get(&format!("{PATH}?is_active=false"), a).await;
     assert_eq!(r.body["count"], 10);
-    let r = ctx.get(&format!("{PATH}?is_active=true&website={w2}"), a).await;
+    let r = ctx
+        .get(&format!("{PATH}?is_active=true&website={w2}"), a)
+        .await;
     assert_eq!(r.body["count"], 9);
     let r = ctx.get(&format!("{PATH}?integration_type=fax"), a).await;
     assert_eq!(r.status, 400);
@@ -98,17 +129,29 @@ async fn masking_by_length(ctx: Ctx) {
     let forty = "0123456789abcdefghijklmnopqrstuvwxyzABCD";
     assert_eq!(forty.len(), 40);
     let id = ctx
-        .second(json!({"website": w, "integration_type": "custom", "name": "m",
-                       "api_key": "a", "secret_key": "abcd", "access_token": "abcde"}))
+        .second(
+            json!({"website": w, "integration_type": "custom", "name": "m",
+                       "api_key": "a", "secret_key": "abcd", "access_token": "abcde"}),
+        )
         .await;
     let d = ctx.get(&format!("{PATH}{id}/"), a).await.body;
     assert_eq!(d["api_key"], "****", "1 character");
     assert_eq!(d["secret_key"], "****", "4 characters");
     assert_eq!(d["access_token"], "*bcde", "5 characters");
-    let r = ctx.patch(&format!("{PATH}{id}/"), a, json!({"api_key": forty, "secret_key": ""})).await;
+    let r = ctx
+        .patch(
+            &format!("{PATH}{id}/"),
+            a,
+            json!({"api_key": forty, "secret_key": ""}),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let d = ctx.get(&format!("{PATH}{id}/"), a).await.body;
-    assert_eq!(d["api_key"], format!("{}ABCD", "*".repeat(36)), "40 characters");
+    assert_eq!(
+        d["api_key"],
+        format!("{}ABCD", "*".repeat(36)),
+        "40 characters"
+    );
     assert_eq!(d["secret_key"], Value::Null, "0 characters: none");
     let id2 = ctx
         .second(json!({"website": w, "integration_type": "custom", "name": "empty", "api_key": ""}))
@@ -116,7 +159,10 @@ async fn masking_by_length(ctx: Ctx) {
     let d = ctx.get(&format!("{PATH}{id2}/"), a).await.body;
     assert_eq!(d["api_key"], Value::Null, "an empty secret is no secret");
     let list = ctx.get(&format!("{PATH}?website={w}"), a).await.body;
-    assert_eq!(list["results"][1]["api_key"], format!("{}ABCD", "*".repeat(36)));
+    assert_eq!(
+        list["results"][1]["api_key"],
+        format!("{}ABCD", "*".repeat(36))
+    );
     assert!(!list.to_string().contains(forty));
 }
 
@@ -126,29 +172,40 @@ async fn patch_and_put_secret_rules(ctx: Ctx) {
     let id = ctx.second(stripe(w, "S")).await;
     let path = format!("{PATH}{id}/");
     // Absent keeps.
-    let r = ctx.patch(&path, a, json!({"is_active": false, "description": "d"})).await;
+    let r = ctx
+        .patch(&path, a, json!({"is_active": false, "description": "d"}))
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["is_active"], false);
     let d = ctx.get(&path, a).await.body;
     assert_eq!(d["api_key"], "************************ghij");
     assert_eq!(d["secret_key"], "******************0123");
     // A value replaces.
-    ctx.patch(&path, a, json!({"api_key": "sk_test_new_value_WXYZ"})).await;
-    assert_eq!(ctx.get(&path, a).await.body["api_key"], "******************WXYZ");
+    ctx.patch(&path, a, json!({"api_key": "sk_test_new_value_WXYZ"}))
+        .await;
+    assert_eq!(
+        ctx.get(&path, a).await.body["api_key"],
+        "******************WXYZ"
+    );
     // "" clears an optional secret; a required one cannot be cleared.
     let r = ctx.patch(&path, a, json!({"secret_key": ""})).await;
     assert_eq!(r.status, 200);
     assert_eq!(ctx.get(&path, a).await.body["secret_key"], Value::Null);
     let r = ctx.patch(&path, a, json!({"api_key": ""})).await;
     assert_eq!(r.status, 400);
-    assert!(r.body["api_key"][0].as_str().unwrap().contains("required"), "{}", r.text);
+    assert!(
+        r.body["api_key"][0].as_str().unwrap().contains("required"),
+        "{}",
+        r.text
+    );
     // Sending back what was read changes nothing.
     let d = ctx.get(&path, a).await.body;
     let r = ctx
         .put(&path, a, json!({"website": w, "integration_type": "stripe", "name": "S", "api_key": d["api_key"], "config": d["config"]}))
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    ctx.post(&format!("/api/integrations/{id}/test/"), a, json!({})).await;
+    ctx.post(&format!("/api/integrations/{id}/test/"), a, json!({}))
+        .await;
     let seen = ctx.checker.seen.lock().unwrap().last().cloned().unwrap();
     assert_eq!(seen.secrets["api_key"], "sk_test_new_value_WXYZ");
     assert_eq!(seen.secrets["webhook_secret"], "whsec_0123456789");
@@ -156,13 +213,27 @@ async fn patch_and_put_secret_rules(ctx: Ctx) {
     let r = ctx.put(&path, a, json!({"name": "S"})).await;
     assert_eq!(r.status, 400);
     assert_eq!(r.body["website"], json!(["This field is required."]));
-    assert_eq!(r.body["integration_type"], json!(["This field is required."]));
+    assert_eq!(
+        r.body["integration_type"],
+        json!(["This field is required."])
+    );
     // Config replaces public keys; secret keys inside it follow the secret rule.
-    let r = ctx.patch(&path, a, json!({"config": {"publishable_key": "pk_live_abc"}})).await;
+    let r = ctx
+        .patch(
+            &path,
+            a,
+            json!({"config": {"publishable_key": "pk_live_abc"}}),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let d = ctx.get(&path, a).await.body;
-    assert_eq!(d["config"], json!({"publishable_key": "pk_live_abc", "webhook_secret": "************6789"}));
-    let r = ctx.patch(&path, a, json!({"config": {"webhook_secret": ""}})).await;
+    assert_eq!(
+        d["config"],
+        json!({"publishable_key": "pk_live_abc", "webhook_secret": "************6789"})
+    );
+    let r = ctx
+        .patch(&path, a, json!({"config": {"webhook_secret": ""}}))
+        .await;
     assert_eq!(r.status, 200);
     assert_eq!(ctx.get(&path, a).await.body["config"], json!({}));
 }
@@ -175,11 +246,29 @@ async fn field_errors_and_uniqueness(ctx: Ctx) {
     for key in ["website", "integration_type", "name"] {
         assert_eq!(r.body[key], json!(["This field is required."]), "{key}");
     }
-    let r = ctx.post(PATH, a, json!({"website": w, "integration_type": "fax", "name": ""})).await;
-    assert_eq!(r.body["integration_type"], json!(["\"fax\" is not a valid choice."]));
-    let r = ctx.post(PATH, a, json!({"website": 99999, "integration_type": "custom", "name": ""})).await;
+    let r = ctx
+        .post(
+            PATH,
+            a,
+            json!({"website": w, "integration_type": "fax", "name": ""}),
+        )
+        .await;
+    assert_eq!(
+        r.body["integration_type"],
+        json!(["\"fax\" is not a valid choice."])
+    );
+    let r = ctx
+        .post(
+            PATH,
+            a,
+            json!({"website": 99999, "integration_type": "custom", "name": ""}),
+        )
+        .await;
     assert_eq!(r.status, 400);
-    assert_eq!(r.body["website"], json!(["Invalid pk \"99999\" - object does not exist."]));
+    assert_eq!(
+        r.body["website"],
+        json!(["Invalid pk \"99999\" - object does not exist."])
+    );
     let r = ctx
         .post(PATH, a, json!({"website": w, "integration_type": "stripe", "name": "x", "api_key": "pk_live_wrongkind"}))
         .await;
@@ -194,28 +283,53 @@ async fn field_errors_and_uniqueness(ctx: Ctx) {
         .post(PATH, a, json!({"website": w, "integration_type": "stripe", "name": "x", "api_key": "sk_live_x", "access_token": "tok"}))
         .await;
     assert_eq!(r.status, 400);
-    assert!(r.body["access_token"][0].as_str().unwrap().contains("no access_token"));
-    let r = ctx.post(PATH, a, json!({"website": w, "integration_type": "custom", "name": "x", "is_active": "maybe"})).await;
+    assert!(r.body["access_token"][0]
+        .as_str()
+        .unwrap()
+        .contains("no access_token"));
+    let r = ctx
+        .post(
+            PATH,
+            a,
+            json!({"website": w, "integration_type": "custom", "name": "x", "is_active": "maybe"}),
+        )
+        .await;
     assert_eq!(r.body["is_active"], json!(["Must be a valid boolean."]));
 
     // The unique set (website, integration_type, name), "" included.
-    ctx.second(json!({"website": w, "integration_type": "custom", "name": ""})).await;
-    let r = ctx.post(PATH, a, json!({"website": w, "integration_type": "custom", "name": ""})).await;
+    ctx.second(json!({"website": w, "integration_type": "custom", "name": ""}))
+        .await;
+    let r = ctx
+        .post(
+            PATH,
+            a,
+            json!({"website": w, "integration_type": "custom", "name": ""}),
+        )
+        .await;
     assert_eq!(r.status, 400);
     assert_eq!(
         r.body,
         json!({"non_field_errors": ["The fields website, integration_type, name must make a unique set."]})
     );
     let other = ctx.website("other").await;
-    ctx.second(json!({"website": other, "integration_type": "custom", "name": ""})).await;
-    let id = ctx.second(json!({"website": other, "integration_type": "custom", "name": "renamed"})).await;
-    let r = ctx.patch(&format!("{PATH}{id}/"), a, json!({"name": ""})).await;
+    ctx.second(json!({"website": other, "integration_type": "custom", "name": ""}))
+        .await;
+    let id = ctx
+        .second(json!({"website": other, "integration_type": "custom", "name": "renamed"}))
+        .await;
+    let r = ctx
+        .patch(&format!("{PATH}{id}/"), a, json!({"name": ""}))
+        .await;
     assert_eq!(r.status, 400);
     assert!(r.body["non_field_errors"].is_array());
     // Through the first API the same rule answers in its own shape.
     let r = ctx.post("/api/integrations/", a, json!({"integration_type": "custom", "provider": "custom", "name": "renamed", "website": other})).await;
     assert_eq!(r.status, 400);
-    assert!(r.body["error"].is_string() && r.body["fields"]["name"].is_string(), "{}", r.text);
+    assert!(
+        r.body["error"].is_string() && r.body["fields"]["name"].is_string(),
+        "{}",
+        r.text
+    );
 }
 
 async fn delete_is_204(ctx: Ctx) {
@@ -229,7 +343,9 @@ async fn delete_is_204(ctx: Ctx) {
     assert_eq!((r.status, r.body), (404, json!({"detail": "Not found."})));
     let r = ctx.get(&format!("{PATH}{id}/"), a).await;
     assert_eq!(r.status, 404);
-    let r = ctx.patch(&format!("{PATH}{id}/"), a, json!({"name": "x"})).await;
+    let r = ctx
+        .patch(&format!("{PATH}{id}/"), a, json!({"name": "x"}))
+        .await;
     assert_eq!(r.status, 404);
 }
 
@@ -243,7 +359,11 @@ async fn one_data_model_under_both_apis(ctx: Ctx) {
     assert_eq!(list[0]["id"], id);
     assert_eq!(list[0]["provider"], "stripe");
     let d = ctx.get(&format!("/api/integrations/{id}/"), a).await.body;
-    assert_eq!(d["config"], json!({"currency": "usd"}), "no secrets, not even masked");
+    assert_eq!(
+        d["config"],
+        json!({"currency": "usd"}),
+        "no secrets, not even masked"
+    );
 
     let first = ctx.first(a, "email", "Mail").await;
     ctx.post(
@@ -258,30 +378,55 @@ async fn one_data_model_under_both_apis(ctx: Ctx) {
     assert_eq!(d["api_key"], "***************cdef");
     assert_eq!(d["config"]["from_email"], "a@example.com");
     // A change through the second API shows in the first.
-    let r = ctx.patch(&format!("{PATH}{first}/"), a, json!({"name": "Renamed", "is_active": false})).await;
+    let r = ctx
+        .patch(
+            &format!("{PATH}{first}/"),
+            a,
+            json!({"name": "Renamed", "is_active": false}),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    let d = ctx.get(&format!("/api/integrations/{first}/"), a).await.body;
-    assert_eq!((d["name"].clone(), d["is_active"].clone()), (json!("Renamed"), json!(false)));
+    let d = ctx
+        .get(&format!("/api/integrations/{first}/"), a)
+        .await
+        .body;
+    assert_eq!(
+        (d["name"].clone(), d["is_active"].clone()),
+        (json!("Renamed"), json!(false))
+    );
 }
 
 async fn secret_written_through_one_api_is_tested_through_the_other(ctx: Ctx) {
     let a = &ctx.admin;
     let w = ctx.website("cross").await;
     let id = ctx
-        .second(json!({"website": w, "integration_type": "twilio", "name": "SMS",
+        .second(
+            json!({"website": w, "integration_type": "twilio", "name": "SMS",
                        "api_key": "AC0123456789abcdef0123456789abcdef",
                        "secret_key": "fedcba9876543210fedcba9876543210",
-                       "config": {"from_phone_number": "+14155550123"}}))
+                       "config": {"from_phone_number": "+14155550123"}}),
+        )
         .await;
-    let r = ctx.post(&format!("/api/integrations/{id}/test/"), a, json!({})).await;
+    let r = ctx
+        .post(&format!("/api/integrations/{id}/test/"), a, json!({}))
+        .await;
     assert_eq!(r.status, 200);
-    assert_eq!(r.body, json!({"success": true, "message": "Connected to twilio."}));
+    assert_eq!(
+        r.body,
+        json!({"success": true, "message": "Connected to twilio."})
+    );
     let seen = ctx.checker.seen.lock().unwrap().last().cloned().unwrap();
     assert_eq!(seen.provider, "twilio");
-    assert_eq!(seen.secrets["auth_token"], "fedcba9876543210fedcba9876543210");
+    assert_eq!(
+        seen.secrets["auth_token"],
+        "fedcba9876543210fedcba9876543210"
+    );
     let d = ctx.get(&format!("/api/integrations/{id}/"), a).await.body;
     assert_eq!(d["status"], "active");
-    assert_eq!(d["config"]["account_sid"], "AC0123456789abcdef0123456789abcdef");
+    assert_eq!(
+        d["config"]["account_sid"],
+        "AC0123456789abcdef0123456789abcdef"
+    );
     // And the other way: configured through the first API, read masked through the second.
     let sms = ctx.first(a, "sms", "Texts").await;
     ctx.post(
@@ -293,8 +438,86 @@ async fn secret_written_through_one_api_is_tested_through_the_other(ctx: Ctx) {
     let d = ctx.get(&format!("{PATH}{sms}/"), a).await.body;
     assert_eq!(d["api_key"], "****2345");
     assert_eq!(d["secret_key"], "***********0042");
-    let r = ctx.post(&format!("/api/integrations/{sms}/test/"), a, json!({})).await;
+    let r = ctx
+        .post(&format!("/api/integrations/{sms}/test/"), a, json!({}))
+        .await;
     assert_eq!(r.body["success"], false);
     let seen = ctx.checker.seen.lock().unwrap().last().cloned().unwrap();
     assert_eq!(seen.secrets["api_secret"], "bad-secret-0042");
+}
+
+/// The real provider checks (crates/providers) against a fake Stripe on
+/// 127.0.0.1: the key written through the second API is the one the
+/// provider receives when the first API's /test/ runs.
+async fn real_provider_check_against_a_fake_stripe(ctx: Ctx) {
+    use switchboard_providers::fake::{FakeServer, Reply};
+    const GOOD: &str = "sk_test_goodKey0123456789";
+    let stripe = FakeServer::start(|req| {
+        if req.header("authorization") == Some(&format!("Bearer {GOOD}")) {
+            Reply::json(200, json!({"object": "balance", "livemode": false, "available": [{"currency": "usd", "amount": 0}]}))
+        } else {
+            Reply::json(401, json!({"error": {"type": "invalid_request_error", "message": "Invalid API Key provided: sk_test_****"}}))
+        }
+    })
+    .await;
+    let endpoints = switchboard_providers::Endpoints::default()
+        .with("stripe", &stripe.url())
+        .unwrap();
+    let real =
+        switchboard_server::checks::Providers::new(endpoints, std::time::Duration::from_secs(5))
+            .unwrap();
+    *ctx.checker.delegate.lock().unwrap() = Some(std::sync::Arc::new(real));
+
+    let a = &ctx.admin;
+    let w = ctx.website("stripe").await;
+    let id = ctx
+        .second(json!({"website": w, "integration_type": "stripe", "name": "S", "api_key": GOOD}))
+        .await;
+    let r = ctx
+        .post(&format!("/api/integrations/{id}/test/"), a, json!({}))
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["success"], true, "{}", r.text);
+    assert!(r.body["message"]
+        .as_str()
+        .unwrap()
+        .contains("Stripe accepted the key"));
+    let requests = stripe.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].method, "GET");
+    assert_eq!(requests[0].path, "/v1/balance");
+    assert_eq!(
+        requests[0].header("authorization"),
+        Some(format!("Bearer {GOOD}").as_str())
+    );
+    let d = ctx.get(&format!("/api/integrations/{id}/"), a).await.body;
+    assert_eq!(
+        (d["status"].clone(), d["error_count"].clone()),
+        (json!("active"), json!(0))
+    );
+    assert!(d["last_sync_at"].is_string());
+
+    ctx.patch(
+        &format!("{PATH}{id}/"),
+        a,
+        json!({"api_key": "sk_test_revokedKey000"}),
+    )
+    .await;
+    let r = ctx
+        .post(&format!("/api/integrations/{id}/test/"), a, json!({}))
+        .await;
+    assert_eq!(r.body["success"], false, "{}", r.text);
+    let d = ctx.get(&format!("/api/integrations/{id}/"), a).await.body;
+    assert_eq!(
+        (d["status"].clone(), d["error_count"].clone()),
+        (json!("error"), json!(1))
+    );
+    assert!(!r.text.contains("revokedKey") && !d.to_string().contains("revokedKey"));
+    let logs = ctx.get(&format!("/api/integrations/{id}/logs/"), a).await;
+    assert_eq!(logs.body["logs"][0]["level"], "error");
+    assert_eq!(
+        logs.body["logs"][0]["details"]["details"]["http_status"],
+        401
+    );
+    assert!(!logs.text.contains("revokedKey"));
 }

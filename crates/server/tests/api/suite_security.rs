@@ -21,7 +21,12 @@ const CANARY: &str = "CANARYx7Qp2ZrV9mWk4Ls8Tn";
 async fn answers(ctx: &Ctx) -> String {
     let a = &ctx.admin;
     let mut all = String::new();
-    for path in ["/api/integrations/", "/api/v1/websites/integrations/", "/api/v1/audit/", "/api/integrations/stats/"] {
+    for path in [
+        "/api/integrations/",
+        "/api/v1/websites/integrations/",
+        "/api/v1/audit/",
+        "/api/integrations/stats/",
+    ] {
         all.push_str(&ctx.get(path, a).await.text);
     }
     let ids: Vec<i64> = ctx.get("/api/integrations/", a).await.body["integrations"]
@@ -53,8 +58,12 @@ async fn canary_is_not_stored_in_plain_text(ctx: Ctx) {
     ctx.second(json!({"website": w, "integration_type": "stripe", "name": "s",
                       "api_key": format!("sk_live_{CANARY}"), "config": {"webhook_secret": format!("whsec_{CANARY}")}}))
         .await;
-    ctx.patch(&format!("/api/v1/websites/integrations/{custom}/"), a, json!({"api_key": format!("{CANARY}-patched")}))
-        .await;
+    ctx.patch(
+        &format!("/api/v1/websites/integrations/{custom}/"),
+        a,
+        json!({"api_key": format!("{CANARY}-patched")}),
+    )
+    .await;
     // Through the first API: create config, configure and update.
     let r = ctx
         .post("/api/integrations/", a, json!({"integration_type": "email", "name": "m", "provider": "smtp", "config": {"smtp_password": format!("{CANARY}-created")}}))
@@ -78,9 +87,14 @@ async fn canary_is_not_stored_in_plain_text(ctx: Ctx) {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    ctx.post(&format!("/api/integrations/{wa}/test/"), a, json!({})).await;
+    ctx.post(&format!("/api/integrations/{wa}/test/"), a, json!({}))
+        .await;
     let seen = ctx.checker.seen.lock().unwrap().last().cloned().unwrap();
-    assert_eq!(seen.secrets["access_token"], format!("EAA{CANARY}"), "it was stored");
+    assert_eq!(
+        seen.secrets["access_token"],
+        format!("EAA{CANARY}"),
+        "it was stored"
+    );
 
     let answered = answers(&ctx).await;
     assert!(!answered.contains(CANARY), "an answer carries the canary");
@@ -106,7 +120,10 @@ async fn canary_is_not_stored_in_plain_text(ctx: Ctx) {
             let (cluster, name) = ctx.pg.clone().unwrap();
             let dump = cluster.dump(&name).unwrap();
             let text = String::from_utf8_lossy(&dump);
-            assert!(text.contains("whsec") || text.contains("integrations"), "the dump has the data");
+            assert!(
+                text.contains("whsec") || text.contains("integrations"),
+                "the dump has the data"
+            );
             assert!(!text.contains(CANARY), "canary in plain text in pg_dump");
         }
     }
@@ -130,32 +147,57 @@ async fn wrong_method_is_405_json(ctx: Ctx) {
         let r = ctx.call(method, path, Some(&ctx.admin.token), None).await;
         assert_eq!(r.status, 405, "{method} {path}");
         assert!(r.body[key].is_string(), "{method} {path}: {}", r.text);
-        assert!(r.header("allow").is_some(), "{method} {path} says what is allowed");
-        assert!(r.header("content-type").unwrap().starts_with("application/json"));
+        assert!(
+            r.header("allow").is_some(),
+            "{method} {path} says what is allowed"
+        );
+        assert!(r
+            .header("content-type")
+            .unwrap()
+            .starts_with("application/json"));
     }
 }
 
 async fn unknown_paths_are_404_json(ctx: Ctx) {
     let r = ctx.get("/api/integrations/1/nothing/", &ctx.admin).await;
-    assert_eq!((r.status, r.body["error"].as_str()), (404, Some("Integration not found")));
+    assert_eq!(
+        (r.status, r.body["error"].as_str()),
+        (404, Some("Integration not found"))
+    );
     let r = ctx.get("/api/v1/nothing/", &ctx.admin).await;
-    assert_eq!((r.status, r.body.clone()), (404, json!({"detail": "Not found."})));
-    let r = ctx.get("/api/v1/websites/integrations/x/", &ctx.admin).await;
+    assert_eq!(
+        (r.status, r.body.clone()),
+        (404, json!({"detail": "Not found."}))
+    );
+    let r = ctx
+        .get("/api/v1/websites/integrations/x/", &ctx.admin)
+        .await;
     assert_eq!(r.status, 404);
 }
 
 async fn large_bodies_are_413_json(ctx: Ctx) {
     let big = "x".repeat(2 * 1024 * 1024);
     let body = json!({"integration_type": "email", "name": "big", "config": {"from_name": big}});
-    let r = ctx.post("/api/integrations/", &ctx.admin, body.clone()).await;
+    let r = ctx
+        .post("/api/integrations/", &ctx.admin, body.clone())
+        .await;
     assert_eq!(r.status, 413);
-    assert!(r.body["error"].as_str().unwrap().contains("larger than"), "{}", r.text);
-    let r = ctx.post("/api/v1/websites/integrations/", &ctx.admin, body).await;
+    assert!(
+        r.body["error"].as_str().unwrap().contains("larger than"),
+        "{}",
+        r.text
+    );
+    let r = ctx
+        .post("/api/v1/websites/integrations/", &ctx.admin, body)
+        .await;
     assert_eq!(r.status, 413);
     assert!(r.body["detail"].is_string());
     // Just under the limit is fine (and rejected only for its content).
     let ok = json!({"integration_type": "email", "name": "n", "config": {"from_name": "y".repeat(1000)}});
-    assert_eq!(ctx.post("/api/integrations/", &ctx.admin, ok).await.status, 201);
+    assert_eq!(
+        ctx.post("/api/integrations/", &ctx.admin, ok).await.status,
+        201
+    );
 }
 
 async fn test_is_rate_limited_per_user_and_integration(ctx: Ctx) {
@@ -163,20 +205,40 @@ async fn test_is_rate_limited_per_user_and_integration(ctx: Ctx) {
     let id = ctx.first(a, "email", "a").await;
     let other = ctx.first(a, "email", "b").await;
     for _ in 0..3 {
-        assert_eq!(ctx.post(&format!("/api/integrations/{id}/test/"), a, json!({})).await.status, 200);
+        assert_eq!(
+            ctx.post(&format!("/api/integrations/{id}/test/"), a, json!({}))
+                .await
+                .status,
+            200
+        );
     }
-    let r = ctx.post(&format!("/api/integrations/{id}/test/"), a, json!({})).await;
+    let r = ctx
+        .post(&format!("/api/integrations/{id}/test/"), a, json!({}))
+        .await;
     assert_eq!(r.status, 429);
     let wait = r.body["wait"].as_u64().unwrap();
     assert!((1..=60).contains(&wait));
     assert_eq!(r.header("retry-after").unwrap(), wait.to_string());
     assert!(r.body["detail"].as_str().unwrap().contains("throttled"));
     assert!(r.body["error"].is_string(), "the first document's key too");
-    assert_eq!(ctx.post(&format!("/api/integrations/{other}/test/"), a, json!({})).await.status, 200);
+    assert_eq!(
+        ctx.post(&format!("/api/integrations/{other}/test/"), a, json!({}))
+            .await
+            .status,
+        200
+    );
     let admin2 = ctx.user(Role::Admin, &[]).await;
-    assert_eq!(ctx.post(&format!("/api/integrations/{id}/test/"), &admin2, json!({})).await.status, 200);
+    assert_eq!(
+        ctx.post(&format!("/api/integrations/{id}/test/"), &admin2, json!({}))
+            .await
+            .status,
+        200
+    );
     // A limited call does not count as a test.
-    let logs = ctx.get(&format!("/api/integrations/{id}/logs/"), a).await.body["logs"]
+    let logs = ctx
+        .get(&format!("/api/integrations/{id}/logs/"), a)
+        .await
+        .body["logs"]
         .as_array()
         .unwrap()
         .iter()
@@ -191,23 +253,42 @@ async fn audit_names_fields_never_values(ctx: Ctx) {
     let id = ctx
         .second(json!({"website": w, "integration_type": "custom", "name": "x", "api_key": format!("{CANARY}-audit")}))
         .await;
-    ctx.patch(&format!("/api/v1/websites/integrations/{id}/"), a, json!({"api_key": format!("{CANARY}-2"), "description": "d"}))
+    ctx.patch(
+        &format!("/api/v1/websites/integrations/{id}/"),
+        a,
+        json!({"api_key": format!("{CANARY}-2"), "description": "d"}),
+    )
+    .await;
+    ctx.delete(&format!("/api/v1/websites/integrations/{id}/"), a)
         .await;
-    ctx.delete(&format!("/api/v1/websites/integrations/{id}/"), a).await;
-    let r = ctx.get(&format!("/api/v1/audit/?integration={id}"), a).await;
+    let r = ctx
+        .get(&format!("/api/v1/audit/?integration={id}"), a)
+        .await;
     assert_eq!(r.status, 200);
     assert!(!r.text.contains(CANARY));
     let entries = r.body["results"].as_array().unwrap();
     assert_eq!(entries.len(), 3);
     assert_eq!(entries[0]["action"], "delete");
     assert_eq!(entries[1]["action"], "update");
-    assert_eq!(entries[1]["fields"], json!(["description", "secrets.api_key"]));
+    assert_eq!(
+        entries[1]["fields"],
+        json!(["description", "secrets.api_key"])
+    );
     assert_eq!(entries[1]["actor"]["email"], a.email);
     assert_eq!(entries[2]["action"], "create");
-    assert!(entries[2]["fields"].as_array().unwrap().contains(&json!("secrets.api_key")));
+    assert!(entries[2]["fields"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("secrets.api_key")));
     let all = ctx.get("/api/v1/audit/", a).await;
     assert!(all.body["count"].as_i64().unwrap() >= 4, "the website too");
     let member = ctx.user(Role::Member, &[w]).await;
     let r = ctx.get("/api/v1/audit/", &member).await;
-    assert_eq!((r.status, r.body), (403, json!({"detail": "You do not have permission to perform this action."})));
+    assert_eq!(
+        (r.status, r.body),
+        (
+            403,
+            json!({"detail": "You do not have permission to perform this action."})
+        )
+    );
 }

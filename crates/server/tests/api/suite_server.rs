@@ -22,7 +22,10 @@ crate::tests![
 async fn health(ctx: Ctx) {
     let r = ctx.call("GET", "/healthz", None, None).await;
     assert_eq!(r.status, 200);
-    assert_eq!(r.body, json!({"status": "ok", "database": ctx.backend.name()}));
+    assert_eq!(
+        r.body,
+        json!({"status": "ok", "database": ctx.backend.name()})
+    );
 }
 
 async fn openapi_matches_the_file_and_the_router(ctx: Ctx) {
@@ -46,14 +49,17 @@ async fn openapi_matches_the_file_and_the_router(ctx: Ctx) {
         let documented = paths
             .get(*path)
             .unwrap_or_else(|| panic!("{path} is not documented"));
-        let mut doc_methods: Vec<String> = documented.as_object().unwrap().keys().cloned().collect();
+        let mut doc_methods: Vec<String> =
+            documented.as_object().unwrap().keys().cloned().collect();
         doc_methods.sort();
         let mut route_methods: Vec<String> = methods.iter().map(|m| m.to_lowercase()).collect();
         route_methods.sort();
         assert_eq!(doc_methods, route_methods, "{path}");
         let concrete = path.replace("{id}", "1");
         for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
-            let r = ctx.call(method, &concrete, Some(&ctx.admin.token), None).await;
+            let r = ctx
+                .call(method, &concrete, Some(&ctx.admin.token), None)
+                .await;
             if methods.contains(&method) {
                 assert_ne!(r.status, 405, "{method} {path} is routed");
             } else {
@@ -66,56 +72,140 @@ async fn openapi_matches_the_file_and_the_router(ctx: Ctx) {
 async fn websites_crud(ctx: Ctx) {
     let a = &ctx.admin;
     let member = ctx.user(Role::Member, &[]).await;
-    let r = ctx.post("/api/v1/websites/", a, json!({"name": "Shop", "domain": "shop.example", "members": [member.id]})).await;
+    let r = ctx
+        .post(
+            "/api/v1/websites/",
+            a,
+            json!({"name": "Shop", "domain": "shop.example", "members": [member.id]}),
+        )
+        .await;
     assert_eq!(r.status, 201, "{}", r.text);
     assert_eq!(r.body["members"], json!([member.id]));
     let id = r.body["id"].as_i64().unwrap();
     let r = ctx.get(&format!("/api/v1/websites/{id}/"), &member).await;
     assert_eq!(r.body["name"], "Shop", "membership takes effect at once");
-    let r = ctx.patch(&format!("/api/v1/websites/{id}/"), a, json!({"domain": "shop.test"})).await;
-    assert_eq!((r.body["domain"].clone(), r.body["name"].clone()), (json!("shop.test"), json!("Shop")));
-    let r = ctx.put(&format!("/api/v1/websites/{id}/"), a, json!({"domain": "x"})).await;
+    let r = ctx
+        .patch(
+            &format!("/api/v1/websites/{id}/"),
+            a,
+            json!({"domain": "shop.test"}),
+        )
+        .await;
+    assert_eq!(
+        (r.body["domain"].clone(), r.body["name"].clone()),
+        (json!("shop.test"), json!("Shop"))
+    );
+    let r = ctx
+        .put(
+            &format!("/api/v1/websites/{id}/"),
+            a,
+            json!({"domain": "x"}),
+        )
+        .await;
     assert_eq!(r.body["name"], json!(["This field is required."]));
-    let r = ctx.patch(&format!("/api/v1/websites/{id}/"), a, json!({"members": [999999]})).await;
+    let r = ctx
+        .patch(
+            &format!("/api/v1/websites/{id}/"),
+            a,
+            json!({"members": [999999]}),
+        )
+        .await;
     assert_eq!(r.status, 400);
     assert!(r.body["members"][0].as_str().unwrap().contains("999999"));
     let r = ctx.post("/api/v1/websites/", a, json!({"name": ""})).await;
     assert_eq!(r.status, 400);
-    let r = ctx.post("/api/v1/websites/", &member, json!({"name": "m"})).await;
+    let r = ctx
+        .post("/api/v1/websites/", &member, json!({"name": "m"}))
+        .await;
     assert_eq!(r.status, 403);
-    let r = ctx.patch(&format!("/api/v1/websites/{id}/"), &member, json!({"name": "m"})).await;
+    let r = ctx
+        .patch(
+            &format!("/api/v1/websites/{id}/"),
+            &member,
+            json!({"name": "m"}),
+        )
+        .await;
     assert_eq!(r.status, 403);
     let r = ctx.get("/api/v1/websites/", a).await;
     assert_eq!(r.body["count"], 1);
-    let integration = ctx.second(json!({"website": id, "integration_type": "custom", "name": "x"})).await;
+    let integration = ctx
+        .second(json!({"website": id, "integration_type": "custom", "name": "x"}))
+        .await;
     let r = ctx.delete(&format!("/api/v1/websites/{id}/"), a).await;
     assert_eq!(r.status, 400);
     assert!(r.body["detail"].as_str().unwrap().contains("integration"));
-    ctx.delete(&format!("/api/v1/websites/integrations/{integration}/"), a).await;
-    let r = ctx.patch(&format!("/api/v1/websites/{id}/"), a, json!({"members": []})).await;
+    ctx.delete(&format!("/api/v1/websites/integrations/{integration}/"), a)
+        .await;
+    let r = ctx
+        .patch(
+            &format!("/api/v1/websites/{id}/"),
+            a,
+            json!({"members": []}),
+        )
+        .await;
     assert_eq!(r.body["members"], json!([]));
-    assert_eq!(ctx.get(&format!("/api/v1/websites/{id}/"), &member).await.status, 404, "removal takes effect at once");
-    assert_eq!(ctx.delete(&format!("/api/v1/websites/{id}/"), a).await.status, 204);
-    assert_eq!(ctx.get(&format!("/api/v1/websites/{id}/"), a).await.status, 404);
+    assert_eq!(
+        ctx.get(&format!("/api/v1/websites/{id}/"), &member)
+            .await
+            .status,
+        404,
+        "removal takes effect at once"
+    );
+    assert_eq!(
+        ctx.delete(&format!("/api/v1/websites/{id}/"), a)
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        ctx.get(&format!("/api/v1/websites/{id}/"), a).await.status,
+        404
+    );
 }
 
 async fn every_change_bumps_the_revision(ctx: Ctx) {
     let a = &ctx.admin;
     let w = ctx.website("rev").await;
-    let id = ctx.second(json!({"website": w, "integration_type": "custom", "name": "x", "api_key": "k"})).await;
+    let id = ctx
+        .second(json!({"website": w, "integration_type": "custom", "name": "x", "api_key": "k"}))
+        .await;
     let rev = |r: Option<switchboard_server::model::IntegrationRecord>| r.unwrap().revision;
     assert_eq!(rev(ctx.db.integration(id).await.unwrap()), 1);
     let before = ctx.db.integration(id).await.unwrap().unwrap().updated_at;
-    ctx.patch(&format!("/api/v1/websites/integrations/{id}/"), a, json!({"name": "y"})).await;
+    ctx.patch(
+        &format!("/api/v1/websites/integrations/{id}/"),
+        a,
+        json!({"name": "y"}),
+    )
+    .await;
     let after = ctx.db.integration(id).await.unwrap().unwrap();
     assert_eq!(after.revision, 2);
     assert!(after.updated_at > before);
-    ctx.patch(&format!("/api/v1/websites/integrations/{id}/"), a, json!({"name": "y"})).await;
-    assert_eq!(rev(ctx.db.integration(id).await.unwrap()), 2, "no change, no new revision");
-    ctx.put(&format!("/api/integrations/{id}/"), a, json!({"status": "inactive"})).await;
+    ctx.patch(
+        &format!("/api/v1/websites/integrations/{id}/"),
+        a,
+        json!({"name": "y"}),
+    )
+    .await;
+    assert_eq!(
+        rev(ctx.db.integration(id).await.unwrap()),
+        2,
+        "no change, no new revision"
+    );
+    ctx.put(
+        &format!("/api/integrations/{id}/"),
+        a,
+        json!({"status": "inactive"}),
+    )
+    .await;
     assert_eq!(rev(ctx.db.integration(id).await.unwrap()), 3);
-    ctx.post(&format!("/api/integrations/{id}/test/"), a, json!({})).await;
-    assert_eq!(rev(ctx.db.integration(id).await.unwrap()), 4, "a test result is a change");
+    ctx.post(&format!("/api/integrations/{id}/test/"), a, json!({}))
+        .await;
+    assert_eq!(
+        rev(ctx.db.integration(id).await.unwrap()),
+        4,
+        "a test result is a change"
+    );
     ctx.delete(&format!("/api/integrations/{id}/"), a).await;
     let tombs = ctx.db.tombstones().await.unwrap();
     assert_eq!(tombs.len(), 1);
@@ -125,20 +215,27 @@ async fn every_change_bumps_the_revision(ctx: Ctx) {
 
 async fn concurrent_changes_all_land(ctx: Ctx) {
     let w = ctx.website("conc").await;
-    let id = ctx.second(json!({"website": w, "integration_type": "custom", "name": "x"})).await;
+    let id = ctx
+        .second(json!({"website": w, "integration_type": "custom", "name": "x"}))
+        .await;
     let mut tasks = Vec::new();
     for i in 0..8 {
         let ctx = ctx.clone();
         tasks.push(tokio::spawn(async move {
             let path = format!("/api/v1/websites/integrations/{id}/");
-            ctx.patch(&path, &ctx.admin, json!({"config": {format!("k{i}"): i}})).await.status
+            ctx.patch(&path, &ctx.admin, json!({"config": {format!("k{i}"): i}}))
+                .await
+                .status
         }));
     }
     for t in tasks {
         assert_eq!(t.await.unwrap(), 200);
     }
     let record = ctx.db.integration(id).await.unwrap().unwrap();
-    assert_eq!(record.revision, 9, "every change landed on its own revision");
+    assert_eq!(
+        record.revision, 9,
+        "every change landed on its own revision"
+    );
 }
 
 async fn rotating_the_key_keeps_every_secret(ctx: Ctx) {
@@ -147,16 +244,25 @@ async fn rotating_the_key_keeps_every_secret(ctx: Ctx) {
     let id = ctx
         .second(json!({"website": w, "integration_type": "custom", "name": "x", "api_key": "rotate-me-1234", "secret_key": "second-5678"}))
         .await;
-    let before = ctx.get(&format!("/api/v1/websites/integrations/{id}/"), a).await.body;
+    let before = ctx
+        .get(&format!("/api/v1/websites/integrations/{id}/"), a)
+        .await
+        .body;
     let old = Vault::from_base64(&ctx.key_text).unwrap();
     let new = Vault::from_base64(&Vault::generate_base64()).unwrap();
-    let reseal = |uid: &str, s: &switchboard_server::secrets::SealedSecrets| old.reseal(&new, uid, s);
+    let reseal =
+        |uid: &str, s: &switchboard_server::secrets::SealedSecrets| old.reseal(&new, uid, s);
     let (records, values) = ctx.db.rotate_key(&reseal, &new.key_check()).await.unwrap();
     assert_eq!((records, values), (1, 2));
     let check = ctx.db.key_check().await.unwrap().unwrap();
     assert!(new.matches(&check) && !old.matches(&check));
     // A server with the new key reads everything; the old key is refused.
-    let state = AppState::new(ctx.db.clone(), new.clone(), Arc::new(switchboard_server::Unavailable), test_settings());
+    let state = AppState::new(
+        ctx.db.clone(),
+        new.clone(),
+        Arc::new(switchboard_server::Unavailable),
+        test_settings(),
+    );
     let record = ctx.db.integration(id).await.unwrap().unwrap();
     let (plain, failed) = state.vault().open_all(&record.uid, &record.secrets);
     assert!(failed.is_empty());
@@ -164,7 +270,12 @@ async fn rotating_the_key_keeps_every_secret(ctx: Ctx) {
     assert_eq!(before["api_key"], "**********1234");
     let choice = DatabaseChoice {
         url: match ctx.backend {
-            Backend::Sqlite => ctx.sqlite_path.clone().unwrap().to_string_lossy().into_owned(),
+            Backend::Sqlite => ctx
+                .sqlite_path
+                .clone()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned(),
             Backend::Postgres => {
                 let (cluster, name) = ctx.pg.clone().unwrap();
                 cluster.url(&name)

@@ -65,9 +65,11 @@ impl PgCluster {
                 .map(|s| s.success())
                 .unwrap_or(false);
             if !ok {
-                return Err("cannot hand the temporary folder to the postgres user (chown failed); \
+                return Err(
+                    "cannot hand the temporary folder to the postgres user (chown failed); \
                             run `scripts/setup.sh test`, which creates that user with PostgreSQL"
-                    .into());
+                        .into(),
+                );
             }
         }
         let port = free_port();
@@ -179,12 +181,22 @@ impl PgCluster {
     /// `pg_dump` of one database, as text.
     pub fn dump(&self, database: &str) -> Result<Vec<u8>, String> {
         let out = Command::new(self.bin.join("pg_dump"))
-            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "postgres"])
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "postgres",
+            ])
             .arg(database)
             .output()
             .map_err(|e| format!("cannot run pg_dump: {e}"))?;
         if !out.status.success() {
-            return Err(format!("pg_dump failed: {}", String::from_utf8_lossy(&out.stderr)));
+            return Err(format!(
+                "pg_dump failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
         }
         Ok(out.stdout)
     }

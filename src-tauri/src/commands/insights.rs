@@ -1,0 +1,48 @@
+//! Read-mostly commands: activity logs, stats, and websites.
+
+use super::{reshape, to_ipc, CmdResult};
+use crate::state::AppState;
+use switchboard_ipc::{IdRequest, LogEntry, NewWebsite, Stats, Website};
+use tauri::State;
+
+/// How many log lines the UI shows per integration.
+const LOG_LIMIT: i64 = 200;
+
+/// An integration's activity log, newest first.
+#[tauri::command]
+pub async fn integration_logs(
+    state: State<'_, AppState>,
+    request: IdRequest,
+) -> CmdResult<Vec<LogEntry>> {
+    reshape(
+        state
+            .store
+            .logs(&request.id, LOG_LIMIT)
+            .await
+            .map_err(to_ipc)?,
+    )
+}
+
+/// Totals by type and status.
+#[tauri::command]
+pub async fn stats(state: State<'_, AppState>) -> CmdResult<Stats> {
+    reshape(state.store.stats().await.map_err(to_ipc)?)
+}
+
+/// Every website.
+#[tauri::command]
+pub async fn websites(state: State<'_, AppState>) -> CmdResult<Vec<Website>> {
+    reshape(state.store.websites().await.map_err(to_ipc)?)
+}
+
+/// Creates a website scope.
+#[tauri::command]
+pub async fn create_website(state: State<'_, AppState>, request: NewWebsite) -> CmdResult<Website> {
+    reshape(
+        state
+            .store
+            .create_website(request.name.trim(), request.domain.trim())
+            .await
+            .map_err(to_ipc)?,
+    )
+}

@@ -1,0 +1,166 @@
+//! Integration commands: list, overview for the cards, get, create, update,
+//! the active toggle, delete, reveal and the connection test.
+
+use super::{reshape, to_ipc, CmdResult};
+use crate::state::AppState;
+use switchboard_ipc::{
+    CreateRequest, IdRequest, IntegrationDetail, ListPage, ListQuery, RevealRequest,
+    SetActiveRequest, TestAnswer, TypeOverview, UpdateRequest,
+};
+use switchboard_store::{IntegrationPatch, ListFilter, NewIntegration, Status};
+use tauri::State;
+
+/// The largest page the UI may ask for.
+const MAX_PAGE: i64 = 500;
+
+/// One page of the list, with the number of all matching rows.
+#[tauri::command]
+pub async fn list_integrations(
+    state: State<'_, AppState>,
+    request: ListQuery,
+) -> CmdResult<ListPage> {
+    let mut filter: ListFilter = reshape(&request)?;
+    filter.search = filter.search.filter(|s| !s.trim().is_empty());
+    filter.limit = Some(request.limit.clamp(1, MAX_PAGE));
+    filter.offset = Some(request.offset.max(0));
+    let rows = state.store.list(&filter).await.map_err(to_ipc)?;
+    let total = state.store.count(&filter).await.map_err(to_ipc)?;
+    Ok(ListPage {
+        total,
+        rows: reshape(rows)?,
+    })
+}
+
+/// Per catalog type: how many integrations, how many active, how many failing.
+#[tauri::command]
+pub async fn type_overview(state: State<'_, AppState>) -> CmdResult<Vec<TypeOverview>> {
+    let mut out = Vec::new();
+    for ty in switchboard_catalog::types() {
+        let base = ListFilter {
+            integration_type: Some(ty.id.to_owned()),
+            ..ListFilter::default()
+        };
+        let store = &state.store;
+        let count = |f: ListFilter| async move { store.count(&f).await.map_err(to_ipc) };
+        let total = count(base.clone()).await?;
+        let (active, errors) = if total == 0 {
+            (0, 0)
+        } else {
+            let active = count(ListFilter {
+                is_active: Some(true),
+                ..base.clone()
+            })
+            .await?;
+            let errors = count(ListFilter {
+                status: Some(Status::Error),
+                ..base
+            })
+            .await?;
+            (active, errors)
+        };
+        out.push(TypeOverview {
+            integration_type: ty.id.to_owned(),
+            total,
+            active,
+            errors,
+        });
+    }
+    Ok(out)
+}
+
+/// One integration with masked secrets.
+#[tauri::command]
+pub async fn get_integration(
+    state: State<'_, AppState>,
+    request: IdRequest,
+) -> CmdResult<IntegrationDetail> {
+    reshape(state.store.get(&request.id).await.map_err(to_ipc)?)
+}
+
+/// Creates an integration from the form's values (validated by the store).
+#[tauri::command]
+pub async fn create_integration(
+    state: State<'_, AppState>,
+    request: CreateRequest,
+) -> CmdResult<IntegrationDetail> {
+    let new = NewIntegration {
+        integration_type: request.integration_type,
+        provider: Some(request.provider),
+        name: request.name,
+        description: request.description,
+        website_id: request.website_id,
+        values: Some(request.values),
+        ..NewIntegration::default()
+    };
+    reshape(state.store.create(new).await.map_err(to_ipc)?)
+}
+
+/// Saves the edit form; secrets absent from `values` are kept.
+#[tauri::command]
+pub async fn update_integration(
+    state: State<'_, AppState>,
+    request: UpdateRequest,
+) -> CmdResult<IntegrationDetail> {
+    let patch = IntegrationPatch {
+        name: Some(request.name),
+        description: Some(request.description),
+        provider: Some(request.provider),
+        website_id: Some(request.website_id),
+        values: Some(request.values),
+        ..IntegrationPatch::default()
+    };
+    reshape(
+        state
+            .store
+            .update(&request.id, patch)
+            .await
+            .map_err(to_ipc)?,
+    )
+}
+
+/// The active toggle.
+#[tauri::command]
+pub async fn set_active(state: State<'_, AppState>, request: SetActiveRequest) -> CmdResult<()> {
+    let patch = IntegrationPatch {
+        is_active: Some(request.active),
+        ..IntegrationPatch::default()
+    };
+    state
+        .store
+        .update(&request.id, patch)
+        .await
+        .map(|_| ())
+        .map_err(to_ipc)
+}
+
+/// Deletes an integration (the UI asks for confirmation first).
+#[tauri::command]
+pub async fn delete_integration(state: State<'_, AppState>, request: IdRequest) -> CmdResult<()> {
+    state.store.delete(&request.id).await.map_err(to_ipc)
+}
+
+/// Reveals one secret; the store records the reveal in the activity log.
+#[tauri::command]
+pub async fn reveal_secret(state: State<'_, AppState>, request: RevealRequest) -> CmdResult<String> {
+    let secret = state
+        .store
+        .reveal(&request.id, &request.field)
+        .await
+        .map_err(to_ipc)?;
+    Ok(secret.expose().to_owned())
+}
+
+/// The connection check. Provider checks are not wired into the app yet, so
+/// it says so plainly instead of inventing a result.
+#[tauri::command]
+pub async fn test_integration(
+    state: State<'_, AppState>,
+    request: IdRequest,
+) -> CmdResult<TestAnswer> {
+    state.store.get(&request.id).await.map_err(to_ipc)?;
+    Ok(TestAnswer {
+        available: false,
+        ok: false,
+        message: "Connection checks arrive in the next release.".into(),
+    })
+}

@@ -1,0 +1,74 @@
+//! The app's IPC commands, one module per area. Each is a thin adapter: take
+//! the state, call the store, map its error. Every command is listed in
+//! `src-tauri/build.rs` and granted by `src-tauri/capabilities/main-window.json`.
+
+pub mod app;
+pub mod insights;
+pub mod integrations;
+pub mod vault;
+
+pub use app::{app_info, AppInfo};
+
+use serde::{de::DeserializeOwned, Serialize};
+use switchboard_ipc::IpcError;
+use switchboard_store::StoreError;
+
+/// What every command returns.
+pub type CmdResult<T> = Result<T, IpcError>;
+
+/// A store error as the UI receives it: code, message, and field errors.
+pub fn to_ipc(error: StoreError) -> IpcError {
+    let mut out = IpcError::new(error.code(), error.to_string());
+    if let StoreError::Validation(v) = &error {
+        out.fields = v.fields.clone();
+        if let Some(general) = &v.general {
+            out.message = general.clone();
+        }
+    }
+    out
+}
+
+/// Re-shapes a store type into its IPC twin (they share their JSON form).
+pub fn reshape<T: Serialize, U: DeserializeOwned>(value: T) -> CmdResult<U> {
+    serde_json::to_value(value)
+        .and_then(serde_json::from_value)
+        .map_err(|e| IpcError::new("internal", format!("unexpected data shape: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use switchboard_catalog::ValidationErrors;
+
+    #[test]
+    fn validation_errors_keep_their_fields() {
+        let mut v = ValidationErrors::default();
+        v.fields.insert("from_email".into(), "not an email".into());
+        let e = to_ipc(StoreError::Validation(v));
+        assert_eq!(e.code, "validation");
+        assert_eq!(
+            e.fields.get("from_email").map(String::as_str),
+            Some("not an email")
+        );
+    }
+
+    #[test]
+    fn locked_maps_to_its_code() {
+        assert_eq!(to_ipc(StoreError::Locked).code, "locked");
+    }
+
+    #[test]
+    fn store_filters_reshape_from_ipc_queries() {
+        let q = switchboard_ipc::ListQuery {
+            search: Some("x".into()),
+            status: Some(switchboard_ipc::Status::Error),
+            website: switchboard_ipc::WebsiteScope::Global,
+            limit: 5,
+            ..Default::default()
+        };
+        let f: switchboard_store::ListFilter = reshape(&q).expect("same shape");
+        assert_eq!(f.status, Some(switchboard_store::Status::Error));
+        assert_eq!(f.website, switchboard_store::WebsiteFilter::Global);
+        assert_eq!(f.limit, Some(5));
+    }
+}

@@ -1,0 +1,487 @@
+//! End-to-end test of the real desktop window, driven over WebDriver
+//! (tauri-driver + WebKitWebDriver) on a fresh store in a temporary folder,
+//! with the OS keyring turned off so the vault unlocks with a passphrase.
+//!
+//! It walks what a person does: first-run setup, one integration of each of
+//! the first document's five types through their forms, a validation error
+//! shown then fixed, an edit that leaves a secret untouched (which still
+//! reveals to the original), reveal and mask, delete cancelled then
+//! confirmed, search and filter, logs and stats, lock and unlock, and a
+//! restart with everything still there.
+//!
+//! `scripts/test.sh` runs it after building the app and the UI; it is
+//! `#[ignore]`d for a plain `cargo test`, and it fails (never skips) when the
+//! app or the drivers are missing. SWITCHBOARD_SCREENSHOTS=DIR saves the
+//! screenshots there (README's come from `SWITCHBOARD_SCREENSHOTS=docs`).
+
+use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const PASSPHRASE: &str = "correct horse battery";
+/// The first document's five types, with the name each test integration gets.
+const FIVE: [(&str, &str); 5] = [
+    ("email", "Newsletter mail"),
+    ("whatsapp", "Support WhatsApp"),
+    ("sms", "Promo SMS"),
+    ("signup_page", "Spring landing page"),
+    ("facebook", "Lead ads"),
+];
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn need(path: &Path, what: &str) {
+    assert!(
+        path.exists(),
+        "{what} is missing at {}: run scripts/test.sh (it installs the drivers and builds the app and UI)",
+        path.display()
+    );
+}
+
+fn tauri_driver() -> PathBuf {
+    let tools = std::env::var_os("SWITCHBOARD_TOOLS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let cache = std::env::var_os("XDG_CACHE_HOME")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache"));
+            cache.join("switchboard/tools")
+        });
+    let candidate = tools.join("bin/tauri-driver");
+    if candidate.exists() {
+        return candidate;
+    }
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|d| d.join("tauri-driver"))
+        .find(|p| p.exists())
+        .unwrap_or(candidate)
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free local port")
+}
+
+/// Processes this test started; stopped when dropped.
+struct Procs(Vec<Child>);
+
+impl Drop for Procs {
+    fn drop(&mut self) {
+        for child in self.0.iter_mut().rev() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Makes sure there is an X display; starts Xvfb when DISPLAY is unset.
+fn ensure_display(procs: &mut Procs) -> String {
+    if let Ok(d) = std::env::var("DISPLAY") {
+        if !d.is_empty() {
+            return d;
+        }
+    }
+    let mut n = 120;
+    while Path::new(&format!("/tmp/.X{n}-lock")).exists()
+        || Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+    {
+        n += 1;
+    }
+    let child = Command::new("Xvfb")
+        .args([format!(":{n}").as_str(), "-screen", "0", "1280x900x24", "-nolisten", "tcp"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb could not start: run scripts/test.sh (setup installs it)");
+    procs.0.push(child);
+    let socket = format!("/tmp/.X11-unix/X{n}");
+    let t0 = Instant::now();
+    while !Path::new(&socket).exists() {
+        assert!(t0.elapsed() < Duration::from_secs(10), "Xvfb :{n} did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    format!(":{n}")
+}
+
+/// A tiny HTTP/1.1 client for the WebDriver REST API (JSON in, JSON out).
+fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
+    let mut stream =
+        TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect: {e}"))?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(120)))
+        .map_err(|e| e.to_string())?;
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|e| format!("write: {e}"))?;
+    let mut raw = Vec::new();
+    stream
+        .read_to_end(&mut raw)
+        .map_err(|e| format!("read: {e}"))?;
+    let text = String::from_utf8_lossy(&raw);
+    let (head, rest) = text.split_once("\r\n\r\n").ok_or("no HTTP header")?;
+    let payload = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        dechunk(rest)
+    } else {
+        rest.to_owned()
+    };
+    let value: Value = serde_json::from_str(&payload).map_err(|e| format!("bad JSON ({e}): {payload}"))?;
+    let status: u16 = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    if status >= 400 {
+        return Err(format!("{method} {path}: HTTP {status}: {}", value["value"]));
+    }
+    Ok(value["value"].clone())
+}
+
+fn dechunk(mut rest: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, tail)) = rest.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 || tail.len() < n {
+            break;
+        }
+        out.push_str(&tail[..n]);
+        rest = tail[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+/// One WebDriver session on the app.
+struct Session {
+    port: u16,
+    id: String,
+    shots: Option<PathBuf>,
+}
+
+impl Session {
+    fn open(port: u16, app: &Path, shots: Option<PathBuf>) -> Session {
+        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}});
+        let value = http(port, "POST", "/session", Some(&caps)).expect("a WebDriver session on the app");
+        let id = value["sessionId"].as_str().expect("a session id").to_owned();
+        Session { port, id, shots }
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
+        http(self.port, method, &format!("/session/{}{path}", self.id), body.as_ref())
+    }
+
+    fn try_find(&self, css: &str) -> Option<String> {
+        let v = self
+            .call("POST", "/element", Some(json!({"using": "css selector", "value": css})))
+            .ok()?;
+        v[ELEMENT].as_str().map(str::to_owned)
+    }
+
+    /// Waits up to 20 s for an element.
+    fn find(&self, css: &str) -> String {
+        let t0 = Instant::now();
+        loop {
+            if let Some(id) = self.try_find(css) {
+                return id;
+            }
+            assert!(t0.elapsed() < Duration::from_secs(20), "no element matches {css}");
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    fn count(&self, css: &str) -> usize {
+        self.call("POST", "/elements", Some(json!({"using": "css selector", "value": css})))
+            .ok()
+            .and_then(|v| v.as_array().map(Vec::len))
+            .unwrap_or(0)
+    }
+
+    /// Waits until `css` matches exactly `n` elements.
+    fn wait_count(&self, css: &str, n: usize) {
+        let t0 = Instant::now();
+        while self.count(css) != n {
+            assert!(
+                t0.elapsed() < Duration::from_secs(20),
+                "expected {n} of {css}, found {}",
+                self.count(css)
+            );
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    fn gone(&self, css: &str) {
+        self.wait_count(css, 0);
+    }
+
+    fn click(&self, css: &str) {
+        let id = self.find(css);
+        self.call("POST", &format!("/element/{id}/click"), Some(json!({})))
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    fn type_into(&self, css: &str, text: &str) {
+        let id = self.find(css);
+        self.call("POST", &format!("/element/{id}/clear"), Some(json!({})))
+            .unwrap_or_else(|e| panic!("clear {css}: {e}"));
+        // Clearing fires no input event: an empty text sends a backspace instead.
+        let keys = if text.is_empty() { "\u{E003}" } else { text };
+        self.call("POST", &format!("/element/{id}/value"), Some(json!({"text": keys})))
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    }
+
+    fn text(&self, css: &str) -> String {
+        let id = self.find(css);
+        self.call("GET", &format!("/element/{id}/text"), None)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// Waits until the text of `css` satisfies `ok`.
+    fn wait_text(&self, css: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let t0 = Instant::now();
+        loop {
+            let t = self.text(css);
+            if ok(&t) {
+                return t;
+            }
+            assert!(t0.elapsed() < Duration::from_secs(20), "{css}: expected {what}, got '{t}'");
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    /// Sets a <select>'s value and fires its change event.
+    fn select(&self, css: &str, value: &str) {
+        let id = self.find(css);
+        let script = "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', {bubbles: true}));";
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": [{ELEMENT: id}, value]})),
+        )
+        .unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
+    }
+
+    fn screenshot(&self, name: &str) {
+        let Some(dir) = &self.shots else { return };
+        std::thread::sleep(Duration::from_millis(400));
+        let data = self.call("GET", "/screenshot", None).expect("a screenshot");
+        use base64::Engine;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(data.as_str().unwrap_or_default())
+            .expect("base64 PNG");
+        std::fs::create_dir_all(dir).expect("screenshot folder");
+        std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
+    }
+
+    fn close(self) {
+        let _ = http(self.port, "DELETE", &format!("/session/{}", self.id), None);
+    }
+}
+
+fn row(name: &str) -> String {
+    format!("tr.row[data-name=\"{name}\"]")
+}
+
+fn unlock(s: &Session) {
+    s.find("#unlock-secret");
+    s.type_into("#unlock-secret", PASSPHRASE);
+    s.click("#unlock-submit");
+    s.find("#card-email");
+}
+
+/// Fills and submits the add form of one type with its default provider.
+fn create(s: &Session, type_id: &str, name: &str) {
+    s.click(&format!("#card-{type_id}"));
+    s.find("#f-name");
+    s.type_into("#f-name", name);
+    let ty = switchboard_catalog::integration_type(type_id).expect("a catalog type");
+    let provider = ty.default_provider();
+    for f in provider.fields(ty) {
+        use switchboard_catalog::FieldKind;
+        if !f.required || matches!(f.kind, FieldKind::Bool | FieldKind::Select(_)) {
+            continue;
+        }
+        let value = switchboard_catalog::samples::sample_value(f);
+        let text = match &value {
+            Value::String(t) => t.clone(),
+            other => other.to_string(),
+        };
+        s.type_into(&format!("#f-{}", f.key), &text);
+    }
+    s.click("#f-submit");
+    s.gone("#f-name");
+    s.find(&row(name));
+}
+
+#[test]
+#[ignore = "drives the real window: scripts/test.sh runs it in its e2e stage"]
+fn e2e_full_journey() {
+    let root = root();
+    let app = root.join("target/release/switchboard-app");
+    need(&app, "the app binary (cargo build --release -p switchboard-app)");
+    need(&root.join("ui/dist/index.html"), "the built UI (scripts/build-ui.sh)");
+    let driver = tauri_driver();
+    need(&driver, "tauri-driver");
+    need(Path::new("/usr/bin/WebKitWebDriver"), "WebKitWebDriver");
+
+    let mut procs = Procs(Vec::new());
+    let display = ensure_display(&mut procs);
+    let work = tempfile::tempdir().expect("a temp dir");
+    let db = work.path().join("store/switchboard.sqlite");
+    let shots = std::env::var_os("SWITCHBOARD_SCREENSHOTS")
+        .filter(|s| !s.is_empty())
+        .map(|d| root.join(d));
+    let port = free_port();
+    let native = free_port();
+    let log = std::fs::File::create(work.path().join("driver.log")).expect("driver log");
+    let child = Command::new(&driver)
+        .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+        .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+        .env("DISPLAY", &display)
+        .env("SWITCHBOARD_DB", &db)
+        .env("SWITCHBOARD_NO_KEYRING", "1")
+        .env("XDG_DATA_HOME", work.path().join("data"))
+        .stdout(log.try_clone().expect("log"))
+        .stderr(log)
+        .spawn()
+        .expect("tauri-driver could not start: run scripts/test.sh");
+    procs.0.push(child);
+    let t0 = Instant::now();
+    while http(port, "GET", "/status", None).is_err() {
+        assert!(t0.elapsed() < Duration::from_secs(20), "tauri-driver did not answer");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
+    // First run: create the vault, see the recovery key once.
+    let s = Session::open(port, &app, shots.clone());
+    s.find("#setup-passphrase");
+    s.type_into("#setup-passphrase", PASSPHRASE);
+    s.type_into("#setup-confirm", PASSPHRASE);
+    s.click("#setup-create");
+    let key = s.wait_text("#recovery-key", "a recovery key", |t| t.len() > 20);
+    assert!(!key.is_empty());
+    s.click("#recovery-saved");
+    s.click("#recovery-continue");
+    s.find("#card-email");
+    s.find("#list-empty");
+    println!("e2e: first-run setup done");
+
+    // A validation error shown while typing, then fixed.
+    s.click("#card-email");
+    s.type_into("#f-name", "Broken");
+    s.type_into("#f-from_email", "not-an-email");
+    s.find("#f-from_email-error");
+    s.screenshot("form-validation");
+    s.type_into("#f-from_email", "news@example.com");
+    s.gone("#f-from_email-error");
+    s.click("button[aria-label=\"Close the form\"]");
+    s.gone("#f-name");
+    println!("e2e: validation error shown and fixed");
+
+    for (type_id, name) in FIVE {
+        create(&s, type_id, name);
+    }
+    s.wait_text("#list-count", "5 rows", |t| t.ends_with("of 5"));
+    s.screenshot("integrations");
+    println!("e2e: created one integration of each of the five types");
+
+    // Edit leaving the secret untouched: it still reveals to the original.
+    let (email_ty, email_provider) = {
+        let ty = switchboard_catalog::integration_type("email").unwrap();
+        (ty, ty.default_provider())
+    };
+    let secret = email_provider
+        .fields(email_ty)
+        .find(|f| f.secret && f.required)
+        .expect("the email provider has a required secret");
+    let original = match switchboard_catalog::samples::sample_value(secret) {
+        Value::String(t) => t,
+        other => other.to_string(),
+    };
+    s.click("button[aria-label=\"Edit Newsletter mail\"]");
+    s.find("#f-name");
+    s.type_into("#f-name", "Newsletter mail 2");
+    s.click("#f-submit");
+    s.gone("#f-name");
+    s.find(&row("Newsletter mail 2"));
+    s.click("button[aria-label=\"Edit Newsletter mail 2\"]");
+    let masked = s.wait_text(&format!("#secret-{}", secret.key), "a mask", |t| t.contains('*'));
+    assert!(masked.ends_with(&original[original.len() - 4..]), "mask shows the last 4: {masked}");
+    s.click(&format!("#reveal-{}", secret.key));
+    s.wait_text(&format!("#secret-{}", secret.key), "the original secret", |t| t == original);
+    s.click(&format!("#reveal-{}", secret.key));
+    s.wait_text(&format!("#secret-{}", secret.key), "the mask again", |t| t == masked);
+    s.click("button[aria-label=\"Close the form\"]");
+    s.gone("#f-name");
+    println!("e2e: edit kept the secret; reveal and mask work");
+
+    // Delete: cancel changes nothing, confirm removes.
+    s.click("button[aria-label=\"Delete Support WhatsApp\"]");
+    s.click("#dialog-cancel");
+    s.gone("#dialog-confirm");
+    s.find(&row("Support WhatsApp"));
+    s.click("button[aria-label=\"Delete Support WhatsApp\"]");
+    s.click("#dialog-confirm");
+    s.gone(&row("Support WhatsApp"));
+    s.wait_text("#list-count", "4 rows", |t| t.ends_with("of 4"));
+    println!("e2e: delete cancelled, then confirmed");
+
+    // Search and filter.
+    s.type_into("#list-search", "Promo");
+    s.wait_count("tr.row", 1);
+    s.find(&row("Promo SMS"));
+    s.type_into("#list-search", "");
+    s.wait_count("tr.row", 4);
+    s.select("#filter-type", "facebook");
+    s.wait_count("tr.row", 1);
+    s.find(&row("Lead ads"));
+    s.select("#filter-type", "");
+    s.wait_count("tr.row", 4);
+    s.screenshot("list");
+    println!("e2e: search and filter");
+
+    // Logs and stats.
+    s.click("button[aria-label=\"Logs of Newsletter mail 2\"]");
+    s.find("table.logs");
+    s.screenshot("logs");
+    s.click("button[data-path=\"/stats\"]");
+    s.wait_text("#stat-total", "4", |t| t == "4");
+    s.screenshot("stats");
+    s.click("button[data-path=\"/integrations\"]");
+    s.find("#card-email");
+    println!("e2e: logs and stats");
+
+    // Lock and unlock with the passphrase.
+    s.click(".lock-now");
+    s.find("#unlock-secret");
+    s.screenshot("lock");
+    s.type_into("#unlock-secret", "wrong passphrase");
+    s.click("#unlock-submit");
+    s.find(".lock .error");
+    unlock(&s);
+    println!("e2e: lock and unlock");
+    s.close();
+
+    // Quit and restart: everything is still there.
+    std::thread::sleep(Duration::from_millis(500));
+    let s = Session::open(port, &app, shots);
+    unlock(&s);
+    s.wait_text("#list-count", "4 rows", |t| t.ends_with("of 4"));
+    for name in ["Newsletter mail 2", "Promo SMS", "Spring landing page", "Lead ads"] {
+        s.find(&row(name));
+    }
+    s.close();
+    println!("e2e: restart kept everything");
+}

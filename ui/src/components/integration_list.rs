@@ -1,0 +1,220 @@
+//! The stored integrations: search, filters, sorting and pages of 50 rows,
+//! so thousands stay fast (only one page is ever in the DOM).
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use super::{ConfirmDialog, IntegrationRowView};
+use crate::hooks::use_fetch;
+use crate::ipc::{self, ListQuery, Sort, Status, WebsiteScope};
+use crate::state::{use_app, Action};
+
+/// Rows per page.
+pub const PAGE_SIZE: i64 = 50;
+
+/// The list's props.
+#[derive(Properties, PartialEq)]
+pub struct IntegrationListProps {
+    /// Opens the edit form for an integration id.
+    pub on_edit: Callback<String>,
+}
+
+/// The list with its toolbar.
+#[function_component(IntegrationList)]
+pub fn integration_list(props: &IntegrationListProps) -> Html {
+    let app = use_app();
+    let query = use_state(|| ListQuery {
+        limit: PAGE_SIZE,
+        ..ListQuery::default()
+    });
+    let page = use_fetch(((*query).clone(), app.revision), |(q, _)| {
+        let q = q.clone();
+        async move { ipc::list_integrations(&q).await }
+    });
+    let websites = use_fetch(app.revision, |_| ipc::websites());
+    let confirm = use_state(|| None::<(String, String)>);
+    let sites = match &*websites {
+        Some(Ok(list)) => list.clone(),
+        _ => Vec::new(),
+    };
+
+    let update = |f: fn(&mut ListQuery, String)| {
+        let query = query.clone();
+        move |value: String| {
+            let mut q = (*query).clone();
+            f(&mut q, value);
+            q.offset = 0;
+            query.set(q);
+        }
+    };
+    let on_search = {
+        let set = update(|q, v| q.search = Some(v).filter(|s| !s.is_empty()));
+        Callback::from(move |e: InputEvent| set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    let select = |f: fn(&mut ListQuery, String)| {
+        let set = update(f);
+        Callback::from(move |e: Event| set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+    };
+    let on_type = select(|q, v| q.integration_type = Some(v).filter(|s| !s.is_empty()));
+    let on_status = select(|q, v| q.status = Status::parse(&v));
+    let on_website = select(|q, v| {
+        q.website = match v.as_str() {
+            "" => WebsiteScope::Any,
+            "global" => WebsiteScope::Global,
+            id => WebsiteScope::Website(id.to_owned()),
+        }
+    });
+    let on_sort = select(|q, v| {
+        q.sort = Sort::ALL
+            .iter()
+            .find(|(_, label)| *label == v)
+            .map(|(s, _)| *s)
+            .unwrap_or_default()
+    });
+    let go = |delta: i64| {
+        let query = query.clone();
+        Callback::from(move |_| {
+            let mut q = (*query).clone();
+            q.offset = (q.offset + delta * PAGE_SIZE).max(0);
+            query.set(q);
+        })
+    };
+    let on_delete = {
+        let confirm = confirm.clone();
+        Callback::from(move |target: (String, String)| confirm.set(Some(target)))
+    };
+    let on_cancel = {
+        let confirm = confirm.clone();
+        Callback::from(move |_| confirm.set(None))
+    };
+    let on_confirm = {
+        let (confirm, app) = (confirm.clone(), app.clone());
+        Callback::from(move |_| {
+            if let Some((id, name)) = (*confirm).clone() {
+                let (confirm, app) = (confirm.clone(), app.clone());
+                spawn_local(async move {
+                    match ipc::delete_integration(&id).await {
+                        Ok(()) => app.dispatch(Action::Changed(format!("Deleted “{name}”"))),
+                        Err(e) => app.dispatch(Action::Notice(e.message)),
+                    }
+                    confirm.set(None);
+                });
+            }
+        })
+    };
+
+    let q = &*query;
+    let website_value = match &q.website {
+        WebsiteScope::Any => String::new(),
+        WebsiteScope::Global => "global".into(),
+        WebsiteScope::Website(id) => id.clone(),
+    };
+    let sort_label = Sort::ALL
+        .iter()
+        .find(|(s, _)| *s == q.sort)
+        .map(|(_, l)| *l)
+        .unwrap_or("Newest first");
+    let filtering = q.search.is_some()
+        || q.integration_type.is_some()
+        || q.status.is_some()
+        || q.website != WebsiteScope::Any;
+    let body = match &*page {
+        None => html! { <p class="muted loading">{ "Loading…" }</p> },
+        Some(Err(e)) => html! { <p class="error" role="alert">{ &e.message }</p> },
+        Some(Ok(p)) if p.rows.is_empty() => html! {
+            <div class="empty-list" id="list-empty">
+                if filtering {
+                    <p>{ "Nothing matches these filters." }</p>
+                } else {
+                    <p class="empty-title">{ "No integrations yet" }</p>
+                    <p class="muted">{ "Pick a card above to connect your first service." }</p>
+                }
+            </div>
+        },
+        Some(Ok(p)) => {
+            let first = q.offset + 1;
+            let last = q.offset + p.rows.len() as i64;
+            html! {
+                <>
+                    <table class="list" aria-label="Integrations">
+                        <thead>
+                            <tr>
+                                <th scope="col">{ "Name" }</th>
+                                <th scope="col">{ "Type" }</th>
+                                <th scope="col">{ "Provider" }</th>
+                                <th scope="col">{ "Website" }</th>
+                                <th scope="col">{ "Status" }</th>
+                                <th scope="col">{ "Active" }</th>
+                                <th scope="col">{ "Last tested" }</th>
+                                <th scope="col">{ "Errors" }</th>
+                                <th scope="col"><span class="sr-only">{ "Actions" }</span></th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            { for p.rows.iter().map(|row| {
+                                let website = row.website_id.as_ref().map(|id| {
+                                    sites.iter().find(|w| &w.id == id).map(|w| w.name.clone()).unwrap_or_else(|| "—".into())
+                                });
+                                html! {
+                                    <IntegrationRowView key={row.id.clone()} row={row.clone()}
+                                        website={website.unwrap_or_else(|| "Global".into())}
+                                        on_edit={props.on_edit.clone()} on_delete={on_delete.clone()} />
+                                }
+                            }) }
+                        </tbody>
+                    </table>
+                    <div class="pager">
+                        <span class="muted" id="list-count">{ format!("{first}–{last} of {}", p.total) }</span>
+                        <button class="button ghost" disabled={q.offset == 0} onclick={go(-1)}
+                            aria-label="Previous page">{ "‹ Previous" }</button>
+                        <button class="button ghost" disabled={last >= p.total} onclick={go(1)}
+                            aria-label="Next page">{ "Next ›" }</button>
+                    </div>
+                </>
+            }
+        }
+    };
+    html! {
+        <section class="card list-card" aria-labelledby="list-title">
+            <div class="list-head">
+                <h2 id="list-title">{ "Your integrations" }</h2>
+                <div class="toolbar">
+                    <input type="search" id="list-search" class="search" placeholder="Search name, provider…"
+                        aria-label="Search integrations" value={q.search.clone().unwrap_or_default()}
+                        oninput={on_search} />
+                    <select id="filter-type" aria-label="Filter by type" onchange={on_type}>
+                        <option value="" selected={q.integration_type.is_none()}>{ "All types" }</option>
+                        { for switchboard_catalog::types().iter().map(|t| html! {
+                            <option value={t.id} selected={q.integration_type.as_deref() == Some(t.id)}>{ t.label }</option>
+                        }) }
+                    </select>
+                    <select id="filter-status" aria-label="Filter by status" onchange={on_status}>
+                        <option value="" selected={q.status.is_none()}>{ "Any status" }</option>
+                        { for Status::ALL.iter().map(|s| html! {
+                            <option value={s.as_str()} selected={q.status == Some(*s)}>{ s.as_str() }</option>
+                        }) }
+                    </select>
+                    <select id="filter-website" aria-label="Filter by website" onchange={on_website}>
+                        <option value="" selected={website_value.is_empty()}>{ "All websites" }</option>
+                        <option value="global" selected={website_value == "global"}>{ "Global only" }</option>
+                        { for sites.iter().map(|w| html! {
+                            <option value={w.id.clone()} selected={website_value == w.id}>{ &w.name }</option>
+                        }) }
+                    </select>
+                    <select id="sort" aria-label="Sort" onchange={on_sort}>
+                        { for Sort::ALL.iter().map(|(_, label)| html! {
+                            <option value={*label} selected={*label == sort_label}>{ *label }</option>
+                        }) }
+                    </select>
+                </div>
+            </div>
+            { body }
+            if let Some((_, name)) = &*confirm {
+                <ConfirmDialog title="Delete integration"
+                    message={format!("Delete “{name}”? Its credentials and log are removed for good.")}
+                    confirm_label="Delete" {on_confirm} {on_cancel} />
+            }
+        </section>
+    }
+}

@@ -1,0 +1,116 @@
+//! One row of the list: status, the active toggle and the row's actions.
+
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::ipc::{self, IntegrationRow};
+use crate::route::Route;
+use crate::state::{use_app, Action};
+
+/// The row's data and what its buttons do.
+#[derive(Properties, PartialEq)]
+pub struct IntegrationRowProps {
+    pub row: IntegrationRow,
+    pub website: String,
+    pub on_edit: Callback<String>,
+    /// Asks to delete (id, name); the list confirms first.
+    pub on_delete: Callback<(String, String)>,
+}
+
+/// A table row.
+#[function_component(IntegrationRowView)]
+pub fn integration_row(props: &IntegrationRowProps) -> Html {
+    let app = use_app();
+    let testing = use_state(|| false);
+    let row = &props.row;
+    let (type_label, provider_label) = match switchboard_catalog::find_provider(&row.provider) {
+        Some((t, p)) => (t.label, p.label),
+        None => (row.integration_type.as_str(), row.provider.as_str()),
+    };
+    let toggle = {
+        let (app, id, active) = (app.clone(), row.id.clone(), row.is_active);
+        Callback::from(move |_| {
+            let (app, id) = (app.clone(), id.clone());
+            spawn_local(async move {
+                match ipc::set_active(&id, !active).await {
+                    Ok(()) => app.dispatch(Action::Changed(
+                        if active { "Switched off" } else { "Switched on" }.into(),
+                    )),
+                    Err(e) => app.dispatch(Action::Notice(e.message)),
+                }
+            });
+        })
+    };
+    let test = {
+        let (app, id, testing) = (app.clone(), row.id.clone(), testing.clone());
+        Callback::from(move |_| {
+            let (app, id, testing) = (app.clone(), id.clone(), testing.clone());
+            testing.set(true);
+            spawn_local(async move {
+                let message = match ipc::test_integration(&id).await {
+                    Ok(answer) => answer.message,
+                    Err(e) => e.message,
+                };
+                testing.set(false);
+                app.dispatch(Action::Notice(message));
+            });
+        })
+    };
+    let edit = {
+        let (cb, id) = (props.on_edit.clone(), row.id.clone());
+        Callback::from(move |_| cb.emit(id.clone()))
+    };
+    let delete = {
+        let (cb, id, name) = (props.on_delete.clone(), row.id.clone(), row.name.clone());
+        Callback::from(move |_| cb.emit((id.clone(), name.clone())))
+    };
+    let logs = {
+        let (app, id, name) = (app.clone(), row.id.clone(), row.name.clone());
+        Callback::from(move |_| {
+            app.dispatch(Action::Navigate(Route::Logs {
+                id: id.clone(),
+                name: name.clone(),
+            }))
+        })
+    };
+    let status = row.status.as_str();
+    let last = row
+        .last_sync_at
+        .as_deref()
+        .map(short_time)
+        .unwrap_or_else(|| "Never".into());
+    html! {
+        <tr class="row" data-name={row.name.clone()}>
+            <th scope="row" class="name">{ &row.name }</th>
+            <td>{ type_label }</td>
+            <td>{ provider_label }</td>
+            <td>{ &props.website }</td>
+            <td><span class={classes!("badge", status)}>{ status }</span></td>
+            <td>
+                <button class={classes!("switch", row.is_active.then_some("on"))} role="switch"
+                    aria-checked={if row.is_active { "true" } else { "false" }}
+                    aria-label={format!("Active: {}", row.name)} onclick={toggle}>
+                    <span class="knob" />
+                </button>
+            </td>
+            <td class="muted">{ last }</td>
+            <td class={classes!((row.error_count > 0).then_some("bad-count"))}>{ row.error_count }</td>
+            <td class="actions">
+                <button class={classes!("icon-button", (*testing).then_some("busy"))} disabled={*testing}
+                    aria-busy={if *testing { "true" } else { "false" }}
+                    aria-label={format!("Test {}", row.name)} title="Test connection" onclick={test}>{ "↻" }</button>
+                <button class="icon-button" aria-label={format!("Logs of {}", row.name)} title="Activity log"
+                    onclick={logs}>{ "☰" }</button>
+                <button class="icon-button edit" aria-label={format!("Edit {}", row.name)} title="Settings"
+                    onclick={edit}>{ "⚙" }</button>
+                <button class="icon-button danger delete" aria-label={format!("Delete {}", row.name)} title="Delete"
+                    onclick={delete}>{ "🗑" }</button>
+            </td>
+        </tr>
+    }
+}
+
+/// "2026-11-21T22:54:09Z" as "2026-11-21 22:54".
+pub fn short_time(rfc3339: &str) -> String {
+    rfc3339.get(..16).unwrap_or(rfc3339).replace('T', " ")
+}

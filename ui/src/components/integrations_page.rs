@@ -1,0 +1,75 @@
+//! /integrations, the home: a card per integration type (click to add one),
+//! the list of stored integrations, and the add/edit drawer.
+
+use yew::prelude::*;
+
+use super::{IntegrationForm, IntegrationList, TypeCard};
+use crate::hooks::use_fetch;
+use crate::ipc::{self, TypeOverview};
+use crate::state::use_app;
+
+/// What the drawer is doing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Editor {
+    /// Adding an integration of this type.
+    New(String),
+    /// Editing this integration.
+    Edit(String),
+}
+
+/// The home page.
+#[function_component(IntegrationsPage)]
+pub fn integrations_page() -> Html {
+    let app = use_app();
+    let overview = use_fetch(app.revision, |_| ipc::type_overview());
+    let editor = use_state(|| None::<Editor>);
+    let counts: Vec<TypeOverview> = match &*overview {
+        Some(Ok(list)) => list.clone(),
+        _ => Vec::new(),
+    };
+    let card = |ty: &'static switchboard_catalog::IntegrationType| {
+        let o = counts
+            .iter()
+            .find(|o| o.integration_type == ty.id)
+            .cloned()
+            .unwrap_or_default();
+        let onclick = {
+            let editor = editor.clone();
+            Callback::from(move |_| editor.set(Some(Editor::New(ty.id.to_owned()))))
+        };
+        html! {
+            <TypeCard key={ty.id} type_id={ty.id} total={o.total} active={o.active}
+                errors={o.errors} {onclick} />
+        }
+    };
+    let types = switchboard_catalog::types();
+    let on_edit = {
+        let editor = editor.clone();
+        Callback::from(move |id: String| editor.set(Some(Editor::Edit(id))))
+    };
+    let on_close = {
+        let editor = editor.clone();
+        Callback::from(move |_| editor.set(None))
+    };
+    html! {
+        <div class="integrations-page">
+            <section aria-labelledby="channels-title">
+                <h2 id="channels-title" class="section-title">{ "Channels" }</h2>
+                <p class="muted section-sub">{ "Pick a card to connect a new service." }</p>
+                <div class="cards">
+                    { for types.iter().filter(|t| t.source.in_first()).map(card) }
+                </div>
+            </section>
+            <section aria-labelledby="services-title">
+                <h2 id="services-title" class="section-title">{ "Services" }</h2>
+                <div class="cards">
+                    { for types.iter().filter(|t| !t.source.in_first()).map(card) }
+                </div>
+            </section>
+            <IntegrationList {on_edit} />
+            if let Some(mode) = &*editor {
+                <IntegrationForm mode={mode.clone()} {on_close} />
+            }
+        </div>
+    }
+}

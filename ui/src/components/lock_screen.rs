@@ -1,0 +1,108 @@
+//! The lock screen: unlocks through the keyring automatically where the vault
+//! uses it, else with the passphrase or the recovery key.
+
+use web_sys::HtmlInputElement;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::ipc::{self, UnlockRequest};
+use crate::state::{use_app, Action};
+
+/// The unlock card.
+#[function_component(LockScreen)]
+pub fn lock_screen() -> Html {
+    let app = use_app();
+    let secret = use_state(String::new);
+    let with_recovery = use_state(|| false);
+    let error = use_state(|| None::<String>);
+    let busy = use_state(|| false);
+
+    let attempt = {
+        let (app, error, busy) = (app.clone(), error.clone(), busy.clone());
+        Callback::from(move |request: UnlockRequest| {
+            let (app, error, busy) = (app.clone(), error.clone(), busy.clone());
+            busy.set(true);
+            spawn_local(async move {
+                let result = ipc::unlock(&request).await;
+                busy.set(false);
+                match result {
+                    Ok(()) => {
+                        if let Ok(v) = ipc::vault_status().await {
+                            app.dispatch(Action::Vault(v));
+                        }
+                    }
+                    Err(e) if request == UnlockRequest::Keyring => error.set(Some(format!(
+                        "The system keyring did not open the vault ({}). Use your passphrase.",
+                        e.message
+                    ))),
+                    Err(e) => error.set(Some(e.message)),
+                }
+            });
+        })
+    };
+    // Unlock through the keyring on arrival, where the vault keeps its key there.
+    {
+        let attempt = attempt.clone();
+        let auto = app.vault.is_some_and(|v| v.uses_keyring && v.keyring_allowed);
+        use_effect_with(auto, move |auto| {
+            if *auto {
+                attempt.emit(UnlockRequest::Keyring);
+            }
+        });
+    }
+    let onsubmit = {
+        let (secret, with_recovery, attempt) = (secret.clone(), with_recovery.clone(), attempt.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let value = (*secret).clone();
+            attempt.emit(if *with_recovery {
+                UnlockRequest::RecoveryKey { recovery_key: value }
+            } else {
+                UnlockRequest::Passphrase { passphrase: value }
+            });
+        })
+    };
+    let oninput = {
+        let secret = secret.clone();
+        Callback::from(move |e: InputEvent| {
+            secret.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let toggle_mode = {
+        let (with_recovery, secret, error) = (with_recovery.clone(), secret.clone(), error.clone());
+        Callback::from(move |_| {
+            with_recovery.set(!*with_recovery);
+            secret.set(String::new());
+            error.set(None);
+        })
+    };
+    let label = if *with_recovery { "Recovery key" } else { "Passphrase" };
+    html! {
+        <section class="card narrow lock" aria-labelledby="lock-title">
+            <div class="lock-icon" aria-hidden="true">
+                <svg viewBox="0 0 24 24">
+                    <rect x="4" y="10" width="16" height="11" rx="2.5" />
+                    <path d="M8 10 V7 a4 4 0 0 1 8 0 V10" />
+                </svg>
+            </div>
+            <h2 id="lock-title">{ "Switchboard is locked" }</h2>
+            <p class="muted">{ "Unlock to see and change your integrations." }</p>
+            <form class="stack" {onsubmit}>
+                <label class="field">
+                    <span class="label">{ label }</span>
+                    <input type={if *with_recovery { "text" } else { "password" }} id="unlock-secret"
+                        autocomplete="current-password" value={(*secret).clone()} {oninput} />
+                </label>
+                if let Some(message) = &*error {
+                    <p class="error" role="alert">{ message }</p>
+                }
+                <button class="button primary" id="unlock-submit" type="submit" disabled={*busy}>
+                    { if *busy { "Unlocking…" } else { "Unlock" } }
+                </button>
+                <button class="button link" type="button" onclick={toggle_mode}>
+                    { if *with_recovery { "Use my passphrase" } else { "Use the recovery key instead" } }
+                </button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,68 @@
+//! One integration's activity log, newest first.
+
+use yew::prelude::*;
+
+use super::integration_row::short_time;
+use crate::hooks::use_fetch;
+use crate::ipc;
+use crate::route::Route;
+use crate::state::{use_app, Action};
+
+/// Which integration.
+#[derive(Properties, PartialEq)]
+pub struct LogsPageProps {
+    pub id: String,
+    pub name: String,
+}
+
+/// The log table.
+#[function_component(LogsPage)]
+pub fn logs_page(props: &LogsPageProps) -> Html {
+    let app = use_app();
+    let logs = use_fetch(props.id.clone(), |id| {
+        let id = id.clone();
+        async move { ipc::integration_logs(&id).await }
+    });
+    let back = {
+        let app = app.clone();
+        Callback::from(move |_| app.dispatch(Action::Navigate(Route::Integrations)))
+    };
+    let body = match &*logs {
+        None => html! { <p class="muted">{ "Loading…" }</p> },
+        Some(Err(e)) => html! { <p class="error" role="alert">{ &e.message }</p> },
+        Some(Ok(list)) if list.is_empty() => html! {
+            <p class="empty-list">{ "Nothing has happened here yet." }</p>
+        },
+        Some(Ok(list)) => html! {
+            <table class="list logs" aria-label="Activity log">
+                <thead>
+                    <tr>
+                        <th scope="col">{ "Level" }</th>
+                        <th scope="col">{ "Message" }</th>
+                        <th scope="col">{ "Time" }</th>
+                        <th scope="col">{ "Details" }</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    { for list.iter().map(|entry| html! {
+                        <tr key={entry.id}>
+                            <td><span class={classes!("badge", entry.level.clone())}>{ &entry.level }</span></td>
+                            <td>{ &entry.message }</td>
+                            <td class="muted">{ short_time(&entry.created_at) }</td>
+                            <td><code class="details">{
+                                if entry.details.is_null() { String::new() } else { entry.details.to_string() }
+                            }</code></td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        },
+    };
+    html! {
+        <section class="card" aria-labelledby="logs-title">
+            <button class="button link" onclick={back}>{ "‹ Back to integrations" }</button>
+            <h2 id="logs-title">{ format!("Activity of “{}”", props.name) }</h2>
+            { body }
+        </section>
+    }
+}

@@ -1,0 +1,138 @@
+//! First run: create the vault with a passphrase (and the OS keyring where
+//! there is one), then show the recovery key once.
+
+use web_sys::HtmlInputElement;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::ipc::{self, SetupRequest};
+use crate::state::{use_app, Action};
+
+/// The welcome card with the passphrase form, then the recovery key.
+#[function_component(SetupScreen)]
+pub fn setup_screen() -> Html {
+    let app = use_app();
+    let passphrase = use_state(String::new);
+    let confirm = use_state(String::new);
+    let use_keyring = use_state(|| app.vault.is_some_and(|v| v.keyring_allowed));
+    let error = use_state(|| None::<String>);
+    let busy = use_state(|| false);
+    let recovery = use_state(|| None::<String>);
+    let saved = use_state(|| false);
+
+    let text_input = |handle: &UseStateHandle<String>| {
+        let handle = handle.clone();
+        Callback::from(move |e: InputEvent| {
+            handle.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+
+    if let Some(key) = &*recovery {
+        let on_saved = {
+            let saved = saved.clone();
+            Callback::from(move |e: Event| {
+                saved.set(e.target_unchecked_into::<HtmlInputElement>().checked())
+            })
+        };
+        let finish = {
+            let app = app.clone();
+            Callback::from(move |_| {
+                let app = app.clone();
+                spawn_local(async move {
+                    if let Ok(v) = ipc::vault_status().await {
+                        app.dispatch(Action::Vault(v));
+                    }
+                });
+            })
+        };
+        return html! {
+            <section class="card narrow setup" aria-labelledby="recovery-title">
+                <h2 id="recovery-title">{ "Your recovery key" }</h2>
+                <p class="muted">
+                    { "If you forget your passphrase, this key is the only way back into your store. \
+                       Write it down or keep it in your password manager: it is shown only this once." }
+                </p>
+                <code class="recovery-key" id="recovery-key">{ key }</code>
+                <label class="check">
+                    <input type="checkbox" id="recovery-saved" checked={*saved} onchange={on_saved} />
+                    { "I have saved it" }
+                </label>
+                <button class="button primary" id="recovery-continue" disabled={!*saved}
+                    onclick={finish}>{ "Continue" }</button>
+            </section>
+        };
+    }
+
+    let onsubmit = {
+        let (passphrase, confirm, use_keyring) =
+            (passphrase.clone(), confirm.clone(), use_keyring.clone());
+        let (error, busy, recovery) = (error.clone(), busy.clone(), recovery.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if passphrase.chars().count() < 8 {
+                error.set(Some("Choose a passphrase of at least 8 characters.".into()));
+                return;
+            }
+            if *passphrase != *confirm {
+                error.set(Some("The two passphrases differ.".into()));
+                return;
+            }
+            let request = SetupRequest {
+                passphrase: (*passphrase).clone(),
+                use_keyring: *use_keyring,
+            };
+            let (error, busy, recovery) = (error.clone(), busy.clone(), recovery.clone());
+            busy.set(true);
+            spawn_local(async move {
+                match ipc::setup_vault(&request).await {
+                    Ok(answer) => {
+                        error.set(None);
+                        recovery.set(Some(answer.recovery_key));
+                    }
+                    Err(e) => error.set(Some(e.message)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let on_keyring = {
+        let use_keyring = use_keyring.clone();
+        Callback::from(move |e: Event| {
+            use_keyring.set(e.target_unchecked_into::<HtmlInputElement>().checked())
+        })
+    };
+    let keyring_allowed = app.vault.is_some_and(|v| v.keyring_allowed);
+    html! {
+        <section class="card narrow setup" aria-labelledby="setup-title">
+            <h2 id="setup-title">{ "Welcome to Switchboard" }</h2>
+            <p class="muted">
+                { "Your credentials are encrypted on this laptop. Choose a passphrase to protect them." }
+            </p>
+            <form class="stack" {onsubmit}>
+                <label class="field">
+                    <span class="label">{ "Passphrase" }<span class="req" aria-hidden="true">{ " *" }</span></span>
+                    <input type="password" id="setup-passphrase" required=true autocomplete="new-password"
+                        value={(*passphrase).clone()} oninput={text_input(&passphrase)} />
+                    <span class="help">{ "At least 8 characters. A short sentence is easy to remember." }</span>
+                </label>
+                <label class="field">
+                    <span class="label">{ "Repeat the passphrase" }</span>
+                    <input type="password" id="setup-confirm" required=true autocomplete="new-password"
+                        value={(*confirm).clone()} oninput={text_input(&confirm)} />
+                </label>
+                if keyring_allowed {
+                    <label class="check">
+                        <input type="checkbox" id="setup-keyring" checked={*use_keyring} onchange={on_keyring} />
+                        { "Also keep the key in the system keyring, to unlock without typing" }
+                    </label>
+                }
+                if let Some(message) = &*error {
+                    <p class="error" role="alert">{ message }</p>
+                }
+                <button class="button primary" id="setup-create" type="submit" disabled={*busy}>
+                    { if *busy { "Creating…" } else { "Create my vault" } }
+                </button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,30 @@
+//! Async work as hooks: components never spawn futures inside `html!`.
+
+use std::future::Future;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::ipc::IpcResult;
+
+/// Runs `fetch` whenever `deps` change and holds its latest answer
+/// (None while the first one is on its way).
+#[hook]
+pub fn use_fetch<T, D, F, Fut>(deps: D, fetch: F) -> UseStateHandle<Option<IpcResult<T>>>
+where
+    T: 'static,
+    D: PartialEq + 'static,
+    F: FnOnce(&D) -> Fut + 'static,
+    Fut: Future<Output = IpcResult<T>> + 'static,
+{
+    let state = use_state(|| None);
+    {
+        let state = state.clone();
+        use_effect_with(deps, move |deps| {
+            let future = fetch(deps);
+            spawn_local(async move {
+                state.set(Some(future.await));
+            });
+        });
+    }
+    state
+}

@@ -1,0 +1,41 @@
+//! The app's routes and the `switch` that draws each one.
+
+use yew::prelude::*;
+
+use crate::components::{LogsPage, StatsPage, WebsitesPage, IntegrationsPage};
+
+/// Where the user is.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Route {
+    /// /integrations: the cards and the list (home).
+    #[default]
+    Integrations,
+    /// /logs/:id: one integration's activity log.
+    Logs { id: String, name: String },
+    /// /stats: totals as a chart.
+    Stats,
+    /// /websites: the per-website scopes.
+    Websites,
+}
+
+impl Route {
+    /// The path this route stands for.
+    pub fn path(&self) -> String {
+        match self {
+            Route::Integrations => "/integrations".into(),
+            Route::Logs { id, .. } => format!("/logs/{id}"),
+            Route::Stats => "/stats".into(),
+            Route::Websites => "/websites".into(),
+        }
+    }
+}
+
+/// Draws the page of a route.
+pub fn switch(route: &Route) -> Html {
+    match route {
+        Route::Integrations => html! { <IntegrationsPage /> },
+        Route::Logs { id, name } => html! { <LogsPage id={id.clone()} name={name.clone()} /> },
+        Route::Stats => html! { <StatsPage /> },
+        Route::Websites => html! { <WebsitesPage /> },
+    }
+}
