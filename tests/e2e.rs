@@ -50,7 +50,9 @@ fn tauri_driver() -> PathBuf {
         .unwrap_or_else(|| {
             let cache = std::env::var_os("XDG_CACHE_HOME")
                 .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache"));
+                .unwrap_or_else(|| {
+                    PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache")
+                });
             cache.join("switchboard/tools")
         });
     let candidate = tools.join("bin/tauri-driver");
@@ -76,10 +78,48 @@ struct Procs(Vec<Child>);
 impl Drop for Procs {
     fn drop(&mut self) {
         for child in self.0.iter_mut().rev() {
+            // tauri-driver's own children (WebKitWebDriver, the app) first,
+            // or they would outlive it.
+            for pid in descendants(child.id()).into_iter().rev() {
+                let _ = Command::new("kill").arg(pid.to_string()).status();
+            }
             let _ = child.kill();
             let _ = child.wait();
         }
     }
+}
+
+/// Every process below `root`, parents before children (from /proc).
+fn descendants(root: u32) -> Vec<u32> {
+    let mut parents = Vec::new();
+    if let Ok(dir) = std::fs::read_dir("/proc") {
+        for entry in dir.flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                continue;
+            };
+            let ppid = stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+                .and_then(|p| p.parse::<u32>().ok());
+            if let Some(ppid) = ppid {
+                parents.push((pid, ppid));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut frontier = vec![root];
+    while let Some(p) = frontier.pop() {
+        for &(pid, ppid) in &parents {
+            if ppid == p && !out.contains(&pid) {
+                out.push(pid);
+                frontier.push(pid);
+            }
+        }
+    }
+    out
 }
 
 /// Makes sure there is an X display; starts Xvfb when DISPLAY is unset.
@@ -96,7 +136,14 @@ fn ensure_display(procs: &mut Procs) -> String {
         n += 1;
     }
     let child = Command::new("Xvfb")
-        .args([format!(":{n}").as_str(), "-screen", "0", "1280x900x24", "-nolisten", "tcp"])
+        .args([
+            format!(":{n}").as_str(),
+            "-screen",
+            "0",
+            "1280x900x24",
+            "-nolisten",
+            "tcp",
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -105,14 +152,35 @@ fn ensure_display(procs: &mut Procs) -> String {
     let socket = format!("/tmp/.X11-unix/X{n}");
     let t0 = Instant::now();
     while !Path::new(&socket).exists() {
-        assert!(t0.elapsed() < Duration::from_secs(10), "Xvfb :{n} did not start");
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "Xvfb :{n} did not start"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     format!(":{n}")
 }
 
-/// A tiny HTTP/1.1 client for the WebDriver REST API (JSON in, JSON out).
+/// A WebDriver call. tauri-driver sometimes drops a request on a stale
+/// connection to WebKitWebDriver ("SendRequest", an empty answer here; the
+/// request never reached the page), so an empty answer is tried again.
 fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
+    let mut tries = 0;
+    loop {
+        match http_once(port, method, path, body) {
+            Err(e) if e == EMPTY && tries < 4 => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            other => return other,
+        }
+    }
+}
+
+const EMPTY: &str = "no HTTP header";
+
+/// A tiny HTTP/1.1 client for the WebDriver REST API (JSON in, JSON out).
+fn http_once(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
     let mut stream =
         TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect: {e}"))?;
     stream
@@ -131,20 +199,27 @@ fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Val
         .read_to_end(&mut raw)
         .map_err(|e| format!("read: {e}"))?;
     let text = String::from_utf8_lossy(&raw);
-    let (head, rest) = text.split_once("\r\n\r\n").ok_or("no HTTP header")?;
-    let payload = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    let (head, rest) = text.split_once("\r\n\r\n").ok_or(EMPTY)?;
+    let payload = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         dechunk(rest)
     } else {
         rest.to_owned()
     };
-    let value: Value = serde_json::from_str(&payload).map_err(|e| format!("bad JSON ({e}): {payload}"))?;
+    let value: Value =
+        serde_json::from_str(&payload).map_err(|e| format!("bad JSON ({e}): {payload}"))?;
     let status: u16 = head
         .split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
     if status >= 400 {
-        return Err(format!("{method} {path}: HTTP {status}: {}", value["value"]));
+        return Err(format!(
+            "{method} {path}: HTTP {status}: {}",
+            value["value"]
+        ));
     }
     Ok(value["value"].clone())
 }
@@ -171,19 +246,42 @@ struct Session {
 
 impl Session {
     fn open(port: u16, app: &Path, shots: Option<PathBuf>) -> Session {
-        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}});
-        let value = http(port, "POST", "/session", Some(&caps)).expect("a WebDriver session on the app");
-        let id = value["sessionId"].as_str().expect("a session id").to_owned();
+        let caps =
+            json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}});
+        // WebKitWebDriver may still be starting: try for a while.
+        let t0 = Instant::now();
+        let value = loop {
+            match http(port, "POST", "/session", Some(&caps)) {
+                Ok(v) => break v,
+                Err(e) if t0.elapsed() > Duration::from_secs(30) => {
+                    panic!("no WebDriver session on the app: {e}")
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(500)),
+            }
+        };
+        let id = value["sessionId"]
+            .as_str()
+            .expect("a session id")
+            .to_owned();
         Session { port, id, shots }
     }
 
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
-        http(self.port, method, &format!("/session/{}{path}", self.id), body.as_ref())
+        http(
+            self.port,
+            method,
+            &format!("/session/{}{path}", self.id),
+            body.as_ref(),
+        )
     }
 
     fn try_find(&self, css: &str) -> Option<String> {
         let v = self
-            .call("POST", "/element", Some(json!({"using": "css selector", "value": css})))
+            .call(
+                "POST",
+                "/element",
+                Some(json!({"using": "css selector", "value": css})),
+            )
             .ok()?;
         v[ELEMENT].as_str().map(str::to_owned)
     }
@@ -195,16 +293,23 @@ impl Session {
             if let Some(id) = self.try_find(css) {
                 return id;
             }
-            assert!(t0.elapsed() < Duration::from_secs(20), "no element matches {css}");
+            assert!(
+                t0.elapsed() < Duration::from_secs(20),
+                "no element matches {css}"
+            );
             std::thread::sleep(Duration::from_millis(150));
         }
     }
 
     fn count(&self, css: &str) -> usize {
-        self.call("POST", "/elements", Some(json!({"using": "css selector", "value": css})))
-            .ok()
-            .and_then(|v| v.as_array().map(Vec::len))
-            .unwrap_or(0)
+        self.call(
+            "POST",
+            "/elements",
+            Some(json!({"using": "css selector", "value": css})),
+        )
+        .ok()
+        .and_then(|v| v.as_array().map(Vec::len))
+        .unwrap_or(0)
     }
 
     /// Waits until `css` matches exactly `n` elements.
@@ -232,12 +337,25 @@ impl Session {
 
     fn type_into(&self, css: &str, text: &str) {
         let id = self.find(css);
+        if text.is_empty() {
+            // Clearing fires no input event: empty it the way an edit would.
+            let script = "arguments[0].value = ''; arguments[0].dispatchEvent(new InputEvent('input', {bubbles: true}));";
+            self.call(
+                "POST",
+                "/execute/sync",
+                Some(json!({"script": script, "args": [{ELEMENT: id}]})),
+            )
+            .unwrap_or_else(|e| panic!("empty {css}: {e}"));
+            return;
+        }
         self.call("POST", &format!("/element/{id}/clear"), Some(json!({})))
             .unwrap_or_else(|e| panic!("clear {css}: {e}"));
-        // Clearing fires no input event: an empty text sends a backspace instead.
-        let keys = if text.is_empty() { "\u{E003}" } else { text };
-        self.call("POST", &format!("/element/{id}/value"), Some(json!({"text": keys})))
-            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+        self.call(
+            "POST",
+            &format!("/element/{id}/value"),
+            Some(json!({"text": text})),
+        )
+        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
     fn text(&self, css: &str) -> String {
@@ -256,7 +374,10 @@ impl Session {
             if ok(&t) {
                 return t;
             }
-            assert!(t0.elapsed() < Duration::from_secs(20), "{css}: expected {what}, got '{t}'");
+            assert!(
+                t0.elapsed() < Duration::from_secs(20),
+                "{css}: expected {what}, got '{t}'"
+            );
             std::thread::sleep(Duration::from_millis(150));
         }
     }
@@ -330,8 +451,14 @@ fn create(s: &Session, type_id: &str, name: &str) {
 fn e2e_full_journey() {
     let root = root();
     let app = root.join("target/release/switchboard-app");
-    need(&app, "the app binary (cargo build --release -p switchboard-app)");
-    need(&root.join("ui/dist/index.html"), "the built UI (scripts/build-ui.sh)");
+    need(
+        &app,
+        "the app binary (cargo build --release -p switchboard-app)",
+    );
+    need(
+        &root.join("ui/dist/index.html"),
+        "the built UI (scripts/build-ui.sh)",
+    );
     let driver = tauri_driver();
     need(&driver, "tauri-driver");
     need(Path::new("/usr/bin/WebKitWebDriver"), "WebKitWebDriver");
@@ -345,9 +472,15 @@ fn e2e_full_journey() {
         .map(|d| root.join(d));
     let port = free_port();
     let native = free_port();
-    let log = std::fs::File::create(work.path().join("driver.log")).expect("driver log");
+    // The driver's (and the app's) output, kept for a failed run.
+    let log = std::fs::File::create(root.join("target/e2e-driver.log")).expect("driver log");
     let child = Command::new(&driver)
-        .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
         .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
         .env("DISPLAY", &display)
         .env("SWITCHBOARD_DB", &db)
@@ -360,7 +493,10 @@ fn e2e_full_journey() {
     procs.0.push(child);
     let t0 = Instant::now();
     while http(port, "GET", "/status", None).is_err() {
-        assert!(t0.elapsed() < Duration::from_secs(20), "tauri-driver did not answer");
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "tauri-driver did not answer"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
 
@@ -417,12 +553,23 @@ fn e2e_full_journey() {
     s.gone("#f-name");
     s.find(&row("Newsletter mail 2"));
     s.click("button[aria-label=\"Edit Newsletter mail 2\"]");
-    let masked = s.wait_text(&format!("#secret-{}", secret.key), "a mask", |t| t.contains('*'));
-    assert!(masked.ends_with(&original[original.len() - 4..]), "mask shows the last 4: {masked}");
+    let masked = s.wait_text(&format!("#secret-{}", secret.key), "a mask", |t| {
+        t.contains('*')
+    });
+    assert!(
+        masked.ends_with(&original[original.len() - 4..]),
+        "mask shows the last 4: {masked}"
+    );
     s.click(&format!("#reveal-{}", secret.key));
-    s.wait_text(&format!("#secret-{}", secret.key), "the original secret", |t| t == original);
+    s.wait_text(
+        &format!("#secret-{}", secret.key),
+        "the original secret",
+        |t| t == original,
+    );
     s.click(&format!("#reveal-{}", secret.key));
-    s.wait_text(&format!("#secret-{}", secret.key), "the mask again", |t| t == masked);
+    s.wait_text(&format!("#secret-{}", secret.key), "the mask again", |t| {
+        t == masked
+    });
     s.click("button[aria-label=\"Close the form\"]");
     s.gone("#f-name");
     println!("e2e: edit kept the secret; reveal and mask work");
@@ -449,6 +596,12 @@ fn e2e_full_journey() {
     s.find(&row("Lead ads"));
     s.select("#filter-type", "");
     s.wait_count("tr.row", 4);
+    s.call(
+        "POST",
+        "/execute/sync",
+        Some(json!({"script": "document.getElementById('list-title').scrollIntoView();", "args": []})),
+    )
+    .expect("scroll to the list");
     s.screenshot("list");
     println!("e2e: search and filter");
 
@@ -479,7 +632,12 @@ fn e2e_full_journey() {
     let s = Session::open(port, &app, shots);
     unlock(&s);
     s.wait_text("#list-count", "4 rows", |t| t.ends_with("of 4"));
-    for name in ["Newsletter mail 2", "Promo SMS", "Spring landing page", "Lead ads"] {
+    for name in [
+        "Newsletter mail 2",
+        "Promo SMS",
+        "Spring landing page",
+        "Lead ads",
+    ] {
         s.find(&row(name));
     }
     s.close();

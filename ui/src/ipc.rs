@@ -8,9 +8,9 @@ use serde::Serialize;
 use switchboard_ipc::cmd;
 pub use switchboard_ipc::{
     AppInfo, CreateRequest, IdRequest, IntegrationDetail, IntegrationRow, IpcError, ListPage,
-    ListQuery, LogEntry, NewWebsite, RevealRequest, SetActiveRequest, SetupAnswer, SetupRequest,
-    SecretView, Sort, Stats, Status, TestAnswer, TypeOverview, UnlockRequest, UpdateRequest, VaultState,
-    Website, WebsiteScope,
+    ListQuery, LogEntry, NewWebsite, RevealRequest, SecretView, SetActiveRequest, SetupAnswer,
+    SetupRequest, Sort, Stats, Status, TestAnswer, TypeOverview, UnlockRequest, UpdateRequest,
+    VaultState, Website, WebsiteScope,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -138,7 +138,10 @@ fn method(target: &JsValue, name: &str) -> IpcResult<Function> {
         .ok_or_else(|| bad("missing method"))
 }
 
-async fn call<A: Serialize, T: DeserializeOwned>(command: &str, request: Option<&A>) -> IpcResult<T> {
+async fn call<A: Serialize, T: DeserializeOwned>(
+    command: &str,
+    request: Option<&A>,
+) -> IpcResult<T> {
     let answer = invoke(command, request).await?;
     serde_wasm_bindgen::from_value(answer).map_err(|e| bad(&format!("unexpected answer: {e}")))
 }

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::components::{LogsPage, StatsPage, WebsitesPage, IntegrationsPage};
+use crate::components::{IntegrationsPage, LogsPage, StatsPage, WebsitesPage};
 
 /// Where the user is.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -200,7 +200,10 @@ impl Endpoints {
         }
         let missing = std::cell::RefCell::new(None);
         let url = fill(template, &|name| {
-            let found = vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string());
+            let found = vars
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string());
             if found.is_none() {
                 *missing.borrow_mut() = Some(name.to_owned());
             }
@@ -245,10 +248,13 @@ mod tests {
             "https://us21.api.mailchimp.com"
         );
         assert_eq!(
-            e.resolve("s3", &[("bucket", "b1"), ("region", "eu-west-1")]).unwrap(),
+            e.resolve("s3", &[("bucket", "b1"), ("region", "eu-west-1")])
+                .unwrap(),
             "https://b1.s3.eu-west-1.amazonaws.com"
         );
-        assert!(e.resolve("zendesk", &[("subdomain", "evil.com/x")]).is_err());
+        assert!(e
+            .resolve("zendesk", &[("subdomain", "evil.com/x")])
+            .is_err());
         assert!(e.resolve("zendesk", &[]).is_err());
     }
 
@@ -263,7 +269,8 @@ mod tests {
             "http://127.0.0.1:5555"
         );
         assert_eq!(
-            e.resolve("s3", &[("bucket", "b1"), ("region", "x")]).unwrap(),
+            e.resolve("s3", &[("bucket", "b1"), ("region", "x")])
+                .unwrap(),
             "http://127.0.0.1:9000/b1"
         );
         assert_eq!(
@@ -274,8 +281,9 @@ mod tests {
 
     #[test]
     fn wildcard_covers_every_key() {
-        let e = Endpoints::from_json(r#"{"*": "http://127.0.0.1:1", "stripe": "http://127.0.0.1:2"}"#)
-            .unwrap();
+        let e =
+            Endpoints::from_json(r#"{"*": "http://127.0.0.1:1", "stripe": "http://127.0.0.1:2"}"#)
+                .unwrap();
         assert_eq!(e.resolve("sendgrid", &[]).unwrap(), "http://127.0.0.1:1");
         assert_eq!(e.resolve("stripe", &[]).unwrap(), "http://127.0.0.1:2");
     }

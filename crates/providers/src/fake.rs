@@ -33,17 +33,25 @@ impl Recorded {
     /// A header's value.
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
-        self.headers.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The decoded query pairs.
     pub fn query_pairs(&self) -> Vec<(String, String)> {
-        url::form_urlencoded::parse(self.query.as_bytes()).into_owned().collect()
+        url::form_urlencoded::parse(self.query.as_bytes())
+            .into_owned()
+            .collect()
     }
 
     /// One decoded query value.
     pub fn query_value(&self, name: &str) -> Option<String> {
-        self.query_pairs().into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+        self.query_pairs()
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
     }
 
     /// The body as text.
@@ -53,12 +61,17 @@ impl Recorded {
 
     /// The decoded form fields of an urlencoded body.
     pub fn form(&self) -> Vec<(String, String)> {
-        url::form_urlencoded::parse(&self.body).into_owned().collect()
+        url::form_urlencoded::parse(&self.body)
+            .into_owned()
+            .collect()
     }
 
     /// One decoded form field.
     pub fn form_value(&self, name: &str) -> Option<String> {
-        self.form().into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+        self.form()
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
     }
 
     /// The body as JSON (Null if it is not).
@@ -70,7 +83,9 @@ impl Recorded {
     pub fn basic_auth(&self) -> Option<(String, String)> {
         use base64::Engine as _;
         let b64 = self.header("authorization")?.strip_prefix("Basic ")?;
-        let raw = base64::engine::general_purpose::STANDARD.decode(b64.trim()).ok()?;
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(b64.trim())
+            .ok()?;
         let text = String::from_utf8(raw).ok()?;
         let (u, p) = text.split_once(':')?;
         Some((u.to_owned(), p.to_owned()))
@@ -166,7 +181,9 @@ impl FakeServer {
         options: FakeOptions,
         handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static,
     ) -> FakeServer {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local addr");
         let shared = Arc::new(Shared::default());
         let stop = CancellationToken::new();
@@ -204,7 +221,11 @@ impl FakeServer {
 
     /// Every request so far.
     pub fn requests(&self) -> Vec<Recorded> {
-        self.shared.requests.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.shared
+            .requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// The most requests handled at the same time so far.
@@ -219,7 +240,11 @@ impl FakeServer {
 
     /// Forgets recorded requests and counters.
     pub fn reset(&self) {
-        self.shared.requests.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        self.shared
+            .requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
         self.shared.max_in_flight.store(0, Ordering::SeqCst);
     }
 }
@@ -237,7 +262,11 @@ async fn serve(mut stream: TcpStream, shared: Arc<Shared>, handler: Handler, opt
         let Some(request) = read_request(&mut stream, &mut buf).await else {
             return;
         };
-        shared.requests.lock().unwrap_or_else(|p| p.into_inner()).push(request.clone());
+        shared
+            .requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(request.clone());
         let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         shared.max_in_flight.fetch_max(now, Ordering::SeqCst);
         if options.hang {
@@ -258,7 +287,9 @@ async fn serve(mut stream: TcpStream, shared: Arc<Shared>, handler: Handler, opt
             head.push_str(&format!("{k}: {v}\r\n"));
         }
         head.push_str("\r\n");
-        if stream.write_all(head.as_bytes()).await.is_err() || stream.write_all(&reply.body).await.is_err() {
+        if stream.write_all(head.as_bytes()).await.is_err()
+            || stream.write_all(&reply.body).await.is_err()
+        {
             return;
         }
     }

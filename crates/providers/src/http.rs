@@ -103,7 +103,10 @@ impl<'a> Ctx<'a> {
                 self.field_label(key),
                 self.label
             ),
-            format!("Edit the integration and enter the {}.", self.field_label(key)),
+            format!(
+                "Edit the integration and enter the {}.",
+                self.field_label(key)
+            ),
         )
     }
 
@@ -199,7 +202,9 @@ impl<'a> Ctx<'a> {
         Outcome::new(
             OutcomeKind::InvalidCredentials,
             message,
-            self.where_to_fix("Copy the credentials again (they may have been revoked or mistyped)"),
+            self.where_to_fix(
+                "Copy the credentials again (they may have been revoked or mistyped)",
+            ),
         )
     }
 
@@ -208,7 +213,9 @@ impl<'a> Ctx<'a> {
         Outcome::new(
             OutcomeKind::MissingPermission,
             message,
-            self.where_to_fix("Give the key the access this integration needs, or create one that has it"),
+            self.where_to_fix(
+                "Give the key the access this integration needs, or create one that has it",
+            ),
         )
     }
 
@@ -314,12 +321,10 @@ impl Resp {
             "/error",
         ];
         let from_json = POINTERS.iter().find_map(|p| self.str_at(p));
-        let text = from_json
-            .or_else(|| self.xml("Message"))
-            .or_else(|| {
-                let t = self.body.trim();
-                (!t.is_empty() && t.len() <= 200 && !t.starts_with(['{', '[', '<'])).then_some(t)
-            })?;
+        let text = from_json.or_else(|| self.xml("Message")).or_else(|| {
+            let t = self.body.trim();
+            (!t.is_empty() && t.len() <= 200 && !t.starts_with(['{', '[', '<'])).then_some(t)
+        })?;
         let mut text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
         if text.chars().count() > 240 {
             text = text.chars().take(240).collect::<String>() + "…";
@@ -377,9 +382,7 @@ pub(crate) fn parse_delay(value: &str, now: SystemTime) -> Option<u64> {
     if let Ok(at) = httpdate::parse_http_date(v) {
         return Some(at.duration_since(now).map(|d| d.as_secs()).unwrap_or(0));
     }
-    if let Ok(at) =
-        time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc3339)
-    {
+    if let Ok(at) = time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc3339) {
         let at = at.unix_timestamp();
         return Some(u64::try_from(at).unwrap_or(0).saturating_sub(now_secs));
     }
@@ -421,7 +424,10 @@ pub(crate) async fn send(
     label: &str,
     timeout: Duration,
 ) -> Result<Resp, Outcome> {
-    let mut response = request.send().await.map_err(|e| transport(&e, label, timeout))?;
+    let mut response = request
+        .send()
+        .await
+        .map_err(|e| transport(&e, label, timeout))?;
     let status = response.status().as_u16();
     let headers = std::mem::take(response.headers_mut());
     let mut bytes: Vec<u8> = Vec::new();
@@ -538,7 +544,9 @@ fn find_rustls<'e>(e: &'e (dyn std::error::Error + 'static)) -> Option<&'e rustl
 
 fn tls_outcome(label: &str, err: &rustls::Error) -> Outcome {
     let why = match err {
-        rustls::Error::InvalidCertificate(c) => format!("the server's certificate is not valid ({c:?})"),
+        rustls::Error::InvalidCertificate(c) => {
+            format!("the server's certificate is not valid ({c:?})")
+        }
         rustls::Error::AlertReceived(a) => format!("the server refused the handshake ({a:?})"),
         other => format!("{other}"),
     };

@@ -92,9 +92,15 @@ mod tests {
     #[test]
     fn whole_and_partial_echoes_are_masked() {
         let secrets = ["sk_test_CANARY0123456789abcdef"];
-        let s = scrub("Invalid API Key provided: sk_test_CANARY0123456789abcdef", &secrets);
+        let s = scrub(
+            "Invalid API Key provided: sk_test_CANARY0123456789abcdef",
+            &secrets,
+        );
         assert_eq!(s, "Invalid API Key provided: ****");
-        let s = scrub("Incorrect API key provided: sk_test_CANARY01***cdef.", &secrets);
+        let s = scrub(
+            "Incorrect API key provided: sk_test_CANARY01***cdef.",
+            &secrets,
+        );
         assert!(!s.contains("CANARY01"), "{s}");
         let s = scrub("nothing to see", &secrets);
         assert_eq!(s, "nothing to see");

@@ -66,7 +66,7 @@ pub(crate) fn find(provider: &str) -> Option<&'static dyn ProviderCheck> {
 
 /// Every provider id that has a check.
 pub fn checked_providers() -> impl Iterator<Item = &'static str> {
-    all().map(|c| ProviderCheck::provider(c))
+    all().map(<Check as ProviderCheck>::provider)
 }
 
 #[cfg(test)]
@@ -78,7 +78,11 @@ mod tests {
     fn every_catalog_provider_has_a_check() {
         let missing: Vec<String> = switchboard_catalog::types()
             .iter()
-            .flat_map(|t| t.providers.iter().map(move |p| format!("{}/{}", t.id, p.id)))
+            .flat_map(|t| {
+                t.providers
+                    .iter()
+                    .map(move |p| format!("{}/{}", t.id, p.id))
+            })
             .filter(|id| find(id.split('/').nth(1).unwrap()).is_none())
             .collect();
         assert!(missing.is_empty(), "providers without a check: {missing:?}");
@@ -93,7 +97,11 @@ mod tests {
                 "check for unknown provider {}",
                 check.provider
             );
-            assert!(seen.insert(check.provider), "{} registered twice", check.provider);
+            assert!(
+                seen.insert(check.provider),
+                "{} registered twice",
+                check.provider
+            );
             assert_eq!(find(check.provider).unwrap().provider(), check.provider);
         }
     }

@@ -105,10 +105,15 @@ impl TestAll {
         progress: mpsc::UnboundedSender<Progress>,
         cancel: &CancellationToken,
     ) -> Result<TestAllSummary> {
-        self.run(store, checker, |p| {
-            // A closed receiver only means nobody watches any more.
-            let _ = progress.send(p);
-        }, cancel)
+        self.run(
+            store,
+            checker,
+            |p| {
+                // A closed receiver only means nobody watches any more.
+                let _ = progress.send(p);
+            },
+            cancel,
+        )
         .await
     }
 
@@ -202,7 +207,7 @@ impl TestAll {
             },
             None => check.await,
         };
-        match store.record_check(&target.id, &item.outcome.to_record()).await {
+        match crate::run::record(store, &target.id, &item.outcome.to_record()).await {
             Ok(health) => item.health = Some(health),
             Err(e) => item.error = Some(e.to_string()),
         }

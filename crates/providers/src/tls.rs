@@ -15,7 +15,9 @@ use crate::error::{ProviderError, Result};
 pub(crate) fn parse_pem_certs(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>> {
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(pem)
         .collect::<std::result::Result<_, _>>()
-        .map_err(|e| ProviderError::Tls(format!("the extra root certificates cannot be read ({e})")))?;
+        .map_err(|e| {
+            ProviderError::Tls(format!("the extra root certificates cannot be read ({e})"))
+        })?;
     if certs.is_empty() {
         return Err(ProviderError::Tls(
             "the extra root PEM holds no CERTIFICATE block".into(),
@@ -33,9 +35,9 @@ pub(crate) fn client_config(extra_roots: &[CertificateDer<'static>]) -> Result<C
     let native = rustls_native_certs::load_native_certs();
     roots.add_parsable_certificates(native.certs);
     for cert in extra_roots {
-        roots
-            .add(cert.clone())
-            .map_err(|e| ProviderError::Tls(format!("an extra root certificate was refused ({e})")))?;
+        roots.add(cert.clone()).map_err(|e| {
+            ProviderError::Tls(format!("an extra root certificate was refused ({e})"))
+        })?;
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = ClientConfig::builder_with_provider(provider)

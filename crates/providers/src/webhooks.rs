@@ -50,7 +50,7 @@ fn hmac256(key: &[u8]) -> Hmac<Sha256> {
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
     let text = text.trim();
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())
@@ -74,21 +74,26 @@ pub fn verify_meta(body: &[u8], header: &str, app_secret: &str) -> Result<()> {
     if app_secret.is_empty() {
         return Err(WebhookError::NoSecret);
     }
-    let hex_sig = header
-        .trim()
-        .strip_prefix("sha256=")
-        .ok_or_else(|| WebhookError::Malformed("X-Hub-Signature-256 must start with sha256=".into()))?;
+    let hex_sig = header.trim().strip_prefix("sha256=").ok_or_else(|| {
+        WebhookError::Malformed("X-Hub-Signature-256 must start with sha256=".into())
+    })?;
     let expected = decode_hex(hex_sig)
         .ok_or_else(|| WebhookError::Malformed("X-Hub-Signature-256 is not hexadecimal".into()))?;
     let mut mac = hmac256(app_secret.as_bytes());
     mac.update(body);
-    mac.verify_slice(&expected).map_err(|_| WebhookError::Mismatch)
+    mac.verify_slice(&expected)
+        .map_err(|_| WebhookError::Mismatch)
 }
 
 /// Meta's subscription handshake: with `hub.mode=subscribe` and the
 /// configured verify token, the answer is 200 with exactly the challenge
 /// (returned here); anything else must be answered 403.
-pub fn meta_challenge(mode: &str, token: &str, challenge: &str, configured_token: &str) -> Result<String> {
+pub fn meta_challenge(
+    mode: &str,
+    token: &str,
+    challenge: &str,
+    configured_token: &str,
+) -> Result<String> {
     if configured_token.is_empty() {
         return Err(WebhookError::NoSecret);
     }
@@ -136,7 +141,12 @@ fn twilio_url_variants(url: &str) -> Vec<String> {
 /// Twilio, form-encoded requests: `X-Twilio-Signature` is
 /// base64(HMAC-SHA1(auth token, URL + each POST parameter's name and value,
 /// sorted by name)).
-pub fn verify_twilio(url: &str, params: &[(&str, &str)], header: &str, auth_token: &str) -> Result<()> {
+pub fn verify_twilio(
+    url: &str,
+    params: &[(&str, &str)],
+    header: &str,
+    auth_token: &str,
+) -> Result<()> {
     if auth_token.is_empty() {
         return Err(WebhookError::NoSecret);
     }
@@ -159,7 +169,8 @@ pub fn verify_twilio(url: &str, params: &[(&str, &str)], header: &str, auth_toke
 /// Twilio, JSON bodies: the URL carries `bodySHA256=<hex sha256(body)>`, the
 /// signature covers the URL only, and the body's hash must match too.
 pub fn verify_twilio_json(url: &str, body: &[u8], header: &str, auth_token: &str) -> Result<()> {
-    let parsed = url::Url::parse(url).map_err(|_| WebhookError::Malformed("the URL is not valid".into()))?;
+    let parsed =
+        url::Url::parse(url).map_err(|_| WebhookError::Malformed("the URL is not valid".into()))?;
     let claimed = parsed
         .query_pairs()
         .find(|(k, _)| k == "bodySHA256")
@@ -180,30 +191,44 @@ pub const STRIPE_TOLERANCE_SECS: u64 = 300;
 /// Stripe: `Stripe-Signature: t=<unix>,v1=<hex>[,v1=…][,v0=…]`, each v1 being
 /// hex(HMAC-SHA256(endpoint secret as-is, "{t}.{raw body}")). Valid when any
 /// v1 matches and |now − t| ≤ tolerance (v0 is ignored). Returns `t`.
-pub fn verify_stripe(body: &[u8], header: &str, secret: &str, now: u64, tolerance_secs: u64) -> Result<u64> {
+pub fn verify_stripe(
+    body: &[u8],
+    header: &str,
+    secret: &str,
+    now: u64,
+    tolerance_secs: u64,
+) -> Result<u64> {
     if secret.is_empty() {
         return Err(WebhookError::NoSecret);
     }
     let mut timestamp = None;
     let mut signatures = Vec::new();
     for part in header.split(',') {
-        let Some((k, v)) = part.trim().split_once('=') else { continue };
+        let Some((k, v)) = part.trim().split_once('=') else {
+            continue;
+        };
         match k {
             "t" => timestamp = v.parse::<u64>().ok(),
             "v1" => signatures.push(v.to_owned()),
             _ => {}
         }
     }
-    let t = timestamp.ok_or_else(|| WebhookError::Malformed("Stripe-Signature has no t=<timestamp>".into()))?;
+    let t = timestamp
+        .ok_or_else(|| WebhookError::Malformed("Stripe-Signature has no t=<timestamp>".into()))?;
     if signatures.is_empty() {
-        return Err(WebhookError::Malformed("Stripe-Signature has no v1 signature".into()));
+        return Err(WebhookError::Malformed(
+            "Stripe-Signature has no v1 signature".into(),
+        ));
     }
     let mut mac = hmac256(secret.as_bytes());
     mac.update(t.to_string().as_bytes());
     mac.update(b".");
     mac.update(body);
     let expected = hex(&mac.finalize().into_bytes());
-    if !signatures.iter().any(|s| ct_eq(s.as_bytes(), expected.as_bytes())) {
+    if !signatures
+        .iter()
+        .any(|s| ct_eq(s.as_bytes(), expected.as_bytes()))
+    {
         return Err(WebhookError::Mismatch);
     }
     let age = now.abs_diff(t);
@@ -219,26 +244,37 @@ pub fn verify_stripe(body: &[u8], header: &str, secret: &str, now: u64, toleranc
 /// SendGrid Event Webhook: ECDSA P-256/SHA-256 over `timestamp + payload`
 /// (the raw bytes as received), with the base64 DER public key from Mail
 /// Settings and the base64 DER signature header.
-pub fn verify_sendgrid(public_key_b64: &str, signature_b64: &str, timestamp: &str, payload: &[u8]) -> Result<()> {
+pub fn verify_sendgrid(
+    public_key_b64: &str,
+    signature_b64: &str,
+    timestamp: &str,
+    payload: &[u8],
+) -> Result<()> {
     if public_key_b64.trim().is_empty() {
         return Err(WebhookError::NoSecret);
     }
     let key_der = B64
         .decode(public_key_b64.trim())
         .map_err(|_| WebhookError::Malformed("the verification key is not base64".into()))?;
-    let key = VerifyingKey::from_public_key_der(&key_der)
-        .map_err(|_| WebhookError::Malformed("the verification key is not a P-256 public key".into()))?;
+    let key = VerifyingKey::from_public_key_der(&key_der).map_err(|_| {
+        WebhookError::Malformed("the verification key is not a P-256 public key".into())
+    })?;
     let sig_der = B64
         .decode(signature_b64.trim())
         .map_err(|_| WebhookError::Malformed("the signature header is not base64".into()))?;
-    let signature = Signature::from_der(&sig_der)
-        .map_err(|_| WebhookError::Malformed("the signature header is not a DER ECDSA signature".into()))?;
+    let signature = Signature::from_der(&sig_der).map_err(|_| {
+        WebhookError::Malformed("the signature header is not a DER ECDSA signature".into())
+    })?;
     let mut message = Vec::with_capacity(timestamp.len() + payload.len());
     message.extend_from_slice(timestamp.as_bytes());
     message.extend_from_slice(payload);
     // Accept both S forms: SendGrid's signer does not normalise S.
     let candidates = [Some(signature), signature.normalize_s()];
-    if candidates.iter().flatten().any(|s| key.verify(&message, s).is_ok()) {
+    if candidates
+        .iter()
+        .flatten()
+        .any(|s| key.verify(&message, s).is_ok())
+    {
         Ok(())
     } else {
         Err(WebhookError::Mismatch)
@@ -249,16 +285,23 @@ pub fn verify_sendgrid(public_key_b64: &str, signature_b64: &str, timestamp: &st
 /// `signature` = hex(HMAC-SHA256(webhook signing key, timestamp ‖ token)).
 /// Callers should also refuse stale timestamps ([`check_freshness`]) and
 /// tokens they have already seen.
-pub fn verify_mailgun(signing_key: &str, timestamp: &str, token: &str, signature: &str) -> Result<()> {
+pub fn verify_mailgun(
+    signing_key: &str,
+    timestamp: &str,
+    token: &str,
+    signature: &str,
+) -> Result<()> {
     if signing_key.is_empty() {
         return Err(WebhookError::NoSecret);
     }
-    let expected = decode_hex(signature)
-        .ok_or_else(|| WebhookError::Malformed("the Mailgun signature is not hexadecimal".into()))?;
+    let expected = decode_hex(signature).ok_or_else(|| {
+        WebhookError::Malformed("the Mailgun signature is not hexadecimal".into())
+    })?;
     let mut mac = hmac256(signing_key.as_bytes());
     mac.update(timestamp.as_bytes());
     mac.update(token.as_bytes());
-    mac.verify_slice(&expected).map_err(|_| WebhookError::Mismatch)
+    mac.verify_slice(&expected)
+        .map_err(|_| WebhookError::Mismatch)
 }
 
 /// Refuses a unix `timestamp` further than `tolerance_secs` from `now`.

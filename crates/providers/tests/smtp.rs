@@ -51,7 +51,12 @@ async fn start_server() -> SmtpServer {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_server.py");
     let mut child = Command::new(python())
         .arg(script)
-        .args([cert.to_str().unwrap(), key.to_str().unwrap(), USER, PASSWORD])
+        .args([
+            cert.to_str().unwrap(),
+            key.to_str().unwrap(),
+            USER,
+            PASSWORD,
+        ])
         .args([starttls_port.to_string(), tls_port.to_string()])
         .arg(&events)
         .stdout(Stdio::piped())
@@ -105,7 +110,11 @@ async fn smtp_handshake_with_auth_over_starttls_and_implicit_tls() {
 
         let bad = smtp(port, security, "CANARY-wrong-password");
         let outcome = checker.check(bad.input()).await;
-        assert_eq!(outcome.kind, OutcomeKind::InvalidCredentials, "{security}: {outcome:?}");
+        assert_eq!(
+            outcome.kind,
+            OutcomeKind::InvalidCredentials,
+            "{security}: {outcome:?}"
+        );
         assert_eq!(outcome.details["smtp_code"], 535);
         assert_no_secret(&outcome, &bad.secrets);
     }
@@ -113,12 +122,16 @@ async fn smtp_handshake_with_auth_over_starttls_and_implicit_tls() {
     // Without the test CA the certificate is not trusted.
     let plain_checker = Checker::new(Endpoints::default(), Duration::from_secs(5));
     for (port, security) in [(server.starttls_port, "starttls"), (server.tls_port, "tls")] {
-        let outcome = plain_checker.check(smtp(port, security, PASSWORD).input()).await;
+        let outcome = plain_checker
+            .check(smtp(port, security, PASSWORD).input())
+            .await;
         assert_eq!(outcome.kind, OutcomeKind::Tls, "{security}: {outcome:?}");
     }
 
     // With TLS turned off, this server offers no sign-in at all.
-    let outcome = checker.check(smtp(server.starttls_port, "none", PASSWORD).input()).await;
+    let outcome = checker
+        .check(smtp(server.starttls_port, "none", PASSWORD).input())
+        .await;
     assert_ne!(outcome.kind, OutcomeKind::Ok, "{outcome:?}");
 
     let events = std::fs::read_to_string(&server.events).unwrap();
@@ -129,21 +142,31 @@ async fn smtp_handshake_with_auth_over_starttls_and_implicit_tls() {
 async fn smtp_test_email_is_delivered_after_confirmation() {
     let server = start_server().await;
     let owned = smtp(server.starttls_port, "starttls", PASSWORD);
-    let outcome = send::send_test_email(&checker(&server), owned.input(), "person@example.org", Confirmed::by_user())
-        .await
-        .unwrap();
+    let outcome = send::send_test_email(
+        &checker(&server),
+        owned.input(),
+        "person@example.org",
+        Confirmed::by_user(),
+    )
+    .await
+    .unwrap();
     assert_eq!(outcome.kind, OutcomeKind::Ok, "{outcome:?}");
     let events = std::fs::read_to_string(&server.events).unwrap();
     assert!(events.contains(&format!("MAIL {USER}")), "{events}");
     assert!(events.contains("RCPT person@example.org"), "{events}");
-    assert!(events.contains("Subject: Switchboard test email"), "{events}");
+    assert!(
+        events.contains("Subject: Switchboard test email"),
+        "{events}"
+    );
 }
 
 #[tokio::test]
 async fn smtp_refused_and_silent_servers_fail_quickly() {
     let checker = Checker::new(Endpoints::default(), Duration::from_millis(500));
     let started = Instant::now();
-    let outcome = checker.check(smtp(closed_port(), "starttls", PASSWORD).input()).await;
+    let outcome = checker
+        .check(smtp(closed_port(), "starttls", PASSWORD).input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::Network, "{outcome:?}");
 
     // A server that accepts the connection but never greets.
@@ -155,7 +178,13 @@ async fn smtp_refused_and_silent_servers_fail_quickly() {
             held.push(s);
         }
     });
-    let outcome = checker.check(smtp(port, "starttls", PASSWORD).input()).await;
+    let outcome = checker
+        .check(smtp(port, "starttls", PASSWORD).input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::Timeout, "{outcome:?}");
-    assert!(started.elapsed() < Duration::from_secs(4), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "took {:?}",
+        started.elapsed()
+    );
 }

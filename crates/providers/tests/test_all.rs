@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use switchboard_providers::fake::{FakeOptions, FakeServer, Reply};
-use switchboard_providers::{run_check, Checker, Endpoints, OutcomeKind, Progress, RateGate, TestAll};
+use switchboard_providers::{
+    run_check, Checker, Endpoints, OutcomeKind, Progress, RateGate, TestAll,
+};
 use switchboard_store::{InitOptions, ListFilter, NewIntegration, Status, Store};
 use switchboard_vault::MemoryKeyStore;
 use tokio_util::sync::CancellationToken;
@@ -42,7 +44,12 @@ async fn add_sendgrid(store: &Store, i: usize) -> String {
         integration_type: "email".into(),
         provider: Some("sendgrid".into()),
         name: format!("SendGrid {i}"),
-        values: Some(json!({"from_email": "news@example.com", "api_key": sendgrid_key(i)}).as_object().unwrap().clone()),
+        values: Some(
+            json!({"from_email": "news@example.com", "api_key": sendgrid_key(i)})
+                .as_object()
+                .unwrap()
+                .clone(),
+        ),
         ..Default::default()
     };
     store.create(new).await.unwrap().id
@@ -57,7 +64,9 @@ async fn run_check_records_the_outcome_and_a_log_without_secrets() {
     let ts = new_store().await;
     let id = add_sendgrid(&ts.store, 1).await;
     let ok = FakeServer::start(|_| Reply::json(200, json!({"scopes": ["mail.send"]}))).await;
-    let (outcome, health) = run_check(&ts.store, &checker(&ok.url(), Duration::from_secs(5)), &id).await.unwrap();
+    let (outcome, health) = run_check(&ts.store, &checker(&ok.url(), Duration::from_secs(5)), &id)
+        .await
+        .unwrap();
     assert_eq!(outcome.kind, OutcomeKind::Ok);
     assert_eq!(health.status, Status::Active);
     assert!(health.last_sync_at.is_some());
@@ -67,7 +76,10 @@ async fn run_check_records_the_outcome_and_a_log_without_secrets() {
     // record nor the log may show it.
     let bad = FakeServer::start(|r| {
         let key = r.header("authorization").unwrap_or("").to_owned();
-        Reply::json(401, json!({"errors": [{"message": format!("bad key {key}")}]}))
+        Reply::json(
+            401,
+            json!({"errors": [{"message": format!("bad key {key}")}]}),
+        )
     })
     .await;
     let bad_checker = checker(&bad.url(), Duration::from_secs(5));
@@ -75,19 +87,35 @@ async fn run_check_records_the_outcome_and_a_log_without_secrets() {
         let (outcome, health) = run_check(&ts.store, &bad_checker, &id).await.unwrap();
         assert_eq!(outcome.kind, OutcomeKind::InvalidCredentials);
         assert_eq!(health.status, Status::Error);
-        assert_eq!(health.error_count, expected_count, "consecutive errors are counted");
+        assert_eq!(
+            health.error_count, expected_count,
+            "consecutive errors are counted"
+        );
         let last_error = health.last_error.unwrap();
         assert!(last_error.contains("rejected"), "{last_error}");
         assert!(!last_error.contains("CANARY"), "{last_error}");
     }
     let logs = ts.store.logs(&id, 50).await.unwrap();
     let text = serde_json::to_string(&logs).unwrap();
-    assert!(!text.contains("CANARY"), "a secret reached the logs: {text}");
-    assert!(text.contains("invalid_credentials") && text.contains("\"outcome\":\"ok\""), "{text}");
+    assert!(
+        !text.contains("CANARY"),
+        "a secret reached the logs: {text}"
+    );
+    assert!(
+        text.contains("invalid_credentials") && text.contains("\"outcome\":\"ok\""),
+        "{text}"
+    );
 
-    let (_, health) = run_check(&ts.store, &checker(&ok.url(), Duration::from_secs(5)), &id).await.unwrap();
-    assert_eq!((health.status, health.error_count, health.previous_status), (Status::Active, 0, Status::Error));
-    assert!(run_check(&ts.store, &bad_checker, "no-such-id").await.is_err());
+    let (_, health) = run_check(&ts.store, &checker(&ok.url(), Duration::from_secs(5)), &id)
+        .await
+        .unwrap();
+    assert_eq!(
+        (health.status, health.error_count, health.previous_status),
+        (Status::Active, 0, Status::Error)
+    );
+    assert!(run_check(&ts.store, &bad_checker, "no-such-id")
+        .await
+        .is_err());
 }
 
 async fn store_with(n: usize) -> (TempStore, Vec<String>) {
@@ -102,42 +130,75 @@ async fn store_with(n: usize) -> (TempStore, Vec<String>) {
 #[tokio::test]
 async fn test_all_bounds_concurrency_and_reports_progress() {
     let (ts, ids) = store_with(50).await;
-    let fake = FakeServer::start_with(FakeOptions { delay: Duration::from_millis(100), ..Default::default() }, |_| {
-        Reply::json(200, json!({"scopes": ["mail.send"]}))
-    })
+    let fake = FakeServer::start_with(
+        FakeOptions {
+            delay: Duration::from_millis(100),
+            ..Default::default()
+        },
+        |_| Reply::json(200, json!({"scopes": ["mail.send"]})),
+    )
     .await;
     let events: Arc<Mutex<Vec<Progress>>> = Arc::default();
     let sink = events.clone();
     let started = Instant::now();
     let summary = TestAll::new(ListFilter::default())
         .concurrency(8)
-        .run(&ts.store, &checker(&fake.url(), Duration::from_secs(5)), move |p| sink.lock().unwrap().push(p), &CancellationToken::new())
+        .run(
+            &ts.store,
+            &checker(&fake.url(), Duration::from_secs(5)),
+            move |p| sink.lock().unwrap().push(p),
+            &CancellationToken::new(),
+        )
         .await
         .unwrap();
     let elapsed = started.elapsed();
-    assert_eq!((summary.total, summary.done, summary.ok, summary.cancelled), (50, 50, 50, false));
-    assert_eq!(fake.max_in_flight(), 8, "the fake saw exactly the bound in flight");
+    assert_eq!(
+        (summary.total, summary.done, summary.ok, summary.cancelled),
+        (50, 50, 50, false)
+    );
+    assert_eq!(
+        fake.max_in_flight(),
+        8,
+        "the fake saw exactly the bound in flight"
+    );
     assert_eq!(summary.max_in_flight, 8);
     // 50 checks, 8 at a time, 100 ms each: at least 7 rounds.
     assert!(elapsed >= Duration::from_millis(650), "{elapsed:?}");
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
     let events = events.lock().unwrap();
     assert_eq!(events.len(), 50);
-    assert!(events.iter().enumerate().all(|(i, p)| p.done == i + 1 && p.total == 50));
+    assert!(events
+        .iter()
+        .enumerate()
+        .all(|(i, p)| p.done == i + 1 && p.total == 50));
     let mut seen: Vec<&str> = events.iter().map(|p| p.id.as_str()).collect();
     seen.sort();
     let mut want: Vec<&str> = ids.iter().map(String::as_str).collect();
     want.sort();
     assert_eq!(seen, want, "every integration reported once");
-    assert!(events.iter().all(|p| p.health.as_ref().is_some_and(|h| h.status == Status::Active)), "{:?}", events.iter().map(|p| (&p.error, p.health.as_ref().map(|h| h.status))).collect::<Vec<_>>());
+    assert!(
+        events.iter().all(|p| p
+            .health
+            .as_ref()
+            .is_some_and(|h| h.status == Status::Active)),
+        "{:?}",
+        events
+            .iter()
+            .map(|p| (&p.error, p.health.as_ref().map(|h| h.status)))
+            .collect::<Vec<_>>()
+    );
 }
 
 #[tokio::test]
 async fn test_all_progress_over_a_channel_and_cancel_stops_early() {
     let (ts, _) = store_with(50).await;
-    let fake = FakeServer::start_with(FakeOptions { delay: Duration::from_millis(100), ..Default::default() }, |_| {
-        Reply::json(200, json!({"scopes": ["mail.send"]}))
-    })
+    let fake = FakeServer::start_with(
+        FakeOptions {
+            delay: Duration::from_millis(100),
+            ..Default::default()
+        },
+        |_| Reply::json(200, json!({"scopes": ["mail.send"]})),
+    )
     .await;
     let checker = checker(&fake.url(), Duration::from_secs(5));
     let cancel = CancellationToken::new();
@@ -162,8 +223,16 @@ async fn test_all_progress_over_a_channel_and_cancel_stops_early() {
     let seen = watcher.await.unwrap();
     assert!(summary.cancelled);
     assert_eq!(summary.done, seen);
-    assert!((10..=14).contains(&summary.done), "stopped early: {}", summary.done);
-    assert!(fake.requests().len() < 20, "no new checks start after cancel: {}", fake.requests().len());
+    assert!(
+        (10..=14).contains(&summary.done),
+        "stopped early: {}",
+        summary.done
+    );
+    assert!(
+        fake.requests().len() < 20,
+        "no new checks start after cancel: {}",
+        fake.requests().len()
+    );
 }
 
 #[tokio::test]
@@ -176,24 +245,57 @@ async fn test_all_enforces_its_per_call_timeout_and_filters() {
         integration_type: "payments".into(),
         provider: Some("stripe".into()),
         name: "Stripe".into(),
-        values: Some(json!({"api_key": "sk_test_CANARYstripe0123"}).as_object().unwrap().clone()),
+        values: Some(
+            json!({"api_key": "sk_test_CANARYstripe0123"})
+                .as_object()
+                .unwrap()
+                .clone(),
+        ),
         ..Default::default()
     };
     ts.store.create(other).await.unwrap();
-    let fake = FakeServer::start_with(FakeOptions { hang: true, ..Default::default() }, |_| Reply::empty(200)).await;
+    let fake = FakeServer::start_with(
+        FakeOptions {
+            hang: true,
+            ..Default::default()
+        },
+        |_| Reply::empty(200),
+    )
+    .await;
     let started = Instant::now();
-    let filter = ListFilter { provider: Some("sendgrid".into()), ..Default::default() };
+    let filter = ListFilter {
+        provider: Some("sendgrid".into()),
+        ..Default::default()
+    };
     let summary = TestAll::new(filter)
         .concurrency(10)
         .per_call_timeout(Duration::from_millis(200))
-        .run(&ts.store, &checker(&fake.url(), Duration::from_secs(30)), |_| {}, &CancellationToken::new())
+        .run(
+            &ts.store,
+            &checker(&fake.url(), Duration::from_secs(30)),
+            |_| {},
+            &CancellationToken::new(),
+        )
         .await
         .unwrap();
     assert_eq!(summary.total, 10, "the filter leaves Stripe out");
     assert_eq!(summary.by_kind.get("timeout"), Some(&10));
-    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
-    let list = ts.store.list(&ListFilter { provider: Some("sendgrid".into()), ..Default::default() }).await.unwrap();
-    assert!(list.iter().all(|i| i.status == Status::Error && i.error_count == 1));
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    let list = ts
+        .store
+        .list(&ListFilter {
+            provider: Some("sendgrid".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(list
+        .iter()
+        .all(|i| i.status == Status::Error && i.error_count == 1));
 }
 
 #[test]
@@ -202,12 +304,26 @@ fn rate_gate_answers_when_a_test_may_run_again() {
     assert_eq!(gate.window(), Duration::from_secs(10));
     let t0 = Instant::now();
     assert!(gate.try_acquire_at("a", t0).is_ok());
-    let wait = gate.try_acquire_at("a", t0 + Duration::from_secs(3)).unwrap_err();
+    let wait = gate
+        .try_acquire_at("a", t0 + Duration::from_secs(3))
+        .unwrap_err();
     assert_eq!(wait, Duration::from_secs(7));
-    assert!(gate.try_acquire_at("b", t0 + Duration::from_secs(3)).is_ok(), "keys are independent");
-    assert!(gate.try_acquire_at("a", t0 + Duration::from_secs(10)).is_ok(), "allowed again after the window");
+    assert!(
+        gate.try_acquire_at("b", t0 + Duration::from_secs(3))
+            .is_ok(),
+        "keys are independent"
+    );
+    assert!(
+        gate.try_acquire_at("a", t0 + Duration::from_secs(10))
+            .is_ok(),
+        "allowed again after the window"
+    );
     gate.reset("b");
-    assert!(gate.try_acquire_at("b", t0 + Duration::from_secs(4)).is_ok(), "reset forgets a key");
+    assert!(
+        gate.try_acquire_at("b", t0 + Duration::from_secs(4))
+            .is_ok(),
+        "reset forgets a key"
+    );
     let short = RateGate::new(Duration::from_millis(50));
     assert!(short.try_acquire("x").is_ok());
     assert!(short.try_acquire("x").is_err());
@@ -219,13 +335,27 @@ fn rate_gate_answers_when_a_test_may_run_again() {
 fn endpoints_come_from_the_environment() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("endpoints.json");
-    std::fs::write(&file, r#"{"sendgrid": "http://127.0.0.1:1111", "stripe": "http://127.0.0.1:2222"}"#).unwrap();
+    std::fs::write(
+        &file,
+        r#"{"sendgrid": "http://127.0.0.1:1111", "stripe": "http://127.0.0.1:2222"}"#,
+    )
+    .unwrap();
     std::env::set_var(switchboard_providers::ENV_FILE, &file);
-    std::env::set_var(switchboard_providers::ENV_JSON, r#"{"stripe": "http://127.0.0.1:3333"}"#);
+    std::env::set_var(
+        switchboard_providers::ENV_JSON,
+        r#"{"stripe": "http://127.0.0.1:3333"}"#,
+    );
     let e = Endpoints::from_env().unwrap();
     assert_eq!(e.get("sendgrid"), Some("http://127.0.0.1:1111"));
-    assert_eq!(e.get("stripe"), Some("http://127.0.0.1:3333"), "the JSON variable wins");
-    std::env::set_var(switchboard_providers::ENV_JSON, r#"{"not_a_key": "http://x"}"#);
+    assert_eq!(
+        e.get("stripe"),
+        Some("http://127.0.0.1:3333"),
+        "the JSON variable wins"
+    );
+    std::env::set_var(
+        switchboard_providers::ENV_JSON,
+        r#"{"not_a_key": "http://x"}"#,
+    );
     assert!(Endpoints::from_env().is_err());
     std::env::remove_var(switchboard_providers::ENV_JSON);
     std::env::remove_var(switchboard_providers::ENV_FILE);

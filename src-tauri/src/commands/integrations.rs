@@ -141,7 +141,10 @@ pub async fn delete_integration(state: State<'_, AppState>, request: IdRequest) 
 
 /// Reveals one secret; the store records the reveal in the activity log.
 #[tauri::command]
-pub async fn reveal_secret(state: State<'_, AppState>, request: RevealRequest) -> CmdResult<String> {
+pub async fn reveal_secret(
+    state: State<'_, AppState>,
+    request: RevealRequest,
+) -> CmdResult<String> {
     let secret = state
         .store
         .reveal(&request.id, &request.field)

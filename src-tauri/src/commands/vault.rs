@@ -27,7 +27,10 @@ pub async fn setup_vault(
     request: SetupRequest,
 ) -> CmdResult<SetupAnswer> {
     if request.passphrase.chars().count() < 8 {
-        let mut e = IpcError::new("validation", "Choose a passphrase of at least 8 characters.");
+        let mut e = IpcError::new(
+            "validation",
+            "Choose a passphrase of at least 8 characters.",
+        );
         e.fields
             .insert("passphrase".into(), "At least 8 characters.".into());
         return Err(e);
@@ -71,7 +74,10 @@ pub async fn unlock(state: State<'_, AppState>, request: UnlockRequest) -> CmdRe
     match request {
         UnlockRequest::Keyring => {
             let ks = state.keystore().ok_or_else(|| {
-                IpcError::new("keyring_unavailable", "The OS keyring is turned off for this app.")
+                IpcError::new(
+                    "keyring_unavailable",
+                    "The OS keyring is turned off for this app.",
+                )
             })?;
             store.unlock_with_keystore(ks).await
         }

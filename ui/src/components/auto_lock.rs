@@ -28,8 +28,7 @@ pub fn auto_lock() -> Html {
         let document = web_sys::window().and_then(|w| w.document());
         if let Some(doc) = &document {
             for event in ["keydown", "mousedown", "mousemove", "wheel"] {
-                let _ = doc
-                    .add_event_listener_with_callback(event, touch.as_ref().unchecked_ref());
+                let _ = doc.add_event_listener_with_callback(event, touch.as_ref().unchecked_ref());
             }
         }
         {
@@ -51,10 +50,8 @@ pub fn auto_lock() -> Html {
             alive.set(false);
             if let Some(doc) = &document {
                 for event in ["keydown", "mousedown", "mousemove", "wheel"] {
-                    let _ = doc.remove_event_listener_with_callback(
-                        event,
-                        touch.as_ref().unchecked_ref(),
-                    );
+                    let _ = doc
+                        .remove_event_listener_with_callback(event, touch.as_ref().unchecked_ref());
                 }
             }
             drop(touch);

@@ -28,7 +28,11 @@ pub fn field_input(props: &FieldInputProps) -> Html {
     let id = format!("f-{}", f.key);
     let help_id = format!("{id}-help");
     let error_id = format!("{id}-error");
-    let invalid = if props.error.is_some() { "true" } else { "false" };
+    let invalid = if props.error.is_some() {
+        "true"
+    } else {
+        "false"
+    };
     let described = format!("{help_id} {error_id}");
     let on_text = props
         .on_change
@@ -40,7 +44,9 @@ pub fn field_input(props: &FieldInputProps) -> Html {
     let widget = match f.kind {
         FieldKind::Bool => {
             let onchange = props.on_change.reform(|e: Event| {
-                e.target_unchecked_into::<HtmlInputElement>().checked().to_string()
+                e.target_unchecked_into::<HtmlInputElement>()
+                    .checked()
+                    .to_string()
             });
             html! {
                 <input type="checkbox" id={id.clone()} checked={props.value == "true"} {onchange}

@@ -51,7 +51,7 @@ pub fn header() -> Html {
                     { tab(Route::Stats, "Stats") }
                     { tab(Route::Websites, "Websites") }
                     <button class="button ghost lock-now" onclick={lock}
-                        aria-label="Lock the vault now">{ "🔒 Lock now" }</button>
+                        aria-label="Lock the vault now">{ "Lock now" }</button>
                 </nav>
             }
         </header>

@@ -78,7 +78,9 @@ pub fn integration_editor(props: &IntegrationEditorProps) -> Html {
             .map(|d| d.provider.clone())
             .unwrap_or_else(|| ty.default_provider().id.to_owned())
     });
-    let provider = ty.provider(&provider_id).unwrap_or_else(|| ty.default_provider());
+    let provider = ty
+        .provider(&provider_id)
+        .unwrap_or_else(|| ty.default_provider());
     let values = use_state(|| initial_values(ty, provider, detail.as_ref()));
     let name = use_state(|| detail.as_ref().map(|d| d.name.clone()).unwrap_or_default());
     let website = use_state(|| {
@@ -153,7 +155,9 @@ pub fn integration_editor(props: &IntegrationEditorProps) -> Html {
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let provider = ty.provider(&provider_id).unwrap_or_else(|| ty.default_provider());
+            let provider = ty
+                .provider(&provider_id)
+                .unwrap_or_else(|| ty.default_provider());
             let stored = |key: &str| detail.as_ref().is_some_and(|d| d.secrets.contains_key(key));
             let mut errs = BTreeMap::new();
             if name.trim().is_empty() {
@@ -193,29 +197,37 @@ pub fn integration_editor(props: &IntegrationEditorProps) -> Html {
             let detail = detail.clone();
             spawn_local(async move {
                 let result = match &detail {
-                    Some(d) => ipc::update_integration(&UpdateRequest {
-                        id: d.id.clone(),
-                        name: name.clone(),
-                        description: d.description.clone(),
-                        provider,
-                        website_id,
-                        values: out,
-                    })
-                    .await,
-                    None => ipc::create_integration(&CreateRequest {
-                        integration_type: ty.id.to_owned(),
-                        provider,
-                        name: name.clone(),
-                        description: String::new(),
-                        website_id,
-                        values: out,
-                    })
-                    .await,
+                    Some(d) => {
+                        ipc::update_integration(&UpdateRequest {
+                            id: d.id.clone(),
+                            name: name.clone(),
+                            description: d.description.clone(),
+                            provider,
+                            website_id,
+                            values: out,
+                        })
+                        .await
+                    }
+                    None => {
+                        ipc::create_integration(&CreateRequest {
+                            integration_type: ty.id.to_owned(),
+                            provider,
+                            name: name.clone(),
+                            description: String::new(),
+                            website_id,
+                            values: out,
+                        })
+                        .await
+                    }
                 };
                 busy.set(false);
                 match result {
                     Ok(_) => {
-                        let verb = if detail.is_some() { "Updated" } else { "Created" };
+                        let verb = if detail.is_some() {
+                            "Updated"
+                        } else {
+                            "Created"
+                        };
                         app.dispatch(Action::Changed(format!("{verb} “{name}”")));
                         on_close.emit(());
                     }
@@ -245,10 +257,13 @@ pub fn integration_editor(props: &IntegrationEditorProps) -> Html {
                 values.set(next);
             })
         };
-        let masked = detail.as_ref().and_then(|d| d.secrets.get(f.key)).map(|s| match s {
-            ipc::SecretView::Set { masked } => masked.clone(),
-            ipc::SecretView::Undecryptable { message } => message.clone(),
-        });
+        let masked = detail
+            .as_ref()
+            .and_then(|d| d.secrets.get(f.key))
+            .map(|s| match s {
+                ipc::SecretView::Set { masked } => masked.clone(),
+                ipc::SecretView::Undecryptable { message } => message.clone(),
+            });
         html! {
             <FieldInput key={format!("{}-{}", provider.id, f.key)} field={f} value={text}
                 error={errors.get(f.key).cloned()} {on_change}

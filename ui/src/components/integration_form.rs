@@ -49,7 +49,9 @@ pub fn integration_form(props: &IntegrationFormProps) -> Html {
             <IntegrationEditor type_id={d.integration_type.clone()} detail={Some(d.clone())}
                 on_close={props.on_close.clone()} />
         },
-        (Editor::Edit(_), Some(Err(e))) => html! { <p class="error" role="alert">{ &e.message }</p> },
+        (Editor::Edit(_), Some(Err(e))) => {
+            html! { <p class="error" role="alert">{ &e.message }</p> }
+        }
         _ => html! { <p class="muted">{ "Loading…" }</p> },
     };
     html! {

@@ -50,7 +50,9 @@ pub fn integration_list(props: &IntegrationListProps) -> Html {
     };
     let on_search = {
         let set = update(|q, v| q.search = Some(v).filter(|s| !s.is_empty()));
-        Callback::from(move |e: InputEvent| set(e.target_unchecked_into::<HtmlInputElement>().value()))
+        Callback::from(move |e: InputEvent| {
+            set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
     };
     let select = |f: fn(&mut ListQuery, String)| {
         let set = update(f);

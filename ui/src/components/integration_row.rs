@@ -34,7 +34,12 @@ pub fn integration_row(props: &IntegrationRowProps) -> Html {
             spawn_local(async move {
                 match ipc::set_active(&id, !active).await {
                     Ok(()) => app.dispatch(Action::Changed(
-                        if active { "Switched off" } else { "Switched on" }.into(),
+                        if active {
+                            "Switched off"
+                        } else {
+                            "Switched on"
+                        }
+                        .into(),
                     )),
                     Err(e) => app.dispatch(Action::Notice(e.message)),
                 }
@@ -104,7 +109,11 @@ pub fn integration_row(props: &IntegrationRowProps) -> Html {
                 <button class="icon-button edit" aria-label={format!("Edit {}", row.name)} title="Settings"
                     onclick={edit}>{ "⚙" }</button>
                 <button class="icon-button danger delete" aria-label={format!("Delete {}", row.name)} title="Delete"
-                    onclick={delete}>{ "🗑" }</button>
+                    onclick={delete}>
+                    <svg class="glyph" viewBox="0 0 24 24" aria-hidden="true">
+                        <path d="M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13M10 11v6M14 11v6" />
+                    </svg>
+                </button>
             </td>
         </tr>
     }

@@ -43,7 +43,9 @@ pub fn lock_screen() -> Html {
     // Unlock through the keyring on arrival, where the vault keeps its key there.
     {
         let attempt = attempt.clone();
-        let auto = app.vault.is_some_and(|v| v.uses_keyring && v.keyring_allowed);
+        let auto = app
+            .vault
+            .is_some_and(|v| v.uses_keyring && v.keyring_allowed);
         use_effect_with(auto, move |auto| {
             if *auto {
                 attempt.emit(UnlockRequest::Keyring);
@@ -51,12 +53,15 @@ pub fn lock_screen() -> Html {
         });
     }
     let onsubmit = {
-        let (secret, with_recovery, attempt) = (secret.clone(), with_recovery.clone(), attempt.clone());
+        let (secret, with_recovery, attempt) =
+            (secret.clone(), with_recovery.clone(), attempt.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let value = (*secret).clone();
             attempt.emit(if *with_recovery {
-                UnlockRequest::RecoveryKey { recovery_key: value }
+                UnlockRequest::RecoveryKey {
+                    recovery_key: value,
+                }
             } else {
                 UnlockRequest::Passphrase { passphrase: value }
             });
@@ -76,7 +81,11 @@ pub fn lock_screen() -> Html {
             error.set(None);
         })
     };
-    let label = if *with_recovery { "Recovery key" } else { "Passphrase" };
+    let label = if *with_recovery {
+        "Recovery key"
+    } else {
+        "Passphrase"
+    };
     html! {
         <section class="card narrow lock" aria-labelledby="lock-title">
             <div class="lock-icon" aria-hidden="true">

@@ -41,7 +41,11 @@ pub fn stats_page() -> Html {
     let mut offset = 0.0;
     let arcs = ipc::Status::ALL.iter().map(|st| {
         let n = s.by_status.get(st.as_str()).copied().unwrap_or(0);
-        let len = if total == 0 { 0.0 } else { n as f64 / total as f64 * circumference };
+        let len = if total == 0 {
+            0.0
+        } else {
+            n as f64 / total as f64 * circumference
+        };
         let arc = html! {
             <circle cx="80" cy="80" r="60" class={classes!("arc", st.as_str())}
                 stroke-dasharray={format!("{len:.2} {:.2}", circumference - len)}

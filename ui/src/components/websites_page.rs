@@ -18,7 +18,9 @@ pub fn websites_page() -> Html {
     let error = use_state(|| None::<String>);
     let input = |h: &UseStateHandle<String>| {
         let h = h.clone();
-        Callback::from(move |e: InputEvent| h.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+        Callback::from(move |e: InputEvent| {
+            h.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
     };
     let onsubmit = {
         let (name, domain, error, app) = (name.clone(), domain.clone(), error.clone(), app.clone());
@@ -28,7 +30,8 @@ pub fn websites_page() -> Html {
                 name: (*name).clone(),
                 domain: (*domain).clone(),
             };
-            let (name, domain, error, app) = (name.clone(), domain.clone(), error.clone(), app.clone());
+            let (name, domain, error, app) =
+                (name.clone(), domain.clone(), error.clone(), app.clone());
             spawn_local(async move {
                 match ipc::create_website(&request).await {
                     Ok(w) => {

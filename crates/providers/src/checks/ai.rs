@@ -17,7 +17,11 @@ fn model_ids(resp: &Resp) -> Vec<String> {
     resp.json
         .pointer("/data")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|m| m["id"].as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|m| m["id"].as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -43,15 +47,21 @@ async fn openai(ctx: &Ctx<'_>) -> Verdict {
         return Err(out.detail("openai_error", code));
     }
     let models = model_ids(&resp);
-    Ok(Outcome::ok(format!("OpenAI accepted the key ({} models available).", models.len()))
-        .details(json!({"model_count": models.len()}))
-        .status(resp.status))
+    Ok(Outcome::ok(format!(
+        "OpenAI accepted the key ({} models available).",
+        models.len()
+    ))
+    .details(json!({"model_count": models.len()}))
+    .status(resp.status))
 }
 
 async fn anthropic(ctx: &Ctx<'_>) -> Verdict {
     let key = ctx.need_secret("api_key")?;
     let url = format!("{}/v1/models", ctx.base("anthropic", &[])?);
-    let request = ctx.get(&url).header("x-api-key", key).header("anthropic-version", "2023-06-01");
+    let request = ctx
+        .get(&url)
+        .header("x-api-key", key)
+        .header("anthropic-version", "2023-06-01");
     let resp = ctx.send(request).await?;
     if !resp.success() {
         let kind = resp.str_at("/error/type").unwrap_or("").to_owned();
@@ -76,7 +86,9 @@ async fn cohere(ctx: &Ctx<'_>) -> Verdict {
         return Err(ctx.http_failure(&resp));
     }
     if resp.json.pointer("/valid").and_then(Value::as_bool) != Some(true) {
-        return Err(ctx.invalid("Cohere says the API key is not valid.").status(resp.status));
+        return Err(ctx
+            .invalid("Cohere says the API key is not valid.")
+            .status(resp.status));
     }
     Ok(Outcome::ok("Cohere accepted the API key.")
         .details(json!({"organization_id": resp.json.pointer("/organization_id")}))

@@ -21,7 +21,10 @@ async fn pinterest(ctx: &Ctx<'_>) -> Verdict {
     let token = ctx.need_secret("access_token")?;
     let account = ctx.need_cfg("ad_account_id")?;
     let tag = ctx.need_cfg("tag_id")?;
-    let url = format!("{}/v5/ad_accounts/{account}/conversion_tags", ctx.base("pinterest", &[])?);
+    let url = format!(
+        "{}/v5/ad_accounts/{account}/conversion_tags",
+        ctx.base("pinterest", &[])?
+    );
     let resp = ctx.send(ctx.get(&url).bearer_auth(token)).await?;
     if !resp.success() {
         let mut out = ctx.http_failure(&resp);
@@ -39,13 +42,17 @@ async fn pinterest(ctx: &Ctx<'_>) -> Verdict {
         .unwrap_or_default();
     if !items.iter().any(|i| i["id"].as_str() == Some(tag.as_str())) {
         return Err(ctx
-            .not_found(format!("The ad account {account} has no conversion tag {tag}."))
+            .not_found(format!(
+                "The ad account {account} has no conversion tag {tag}."
+            ))
             .detail("tag_count", items.len())
             .status(resp.status));
     }
-    Ok(Outcome::ok(format!("Pinterest accepted the token; the tag {tag} belongs to the ad account."))
-        .details(json!({"ad_account_id": account, "tag_id": tag}))
-        .status(resp.status))
+    Ok(Outcome::ok(format!(
+        "Pinterest accepted the token; the tag {tag} belongs to the ad account."
+    ))
+    .details(json!({"ad_account_id": account, "tag_id": tag}))
+    .status(resp.status))
 }
 
 async fn tiktok(ctx: &Ctx<'_>) -> Verdict {
@@ -55,7 +62,10 @@ async fn tiktok(ctx: &Ctx<'_>) -> Verdict {
     let url = format!("{}/open_api/v1.3/pixel/list/", ctx.base("tiktok", &[])?);
     let request = ctx
         .get(&url)
-        .query(&[("advertiser_id", advertiser.as_str()), ("code", pixel.as_str())])
+        .query(&[
+            ("advertiser_id", advertiser.as_str()),
+            ("code", pixel.as_str()),
+        ])
         .header("Access-Token", token);
     let resp = ctx.send(request).await?;
     if !resp.success() {
@@ -72,21 +82,33 @@ async fn tiktok(ctx: &Ctx<'_>) -> Verdict {
                 .and_then(Value::as_array)
                 .cloned()
                 .unwrap_or_default();
-            if !pixels.iter().any(|p| p["pixel_code"].as_str() == Some(pixel.as_str())) {
+            if !pixels
+                .iter()
+                .any(|p| p["pixel_code"].as_str() == Some(pixel.as_str()))
+            {
                 return Err(ctx
                     .not_found(format!("The advertiser {advertiser} has no pixel {pixel}."))
                     .status(resp.status));
             }
-            return Ok(Outcome::ok(format!("TikTok accepted the token; the pixel {pixel} was found."))
-                .details(json!({"advertiser_id": advertiser, "pixel_code": pixel}))
-                .status(resp.status));
+            return Ok(Outcome::ok(format!(
+                "TikTok accepted the token; the pixel {pixel} was found."
+            ))
+            .details(json!({"advertiser_id": advertiser, "pixel_code": pixel}))
+            .status(resp.status));
         }
         40102 => ctx.invalid("TikTok says the access token has expired (code 40102)."),
-        40104 | 40105 => ctx.invalid(format!("TikTok says the access token is not valid (code {code}).")),
-        40001 => ctx.missing_permission("TikTok accepted the token but it has no permission for this advertiser (code 40001)."),
+        40104 | 40105 => ctx.invalid(format!(
+            "TikTok says the access token is not valid (code {code})."
+        )),
+        40001 => ctx.missing_permission(
+            "TikTok accepted the token but it has no permission for this advertiser (code 40001).",
+        ),
         40100 | 40016 | 40133 => {
             let o = ctx.rate_limited(&resp);
-            Outcome { message: format!("TikTok is limiting requests right now (code {code})."), ..o }
+            Outcome {
+                message: format!("TikTok is limiting requests right now (code {code})."),
+                ..o
+            }
         }
         _ => Outcome::new(
             OutcomeKind::ProviderError,
@@ -94,7 +116,9 @@ async fn tiktok(ctx: &Ctx<'_>) -> Verdict {
             "Check the advertiser ID and pixel code; if they are right, try again later.",
         ),
     };
-    Err(with_said(out, said).status(resp.status).detail("tiktok_code", code))
+    Err(with_said(out, said)
+        .status(resp.status)
+        .detail("tiktok_code", code))
 }
 
 async fn hotjar(ctx: &Ctx<'_>) -> Verdict {
@@ -116,7 +140,8 @@ async fn hotjar(ctx: &Ctx<'_>) -> Verdict {
         let mut out = ctx.http_failure(&resp);
         if resp.str_at("/error") == Some("invalid_client") {
             out.kind = OutcomeKind::InvalidCredentials;
-            out.hint = ctx.where_to_fix("Hotjar API keys expire after one year: create a new client");
+            out.hint =
+                ctx.where_to_fix("Hotjar API keys expire after one year: create a new client");
         }
         return Err(out);
     }
@@ -135,15 +160,22 @@ async fn mixpanel(ctx: &Ctx<'_>) -> Verdict {
         _ => "mixpanel",
     };
     let url = format!("{}/api/app/me", ctx.base(key, &[])?);
-    let resp = ctx.send(ctx.get(&url).basic_auth(&user, Some(secret))).await?;
+    let resp = ctx
+        .send(ctx.get(&url).basic_auth(&user, Some(secret)))
+        .await?;
     if !resp.success() {
         return Err(ctx.http_failure(&resp));
     }
-    let projects = resp.json.pointer("/results/projects").and_then(Value::as_object);
+    let projects = resp
+        .json
+        .pointer("/results/projects")
+        .and_then(Value::as_object);
     if let Some(projects) = projects {
         if !projects.contains_key(&project) {
             return Err(ctx
-                .missing_permission(format!("The service account is valid but has no access to the project {project}."))
+                .missing_permission(format!(
+                    "The service account is valid but has no access to the project {project}."
+                ))
                 .detail("project_count", projects.len())
                 .status(resp.status));
         }

@@ -21,7 +21,11 @@ fn shape(url: &str, hosts: &[&str]) -> Result<(), &'static str> {
         return Err("does not use https");
     }
     let host = parsed.host_str().unwrap_or_default();
-    if !hosts.is_empty() && !hosts.iter().any(|h| host == *h || host.ends_with(&format!(".{h}"))) {
+    if !hosts.is_empty()
+        && !hosts
+            .iter()
+            .any(|h| host == *h || host.ends_with(&format!(".{h}")))
+    {
         return Err("is not on the provider's host");
     }
     Ok(())
@@ -29,10 +33,13 @@ fn shape(url: &str, hosts: &[&str]) -> Result<(), &'static str> {
 
 async fn zapier(ctx: &Ctx<'_>) -> Verdict {
     let url = ctx.need_secret("webhook_url")?;
-    shape(url, &["hooks.zapier.com"]).map_err(|why| ctx.invalid(format!("The catch hook URL {why}.")))?;
+    shape(url, &["hooks.zapier.com"])
+        .map_err(|why| ctx.invalid(format!("The catch hook URL {why}.")))?;
     let path_ok = url::Url::parse(url).is_ok_and(|u| u.path().starts_with("/hooks/catch/"));
     if !path_ok {
-        return Err(ctx.invalid("The URL is not a Zapier catch hook (it should contain /hooks/catch/)."));
+        return Err(
+            ctx.invalid("The URL is not a Zapier catch hook (it should contain /hooks/catch/).")
+        );
     }
     Ok(Outcome::new(
         OutcomeKind::NotCheckable,
@@ -47,7 +54,10 @@ async fn make(ctx: &Ctx<'_>) -> Verdict {
     let zone = ctx.need_cfg("zone")?;
     let url = format!("{}/api/v2/users/me", ctx.base("make", &[("zone", &zone)])?);
     let resp = ctx
-        .send(ctx.get(&url).header("Authorization", format!("Token {token}")))
+        .send(
+            ctx.get(&url)
+                .header("Authorization", format!("Token {token}")),
+        )
         .await?;
     if !resp.success() {
         let out = ctx.http_failure(&resp);
@@ -57,9 +67,11 @@ async fn make(ctx: &Ctx<'_>) -> Verdict {
             out
         });
     }
-    Ok(Outcome::ok(format!("Make ({zone}) accepted the API token."))
-        .details(json!({"zone": zone, "user_name": resp.str_at("/authUser/name")}))
-        .status(resp.status))
+    Ok(
+        Outcome::ok(format!("Make ({zone}) accepted the API token."))
+            .details(json!({"zone": zone, "user_name": resp.str_at("/authUser/name")}))
+            .status(resp.status),
+    )
 }
 
 async fn custom_webhook(ctx: &Ctx<'_>) -> Verdict {
@@ -79,8 +91,16 @@ mod tests {
 
     #[test]
     fn shapes() {
-        assert!(shape("https://hooks.zapier.com/hooks/catch/1/a/", &["hooks.zapier.com"]).is_ok());
-        assert!(shape("http://hooks.zapier.com/hooks/catch/1/a/", &["hooks.zapier.com"]).is_err());
+        assert!(shape(
+            "https://hooks.zapier.com/hooks/catch/1/a/",
+            &["hooks.zapier.com"]
+        )
+        .is_ok());
+        assert!(shape(
+            "http://hooks.zapier.com/hooks/catch/1/a/",
+            &["hooks.zapier.com"]
+        )
+        .is_err());
         assert!(shape("https://evil.com/hooks.zapier.com", &["hooks.zapier.com"]).is_err());
         assert!(shape("not a url", &[]).is_err());
     }

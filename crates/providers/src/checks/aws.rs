@@ -8,8 +8,8 @@ use std::time::SystemTime;
 
 use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{
-    sign, PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest,
-    SigningSettings, UriPathNormalizationMode,
+    sign, PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SigningSettings,
+    UriPathNormalizationMode,
 };
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
@@ -28,7 +28,12 @@ pub(crate) struct AwsKeys<'a> {
 
 /// The standard AWS fields of the catalog.
 pub(crate) fn keys<'a>(ctx: &Ctx<'a>) -> Result<AwsKeys<'a>, Outcome> {
-    keys_from(ctx, "aws_access_key_id", "aws_secret_access_key", Some("aws_session_token"))
+    keys_from(
+        ctx,
+        "aws_access_key_id",
+        "aws_secret_access_key",
+        Some("aws_session_token"),
+    )
 }
 
 /// Keys from named fields (DigitalOcean names them differently).
@@ -114,7 +119,12 @@ pub(crate) async fn send(
     url: &str,
     form_body: Option<&str>,
 ) -> Result<Resp, Outcome> {
-    let body = form_body.map(|b| ("application/x-www-form-urlencoded; charset=utf-8", b.as_bytes()));
+    let body = form_body.map(|b| {
+        (
+            "application/x-www-form-urlencoded; charset=utf-8",
+            b.as_bytes(),
+        )
+    });
     send_body(ctx, keys, service, method, url, body).await
 }
 
@@ -132,16 +142,28 @@ pub(crate) async fn send_body(
         None => Vec::new(),
     };
     let bytes = body.map_or(&[][..], |(_, b)| b);
-    let signed = sign_headers(keys, service, ctx.now(), method.as_str(), url, &headers, bytes)
-        .map_err(|why| {
-            Outcome::new(
-                OutcomeKind::InvalidCredentials,
-                format!("The request to {} could not be signed ({why}).", ctx.label),
-                "Check the access key ID, the secret access key and the region.",
-            )
-        })?;
+    let signed = sign_headers(
+        keys,
+        service,
+        ctx.now(),
+        method.as_str(),
+        url,
+        &headers,
+        bytes,
+    )
+    .map_err(|why| {
+        Outcome::new(
+            OutcomeKind::InvalidCredentials,
+            format!("The request to {} could not be signed ({why}).", ctx.label),
+            "Check the access key ID, the secret access key and the region.",
+        )
+    })?;
     let mut request = ctx.request(method, url);
-    for (name, value) in headers.iter().copied().chain(signed.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+    for (name, value) in headers
+        .iter()
+        .copied()
+        .chain(signed.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    {
         request = request.header(name, value);
     }
     if body.is_some() {

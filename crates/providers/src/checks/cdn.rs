@@ -28,8 +28,12 @@ fn cloudflare_failure(ctx: &Ctx<'_>, resp: &Resp, account_owned: bool) -> Outcom
                 o.hint("Copy the token again. If it is an account-owned token, also enter the account ID: the user endpoint rejects those.")
             }
         }
-        (403, _) | (_, Some(10000)) => ctx.missing_permission("Cloudflare accepted the token but it lacks a permission this call needs."),
-        (404, _) | (_, Some(7003)) | (_, Some(1001)) => ctx.not_found("Cloudflare has no such zone or account for this token."),
+        (403, _) | (_, Some(10000)) => ctx.missing_permission(
+            "Cloudflare accepted the token but it lacks a permission this call needs.",
+        ),
+        (404, _) | (_, Some(7003)) | (_, Some(1001)) => {
+            ctx.not_found("Cloudflare has no such zone or account for this token.")
+        }
         _ => return ctx.http_failure(resp),
     };
     let mut out = with_said(out, said).status(resp.status);
@@ -51,7 +55,10 @@ async fn cloudflare(ctx: &Ctx<'_>) -> Verdict {
     if !resp.success() || resp.json.pointer("/success").and_then(Value::as_bool) != Some(true) {
         return Err(cloudflare_failure(ctx, &resp, account.is_some()));
     }
-    let status = resp.str_at("/result/status").unwrap_or("unknown").to_owned();
+    let status = resp
+        .str_at("/result/status")
+        .unwrap_or("unknown")
+        .to_owned();
     let details = json!({"status": status, "expires_on": resp.json.pointer("/result/expires_on")});
     if status != "active" {
         return Err(ctx
@@ -61,7 +68,10 @@ async fn cloudflare(ctx: &Ctx<'_>) -> Verdict {
     }
     if let Some(zone) = ctx.cfg("zone_id") {
         let resp = ctx
-            .send(ctx.get(&format!("{base}/client/v4/zones/{zone}")).bearer_auth(token))
+            .send(
+                ctx.get(&format!("{base}/client/v4/zones/{zone}"))
+                    .bearer_auth(token),
+            )
             .await?;
         if !resp.success() {
             return Err(cloudflare_failure(ctx, &resp, account.is_some()).details(details));
@@ -73,7 +83,9 @@ async fn cloudflare(ctx: &Ctx<'_>) -> Verdict {
         .details(details)
         .status(resp.status));
     }
-    Ok(Outcome::ok("Cloudflare accepted the API token.").details(details).status(resp.status))
+    Ok(Outcome::ok("Cloudflare accepted the API token.")
+        .details(details)
+        .status(resp.status))
 }
 
 async fn cloudfront(ctx: &Ctx<'_>) -> Verdict {
@@ -81,8 +93,14 @@ async fn cloudfront(ctx: &Ctx<'_>) -> Verdict {
     let identity = aws::caller_identity(ctx, &keys).await?;
     let base = ctx.base("cloudfront", &[])?;
     let (url, permission) = match ctx.cfg("distribution_id") {
-        Some(id) => (format!("{base}/2020-05-31/distribution/{id}"), "cloudfront:GetDistribution"),
-        None => (format!("{base}/2020-05-31/distribution?MaxItems=1"), "cloudfront:ListDistributions"),
+        Some(id) => (
+            format!("{base}/2020-05-31/distribution/{id}"),
+            "cloudfront:GetDistribution",
+        ),
+        None => (
+            format!("{base}/2020-05-31/distribution?MaxItems=1"),
+            "cloudfront:ListDistributions",
+        ),
     };
     let service = aws::Service {
         name: "cloudfront",
@@ -112,26 +130,40 @@ async fn fastly(ctx: &Ctx<'_>) -> Verdict {
         .json
         .pointer("/services")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     let details = json!({
         "scope": scope, "services": services, "expires_at": resp.json.pointer("/expires_at"),
     });
     let scopes: Vec<&str> = scope.split_whitespace().collect();
-    let can_purge = scopes.iter().any(|s| matches!(*s, "global" | "purge_select" | "purge_all"));
+    let can_purge = scopes
+        .iter()
+        .any(|s| matches!(*s, "global" | "purge_select" | "purge_all"));
     if !can_purge {
         return Err(ctx
-            .missing_permission(format!("The Fastly token is valid but its scope ({scope}) cannot purge."))
+            .missing_permission(format!(
+                "The Fastly token is valid but its scope ({scope}) cannot purge."
+            ))
             .details(details)
             .status(resp.status));
     }
     if let Some(service) = ctx.cfg("service_id") {
         if !services.is_empty() && !services.contains(&service) {
             return Err(ctx
-                .missing_permission(format!("The Fastly token is limited to other services than {service}."))
+                .missing_permission(format!(
+                    "The Fastly token is limited to other services than {service}."
+                ))
                 .details(details)
                 .status(resp.status));
         }
     }
-    Ok(Outcome::ok(format!("Fastly accepted the token (scope: {scope}).")).details(details).status(resp.status))
+    Ok(
+        Outcome::ok(format!("Fastly accepted the token (scope: {scope})."))
+            .details(details)
+            .status(resp.status),
+    )
 }

@@ -18,7 +18,11 @@ async fn custom(ctx: &Ctx<'_>) -> Verdict {
             "The settings were stored as given. Add a base URL and a health_path setting to let Switchboard try a read-only request.",
         ));
     };
-    let url = format!("{}/{}", base.trim_end_matches('/'), path.trim_start_matches('/'));
+    let url = format!(
+        "{}/{}",
+        base.trim_end_matches('/'),
+        path.trim_start_matches('/')
+    );
     let mut request = ctx.get(&url);
     if let Some(token) = ctx.secret("access_token").or_else(|| ctx.secret("api_key")) {
         request = request.bearer_auth(token);

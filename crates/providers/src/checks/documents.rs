@@ -25,15 +25,30 @@ async fn pdf_api(ctx: &Ctx<'_>) -> Verdict {
             "The base URL and key formats were checked. Enter a health-check path (one that answers without side effects) to test the key.",
         ));
     };
-    let header = ctx.cfg("auth_header").unwrap_or_else(|| "Authorization".into());
+    let header = ctx
+        .cfg("auth_header")
+        .unwrap_or_else(|| "Authorization".into());
     let scheme = ctx.cfg("auth_scheme").unwrap_or_default();
-    let value = if scheme.is_empty() { key.to_owned() } else { format!("{scheme} {key}") };
-    let url = format!("{}/{}", base.trim_end_matches('/'), path.trim_start_matches('/'));
-    let resp = ctx.send(ctx.get(&url).header(header.as_str(), value)).await?;
+    let value = if scheme.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{scheme} {key}")
+    };
+    let url = format!(
+        "{}/{}",
+        base.trim_end_matches('/'),
+        path.trim_start_matches('/')
+    );
+    let resp = ctx
+        .send(ctx.get(&url).header(header.as_str(), value))
+        .await?;
     if !resp.success() {
         return Err(ctx.http_failure(&resp));
     }
-    Ok(Outcome::ok("The PDF service accepted the key on its health-check path.").status(resp.status))
+    Ok(
+        Outcome::ok("The PDF service accepted the key on its health-check path.")
+            .status(resp.status),
+    )
 }
 
 /// (endpoint key, JWT audience host) for a DocuSign environment.
@@ -45,7 +60,13 @@ fn docusign_env(production: bool) -> (&'static str, &'static str) {
     }
 }
 
-async fn docusign_token(ctx: &Ctx<'_>, production: bool, ik: &str, user: &str, pem: &str) -> Result<Resp, Outcome> {
+async fn docusign_token(
+    ctx: &Ctx<'_>,
+    production: bool,
+    ik: &str,
+    user: &str,
+    pem: &str,
+) -> Result<Resp, Outcome> {
     let (key, aud) = docusign_env(production);
     let now = ctx.unix_now();
     let claims = json!({
@@ -121,22 +142,30 @@ async fn docusign(ctx: &Ctx<'_>) -> Verdict {
         })
         .unwrap_or_default();
     if let Some(wanted) = ctx.cfg("account_id") {
-        if !accounts.iter().any(|a| a["account_id"].as_str() == Some(wanted.as_str())) {
+        if !accounts
+            .iter()
+            .any(|a| a["account_id"].as_str() == Some(wanted.as_str()))
+        {
             return Err(ctx
                 .not_found(format!("The DocuSign user has no account {wanted}."))
                 .details(json!({"accounts": accounts}))
                 .status(info.status));
         }
     }
-    Ok(Outcome::ok(format!("DocuSign accepted the JWT grant; the user has {} account(s).", accounts.len()))
-        .details(json!({"accounts": accounts, "token_expires_in": resp.json["expires_in"]}))
-        .status(info.status))
+    Ok(Outcome::ok(format!(
+        "DocuSign accepted the JWT grant; the user has {} account(s).",
+        accounts.len()
+    ))
+    .details(json!({"accounts": accounts, "token_expires_in": resp.json["expires_in"]}))
+    .status(info.status))
 }
 
 async fn hellosign(ctx: &Ctx<'_>) -> Verdict {
     let key = ctx.need_secret("api_key")?;
     let url = format!("{}/v3/account", ctx.base("hellosign", &[])?);
-    let resp = ctx.send(ctx.get(&url).basic_auth(key, None::<&str>)).await?;
+    let resp = ctx
+        .send(ctx.get(&url).basic_auth(key, None::<&str>))
+        .await?;
     if !resp.success() {
         let mut out = ctx.http_failure(&resp);
         if resp.str_at("/error/error_name") == Some("exceeded_rate") {

@@ -46,13 +46,19 @@ async fn sendgrid(ctx: &Ctx<'_>) -> Verdict {
         .json
         .pointer("/scopes")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     let can_send = scopes.iter().any(|s| s == "mail.send");
     let details = json!({"scopes": scopes, "scope_count": scopes.len(), "can_send": can_send});
     if !can_send {
         return Err(ctx
-            .missing_permission("The SendGrid key is valid but has no Mail Send access (scope mail.send).")
+            .missing_permission(
+                "The SendGrid key is valid but has no Mail Send access (scope mail.send).",
+            )
             .details(details)
             .status(resp.status));
     }
@@ -95,7 +101,9 @@ async fn mailgun(ctx: &Ctx<'_>) -> Verdict {
     }
     if resp.status == 404 {
         return Err(ctx
-            .not_found(format!("Mailgun accepted the key but has no domain '{domain}' in this account and region."))
+            .not_found(format!(
+                "Mailgun accepted the key but has no domain '{domain}' in this account and region."
+            ))
             .status(404));
     }
     if !resp.success() {
@@ -107,9 +115,11 @@ async fn mailgun(ctx: &Ctx<'_>) -> Verdict {
         "state": state,
         "type": resp.str_at("/domain/type"),
     });
-    let out = Outcome::ok(format!("Mailgun accepted the key; the domain {domain} is {state}."))
-        .details(details)
-        .status(resp.status);
+    let out = Outcome::ok(format!(
+        "Mailgun accepted the key; the domain {domain} is {state}."
+    ))
+    .details(details)
+    .status(resp.status);
     Ok(if state == "unverified" {
         out.hint("Verify the domain's DNS records in Mailgun → Sending → Domains before sending.")
     } else {
@@ -121,7 +131,10 @@ async fn ses(ctx: &Ctx<'_>) -> Verdict {
     let keys = aws::keys(ctx)?;
     let region = ctx.need_cfg("aws_region")?;
     let identity = aws::caller_identity(ctx, &keys).await?;
-    let url = format!("{}/v2/email/account", ctx.base("ses", &[("region", &region)])?);
+    let url = format!(
+        "{}/v2/email/account",
+        ctx.base("ses", &[("region", &region)])?
+    );
     let service = aws::Service {
         name: "ses",
         region: &region,
@@ -130,7 +143,9 @@ async fn ses(ctx: &Ctx<'_>) -> Verdict {
     let resp = aws::send(ctx, &keys, service, Method::GET, &url, None).await?;
     aws::expect_success(ctx, &resp, "ses:GetAccount")?;
     let j = &resp.json;
-    let production = j.pointer("/ProductionAccessEnabled").and_then(Value::as_bool);
+    let production = j
+        .pointer("/ProductionAccessEnabled")
+        .and_then(Value::as_bool);
     let sending = j.pointer("/SendingEnabled").and_then(Value::as_bool);
     let details = json!({
         "account": identity,
@@ -164,12 +179,15 @@ async fn mailchimp(ctx: &Ctx<'_>) -> Verdict {
             ctx.invalid("The Mailchimp key has no data center at its end (like -us21), so it is not a complete key.")
         })?;
     let url = format!("{}/3.0/ping", ctx.base("mailchimp", &[("dc", dc)])?);
-    let resp = ctx.send(ctx.get(&url).basic_auth("switchboard", Some(key))).await?;
+    let resp = ctx
+        .send(ctx.get(&url).basic_auth("switchboard", Some(key)))
+        .await?;
     if resp.status == 403 && resp.json.is_null() {
         // Mailchimp answers a bare 403 when too many connections are open.
         let out = ctx.rate_limited(&resp);
         return Err(Outcome {
-            message: "Mailchimp refused the connection, as it does with more than 10 at once.".into(),
+            message: "Mailchimp refused the connection, as it does with more than 10 at once."
+                .into(),
             ..out
         });
     }
@@ -177,9 +195,11 @@ async fn mailchimp(ctx: &Ctx<'_>) -> Verdict {
         return Err(ctx.http_failure(&resp));
     }
     let health = resp.str_at("/health_status").unwrap_or("").to_owned();
-    Ok(Outcome::ok(format!("Mailchimp (data center {dc}) accepted the key."))
-        .details(json!({"data_center": dc, "health_status": health}))
-        .status(resp.status))
+    Ok(
+        Outcome::ok(format!("Mailchimp (data center {dc}) accepted the key."))
+            .details(json!({"data_center": dc, "health_status": health}))
+            .status(resp.status),
+    )
 }
 
 async fn postmark(ctx: &Ctx<'_>) -> Verdict {
@@ -198,9 +218,11 @@ async fn postmark(ctx: &Ctx<'_>) -> Verdict {
         return Err(out);
     }
     let name = resp.str_at("/Name").unwrap_or("").to_owned();
-    Ok(Outcome::ok(format!("Postmark accepted the token for the server \u{201c}{name}\u{201d}."))
-        .details(json!({"server_id": resp.json.pointer("/ID"), "server_name": name}))
-        .status(resp.status))
+    Ok(Outcome::ok(format!(
+        "Postmark accepted the token for the server \u{201c}{name}\u{201d}."
+    ))
+    .details(json!({"server_id": resp.json.pointer("/ID"), "server_name": name}))
+    .status(resp.status))
 }
 
 async fn sparkpost(ctx: &Ctx<'_>) -> Verdict {
@@ -255,7 +277,9 @@ async fn mandrill(ctx: &Ctx<'_>) -> Verdict {
             _ if resp.status == 429 => ctx.rate_limited(&resp),
             _ => return Err(ctx.http_failure(&resp)),
         };
-        return Err(with_said(out, said).status(resp.status).detail("error_name", name));
+        return Err(with_said(out, said)
+            .status(resp.status)
+            .detail("error_name", name));
     }
     Ok(Outcome::ok("Mandrill accepted the key.").status(resp.status))
 }

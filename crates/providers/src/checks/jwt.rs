@@ -26,15 +26,19 @@ pub(crate) enum JwtError {
 }
 
 /// Signs `claims` with an RSA private key in PEM (PKCS#1 or PKCS#8).
-pub(crate) fn rs256(claims: &Value, private_key_pem: &str, key_id: Option<&str>) -> Result<String, JwtError> {
+pub(crate) fn rs256(
+    claims: &Value,
+    private_key_pem: &str,
+    key_id: Option<&str>,
+) -> Result<String, JwtError> {
     install_backend();
-    let key = EncodingKey::from_rsa_pem(private_key_pem.as_bytes()).map_err(|_| JwtError::BadKey)?;
+    let key =
+        EncodingKey::from_rsa_pem(private_key_pem.as_bytes()).map_err(|_| JwtError::BadKey)?;
     let mut header = Header::new(Algorithm::RS256);
     header.kid = key_id.map(str::to_owned);
     encode(&header, claims, &key).map_err(|e| match e.kind() {
-        jsonwebtoken::errors::ErrorKind::InvalidRsaKey(_) | jsonwebtoken::errors::ErrorKind::InvalidKeyFormat => {
-            JwtError::BadKey
-        }
+        jsonwebtoken::errors::ErrorKind::InvalidRsaKey(_)
+        | jsonwebtoken::errors::ErrorKind::InvalidKeyFormat => JwtError::BadKey,
         _ => JwtError::Sign,
     })
 }

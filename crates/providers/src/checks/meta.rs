@@ -83,13 +83,17 @@ pub(crate) fn graph_failure(ctx: &Ctx<'_>, resp: &Resp) -> Outcome {
 
 /// Meta's usage headers carry `estimated_time_to_regain_access` in minutes.
 fn usage_wait(resp: &Resp) -> Option<u64> {
-    ["x-business-use-case-usage", "x-ad-account-usage", "x-app-usage"]
-        .iter()
-        .filter_map(|h| resp.header(h))
-        .filter_map(|v| serde_json::from_str::<Value>(v).ok())
-        .find_map(|v| find_number(&v, "estimated_time_to_regain_access"))
-        .filter(|m| *m > 0)
-        .map(|minutes| minutes * 60)
+    [
+        "x-business-use-case-usage",
+        "x-ad-account-usage",
+        "x-app-usage",
+    ]
+    .iter()
+    .filter_map(|h| resp.header(h))
+    .filter_map(|v| serde_json::from_str::<Value>(v).ok())
+    .find_map(|v| find_number(&v, "estimated_time_to_regain_access"))
+    .filter(|m| *m > 0)
+    .map(|minutes| minutes * 60)
 }
 
 fn find_number(v: &Value, key: &str) -> Option<u64> {
@@ -110,7 +114,9 @@ async fn graph_get(
     token: &str,
 ) -> Result<Resp, Outcome> {
     let url = format!("{}/{path}", graph(ctx)?);
-    let resp = ctx.send(ctx.get(&url).query(query).bearer_auth(token)).await?;
+    let resp = ctx
+        .send(ctx.get(&url).query(query).bearer_auth(token))
+        .await?;
     if resp.success() {
         Ok(resp)
     } else {
@@ -125,7 +131,10 @@ async fn whatsapp(ctx: &Ctx<'_>) -> Verdict {
     let phone = graph_get(
         ctx,
         &phone_id,
-        &[("fields", "display_phone_number,verified_name,quality_rating")],
+        &[(
+            "fields",
+            "display_phone_number,verified_name,quality_rating",
+        )],
         token,
     )
     .await
@@ -139,12 +148,22 @@ async fn whatsapp(ctx: &Ctx<'_>) -> Verdict {
             o
         }
     })?;
-    let list = graph_get(ctx, &format!("{waba}/phone_numbers"), &[("fields", "id")], token).await?;
+    let list = graph_get(
+        ctx,
+        &format!("{waba}/phone_numbers"),
+        &[("fields", "id")],
+        token,
+    )
+    .await?;
     let listed = list
         .json
         .pointer("/data")
         .and_then(Value::as_array)
-        .is_some_and(|items| items.iter().any(|i| i["id"].as_str() == Some(phone_id.as_str())));
+        .is_some_and(|items| {
+            items
+                .iter()
+                .any(|i| i["id"].as_str() == Some(phone_id.as_str()))
+        });
     let details = json!({
         "display_phone_number": phone.str_at("/display_phone_number"),
         "verified_name": phone.str_at("/verified_name"),
@@ -176,7 +195,10 @@ async fn facebook(ctx: &Ctx<'_>) -> Verdict {
     let app_token = format!("{app_id}|{app_secret}");
     let url = format!("{}/debug_token", graph(ctx)?);
     let resp = ctx
-        .send(ctx.get(&url).query(&[("input_token", token), ("access_token", &app_token)]))
+        .send(
+            ctx.get(&url)
+                .query(&[("input_token", token), ("access_token", &app_token)]),
+        )
         .await?;
     if !resp.success() {
         let out = graph_failure(ctx, &resp);
@@ -193,17 +215,27 @@ async fn facebook(ctx: &Ctx<'_>) -> Verdict {
     let data = resp.json.pointer("/data").cloned().unwrap_or(Value::Null);
     let scopes: Vec<String> = data["scopes"]
         .as_array()
-        .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     let details = json!({
         "app_id": data["app_id"], "type": data["type"], "application": data["application"],
         "expires_at": data["expires_at"], "scopes": scopes,
     });
     if data["is_valid"].as_bool() != Some(true) {
-        let said = data.pointer("/error/message").and_then(Value::as_str).map(str::to_owned);
-        return Err(with_said(ctx.invalid("Meta says the access token is not valid (expired or revoked)."), said)
-            .details(details)
-            .status(resp.status));
+        let said = data
+            .pointer("/error/message")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        return Err(with_said(
+            ctx.invalid("Meta says the access token is not valid (expired or revoked)."),
+            said,
+        )
+        .details(details)
+        .status(resp.status));
     }
     let token_app = match &data["app_id"] {
         Value::String(s) => s.clone(),
@@ -212,13 +244,19 @@ async fn facebook(ctx: &Ctx<'_>) -> Verdict {
     };
     if !token_app.is_empty() && token_app != app_id {
         return Err(ctx
-            .invalid(format!("The access token belongs to another app ({token_app}), not to app {app_id}."))
+            .invalid(format!(
+                "The access token belongs to another app ({token_app}), not to app {app_id}."
+            ))
             .details(details)
             .status(resp.status));
     }
-    if ctx.cfg_bool("enable_lead_ads") == Some(true) && !scopes.iter().any(|s| s == "leads_retrieval") {
+    if ctx.cfg_bool("enable_lead_ads") == Some(true)
+        && !scopes.iter().any(|s| s == "leads_retrieval")
+    {
         return Err(ctx
-            .missing_permission("The token is valid but lacks leads_retrieval, which Lead Ads import needs.")
+            .missing_permission(
+                "The token is valid but lacks leads_retrieval, which Lead Ads import needs.",
+            )
             .details(details)
             .status(resp.status));
     }
@@ -226,13 +264,18 @@ async fn facebook(ctx: &Ctx<'_>) -> Verdict {
     if let Some(page_id) = ctx.cfg("page_id") {
         let page_token = ctx.secret("page_access_token").unwrap_or(token);
         let page = graph_get(ctx, &page_id, &[("fields", "id,name")], page_token).await?;
-        message = format!("{message}; the Page is \u{201c}{}\u{201d}", page.str_at("/name").unwrap_or(&page_id));
+        message = format!(
+            "{message}; the Page is \u{201c}{}\u{201d}",
+            page.str_at("/name").unwrap_or(&page_id)
+        );
     }
     if let Some(form_id) = ctx.cfg("lead_form_id") {
         let page_token = ctx.secret("page_access_token").unwrap_or(token);
         graph_get(ctx, &form_id, &[("fields", "id,name,status")], page_token).await?;
     }
-    Ok(Outcome::ok(format!("{message}.")).details(details).status(resp.status))
+    Ok(Outcome::ok(format!("{message}."))
+        .details(details)
+        .status(resp.status))
 }
 
 async fn pixel(ctx: &Ctx<'_>) -> Verdict {
@@ -268,7 +311,9 @@ async fn facebook_oauth(ctx: &Ctx<'_>) -> Verdict {
     }
     if resp.int_at("/error/code") == Some(1) {
         let said = resp.str_at("/error/message").map(str::to_owned);
-        return Err(with_said(ctx.invalid("Facebook rejected the app secret."), said).status(resp.status));
+        return Err(
+            with_said(ctx.invalid("Facebook rejected the app secret."), said).status(resp.status),
+        );
     }
     Err(graph_failure(ctx, &resp))
 }

@@ -77,7 +77,10 @@ async fn github(ctx: &Ctx<'_>) -> Verdict {
         ("client_secret", secret),
         ("code", PLACEHOLDER_CODE),
     ];
-    let request = ctx.post(&url).header("Accept", "application/json").form(&form);
+    let request = ctx
+        .post(&url)
+        .header("Accept", "application/json")
+        .form(&form);
     let resp = ctx.send(request).await?;
     let said = resp.str_at("/error_description").map(str::to_owned);
     let out = match (resp.status, resp.str_at("/error")) {
@@ -141,10 +144,17 @@ async fn twitter(ctx: &Ctx<'_>) -> Verdict {
     let request = ctx
         .post(&url)
         .basic_auth(enc(key), Some(enc(secret)))
-        .header("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")
+        .header(
+            "Content-Type",
+            "application/x-www-form-urlencoded;charset=UTF-8",
+        )
         .body("grant_type=client_credentials");
     let resp = ctx.send(request).await?;
-    if resp.success() && resp.str_at("/token_type").is_some_and(|t| t.eq_ignore_ascii_case("bearer")) {
+    if resp.success()
+        && resp
+            .str_at("/token_type")
+            .is_some_and(|t| t.eq_ignore_ascii_case("bearer"))
+    {
         return Ok(Outcome::ok("X (Twitter) accepted the API key and secret.").status(resp.status));
     }
     let code = resp.int_at("/errors/0/code");

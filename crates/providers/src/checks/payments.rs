@@ -49,7 +49,11 @@ async fn stripe(ctx: &Ctx<'_>) -> Verdict {
     let livemode = resp.json.pointer("/livemode").and_then(Value::as_bool);
     Ok(Outcome::ok(format!(
         "Stripe accepted the key ({} mode).",
-        if livemode == Some(true) { "live" } else { "test" }
+        if livemode == Some(true) {
+            "live"
+        } else {
+            "test"
+        }
     ))
     .details(json!({"livemode": livemode, "currencies": currencies}))
     .status(resp.status))
@@ -63,7 +67,12 @@ fn paypal_key(sandbox: bool) -> &'static str {
     }
 }
 
-async fn paypal_token(ctx: &Ctx<'_>, sandbox: bool, id: &str, secret: &str) -> Result<Resp, Outcome> {
+async fn paypal_token(
+    ctx: &Ctx<'_>,
+    sandbox: bool,
+    id: &str,
+    secret: &str,
+) -> Result<Resp, Outcome> {
     let url = format!("{}/v1/oauth2/token", ctx.base(paypal_key(sandbox), &[])?);
     let request = ctx
         .post(&url)
@@ -83,7 +92,11 @@ async fn paypal(ctx: &Ctx<'_>) -> Verdict {
         // environment too: ask it before calling them wrong.
         if let Ok(probe) = paypal_token(ctx, !sandbox, &id, secret).await {
             if probe.success() {
-                let (is, should) = if sandbox { ("Sandbox", "Live") } else { ("Live", "Sandbox") };
+                let (is, should) = if sandbox {
+                    ("Sandbox", "Live")
+                } else {
+                    ("Live", "Sandbox")
+                };
                 return Err(Outcome::new(
                     OutcomeKind::WrongEnvironment,
                     format!("These PayPal credentials belong to {should}, but the integration is set to {is}."),
@@ -93,7 +106,11 @@ async fn paypal(ctx: &Ctx<'_>) -> Verdict {
             }
         }
         let said = resp.str_at("/error_description").map(str::to_owned);
-        return Err(with_said(ctx.invalid("PayPal rejected the client ID and secret."), said).status(401));
+        return Err(with_said(
+            ctx.invalid("PayPal rejected the client ID and secret."),
+            said,
+        )
+        .status(401));
     }
     if !resp.success() {
         return Err(ctx.http_failure(&resp));
@@ -116,14 +133,19 @@ async fn razorpay(ctx: &Ctx<'_>) -> Verdict {
     let id = ctx.need_cfg("key_id")?;
     let secret = ctx.need_secret("key_secret")?;
     let url = format!("{}/v1/payments", ctx.base("razorpay", &[])?);
-    let request = ctx.get(&url).query(&[("count", "1")]).basic_auth(&id, Some(secret));
+    let request = ctx
+        .get(&url)
+        .query(&[("count", "1")])
+        .basic_auth(&id, Some(secret));
     let resp = ctx.send(request).await?;
     if !resp.success() {
         return Err(ctx.http_failure(&resp));
     }
-    Ok(Outcome::ok(format!("Razorpay accepted the key ({} mode).", mode(&id)))
-        .details(json!({"mode": mode(&id), "count": resp.json.pointer("/count")}))
-        .status(resp.status))
+    Ok(
+        Outcome::ok(format!("Razorpay accepted the key ({} mode).", mode(&id)))
+            .details(json!({"mode": mode(&id), "count": resp.json.pointer("/count")}))
+            .status(resp.status),
+    )
 }
 
 /// The Square API version sent with every call.
@@ -187,16 +209,22 @@ async fn square(ctx: &Ctx<'_>) -> Verdict {
         .map(|l| json!({"id": l["id"], "name": l["name"], "status": l["status"]}))
         .collect();
     if let Some(wanted) = ctx.cfg("location_id") {
-        if !locations.iter().any(|l| l["id"].as_str() == Some(wanted.as_str())) {
+        if !locations
+            .iter()
+            .any(|l| l["id"].as_str() == Some(wanted.as_str()))
+        {
             return Err(ctx
                 .not_found(format!("Square has no location {wanted} for this token."))
                 .details(json!({"locations": names}))
                 .status(resp.status));
         }
     }
-    Ok(Outcome::ok(format!("Square accepted the token ({} locations).", locations.len()))
-        .details(json!({"locations": names}))
-        .status(resp.status))
+    Ok(Outcome::ok(format!(
+        "Square accepted the token ({} locations).",
+        locations.len()
+    ))
+    .details(json!({"locations": names}))
+    .status(resp.status))
 }
 
 async fn mollie(ctx: &Ctx<'_>) -> Verdict {
@@ -206,7 +234,9 @@ async fn mollie(ctx: &Ctx<'_>) -> Verdict {
     if !resp.success() {
         return Err(ctx.http_failure(&resp));
     }
-    Ok(Outcome::ok(format!("Mollie accepted the key ({} mode).", mode(key)))
-        .details(json!({"mode": mode(key), "methods": resp.json.pointer("/count")}))
-        .status(resp.status))
+    Ok(
+        Outcome::ok(format!("Mollie accepted the key ({} mode).", mode(key)))
+            .details(json!({"mode": mode(key), "methods": resp.json.pointer("/count")}))
+            .status(resp.status),
+    )
 }

@@ -27,12 +27,20 @@ async fn signup_page(ctx: &Ctx<'_>) -> Verdict {
     let mut hops = Vec::new();
     loop {
         let resp = ctx
-            .send(ctx.get(url.as_str()).header("Accept", "text/html,application/xhtml+xml"))
+            .send(
+                ctx.get(url.as_str())
+                    .header("Accept", "text/html,application/xhtml+xml"),
+            )
             .await
             .map_err(|o| o.detail("redirects", hops.len()))?;
         if (300..400).contains(&resp.status) {
             let Some(location) = resp.header("location") else {
-                return Err(Outcome::new(OutcomeKind::ProviderError, "The page redirects without saying where to.", "Fix the page's redirect.").status(resp.status));
+                return Err(Outcome::new(
+                    OutcomeKind::ProviderError,
+                    "The page redirects without saying where to.",
+                    "Fix the page's redirect.",
+                )
+                .status(resp.status));
             };
             if hops.len() == MAX_REDIRECTS {
                 return Err(Outcome::new(
@@ -43,9 +51,13 @@ async fn signup_page(ctx: &Ctx<'_>) -> Verdict {
                 .status(resp.status)
                 .details(json!({"redirects": hops})));
             }
-            url = url
-                .join(location)
-                .map_err(|_| Outcome::new(OutcomeKind::ProviderError, "The page redirects to an invalid address.", "Fix the page's redirect."))?;
+            url = url.join(location).map_err(|_| {
+                Outcome::new(
+                    OutcomeKind::ProviderError,
+                    "The page redirects to an invalid address.",
+                    "Fix the page's redirect.",
+                )
+            })?;
             hops.push(url.to_string());
             continue;
         }
@@ -54,12 +66,14 @@ async fn signup_page(ctx: &Ctx<'_>) -> Verdict {
             out.message = format!("The sign-up page answered HTTP {}.", resp.status);
             if resp.status == 404 {
                 out.message = "The sign-up page was not found (HTTP 404).".into();
-                out.hint = "Check the page URL; the page may have been moved or unpublished.".into();
+                out.hint =
+                    "Check the page URL; the page may have been moved or unpublished.".into();
             }
             return Err(out.details(json!({"redirects": hops})));
         }
         let content_type = resp.header("content-type").unwrap_or("").to_owned();
-        let details = json!({"final_url": url.to_string(), "redirects": hops, "content_type": content_type});
+        let details =
+            json!({"final_url": url.to_string(), "redirects": hops, "content_type": content_type});
         if !content_type.contains("html") {
             return Err(Outcome::new(
                 OutcomeKind::ProviderError,
@@ -69,6 +83,8 @@ async fn signup_page(ctx: &Ctx<'_>) -> Verdict {
             .details(details)
             .status(resp.status));
         }
-        return Ok(Outcome::ok("The sign-up page loads.").details(details).status(resp.status));
+        return Ok(Outcome::ok("The sign-up page loads.")
+            .details(details)
+            .status(resp.status));
     }
 }

@@ -29,7 +29,9 @@ pub(crate) fn twilio_failure(ctx: &Ctx<'_>, resp: &Resp) -> Outcome {
             "Use the live Account SID and Auth Token from the Twilio Console home page.",
         ),
         Some(20429) => ctx.rate_limited(resp),
-        Some(20404) => ctx.not_found("Twilio has no account with this SID for these credentials (code 20404)."),
+        Some(20404) => {
+            ctx.not_found("Twilio has no account with this SID for these credentials (code 20404).")
+        }
         _ => return ctx.http_failure(resp),
     };
     let mut out = with_said(out, said).status(resp.status);
@@ -42,8 +44,13 @@ pub(crate) fn twilio_failure(ctx: &Ctx<'_>, resp: &Resp) -> Outcome {
 async fn twilio(ctx: &Ctx<'_>) -> Verdict {
     let sid = ctx.need_cfg("account_sid")?;
     let token = ctx.need_secret("auth_token")?;
-    let url = format!("{}/2010-04-01/Accounts/{sid}.json", ctx.base("twilio", &[])?);
-    let resp = ctx.send(ctx.get(&url).basic_auth(&sid, Some(token))).await?;
+    let url = format!(
+        "{}/2010-04-01/Accounts/{sid}.json",
+        ctx.base("twilio", &[])?
+    );
+    let resp = ctx
+        .send(ctx.get(&url).basic_auth(&sid, Some(token)))
+        .await?;
     if !resp.success() {
         return Err(twilio_failure(ctx, &resp));
     }
@@ -62,12 +69,19 @@ async fn twilio(ctx: &Ctx<'_>) -> Verdict {
         .details(details)
         .status(resp.status));
     }
-    if let (Some(key_sid), Some(key_secret)) = (ctx.cfg("api_key_sid"), ctx.secret("api_key_secret")) {
-        let resp = ctx.send(ctx.get(&url).basic_auth(&key_sid, Some(key_secret))).await?;
+    if let (Some(key_sid), Some(key_secret)) =
+        (ctx.cfg("api_key_sid"), ctx.secret("api_key_secret"))
+    {
+        let resp = ctx
+            .send(ctx.get(&url).basic_auth(&key_sid, Some(key_secret)))
+            .await?;
         if !resp.success() {
             let out = twilio_failure(ctx, &resp);
             return Err(Outcome {
-                message: format!("The auth token works, but the API key was refused: {}", out.message),
+                message: format!(
+                    "The auth token works, but the API key was refused: {}",
+                    out.message
+                ),
                 ..out
             });
         }
@@ -84,7 +98,9 @@ async fn vonage(ctx: &Ctx<'_>) -> Verdict {
     let key = ctx.need_secret("api_key")?;
     let secret = ctx.need_secret("api_secret")?;
     let url = format!("{}/account/get-balance", ctx.base("vonage", &[])?);
-    let resp = ctx.send(ctx.get(&url).basic_auth(key, Some(secret))).await?;
+    let resp = ctx
+        .send(ctx.get(&url).basic_auth(key, Some(secret)))
+        .await?;
     if !resp.success() {
         return Err(ctx.http_failure(&resp));
     }
@@ -110,23 +126,32 @@ async fn sns(ctx: &Ctx<'_>) -> Verdict {
     let mut attributes = serde_json::Map::new();
     let mut rest = resp.body.as_str();
     while let Some(start) = rest.find("<entry>") {
-        let end = rest[start..].find("</entry>").map_or(rest.len(), |e| start + e);
+        let end = rest[start..]
+            .find("</entry>")
+            .map_or(rest.len(), |e| start + e);
         let entry = &rest[start..end];
-        if let (Some(k), Some(v)) = (crate::http::xml_text(entry, "key"), crate::http::xml_text(entry, "value")) {
+        if let (Some(k), Some(v)) = (
+            crate::http::xml_text(entry, "key"),
+            crate::http::xml_text(entry, "value"),
+        ) {
             attributes.insert(k.to_owned(), v.into());
         }
         rest = &rest[end..];
     }
-    Ok(Outcome::ok(format!("Amazon SNS in {region} accepted the key."))
-        .details(json!({"account": identity, "region": region, "sms_attributes": attributes}))
-        .status(resp.status))
+    Ok(
+        Outcome::ok(format!("Amazon SNS in {region} accepted the key."))
+            .details(json!({"account": identity, "region": region, "sms_attributes": attributes}))
+            .status(resp.status),
+    )
 }
 
 async fn plivo(ctx: &Ctx<'_>) -> Verdict {
     let auth_id = ctx.need_cfg("account_sid")?;
     let token = ctx.need_secret("auth_token")?;
     let url = format!("{}/v1/Account/{auth_id}/", ctx.base("plivo", &[])?);
-    let resp = ctx.send(ctx.get(&url).basic_auth(&auth_id, Some(token))).await?;
+    let resp = ctx
+        .send(ctx.get(&url).basic_auth(&auth_id, Some(token)))
+        .await?;
     if !resp.success() {
         return Err(ctx.http_failure(&resp));
     }
@@ -143,7 +168,10 @@ async fn messagebird(ctx: &Ctx<'_>) -> Verdict {
     let key = ctx.need_secret("api_key")?;
     let url = format!("{}/balance", ctx.base("messagebird", &[])?);
     let resp = ctx
-        .send(ctx.get(&url).header("Authorization", format!("AccessKey {key}")))
+        .send(
+            ctx.get(&url)
+                .header("Authorization", format!("AccessKey {key}")),
+        )
         .await?;
     if !resp.success() {
         let mut out = ctx.http_failure(&resp);

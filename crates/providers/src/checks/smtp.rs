@@ -56,9 +56,10 @@ pub(crate) struct SmtpSettings<'a> {
 /// `smtp_use_tls` and the port (465 means TLS from the start).
 pub(crate) fn settings<'a>(ctx: &Ctx<'a>) -> Result<SmtpSettings<'a>, Outcome> {
     let host = ctx.need_cfg("smtp_host")?;
-    let port: u16 = ctx.need_cfg("smtp_port")?.parse().map_err(|_| {
-        ctx.invalid("The SMTP port is not a number between 1 and 65535.")
-    })?;
+    let port: u16 = ctx
+        .need_cfg("smtp_port")?
+        .parse()
+        .map_err(|_| ctx.invalid("The SMTP port is not a number between 1 and 65535."))?;
     let username = ctx.need_cfg("smtp_username")?;
     let password = ctx.need_secret("smtp_password")?;
     let security = match ctx.cfg("smtp_security").as_deref() {
@@ -113,13 +114,15 @@ pub(crate) fn transport(
             }
         }
     };
-    Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(s.host.clone())
-        .port(s.port)
-        .tls(tls)
-        .credentials(Credentials::new(s.username.clone(), s.password.to_owned()))
-        .authentication(vec![Mechanism::Plain, Mechanism::Login])
-        .timeout(Some(checker.timeout()))
-        .build())
+    Ok(
+        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(s.host.clone())
+            .port(s.port)
+            .tls(tls)
+            .credentials(Credentials::new(s.username.clone(), s.password.to_owned()))
+            .authentication(vec![Mechanism::Plain, Mechanism::Login])
+            .timeout(Some(checker.timeout()))
+            .build(),
+    )
 }
 
 /// The whole exchange may take a few round trips, each within the timeout.
@@ -151,7 +154,9 @@ async fn smtp(ctx: &Ctx<'_>) -> Verdict {
             ));
             out = with_connection(out);
             if s.security == Security::None {
-                out.hint = "The password travels unencrypted: turn on TLS if the server supports it.".into();
+                out.hint =
+                    "The password travels unencrypted: turn on TLS if the server supports it."
+                        .into();
             }
             Ok(out)
         }
@@ -160,12 +165,22 @@ async fn smtp(ctx: &Ctx<'_>) -> Verdict {
             "The mail server accepted the sign-in but then stopped answering.",
             "Try again; if it persists, ask the mail server's administrator.",
         ))),
-        Ok(Err(e)) => Err(with_connection(failure(ctx.label, ctx.checker.timeout(), &e, s.security))),
+        Ok(Err(e)) => Err(with_connection(failure(
+            ctx.label,
+            ctx.checker.timeout(),
+            &e,
+            s.security,
+        ))),
     }
 }
 
 /// Maps a lettre error; only the reply code is used, never the server's text.
-pub(crate) fn failure(label: &str, timeout: Duration, e: &SmtpError, security: Security) -> Outcome {
+pub(crate) fn failure(
+    label: &str,
+    timeout: Duration,
+    e: &SmtpError,
+    security: Security,
+) -> Outcome {
     if let Some(code) = e.status() {
         let code: u16 = code.to_string().parse().unwrap_or(0);
         let (kind, message, hint) = match code {

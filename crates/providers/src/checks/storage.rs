@@ -24,9 +24,11 @@ checks! {
 const LIST_ONE: &str = "/?list-type=2&max-keys=1";
 
 fn listing_ok(resp: &Resp, bucket: &str, label: &str) -> Outcome {
-    Outcome::ok(format!("{label} accepted the key and the bucket {bucket} can be listed."))
-        .details(json!({"bucket": bucket, "key_count": resp.xml("KeyCount")}))
-        .status(resp.status)
+    Outcome::ok(format!(
+        "{label} accepted the key and the bucket {bucket} can be listed."
+    ))
+    .details(json!({"bucket": bucket, "key_count": resp.xml("KeyCount")}))
+    .status(resp.status)
 }
 
 async fn s3(ctx: &Ctx<'_>) -> Verdict {
@@ -40,7 +42,15 @@ async fn s3(ctx: &Ctx<'_>) -> Verdict {
         region: &region,
         s3: true,
     };
-    let resp = aws::send(ctx, &keys, service, Method::GET, &format!("{base}{LIST_ONE}"), None).await?;
+    let resp = aws::send(
+        ctx,
+        &keys,
+        service,
+        Method::GET,
+        &format!("{base}{LIST_ONE}"),
+        None,
+    )
+    .await?;
     aws::expect_success(ctx, &resp, "s3:ListBucket")?;
     Ok(listing_ok(&resp, &bucket, "Amazon S3").detail("account", identity))
 }
@@ -55,7 +65,15 @@ async fn spaces(ctx: &Ctx<'_>) -> Verdict {
         region: &region,
         s3: true,
     };
-    let resp = aws::send(ctx, &keys, service, Method::GET, &format!("{base}{LIST_ONE}"), None).await?;
+    let resp = aws::send(
+        ctx,
+        &keys,
+        service,
+        Method::GET,
+        &format!("{base}{LIST_ONE}"),
+        None,
+    )
+    .await?;
     if !resp.success() {
         let mut out = aws::failure(ctx, &resp, "list this Space");
         if out.kind == OutcomeKind::MissingPermission {
@@ -70,7 +88,9 @@ async fn spaces(ctx: &Ctx<'_>) -> Verdict {
 /// Google's token audience: the key file's `token_uri` when it is Google's.
 fn google_audience(sa: &Value) -> String {
     let uri = sa["token_uri"].as_str().unwrap_or_default();
-    if uri.starts_with("https://oauth2.googleapis.com/") || uri.starts_with("https://accounts.google.com/") {
+    if uri.starts_with("https://oauth2.googleapis.com/")
+        || uri.starts_with("https://accounts.google.com/")
+    {
         uri.to_owned()
     } else {
         "https://oauth2.googleapis.com/token".to_owned()
@@ -78,14 +98,24 @@ fn google_audience(sa: &Value) -> String {
 }
 
 /// Exchanges a service-account key for an access token with `scope`.
-pub(crate) async fn google_token(ctx: &Ctx<'_>, sa_json: &str, scope: &str) -> Result<(String, Value), Outcome> {
+pub(crate) async fn google_token(
+    ctx: &Ctx<'_>,
+    sa_json: &str,
+    scope: &str,
+) -> Result<(String, Value), Outcome> {
     let bad_file = |why: &str| {
         ctx.invalid(format!("The service account key file {why}."))
-            .hint("Paste the whole JSON key file downloaded from IAM & Admin → Service accounts → Keys.")
+            .hint(
+            "Paste the whole JSON key file downloaded from IAM & Admin → Service accounts → Keys.",
+        )
     };
     let sa: Value = serde_json::from_str(sa_json).map_err(|_| bad_file("is not valid JSON"))?;
-    let email = sa["client_email"].as_str().ok_or_else(|| bad_file("has no client_email"))?;
-    let pem = sa["private_key"].as_str().ok_or_else(|| bad_file("has no private_key"))?;
+    let email = sa["client_email"]
+        .as_str()
+        .ok_or_else(|| bad_file("has no client_email"))?;
+    let pem = sa["private_key"]
+        .as_str()
+        .ok_or_else(|| bad_file("has no private_key"))?;
     let now = ctx.unix_now();
     let claims = json!({
         "iss": email, "scope": scope, "aud": google_audience(&sa), "iat": now, "exp": now + 3600,
@@ -109,7 +139,13 @@ pub(crate) async fn google_token(ctx: &Ctx<'_>, sa_json: &str, scope: &str) -> R
     }
     let token = resp
         .str_at("/access_token")
-        .ok_or_else(|| Outcome::new(OutcomeKind::ProviderError, "Google's token answer had no access token.", "Try again later."))?
+        .ok_or_else(|| {
+            Outcome::new(
+                OutcomeKind::ProviderError,
+                "Google's token answer had no access token.",
+                "Try again later.",
+            )
+        })?
         .to_owned();
     let info = json!({"client_email": email, "project_id": sa["project_id"], "token_expires_in": resp.json["expires_in"]});
     Ok((token, info))
@@ -118,56 +154,89 @@ pub(crate) async fn google_token(ctx: &Ctx<'_>, sa_json: &str, scope: &str) -> R
 async fn gcs(ctx: &Ctx<'_>) -> Verdict {
     let sa_json = ctx.need_secret("service_account_json")?;
     let bucket = ctx.need_cfg("bucket")?;
-    let (token, info) =
-        google_token(ctx, sa_json, "https://www.googleapis.com/auth/devstorage.read_only").await?;
+    let (token, info) = google_token(
+        ctx,
+        sa_json,
+        "https://www.googleapis.com/auth/devstorage.read_only",
+    )
+    .await?;
     let url = format!("{}/storage/v1/b/{bucket}/o", ctx.base("gcs", &[])?);
-    let resp = ctx.send(ctx.get(&url).query(&[("maxResults", "1")]).bearer_auth(&token)).await?;
+    let resp = ctx
+        .send(
+            ctx.get(&url)
+                .query(&[("maxResults", "1")])
+                .bearer_auth(&token),
+        )
+        .await?;
     if !resp.success() {
         let mut out = ctx.http_failure(&resp);
         match resp.status {
             403 => {
-                out.message = format!("The service account cannot list the bucket {bucket} (HTTP 403).");
-                out.hint = "Grant the service account Storage Object Viewer (or Admin) on the bucket.".into();
+                out.message =
+                    format!("The service account cannot list the bucket {bucket} (HTTP 403).");
+                out.hint =
+                    "Grant the service account Storage Object Viewer (or Admin) on the bucket."
+                        .into();
             }
             404 => out.message = format!("Google Cloud Storage has no bucket {bucket}."),
             _ => {}
         }
         return Err(out.details(info));
     }
-    Ok(Outcome::ok(format!("Google Cloud Storage accepted the service account; the bucket {bucket} can be listed."))
-        .details(info)
-        .detail("bucket", bucket)
-        .status(resp.status))
+    Ok(Outcome::ok(format!(
+        "Google Cloud Storage accepted the service account; the bucket {bucket} can be listed."
+    ))
+    .details(info)
+    .detail("bucket", bucket)
+    .status(resp.status))
 }
 
 /// The Azure Storage REST version sent with every call.
 pub(crate) const AZURE_VERSION: &str = "2021-08-06";
 
 /// The Shared Key string to sign for a GET without a body.
-pub(crate) fn azure_string_to_sign(account: &str, path: &str, ms_date: &str, query: &[(&str, &str)]) -> String {
+pub(crate) fn azure_string_to_sign(
+    account: &str,
+    path: &str,
+    ms_date: &str,
+    query: &[(&str, &str)],
+) -> String {
     let mut params: Vec<(&str, &str)> = query.to_vec();
     params.sort();
     let mut resource = format!("/{account}{path}");
     for (k, v) in params {
         resource.push_str(&format!("\n{}:{v}", k.to_lowercase()));
     }
-    format!("GET\n{}x-ms-date:{ms_date}\nx-ms-version:{AZURE_VERSION}\n{resource}", "\n".repeat(11))
+    format!(
+        "GET\n{}x-ms-date:{ms_date}\nx-ms-version:{AZURE_VERSION}\n{resource}",
+        "\n".repeat(11)
+    )
 }
 
 async fn azure(ctx: &Ctx<'_>) -> Verdict {
     let account = ctx.need_cfg("account_name")?;
     let key_b64 = ctx.need_secret("account_key")?;
-    let key = B64
-        .decode(key_b64.trim())
-        .map_err(|_| ctx.invalid("The Azure access key is not valid base64: copy the Key, not the connection string."))?;
+    let key = B64.decode(key_b64.trim()).map_err(|_| {
+        ctx.invalid(
+            "The Azure access key is not valid base64: copy the Key, not the connection string.",
+        )
+    })?;
     let container = ctx.cfg("container");
     let (path, query): (String, Vec<(&str, &str)>) = match &container {
-        Some(c) => (format!("/{c}"), vec![("restype", "container"), ("comp", "list"), ("maxresults", "1")]),
+        Some(c) => (
+            format!("/{c}"),
+            vec![
+                ("restype", "container"),
+                ("comp", "list"),
+                ("maxresults", "1"),
+            ],
+        ),
         None => ("/".into(), vec![("comp", "list"), ("maxresults", "1")]),
     };
     let ms_date = httpdate::fmt_http_date(ctx.now());
     let to_sign = azure_string_to_sign(&account, &path, &ms_date, &query);
-    let mut mac = Hmac::<Sha256>::new_from_slice(&key).map_err(|_| ctx.invalid("The Azure access key is empty."))?;
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key)
+        .map_err(|_| ctx.invalid("The Azure access key is empty."))?;
     mac.update(to_sign.as_bytes());
     let signature = B64.encode(mac.finalize().into_bytes());
     let base = ctx.base("azure_blob", &[("account", &account)])?;
@@ -203,7 +272,9 @@ async fn azure(ctx: &Ctx<'_>) -> Verdict {
         };
         return Err(out.status(resp.status).detail("azure_error", code));
     }
-    Ok(Outcome::ok(format!("Azure Blob Storage accepted the key for the account {account}."))
-        .details(json!({"account": account, "container": container}))
-        .status(resp.status))
+    Ok(Outcome::ok(format!(
+        "Azure Blob Storage accepted the key for the account {account}."
+    ))
+    .details(json!({"account": account, "container": container}))
+    .status(resp.status))
 }

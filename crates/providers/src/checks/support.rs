@@ -56,9 +56,15 @@ async fn zendesk(ctx: &Ctx<'_>) -> Verdict {
     let sub = ctx.need_cfg("subdomain")?;
     let email = ctx.need_cfg("email")?;
     let token = ctx.need_secret("api_token")?;
-    let url = format!("{}/api/v2/users/me.json", ctx.base("zendesk", &[("subdomain", &sub)])?);
+    let url = format!(
+        "{}/api/v2/users/me.json",
+        ctx.base("zendesk", &[("subdomain", &sub)])?
+    );
     let resp = ctx
-        .send(ctx.get(&url).basic_auth(format!("{email}/token"), Some(token)))
+        .send(
+            ctx.get(&url)
+                .basic_auth(format!("{email}/token"), Some(token)),
+        )
         .await?;
     if !resp.success() {
         let mut out = ctx.http_failure(&resp);
@@ -82,7 +88,10 @@ async fn zendesk(ctx: &Ctx<'_>) -> Verdict {
 async fn drift(ctx: &Ctx<'_>) -> Verdict {
     let token = ctx.need_secret("access_token")?;
     let url = format!("{}/app/token_info", ctx.base("drift", &[])?);
-    let request = ctx.post(&url).bearer_auth(token).json(&json!({"access_token": token}));
+    let request = ctx
+        .post(&url)
+        .bearer_auth(token)
+        .json(&json!({"access_token": token}));
     let resp = ctx.send(request).await?;
     if !resp.success() {
         return Err(ctx.http_failure(&resp));
@@ -101,7 +110,10 @@ async fn crisp(ctx: &Ctx<'_>) -> Verdict {
     let key = ctx.need_secret("key")?;
     let tier = ctx.cfg("tier").unwrap_or_else(|| "plugin".into());
     let url = format!("{}/v1/plugin/connect/account", ctx.base("crisp", &[])?);
-    let request = ctx.get(&url).basic_auth(&id, Some(key)).header("X-Crisp-Tier", tier.as_str());
+    let request = ctx
+        .get(&url)
+        .basic_auth(&id, Some(key))
+        .header("X-Crisp-Tier", tier.as_str());
     let resp = ctx.send(request).await?;
     if !resp.success() {
         return Err(ctx.http_failure(&resp));

@@ -138,18 +138,39 @@ fn finish(ctx: &Ctx<'_>, resp: &Resp, to: &str, id: Option<&str>) -> Verdict {
     }
 }
 
-async fn smtp_send(ctx: &Ctx<'_>, from: &str, from_name: Option<&str>, to: &str, text: &str) -> Verdict {
+async fn smtp_send(
+    ctx: &Ctx<'_>,
+    from: &str,
+    from_name: Option<&str>,
+    to: &str,
+    text: &str,
+) -> Verdict {
     let settings = smtp::settings(ctx)?;
     let transport = smtp::transport(ctx.checker, &settings)?;
-    let bad = |what: &str| Outcome::new(OutcomeKind::InvalidCredentials, format!("The {what} address is not valid."), "Correct it in the integration's settings.");
-    let from_box = Mailbox::new(from_name.map(str::to_owned), from.parse().map_err(|_| bad("From"))?);
+    let bad = |what: &str| {
+        Outcome::new(
+            OutcomeKind::InvalidCredentials,
+            format!("The {what} address is not valid."),
+            "Correct it in the integration's settings.",
+        )
+    };
+    let from_box = Mailbox::new(
+        from_name.map(str::to_owned),
+        from.parse().map_err(|_| bad("From"))?,
+    );
     let to_box = Mailbox::new(None, to.parse().map_err(|_| bad("recipient"))?);
     let message = Message::builder()
         .from(from_box)
         .to(to_box)
         .subject(TEST_SUBJECT)
         .body(text.to_owned())
-        .map_err(|_| Outcome::new(OutcomeKind::ProviderError, "The test email could not be built.", ""))?;
+        .map_err(|_| {
+            Outcome::new(
+                OutcomeKind::ProviderError,
+                "The test email could not be built.",
+                "",
+            )
+        })?;
     match tokio::time::timeout(smtp::deadline(ctx.checker), transport.send(message)).await {
         Err(_) => Err(ctx.timeout_outcome()),
         Ok(Ok(response)) => {

@@ -46,7 +46,12 @@ pub(crate) fn test_text(label: &str) -> String {
 }
 
 /// Sends a test email through an email integration to `to`.
-pub async fn send_test_email(checker: &Checker, input: CheckInput<'_>, to: &str, _confirmed: Confirmed) -> Result<Outcome> {
+pub async fn send_test_email(
+    checker: &Checker,
+    input: CheckInput<'_>,
+    to: &str,
+    _confirmed: Confirmed,
+) -> Result<Outcome> {
     let to = valid_email(to)?;
     if input.integration_type != "email" {
         return Err(wrong_type(&input, "an email"));
@@ -56,7 +61,12 @@ pub async fn send_test_email(checker: &Checker, input: CheckInput<'_>, to: &str,
 }
 
 /// Sends a test SMS through an SMS integration to `to` (E.164, like +14155550123).
-pub async fn send_test_sms(checker: &Checker, input: CheckInput<'_>, to: &str, _confirmed: Confirmed) -> Result<Outcome> {
+pub async fn send_test_sms(
+    checker: &Checker,
+    input: CheckInput<'_>,
+    to: &str,
+    _confirmed: Confirmed,
+) -> Result<Outcome> {
     let to = valid_phone(to)?;
     if input.integration_type != "sms" {
         return Err(wrong_type(&input, "an SMS"));
@@ -79,7 +89,9 @@ pub async fn send_test_whatsapp_template(
     if input.provider != "whatsapp" {
         return Err(wrong_type(&input, "a WhatsApp template"));
     }
-    let ok_name = |s: &str| !s.is_empty() && s.len() <= 512 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let ok_name = |s: &str| {
+        !s.is_empty() && s.len() <= 512 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
     if !ok_name(template) || !ok_name(language) {
         return Err(ProviderError::Input(
             "the template name and language code may only hold letters, digits and underscores (e.g. hello_world, en_US)".into(),
@@ -91,7 +103,11 @@ pub async fn send_test_whatsapp_template(
 
 /// Posts a test event to an automation webhook (Zapier, Make, custom). This
 /// runs the workflow once; custom webhooks are signed with the signing secret.
-pub async fn send_test_webhook(checker: &Checker, input: CheckInput<'_>, _confirmed: Confirmed) -> Result<Outcome> {
+pub async fn send_test_webhook(
+    checker: &Checker,
+    input: CheckInput<'_>,
+    _confirmed: Confirmed,
+) -> Result<Outcome> {
     if !matches!(input.provider, "zapier" | "make" | "custom_webhook") {
         return Err(wrong_type(&input, "a webhook test event"));
     }
@@ -108,7 +124,11 @@ async fn finish(ctx: &Ctx<'_>, send: impl Future<Output = Verdict>) -> Outcome {
     };
     outcome.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     redact::scrub_outcome(&mut outcome, ctx.input.secrets);
-    tracing::info!(provider = ctx.input.provider, outcome = outcome.kind.as_str(), "test message");
+    tracing::info!(
+        provider = ctx.input.provider,
+        outcome = outcome.kind.as_str(),
+        "test message"
+    );
     outcome
 }
 
@@ -122,10 +142,24 @@ fn wrong_type(input: &CheckInput<'_>, what: &str) -> ProviderError {
 /// A single plain address (no display name, no line breaks).
 pub(crate) fn valid_email(to: &str) -> Result<&str> {
     let to = to.trim();
-    let bad = || ProviderError::Input(format!("'{}' is not an email address", to.chars().take(80).collect::<String>()));
+    let bad = || {
+        ProviderError::Input(format!(
+            "'{}' is not an email address",
+            to.chars().take(80).collect::<String>()
+        ))
+    };
     let (local, domain) = to.split_once('@').ok_or_else(bad)?;
-    let clean = |s: &str| !s.is_empty() && s.chars().all(|c| !c.is_whitespace() && !c.is_control() && !"<>,;\"()[]\\".contains(c));
-    if !clean(local) || !clean(domain) || domain.contains('@') || !domain.contains('.') || to.len() > 254 {
+    let clean = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| !c.is_whitespace() && !c.is_control() && !"<>,;\"()[]\\".contains(c))
+    };
+    if !clean(local)
+        || !clean(domain)
+        || domain.contains('@')
+        || !domain.contains('.')
+        || to.len() > 254
+    {
         return Err(bad());
     }
     Ok(to)
@@ -135,7 +169,10 @@ pub(crate) fn valid_email(to: &str) -> Result<&str> {
 pub(crate) fn valid_phone(to: &str) -> Result<&str> {
     let to = to.trim();
     let digits = to.strip_prefix('+').unwrap_or("");
-    if (8..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit()) && !digits.starts_with('0') {
+    if (8..=15).contains(&digits.len())
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && !digits.starts_with('0')
+    {
         Ok(to)
     } else {
         Err(ProviderError::Input(
@@ -170,7 +207,10 @@ async fn webhook(ctx: &Ctx<'_>) -> Verdict {
         .header("X-Switchboard-Event", "test")
         .header("X-Switchboard-Timestamp", now.to_string());
     if let Some(secret) = secret {
-        request = request.header("X-Switchboard-Signature", crate::webhooks::sign_custom(secret, now, body.as_bytes()));
+        request = request.header(
+            "X-Switchboard-Signature",
+            crate::webhooks::sign_custom(secret, now, body.as_bytes()),
+        );
     }
     let extra = match ctx.input.config.get("headers") {
         Some(Value::Object(map)) => map.clone(),
@@ -185,16 +225,23 @@ async fn webhook(ctx: &Ctx<'_>) -> Verdict {
     let resp = ctx.send(request.body(body)).await?;
     if !resp.success() {
         let mut out = ctx.http_failure(&resp);
-        out.message = format!("The webhook answered HTTP {} to the test event.", resp.status);
+        out.message = format!(
+            "The webhook answered HTTP {} to the test event.",
+            resp.status
+        );
         if resp.status == 404 || resp.status == 410 {
             out.kind = OutcomeKind::NotFound;
-            out.hint = "The hook may have been deleted or turned off: copy its address again.".into();
+            out.hint =
+                "The hook may have been deleted or turned off: copy its address again.".into();
         }
         return Err(out);
     }
-    Ok(Outcome::ok(format!("The webhook accepted the test event (HTTP {}).", resp.status))
-        .hint("Check the workflow's history to see the event arrive.")
-        .status(resp.status))
+    Ok(Outcome::ok(format!(
+        "The webhook accepted the test event (HTTP {}).",
+        resp.status
+    ))
+    .hint("Check the workflow's history to see the event arrive.")
+    .status(resp.status))
 }
 
 #[cfg(test)]

@@ -16,9 +16,14 @@ pub(super) async fn send_sms(ctx: &Ctx<'_>, to: &str) -> Verdict {
         "twilio" => {
             let sid = ctx.need_cfg("account_sid")?;
             let token = ctx.need_secret("auth_token")?;
-            let url = format!("{}/2010-04-01/Accounts/{sid}/Messages.json", ctx.base("twilio", &[])?);
+            let url = format!(
+                "{}/2010-04-01/Accounts/{sid}/Messages.json",
+                ctx.base("twilio", &[])?
+            );
             let form = [("To", to), ("From", from.as_str()), ("Body", text.as_str())];
-            let resp = ctx.send(ctx.post(&url).basic_auth(&sid, Some(token)).form(&form)).await?;
+            let resp = ctx
+                .send(ctx.post(&url).basic_auth(&sid, Some(token)).form(&form))
+                .await?;
             if !resp.success() {
                 let mut out = sms_checks::twilio_failure(ctx, &resp);
                 if resp.int_at("/code") == Some(21608) {
@@ -55,7 +60,12 @@ pub(super) async fn send_sms(ctx: &Ctx<'_>, to: &str) -> Verdict {
                 };
                 return Err(with_said(out, said).status(resp.status));
             }
-            Ok(sent(ctx.label, to, resp.str_at("/messages/0/message-id"), resp.status))
+            Ok(sent(
+                ctx.label,
+                to,
+                resp.str_at("/messages/0/message-id"),
+                resp.status,
+            ))
         }
         "aws_sns" => {
             let keys = aws::keys(ctx)?;
@@ -67,7 +77,11 @@ pub(super) async fn send_sms(ctx: &Ctx<'_>, to: &str) -> Verdict {
                 .append_pair("PhoneNumber", to)
                 .append_pair("Version", "2010-03-31")
                 .finish();
-            let service = aws::Service { name: "sns", region: &region, s3: false };
+            let service = aws::Service {
+                name: "sns",
+                region: &region,
+                s3: false,
+            };
             let resp = aws::send(ctx, &keys, service, Method::POST, &url, Some(&body)).await?;
             if !resp.success() {
                 return Err(aws::failure(ctx, &resp, "sns:Publish"));
@@ -79,17 +93,27 @@ pub(super) async fn send_sms(ctx: &Ctx<'_>, to: &str) -> Verdict {
             let token = ctx.need_secret("auth_token")?;
             let url = format!("{}/v1/Account/{id}/Message/", ctx.base("plivo", &[])?);
             let body = json!({"src": from, "dst": to, "text": text});
-            let resp = ctx.send(ctx.post(&url).basic_auth(&id, Some(token)).json(&body)).await?;
+            let resp = ctx
+                .send(ctx.post(&url).basic_auth(&id, Some(token)).json(&body))
+                .await?;
             if !resp.success() {
                 return Err(ctx.http_failure(&resp));
             }
-            Ok(sent(ctx.label, to, resp.str_at("/message_uuid/0"), resp.status))
+            Ok(sent(
+                ctx.label,
+                to,
+                resp.str_at("/message_uuid/0"),
+                resp.status,
+            ))
         }
         "messagebird" => {
             let key = ctx.need_secret("api_key")?;
             let url = format!("{}/messages", ctx.base("messagebird", &[])?);
             let body = json!({"originator": from, "recipients": [to], "body": text});
-            let request = ctx.post(&url).header("Authorization", format!("AccessKey {key}")).json(&body);
+            let request = ctx
+                .post(&url)
+                .header("Authorization", format!("AccessKey {key}"))
+                .json(&body);
             let resp = ctx.send(request).await?;
             if !resp.success() {
                 return Err(ctx.http_failure(&resp));
@@ -104,7 +128,12 @@ pub(super) async fn send_sms(ctx: &Ctx<'_>, to: &str) -> Verdict {
     }
 }
 
-pub(super) async fn send_whatsapp(ctx: &Ctx<'_>, to: &str, template: &str, language: &str) -> Verdict {
+pub(super) async fn send_whatsapp(
+    ctx: &Ctx<'_>,
+    to: &str,
+    template: &str,
+    language: &str,
+) -> Verdict {
     let token = ctx.need_secret("access_token")?;
     let phone_id = ctx.need_cfg("phone_number_id")?;
     let url = format!("{}/{phone_id}/messages", meta::graph(ctx)?);
@@ -114,7 +143,9 @@ pub(super) async fn send_whatsapp(ctx: &Ctx<'_>, to: &str, template: &str, langu
         "type": "template",
         "template": {"name": template, "language": {"code": language}},
     });
-    let resp = ctx.send(ctx.post(&url).bearer_auth(token).json(&body)).await?;
+    let resp = ctx
+        .send(ctx.post(&url).bearer_auth(token).json(&body))
+        .await?;
     if !resp.success() {
         let code = resp.int_at("/error/code");
         let mut out = meta::graph_failure(ctx, &resp);

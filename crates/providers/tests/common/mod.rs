@@ -107,7 +107,12 @@ pub enum Scenario {
     Limited,
 }
 
-pub const SCENARIOS: [Scenario; 4] = [Scenario::Ok, Scenario::Bad, Scenario::Perm, Scenario::Limited];
+pub const SCENARIOS: [Scenario; 4] = [
+    Scenario::Ok,
+    Scenario::Bad,
+    Scenario::Perm,
+    Scenario::Limited,
+];
 
 /// One provider's table entry.
 pub struct Spec {
@@ -140,11 +145,16 @@ pub async fn run_spec(spec: &Spec) {
     for (i, scenario) in SCENARIOS.into_iter().enumerate() {
         let answer = spec.answer;
         let fake = FakeServer::start(move |r| answer(scenario, r)).await;
-        let owned = Owned::new(spec.ty, spec.provider, spec.config.clone(), spec.secrets).with_fake(&fake.url());
+        let owned = Owned::new(spec.ty, spec.provider, spec.config.clone(), spec.secrets)
+            .with_fake(&fake.url());
         let checker = checker_for(&fake.url(), spec.keys);
         let outcome = checker.check(owned.input()).await;
         let requests = fake.requests();
-        assert!(!requests.is_empty(), "{} {scenario:?}: no request reached the fake: {outcome:?}", spec.provider);
+        assert!(
+            !requests.is_empty(),
+            "{} {scenario:?}: no request reached the fake: {outcome:?}",
+            spec.provider
+        );
         for r in &requests {
             (spec.request)(r);
         }
@@ -153,12 +163,24 @@ pub async fn run_spec(spec: &Spec) {
             "{} {scenario:?}: {} / {} ({:?})",
             spec.provider, outcome.message, outcome.hint, outcome.http_status
         );
-        assert!(!outcome.message.is_empty(), "{}: empty message", spec.provider);
+        assert!(
+            !outcome.message.is_empty(),
+            "{}: empty message",
+            spec.provider
+        );
         if outcome.kind != OutcomeKind::Ok {
-            assert!(!outcome.hint.is_empty(), "{} {scenario:?}: a failure needs a hint", spec.provider);
+            assert!(
+                !outcome.hint.is_empty(),
+                "{} {scenario:?}: a failure needs a hint",
+                spec.provider
+            );
         }
         if scenario == Scenario::Limited && spec.retry_after.is_some() {
-            assert_eq!(outcome.retry_after_secs, spec.retry_after, "{}: retry-after", spec.provider);
+            assert_eq!(
+                outcome.retry_after_secs, spec.retry_after,
+                "{}: retry-after",
+                spec.provider
+            );
         }
         assert_no_secret(&outcome, &owned.secrets);
     }
@@ -172,11 +194,21 @@ pub fn method_path(r: &Recorded, method: &str, path: &str) {
 }
 
 pub fn bearer(r: &Recorded, token: &str) {
-    assert_eq!(r.header("authorization"), Some(format!("Bearer {token}").as_str()), "bearer on {}", r.path);
+    assert_eq!(
+        r.header("authorization"),
+        Some(format!("Bearer {token}").as_str()),
+        "bearer on {}",
+        r.path
+    );
 }
 
 pub fn basic(r: &Recorded, user: &str, password: &str) {
-    assert_eq!(r.basic_auth(), Some((user.to_owned(), password.to_owned())), "basic auth on {}", r.path);
+    assert_eq!(
+        r.basic_auth(),
+        Some((user.to_owned(), password.to_owned())),
+        "basic auth on {}",
+        r.path
+    );
 }
 
 pub fn no_query(r: &Recorded) {
@@ -186,7 +218,10 @@ pub fn no_query(r: &Recorded) {
 pub fn query(r: &Recorded, expected: &[(&str, &str)]) {
     let mut got = r.query_pairs();
     got.sort();
-    let mut want: Vec<(String, String)> = expected.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let mut want: Vec<(String, String)> = expected
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     want.sort();
     assert_eq!(got, want, "query of {}", r.path);
 }
@@ -194,13 +229,19 @@ pub fn query(r: &Recorded, expected: &[(&str, &str)]) {
 pub fn form(r: &Recorded, expected: &[(&str, &str)]) {
     let mut got = r.form();
     got.sort();
-    let mut want: Vec<(String, String)> = expected.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let mut want: Vec<(String, String)> = expected
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     want.sort();
     assert_eq!(got, want, "form body of {}", r.path);
 }
 
 pub fn json(status: u16, text: &str) -> Reply {
-    Reply::json(status, serde_json::from_str(text).expect("valid JSON in test"))
+    Reply::json(
+        status,
+        serde_json::from_str(text).expect("valid JSON in test"),
+    )
 }
 
 // ----- AWS Signature V4, verified independently -----
@@ -218,7 +259,9 @@ fn hex(bytes: &[u8]) -> String {
 fn aws_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -228,7 +271,9 @@ fn aws_encode(s: &str) -> String {
 /// the Authorization header's signature, scope and signed headers.
 pub fn verify_sigv4(r: &Recorded, key_id: &str, secret: &str, region: &str, service: &str) {
     let auth = r.header("authorization").expect("authorization header");
-    let rest = auth.strip_prefix("AWS4-HMAC-SHA256 ").expect("SigV4 scheme");
+    let rest = auth
+        .strip_prefix("AWS4-HMAC-SHA256 ")
+        .expect("SigV4 scheme");
     let mut credential = "";
     let mut signed = "";
     let mut signature = "";
@@ -244,12 +289,23 @@ pub fn verify_sigv4(r: &Recorded, key_id: &str, secret: &str, region: &str, serv
     let date = &AMZ_DATE[..8];
     let scope = format!("{date}/{region}/{service}/aws4_request");
     assert_eq!(credential, format!("{key_id}/{scope}"), "credential scope");
-    assert_eq!(r.header("x-amz-date"), Some(AMZ_DATE), "x-amz-date from the fixed clock");
+    assert_eq!(
+        r.header("x-amz-date"),
+        Some(AMZ_DATE),
+        "x-amz-date from the fixed clock"
+    );
     let signed_list: Vec<&str> = signed.split(';').collect();
-    assert!(signed_list.contains(&"host") && signed_list.contains(&"x-amz-date"), "signed headers {signed}");
+    assert!(
+        signed_list.contains(&"host") && signed_list.contains(&"x-amz-date"),
+        "signed headers {signed}"
+    );
     let payload_hash = hex(&Sha256::digest(&r.body));
     if service == "s3" {
-        assert_eq!(r.header("x-amz-content-sha256"), Some(payload_hash.as_str()), "S3 payload hash header");
+        assert_eq!(
+            r.header("x-amz-content-sha256"),
+            Some(payload_hash.as_str()),
+            "S3 payload hash header"
+        );
         assert!(signed_list.contains(&"x-amz-content-sha256"));
     }
     let mut pairs: Vec<(String, String)> = r
@@ -258,10 +314,21 @@ pub fn verify_sigv4(r: &Recorded, key_id: &str, secret: &str, region: &str, serv
         .map(|(k, v)| (aws_encode(&k), aws_encode(&v)))
         .collect();
     pairs.sort();
-    let canonical_query = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
+    let canonical_query = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&");
     let canonical_headers: String = signed_list
         .iter()
-        .map(|h| format!("{h}:{}\n", r.header(h).unwrap_or_else(|| panic!("signed header {h} missing")).trim()))
+        .map(|h| {
+            format!(
+                "{h}:{}\n",
+                r.header(h)
+                    .unwrap_or_else(|| panic!("signed header {h} missing"))
+                    .trim()
+            )
+        })
         .collect();
     let canonical = format!(
         "{}\n{}\n{}\n{}\n{}\n{}",
@@ -275,7 +342,11 @@ pub fn verify_sigv4(r: &Recorded, key_id: &str, secret: &str, region: &str, serv
     let k = hmac(&k, region);
     let k = hmac(&k, service);
     let k = hmac(&k, "aws4_request");
-    assert_eq!(signature, hex(&hmac(&k, &to_sign)), "SigV4 signature over:\n{canonical}");
+    assert_eq!(
+        signature,
+        hex(&hmac(&k, &to_sign)),
+        "SigV4 signature over:\n{canonical}"
+    );
 }
 
 // ----- Azure Shared Key, verified independently -----
@@ -285,7 +356,13 @@ pub fn verify_azure(r: &Recorded, account: &str, key_b64: &str) {
     let sig = auth
         .strip_prefix(&format!("SharedKey {account}:"))
         .expect("SharedKey account:signature");
-    for h in ["content-length", "content-type", "content-md5", "date", "range"] {
+    for h in [
+        "content-length",
+        "content-type",
+        "content-md5",
+        "date",
+        "range",
+    ] {
         assert!(r.header(h).is_none(), "unexpected {h} on a GET");
     }
     let mut ms: Vec<(String, String)> = r
@@ -298,12 +375,19 @@ pub fn verify_azure(r: &Recorded, account: &str, key_b64: &str) {
     let ms: String = ms.iter().map(|(k, v)| format!("{k}:{v}\n")).collect();
     let mut q = r.query_pairs();
     q.sort();
-    let resource: String = q.iter().map(|(k, v)| format!("\n{}:{v}", k.to_lowercase())).collect();
+    let resource: String = q
+        .iter()
+        .map(|(k, v)| format!("\n{}:{v}", k.to_lowercase()))
+        .collect();
     let to_sign = format!("GET\n{}{ms}/{account}{}{resource}", "\n".repeat(11), r.path);
     let key = B64.decode(key_b64).unwrap();
     let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
     mac.update(to_sign.as_bytes());
-    assert_eq!(sig, B64.encode(mac.finalize().into_bytes()), "Shared Key over {to_sign:?}");
+    assert_eq!(
+        sig,
+        B64.encode(mac.finalize().into_bytes()),
+        "Shared Key over {to_sign:?}"
+    );
 }
 
 // ----- RS256 assertions -----
@@ -315,7 +399,8 @@ pub fn verify_jwt(token: &str, audience: &str) -> Value {
     validation.validate_exp = false;
     validation.set_audience(&[audience]);
     validation.required_spec_claims.clear();
-    let data = jsonwebtoken::decode::<Value>(token, &key, &validation).expect("a valid RS256 assertion");
+    let data =
+        jsonwebtoken::decode::<Value>(token, &key, &validation).expect("a valid RS256 assertion");
     let claims = data.claims;
     assert_eq!(claims["iat"], NOW, "iat from the fixed clock");
     assert_eq!(claims["exp"], NOW + 3600, "exp one hour later");
@@ -332,16 +417,28 @@ pub struct TestPki {
 }
 
 pub fn test_pki() -> TestPki {
-    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, KeyUsagePurpose};
+    use rcgen::{
+        BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair,
+        KeyUsagePurpose,
+    };
     let ca_key = KeyPair::generate().unwrap();
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params.distinguished_name.push(DnType::CommonName, "Switchboard Test CA");
-    ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "Switchboard Test CA");
+    ca_params.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
     let ca = CertifiedIssuer::self_signed(ca_params, ca_key).unwrap();
     let key = KeyPair::generate().unwrap();
-    let mut params = CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()]).unwrap();
-    params.distinguished_name.push(DnType::CommonName, "localhost");
+    let mut params =
+        CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()]).unwrap();
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "localhost");
     let cert = params.signed_by(&key, &*ca).unwrap();
     TestPki {
         ca_pem: ca.pem(),
@@ -356,14 +453,19 @@ pub async fn tls_server(pki: &TestPki, body: &'static str) -> u16 {
     use rustls_pki_types::pem::PemObject;
     use rustls_pki_types::{CertificateDer, PrivateKeyDer};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(pki.cert_pem.as_bytes()).map(|c| c.unwrap()).collect();
+    let certs: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_slice_iter(pki.cert_pem.as_bytes())
+            .map(|c| c.unwrap())
+            .collect();
     let key = PrivateKeyDer::from_pem_slice(pki.key_pem.as_bytes()).unwrap();
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(certs, key)
-        .unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .unwrap();
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -371,7 +473,9 @@ pub async fn tls_server(pki: &TestPki, body: &'static str) -> u16 {
         while let Ok((tcp, _)) = listener.accept().await {
             let acceptor = acceptor.clone();
             tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(tcp).await else { return };
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
                 let mut buf = vec![0u8; 8192];
                 let mut got = Vec::new();
                 while !got.windows(4).any(|w| w == b"\r\n\r\n") {

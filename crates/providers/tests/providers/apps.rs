@@ -136,10 +136,17 @@ async fn pinterest_tag() {
         secrets: &[("access_token", PIN_TOKEN)],
         keys: &["pinterest"],
         answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"items":[{"id":"2612345678901","name":"Site tag"}]}"#),
+            Scenario::Ok => json(
+                200,
+                r#"{"items":[{"id":"2612345678901","name":"Site tag"}]}"#,
+            ),
             Scenario::Bad => json(401, r#"{"code":2,"message":"Authentication failed."}"#),
-            Scenario::Perm => json(403, r#"{"code":29,"message":"You are not permitted to access that resource."}"#),
-            Scenario::Limited => json(429, r#"{"code":8,"message":"Rate limit exceeded"}"#).header("Retry-After", "13"),
+            Scenario::Perm => json(
+                403,
+                r#"{"code":29,"message":"You are not permitted to access that resource."}"#,
+            ),
+            Scenario::Limited => json(429, r#"{"code":8,"message":"Rate limit exceeded"}"#)
+                .header("Retry-After", "13"),
         },
         request: |r| {
             method_path(r, "GET", "/v5/ad_accounts/549755885175/conversion_tags");
@@ -188,14 +195,26 @@ async fn hotjar() {
         secrets: &[("client_secret", "CANARYhotjarSecret0123")],
         keys: &["hotjar"],
         answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"access_token":"hjtokenNOTSHOWN","token_type":"Bearer","expires_in":3600}"#),
+            Scenario::Ok => json(
+                200,
+                r#"{"access_token":"hjtokenNOTSHOWN","token_type":"Bearer","expires_in":3600}"#,
+            ),
             Scenario::Bad => json(401, r#"{"error":"invalid_client"}"#),
             Scenario::Perm => json(403, r#"{"error":"forbidden"}"#),
-            Scenario::Limited => json(429, r#"{"error":"rate_limited"}"#).header("Retry-After", "5"),
+            Scenario::Limited => {
+                json(429, r#"{"error":"rate_limited"}"#).header("Retry-After", "5")
+            }
         },
         request: |r| {
             method_path(r, "POST", "/v1/oauth/token");
-            form(r, &[("grant_type", "client_credentials"), ("client_id", "hjclient01"), ("client_secret", "CANARYhotjarSecret0123")]);
+            form(
+                r,
+                &[
+                    ("grant_type", "client_credentials"),
+                    ("client_id", "hjclient01"),
+                    ("client_secret", "CANARYhotjarSecret0123"),
+                ],
+            );
         },
         expect: USUAL,
         retry_after: Some(5),
@@ -208,10 +227,17 @@ async fn write_keys_and_public_ids_alone_are_not_checkable() {
     let fake = FakeServer::start(|_| Reply::empty(500)).await;
     for (ty, provider, config, secrets) in [
         ("analytics", "hotjar", json!({"site_id": "1234567"}), vec![]),
-        ("analytics", "segment", json!({}), vec![("write_key", "CANARYwritekey0123")]),
+        (
+            "analytics",
+            "segment",
+            json!({}),
+            vec![("write_key", "CANARYwritekey0123")],
+        ),
     ] {
         let owned = Owned::new(ty, provider, config, &secrets);
-        let outcome = checker_for(&fake.url(), &["hotjar", "segment"]).check(owned.input()).await;
+        let outcome = checker_for(&fake.url(), &["hotjar", "segment"])
+            .check(owned.input())
+            .await;
         assert_eq!(outcome.kind, OutcomeKind::NotCheckable, "{provider}");
         assert!(!outcome.hint.is_empty());
         assert_no_secret(&outcome, &owned.secrets);
@@ -249,13 +275,29 @@ async fn segment() {
         ty: "analytics",
         provider: "segment",
         config: json!({}),
-        secrets: &[("write_key", "CANARYwritekey0123"), ("public_api_token", "sgp_CANARYsegmentToken01")],
+        secrets: &[
+            ("write_key", "CANARYwritekey0123"),
+            ("public_api_token", "sgp_CANARYsegmentToken01"),
+        ],
         keys: &["segment"],
         answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"data":{"workspace":{"id":"w1","name":"Acme","slug":"acme"}}}"#),
-            Scenario::Bad => json(401, r#"{"errors":[{"type":"unauthorized","message":"Unauthorized"}]}"#),
-            Scenario::Perm => json(403, r#"{"errors":[{"type":"forbidden","message":"Forbidden"}]}"#),
-            Scenario::Limited => json(429, r#"{"errors":[{"type":"too-many-requests","message":"Too many requests"}]}"#).header("Retry-After", "2"),
+            Scenario::Ok => json(
+                200,
+                r#"{"data":{"workspace":{"id":"w1","name":"Acme","slug":"acme"}}}"#,
+            ),
+            Scenario::Bad => json(
+                401,
+                r#"{"errors":[{"type":"unauthorized","message":"Unauthorized"}]}"#,
+            ),
+            Scenario::Perm => json(
+                403,
+                r#"{"errors":[{"type":"forbidden","message":"Forbidden"}]}"#,
+            ),
+            Scenario::Limited => json(
+                429,
+                r#"{"errors":[{"type":"too-many-requests","message":"Too many requests"}]}"#,
+            )
+            .header("Retry-After", "2"),
         },
         request: |r| {
             method_path(r, "GET", "/workspace");
@@ -306,8 +348,13 @@ async fn zendesk() {
         answer: |s, _| match s {
             Scenario::Ok => json(200, r#"{"user":{"id":361,"role":"admin","name":"Admin"}}"#),
             Scenario::Bad => json(401, r#"{"error":"Couldn't authenticate you"}"#),
-            Scenario::Perm => json(403, r#"{"error":"Forbidden","description":"You do not have access to this page."}"#),
-            Scenario::Limited => json(429, r#"{"error":"TooManyRequests"}"#).header("Retry-After", "15"),
+            Scenario::Perm => json(
+                403,
+                r#"{"error":"Forbidden","description":"You do not have access to this page."}"#,
+            ),
+            Scenario::Limited => {
+                json(429, r#"{"error":"TooManyRequests"}"#).header("Retry-After", "15")
+            }
         },
         request: |r| {
             method_path(r, "GET", "/api/v2/users/me.json");
@@ -321,9 +368,22 @@ async fn zendesk() {
 
 #[tokio::test]
 async fn zendesk_anonymous_answer_means_the_token_was_ignored() {
-    let fake = FakeServer::start(|_| json(200, r#"{"user":{"id":null,"name":"Anonymous user","role":"end-user"}}"#)).await;
-    let owned = Owned::new("communication", "zendesk", json!({"subdomain": "acme", "email": "admin@example.com"}), &[("api_token", "CANARYzendeskToken0123456789")]);
-    let outcome = checker_for(&fake.url(), &["zendesk"]).check(owned.input()).await;
+    let fake = FakeServer::start(|_| {
+        json(
+            200,
+            r#"{"user":{"id":null,"name":"Anonymous user","role":"end-user"}}"#,
+        )
+    })
+    .await;
+    let owned = Owned::new(
+        "communication",
+        "zendesk",
+        json!({"subdomain": "acme", "email": "admin@example.com"}),
+        &[("api_token", "CANARYzendeskToken0123456789")],
+    );
+    let outcome = checker_for(&fake.url(), &["zendesk"])
+        .check(owned.input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::InvalidCredentials);
 }
 
@@ -336,15 +396,31 @@ async fn drift() {
         secrets: &[("access_token", "CANARYdriftToken0123456789")],
         keys: &["drift"],
         answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"orgId":123,"scope":"contact_read conversation_read","expires_in":7200}"#),
-            Scenario::Bad => json(401, r#"{"error":{"type":"authentication_error","message":"Invalid token"}}"#),
-            Scenario::Perm => json(403, r#"{"error":{"type":"forbidden","message":"Missing scope"}}"#),
-            Scenario::Limited => json(429, r#"{"error":{"type":"rate_limit","message":"Too many requests"}}"#).header("Retry-After", "3"),
+            Scenario::Ok => json(
+                200,
+                r#"{"orgId":123,"scope":"contact_read conversation_read","expires_in":7200}"#,
+            ),
+            Scenario::Bad => json(
+                401,
+                r#"{"error":{"type":"authentication_error","message":"Invalid token"}}"#,
+            ),
+            Scenario::Perm => json(
+                403,
+                r#"{"error":{"type":"forbidden","message":"Missing scope"}}"#,
+            ),
+            Scenario::Limited => json(
+                429,
+                r#"{"error":{"type":"rate_limit","message":"Too many requests"}}"#,
+            )
+            .header("Retry-After", "3"),
         },
         request: |r| {
             method_path(r, "POST", "/app/token_info");
             bearer(r, "CANARYdriftToken0123456789");
-            assert_eq!(r.json(), json!({"access_token": "CANARYdriftToken0123456789"}));
+            assert_eq!(
+                r.json(),
+                json!({"access_token": "CANARYdriftToken0123456789"})
+            );
         },
         expect: USUAL,
         retry_after: Some(3),
@@ -361,14 +437,25 @@ async fn crisp() {
         secrets: &[("key", "CANARYcrispKey0123456789")],
         keys: &["crisp"],
         answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"error":false,"reason":"resolved","data":{"plugin_id":"p1"}}"#),
-            Scenario::Bad => json(401, r#"{"error":true,"reason":"invalid_session","data":{}}"#),
+            Scenario::Ok => json(
+                200,
+                r#"{"error":false,"reason":"resolved","data":{"plugin_id":"p1"}}"#,
+            ),
+            Scenario::Bad => json(
+                401,
+                r#"{"error":true,"reason":"invalid_session","data":{}}"#,
+            ),
             Scenario::Perm => json(403, r#"{"error":true,"reason":"not_allowed","data":{}}"#),
-            Scenario::Limited => json(429, r#"{"error":true,"reason":"rate_limited","data":{}}"#).header("Retry-After", "8"),
+            Scenario::Limited => json(429, r#"{"error":true,"reason":"rate_limited","data":{}}"#)
+                .header("Retry-After", "8"),
         },
         request: |r| {
             method_path(r, "GET", "/v1/plugin/connect/account");
-            basic(r, "1a2b3c4d-1234-5678-9abc-1234567890ab", "CANARYcrispKey0123456789");
+            basic(
+                r,
+                "1a2b3c4d-1234-5678-9abc-1234567890ab",
+                "CANARYcrispKey0123456789",
+            );
             assert_eq!(r.header("x-crisp-tier"), Some("plugin"));
         },
         expect: USUAL,

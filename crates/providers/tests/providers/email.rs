@@ -19,7 +19,10 @@ async fn sendgrid() {
         keys: &["sendgrid"],
         answer: |s, _| match s {
             Scenario::Ok => json(200, r#"{"scopes":["mail.send","scopes.read"]}"#),
-            Scenario::Bad => json(401, r#"{"errors":[{"field":null,"message":"authorization required"}]}"#),
+            Scenario::Bad => json(
+                401,
+                r#"{"errors":[{"field":null,"message":"authorization required"}]}"#,
+            ),
             Scenario::Perm => json(200, r#"{"scopes":["stats.read"]}"#),
             Scenario::Limited => json(429, r#"{"errors":[{"message":"too many requests"}]}"#)
                 .header("X-RateLimit-Limit", "600")
@@ -40,9 +43,16 @@ async fn sendgrid() {
 #[tokio::test]
 async fn sendgrid_eu_region_uses_the_eu_host() {
     let fake = FakeServer::start(|_| json(200, r#"{"scopes":["mail.send"]}"#)).await;
-    let owned = Owned::new("email", "sendgrid", json!({"region": "eu"}), &[("api_key", SG_KEY)]);
+    let owned = Owned::new(
+        "email",
+        "sendgrid",
+        json!({"region": "eu"}),
+        &[("api_key", SG_KEY)],
+    );
     // Only the EU key points at the fake: reaching it proves the region choice.
-    let outcome = checker_for(&fake.url(), &["sendgrid_eu"]).check(owned.input()).await;
+    let outcome = checker_for(&fake.url(), &["sendgrid_eu"])
+        .check(owned.input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::Ok, "{outcome:?}");
     assert_eq!(fake.requests().len(), 1);
 }
@@ -64,10 +74,18 @@ async fn mailgun() {
         secrets: &[("api_key", MG_KEY)],
         keys: &["mailgun", "mailgun_eu"],
         answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"domain":{"name":"mg.example.com","state":"active","type":"custom"}}"#),
+            Scenario::Ok => json(
+                200,
+                r#"{"domain":{"name":"mg.example.com","state":"active","type":"custom"}}"#,
+            ),
             Scenario::Bad => Reply::text(401, "Forbidden"),
-            Scenario::Perm => json(403, r#"{"message":"Forbidden: the key's role does not allow reading domains"}"#),
-            Scenario::Limited => json(429, r#"{"message":"Too many requests"}"#).header("Retry-After", "12"),
+            Scenario::Perm => json(
+                403,
+                r#"{"message":"Forbidden: the key's role does not allow reading domains"}"#,
+            ),
+            Scenario::Limited => {
+                json(429, r#"{"message":"Too many requests"}"#).header("Retry-After", "12")
+            }
         },
         request: mailgun_request,
         expect: USUAL,
@@ -79,8 +97,19 @@ async fn mailgun() {
 #[tokio::test]
 async fn mailgun_wrong_region_is_found_by_probing_the_other() {
     let us = FakeServer::start(|_| Reply::text(401, "Forbidden")).await;
-    let eu = FakeServer::start(|_| json(200, r#"{"domain":{"name":"mg.example.com","state":"active"}}"#)).await;
-    let owned = Owned::new("email", "mailgun", json!({"mailgun_domain": "mg.example.com", "mailgun_region": "us"}), &[("api_key", MG_KEY)]);
+    let eu = FakeServer::start(|_| {
+        json(
+            200,
+            r#"{"domain":{"name":"mg.example.com","state":"active"}}"#,
+        )
+    })
+    .await;
+    let owned = Owned::new(
+        "email",
+        "mailgun",
+        json!({"mailgun_domain": "mg.example.com", "mailgun_region": "us"}),
+        &[("api_key", MG_KEY)],
+    );
     let endpoints = switchboard_providers::Endpoints::default()
         .with("mailgun", &us.url())
         .unwrap()
@@ -98,8 +127,15 @@ async fn mailgun_wrong_region_is_found_by_probing_the_other() {
 #[tokio::test]
 async fn mailgun_unknown_domain_is_not_found() {
     let fake = FakeServer::start(|_| json(404, r#"{"message":"Domain not found"}"#)).await;
-    let owned = Owned::new("email", "mailgun", json!({"mailgun_domain": "mg.example.com"}), &[("api_key", MG_KEY)]);
-    let outcome = checker_for(&fake.url(), &["mailgun"]).check(owned.input()).await;
+    let owned = Owned::new(
+        "email",
+        "mailgun",
+        json!({"mailgun_domain": "mg.example.com"}),
+        &[("api_key", MG_KEY)],
+    );
+    let outcome = checker_for(&fake.url(), &["mailgun"])
+        .check(owned.input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::NotFound, "{outcome:?}");
 }
 
@@ -122,8 +158,14 @@ pub fn is_sts(r: &Recorded) -> bool {
 
 pub fn sts_request(r: &Recorded) {
     method_path(r, "POST", "/");
-    form(r, &[("Action", "GetCallerIdentity"), ("Version", "2011-06-15")]);
-    assert_eq!(r.header("content-type"), Some("application/x-www-form-urlencoded; charset=utf-8"));
+    form(
+        r,
+        &[("Action", "GetCallerIdentity"), ("Version", "2011-06-15")],
+    );
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/x-www-form-urlencoded; charset=utf-8")
+    );
     verify_sigv4(r, AWS_ID, AWS_SECRET, "us-east-1", "sts");
 }
 
@@ -175,15 +217,23 @@ async fn aws_ses_session_tokens_are_signed_and_details_carry_the_quota() {
         "email",
         "aws_ses",
         json!({"aws_region": "us-east-2", "aws_access_key_id": AWS_ID}),
-        &[("aws_secret_access_key", AWS_SECRET), ("aws_session_token", "FwoGZXIvYXdzCANARYsessiontoken")],
+        &[
+            ("aws_secret_access_key", AWS_SECRET),
+            ("aws_session_token", "FwoGZXIvYXdzCANARYsessiontoken"),
+        ],
     );
-    let outcome = checker_for(&fake.url(), &["sts", "ses"]).check(owned.input()).await;
+    let outcome = checker_for(&fake.url(), &["sts", "ses"])
+        .check(owned.input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::Ok, "{outcome:?}");
     assert_eq!(outcome.details["send_quota"]["max_24_hour_send"], 200.0);
     assert_eq!(outcome.details["account"]["account"], "123456789012");
     assert!(outcome.hint.contains("sandbox"), "{}", outcome.hint);
     for r in fake.requests() {
-        assert_eq!(r.header("x-amz-security-token"), Some("FwoGZXIvYXdzCANARYsessiontoken"));
+        assert_eq!(
+            r.header("x-amz-security-token"),
+            Some("FwoGZXIvYXdzCANARYsessiontoken")
+        );
         let signed = r.header("authorization").unwrap();
         assert!(signed.contains("x-amz-security-token"), "{signed}");
     }
@@ -193,11 +243,26 @@ async fn aws_ses_session_tokens_are_signed_and_details_carry_the_quota() {
 #[tokio::test]
 async fn aws_bad_secret_is_invalid_credentials() {
     let fake = FakeServer::start(|_| sts_error("SignatureDoesNotMatch")).await;
-    let owned = Owned::new("email", "aws_ses", json!({"aws_region": "eu-west-1", "aws_access_key_id": AWS_ID}), &[("aws_secret_access_key", AWS_SECRET)]);
-    let outcome = checker_for(&fake.url(), &["sts", "ses"]).check(owned.input()).await;
+    let owned = Owned::new(
+        "email",
+        "aws_ses",
+        json!({"aws_region": "eu-west-1", "aws_access_key_id": AWS_ID}),
+        &[("aws_secret_access_key", AWS_SECRET)],
+    );
+    let outcome = checker_for(&fake.url(), &["sts", "ses"])
+        .check(owned.input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::InvalidCredentials);
-    assert!(outcome.message.contains("secret access key"), "{}", outcome.message);
-    assert_eq!(fake.requests().len(), 1, "nothing is called after STS refuses");
+    assert!(
+        outcome.message.contains("secret access key"),
+        "{}",
+        outcome.message
+    );
+    assert_eq!(
+        fake.requests().len(),
+        1,
+        "nothing is called after STS refuses"
+    );
 }
 
 const MC_KEY: &str = "0123456789abcdefCANARY0123456789-us21";
@@ -240,17 +305,29 @@ async fn mailchimp() {
 async fn mailchimp_bare_403_means_too_many_connections() {
     let fake = FakeServer::start(|_| Reply::empty(403)).await;
     let owned = Owned::new("email", "mailchimp", json!({}), &[("api_key", MC_KEY)]);
-    let outcome = checker_for(&fake.url(), &["mailchimp"]).check(owned.input()).await;
+    let outcome = checker_for(&fake.url(), &["mailchimp"])
+        .check(owned.input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::RateLimited, "{outcome:?}");
 }
 
 #[tokio::test]
 async fn mailchimp_data_center_comes_from_the_key() {
-    let owned = Owned::new("email", "mailchimp", json!({}), &[("api_key", "nodatacenterCANARY")]);
-    let outcome = checker_for("http://127.0.0.1:9", &[]).check(owned.input()).await;
+    let owned = Owned::new(
+        "email",
+        "mailchimp",
+        json!({}),
+        &[("api_key", "nodatacenterCANARY")],
+    );
+    let outcome = checker_for("http://127.0.0.1:9", &[])
+        .check(owned.input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::InvalidCredentials);
     let endpoints = switchboard_providers::Endpoints::default();
-    assert_eq!(endpoints.resolve("mailchimp", &[("dc", "us21")]).unwrap(), "https://us21.api.mailchimp.com");
+    assert_eq!(
+        endpoints.resolve("mailchimp", &[("dc", "us21")]).unwrap(),
+        "https://us21.api.mailchimp.com"
+    );
 }
 
 const PM_TOKEN: &str = "0c1d2e3f-CANARY-4a5b-8c9d-0e1f2a3b4c5d";
@@ -265,9 +342,13 @@ async fn postmark() {
         keys: &["postmark"],
         answer: |s, _| match s {
             Scenario::Ok => json(200, r#"{"ID":42,"Name":"Transactional"}"#),
-            Scenario::Bad => json(401, r#"{"ErrorCode":10,"Message":"Request does not contain a valid Server token."}"#),
+            Scenario::Bad => json(
+                401,
+                r#"{"ErrorCode":10,"Message":"Request does not contain a valid Server token."}"#,
+            ),
             Scenario::Perm => json(403, r#"{"ErrorCode":403,"Message":"Forbidden"}"#),
-            Scenario::Limited => json(429, r#"{"ErrorCode":429,"Message":"Too many requests"}"#).header("Retry-After", "5"),
+            Scenario::Limited => json(429, r#"{"ErrorCode":429,"Message":"Too many requests"}"#)
+                .header("Retry-After", "5"),
         },
         request: |r| {
             method_path(r, "GET", "/server");
@@ -291,14 +372,22 @@ async fn sparkpost() {
         secrets: &[("api_key", SP_KEY)],
         keys: &["sparkpost", "sparkpost_eu"],
         answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"results":{"company_name":"Acme","status":"active"}}"#),
+            Scenario::Ok => json(
+                200,
+                r#"{"results":{"company_name":"Acme","status":"active"}}"#,
+            ),
             Scenario::Bad => json(401, r#"{"errors":[{"message":"Unauthorized."}]}"#),
             Scenario::Perm => json(403, r#"{"errors":[{"message":"Forbidden."}]}"#),
-            Scenario::Limited => json(429, r#"{"errors":[{"message":"Too many requests"}]}"#).header("Retry-After", "3"),
+            Scenario::Limited => json(429, r#"{"errors":[{"message":"Too many requests"}]}"#)
+                .header("Retry-After", "3"),
         },
         request: |r| {
             method_path(r, "GET", "/api/v1/account");
-            assert_eq!(r.header("authorization"), Some(SP_KEY), "the key without a scheme");
+            assert_eq!(
+                r.header("authorization"),
+                Some(SP_KEY),
+                "the key without a scheme"
+            );
         },
         expect: USUAL,
         retry_after: Some(3),

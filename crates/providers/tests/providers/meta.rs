@@ -40,7 +40,10 @@ async fn whatsapp() {
         ty: "whatsapp",
         provider: "whatsapp",
         config: json!({"phone_number_id": PHONE_ID, "business_account_id": WABA}),
-        secrets: &[("access_token", WA_TOKEN), ("app_secret", "0123456789abcdefCANARY0123456789")],
+        secrets: &[
+            ("access_token", WA_TOKEN),
+            ("app_secret", "0123456789abcdefCANARY0123456789"),
+        ],
         keys: &["meta"],
         answer: whatsapp_answer,
         request: |r| {
@@ -50,7 +53,13 @@ async fn whatsapp() {
                 query(r, &[("fields", "id")]);
             } else {
                 method_path(r, "GET", &format!("/v22.0/{PHONE_ID}"));
-                query(r, &[("fields", "display_phone_number,verified_name,quality_rating")]);
+                query(
+                    r,
+                    &[(
+                        "fields",
+                        "display_phone_number,verified_name,quality_rating",
+                    )],
+                );
             }
         },
         expect: USUAL,
@@ -69,16 +78,30 @@ async fn whatsapp_phone_not_in_the_business_account_is_not_found() {
         }
     })
     .await;
-    let owned = Owned::new("whatsapp", "whatsapp", json!({"phone_number_id": PHONE_ID, "business_account_id": WABA}), &[("access_token", WA_TOKEN)]);
-    let outcome = checker_for(&fake.url(), &["meta"]).check(owned.input()).await;
+    let owned = Owned::new(
+        "whatsapp",
+        "whatsapp",
+        json!({"phone_number_id": PHONE_ID, "business_account_id": WABA}),
+        &[("access_token", WA_TOKEN)],
+    );
+    let outcome = checker_for(&fake.url(), &["meta"])
+        .check(owned.input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::NotFound, "{outcome:?}");
 }
 
 #[tokio::test]
 async fn whatsapp_unknown_phone_id_is_not_found() {
     let fake = FakeServer::start(|_| graph_error(400, 100, Some(33))).await;
-    let owned = Owned::new("whatsapp", "whatsapp", json!({"phone_number_id": PHONE_ID, "business_account_id": WABA}), &[("access_token", WA_TOKEN)]);
-    let outcome = checker_for(&fake.url(), &["meta"]).check(owned.input()).await;
+    let owned = Owned::new(
+        "whatsapp",
+        "whatsapp",
+        json!({"phone_number_id": PHONE_ID, "business_account_id": WABA}),
+        &[("access_token", WA_TOKEN)],
+    );
+    let outcome = checker_for(&fake.url(), &["meta"])
+        .check(owned.input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::NotFound, "{outcome:?}");
     assert!(outcome.message.contains(PHONE_ID));
 }
@@ -87,14 +110,28 @@ async fn whatsapp_unknown_phone_id_is_not_found() {
 async fn meta_throttling_codes_are_rate_limits() {
     for code in [4, 17, 32, 613, 80007, 130429] {
         let fake = FakeServer::start(move |_| graph_error(400, code, None)).await;
-        let owned = Owned::new("whatsapp", "whatsapp", json!({"phone_number_id": PHONE_ID, "business_account_id": WABA}), &[("access_token", WA_TOKEN)]);
-        let outcome = checker_for(&fake.url(), &["meta"]).check(owned.input()).await;
+        let owned = Owned::new(
+            "whatsapp",
+            "whatsapp",
+            json!({"phone_number_id": PHONE_ID, "business_account_id": WABA}),
+            &[("access_token", WA_TOKEN)],
+        );
+        let outcome = checker_for(&fake.url(), &["meta"])
+            .check(owned.input())
+            .await;
         assert_eq!(outcome.kind, OutcomeKind::RateLimited, "code {code}");
     }
     for code in [10, 200, 299] {
         let fake = FakeServer::start(move |_| graph_error(403, code, None)).await;
-        let owned = Owned::new("whatsapp", "whatsapp", json!({"phone_number_id": PHONE_ID, "business_account_id": WABA}), &[("access_token", WA_TOKEN)]);
-        let outcome = checker_for(&fake.url(), &["meta"]).check(owned.input()).await;
+        let owned = Owned::new(
+            "whatsapp",
+            "whatsapp",
+            json!({"phone_number_id": PHONE_ID, "business_account_id": WABA}),
+            &[("access_token", WA_TOKEN)],
+        );
+        let outcome = checker_for(&fake.url(), &["meta"])
+            .check(owned.input())
+            .await;
         assert_eq!(outcome.kind, OutcomeKind::MissingPermission, "code {code}");
     }
 }
@@ -144,9 +181,22 @@ async fn facebook() {
 
 #[tokio::test]
 async fn facebook_token_of_another_app_is_refused() {
-    let fake = FakeServer::start(|_| Reply::json(200, json!({"data": {"app_id": "999", "is_valid": true, "scopes": []}}))).await;
-    let owned = Owned::new("facebook", "facebook", json!({"app_id": FB_APP}), &[("app_secret", FB_SECRET), ("access_token", FB_TOKEN)]);
-    let outcome = checker_for(&fake.url(), &["meta"]).check(owned.input()).await;
+    let fake = FakeServer::start(|_| {
+        Reply::json(
+            200,
+            json!({"data": {"app_id": "999", "is_valid": true, "scopes": []}}),
+        )
+    })
+    .await;
+    let owned = Owned::new(
+        "facebook",
+        "facebook",
+        json!({"app_id": FB_APP}),
+        &[("app_secret", FB_SECRET), ("access_token", FB_TOKEN)],
+    );
+    let outcome = checker_for(&fake.url(), &["meta"])
+        .check(owned.input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::InvalidCredentials);
     assert!(outcome.message.contains("another app"));
 }
@@ -181,8 +231,15 @@ async fn facebook_pixel() {
 #[tokio::test]
 async fn facebook_pixel_without_a_token_is_not_checkable() {
     let fake = FakeServer::start(|_| Reply::empty(500)).await;
-    let owned = Owned::new("analytics", "facebook_pixel", json!({"pixel_id": "1234567890123456"}), &[]);
-    let outcome = checker_for(&fake.url(), &["meta"]).check(owned.input()).await;
+    let owned = Owned::new(
+        "analytics",
+        "facebook_pixel",
+        json!({"pixel_id": "1234567890123456"}),
+        &[],
+    );
+    let outcome = checker_for(&fake.url(), &["meta"])
+        .check(owned.input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::NotCheckable);
     assert!(fake.requests().is_empty());
 }

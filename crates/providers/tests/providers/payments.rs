@@ -71,21 +71,37 @@ async fn paypal() {
 
 #[tokio::test]
 async fn paypal_live_credentials_against_sandbox_are_the_wrong_environment() {
-    let sandbox = FakeServer::start(|_| json(401, r#"{"error":"invalid_client","error_description":"Client Authentication failed"}"#)).await;
+    let sandbox = FakeServer::start(|_| {
+        json(
+            401,
+            r#"{"error":"invalid_client","error_description":"Client Authentication failed"}"#,
+        )
+    })
+    .await;
     let live = FakeServer::start(|_| json(200, PP_OK)).await;
     let endpoints = Endpoints::default()
         .with("paypal_sandbox", &sandbox.url())
         .unwrap()
         .with("paypal", &live.url())
         .unwrap();
-    let owned = Owned::new("payments", "paypal", json!({"client_id": PP_ID, "environment": "sandbox"}), &[("client_secret", PP_SECRET)]);
-    let outcome = Checker::new(endpoints, std::time::Duration::from_secs(5)).check(owned.input()).await;
+    let owned = Owned::new(
+        "payments",
+        "paypal",
+        json!({"client_id": PP_ID, "environment": "sandbox"}),
+        &[("client_secret", PP_SECRET)],
+    );
+    let outcome = Checker::new(endpoints, std::time::Duration::from_secs(5))
+        .check(owned.input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::WrongEnvironment, "{outcome:?}");
     assert!(outcome.message.contains("Live"));
     for r in sandbox.requests().iter().chain(live.requests().iter()) {
         paypal_request(r);
     }
-    assert!(!serde_json::to_string(&outcome).unwrap().contains("A21AA"), "no access token in outcomes");
+    assert!(
+        !serde_json::to_string(&outcome).unwrap().contains("A21AA"),
+        "no access token in outcomes"
+    );
 }
 
 const RZ_ID: &str = "rzp_test_Sample0123456789";
@@ -119,7 +135,10 @@ async fn razorpay() {
 const SQ_TOKEN: &str = "EAAAlCANARYsquare0123456789";
 
 fn square_error(status: u16, category: &str, code: &str) -> Reply {
-    Reply::json(status, json!({"errors": [{"category": category, "code": code, "detail": "x"}]}))
+    Reply::json(
+        status,
+        json!({"errors": [{"category": category, "code": code, "detail": "x"}]}),
+    )
 }
 
 #[tokio::test]
@@ -131,15 +150,23 @@ async fn square() {
         secrets: &[("access_token", SQ_TOKEN)],
         keys: &["square", "square_sandbox"],
         answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"locations":[{"id":"L8MAIN","name":"Main","status":"ACTIVE"}]}"#),
+            Scenario::Ok => json(
+                200,
+                r#"{"locations":[{"id":"L8MAIN","name":"Main","status":"ACTIVE"}]}"#,
+            ),
             Scenario::Bad => square_error(401, "AUTHENTICATION_ERROR", "UNAUTHORIZED"),
             Scenario::Perm => square_error(403, "AUTHENTICATION_ERROR", "INSUFFICIENT_SCOPES"),
-            Scenario::Limited => square_error(429, "RATE_LIMIT_ERROR", "RATE_LIMITED").header("Retry-After", "4"),
+            Scenario::Limited => {
+                square_error(429, "RATE_LIMIT_ERROR", "RATE_LIMITED").header("Retry-After", "4")
+            }
         },
         request: |r| {
             method_path(r, "GET", "/v2/locations");
             bearer(r, SQ_TOKEN);
-            assert!(r.header("square-version").is_some(), "Square-Version header");
+            assert!(
+                r.header("square-version").is_some(),
+                "Square-Version header"
+            );
         },
         expect: USUAL,
         retry_after: Some(4),
@@ -149,16 +176,36 @@ async fn square() {
 
 #[tokio::test]
 async fn square_unknown_location_is_not_found_and_sandbox_token_is_the_wrong_environment() {
-    let fake = FakeServer::start(|_| json(200, r#"{"locations":[{"id":"OTHER","name":"Other"}]}"#)).await;
-    let owned = Owned::new("payments", "square", json!({"environment": "production", "location_id": "L8MAIN"}), &[("access_token", SQ_TOKEN)]);
-    let outcome = checker_for(&fake.url(), &["square"]).check(owned.input()).await;
+    let fake =
+        FakeServer::start(|_| json(200, r#"{"locations":[{"id":"OTHER","name":"Other"}]}"#)).await;
+    let owned = Owned::new(
+        "payments",
+        "square",
+        json!({"environment": "production", "location_id": "L8MAIN"}),
+        &[("access_token", SQ_TOKEN)],
+    );
+    let outcome = checker_for(&fake.url(), &["square"])
+        .check(owned.input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::NotFound);
 
-    let prod = FakeServer::start(|_| square_error(401, "AUTHENTICATION_ERROR", "UNAUTHORIZED")).await;
+    let prod =
+        FakeServer::start(|_| square_error(401, "AUTHENTICATION_ERROR", "UNAUTHORIZED")).await;
     let sandbox = FakeServer::start(|_| json(200, r#"{"locations":[]}"#)).await;
-    let endpoints = Endpoints::default().with("square", &prod.url()).unwrap().with("square_sandbox", &sandbox.url()).unwrap();
-    let owned = Owned::new("payments", "square", json!({"environment": "production"}), &[("access_token", SQ_TOKEN)]);
-    let outcome = Checker::new(endpoints, std::time::Duration::from_secs(5)).check(owned.input()).await;
+    let endpoints = Endpoints::default()
+        .with("square", &prod.url())
+        .unwrap()
+        .with("square_sandbox", &sandbox.url())
+        .unwrap();
+    let owned = Owned::new(
+        "payments",
+        "square",
+        json!({"environment": "production"}),
+        &[("access_token", SQ_TOKEN)],
+    );
+    let outcome = Checker::new(endpoints, std::time::Duration::from_secs(5))
+        .check(owned.input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::WrongEnvironment, "{outcome:?}");
 }
 

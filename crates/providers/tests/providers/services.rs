@@ -35,7 +35,8 @@ const DS_USER: &str = "9f8e7d6c-1234-5678-9abc-1234567890ab";
 
 #[tokio::test]
 async fn docusign() {
-    let secrets: &'static [(&'static str, &'static str)] = Box::leak(Box::new([("rsa_private_key", RSA_PRIVATE)]));
+    let secrets: &'static [(&'static str, &'static str)] =
+        Box::leak(Box::new([("rsa_private_key", RSA_PRIVATE)]));
     run_spec(&Spec {
         ty: "documents",
         provider: "docusign",
@@ -81,10 +82,23 @@ async fn hellosign() {
         secrets: &[("api_key", "CANARYhellosign0123456789")],
         keys: &["hellosign"],
         answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"account":{"account_id":"a1","quotas":{"api_signature_requests_left":10}}}"#),
-            Scenario::Bad => json(401, r#"{"error":{"error_msg":"Unauthorized api key","error_name":"unauthorized"}}"#),
-            Scenario::Perm => json(403, r#"{"error":{"error_msg":"Forbidden","error_name":"forbidden"}}"#),
-            Scenario::Limited => json(429, r#"{"error":{"error_msg":"Rate limit exceeded","error_name":"exceeded_rate"}}"#).header("Retry-After", "16"),
+            Scenario::Ok => json(
+                200,
+                r#"{"account":{"account_id":"a1","quotas":{"api_signature_requests_left":10}}}"#,
+            ),
+            Scenario::Bad => json(
+                401,
+                r#"{"error":{"error_msg":"Unauthorized api key","error_name":"unauthorized"}}"#,
+            ),
+            Scenario::Perm => json(
+                403,
+                r#"{"error":{"error_msg":"Forbidden","error_name":"forbidden"}}"#,
+            ),
+            Scenario::Limited => json(
+                429,
+                r#"{"error":{"error_msg":"Rate limit exceeded","error_name":"exceeded_rate"}}"#,
+            )
+            .header("Retry-After", "16"),
         },
         request: |r| {
             method_path(r, "GET", "/v3/account");
@@ -132,7 +146,9 @@ async fn openai() {
 async fn openai_exhausted_quota_is_not_a_rate_limit() {
     let fake = FakeServer::start(|_| json(429, r#"{"error":{"message":"You exceeded your current quota","type":"insufficient_quota","code":"insufficient_quota"}}"#)).await;
     let owned = Owned::new("ai", "openai", json!({}), &[("api_key", OA_KEY)]);
-    let outcome = checker_for(&fake.url(), &["openai"]).check(owned.input()).await;
+    let outcome = checker_for(&fake.url(), &["openai"])
+        .check(owned.input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::ProviderError);
     assert!(outcome.hint.contains("credit"));
 }
@@ -172,10 +188,17 @@ async fn cohere() {
         secrets: &[("api_key", "CANARYcohereKey0123456789")],
         keys: &["cohere"],
         answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"valid":true,"organization_id":"org-1","owner_id":"u-1"}"#),
+            Scenario::Ok => json(
+                200,
+                r#"{"valid":true,"organization_id":"org-1","owner_id":"u-1"}"#,
+            ),
             Scenario::Bad => json(401, r#"{"message":"invalid api token","id":"e1"}"#),
             Scenario::Perm => json(403, r#"{"message":"forbidden","id":"e2"}"#),
-            Scenario::Limited => json(429, r#"{"message":"trial key rate limit exceeded","id":"e3"}"#).header("Retry-After", "60"),
+            Scenario::Limited => json(
+                429,
+                r#"{"message":"trial key rate limit exceeded","id":"e3"}"#,
+            )
+            .header("Retry-After", "60"),
         },
         request: |r| {
             method_path(r, "POST", "/v1/check-api-key");
@@ -196,14 +219,25 @@ async fn make() {
         secrets: &[("api_token", "CANARYmakeToken-0123456789")],
         keys: &["make"],
         answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"authUser":{"id":1,"name":"Ann","email":"ann@example.com"}}"#),
+            Scenario::Ok => json(
+                200,
+                r#"{"authUser":{"id":1,"name":"Ann","email":"ann@example.com"}}"#,
+            ),
             Scenario::Bad => json(401, r#"{"message":"Invalid access token.","code":"IM005"}"#),
-            Scenario::Perm => json(403, r#"{"message":"Access denied: the token is missing the scope user:read"}"#),
-            Scenario::Limited => json(429, r#"{"message":"Too Many Requests"}"#).header("Retry-After", "25"),
+            Scenario::Perm => json(
+                403,
+                r#"{"message":"Access denied: the token is missing the scope user:read"}"#,
+            ),
+            Scenario::Limited => {
+                json(429, r#"{"message":"Too Many Requests"}"#).header("Retry-After", "25")
+            }
         },
         request: |r| {
             method_path(r, "GET", "/api/v2/users/me");
-            assert_eq!(r.header("authorization"), Some("Token CANARYmakeToken-0123456789"));
+            assert_eq!(
+                r.header("authorization"),
+                Some("Token CANARYmakeToken-0123456789")
+            );
         },
         expect: USUAL,
         retry_after: Some(25),
@@ -215,17 +249,43 @@ async fn make() {
 async fn zapier_and_custom_webhooks_are_not_checkable_and_send_nothing() {
     let fake = FakeServer::start(|_| Reply::empty(200)).await;
     let cases = [
-        Owned::new("automation", "zapier", json!({}), &[("webhook_url", "https://hooks.zapier.com/hooks/catch/123456/CANARYab/")]),
-        Owned::new("automation", "custom_webhook", json!({"url": "https://hooks.example.com/switchboard"}), &[("signing_secret", "CANARYsigning0123")]),
+        Owned::new(
+            "automation",
+            "zapier",
+            json!({}),
+            &[(
+                "webhook_url",
+                "https://hooks.zapier.com/hooks/catch/123456/CANARYab/",
+            )],
+        ),
+        Owned::new(
+            "automation",
+            "custom_webhook",
+            json!({"url": "https://hooks.example.com/switchboard"}),
+            &[("signing_secret", "CANARYsigning0123")],
+        ),
     ];
     for owned in cases {
         let outcome = checker_for(&fake.url(), &[]).check(owned.input()).await;
-        assert_eq!(outcome.kind, OutcomeKind::NotCheckable, "{}", owned.provider);
+        assert_eq!(
+            outcome.kind,
+            OutcomeKind::NotCheckable,
+            "{}",
+            owned.provider
+        );
         assert!(outcome.hint.contains("test"), "{}", outcome.hint);
         assert_eq!(outcome.details["shape_checked"], true);
         assert_no_secret(&outcome, &owned.secrets);
     }
-    let bad = Owned::new("automation", "zapier", json!({}), &[("webhook_url", "https://evil.example.com/hooks/catch/1/CANARYab/")]);
+    let bad = Owned::new(
+        "automation",
+        "zapier",
+        json!({}),
+        &[(
+            "webhook_url",
+            "https://evil.example.com/hooks/catch/1/CANARYab/",
+        )],
+    );
     let outcome = checker_for(&fake.url(), &[]).check(bad.input()).await;
     assert_eq!(outcome.kind, OutcomeKind::InvalidCredentials);
     assert_no_secret(&outcome, &bad.secrets);
@@ -258,8 +318,15 @@ async fn custom() {
 
 #[tokio::test]
 async fn custom_without_a_health_path_is_not_checkable() {
-    let owned = Owned::new("custom", "custom", json!({"base_url": "https://api.example.com"}), &[("api_key", "CANARY0123456")]);
-    let outcome = checker_for("http://127.0.0.1:9", &[]).check(owned.input()).await;
+    let owned = Owned::new(
+        "custom",
+        "custom",
+        json!({"base_url": "https://api.example.com"}),
+        &[("api_key", "CANARY0123456")],
+    );
+    let outcome = checker_for("http://127.0.0.1:9", &[])
+        .check(owned.input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::NotCheckable);
 }
 
@@ -274,7 +341,11 @@ async fn signup_page() {
         keys: &[],
         answer: |s, r| match (s, r.path.as_str()) {
             (Scenario::Ok, "/signup") => Reply::empty(302).header("Location", "/landing?ref=x"),
-            (Scenario::Ok, _) => Reply::typed(200, "text/html; charset=utf-8", "<html><form></form></html>".into()),
+            (Scenario::Ok, _) => Reply::typed(
+                200,
+                "text/html; charset=utf-8",
+                "<html><form></form></html>".into(),
+            ),
             (Scenario::Bad, _) => Reply::text(404, "not found"),
             (Scenario::Perm, _) => Reply::text(403, "members only"),
             (Scenario::Limited, _) => Reply::text(429, "slow down").header("Retry-After", "9"),
@@ -284,7 +355,12 @@ async fn signup_page() {
             assert!(r.path == "/signup" || r.path == "/landing", "{}", r.path);
             assert!(r.header("accept").unwrap().contains("text/html"));
         },
-        expect: [OutcomeKind::Ok, OutcomeKind::NotFound, OutcomeKind::MissingPermission, OutcomeKind::RateLimited],
+        expect: [
+            OutcomeKind::Ok,
+            OutcomeKind::NotFound,
+            OutcomeKind::MissingPermission,
+            OutcomeKind::RateLimited,
+        ],
         retry_after: Some(9),
     })
     .await;
@@ -297,9 +373,18 @@ async fn signup_page_follows_at_most_five_redirects() {
         Reply::empty(302).header("Location", &format!("/r{}", n + 1))
     })
     .await;
-    let owned = Owned::new("signup_page", "signup_page", json!({"page_url": format!("{}/r0", fake.url())}), &[]);
+    let owned = Owned::new(
+        "signup_page",
+        "signup_page",
+        json!({"page_url": format!("{}/r0", fake.url())}),
+        &[],
+    );
     let outcome = checker_for(&fake.url(), &[]).check(owned.input()).await;
     assert_eq!(outcome.kind, OutcomeKind::ProviderError, "{outcome:?}");
     assert!(outcome.message.contains("more than 5"));
-    assert_eq!(fake.requests().len(), 6, "the first request and five redirects");
+    assert_eq!(
+        fake.requests().len(),
+        6,
+        "the first request and five redirects"
+    );
 }

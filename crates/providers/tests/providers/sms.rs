@@ -37,8 +37,15 @@ async fn twilio() {
 #[tokio::test]
 async fn twilio_test_credentials_are_the_wrong_environment() {
     let fake = FakeServer::start(|_| json(403, r#"{"code":20008,"message":"Resource not accessible with Test Account Credentials","status":403}"#)).await;
-    let owned = Owned::new("sms", "twilio", json!({"account_sid": TW_SID}), &[("auth_token", TW_TOKEN)]);
-    let outcome = checker_for(&fake.url(), &["twilio"]).check(owned.input()).await;
+    let owned = Owned::new(
+        "sms",
+        "twilio",
+        json!({"account_sid": TW_SID}),
+        &[("auth_token", TW_TOKEN)],
+    );
+    let outcome = checker_for(&fake.url(), &["twilio"])
+        .check(owned.input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::WrongEnvironment, "{outcome:?}");
     assert_eq!(outcome.details["twilio_error_code"], 20008);
 }
@@ -118,8 +125,15 @@ async fn aws_sns_details_list_the_sms_attributes() {
         }
     })
     .await;
-    let owned = Owned::new("sms", "aws_sns", json!({"aws_region": "us-west-2", "aws_access_key_id": AWS_ID}), &[("aws_secret_access_key", AWS_SECRET)]);
-    let outcome = checker_for(&fake.url(), &["sts", "sns"]).check(owned.input()).await;
+    let owned = Owned::new(
+        "sms",
+        "aws_sns",
+        json!({"aws_region": "us-west-2", "aws_access_key_id": AWS_ID}),
+        &[("aws_secret_access_key", AWS_SECRET)],
+    );
+    let outcome = checker_for(&fake.url(), &["sts", "sns"])
+        .check(owned.input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::Ok);
     assert_eq!(outcome.details["sms_attributes"]["MonthlySpendLimit"], "1");
 }

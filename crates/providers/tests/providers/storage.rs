@@ -17,7 +17,11 @@ const LIST_OK: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResu
 
 fn s3_answer(s: Scenario, r: &Recorded) -> Reply {
     if is_sts(r) {
-        return if s == Scenario::Bad { sts_error("InvalidClientTokenId") } else { Reply::xml(200, STS_OK) };
+        return if s == Scenario::Bad {
+            sts_error("InvalidClientTokenId")
+        } else {
+            Reply::xml(200, STS_OK)
+        };
     }
     match s {
         Scenario::Perm => s3_error(403, "AccessDenied"),
@@ -52,9 +56,23 @@ async fn aws_s3() {
 
 #[tokio::test]
 async fn aws_s3_missing_bucket_and_wrong_region() {
-    let owned = Owned::new("storage", "aws_s3", json!({"aws_region": "eu-central-1", "aws_access_key_id": AWS_ID, "bucket": "brand-assets"}), &[("aws_secret_access_key", AWS_SECRET)]);
-    let fake = FakeServer::start(|r| if is_sts(r) { Reply::xml(200, STS_OK) } else { s3_error(404, "NoSuchBucket") }).await;
-    let outcome = checker_for(&fake.url(), &["sts", "s3"]).check(owned.input()).await;
+    let owned = Owned::new(
+        "storage",
+        "aws_s3",
+        json!({"aws_region": "eu-central-1", "aws_access_key_id": AWS_ID, "bucket": "brand-assets"}),
+        &[("aws_secret_access_key", AWS_SECRET)],
+    );
+    let fake = FakeServer::start(|r| {
+        if is_sts(r) {
+            Reply::xml(200, STS_OK)
+        } else {
+            s3_error(404, "NoSuchBucket")
+        }
+    })
+    .await;
+    let outcome = checker_for(&fake.url(), &["sts", "s3"])
+        .check(owned.input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::NotFound, "{outcome:?}");
 
     let fake = FakeServer::start(|r| {
@@ -65,22 +83,38 @@ async fn aws_s3_missing_bucket_and_wrong_region() {
         }
     })
     .await;
-    let outcome = checker_for(&fake.url(), &["sts", "s3"]).check(owned.input()).await;
+    let outcome = checker_for(&fake.url(), &["sts", "s3"])
+        .check(owned.input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::WrongEnvironment, "{outcome:?}");
     assert!(outcome.hint.contains("us-west-2"));
 }
 
 #[tokio::test]
 async fn s3_override_may_use_the_bucket_in_the_path() {
-    let fake = FakeServer::start(|r| if is_sts(r) { Reply::xml(200, STS_OK) } else { Reply::xml(200, LIST_OK) }).await;
+    let fake = FakeServer::start(|r| {
+        if is_sts(r) {
+            Reply::xml(200, STS_OK)
+        } else {
+            Reply::xml(200, LIST_OK)
+        }
+    })
+    .await;
     let endpoints = switchboard_providers::Endpoints::default()
         .with("sts", &fake.url())
         .unwrap()
         .with("s3", &format!("{}/{{bucket}}", fake.url()))
         .unwrap();
-    let owned = Owned::new("storage", "aws_s3", json!({"aws_region": "eu-central-1", "aws_access_key_id": AWS_ID, "bucket": "brand-assets"}), &[("aws_secret_access_key", AWS_SECRET)]);
+    let owned = Owned::new(
+        "storage",
+        "aws_s3",
+        json!({"aws_region": "eu-central-1", "aws_access_key_id": AWS_ID, "bucket": "brand-assets"}),
+        &[("aws_secret_access_key", AWS_SECRET)],
+    );
     let checker = switchboard_providers::Checker::new(endpoints, std::time::Duration::from_secs(5))
-        .with_clock(std::sync::Arc::new(|| std::time::UNIX_EPOCH + std::time::Duration::from_secs(NOW)));
+        .with_clock(std::sync::Arc::new(|| {
+            std::time::UNIX_EPOCH + std::time::Duration::from_secs(NOW)
+        }));
     let outcome = checker.check(owned.input()).await;
     assert_eq!(outcome.kind, OutcomeKind::Ok, "{outcome:?}");
     let list = fake.requests().into_iter().find(|r| !is_sts(r)).unwrap();
@@ -128,7 +162,8 @@ fn service_account() -> String {
 #[tokio::test]
 async fn google_cloud_storage() {
     let sa: &'static str = Box::leak(service_account().into_boxed_str());
-    let secrets: &'static [(&'static str, &'static str)] = Box::leak(Box::new([("service_account_json", sa)]));
+    let secrets: &'static [(&'static str, &'static str)] =
+        Box::leak(Box::new([("service_account_json", sa)]));
     run_spec(&Spec {
         ty: "storage",
         provider: "google_cloud_storage",
@@ -170,8 +205,15 @@ async fn google_cloud_storage() {
 
 #[tokio::test]
 async fn google_service_account_that_is_not_json_is_invalid() {
-    let owned = Owned::new("storage", "google_cloud_storage", json!({"bucket": "b"}), &[("service_account_json", "CANARY not json")]);
-    let outcome = checker_for("http://127.0.0.1:9", &[]).check(owned.input()).await;
+    let owned = Owned::new(
+        "storage",
+        "google_cloud_storage",
+        json!({"bucket": "b"}),
+        &[("service_account_json", "CANARY not json")],
+    );
+    let outcome = checker_for("http://127.0.0.1:9", &[])
+        .check(owned.input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::InvalidCredentials);
     assert_no_secret(&outcome, &owned.secrets);
 }
@@ -213,12 +255,26 @@ async fn azure_blob() {
 #[tokio::test]
 async fn azure_container_listing_and_missing_container() {
     let fake = FakeServer::start(|_| azure_error(404, "ContainerNotFound")).await;
-    let owned = Owned::new("storage", "azure_blob", json!({"account_name": "brandassets", "container": "marketing"}), &[("account_key", AZ_KEY)]);
-    let outcome = checker_for(&fake.url(), &["azure_blob"]).check(owned.input()).await;
+    let owned = Owned::new(
+        "storage",
+        "azure_blob",
+        json!({"account_name": "brandassets", "container": "marketing"}),
+        &[("account_key", AZ_KEY)],
+    );
+    let outcome = checker_for(&fake.url(), &["azure_blob"])
+        .check(owned.input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::NotFound, "{outcome:?}");
     let r = &fake.requests()[0];
     method_path(r, "GET", "/marketing");
-    query(r, &[("restype", "container"), ("comp", "list"), ("maxresults", "1")]);
+    query(
+        r,
+        &[
+            ("restype", "container"),
+            ("comp", "list"),
+            ("maxresults", "1"),
+        ],
+    );
     verify_azure(r, "brandassets", AZ_KEY);
 }
 
@@ -258,11 +314,28 @@ async fn cloudflare() {
 
 #[tokio::test]
 async fn cloudflare_account_tokens_use_the_account_endpoint() {
-    let fake = FakeServer::start(|_| json(200, r#"{"success":true,"result":{"id":"t1","status":"active"}}"#)).await;
-    let owned = Owned::new("cdn", "cloudflare", json!({"account_id": "fedcba9876543210fedcba9876543210"}), &[("api_token", CF_TOKEN)]);
-    let outcome = checker_for(&fake.url(), &["cloudflare"]).check(owned.input()).await;
+    let fake = FakeServer::start(|_| {
+        json(
+            200,
+            r#"{"success":true,"result":{"id":"t1","status":"active"}}"#,
+        )
+    })
+    .await;
+    let owned = Owned::new(
+        "cdn",
+        "cloudflare",
+        json!({"account_id": "fedcba9876543210fedcba9876543210"}),
+        &[("api_token", CF_TOKEN)],
+    );
+    let outcome = checker_for(&fake.url(), &["cloudflare"])
+        .check(owned.input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::Ok);
-    method_path(&fake.requests()[0], "GET", "/client/v4/accounts/fedcba9876543210fedcba9876543210/tokens/verify");
+    method_path(
+        &fake.requests()[0],
+        "GET",
+        "/client/v4/accounts/fedcba9876543210fedcba9876543210/tokens/verify",
+    );
 }
 
 #[tokio::test]

@@ -11,18 +11,34 @@ use switchboard_providers::{checked_providers, Checker, Endpoints, OutcomeKind};
 use crate::common::*;
 
 fn stripe() -> Owned {
-    Owned::new("payments", "stripe", json!({}), &[("api_key", "sk_test_CANARYstripe0123456789")])
+    Owned::new(
+        "payments",
+        "stripe",
+        json!({}),
+        &[("api_key", "sk_test_CANARYstripe0123456789")],
+    )
 }
 
 #[tokio::test]
 async fn a_provider_that_never_answers_is_a_timeout() {
-    let fake = FakeServer::start_with(FakeOptions { hang: true, ..Default::default() }, |_| Reply::empty(200)).await;
+    let fake = FakeServer::start_with(
+        FakeOptions {
+            hang: true,
+            ..Default::default()
+        },
+        |_| Reply::empty(200),
+    )
+    .await;
     let endpoints = Endpoints::default().with("stripe", &fake.url()).unwrap();
     let checker = Checker::new(endpoints, Duration::from_millis(300));
     let started = Instant::now();
     let outcome = checker.check(stripe().input()).await;
     assert_eq!(outcome.kind, OutcomeKind::Timeout, "{outcome:?}");
-    assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        started.elapsed()
+    );
     assert!(outcome.message.contains("0.3 s"), "{}", outcome.message);
 }
 
@@ -31,7 +47,9 @@ async fn a_refused_connection_is_a_network_failure() {
     let url = format!("http://127.0.0.1:{}", closed_port());
     let endpoints = Endpoints::default().with("stripe", &url).unwrap();
     let started = Instant::now();
-    let outcome = Checker::new(endpoints, Duration::from_secs(5)).check(stripe().input()).await;
+    let outcome = Checker::new(endpoints, Duration::from_secs(5))
+        .check(stripe().input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::Network, "{outcome:?}");
     assert!(outcome.message.contains("refused"), "{}", outcome.message);
     assert!(started.elapsed() < Duration::from_secs(2));
@@ -39,21 +57,39 @@ async fn a_refused_connection_is_a_network_failure() {
 
 #[tokio::test]
 async fn an_unknown_host_is_a_dns_failure() {
-    let endpoints = Endpoints::default().with("stripe", "http://no-such-host.invalid").unwrap();
-    let outcome = Checker::new(endpoints, Duration::from_secs(5)).check(stripe().input()).await;
+    let endpoints = Endpoints::default()
+        .with("stripe", "http://no-such-host.invalid")
+        .unwrap();
+    let outcome = Checker::new(endpoints, Duration::from_secs(5))
+        .check(stripe().input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::Dns, "{outcome:?}");
 }
 
 #[tokio::test]
 async fn an_untrusted_certificate_is_a_tls_failure_until_its_ca_is_added() {
     let pki = test_pki();
-    let port = tls_server(&pki, r#"{"object":"balance","livemode":false,"available":[]}"#).await;
-    let endpoints = Endpoints::default().with("stripe", &format!("https://127.0.0.1:{port}")).unwrap();
-    let outcome = Checker::new(endpoints.clone(), Duration::from_secs(5)).check(stripe().input()).await;
+    let port = tls_server(
+        &pki,
+        r#"{"object":"balance","livemode":false,"available":[]}"#,
+    )
+    .await;
+    let endpoints = Endpoints::default()
+        .with("stripe", &format!("https://127.0.0.1:{port}"))
+        .unwrap();
+    let outcome = Checker::new(endpoints.clone(), Duration::from_secs(5))
+        .check(stripe().input())
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::Tls, "{outcome:?}");
-    assert!(outcome.message.contains("certificate"), "{}", outcome.message);
+    assert!(
+        outcome.message.contains("certificate"),
+        "{}",
+        outcome.message
+    );
 
-    let checker = Checker::new(endpoints, Duration::from_secs(5)).with_extra_root_pem(pki.ca_pem.as_bytes()).unwrap();
+    let checker = Checker::new(endpoints, Duration::from_secs(5))
+        .with_extra_root_pem(pki.ca_pem.as_bytes())
+        .unwrap();
     let outcome = checker.check(stripe().input()).await;
     assert_eq!(outcome.kind, OutcomeKind::Ok, "{outcome:?}");
 }
@@ -62,9 +98,21 @@ async fn an_untrusted_certificate_is_a_tls_failure_until_its_ca_is_added() {
 async fn secrets_in_urls_never_reach_transport_messages() {
     // debug_token carries the app secret in its query string.
     let url = format!("http://127.0.0.1:{}", closed_port());
-    let owned = Owned::new("facebook", "facebook", json!({"app_id": "1234567890123456"}),
-        &[("app_secret", "0123456789abcdefCANARY0123456789"), ("access_token", "EAAGCANARYtoken01234")]);
-    let outcome = Checker::new(Endpoints::default().with("meta", &url).unwrap(), Duration::from_secs(5)).check(owned.input()).await;
+    let owned = Owned::new(
+        "facebook",
+        "facebook",
+        json!({"app_id": "1234567890123456"}),
+        &[
+            ("app_secret", "0123456789abcdefCANARY0123456789"),
+            ("access_token", "EAAGCANARYtoken01234"),
+        ],
+    );
+    let outcome = Checker::new(
+        Endpoints::default().with("meta", &url).unwrap(),
+        Duration::from_secs(5),
+    )
+    .check(owned.input())
+    .await;
     assert_eq!(outcome.kind, OutcomeKind::Network);
     assert_no_secret(&outcome, &owned.secrets);
 }
@@ -77,7 +125,13 @@ async fn every_catalog_provider_has_a_check() {
             assert!(checked.contains(&p.id), "{} has no check", p.id);
         }
     }
-    assert_eq!(checked.len(), switchboard_catalog::types().iter().map(|t| t.providers.len()).sum::<usize>());
+    assert_eq!(
+        checked.len(),
+        switchboard_catalog::types()
+            .iter()
+            .map(|t| t.providers.len())
+            .sum::<usize>()
+    );
 }
 
 #[tokio::test]
@@ -89,7 +143,10 @@ async fn missing_settings_and_unknown_providers_are_outcomes() {
     assert_eq!(outcome.kind, OutcomeKind::InvalidCredentials);
     assert!(outcome.message.contains("API key"), "{}", outcome.message);
     let owned = Owned::new("email", "nosuchprovider", json!({}), &[]);
-    assert_eq!(checker.check(owned.input()).await.kind, OutcomeKind::NotCheckable);
+    assert_eq!(
+        checker.check(owned.input()).await.kind,
+        OutcomeKind::NotCheckable
+    );
     assert!(fake.requests().is_empty());
 }
 
@@ -103,7 +160,12 @@ async fn sample_configurations_of_every_provider_never_panic() {
     let checker = Checker::new(endpoints, Duration::from_secs(2));
     for ty in switchboard_catalog::types() {
         for p in ty.providers {
-            if p.id == "smtp" || p.id == "signup_page" || p.id == "pdf_generation_api" || p.id == "custom_webhook" || p.id == "zapier" {
+            if p.id == "smtp"
+                || p.id == "signup_page"
+                || p.id == "pdf_generation_api"
+                || p.id == "custom_webhook"
+                || p.id == "zapier"
+            {
                 continue; // These reach the user's own host, not an endpoint key.
             }
             let config = switchboard_catalog::samples::valid_config(ty.id, p.id);
@@ -111,15 +173,28 @@ async fn sample_configurations_of_every_provider_never_panic() {
             let mut secrets = Vec::new();
             for (k, v) in config {
                 if switchboard_catalog::is_secret(ty.id, p.id, &k) {
-                    secrets.push((k, v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())));
+                    secrets.push((
+                        k,
+                        v.as_str()
+                            .map(str::to_owned)
+                            .unwrap_or_else(|| v.to_string()),
+                    ));
                 } else {
                     public.insert(k, v);
                 }
             }
-            let pairs: Vec<(&str, &str)> = secrets.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let pairs: Vec<(&str, &str)> = secrets
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
             let owned = Owned::new(ty.id, p.id, serde_json::Value::Object(public), &pairs);
             let outcome = checker.check(owned.input()).await;
-            assert_ne!(outcome.kind, OutcomeKind::Ok, "{} cannot be ok against a 500", p.id);
+            assert_ne!(
+                outcome.kind,
+                OutcomeKind::Ok,
+                "{} cannot be ok against a 500",
+                p.id
+            );
             assert!(!outcome.message.is_empty());
             assert_no_secret(&outcome, &owned.secrets);
         }

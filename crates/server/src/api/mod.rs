@@ -226,11 +226,27 @@ pub async fn not_found(req: Request) -> Response {
     Flavor::for_path(req.uri().path()).render(&Error::NotFound)
 }
 
-/// Replaces axum's plain-text error answers (405 for a known path with the
-/// wrong method, 413, 400/415/422 from extractors) with JSON in the path's
-/// API shape, keeping headers such as `Allow`.
+/// Refuses a body whose declared length is over the limit before reading
+/// any of it, and replaces axum's plain-text error answers (405 for a known
+/// path with the wrong method, 413, 400/415/422 from extractors) with JSON in
+/// the path's API shape, keeping headers such as `Allow`.
 pub async fn json_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let flavor = Flavor::for_path(req.uri().path());
+    let limit = state.settings().max_body_bytes;
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        let mut response = flavor.render(&Error::TooLarge(limit));
+        // The rest of the body is not read; say the connection ends here.
+        response.headers_mut().insert(
+            header::CONNECTION,
+            header::HeaderValue::from_static("close"),
+        );
+        return response;
+    }
     let response = next.run(req).await;
     let status = response.status();
     let is_json = response

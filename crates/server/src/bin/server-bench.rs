@@ -1,1 +1,447 @@
-fn main() {}
+//! `server-bench`: throughput and p50/p99 latency of the real
+//! `switchboard-server` binary for list, detail and create at 1, 16 and 64
+//! concurrent keep-alive connections, on SQLite and on PostgreSQL.
+//!
+//! It starts everything itself on 127.0.0.1: a PostgreSQL 15 cluster with
+//! default durability (in a temporary folder, stopped at the end) and one
+//! server process per backend, seeded through the APIs. Each run is bounded
+//! by a request count and a time limit. Build both binaries first:
+//!
+//!     cargo build --release -p switchboard-server --bins
+//!     target/release/server-bench [--quick] [--backend sqlite|postgres]
+//!
+//! The server runs as shipped (request logs at `warn`, the 5 s auth cache,
+//! SQLite with full fsync on commit); client and server share the machine.
+
+#[path = "../../tests/common/pg.rs"]
+mod pg;
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper::Request;
+use hyper_util::rt::TokioIo;
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const SEED: usize = 200;
+
+/// Numbers the created integrations across runs (names must stay unique).
+static CREATED: AtomicU64 = AtomicU64::new(0);
+
+#[derive(Clone, Copy)]
+struct Limits {
+    requests: u64,
+    time: Duration,
+    warmup: u64,
+}
+
+struct Server {
+    child: Child,
+    addr: String,
+    token: String,
+    website: i64,
+    ids: Vec<i64>,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+fn server_binary() -> PathBuf {
+    let me = std::env::current_exe().expect("the benchmark's own path");
+    let bin = me.with_file_name("switchboard-server");
+    if !bin.exists() {
+        eprintln!(
+            "server-bench: {} is missing; build it first: cargo build --release -p switchboard-server --bins",
+            bin.display()
+        );
+        std::process::exit(2);
+    }
+    bin
+}
+
+fn cli(bin: &PathBuf, db: &str, key: &str) -> Command {
+    let mut c = Command::new(bin);
+    c.env_remove("DATABASE_URL")
+        .env("TOKEN_ENCRYPTION_KEY", key)
+        .env("RUST_LOG", "warn")
+        .args(["--database", db]);
+    c
+}
+
+fn run_ok(mut c: Command) -> String {
+    let out = c.output().expect("the server binary runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+async fn start_server(bin: &PathBuf, db: String, dir: tempfile::TempDir) -> Server {
+    let key = switchboard_server::Vault::generate_base64().to_string();
+    let mut c = cli(bin, &db, &key);
+    c.args(["--bind", "127.0.0.1:0", "--test-rate", "1000/1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    let mut child = c.spawn().expect("the server starts");
+    let stdout = child.stdout.take().expect("piped");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(rest) = line.split("listening on http://").nth(1) {
+                let _ = tx.send(rest.split(' ').next().unwrap_or("").to_owned());
+            }
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the server says where it listens");
+    let mut add = cli(bin, &db, &key);
+    add.env("SWITCHBOARD_PASSWORD", "bench password 123")
+        .args(["user", "add", "--email", "bench@example.com", "--role", "admin"]);
+    run_ok(add);
+    let mut tok = cli(bin, &db, &key);
+    tok.args([
+        "token",
+        "create",
+        "--email",
+        "bench@example.com",
+        "--name",
+        "bench",
+    ]);
+    let token = run_ok(tok).trim().to_owned();
+    let mut server = Server {
+        child,
+        addr,
+        token,
+        website: 0,
+        ids: Vec::new(),
+        _dir: dir,
+    };
+    let mut conn = Conn::open(&server.addr).await;
+    let (_, site) = conn
+        .send(&server, "POST", "/api/v1/websites/", Some(json!({"name": "bench"})))
+        .await;
+    server.website = site["id"].as_i64().expect("a website id");
+    for i in 0..SEED {
+        let body = json!({"website": server.website, "integration_type": "custom", "name": format!("seed-{i}"),
+                          "api_key": format!("seed-api-key-{i:08}"), "secret_key": "seed-secret-0123456789",
+                          "config": {"base_url": "https://api.example.com"}});
+        let (status, created) = conn
+            .send(&server, "POST", "/api/v1/websites/integrations/", Some(body))
+            .await;
+        assert_eq!(status, 201, "{created}");
+        server.ids.push(created["id"].as_i64().expect("an id"));
+    }
+    server
+}
+
+/// One keep-alive HTTP/1.1 connection.
+struct Conn {
+    sender: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
+}
+
+impl Conn {
+    async fn open(addr: &str) -> Conn {
+        let stream = tokio::net::TcpStream::connect(addr)
+            .await
+            .expect("connect to the server");
+        stream.set_nodelay(true).expect("nodelay");
+        let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .expect("HTTP/1.1 handshake");
+        tokio::spawn(connection);
+        Conn { sender }
+    }
+
+    async fn send(
+        &mut self,
+        server: &Server,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let (status, bytes) = self.raw(server, method, path, body).await;
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    async fn raw(
+        &mut self,
+        server: &Server,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Bytes) {
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("host", &server.addr)
+            .header("authorization", format!("Bearer {}", server.token))
+            .header("content-type", "application/json")
+            .body(Full::new(Bytes::from(body)))
+            .expect("a request");
+        self.sender.ready().await.expect("the connection is usable");
+        let response = self
+            .sender
+            .send_request(request)
+            .await
+            .expect("an answer");
+        let status = response.status().as_u16();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("a body")
+            .to_bytes();
+        (status, bytes)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Op {
+    List,
+    Detail,
+    DetailMasked,
+    Create,
+}
+
+impl Op {
+    fn name(self) -> &'static str {
+        match self {
+            Op::List => "list",
+            Op::Detail => "detail",
+            Op::DetailMasked => "detail-masked",
+            Op::Create => "create",
+        }
+    }
+
+    fn request(self, server: &Server, n: u64) -> (&'static str, String, Option<Value>) {
+        match self {
+            Op::List => (
+                "GET",
+                format!("/api/v1/websites/integrations/?website={}", server.website),
+                None,
+            ),
+            Op::Detail => (
+                "GET",
+                format!(
+                    "/api/integrations/{}/",
+                    server.ids[n as usize % server.ids.len()]
+                ),
+                None,
+            ),
+            Op::DetailMasked => (
+                "GET",
+                format!(
+                    "/api/v1/websites/integrations/{}/",
+                    server.ids[n as usize % server.ids.len()]
+                ),
+                None,
+            ),
+            Op::Create => (
+                "POST",
+                "/api/v1/websites/integrations/".to_owned(),
+                Some(json!({"website": server.website, "integration_type": "custom",
+                            "name": format!("bench-{}", CREATED.fetch_add(1, Ordering::Relaxed)),
+                            "api_key": format!("bench-api-key-{n:012}"), "secret_key": "bench-secret-0123456789"})),
+            ),
+        }
+    }
+
+    fn expected(self) -> u16 {
+        if self == Op::Create {
+            201
+        } else {
+            200
+        }
+    }
+}
+
+struct Result_ {
+    done: u64,
+    errors: u64,
+    secs: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+async fn measure(server: Arc<Server>, op: Op, conns: usize, limits: Limits) -> Result_ {
+    let issued = Arc::new(AtomicU64::new(0));
+    let errors = Arc::new(AtomicU64::new(0));
+    let latencies = Arc::new(Mutex::new(Vec::<u32>::with_capacity(
+        limits.requests as usize,
+    )));
+    let total = limits.requests + limits.warmup;
+    let started = Arc::new(Mutex::new(None::<Instant>));
+    let mut tasks = Vec::new();
+    for _ in 0..conns {
+        let (server, issued, errors, latencies, started) = (
+            server.clone(),
+            issued.clone(),
+            errors.clone(),
+            latencies.clone(),
+            started.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut conn = Conn::open(&server.addr).await;
+            let mut mine = Vec::new();
+            loop {
+                let n = issued.fetch_add(1, Ordering::Relaxed);
+                if n >= total {
+                    break;
+                }
+                if n == limits.warmup {
+                    *started.lock().expect("lock") = Some(Instant::now());
+                }
+                let t0 = started.lock().expect("lock").map(|s| s.elapsed());
+                if t0.is_some_and(|e| e > limits.time) {
+                    break;
+                }
+                let (method, path, body) = op.request(&server, n);
+                let sent = Instant::now();
+                let (status, _) = conn.raw(&server, method, &path, body).await;
+                let micros = sent.elapsed().as_micros().min(u32::MAX as u128) as u32;
+                if status != op.expected() {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
+                if n >= limits.warmup {
+                    mine.push(micros);
+                }
+            }
+            latencies.lock().expect("lock").extend(mine);
+        }));
+    }
+    for t in tasks {
+        t.await.expect("a client task");
+    }
+    let secs = started
+        .lock()
+        .expect("lock")
+        .map_or(0.0, |s| s.elapsed().as_secs_f64());
+    let mut all = std::mem::take(&mut *latencies.lock().expect("lock"));
+    all.sort_unstable();
+    let pick = |q: f64| -> f64 {
+        if all.is_empty() {
+            return 0.0;
+        }
+        let i = ((all.len() as f64 * q).ceil() as usize).clamp(1, all.len()) - 1;
+        f64::from(all[i]) / 1000.0
+    };
+    Result_ {
+        done: all.len() as u64,
+        errors: errors.load(Ordering::Relaxed),
+        secs,
+        p50_ms: pick(0.50),
+        p99_ms: pick(0.99),
+    }
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let only = args
+        .windows(2)
+        .find(|w| w[0] == "--backend")
+        .map(|w| w[1].clone());
+    let limits = if quick {
+        Limits {
+            requests: 3_000,
+            time: Duration::from_secs(2),
+            warmup: 200,
+        }
+    } else {
+        Limits {
+            requests: 30_000,
+            time: Duration::from_secs(6),
+            warmup: 1_000,
+        }
+    };
+    let bin = server_binary();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    println!(
+        "server-bench: {cores} cores shared by client and server; at most {} requests or {} s per run after {} warm-up requests",
+        limits.requests,
+        limits.time.as_secs(),
+        limits.warmup
+    );
+    println!(
+        "{:<9} {:<14} {:>5} {:>8} {:>7} {:>9} {:>8} {:>8} {:>6}",
+        "backend", "operation", "conns", "requests", "secs", "req/s", "p50 ms", "p99 ms", "errors"
+    );
+    let mut goal = None;
+    let mut cluster = None;
+    for backend in ["sqlite", "postgres"] {
+        if only.as_deref().is_some_and(|o| o != backend) {
+            continue;
+        }
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let db = if backend == "sqlite" {
+            dir.path().join("bench.db").to_string_lossy().into_owned()
+        } else {
+            let c = match pg::PgCluster::start_durable() {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("server-bench: skipping PostgreSQL: {e}");
+                    continue;
+                }
+            };
+            let admin = sqlx::PgPool::connect(&c.url("postgres"))
+                .await
+                .expect("connect");
+            sqlx::query("CREATE DATABASE bench")
+                .execute(&admin)
+                .await
+                .expect("create database");
+            admin.close().await;
+            let url = c.url("bench");
+            cluster = Some(c);
+            url
+        };
+        let server = Arc::new(start_server(&bin, db, dir).await);
+        for op in [Op::List, Op::Detail, Op::DetailMasked, Op::Create] {
+            for conns in [1, 16, 64] {
+                let r = measure(server.clone(), op, conns, limits).await;
+                let rps = r.done as f64 / r.secs.max(1e-9);
+                println!(
+                    "{:<9} {:<14} {:>5} {:>8} {:>7.2} {:>9.0} {:>8.2} {:>8.2} {:>6}",
+                    backend,
+                    op.name(),
+                    conns,
+                    r.done,
+                    r.secs,
+                    rps,
+                    r.p50_ms,
+                    r.p99_ms,
+                    r.errors
+                );
+                if backend == "sqlite" && op == Op::Detail && conns == 64 {
+                    goal = Some((rps, r.p99_ms));
+                }
+            }
+        }
+        drop(server);
+    }
+    drop(cluster);
+    if let Some((rps, p99)) = goal {
+        let met = rps >= 5000.0 && p99 < 25.0;
+        println!(
+            "goal (SQLite, detail, 64 connections: >= 5000 req/s and p99 < 25 ms): {rps:.0} req/s, p99 {p99:.2} ms: {}",
+            if met { "met" } else { "NOT met" }
+        );
+    }
+}

@@ -40,8 +40,19 @@ fn free_port() -> u16 {
 }
 
 impl PgCluster {
-    /// Starts a cluster, or says why it cannot (with what to do about it).
+    /// Starts a cluster for tests (fsync off: nothing here must survive a
+    /// crash), or says why it cannot (with what to do about it).
     pub fn start() -> Result<PgCluster, String> {
+        PgCluster::start_with(false)
+    }
+
+    /// Starts a cluster with PostgreSQL's default durability (fsync and
+    /// synchronous commit on), for benchmarks.
+    pub fn start_durable() -> Result<PgCluster, String> {
+        PgCluster::start_with(true)
+    }
+
+    fn start_with(durable: bool) -> Result<PgCluster, String> {
         let bin = bin_dir();
         for tool in ["initdb", "pg_ctl", "pg_dump"] {
             if !bin.join(tool).exists() {
@@ -94,8 +105,13 @@ impl PgCluster {
                 "--no-sync",
             ],
         )?;
+        let durability = if durable {
+            ""
+        } else {
+            " -c fsync=off -c synchronous_commit=off"
+        };
         let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=200",
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200{durability}",
             cluster.dir.path().display()
         );
         let log = cluster.dir.path().join("server.log");
