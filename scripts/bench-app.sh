@@ -120,18 +120,24 @@ for _ in $(seq 1 100); do curl -s -m 2 "http://127.0.0.1:$PORT/status" >/dev/nul
 # Launch BIN, wait for CSS, print "start_ms pss_kb rss_kb".
 measure() {
     python3 - "$PORT" "$1" "$2" <<'PY'
-import json, os, sys, time, urllib.request
+import http.client, json, os, sys, time, urllib.error, urllib.request
 port, app, css = sys.argv[1], sys.argv[2], sys.argv[3]
 base = f"http://127.0.0.1:{port}"
 def call(method, path, body=None):
     req = urllib.request.Request(base + path, method=method,
         data=None if body is None else json.dumps(body).encode(),
         headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=120) as r:
-            return json.load(r)["value"]
-    except urllib.error.HTTPError as e:
-        return None
+    # tauri-driver now and then drops a request on a stale connection to
+    # WebKitWebDriver (an empty answer); such a request never ran: try again.
+    for attempt in range(5):
+        try:
+            with urllib.request.urlopen(req, timeout=120) as r:
+                return json.load(r)["value"]
+        except urllib.error.HTTPError:
+            return None
+        except (ConnectionError, http.client.HTTPException, urllib.error.URLError):
+            time.sleep(0.3)
+    sys.exit(f"{method} {path}: no answer from tauri-driver")
 t0 = time.monotonic()
 sid = call("POST", "/session", {"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}})["sessionId"]
 while True:

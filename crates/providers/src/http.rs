@@ -1,8 +1,8 @@
 //! What every provider check shares: [`Ctx`] (the integration's settings and
 //! secrets, endpoints, the HTTP client with its per-call timeout), [`Resp`] (a
 //! provider's answer, body read up to a limit), the mapping of transport
-//! failures to outcomes (refused, DNS, TLS, timeout), the generic mapping of
-//! HTTP statuses, and `Retry-After` / rate-limit header parsing.
+//! generic mapping of HTTP statuses (transport failures are in
+//! `transport.rs`), and `Retry-After` / rate-limit header parsing.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::checker::{CheckInput, Checker};
 use crate::outcome::{Outcome, OutcomeKind};
+pub(crate) use crate::transport::{timeout_outcome, transport, transport_from_chain};
 
 /// A check's result: `Err` short-circuits with `?` and is as final as `Ok`.
 pub(crate) type Verdict = Result<Outcome, Outcome>;
@@ -454,109 +455,6 @@ pub(crate) async fn send(
     })
 }
 
-pub(crate) fn timeout_outcome(label: &str, timeout: Duration) -> Outcome {
-    Outcome::new(
-        OutcomeKind::Timeout,
-        format!(
-            "{label} did not answer within {:.1} s.",
-            timeout.as_secs_f64()
-        ),
-        "Check your internet connection or proxy, then try again; the provider may also be slow right now.",
-    )
-}
-
-/// Maps a transport failure. The error's own text is not used in the
-/// message: it may contain the request URL, which can carry credentials.
-pub(crate) fn transport(err: &reqwest::Error, label: &str, timeout: Duration) -> Outcome {
-    if err.is_timeout() {
-        return timeout_outcome(label, timeout);
-    }
-    transport_from_chain(err, label, timeout)
-}
-
-/// Classifies any error by walking its sources (shared with SMTP).
-pub(crate) fn transport_from_chain(
-    err: &(dyn std::error::Error + 'static),
-    label: &str,
-    timeout: Duration,
-) -> Outcome {
-    let mut texts = String::new();
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    let mut kind = None;
-    while let Some(e) = source {
-        texts.push_str(&e.to_string().to_lowercase());
-        texts.push(' ');
-        if let Some(tls) = find_rustls(e) {
-            return tls_outcome(label, tls);
-        }
-        if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            kind = kind.or(Some(io.kind()));
-        }
-        source = e.source();
-    }
-    if texts.contains("dns error")
-        || texts.contains("failed to lookup address")
-        || texts.contains("name or service not known")
-        || texts.contains("no such host")
-    {
-        return Outcome::new(
-            OutcomeKind::Dns,
-            format!("The address of {label} could not be found (DNS)."),
-            "Check the host name in the settings and your internet connection.",
-        );
-    }
-    match kind {
-        Some(std::io::ErrorKind::TimedOut) => {
-            return timeout_outcome(label, timeout);
-        }
-        Some(std::io::ErrorKind::ConnectionRefused) => {
-            return Outcome::new(
-                OutcomeKind::Network,
-                format!("{label} refused the connection."),
-                "Check the host and port; a firewall or proxy may be blocking it.",
-            );
-        }
-        _ => {}
-    }
-    if texts.contains("certificate") || texts.contains("handshake") || texts.contains("tls") {
-        return Outcome::new(
-            OutcomeKind::Tls,
-            format!("The secure connection to {label} failed (TLS)."),
-            "A proxy or firewall may be intercepting HTTPS, or the server's certificate is not valid.",
-        );
-    }
-    Outcome::new(
-        OutcomeKind::Network,
-        format!("The connection to {label} failed."),
-        "Check your internet connection, proxy and firewall, then try again.",
-    )
-}
-
-/// A rustls error inside `e`, also through nested `io::Error`s, whose
-/// `source()` skips the error they wrap.
-fn find_rustls<'e>(e: &'e (dyn std::error::Error + 'static)) -> Option<&'e rustls::Error> {
-    if let Some(tls) = e.downcast_ref::<rustls::Error>() {
-        return Some(tls);
-    }
-    let io = e.downcast_ref::<std::io::Error>()?;
-    find_rustls(io.get_ref()?)
-}
-
-fn tls_outcome(label: &str, err: &rustls::Error) -> Outcome {
-    let why = match err {
-        rustls::Error::InvalidCertificate(c) => {
-            format!("the server's certificate is not valid ({c:?})")
-        }
-        rustls::Error::AlertReceived(a) => format!("the server refused the handshake ({a:?})"),
-        other => format!("{other}"),
-    };
-    Outcome::new(
-        OutcomeKind::Tls,
-        format!("The secure connection to {label} failed: {why}."),
-        "Check the host name; if your network inspects HTTPS, add its certificate authority to Switchboard.",
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -571,7 +469,8 @@ mod tests {
         assert_eq!(parse_delay("20ms", now), Some(1));
         let date = httpdate::fmt_http_date(now + Duration::from_secs(90));
         assert_eq!(parse_delay(&date, now), Some(90));
-        assert_eq!(parse_delay("2023-11-14T22:14:20Z", now), Some(0));
+        assert_eq!(parse_delay("2023-11-14T22:14:20Z", now), Some(60));
+        assert_eq!(parse_delay("2023-11-14T22:00:00Z", now), Some(0));
         assert_eq!(parse_delay("soon", now), None);
     }
 

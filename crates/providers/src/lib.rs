@@ -25,6 +25,7 @@ mod registry;
 mod run;
 mod test_all;
 mod tls;
+mod transport;
 
 #[doc(hidden)]
 pub mod fake;

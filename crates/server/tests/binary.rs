@@ -31,6 +31,11 @@ fn command(home: &Path) -> Command {
         c.env_remove(var);
     }
     c.env("HOME", home).env("XDG_DATA_HOME", home.join("data"));
+    // Provider checks never leave the machine in tests.
+    c.env(
+        "SWITCHBOARD_PROVIDER_ENDPOINTS",
+        r#"{"*": "http://127.0.0.1:9"}"#,
+    );
     c
 }
 

@@ -90,7 +90,7 @@ pub fn integration_row(props: &IntegrationRowProps) -> Html {
             <td>{ type_label }</td>
             <td>{ provider_label }</td>
             <td>{ &props.website }</td>
-            <td><span class={classes!("badge", status)}>{ status }</span></td>
+            <td><span class={classes!("badge", format!("st-{status}"))}>{ status }</span></td>
             <td>
                 <button class={classes!("switch", row.is_active.then_some("on"))} role="switch"
                     aria-checked={if row.is_active { "true" } else { "false" }}

@@ -46,7 +46,7 @@ pub fn logs_page(props: &LogsPageProps) -> Html {
                 <tbody>
                     { for list.iter().map(|entry| html! {
                         <tr key={entry.id}>
-                            <td><span class={classes!("badge", entry.level.clone())}>{ &entry.level }</span></td>
+                            <td><span class={classes!("badge", format!("st-{}", entry.level))}>{ &entry.level }</span></td>
                             <td>{ &entry.message }</td>
                             <td class="muted">{ short_time(&entry.created_at) }</td>
                             <td><code class="details">{
@@ -59,7 +59,7 @@ pub fn logs_page(props: &LogsPageProps) -> Html {
         },
     };
     html! {
-        <section class="card" aria-labelledby="logs-title">
+        <section class="card logs-card" aria-labelledby="logs-title">
             <button class="button link" onclick={back}>{ "‹ Back to integrations" }</button>
             <h2 id="logs-title">{ format!("Activity of “{}”", props.name) }</h2>
             { body }

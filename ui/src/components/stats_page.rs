@@ -28,10 +28,10 @@ pub fn stats_page() -> Html {
         let w = (*n as f64 / max as f64 * 300.0).round() as i64;
         html! {
             <g>
-                <text x="150" y={(y + 16).to_string()} class="chart-label" text-anchor="end">{ *label }</text>
-                <rect x="160" y={y.to_string()} width={w.max(2).to_string()} height={bar_h.to_string()} rx="5"
+                <text x="200" y={(y + 16).to_string()} class="chart-label" text-anchor="end">{ *label }</text>
+                <rect x="210" y={y.to_string()} width={w.max(2).to_string()} height={bar_h.to_string()} rx="5"
                     class={classes!("bar", (*n == 0).then_some("zero"))} />
-                <text x={(168 + w).to_string()} y={(y + 16).to_string()} class="chart-value">{ n }</text>
+                <text x={(218 + w).to_string()} y={(y + 16).to_string()} class="chart-value">{ n }</text>
             </g>
         }
     });
@@ -47,7 +47,7 @@ pub fn stats_page() -> Html {
             n as f64 / total as f64 * circumference
         };
         let arc = html! {
-            <circle cx="80" cy="80" r="60" class={classes!("arc", st.as_str())}
+            <circle cx="80" cy="80" r="60" class={classes!("arc", format!("st-{}", st.as_str()))}
                 stroke-dasharray={format!("{len:.2} {:.2}", circumference - len)}
                 stroke-dashoffset={format!("{:.2}", -offset)} />
         };
@@ -65,7 +65,7 @@ pub fn stats_page() -> Html {
             <div class="chart-row">
                 <section class="card" aria-labelledby="by-type-title">
                     <h2 id="by-type-title">{ "By type" }</h2>
-                    <svg class="chart bars" viewBox={format!("0 0 520 {chart_h}")} role="img"
+                    <svg class="chart bars" viewBox={format!("0 0 560 {chart_h}")} role="img"
                         aria-label="Integrations per type">{ for bars }</svg>
                 </section>
                 <section class="card" aria-labelledby="by-status-title">
@@ -77,7 +77,7 @@ pub fn stats_page() -> Html {
                     </svg>
                     <ul class="legend">
                         { for ipc::Status::ALL.iter().map(|st| html! {
-                            <li><span class={classes!("dot", st.as_str())} />{ format!("{}: {}", st.as_str(),
+                            <li><span class={classes!("dot", format!("st-{}", st.as_str()))} />{ format!("{}: {}", st.as_str(),
                                 s.by_status.get(st.as_str()).copied().unwrap_or(0)) }</li>
                         }) }
                     </ul>

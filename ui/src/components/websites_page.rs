@@ -60,7 +60,7 @@ pub fn websites_page() -> Html {
         },
     };
     html! {
-        <section class="card" aria-labelledby="sites-title">
+        <section class="card sites-card" aria-labelledby="sites-title">
             <h2 id="sites-title">{ "Websites" }</h2>
             { list }
             <form class="inline-form" {onsubmit}>

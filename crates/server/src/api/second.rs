@@ -336,8 +336,13 @@ async fn create(
     }
     let (type_id, provider_id) = b.provider.expect("required and checked");
     let mut record = service::blank(&user, type_id, provider_id);
-    // The second document has no configure step: what it saves is in use.
-    record.status = crate::model::Status::Active;
+    // The second document has no configure step: what it saves is in use
+    // (or switched off).
+    record.status = if b.is_active == Some(false) {
+        crate::model::Status::Inactive
+    } else {
+        crate::model::Status::Active
+    };
     record.configured = true;
     let mut editing = Editing::new(record, Check::Full);
     let vault = state.vault();

@@ -90,12 +90,13 @@ fn run_ok(mut c: Command) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-async fn start_server(bin: &PathBuf, db: String, dir: tempfile::TempDir) -> Server {
+async fn start_server(bin: &PathBuf, db: String, dir: tempfile::TempDir, log: &PathBuf) -> Server {
     let key = switchboard_server::Vault::generate_base64().to_string();
     let mut c = cli(bin, &db, &key);
+    let log = std::fs::File::create(log).expect("the server log file");
     c.args(["--bind", "127.0.0.1:0", "--test-rate", "1000/1"])
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
+        .stderr(Stdio::from(log));
     let mut child = c.spawn().expect("the server starts");
     let stdout = child.stdout.take().expect("piped");
     let (tx, rx) = std::sync::mpsc::channel();
@@ -110,8 +111,14 @@ async fn start_server(bin: &PathBuf, db: String, dir: tempfile::TempDir) -> Serv
         .recv_timeout(Duration::from_secs(30))
         .expect("the server says where it listens");
     let mut add = cli(bin, &db, &key);
-    add.env("SWITCHBOARD_PASSWORD", "bench password 123")
-        .args(["user", "add", "--email", "bench@example.com", "--role", "admin"]);
+    add.env("SWITCHBOARD_PASSWORD", "bench password 123").args([
+        "user",
+        "add",
+        "--email",
+        "bench@example.com",
+        "--role",
+        "admin",
+    ]);
     run_ok(add);
     let mut tok = cli(bin, &db, &key);
     tok.args([
@@ -133,7 +140,12 @@ async fn start_server(bin: &PathBuf, db: String, dir: tempfile::TempDir) -> Serv
     };
     let mut conn = Conn::open(&server.addr).await;
     let (_, site) = conn
-        .send(&server, "POST", "/api/v1/websites/", Some(json!({"name": "bench"})))
+        .send(
+            &server,
+            "POST",
+            "/api/v1/websites/",
+            Some(json!({"name": "bench"})),
+        )
         .await;
     server.website = site["id"].as_i64().expect("a website id");
     for i in 0..SEED {
@@ -141,7 +153,12 @@ async fn start_server(bin: &PathBuf, db: String, dir: tempfile::TempDir) -> Serv
                           "api_key": format!("seed-api-key-{i:08}"), "secret_key": "seed-secret-0123456789",
                           "config": {"base_url": "https://api.example.com"}});
         let (status, created) = conn
-            .send(&server, "POST", "/api/v1/websites/integrations/", Some(body))
+            .send(
+                &server,
+                "POST",
+                "/api/v1/websites/integrations/",
+                Some(body),
+            )
             .await;
         assert_eq!(status, 201, "{created}");
         server.ids.push(created["id"].as_i64().expect("an id"));
@@ -175,7 +192,10 @@ impl Conn {
         body: Option<Value>,
     ) -> (u16, Value) {
         let (status, bytes) = self.raw(server, method, path, body).await;
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
     }
 
     async fn raw(
@@ -195,11 +215,7 @@ impl Conn {
             .body(Full::new(Bytes::from(body)))
             .expect("a request");
         self.sender.ready().await.expect("the connection is usable");
-        let response = self
-            .sender
-            .send_request(request)
-            .await
-            .expect("an answer");
+        let response = self.sender.send_request(request).await.expect("an answer");
         let status = response.status().as_u16();
         let bytes = response
             .into_body()
@@ -255,9 +271,11 @@ impl Op {
             Op::Create => (
                 "POST",
                 "/api/v1/websites/integrations/".to_owned(),
-                Some(json!({"website": server.website, "integration_type": "custom",
+                Some(
+                    json!({"website": server.website, "integration_type": "custom",
                             "name": format!("bench-{}", CREATED.fetch_add(1, Ordering::Relaxed)),
-                            "api_key": format!("bench-api-key-{n:012}"), "secret_key": "bench-secret-0123456789"})),
+                            "api_key": format!("bench-api-key-{n:012}"), "secret_key": "bench-secret-0123456789"}),
+                ),
             ),
         }
     }
@@ -412,7 +430,8 @@ async fn main() {
             cluster = Some(c);
             url
         };
-        let server = Arc::new(start_server(&bin, db, dir).await);
+        let log = std::env::temp_dir().join(format!("server-bench-{backend}.log"));
+        let server = Arc::new(start_server(&bin, db, dir, &log).await);
         for op in [Op::List, Op::Detail, Op::DetailMasked, Op::Create] {
             for conns in [1, 16, 64] {
                 let r = measure(server.clone(), op, conns, limits).await;
@@ -435,6 +454,15 @@ async fn main() {
             }
         }
         drop(server);
+        let warnings = std::fs::read_to_string(&log)
+            .map(|t| t.lines().filter(|l| l.contains("WARN")).count())
+            .unwrap_or(0);
+        if warnings > 0 {
+            println!(
+                "({backend}: the server logged {warnings} warnings, e.g. slow commits; see {})",
+                log.display()
+            );
+        }
     }
     drop(cluster);
     if let Some((rps, p99)) = goal {

@@ -24,10 +24,13 @@ use std::sync::{Arc, Mutex, OnceLock};
 use ctx::{Backend, Body, Ctx};
 use libtest_mimic::{Arguments, Failed, Trial};
 
-/// The shared cluster: started by the first PostgreSQL test that needs it.
-static CLUSTER: OnceLock<Mutex<Option<Result<Arc<pg::PgCluster>, String>>>> = OnceLock::new();
+/// The cluster, or why it could not start.
+type Started = Result<Arc<pg::PgCluster>, String>;
 
-fn cluster() -> Result<Arc<pg::PgCluster>, String> {
+/// The shared cluster: started by the first PostgreSQL test that needs it.
+static CLUSTER: OnceLock<Mutex<Option<Started>>> = OnceLock::new();
+
+fn cluster() -> Started {
     let slot = CLUSTER.get_or_init(|| Mutex::new(None));
     let mut guard = slot.lock().unwrap_or_else(|e| e.into_inner());
     if guard.is_none() {
