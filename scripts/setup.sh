@@ -75,6 +75,8 @@ if [ "$MODE" = test ]; then
         imagemagick webkit2gtk-driver
         gnome-keyring dbus dbus-x11 libsecret-tools
         postgresql
+        # a real SMTP server with AUTH for the provider checks' tests
+        python3-aiosmtpd
     )
 fi
 missing=()

@@ -7,7 +7,9 @@ pub mod state;
 
 pub use commands::AppInfo;
 use state::AppState;
+use std::sync::Arc;
 use switchboard_store::Store;
+use tauri::Manager;
 
 /// Builds the app and runs it until its last window closes.
 ///
@@ -24,10 +26,33 @@ pub fn run() {
     }
     let store = tauri::async_runtime::block_on(Store::open(&path))
         .unwrap_or_else(|e| panic!("Switchboard could not open {}: {e}", path.display()));
+    let startup = Arc::new(tauri::async_runtime::Mutex::new(()));
+    let guard = startup
+        .clone()
+        .try_lock_owned()
+        .expect("a new mutex is free");
     tauri::Builder::default()
         .manage(AppState {
             store,
             keyring_allowed: state::keyring_allowed(),
+            startup,
+        })
+        .setup(move |app| {
+            // Unlock through the keyring while the webview starts, where the
+            // vault keeps its key there; the lock screen handles the rest.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let state = handle.state::<AppState>();
+                if let (Some(keystore), Ok(status)) =
+                    (state.keystore(), state.store.vault_status().await)
+                {
+                    if status.initialized && status.uses_keyring && !status.unlocked {
+                        let _ = state.store.unlock_with_keystore(keystore).await;
+                    }
+                }
+                drop(guard);
+            });
+            Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,

@@ -13,6 +13,9 @@ pub struct AppState {
     pub store: Store,
     /// False when SWITCHBOARD_NO_KEYRING is set (tests, machines without one).
     pub keyring_allowed: bool,
+    /// Held while the startup keyring unlock runs, so the UI's first
+    /// `vault_status` waits for it instead of showing the lock screen.
+    pub startup: Arc<tauri::async_runtime::Mutex<()>>,
 }
 
 impl AppState {

@@ -4,8 +4,8 @@
 //! failure with a hint a person can act on). Around the checks: [`run_check`]
 //! records an outcome in the store, [`TestAll`] checks many integrations with
 //! bounded concurrency, progress and cancellation, [`RateGate`] spaces repeated
-//! tests, [`webhooks`] verifies incoming signatures, and [`send`] sends
-//! explicitly confirmed test messages.
+//! tests, [`HealthMonitor`] re-tests in the background, [`webhooks`] verifies
+//! incoming signatures, and [`send`] sends explicitly confirmed test messages.
 //!
 //! Every provider host can be overridden by configuration ([`Endpoints`]), so
 //! tests and staging point checks at other hosts. No secret ever appears in an
@@ -17,6 +17,7 @@ mod checker;
 mod checks;
 mod endpoints;
 mod error;
+mod health;
 mod http;
 mod outcome;
 mod rate_gate;
@@ -35,6 +36,7 @@ pub mod webhooks;
 pub use checker::{CheckInput, Checker, Clock};
 pub use endpoints::{Endpoints, ENV_FILE, ENV_JSON};
 pub use error::{ProviderError, Result};
+pub use health::{HealthMonitor, StatusChange};
 pub use outcome::{Outcome, OutcomeKind};
 pub use rate_gate::RateGate;
 pub use registry::checked_providers;

@@ -108,4 +108,3 @@ fn tls_outcome(label: &str, err: &rustls::Error) -> Outcome {
         "Check the host name; if your network inspects HTTPS, add its certificate authority to Switchboard.",
     )
 }
-

@@ -367,3 +367,67 @@ fn endpoints_come_from_the_environment() {
     std::env::remove_var(switchboard_providers::ENV_FILE);
     assert!(Endpoints::from_env().unwrap().is_default());
 }
+
+#[tokio::test]
+async fn health_monitor_reports_status_changes_in_the_background() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use switchboard_providers::{HealthMonitor, StatusChange};
+    let ts = new_store().await;
+    let id = add_sendgrid(&ts.store, 7).await;
+    let failing = Arc::new(AtomicBool::new(false));
+    let flag = failing.clone();
+    let fake = FakeServer::start(move |_| {
+        if flag.load(Ordering::SeqCst) {
+            Reply::json(
+                401,
+                json!({"errors": [{"message": "authorization required"}]}),
+            )
+        } else {
+            Reply::json(200, json!({"scopes": ["mail.send"]}))
+        }
+    })
+    .await;
+    let store = Arc::new(ts.store);
+    let changes: Arc<Mutex<Vec<StatusChange>>> = Arc::default();
+    let sink = changes.clone();
+    let cancel = CancellationToken::new();
+    let task = HealthMonitor::new(Duration::from_millis(100)).spawn(
+        store.clone(),
+        checker(&fake.url(), Duration::from_secs(5)),
+        move |c| sink.lock().unwrap().push(c),
+        cancel.clone(),
+    );
+    let wait_for = |n: usize| {
+        let changes = changes.clone();
+        async move {
+            for _ in 0..300 {
+                if changes.lock().unwrap().len() >= n {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            panic!("no status change after 6 s");
+        }
+    };
+    // A healthy round changes nothing; then the key is revoked...
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    assert!(changes.lock().unwrap().is_empty());
+    failing.store(true, Ordering::SeqCst);
+    wait_for(1).await;
+    // ...and restored.
+    failing.store(false, Ordering::SeqCst);
+    wait_for(2).await;
+    cancel.cancel();
+    task.await.unwrap();
+    let changes = changes.lock().unwrap();
+    assert_eq!(
+        (changes[0].id.as_str(), changes[0].from, changes[0].to),
+        (id.as_str(), Status::Active, Status::Error)
+    );
+    assert_eq!(changes[0].outcome.kind, OutcomeKind::InvalidCredentials);
+    assert_eq!(
+        (changes[1].from, changes[1].to),
+        (Status::Error, Status::Active)
+    );
+    assert!(fake.requests().len() >= 3);
+}

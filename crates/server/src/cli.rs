@@ -360,16 +360,20 @@ pub async fn rotate_key(choice: &DatabaseChoice, new_key_env: &str) -> Result<()
     Ok(())
 }
 
-/// Prints how to create the first admin when there are no users.
+/// How to create the first admin, for the start-up message when there are no users.
 pub fn first_admin_hint(choice: &DatabaseChoice) -> String {
-    let db_flag = if choice.is_default {
-        String::new()
+    let command = if choice.is_default {
+        "switchboard-server user add --email you@example.com --role admin".to_owned()
     } else if choice.is_postgres() {
-        " (with the same DATABASE_URL)".to_owned()
+        "DATABASE_URL=<the same URL> switchboard-server user add --email you@example.com --role admin"
+            .to_owned()
     } else {
-        format!(" --database {}", choice.url)
+        format!(
+            "switchboard-server --database {} user add --email you@example.com --role admin",
+            choice.url
+        )
     };
     format!(
-        "No users yet. Create the first admin{db_flag}:\n  switchboard-server user add --email you@example.com --role admin\n(the password is read from stdin, or from SWITCHBOARD_PASSWORD)"
+        "No users yet. Create the first admin:\n  {command}\n(the password is read from stdin, or from SWITCHBOARD_PASSWORD)"
     )
 }

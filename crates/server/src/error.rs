@@ -301,3 +301,34 @@ impl IntoResponse for Rejection {
         self.1.render(&self.0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn each_api_gets_its_own_shape() {
+        let invalid = Error::Invalid(Invalid::fields(BTreeMap::from([
+            ("api_key".to_owned(), "API key is required.".to_owned()),
+            ("name".to_owned(), "This field is required.".to_owned()),
+        ])));
+        assert_eq!(
+            invalid.first_body(),
+            json!({"error": "Please fix 2 settings: api_key: API key is required; name: This field is required.",
+                   "fields": {"api_key": "API key is required.", "name": "This field is required."}})
+        );
+        assert_eq!(
+            invalid.second_body(),
+            json!({"api_key": ["API key is required."], "name": ["This field is required."]})
+        );
+        assert_eq!(
+            Error::RateLimited { wait: 1 }.second_body(),
+            json!({"detail": "Request was throttled. Expected available in 1 second.", "wait": 1})
+        );
+        assert_eq!(Error::NotFound.status_code(), StatusCode::NOT_FOUND);
+        let internal = Error::Internal("disk on fire at /var/secret".into());
+        assert!(!internal.first_body().to_string().contains("secret"));
+        assert!(!internal.second_body().to_string().contains("secret"));
+    }
+}

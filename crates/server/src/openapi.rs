@@ -160,7 +160,7 @@ fn second_paths(p: &mut Map<String, Value>) {
     p.insert("/api/v1/websites/integrations/{id}/".into(), json!({
         "get": op(t, "One integration, secrets masked", None,
             &with(&[("200", "The integration", Some("SecondRead")), ("404", "Not found", E2)]), &id),
-        "put": op(t, "Replace (website, integration_type and name required). Secrets: absent keeps, \"\" clears, a value replaces", Some("SecondWrite"),
+        "put": op(t, "Update with website, integration_type and name required; other fields left out keep their values. Secrets: absent keeps, \"\" clears, a value replaces", Some("SecondWrite"),
             &with(&[("200", "Saved", Some("SecondWritten")), ("400", "Field errors", E2V), ("404", "Not found", E2), ("409", "Changed meanwhile", E2)]), &id),
         "patch": op(t, "Change what is given. Secrets: absent keeps, \"\" clears, a value replaces", Some("SecondWrite"),
             &with(&[("200", "Saved", Some("SecondWritten")), ("400", "Field errors", E2V), ("404", "Not found", E2), ("409", "Changed meanwhile", E2)]), &id),

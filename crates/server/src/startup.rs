@@ -149,10 +149,25 @@ pub fn load_vault(choice: &DatabaseChoice) -> Result<(Vault, KeySource), StartEr
     }
 }
 
+/// Creates a folder (and its parents) that only its owner may look inside.
+/// An existing folder is left as it is.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.as_os_str().is_empty() || dir.exists() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
 /// Writes a file readable only by its owner, atomically (temp file + rename).
 pub fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+        create_private_dir(dir)?;
     }
     let tmp = path.with_extension("tmp");
     {
@@ -227,5 +242,31 @@ pub async fn open_database(
             db.close().await;
             Err(StartError::WrongKey)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_show_in_database_descriptions() {
+        assert_eq!(
+            redact_password("postgres://sb:hunter2@db.internal:5432/sb"),
+            "postgres://sb:****@db.internal:5432/sb"
+        );
+        assert_eq!(
+            redact_password("postgres://sb@db/sb"),
+            "postgres://sb@db/sb"
+        );
+        let pg = DatabaseChoice::resolve(Some("postgres://u:pw@h/d".into()), PathBuf::from("/d"));
+        assert!(pg.is_postgres() && !pg.is_default);
+        assert!(!pg.describe().contains("pw"));
+        let default = DatabaseChoice::resolve(None, PathBuf::from("/data"));
+        assert!(default.is_default);
+        assert_eq!(default.url, "/data/server.db");
+        assert_eq!(default.key_file(), PathBuf::from("/data/server.key"));
+        let blank = DatabaseChoice::resolve(Some("  ".into()), PathBuf::from("/data"));
+        assert!(blank.is_default, "an empty DATABASE_URL means the default");
     }
 }

@@ -109,7 +109,7 @@ impl Store {
     /// counts one more consecutive error; either way a log entry is written.
     pub async fn record_check(&self, id: &str, record: &CheckRecord) -> Result<Health> {
         self.sealer()?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let row = sqlx::query(
             "SELECT status, last_sync_at, last_error, error_count FROM integrations WHERE id = ?",
         )

@@ -454,7 +454,7 @@ impl Store {
     pub async fn create(&self, new: NewIntegration) -> Result<Integration> {
         let sealer = self.sealer()?;
         let prepared = self.prepare_import(sealer.as_ref(), new, &[])?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         self.insert_prepared(&mut tx, &prepared, "Integration created")
             .await?;
         tx.commit().await?;
@@ -542,7 +542,7 @@ impl Store {
         replace: bool,
     ) -> Result<Integration> {
         let sealer = self.sealer()?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM integrations WHERE id = ?"))
             .bind(id)
             .fetch_optional(&mut *tx)

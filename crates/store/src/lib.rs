@@ -106,6 +106,10 @@ impl Store {
         self.unlocked.read().expect("lock poisoned").clone()
     }
 
+    /// Every transaction here writes, so each takes SQLite's write lock up
+    /// front (BEGIN IMMEDIATE): a deferred one that read first could not
+    /// upgrade when another writer committed in between, and would fail with
+    /// "database is locked" instead of waiting its turn.
     pub(crate) fn pool(&self) -> &SqlitePool {
         &self.pool
     }

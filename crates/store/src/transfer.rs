@@ -222,7 +222,7 @@ impl Store {
         let sealer = self.sealer()?;
         let mut report = ImportReport::default();
         {
-            let mut tx = self.pool().begin().await?;
+            let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
             for w in &file.websites {
                 let done = sqlx::query(
                     "INSERT OR IGNORE INTO websites (id, name, domain, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
@@ -242,7 +242,7 @@ impl Store {
         let entries: Vec<(usize, ExportedIntegration)> =
             file.integrations.into_iter().enumerate().collect();
         for chunk in entries.chunks(batch_size) {
-            let mut tx = self.pool().begin().await?;
+            let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
             // Which ids and websites already exist, in two queries per batch.
             let ids: Vec<&str> = chunk.iter().filter_map(|(_, i)| i.id.as_deref()).collect();
             let existing = existing_ids(&mut tx, "integrations", &ids).await?;

@@ -327,7 +327,7 @@ impl Store {
         passphrase_wrap: Option<PassphraseWrap>,
         fail_after: Option<usize>,
     ) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let rows = sqlx::query("SELECT id, name, secrets FROM integrations WHERE secrets != '{}'")
             .fetch_all(&mut *tx)
             .await?;

@@ -649,3 +649,48 @@ async fn checks_update_status_error_count_and_log() {
         Err(StoreError::NotFound { .. })
     ));
 }
+
+#[tokio::test]
+async fn concurrent_writes_wait_their_turn() {
+    let t = new_store().await;
+    let store = std::sync::Arc::new(t.store);
+    let mut ids = Vec::new();
+    for i in 0..10 {
+        ids.push(
+            store
+                .create(sendgrid(&format!("N{i}"), "SG.concurrent-1234"))
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    let mut tasks = Vec::new();
+    for round in 0..4 {
+        for id in &ids {
+            let (s, id) = (store.clone(), id.clone());
+            tasks.push(tokio::spawn(async move {
+                let rec = CheckRecord {
+                    kind: CheckKind::Failed,
+                    message: format!("round {round}"),
+                    details: json!({}),
+                };
+                s.record_check(&id, &rec).await.map(|_| ())?;
+                s.update(
+                    &id,
+                    IntegrationPatch {
+                        description: Some(format!("r{round}")),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .map(|_| ())
+            }));
+        }
+    }
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    for id in &ids {
+        assert_eq!(store.get(id).await.unwrap().error_count, 4);
+    }
+}

@@ -10,6 +10,7 @@ use tauri::State;
 /// Whether a vault exists and is unlocked.
 #[tauri::command]
 pub async fn vault_status(state: State<'_, AppState>) -> CmdResult<VaultState> {
+    drop(state.startup.lock().await);
     let s = state.store.vault_status().await.map_err(to_ipc)?;
     Ok(VaultState {
         initialized: s.initialized,

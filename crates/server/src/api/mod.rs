@@ -380,3 +380,40 @@ pub mod body {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn pages_like_django_rest_framework() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, "example.test".parse().unwrap());
+        let query = q(&[("page", "2"), ("website", "a b")]);
+        let mut page = Page::parse(&query, 25).unwrap();
+        page.settle(60).unwrap();
+        assert_eq!(page.offset(), 25);
+        let answer = page.answer(60, vec![], &headers, "/x/", &query);
+        assert_eq!(
+            answer["next"],
+            "http://example.test/x/?page=3&website=a%20b"
+        );
+        assert_eq!(answer["previous"], "http://example.test/x/?website=a%20b");
+        let mut last = Page::parse(&q(&[("page", "last")]), 25).unwrap();
+        last.settle(60).unwrap();
+        assert_eq!(last.number, 3);
+        assert!(Page::parse(&q(&[("page", "0")]), 25).is_err());
+        assert!(Page::parse(&q(&[("page", "x")]), 25).is_err());
+        let mut beyond = Page::parse(&q(&[("page", "4")]), 25).unwrap();
+        assert!(beyond.settle(60).is_err());
+        let mut first = Page::parse(&[], 25).unwrap();
+        assert!(first.settle(0).is_ok(), "page 1 of nothing exists");
+    }
+}

@@ -203,6 +203,7 @@ macro_rules! impl_integrations {
                 effect: $crate::model::CheckEffect,
                 message: &str,
                 log: &$crate::model::NewLog,
+                audit: &$crate::model::AuditEntry,
             ) -> $crate::db::Result<bool> {
                 use $crate::model::CheckEffect;
                 let mut tx = self.write.begin().await?;
@@ -239,6 +240,9 @@ macro_rules! impl_integrations {
                     return Ok(false);
                 }
                 insert_log!(tx, id, log)?;
+                if effect != CheckEffect::Unchanged {
+                    insert_audit!(tx, audit)?;
+                }
                 tx.commit().await?;
                 Ok(true)
             }

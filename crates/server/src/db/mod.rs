@@ -188,13 +188,15 @@ pub trait IntegrationStore: Send + Sync {
     ) -> Result<UpdateOutcome>;
     /// Deletes the record and its logs and leaves a tombstone. False if unknown.
     async fn delete_integration(&self, id: i64, audit: &AuditEntry) -> Result<bool>;
-    /// Records a connection check's effect on health, with a log entry. False if unknown.
+    /// Records a connection check's effect on health, with a log entry and,
+    /// when health changed, an audit entry. False if unknown.
     async fn record_check(
         &self,
         id: i64,
         effect: CheckEffect,
         message: &str,
         log: &NewLog,
+        audit: &AuditEntry,
     ) -> Result<bool>;
     /// Newest first.
     async fn logs(&self, id: i64, limit: i64) -> Result<Vec<LogRecord>>;

@@ -23,19 +23,11 @@ pub struct SqliteDb {
 impl SqliteDb {
     /// Opens (creating if needed) the database file and migrates it.
     pub async fn open(path: &Path) -> Result<SqliteDb> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if !dir.exists() {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    DbError::Corrupt(format!("cannot create the folder {}: {e}", dir.display()))
-                })?;
-                // The folder holds the database (and maybe its key file):
-                // only its owner may look inside.
-                #[cfg(unix)]
-                {
-                    use std::os::unix::fs::PermissionsExt;
-                    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
-                }
-            }
+        if let Some(dir) = path.parent() {
+            // The folder holds the database (and maybe its key file).
+            crate::startup::create_private_dir(dir).map_err(|e| {
+                DbError::Corrupt(format!("cannot create the folder {}: {e}", dir.display()))
+            })?;
         }
         let options = SqliteConnectOptions::new()
             .filename(path)

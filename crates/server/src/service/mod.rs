@@ -230,9 +230,22 @@ pub async fn test(state: &AppState, user: &AuthUser, id: i64) -> Result<(bool, S
         "by": user.email,
     });
     let log = NewLog::new(level, outcome.message.clone(), details);
+    let fields: &[&str] = match effect {
+        CheckEffect::Healthy => &["status", "last_sync_at", "last_error", "error_count"],
+        CheckEffect::Failed => &["status", "last_error", "error_count"],
+        CheckEffect::Unchanged => &[],
+    };
+    let mut entry = audit(
+        user,
+        "test",
+        "api/integrations",
+        fields.iter().map(|f| (*f).to_owned()).collect(),
+    );
+    entry.integration_id = Some(id);
+    entry.website_id = record.website_id;
     if !state
         .db()
-        .record_check(id, effect, &outcome.message, &log)
+        .record_check(id, effect, &outcome.message, &log, &entry)
         .await?
     {
         return Err(Error::NotFound);

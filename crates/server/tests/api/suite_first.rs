@@ -458,6 +458,23 @@ async fn test_updates_health_and_logs(ctx: Ctx) {
     assert!(d["last_sync_at"].is_string());
     assert!(d["last_error"].is_null());
 
+    let audit = ctx
+        .get(&format!("/api/v1/audit/?integration={id}"), a)
+        .await
+        .body;
+    let tests: Vec<&serde_json::Value> = audit["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "test")
+        .collect();
+    assert_eq!(tests.len(), 3, "two failures and a success changed health");
+    assert_eq!(
+        tests[0]["fields"],
+        json!(["status", "last_sync_at", "last_error", "error_count"])
+    );
+    assert_eq!(tests[0]["actor"]["email"], other.email);
+
     let logs = ctx.get(&format!("{path}logs/"), a).await;
     assert_eq!(logs.status, 200);
     let logs = logs.body["logs"].as_array().unwrap().clone();
