@@ -67,14 +67,16 @@ async fn serve(cli: &Cli) -> Result<(), StartError> {
     let address = listener
         .local_addr()
         .map_err(|e| StartError::Usage(e.to_string()))?;
+    // The hint comes before the "listening" line, so whoever waits for that
+    // line has seen everything printed at start-up.
+    if db.count_users().await.unwrap_or(0) == 0 {
+        println!("{}", cli::first_admin_hint(&choice));
+    }
     println!(
         "switchboard-server {} listening on http://{address} (database: {})",
         env!("CARGO_PKG_VERSION"),
         choice.describe()
     );
-    if db.count_users().await.unwrap_or(0) == 0 {
-        println!("{}", cli::first_admin_hint(&choice));
-    }
     let checker = match checks::default_checker() {
         Ok(c) => c,
         Err(e) => {

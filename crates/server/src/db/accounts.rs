@@ -68,7 +68,7 @@ macro_rules! impl_accounts {
                 reseal: $crate::db::Resealer<'_>,
                 new_check: &str,
             ) -> $crate::db::Result<(u64, u64)> {
-                let mut tx = self.write.begin().await?;
+                let mut tx = self.write.begin_with(Self::BEGIN).await?;
                 let rows = sqlx::query("SELECT id, uid, secrets FROM integrations ORDER BY id")
                     .fetch_all(&mut *tx)
                     .await?;
@@ -117,7 +117,7 @@ macro_rules! impl_accounts {
                 &self,
                 entry: &$crate::model::AuditEntry,
             ) -> $crate::db::Result<()> {
-                let mut tx = self.write.begin().await?;
+                let mut tx = self.write.begin_with(Self::BEGIN).await?;
                 insert_audit!(tx, entry)?;
                 tx.commit().await?;
                 Ok(())
@@ -270,7 +270,7 @@ macro_rules! impl_accounts {
                 old_hash: &str,
                 new: &[$crate::model::NewToken],
             ) -> $crate::db::Result<bool> {
-                let mut tx = self.write.begin().await?;
+                let mut tx = self.write.begin_with(Self::BEGIN).await?;
                 let gone = sqlx::query("DELETE FROM api_tokens WHERE token_hash = $1 AND kind = 'refresh'")
                     .bind(old_hash)
                     .execute(&mut *tx)
@@ -363,7 +363,7 @@ macro_rules! impl_accounts {
                 members: &[i64],
                 audit: &$crate::model::AuditEntry,
             ) -> $crate::db::Result<i64> {
-                let mut tx = self.write.begin().await?;
+                let mut tx = self.write.begin_with(Self::BEGIN).await?;
                 let now = $crate::db::now();
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO websites (name, domain, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
@@ -395,7 +395,7 @@ macro_rules! impl_accounts {
                 members: Option<&[i64]>,
                 audit: &$crate::model::AuditEntry,
             ) -> $crate::db::Result<bool> {
-                let mut tx = self.write.begin().await?;
+                let mut tx = self.write.begin_with(Self::BEGIN).await?;
                 let found = sqlx::query(
                     "UPDATE websites SET name = COALESCE($1, name), domain = COALESCE($2, domain), updated_at = $3 WHERE id = $4",
                 )
@@ -432,7 +432,7 @@ macro_rules! impl_accounts {
                 id: i64,
                 audit: &$crate::model::AuditEntry,
             ) -> $crate::db::Result<bool> {
-                let mut tx = self.write.begin().await?;
+                let mut tx = self.write.begin_with(Self::BEGIN).await?;
                 let used: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM integrations WHERE website_id = $1")
                     .bind(id)
                     .fetch_one(&mut *tx)

@@ -70,7 +70,7 @@ macro_rules! impl_integrations {
                 audit: &$crate::model::AuditEntry,
                 log: &$crate::model::NewLog,
             ) -> $crate::db::Result<i64> {
-                let mut tx = self.write.begin().await?;
+                let mut tx = self.write.begin_with(Self::BEGIN).await?;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO integrations (uid, owner_id, website_id, integration_type, provider, name, \
                      description, status, is_active, config, secrets, configured, last_sync_at, last_error, \
@@ -112,7 +112,7 @@ macro_rules! impl_integrations {
                 audit: &$crate::model::AuditEntry,
                 log: Option<&$crate::model::NewLog>,
             ) -> $crate::db::Result<$crate::db::UpdateOutcome> {
-                let mut tx = self.write.begin().await?;
+                let mut tx = self.write.begin_with(Self::BEGIN).await?;
                 let revision: Option<i64> = sqlx::query_scalar(
                     "UPDATE integrations SET owner_id = $1, website_id = $2, integration_type = $3, \
                      provider = $4, name = $5, description = $6, status = $7, is_active = $8, config = $9, \
@@ -160,7 +160,7 @@ macro_rules! impl_integrations {
                 audit: &$crate::model::AuditEntry,
             ) -> $crate::db::Result<bool> {
                 use sqlx::Row;
-                let mut tx = self.write.begin().await?;
+                let mut tx = self.write.begin_with(Self::BEGIN).await?;
                 let Some(row) = sqlx::query(
                     "SELECT uid, website_id, owner_id, revision FROM integrations WHERE id = $1",
                 )
@@ -206,7 +206,7 @@ macro_rules! impl_integrations {
                 audit: &$crate::model::AuditEntry,
             ) -> $crate::db::Result<bool> {
                 use $crate::model::CheckEffect;
-                let mut tx = self.write.begin().await?;
+                let mut tx = self.write.begin_with(Self::BEGIN).await?;
                 let now = $crate::db::now();
                 let found = match effect {
                     CheckEffect::Healthy => sqlx::query(

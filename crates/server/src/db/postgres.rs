@@ -17,6 +17,10 @@ pub struct PgDb {
 }
 
 impl PgDb {
+    /// Write transactions: PostgreSQL's row locks and the `revision` check
+    /// of updates are enough.
+    pub(crate) const BEGIN: &'static str = "BEGIN";
+
     /// Connects and migrates. The pool size comes from
     /// `SWITCHBOARD_PG_POOL` (default 16).
     pub async fn connect(url: &str) -> Result<PgDb> {

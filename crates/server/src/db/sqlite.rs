@@ -21,6 +21,11 @@ pub struct SqliteDb {
 }
 
 impl SqliteDb {
+    /// Write transactions take SQLite's write lock up front: a deferred one
+    /// that read first could not upgrade (SQLITE_BUSY, not retried) when
+    /// another process, such as `switchboard-server user add`, writes meanwhile.
+    pub(crate) const BEGIN: &'static str = "BEGIN IMMEDIATE";
+
     /// Opens (creating if needed) the database file and migrates it.
     pub async fn open(path: &Path) -> Result<SqliteDb> {
         if let Some(dir) = path.parent() {

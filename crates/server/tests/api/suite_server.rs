@@ -103,6 +103,11 @@ async fn websites_crud(ctx: Ctx) {
         )
         .await;
     assert_eq!(r.body["name"], json!(["This field is required."]));
+    let body = json!({"name": "Store", "domain": "store.example", "members": [member.id]});
+    let r = ctx.put(&format!("/api/v1/websites/{id}/"), a, body).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["name"], "Store");
+    assert_eq!(r.body["domain"], "store.example");
     let r = ctx
         .patch(
             &format!("/api/v1/websites/{id}/"),
