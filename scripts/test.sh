@@ -54,6 +54,7 @@ bash scripts/smoke-window.sh
 stage "end-to-end test of the app window (tests/e2e.rs)"
 # Drives the real window with tauri-driver on a fresh store in a temp dir,
 # keyring off; starts its own Xvfb when there is no display.
-nice -n 10 cargo test --release -p switchboard-app --test e2e -- --include-ignored --nocapture
+# --workspace keeps the feature set of the build above, so nothing is rebuilt.
+nice -n 10 cargo test --workspace --release --test e2e -- --include-ignored --nocapture
 
 say "all stages passed in $((SECONDS - T0)) s"
