@@ -2,7 +2,7 @@
 //! from the store, the provider call, and the outcome recorded (status,
 //! last_sync_at, last_error, error_count, a log entry).
 
-use switchboard_store::{CheckRecord, Health, Store};
+use switchboard_store::{Health, Store};
 
 use crate::checker::{CheckInput, Checker};
 use crate::error::Result;
@@ -26,22 +26,6 @@ pub async fn run_check(store: &Store, checker: &Checker, id: &str) -> Result<(Ou
             "Enter those secrets again in the integration's settings.",
         )
     };
-    let health = record(store, id, &outcome.to_record()).await?;
+    let health = store.record_check(id, &outcome.to_record()).await?;
     Ok((outcome, health))
-}
-
-/// Records a check, one at a time per process. The store's `record_check`
-/// reads then writes in a deferred transaction, so two at once can fail with
-/// "database is locked" (SQLite will not upgrade a read lock while another
-/// writer went first); SQLite serialises writes anyway, so queueing them
-/// here costs nothing and keeps concurrent checks (test-all, several refresh
-/// clicks) from failing.
-pub(crate) async fn record(
-    store: &Store,
-    id: &str,
-    record: &CheckRecord,
-) -> switchboard_store::Result<Health> {
-    static WRITES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-    let _turn = WRITES.lock().await;
-    store.record_check(id, record).await
 }

@@ -207,7 +207,10 @@ impl TestAll {
             },
             None => check.await,
         };
-        match crate::run::record(store, &target.id, &item.outcome.to_record()).await {
+        match store
+            .record_check(&target.id, &item.outcome.to_record())
+            .await
+        {
             Ok(health) => item.health = Some(health),
             Err(e) => item.error = Some(e.to_string()),
         }
