@@ -24,6 +24,12 @@ const COMMANDS: &[&str] = &[
     "stats",
     "websites",
     "create_website",
+    "start_test_all",
+    "test_all_progress",
+    "cancel_test_all",
+    "health_events",
+    "get_settings",
+    "save_settings",
 ];
 
 fn main() {

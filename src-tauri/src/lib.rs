@@ -3,11 +3,11 @@
 //! the library crates and live in [`commands`].
 
 pub mod commands;
+pub mod settings;
 pub mod state;
 
 pub use commands::AppInfo;
 use state::AppState;
-use std::sync::Arc;
 use switchboard_store::Store;
 use tauri::Manager;
 
@@ -26,18 +26,28 @@ pub fn run() {
     }
     let store = tauri::async_runtime::block_on(Store::open(&path))
         .unwrap_or_else(|e| panic!("Switchboard could not open {}: {e}", path.display()));
-    let startup = Arc::new(tauri::async_runtime::Mutex::new(()));
-    let guard = startup
+    let app_state = AppState::new(store);
+    let guard = app_state
+        .startup
         .clone()
         .try_lock_owned()
         .expect("a new mutex is free");
     tauri::Builder::default()
-        .manage(AppState {
-            store,
-            keyring_allowed: state::keyring_allowed(),
-            startup,
+        .plugin(tauri_plugin_store::Builder::new().build())
+        .manage(app_state)
+        .on_window_event(|window, event| match event {
+            tauri::WindowEvent::Moved(_) | tauri::WindowEvent::Resized(_) => {
+                settings::remember_window(window, false);
+            }
+            tauri::WindowEvent::CloseRequested { .. } => settings::remember_window(window, true),
+            _ => {}
         })
         .setup(move |app| {
+            if let Some(window) = app.get_webview_window("main") {
+                settings::restore_window(&window);
+            }
+            let saved = settings::load(app.handle());
+            settings::apply_health(&app.state::<AppState>(), &saved);
             // Unlock through the keyring while the webview starts, where the
             // vault keeps its key there; the lock screen handles the rest.
             let handle = app.handle().clone();
@@ -68,7 +78,13 @@ pub fn run() {
             commands::integrations::set_active,
             commands::integrations::delete_integration,
             commands::integrations::reveal_secret,
-            commands::integrations::test_integration,
+            commands::checks::test_integration,
+            commands::checks::start_test_all,
+            commands::checks::test_all_progress,
+            commands::checks::cancel_test_all,
+            commands::checks::health_events,
+            commands::settings::get_settings,
+            commands::settings::save_settings,
             commands::insights::integration_logs,
             commands::insights::stats,
             commands::insights::websites,

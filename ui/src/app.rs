@@ -4,7 +4,9 @@
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::components::{AutoLock, Footer, Header, LockScreen, Notice, SetupScreen};
+use crate::components::{
+    AutoLock, Footer, Header, HealthWatch, LockScreen, Notice, SetupScreen,
+};
 use crate::ipc;
 use crate::route::switch;
 use crate::state::{Action, AppContext, AppState};
@@ -16,6 +18,12 @@ pub fn app() -> Html {
     {
         let state = state.clone();
         use_effect_with((), move |_| {
+            let settings = state.clone();
+            spawn_local(async move {
+                if let Ok(s) = ipc::get_settings().await {
+                    settings.dispatch(Action::Settings(s));
+                }
+            });
             spawn_local(async move {
                 if let Ok(v) = ipc::vault_status().await {
                     state.dispatch(Action::Vault(v));
@@ -29,7 +37,8 @@ pub fn app() -> Html {
         Some(v) if !v.unlocked => html! { <LockScreen /> },
         Some(_) => html! {
             <>
-                <AutoLock />
+                <AutoLock minutes={state.settings.auto_lock_minutes} />
+                <HealthWatch />
                 { switch(&state.route) }
             </>
         },

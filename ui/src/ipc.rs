@@ -7,10 +7,11 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use switchboard_ipc::cmd;
 pub use switchboard_ipc::{
-    AppInfo, CreateRequest, IdRequest, IntegrationDetail, IntegrationRow, IpcError, ListPage,
-    ListQuery, LogEntry, NewWebsite, RevealRequest, SecretView, SetActiveRequest, SetupAnswer,
-    SetupRequest, Sort, Stats, Status, TestAnswer, TypeOverview, UnlockRequest, UpdateRequest,
-    VaultState, Website, WebsiteScope,
+    AppInfo, CreateRequest, HealthEvent, IdRequest, IntegrationDetail, IntegrationRow, IpcError,
+    ListPage, ListQuery, LogEntry, NewWebsite, RevealRequest, SecretView, SetActiveRequest,
+    Settings, SetupAnswer, SetupRequest, Sort, Stats, Status, TestAllProgress, TestAllRequest,
+    TestAnswer, Theme, TypeOverview, UnlockRequest, UpdateRequest, VaultState, Website,
+    WebsiteScope,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -80,6 +81,30 @@ pub async fn reveal_secret(id: &str, field: &str) -> IpcResult<String> {
 
 pub async fn test_integration(id: &str) -> IpcResult<TestAnswer> {
     call(cmd::TEST_INTEGRATION, Some(&IdRequest { id: id.into() })).await
+}
+
+pub async fn start_test_all(request: &TestAllRequest) -> IpcResult<TestAllProgress> {
+    call(cmd::START_TEST_ALL, Some(request)).await
+}
+
+pub async fn test_all_progress() -> IpcResult<TestAllProgress> {
+    call(cmd::TEST_ALL_PROGRESS, None::<&()>).await
+}
+
+pub async fn cancel_test_all() -> IpcResult<()> {
+    call_unit(cmd::CANCEL_TEST_ALL, None::<&()>).await
+}
+
+pub async fn health_events() -> IpcResult<Vec<HealthEvent>> {
+    call(cmd::HEALTH_EVENTS, None::<&()>).await
+}
+
+pub async fn get_settings() -> IpcResult<Settings> {
+    call(cmd::GET_SETTINGS, None::<&()>).await
+}
+
+pub async fn save_settings(request: &Settings) -> IpcResult<Settings> {
+    call(cmd::SAVE_SETTINGS, Some(request)).await
 }
 
 pub async fn integration_logs(id: &str) -> IpcResult<Vec<LogEntry>> {

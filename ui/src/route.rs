@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::components::{IntegrationsPage, LogsPage, StatsPage, WebsitesPage};
+use crate::components::{IntegrationsPage, LogsPage, SettingsPage, StatsPage, WebsitesPage};
 
 /// Where the user is.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16,6 +16,8 @@ pub enum Route {
     Stats,
     /// /websites: the per-website scopes.
     Websites,
+    /// /settings: theme, auto-lock, default website, health checks.
+    Settings,
 }
 
 impl Route {
@@ -26,6 +28,7 @@ impl Route {
             Route::Logs { id, .. } => format!("/logs/{id}"),
             Route::Stats => "/stats".into(),
             Route::Websites => "/websites".into(),
+            Route::Settings => "/settings".into(),
         }
     }
 }
@@ -37,5 +40,6 @@ pub fn switch(route: &Route) -> Html {
         Route::Logs { id, name } => html! { <LogsPage id={id.clone()} name={name.clone()} /> },
         Route::Stats => html! { <StatsPage /> },
         Route::Websites => html! { <WebsitesPage /> },
+        Route::Settings => html! { <SettingsPage /> },
     }
 }

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 use yew::prelude::*;
 
-use crate::ipc::VaultState;
+use crate::ipc::{Settings, Theme, VaultState};
 use crate::route::Route;
 
 /// Everything the components share.
@@ -17,6 +17,8 @@ pub struct AppState {
     pub revision: u32,
     /// A short notice, e.g. "Saved".
     pub notice: Option<String>,
+    /// The user's settings (defaults until the shell has answered).
+    pub settings: Settings,
 }
 
 /// What can happen to the shared state.
@@ -25,8 +27,11 @@ pub enum Action {
     Locked,
     Navigate(Route),
     Changed(String),
+    /// Something changed; reload the views without a notice.
+    Reload,
     Notice(String),
     ClearNotice,
+    Settings(Settings),
 }
 
 impl Reducible for AppState {
@@ -46,8 +51,13 @@ impl Reducible for AppState {
                 next.revision = next.revision.wrapping_add(1);
                 next.notice = Some(message);
             }
+            Action::Reload => next.revision = next.revision.wrapping_add(1),
             Action::Notice(message) => next.notice = Some(message),
             Action::ClearNotice => next.notice = None,
+            Action::Settings(settings) => {
+                apply_theme(settings.theme);
+                next.settings = settings;
+            }
         }
         Rc::new(next)
     }
@@ -60,4 +70,19 @@ pub type AppContext = UseReducerHandle<AppState>;
 #[hook]
 pub fn use_app() -> AppContext {
     use_context::<AppContext>().expect("AppContext provider is missing")
+}
+
+/// Puts the theme on the page: `data-theme` on <html> for an explicit
+/// choice, none to follow the system (styles.css has both).
+pub fn apply_theme(theme: Theme) {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return;
+    };
+    let _ = match theme {
+        Theme::System => root.remove_attribute("data-theme"),
+        other => root.set_attribute("data-theme", other.as_str()),
+    };
 }

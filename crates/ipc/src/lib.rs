@@ -30,6 +30,12 @@ pub mod cmd {
     pub const STATS: &str = "stats";
     pub const WEBSITES: &str = "websites";
     pub const CREATE_WEBSITE: &str = "create_website";
+    pub const START_TEST_ALL: &str = "start_test_all";
+    pub const TEST_ALL_PROGRESS: &str = "test_all_progress";
+    pub const CANCEL_TEST_ALL: &str = "cancel_test_all";
+    pub const HEALTH_EVENTS: &str = "health_events";
+    pub const GET_SETTINGS: &str = "get_settings";
+    pub const SAVE_SETTINGS: &str = "save_settings";
 }
 
 /// An error as the UI receives it: a stable code, a message for people, and
@@ -288,13 +294,171 @@ pub struct RevealRequest {
     pub field: String,
 }
 
-/// A connection check's outcome.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A connection check's outcome, as one integration's refresh icon shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TestAnswer {
-    /// False while connection checks are not wired in.
-    pub available: bool,
+    /// The outcome kind: `ok`, `invalid_credentials`, `missing_permission`,
+    /// `not_found`, `wrong_environment`, `rate_limited`, `network`, `dns`,
+    /// `tls`, `timeout`, `provider_error` or `not_checkable`.
+    pub kind: String,
+    pub ok: bool,
+    /// What happened, in a sentence (never a secret).
+    pub message: String,
+    /// What a person can do about it (empty when nothing is needed).
+    pub hint: String,
+    /// What the provider told us (account, scopes, quota...).
+    #[serde(default)]
+    pub details: Value,
+    /// The integration's status after the check.
+    pub status: Status,
+    /// Consecutive failed checks after this one.
+    pub error_count: i64,
+    /// When the provider (or the app's own test spacing) says to wait.
+    #[serde(default)]
+    pub retry_after_secs: Option<u64>,
+}
+
+/// Which integrations a test-all covers (the list's filters; paging ignored).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestAllRequest {
+    #[serde(default)]
+    pub search: Option<String>,
+    #[serde(default)]
+    pub integration_type: Option<String>,
+    #[serde(default)]
+    pub status: Option<Status>,
+    #[serde(default)]
+    pub website: WebsiteScope,
+}
+
+/// One finished check of a test-all run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestAllItem {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
     pub ok: bool,
     pub message: String,
+}
+
+/// Where the current (or last) test-all run is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestAllProgress {
+    /// Increases with every run started; 0 before the first.
+    pub run: u64,
+    pub running: bool,
+    pub done: usize,
+    /// 0 until the integrations to check are listed.
+    pub total: usize,
+    pub ok: usize,
+    pub failed: usize,
+    pub not_checkable: usize,
+    pub cancelled: bool,
+    /// The list could not be read (e.g. the vault was locked).
+    #[serde(default)]
+    pub error: Option<String>,
+    /// The most recent finished checks, newest last (at most 50).
+    pub recent: Vec<TestAllItem>,
+}
+
+/// An integration whose status changed in a background health check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthEvent {
+    pub id: String,
+    pub name: String,
+    pub from: Status,
+    pub to: Status,
+    pub message: String,
+}
+
+/// The colour scheme.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    /// Follow the operating system (the default).
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub const ALL: [(Theme, &'static str); 3] = [
+        (Theme::System, "Follow the system"),
+        (Theme::Light, "Light"),
+        (Theme::Dark, "Dark"),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::System => "system",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Theme> {
+        Theme::ALL
+            .into_iter()
+            .map(|(t, _)| t)
+            .find(|t| t.as_str() == s)
+    }
+}
+
+/// The user's settings, kept by tauri-plugin-store in `settings.json`.
+/// The window's size and position are kept there too, by the shell itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub theme: Theme,
+    /// Lock the vault after this many idle minutes; 0 never locks by itself.
+    pub auto_lock_minutes: u32,
+    /// The website new integrations and the list start with (None: global / all).
+    pub default_website: Option<String>,
+    /// Re-test the active integrations in the background every this many
+    /// minutes while the app runs; 0 turns it off.
+    pub health_check_minutes: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            theme: Theme::System,
+            auto_lock_minutes: Settings::DEFAULT_AUTO_LOCK,
+            default_website: None,
+            health_check_minutes: 0,
+        }
+    }
+}
+
+impl Settings {
+    pub const DEFAULT_AUTO_LOCK: u32 = 10;
+    /// Upper bounds the app accepts (a day).
+    pub const MAX_MINUTES: u32 = 24 * 60;
+
+    /// Field errors for values out of range, keyed like the settings form.
+    pub fn problems(&self) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        if self.auto_lock_minutes > Self::MAX_MINUTES {
+            out.insert(
+                "auto_lock_minutes".into(),
+                format!(
+                    "At most {} minutes (a day); 0 turns auto-lock off.",
+                    Self::MAX_MINUTES
+                ),
+            );
+        }
+        if self.health_check_minutes > Self::MAX_MINUTES {
+            out.insert(
+                "health_check_minutes".into(),
+                format!(
+                    "At most {} minutes (a day); 0 turns background checks off.",
+                    Self::MAX_MINUTES
+                ),
+            );
+        }
+        out
+    }
 }
 
 /// An activity log line.
@@ -361,6 +525,20 @@ mod tests {
         assert_eq!(json, serde_json::json!({"scope": "website", "id": "w1"}));
         let json = serde_json::to_value(WebsiteScope::Any).unwrap();
         assert_eq!(json, serde_json::json!({"scope": "any"}));
+    }
+
+    #[test]
+    fn settings_fill_missing_keys_with_defaults() {
+        let s: Settings = serde_json::from_str(r#"{"theme":"dark"}"#).unwrap();
+        assert_eq!(s.theme, Theme::Dark);
+        assert_eq!(s.auto_lock_minutes, Settings::DEFAULT_AUTO_LOCK);
+        assert!(s.problems().is_empty());
+        let bad = Settings {
+            auto_lock_minutes: 100_000,
+            ..Settings::default()
+        };
+        assert!(bad.problems().contains_key("auto_lock_minutes"));
+        assert_eq!(Theme::parse("light"), Some(Theme::Light));
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! Integration commands: list, overview for the cards, get, create, update,
-//! the active toggle, delete, reveal and the connection test.
+//! the active toggle, delete and reveal. Connection checks are in `checks`.
 
 use super::{reshape, to_ipc, CmdResult};
 use crate::state::AppState;
 use switchboard_ipc::{
     CreateRequest, IdRequest, IntegrationDetail, ListPage, ListQuery, RevealRequest,
-    SetActiveRequest, TestAnswer, TypeOverview, UpdateRequest,
+    SetActiveRequest, TypeOverview, UpdateRequest,
 };
 use switchboard_store::{IntegrationPatch, ListFilter, NewIntegration, Status};
 use tauri::State;
@@ -109,13 +109,14 @@ pub async fn update_integration(
         values: Some(request.values),
         ..IntegrationPatch::default()
     };
-    reshape(
-        state
-            .store
-            .update(&request.id, patch)
-            .await
-            .map_err(to_ipc)?,
-    )
+    let saved = state
+        .store
+        .update(&request.id, patch)
+        .await
+        .map_err(to_ipc)?;
+    // New settings deserve a new test at once.
+    state.gate.reset(&request.id);
+    reshape(saved)
 }
 
 /// The active toggle.
@@ -151,19 +152,4 @@ pub async fn reveal_secret(
         .await
         .map_err(to_ipc)?;
     Ok(secret.expose().to_owned())
-}
-
-/// The connection check. Provider checks are not wired into the app yet, so
-/// it says so plainly instead of inventing a result.
-#[tauri::command]
-pub async fn test_integration(
-    state: State<'_, AppState>,
-    request: IdRequest,
-) -> CmdResult<TestAnswer> {
-    state.store.get(&request.id).await.map_err(to_ipc)?;
-    Ok(TestAnswer {
-        available: false,
-        ok: false,
-        message: "Connection checks arrive in the next release.".into(),
-    })
 }

@@ -3,8 +3,10 @@
 //! `src-tauri/build.rs` and granted by `src-tauri/capabilities/main-window.json`.
 
 pub mod app;
+pub mod checks;
 pub mod insights;
 pub mod integrations;
+pub mod settings;
 pub mod vault;
 
 pub use app::{app_info, AppInfo};

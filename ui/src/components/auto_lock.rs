@@ -11,14 +11,19 @@ use yew::prelude::*;
 use crate::ipc;
 use crate::state::{use_app, Action};
 
-/// Idle minutes before the vault locks itself.
-pub const AUTO_LOCK_MINUTES: f64 = 10.0;
+/// How long the user may be idle.
+#[derive(Properties, PartialEq)]
+pub struct AutoLockProps {
+    /// Idle minutes before the vault locks itself (Settings); 0 never.
+    pub minutes: u32,
+}
 
-/// Invisible: watches activity and locks after [`AUTO_LOCK_MINUTES`] idle.
+/// Invisible: watches activity and locks after `minutes` idle.
 #[function_component(AutoLock)]
-pub fn auto_lock() -> Html {
+pub fn auto_lock(props: &AutoLockProps) -> Html {
     let app = use_app();
-    use_effect_with((), move |_| {
+    use_effect_with(props.minutes, move |minutes| {
+        let limit = f64::from(*minutes);
         let last = Rc::new(Cell::new(js_sys::Date::now()));
         let alive = Rc::new(Cell::new(true));
         let touch = {
@@ -31,13 +36,13 @@ pub fn auto_lock() -> Html {
                 let _ = doc.add_event_listener_with_callback(event, touch.as_ref().unchecked_ref());
             }
         }
-        {
+        if limit > 0.0 {
             let alive = alive.clone();
             spawn_local(async move {
                 while alive.get() {
-                    sleep(Duration::from_secs(15)).await;
+                    sleep(Duration::from_secs(5)).await;
                     let idle_min = (js_sys::Date::now() - last.get()) / 60_000.0;
-                    if alive.get() && idle_min >= AUTO_LOCK_MINUTES {
+                    if alive.get() && idle_min >= limit {
                         if ipc::lock().await.is_ok() {
                             app.dispatch(Action::Locked);
                         }

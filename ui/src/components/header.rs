@@ -50,6 +50,7 @@ pub fn header() -> Html {
                     { tab(Route::Integrations, "Integrations") }
                     { tab(Route::Stats, "Stats") }
                     { tab(Route::Websites, "Websites") }
+                    { tab(Route::Settings, "Settings") }
                     <button class="button ghost lock-now" onclick={lock}
                         aria-label="Lock the vault now">{ "Lock now" }</button>
                 </nav>

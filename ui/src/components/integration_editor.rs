@@ -83,11 +83,11 @@ pub fn integration_editor(props: &IntegrationEditorProps) -> Html {
         .unwrap_or_else(|| ty.default_provider());
     let values = use_state(|| initial_values(ty, provider, detail.as_ref()));
     let name = use_state(|| detail.as_ref().map(|d| d.name.clone()).unwrap_or_default());
-    let website = use_state(|| {
-        detail
-            .as_ref()
-            .and_then(|d| d.website_id.clone())
-            .unwrap_or_default()
+    let default_site = app.settings.default_website.clone();
+    let website = use_state(|| match detail.as_ref() {
+        Some(d) => d.website_id.clone().unwrap_or_default(),
+        // A new integration starts on the default website from Settings.
+        None => default_site.unwrap_or_default(),
     });
     let errors = use_state(BTreeMap::<String, String>::new);
     let general = use_state(|| None::<String>);

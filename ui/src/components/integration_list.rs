@@ -5,9 +5,9 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::{ConfirmDialog, IntegrationRowView};
+use super::{ConfirmDialog, IntegrationRowView, TestAllBar};
 use crate::hooks::use_fetch;
-use crate::ipc::{self, ListQuery, Sort, Status, WebsiteScope};
+use crate::ipc::{self, ListQuery, Sort, Status, TestAllRequest, WebsiteScope};
 use crate::state::{use_app, Action};
 
 /// Rows per page.
@@ -26,6 +26,12 @@ pub fn integration_list(props: &IntegrationListProps) -> Html {
     let app = use_app();
     let query = use_state(|| ListQuery {
         limit: PAGE_SIZE,
+        // Settings' default website: the list opens filtered to it.
+        website: app
+            .settings
+            .default_website
+            .clone()
+            .map_or(WebsiteScope::Any, WebsiteScope::Website),
         ..ListQuery::default()
     });
     let page = use_fetch(((*query).clone(), app.revision), |(q, _)| {
@@ -121,6 +127,12 @@ pub fn integration_list(props: &IntegrationListProps) -> Html {
         || q.integration_type.is_some()
         || q.status.is_some()
         || q.website != WebsiteScope::Any;
+    let test_request = TestAllRequest {
+        search: q.search.clone(),
+        integration_type: q.integration_type.clone(),
+        status: q.status,
+        website: q.website.clone(),
+    };
     let body = match &*page {
         None => html! { <p class="muted loading">{ "Loading…" }</p> },
         Some(Err(e)) => html! { <p class="error" role="alert">{ &e.message }</p> },
@@ -209,6 +221,7 @@ pub fn integration_list(props: &IntegrationListProps) -> Html {
                             <option value={*label} selected={*label == sort_label}>{ *label }</option>
                         }) }
                     </select>
+                    <TestAllBar request={test_request} filtered={filtering} />
                 </div>
             </div>
             { body }

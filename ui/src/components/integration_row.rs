@@ -47,17 +47,22 @@ pub fn integration_row(props: &IntegrationRowProps) -> Html {
         })
     };
     let test = {
-        let (app, id, testing) = (app.clone(), row.id.clone(), testing.clone());
+        let (app, id, name, testing) = (
+            app.clone(),
+            row.id.clone(),
+            row.name.clone(),
+            testing.clone(),
+        );
         Callback::from(move |_| {
-            let (app, id, testing) = (app.clone(), id.clone(), testing.clone());
+            let (app, id, name, testing) = (app.clone(), id.clone(), name.clone(), testing.clone());
             testing.set(true);
             spawn_local(async move {
-                let message = match ipc::test_integration(&id).await {
-                    Ok(answer) => answer.message,
-                    Err(e) => e.message,
-                };
+                let result = ipc::test_integration(&id).await;
                 testing.set(false);
-                app.dispatch(Action::Notice(message));
+                match result {
+                    Ok(answer) => app.dispatch(Action::Changed(describe(&name, &answer))),
+                    Err(e) => app.dispatch(Action::Notice(e.message)),
+                }
             });
         })
     };
@@ -79,6 +84,7 @@ pub fn integration_row(props: &IntegrationRowProps) -> Html {
         })
     };
     let status = row.status.as_str();
+    let status_title = row.last_error.clone().filter(|_| row.status == ipc::Status::Error);
     let last = row
         .last_sync_at
         .as_deref()
@@ -90,7 +96,7 @@ pub fn integration_row(props: &IntegrationRowProps) -> Html {
             <td>{ type_label }</td>
             <td>{ provider_label }</td>
             <td>{ &props.website }</td>
-            <td><span class={classes!("badge", format!("st-{status}"))}>{ status }</span></td>
+            <td><span class={classes!("badge", format!("st-{status}"))} title={status_title}>{ status }</span></td>
             <td>
                 <button class={classes!("switch", row.is_active.then_some("on"))} role="switch"
                     aria-checked={if row.is_active { "true" } else { "false" }}
@@ -117,6 +123,22 @@ pub fn integration_row(props: &IntegrationRowProps) -> Html {
             </td>
         </tr>
     }
+}
+
+/// A check's outcome as one notice line: the name, the verdict, what the
+/// provider said and what to do.
+fn describe(name: &str, answer: &ipc::TestAnswer) -> String {
+    let verdict = match answer.kind.as_str() {
+        "ok" => "connected",
+        "not_checkable" => "cannot be checked safely",
+        _ => "failed",
+    };
+    let mut line = format!("“{name}” {verdict}: {}", answer.message);
+    if !answer.hint.is_empty() {
+        line.push(' ');
+        line.push_str(&answer.hint);
+    }
+    line
 }
 
 /// "2026-11-21T22:54:09Z" as "2026-11-21 22:54".

@@ -1,5 +1,9 @@
 //! One integration's activity log, newest first.
 
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
 
 use super::integration_row::short_time;
@@ -19,7 +23,30 @@ pub struct LogsPageProps {
 #[function_component(LogsPage)]
 pub fn logs_page(props: &LogsPageProps) -> Html {
     let app = use_app();
-    let logs = use_fetch(props.id.clone(), |id| {
+    // Re-read every few seconds, so results of checks running elsewhere
+    // (test-all, background health checks) appear as they arrive.
+    let tick = use_state(|| 0_u32);
+    {
+        let tick = tick.clone();
+        use_effect_with(props.id.clone(), move |_| {
+            let alive = Rc::new(Cell::new(true));
+            {
+                let alive = alive.clone();
+                spawn_local(async move {
+                    let mut n = 0_u32;
+                    while alive.get() {
+                        sleep(Duration::from_secs(2)).await;
+                        n = n.wrapping_add(1);
+                        if alive.get() {
+                            tick.set(n);
+                        }
+                    }
+                });
+            }
+            move || alive.set(false)
+        });
+    }
+    let logs = use_fetch((props.id.clone(), *tick, app.revision), |(id, _, _)| {
         let id = id.clone();
         async move { ipc::integration_logs(&id).await }
     });

@@ -1,0 +1,185 @@
+//! Connection checks: one integration's refresh icon, test-all with its
+//! progress and cancel, and the status changes found by background checks.
+
+use super::{reshape, to_ipc, CmdResult};
+use crate::state::{update_job, AppState};
+use std::sync::Arc;
+use switchboard_ipc::{
+    HealthEvent, IdRequest, IpcError, Status, TestAllItem, TestAllProgress, TestAllRequest,
+    TestAnswer,
+};
+use switchboard_providers::{run_check, Checker, Outcome, Progress, ProviderError, TestAll};
+use switchboard_store::{ListFilter, StoreError};
+use tauri::State;
+use tokio_util::sync::CancellationToken;
+
+/// How many finished checks a progress report carries.
+const RECENT: usize = 50;
+
+fn checker(state: &AppState) -> CmdResult<&Checker> {
+    state
+        .checker
+        .as_ref()
+        .map_err(|e| IpcError::new("checks_unavailable", e.clone()))
+}
+
+fn provider_error(error: ProviderError) -> IpcError {
+    match error {
+        ProviderError::Store(e) => to_ipc(e),
+        other => IpcError::new("check_failed", other.to_string()),
+    }
+}
+
+/// A store status as the UI's.
+pub fn status(s: switchboard_store::Status) -> Status {
+    Status::parse(s.as_str()).unwrap_or(Status::Pending)
+}
+
+/// Tests one integration against its provider, records the outcome (status,
+/// last test, error count, a log entry) and answers it. A second test of the
+/// same integration within the window answers when it may run again.
+#[tauri::command]
+pub async fn test_integration(
+    state: State<'_, AppState>,
+    request: IdRequest,
+) -> CmdResult<TestAnswer> {
+    let checker = checker(&state)?;
+    // Unknown ids and a locked vault answer before the gate counts a test.
+    state.store.get(&request.id).await.map_err(to_ipc)?;
+    if let Err(wait) = state.gate.try_acquire(&request.id) {
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        let mut e = IpcError::new(
+            "rate_limited",
+            format!("This integration was tested a moment ago; test it again in {secs} s."),
+        );
+        e.fields.insert("retry_after_secs".into(), secs.to_string());
+        return Err(e);
+    }
+    let (outcome, health) = run_check(&state.store, checker, &request.id)
+        .await
+        .map_err(provider_error)?;
+    Ok(answer(&outcome, status(health.status), health.error_count))
+}
+
+fn answer(outcome: &Outcome, status: Status, error_count: i64) -> TestAnswer {
+    TestAnswer {
+        kind: outcome.kind.as_str().to_owned(),
+        ok: outcome.is_ok(),
+        message: outcome.message.clone(),
+        hint: outcome.hint.clone(),
+        details: outcome.details.clone(),
+        status,
+        error_count,
+        retry_after_secs: outcome.retry_after_secs,
+    }
+}
+
+/// Starts testing every integration matching the list's filters, a few at a
+/// time, in the background; `test_all_progress` reports it. Answers the
+/// run's first progress (a run already going is answered, not restarted).
+#[tauri::command]
+pub async fn start_test_all(
+    state: State<'_, AppState>,
+    request: TestAllRequest,
+) -> CmdResult<TestAllProgress> {
+    let checker = checker(&state)?.clone();
+    if !state.store.is_unlocked() {
+        return Err(to_ipc(StoreError::Locked));
+    }
+    let mut filter: ListFilter = reshape(&request)?;
+    filter.search = filter.search.filter(|s| !s.trim().is_empty());
+    let cancel = CancellationToken::new();
+    let first = {
+        let mut job = state.test_all.lock().unwrap_or_else(|p| p.into_inner());
+        if job.progress.running {
+            return Ok(job.progress.clone());
+        }
+        job.progress = TestAllProgress {
+            run: job.progress.run + 1,
+            running: true,
+            ..TestAllProgress::default()
+        };
+        job.cancel = Some(cancel.clone());
+        job.progress.clone()
+    };
+    let total = state.store.count(&filter).await.map_err(to_ipc)?;
+    let store = Arc::clone(&state.store);
+    let shared = Arc::clone(&state.test_all);
+    tauri::async_runtime::spawn(async move {
+        update_job(&shared, |p| p.total = usize::try_from(total).unwrap_or(0));
+        let result = TestAll::new(filter)
+            .run(
+                &store,
+                &checker,
+                |item| update_job(&shared, |p| record(p, item)),
+                &cancel,
+            )
+            .await;
+        update_job(&shared, |p| {
+            p.running = false;
+            match result {
+                Ok(summary) => {
+                    p.total = summary.total;
+                    p.cancelled = summary.cancelled;
+                }
+                Err(e) => p.error = Some(provider_error(e).message),
+            }
+        });
+    });
+    Ok(TestAllProgress {
+        total: usize::try_from(total).unwrap_or(0),
+        ..first
+    })
+}
+
+fn record(p: &mut TestAllProgress, item: Progress) {
+    p.done = item.done;
+    p.total = item.total;
+    match item.outcome.kind.as_str() {
+        "ok" => p.ok += 1,
+        "not_checkable" => p.not_checkable += 1,
+        _ => p.failed += 1,
+    }
+    p.recent.push(TestAllItem {
+        id: item.id,
+        name: item.name,
+        kind: item.outcome.kind.as_str().to_owned(),
+        ok: item.outcome.is_ok(),
+        message: item.outcome.message,
+    });
+    if p.recent.len() > RECENT {
+        let extra = p.recent.len() - RECENT;
+        p.recent.drain(..extra);
+    }
+}
+
+/// Where the current (or last) test-all run is.
+#[tauri::command]
+pub fn test_all_progress(state: State<'_, AppState>) -> TestAllProgress {
+    state
+        .test_all
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .progress
+        .clone()
+}
+
+/// Cancels the running test-all: checks in flight stop, finished ones stay recorded.
+#[tauri::command]
+pub fn cancel_test_all(state: State<'_, AppState>) {
+    let job = state.test_all.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(cancel) = &job.cancel {
+        cancel.cancel();
+    }
+}
+
+/// Status changes found by background health checks since the last call.
+#[tauri::command]
+pub fn health_events(state: State<'_, AppState>) -> Vec<HealthEvent> {
+    state
+        .health_events
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .drain(..)
+        .collect()
+}

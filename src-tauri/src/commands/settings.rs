@@ -1,0 +1,49 @@
+//! Settings commands: read and save the user's settings.
+
+use super::CmdResult;
+use crate::settings;
+use crate::state::AppState;
+use switchboard_ipc::{IpcError, Settings};
+use tauri::{AppHandle, State};
+
+/// The saved settings (defaults for anything never saved).
+#[tauri::command]
+pub fn get_settings(app: AppHandle) -> Settings {
+    settings::load(&app)
+}
+
+/// Checks and saves the settings, then applies what runs in the shell
+/// (background health checks). Answers what was saved.
+#[tauri::command]
+pub async fn save_settings(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    request: Settings,
+) -> CmdResult<Settings> {
+    let problems = request.problems();
+    if !problems.is_empty() {
+        let mut e = IpcError::new("validation", "Some settings are out of range.");
+        e.fields = problems;
+        return Err(e);
+    }
+    if let Some(id) = &request.default_website {
+        let known = state
+            .store
+            .websites()
+            .await
+            .map_err(super::to_ipc)?
+            .iter()
+            .any(|w| &w.id == id);
+        if !known {
+            let mut e = IpcError::new("validation", "That website no longer exists.");
+            e.fields.insert(
+                "default_website".into(),
+                "Pick an existing website, or none.".into(),
+            );
+            return Err(e);
+        }
+    }
+    settings::save(&app, &request).map_err(|m| IpcError::new("settings", m))?;
+    settings::apply_health(&state, &request);
+    Ok(request)
+}
