@@ -7,7 +7,10 @@
 //! shown then fixed, an edit that leaves a secret untouched (which still
 //! reveals to the original), reveal and mask, delete cancelled then
 //! confirmed, search and filter, logs and stats, lock and unlock, and a
-//! restart with everything still there.
+//! restart with everything still there; then the active toggle, a
+//! connection test and a test-all against a fake Twilio (progress, summary,
+//! statuses and log), websites and settings (theme, auto-lock, default
+//! website), recovery-key unlock, and settings kept across a restart.
 //!
 //! `scripts/test.sh` runs it after building the app and the UI; it is
 //! `#[ignore]`d for a plain `cargo test`, and it fails (never skips) when the
@@ -19,7 +22,10 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+use switchboard_providers::fake::{FakeOptions, FakeServer, Reply};
 
 const PASSPHRASE: &str = "correct horse battery";
 /// The first document's five types, with the name each test integration gets.
@@ -358,6 +364,16 @@ impl Session {
         .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
+    /// Runs a script in the page and answers its return value.
+    fn script(&self, script: &str) -> Value {
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": []})),
+        )
+        .unwrap_or_else(|e| panic!("script {script}: {e}"))
+    }
+
     fn text(&self, css: &str) -> String {
         let id = self.find(css);
         self.call("GET", &format!("/element/{id}/text"), None)
@@ -470,6 +486,39 @@ fn e2e_full_journey() {
     let shots = std::env::var_os("SWITCHBOARD_SCREENSHOTS")
         .filter(|s| !s.is_empty())
         .map(|d| root.join(d));
+    // A fake Twilio on 127.0.0.1 standing in for api.twilio.com: it checks
+    // the exact request and answers as Twilio does, a little slowly so the
+    // busy states and the test-all progress can be seen.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime for the fake provider");
+    let (sid, token) = twilio_sample();
+    let refuse = Arc::new(AtomicBool::new(false));
+    let twilio = {
+        let (sid, token, refuse) = (sid.clone(), token.clone(), refuse.clone());
+        let options = FakeOptions {
+            delay: Duration::from_millis(1200),
+            hang: false,
+        };
+        runtime.block_on(FakeServer::start_with(options, move |req| {
+            let path_ok = req.method == "GET" && req.path == format!("/2010-04-01/Accounts/{sid}.json");
+            let auth_ok = req.basic_auth() == Some((sid.clone(), token.clone()));
+            if path_ok && auth_ok && !refuse.load(Ordering::SeqCst) {
+                Reply::json(
+                    200,
+                    json!({"sid": sid, "status": "active", "friendly_name": "Spring promo", "type": "Full"}),
+                )
+            } else if !path_ok {
+                Reply::json(404, json!({"code": 20404, "message": "The requested resource was not found", "status": 404}))
+            } else {
+                Reply::json(401, json!({"code": 20003, "message": "Authenticate", "more_info": "https://www.twilio.com/docs/errors/20003", "status": 401}))
+            }
+        }))
+    };
+    let endpoints = json!({"twilio": twilio.url()}).to_string();
+    let settings_file = work.path().join("settings.json");
     let port = free_port();
     let native = free_port();
     // The driver's (and the app's) output, kept for a failed run.
@@ -485,7 +534,10 @@ fn e2e_full_journey() {
         .env("DISPLAY", &display)
         .env("SWITCHBOARD_DB", &db)
         .env("SWITCHBOARD_NO_KEYRING", "1")
+        .env("SWITCHBOARD_PROVIDER_ENDPOINTS", &endpoints)
+        .env("SWITCHBOARD_SETTINGS", &settings_file)
         .env("XDG_DATA_HOME", work.path().join("data"))
+        .env("XDG_CONFIG_HOME", work.path().join("config"))
         .stdout(log.try_clone().expect("log"))
         .stderr(log)
         .spawn()
@@ -640,6 +692,211 @@ fn e2e_full_journey() {
     ] {
         s.find(&row(name));
     }
-    s.close();
     println!("e2e: restart kept everything");
+
+    // The active toggle.
+    let toggle = "button[aria-label=\"Active: Lead ads\"]";
+    assert_eq!(attribute(&s, toggle, "aria-checked"), "true");
+    s.click(toggle);
+    // The list reloads from the store after the change: the switch is off.
+    s.wait_text(".notice", "switched off", |t| t == "Switched off");
+    let t0 = Instant::now();
+    while attribute(&s, toggle, "aria-checked") != "false" {
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "the switch stayed on"
+        );
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    println!("e2e: active toggle");
+
+    // A connection test against the fake Twilio: busy, then connected, with
+    // the status, the last-tested time and the log updated.
+    s.click("button[aria-label=\"Test Promo SMS\"]");
+    s.find("button[aria-label=\"Test Promo SMS\"][aria-busy=\"true\"]");
+    s.wait_text(".notice", "the check's outcome", |t| {
+        t.contains("“Promo SMS” connected")
+    });
+    s.wait_text(&format!("{} .badge", row("Promo SMS")), "active", |t| {
+        t == "active"
+    });
+    let tested = s.text(&format!("{} td:nth-of-type(6)", row("Promo SMS")));
+    assert!(
+        tested.starts_with("20"),
+        "last tested shows a time: {tested}"
+    );
+    let seen = twilio.requests();
+    assert_eq!(seen.len(), 1, "one call to the provider");
+    assert_eq!(seen[0].path, format!("/2010-04-01/Accounts/{sid}.json"));
+    assert_eq!(seen[0].basic_auth(), Some((sid.clone(), token.clone())));
+    // A second test at once is refused with when to retry; no call is made.
+    s.click("button[aria-label=\"Test Promo SMS\"]");
+    s.wait_text(".notice", "the rate-limit answer", |t| {
+        t.contains("tested a moment ago")
+    });
+    assert_eq!(twilio.requests().len(), 1);
+    println!("e2e: one integration tested against a fake provider");
+
+    // Test-all over the SMS integrations after the token was revoked: the
+    // progress bar, then the summary, and every row turns to error.
+    create(&s, "sms", "Promo SMS 2");
+    refuse.store(true, Ordering::SeqCst);
+    s.select("#filter-type", "sms");
+    s.wait_count("tr.row", 2);
+    s.click("#test-all");
+    s.find("#test-all-progress");
+    s.screenshot("test-all");
+    let summary = s.wait_text("#test-all-summary", "the summary", |t| {
+        t.starts_with("Checked 2 of 2")
+    });
+    assert!(summary.contains("0 ok, 2 failed"), "{summary}");
+    for name in ["Promo SMS", "Promo SMS 2"] {
+        s.wait_text(&format!("{} .badge", row(name)), "error", |t| t == "error");
+    }
+    assert_eq!(twilio.requests().len(), 3);
+    // The log shows both outcomes, newest first, without the token.
+    s.click("button[aria-label=\"Logs of Promo SMS\"]");
+    let log = s.wait_text("table.logs", "both outcomes", |t| {
+        t.contains("Spring promo") && t.contains("code 20003")
+    });
+    assert!(
+        log.find("code 20003") < log.find("Spring promo"),
+        "newest first: {log}"
+    );
+    assert!(!log.contains(&token), "the log never shows the token");
+    s.click("button[data-path=\"/integrations\"]");
+    s.select("#filter-type", "");
+    println!("e2e: test-all with progress and summary; logs updated");
+
+    // Websites, then the settings: theme, auto-lock, default website.
+    s.click("button[data-path=\"/websites\"]");
+    s.type_into("#site-name", "Spring shop");
+    s.type_into("#site-domain", "shop.example.com");
+    s.click("#site-add");
+    s.wait_text(".site-list", "the new website", |t| {
+        t.contains("Spring shop")
+    });
+    s.click("button[data-path=\"/settings\"]");
+    s.select("#set-theme", "dark");
+    s.type_into("#set-auto-lock", "soon");
+    s.click("#set-save");
+    s.find("#auto_lock_minutes-error");
+    s.type_into("#set-auto-lock", "15");
+    let site_id = s
+        .script("return document.querySelector('#set-default-website option:nth-child(2)').value;");
+    let site_id = site_id.as_str().expect("a website id").to_owned();
+    s.select("#set-default-website", &site_id);
+    s.click("#set-save");
+    s.wait_text(".notice", "saved", |t| t == "Settings saved");
+    s.gone("#auto_lock_minutes-error");
+    assert_eq!(theme(&s), "dark");
+    s.screenshot("settings");
+    s.click("button[data-path=\"/integrations\"]");
+    s.find("#card-email");
+    // The list opens on the default website, and a new integration starts there.
+    wait_value(&s, "filter-website", &site_id);
+    s.find("#list-empty");
+    s.click("#card-email");
+    wait_value(&s, "f-website", &site_id);
+    s.click("button[aria-label=\"Close the form\"]");
+    s.gone("#f-name");
+    println!("e2e: websites and settings");
+
+    // Resize the window; the shell remembers it for the next start.
+    s.call(
+        "POST",
+        "/window/rect",
+        Some(json!({"width": 1100, "height": 720})),
+    )
+    .expect("resize the window");
+    std::thread::sleep(Duration::from_millis(600));
+
+    // Lock, and unlock with the recovery key shown at first run.
+    s.click(".lock-now");
+    s.click("#unlock-mode");
+    s.type_into("#unlock-secret", &key);
+    s.click("#unlock-submit");
+    s.find("#card-email");
+    println!("e2e: recovery-key unlock");
+    s.close();
+
+    // Restart: the settings and the window's place were kept by the shell.
+    std::thread::sleep(Duration::from_millis(500));
+    let saved: Value = serde_json::from_str(
+        &std::fs::read_to_string(&settings_file).expect("the settings file was written"),
+    )
+    .expect("settings.json is JSON");
+    assert_eq!(saved["settings"]["theme"], "dark", "{saved}");
+    assert_eq!(saved["settings"]["auto_lock_minutes"], 15, "{saved}");
+    assert_eq!(saved["window"]["width"], 1100, "{saved}");
+    let s = Session::open(port, &app, None);
+    let rect = s
+        .call("GET", "/window/rect", None)
+        .expect("the window's rect");
+    assert_eq!(
+        rect["width"], 1100,
+        "the window came back at its size: {rect}"
+    );
+    s.find("#unlock-secret");
+    let t0 = Instant::now();
+    while theme(&s) != "dark" {
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "the theme was not restored"
+        );
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    unlock(&s);
+    s.close();
+    println!("e2e: settings kept across a restart");
+    drop(twilio);
+}
+
+/// The sample Twilio account SID and auth token the add form is filled with.
+fn twilio_sample() -> (String, String) {
+    let ty = switchboard_catalog::integration_type("sms").expect("sms");
+    let provider = ty.provider("twilio").expect("twilio");
+    let value = |key: &str| {
+        let field = provider
+            .fields(ty)
+            .find(|f| f.key == key)
+            .unwrap_or_else(|| panic!("twilio has {key}"));
+        match switchboard_catalog::samples::sample_value(field) {
+            Value::String(t) => t,
+            other => other.to_string(),
+        }
+    };
+    (value("account_sid"), value("auth_token"))
+}
+
+fn attribute(s: &Session, css: &str, name: &str) -> String {
+    let id = s.find(css);
+    s.call("GET", &format!("/element/{id}/attribute/{name}"), None)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// Waits until the control with this id has this value (options may still be loading).
+fn wait_value(s: &Session, id: &str, value: &str) {
+    let script = format!("var e = document.getElementById('{id}'); return e ? e.value : null;");
+    let t0 = Instant::now();
+    loop {
+        let now = s.script(&script);
+        if now == json!(value) {
+            return;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "#{id}: expected {value}, got {now}"
+        );
+        std::thread::sleep(Duration::from_millis(150));
+    }
+}
+
+fn theme(s: &Session) -> String {
+    s.script("return document.documentElement.getAttribute('data-theme') || '';")
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }

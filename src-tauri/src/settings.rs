@@ -69,8 +69,10 @@ pub fn restore_window<R: Runtime>(window: &WebviewWindow<R>) {
     let on_screen = window.available_monitors().is_ok_and(|monitors| {
         monitors.iter().any(|m| {
             let (p, s) = (m.position(), m.size());
-            let right = p.x.saturating_add(i32::try_from(s.width).unwrap_or(i32::MAX));
-            let bottom = p.y.saturating_add(i32::try_from(s.height).unwrap_or(i32::MAX));
+            let right =
+                p.x.saturating_add(i32::try_from(s.width).unwrap_or(i32::MAX));
+            let bottom =
+                p.y.saturating_add(i32::try_from(s.height).unwrap_or(i32::MAX));
             g.x >= p.x - 32 && g.x < right - 64 && g.y >= p.y - 32 && g.y < bottom - 64
         })
     });
@@ -132,10 +134,7 @@ fn health_period(settings: &Settings) -> Option<Duration> {
 
 /// (Re)starts the background health checks as the settings say.
 pub fn apply_health(state: &AppState, settings: &Settings) {
-    let mut task = state
-        .health_task
-        .lock()
-        .unwrap_or_else(|p| p.into_inner());
+    let mut task = state.health_task.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(old) = task.take() {
         old.cancel();
     }

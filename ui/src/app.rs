@@ -4,9 +4,7 @@
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::components::{
-    AutoLock, Footer, Header, HealthWatch, LockScreen, Notice, SetupScreen,
-};
+use crate::components::{AutoLock, Footer, Header, HealthWatch, LockScreen, Notice, SetupScreen};
 use crate::ipc;
 use crate::route::switch;
 use crate::state::{Action, AppContext, AppState};

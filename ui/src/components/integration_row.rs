@@ -84,7 +84,10 @@ pub fn integration_row(props: &IntegrationRowProps) -> Html {
         })
     };
     let status = row.status.as_str();
-    let status_title = row.last_error.clone().filter(|_| row.status == ipc::Status::Error);
+    let status_title = row
+        .last_error
+        .clone()
+        .filter(|_| row.status == ipc::Status::Error);
     let last = row
         .last_sync_at
         .as_deref()

@@ -108,7 +108,7 @@ pub fn lock_screen() -> Html {
                 <button class="button primary" id="unlock-submit" type="submit" disabled={*busy}>
                     { if *busy { "Unlocking…" } else { "Unlock" } }
                 </button>
-                <button class="button link" type="button" onclick={toggle_mode}>
+                <button class="button link" id="unlock-mode" type="button" onclick={toggle_mode}>
                     { if *with_recovery { "Use my passphrase" } else { "Use the recovery key instead" } }
                 </button>
             </form>

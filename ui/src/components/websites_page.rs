@@ -68,7 +68,7 @@ pub fn websites_page() -> Html {
                     value={(*name).clone()} oninput={input(&name)} />
                 <input type="text" id="site-domain" placeholder="shop.example.com" aria-label="Website domain"
                     value={(*domain).clone()} oninput={input(&domain)} />
-                <button class="button primary" type="submit">{ "Add website" }</button>
+                <button class="button primary" id="site-add" type="submit">{ "Add website" }</button>
             </form>
             if let Some(msg) = &*error {
                 <p class="error" role="alert">{ msg }</p>
