@@ -745,6 +745,7 @@ fn e2e_full_journey() {
     s.wait_count("tr.row", 2);
     s.click("#test-all");
     s.find("#test-all-progress");
+    s.script("document.getElementById('list-title').scrollIntoView(); return null;");
     s.screenshot("test-all");
     let summary = s.wait_text("#test-all-summary", "the summary", |t| {
         t.starts_with("Checked 2 of 2")

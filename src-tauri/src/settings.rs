@@ -138,9 +138,15 @@ pub fn apply_health(state: &AppState, settings: &Settings) {
     if let Some(old) = task.take() {
         old.cancel();
     }
-    let (Some(every), Ok(checker)) = (health_period(settings), state.checker.clone()) else {
-        return;
-    };
+    if let Some(every) = health_period(settings) {
+        *task = start_health(state, every);
+    }
+}
+
+/// Starts background health checks every `every`; None when connection
+/// checks are unavailable. The token stops them.
+pub fn start_health(state: &AppState, every: Duration) -> Option<CancellationToken> {
+    let checker = state.checker.clone().ok()?;
     let cancel = CancellationToken::new();
     let events = Arc::clone(&state.health_events);
     let store = Arc::clone(&state.store);
@@ -166,5 +172,84 @@ pub fn apply_health(state: &AppState, settings: &Settings) {
         );
         let _ = monitor.await;
     });
-    *task = Some(cancel);
+    Some(cancel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use switchboard_providers::fake::{FakeServer, Reply};
+    use switchboard_providers::{Checker, Endpoints};
+    use switchboard_store::{InitOptions, NewIntegration, Store};
+    use switchboard_vault::{MemoryKeyStore, Secret};
+
+    /// A background round notices an integration whose credentials stopped
+    /// working and queues the change for the window's notice.
+    #[test]
+    fn background_checks_queue_status_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        tauri::async_runtime::block_on(async {
+            let twilio = FakeServer::start(|_| {
+                Reply::json(
+                    401,
+                    json!({"code": 20003, "message": "Authenticate", "status": 401}),
+                )
+            })
+            .await;
+            let store = Store::open(&dir.path().join("s.sqlite")).await.unwrap();
+            store
+                .init_vault(InitOptions {
+                    keystore: Some(std::sync::Arc::new(MemoryKeyStore::default())),
+                    passphrase: Some(Secret::new("correct horse battery".to_owned())),
+                })
+                .await
+                .unwrap();
+            let mut values = serde_json::Map::new();
+            values.insert(
+                "account_sid".into(),
+                json!("AC0123456789abcdef0123456789abcdef"),
+            );
+            values.insert(
+                "auth_token".into(),
+                json!("fedcba9876543210fedcba9876543210"),
+            );
+            values.insert("from_phone_number".into(), json!("+14155550123"));
+            let created = store
+                .create(NewIntegration {
+                    integration_type: "sms".into(),
+                    provider: Some("twilio".into()),
+                    name: "Promo".into(),
+                    values: Some(values),
+                    ..NewIntegration::default()
+                })
+                .await
+                .unwrap();
+            let endpoints = Endpoints::default().with("twilio", &twilio.url()).unwrap();
+            let mut state = AppState::new(store);
+            state.checker = Ok(Checker::new(endpoints, Duration::from_secs(5)));
+            let cancel = start_health(&state, Duration::from_millis(200)).expect("checks run");
+            let t0 = std::time::Instant::now();
+            let event = loop {
+                if let Some(e) = state.health_events.lock().unwrap().pop_front() {
+                    break e;
+                }
+                assert!(
+                    t0.elapsed() < Duration::from_secs(10),
+                    "no status change queued"
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            };
+            cancel.cancel();
+            assert_eq!(event.id, created.id);
+            assert_eq!(event.name, "Promo");
+            assert_eq!(event.to, switchboard_ipc::Status::Error);
+            assert!(event.message.contains("20003"), "{}", event.message);
+            assert!(
+                !event.message.contains("fedcba98"),
+                "no secret in the notice"
+            );
+            assert!(!twilio.requests().is_empty());
+        });
+    }
 }
