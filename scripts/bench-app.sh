@@ -148,6 +148,9 @@ while True:
         sys.exit(f"{css} never appeared")
     time.sleep(0.02)
 start_ms = (time.monotonic() - t0) * 1000
+# Where the time went inside the page (ms since navigation start), to stderr.
+marks = call("POST", f"/session/{sid}/execute/sync", {"script": "return performance.getEntriesByType('mark').map(m => m.name + '=' + Math.round(m.startTime)).concat(['dom=' + Math.round(performance.timing.domContentLoadedEventEnd - performance.timing.navigationStart)]).join(' ');", "args": []})
+print(f"  page marks: {marks}", file=sys.stderr)
 time.sleep(10)
 # The app's processes: those running BIN, plus their descendants (WebKit).
 procs = {}

@@ -27,11 +27,28 @@ pub fn run() {
     let store = tauri::async_runtime::block_on(Store::open(&path))
         .unwrap_or_else(|e| panic!("Switchboard could not open {}: {e}", path.display()));
     let app_state = AppState::new(store);
+    // Unlock through the keyring at once, while GTK and the webview start
+    // (a Secret Service round trip takes a noticeable part of the start-up),
+    // where the vault keeps its key there; the lock screen handles the rest.
+    // The UI's first `vault_status` waits for this instead of showing the
+    // lock screen.
     let guard = app_state
         .startup
         .clone()
         .try_lock_owned()
         .expect("a new mutex is free");
+    let (store, keystore) = (
+        std::sync::Arc::clone(&app_state.store),
+        app_state.keystore(),
+    );
+    tauri::async_runtime::spawn(async move {
+        if let (Some(keystore), Ok(status)) = (keystore, store.vault_status().await) {
+            if status.initialized && status.uses_keyring && !status.unlocked {
+                let _ = store.unlock_with_keystore(keystore).await;
+            }
+        }
+        drop(guard);
+    });
     tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::new().build())
         .manage(app_state)
@@ -42,26 +59,12 @@ pub fn run() {
             tauri::WindowEvent::CloseRequested { .. } => settings::remember_window(window, true),
             _ => {}
         })
-        .setup(move |app| {
+        .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {
                 settings::restore_window(&window);
             }
             let saved = settings::load(app.handle());
             settings::apply_health(&app.state::<AppState>(), &saved);
-            // Unlock through the keyring while the webview starts, where the
-            // vault keeps its key there; the lock screen handles the rest.
-            let handle = app.handle().clone();
-            tauri::async_runtime::spawn(async move {
-                let state = handle.state::<AppState>();
-                if let (Some(keystore), Ok(status)) =
-                    (state.keystore(), state.store.vault_status().await)
-                {
-                    if status.initialized && status.uses_keyring && !status.unlocked {
-                        let _ = state.store.unlock_with_keystore(keystore).await;
-                    }
-                }
-                drop(guard);
-            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

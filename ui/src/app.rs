@@ -19,11 +19,13 @@ pub fn app() -> Html {
             let settings = state.clone();
             spawn_local(async move {
                 if let Ok(s) = ipc::get_settings().await {
+                    crate::hooks::mark("sb-settings");
                     settings.dispatch(Action::Settings(s));
                 }
             });
             spawn_local(async move {
                 if let Ok(v) = ipc::vault_status().await {
+                    crate::hooks::mark("sb-vault");
                     state.dispatch(Action::Vault(v));
                 }
             });

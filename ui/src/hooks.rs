@@ -28,3 +28,19 @@ where
     }
     state
 }
+
+/// Adds a `performance.mark(name)` (read by scripts/bench-app.sh to split
+/// the start time into its parts). Does nothing where unavailable.
+pub fn mark(name: &str) {
+    use js_sys::{Function, Reflect};
+    use wasm_bindgen::JsCast;
+    let Ok(perf) = Reflect::get(&js_sys::global(), &"performance".into()) else {
+        return;
+    };
+    if let Some(f) = Reflect::get(&perf, &"mark".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+    {
+        let _ = f.call1(&perf, &name.into());
+    }
+}

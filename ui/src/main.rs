@@ -9,5 +9,6 @@ mod route;
 mod state;
 
 fn main() {
+    hooks::mark("sb-wasm-start");
     yew::Renderer::<app::App>::new().render();
 }

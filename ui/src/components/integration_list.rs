@@ -36,7 +36,12 @@ pub fn integration_list(props: &IntegrationListProps) -> Html {
     });
     let page = use_fetch(((*query).clone(), app.revision), |(q, _)| {
         let q = q.clone();
-        async move { ipc::list_integrations(&q).await }
+        crate::hooks::mark("sb-list-ask");
+        async move {
+            let page = ipc::list_integrations(&q).await;
+            crate::hooks::mark("sb-list");
+            page
+        }
     });
     let websites = use_fetch(app.revision, |_| ipc::websites());
     let confirm = use_state(|| None::<(String, String)>);

@@ -21,7 +21,12 @@ pub enum Editor {
 #[function_component(IntegrationsPage)]
 pub fn integrations_page() -> Html {
     let app = use_app();
-    let overview = use_fetch(app.revision, |_| ipc::type_overview());
+    let overview = use_fetch(app.revision, |_| async {
+        crate::hooks::mark("sb-overview-ask");
+        let answer = ipc::type_overview().await;
+        crate::hooks::mark("sb-overview");
+        answer
+    });
     let editor = use_state(|| None::<Editor>);
     let counts: Vec<TypeOverview> = match &*overview {
         Some(Ok(list)) => list.clone(),
