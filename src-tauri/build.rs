@@ -30,6 +30,12 @@ const COMMANDS: &[&str] = &[
     "health_events",
     "get_settings",
     "save_settings",
+    "sync_status",
+    "sync_connect",
+    "sync_disconnect",
+    "sync_now",
+    "sync_conflicts",
+    "sync_resolve",
 ];
 
 fn main() {

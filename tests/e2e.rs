@@ -536,6 +536,7 @@ fn e2e_full_journey() {
         .env("SWITCHBOARD_NO_KEYRING", "1")
         .env("SWITCHBOARD_PROVIDER_ENDPOINTS", &endpoints)
         .env("SWITCHBOARD_SETTINGS", &settings_file)
+        .env("SWITCHBOARD_SYNC_BATCH", "50")
         .env("XDG_DATA_HOME", work.path().join("data"))
         .env("XDG_CONFIG_HOME", work.path().join("config"))
         .stdout(log.try_clone().expect("log"))
@@ -848,8 +849,72 @@ fn e2e_full_journey() {
         std::thread::sleep(Duration::from_millis(150));
     }
     unlock(&s);
-    s.close();
     println!("e2e: settings kept across a restart");
+
+    // Sync: 1,500 more integrations imported with the CLI, then connect to
+    // the real server binary on 127.0.0.1: the progress bar, the summary.
+    let seed = work.path().join("seed.json");
+    let rows: Vec<Value> = (0..1500)
+        .map(|i| {
+            json!({"integration_type": "email", "provider": "sendgrid",
+                   "name": format!("Bulk sender {i:04}"),
+                   "config": {"from_email": format!("bulk{i}@example.com"), "from_name": "Bulk"},
+                   "secrets": {"api_key": format!("SG.bulk{i:06}.abcdefghijklmnopqrstuvwxyz")}})
+        })
+        .collect();
+    std::fs::write(
+        &seed,
+        json!({"format": "switchboard-export", "version": 1, "includes_secrets": true,
+               "websites": [], "integrations": rows})
+        .to_string(),
+    )
+    .unwrap();
+    let cli = root.join("target/release/switchboard");
+    need(
+        &cli,
+        "the switchboard CLI (cargo build --release --workspace)",
+    );
+    let out = Command::new(&cli)
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "import",
+            seed.to_str().unwrap(),
+        ])
+        .env("SWITCHBOARD_PASSPHRASE", PASSPHRASE)
+        .env("SWITCHBOARD_NO_KEYRING", "1")
+        .output()
+        .expect("the CLI runs");
+    assert!(
+        out.status.success(),
+        "import: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let server = SyncServer::start(&root, work.path());
+    s.click("button[data-path=\"/sync\"]");
+    s.type_into("#sync-url", "http://example.com");
+    s.type_into("#sync-email", "ops@example.com");
+    s.type_into("#sync-password", "correct horse battery");
+    s.click("#sync-connect");
+    s.find("#sync-server_url-error");
+    s.type_into("#sync-url", &server.url());
+    s.click("#sync-connect");
+    s.find("#sync-run-text");
+    s.screenshot("sync");
+    let summary = s.wait_text("#sync-summary", "the sync summary", |t| {
+        t.starts_with("Last sync")
+    });
+    assert!(summary.contains("1505 sent"), "{summary}");
+    assert!(summary.contains("0 conflict"), "{summary}");
+    assert_eq!(attribute(&s, "#sync-chip", "data-state"), "connected");
+    s.click("#sync-now");
+    let again = s.wait_text("#sync-summary", "a second summary", |t| {
+        t.contains("0 sent")
+    });
+    assert!(again.contains("0 received"), "{again}");
+    s.close();
+    drop(server);
+    println!("e2e: connected to the real server and pushed 1505 integrations");
     drop(twilio);
 }
 
@@ -900,4 +965,80 @@ fn theme(s: &Session) -> String {
         .as_str()
         .unwrap_or_default()
         .to_owned()
+}
+
+/// The real `switchboard-server` binary on 127.0.0.1 with one admin user.
+struct SyncServer {
+    child: Child,
+    port: u16,
+}
+
+impl SyncServer {
+    fn start(root: &Path, work: &Path) -> SyncServer {
+        let bin = root.join("target/release/switchboard-server");
+        need(
+            &bin,
+            "the server binary (cargo build --release --workspace)",
+        );
+        let home = work.join("server");
+        std::fs::create_dir_all(&home).unwrap();
+        let db = home.join("server.db");
+        let base = |c: &mut Command| {
+            c.env("HOME", &home)
+                .env(
+                    "TOKEN_ENCRYPTION_KEY",
+                    "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+                )
+                .env_remove("DATABASE_URL")
+                .args(["--database", db.to_str().unwrap()]);
+        };
+        let mut add = Command::new(&bin);
+        base(&mut add);
+        add.args([
+            "user",
+            "add",
+            "--email",
+            "ops@example.com",
+            "--role",
+            "admin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null());
+        let mut child = add.spawn().expect("user add");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"correct horse battery\n")
+            .unwrap();
+        assert!(child.wait().unwrap().success(), "user add");
+        let port = free_port();
+        let mut serve = Command::new(&bin);
+        base(&mut serve);
+        serve
+            .args(["--bind", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let child = serve.spawn().expect("the server starts");
+        let t0 = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                t0.elapsed() < Duration::from_secs(20),
+                "the server did not listen"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        SyncServer { child, port }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for SyncServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -5,6 +5,7 @@
 pub mod commands;
 pub mod settings;
 pub mod state;
+pub mod sync;
 
 pub use commands::AppInfo;
 use state::AppState;
@@ -64,7 +65,14 @@ pub fn run() {
                 settings::restore_window(&window);
             }
             let saved = settings::load(app.handle());
-            settings::apply_health(&app.state::<AppState>(), &saved);
+            let state = app.state::<AppState>();
+            settings::apply_health(&state, &saved);
+            let handle = app.handle().clone();
+            sync::spawn_interval(
+                std::sync::Arc::clone(&state.sync),
+                std::sync::Arc::clone(&state.store),
+                move || settings::load(&handle).sync_minutes,
+            );
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -88,6 +96,12 @@ pub fn run() {
             commands::checks::health_events,
             commands::settings::get_settings,
             commands::settings::save_settings,
+            commands::sync::sync_status,
+            commands::sync::sync_connect,
+            commands::sync::sync_disconnect,
+            commands::sync::sync_now,
+            commands::sync::sync_conflicts,
+            commands::sync::sync_resolve,
             commands::insights::integration_logs,
             commands::insights::stats,
             commands::insights::websites,

@@ -36,6 +36,8 @@ pub struct AppState {
     pub health_events: Arc<Mutex<VecDeque<HealthEvent>>>,
     /// Stops the running background health checks.
     pub health_task: Mutex<Option<CancellationToken>>,
+    /// Sync with the shared server.
+    pub sync: Arc<crate::sync::SyncJob>,
 }
 
 /// A test-all run: its progress and how to cancel it.
@@ -69,6 +71,7 @@ impl AppState {
             test_all: Arc::new(Mutex::new(TestAllJob::default())),
             health_events: Arc::new(Mutex::new(VecDeque::new())),
             health_task: Mutex::new(None),
+            sync: Arc::new(crate::sync::SyncJob::new(keyring_allowed())),
         }
     }
 

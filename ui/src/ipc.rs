@@ -7,7 +7,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use switchboard_ipc::cmd;
 pub use switchboard_ipc::{
-    AppInfo, CreateRequest, HealthEvent, IdRequest, IntegrationDetail, IntegrationRow, IpcError,
+    AppInfo, ConnectRequest, CreateRequest, ResolveAction, ResolveRequest, SyncConflict,
+    SyncStatus, HealthEvent, IdRequest, IntegrationDetail, IntegrationRow, IpcError,
     ListPage, ListQuery, LogEntry, NewWebsite, RevealRequest, SecretView, SetActiveRequest,
     Settings, SetupAnswer, SetupRequest, Sort, Stats, Status, TestAllProgress, TestAllRequest,
     TestAnswer, Theme, TypeOverview, UnlockRequest, UpdateRequest, VaultState, Website,
@@ -105,6 +106,30 @@ pub async fn get_settings() -> IpcResult<Settings> {
 
 pub async fn save_settings(request: &Settings) -> IpcResult<Settings> {
     call(cmd::SAVE_SETTINGS, Some(request)).await
+}
+
+pub async fn sync_status() -> IpcResult<SyncStatus> {
+    call(cmd::SYNC_STATUS, None::<&()>).await
+}
+
+pub async fn sync_connect(request: &ConnectRequest) -> IpcResult<SyncStatus> {
+    call(cmd::SYNC_CONNECT, Some(request)).await
+}
+
+pub async fn sync_disconnect() -> IpcResult<SyncStatus> {
+    call(cmd::SYNC_DISCONNECT, None::<&()>).await
+}
+
+pub async fn sync_now() -> IpcResult<SyncStatus> {
+    call(cmd::SYNC_NOW, None::<&()>).await
+}
+
+pub async fn sync_conflicts() -> IpcResult<Vec<SyncConflict>> {
+    call(cmd::SYNC_CONFLICTS, None::<&()>).await
+}
+
+pub async fn sync_resolve(request: &ResolveRequest) -> IpcResult<Vec<SyncConflict>> {
+    call(cmd::SYNC_RESOLVE, Some(request)).await
 }
 
 pub async fn integration_logs(id: &str) -> IpcResult<Vec<LogEntry>> {

@@ -2,7 +2,9 @@
 
 use yew::prelude::*;
 
-use crate::components::{IntegrationsPage, LogsPage, SettingsPage, StatsPage, WebsitesPage};
+use crate::components::{
+    IntegrationsPage, LogsPage, SettingsPage, StatsPage, SyncPage, WebsitesPage,
+};
 
 /// Where the user is.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18,6 +20,8 @@ pub enum Route {
     Websites,
     /// /settings: theme, auto-lock, default website, health checks.
     Settings,
+    /// /sync: the shared server.
+    Sync,
 }
 
 impl Route {
@@ -29,6 +33,7 @@ impl Route {
             Route::Stats => "/stats".into(),
             Route::Websites => "/websites".into(),
             Route::Settings => "/settings".into(),
+            Route::Sync => "/sync".into(),
         }
     }
 }
@@ -41,5 +46,6 @@ pub fn switch(route: &Route) -> Html {
         Route::Stats => html! { <StatsPage /> },
         Route::Websites => html! { <WebsitesPage /> },
         Route::Settings => html! { <SettingsPage /> },
+        Route::Sync => html! { <SyncPage /> },
     }
 }

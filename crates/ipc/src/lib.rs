@@ -36,6 +36,12 @@ pub mod cmd {
     pub const HEALTH_EVENTS: &str = "health_events";
     pub const GET_SETTINGS: &str = "get_settings";
     pub const SAVE_SETTINGS: &str = "save_settings";
+    pub const SYNC_STATUS: &str = "sync_status";
+    pub const SYNC_CONNECT: &str = "sync_connect";
+    pub const SYNC_DISCONNECT: &str = "sync_disconnect";
+    pub const SYNC_NOW: &str = "sync_now";
+    pub const SYNC_CONFLICTS: &str = "sync_conflicts";
+    pub const SYNC_RESOLVE: &str = "sync_resolve";
 }
 
 /// An error as the UI receives it: a stable code, a message for people, and
@@ -418,6 +424,9 @@ pub struct Settings {
     /// Re-test the active integrations in the background every this many
     /// minutes while the app runs; 0 turns it off.
     pub health_check_minutes: u32,
+    /// Sync with the shared server every this many minutes while connected
+    /// and unlocked; 0 syncs only on demand.
+    pub sync_minutes: u32,
 }
 
 impl Default for Settings {
@@ -427,12 +436,14 @@ impl Default for Settings {
             auto_lock_minutes: Settings::DEFAULT_AUTO_LOCK,
             default_website: None,
             health_check_minutes: 0,
+            sync_minutes: Settings::DEFAULT_SYNC_MINUTES,
         }
     }
 }
 
 impl Settings {
     pub const DEFAULT_AUTO_LOCK: u32 = 10;
+    pub const DEFAULT_SYNC_MINUTES: u32 = 5;
     /// Upper bounds the app accepts (a day).
     pub const MAX_MINUTES: u32 = 24 * 60;
 
@@ -444,6 +455,15 @@ impl Settings {
                 "auto_lock_minutes".into(),
                 format!(
                     "At most {} minutes (a day); 0 turns auto-lock off.",
+                    Self::MAX_MINUTES
+                ),
+            );
+        }
+        if self.sync_minutes > Self::MAX_MINUTES {
+            out.insert(
+                "sync_minutes".into(),
+                format!(
+                    "At most {} minutes (a day); 0 syncs only when you ask.",
                     Self::MAX_MINUTES
                 ),
             );
@@ -501,6 +521,87 @@ pub struct NewWebsite {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdRequest {
     pub id: String,
+}
+
+/// Where a sync run is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncRun {
+    /// "pushing", "pulling" or "done".
+    pub phase: String,
+    pub pushed: usize,
+    pub to_push: usize,
+    pub pulled: usize,
+}
+
+/// What the last sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncSummary {
+    pub pushed: usize,
+    pub merged: usize,
+    pub conflicts: usize,
+    pub gone: usize,
+    pub deleted: usize,
+    pub invalid: usize,
+    pub pulled: usize,
+    pub pulled_deleted: usize,
+    pub elapsed_ms: u64,
+}
+
+/// The connection to the shared server, for the header and the Sync page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncStatus {
+    /// "not_connected", "connected", "syncing", "offline" or "sign_in_again".
+    pub state: String,
+    pub server_url: Option<String>,
+    pub email: Option<String>,
+    pub last_synced_at: Option<String>,
+    /// Local changes waiting to be pushed.
+    pub pending: i64,
+    /// Fields changed on both sides, waiting for a decision.
+    pub conflicts: usize,
+    /// The running sync, if any.
+    pub run: Option<SyncRun>,
+    /// The last finished sync's summary.
+    pub last_summary: Option<SyncSummary>,
+    /// Why the last sync failed (cleared by a good one).
+    pub last_error: Option<String>,
+}
+
+/// Connect and sign in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectRequest {
+    pub server_url: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// A field changed both here and on the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncConflict {
+    pub uid: String,
+    pub name: String,
+    pub field: String,
+    /// This laptop's value (secrets masked).
+    pub mine: Value,
+    /// The server's value (secrets masked).
+    pub theirs: Value,
+}
+
+/// How to settle a conflict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum ResolveAction {
+    KeepMine,
+    TakeTheirs,
+    Edit { value: Value },
+}
+
+/// Settle one conflict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResolveRequest {
+    pub uid: String,
+    pub field: String,
+    pub resolution: ResolveAction,
 }
 
 #[cfg(test)]

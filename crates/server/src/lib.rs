@@ -45,6 +45,7 @@ pub fn routes() -> api::Routes {
         .merge(api::auth::routes())
         .merge(api::audit::routes())
         .merge(api::meta::routes())
+        .merge(api::sync::routes())
 }
 
 /// The HTTP application: the routes, JSON answers for unknown paths and

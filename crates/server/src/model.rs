@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -232,6 +233,11 @@ pub struct IntegrationRecord {
     pub created_by: Option<i64>,
     pub created_at: String,
     pub updated_at: String,
+    /// Sync: the revision at which each field last changed (docs/sync.md);
+    /// a missing field counts as revision 1. Maintained by the database layer.
+    pub field_revs: BTreeMap<String, i64>,
+    /// Sync: the change sequence number of the last write (0 until stored).
+    pub seq: i64,
 }
 
 /// Filters of an integrations list; `scope` limits it to what a user may see.
@@ -318,6 +324,10 @@ pub struct AuditRecord {
 #[derive(Debug, Clone, Serialize)]
 pub struct WebsiteRecord {
     pub id: i64,
+    /// Sync: the same on every laptop and on the server.
+    pub uid: String,
+    /// Sync: the change sequence number of the last write.
+    pub seq: i64,
     pub name: String,
     pub domain: String,
     pub members: Vec<i64>,

@@ -389,7 +389,48 @@ fn schemas() -> Value {
     m.insert("AuditPage".into(), page("AuditEntry"));
     m.insert("AuditEntry".into(), obj(json!({"id": {"type": "integer"}, "at": ts, "actor": {"type": "object"}, "action": {"type": "string"}, "integration": {"type": ["integer", "null"]}, "website": {"type": ["integer", "null"]}, "fields": {"type": "array", "items": {"type": "string"}}, "via": {"type": "string"}}), &["id", "at", "actor", "action", "fields", "via"]));
     m.insert("Health".into(), obj(json!({"status": {"type": "string"}, "database": {"type": "string", "enum": ["sqlite", "postgres"]}}), &["status", "database"]));
+    let field_revs = json!({"type": "object", "additionalProperties": {"type": "integer"}, "description": "Field name (name, description, provider, is_active, website, config.<key>, secret.<key>) -> revision at which it last changed; missing counts as 1"});
+    m.insert("SyncWebsite".into(), obj(json!({"uid": {"type": "string"}, "name": {"type": "string"}, "domain": {"type": "string"}, "seq": {"type": "integer"}}), &["uid", "name"]));
+    m.insert("SyncPulledIntegration".into(), obj(json!({
+        "uid": {"type": "string"}, "seq": {"type": "integer"}, "deleted": {"type": "boolean"}, "revision": {"type": "integer"},
+        "id": {"type": "integer"}, "website": {"type": ["string", "null"], "description": "Website uid"},
+        "integration_type": {"type": "string"}, "provider": {"type": "string"}, "name": {"type": "string"}, "description": {"type": "string"},
+        "is_active": {"type": "boolean"}, "config": {"type": "object", "description": "Public settings"},
+        "secrets": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Secret key -> masked value; never plain text"},
+        "field_revs": field_revs, "status": status, "last_sync_at": ts, "last_error": {"type": ["string", "null"]},
+        "error_count": {"type": "integer"}, "updated_at": ts,
+    }), &["uid", "seq", "revision"]));
+    m.insert("SyncPullPage".into(), obj(json!({"websites": {"type": "array", "items": schema("SyncWebsite")}, "changes": {"type": "array", "items": schema("SyncPulledIntegration")}, "next": {"type": "integer", "description": "The cursor to store once the page is applied"}, "more": {"type": "boolean"}}), &["websites", "changes", "next", "more"]));
+    m.insert("SyncPushChange".into(), obj(json!({
+        "uid": {"type": "string"}, "base_revision": {"type": "integer", "description": "The server revision last seen; 0 creates"},
+        "integration_type": {"type": "string", "description": "Needed when creating"},
+        "set": {"type": "object", "description": "name, description, provider, is_active, website (uid or null), config.<key>"},
+        "secrets": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Secret key -> plain value (sealed at rest, never returned)"},
+        "delete": {"type": "boolean"},
+    }), &["uid", "base_revision"]));
+    m.insert("SyncPushBatch".into(), obj(json!({"batch_id": {"type": "string", "description": "New per batch, the same on a retry"}, "websites": {"type": "array", "items": schema("SyncWebsite")}, "changes": {"type": "array", "maxItems": 500, "items": schema("SyncPushChange")}}), &["batch_id"]));
+    m.insert("SyncPushResult".into(), obj(json!({
+        "uid": {"type": "string"}, "outcome": {"type": "string", "enum": ["applied", "merged", "conflict", "gone", "deleted", "invalid"]},
+        "revision": {"type": "integer"}, "id": {"type": "integer"},
+        "conflicts": {"type": "array", "items": obj(json!({"field": {"type": "string"}, "theirs": {"description": "The server's value (secrets masked)"}, "revision": {"type": "integer"}}), &["field", "theirs", "revision"])},
+        "message": {"type": "string"}, "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+    }), &["uid", "outcome"]));
+    m.insert("SyncPushAnswer".into(), obj(json!({"batch_id": {"type": "string"}, "results": {"type": "array", "items": schema("SyncPushResult")}}), &["batch_id", "results"]));
     Value::Object(m)
+}
+
+fn sync_paths(p: &mut Map<String, Value>) {
+    let t = "sync";
+    p.insert("/api/v1/sync/pull".into(), json!({
+        "get": op(t, "Changes (websites, integrations and deletions) with a sequence number above `since`, by sequence; secrets masked. Any signed-in user; members see their own and their websites' integrations", None,
+            &[("200", "A page of changes", Some("SyncPullPage")), ("400", "Bad since or limit", E2), ("401", "No or bad bearer token", E2), ("405", "Wrong method", E2)],
+            &[query("since", "integer", "The cursor: the `next` of the last page applied (0 at first)"),
+              query("limit", "integer", "At most this many websites and this many integration changes (default 500, at most 1000)")]),
+    }));
+    p.insert("/api/v1/sync/push".into(), json!({
+        "post": op(t, "Apply a batch of changes all or nothing, merged field by field against base_revision; a batch_id seen before gets its stored answer and changes nothing. Admins and members; at most 500 changes and 8 MiB", Some("SyncPushBatch"),
+            &[("200", "One result per change", Some("SyncPushAnswer")), ("400", "Not a push batch, or more than 500 changes", E2), ("401", "No or bad bearer token", E2), ("403", "Viewers cannot push", E2), ("405", "Wrong method", E2), ("409", "Changed meanwhile too often; retry", E2), ("413", "Body over 8 MiB", E2)], &[]),
+    }));
 }
 
 /// The document.
@@ -398,6 +439,7 @@ pub fn document() -> Value {
     first_paths(&mut paths);
     second_paths(&mut paths);
     other_paths(&mut paths);
+    sync_paths(&mut paths);
     json!({
         "openapi": "3.1.0",
         "info": {

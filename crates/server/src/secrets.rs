@@ -75,6 +75,11 @@ impl SealedSecrets {
     pub fn len(&self) -> usize {
         self.0.len()
     }
+
+    /// The sealed value of one field as stored (base64), to compare versions.
+    pub fn sealed(&self, key: &str) -> Option<String> {
+        self.0.get(key).map(Sealed::to_base64)
+    }
 }
 
 /// Plain secrets by field key, for validation and provider checks only.

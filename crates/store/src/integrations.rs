@@ -4,6 +4,7 @@
 
 use crate::model::*;
 use crate::secrets::{self, SealedMap};
+use crate::sync::{self as sync_state, RemoteSecrets};
 use crate::{now, Result, Store, StoreError};
 use futures_util::TryStreamExt;
 use serde_json::{json, Map, Value};
@@ -13,7 +14,7 @@ use std::collections::BTreeMap;
 use switchboard_catalog::{self as catalog, IntegrationType, Provider};
 use switchboard_vault::{Sealer, Secret};
 
-const COLUMNS: &str = "id, website_id, owner, integration_type, provider, name, description, status, is_active, config, secrets, configured, last_sync_at, last_error, error_count, revision, created_by, created_at, updated_at";
+const COLUMNS: &str = "id, website_id, owner, integration_type, provider, name, description, status, is_active, config, secrets, remote_secrets, configured, last_sync_at, last_error, error_count, revision, created_by, created_at, updated_at";
 const MAX_NAME: usize = 200;
 
 /// Finds the catalog entries for a type and provider. A second-document
@@ -115,6 +116,16 @@ fn seal_all(sealer: &dyn Sealer, id: &str, values: &BTreeMap<String, Secret>) ->
 fn summary_from_row(row: &SqliteRow) -> Result<IntegrationSummary> {
     let secret_keys: BTreeMap<String, Value> =
         serde_json::from_str(row.get::<&str, _>("secrets")).unwrap_or_default();
+    let mut secret_fields: Vec<String> = secret_keys.into_keys().collect();
+    let remote: &str = row.get("remote_secrets");
+    if remote != "{}" {
+        // Only synced records with secrets set on the server pay for this.
+        for k in sync_state::parse_remote(remote).into_keys() {
+            if let Err(at) = secret_fields.binary_search(&k) {
+                secret_fields.insert(at, k);
+            }
+        }
+    }
     Ok(IntegrationSummary {
         id: row.get("id"),
         website_id: row.get("website_id"),
@@ -130,7 +141,7 @@ fn summary_from_row(row: &SqliteRow) -> Result<IntegrationSummary> {
         last_sync_at: row.get("last_sync_at"),
         last_error: row.get("last_error"),
         error_count: row.get("error_count"),
-        secret_fields: secret_keys.into_keys().collect(),
+        secret_fields,
         revision: row.get("revision"),
         created_at: row.get("created_at"),
         updated_at: row.get("updated_at"),
@@ -142,8 +153,20 @@ fn integration_from_row(row: &SqliteRow, sealer: &dyn Sealer) -> Result<Integrat
     let sealed = secrets::parse_column(row.get("secrets"))?;
     let config: Map<String, Value> =
         serde_json::from_str(row.get::<&str, _>("config")).unwrap_or_default();
+    let mut views = secrets::views(sealer, &id, &sealed);
+    let mut secrets_on_server = Vec::new();
+    let remote: &str = row.get("remote_secrets");
+    if remote != "{}" {
+        for (k, masked) in sync_state::parse_remote(remote) {
+            if let std::collections::btree_map::Entry::Vacant(slot) = views.entry(k.clone()) {
+                slot.insert(SecretView::Set { masked });
+                secrets_on_server.push(k);
+            }
+        }
+    }
     Ok(Integration {
-        secrets: secrets::views(sealer, &id, &sealed),
+        secrets: views,
+        secrets_on_server,
         website_id: row.get("website_id"),
         owner: row.get("owner"),
         integration_type: row.get("integration_type"),
@@ -297,6 +320,13 @@ pub(crate) struct Prepared {
     created_by: Option<String>,
 }
 
+impl Prepared {
+    /// The dirty set of a new record: every field, all to push as a create.
+    fn create_dirty(&self, stamp: i64) -> String {
+        sync_state::all_fields_dirty(self.config.keys(), self.sealed.keys(), stamp)
+    }
+}
+
 impl Store {
     /// Validates and seals a new integration. `omitted` names secrets known
     /// to be set elsewhere but absent here (an export without secrets).
@@ -359,9 +389,10 @@ impl Store {
             ensure_website(conn, w).await?;
         }
         let ts = now();
+        let stamp = sync_state::next_stamps(conn, 1).await?;
         sqlx::query(
-            "INSERT INTO integrations (id, website_id, owner, integration_type, provider, name, description, status, is_active, config, secrets, configured, created_by, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO integrations (id, website_id, owner, integration_type, provider, name, description, status, is_active, config, secrets, configured, created_by, created_at, updated_at, dirty, change_stamp)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&p.id)
         .bind(&p.website_id)
@@ -378,6 +409,8 @@ impl Store {
         .bind(&p.created_by)
         .bind(&ts)
         .bind(&ts)
+        .bind(p.create_dirty(stamp))
+        .bind(stamp)
         .execute(&mut *conn)
         .await
         .map_err(|e| match StoreError::from(e) {
@@ -407,13 +440,14 @@ impl Store {
         items: &[&Prepared],
         log_message: &str,
     ) -> Result<()> {
-        // 15 bound values a row stays far below SQLite's variable limit.
+        // 17 bound values a row stays far below SQLite's variable limit.
         for part in items.chunks(500) {
             let ts = now();
+            let first = sync_state::next_stamps(conn, part.len() as i64).await?;
             let mut qb = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO integrations (id, website_id, owner, integration_type, provider, name, description, status, is_active, config, secrets, configured, created_by, created_at, updated_at) ",
+                "INSERT INTO integrations (id, website_id, owner, integration_type, provider, name, description, status, is_active, config, secrets, configured, created_by, created_at, updated_at, dirty, change_stamp) ",
             );
-            qb.push_values(part.iter(), |mut b, p| {
+            qb.push_values(part.iter().zip(first..), |mut b, (p, stamp)| {
                 b.push_bind(&p.id)
                     .push_bind(&p.website_id)
                     .push_bind(&self.owner)
@@ -428,7 +462,9 @@ impl Store {
                     .push_bind(p.configured)
                     .push_bind(&p.created_by)
                     .push_bind(ts.clone())
-                    .push_bind(ts.clone());
+                    .push_bind(ts.clone())
+                    .push_bind(p.create_dirty(stamp))
+                    .push_bind(stamp);
             });
             qb.build().execute(&mut *conn).await?;
             let mut logs = QueryBuilder::<Sqlite>::new(
@@ -543,11 +579,29 @@ impl Store {
     ) -> Result<Integration> {
         let sealer = self.sealer()?;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM integrations WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| not_found(id))?;
+        self.change_in(&mut tx, sealer.as_ref(), id, patch, replace)
+            .await?;
+        tx.commit().await?;
+        self.get(id).await
+    }
+
+    /// The body of [`Store::update`] and [`Store::configure`], inside the
+    /// caller's write transaction. Records the changed sync fields as dirty.
+    pub(crate) async fn change_in(
+        &self,
+        tx: &mut sqlx::SqliteConnection,
+        sealer: &dyn Sealer,
+        id: &str,
+        patch: IntegrationPatch,
+        replace: bool,
+    ) -> Result<()> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS}, dirty FROM integrations WHERE id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| not_found(id))?;
         let type_id: String = row.get("integration_type");
         let old_provider: String = row.get("provider");
         let (ty, provider) = resolve(
@@ -560,6 +614,11 @@ impl Store {
         let mut config: Map<String, Value> =
             serde_json::from_str(row.get::<&str, _>("config")).unwrap_or_default();
         let mut sealed = secrets::parse_column(row.get("secrets"))?;
+        let mut remote: RemoteSecrets = sync_state::parse_remote(row.get("remote_secrets"));
+        let old_config = config.clone();
+        let old_sealed = sealed.clone();
+        // Secrets set only on the server that this change clears.
+        let mut cleared_remote: Vec<String> = Vec::new();
         let mut configured: bool = row.get("configured");
         let mut status: Status = row
             .get::<&str, _>("status")
@@ -573,6 +632,7 @@ impl Store {
             };
             config.retain(|k, _| !replace && keep(k));
             sealed.retain(|k, _| catalog::is_secret(ty.id, provider.id, k));
+            remote.retain(|k, _| catalog::is_secret(ty.id, provider.id, k));
             if provider_changed {
                 changed.push("provider".into());
             }
@@ -582,9 +642,13 @@ impl Store {
             let mut new_secrets: Map<String, Value> = Map::new();
             for (k, v) in values {
                 if catalog::is_secret(ty.id, provider.id, &k) {
+                    let was_remote = remote.remove(&k).is_some();
                     if is_blank(&v) {
                         if sealed.remove(&k).is_some() {
                             changed.push(k);
+                        } else if was_remote {
+                            changed.push(k.clone());
+                            cleared_remote.push(k);
                         }
                     } else {
                         changed.push(k.clone());
@@ -605,31 +669,36 @@ impl Store {
             let mut input = config.clone();
             input.extend(new_secrets);
             let kept = sealed.clone();
-            let normalized =
-                catalog::validate(ty.id, provider.id, &input, &|k| kept.contains_key(k))
-                    .map_err(StoreError::Validation)?;
+            let on_server = remote.clone();
+            let normalized = catalog::validate(ty.id, provider.id, &input, &|k| {
+                kept.contains_key(k) || on_server.contains_key(k)
+            })
+            .map_err(StoreError::Validation)?;
             let (public, fresh) = split(ty, provider, normalized);
             config = public;
-            sealed.extend(seal_all(sealer.as_ref(), id, &fresh));
+            sealed.extend(seal_all(sealer, id, &fresh));
             configured = true;
         }
 
+        let old_name: String = row.get("name");
         let name = match patch.name {
             Some(n) => {
                 let n = check_name(&n)?;
                 changed.push("name".into());
                 n
             }
-            None => row.get("name"),
+            None => old_name.clone(),
         };
+        let old_description: String = row.get("description");
         let description = match patch.description {
             Some(d) => {
                 changed.push("description".into());
                 d.trim().to_owned()
             }
-            None => row.get("description"),
+            None => old_description.clone(),
         };
-        let mut is_active: bool = row.get("is_active");
+        let old_active: bool = row.get("is_active");
+        let mut is_active = old_active;
         if configured && !was_configured && status == Status::Pending {
             status = Status::Active;
             is_active = true;
@@ -642,22 +711,45 @@ impl Store {
             is_active = a;
             changed.push("is_active".into());
         }
+        let old_website: Option<String> = row.get("website_id");
         let website_id: Option<String> = match patch.website_id {
             Some(w) => {
                 let w = w.filter(|w| !w.is_empty());
                 if let Some(w) = &w {
-                    ensure_website(&mut tx, w).await?;
+                    ensure_website(&mut *tx, w).await?;
                 }
                 changed.push("website".into());
                 w
             }
-            None => row.get("website_id"),
+            None => old_website.clone(),
         };
         changed.sort();
         changed.dedup();
 
+        // What the sync pushes: the fields whose value really changed.
+        let mut fields = sync_state::FieldChanges::default();
+        fields.scalar("name", name != old_name);
+        fields.scalar("description", description != old_description);
+        fields.scalar("provider", provider_changed);
+        fields.scalar("is_active", is_active != old_active);
+        fields.scalar("website", website_id != old_website);
+        fields.config(&old_config, &config);
+        fields.secrets(&old_sealed, &sealed);
+        for k in &cleared_remote {
+            fields.secret(k);
+        }
+        let mut dirty = sync_state::parse_dirty(row.get("dirty"));
+        let stamp = if fields.is_empty() {
+            None
+        } else {
+            let stamp = sync_state::next_stamps(&mut *tx, 1).await?;
+            fields.mark(&mut dirty, stamp);
+            Some(stamp)
+        };
+
         sqlx::query(
-            "UPDATE integrations SET website_id = ?, provider = ?, name = ?, description = ?, status = ?, is_active = ?, config = ?, secrets = ?, configured = ?, revision = revision + 1, updated_at = ? WHERE id = ?",
+            "UPDATE integrations SET website_id = ?, provider = ?, name = ?, description = ?, status = ?, is_active = ?, config = ?, secrets = ?, configured = ?, revision = revision + 1, updated_at = ?,
+                 remote_secrets = ?, dirty = ?, change_stamp = COALESCE(?, change_stamp) WHERE id = ?",
         )
         .bind(&website_id)
         .bind(provider.id)
@@ -669,6 +761,9 @@ impl Store {
         .bind(secrets::to_column(&sealed))
         .bind(configured)
         .bind(now())
+        .bind(sync_state::remote_column(&remote))
+        .bind(sync_state::dirty_column(&dirty))
+        .bind(stamp)
         .bind(id)
         .execute(&mut *tx)
         .await?;
@@ -679,27 +774,33 @@ impl Store {
         };
         // Field names only: never values.
         insert_log(
-            &mut tx,
+            &mut *tx,
             id,
             LogLevel::Info,
             message,
             json!({ "changed": changed }),
         )
         .await?;
-        tx.commit().await?;
-        self.get(id).await
+        Ok(())
     }
 
-    /// Deletes an integration and its logs.
+    /// Deletes an integration and its logs. A record the sync server has
+    /// leaves a local tombstone, so that the deletion is pushed.
     pub async fn delete(&self, id: &str) -> Result<()> {
         self.sealer()?;
-        let done = sqlx::query("DELETE FROM integrations WHERE id = ?")
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let row = sqlx::query("SELECT server_revision FROM integrations WHERE id = ?")
             .bind(id)
-            .execute(self.pool())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| not_found(id))?;
+        let server_revision: i64 = row.get(0);
+        sqlx::query("DELETE FROM integrations WHERE id = ?")
+            .bind(id)
+            .execute(&mut *tx)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(not_found(id));
-        }
+        sync_state::forget_deleted(&mut tx, id, server_revision).await?;
+        tx.commit().await?;
         tracing::debug!(%id, "integration deleted");
         Ok(())
     }
@@ -708,18 +809,26 @@ impl Store {
     /// The reveal is recorded in the integration's log (the field, never the value).
     pub async fn reveal(&self, id: &str, field: &str) -> Result<Secret> {
         let sealer = self.sealer()?;
-        let row = sqlx::query("SELECT name, secrets FROM integrations WHERE id = ?")
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or_else(|| not_found(id))?;
+        let row =
+            sqlx::query("SELECT name, secrets, remote_secrets FROM integrations WHERE id = ?")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?
+                .ok_or_else(|| not_found(id))?;
         let name: String = row.get("name");
         let sealed = secrets::parse_column(row.get("secrets"))?;
         let value = sealed.get(field).ok_or_else(|| {
-            StoreError::invalid(
-                field,
-                format!("no value is stored for '{field}' in '{name}'"),
-            )
+            if sync_state::parse_remote(row.get("remote_secrets")).contains_key(field) {
+                StoreError::invalid(
+                    field,
+                    format!("'{field}' of '{name}' is set on the sync server only: this computer does not hold its value. Enter it here to replace it"),
+                )
+            } else {
+                StoreError::invalid(
+                    field,
+                    format!("no value is stored for '{field}' in '{name}'"),
+                )
+            }
         })?;
         let secret = secrets::open(sealer.as_ref(), id, field, value).map_err(|_| {
             StoreError::Undecryptable {

@@ -11,6 +11,7 @@ mod integrations;
 mod logs;
 mod model;
 mod secrets;
+mod sync;
 mod transfer;
 mod vault;
 mod websites;
@@ -18,6 +19,7 @@ mod websites;
 pub use checks::{CheckKind, CheckRecord, Credentials, Health};
 pub use error::{Result, StoreError};
 pub use model::*;
+pub use sync::{AckSummary, Conflict, Pending, PullSummary, Resolution, SyncMeta};
 pub use transfer::{ExportFile, ExportedIntegration, ImportFailure, ImportReport, EXPORT_FORMAT};
 pub use vault::{InitOptions, RotateOptions};
 

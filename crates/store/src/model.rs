@@ -135,8 +135,14 @@ pub struct Integration {
     pub is_active: bool,
     /// Public (non-secret) settings.
     pub config: Map<String, Value>,
-    /// Secret settings, masked.
+    /// Secret settings, masked. Includes the secrets set only on the sync
+    /// server (see [`Integration::secrets_on_server`]), with the server's mask.
     pub secrets: BTreeMap<String, SecretView>,
+    /// Secret keys whose value is set on the sync server but not held on
+    /// this laptop: their `secrets` entry is the server's mask, and
+    /// [`crate::Store::reveal`] cannot open them. Empty without sync.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secrets_on_server: Vec<String>,
     /// Whether a full configuration has been saved.
     pub configured: bool,
     /// Last successful check.
@@ -153,6 +159,20 @@ pub struct Integration {
     pub created_at: String,
     /// Last change (RFC 3339, UTC).
     pub updated_at: String,
+}
+
+impl Integration {
+    /// The server's mask of a secret set only on the sync server (this
+    /// computer holds no value for it), or None.
+    pub fn secret_on_server(&self, key: &str) -> Option<&str> {
+        if !self.secrets_on_server.iter().any(|k| k == key) {
+            return None;
+        }
+        match self.secrets.get(key) {
+            Some(SecretView::Set { masked }) => Some(masked),
+            _ => None,
+        }
+    }
 }
 
 /// One row of the integrations list: no secrets decrypted.

@@ -156,7 +156,7 @@ impl Store {
         let sealer = self.sealer()?;
         let websites = self.websites().await?;
         let rows = sqlx::query(
-            "SELECT id, website_id, integration_type, provider, name, description, status, is_active, configured, config, secrets
+            "SELECT id, website_id, integration_type, provider, name, description, status, is_active, configured, config, secrets, remote_secrets
              FROM integrations ORDER BY created_at, id",
         )
         .fetch_all(self.pool())
@@ -183,6 +183,10 @@ impl Store {
                     None
                 };
                 out.insert(field.clone(), v);
+            }
+            // Set on the sync server only: known to be set, value not here.
+            for key in crate::sync::parse_remote(row.get("remote_secrets")).into_keys() {
+                out.entry(key).or_insert(None);
             }
             integrations.push(ExportedIntegration {
                 website_id: row.get("website_id"),

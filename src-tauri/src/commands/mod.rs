@@ -7,6 +7,7 @@ pub mod checks;
 pub mod insights;
 pub mod integrations;
 pub mod settings;
+pub mod sync;
 pub mod vault;
 
 pub use app::{app_info, AppInfo};

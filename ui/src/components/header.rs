@@ -3,6 +3,7 @@
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::{state_label, use_sync_status};
 use crate::ipc;
 use crate::route::Route;
 use crate::state::{use_app, Action};
@@ -50,7 +51,9 @@ pub fn header() -> Html {
                     { tab(Route::Integrations, "Integrations") }
                     { tab(Route::Stats, "Stats") }
                     { tab(Route::Websites, "Websites") }
+                    { tab(Route::Sync, "Sync") }
                     { tab(Route::Settings, "Settings") }
+                    <SyncChip />
                     <button class="button ghost lock-now" onclick={lock}
                         aria-label="Lock the vault now">{ "Lock now" }</button>
                 </nav>
@@ -76,5 +79,27 @@ fn logo() -> Html {
             <circle class="logo-jack" cx="34" cy="24" r="3.2" />
             <circle class="logo-jack" cx="34" cy="33" r="3.2" />
         </svg>
+    }
+}
+
+/// The connection state, always visible: a dot and a short label that
+/// opens the Sync page.
+#[function_component(SyncChip)]
+fn sync_chip() -> Html {
+    let app = use_app();
+    let status = use_sync_status(std::time::Duration::from_secs(3));
+    let Some(s) = &*status else {
+        return html! {};
+    };
+    let open = Callback::from(move |_| app.dispatch(Action::Navigate(Route::Sync)));
+    html! {
+        <button class="sync-chip" id="sync-chip" data-state={s.state.clone()} onclick={open}
+            title="Shared server" aria-label={format!("Shared server: {}", state_label(s))}>
+            <span class={classes!("dot", format!("dot-{}", s.state))} aria-hidden="true" />
+            { state_label(s) }
+            if s.conflicts > 0 {
+                <span class="chip-count">{ s.conflicts }</span>
+            }
+        </button>
     }
 }

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod first;
 pub mod meta;
 pub mod second;
+pub mod sync;
 pub mod websites;
 
 use axum::body::{Body, Bytes};
@@ -232,7 +233,7 @@ pub async fn not_found(req: Request) -> Response {
 /// the path's API shape, keeping headers such as `Allow`.
 pub async fn json_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let flavor = Flavor::for_path(req.uri().path());
-    let limit = state.settings().max_body_bytes;
+    let limit = sync::body_limit(req.uri().path(), state.settings().max_body_bytes);
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -258,7 +259,7 @@ pub async fn json_errors(State(state): State<AppState>, req: Request, next: Next
     }
     let error = match status {
         StatusCode::METHOD_NOT_ALLOWED => Error::MethodNotAllowed,
-        StatusCode::PAYLOAD_TOO_LARGE => Error::TooLarge(state.settings().max_body_bytes),
+        StatusCode::PAYLOAD_TOO_LARGE => Error::TooLarge(limit),
         StatusCode::NOT_FOUND => Error::NotFound,
         StatusCode::UNAUTHORIZED => Error::Unauthenticated,
         s if s.is_server_error() => Error::Internal(format!("status {s}")),

@@ -311,7 +311,7 @@ macro_rules! impl_accounts {
             ) -> $crate::db::Result<Vec<$crate::model::WebsiteRecord>> {
                 use sqlx::Row;
                 let mut qb = sqlx::QueryBuilder::<$db>::new(
-                    "SELECT id, name, domain, created_at, updated_at FROM websites",
+                    "SELECT id, uid, seq, name, domain, created_at, updated_at FROM websites",
                 );
                 let mut mq = sqlx::QueryBuilder::<$db>::new(
                     "SELECT website_id, user_id FROM website_members",
@@ -339,6 +339,8 @@ macro_rules! impl_accounts {
                         let id: i64 = r.try_get("id")?;
                         Ok($crate::model::WebsiteRecord {
                             id,
+                            uid: r.try_get("uid")?,
+                            seq: r.try_get("seq")?,
                             name: r.try_get("name")?,
                             domain: r.try_get("domain")?,
                             members: by_site.remove(&id).unwrap_or_default(),
@@ -365,12 +367,16 @@ macro_rules! impl_accounts {
             ) -> $crate::db::Result<i64> {
                 let mut tx = self.write.begin_with(Self::BEGIN).await?;
                 let now = $crate::db::now();
+                let seq = next_seq!(tx)?;
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO websites (name, domain, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
+                    "INSERT INTO websites (uid, name, domain, created_at, updated_at, seq) \
+                     VALUES ($1, $2, $3, $4, $4, $5) RETURNING id",
                 )
+                .bind(uuid::Uuid::new_v4().to_string())
                 .bind(name)
                 .bind(domain)
                 .bind(&now)
+                .bind(seq)
                 .fetch_one(&mut *tx)
                 .await?;
                 for user in members {
@@ -396,12 +402,15 @@ macro_rules! impl_accounts {
                 audit: &$crate::model::AuditEntry,
             ) -> $crate::db::Result<bool> {
                 let mut tx = self.write.begin_with(Self::BEGIN).await?;
+                let seq = next_seq!(tx)?;
                 let found = sqlx::query(
-                    "UPDATE websites SET name = COALESCE($1, name), domain = COALESCE($2, domain), updated_at = $3 WHERE id = $4",
+                    "UPDATE websites SET name = COALESCE($1, name), domain = COALESCE($2, domain), updated_at = $3, \
+                     seq = $4 WHERE id = $5",
                 )
                 .bind(name)
                 .bind(domain)
                 .bind($crate::db::now())
+                .bind(seq)
                 .bind(id)
                 .execute(&mut *tx)
                 .await?
@@ -440,6 +449,7 @@ macro_rules! impl_accounts {
                 if used > 0 {
                     return Err($crate::db::DbError::InUse(used));
                 }
+                next_seq!(tx)?;
                 let found = sqlx::query("DELETE FROM websites WHERE id = $1")
                     .bind(id)
                     .execute(&mut *tx)

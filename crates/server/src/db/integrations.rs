@@ -20,6 +20,18 @@ macro_rules! insert_log {
     }};
 }
 
+/// Hands out the next change sequence number inside a transaction (the
+/// counter's row lock serialises writers, so sequence order is commit order).
+macro_rules! next_seq {
+    ($tx:expr) => {{
+        let seq: std::result::Result<i64, sqlx::Error> =
+            sqlx::query_scalar("UPDATE sync_counter SET n = n + 1 RETURNING n")
+                .fetch_one(&mut *$tx)
+                .await;
+        seq
+    }};
+}
+
 macro_rules! impl_integrations {
     ($ty:ty, $db:ty) => {
         #[async_trait::async_trait]
@@ -55,12 +67,11 @@ macro_rules! impl_integrations {
                 &self,
                 id: i64,
             ) -> $crate::db::Result<Option<$crate::model::IntegrationRecord>> {
-                let sql = concat!(
-                    "SELECT id, uid, owner_id, website_id, integration_type, provider, name, description, ",
-                    "status, is_active, config, secrets, configured, last_sync_at, last_error, error_count, ",
-                    "revision, created_by, created_at, updated_at FROM integrations WHERE id = $1"
+                let sql = format!(
+                    "SELECT {} FROM integrations WHERE id = $1",
+                    $crate::db::rows::INTEGRATION_COLUMNS
                 );
-                let row = sqlx::query(sql).bind(id).fetch_optional(&self.read).await?;
+                let row = sqlx::query(&sql).bind(id).fetch_optional(&self.read).await?;
                 row.as_ref().map(|r| $crate::db::rows::integration(r)).transpose()
             }
 
@@ -71,33 +82,7 @@ macro_rules! impl_integrations {
                 log: &$crate::model::NewLog,
             ) -> $crate::db::Result<i64> {
                 let mut tx = self.write.begin_with(Self::BEGIN).await?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO integrations (uid, owner_id, website_id, integration_type, provider, name, \
-                     description, status, is_active, config, secrets, configured, last_sync_at, last_error, \
-                     error_count, revision, created_by, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $18) \
-                     RETURNING id",
-                )
-                .bind(&r.uid)
-                .bind(r.owner_id)
-                .bind(r.website_id)
-                .bind(&r.integration_type)
-                .bind(&r.provider)
-                .bind(&r.name)
-                .bind(&r.description)
-                .bind(r.status.as_str())
-                .bind(r.is_active)
-                .bind(serde_json::Value::Object(r.config.clone()).to_string())
-                .bind(r.secrets.to_column())
-                .bind(r.configured)
-                .bind(&r.last_sync_at)
-                .bind(&r.last_error)
-                .bind(r.error_count)
-                .bind(r.created_by)
-                .bind(&r.created_at)
-                .bind(&r.updated_at)
-                .fetch_one(&mut *tx)
-                .await?;
+                let id = Self::insert_row(&mut tx, r).await?;
                 insert_log!(tx, id, log)?;
                 let mut entry = audit.clone();
                 entry.integration_id = Some(id);
@@ -113,45 +98,16 @@ macro_rules! impl_integrations {
                 log: Option<&$crate::model::NewLog>,
             ) -> $crate::db::Result<$crate::db::UpdateOutcome> {
                 let mut tx = self.write.begin_with(Self::BEGIN).await?;
-                let revision: Option<i64> = sqlx::query_scalar(
-                    "UPDATE integrations SET owner_id = $1, website_id = $2, integration_type = $3, \
-                     provider = $4, name = $5, description = $6, status = $7, is_active = $8, config = $9, \
-                     secrets = $10, configured = $11, revision = revision + 1, updated_at = $12 \
-                     WHERE id = $13 AND revision = $14 RETURNING revision",
-                )
-                .bind(r.owner_id)
-                .bind(r.website_id)
-                .bind(&r.integration_type)
-                .bind(&r.provider)
-                .bind(&r.name)
-                .bind(&r.description)
-                .bind(r.status.as_str())
-                .bind(r.is_active)
-                .bind(serde_json::Value::Object(r.config.clone()).to_string())
-                .bind(r.secrets.to_column())
-                .bind(r.configured)
-                .bind(&r.updated_at)
-                .bind(r.id)
-                .bind(r.revision)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some(revision) = revision else {
-                    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM integrations WHERE id = $1")
-                        .bind(r.id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    return Ok(if exists.is_some() {
-                        $crate::db::UpdateOutcome::Stale
-                    } else {
-                        $crate::db::UpdateOutcome::Gone
-                    });
-                };
+                let outcome = Self::update_row(&mut tx, r).await?;
+                if !matches!(outcome, $crate::db::UpdateOutcome::Updated(_)) {
+                    return Ok(outcome);
+                }
                 if let Some(log) = log {
                     insert_log!(tx, r.id, log)?;
                 }
                 insert_audit!(tx, audit)?;
                 tx.commit().await?;
-                Ok($crate::db::UpdateOutcome::Updated(revision))
+                Ok(outcome)
             }
 
             async fn delete_integration(
@@ -159,39 +115,10 @@ macro_rules! impl_integrations {
                 id: i64,
                 audit: &$crate::model::AuditEntry,
             ) -> $crate::db::Result<bool> {
-                use sqlx::Row;
                 let mut tx = self.write.begin_with(Self::BEGIN).await?;
-                let Some(row) = sqlx::query(
-                    "SELECT uid, website_id, owner_id, revision FROM integrations WHERE id = $1",
-                )
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                else {
+                if Self::delete_row(&mut tx, id, None, audit.actor_id).await?.is_none() {
                     return Ok(false);
-                };
-                let revision: i64 = row.try_get("revision")?;
-                sqlx::query(
-                    "INSERT INTO tombstones (integration_id, uid, website_id, owner_id, revision, deleted_at, deleted_by) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(id)
-                .bind(row.try_get::<String, _>("uid")?)
-                .bind(row.try_get::<Option<i64>, _>("website_id")?)
-                .bind(row.try_get::<i64, _>("owner_id")?)
-                .bind(revision + 1)
-                .bind($crate::db::now())
-                .bind(audit.actor_id)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("DELETE FROM integration_logs WHERE integration_id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("DELETE FROM integrations WHERE id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                }
                 insert_audit!(tx, audit)?;
                 tx.commit().await?;
                 Ok(true)
@@ -209,25 +136,34 @@ macro_rules! impl_integrations {
                 let mut tx = self.write.begin_with(Self::BEGIN).await?;
                 let now = $crate::db::now();
                 let found = match effect {
-                    CheckEffect::Healthy => sqlx::query(
-                        "UPDATE integrations SET status = 'active', last_sync_at = $1, last_error = NULL, \
-                         error_count = 0, revision = revision + 1, updated_at = $1 WHERE id = $2",
-                    )
-                    .bind(&now)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected(),
-                    CheckEffect::Failed => sqlx::query(
-                        "UPDATE integrations SET status = 'error', last_error = $1, \
-                         error_count = error_count + 1, revision = revision + 1, updated_at = $2 WHERE id = $3",
-                    )
-                    .bind(message)
-                    .bind(&now)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected(),
+                    CheckEffect::Healthy => {
+                        let seq = next_seq!(tx)?;
+                        sqlx::query(
+                            "UPDATE integrations SET status = 'active', last_sync_at = $1, last_error = NULL, \
+                             error_count = 0, revision = revision + 1, updated_at = $1, seq = $2 WHERE id = $3",
+                        )
+                        .bind(&now)
+                        .bind(seq)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected()
+                    }
+                    CheckEffect::Failed => {
+                        let seq = next_seq!(tx)?;
+                        sqlx::query(
+                            "UPDATE integrations SET status = 'error', last_error = $1, \
+                             error_count = error_count + 1, revision = revision + 1, updated_at = $2, seq = $3 \
+                             WHERE id = $4",
+                        )
+                        .bind(message)
+                        .bind(&now)
+                        .bind(seq)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected()
+                    }
                     CheckEffect::Unchanged => {
                         let found: Option<i64> = sqlx::query_scalar("SELECT id FROM integrations WHERE id = $1")
                             .bind(id)
@@ -246,7 +182,6 @@ macro_rules! impl_integrations {
                 tx.commit().await?;
                 Ok(true)
             }
-
             async fn logs(
                 &self,
                 id: i64,
@@ -304,6 +239,152 @@ macro_rules! impl_integrations {
                         ))
                     })
                     .collect()
+            }
+        }
+
+        impl $ty {
+            /// Inserts a record (its `id` is ignored, its revision is 1) with a
+            /// new change sequence number; its new id.
+            pub(crate) async fn insert_row(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                r: &$crate::model::IntegrationRecord,
+            ) -> $crate::db::Result<i64> {
+                let seq = next_seq!(conn)?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO integrations (uid, owner_id, website_id, integration_type, provider, name, \
+                     description, status, is_active, config, secrets, configured, last_sync_at, last_error, \
+                     error_count, revision, created_by, created_at, updated_at, field_revs, seq) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $18, $19, $20) \
+                     RETURNING id",
+                )
+                .bind(&r.uid)
+                .bind(r.owner_id)
+                .bind(r.website_id)
+                .bind(&r.integration_type)
+                .bind(&r.provider)
+                .bind(&r.name)
+                .bind(&r.description)
+                .bind(r.status.as_str())
+                .bind(r.is_active)
+                .bind(serde_json::Value::Object(r.config.clone()).to_string())
+                .bind(r.secrets.to_column())
+                .bind(r.configured)
+                .bind(&r.last_sync_at)
+                .bind(&r.last_error)
+                .bind(r.error_count)
+                .bind(r.created_by)
+                .bind(&r.created_at)
+                .bind(&r.updated_at)
+                .bind(serde_json::to_string(&r.field_revs).expect("a map of numbers serializes"))
+                .bind(seq)
+                .fetch_one(&mut *conn)
+                .await?;
+                Ok(id)
+            }
+
+            /// Saves `r` if its stored revision is still `r.revision`: bumps
+            /// the revision, sets the field revisions of the sync fields that
+            /// changed to the new revision and takes a new sequence number.
+            pub(crate) async fn update_row(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                r: &$crate::model::IntegrationRecord,
+            ) -> $crate::db::Result<$crate::db::UpdateOutcome> {
+                let sql = format!(
+                    "SELECT {} FROM integrations WHERE id = $1",
+                    $crate::db::rows::INTEGRATION_COLUMNS
+                );
+                let Some(row) = sqlx::query(&sql).bind(r.id).fetch_optional(&mut *conn).await? else {
+                    return Ok($crate::db::UpdateOutcome::Gone);
+                };
+                let old = $crate::db::rows::integration(&row)?;
+                if old.revision != r.revision {
+                    return Ok($crate::db::UpdateOutcome::Stale);
+                }
+                let mut revs = old.field_revs.clone();
+                for field in $crate::db::rows::sync_changes(&old, r) {
+                    revs.insert(field, r.revision + 1);
+                }
+                let seq = next_seq!(conn)?;
+                let revision: Option<i64> = sqlx::query_scalar(
+                    "UPDATE integrations SET owner_id = $1, website_id = $2, integration_type = $3, \
+                     provider = $4, name = $5, description = $6, status = $7, is_active = $8, config = $9, \
+                     secrets = $10, configured = $11, revision = revision + 1, updated_at = $12, \
+                     field_revs = $13, seq = $14 \
+                     WHERE id = $15 AND revision = $16 RETURNING revision",
+                )
+                .bind(r.owner_id)
+                .bind(r.website_id)
+                .bind(&r.integration_type)
+                .bind(&r.provider)
+                .bind(&r.name)
+                .bind(&r.description)
+                .bind(r.status.as_str())
+                .bind(r.is_active)
+                .bind(serde_json::Value::Object(r.config.clone()).to_string())
+                .bind(r.secrets.to_column())
+                .bind(r.configured)
+                .bind(&r.updated_at)
+                .bind(serde_json::to_string(&revs).expect("a map of numbers serializes"))
+                .bind(seq)
+                .bind(r.id)
+                .bind(r.revision)
+                .fetch_optional(&mut *conn)
+                .await?;
+                Ok(match revision {
+                    Some(revision) => $crate::db::UpdateOutcome::Updated(revision),
+                    None => $crate::db::UpdateOutcome::Stale,
+                })
+            }
+
+            /// Deletes a record and its logs, leaving a tombstone with a new
+            /// sequence number; with `expected`, only at that revision. The
+            /// tombstone's revision, or None when not found (or stale).
+            pub(crate) async fn delete_row(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                id: i64,
+                expected: Option<i64>,
+                deleted_by: Option<i64>,
+            ) -> $crate::db::Result<Option<i64>> {
+                use sqlx::Row;
+                // The counter first, like every writer (so two writers never
+                // wait for each other's locks in opposite order); then deleting
+                // takes the row, so the tombstone's revision is the last one.
+                let seq = next_seq!(conn)?;
+                let query = match expected {
+                    Some(revision) => sqlx::query(
+                        "DELETE FROM integrations WHERE id = $1 AND revision = $2 \
+                         RETURNING uid, website_id, owner_id, revision",
+                    )
+                    .bind(id)
+                    .bind(revision),
+                    None => sqlx::query(
+                        "DELETE FROM integrations WHERE id = $1 RETURNING uid, website_id, owner_id, revision",
+                    )
+                    .bind(id),
+                };
+                let Some(row) = query.fetch_optional(&mut *conn).await? else {
+                    return Ok(None);
+                };
+                let revision: i64 = row.try_get("revision")?;
+                sqlx::query("DELETE FROM integration_logs WHERE integration_id = $1")
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO tombstones (integration_id, uid, website_id, owner_id, revision, deleted_at, deleted_by, seq) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(id)
+                .bind(row.try_get::<String, _>("uid")?)
+                .bind(row.try_get::<Option<i64>, _>("website_id")?)
+                .bind(row.try_get::<i64, _>("owner_id")?)
+                .bind(revision + 1)
+                .bind($crate::db::now())
+                .bind(deleted_by)
+                .bind(seq)
+                .execute(&mut *conn)
+                .await?;
+                Ok(Some(revision + 1))
             }
         }
     };

@@ -15,6 +15,8 @@ mod rows;
 mod accounts;
 #[macro_use]
 mod integrations;
+#[macro_use]
+mod sync;
 mod postgres;
 mod sqlite;
 
@@ -205,9 +207,114 @@ pub trait IntegrationStore: Send + Sync {
     async fn tombstones(&self) -> Result<Vec<(i64, String, i64, String)>>;
 }
 
+/// A website upserted by a sync push (by uid; name and domain last writer wins).
+#[derive(Debug, Clone)]
+pub struct SyncWebsiteWrite {
+    pub uid: String,
+    pub name: String,
+    pub domain: String,
+    pub audit: AuditEntry,
+}
+
+/// One integration write of a sync push, prepared (validated, sealed) by the
+/// service against the revision it read.
+#[derive(Debug, Clone)]
+pub enum SyncWrite {
+    /// A new record (its uid must be neither used nor tombstoned).
+    Create {
+        record: IntegrationRecord,
+        /// When set, the record's website is the website with this uid
+        /// (which may be created by the same batch).
+        website_uid: Option<String>,
+        audit: AuditEntry,
+        log: NewLog,
+    },
+    /// Saves the record if it is still at `record.revision`.
+    Update {
+        record: IntegrationRecord,
+        website_uid: Option<String>,
+        audit: AuditEntry,
+        log: NewLog,
+    },
+    /// Deletes the record if it is still at `revision`.
+    Delete {
+        id: i64,
+        revision: i64,
+        audit: AuditEntry,
+    },
+}
+
+/// A whole push batch, applied in one transaction with its answer.
+#[derive(Debug, Clone)]
+pub struct SyncPlan {
+    pub user_id: i64,
+    pub batch_id: String,
+    pub websites: Vec<SyncWebsiteWrite>,
+    /// (index into `answer.results`, write): the write fills in that
+    /// result's id and revision, or turns it into `invalid` when a unique
+    /// rule refuses it.
+    pub writes: Vec<(usize, SyncWrite)>,
+    pub answer: switchboard_sync_proto::PushAnswer,
+}
+
+/// How applying a [`SyncPlan`] ended.
+#[derive(Debug, Clone)]
+pub enum SyncApplied {
+    /// Applied and stored; the final answer.
+    Done(switchboard_sync_proto::PushAnswer),
+    /// The batch was applied before: its stored answer (JSON text).
+    Replayed(String),
+    /// A record changed since the plan was made: nothing applied, plan again.
+    Stale,
+}
+
+/// One integration entry of a pull page.
+#[derive(Debug, Clone)]
+pub enum SyncRow {
+    Live(Box<IntegrationRecord>),
+    Deleted {
+        uid: String,
+        seq: i64,
+        revision: i64,
+    },
+}
+
+impl SyncRow {
+    pub fn seq(&self) -> i64 {
+        match self {
+            SyncRow::Live(r) => r.seq,
+            SyncRow::Deleted { seq, .. } => *seq,
+        }
+    }
+}
+
+/// The sync protocol's storage (docs/sync.md).
+#[async_trait]
+pub trait SyncStore: Send + Sync {
+    /// The stored answer (JSON text) of a batch this user pushed before.
+    async fn sync_batch_answer(&self, user_id: i64, batch_id: &str) -> Result<Option<String>>;
+    /// The live record with this uid.
+    async fn integration_by_uid(&self, uid: &str) -> Result<Option<IntegrationRecord>>;
+    /// Whether a deleted record had this uid.
+    async fn is_tombstoned(&self, uid: &str) -> Result<bool>;
+    /// Applies a push batch all or nothing, storing its answer in the same
+    /// transaction.
+    async fn sync_apply(&self, plan: SyncPlan) -> Result<SyncApplied>;
+    /// Websites (only these ids when `websites` is Some) and integrations
+    /// and deletions (within `scope`, see [`ListFilter::scope`]) with a
+    /// sequence number above `since`, by sequence; at most `limit` of each.
+    async fn sync_changes(
+        &self,
+        scope: Option<(i64, Vec<i64>)>,
+        websites: Option<Vec<i64>>,
+        since: i64,
+        limit: i64,
+    ) -> Result<(Vec<WebsiteRecord>, Vec<SyncRow>)>;
+}
+
 /// Everything the server stores.
-pub trait Db: MetaStore + AccountStore + IntegrationStore {}
-impl<T: MetaStore + AccountStore + IntegrationStore> Db for T {}
+pub trait Db: MetaStore + AccountStore + IntegrationStore + SyncStore {}
+impl<T: MetaStore + AccountStore + IntegrationStore + SyncStore> Db for T {}
 
 /// Opens the database a URL names: `postgres://` or `postgresql://` for
 /// PostgreSQL, `sqlite://PATH` or a plain path for SQLite.

@@ -48,3 +48,4 @@ impl PgDb {
 
 impl_accounts!(PgDb, sqlx::Postgres, Backend::Postgres);
 impl_integrations!(PgDb, sqlx::Postgres);
+impl_sync!(PgDb, sqlx::Postgres);

@@ -12,7 +12,7 @@ use crate::secrets::SealedSecrets;
 /// The columns every integration query selects, in [`integration`]'s order.
 pub(crate) const INTEGRATION_COLUMNS: &str = "id, uid, owner_id, website_id, integration_type, \
      provider, name, description, status, is_active, config, secrets, configured, last_sync_at, \
-     last_error, error_count, revision, created_by, created_at, updated_at";
+     last_error, error_count, revision, created_by, created_at, updated_at, field_revs, seq";
 
 fn get<'r, R, T>(row: &'r R, column: &'r str) -> Result<T>
 where
@@ -28,6 +28,12 @@ fn parse<T: std::str::FromStr<Err = String>>(text: &str) -> Result<T> {
 }
 
 fn json_object(text: &str) -> Map<String, Value> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+/// The `field_revs` column: `{field: revision}`; damaged text reads as empty
+/// (every field at revision 1).
+pub(crate) fn field_revs(text: &str) -> std::collections::BTreeMap<String, i64> {
     serde_json::from_str(text).unwrap_or_default()
 }
 
@@ -61,6 +67,8 @@ where
         created_by: get(row, "created_by")?,
         created_at: get(row, "created_at")?,
         updated_at: get(row, "updated_at")?,
+        field_revs: field_revs(&get::<R, String>(row, "field_revs")?),
+        seq: get(row, "seq")?,
     })
 }
 
@@ -165,4 +173,45 @@ pub(crate) fn push_filter<'a, DB: sqlx::Database>(
     if let Some(a) = filter.is_active {
         qb.push(" AND is_active = ").push_bind(a);
     }
+}
+
+/// The sync fields (docs/sync.md) that differ between two versions of a
+/// record: `name`, `description`, `provider`, `is_active`, `website`,
+/// `config.<key>` and `secret.<key>` (a secret counts as changed when its
+/// sealed value differs, i.e. when it was set again or removed).
+pub(crate) fn sync_changes(old: &IntegrationRecord, new: &IntegrationRecord) -> Vec<String> {
+    use switchboard_sync_proto::field;
+    let mut out = Vec::new();
+    let mut check = |name: String, differs: bool| {
+        if differs {
+            out.push(name);
+        }
+    };
+    check(field::NAME.into(), old.name != new.name);
+    check(
+        field::DESCRIPTION.into(),
+        old.description != new.description,
+    );
+    check(field::PROVIDER.into(), old.provider != new.provider);
+    check(field::IS_ACTIVE.into(), old.is_active != new.is_active);
+    check(field::WEBSITE.into(), old.website_id != new.website_id);
+    let mut keys: Vec<&String> = old.config.keys().chain(new.config.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        check(
+            field::config(key),
+            old.config.get(key) != new.config.get(key),
+        );
+    }
+    let mut keys: Vec<&str> = old.secrets.keys().chain(new.secrets.keys()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    for key in keys {
+        check(
+            field::secret(key),
+            old.secrets.sealed(key) != new.secrets.sealed(key),
+        );
+    }
+    out
 }

@@ -67,3 +67,4 @@ impl SqliteDb {
 
 impl_accounts!(SqliteDb, sqlx::Sqlite, Backend::Sqlite);
 impl_integrations!(SqliteDb, sqlx::Sqlite);
+impl_sync!(SqliteDb, sqlx::Sqlite);

@@ -4,6 +4,7 @@
 //! provider check. Handlers translate their API's shapes to and from these.
 
 mod edit;
+pub mod sync;
 
 pub use edit::{lookup, Check, Editing};
 
@@ -92,6 +93,8 @@ pub fn blank(user: &AuthUser, integration_type: &str, provider: &str) -> Integra
         created_by: Some(user.id),
         created_at: at.clone(),
         updated_at: at,
+        field_revs: BTreeMap::new(),
+        seq: 0,
     }
 }
 

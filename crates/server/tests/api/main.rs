@@ -18,6 +18,7 @@ mod suite_first;
 mod suite_second;
 mod suite_security;
 mod suite_server;
+mod suite_sync;
 
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -46,6 +47,7 @@ fn all_tests() -> Vec<(&'static str, Body)> {
     all.extend(suite_access::tests());
     all.extend(suite_security::tests());
     all.extend(suite_server::tests());
+    all.extend(suite_sync::tests());
     all
 }
 

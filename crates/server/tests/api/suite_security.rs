@@ -179,7 +179,7 @@ async fn unknown_paths_are_404_json(ctx: Ctx) {
 /// then reads the answer: the server must refuse from the announced length
 /// alone (a client that sent everything may see the connection close under
 /// it, as with any server that stops reading an oversized body).
-async fn announce(ctx: &Ctx, path: &str, length: usize) -> (u16, serde_json::Value) {
+pub(crate) async fn announce(ctx: &Ctx, path: &str, length: usize) -> (u16, serde_json::Value) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let addr = ctx.base.strip_prefix("http://").unwrap();
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();

@@ -1,0 +1,748 @@
+//! The sync protocol (docs/sync.md): push creates, field-level merges and
+//! conflicts (secrets masked), idempotent batches, deletions and
+//! tombstones, pull pages, changes made through the REST APIs, and roles.
+
+use serde_json::{json, Value};
+use switchboard_server::model::Role;
+
+use crate::ctx::{Ctx, Res, User};
+
+crate::tests![
+    push_create_then_pull_masks_secrets,
+    field_level_merge_and_conflicts,
+    secret_conflict_is_masked,
+    repeated_batch_is_applied_once,
+    delete_leaves_a_tombstone_and_gone,
+    pull_pages_with_since_and_limit,
+    rest_changes_show_up_in_pull,
+    viewer_pulls_but_cannot_push,
+    member_sees_and_pushes_only_their_own,
+    push_limits,
+];
+
+const PUSH: &str = "/api/v1/sync/push";
+
+fn uid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+async fn push(ctx: &Ctx, user: &User, websites: Value, changes: Value) -> Res {
+    push_batch(ctx, user, &uid(), websites, changes).await
+}
+
+async fn push_batch(ctx: &Ctx, user: &User, batch: &str, websites: Value, changes: Value) -> Res {
+    ctx.post(
+        PUSH,
+        user,
+        json!({"batch_id": batch, "websites": websites, "changes": changes}),
+    )
+    .await
+}
+
+async fn pull(ctx: &Ctx, user: &User, since: i64, limit: i64) -> Res {
+    let r = ctx
+        .get(
+            &format!("/api/v1/sync/pull?since={since}&limit={limit}"),
+            user,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r
+}
+
+/// Every pulled change of `uid` from the start.
+async fn pulled(ctx: &Ctx, user: &User, uid: &str) -> Value {
+    let r = pull(ctx, user, 0, 1000).await;
+    r.body["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["uid"] == uid)
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+fn create_change(uid: &str, name: &str, secret: &str) -> Value {
+    json!({
+        "uid": uid, "base_revision": 0, "integration_type": "email",
+        "set": {"provider": "sendgrid", "name": name, "description": "", "is_active": true,
+                "website": null, "config.from_email": "news@example.com", "config.from_name": "News"},
+        "secrets": {"api_key": secret}
+    })
+}
+
+/// Creates one email integration through a push; its server id.
+async fn created(ctx: &Ctx, user: &User, uid: &str, name: &str, secret: &str) -> i64 {
+    let r = push(
+        ctx,
+        user,
+        json!([]),
+        json!([create_change(uid, name, secret)]),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let result = &r.body["results"][0];
+    assert_eq!(result["outcome"], "applied", "{}", r.text);
+    assert_eq!(result["revision"], 1);
+    result["id"].as_i64().unwrap()
+}
+
+async fn push_create_then_pull_masks_secrets(ctx: Ctx) {
+    let a = &ctx.admin;
+    let (u, w) = (uid(), uid());
+    let mut change = create_change(&u, "Newsletter", "SG.plaintext-secret-wxyz");
+    change["set"]["website"] = json!(w);
+    let r = push(
+        &ctx,
+        a,
+        json!([{"uid": w, "name": "Shop", "domain": "shop.example.com"}]),
+        json!([change]),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let result = &r.body["results"][0];
+    assert_eq!(result["outcome"], "applied", "{}", r.text);
+    assert_eq!(result["uid"], u.as_str());
+    let id = result["id"].as_i64().unwrap();
+
+    let page = pull(&ctx, a, 0, 500).await;
+    assert!(!page.text.contains("plaintext-secret"), "{}", page.text);
+    assert_eq!(page.body["more"], false);
+    let site = page.body["websites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["uid"] == w.as_str())
+        .expect("the pushed website is pulled");
+    assert_eq!(site["name"], "Shop");
+    assert_eq!(site["domain"], "shop.example.com");
+    let c = page.body["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["uid"] == u.as_str())
+        .expect("the pushed integration is pulled")
+        .clone();
+    assert_eq!(c["id"], id);
+    assert_eq!(c["deleted"], false);
+    assert_eq!(c["revision"], 1);
+    assert_eq!(c["website"], w.as_str());
+    assert_eq!(c["integration_type"], "email");
+    assert_eq!(c["provider"], "sendgrid");
+    assert_eq!(c["name"], "Newsletter");
+    assert_eq!(c["is_active"], true);
+    assert_eq!(c["status"], "active");
+    assert_eq!(c["config"]["from_email"], "news@example.com");
+    assert!(c["config"].get("api_key").is_none());
+    assert_eq!(c["secrets"]["api_key"], "********************wxyz");
+    assert!(c["seq"].as_i64().unwrap() > 0);
+    assert!(page.body["next"].as_i64().unwrap() >= c["seq"].as_i64().unwrap());
+
+    // The same record through the other APIs; the secret is sealed at rest.
+    let d = ctx.get(&format!("/api/integrations/{id}/"), a).await;
+    assert_eq!(d.status, 200, "{}", d.text);
+    assert_eq!(d.body["name"], "Newsletter");
+    assert!(!d.text.contains("plaintext-secret"));
+    if let Some(path) = &ctx.sqlite_path {
+        let bytes = std::fs::read(path).unwrap();
+        let wal = std::fs::read(path.with_extension("db-wal")).unwrap_or_default();
+        for data in [bytes, wal] {
+            assert!(
+                !data
+                    .windows(b"plaintext-secret".len())
+                    .any(|w| w == b"plaintext-secret"),
+                "the secret is stored sealed"
+            );
+        }
+    }
+
+    // A create missing what the catalog requires is invalid and applies nothing.
+    let bad = uid();
+    let r = push(
+        &ctx,
+        a,
+        json!([]),
+        json!([{"uid": bad, "base_revision": 0, "integration_type": "email",
+                "set": {"provider": "sendgrid", "name": "No key", "config.from_email": "not-an-email"}}]),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let result = &r.body["results"][0];
+    assert_eq!(result["outcome"], "invalid", "{}", r.text);
+    assert!(
+        result["fields"]["config.from_email"].is_string(),
+        "{}",
+        r.text
+    );
+    assert!(result["fields"]["secret.api_key"].is_string(), "{}", r.text);
+    assert_eq!(pulled(&ctx, a, &bad).await, Value::Null);
+}
+
+async fn field_level_merge_and_conflicts(ctx: Ctx) {
+    let a = &ctx.admin;
+    let u = uid();
+    created(&ctx, a, &u, "Newsletter", "SG.first-key-1111").await;
+
+    // Two laptops from revision 1 change different fields: both apply.
+    let r = push(
+        &ctx,
+        a,
+        json!([]),
+        json!([{"uid": u, "base_revision": 1, "set": {"name": "Newsletter 2"}}]),
+    )
+    .await;
+    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.text);
+    assert_eq!(r.body["results"][0]["revision"], 2);
+    let r = push(
+        &ctx,
+        a,
+        json!([]),
+        json!([{"uid": u, "base_revision": 1, "set": {"config.from_name": "Other"}}]),
+    )
+    .await;
+    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.text);
+    assert_eq!(r.body["results"][0]["revision"], 3);
+    let c = pulled(&ctx, a, &u).await;
+    assert_eq!(c["name"], "Newsletter 2");
+    assert_eq!(c["config"]["from_name"], "Other");
+    assert_eq!(c["revision"], 3);
+    assert_eq!(c["field_revs"]["name"], 2);
+    assert_eq!(c["field_revs"]["config.from_name"], 3);
+
+    // The same field from the old base: a conflict with the server's value.
+    let r = push(
+        &ctx,
+        a,
+        json!([]),
+        json!([{"uid": u, "base_revision": 1, "set": {"name": "Mine"}}]),
+    )
+    .await;
+    let result = &r.body["results"][0];
+    assert_eq!(result["outcome"], "conflict", "{}", r.text);
+    assert_eq!(result["revision"], 3);
+    assert_eq!(result["conflicts"][0]["field"], "name");
+    assert_eq!(result["conflicts"][0]["theirs"], "Newsletter 2");
+    assert_eq!(result["conflicts"][0]["revision"], 2);
+    assert_eq!(pulled(&ctx, a, &u).await["name"], "Newsletter 2");
+
+    // A conflict and a clean field together: merged.
+    let r = push(
+        &ctx,
+        a,
+        json!([]),
+        json!([{"uid": u, "base_revision": 1, "set": {"name": "Mine", "description": "From the laptop"}}]),
+    )
+    .await;
+    let result = &r.body["results"][0];
+    assert_eq!(result["outcome"], "merged", "{}", r.text);
+    assert_eq!(result["revision"], 4);
+    assert_eq!(result["conflicts"].as_array().unwrap().len(), 1);
+    let c = pulled(&ctx, a, &u).await;
+    assert_eq!(c["description"], "From the laptop");
+    assert_eq!(c["name"], "Newsletter 2");
+
+    // Keep mine: push again from the conflict's revision.
+    let r = push(
+        &ctx,
+        a,
+        json!([]),
+        json!([{"uid": u, "base_revision": 4, "set": {"name": "Mine"}}]),
+    )
+    .await;
+    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.text);
+    assert_eq!(pulled(&ctx, a, &u).await["name"], "Mine");
+
+    // The same value as the server's is no conflict.
+    let r = push(
+        &ctx,
+        a,
+        json!([]),
+        json!([{"uid": u, "base_revision": 1, "set": {"name": "Mine"}}]),
+    )
+    .await;
+    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.text);
+    assert_eq!(r.body["results"][0]["revision"], 5);
+
+    // Applied values are validated as a whole.
+    let r = push(
+        &ctx,
+        a,
+        json!([]),
+        json!([{"uid": u, "base_revision": 5, "set": {"config.from_email": "nope"}}]),
+    )
+    .await;
+    assert_eq!(r.body["results"][0]["outcome"], "invalid", "{}", r.text);
+    assert!(r.body["results"][0]["fields"]["config.from_email"].is_string());
+    assert_eq!(pulled(&ctx, a, &u).await["revision"], 5);
+}
+
+async fn secret_conflict_is_masked(ctx: Ctx) {
+    let a = &ctx.admin;
+    let u = uid();
+    created(&ctx, a, &u, "Mail", "SG.first-secret-1111").await;
+    let r = push(
+        &ctx,
+        a,
+        json!([]),
+        json!([{"uid": u, "base_revision": 1, "secrets": {"api_key": "SG.second-secret-2222"}}]),
+    )
+    .await;
+    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.text);
+    let c = pulled(&ctx, a, &u).await;
+    assert_eq!(c["field_revs"]["secret.api_key"], 2);
+    assert!(c["secrets"]["api_key"].as_str().unwrap().ends_with("2222"));
+
+    let r = push(
+        &ctx,
+        a,
+        json!([]),
+        json!([{"uid": u, "base_revision": 1, "secrets": {"api_key": "SG.third-secret-3333"}}]),
+    )
+    .await;
+    let result = &r.body["results"][0];
+    assert_eq!(result["outcome"], "conflict", "{}", r.text);
+    assert_eq!(result["conflicts"][0]["field"], "secret.api_key");
+    assert_eq!(
+        result["conflicts"][0]["theirs"],
+        format!("{}2222", "*".repeat(17))
+    );
+    assert_eq!(result["conflicts"][0]["revision"], 2);
+    assert!(!r.text.contains("second-secret"), "{}", r.text);
+    assert!(!r.text.contains("third-secret"), "{}", r.text);
+
+    // The value the server already holds is no conflict.
+    let r = push(
+        &ctx,
+        a,
+        json!([]),
+        json!([{"uid": u, "base_revision": 1, "secrets": {"api_key": "SG.second-secret-2222"}}]),
+    )
+    .await;
+    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.text);
+    assert_eq!(r.body["results"][0]["revision"], 2);
+
+    // A secret that is not a secret field of the provider is refused.
+    let r = push(
+        &ctx,
+        a,
+        json!([]),
+        json!([{"uid": u, "base_revision": 2, "secrets": {"from_name": "x"}}]),
+    )
+    .await;
+    assert_eq!(r.body["results"][0]["outcome"], "invalid", "{}", r.text);
+    assert!(r.body["results"][0]["fields"]["secret.from_name"].is_string());
+
+    // The fake check sees the pushed secret: it was sealed and opens.
+    let id = r.body["results"][0]["id"]
+        .as_i64()
+        .or(c["id"].as_i64())
+        .unwrap();
+    let t = ctx
+        .post(&format!("/api/integrations/{id}/test/"), a, json!({}))
+        .await;
+    assert_eq!(t.status, 200, "{}", t.text);
+    let seen = ctx.checker.seen.lock().unwrap().clone();
+    assert_eq!(
+        seen.last().unwrap().secrets["api_key"],
+        "SG.second-secret-2222"
+    );
+}
+
+async fn repeated_batch_is_applied_once(ctx: Ctx) {
+    let a = &ctx.admin;
+    let u = uid();
+    created(&ctx, a, &u, "Mail", "SG.key-0000").await;
+    let batch = uid();
+    let changes = json!([{"uid": u, "base_revision": 1, "set": {"name": "Renamed"}}]);
+    let first = push_batch(&ctx, a, &batch, json!([]), changes.clone()).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(first.body["batch_id"], batch.as_str());
+    assert_eq!(first.body["results"][0]["revision"], 2);
+    let again = push_batch(&ctx, a, &batch, json!([]), changes).await;
+    assert_eq!(again.status, 200, "{}", again.text);
+    assert_eq!(again.body, first.body);
+    // Even with other content, the batch id answers what it answered.
+    let other = push_batch(
+        &ctx,
+        a,
+        &batch,
+        json!([]),
+        json!([{"uid": u, "base_revision": 2, "set": {"name": "Something else"}}]),
+    )
+    .await;
+    assert_eq!(other.body, first.body);
+    let c = pulled(&ctx, a, &u).await;
+    assert_eq!(c["revision"], 2);
+    assert_eq!(c["name"], "Renamed");
+
+    // The same new batch sent twice at once is applied once.
+    let batch = uid();
+    let changes = json!([{"uid": u, "base_revision": 2, "set": {"description": "Concurrent"}}]);
+    let (x, y) = tokio::join!(
+        push_batch(&ctx, a, &batch, json!([]), changes.clone()),
+        push_batch(&ctx, a, &batch, json!([]), changes)
+    );
+    assert_eq!(x.status, 200, "{}", x.text);
+    assert_eq!(x.body, y.body);
+    assert_eq!(x.body["results"][0]["revision"], 3);
+    assert_eq!(pulled(&ctx, a, &u).await["revision"], 3);
+
+    // A batch is all or nothing per user: another user's same batch id is theirs.
+    let m = ctx.user(Role::Member, &[]).await;
+    let r = push_batch(&ctx, &m, &batch, json!([]), json!([])).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["results"], json!([]));
+}
+
+async fn delete_leaves_a_tombstone_and_gone(ctx: Ctx) {
+    let a = &ctx.admin;
+    let u = uid();
+    created(&ctx, a, &u, "Mail", "SG.key-0000").await;
+    // Someone renamed it meanwhile: deletion wins anyway.
+    let r = push(
+        &ctx,
+        a,
+        json!([]),
+        json!([{"uid": u, "base_revision": 1, "set": {"name": "Renamed"}}]),
+    )
+    .await;
+    assert_eq!(r.body["results"][0]["revision"], 2);
+    let r = push(
+        &ctx,
+        a,
+        json!([]),
+        json!([{"uid": u, "base_revision": 1, "delete": true}]),
+    )
+    .await;
+    let result = &r.body["results"][0];
+    assert_eq!(result["outcome"], "deleted", "{}", r.text);
+    assert_eq!(result["revision"], 3);
+    let stones = ctx.db.tombstones().await.unwrap();
+    assert!(stones.iter().any(|(_, s, rev, _)| s == &u && *rev == 3));
+
+    let r = push(
+        &ctx,
+        a,
+        json!([]),
+        json!([{"uid": u, "base_revision": 2, "set": {"name": "Back?"}}]),
+    )
+    .await;
+    assert_eq!(r.body["results"][0]["outcome"], "gone", "{}", r.text);
+    let r = push(
+        &ctx,
+        a,
+        json!([]),
+        json!([create_change(&u, "Again", "SG.key-1111")]),
+    )
+    .await;
+    assert_eq!(r.body["results"][0]["outcome"], "gone", "{}", r.text);
+
+    let c = pulled(&ctx, a, &u).await;
+    assert_eq!(c["deleted"], true, "{c}");
+    assert_eq!(c["revision"], 3);
+    assert!(c.get("id").is_none());
+}
+
+async fn pull_pages_with_since_and_limit(ctx: Ctx) {
+    let a = &ctx.admin;
+    let uids: Vec<String> = (0..5).map(|_| uid()).collect();
+    let changes: Vec<Value> = uids
+        .iter()
+        .enumerate()
+        .map(|(i, u)| create_change(u, &format!("Mail {i}"), "SG.key-0000"))
+        .collect();
+    let r = push(&ctx, a, json!([]), json!(changes)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|x| x["outcome"] == "applied"));
+
+    let (mut since, mut seen, mut pages) = (0i64, Vec::new(), 0);
+    loop {
+        let page = pull(&ctx, a, since, 2).await;
+        pages += 1;
+        let changes = page.body["changes"].as_array().unwrap();
+        assert!(changes.len() <= 2);
+        for c in changes {
+            let seq = c["seq"].as_i64().unwrap();
+            assert!(seq > since);
+            seen.push((seq, c["uid"].as_str().unwrap().to_owned()));
+        }
+        let next = page.body["next"].as_i64().unwrap();
+        if let Some((last, _)) = seen.last() {
+            assert_eq!(next, *last);
+        }
+        since = next;
+        if page.body["more"] == false {
+            break;
+        }
+        assert!(pages < 10);
+    }
+    assert_eq!(pages, 3);
+    let got: Vec<&String> = seen.iter().map(|(_, u)| u).collect();
+    assert_eq!(got, uids.iter().collect::<Vec<_>>());
+    assert!(seen.windows(2).all(|w| w[0].0 < w[1].0));
+    // Nothing new: an empty page that keeps the cursor.
+    let page = pull(&ctx, a, since, 2).await;
+    assert_eq!(page.body["changes"], json!([]));
+    assert_eq!(page.body["next"], since);
+    assert_eq!(page.body["more"], false);
+    let r = ctx.get("/api/v1/sync/pull?since=-1", a).await;
+    assert_eq!(r.status, 400);
+    assert!(r.body["detail"].is_string());
+}
+
+async fn rest_changes_show_up_in_pull(ctx: Ctx) {
+    let a = &ctx.admin;
+    let u = uid();
+    let id = created(&ctx, a, &u, "Mail", "SG.key-0000").await;
+    let start = pull(&ctx, a, 0, 1000).await.body["next"].as_i64().unwrap();
+
+    // The first API.
+    let r = ctx
+        .put(
+            &format!("/api/integrations/{id}/"),
+            a,
+            json!({"name": "Renamed"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let page = pull(&ctx, a, start, 1000).await;
+    let c = &page.body["changes"][0];
+    assert_eq!(c["uid"], u.as_str());
+    assert!(c["seq"].as_i64().unwrap() > start);
+    assert_eq!(c["revision"], 2);
+    assert_eq!(c["name"], "Renamed");
+    assert_eq!(c["field_revs"]["name"], 2);
+    assert!(c["field_revs"].get("config.from_email").is_none());
+    let after_first = page.body["next"].as_i64().unwrap();
+
+    // A health check changes the record too (not its fields).
+    let r = ctx
+        .post(&format!("/api/integrations/{id}/test/"), a, json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let page = pull(&ctx, a, after_first, 1000).await;
+    let c = &page.body["changes"][0];
+    assert_eq!(c["revision"], 3);
+    assert!(c["last_sync_at"].is_string());
+    assert_eq!(c["field_revs"]["name"], 2);
+    let after_check = page.body["next"].as_i64().unwrap();
+
+    // The second API, on a website made through the websites API.
+    let w = ctx.website("shop").await;
+    let sid = ctx
+        .second(
+            json!({"website": w, "integration_type": "stripe", "name": "Stripe",
+                       "api_key": "sk_live_0123456789abcdefghij", "config": {"currency": "usd"}}),
+        )
+        .await;
+    let page = pull(&ctx, a, after_check, 1000).await;
+    let site_uid = page.body["websites"][0]["uid"].as_str().unwrap().to_owned();
+    assert_eq!(page.body["websites"][0]["name"], "shop");
+    let c = page.body["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == sid)
+        .unwrap()
+        .clone();
+    assert_eq!(c["website"], site_uid.as_str());
+    assert_eq!(c["provider"], "stripe");
+    assert!(!page.text.contains("0123456789abcdefghij"));
+    let after_create = page.body["next"].as_i64().unwrap();
+    let r = ctx
+        .patch(
+            &format!("/api/v1/websites/integrations/{sid}/"),
+            a,
+            json!({"description": "Live", "api_key": "sk_live_zyxwvutsrq9876543210"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let page = pull(&ctx, a, after_create, 1000).await;
+    let c = &page.body["changes"][0];
+    assert!(c["seq"].as_i64().unwrap() > after_create);
+    assert_eq!(c["revision"], 2);
+    assert_eq!(c["field_revs"]["description"], 2);
+    assert_eq!(c["field_revs"]["secret.api_key"], 2);
+    assert!(c["field_revs"].get("name").is_none());
+    let after_patch = page.body["next"].as_i64().unwrap();
+
+    // Deleting through the first API leaves a tombstone that is pulled.
+    let r = ctx.delete(&format!("/api/integrations/{id}/"), a).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let page = pull(&ctx, a, after_patch, 1000).await;
+    assert_eq!(page.body["changes"][0]["uid"], u.as_str());
+    assert_eq!(page.body["changes"][0]["deleted"], true);
+    assert_eq!(page.body["changes"][0]["revision"], 4);
+
+    // Renaming the website through its API is pulled too.
+    let before = page.body["next"].as_i64().unwrap();
+    let r = ctx
+        .patch(
+            &format!("/api/v1/websites/{w}/"),
+            a,
+            json!({"name": "shop 2"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let page = pull(&ctx, a, before, 1000).await;
+    assert_eq!(page.body["websites"][0]["uid"], site_uid.as_str());
+    assert_eq!(page.body["websites"][0]["name"], "shop 2");
+}
+
+async fn viewer_pulls_but_cannot_push(ctx: Ctx) {
+    let a = &ctx.admin;
+    let w = ctx.website("shop").await;
+    let v = ctx.user(Role::Viewer, &[w]).await;
+    let r = push(
+        &ctx,
+        &v,
+        json!([]),
+        json!([create_change(&uid(), "Mail", "SG.key-0000")]),
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    assert!(r.body["detail"].is_string());
+    assert_eq!(pull(&ctx, a, 0, 1000).await.body["changes"], json!([]));
+    let page = pull(&ctx, &v, 0, 1000).await;
+    assert_eq!(page.body["websites"].as_array().unwrap().len(), 1);
+    let r = ctx.get("/api/v1/sync/pull", &v).await;
+    assert_eq!(r.status, 200);
+    let r = ctx.call("GET", "/api/v1/sync/pull", None, None).await;
+    assert_eq!(r.status, 401);
+}
+
+async fn member_sees_and_pushes_only_their_own(ctx: Ctx) {
+    let a = &ctx.admin;
+    let w1 = ctx.website("one").await;
+    let w2 = ctx.website("two").await;
+    let m = ctx.user(Role::Member, &[w1]).await;
+    let sites = pull(&ctx, a, 0, 1000).await.body["websites"].clone();
+    let uid_of = |name: &str| {
+        sites
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap()["uid"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (site1, site2) = (uid_of("one"), uid_of("two"));
+    let (mine, theirs, on_site) = (uid(), uid(), uid());
+    created(&ctx, a, &theirs, "Admin's", "SG.key-0000").await;
+    let mut c = create_change(&on_site, "On one", "SG.key-1111");
+    c["set"]["website"] = json!(site1);
+    let r = push(&ctx, a, json!([]), json!([c])).await;
+    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.text);
+    let r = push(
+        &ctx,
+        &m,
+        json!([]),
+        json!([create_change(&mine, "Mine", "SG.key-2222")]),
+    )
+    .await;
+    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.text);
+
+    let page = pull(&ctx, &m, 0, 1000).await;
+    let uids: Vec<&str> = page.body["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["uid"].as_str().unwrap())
+        .collect();
+    assert!(uids.contains(&mine.as_str()));
+    assert!(uids.contains(&on_site.as_str()));
+    assert!(!uids.contains(&theirs.as_str()), "{}", page.text);
+    let site_uids: Vec<&str> = page.body["websites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["uid"].as_str().unwrap())
+        .collect();
+    assert_eq!(site_uids, [site1.as_str()]);
+
+    // Someone else's record, another website, a new website: refused per change.
+    let mut other_site = create_change(&uid(), "Elsewhere", "SG.key-3333");
+    other_site["set"]["website"] = json!(site2);
+    let r = push(
+        &ctx,
+        &m,
+        json!([{"uid": uid(), "name": "Member's site"}]),
+        json!([
+            {"uid": theirs, "base_revision": 1, "set": {"name": "Taken over"}},
+            other_site,
+            {"uid": on_site, "base_revision": 1, "set": {"description": "edited by the member"}},
+        ]),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let results = r.body["results"].as_array().unwrap();
+    assert_eq!(results[0]["outcome"], "invalid", "{}", r.text);
+    assert_eq!(results[1]["outcome"], "invalid", "{}", r.text);
+    assert!(results[1]["fields"]["website"].is_string());
+    assert_eq!(results[2]["outcome"], "applied", "{}", r.text);
+    assert_eq!(pulled(&ctx, a, &theirs).await["name"], "Admin's");
+    let all_sites = pull(&ctx, a, 0, 1000).await.body["websites"].clone();
+    assert_eq!(
+        all_sites.as_array().unwrap().len(),
+        2,
+        "members create no websites"
+    );
+    let _ = w2;
+}
+
+async fn push_limits(ctx: Ctx) {
+    let a = &ctx.admin;
+    let changes: Vec<Value> = (0..501)
+        .map(|_| json!({"uid": uid(), "base_revision": 1, "set": {"name": "x"}}))
+        .collect();
+    let r = push(&ctx, a, json!([]), json!(changes)).await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert!(
+        r.body["detail"].as_str().unwrap().contains("500"),
+        "{}",
+        r.text
+    );
+
+    // Bodies over 1 MiB are fine on this route (up to 8 MiB).
+    let big = "x".repeat(2 * 1024 * 1024);
+    let r = push(
+        &ctx,
+        a,
+        json!([]),
+        json!([{"uid": uid(), "base_revision": 0, "integration_type": "email",
+        "set": {"provider": "sendgrid", "name": "Big", "description": big}}]),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", &r.text[..r.text.len().min(300)]);
+    let (status, body) = crate::suite_security::announce(&ctx, PUSH, 8 * 1024 * 1024 + 1).await;
+    assert_eq!(status, 413);
+    assert!(
+        body["detail"].as_str().unwrap().contains("8388608"),
+        "{body}"
+    );
+    let (status, _) =
+        crate::suite_security::announce(&ctx, "/api/integrations/", 2 * 1024 * 1024).await;
+    assert_eq!(status, 413, "other routes keep their limit");
+
+    let r = ctx.post(PUSH, a, json!({"changes": "nope"})).await;
+    assert_eq!(r.status, 400);
+    assert!(r.body["detail"].is_string());
+    let r = ctx
+        .post(PUSH, a, json!({"batch_id": "", "changes": []}))
+        .await;
+    assert_eq!(r.status, 400);
+    let r = push(
+        &ctx,
+        a,
+        json!([]),
+        json!([{"uid": "not-a-uuid", "base_revision": 0}]),
+    )
+    .await;
+    assert_eq!(r.body["results"][0]["outcome"], "invalid");
+}

@@ -1,0 +1,1072 @@
+//! The local side of sync: change tracking, pending changes, push answers,
+//! pulled pages, conflicts, and no plaintext secret anywhere it should not be.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use switchboard_store::*;
+use switchboard_sync_proto::{
+    FieldConflict, PullPage, PulledIntegration, PushAnswer, PushOutcome, PushResult, SyncWebsite,
+};
+
+fn result(uid: &str, outcome: PushOutcome, revision: Option<i64>) -> PushResult {
+    PushResult {
+        uid: uid.into(),
+        outcome,
+        revision,
+        id: revision.map(|_| 17),
+        conflicts: Vec::new(),
+        message: None,
+        fields: BTreeMap::new(),
+    }
+}
+
+fn answer(results: Vec<PushResult>) -> PushAnswer {
+    PushAnswer {
+        batch_id: "b".into(),
+        results,
+    }
+}
+
+/// Pushes everything pending and answers each with `applied` at the next revision.
+async fn push_all_applied(s: &Store, revision: i64) -> AckSummary {
+    let sent = s.pending_changes(100).await.unwrap();
+    let results = sent
+        .iter()
+        .map(|p| {
+            if p.change.delete {
+                result(&p.change.uid, PushOutcome::Deleted, None)
+            } else {
+                result(&p.change.uid, PushOutcome::Applied, Some(revision))
+            }
+        })
+        .collect();
+    s.ack_push(&sent, &[], &answer(results)).await.unwrap()
+}
+
+fn pulled(uid: &str, seq: i64, revision: i64) -> PulledIntegration {
+    PulledIntegration {
+        uid: uid.into(),
+        seq,
+        deleted: false,
+        revision,
+        id: Some(40),
+        website: None,
+        integration_type: "email".into(),
+        provider: "sendgrid".into(),
+        name: "Server newsletter".into(),
+        description: "from the server".into(),
+        is_active: true,
+        config: obj(json!({ "from_email": "server@example.com", "from_name": "Server" })),
+        secrets: [("api_key".to_string(), "****wxyz".to_string())].into(),
+        field_revs: BTreeMap::new(),
+        status: "error".into(),
+        last_sync_at: None,
+        last_error: Some("SendGrid said no".into()),
+        error_count: 2,
+        updated_at: "2026-01-01T00:00:00.000000Z".into(),
+    }
+}
+
+fn page(changes: Vec<PulledIntegration>, next: i64) -> PullPage {
+    PullPage {
+        websites: Vec::new(),
+        changes,
+        next,
+        more: false,
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// No plaintext of `needle` in the database file, its WAL or its shared memory.
+fn assert_not_in_files(t: &TestStore, needle: &str) {
+    for suffix in ["", "-wal", "-shm"] {
+        let p = format!("{}{suffix}", t.db_path().display());
+        if let Ok(bytes) = std::fs::read(&p) {
+            assert!(
+                !contains(&bytes, needle.as_bytes()),
+                "plaintext found in {p}"
+            );
+        }
+    }
+}
+
+const UUID: &str = "8a0c5a4e-6f0e-4b55-9d51-0c4b3c8f2a11";
+
+#[tokio::test]
+async fn sync_meta_round_trips() {
+    let t = new_store().await;
+    let s = &t.store;
+    assert_eq!(s.sync_meta().await.unwrap(), SyncMeta::default());
+    let meta = SyncMeta {
+        server_url: Some("https://sync.example.com".into()),
+        email: Some("me@example.com".into()),
+        cursor: 41,
+        last_synced_at: Some("2026-01-01T00:00:00Z".into()),
+    };
+    s.set_sync_meta(&meta).await.unwrap();
+    s.close().await;
+    assert_eq!(t.reopen().await.sync_meta().await.unwrap(), meta);
+}
+
+#[tokio::test]
+async fn pending_changes_for_create_update_and_delete() {
+    let t = new_store().await;
+    let s = &t.store;
+    let site = s.create_website("Shop", "shop.example.com").await.unwrap();
+    let mut new = sendgrid("Newsletter", "SG.create-secret-1234");
+    new.website_id = Some(site.id.clone());
+    let i = s.create(new).await.unwrap();
+
+    // A never-pushed record is a create with everything.
+    assert_eq!(s.pending_count().await.unwrap(), 1);
+    let sent = s.pending_changes(100).await.unwrap();
+    assert_eq!(sent.len(), 1);
+    let c = &sent[0].change;
+    assert_eq!(c.uid, i.id);
+    assert_eq!(c.base_revision, 0);
+    assert_eq!(c.integration_type, "email");
+    assert!(!c.delete);
+    assert_eq!(c.set["name"], "Newsletter");
+    assert_eq!(c.set["description"], "");
+    assert_eq!(c.set["provider"], "sendgrid");
+    assert_eq!(c.set["is_active"], true);
+    assert_eq!(c.set["website"], json!(site.id));
+    assert_eq!(c.set["config.from_email"], "news@example.com");
+    assert_eq!(c.set["config.from_name"], "Example News");
+    assert_eq!(c.secrets["api_key"], "SG.create-secret-1234");
+    assert!(!format!("{sent:?}").contains("create-secret"));
+    let sites = s.pending_websites().await.unwrap();
+    assert_eq!(sites.len(), 1);
+    assert_eq!(sites[0].uid, site.id);
+
+    let summary = s
+        .ack_push(
+            &sent,
+            &sites,
+            &answer(vec![result(&i.id, PushOutcome::Applied, Some(1))]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(summary.applied, 1);
+    assert_eq!(s.pending_count().await.unwrap(), 0);
+    assert!(s.pending_changes(100).await.unwrap().is_empty());
+    assert!(s.pending_websites().await.unwrap().is_empty());
+
+    // A health check is not a change to push.
+    s.record_check(
+        &i.id,
+        &CheckRecord {
+            kind: CheckKind::Failed,
+            message: "no".into(),
+            details: json!({}),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.pending_count().await.unwrap(), 0);
+
+    // An update sends only what changed, over the known revision.
+    s.update(
+        &i.id,
+        IntegrationPatch {
+            name: Some("Weekly".into()),
+            status: Some(Status::Inactive),
+            values: Some(obj(json!({ "from_name": "Example News" }))),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let sent = s.pending_changes(100).await.unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].change.base_revision, 1);
+    assert!(sent[0].change.integration_type.is_empty());
+    assert_eq!(
+        sent[0].change.set,
+        obj(json!({ "name": "Weekly" })),
+        "unchanged values and status are not pushed"
+    );
+    assert!(sent[0].change.secrets.is_empty());
+    push_all_applied(s, 2).await;
+
+    // A secret, a config key removed, the active toggle.
+    s.update(
+        &i.id,
+        IntegrationPatch {
+            is_active: Some(false),
+            values: Some(obj(
+                json!({ "api_key": "SG.replaced-secret-5678", "from_name": null }),
+            )),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let sent = s.pending_changes(100).await.unwrap();
+    assert_eq!(
+        sent[0].change.set,
+        obj(json!({ "is_active": false, "config.from_name": null }))
+    );
+    assert_eq!(sent[0].change.secrets["api_key"], "SG.replaced-secret-5678");
+    assert_eq!(sent[0].change.base_revision, 2);
+    push_all_applied(s, 3).await;
+    assert_eq!(s.pending_count().await.unwrap(), 0);
+
+    // A pushed record deleted here leaves a tombstone to push.
+    s.delete(&i.id).await.unwrap();
+    let sent = s.pending_changes(100).await.unwrap();
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].change.delete);
+    assert_eq!(sent[0].change.uid, i.id);
+    assert_eq!(sent[0].change.base_revision, 3);
+    let summary = s
+        .ack_push(
+            &sent,
+            &[],
+            &answer(vec![result(&i.id, PushOutcome::Deleted, None)]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(summary.deleted, 1);
+    assert_eq!(s.pending_count().await.unwrap(), 0);
+
+    // A never-pushed record deleted here just disappears.
+    let j = s
+        .create(sendgrid("Draft", "SG.draft-secret-0000"))
+        .await
+        .unwrap();
+    assert_eq!(s.pending_count().await.unwrap(), 1);
+    s.delete(&j.id).await.unwrap();
+    assert_eq!(s.pending_count().await.unwrap(), 0);
+    assert!(s.pending_changes(100).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn pending_changes_come_oldest_first_within_the_limit() {
+    let t = new_store().await;
+    let s = &t.store;
+    let a = s
+        .create(sendgrid("A", "SG.secret-aaaa-1111"))
+        .await
+        .unwrap();
+    let b = s
+        .create(sendgrid("B", "SG.secret-bbbb-2222"))
+        .await
+        .unwrap();
+    push_all_applied(s, 1).await;
+    s.update(
+        &b.id,
+        IntegrationPatch {
+            description: Some("b first".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    s.delete(&a.id).await.unwrap();
+    let c = s
+        .create(sendgrid("C", "SG.secret-cccc-3333"))
+        .await
+        .unwrap();
+    let all = s.pending_changes(10).await.unwrap();
+    let uids: Vec<&str> = all.iter().map(|p| p.change.uid.as_str()).collect();
+    assert_eq!(uids, [b.id.as_str(), a.id.as_str(), c.id.as_str()]);
+    assert!(all.windows(2).all(|w| w[0].stamp < w[1].stamp));
+    let two = s.pending_changes(2).await.unwrap();
+    assert_eq!(two.len(), 2);
+    assert_eq!(two[1].change.uid, a.id);
+    assert_eq!(s.pending_count().await.unwrap(), 3);
+}
+
+#[tokio::test]
+async fn ack_clears_only_what_was_sent() {
+    let t = new_store().await;
+    let s = &t.store;
+    let i = s
+        .create(sendgrid("Newsletter", "SG.first-secret-1111"))
+        .await
+        .unwrap();
+    let sent = s.pending_changes(100).await.unwrap();
+
+    // Changed again while the push is on its way.
+    s.update(
+        &i.id,
+        IntegrationPatch {
+            name: Some("Renamed meanwhile".into()),
+            values: Some(obj(json!({ "api_key": "SG.second-secret-2222" }))),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    s.ack_push(
+        &sent,
+        &[],
+        &answer(vec![result(&i.id, PushOutcome::Applied, Some(1))]),
+    )
+    .await
+    .unwrap();
+    let again = s.pending_changes(100).await.unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].change.base_revision, 1, "now an update");
+    assert_eq!(
+        again[0].change.set,
+        obj(json!({ "name": "Renamed meanwhile" }))
+    );
+    assert_eq!(again[0].change.secrets["api_key"], "SG.second-secret-2222");
+    push_all_applied(s, 2).await;
+    assert_eq!(s.pending_count().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_refused_change_is_logged_and_held_back_until_edited() {
+    let t = new_store().await;
+    let s = &t.store;
+    let i = s
+        .create(sendgrid("Bad", "SG.refused-secret-1111"))
+        .await
+        .unwrap();
+    let other = s
+        .create(sendgrid("Good", "SG.good-secret-2222"))
+        .await
+        .unwrap();
+    let sent = s.pending_changes(100).await.unwrap();
+    let mut refused = result(&i.id, PushOutcome::Invalid, None);
+    refused.message = Some("from_email is not allowed".into());
+    refused
+        .fields
+        .insert("config.from_email".into(), "not allowed".into());
+    let summary = s
+        .ack_push(
+            &sent,
+            &[],
+            &answer(vec![
+                refused,
+                result(&other.id, PushOutcome::Applied, Some(1)),
+            ]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(summary.invalid, 1);
+    assert_eq!(summary.applied, 1);
+    assert_eq!(s.pending_count().await.unwrap(), 0);
+    assert!(s.pending_changes(100).await.unwrap().is_empty());
+    let logs = s.logs(&i.id, 10).await.unwrap();
+    assert_eq!(logs[0].level, LogLevel::Error);
+    assert!(logs[0].message.contains("from_email is not allowed"));
+
+    s.update(
+        &i.id,
+        IntegrationPatch {
+            values: Some(obj(json!({ "from_email": "ok@example.com" }))),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let sent = s.pending_changes(100).await.unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].change.base_revision, 0, "still a create");
+    assert_eq!(sent[0].change.set["config.from_email"], "ok@example.com");
+}
+
+#[tokio::test]
+async fn gone_removes_the_record_without_a_tombstone() {
+    let t = new_store().await;
+    let s = &t.store;
+    let i = s
+        .create(sendgrid("N", "SG.gone-secret-1111"))
+        .await
+        .unwrap();
+    push_all_applied(s, 1).await;
+    s.update(
+        &i.id,
+        IntegrationPatch {
+            name: Some("N2".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let sent = s.pending_changes(100).await.unwrap();
+    let summary = s
+        .ack_push(
+            &sent,
+            &[],
+            &answer(vec![result(&i.id, PushOutcome::Gone, None)]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(summary.gone, 1);
+    assert!(matches!(
+        s.get(&i.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert_eq!(s.pending_count().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn deleted_here_while_its_create_was_on_its_way_is_deleted_there_next() {
+    let t = new_store().await;
+    let s = &t.store;
+    let i = s
+        .create(sendgrid("N", "SG.race-secret-1111"))
+        .await
+        .unwrap();
+    let sent = s.pending_changes(100).await.unwrap();
+    s.delete(&i.id).await.unwrap();
+    s.ack_push(
+        &sent,
+        &[],
+        &answer(vec![result(&i.id, PushOutcome::Applied, Some(1))]),
+    )
+    .await
+    .unwrap();
+    let next = s.pending_changes(100).await.unwrap();
+    assert_eq!(next.len(), 1);
+    assert!(next[0].change.delete);
+    assert_eq!(next[0].change.base_revision, 1);
+}
+
+#[tokio::test]
+async fn pull_into_a_fresh_store() {
+    let t = new_store().await;
+    let s = &t.store;
+    let mut change = pulled(UUID, 40, 5);
+    change.website = Some("w-1".into());
+    let p = PullPage {
+        websites: vec![SyncWebsite {
+            uid: "w-1".into(),
+            name: "Shop".into(),
+            domain: "shop.example.com".into(),
+            seq: Some(12),
+        }],
+        changes: vec![change],
+        next: 41,
+        more: false,
+    };
+    let summary = s.apply_pull(&p).await.unwrap();
+    assert_eq!(
+        summary,
+        PullSummary {
+            pulled: 1,
+            deleted: 0,
+            websites: 1
+        }
+    );
+    assert_eq!(s.sync_meta().await.unwrap().cursor, 41);
+    let i = s.get(UUID).await.unwrap();
+    assert_eq!(i.name, "Server newsletter");
+    assert_eq!(i.website_id.as_deref(), Some("w-1"));
+    assert_eq!(i.config["from_email"], "server@example.com");
+    assert_eq!(i.status, Status::Error);
+    assert_eq!(i.error_count, 2);
+    assert_eq!(i.last_error.as_deref(), Some("SendGrid said no"));
+    assert_eq!(
+        i.secrets["api_key"],
+        SecretView::Set {
+            masked: "****wxyz".into()
+        }
+    );
+    assert_eq!(i.secrets_on_server, ["api_key"]);
+    assert_eq!(i.secret_on_server("api_key"), Some("****wxyz"));
+    assert_eq!(i.secret_on_server("from_email"), None);
+    let summary_row = &s.list(&ListFilter::default()).await.unwrap()[0];
+    assert_eq!(summary_row.secret_fields, ["api_key"]);
+    let err = s.reveal(UUID, "api_key").await.unwrap_err();
+    assert!(err.to_string().contains("sync server"), "{err}");
+    let sites = s.websites().await.unwrap();
+    assert_eq!(sites.len(), 1);
+    assert_eq!(sites[0].name, "Shop");
+    // Nothing pulled is pushed back.
+    assert_eq!(s.pending_count().await.unwrap(), 0);
+    assert!(s.pending_websites().await.unwrap().is_empty());
+
+    // Applying the same page again changes nothing.
+    s.apply_pull(&p).await.unwrap();
+    assert_eq!(s.pending_count().await.unwrap(), 0);
+    assert_eq!(s.get(UUID).await.unwrap().name, "Server newsletter");
+
+    // An edit of other fields keeps the secret set on the server (not
+    // required again), and does not push it.
+    s.configure(
+        UUID,
+        None,
+        obj(json!({ "from_email": "laptop@example.com" })),
+    )
+    .await
+    .unwrap();
+    let sent = s.pending_changes(100).await.unwrap();
+    assert_eq!(sent[0].change.base_revision, 5);
+    assert!(sent[0].change.secrets.is_empty());
+    assert_eq!(
+        sent[0].change.set,
+        obj(json!({
+            "config.from_email": "laptop@example.com",
+            "config.from_name": null,
+            // A default the catalog fills in.
+            "config.region": "global",
+        }))
+    );
+}
+
+#[tokio::test]
+async fn pull_keeps_dirty_fields_and_does_not_advance_the_revision() {
+    let t = new_store().await;
+    let s = &t.store;
+    s.apply_pull(&page(vec![pulled(UUID, 1, 3)], 1))
+        .await
+        .unwrap();
+    s.update(
+        UUID,
+        IntegrationPatch {
+            name: Some("Laptop name".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut newer = pulled(UUID, 2, 5);
+    newer.name = "Server rename".into();
+    newer.description = "server description".into();
+    newer.status = "active".into();
+    newer.error_count = 0;
+    newer.last_error = None;
+    s.apply_pull(&page(vec![newer], 2)).await.unwrap();
+    let i = s.get(UUID).await.unwrap();
+    assert_eq!(i.name, "Laptop name", "dirty field kept");
+    assert_eq!(i.description, "server description", "clean field taken");
+    assert_eq!(i.status, Status::Active, "health always taken");
+    assert_eq!(i.error_count, 0);
+    let sent = s.pending_changes(100).await.unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0].change.base_revision, 3,
+        "the revision does not advance past a dirty record"
+    );
+    assert_eq!(sent[0].change.set, obj(json!({ "name": "Laptop name" })));
+
+    // Once clean, a pull advances it.
+    s.ack_push(
+        &sent,
+        &[],
+        &answer(vec![result(UUID, PushOutcome::Applied, Some(6))]),
+    )
+    .await
+    .unwrap();
+    let mut after = pulled(UUID, 3, 7);
+    after.name = "Laptop name".into();
+    after.description = "seven".into();
+    s.apply_pull(&page(vec![after], 3)).await.unwrap();
+    s.update(
+        UUID,
+        IntegrationPatch {
+            description: Some("eight".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        s.pending_changes(100).await.unwrap()[0]
+            .change
+            .base_revision,
+        7
+    );
+}
+
+#[tokio::test]
+async fn pull_drops_a_local_secret_changed_on_the_server_unless_dirty() {
+    let t = new_store().await;
+    let s = &t.store;
+    let canary = "SG.CANARY-pull-4b7e19";
+    let i = s.create(sendgrid("Mine", canary)).await.unwrap();
+    let w = s
+        .create(whatsapp("WA", "EAA-local-token-1111", "verify-local-2222"))
+        .await
+        .unwrap();
+    push_all_applied(s, 2).await;
+
+    // Unchanged on the server since revision 2: the local value stays.
+    let mut same = pulled(&i.id, 1, 3);
+    same.secrets = [("api_key".to_string(), "****leak".to_string())].into();
+    same.field_revs = [("secret.api_key".to_string(), 2), ("name".to_string(), 3)].into();
+    s.apply_pull(&page(vec![same], 1)).await.unwrap();
+    assert_eq!(s.reveal(&i.id, "api_key").await.unwrap().expose(), canary);
+    assert!(s.get(&i.id).await.unwrap().secrets_on_server.is_empty());
+
+    // Changed on the server at revision 4: the local value is dropped.
+    let mut changed = pulled(&i.id, 2, 4);
+    changed.secrets = [("api_key".to_string(), "****9999".to_string())].into();
+    changed.field_revs = [("secret.api_key".to_string(), 4)].into();
+    s.apply_pull(&page(vec![changed], 2)).await.unwrap();
+    let got = s.get(&i.id).await.unwrap();
+    assert_eq!(got.secrets_on_server, ["api_key"]);
+    assert_eq!(
+        got.secrets["api_key"],
+        SecretView::Set {
+            masked: "****9999".into()
+        }
+    );
+    assert!(s.reveal(&i.id, "api_key").await.is_err());
+
+    // Dirty here: kept even though the server changed it.
+    s.update(
+        &w.id,
+        IntegrationPatch {
+            values: Some(obj(json!({ "access_token": "EAA-new-local-3333" }))),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut wa = pulled(&w.id, 3, 5);
+    wa.integration_type = "whatsapp".into();
+    wa.provider = w.provider.clone();
+    wa.config = obj(json!({ "phone_number_id": "123456789012345" }));
+    wa.secrets = [
+        ("access_token".to_string(), "****aaaa".to_string()),
+        ("webhook_verify_token".to_string(), "****bbbb".to_string()),
+    ]
+    .into();
+    wa.field_revs = [
+        ("secret.access_token".to_string(), 5),
+        ("secret.webhook_verify_token".to_string(), 5),
+    ]
+    .into();
+    s.apply_pull(&page(vec![wa], 3)).await.unwrap();
+    assert_eq!(
+        s.reveal(&w.id, "access_token").await.unwrap().expose(),
+        "EAA-new-local-3333"
+    );
+    let got = s.get(&w.id).await.unwrap();
+    assert_eq!(got.secrets_on_server, ["webhook_verify_token"]);
+    s.close().await;
+    assert_not_in_files(&t, "CANARY-pull");
+}
+
+#[tokio::test]
+async fn a_pulled_deletion_removes_even_a_dirty_record() {
+    let t = new_store().await;
+    let s = &t.store;
+    s.apply_pull(&page(vec![pulled(UUID, 1, 3)], 1))
+        .await
+        .unwrap();
+    s.update(
+        UUID,
+        IntegrationPatch {
+            name: Some("Edited here".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.pending_count().await.unwrap(), 1);
+    let gone = PulledIntegration {
+        deleted: true,
+        ..pulled(UUID, 2, 4)
+    };
+    let summary = s.apply_pull(&page(vec![gone], 2)).await.unwrap();
+    assert_eq!(summary.deleted, 1);
+    assert!(matches!(
+        s.get(UUID).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert_eq!(
+        s.pending_count().await.unwrap(),
+        0,
+        "no tombstone, nothing to push"
+    );
+
+    // A record deleted here whose pull arrives first stays deleted.
+    s.apply_pull(&page(vec![pulled("other-uid", 3, 1)], 3))
+        .await
+        .unwrap();
+    s.delete("other-uid").await.unwrap();
+    s.apply_pull(&page(vec![pulled("other-uid", 4, 2)], 4))
+        .await
+        .unwrap();
+    assert!(s.get("other-uid").await.is_err());
+    let sent = s.pending_changes(10).await.unwrap();
+    assert!(sent[0].change.delete);
+}
+
+#[tokio::test]
+async fn conflicts_from_a_merged_answer_and_their_resolutions() {
+    let t = new_store().await;
+    let s = &t.store;
+    let canary = "SG.CANARY-conflict-8d2f";
+    let i = s
+        .create(sendgrid("Newsletter", "SG.before-0000"))
+        .await
+        .unwrap();
+    push_all_applied(s, 1).await;
+    s.update(
+        &i.id,
+        IntegrationPatch {
+            name: Some("Laptop name".into()),
+            values: Some(obj(json!({ "from_name": "Laptop", "api_key": canary }))),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let sent = s.pending_changes(100).await.unwrap();
+    assert_eq!(sent[0].change.secrets["api_key"], canary);
+    let mut merged = result(&i.id, PushOutcome::Merged, Some(3));
+    merged.conflicts = vec![
+        FieldConflict {
+            field: "name".into(),
+            theirs: json!("Server name"),
+            revision: 2,
+        },
+        FieldConflict {
+            field: "secret.api_key".into(),
+            theirs: json!("****zzzz"),
+            revision: 2,
+        },
+    ];
+    let summary = s.ack_push(&sent, &[], &answer(vec![merged])).await.unwrap();
+    assert_eq!(summary.merged, 1);
+
+    let conflicts = s.conflicts().await.unwrap();
+    assert_eq!(conflicts.len(), 2);
+    let name = conflicts.iter().find(|c| c.field == "name").unwrap();
+    assert_eq!(name.mine, json!("Laptop name"));
+    assert_eq!(name.theirs, json!("Server name"));
+    assert_eq!(name.their_revision, 2);
+    assert_eq!(name.name, "Laptop name");
+    let secret = conflicts
+        .iter()
+        .find(|c| c.field == "secret.api_key")
+        .unwrap();
+    assert_eq!(secret.mine, mask(canary));
+    assert_eq!(secret.theirs, json!("****zzzz"));
+    assert!(!serde_json::to_string(&conflicts)
+        .unwrap()
+        .contains("CANARY"));
+    assert!(!format!("{conflicts:?}").contains("CANARY"));
+
+    // Only conflicting fields were left: nothing to push until resolved.
+    assert_eq!(s.pending_count().await.unwrap(), 0);
+    // Another field changed meanwhile is still pushed, without the conflicts.
+    s.update(
+        &i.id,
+        IntegrationPatch {
+            description: Some("new description".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let sent = s.pending_changes(100).await.unwrap();
+    assert_eq!(
+        sent[0].change.set,
+        obj(json!({ "description": "new description" }))
+    );
+    assert!(sent[0].change.secrets.is_empty());
+    assert_eq!(sent[0].change.base_revision, 3);
+    push_all_applied(s, 4).await;
+    assert_eq!(s.conflicts().await.unwrap().len(), 2, "still waiting");
+
+    // Keep mine: still held back while another conflict is open.
+    s.resolve_conflict(&i.id, "name", Resolution::KeepMine)
+        .await
+        .unwrap();
+    assert_eq!(s.conflicts().await.unwrap().len(), 1);
+    assert_eq!(s.pending_count().await.unwrap(), 0);
+
+    // Take theirs for the secret: the local value goes, the server's mask shows.
+    s.resolve_conflict(&i.id, "secret.api_key", Resolution::TakeTheirs)
+        .await
+        .unwrap();
+    assert!(s.conflicts().await.unwrap().is_empty());
+    let got = s.get(&i.id).await.unwrap();
+    assert_eq!(got.secrets_on_server, ["api_key"]);
+    assert_eq!(
+        got.secrets["api_key"],
+        SecretView::Set {
+            masked: "****zzzz".into()
+        }
+    );
+    assert!(s.reveal(&i.id, "api_key").await.is_err());
+
+    // All settled: my name goes out over their revision.
+    let sent = s.pending_changes(100).await.unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].change.set, obj(json!({ "name": "Laptop name" })));
+    assert!(sent[0].change.secrets.is_empty());
+    assert_eq!(sent[0].change.base_revision, 4);
+    push_all_applied(s, 5).await;
+    assert_eq!(s.pending_count().await.unwrap(), 0);
+    s.close().await;
+    assert_not_in_files(&t, "CANARY-conflict");
+}
+
+#[tokio::test]
+async fn keep_mine_and_edit_push_over_their_revision() {
+    let t = new_store().await;
+    let s = &t.store;
+    let i = s
+        .create(sendgrid("N", "SG.edit-before-0000"))
+        .await
+        .unwrap();
+    push_all_applied(s, 1).await;
+    s.update(
+        &i.id,
+        IntegrationPatch {
+            description: Some("mine".into()),
+            values: Some(obj(
+                json!({ "from_email": "mine@example.com", "api_key": "SG.mine-1111" }),
+            )),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let sent = s.pending_changes(100).await.unwrap();
+    // Nothing applied: every field conflicts.
+    let mut all = result(&i.id, PushOutcome::Conflict, Some(6));
+    all.conflicts = vec![
+        FieldConflict {
+            field: "description".into(),
+            theirs: json!("theirs"),
+            revision: 6,
+        },
+        FieldConflict {
+            field: "config.from_email".into(),
+            theirs: json!("theirs@example.com"),
+            revision: 5,
+        },
+        FieldConflict {
+            field: "secret.api_key".into(),
+            theirs: json!("****tttt"),
+            revision: 4,
+        },
+    ];
+    let summary = s.ack_push(&sent, &[], &answer(vec![all])).await.unwrap();
+    assert_eq!(summary.conflicts, 1);
+    assert_eq!(s.conflicts().await.unwrap().len(), 3);
+    assert_eq!(s.pending_count().await.unwrap(), 0);
+
+    s.resolve_conflict(&i.id, "description", Resolution::TakeTheirs)
+        .await
+        .unwrap();
+    assert_eq!(s.get(&i.id).await.unwrap().description, "theirs");
+    s.resolve_conflict(&i.id, "config.from_email", Resolution::KeepMine)
+        .await
+        .unwrap();
+    // An edit is validated like any update.
+    let err = s
+        .resolve_conflict(&i.id, "secret.api_key", Resolution::Edit(json!("")))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Validation(_)), "{err}");
+    assert!(!format!("{:?}", Resolution::Edit(json!("SG.plain-9999"))).contains("plain-9999"));
+    s.resolve_conflict(
+        &i.id,
+        "secret.api_key",
+        Resolution::Edit(json!("SG.CANARY-edit-3c1d")),
+    )
+    .await
+    .unwrap();
+    assert!(s.conflicts().await.unwrap().is_empty());
+    assert_eq!(
+        s.reveal(&i.id, "api_key").await.unwrap().expose(),
+        "SG.CANARY-edit-3c1d"
+    );
+
+    let sent = s.pending_changes(100).await.unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0].change.base_revision, 5,
+        "max of the server revision and the open conflicts' revisions"
+    );
+    assert_eq!(
+        sent[0].change.set,
+        obj(json!({ "config.from_email": "mine@example.com" }))
+    );
+    assert_eq!(sent[0].change.secrets["api_key"], "SG.CANARY-edit-3c1d");
+    push_all_applied(s, 7).await;
+    assert_eq!(s.pending_count().await.unwrap(), 0);
+    assert!(matches!(
+        s.resolve_conflict(&i.id, "name", Resolution::KeepMine)
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    s.close().await;
+    assert_not_in_files(&t, "CANARY-edit");
+}
+
+#[tokio::test]
+async fn remote_secrets_are_masked_everywhere_and_exported_as_set() {
+    let t = new_store().await;
+    let s = &t.store;
+    let mut change = pulled(UUID, 1, 2);
+    // A server that wrongly sent a plaintext: it is masked again, never stored.
+    change.secrets = [("api_key".to_string(), "SG.CANARY-remote-77aa".to_string())].into();
+    s.apply_pull(&page(vec![change], 1)).await.unwrap();
+    let got = s.get(UUID).await.unwrap();
+    let shown = serde_json::to_string(&got).unwrap();
+    assert!(!shown.contains("CANARY"), "{shown}");
+    assert!(!format!("{got:?}").contains("CANARY"));
+    assert!(got.secrets_on_server.contains(&"api_key".to_string()));
+    let file = s.export(true).await.unwrap();
+    assert_eq!(
+        file.integrations[0]
+            .secrets
+            .get("api_key")
+            .map(Option::is_none),
+        Some(true)
+    );
+    s.close().await;
+    assert_not_in_files(&t, "CANARY-remote");
+}
+
+#[tokio::test]
+async fn pulled_websites_with_a_taken_name_are_renamed_and_placeholders_filled() {
+    let t = new_store().await;
+    let s = &t.store;
+    let mine = s.create_website("Shop", "").await.unwrap();
+    let mut change = pulled(UUID, 2, 1);
+    change.website = Some("server-site-1".into());
+    let p = PullPage {
+        websites: vec![SyncWebsite {
+            uid: "server-site-2".into(),
+            name: "shop".into(),
+            domain: String::new(),
+            seq: Some(1),
+        }],
+        changes: vec![change],
+        next: 2,
+        more: true,
+    };
+    s.apply_pull(&p).await.unwrap();
+    let names: Vec<String> = s
+        .websites()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|w| w.name)
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(names.contains(&"Shop".to_string()));
+    assert!(names.iter().any(|n| n.starts_with("shop (")));
+    assert_eq!(
+        s.get(UUID).await.unwrap().website_id.as_deref(),
+        Some("server-site-1")
+    );
+    let later = PullPage {
+        websites: vec![SyncWebsite {
+            uid: "server-site-1".into(),
+            name: "Blog".into(),
+            domain: "blog.example.com".into(),
+            seq: Some(3),
+        }],
+        next: 3,
+        ..PullPage::default()
+    };
+    s.apply_pull(&later).await.unwrap();
+    assert!(s.websites().await.unwrap().iter().any(|w| w.name == "Blog"));
+    // Only the one created here is to push.
+    let pending = s.pending_websites().await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].uid, mine.id);
+}
+
+#[tokio::test]
+async fn imported_integrations_are_creates_to_push() {
+    let t = new_store().await;
+    let s = &t.store;
+    s.create(sendgrid("One", "SG.import-one-1111"))
+        .await
+        .unwrap();
+    s.create(twilio("Two", "two")).await.unwrap();
+    let file = s.export(true).await.unwrap();
+    let other = new_store().await;
+    let report = other
+        .store
+        .import(file, 1, &mut |_: &[String]| {})
+        .await
+        .unwrap();
+    assert_eq!(report.imported, 2);
+    let sent = other.store.pending_changes(10).await.unwrap();
+    assert_eq!(sent.len(), 2);
+    assert!(sent.iter().all(|p| p.change.base_revision == 0));
+    assert!(sent.iter().all(|p| !p.change.secrets.is_empty()));
+    assert_eq!(other.store.pending_websites().await.unwrap().len(), 0);
+}
+
+/// The mask rule, as the vault applies it.
+fn mask(s: &str) -> Value {
+    Value::String(switchboard_vault::Secret::new(s).masked())
+}
+
+#[tokio::test]
+async fn records_from_before_sync_become_creates_after_the_migration() {
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = dir.path().join("migrations");
+    std::fs::create_dir(&migrations).unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../migrations/local/0001_init.sql"
+        ),
+        migrations.join("0001_init.sql"),
+    )
+    .unwrap();
+    let path = dir.path().join("old.sqlite");
+    {
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true);
+        let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+        sqlx::migrate::Migrator::new(migrations.as_path())
+            .await
+            .unwrap()
+            .run(&pool)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO websites (id, name, domain, created_at, updated_at) VALUES ('w-old', 'Old site', '', 't', 't')",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO integrations (id, website_id, owner, integration_type, provider, name, status, is_active, config, created_at, updated_at)
+             VALUES ('i-old', 'w-old', 'me', 'email', 'sendgrid', 'Old one', 'pending', 0, '{\"from_email\":\"old@example.com\"}', 't', 't')",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+    }
+    let s = Store::open(&path).await.unwrap();
+    s.init_vault(InitOptions {
+        keystore: Some(std::sync::Arc::new(switchboard_vault::MemoryKeyStore::new())),
+        passphrase: None,
+    })
+    .await
+    .unwrap();
+    let sent = s.pending_changes(10).await.unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].change.uid, "i-old");
+    assert_eq!(sent[0].change.base_revision, 0);
+    assert_eq!(sent[0].change.set["config.from_email"], "old@example.com");
+    assert_eq!(sent[0].change.set["website"], "w-old");
+    assert_eq!(s.pending_websites().await.unwrap().len(), 1);
+    // New changes come after the migrated ones.
+    s.create(sendgrid("New", "SG.after-migration-1111"))
+        .await
+        .unwrap();
+    let sent = s.pending_changes(10).await.unwrap();
+    assert_eq!(sent[0].change.uid, "i-old");
+    assert!(sent[0].stamp < sent[1].stamp);
+}

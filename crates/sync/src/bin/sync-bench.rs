@@ -1,0 +1,216 @@
+//! `sync-bench`: the first sync of 10,000 integrations from a laptop store to
+//! an empty server (records per second), then a delta sync of 10 changed
+//! integrations (milliseconds), and a second laptop's first pull, on SQLite.
+//! Starts the real `switchboard-server` binary from the same target folder
+//! on 127.0.0.1. Prints figures; asserts nothing.
+//!
+//! Usage: sync-bench [--records N] [--changed M]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use switchboard_store::{ExportFile, InitOptions, IntegrationPatch, Store};
+use switchboard_sync::{sync, MemoryTokenStore, ServerClient, SyncOptions};
+use switchboard_vault::{MemoryKeyStore, Secret};
+use tokio_util::sync::CancellationToken;
+
+const PASSWORD: &str = "bench passphrase 123";
+const KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
+struct Killed(Child);
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn arg(name: &str, default: usize) -> usize {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn server_bin() -> PathBuf {
+    let me = std::env::current_exe().expect("own path");
+    let bin = me.with_file_name("switchboard-server");
+    assert!(
+        bin.exists(),
+        "{} is missing: cargo build --release --workspace",
+        bin.display()
+    );
+    bin
+}
+
+async fn laptop(dir: &std::path::Path, name: &str) -> Store {
+    let store = Store::open(&dir.join(name)).await.expect("store");
+    store
+        .init_vault(InitOptions {
+            keystore: Some(Arc::new(MemoryKeyStore::default())),
+            passphrase: None,
+        })
+        .await
+        .expect("vault");
+    store
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let records = arg("--records", 10_000);
+    let changed = arg("--changed", 10).min(records);
+    let work = tempfile::tempdir().expect("temp dir");
+    let db = work.path().join("server.db");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port");
+    let base = |c: &mut Command| {
+        c.env("HOME", work.path())
+            .env("TOKEN_ENCRYPTION_KEY", KEY)
+            .env_remove("DATABASE_URL")
+            .env_remove("RUST_LOG")
+            .args(["--database", db.to_str().unwrap()]);
+    };
+    let mut add = Command::new(server_bin());
+    base(&mut add);
+    add.args([
+        "user",
+        "add",
+        "--email",
+        "bench@example.com",
+        "--role",
+        "admin",
+    ])
+    .stdin(Stdio::piped())
+    .stdout(Stdio::null());
+    let mut child = add.spawn().expect("user add");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{PASSWORD}\n").as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success(), "user add failed");
+    let mut serve = Command::new(server_bin());
+    base(&mut serve);
+    serve
+        .args(["--bind", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let _server = Killed(serve.spawn().expect("server"));
+    let t0 = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "server did not listen"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let url = format!("http://127.0.0.1:{port}");
+
+    // Laptop A with `records` integrations (SendGrid, 1 secret, 3 settings).
+    let a = laptop(work.path(), "a.sqlite").await;
+    let integrations: Vec<_> = (0..records)
+        .map(|i| {
+            json!({
+                "integration_type": "email", "provider": "sendgrid",
+                "name": format!("Campaign sender {i:05}"),
+                "config": {"from_email": format!("news{i}@example.com"), "from_name": "Marketing"},
+                "secrets": {"api_key": format!("SG.bench{i:06}.abcdefghijklmnopqrstuvwxyz")}
+            })
+        })
+        .collect();
+    let file: ExportFile = serde_json::from_value(json!({
+        "format": "switchboard-export", "version": 1, "includes_secrets": true,
+        "websites": [], "integrations": integrations
+    }))
+    .expect("export file");
+    a.import(file, 1000, &mut |_| {}).await.expect("import");
+    let client = ServerClient::new(&url, Arc::new(MemoryTokenStore::default())).unwrap();
+    client
+        .login("bench@example.com", &Secret::new(PASSWORD.to_owned()))
+        .await
+        .expect("login");
+    let cancel = CancellationToken::new();
+    let options = SyncOptions::default();
+
+    let t = Instant::now();
+    let first = sync(&a, &client, &options, |_| {}, &cancel)
+        .await
+        .expect("first sync");
+    let first_s = t.elapsed().as_secs_f64();
+    assert_eq!(first.pushed, records, "{first:?}");
+
+    // Delta: change `changed` integrations, sync again.
+    let ids: Vec<String> = a
+        .list(&Default::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .take(changed)
+        .map(|s| s.id)
+        .collect();
+    for (n, id) in ids.iter().enumerate() {
+        a.update(
+            id,
+            IntegrationPatch {
+                name: Some(format!("Changed {n}")),
+                ..IntegrationPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let t = Instant::now();
+    let delta = sync(&a, &client, &options, |_| {}, &cancel)
+        .await
+        .expect("delta sync");
+    let delta_ms = t.elapsed().as_secs_f64() * 1000.0;
+    assert_eq!(delta.pushed, changed, "{delta:?}");
+
+    // A nothing-to-do sync (the cost of the round trips alone).
+    let t = Instant::now();
+    sync(&a, &client, &options, |_| {}, &cancel)
+        .await
+        .expect("idle sync");
+    let idle_ms = t.elapsed().as_secs_f64() * 1000.0;
+
+    // Laptop B's first pull of everything.
+    let b = laptop(work.path(), "b.sqlite").await;
+    let client_b = ServerClient::new(&url, Arc::new(MemoryTokenStore::default())).unwrap();
+    client_b
+        .login("bench@example.com", &Secret::new(PASSWORD.to_owned()))
+        .await
+        .expect("login B");
+    let t = Instant::now();
+    let pulled = sync(&b, &client_b, &options, |_| {}, &cancel)
+        .await
+        .expect("pull");
+    let pull_s = t.elapsed().as_secs_f64();
+
+    println!(
+        "sync benchmark (SQLite server on 127.0.0.1, {records} integrations, batches of {})",
+        options.batch_size
+    );
+    println!(
+        "first sync, laptop -> empty server: {records} records in {:.2} s = {:.0} records/s (goal >= 5,000) [{} batches]",
+        first_s,
+        records as f64 / first_s,
+        first.batches
+    );
+    println!("delta sync of {changed} changed integrations: {delta_ms:.1} ms (goal <= 150 ms)");
+    println!("sync with nothing to do: {idle_ms:.1} ms");
+    println!(
+        "second laptop's first pull: {} records in {:.2} s = {:.0} records/s",
+        pulled.pulled,
+        pull_s,
+        pulled.pulled as f64 / pull_s
+    );
+}

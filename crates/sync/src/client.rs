@@ -1,0 +1,269 @@
+//! The HTTP side: sign in, pull a page, push a batch. Every call is safe to
+//! repeat (pulls read; pushes carry their batch id), so network failures and
+//! server errors are retried a few times with backoff before giving up.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use switchboard_sync_proto::{PullPage, PushAnswer, PushBatch};
+use switchboard_vault::Secret;
+
+use crate::error::{Result, SyncError};
+use crate::tokens::{account, TokenStore};
+use crate::url::server_url;
+
+/// The sync routes (docs/sync.md).
+pub const PULL_PATH: &str = "/api/v1/sync/pull";
+pub const PUSH_PATH: &str = "/api/v1/sync/push";
+const LOGIN_PATH: &str = "/api/v1/auth/login/";
+const REFRESH_PATH: &str = "/api/v1/auth/refresh/";
+
+/// Attempts per call before a transient failure is reported.
+const ATTEMPTS: u32 = 5;
+
+/// A connection to one server, for one signed-in user.
+pub struct ServerClient {
+    base: String,
+    http: reqwest::Client,
+    tokens: Arc<dyn TokenStore>,
+    access: Mutex<Option<Secret>>,
+}
+
+impl std::fmt::Debug for ServerClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerClient")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Who signed in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedIn {
+    pub email: String,
+    pub role: String,
+}
+
+fn http_client() -> Result<reqwest::Client> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| SyncError::Protocol(format!("TLS cannot start: {e}")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(config)
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(120))
+        .user_agent(concat!("Switchboard-sync/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| SyncError::Protocol(format!("the HTTP client cannot start: {e}")))
+}
+
+impl ServerClient {
+    /// A client for `url` (checked: HTTPS, or HTTP to localhost only), using
+    /// the sign-in kept in `tokens`.
+    pub fn new(url: &str, tokens: Arc<dyn TokenStore>) -> Result<ServerClient> {
+        Ok(ServerClient {
+            base: server_url(url)?,
+            http: http_client()?,
+            tokens,
+            access: Mutex::new(None),
+        })
+    }
+
+    /// The normalised server address.
+    pub fn url(&self) -> &str {
+        &self.base
+    }
+
+    /// Whether a sign-in is kept for this server.
+    pub fn has_sign_in(&self) -> Result<bool> {
+        Ok(self.tokens.get(&account(&self.base))?.is_some())
+    }
+
+    /// Signs in with email and password; keeps the refresh token in the
+    /// token store (the OS keyring in the app).
+    pub async fn login(&self, email: &str, password: &Secret) -> Result<SignedIn> {
+        let body = json!({"email": email.trim(), "password": password.expose()});
+        let answer = self
+            .http
+            .post(format!("{}{LOGIN_PATH}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .map_err(offline)?;
+        let status = answer.status();
+        if status == StatusCode::UNAUTHORIZED || status == StatusCode::BAD_REQUEST {
+            return Err(SyncError::BadCredentials);
+        }
+        let value: Value = read(answer).await?;
+        self.keep_tokens(&value)?;
+        Ok(SignedIn {
+            email: value["user"]["email"].as_str().unwrap_or(email).to_owned(),
+            role: value["user"]["role"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        })
+    }
+
+    /// Forgets the sign-in (the server's tokens expire on their own).
+    pub fn logout(&self) -> Result<()> {
+        *self.access.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.tokens.remove(&account(&self.base))
+    }
+
+    fn keep_tokens(&self, value: &Value) -> Result<()> {
+        let (Some(access), Some(refresh)) = (
+            value["access_token"].as_str(),
+            value["refresh_token"].as_str(),
+        ) else {
+            return Err(SyncError::Protocol(
+                "no tokens in the sign-in answer".into(),
+            ));
+        };
+        self.tokens
+            .put(&account(&self.base), &Secret::new(refresh.to_owned()))?;
+        *self.access.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some(Secret::new(access.to_owned()));
+        Ok(())
+    }
+
+    /// Exchanges the kept refresh token for new tokens.
+    async fn refresh(&self) -> Result<()> {
+        let Some(refresh) = self.tokens.get(&account(&self.base))? else {
+            return Err(SyncError::NotConnected);
+        };
+        let answer = self
+            .http
+            .post(format!("{}{REFRESH_PATH}", self.base))
+            .json(&json!({"refresh_token": refresh.expose()}))
+            .send()
+            .await
+            .map_err(offline)?;
+        if matches!(
+            answer.status(),
+            StatusCode::UNAUTHORIZED | StatusCode::BAD_REQUEST | StatusCode::FORBIDDEN
+        ) {
+            return Err(SyncError::SignInAgain);
+        }
+        let value: Value = read(answer).await?;
+        self.keep_tokens(&value)
+    }
+
+    /// One page of changes after `since`.
+    pub async fn pull(&self, since: i64, limit: i64) -> Result<PullPage> {
+        let path = format!("{PULL_PATH}?since={since}&limit={limit}");
+        self.call(Method::GET, &path, None).await
+    }
+
+    /// Sends a batch; retried with the same batch id, so it applies once.
+    pub async fn push(&self, batch: &PushBatch) -> Result<PushAnswer> {
+        let body = serde_json::to_value(batch)
+            .map_err(|e| SyncError::Protocol(format!("cannot encode the batch: {e}")))?;
+        self.call(Method::POST, PUSH_PATH, Some(&body)).await
+    }
+
+    /// An authorised call with retries: a 401 refreshes the sign-in once;
+    /// network failures and 5xx answers are retried with backoff.
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<T> {
+        let mut refreshed = false;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = self.once(method.clone(), path, body).await;
+            match result {
+                Err(SyncError::SignInAgain) if !refreshed => {
+                    refreshed = true;
+                    self.refresh().await?;
+                }
+                Err(e) if e.is_transient() && attempt < ATTEMPTS => {
+                    let wait = Duration::from_millis(200 * 2u64.pow(attempt - 1));
+                    tracing::info!(error = %e, attempt, "sync call failed; retrying");
+                    tokio::time::sleep(wait).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn once<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<T> {
+        let access = self
+            .access
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let Some(access) = access else {
+            return Err(SyncError::SignInAgain);
+        };
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(access.expose());
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let answer = request.send().await.map_err(offline)?;
+        if answer.status() == StatusCode::UNAUTHORIZED {
+            return Err(SyncError::SignInAgain);
+        }
+        read(answer).await
+    }
+}
+
+fn offline(e: reqwest::Error) -> SyncError {
+    // reqwest's messages name the URL, never headers or bodies.
+    let what = if e.is_timeout() {
+        "timed out".to_owned()
+    } else if e.is_connect() {
+        "connection refused or unreachable".to_owned()
+    } else {
+        e.to_string()
+    };
+    SyncError::Offline(what)
+}
+
+/// Decodes a success, or turns an error answer into its message.
+async fn read<T: DeserializeOwned>(answer: reqwest::Response) -> Result<T> {
+    let status = answer.status();
+    let bytes = answer.bytes().await.map_err(offline)?;
+    if status.is_success() {
+        return serde_json::from_slice(&bytes)
+            .map_err(|e| SyncError::Protocol(format!("the answer is not what sync expects: {e}")));
+    }
+    let detail = serde_json::from_slice::<Value>(&bytes)
+        .ok()
+        .and_then(|v| {
+            v.get("detail")
+                .or_else(|| v.get("error"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_owned());
+    Err(match status {
+        StatusCode::FORBIDDEN => SyncError::Forbidden(detail),
+        s => SyncError::Server {
+            status: s.as_u16(),
+            detail,
+        },
+    })
+}

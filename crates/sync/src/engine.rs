@@ -1,0 +1,194 @@
+//! One sync: push what changed here (in batches, each applied once however
+//! often it is sent), then pull what changed on the server (page by page,
+//! the cursor advancing only after a page is applied). Interrupted anywhere,
+//! the next sync resumes: unacknowledged changes are still pending, and the
+//! cursor points after the last applied page.
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use switchboard_store::Store;
+use switchboard_sync_proto::{PushBatch, DEFAULT_PULL_LIMIT};
+use tokio_util::sync::CancellationToken;
+
+use crate::client::ServerClient;
+use crate::error::{Result, SyncError};
+
+/// How a sync runs.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// Changes per push batch (at most 500).
+    pub batch_size: usize,
+    /// Records per pull page (at most 1000).
+    pub pull_limit: i64,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            batch_size: 250,
+            pull_limit: DEFAULT_PULL_LIMIT,
+        }
+    }
+}
+
+/// Where a sync is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Pushing,
+    Pulling,
+    Done,
+}
+
+/// Progress, reported after every batch and page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncProgress {
+    pub phase: Phase,
+    /// Changes sent and acknowledged so far.
+    pub pushed: usize,
+    /// Changes waiting when the sync started.
+    pub to_push: usize,
+    /// Records received so far.
+    pub pulled: usize,
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncReport {
+    /// Changes the server applied whole.
+    pub pushed: usize,
+    /// Changes applied in part (some fields conflicted).
+    pub merged: usize,
+    /// Fields changed on both sides, waiting for the user.
+    pub conflicts: usize,
+    /// Local changes to records deleted on the server (dropped: deletion wins).
+    pub gone: usize,
+    /// Deletions sent.
+    pub deleted: usize,
+    /// Changes the server refused as invalid (kept here, logged).
+    pub invalid: usize,
+    /// Records received (new or changed).
+    pub pulled: usize,
+    /// Deletions received.
+    pub pulled_deleted: usize,
+    /// Websites received.
+    pub websites_pulled: usize,
+    /// Push batches sent.
+    pub batches: usize,
+    pub elapsed_ms: u64,
+}
+
+/// Runs one sync of `store` with the server behind `client`.
+pub async fn sync(
+    store: &Store,
+    client: &ServerClient,
+    options: &SyncOptions,
+    mut progress: impl FnMut(&SyncProgress),
+    cancel: &CancellationToken,
+) -> Result<SyncReport> {
+    let started = Instant::now();
+    let batch_size = options
+        .batch_size
+        .clamp(1, switchboard_sync_proto::MAX_PUSH_CHANGES);
+    let mut report = SyncReport::default();
+    let to_push = usize::try_from(store.pending_count().await?).unwrap_or(0);
+    let mut state = SyncProgress {
+        phase: Phase::Pushing,
+        pushed: 0,
+        to_push,
+        pulled: 0,
+    };
+    progress(&state);
+
+    // Push. A record that stays pending after its answer (a conflict waiting
+    // for the user, say) is not sent twice in one sync.
+    let mut websites = store.pending_websites().await?;
+    let mut sent: HashSet<String> = HashSet::new();
+    loop {
+        if cancel.is_cancelled() {
+            return Err(SyncError::Cancelled);
+        }
+        let pending: Vec<_> = store
+            .pending_changes(batch_size)
+            .await?
+            .into_iter()
+            .filter(|p| !sent.contains(&p.change.uid))
+            .collect();
+        if pending.is_empty() && websites.is_empty() {
+            break;
+        }
+        let batch = PushBatch {
+            batch_id: uuid::Uuid::new_v4().to_string(),
+            websites: std::mem::take(&mut websites),
+            changes: pending.iter().map(|p| p.change.clone()).collect(),
+        };
+        let answer = client.push(&batch).await?;
+        if answer.batch_id != batch.batch_id || answer.results.len() != batch.changes.len() {
+            return Err(SyncError::Protocol(
+                "the push answer does not match the batch sent".into(),
+            ));
+        }
+        let ack = store.ack_push(&pending, &batch.websites, &answer).await?;
+        report.batches += 1;
+        report.pushed += ack.applied;
+        report.merged += ack.merged;
+        report.conflicts += ack.conflicts;
+        report.gone += ack.gone;
+        report.deleted += ack.deleted;
+        report.invalid += ack.invalid;
+        for p in &pending {
+            sent.insert(p.change.uid.clone());
+        }
+        state.pushed += pending.len();
+        state.to_push = state.to_push.max(state.pushed);
+        progress(&state);
+        if pending.is_empty() {
+            break;
+        }
+    }
+
+    // Pull.
+    state.phase = Phase::Pulling;
+    progress(&state);
+    let mut cursor = store.sync_meta().await?.cursor;
+    loop {
+        if cancel.is_cancelled() {
+            return Err(SyncError::Cancelled);
+        }
+        let page = client.pull(cursor, options.pull_limit).await?;
+        let applied = store.apply_pull(&page).await?;
+        report.pulled += applied.pulled;
+        report.pulled_deleted += applied.deleted;
+        report.websites_pulled += applied.websites;
+        state.pulled += page.changes.len();
+        progress(&state);
+        if !page.more || page.next <= cursor {
+            break;
+        }
+        cursor = page.next;
+    }
+
+    let mut meta = store.sync_meta().await?;
+    meta.last_synced_at = Some(now());
+    store.set_sync_meta(&meta).await?;
+    state.phase = Phase::Done;
+    progress(&state);
+    report.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    tracing::info!(
+        pushed = report.pushed,
+        merged = report.merged,
+        conflicts = report.conflicts,
+        pulled = report.pulled,
+        elapsed_ms = report.elapsed_ms,
+        "sync finished"
+    );
+    Ok(report)
+}
+
+fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}

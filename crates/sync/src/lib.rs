@@ -1,0 +1,24 @@
+//! The laptop side of sync with the shared server (protocol: `docs/sync.md`,
+//! wire types: `switchboard-sync-proto`).
+//!
+//! - [`ServerClient`]: the server's address (HTTPS, or HTTP to localhost
+//!   only), sign-in with email and password, the refresh token kept in a
+//!   [`TokenStore`] (the OS keyring in the app), pull and push calls retried
+//!   with backoff on network failures (pushes carry a batch id, so a retry
+//!   after a lost answer is applied once).
+//! - [`sync`]: push pending local changes in batches, then pull the server's
+//!   changes page by page, reporting progress and a [`SyncReport`].
+
+#![forbid(unsafe_code)]
+
+mod client;
+mod engine;
+mod error;
+mod tokens;
+mod url;
+
+pub use client::{ServerClient, SignedIn, PULL_PATH, PUSH_PATH};
+pub use engine::{sync, Phase, SyncOptions, SyncProgress, SyncReport};
+pub use error::{Result, SyncError};
+pub use tokens::{account, MemoryTokenStore, OsTokenStore, TokenStore};
+pub use url::server_url;

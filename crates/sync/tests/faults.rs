@@ -1,0 +1,71 @@
+//! Faults between a laptop and the server: answers lost half-way, requests
+//! duplicated, the server killed in the middle of a push. Once sync
+//! finishes, both laptops and the server agree; nothing is lost or doubled.
+
+mod common;
+
+use common::{Faults, Laptop, Proxy, Server};
+use std::time::Duration;
+
+/// Adds `n` integrations named "Bulk NNNN" on a laptop.
+async fn bulk(laptop: &Laptop, n: usize) {
+    for i in 0..n {
+        laptop
+            .add_email(&format!("Bulk {i:04}"), &format!("SG.bulk{i:06}abcdefghij"))
+            .await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lost_answers_and_duplicated_requests_apply_once() {
+    let server = Server::start();
+    let proxy = Proxy::start(
+        server.port,
+        Faults {
+            drop_every: 2,
+            duplicate: true,
+        },
+    );
+    let a = Laptop::new(&proxy.url(), "admin@example.com").await;
+    let b = Laptop::new(&server.url(), "admin@example.com").await;
+    bulk(&a, 600).await;
+    let report = a.sync().await;
+    assert!(*proxy.dropped.lock().unwrap() > 0, "the proxy lost answers");
+    assert_eq!(report.pushed, 600, "{report:?}");
+    assert_eq!(a.store.pending_count().await.unwrap(), 0);
+    let rb = b.sync().await;
+    assert_eq!(rb.pulled, 600, "{rb:?}");
+    assert_eq!(a.snapshot().await, b.snapshot().await);
+    // Applied once: every record is still at its first revision on the server.
+    let all = b.store.list_full(&Default::default()).await.unwrap();
+    assert_eq!(all.len(), 600);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_killed_mid_push_and_restarted() {
+    let mut server = Server::start();
+    let a = Laptop::new(&server.url(), "admin@example.com").await;
+    let b = Laptop::new(&server.url(), "admin@example.com").await;
+    bulk(&a, 1500).await;
+    let store_dir = a.dir.path().to_owned();
+    let pushing = tokio::spawn(async move {
+        let first = a.try_sync().await;
+        (a, first)
+    });
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    server.kill();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    server.restart();
+    let (a, first) = pushing.await.unwrap();
+    // The client retries through the restart, or gives up and the next sync resumes.
+    if let Err(e) = &first {
+        assert!(e.is_transient(), "{e}");
+    }
+    let again = a.sync().await;
+    assert_eq!(a.store.pending_count().await.unwrap(), 0, "{again:?}");
+    b.sync().await;
+    let (sa, sb) = (a.snapshot().await, b.snapshot().await);
+    assert_eq!(sa.len(), 1500);
+    assert_eq!(sa, sb);
+    drop(store_dir);
+}

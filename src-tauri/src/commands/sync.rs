@@ -1,0 +1,154 @@
+//! Sync commands: status, connect (sign in), disconnect, sync now, and the
+//! conflicts with their resolution.
+
+use super::{to_ipc, CmdResult};
+use crate::state::AppState;
+use std::sync::Arc;
+use switchboard_ipc::{
+    ConnectRequest, IpcError, ResolveAction, ResolveRequest, SyncConflict, SyncStatus,
+};
+use switchboard_store::{Resolution, StoreError};
+use switchboard_sync::{server_url, ServerClient, SyncError};
+use switchboard_vault::Secret;
+use tauri::State;
+
+fn sync_error(e: SyncError) -> IpcError {
+    match e {
+        SyncError::Store(s) => to_ipc(s),
+        other => IpcError::new(other.code(), other.to_string()),
+    }
+}
+
+/// The connection state, pending changes, conflicts, the running sync.
+#[tauri::command]
+pub async fn sync_status(state: State<'_, AppState>) -> CmdResult<SyncStatus> {
+    Ok(state.sync.status(&state.store).await)
+}
+
+/// Checks the address, signs in (the sign-in goes to the OS keyring),
+/// remembers the server, and starts a first sync.
+#[tauri::command]
+pub async fn sync_connect(
+    state: State<'_, AppState>,
+    request: ConnectRequest,
+) -> CmdResult<SyncStatus> {
+    let mut field_errors = std::collections::BTreeMap::new();
+    let url = match server_url(&request.server_url) {
+        Ok(u) => Some(u),
+        Err(e) => {
+            field_errors.insert("server_url".to_owned(), e.to_string());
+            None
+        }
+    };
+    if !request.email.contains('@') {
+        field_errors.insert(
+            "email".to_owned(),
+            "Enter the email you sign in with.".to_owned(),
+        );
+    }
+    if request.password.is_empty() {
+        field_errors.insert("password".to_owned(), "Enter your password.".to_owned());
+    }
+    let Some(url) = url.filter(|_| field_errors.is_empty()) else {
+        let mut e = IpcError::new("validation", "Check the highlighted fields.");
+        e.fields = field_errors;
+        return Err(e);
+    };
+    if !state.store.is_unlocked() {
+        return Err(to_ipc(StoreError::Locked));
+    }
+    let client = ServerClient::new(&url, Arc::clone(&state.sync.tokens)).map_err(sync_error)?;
+    let who = client
+        .login(&request.email, &Secret::new(request.password))
+        .await
+        .map_err(sync_error)?;
+    let mut meta = state.store.sync_meta().await.map_err(to_ipc)?;
+    if meta.server_url.as_deref() != Some(url.as_str()) {
+        // Another server: start reading it from the beginning.
+        meta.cursor = 0;
+        meta.last_synced_at = None;
+    }
+    meta.server_url = Some(url);
+    meta.email = Some(who.email);
+    state.store.set_sync_meta(&meta).await.map_err(to_ipc)?;
+    {
+        let mut s = state.sync.lock();
+        s.client = Some(Arc::new(client));
+        s.last_error = None;
+    }
+    state.sync.start(Arc::clone(&state.store)).await;
+    Ok(state.sync.status(&state.store).await)
+}
+
+/// Forgets the sign-in and the server (local data stays).
+#[tauri::command]
+pub async fn sync_disconnect(state: State<'_, AppState>) -> CmdResult<SyncStatus> {
+    let client = state.sync.client(&state.store).await;
+    if let Some(client) = client {
+        client.logout().map_err(sync_error)?;
+    }
+    {
+        let mut s = state.sync.lock();
+        if let Some(c) = s.cancel.take() {
+            c.cancel();
+        }
+        s.client = None;
+        s.last_error = None;
+        s.last_summary = None;
+    }
+    let mut meta = state.store.sync_meta().await.map_err(to_ipc)?;
+    meta.server_url = None;
+    meta.email = None;
+    state.store.set_sync_meta(&meta).await.map_err(to_ipc)?;
+    Ok(state.sync.status(&state.store).await)
+}
+
+/// Starts a sync now (or reports the one running).
+#[tauri::command]
+pub async fn sync_now(state: State<'_, AppState>) -> CmdResult<SyncStatus> {
+    if !state.store.is_unlocked() {
+        return Err(to_ipc(StoreError::Locked));
+    }
+    if !state.sync.start(Arc::clone(&state.store)).await {
+        return Err(IpcError::new(
+            "not_connected",
+            SyncError::NotConnected.to_string(),
+        ));
+    }
+    Ok(state.sync.status(&state.store).await)
+}
+
+/// The fields waiting for a decision.
+#[tauri::command]
+pub async fn sync_conflicts(state: State<'_, AppState>) -> CmdResult<Vec<SyncConflict>> {
+    let list = state.store.conflicts().await.map_err(to_ipc)?;
+    Ok(list
+        .into_iter()
+        .map(|c| SyncConflict {
+            uid: c.uid,
+            name: c.name,
+            field: c.field,
+            mine: c.mine,
+            theirs: c.theirs,
+        })
+        .collect())
+}
+
+/// Settles one conflict; the next sync sends the outcome.
+#[tauri::command]
+pub async fn sync_resolve(
+    state: State<'_, AppState>,
+    request: ResolveRequest,
+) -> CmdResult<Vec<SyncConflict>> {
+    let resolution = match request.resolution {
+        ResolveAction::KeepMine => Resolution::KeepMine,
+        ResolveAction::TakeTheirs => Resolution::TakeTheirs,
+        ResolveAction::Edit { value } => Resolution::Edit(value),
+    };
+    state
+        .store
+        .resolve_conflict(&request.uid, &request.field, resolution)
+        .await
+        .map_err(to_ipc)?;
+    sync_conflicts(state).await
+}

@@ -1,0 +1,329 @@
+//! Sync with the shared server: connect (address, email, password), the
+//! connection state, "Sync now" with its progress and summary, the last
+//! synced time, and the conflicts (both values, secrets masked) with keep
+//! mine, take theirs, or edit.
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+use web_sys::HtmlInputElement;
+use yew::platform::{spawn_local, time::sleep};
+use yew::prelude::*;
+
+use super::integration_row::short_time;
+use crate::ipc::{
+    self, ConnectRequest, ResolveAction, ResolveRequest, SyncConflict, SyncStatus,
+};
+use crate::state::{use_app, Action};
+
+/// Polls the sync status every `every` while mounted.
+#[hook]
+pub fn use_sync_status(every: Duration) -> UseStateHandle<Option<SyncStatus>> {
+    let status = use_state(|| None::<SyncStatus>);
+    {
+        let status = status.clone();
+        use_effect_with((), move |_| {
+            let alive = Rc::new(Cell::new(true));
+            {
+                let alive = alive.clone();
+                spawn_local(async move {
+                    while alive.get() {
+                        if let Ok(s) = ipc::sync_status().await {
+                            status.set(Some(s));
+                        }
+                        sleep(every).await;
+                    }
+                });
+            }
+            move || alive.set(false)
+        });
+    }
+    status
+}
+
+/// A human line for a connection state.
+pub fn state_label(s: &SyncStatus) -> String {
+    match s.state.as_str() {
+        "syncing" => "Syncing…".into(),
+        "offline" => "Offline: changes wait on this laptop".into(),
+        "sign_in_again" => "Sign in again".into(),
+        "connected" => match &s.last_synced_at {
+            Some(t) => format!("Synced {}", short_time(t)),
+            None => "Connected".into(),
+        },
+        _ => "Not connected".into(),
+    }
+}
+
+/// The page.
+#[function_component(SyncPage)]
+pub fn sync_page() -> Html {
+    let app = use_app();
+    let status = use_sync_status(Duration::from_millis(400));
+    let conflicts = use_state(Vec::<SyncConflict>::new);
+    let url = use_state(String::new);
+    let email = use_state(String::new);
+    let password = use_state(String::new);
+    let errors = use_state(std::collections::BTreeMap::<String, String>::new);
+    let busy = use_state(|| false);
+    // Re-read the conflicts whenever their count changes.
+    let count = status.as_ref().map_or(0, |s| s.conflicts);
+    {
+        let conflicts = conflicts.clone();
+        use_effect_with((count, app.revision), move |_| {
+            spawn_local(async move {
+                if let Ok(list) = ipc::sync_conflicts().await {
+                    conflicts.set(list);
+                }
+            });
+        });
+    }
+    let text = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| {
+            state.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let connect = {
+        let (url, email, password, errors, busy, app) = (
+            url.clone(),
+            email.clone(),
+            password.clone(),
+            errors.clone(),
+            busy.clone(),
+            app.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let request = ConnectRequest {
+                server_url: (*url).clone(),
+                email: (*email).clone(),
+                password: (*password).clone(),
+            };
+            let (errors, busy, app, password) =
+                (errors.clone(), busy.clone(), app.clone(), password.clone());
+            busy.set(true);
+            spawn_local(async move {
+                match ipc::sync_connect(&request).await {
+                    Ok(_) => {
+                        errors.set(Default::default());
+                        password.set(String::new());
+                        app.dispatch(Action::Notice("Connected; syncing now".into()));
+                    }
+                    Err(e) => {
+                        let mut f = e.fields.clone();
+                        if f.is_empty() {
+                            f.insert("general".into(), e.message);
+                        }
+                        errors.set(f);
+                    }
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let sync_now = {
+        let app = app.clone();
+        Callback::from(move |_| {
+            let app = app.clone();
+            spawn_local(async move {
+                if let Err(e) = ipc::sync_now().await {
+                    app.dispatch(Action::Notice(e.message));
+                }
+            });
+        })
+    };
+    let disconnect = {
+        let app = app.clone();
+        Callback::from(move |_| {
+            let app = app.clone();
+            spawn_local(async move {
+                match ipc::sync_disconnect().await {
+                    Ok(_) => app.dispatch(Action::Notice("Disconnected; your data stays here".into())),
+                    Err(e) => app.dispatch(Action::Notice(e.message)),
+                }
+            });
+        })
+    };
+    let error = |key: &str| {
+        errors.get(key).map(|m| {
+            html! { <p class="field-error" id={format!("sync-{key}-error")} role="alert">{ m }</p> }
+        })
+    };
+    // Reload the views after a sync that received something.
+    {
+        let app = app.clone();
+        let finished = status.as_ref().is_some_and(|s| s.run.is_none());
+        let summary = status.as_ref().and_then(|s| s.last_summary.clone());
+        use_effect_with((finished, summary), move |(finished, summary)| {
+            if *finished
+                && summary
+                    .as_ref()
+                    .is_some_and(|x| x.pulled + x.pulled_deleted + x.gone > 0)
+            {
+                app.dispatch(Action::Reload);
+            }
+        });
+    }
+    let Some(s) = &*status else {
+        return html! { <section class="card sync-card"><p class="muted">{ "Loading…" }</p></section> };
+    };
+    let connected = s.state != "not_connected";
+    html! {
+        <section class="card sync-card" aria-labelledby="sync-title">
+            <h2 id="sync-title">{ "Shared server" }</h2>
+            <p class="sync-state" id="sync-state" data-state={s.state.clone()}>
+                <span class={classes!("dot", format!("dot-{}", s.state))} aria-hidden="true" />
+                { state_label(s) }
+                if let Some(url) = &s.server_url {
+                    <span class="muted">{ format!(" · {} · {}", s.email.clone().unwrap_or_default(), url) }</span>
+                }
+            </p>
+            if !connected || s.state == "sign_in_again" {
+                <form class="form settings-form" onsubmit={connect} novalidate=true>
+                    <label class="field">
+                        <span class="label">{ "Server address" }</span>
+                        <input id="sync-url" type="url" placeholder="https://switchboard.example.com"
+                            value={(*url).clone()} oninput={text(&url)} />
+                        <span class="help">{ "HTTPS only (plain http:// is accepted for localhost). Secrets go from this laptop to the server, never back." }</span>
+                        { error("server_url") }
+                    </label>
+                    <label class="field">
+                        <span class="label">{ "Email" }</span>
+                        <input id="sync-email" type="email" autocomplete="username"
+                            value={(*email).clone()} oninput={text(&email)} />
+                        { error("email") }
+                    </label>
+                    <label class="field">
+                        <span class="label">{ "Password" }</span>
+                        <input id="sync-password" type="password" autocomplete="current-password"
+                            value={(*password).clone()} oninput={text(&password)} />
+                        <span class="help">{ "Not stored: the sign-in is kept in the OS keyring." }</span>
+                        { error("password") }
+                    </label>
+                    { error("general") }
+                    <div class="form-actions">
+                        <button type="submit" class="button primary" id="sync-connect" disabled={*busy}>
+                            { if *busy { "Connecting…" } else { "Connect" } }</button>
+                    </div>
+                </form>
+            } else {
+                <div class="sync-actions">
+                    <button class="button primary" id="sync-now" onclick={sync_now} disabled={s.run.is_some()}>{ "Sync now" }</button>
+                    <button class="button ghost" id="sync-disconnect" onclick={disconnect}>{ "Disconnect" }</button>
+                    <span class="muted" id="sync-pending">{ format!("{} change(s) waiting to be sent", s.pending) }</span>
+                </div>
+            }
+            if let Some(run) = &s.run {
+                <div class="sync-run" role="status" aria-live="polite">
+                    <progress id="sync-progress" max={run.to_push.max(1).to_string()} value={run.pushed.to_string()}
+                        aria-label="Sync progress" />
+                    <span class="muted" id="sync-run-text">{
+                        if run.phase == "pushing" { format!("Sending {} of {}", run.pushed, run.to_push) }
+                        else { format!("Receiving… {} so far", run.pulled) }
+                    }</span>
+                </div>
+            }
+            if let Some(sum) = s.last_summary.as_ref().filter(|_| s.run.is_none()) {
+                <p class="sync-summary" id="sync-summary" role="status">{ format!(
+                    "Last sync: {} sent, {} received, {} conflict(s){}{}.",
+                    sum.pushed + sum.merged + sum.deleted, sum.pulled + sum.pulled_deleted, sum.conflicts,
+                    if sum.gone > 0 { format!(", {} edit(s) dropped because the integration was deleted on the server", sum.gone) } else { String::new() },
+                    if sum.invalid > 0 { format!(", {} refused by the server (see their logs)", sum.invalid) } else { String::new() },
+                ) }</p>
+            }
+            if let Some(err) = &s.last_error {
+                <p class="error" id="sync-error" role="alert">{ err }</p>
+            }
+            if !conflicts.is_empty() {
+                <h3>{ "Conflicts" }</h3>
+                <p class="muted">{ "These fields changed here and on the server since the last sync. Pick the value to keep." }</p>
+                <ul class="conflicts">
+                    { for conflicts.iter().map(|c| html! { <ConflictItem conflict={c.clone()} on_done={
+                        let conflicts = conflicts.clone();
+                        Callback::from(move |list: Vec<SyncConflict>| conflicts.set(list))
+                    } /> }) }
+                </ul>
+            }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ConflictProps {
+    conflict: SyncConflict,
+    on_done: Callback<Vec<SyncConflict>>,
+}
+
+/// One conflict with its three ways out.
+#[function_component(ConflictItem)]
+fn conflict_item(props: &ConflictProps) -> Html {
+    let app = use_app();
+    let editing = use_state(|| None::<String>);
+    let c = &props.conflict;
+    let show = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let resolve = |action: fn(Option<String>) -> ResolveAction| {
+        let (uid, field, on_done, app, editing) = (
+            c.uid.clone(),
+            c.field.clone(),
+            props.on_done.clone(),
+            app.clone(),
+            editing.clone(),
+        );
+        Callback::from(move |_| {
+            let request = ResolveRequest {
+                uid: uid.clone(),
+                field: field.clone(),
+                resolution: action((*editing).clone()),
+            };
+            let (on_done, app) = (on_done.clone(), app.clone());
+            spawn_local(async move {
+                match ipc::sync_resolve(&request).await {
+                    Ok(list) => {
+                        on_done.emit(list);
+                        app.dispatch(Action::Changed("Resolved; it is sent at the next sync".into()));
+                    }
+                    Err(e) => app.dispatch(Action::Notice(e.message)),
+                }
+            });
+        })
+    };
+    let key = format!("{}-{}", c.uid, c.field.replace('.', "-"));
+    let start_edit = {
+        let (editing, mine) = (editing.clone(), show(&c.mine));
+        Callback::from(move |_| editing.set(Some(mine.clone())))
+    };
+    let on_edit_input = {
+        let editing = editing.clone();
+        Callback::from(move |e: InputEvent| {
+            editing.set(Some(e.target_unchecked_into::<HtmlInputElement>().value()))
+        })
+    };
+    html! {
+        <li class="conflict" data-field={c.field.clone()} data-name={c.name.clone()}>
+            <p><strong>{ &c.name }</strong>{ " · " }<code>{ &c.field }</code></p>
+            <div class="conflict-values">
+                <div><span class="label">{ "This laptop" }</span><span class="value mine">{ show(&c.mine) }</span></div>
+                <div><span class="label">{ "Server" }</span><span class="value theirs">{ show(&c.theirs) }</span></div>
+            </div>
+            if let Some(value) = &*editing {
+                <input id={format!("edit-{key}")} aria-label={format!("New value for {}", c.field)}
+                    value={value.clone()} oninput={on_edit_input} />
+            }
+            <div class="conflict-actions">
+                <button class="button ghost keep-mine" onclick={resolve(|_| ResolveAction::KeepMine)}>{ "Keep mine" }</button>
+                <button class="button ghost take-theirs" onclick={resolve(|_| ResolveAction::TakeTheirs)}>{ "Take theirs" }</button>
+                if editing.is_some() {
+                    <button class="button primary save-edit" onclick={resolve(|v| ResolveAction::Edit {
+                        value: serde_json::Value::String(v.unwrap_or_default()),
+                    })}>{ "Save this value" }</button>
+                } else {
+                    <button class="button ghost edit" onclick={start_edit}>{ "Edit…" }</button>
+                }
+            </div>
+        </li>
+    }
+}
