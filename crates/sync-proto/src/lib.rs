@@ -145,6 +145,12 @@ impl fmt::Debug for PushChange {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PushBatch {
     pub batch_id: String,
+    /// The laptop's stable id (a UUID kept in its store). The server remembers
+    /// it as the last writer of what this batch changed, and a pull with
+    /// `client=<id>` leaves out records whose last change came from that
+    /// laptop (it has them already).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
     #[serde(default)]
     pub websites: Vec<SyncWebsite>,
     #[serde(default)]

@@ -57,6 +57,7 @@ async fn server_killed_mid_push_and_restarted() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     server.restart();
     let (a, first) = pushing.await.unwrap();
+    eprintln!("first sync through the kill: {first:?}");
     // The client retries through the restart, or gives up and the next sync resumes.
     if let Err(e) = &first {
         assert!(e.is_transient(), "{e}");
