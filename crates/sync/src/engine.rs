@@ -121,6 +121,7 @@ pub async fn sync(
         }
         let batch = PushBatch {
             batch_id: uuid::Uuid::new_v4().to_string(),
+            client_id: None,
             websites: std::mem::take(&mut websites),
             changes: pending.iter().map(|p| p.change.clone()).collect(),
         };
