@@ -906,7 +906,15 @@ fn e2e_full_journey() {
     });
     assert!(summary.contains("1505 sent"), "{summary}");
     assert!(summary.contains("0 conflict"), "{summary}");
-    assert_eq!(attribute(&s, "#sync-chip", "data-state"), "connected");
+    // The header's chip (refreshed every few seconds) shows the state too.
+    let t0 = Instant::now();
+    while attribute(&s, "#sync-chip", "data-state") != "connected" {
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "the chip never said connected"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
     s.click("#sync-now");
     let again = s.wait_text("#sync-summary", "a second summary", |t| {
         t.contains("0 sent")

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use futures_util::stream::{FuturesUnordered, StreamExt};
+use std::future::Future;
+use std::pin::Pin;
 use serde::{Deserialize, Serialize};
 use switchboard_store::{Health, IntegrationSummary, ListFilter, Store};
 use tokio::sync::mpsc;
@@ -134,28 +136,45 @@ impl TestAll {
         };
         let mut queue = targets.into_iter();
         let mut in_flight = FuturesUnordered::new();
+        // Group commit: while one transaction records outcomes, the checks
+        // that finish meanwhile wait in `buffer` and are recorded together
+        // in the next one (one fsync per group instead of one per check),
+        // and the checks still in flight keep being driven.
+        let mut buffer: Vec<Progress> = Vec::new();
+        let mut recording: Option<Pin<Box<dyn Future<Output = Vec<Progress>> + Send + '_>>> =
+            None;
+        let mut stopped = false;
         loop {
-            while in_flight.len() < self.concurrency && !cancel.is_cancelled() {
+            while !stopped && in_flight.len() < self.concurrency && !cancel.is_cancelled() {
                 let Some(target) = queue.next() else { break };
                 in_flight.push(self.one(store, checker, target));
             }
             summary.max_in_flight = summary.max_in_flight.max(in_flight.len());
-            if in_flight.is_empty() {
+            if recording.is_none() && !buffer.is_empty() {
+                recording = Some(Box::pin(record(store, std::mem::take(&mut buffer))));
+            }
+            if in_flight.is_empty() && recording.is_none() {
                 break;
             }
-            let finished = tokio::select! {
+            tokio::select! {
                 biased;
-                _ = cancel.cancelled() => None,
-                next = in_flight.next() => next,
-            };
-            let Some(mut item) = finished else {
-                break;
-            };
-            summary.done += 1;
-            item.done = summary.done;
-            item.total = summary.total;
-            tally(&mut summary, &item);
-            progress(item);
+                _ = cancel.cancelled(), if !stopped => {
+                    // Checks in flight stop; what finished is still recorded.
+                    stopped = true;
+                    in_flight.clear();
+                }
+                group = async { recording.as_mut().expect("guarded").await }, if recording.is_some() => {
+                    recording = None;
+                    for mut item in group {
+                        summary.done += 1;
+                        item.done = summary.done;
+                        item.total = summary.total;
+                        tally(&mut summary, &item);
+                        progress(item);
+                    }
+                }
+                Some(item) = in_flight.next(), if !in_flight.is_empty() => buffer.push(item),
+            }
         }
         summary.cancelled = summary.done < summary.total;
         summary.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -207,15 +226,40 @@ impl TestAll {
             },
             None => check.await,
         };
-        match store
-            .record_check(&target.id, &item.outcome.to_record())
-            .await
-        {
-            Ok(health) => item.health = Some(health),
-            Err(e) => item.error = Some(e.to_string()),
-        }
         item
     }
+}
+
+/// Records the outcomes of finished checks (those the store could read) in
+/// one transaction, filling in each one's health or error.
+async fn record(store: &Store, mut group: Vec<Progress>) -> Vec<Progress> {
+    let records: Vec<_> = group
+        .iter()
+        .filter(|item| item.error.is_none())
+        .map(|item| (item.id.clone(), item.outcome.to_record()))
+        .collect();
+    if records.is_empty() {
+        return group;
+    }
+    let pairs: Vec<_> = records.iter().map(|(id, r)| (id.as_str(), r)).collect();
+    match store.record_checks(&pairs).await {
+        Ok(results) => {
+            let mut results = results.into_iter();
+            for item in group.iter_mut().filter(|item| item.error.is_none()) {
+                match results.next() {
+                    Some(Ok(health)) => item.health = Some(health),
+                    Some(Err(e)) => item.error = Some(e.to_string()),
+                    None => item.error = Some("the outcome was not recorded".into()),
+                }
+            }
+        }
+        Err(e) => {
+            for item in group.iter_mut().filter(|item| item.error.is_none()) {
+                item.error = Some(e.to_string());
+            }
+        }
+    }
+    group
 }
 
 fn tally(summary: &mut TestAllSummary, item: &Progress) {

@@ -408,7 +408,7 @@ fn schemas() -> Value {
         "secrets": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Secret key -> plain value (sealed at rest, never returned)"},
         "delete": {"type": "boolean"},
     }), &["uid", "base_revision"]));
-    m.insert("SyncPushBatch".into(), obj(json!({"batch_id": {"type": "string", "description": "New per batch, the same on a retry"}, "websites": {"type": "array", "items": schema("SyncWebsite")}, "changes": {"type": "array", "maxItems": 500, "items": schema("SyncPushChange")}}), &["batch_id"]));
+    m.insert("SyncPushBatch".into(), obj(json!({"batch_id": {"type": "string", "description": "New per batch, the same on a retry"}, "client_id": {"type": "string", "maxLength": 200, "description": "The laptop's stable id (a UUID): stored as the last writer of every integration the batch creates, changes or deletes, so that pulls with client=<id> leave those changes out"}, "websites": {"type": "array", "items": schema("SyncWebsite")}, "changes": {"type": "array", "maxItems": 500, "items": schema("SyncPushChange")}}), &["batch_id"]));
     m.insert("SyncPushResult".into(), obj(json!({
         "uid": {"type": "string"}, "outcome": {"type": "string", "enum": ["applied", "merged", "conflict", "gone", "deleted", "invalid"]},
         "revision": {"type": "integer"}, "id": {"type": "integer"},
@@ -425,7 +425,8 @@ fn sync_paths(p: &mut Map<String, Value>) {
         "get": op(t, "Changes (websites, integrations and deletions) with a sequence number above `since`, by sequence; secrets masked. Any signed-in user; members see their own and their websites' integrations", None,
             &[("200", "A page of changes", Some("SyncPullPage")), ("400", "Bad since or limit", E2), ("401", "No or bad bearer token", E2), ("405", "Wrong method", E2)],
             &[query("since", "integer", "The cursor: the `next` of the last page applied (0 at first)"),
-              query("limit", "integer", "At most this many websites and this many integration changes (default 500, at most 1000)")]),
+              query("limit", "integer", "At most this many websites and this many integration changes (default 500, at most 1000)"),
+              query("client", "string", "The pulling laptop's client_id: integration changes and deletions it pushed itself (and nobody changed since) are left out; `next` still advances past them")]),
     }));
     p.insert("/api/v1/sync/push".into(), json!({
         "post": op(t, "Apply a batch of changes all or nothing, merged field by field against base_revision; a batch_id seen before gets its stored answer and changes nothing. Admins and members; at most 500 changes and 8 MiB", Some("SyncPushBatch"),

@@ -108,54 +108,88 @@ impl Store {
     /// clears the error count; failure sets status error, last_error and
     /// counts one more consecutive error; either way a log entry is written.
     pub async fn record_check(&self, id: &str, record: &CheckRecord) -> Result<Health> {
+        let mut results = self.record_checks(&[(id, record)]).await?;
+        results.pop().unwrap_or_else(|| Err(not_found(id)))
+    }
+
+    /// Records several checks in one transaction (one fsync instead of one
+    /// per check: test-all records what finished together at once). Each
+    /// entry gets its own answer; an unknown id fails only its own entry.
+    pub async fn record_checks(
+        &self,
+        items: &[(&str, &CheckRecord)],
+    ) -> Result<Vec<Result<Health>>> {
         self.sealer()?;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let row = sqlx::query(
-            "SELECT status, last_sync_at, last_error, error_count FROM integrations WHERE id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| not_found(id))?;
-        let previous: Status = row
-            .get::<&str, _>("status")
-            .parse()
-            .map_err(StoreError::Database)?;
-        let mut health = Health {
-            status: previous,
-            previous_status: previous,
-            last_sync_at: row.get("last_sync_at"),
-            last_error: row.get("last_error"),
-            error_count: row.get("error_count"),
-        };
-        let level = match record.kind {
-            CheckKind::Ok => {
-                health.status = Status::Active;
-                health.last_sync_at = Some(now());
-                health.last_error = None;
-                health.error_count = 0;
-                LogLevel::Success
-            }
-            CheckKind::Failed => {
-                health.status = Status::Error;
-                health.last_error = Some(record.message.clone());
-                health.error_count += 1;
-                LogLevel::Error
-            }
-            CheckKind::NotCheckable => LogLevel::Warning,
-        };
-        sqlx::query(
-            "UPDATE integrations SET status = ?, last_sync_at = ?, last_error = ?, error_count = ? WHERE id = ?",
-        )
-        .bind(health.status.as_str())
-        .bind(&health.last_sync_at)
-        .bind(&health.last_error)
-        .bind(health.error_count)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        insert_log(&mut tx, id, level, &record.message, record.details.clone()).await?;
+        let mut out = Vec::with_capacity(items.len());
+        for (id, record) in items {
+            out.push(record_one(&mut tx, id, record).await?);
+        }
         tx.commit().await?;
-        Ok(health)
+        Ok(out)
     }
+}
+
+/// One check inside a transaction: Ok(Err(not found)) for an unknown id,
+/// Err for a database failure (which aborts the whole transaction).
+async fn record_one(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    id: &str,
+    record: &CheckRecord,
+) -> Result<Result<Health>> {
+    let Some(row) = sqlx::query(
+        "SELECT status, last_sync_at, last_error, error_count FROM integrations WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    else {
+        return Ok(Err(not_found(id)));
+    };
+    let previous: Status = row
+        .get::<&str, _>("status")
+        .parse()
+        .map_err(StoreError::Database)?;
+    let mut health = Health {
+        status: previous,
+        previous_status: previous,
+        last_sync_at: row.get("last_sync_at"),
+        last_error: row.get("last_error"),
+        error_count: row.get("error_count"),
+    };
+    let level = match record.kind {
+        CheckKind::Ok => {
+            health.status = Status::Active;
+            health.last_sync_at = Some(now());
+            health.last_error = None;
+            health.error_count = 0;
+            LogLevel::Success
+        }
+        CheckKind::Failed => {
+            health.status = Status::Error;
+            health.last_error = Some(record.message.clone());
+            health.error_count += 1;
+            LogLevel::Error
+        }
+        CheckKind::NotCheckable => LogLevel::Warning,
+    };
+    sqlx::query(
+        "UPDATE integrations SET status = ?, last_sync_at = ?, last_error = ?, error_count = ? WHERE id = ?",
+    )
+    .bind(health.status.as_str())
+    .bind(&health.last_sync_at)
+    .bind(&health.last_error)
+    .bind(health.error_count)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    insert_log(
+        &mut **tx,
+        id,
+        level,
+        &record.message,
+        record.details.clone(),
+    )
+    .await?;
+    Ok(Ok(health))
 }

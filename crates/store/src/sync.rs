@@ -20,7 +20,7 @@ use crate::{now, Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use sqlx::{Row, SqliteConnection};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 use switchboard_sync_proto::{
     field, PullPage, PulledIntegration, PushAnswer, PushChange, PushOutcome, PushResult,
@@ -39,6 +39,10 @@ pub struct SyncMeta {
     pub cursor: i64,
     /// When the last full sync ended (RFC 3339, UTC).
     pub last_synced_at: Option<String>,
+    /// This laptop's stable id (a UUID v4), generated once and kept in the
+    /// store; sent with pushes and pulls. Not changed by
+    /// [`Store::set_sync_meta`].
+    pub client_id: String,
 }
 
 /// One change to push, with the local stamp it was read at (give it back to
@@ -453,31 +457,76 @@ fn build_change(sealer: &dyn Sealer, plan: &Plan, local: &Local) -> PushChange {
     change
 }
 
-/// What the pending queries read for one candidate record.
-struct Candidate {
-    uid: String,
-    stamp: i64,
-    dirty: Dirty,
-    server_revision: i64,
+/// The integrations with something to push (refused ones wait for an edit).
+const CANDIDATES: &str =
+    "dirty <> '{}' AND (refused_stamp IS NULL OR change_stamp > refused_stamp)";
+
+/// Candidate records read per query while looking for pending changes.
+const PENDING_CHUNK: usize = 64;
+
+/// A JSON array of strings, for `IN (SELECT value FROM json_each(?))`.
+fn json_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    serde_json::to_string(&items.into_iter().collect::<Vec<_>>()).expect("strings serialize")
+}
+
+/// The conflict rows of the given records, by uid.
+async fn conflicts_of(
+    conn: &mut SqliteConnection,
+    uids: &[&str],
+) -> Result<HashMap<String, Vec<ConflictRow>>> {
+    let mut conflicts: HashMap<String, Vec<ConflictRow>> = HashMap::new();
+    if uids.is_empty() {
+        return Ok(conflicts);
+    }
+    let rows = sqlx::query(
+        "SELECT uid, field, their_revision, resolved FROM sync_conflicts
+         WHERE uid IN (SELECT value FROM json_each(?))",
+    )
+    .bind(json_list(uids.iter().copied()))
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in rows {
+        conflicts
+            .entry(r.get("uid"))
+            .or_default()
+            .push(ConflictRow {
+                field: r.get("field"),
+                their_revision: r.get("their_revision"),
+                resolved: r.get("resolved"),
+            });
+    }
+    Ok(conflicts)
 }
 
 impl Store {
-    /// The sync settings and pull cursor.
+    /// The sync settings and pull cursor. The first call gives this laptop
+    /// its stable client id.
     pub async fn sync_meta(&self) -> Result<SyncMeta> {
-        let row = sqlx::query(
-            "SELECT server_url, email, cursor, last_synced_at FROM sync_meta WHERE id = 1",
-        )
-        .fetch_one(self.pool())
-        .await?;
+        const SELECT: &str =
+            "SELECT server_url, email, cursor, last_synced_at, client_id FROM sync_meta WHERE id = 1";
+        let mut row = sqlx::query(SELECT).fetch_one(self.pool()).await?;
+        if row.get::<Option<String>, _>("client_id").is_none() {
+            let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+            sqlx::query("UPDATE sync_meta SET client_id = ? WHERE id = 1 AND client_id IS NULL")
+                .bind(uuid::Uuid::new_v4().to_string())
+                .execute(&mut *tx)
+                .await?;
+            row = sqlx::query(SELECT).fetch_one(&mut *tx).await?;
+            tx.commit().await?;
+        }
         Ok(SyncMeta {
             server_url: row.get("server_url"),
             email: row.get("email"),
             cursor: row.get("cursor"),
             last_synced_at: row.get("last_synced_at"),
+            client_id: row
+                .get::<Option<String>, _>("client_id")
+                .unwrap_or_default(),
         })
     }
 
-    /// Saves the sync settings and pull cursor.
+    /// Saves the sync settings and pull cursor. The client id is not
+    /// changed: it stays what [`Store::sync_meta`] gave.
     pub async fn set_sync_meta(&self, meta: &SyncMeta) -> Result<()> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query(
@@ -493,58 +542,73 @@ impl Store {
         Ok(())
     }
 
-    /// Records with something to push, oldest change first, as plans, plus
-    /// the local deletions to push: (plans, tombstones as (uid, revision, stamp)).
+    /// Up to `limit` records with something to push, oldest change first,
+    /// as plans with their rows (read in chunks: a record whose dirty
+    /// fields are all held by conflicts gives no plan).
     async fn pending_plans(
-        &self,
         conn: &mut SqliteConnection,
-    ) -> Result<(Vec<Plan>, Vec<(String, i64, i64)>)> {
-        let rows = sqlx::query(
-            "SELECT id, change_stamp, dirty, server_revision FROM integrations
-             WHERE dirty <> '{}' AND (refused_stamp IS NULL OR change_stamp > refused_stamp)
-             ORDER BY change_stamp, id",
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-        let candidates: Vec<Candidate> = rows
-            .iter()
-            .map(|r| Candidate {
-                uid: r.get("id"),
-                stamp: r.get("change_stamp"),
-                dirty: parse_dirty(r.get("dirty")),
-                server_revision: r.get("server_revision"),
-            })
-            .collect();
-        let mut conflicts: HashMap<String, Vec<ConflictRow>> = HashMap::new();
-        for r in sqlx::query("SELECT uid, field, their_revision, resolved FROM sync_conflicts")
-            .fetch_all(&mut *conn)
-            .await?
-        {
-            conflicts
-                .entry(r.get("uid"))
-                .or_default()
-                .push(ConflictRow {
-                    field: r.get("field"),
-                    their_revision: r.get("their_revision"),
-                    resolved: r.get("resolved"),
-                });
+        limit: usize,
+    ) -> Result<Vec<(Plan, sqlx::sqlite::SqliteRow)>> {
+        let mut plans = Vec::new();
+        let mut after: Option<(i64, String)> = None;
+        while plans.len() < limit {
+            let want = (limit - plans.len()).max(PENDING_CHUNK);
+            let columns = format!("id, change_stamp, dirty, server_revision, {LOCAL_COLUMNS}");
+            let rows = match &after {
+                None => {
+                    sqlx::query(&format!(
+                        "SELECT {columns} FROM integrations WHERE {CANDIDATES}
+                         ORDER BY change_stamp, id LIMIT ?"
+                    ))
+                    .bind(want as i64)
+                    .fetch_all(&mut *conn)
+                    .await?
+                }
+                Some((stamp, uid)) => {
+                    sqlx::query(&format!(
+                        "SELECT {columns} FROM integrations WHERE {CANDIDATES}
+                         AND change_stamp >= ? AND (change_stamp > ? OR id > ?)
+                         ORDER BY change_stamp, id LIMIT ?"
+                    ))
+                    .bind(stamp)
+                    .bind(stamp)
+                    .bind(uid)
+                    .bind(want as i64)
+                    .fetch_all(&mut *conn)
+                    .await?
+                }
+            };
+            let known: Vec<&str> = rows
+                .iter()
+                .filter(|r| r.get::<i64, _>("server_revision") > 0)
+                .map(|r| r.get::<&str, _>("id"))
+                .collect();
+            let conflicts = conflicts_of(conn, &known).await?;
+            let full = rows.len() == want;
+            if let Some(last) = rows.last() {
+                after = Some((last.get("change_stamp"), last.get("id")));
+            }
+            for row in rows {
+                if plans.len() == limit {
+                    break;
+                }
+                let uid: String = row.get("id");
+                let found = conflicts.get(&uid);
+                if let Some(p) = plan(
+                    uid,
+                    row.get("change_stamp"),
+                    &parse_dirty(row.get("dirty")),
+                    row.get("server_revision"),
+                    found,
+                ) {
+                    plans.push((p, row));
+                }
+            }
+            if !full {
+                break;
+            }
         }
-        let plans = candidates
-            .into_iter()
-            .filter_map(|c| {
-                let found = conflicts.get(&c.uid);
-                plan(c.uid, c.stamp, &c.dirty, c.server_revision, found)
-            })
-            .collect();
-        let tombstones = sqlx::query(
-            "SELECT uid, server_revision, change_stamp FROM sync_tombstones WHERE refused = 0 ORDER BY change_stamp, uid",
-        )
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect();
-        Ok((plans, tombstones))
+        Ok(plans)
     }
 
     /// Up to `limit` integration changes not yet pushed (creates, updates,
@@ -557,7 +621,18 @@ impl Store {
         let sealer = self.sealer()?;
         // One read transaction: a consistent snapshot.
         let mut tx = self.pool().begin().await?;
-        let (plans, tombstones) = self.pending_plans(&mut tx).await?;
+        let plans = Self::pending_plans(&mut tx, limit).await?;
+        let tombstones: Vec<(String, i64, i64)> = sqlx::query(
+            "SELECT uid, server_revision, change_stamp FROM sync_tombstones WHERE refused = 0
+             ORDER BY change_stamp, uid LIMIT ?",
+        )
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+        tx.commit().await?;
         let mut out: Vec<Pending> = Vec::new();
         let (mut plans, mut tombstones) = (
             plans.into_iter().peekable(),
@@ -568,16 +643,10 @@ impl Store {
                 (None, None) => break,
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
-                (Some(p), Some(t)) => p.stamp <= t.2,
+                (Some((p, _)), Some(t)) => p.stamp <= t.2,
             };
             if take_plan {
-                let p = plans.next().expect("peeked");
-                let row = sqlx::query(&format!(
-                    "SELECT {LOCAL_COLUMNS} FROM integrations WHERE id = ?"
-                ))
-                .bind(&p.uid)
-                .fetch_one(&mut *tx)
-                .await?;
+                let (p, row) = plans.next().expect("peeked");
                 let local = local_from_row(&row)?;
                 out.push(Pending {
                     change: build_change(sealer.as_ref(), &p, &local),
@@ -596,7 +665,6 @@ impl Store {
                 });
             }
         }
-        tx.commit().await?;
         Ok(out)
     }
 
@@ -604,9 +672,43 @@ impl Store {
     /// with no limit.
     pub async fn pending_count(&self) -> Result<i64> {
         let mut tx = self.pool().begin().await?;
-        let (plans, tombstones) = self.pending_plans(&mut tx).await?;
+        // Without conflicts, every candidate has something to push.
+        let plain: i64 = sqlx::query(&format!(
+            "SELECT COUNT(*) FROM integrations i WHERE {CANDIDATES}
+             AND (server_revision <= 0 OR NOT EXISTS (SELECT 1 FROM sync_conflicts c WHERE c.uid = i.id))"
+        ))
+        .fetch_one(&mut *tx)
+        .await?
+        .get(0);
+        let rows = sqlx::query(&format!(
+            "SELECT id, change_stamp, dirty, server_revision FROM integrations i WHERE {CANDIDATES}
+             AND server_revision > 0 AND EXISTS (SELECT 1 FROM sync_conflicts c WHERE c.uid = i.id)"
+        ))
+        .fetch_all(&mut *tx)
+        .await?;
+        let uids: Vec<&str> = rows.iter().map(|r| r.get::<&str, _>("id")).collect();
+        let conflicts = conflicts_of(&mut tx, &uids).await?;
+        let held = rows
+            .iter()
+            .filter(|r| {
+                let uid: String = r.get("id");
+                let found = conflicts.get(&uid);
+                plan(
+                    uid,
+                    r.get("change_stamp"),
+                    &parse_dirty(r.get("dirty")),
+                    r.get("server_revision"),
+                    found,
+                )
+                .is_some()
+            })
+            .count();
+        let tombstones: i64 = sqlx::query("SELECT COUNT(*) FROM sync_tombstones WHERE refused = 0")
+            .fetch_one(&mut *tx)
+            .await?
+            .get(0);
         tx.commit().await?;
-        Ok((plans.len() + tombstones.len()) as i64)
+        Ok(plain + held as i64 + tombstones)
     }
 
     /// Websites created or changed here since their last push.
@@ -643,17 +745,36 @@ impl Store {
             sent.iter().map(|p| (p.change.uid.as_str(), p)).collect();
         let mut summary = AckSummary::default();
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut batch = AckBatch::default();
+        let changed: Vec<&str> = answer
+            .results
+            .iter()
+            .filter_map(|r| by_uid.get(r.uid.as_str()))
+            .filter(|p| !p.change.delete)
+            .map(|p| p.change.uid.as_str())
+            .collect();
+        batch.load(&mut tx, &changed).await?;
+        let mut seen: HashSet<&str> = HashSet::new();
         for result in &answer.results {
             let Some(pending) = by_uid.get(result.uid.as_str()) else {
                 tracing::warn!(uid = %result.uid, "a push answer names a change that was not sent");
                 continue;
             };
+            if !seen.insert(result.uid.as_str()) {
+                // Answered twice: what the first answer did is written, and
+                // the record read again.
+                batch.flush(&mut tx).await?;
+                if !pending.change.delete {
+                    batch.load(&mut tx, &[result.uid.as_str()]).await?;
+                }
+            }
             if pending.change.delete {
-                ack_delete(&mut tx, pending, result, &mut summary).await?;
+                ack_delete(&mut tx, &mut batch, pending, result, &mut summary).await?;
             } else {
-                ack_change(&mut tx, pending, result, &mut summary).await?;
+                ack_change(&mut tx, &mut batch, pending, result, &mut summary).await?;
             }
         }
+        batch.flush(&mut tx).await?;
         for w in websites {
             sqlx::query("UPDATE websites SET dirty = 0 WHERE id = ? AND name = ? AND domain = ?")
                 .bind(&w.uid)
@@ -673,236 +794,42 @@ impl Store {
     pub async fn apply_pull(&self, page: &PullPage) -> Result<PullSummary> {
         let mut summary = PullSummary::default();
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut batch = PullBatch::default();
         for w in &page.websites {
             upsert_website(&mut tx, w).await?;
+            batch.websites.insert(w.uid.clone());
             summary.websites += 1;
         }
+        let upserts: Vec<&str> = page
+            .changes
+            .iter()
+            .filter(|c| !c.deleted)
+            .map(|c| c.uid.as_str())
+            .collect();
+        batch.load(&mut tx, &upserts).await?;
+        let mut seen: HashSet<&str> = HashSet::new();
         for change in &page.changes {
+            if !seen.insert(change.uid.as_str()) {
+                // Twice in one page: what came first is written, and the
+                // record read again.
+                batch.flush(&mut tx, &self.owner).await?;
+                batch.load(&mut tx, &[change.uid.as_str()]).await?;
+            }
             if change.deleted {
                 if pull_delete(&mut tx, &change.uid).await? {
                     summary.deleted += 1;
                 }
-            } else if self.pull_upsert(&mut tx, change).await? {
+            } else if pull_upsert(&mut tx, &mut batch, change).await? {
                 summary.pulled += 1;
             }
         }
+        batch.flush(&mut tx, &self.owner).await?;
         sqlx::query("UPDATE sync_meta SET cursor = ? WHERE id = 1")
             .bind(page.next)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
         Ok(summary)
-    }
-
-    /// Inserts or updates one pulled integration. False when skipped (a
-    /// local deletion waits to be pushed, or the page is older than what is known).
-    async fn pull_upsert(&self, tx: &mut SqliteConnection, c: &PulledIntegration) -> Result<bool> {
-        let tombstone = sqlx::query("SELECT 1 FROM sync_tombstones WHERE uid = ?")
-            .bind(&c.uid)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if tombstone.is_some() {
-            return Ok(false);
-        }
-        if let Some(w) = &c.website {
-            ensure_pulled_website(tx, w).await?;
-        }
-        let row = sqlx::query(&format!(
-            "SELECT {LOCAL_COLUMNS}, dirty, server_revision, server_id, configured FROM integrations WHERE id = ?"
-        ))
-        .bind(&c.uid)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let status = status_from_server(&c.status);
-        let Some(row) = row else {
-            let remote: RemoteSecrets = c
-                .secrets
-                .iter()
-                .map(|(k, v)| (k.clone(), remask(v)))
-                .collect();
-            let name = free_name(tx, &c.uid, c.website.as_deref(), &c.provider, &c.name).await?;
-            let ts = now();
-            sqlx::query(
-                "INSERT INTO integrations (id, website_id, owner, integration_type, provider, name, description, status, is_active, config, secrets, remote_secrets, configured,
-                     last_sync_at, last_error, error_count, created_at, updated_at, server_revision, server_id, dirty, change_stamp)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', 0)",
-            )
-            .bind(&c.uid)
-            .bind(&c.website)
-            .bind(&self.owner)
-            .bind(&c.integration_type)
-            .bind(&c.provider)
-            .bind(&name)
-            .bind(&c.description)
-            .bind(status.as_str())
-            .bind(c.is_active)
-            .bind(Value::Object(c.config.clone()).to_string())
-            .bind(remote_column(&remote))
-            .bind(!c.config.is_empty() || !c.secrets.is_empty())
-            .bind(&c.last_sync_at)
-            .bind(&c.last_error)
-            .bind(c.error_count)
-            .bind(if c.updated_at.is_empty() { &ts } else { &c.updated_at })
-            .bind(&ts)
-            .bind(c.revision)
-            .bind(c.id)
-            .execute(&mut *tx)
-            .await?;
-            insert_log(
-                tx,
-                &c.uid,
-                LogLevel::Info,
-                "Integration received from the sync server",
-                json!({ "revision": c.revision }),
-            )
-            .await?;
-            return Ok(true);
-        };
-
-        let mut local = local_from_row(&row)?;
-        let dirty = parse_dirty(row.get("dirty"));
-        let known: i64 = row.get("server_revision");
-        if c.revision < known {
-            // Older than what a push already answered: a newer page follows.
-            return Ok(false);
-        }
-        let mut taken: Vec<String> = Vec::new();
-        let mut take = |f: &str, changed: bool| {
-            let go = changed && !dirty.contains_key(f);
-            if go {
-                taken.push(f.to_owned());
-            }
-            go
-        };
-        if take(field::NAME, local.name != c.name) {
-            local.name = c.name.clone();
-        }
-        if take(field::DESCRIPTION, local.description != c.description) {
-            local.description = c.description.clone();
-        }
-        if take(field::PROVIDER, local.provider != c.provider) {
-            local.provider = c.provider.clone();
-        }
-        if take(field::IS_ACTIVE, local.is_active != c.is_active) {
-            local.is_active = c.is_active;
-        }
-        if take(field::WEBSITE, local.website_id != c.website) {
-            local.website_id = c.website.clone();
-        }
-        let keys: BTreeSet<String> = local
-            .config
-            .keys()
-            .chain(c.config.keys())
-            .cloned()
-            .collect();
-        for k in keys {
-            let theirs = c.config.get(&k);
-            if take(&field::config(&k), local.config.get(&k) != theirs) {
-                match theirs {
-                    Some(v) => local.config.insert(k, v.clone()),
-                    None => local.config.remove(&k),
-                };
-            }
-        }
-        // Secrets: a local value stays unless the server changed the field
-        // since this laptop last saw the record (and it is not dirty here).
-        let newer = |key: &str| c.field_revs.get(&field::secret(key)).copied().unwrap_or(1) > known;
-        let keys: BTreeSet<String> = local
-            .sealed
-            .keys()
-            .chain(local.remote.keys())
-            .chain(c.secrets.keys())
-            .cloned()
-            .collect();
-        for k in keys {
-            if dirty.contains_key(&field::secret(&k)) {
-                continue;
-            }
-            let theirs = c.secrets.get(&k);
-            if local.sealed.contains_key(&k) {
-                if newer(&k) {
-                    local.sealed.remove(&k);
-                    if let Some(m) = theirs {
-                        local.remote.insert(k.clone(), remask(m));
-                    }
-                    taken.push(field::secret(&k));
-                }
-            } else {
-                match theirs {
-                    Some(m) => {
-                        let m = remask(m);
-                        if local.remote.get(&k) != Some(&m) {
-                            taken.push(field::secret(&k));
-                        }
-                        local.remote.insert(k.clone(), m);
-                    }
-                    None => {
-                        if local.remote.remove(&k).is_some() {
-                            taken.push(field::secret(&k));
-                        }
-                    }
-                }
-            }
-        }
-        if taken
-            .iter()
-            .any(|f| f == field::NAME || f == field::WEBSITE || f == field::PROVIDER)
-        {
-            local.name = free_name(
-                tx,
-                &c.uid,
-                local.website_id.as_deref(),
-                &local.provider,
-                &local.name,
-            )
-            .await?;
-        }
-        let server_revision = if dirty.is_empty() {
-            c.revision
-        } else if known <= 0 {
-            // Our create reached the server but its answer was lost: the
-            // server holds it since its first revision.
-            1
-        } else {
-            known
-        };
-        let configured: bool = row.get("configured");
-        sqlx::query(
-            "UPDATE integrations SET website_id = ?, provider = ?, name = ?, description = ?, is_active = ?, config = ?, secrets = ?, remote_secrets = ?, configured = ?,
-                 status = ?, last_sync_at = ?, last_error = ?, error_count = ?, revision = revision + 1, updated_at = ?,
-                 server_revision = ?, server_id = COALESCE(?, server_id)
-             WHERE id = ?",
-        )
-        .bind(&local.website_id)
-        .bind(&local.provider)
-        .bind(&local.name)
-        .bind(&local.description)
-        .bind(local.is_active)
-        .bind(Value::Object(local.config.clone()).to_string())
-        .bind(secrets::to_column(&local.sealed))
-        .bind(remote_column(&local.remote))
-        .bind(configured || !local.config.is_empty() || !local.remote.is_empty())
-        .bind(status.as_str())
-        .bind(&c.last_sync_at)
-        .bind(&c.last_error)
-        .bind(c.error_count)
-        .bind(now())
-        .bind(server_revision)
-        .bind(c.id)
-        .bind(&c.uid)
-        .execute(&mut *tx)
-        .await?;
-        if !taken.is_empty() {
-            insert_log(
-                tx,
-                &c.uid,
-                LogLevel::Info,
-                "Integration updated from the sync server",
-                json!({ "changed": taken, "revision": c.revision }),
-            )
-            .await?;
-        }
-        Ok(true)
     }
 
     /// Conflicts waiting for the user, oldest first.
@@ -1125,9 +1052,81 @@ async fn take_theirs(
     Ok(())
 }
 
+/// What a push answer needs of the records it names, read in one query,
+/// and the writes it makes to many records at once.
+#[derive(Default)]
+struct AckBatch {
+    /// uid -> its row (absent: not here any more).
+    rows: HashMap<String, sqlx::sqlite::SqliteRow>,
+    /// Settled conflicts of these records, as (uid, field).
+    resolved: HashSet<(String, String)>,
+    /// (uid, dirty, server_revision, server_id) to write.
+    updates: Vec<(String, String, i64, Option<i64>)>,
+    /// Tombstones to drop (deletions the server took).
+    forgotten: Vec<String>,
+}
+
+impl AckBatch {
+    async fn load(&mut self, tx: &mut SqliteConnection, uids: &[&str]) -> Result<()> {
+        if uids.is_empty() {
+            return Ok(());
+        }
+        for uid in uids {
+            self.rows.remove(*uid);
+        }
+        let list = json_list(uids.iter().copied());
+        let rows = sqlx::query(&format!(
+            "SELECT id, {LOCAL_COLUMNS}, dirty, server_revision FROM integrations
+             WHERE id IN (SELECT value FROM json_each(?))"
+        ))
+        .bind(&list)
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in rows {
+            self.rows.insert(row.get("id"), row);
+        }
+        let resolved = sqlx::query(
+            "SELECT uid, field FROM sync_conflicts WHERE resolved = 1
+             AND uid IN (SELECT value FROM json_each(?))",
+        )
+        .bind(&list)
+        .fetch_all(&mut *tx)
+        .await?;
+        self.resolved
+            .extend(resolved.iter().map(|r| (r.get("uid"), r.get("field"))));
+        Ok(())
+    }
+
+    async fn flush(&mut self, tx: &mut SqliteConnection) -> Result<()> {
+        if !self.updates.is_empty() {
+            let updates = serde_json::to_string(&self.updates).expect("updates serialize");
+            sqlx::query(
+                "UPDATE integrations SET dirty = u.value ->> '$[1]', server_revision = u.value ->> '$[2]',
+                     server_id = COALESCE(u.value ->> '$[3]', server_id), refused_stamp = NULL
+                 FROM json_each(?) AS u WHERE integrations.id = u.value ->> '$[0]'",
+            )
+            .bind(updates)
+            .execute(&mut *tx)
+            .await?;
+            self.updates.clear();
+        }
+        if !self.forgotten.is_empty() {
+            sqlx::query(
+                "DELETE FROM sync_tombstones WHERE uid IN (SELECT value FROM json_each(?))",
+            )
+            .bind(json_list(self.forgotten.iter().map(String::as_str)))
+            .execute(&mut *tx)
+            .await?;
+            self.forgotten.clear();
+        }
+        Ok(())
+    }
+}
+
 /// A pushed deletion's answer.
 async fn ack_delete(
     tx: &mut SqliteConnection,
+    batch: &mut AckBatch,
     pending: &Pending,
     result: &PushResult,
     summary: &mut AckSummary,
@@ -1140,10 +1139,7 @@ async fn ack_delete(
             } else {
                 summary.deleted += 1;
             }
-            sqlx::query("DELETE FROM sync_tombstones WHERE uid = ?")
-                .bind(uid)
-                .execute(&mut *tx)
-                .await?;
+            batch.forgotten.push(uid.clone());
         }
         PushOutcome::Invalid => {
             summary.invalid += 1;
@@ -1167,17 +1163,12 @@ async fn ack_delete(
 /// A pushed create or update's answer.
 async fn ack_change(
     tx: &mut SqliteConnection,
+    batch: &mut AckBatch,
     pending: &Pending,
     result: &PushResult,
     summary: &mut AckSummary,
 ) -> Result<()> {
     let uid = pending.change.uid.as_str();
-    let row = sqlx::query(&format!(
-        "SELECT {LOCAL_COLUMNS}, dirty, server_revision FROM integrations WHERE id = ?"
-    ))
-    .bind(uid)
-    .fetch_optional(&mut *tx)
-    .await?;
     match result.outcome {
         PushOutcome::Applied => summary.applied += 1,
         PushOutcome::Merged => summary.merged += 1,
@@ -1186,7 +1177,7 @@ async fn ack_change(
         PushOutcome::Deleted => summary.deleted += 1,
         PushOutcome::Invalid => summary.invalid += 1,
     }
-    let Some(row) = row else {
+    let Some(row) = batch.rows.get(uid) else {
         // Deleted here after it was sent: the deletion has to follow.
         if let (PushOutcome::Applied | PushOutcome::Merged, Some(revision)) =
             (result.outcome, result.revision)
@@ -1214,6 +1205,7 @@ async fn ack_change(
                 .bind(uid)
                 .execute(&mut *tx)
                 .await?;
+            batch.rows.remove(uid);
             return Ok(());
         }
         PushOutcome::Deleted => return Ok(()),
@@ -1239,7 +1231,6 @@ async fn ack_change(
         }
         PushOutcome::Applied | PushOutcome::Merged | PushOutcome::Conflict => {}
     }
-    let local = local_from_row(&row)?;
     let mut dirty = parse_dirty(row.get("dirty"));
     let known: i64 = row.get("server_revision");
     let sent = sent_fields(&pending.change);
@@ -1255,6 +1246,9 @@ async fn ack_change(
         }
         // Settled conflicts whose field went through are done.
         for f in sent.iter().filter(|f| !conflicting.contains(f.as_str())) {
+            if !batch.resolved.contains(&(uid.to_owned(), f.clone())) {
+                continue;
+            }
             sqlx::query("DELETE FROM sync_conflicts WHERE uid = ? AND field = ? AND resolved = 1")
                 .bind(uid)
                 .bind(f)
@@ -1262,6 +1256,11 @@ async fn ack_change(
                 .await?;
         }
     }
+    let local = if result.conflicts.is_empty() {
+        None
+    } else {
+        Some(local_from_row(row)?)
+    };
     for c in &result.conflicts {
         let secret = field::is_secret(&c.field);
         let mine = if secret {
@@ -1272,7 +1271,10 @@ async fn ack_change(
                 None => Value::String("****".into()),
             }
         } else {
-            local.public_value(&c.field).unwrap_or(Value::Null)
+            local
+                .as_ref()
+                .and_then(|l| l.public_value(&c.field))
+                .unwrap_or(Value::Null)
         };
         let theirs = match (&c.theirs, secret) {
             (Value::String(s), true) => Value::String(remask(s)),
@@ -1299,16 +1301,330 @@ async fn ack_change(
     } else {
         known
     };
+    batch.updates.push((
+        uid.to_owned(),
+        dirty_column(&dirty),
+        server_revision,
+        result.id,
+    ));
+    Ok(())
+}
+
+/// What a pull page needs of the records it names, read in one query, and
+/// the rows and logs it adds, written at once.
+#[derive(Default)]
+struct PullBatch {
+    /// uid -> its row (absent: not here).
+    rows: HashMap<String, sqlx::sqlite::SqliteRow>,
+    /// Records with a local deletion waiting to be pushed.
+    tombstones: HashSet<String>,
+    /// Websites known to exist here.
+    websites: HashSet<String>,
+    /// New integrations to insert (JSON arrays, see [`PullBatch::flush`]).
+    inserts: Vec<Value>,
+    /// (website, provider, name) of the integrations in `inserts`.
+    names: HashSet<(String, String, String)>,
+    /// Logs to add, after the inserts: [integration, level, message, details, created_at].
+    logs: Vec<Value>,
+}
+
+impl PullBatch {
+    async fn load(&mut self, tx: &mut SqliteConnection, uids: &[&str]) -> Result<()> {
+        if uids.is_empty() {
+            return Ok(());
+        }
+        for uid in uids {
+            self.rows.remove(*uid);
+            self.tombstones.remove(*uid);
+        }
+        let list = json_list(uids.iter().copied());
+        let rows = sqlx::query(&format!(
+            "SELECT id, {LOCAL_COLUMNS}, dirty, server_revision, server_id, configured, status, last_sync_at, last_error, error_count
+             FROM integrations WHERE id IN (SELECT value FROM json_each(?))"
+        ))
+        .bind(&list)
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in rows {
+            self.rows.insert(row.get("id"), row);
+        }
+        let tombstones = sqlx::query(
+            "SELECT uid FROM sync_tombstones WHERE uid IN (SELECT value FROM json_each(?))",
+        )
+        .bind(&list)
+        .fetch_all(&mut *tx)
+        .await?;
+        self.tombstones
+            .extend(tombstones.iter().map(|r| r.get::<String, _>(0)));
+        Ok(())
+    }
+
+    fn log(&mut self, uid: &str, message: &str, details: Value) {
+        self.logs.push(json!([
+            uid,
+            LogLevel::Info.as_str(),
+            message,
+            details.to_string(),
+            now()
+        ]));
+    }
+
+    async fn flush(&mut self, tx: &mut SqliteConnection, owner: &str) -> Result<()> {
+        if !self.inserts.is_empty() {
+            sqlx::query(
+                "INSERT INTO integrations (id, website_id, owner, integration_type, provider, name, description, status, is_active, config, secrets, remote_secrets, configured,
+                     last_sync_at, last_error, error_count, created_at, updated_at, server_revision, server_id, dirty, change_stamp)
+                 SELECT v ->> '$[0]', v ->> '$[1]', ?, v ->> '$[2]', v ->> '$[3]', v ->> '$[4]', v ->> '$[5]', v ->> '$[6]', v ->> '$[7]', v ->> '$[8]', '{}', v ->> '$[9]', v ->> '$[10]',
+                     v ->> '$[11]', v ->> '$[12]', v ->> '$[13]', v ->> '$[14]', v ->> '$[15]', v ->> '$[16]', v ->> '$[17]', '{}', 0
+                 FROM (SELECT value AS v FROM json_each(?) ORDER BY key)",
+            )
+            .bind(owner)
+            .bind(Value::Array(std::mem::take(&mut self.inserts)).to_string())
+            .execute(&mut *tx)
+            .await?;
+            self.names.clear();
+        }
+        if !self.logs.is_empty() {
+            sqlx::query(
+                "INSERT INTO integration_logs (integration_id, level, message, details, created_at)
+                 SELECT v ->> '$[0]', v ->> '$[1]', v ->> '$[2]', v ->> '$[3]', v ->> '$[4]'
+                 FROM (SELECT value AS v FROM json_each(?) ORDER BY key)",
+            )
+            .bind(Value::Array(std::mem::take(&mut self.logs)).to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// Inserts or updates one pulled integration. False when skipped (a
+/// local deletion waits to be pushed, or the page is older than what is known).
+async fn pull_upsert(
+    tx: &mut SqliteConnection,
+    batch: &mut PullBatch,
+    c: &PulledIntegration,
+) -> Result<bool> {
+    if batch.tombstones.contains(&c.uid) {
+        return Ok(false);
+    }
+    if let Some(w) = &c.website {
+        if !batch.websites.contains(w) {
+            ensure_pulled_website(tx, w).await?;
+            batch.websites.insert(w.clone());
+        }
+    }
+    let status = status_from_server(&c.status);
+    let Some(row) = batch.rows.get(&c.uid) else {
+        let remote: RemoteSecrets = c
+            .secrets
+            .iter()
+            .map(|(k, v)| (k.clone(), remask(v)))
+            .collect();
+        let name = free_name_besides(
+            tx,
+            &batch.names,
+            &c.uid,
+            c.website.as_deref(),
+            &c.provider,
+            &c.name,
+        )
+        .await?;
+        if let Some(w) = &c.website {
+            batch
+                .names
+                .insert((w.clone(), c.provider.clone(), name.clone()));
+        }
+        let ts = now();
+        batch.inserts.push(json!([
+            c.uid,
+            c.website,
+            c.integration_type,
+            c.provider,
+            name,
+            c.description,
+            status.as_str(),
+            c.is_active,
+            Value::Object(c.config.clone()).to_string(),
+            remote_column(&remote),
+            !c.config.is_empty() || !c.secrets.is_empty(),
+            c.last_sync_at,
+            c.last_error,
+            c.error_count,
+            if c.updated_at.is_empty() {
+                &ts
+            } else {
+                &c.updated_at
+            },
+            ts,
+            c.revision,
+            c.id,
+        ]));
+        batch.log(
+            &c.uid,
+            "Integration received from the sync server",
+            json!({ "revision": c.revision }),
+        );
+        return Ok(true);
+    };
+
+    let known: i64 = row.get("server_revision");
+    if c.revision < known {
+        // Older than what a push already answered: a newer page follows.
+        return Ok(false);
+    }
+    let mut local = local_from_row(row)?;
+    let dirty = parse_dirty(row.get("dirty"));
+    let mut taken: Vec<String> = Vec::new();
+    let mut take = |f: &str, changed: bool| {
+        let go = changed && !dirty.contains_key(f);
+        if go {
+            taken.push(f.to_owned());
+        }
+        go
+    };
+    if take(field::NAME, local.name != c.name) {
+        local.name = c.name.clone();
+    }
+    if take(field::DESCRIPTION, local.description != c.description) {
+        local.description = c.description.clone();
+    }
+    if take(field::PROVIDER, local.provider != c.provider) {
+        local.provider = c.provider.clone();
+    }
+    if take(field::IS_ACTIVE, local.is_active != c.is_active) {
+        local.is_active = c.is_active;
+    }
+    if take(field::WEBSITE, local.website_id != c.website) {
+        local.website_id = c.website.clone();
+    }
+    let keys: BTreeSet<String> = local
+        .config
+        .keys()
+        .chain(c.config.keys())
+        .cloned()
+        .collect();
+    for k in keys {
+        let theirs = c.config.get(&k);
+        if take(&field::config(&k), local.config.get(&k) != theirs) {
+            match theirs {
+                Some(v) => local.config.insert(k, v.clone()),
+                None => local.config.remove(&k),
+            };
+        }
+    }
+    // Secrets: a local value stays unless the server changed the field
+    // since this laptop last saw the record (and it is not dirty here).
+    let newer = |key: &str| c.field_revs.get(&field::secret(key)).copied().unwrap_or(1) > known;
+    let keys: BTreeSet<String> = local
+        .sealed
+        .keys()
+        .chain(local.remote.keys())
+        .chain(c.secrets.keys())
+        .cloned()
+        .collect();
+    for k in keys {
+        if dirty.contains_key(&field::secret(&k)) {
+            continue;
+        }
+        let theirs = c.secrets.get(&k);
+        if local.sealed.contains_key(&k) {
+            if newer(&k) {
+                local.sealed.remove(&k);
+                if let Some(m) = theirs {
+                    local.remote.insert(k.clone(), remask(m));
+                }
+                taken.push(field::secret(&k));
+            }
+        } else {
+            match theirs {
+                Some(m) => {
+                    let m = remask(m);
+                    if local.remote.get(&k) != Some(&m) {
+                        taken.push(field::secret(&k));
+                    }
+                    local.remote.insert(k.clone(), m);
+                }
+                None => {
+                    if local.remote.remove(&k).is_some() {
+                        taken.push(field::secret(&k));
+                    }
+                }
+            }
+        }
+    }
+    if taken
+        .iter()
+        .any(|f| f == field::NAME || f == field::WEBSITE || f == field::PROVIDER)
+    {
+        local.name = free_name_besides(
+            tx,
+            &batch.names,
+            &c.uid,
+            local.website_id.as_deref(),
+            &local.provider,
+            &local.name,
+        )
+        .await?;
+    }
+    let server_revision = if dirty.is_empty() {
+        c.revision
+    } else if known <= 0 {
+        // Our create reached the server but its answer was lost: the
+        // server holds it since its first revision.
+        1
+    } else {
+        known
+    };
+    let was_configured: bool = row.get("configured");
+    let configured = was_configured || !local.config.is_empty() || !local.remote.is_empty();
+    let server_id = c.id.or(row.get("server_id"));
+    // Nothing taken (so the values are the same) and the server's status
+    // and revision already known: nothing to write.
+    if taken.is_empty()
+        && configured == was_configured
+        && server_revision == known
+        && server_id == row.get::<Option<i64>, _>("server_id")
+        && status.as_str() == row.get::<&str, _>("status")
+        && c.last_sync_at == row.get::<Option<String>, _>("last_sync_at")
+        && c.last_error == row.get::<Option<String>, _>("last_error")
+        && c.error_count == row.get::<i64, _>("error_count")
+    {
+        return Ok(true);
+    }
     sqlx::query(
-        "UPDATE integrations SET dirty = ?, server_revision = ?, server_id = COALESCE(?, server_id), refused_stamp = NULL WHERE id = ?",
+        "UPDATE integrations SET website_id = ?, provider = ?, name = ?, description = ?, is_active = ?, config = ?, secrets = ?, remote_secrets = ?, configured = ?,
+             status = ?, last_sync_at = ?, last_error = ?, error_count = ?, revision = revision + 1, updated_at = ?,
+             server_revision = ?, server_id = ?
+         WHERE id = ?",
     )
-    .bind(dirty_column(&dirty))
+    .bind(&local.website_id)
+    .bind(&local.provider)
+    .bind(&local.name)
+    .bind(&local.description)
+    .bind(local.is_active)
+    .bind(Value::Object(local.config).to_string())
+    .bind(secrets::to_column(&local.sealed))
+    .bind(remote_column(&local.remote))
+    .bind(configured)
+    .bind(status.as_str())
+    .bind(&c.last_sync_at)
+    .bind(&c.last_error)
+    .bind(c.error_count)
+    .bind(now())
     .bind(server_revision)
-    .bind(result.id)
-    .bind(uid)
+    .bind(server_id)
+    .bind(&c.uid)
     .execute(&mut *tx)
     .await?;
-    Ok(())
+    if !taken.is_empty() {
+        batch.log(
+            &c.uid,
+            "Integration updated from the sync server",
+            json!({ "changed": taken, "revision": c.revision }),
+        );
+    }
+    Ok(true)
 }
 
 /// A pulled deletion: the record, its conflicts and any local tombstone go.
@@ -1401,6 +1717,19 @@ async fn free_name(
     provider: &str,
     name: &str,
 ) -> Result<String> {
+    free_name_besides(tx, &HashSet::new(), uid, website, provider, name).await
+}
+
+/// [`free_name`], also avoiding the names of integrations about to be
+/// inserted (`pending`: (website, provider, name)).
+async fn free_name_besides(
+    tx: &mut SqliteConnection,
+    pending: &HashSet<(String, String, String)>,
+    uid: &str,
+    website: Option<&str>,
+    provider: &str,
+    name: &str,
+) -> Result<String> {
     let Some(website) = website else {
         return Ok(name.to_owned());
     };
@@ -1409,6 +1738,9 @@ async fn free_name(
         format!("{name} ({})", short(uid)),
         format!("{name} ({uid})"),
     ] {
+        if pending.contains(&(website.to_owned(), provider.to_owned(), candidate.clone())) {
+            continue;
+        }
         let taken = sqlx::query(
             "SELECT 1 FROM integrations WHERE website_id = ? AND provider = ? AND name = ? AND id <> ?",
         )

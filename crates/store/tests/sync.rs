@@ -102,16 +102,46 @@ const UUID: &str = "8a0c5a4e-6f0e-4b55-9d51-0c4b3c8f2a11";
 async fn sync_meta_round_trips() {
     let t = new_store().await;
     let s = &t.store;
-    assert_eq!(s.sync_meta().await.unwrap(), SyncMeta::default());
+    let first = s.sync_meta().await.unwrap();
+    assert_eq!(
+        first,
+        SyncMeta {
+            client_id: first.client_id.clone(),
+            ..SyncMeta::default()
+        }
+    );
     let meta = SyncMeta {
         server_url: Some("https://sync.example.com".into()),
         email: Some("me@example.com".into()),
         cursor: 41,
         last_synced_at: Some("2026-01-01T00:00:00Z".into()),
+        client_id: first.client_id.clone(),
     };
     s.set_sync_meta(&meta).await.unwrap();
     s.close().await;
     assert_eq!(t.reopen().await.sync_meta().await.unwrap(), meta);
+}
+
+#[tokio::test]
+async fn client_id_is_a_stable_uuid() {
+    let t = new_store().await;
+    let s = &t.store;
+    let id = s.sync_meta().await.unwrap().client_id;
+    let parsed = uuid::Uuid::parse_str(&id).expect("a uuid");
+    assert_eq!(parsed.get_version_num(), 4);
+    assert_eq!(s.sync_meta().await.unwrap().client_id, id);
+    // set_sync_meta does not change it.
+    let mut meta = s.sync_meta().await.unwrap();
+    meta.client_id = "something else".into();
+    meta.cursor = 7;
+    s.set_sync_meta(&meta).await.unwrap();
+    s.close().await;
+    let again = t.reopen().await.sync_meta().await.unwrap();
+    assert_eq!(again.client_id, id);
+    assert_eq!(again.cursor, 7);
+    // Another store has another id.
+    let other = new_store().await;
+    assert_ne!(other.store.sync_meta().await.unwrap().client_id, id);
 }
 
 #[tokio::test]

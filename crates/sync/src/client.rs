@@ -161,8 +161,12 @@ impl ServerClient {
     }
 
     /// One page of changes after `since`.
-    pub async fn pull(&self, since: i64, limit: i64) -> Result<PullPage> {
-        let path = format!("{PULL_PATH}?since={since}&limit={limit}");
+    pub async fn pull(&self, since: i64, limit: i64, client: Option<&str>) -> Result<PullPage> {
+        let mut path = format!("{PULL_PATH}?since={since}&limit={limit}");
+        if let Some(client) = client {
+            path.push_str("&client=");
+            path.extend(::url::form_urlencoded::byte_serialize(client.as_bytes()));
+        }
         self.call(Method::GET, &path, None).await
     }
 

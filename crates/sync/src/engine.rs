@@ -93,6 +93,7 @@ pub async fn sync(
         .batch_size
         .clamp(1, switchboard_sync_proto::MAX_PUSH_CHANGES);
     let mut report = SyncReport::default();
+    let meta = store.sync_meta().await?;
     let to_push = usize::try_from(store.pending_count().await?).unwrap_or(0);
     let mut state = SyncProgress {
         phase: Phase::Pushing,
@@ -106,6 +107,7 @@ pub async fn sync(
     // for the user, say) is not sent twice in one sync.
     let mut websites = store.pending_websites().await?;
     let mut sent: HashSet<String> = HashSet::new();
+    let mut filter_pull = true;
     loop {
         if cancel.is_cancelled() {
             return Err(SyncError::Cancelled);
@@ -116,12 +118,17 @@ pub async fn sync(
             .into_iter()
             .filter(|p| !sent.contains(&p.change.uid))
             .collect();
+        eprintln!(
+            "TIMING pending_changes {} {:?}",
+            pending.len(),
+            tpc.elapsed()
+        );
         if pending.is_empty() && websites.is_empty() {
             break;
         }
         let batch = PushBatch {
             batch_id: uuid::Uuid::new_v4().to_string(),
-            client_id: None,
+            client_id: Some(meta.client_id.clone()),
             websites: std::mem::take(&mut websites),
             changes: pending.iter().map(|p| p.change.clone()).collect(),
         };
@@ -130,6 +137,20 @@ pub async fn sync(
             return Err(SyncError::Protocol(
                 "the push answer does not match the batch sent".into(),
             ));
+        }
+        // A change applied over revisions this laptop has not pulled makes
+        // it the record's last writer without it holding the whole record:
+        // this sync's pull then leaves nothing out.
+        for result in &answer.results {
+            let base = pending
+                .iter()
+                .find(|p| p.change.uid == result.uid)
+                .map(|p| p.change.base_revision);
+            if let (Some(base), Some(revision)) = (base, result.revision) {
+                if revision > base + 1 {
+                    filter_pull = false;
+                }
+            }
         }
         let ack = store.ack_push(&pending, &batch.websites, &answer).await?;
         report.batches += 1;
@@ -158,8 +179,19 @@ pub async fn sync(
         if cancel.is_cancelled() {
             return Err(SyncError::Cancelled);
         }
-        let page = client.pull(cursor, options.pull_limit).await?;
+        let page = client
+            .pull(
+                cursor,
+                options.pull_limit,
+                filter_pull.then_some(meta.client_id.as_str()),
+            )
+            .await?;
         let applied = store.apply_pull(&page).await?;
+        eprintln!(
+            "TIMING apply_pull {} {:?}",
+            page.changes.len(),
+            tap.elapsed()
+        );
         report.pulled += applied.pulled;
         report.pulled_deleted += applied.deleted;
         report.websites_pulled += applied.websites;

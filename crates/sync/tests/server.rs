@@ -24,7 +24,10 @@ async fn create_on_a_pull_on_b_secret_stays_on_the_server() {
     // The secret never travels server -> laptop: B sees it set on the server.
     match got.secret_on_server("api_key") {
         Some(masked) => assert!(masked.ends_with("7d"), "{masked}"),
-        None => panic!("api_key should be set on the server only: {:?}", got.secrets),
+        None => panic!(
+            "api_key should be set on the server only: {:?}",
+            got.secrets
+        ),
     }
     assert!(b.store.reveal(&id, "api_key").await.is_err());
     let bytes = std::fs::read(b.dir.path().join("laptop.sqlite")).unwrap();

@@ -44,6 +44,7 @@ async fn pull(
 ) -> Result<Json<PullPage>, Second> {
     let mut since = 0i64;
     let mut limit = DEFAULT_PULL_LIMIT;
+    let mut client: Option<&str> = None;
     for (key, value) in &query {
         match key.as_str() {
             "since" if !value.is_empty() => {
@@ -56,10 +57,11 @@ async fn pull(
                     Error::BadRequest("limit must be a whole number from 1 to 1000.".into())
                 })?;
             }
+            "client" if !value.trim().is_empty() => client = Some(value.trim()),
             _ => {}
         }
     }
-    Ok(Json(sync::pull(&state, &user, since, limit).await?))
+    Ok(Json(sync::pull(&state, &user, since, limit, client).await?))
 }
 
 /// A push body: read within the route's limit and parsed without echoing

@@ -116,7 +116,7 @@ macro_rules! impl_integrations {
                 audit: &$crate::model::AuditEntry,
             ) -> $crate::db::Result<bool> {
                 let mut tx = self.write.begin_with(Self::BEGIN).await?;
-                if Self::delete_row(&mut tx, id, None, audit.actor_id).await?.is_none() {
+                if Self::delete_row(&mut tx, id, None, audit.actor_id, None).await?.is_none() {
                     return Ok(false);
                 }
                 insert_audit!(tx, audit)?;
@@ -140,7 +140,8 @@ macro_rules! impl_integrations {
                         let seq = next_seq!(tx)?;
                         sqlx::query(
                             "UPDATE integrations SET status = 'active', last_sync_at = $1, last_error = NULL, \
-                             error_count = 0, revision = revision + 1, updated_at = $1, seq = $2 WHERE id = $3",
+                             error_count = 0, revision = revision + 1, updated_at = $1, seq = $2, last_client = NULL \
+                             WHERE id = $3",
                         )
                         .bind(&now)
                         .bind(seq)
@@ -153,7 +154,8 @@ macro_rules! impl_integrations {
                         let seq = next_seq!(tx)?;
                         sqlx::query(
                             "UPDATE integrations SET status = 'error', last_error = $1, \
-                             error_count = error_count + 1, revision = revision + 1, updated_at = $2, seq = $3 \
+                             error_count = error_count + 1, revision = revision + 1, updated_at = $2, seq = $3, \
+                             last_client = NULL \
                              WHERE id = $4",
                         )
                         .bind(message)
@@ -300,17 +302,35 @@ macro_rules! impl_integrations {
                 if old.revision != r.revision {
                     return Ok($crate::db::UpdateOutcome::Stale);
                 }
+                let seq = next_seq!(conn)?;
+                Ok(match Self::update_from(conn, &old, r, seq, None).await? {
+                    Some(revision) => $crate::db::UpdateOutcome::Updated(revision),
+                    None => $crate::db::UpdateOutcome::Stale,
+                })
+            }
+
+            /// Saves `r` over `old` (the stored row at `r.revision`) with
+            /// sequence number `seq` and last writer `client`: bumps the
+            /// revision and sets the field revisions of the sync fields that
+            /// changed. The new revision, or None when the row is no longer
+            /// at `r.revision`.
+            pub(crate) async fn update_from(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                old: &$crate::model::IntegrationRecord,
+                r: &$crate::model::IntegrationRecord,
+                seq: i64,
+                client: Option<&str>,
+            ) -> $crate::db::Result<Option<i64>> {
                 let mut revs = old.field_revs.clone();
-                for field in $crate::db::rows::sync_changes(&old, r) {
+                for field in $crate::db::rows::sync_changes(old, r) {
                     revs.insert(field, r.revision + 1);
                 }
-                let seq = next_seq!(conn)?;
                 let revision: Option<i64> = sqlx::query_scalar(
                     "UPDATE integrations SET owner_id = $1, website_id = $2, integration_type = $3, \
                      provider = $4, name = $5, description = $6, status = $7, is_active = $8, config = $9, \
                      secrets = $10, configured = $11, revision = revision + 1, updated_at = $12, \
-                     field_revs = $13, seq = $14 \
-                     WHERE id = $15 AND revision = $16 RETURNING revision",
+                     field_revs = $13, seq = $14, last_client = $15 \
+                     WHERE id = $16 AND revision = $17 RETURNING revision",
                 )
                 .bind(r.owner_id)
                 .bind(r.website_id)
@@ -326,14 +346,12 @@ macro_rules! impl_integrations {
                 .bind(&r.updated_at)
                 .bind(serde_json::to_string(&revs).expect("a map of numbers serializes"))
                 .bind(seq)
+                .bind(client)
                 .bind(r.id)
                 .bind(r.revision)
                 .fetch_optional(&mut *conn)
                 .await?;
-                Ok(match revision {
-                    Some(revision) => $crate::db::UpdateOutcome::Updated(revision),
-                    None => $crate::db::UpdateOutcome::Stale,
-                })
+                Ok(revision)
             }
 
             /// Deletes a record and its logs, leaving a tombstone with a new
@@ -344,6 +362,7 @@ macro_rules! impl_integrations {
                 id: i64,
                 expected: Option<i64>,
                 deleted_by: Option<i64>,
+                client: Option<&str>,
             ) -> $crate::db::Result<Option<i64>> {
                 use sqlx::Row;
                 // The counter first, like every writer (so two writers never
@@ -371,8 +390,8 @@ macro_rules! impl_integrations {
                     .execute(&mut *conn)
                     .await?;
                 sqlx::query(
-                    "INSERT INTO tombstones (integration_id, uid, website_id, owner_id, revision, deleted_at, deleted_by, seq) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    "INSERT INTO tombstones (integration_id, uid, website_id, owner_id, revision, deleted_at, deleted_by, seq, \
+                     last_client) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(id)
                 .bind(row.try_get::<String, _>("uid")?)
@@ -382,6 +401,7 @@ macro_rules! impl_integrations {
                 .bind($crate::db::now())
                 .bind(deleted_by)
                 .bind(seq)
+                .bind(client)
                 .execute(&mut *conn)
                 .await?;
                 Ok(Some(revision + 1))

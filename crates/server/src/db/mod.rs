@@ -249,6 +249,9 @@ pub enum SyncWrite {
 pub struct SyncPlan {
     pub user_id: i64,
     pub batch_id: String,
+    /// The pushing laptop's client id, stored as the last writer of every
+    /// integration (and tombstone) the batch creates, changes or deletes.
+    pub client: Option<String>,
     pub websites: Vec<SyncWebsiteWrite>,
     /// (index into `answer.results`, write): the write fills in that
     /// result's id and revision, or turns it into `invalid` when a unique
@@ -271,19 +274,30 @@ pub enum SyncApplied {
 /// One integration entry of a pull page.
 #[derive(Debug, Clone)]
 pub enum SyncRow {
-    Live(Box<IntegrationRecord>),
+    /// A live record; true when its last writer is the pulling client.
+    Live(Box<IntegrationRecord>, bool),
     Deleted {
         uid: String,
         seq: i64,
         revision: i64,
+        /// The deletion came from the pulling client.
+        mine: bool,
     },
 }
 
 impl SyncRow {
     pub fn seq(&self) -> i64 {
         match self {
-            SyncRow::Live(r) => r.seq,
+            SyncRow::Live(r, _) => r.seq,
             SyncRow::Deleted { seq, .. } => *seq,
+        }
+    }
+
+    /// Whether the pulling client made this change itself.
+    pub fn mine(&self) -> bool {
+        match self {
+            SyncRow::Live(_, mine) => *mine,
+            SyncRow::Deleted { mine, .. } => *mine,
         }
     }
 }
@@ -293,22 +307,24 @@ impl SyncRow {
 pub trait SyncStore: Send + Sync {
     /// The stored answer (JSON text) of a batch this user pushed before.
     async fn sync_batch_answer(&self, user_id: i64, batch_id: &str) -> Result<Option<String>>;
-    /// The live record with this uid.
-    async fn integration_by_uid(&self, uid: &str) -> Result<Option<IntegrationRecord>>;
-    /// Whether a deleted record had this uid.
-    async fn is_tombstoned(&self, uid: &str) -> Result<bool>;
+    /// The live records with these uids (those that exist).
+    async fn integrations_by_uids(&self, uids: &[&str]) -> Result<Vec<IntegrationRecord>>;
+    /// Which of these uids belonged to deleted records.
+    async fn tombstoned_uids(&self, uids: &[&str]) -> Result<std::collections::HashSet<String>>;
     /// Applies a push batch all or nothing, storing its answer in the same
     /// transaction.
     async fn sync_apply(&self, plan: SyncPlan) -> Result<SyncApplied>;
     /// Websites (only these ids when `websites` is Some) and integrations
     /// and deletions (within `scope`, see [`ListFilter::scope`]) with a
     /// sequence number above `since`, by sequence; at most `limit` of each.
+    /// Rows whose last writer is `client` are marked as its own.
     async fn sync_changes(
         &self,
         scope: Option<(i64, Vec<i64>)>,
         websites: Option<Vec<i64>>,
         since: i64,
         limit: i64,
+        client: Option<&str>,
     ) -> Result<(Vec<WebsiteRecord>, Vec<SyncRow>)>;
 }
 

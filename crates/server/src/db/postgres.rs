@@ -21,6 +21,10 @@ impl PgDb {
     /// of updates are enough.
     pub(crate) const BEGIN: &'static str = "BEGIN";
 
+    /// Whether a statement that may fail inside a transaction needs a
+    /// savepoint: on PostgreSQL a failed statement aborts the transaction.
+    pub(crate) const SAVEPOINTS: bool = true;
+
     /// Connects and migrates. The pool size comes from
     /// `SWITCHBOARD_PG_POOL` (default 16).
     pub async fn connect(url: &str) -> Result<PgDb> {

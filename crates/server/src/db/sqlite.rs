@@ -26,6 +26,10 @@ impl SqliteDb {
     /// another process, such as `switchboard-server user add`, writes meanwhile.
     pub(crate) const BEGIN: &'static str = "BEGIN IMMEDIATE";
 
+    /// Whether a statement that may fail inside a transaction needs a
+    /// savepoint: not on SQLite, where a failed statement is undone alone.
+    pub(crate) const SAVEPOINTS: bool = false;
+
     /// Opens (creating if needed) the database file and migrates it.
     pub async fn open(path: &Path) -> Result<SqliteDb> {
         if let Some(dir) = path.parent() {

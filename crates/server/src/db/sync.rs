@@ -2,6 +2,14 @@
 //! sequence number for pulls, and applying a push batch in one transaction
 //! together with its stored answer (docs/sync.md).
 
+/// Uids (or ids) bound in one `IN (...)` list: far below SQLite's limit of
+/// 32766 variables per statement (a union binds the list twice).
+pub(crate) const UIDS_PER_QUERY: usize = 1000;
+/// Rows of at most 8 values per multi-row INSERT (audit entries, log lines).
+pub(crate) const ROWS_PER_INSERT: usize = 32766 / 8;
+/// New integrations (22 values each) per multi-row INSERT.
+pub(crate) const CREATES_PER_INSERT: usize = 32766 / 22;
+
 macro_rules! impl_sync {
     ($ty:ty, $db:ty) => {
         #[async_trait::async_trait]
@@ -22,40 +30,54 @@ macro_rules! impl_sync {
                 Ok(answer.filter(|a| !a.is_empty()))
             }
 
-            async fn integration_by_uid(
+            async fn integrations_by_uids(
                 &self,
-                uid: &str,
-            ) -> $crate::db::Result<Option<$crate::model::IntegrationRecord>> {
-                let sql = format!(
-                    "SELECT {} FROM integrations WHERE uid = $1",
-                    $crate::db::rows::INTEGRATION_COLUMNS
-                );
-                let row = sqlx::query(&sql).bind(uid).fetch_optional(&self.read).await?;
-                row.as_ref().map(|r| $crate::db::rows::integration(r)).transpose()
+                uids: &[&str],
+            ) -> $crate::db::Result<Vec<$crate::model::IntegrationRecord>> {
+                let mut out = Vec::with_capacity(uids.len());
+                for chunk in uids.chunks($crate::db::sync::UIDS_PER_QUERY) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(format!(
+                        "SELECT {} FROM integrations WHERE uid IN (",
+                        $crate::db::rows::INTEGRATION_COLUMNS
+                    ));
+                    push_list(&mut qb, chunk);
+                    for r in qb.build().fetch_all(&self.read).await? {
+                        out.push($crate::db::rows::integration(&r)?);
+                    }
+                }
+                Ok(out)
             }
 
-            async fn is_tombstoned(&self, uid: &str) -> $crate::db::Result<bool> {
-                let found: Option<i64> =
-                    sqlx::query_scalar("SELECT integration_id FROM tombstones WHERE uid = $1 LIMIT 1")
-                        .bind(uid)
-                        .fetch_optional(&self.read)
-                        .await?;
-                Ok(found.is_some())
+            async fn tombstoned_uids(
+                &self,
+                uids: &[&str],
+            ) -> $crate::db::Result<std::collections::HashSet<String>> {
+                let mut out = std::collections::HashSet::new();
+                for chunk in uids.chunks($crate::db::sync::UIDS_PER_QUERY) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT uid FROM tombstones WHERE uid IN (");
+                    push_list(&mut qb, chunk);
+                    let found: Vec<String> = qb.build_query_scalar().fetch_all(&self.read).await?;
+                    out.extend(found);
+                }
+                Ok(out)
             }
 
             async fn sync_apply(
                 &self,
                 plan: $crate::db::SyncPlan,
             ) -> $crate::db::Result<$crate::db::SyncApplied> {
-                use $crate::db::{DbError, SyncApplied, SyncWrite, UpdateOutcome};
+                use $crate::db::{DbError, SyncApplied, SyncWrite};
+                use std::collections::HashMap;
                 use switchboard_sync_proto::PushOutcome;
                 let $crate::db::SyncPlan {
                     user_id,
                     batch_id,
+                    client,
                     websites,
                     writes,
                     mut answer,
                 } = plan;
+                let client = client.as_deref();
                 let mut tx = self.write.begin_with(Self::BEGIN).await?;
                 // Claim the batch id first: a concurrent push of the same
                 // batch waits here (PostgreSQL) and then finds it taken.
@@ -85,6 +107,10 @@ macro_rules! impl_sync {
                 }
 
                 let now = $crate::db::now();
+                // Audit entries and log lines, in the order of the changes,
+                // written together at the end.
+                let mut audits: Vec<$crate::model::AuditEntry> = Vec::new();
+                let mut logs: Vec<(i64, $crate::model::NewLog)> = Vec::new();
                 for site in &websites {
                     let seq = next_seq!(tx)?;
                     let id: i64 = sqlx::query_scalar(
@@ -102,48 +128,110 @@ macro_rules! impl_sync {
                     .await?;
                     let mut entry = site.audit.clone();
                     entry.website_id = Some(id);
-                    insert_audit!(tx, &entry)?;
+                    audits.push(entry);
                 }
 
-                for (index, write) in writes {
+                // The uids to create must still be free (neither used nor
+                // tombstoned), checked in a few queries.
+                let new_uids: Vec<&str> = writes
+                    .iter()
+                    .filter_map(|(_, w)| match w {
+                        SyncWrite::Create { record, .. } => Some(record.uid.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                for chunk in new_uids.chunks($crate::db::sync::UIDS_PER_QUERY) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT uid FROM integrations WHERE uid IN (");
+                    push_list(&mut qb, chunk);
+                    qb.push(" UNION ALL SELECT uid FROM tombstones WHERE uid IN (");
+                    push_list(&mut qb, chunk);
+                    qb.push(" LIMIT 1");
+                    let taken: Option<String> = qb.build_query_scalar().fetch_optional(&mut *tx).await?;
+                    if taken.is_some() {
+                        return Ok(SyncApplied::Stale);
+                    }
+                }
+                // The stored rows the updates were planned against.
+                let update_ids: Vec<i64> = writes
+                    .iter()
+                    .filter_map(|(_, w)| match w {
+                        SyncWrite::Update { record, .. } => Some(record.id),
+                        _ => None,
+                    })
+                    .collect();
+                let mut stored: HashMap<i64, $crate::model::IntegrationRecord> = HashMap::new();
+                for chunk in update_ids.chunks($crate::db::sync::UIDS_PER_QUERY) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(format!(
+                        "SELECT {} FROM integrations WHERE id IN (",
+                        $crate::db::rows::INTEGRATION_COLUMNS
+                    ));
+                    let mut list = qb.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    list.push_unseparated(")");
+                    for r in qb.build().fetch_all(&mut *tx).await? {
+                        let rec = $crate::db::rows::integration(&r)?;
+                        stored.insert(rec.id, rec);
+                    }
+                }
+                // One counter bump reserves the sequence numbers of every
+                // create and update (deletes take theirs one by one).
+                let reserve = i64::try_from(new_uids.len() + update_ids.len()).unwrap_or(i64::MAX);
+                let mut seq = if reserve > 0 {
+                    let last: i64 = sqlx::query_scalar("UPDATE sync_counter SET n = n + $1 RETURNING n")
+                        .bind(reserve)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    last - reserve + 1
+                } else {
+                    0
+                };
+                let mut site_ids: HashMap<String, Option<i64>> = HashMap::new();
+
+                // Runs of consecutive creates are inserted together; the
+                // other writes one by one, all in the order of the changes.
+                let mut writes = writes.into_iter().peekable();
+                while let Some((index, write)) = writes.next() {
                     match write {
                         SyncWrite::Create {
-                            mut record,
+                            record,
                             website_uid,
                             audit,
                             log,
                         } => {
-                            let taken: Option<i64> = sqlx::query_scalar(
-                                "SELECT 1 FROM integrations WHERE uid = $1 \
-                                 UNION ALL SELECT 1 FROM tombstones WHERE uid = $1 LIMIT 1",
-                            )
-                            .bind(&record.uid)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                            if taken.is_some() {
-                                return Ok(SyncApplied::Stale);
-                            }
-                            if let Some(uid) = &website_uid {
-                                record.website_id = Self::website_id(&mut tx, uid).await?;
-                            }
-                            let mut sp = sqlx::Acquire::begin(&mut *tx).await?;
-                            match Self::insert_row(&mut sp, &record).await {
-                                Ok(id) => {
-                                    insert_log!(sp, id, &log)?;
-                                    let mut entry = audit;
-                                    entry.integration_id = Some(id);
-                                    entry.website_id = record.website_id;
-                                    insert_audit!(sp, &entry)?;
-                                    sp.commit().await?;
-                                    let result = &mut answer.results[index];
-                                    result.id = Some(id);
-                                    result.revision = Some(1);
+                            let mut run = vec![(index, record, website_uid, audit, log)];
+                            while let Some((_, SyncWrite::Create { .. })) = writes.peek() {
+                                if let Some((i, SyncWrite::Create { record, website_uid, audit, log })) = writes.next() {
+                                    run.push((i, record, website_uid, audit, log));
                                 }
-                                Err(DbError::Duplicate) => {
-                                    sp.rollback().await?;
-                                    answer.results[index] = duplicate(&record.uid);
+                            }
+                            for (_, record, website_uid, _, _) in &mut run {
+                                if let Some(uid) = website_uid {
+                                    record.website_id = Self::website_id_cached(&mut tx, &mut site_ids, uid).await?;
                                 }
-                                Err(e) => return Err(e),
+                                record.seq = seq;
+                                seq += 1;
+                            }
+                            for chunk in run.chunks($crate::db::sync::CREATES_PER_INSERT) {
+                                let records: Vec<&$crate::model::IntegrationRecord> =
+                                    chunk.iter().map(|(_, r, _, _, _)| r).collect();
+                                let ids = Self::insert_rows(&mut tx, &records, client).await?;
+                                for (index, record, _, audit, log) in chunk {
+                                    match ids.get(&record.uid) {
+                                        Some(&id) => {
+                                            logs.push((id, log.clone()));
+                                            let mut entry = audit.clone();
+                                            entry.integration_id = Some(id);
+                                            entry.website_id = record.website_id;
+                                            audits.push(entry);
+                                            let result = &mut answer.results[*index];
+                                            result.id = Some(id);
+                                            result.revision = Some(1);
+                                        }
+                                        None => answer.results[*index] = duplicate(&record.uid),
+                                    }
+                                }
                             }
                         }
                         SyncWrite::Update {
@@ -152,24 +240,42 @@ macro_rules! impl_sync {
                             audit,
                             log,
                         } => {
-                            if let Some(uid) = &website_uid {
-                                record.website_id = Self::website_id(&mut tx, uid).await?;
+                            let Some(old) = stored.get(&record.id) else {
+                                return Ok(SyncApplied::Stale);
+                            };
+                            if old.revision != record.revision {
+                                return Ok(SyncApplied::Stale);
                             }
-                            let mut sp = sqlx::Acquire::begin(&mut *tx).await?;
-                            match Self::update_row(&mut sp, &record).await {
-                                Ok(UpdateOutcome::Updated(revision)) => {
-                                    insert_log!(sp, record.id, &log)?;
+                            if let Some(uid) = &website_uid {
+                                record.website_id = Self::website_id_cached(&mut tx, &mut site_ids, uid).await?;
+                            }
+                            let this_seq = seq;
+                            seq += 1;
+                            let saved = if Self::SAVEPOINTS {
+                                let mut sp = sqlx::Acquire::begin(&mut *tx).await?;
+                                let saved = Self::update_from(&mut sp, old, &record, this_seq, client).await;
+                                if saved.is_ok() {
+                                    sp.commit().await?;
+                                } else {
+                                    sp.rollback().await?;
+                                }
+                                saved
+                            } else {
+                                // A failed statement leaves the transaction as it was.
+                                Self::update_from(&mut tx, old, &record, this_seq, client).await
+                            };
+                            match saved {
+                                Ok(Some(revision)) => {
+                                    logs.push((record.id, log));
                                     let mut entry = audit;
                                     entry.website_id = record.website_id;
-                                    insert_audit!(sp, &entry)?;
-                                    sp.commit().await?;
+                                    audits.push(entry);
                                     let result = &mut answer.results[index];
                                     result.id = Some(record.id);
                                     result.revision = Some(revision);
                                 }
-                                Ok(_) => return Ok(SyncApplied::Stale),
+                                Ok(None) => return Ok(SyncApplied::Stale),
                                 Err(DbError::Duplicate) => {
-                                    sp.rollback().await?;
                                     answer.results[index] = duplicate(&record.uid);
                                 }
                                 Err(e) => return Err(e),
@@ -180,9 +286,9 @@ macro_rules! impl_sync {
                             revision,
                             audit,
                         } => {
-                            match Self::delete_row(&mut tx, id, Some(revision), audit.actor_id).await? {
+                            match Self::delete_row(&mut tx, id, Some(revision), audit.actor_id, client).await? {
                                 Some(rev) => {
-                                    insert_audit!(tx, &audit)?;
+                                    audits.push(audit);
                                     let result = &mut answer.results[index];
                                     result.outcome = PushOutcome::Deleted;
                                     result.revision = Some(rev);
@@ -192,6 +298,8 @@ macro_rules! impl_sync {
                         }
                     }
                 }
+                Self::insert_logs(&mut tx, &logs, &now).await?;
+                Self::insert_audits(&mut tx, &audits, &now).await?;
 
                 let text = serde_json::to_string(&answer).expect("an answer serializes");
                 sqlx::query("UPDATE sync_batches SET answer = $1 WHERE user_id = $2 AND batch_id = $3")
@@ -210,6 +318,7 @@ macro_rules! impl_sync {
                 websites: Option<Vec<i64>>,
                 since: i64,
                 limit: i64,
+                client: Option<&str>,
             ) -> $crate::db::Result<(Vec<$crate::model::WebsiteRecord>, Vec<$crate::db::SyncRow>)> {
                 use sqlx::Row;
                 let user = scope.as_ref().map(|(u, _)| *u);
@@ -248,7 +357,7 @@ macro_rules! impl_sync {
                     ..$crate::model::ListFilter::default()
                 };
                 let mut qb = sqlx::QueryBuilder::<$db>::new(format!(
-                    "SELECT {} FROM integrations",
+                    "SELECT {}, last_client FROM integrations",
                     $crate::db::rows::INTEGRATION_COLUMNS
                 ));
                 $crate::db::rows::push_filter(&mut qb, &filter);
@@ -256,11 +365,13 @@ macro_rules! impl_sync {
                 qb.push(" ORDER BY seq LIMIT ").push_bind(limit);
                 let mut rows: Vec<$crate::db::SyncRow> = Vec::new();
                 for r in qb.build().fetch_all(&self.read).await? {
-                    rows.push($crate::db::SyncRow::Live(Box::new($crate::db::rows::integration(&r)?)));
+                    let last: Option<String> = r.try_get("last_client")?;
+                    let mine = client.is_some() && last.as_deref() == client;
+                    rows.push($crate::db::SyncRow::Live(Box::new($crate::db::rows::integration(&r)?), mine));
                 }
 
                 let mut qb = sqlx::QueryBuilder::<$db>::new(
-                    "SELECT uid, seq, revision FROM tombstones WHERE seq > ",
+                    "SELECT uid, seq, revision, last_client FROM tombstones WHERE seq > ",
                 );
                 qb.push_bind(since);
                 if let Some(user) = user {
@@ -272,10 +383,12 @@ macro_rules! impl_sync {
                 }
                 qb.push(" ORDER BY seq LIMIT ").push_bind(limit);
                 for r in qb.build().fetch_all(&self.read).await? {
+                    let last: Option<String> = r.try_get("last_client")?;
                     rows.push($crate::db::SyncRow::Deleted {
                         uid: r.try_get("uid")?,
                         seq: r.try_get("seq")?,
                         revision: r.try_get("revision")?,
+                        mine: client.is_some() && last.as_deref() == client,
                     });
                 }
                 rows.sort_by_key(|r| r.seq());
@@ -285,16 +398,125 @@ macro_rules! impl_sync {
         }
 
         impl $ty {
-            /// The id of the website with this uid (None when there is none).
-            async fn website_id(
+            /// The id of the website with this uid (None when there is
+            /// none), remembered for the rest of the batch.
+            async fn website_id_cached(
                 conn: &mut <$db as sqlx::Database>::Connection,
+                cache: &mut std::collections::HashMap<String, Option<i64>>,
                 uid: &str,
             ) -> $crate::db::Result<Option<i64>> {
-                Ok(sqlx::query_scalar("SELECT id FROM websites WHERE uid = $1")
+                if let Some(id) = cache.get(uid) {
+                    return Ok(*id);
+                }
+                let id: Option<i64> = sqlx::query_scalar("SELECT id FROM websites WHERE uid = $1")
                     .bind(uid)
                     .fetch_optional(&mut *conn)
-                    .await?)
+                    .await?;
+                cache.insert(uid.to_owned(), id);
+                Ok(id)
             }
+
+            /// Inserts new records (revision 1, their own `seq`, last writer
+            /// `client`) in one statement. A record a unique rule refuses is
+            /// left out; the ids of those inserted, by uid.
+            async fn insert_rows(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                records: &[&$crate::model::IntegrationRecord],
+                client: Option<&str>,
+            ) -> $crate::db::Result<std::collections::HashMap<String, i64>> {
+                use sqlx::Row;
+                let mut qb = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO integrations (uid, owner_id, website_id, integration_type, provider, name, \
+                     description, status, is_active, config, secrets, configured, last_sync_at, last_error, \
+                     error_count, revision, created_by, created_at, updated_at, field_revs, seq, last_client) ",
+                );
+                qb.push_values(records, |mut b, r| {
+                    b.push_bind(r.uid.clone())
+                        .push_bind(r.owner_id)
+                        .push_bind(r.website_id)
+                        .push_bind(r.integration_type.clone())
+                        .push_bind(r.provider.clone())
+                        .push_bind(r.name.clone())
+                        .push_bind(r.description.clone())
+                        .push_bind(r.status.as_str())
+                        .push_bind(r.is_active)
+                        .push_bind(serde_json::Value::Object(r.config.clone()).to_string())
+                        .push_bind(r.secrets.to_column())
+                        .push_bind(r.configured)
+                        .push_bind(r.last_sync_at.clone())
+                        .push_bind(r.last_error.clone())
+                        .push_bind(r.error_count)
+                        .push("1")
+                        .push_bind(r.created_by)
+                        .push_bind(r.created_at.clone())
+                        .push_bind(r.updated_at.clone())
+                        .push_bind(serde_json::to_string(&r.field_revs).expect("a map of numbers serializes"))
+                        .push_bind(r.seq)
+                        .push_bind(client.map(str::to_owned));
+                });
+                qb.push(" ON CONFLICT DO NOTHING RETURNING id, uid");
+                let mut ids = std::collections::HashMap::with_capacity(records.len());
+                for row in qb.build().fetch_all(&mut *conn).await? {
+                    ids.insert(row.try_get::<String, _>("uid")?, row.try_get::<i64, _>("id")?);
+                }
+                Ok(ids)
+            }
+
+            /// Writes log lines (integration id, line), a few statements in all.
+            async fn insert_logs(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                logs: &[(i64, $crate::model::NewLog)],
+                at: &str,
+            ) -> $crate::db::Result<()> {
+                for chunk in logs.chunks($crate::db::sync::ROWS_PER_INSERT) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO integration_logs (integration_id, level, message, details, created_at) ",
+                    );
+                    qb.push_values(chunk, |mut b, (id, log)| {
+                        b.push_bind(*id)
+                            .push_bind(log.level.as_str())
+                            .push_bind(log.message.clone())
+                            .push_bind(log.details.to_string())
+                            .push_bind(at.to_owned());
+                    });
+                    qb.build().execute(&mut *conn).await?;
+                }
+                Ok(())
+            }
+
+            /// Writes audit entries, a few statements in all.
+            async fn insert_audits(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                entries: &[$crate::model::AuditEntry],
+                at: &str,
+            ) -> $crate::db::Result<()> {
+                for chunk in entries.chunks($crate::db::sync::ROWS_PER_INSERT) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO audit_log (at, actor_id, actor_email, action, integration_id, website_id, fields, via) ",
+                    );
+                    qb.push_values(chunk, |mut b, entry| {
+                        b.push_bind(at.to_owned())
+                            .push_bind(entry.actor_id)
+                            .push_bind(entry.actor_email.clone())
+                            .push_bind(entry.action.clone())
+                            .push_bind(entry.integration_id)
+                            .push_bind(entry.website_id)
+                            .push_bind(serde_json::to_string(&entry.fields).expect("field names serialize"))
+                            .push_bind(entry.via.clone());
+                    });
+                    qb.build().execute(&mut *conn).await?;
+                }
+                Ok(())
+            }
+        }
+
+        /// Binds `uids` as a parenthesised list, closing the parenthesis.
+        fn push_list<'a>(qb: &mut sqlx::QueryBuilder<'a, $db>, uids: &[&str]) {
+            let mut list = qb.separated(", ");
+            for uid in uids {
+                list.push_bind((*uid).to_owned());
+            }
+            list.push_unseparated(")");
         }
 
         /// The answer for a change a unique rule refused.

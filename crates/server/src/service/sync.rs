@@ -26,13 +26,14 @@ pub async fn pull(
     user: &AuthUser,
     since: i64,
     limit: i64,
+    client: Option<&str>,
 ) -> Result<PullPage, Error> {
     let limit = limit.clamp(1, MAX_PULL_LIMIT);
     let scope = ListFilter::for_user(user).scope;
     let only_sites = (!user.is_admin()).then(|| user.website_ids.clone());
     let (mut sites, mut rows) = state
         .db()
-        .sync_changes(scope, only_sites, since, limit + 1)
+        .sync_changes(scope, only_sites, since, limit + 1, client)
         .await?;
     // A list cut at `limit` ends the page at its last kept sequence number;
     // the other list is trimmed to it, so the cursor skips nothing.
@@ -62,10 +63,13 @@ pub async fn pull(
         .max()
         .unwrap_or(since)
         .max(since);
+    // The client's own changes were counted for `next` and `more`; it has
+    // them already.
+    rows.retain(|r| !r.mine());
 
     let uid_of: HashMap<i64, String> = if rows
         .iter()
-        .any(|r| matches!(r, SyncRow::Live(rec) if rec.website_id.is_some()))
+        .any(|r| matches!(r, SyncRow::Live(rec, _) if rec.website_id.is_some()))
     {
         state
             .db()
@@ -81,8 +85,10 @@ pub async fn pull(
     let changes = rows
         .into_iter()
         .map(|row| match row {
-            SyncRow::Live(r) => pulled(vault, &r, &uid_of),
-            SyncRow::Deleted { uid, seq, revision } => PulledIntegration {
+            SyncRow::Live(r, _) => pulled(vault, &r, &uid_of),
+            SyncRow::Deleted {
+                uid, seq, revision, ..
+            } => PulledIntegration {
                 uid,
                 seq,
                 deleted: true,
@@ -182,6 +188,11 @@ pub async fn push(
             "A push batch holds at most {MAX_PUSH_CHANGES} changes; this one has {}. Send them in several batches.",
             batch.changes.len()
         )));
+    }
+    if batch.client_id.as_ref().is_some_and(|c| c.len() > 200) {
+        return Err(Error::BadRequest(
+            "client_id is too long: send the laptop's id (a UUID).".into(),
+        ));
     }
     if batch.websites.len() > MAX_PUSH_CHANGES {
         return Err(Error::BadRequest(format!(
@@ -318,6 +329,32 @@ async fn plan(state: &AppState, user: &AuthUser, batch: &PushBatch) -> Result<Sy
         });
     }
 
+    // The records and tombstones of every uid in the batch, in two queries.
+    let uids: Vec<&str> = batch
+        .changes
+        .iter()
+        .map(|c| c.uid.as_str())
+        .filter(|u| uuid::Uuid::parse_str(u).is_ok())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut live: HashMap<String, IntegrationRecord> = db
+        .integrations_by_uids(&uids)
+        .await?
+        .into_iter()
+        .map(|r| (r.uid.clone(), r))
+        .collect();
+    let missing: Vec<&str> = uids
+        .iter()
+        .copied()
+        .filter(|u| !live.contains_key(*u))
+        .collect();
+    let tombstoned = if missing.is_empty() {
+        std::collections::HashSet::new()
+    } else {
+        db.tombstoned_uids(&missing).await?
+    };
+
     let mut results = Vec::with_capacity(batch.changes.len());
     let mut writes = Vec::new();
     let mut seen = BTreeSet::new();
@@ -336,8 +373,8 @@ async fn plan(state: &AppState, user: &AuthUser, batch: &PushBatch) -> Result<Sy
             ));
             continue;
         }
-        let (r, write) = match db.integration_by_uid(uid).await? {
-            None if db.is_tombstoned(uid).await? => (result(uid, PushOutcome::Gone), None),
+        let (r, write) = match live.remove(uid) {
+            None if tombstoned.contains(uid) => (result(uid, PushOutcome::Gone), None),
             None if change.delete => (result(uid, PushOutcome::Deleted), None),
             None if change.base_revision != 0 => (result(uid, PushOutcome::Gone), None),
             None => create(state, user, &sites, change)?,
@@ -374,6 +411,12 @@ async fn plan(state: &AppState, user: &AuthUser, batch: &PushBatch) -> Result<Sy
     Ok(SyncPlan {
         user_id: user.id,
         batch_id: batch.batch_id.clone(),
+        client: batch
+            .client_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned),
         websites: website_writes,
         writes,
         answer: PushAnswer {

@@ -18,6 +18,7 @@ crate::tests![
     viewer_pulls_but_cannot_push,
     member_sees_and_pushes_only_their_own,
     push_limits,
+    client_id_leaves_own_changes_out_of_pull,
 ];
 
 const PUSH: &str = "/api/v1/sync/push";
@@ -745,4 +746,117 @@ async fn push_limits(ctx: Ctx) {
     )
     .await;
     assert_eq!(r.body["results"][0]["outcome"], "invalid");
+}
+
+async fn pull_as(ctx: &Ctx, user: &User, since: i64, limit: i64, client: &str) -> Res {
+    let r = ctx
+        .get(
+            &format!("/api/v1/sync/pull?since={since}&limit={limit}&client={client}"),
+            user,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r
+}
+
+fn uids_of(page: &Res) -> Vec<String> {
+    page.body["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["uid"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn client_id_leaves_own_changes_out_of_pull(ctx: Ctx) {
+    let a = &ctx.admin;
+    let (laptop, other) = (uid(), uid());
+    let start = pull(&ctx, a, 0, 1000).await.body["next"].as_i64().unwrap();
+    let (u1, u2) = (uid(), uid());
+    let r = ctx
+        .post(
+            PUSH,
+            a,
+            json!({"batch_id": uid(), "client_id": laptop, "changes": [
+                create_change(&u1, "Mail one", "SG.key-1111"),
+                create_change(&u2, "Mail two", "SG.key-2222"),
+            ]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.text);
+    let id1 = r.body["results"][0]["id"].as_i64().unwrap();
+
+    // The pushing laptop gets nothing back, but its cursor moves past both.
+    let everyone = pull(&ctx, a, start, 1000).await;
+    assert_eq!(uids_of(&everyone), vec![u1.clone(), u2.clone()]);
+    let last = everyone.body["next"].as_i64().unwrap();
+    let mine = pull_as(&ctx, a, start, 1000, &laptop).await;
+    assert!(uids_of(&mine).is_empty(), "{}", mine.text);
+    assert_eq!(mine.body["next"], last);
+    assert_eq!(mine.body["more"], false);
+    // Paging still counts the rows left out.
+    let first = pull_as(&ctx, a, start, 1, &laptop).await;
+    assert!(uids_of(&first).is_empty(), "{}", first.text);
+    assert_eq!(first.body["more"], true);
+    let mid = first.body["next"].as_i64().unwrap();
+    assert!(mid > start && mid < last, "{}", first.text);
+    let second = pull_as(&ctx, a, mid, 1, &laptop).await;
+    assert!(uids_of(&second).is_empty(), "{}", second.text);
+    assert_eq!(second.body["next"], last);
+    // Another laptop sees them.
+    let theirs = pull_as(&ctx, a, start, 1000, &other).await;
+    assert_eq!(uids_of(&theirs), vec![u1.clone(), u2.clone()]);
+
+    // A deletion pushed by the laptop: its tombstone is left out for it only.
+    let r = ctx
+        .post(
+            PUSH,
+            a,
+            json!({"batch_id": uid(), "client_id": laptop, "changes": [
+                {"uid": u2, "base_revision": 1, "delete": true},
+            ]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["results"][0]["outcome"], "deleted", "{}", r.text);
+    let mine = pull_as(&ctx, a, last, 1000, &laptop).await;
+    assert!(uids_of(&mine).is_empty(), "{}", mine.text);
+    let after_delete = mine.body["next"].as_i64().unwrap();
+    assert!(after_delete > last);
+    let theirs = pull_as(&ctx, a, last, 1000, &other).await;
+    assert_eq!(uids_of(&theirs), vec![u2.clone()]);
+    assert_eq!(theirs.body["changes"][0]["deleted"], true);
+
+    // Someone else's change through a REST API shows up for the laptop again.
+    let r = ctx
+        .put(
+            &format!("/api/integrations/{id1}/"),
+            a,
+            json!({"name": "Renamed"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let mine = pull_as(&ctx, a, after_delete, 1000, &laptop).await;
+    assert_eq!(uids_of(&mine), vec![u1.clone()]);
+    assert_eq!(mine.body["changes"][0]["name"], "Renamed");
+    let after_rest = mine.body["next"].as_i64().unwrap();
+
+    // A push from another laptop is not the first laptop's own change.
+    let r = ctx
+        .post(
+            PUSH,
+            a,
+            json!({"batch_id": uid(), "client_id": other, "changes": [
+                {"uid": u1, "base_revision": 2, "set": {"description": "From the other laptop"}},
+            ]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.text);
+    let mine = pull_as(&ctx, a, after_rest, 1000, &laptop).await;
+    assert_eq!(uids_of(&mine), vec![u1.clone()]);
+    let theirs = pull_as(&ctx, a, after_rest, 1000, &other).await;
+    assert!(uids_of(&theirs).is_empty(), "{}", theirs.text);
+    assert_eq!(theirs.body["next"], mine.body["next"]);
 }
