@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use futures_util::stream::{FuturesUnordered, StreamExt};
+use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::pin::Pin;
-use serde::{Deserialize, Serialize};
 use switchboard_store::{Health, IntegrationSummary, ListFilter, Store};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -141,8 +141,7 @@ impl TestAll {
         // in the next one (one fsync per group instead of one per check),
         // and the checks still in flight keep being driven.
         let mut buffer: Vec<Progress> = Vec::new();
-        let mut recording: Option<Pin<Box<dyn Future<Output = Vec<Progress>> + Send + '_>>> =
-            None;
+        let mut recording: Option<Pin<Box<dyn Future<Output = Vec<Progress>> + Send + '_>>> = None;
         let mut stopped = false;
         loop {
             while !stopped && in_flight.len() < self.concurrency && !cancel.is_cancelled() {

@@ -183,13 +183,6 @@ async fn record_one(
     .bind(id)
     .execute(&mut **tx)
     .await?;
-    insert_log(
-        &mut **tx,
-        id,
-        level,
-        &record.message,
-        record.details.clone(),
-    )
-    .await?;
+    insert_log(tx, id, level, &record.message, record.details.clone()).await?;
     Ok(Ok(health))
 }

@@ -118,11 +118,6 @@ pub async fn sync(
             .into_iter()
             .filter(|p| !sent.contains(&p.change.uid))
             .collect();
-        eprintln!(
-            "TIMING pending_changes {} {:?}",
-            pending.len(),
-            tpc.elapsed()
-        );
         if pending.is_empty() && websites.is_empty() {
             break;
         }
@@ -187,11 +182,6 @@ pub async fn sync(
             )
             .await?;
         let applied = store.apply_pull(&page).await?;
-        eprintln!(
-            "TIMING apply_pull {} {:?}",
-            page.changes.len(),
-            tap.elapsed()
-        );
         report.pulled += applied.pulled;
         report.pulled_deleted += applied.deleted;
         report.websites_pulled += applied.websites;

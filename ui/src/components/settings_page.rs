@@ -19,6 +19,7 @@ pub fn settings_page() -> Html {
     // Minutes as typed, so a half-typed number is not replaced under the cursor.
     let auto_lock = use_state(|| app.settings.auto_lock_minutes.to_string());
     let health = use_state(|| app.settings.health_check_minutes.to_string());
+    let sync_every = use_state(|| app.settings.sync_minutes.to_string());
     let errors = use_state(BTreeMap::<String, String>::new);
     let busy = use_state(|| false);
     let sites = use_fetch(app.revision, |_| ipc::websites());
@@ -52,11 +53,12 @@ pub fn settings_page() -> Html {
         })
     };
     let on_save = {
-        let (app, draft, auto_lock, health, errors, busy) = (
+        let (app, draft, auto_lock, health, sync_every, errors, busy) = (
             app.clone(),
             draft.clone(),
             auto_lock.clone(),
             health.clone(),
+            sync_every.clone(),
             errors.clone(),
             busy.clone(),
         );
@@ -74,6 +76,12 @@ pub fn settings_page() -> Html {
                 Ok(m) => settings.health_check_minutes = m,
                 Err(msg) => {
                     found.insert("health_check_minutes".to_owned(), msg);
+                }
+            }
+            match minutes(&sync_every) {
+                Ok(m) => settings.sync_minutes = m,
+                Err(msg) => {
+                    found.insert("sync_minutes".to_owned(), msg);
                 }
             }
             found.extend(settings.problems());
@@ -147,6 +155,13 @@ pub fn settings_page() -> Html {
                         inputmode="numeric" value={(*health).clone()} oninput={text(&health)} />
                     <span class="help">{ "Re-tests the active integrations while the app runs and tells you when one changes status. 0 is off." }</span>
                     { error("health_check_minutes") }
+                </label>
+                <label class="field">
+                    <span class="label">{ "Sync with the shared server every (minutes)" }</span>
+                    <input id="set-sync" type="number" min="0" max={Settings::MAX_MINUTES.to_string()}
+                        inputmode="numeric" value={(*sync_every).clone()} oninput={text(&sync_every)} />
+                    <span class="help">{ "While connected and unlocked. 0 syncs only when you press Sync now." }</span>
+                    { error("sync_minutes") }
                 </label>
                 { error("general") }
                 <div class="form-actions">

@@ -232,6 +232,10 @@ pub enum SyncWrite {
     /// Saves the record if it is still at `record.revision`.
     Update {
         record: IntegrationRecord,
+        /// The laptop had seen everything up to the stored revision: only
+        /// then is the pushing laptop the record's last writer (otherwise it
+        /// must still pull the changes it merged over).
+        up_to_date: bool,
         website_uid: Option<String>,
         audit: AuditEntry,
         log: NewLog,

@@ -236,6 +236,7 @@ macro_rules! impl_sync {
                         }
                         SyncWrite::Update {
                             mut record,
+                            up_to_date,
                             website_uid,
                             audit,
                             log,
@@ -251,6 +252,7 @@ macro_rules! impl_sync {
                             }
                             let this_seq = seq;
                             seq += 1;
+                            let client = client.filter(|_| up_to_date);
                             let saved = if Self::SAVEPOINTS {
                                 let mut sp = sqlx::Acquire::begin(&mut *tx).await?;
                                 let saved = Self::update_from(&mut sp, old, &record, this_seq, client).await;

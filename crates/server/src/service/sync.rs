@@ -782,6 +782,7 @@ fn merge(
     Ok((
         r,
         Some(SyncWrite::Update {
+            up_to_date: change.base_revision >= rec.revision,
             record,
             website_uid,
             audit: entry,
