@@ -682,7 +682,7 @@ fn e2e_full_journey() {
 
     // Quit and restart: everything is still there.
     std::thread::sleep(Duration::from_millis(500));
-    let s = Session::open(port, &app, shots);
+    let s = Session::open(port, &app, shots.clone());
     unlock(&s);
     s.wait_text("#list-count", "4 rows", |t| t.ends_with("of 4"));
     for name in [
@@ -831,7 +831,7 @@ fn e2e_full_journey() {
     assert_eq!(saved["settings"]["theme"], "dark", "{saved}");
     assert_eq!(saved["settings"]["auto_lock_minutes"], 15, "{saved}");
     assert_eq!(saved["window"]["width"], 1100, "{saved}");
-    let s = Session::open(port, &app, None);
+    let s = Session::open(port, &app, shots);
     let rect = s
         .call("GET", "/window/rect", None)
         .expect("the window's rect");
@@ -900,7 +900,6 @@ fn e2e_full_journey() {
     s.type_into("#sync-url", &server.url());
     s.click("#sync-connect");
     s.find("#sync-run-text");
-    s.screenshot("sync");
     let summary = s.wait_text("#sync-summary", "the sync summary", |t| {
         t.starts_with("Last sync")
     });
