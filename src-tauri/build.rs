@@ -36,9 +36,45 @@ const COMMANDS: &[&str] = &[
     "sync_now",
     "sync_conflicts",
     "sync_resolve",
+    "send_test_message",
+    "verify_webhook",
 ];
 
+/// A fingerprint of the built UI (file names, sizes and modification times),
+/// passed to the crate as SWITCHBOARD_UI_BUILD: a changed value makes cargo
+/// recompile the app, so it never embeds a stale `ui/dist`.
+fn ui_fingerprint() -> String {
+    let mut entries: Vec<(String, u64, u128)> = std::fs::read_dir("ui/dist")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let meta = e.metadata().ok()?;
+            let modified = meta
+                .modified()
+                .ok()?
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()?
+                .as_nanos();
+            Some((
+                e.file_name().to_string_lossy().into_owned(),
+                meta.len(),
+                modified,
+            ))
+        })
+        .collect();
+    entries.sort();
+    // FNV-1a over the listing.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in format!("{entries:?}").bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
 fn main() {
+    println!("cargo:rustc-env=SWITCHBOARD_UI_BUILD={}", ui_fingerprint());
     // Tauri looks for `./capabilities` beside the manifest by default; ours
     // live under src-tauri/, and a custom pattern must be watched by hand.
     println!("cargo:rerun-if-changed=src-tauri/capabilities");

@@ -504,13 +504,20 @@ fn e2e_full_journey() {
         };
         runtime.block_on(FakeServer::start_with(options, move |req| {
             let path_ok = req.method == "GET" && req.path == format!("/2010-04-01/Accounts/{sid}.json");
+            let send_ok = req.method == "POST"
+                && req.path == format!("/2010-04-01/Accounts/{sid}/Messages.json");
             let auth_ok = req.basic_auth() == Some((sid.clone(), token.clone()));
-            if path_ok && auth_ok && !refuse.load(Ordering::SeqCst) {
+            if send_ok && auth_ok && !refuse.load(Ordering::SeqCst) {
+                Reply::json(
+                    201,
+                    json!({"sid": "SM0123456789abcdef0123456789abcdef", "status": "queued", "to": req.form_value("To")}),
+                )
+            } else if path_ok && auth_ok && !refuse.load(Ordering::SeqCst) {
                 Reply::json(
                     200,
                     json!({"sid": sid, "status": "active", "friendly_name": "Spring promo", "type": "Full"}),
                 )
-            } else if !path_ok {
+            } else if !path_ok && !send_ok {
                 Reply::json(404, json!({"code": 20404, "message": "The requested resource was not found", "status": 404}))
             } else {
                 Reply::json(401, json!({"code": 20003, "message": "Authenticate", "more_info": "https://www.twilio.com/docs/errors/20003", "status": 401}))
@@ -738,6 +745,23 @@ fn e2e_full_journey() {
     assert_eq!(twilio.requests().len(), 1);
     println!("e2e: one integration tested against a fake provider");
 
+    // A real test SMS, only once the confirmation is ticked.
+    s.click("button[aria-label=\"Send a test via Promo SMS\"]");
+    s.type_into("#send-to", "+14155550199");
+    assert_eq!(attribute(&s, "#send-submit", "disabled"), "true");
+    s.click("#send-confirm");
+    s.click("#send-submit");
+    s.wait_text(".notice", "the send outcome", |t| {
+        t.contains("Test message via “Promo SMS” sent")
+    });
+    s.gone("#send-to");
+    let sent = twilio.requests();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[1].method, "POST");
+    assert_eq!(sent[1].form_value("To").as_deref(), Some("+14155550199"));
+    assert_eq!(sent[1].basic_auth(), Some((sid.clone(), token.clone())));
+    println!("e2e: a confirmed test SMS through the fake provider");
+
     // Test-all over the SMS integrations after the token was revoked: the
     // progress bar, then the summary, and every row turns to error.
     create(&s, "sms", "Promo SMS 2");
@@ -755,7 +779,7 @@ fn e2e_full_journey() {
     for name in ["Promo SMS", "Promo SMS 2"] {
         s.wait_text(&format!("{} .badge", row(name)), "error", |t| t == "error");
     }
-    assert_eq!(twilio.requests().len(), 3);
+    assert_eq!(twilio.requests().len(), 4);
     // The log shows both outcomes, newest first, without the token.
     s.click("button[aria-label=\"Logs of Promo SMS\"]");
     let log = s.wait_text("table.logs", "both outcomes", |t| {
@@ -803,6 +827,26 @@ fn e2e_full_journey() {
     s.click("button[aria-label=\"Close the form\"]");
     s.gone("#f-name");
     println!("e2e: websites and settings");
+
+    // The webhook signature check, with SendGrid's published test vector.
+    s.click("button[data-path=\"/webhooks\"]");
+    s.select("#hook-scheme", "sendgrid");
+    s.type_into("#hook-secret", "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==");
+    s.type_into(
+        "#hook-payload",
+        r#"{"category":"example_payload","event":"test_event","message_id":"message_id"}"#,
+    );
+    s.type_into("#hook-signature", "MEUCIQCtIHJeH93Y+qpYeWrySphQgpNGNr/U+UyUlBkU6n7RAwIgJTz2C+8a8xonZGi6BpSzoQsbVRamr2nlxFDWYNH2j/0=");
+    s.type_into("#hook-timestamp", "1588788367");
+    s.click("#hook-verify");
+    s.wait_text("#hook-result", "valid", |t| t.starts_with("Valid"));
+    s.type_into("#hook-timestamp", "1588788368");
+    s.click("#hook-verify");
+    s.wait_text("#hook-result", "not valid", |t| t.starts_with("Not valid"));
+    s.screenshot("webhooks");
+    s.click("button[data-path=\"/integrations\"]");
+    s.find("#card-email");
+    println!("e2e: webhook signature check");
 
     // Resize the window; the shell remembers it for the next start.
     s.call(

@@ -8,6 +8,9 @@ pub mod state;
 pub mod sync;
 
 pub use commands::AppInfo;
+
+/// Fingerprint of the `ui/dist` embedded in this build (see build.rs).
+pub const UI_BUILD: &str = env!("SWITCHBOARD_UI_BUILD");
 use state::AppState;
 use switchboard_store::Store;
 use tauri::Manager;
@@ -102,6 +105,8 @@ pub fn run() {
             commands::sync::sync_now,
             commands::sync::sync_conflicts,
             commands::sync::sync_resolve,
+            commands::tools::send_test_message,
+            commands::tools::verify_webhook,
             commands::insights::integration_logs,
             commands::insights::stats,
             commands::insights::websites,

@@ -7,12 +7,12 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use switchboard_ipc::cmd;
 pub use switchboard_ipc::{
-    AppInfo, ConnectRequest, CreateRequest, ResolveAction, ResolveRequest, SyncConflict,
-    SyncStatus, HealthEvent, IdRequest, IntegrationDetail, IntegrationRow, IpcError,
-    ListPage, ListQuery, LogEntry, NewWebsite, RevealRequest, SecretView, SetActiveRequest,
-    Settings, SetupAnswer, SetupRequest, Sort, Stats, Status, TestAllProgress, TestAllRequest,
-    TestAnswer, Theme, TypeOverview, UnlockRequest, UpdateRequest, VaultState, Website,
-    WebsiteScope,
+    AppInfo, ConnectRequest, CreateRequest, HealthEvent, IdRequest, IntegrationDetail,
+    IntegrationRow, IpcError, ListPage, ListQuery, LogEntry, NewWebsite, ResolveAction,
+    ResolveRequest, RevealRequest, SecretView, SendTestRequest, SetActiveRequest, Settings,
+    SetupAnswer, SetupRequest, Sort, Stats, Status, SyncConflict, SyncStatus, TestAllProgress,
+    TestAllRequest, TestAnswer, Theme, TypeOverview, UnlockRequest, UpdateRequest, VaultState,
+    WebhookAnswer, WebhookRequest, Website, WebsiteScope,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -130,6 +130,14 @@ pub async fn sync_conflicts() -> IpcResult<Vec<SyncConflict>> {
 
 pub async fn sync_resolve(request: &ResolveRequest) -> IpcResult<Vec<SyncConflict>> {
     call(cmd::SYNC_RESOLVE, Some(request)).await
+}
+
+pub async fn send_test_message(request: &SendTestRequest) -> IpcResult<TestAnswer> {
+    call(cmd::SEND_TEST_MESSAGE, Some(request)).await
+}
+
+pub async fn verify_webhook(request: &WebhookRequest) -> IpcResult<WebhookAnswer> {
+    call(cmd::VERIFY_WEBHOOK, Some(request)).await
 }
 
 pub async fn integration_logs(id: &str) -> IpcResult<Vec<LogEntry>> {

@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use crate::components::{
-    IntegrationsPage, LogsPage, SettingsPage, StatsPage, SyncPage, WebsitesPage,
+    IntegrationsPage, LogsPage, SettingsPage, StatsPage, SyncPage, WebhooksPage, WebsitesPage,
 };
 
 /// Where the user is.
@@ -22,6 +22,8 @@ pub enum Route {
     Settings,
     /// /sync: the shared server.
     Sync,
+    /// /webhooks: the signature verifier.
+    Webhooks,
 }
 
 impl Route {
@@ -34,6 +36,7 @@ impl Route {
             Route::Websites => "/websites".into(),
             Route::Settings => "/settings".into(),
             Route::Sync => "/sync".into(),
+            Route::Webhooks => "/webhooks".into(),
         }
     }
 }
@@ -47,5 +50,6 @@ pub fn switch(route: &Route) -> Html {
         Route::Websites => html! { <WebsitesPage /> },
         Route::Settings => html! { <SettingsPage /> },
         Route::Sync => html! { <SyncPage /> },
+        Route::Webhooks => html! { <WebhooksPage /> },
     }
 }

@@ -42,6 +42,8 @@ pub mod cmd {
     pub const SYNC_NOW: &str = "sync_now";
     pub const SYNC_CONFLICTS: &str = "sync_conflicts";
     pub const SYNC_RESOLVE: &str = "sync_resolve";
+    pub const SEND_TEST_MESSAGE: &str = "send_test_message";
+    pub const VERIFY_WEBHOOK: &str = "verify_webhook";
 }
 
 /// An error as the UI receives it: a stable code, a message for people, and
@@ -521,6 +523,60 @@ pub struct NewWebsite {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdRequest {
     pub id: String,
+}
+
+/// Send a real test message through an integration (email, SMS, WhatsApp
+/// template, or an automation webhook's test event).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendTestRequest {
+    pub id: String,
+    /// Email address or E.164 phone number (unused for webhooks).
+    #[serde(default)]
+    pub to: String,
+    /// WhatsApp: the approved template's name and language.
+    #[serde(default)]
+    pub template: String,
+    #[serde(default)]
+    pub language: String,
+    /// The person ticked "this sends a real message".
+    pub confirmed: bool,
+}
+
+/// Check a webhook's signature against a pasted payload.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookRequest {
+    /// meta, meta_challenge, twilio, stripe, sendgrid or mailgun.
+    pub scheme: String,
+    /// Take the secret from this integration's secret field...
+    #[serde(default)]
+    pub integration_id: Option<String>,
+    #[serde(default)]
+    pub field: Option<String>,
+    /// ...or use this pasted one (SendGrid's public key, say).
+    #[serde(default)]
+    pub secret: String,
+    /// The raw body (Twilio: the form-encoded body; Meta handshake: unused).
+    #[serde(default)]
+    pub payload: String,
+    /// The signature header's value (Mailgun: the body's signature).
+    #[serde(default)]
+    pub signature: String,
+    /// SendGrid and Mailgun timestamp; Meta handshake: hub.mode.
+    #[serde(default)]
+    pub timestamp: String,
+    /// Mailgun token; Meta handshake: hub.verify_token.
+    #[serde(default)]
+    pub token: String,
+    /// Twilio: the full URL the webhook was sent to; Meta handshake: hub.challenge.
+    #[serde(default)]
+    pub url: String,
+}
+
+/// The verdict.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookAnswer {
+    pub valid: bool,
+    pub message: String,
 }
 
 /// Where a sync run is.

@@ -8,6 +8,7 @@ pub mod insights;
 pub mod integrations;
 pub mod settings;
 pub mod sync;
+pub mod tools;
 pub mod vault;
 
 pub use app::{app_info, AppInfo};

@@ -51,6 +51,7 @@ pub fn header() -> Html {
                     { tab(Route::Integrations, "Integrations") }
                     { tab(Route::Stats, "Stats") }
                     { tab(Route::Websites, "Websites") }
+                    { tab(Route::Webhooks, "Webhooks") }
                     { tab(Route::Sync, "Sync") }
                     { tab(Route::Settings, "Settings") }
                     <SyncChip />

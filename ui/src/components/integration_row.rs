@@ -22,6 +22,7 @@ pub struct IntegrationRowProps {
 pub fn integration_row(props: &IntegrationRowProps) -> Html {
     let app = use_app();
     let testing = use_state(|| false);
+    let sending = use_state(|| false);
     let row = &props.row;
     let (type_label, provider_label) = match switchboard_catalog::find_provider(&row.provider) {
         Some((t, p)) => (t.label, p.label),
@@ -113,6 +114,10 @@ pub fn integration_row(props: &IntegrationRowProps) -> Html {
                 <button class={classes!("icon-button", (*testing).then_some("busy"))} disabled={*testing}
                     aria-busy={if *testing { "true" } else { "false" }}
                     aria-label={format!("Test {}", row.name)} title="Test connection" onclick={test}>{ "↻" }</button>
+                if super::can_send(row) {
+                    <button class="icon-button" aria-label={format!("Send a test via {}", row.name)} title="Send a test message"
+                        onclick={{ let sending = sending.clone(); Callback::from(move |_| sending.set(true)) }}>{ "✉" }</button>
+                }
                 <button class="icon-button" aria-label={format!("Logs of {}", row.name)} title="Activity log"
                     onclick={logs}>{ "☰" }</button>
                 <button class="icon-button edit" aria-label={format!("Edit {}", row.name)} title="Settings"
@@ -123,6 +128,10 @@ pub fn integration_row(props: &IntegrationRowProps) -> Html {
                         <path d="M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13M10 11v6M14 11v6" />
                     </svg>
                 </button>
+                if *sending {
+                    <super::SendTestDialog row={row.clone()}
+                        on_close={{ let sending = sending.clone(); Callback::from(move |_| sending.set(false)) }} />
+                }
             </td>
         </tr>
     }

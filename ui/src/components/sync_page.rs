@@ -11,9 +11,7 @@ use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
 
 use super::integration_row::short_time;
-use crate::ipc::{
-    self, ConnectRequest, ResolveAction, ResolveRequest, SyncConflict, SyncStatus,
-};
+use crate::ipc::{self, ConnectRequest, ResolveAction, ResolveRequest, SyncConflict, SyncStatus};
 use crate::state::{use_app, Action};
 
 /// Polls the sync status every `every` while mounted.
@@ -139,7 +137,9 @@ pub fn sync_page() -> Html {
             let app = app.clone();
             spawn_local(async move {
                 match ipc::sync_disconnect().await {
-                    Ok(_) => app.dispatch(Action::Notice("Disconnected; your data stays here".into())),
+                    Ok(_) => {
+                        app.dispatch(Action::Notice("Disconnected; your data stays here".into()))
+                    }
                     Err(e) => app.dispatch(Action::Notice(e.message)),
                 }
             });
@@ -284,7 +284,9 @@ fn conflict_item(props: &ConflictProps) -> Html {
                 match ipc::sync_resolve(&request).await {
                     Ok(list) => {
                         on_done.emit(list);
-                        app.dispatch(Action::Changed("Resolved; it is sent at the next sync".into()));
+                        app.dispatch(Action::Changed(
+                            "Resolved; it is sent at the next sync".into(),
+                        ));
                     }
                     Err(e) => app.dispatch(Action::Notice(e.message)),
                 }
