@@ -943,12 +943,16 @@ fn e2e_full_journey() {
     s.find("#sync-server_url-error");
     s.type_into("#sync-url", &server.url());
     s.click("#sync-connect");
-    s.find("#sync-run-text");
+    // The progress bar: live while the push runs, then full beside the summary.
+    s.find("#sync-progress");
     let summary = s.wait_text("#sync-summary", "the sync summary", |t| {
         t.starts_with("Last sync")
     });
     assert!(summary.contains("1505 sent"), "{summary}");
     assert!(summary.contains("0 conflict"), "{summary}");
+    s.find("#sync-progress[data-done=\"true\"]");
+    let bar = s.text("#sync-run-text");
+    assert!(bar.starts_with("Sent 1505"), "{bar}");
     // The header's chip (refreshed every few seconds) shows the state too.
     let t0 = Instant::now();
     while attribute(&s, "#sync-chip", "data-state") != "connected" {

@@ -83,13 +83,14 @@ pub fn sync_page() -> Html {
         })
     };
     let connect = {
-        let (url, email, password, errors, busy, app) = (
+        let (url, email, password, errors, busy, app, status_now) = (
             url.clone(),
             email.clone(),
             password.clone(),
             errors.clone(),
             busy.clone(),
             app.clone(),
+            status.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -98,12 +99,18 @@ pub fn sync_page() -> Html {
                 email: (*email).clone(),
                 password: (*password).clone(),
             };
-            let (errors, busy, app, password) =
-                (errors.clone(), busy.clone(), app.clone(), password.clone());
+            let (errors, busy, app, password, status_now) = (
+                errors.clone(),
+                busy.clone(),
+                app.clone(),
+                password.clone(),
+                status_now.clone(),
+            );
             busy.set(true);
             spawn_local(async move {
                 match ipc::sync_connect(&request).await {
-                    Ok(_) => {
+                    Ok(now) => {
+                        status_now.set(Some(now));
                         errors.set(Default::default());
                         password.set(String::new());
                         app.dispatch(Action::Notice("Connected; syncing now".into()));
@@ -121,12 +128,13 @@ pub fn sync_page() -> Html {
         })
     };
     let sync_now = {
-        let app = app.clone();
+        let (app, status_now) = (app.clone(), status.clone());
         Callback::from(move |_| {
-            let app = app.clone();
+            let (app, status_now) = (app.clone(), status_now.clone());
             spawn_local(async move {
-                if let Err(e) = ipc::sync_now().await {
-                    app.dispatch(Action::Notice(e.message));
+                match ipc::sync_now().await {
+                    Ok(now) => status_now.set(Some(now)),
+                    Err(e) => app.dispatch(Action::Notice(e.message)),
                 }
             });
         })
@@ -221,6 +229,14 @@ pub fn sync_page() -> Html {
                     <span class="muted" id="sync-run-text">{
                         if run.phase == "pushing" { format!("Sending {} of {}", run.pushed, run.to_push) }
                         else { format!("Receiving… {} so far", run.pulled) }
+                    }</span>
+                </div>
+            } else if let Some(sum) = &s.last_summary {
+                // The finished run's bar stays, full, beside its summary.
+                <div class="sync-run">
+                    <progress id="sync-progress" data-done="true" max="1" value="1" aria-label="Sync progress: done" />
+                    <span class="muted" id="sync-run-text">{
+                        format!("Sent {} · received {}", sum.pushed + sum.merged + sum.deleted, sum.pulled + sum.pulled_deleted)
                     }</span>
                 </div>
             }
