@@ -107,7 +107,6 @@ pub async fn sync(
     // for the user, say) is not sent twice in one sync.
     let mut websites = store.pending_websites().await?;
     let mut sent: HashSet<String> = HashSet::new();
-    let mut filter_pull = true;
     loop {
         if cancel.is_cancelled() {
             return Err(SyncError::Cancelled);
@@ -132,20 +131,6 @@ pub async fn sync(
             return Err(SyncError::Protocol(
                 "the push answer does not match the batch sent".into(),
             ));
-        }
-        // A change applied over revisions this laptop has not pulled makes
-        // it the record's last writer without it holding the whole record:
-        // this sync's pull then leaves nothing out.
-        for result in &answer.results {
-            let base = pending
-                .iter()
-                .find(|p| p.change.uid == result.uid)
-                .map(|p| p.change.base_revision);
-            if let (Some(base), Some(revision)) = (base, result.revision) {
-                if revision > base + 1 {
-                    filter_pull = false;
-                }
-            }
         }
         let ack = store.ack_push(&pending, &batch.websites, &answer).await?;
         report.batches += 1;
@@ -175,11 +160,7 @@ pub async fn sync(
             return Err(SyncError::Cancelled);
         }
         let page = client
-            .pull(
-                cursor,
-                options.pull_limit,
-                filter_pull.then_some(meta.client_id.as_str()),
-            )
+            .pull(cursor, options.pull_limit, Some(meta.client_id.as_str()))
             .await?;
         let applied = store.apply_pull(&page).await?;
         report.pulled += applied.pulled;
