@@ -74,6 +74,8 @@ if [ "$MODE" = test ]; then
     packages+=(
         imagemagick webkit2gtk-driver
         gnome-keyring dbus dbus-x11 libsecret-tools
+        # the e2e reads the X clipboard (Copy clears it after 30 s)
+        xclip
         postgresql
         # a real SMTP server with AUTH for the provider checks' tests
         python3-aiosmtpd

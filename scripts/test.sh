@@ -51,10 +51,18 @@ dbus-run-session -- sh -c '
 stage "window smoke test"
 bash scripts/smoke-window.sh
 
-stage "end-to-end test of the app window (tests/e2e.rs)"
-# Drives the real window with tauri-driver on a fresh store in a temp dir,
-# keyring off; starts its own Xvfb when there is no display.
+stage "end-to-end tests of the app window (tests/e2e.rs)"
+# Drive the real window with tauri-driver, each on a fresh store in a temp
+# dir (the journey and the sync test with the keyring off, the keyring test
+# with a real gnome-keyring in a private D-Bus session), one at a time;
+# each starts its own Xvfb when there is no display.
 # --workspace keeps the feature set of the build above, so nothing is rebuilt.
-nice -n 10 cargo test --workspace --release --test e2e -- --include-ignored --nocapture
+E2E_KEYRING="$(mktemp -d)"
+trap 'rm -rf "$KEYRING_HOME" "$E2E_KEYRING"' EXIT
+# shellcheck disable=SC2016 # expanded by the inner sh
+dbus-run-session -- sh -c '
+    printf pw | XDG_DATA_HOME="$0" gnome-keyring-daemon --unlock --components=secrets >/dev/null
+    exec "$@"
+' "$E2E_KEYRING" nice -n 10 cargo test --workspace --release --test e2e -- --include-ignored --nocapture --test-threads=1
 
 say "all stages passed in $((SECONDS - T0)) s"

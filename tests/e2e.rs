@@ -71,6 +71,81 @@ fn tauri_driver() -> PathBuf {
         .unwrap_or(candidate)
 }
 
+/// Starts tauri-driver on a free port with the app's environment, its
+/// output (and the app's) in target/<log>, and waits until it answers.
+fn start_driver(
+    procs: &mut Procs,
+    driver: &Path,
+    display: &str,
+    log: &str,
+    env: &[(&str, std::ffi::OsString)],
+) -> u16 {
+    let port = free_port();
+    let native = free_port();
+    let log = std::fs::File::create(root().join("target").join(log)).expect("driver log");
+    let mut command = Command::new(driver);
+    command
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
+        .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+        .env("DISPLAY", display);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let child = command
+        .stdout(log.try_clone().expect("log"))
+        .stderr(log)
+        .spawn()
+        .expect("tauri-driver could not start: run scripts/test.sh");
+    procs.0.push(child);
+    let t0 = Instant::now();
+    while http(port, "GET", "/status", None).is_err() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "tauri-driver did not answer"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    port
+}
+
+/// The X clipboard's text (None when nobody holds it), read with xclip.
+fn clipboard(display: &str) -> Option<String> {
+    let out = Command::new("timeout")
+        .args(["5", "xclip", "-o", "-selection", "clipboard"])
+        .env("DISPLAY", display)
+        .output()
+        .expect("xclip runs (scripts/setup.sh installs it)");
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Waits up to 10 s until the clipboard satisfies `ok`.
+fn wait_clipboard(display: &str, what: &str, ok: impl Fn(Option<&str>) -> bool) {
+    let t0 = Instant::now();
+    loop {
+        let now = clipboard(display);
+        if ok(now.as_deref()) {
+            return;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "the clipboard: expected {what}, got {}",
+            if now.is_some() {
+                "other text"
+            } else {
+                "nothing"
+            }
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -438,6 +513,22 @@ fn unlock(s: &Session) {
     s.find("#card-email");
 }
 
+/// First run: creates the vault with the passphrase; answers the recovery
+/// key it showed once.
+fn first_run(s: &Session) -> String {
+    s.find("#setup-passphrase");
+    s.type_into("#setup-passphrase", PASSPHRASE);
+    s.type_into("#setup-confirm", PASSPHRASE);
+    s.click("#setup-create");
+    let key = s.wait_text("#recovery-key", "a recovery key", |t| t.len() > 20);
+    assert!(!key.is_empty());
+    s.click("#recovery-saved");
+    s.click("#recovery-continue");
+    s.find("#card-email");
+    s.find("#list-empty");
+    key
+}
+
 /// Fills and submits the add form of one type with its default provider.
 fn create(s: &Session, type_id: &str, name: &str) {
     s.click(&format!("#card-{type_id}"));
@@ -526,52 +617,31 @@ fn e2e_full_journey() {
     };
     let endpoints = json!({"twilio": twilio.url()}).to_string();
     let settings_file = work.path().join("settings.json");
-    let port = free_port();
-    let native = free_port();
-    // The driver's (and the app's) output, kept for a failed run.
-    let log = std::fs::File::create(root.join("target/e2e-driver.log")).expect("driver log");
-    let child = Command::new(&driver)
-        .args([
-            "--port",
-            &port.to_string(),
-            "--native-port",
-            &native.to_string(),
-        ])
-        .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
-        .env("DISPLAY", &display)
-        .env("SWITCHBOARD_DB", &db)
-        .env("SWITCHBOARD_NO_KEYRING", "1")
-        .env("SWITCHBOARD_PROVIDER_ENDPOINTS", &endpoints)
-        .env("SWITCHBOARD_SETTINGS", &settings_file)
-        .env("SWITCHBOARD_SYNC_BATCH", "50")
-        .env("XDG_DATA_HOME", work.path().join("data"))
-        .env("XDG_CONFIG_HOME", work.path().join("config"))
-        .stdout(log.try_clone().expect("log"))
-        .stderr(log)
-        .spawn()
-        .expect("tauri-driver could not start: run scripts/test.sh");
-    procs.0.push(child);
-    let t0 = Instant::now();
-    while http(port, "GET", "/status", None).is_err() {
-        assert!(
-            t0.elapsed() < Duration::from_secs(20),
-            "tauri-driver did not answer"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    let port = start_driver(
+        &mut procs,
+        &driver,
+        &display,
+        "e2e-driver.log",
+        &[
+            ("SWITCHBOARD_DB", db.clone().into_os_string()),
+            ("SWITCHBOARD_NO_KEYRING", "1".into()),
+            ("SWITCHBOARD_PROVIDER_ENDPOINTS", endpoints.into()),
+            (
+                "SWITCHBOARD_SETTINGS",
+                settings_file.clone().into_os_string(),
+            ),
+            ("SWITCHBOARD_SYNC_BATCH", "50".into()),
+            ("XDG_DATA_HOME", work.path().join("data").into_os_string()),
+            (
+                "XDG_CONFIG_HOME",
+                work.path().join("config").into_os_string(),
+            ),
+        ],
+    );
 
     // First run: create the vault, see the recovery key once.
     let s = Session::open(port, &app, shots.clone());
-    s.find("#setup-passphrase");
-    s.type_into("#setup-passphrase", PASSPHRASE);
-    s.type_into("#setup-confirm", PASSPHRASE);
-    s.click("#setup-create");
-    let key = s.wait_text("#recovery-key", "a recovery key", |t| t.len() > 20);
-    assert!(!key.is_empty());
-    s.click("#recovery-saved");
-    s.click("#recovery-continue");
-    s.find("#card-email");
-    s.find("#list-empty");
+    let key = first_run(&s);
     println!("e2e: first-run setup done");
 
     // A validation error shown while typing, then fixed.
@@ -630,6 +700,14 @@ fn e2e_full_journey() {
     s.wait_text(&format!("#secret-{}", secret.key), "the mask again", |t| {
         t == masked
     });
+    // Copy puts the secret on the X clipboard; it is cleared 30 s later
+    // (checked below, after more steps).
+    s.click(&format!("#copy-{}", secret.key));
+    let copied_at = Instant::now();
+    s.wait_text(".notice", "the copy notice", |t| t.starts_with("Copied"));
+    wait_clipboard(&display, "the copied secret", |c| {
+        c == Some(original.as_str())
+    });
     s.click("button[aria-label=\"Close the form\"]");
     s.gone("#f-name");
     println!("e2e: edit kept the secret; reveal and mask work");
@@ -644,6 +722,17 @@ fn e2e_full_journey() {
     s.gone(&row("Support WhatsApp"));
     s.wait_text("#list-count", "4 rows", |t| t.ends_with("of 4"));
     println!("e2e: delete cancelled, then confirmed");
+    // Still on the clipboard some seconds after the copy.
+    let still = clipboard(&display);
+    assert!(
+        copied_at.elapsed() < Duration::from_secs(28),
+        "the steps after the copy were too slow to check it stays"
+    );
+    assert_eq!(
+        still.as_deref(),
+        Some(original.as_str()),
+        "the clipboard was cleared before 30 s"
+    );
 
     // Search and filter.
     s.type_into("#list-search", "Promo");
@@ -675,6 +764,20 @@ fn e2e_full_journey() {
     s.click("button[data-path=\"/integrations\"]");
     s.find("#card-email");
     println!("e2e: logs and stats");
+
+    // The copied secret left the clipboard 30 s after the copy, not before.
+    while clipboard(&display).is_some_and(|c| !c.is_empty()) {
+        assert!(
+            copied_at.elapsed() < Duration::from_secs(45),
+            "the clipboard still holds the secret {} s after the copy",
+            copied_at.elapsed().as_secs()
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    println!(
+        "e2e: copy put the secret on the clipboard; cleared after {} s",
+        copied_at.elapsed().as_secs()
+    );
 
     // Lock and unlock with the passphrase.
     s.click(".lock-now");
@@ -1030,6 +1133,10 @@ struct SyncServer {
 
 impl SyncServer {
     fn start(root: &Path, work: &Path) -> SyncServer {
+        SyncServer::start_with(root, work, &[])
+    }
+
+    fn start_with(root: &Path, work: &Path, env: &[(&str, &str)]) -> SyncServer {
         let bin = root.join("target/release/switchboard-server");
         need(
             &bin,
@@ -1070,6 +1177,9 @@ impl SyncServer {
         let port = free_port();
         let mut serve = Command::new(&bin);
         base(&mut serve);
+        for (key, value) in env {
+            serve.env(key, value);
+        }
         serve
             .args(["--bind", &format!("127.0.0.1:{port}")])
             .stdout(Stdio::null())
@@ -1096,4 +1206,443 @@ impl Drop for SyncServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The server's REST APIs as an admin (a bearer token from the login).
+struct Api {
+    port: u16,
+    token: String,
+}
+
+impl Api {
+    fn login(port: u16) -> Api {
+        let mut api = Api {
+            port,
+            token: String::new(),
+        };
+        let (status, answer) = api.call(
+            "POST",
+            "/api/v1/auth/login/",
+            Some(json!({"email": "ops@example.com", "password": PASSPHRASE})),
+        );
+        assert_eq!(status, 200, "login: {answer}");
+        api.token = answer["access_token"]
+            .as_str()
+            .expect("an access token")
+            .to_owned();
+        api
+    }
+
+    /// One call; answers the status and the JSON body (null when empty).
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("the server");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let auth = if self.token.is_empty() {
+            String::new()
+        } else {
+            format!("Authorization: Bearer {}\r\n", self.token)
+        };
+        let request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.port,
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).unwrap();
+        let text = String::from_utf8_lossy(&raw);
+        let (head, rest) = text.split_once("\r\n\r\n").expect("an HTTP answer");
+        let payload = if head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked")
+        {
+            dechunk(rest)
+        } else {
+            rest.to_owned()
+        };
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let value = if payload.trim().is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&payload).unwrap_or_else(|e| panic!("{path}: bad JSON ({e})"))
+        };
+        (status, value)
+    }
+
+    fn ok(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let (status, value) = self.call(method, path, body);
+        assert!(
+            (200..300).contains(&status),
+            "{method} {path}: {status} {value}"
+        );
+        value
+    }
+
+    /// The server id of the first document's integration with this name.
+    fn integration_id(&self, type_id: &str, name: &str) -> i64 {
+        let list = self.ok("GET", &format!("/api/integrations/?type={type_id}"), None);
+        list["integrations"]
+            .as_array()
+            .and_then(|l| l.iter().find(|i| i["name"] == name))
+            .and_then(|i| i["id"].as_i64())
+            .unwrap_or_else(|| {
+                panic!("the server has no {type_id} integration named {name}: {list}")
+            })
+    }
+
+    fn website_names(&self) -> Vec<String> {
+        let list = self.ok("GET", "/api/v1/websites/", None);
+        let items = list["results"]
+            .as_array()
+            .or_else(|| list.as_array())
+            .cloned()
+            .unwrap_or_default();
+        items
+            .iter()
+            .filter_map(|w| w["name"].as_str().map(str::to_owned))
+            .collect()
+    }
+}
+
+/// Sync now on the Sync page; answers the summary line of that run.
+fn sync_now(s: &Session, ok: impl Fn(&str) -> bool) -> String {
+    s.click("button[data-path=\"/sync\"]");
+    s.click("#sync-now");
+    s.wait_text("#sync-summary", "the sync summary", |t| {
+        t.starts_with("Last sync") && ok(t)
+    })
+}
+
+#[test]
+#[ignore = "drives the real window: scripts/test.sh runs it in its e2e stage"]
+fn e2e_sync_with_server() {
+    let root = root();
+    let app = root.join("target/release/switchboard-app");
+    need(
+        &app,
+        "the app binary (cargo build --release -p switchboard-app)",
+    );
+    let driver = tauri_driver();
+    need(&driver, "tauri-driver");
+    need(Path::new("/usr/bin/WebKitWebDriver"), "WebKitWebDriver");
+    let mut procs = Procs(Vec::new());
+    let display = ensure_display(&mut procs);
+    let work = tempfile::tempdir().expect("a temp dir");
+    let shots = std::env::var_os("SWITCHBOARD_SCREENSHOTS")
+        .filter(|s| !s.is_empty())
+        .map(|d| root.join(d));
+
+    // A fake Twilio that only the server reaches: the secret is on the server.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime for the fake provider");
+    let (sid, token) = twilio_sample();
+    let twilio = {
+        let (sid, token) = (sid.clone(), token.clone());
+        runtime.block_on(FakeServer::start(move |req| {
+            if req.method == "GET"
+                && req.path == format!("/2010-04-01/Accounts/{sid}.json")
+                && req.basic_auth() == Some((sid.clone(), token.clone()))
+            {
+                Reply::json(200, json!({"sid": sid, "status": "active", "friendly_name": "Server account", "type": "Full"}))
+            } else {
+                Reply::json(401, json!({"code": 20003, "message": "Authenticate", "status": 401}))
+            }
+        }))
+    };
+    let endpoints = json!({"twilio": twilio.url()}).to_string();
+    let server = SyncServer::start_with(
+        &root,
+        work.path(),
+        &[("SWITCHBOARD_PROVIDER_ENDPOINTS", endpoints.as_str())],
+    );
+    let api = Api::login(server.port);
+    // On the server: an SMS integration configured through the first API
+    // (its auth token is only there), and a website.
+    let created = api.ok(
+        "POST",
+        "/api/integrations/",
+        Some(json!({"integration_type": "sms", "name": "Server SMS", "provider": "twilio", "config": {}})),
+    );
+    let server_sms = created["id"].as_i64().expect("an id");
+    api.ok(
+        "POST",
+        &format!("/api/integrations/{server_sms}/configure/sms/"),
+        Some(
+            json!({"provider": "twilio", "account_sid": sid, "auth_token": token,
+                    "from_phone_number": "+15005550006"}),
+        ),
+    );
+    let shop = api.ok(
+        "POST",
+        "/api/v1/websites/",
+        Some(json!({"name": "Shop", "domain": "shop.example.com"})),
+    );
+
+    let port = start_driver(
+        &mut procs,
+        &driver,
+        &display,
+        "e2e-sync-driver.log",
+        &[
+            (
+                "SWITCHBOARD_DB",
+                work.path()
+                    .join("store/switchboard.sqlite")
+                    .into_os_string(),
+            ),
+            ("SWITCHBOARD_NO_KEYRING", "1".into()),
+            (
+                "SWITCHBOARD_SETTINGS",
+                work.path().join("settings.json").into_os_string(),
+            ),
+            ("SWITCHBOARD_TEST_WINDOW_SECS", "1".into()),
+            ("XDG_DATA_HOME", work.path().join("data").into_os_string()),
+            (
+                "XDG_CONFIG_HOME",
+                work.path().join("config").into_os_string(),
+            ),
+        ],
+    );
+    let s = Session::open(port, &app, shots);
+    first_run(&s);
+    create(&s, "email", "Welcome mail");
+
+    // Connect: the laptop's integration goes up, the server's comes down.
+    s.click("button[data-path=\"/sync\"]");
+    s.type_into("#sync-url", &server.url());
+    s.type_into("#sync-email", "ops@example.com");
+    s.type_into("#sync-password", PASSPHRASE);
+    s.click("#sync-connect");
+    let summary = s.wait_text("#sync-summary", "the first summary", |t| {
+        t.starts_with("Last sync")
+    });
+    assert!(summary.contains("1 sent"), "{summary}");
+    assert!(summary.contains("1 received"), "{summary}");
+    let welcome = api.integration_id("email", "Welcome mail");
+    println!("e2e sync: connected; pushed one, pulled one");
+
+    // The pulled integration's secret is set on the server only: masked,
+    // no reveal; its test runs on the server, against the fake Twilio.
+    s.click("button[data-path=\"/integrations\"]");
+    s.find(&row("Server SMS"));
+    s.click("button[aria-label=\"Edit Server SMS\"]");
+    let masked = s.text("#secret-auth_token");
+    assert!(masked.ends_with(&token[token.len() - 4..]), "{masked}");
+    s.find("#on-server-auth_token");
+    assert_eq!(
+        s.count("#reveal-auth_token"),
+        0,
+        "a server-only secret cannot be revealed"
+    );
+    s.click("button[aria-label=\"Close the form\"]");
+    s.gone("#f-name");
+    assert!(twilio.requests().is_empty());
+    s.click("button[aria-label=\"Test Server SMS\"]");
+    let notice = s.wait_text(".notice", "the server's answer", |t| {
+        t.contains("Server SMS")
+    });
+    assert!(notice.contains("connected"), "{notice}");
+    assert_eq!(twilio.requests().len(), 1, "the server ran the check once");
+    s.find(&format!("{} .badge.st-active", row("Server SMS")));
+    // The server's log of that test arrives with the sync the test started.
+    s.click("button[aria-label=\"Logs of Server SMS\"]");
+    s.wait_text("table.logs tbody", "the server's test in the log", |t| {
+        t.contains("success")
+    });
+    println!("e2e sync: a server-only secret tested on the server; its log pulled");
+
+    // Logs go up too: the laptop's log of Welcome mail is on the server once.
+    let local_logs = {
+        s.click("button[data-path=\"/integrations\"]");
+        s.click("button[aria-label=\"Logs of Welcome mail\"]");
+        s.wait_text("table.logs tbody", "Welcome mail's log", |t| !t.is_empty())
+    };
+    sync_now(&s, |_| true);
+    sync_now(&s, |_| true);
+    let server_logs = api.ok("GET", &format!("/api/integrations/{welcome}/logs/"), None);
+    let first_local = local_logs.lines().next().unwrap_or_default().to_owned();
+    let messages: Vec<String> = server_logs["logs"]
+        .as_array()
+        .expect("logs")
+        .iter()
+        .filter_map(|l| l["message"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .filter(|m| first_local.contains(m.as_str()))
+            .count()
+            == 1,
+        "the laptop's log line '{first_local}' is on the server once: {messages:?}"
+    );
+    println!("e2e sync: the laptop's log pushed once");
+
+    // A real conflict: the same field changed on the server and here.
+    api.ok(
+        "PUT",
+        &format!("/api/integrations/{welcome}/"),
+        Some(json!({"name": "Welcome mail (server)"})),
+    );
+    s.click("button[data-path=\"/integrations\"]");
+    s.click("button[aria-label=\"Edit Welcome mail\"]");
+    s.find("#f-name");
+    s.type_into("#f-name", "Welcome mail (laptop)");
+    s.click("#f-submit");
+    s.gone("#f-name");
+    let summary = sync_now(&s, |t| t.contains("conflict"));
+    assert!(summary.contains("1 conflict"), "{summary}");
+    s.find("li.conflict[data-field=\"name\"]");
+    assert_eq!(s.text("li.conflict .value.mine"), "Welcome mail (laptop)");
+    assert_eq!(s.text("li.conflict .value.theirs"), "Welcome mail (server)");
+    s.screenshot("sync-conflict");
+    s.click("li.conflict .keep-mine");
+    s.gone("li.conflict");
+    let summary = sync_now(&s, |t| t.contains("0 conflict"));
+    assert!(summary.contains("1 sent"), "{summary}");
+    let on_server = api.ok("GET", &format!("/api/integrations/{welcome}/"), None);
+    assert_eq!(on_server["name"], "Welcome mail (laptop)", "{on_server}");
+    println!("e2e sync: a conflict shown with both values, resolved by keep mine");
+
+    // Websites: the server's came down; one made here is renamed, then
+    // deleted, and the server follows; one deleted on the server goes here.
+    s.click("button[data-path=\"/websites\"]");
+    s.find("li[data-site=\"Shop\"]");
+    s.type_into("#site-name", "Blog");
+    s.type_into("#site-domain", "blog.example.com");
+    s.click("#site-add");
+    s.find("li[data-site=\"Blog\"]");
+    sync_now(&s, |_| true);
+    assert!(api.website_names().contains(&"Blog".to_owned()));
+    s.click("button[data-path=\"/websites\"]");
+    s.click("button[aria-label=\"Rename Blog\"]");
+    s.type_into("#site-edit-name", "Journal");
+    s.click("#site-save");
+    s.find("li[data-site=\"Journal\"]");
+    sync_now(&s, |_| true);
+    let names = api.website_names();
+    assert!(
+        names.contains(&"Journal".to_owned()) && !names.contains(&"Blog".to_owned()),
+        "{names:?}"
+    );
+    s.click("button[data-path=\"/websites\"]");
+    s.click("button[aria-label=\"Delete Journal\"]");
+    s.click("#dialog-confirm");
+    s.gone("li[data-site=\"Journal\"]");
+    let shop_id = shop["id"].as_i64().expect("the website's id");
+    api.ok("DELETE", &format!("/api/v1/websites/{shop_id}/"), None);
+    sync_now(&s, |_| true);
+    let names = api.website_names();
+    assert!(
+        !names.contains(&"Journal".to_owned()),
+        "deleted here, gone there: {names:?}"
+    );
+    s.click("button[data-path=\"/websites\"]");
+    s.gone("li[data-site=\"Shop\"]");
+    sync_now(&s, |_| true);
+    assert!(
+        !api.website_names().contains(&"Journal".to_owned()),
+        "nothing deleted comes back"
+    );
+    s.click("button[data-path=\"/websites\"]");
+    assert_eq!(s.count("li[data-site]"), 0);
+    println!("e2e sync: website rename and deletes synced both ways");
+    s.close();
+    drop(server);
+    drop(twilio);
+}
+
+#[test]
+#[ignore = "drives the real window with the OS keyring: scripts/test.sh runs it inside a D-Bus session with gnome-keyring"]
+fn e2e_keyring_unlock() {
+    assert!(
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+        "this test needs a D-Bus session with an unlocked Secret Service (gnome-keyring): run scripts/test.sh"
+    );
+    let root = root();
+    let app = root.join("target/release/switchboard-app");
+    need(
+        &app,
+        "the app binary (cargo build --release -p switchboard-app)",
+    );
+    let driver = tauri_driver();
+    need(&driver, "tauri-driver");
+    need(Path::new("/usr/bin/WebKitWebDriver"), "WebKitWebDriver");
+    let mut procs = Procs(Vec::new());
+    let display = ensure_display(&mut procs);
+    let work = tempfile::tempdir().expect("a temp dir");
+    let port = start_driver(
+        &mut procs,
+        &driver,
+        &display,
+        "e2e-keyring-driver.log",
+        &[
+            (
+                "SWITCHBOARD_DB",
+                work.path()
+                    .join("store/switchboard.sqlite")
+                    .into_os_string(),
+            ),
+            (
+                "SWITCHBOARD_SETTINGS",
+                work.path().join("settings.json").into_os_string(),
+            ),
+            ("XDG_DATA_HOME", work.path().join("data").into_os_string()),
+            (
+                "XDG_CONFIG_HOME",
+                work.path().join("config").into_os_string(),
+            ),
+        ],
+    );
+
+    // First run with the keyring offered (and ticked) by default.
+    let s = Session::open(port, &app, None);
+    s.find("#setup-keyring");
+    let ticked = s.script("return document.getElementById('setup-keyring').checked;");
+    assert_eq!(ticked, json!(true), "the keyring is offered and ticked");
+    first_run(&s);
+    create(&s, "email", "Keyring mail");
+    // The vault's key is in the Secret Service now (its value is not printed).
+    let found = Command::new("secret-tool")
+        .args(["search", "--all", "service", "com.switchboard.desktop"])
+        .output()
+        .expect("secret-tool runs (libsecret-tools)");
+    let listed = String::from_utf8_lossy(&found.stdout);
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with("label = vault-") && l.contains("@com.switchboard.desktop")),
+        "no vault key of the app in the keyring"
+    );
+    s.close();
+
+    // Restart: unlocked through the keyring, with nothing typed.
+    std::thread::sleep(Duration::from_millis(500));
+    let s = Session::open(port, &app, None);
+    s.find(&row("Keyring mail"));
+    assert_eq!(s.count("#unlock-secret"), 0, "no passphrase was asked");
+    println!("e2e keyring: restarted and unlocked through the keyring");
+
+    // Lock now stays locked until asked; then the keyring opens it again.
+    s.click(".lock-now");
+    s.find("#unlock-secret");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        s.count("#unlock-secret"),
+        1,
+        "locking is not undone by the keyring"
+    );
+    s.click("#unlock-keyring");
+    s.find(&row("Keyring mail"));
+    println!("e2e keyring: lock now, then unlock with the keyring on request");
+    s.close();
 }

@@ -2,6 +2,7 @@
 //! `ui/dist`. It holds no logic of its own; commands are thin adapters over
 //! the library crates and live in [`commands`].
 
+pub mod clipboard;
 pub mod commands;
 pub mod settings;
 pub mod state;
@@ -92,12 +93,14 @@ pub fn run() {
             commands::integrations::set_active,
             commands::integrations::delete_integration,
             commands::integrations::reveal_secret,
+            commands::integrations::copy_secret,
             commands::checks::test_integration,
             commands::checks::start_test_all,
             commands::checks::test_all_progress,
             commands::checks::cancel_test_all,
             commands::checks::health_events,
             commands::settings::get_settings,
+            commands::app::boot,
             commands::settings::save_settings,
             commands::sync::sync_status,
             commands::sync::sync_connect,
@@ -111,6 +114,8 @@ pub fn run() {
             commands::insights::stats,
             commands::insights::websites,
             commands::insights::create_website,
+            commands::insights::update_website,
+            commands::insights::delete_website,
         ])
         .run(tauri::generate_context!())
         .expect("Switchboard could not start its window; is a display available?");

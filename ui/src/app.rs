@@ -16,17 +16,22 @@ pub fn app() -> Html {
     {
         let state = state.clone();
         use_effect_with((), move |_| {
-            let settings = state.clone();
             spawn_local(async move {
-                if let Ok(s) = ipc::get_settings().await {
-                    crate::hooks::mark("sb-settings");
-                    settings.dispatch(Action::Settings(s));
-                }
-            });
-            spawn_local(async move {
-                if let Ok(v) = ipc::vault_status().await {
-                    crate::hooks::mark("sb-vault");
-                    state.dispatch(Action::Vault(v));
+                // One call for the first screen; the separate ones if it fails.
+                match ipc::boot().await {
+                    Ok(boot) => {
+                        crate::hooks::mark("sb-vault");
+                        state.dispatch(Action::Boot(Box::new(boot)));
+                    }
+                    Err(_) => {
+                        if let Ok(s) = ipc::get_settings().await {
+                            state.dispatch(Action::Settings(s));
+                        }
+                        if let Ok(v) = ipc::vault_status().await {
+                            crate::hooks::mark("sb-vault");
+                            state.dispatch(Action::Vault(v));
+                        }
+                    }
                 }
             });
         });

@@ -29,6 +29,45 @@ where
     state
 }
 
+/// Like [`use_fetch`], but starting from `seed()` when it gives an answer
+/// (data fetched ahead): the first fetch is skipped then.
+#[hook]
+pub fn use_fetch_seeded<T, D, S, F, Fut>(
+    deps: D,
+    seed: S,
+    fetch: F,
+) -> UseStateHandle<Option<IpcResult<T>>>
+where
+    T: 'static,
+    D: PartialEq + 'static,
+    S: FnOnce() -> Option<T>,
+    F: FnOnce(&D) -> Fut + 'static,
+    Fut: Future<Output = IpcResult<T>> + 'static,
+{
+    let skip = use_mut_ref(|| false);
+    let state = {
+        let skip = skip.clone();
+        use_state(move || {
+            let seeded = seed().map(Ok);
+            *skip.borrow_mut() = seeded.is_some();
+            seeded
+        })
+    };
+    {
+        let state = state.clone();
+        use_effect_with(deps, move |deps| {
+            if std::mem::take(&mut *skip.borrow_mut()) {
+                return;
+            }
+            let future = fetch(deps);
+            spawn_local(async move {
+                state.set(Some(future.await));
+            });
+        });
+    }
+    state
+}
+
 /// Adds a `performance.mark(name)` (read by scripts/bench-app.sh to split
 /// the start time into its parts). Does nothing where unavailable.
 pub fn mark(name: &str) {

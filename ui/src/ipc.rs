@@ -6,13 +6,14 @@ use js_sys::{Function, Object, Promise, Reflect};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use switchboard_ipc::cmd;
+pub use switchboard_ipc::LIST_PAGE_SIZE;
 pub use switchboard_ipc::{
-    AppInfo, ConnectRequest, CreateRequest, HealthEvent, IdRequest, IntegrationDetail,
-    IntegrationRow, IpcError, ListPage, ListQuery, LogEntry, NewWebsite, ResolveAction,
-    ResolveRequest, RevealRequest, SecretView, SendTestRequest, SetActiveRequest, Settings,
-    SetupAnswer, SetupRequest, Sort, Stats, Status, SyncConflict, SyncStatus, TestAllProgress,
-    TestAllRequest, TestAnswer, Theme, TypeOverview, UnlockRequest, UpdateRequest, VaultState,
-    WebhookAnswer, WebhookRequest, Website, WebsiteScope,
+    AppInfo, Boot, ConnectRequest, CreateRequest, FirstScreen, HealthEvent, IdRequest,
+    IntegrationDetail, IntegrationRow, IpcError, ListPage, ListQuery, LogEntry, NewWebsite,
+    ResolveAction, ResolveRequest, RevealRequest, SecretView, SendTestRequest, SetActiveRequest,
+    Settings, SetupAnswer, SetupRequest, Sort, Stats, Status, SyncConflict, SyncStatus,
+    TestAllProgress, TestAllRequest, TestAnswer, Theme, TypeOverview, UnlockRequest, UpdateRequest,
+    VaultState, WebhookAnswer, WebhookRequest, Website, WebsiteScope, WebsiteUpdate,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -70,6 +71,21 @@ pub async fn set_active(id: &str, active: bool) -> IpcResult<()> {
 
 pub async fn delete_integration(id: &str) -> IpcResult<()> {
     call_unit(cmd::DELETE_INTEGRATION, Some(&IdRequest { id: id.into() })).await
+}
+
+/// Copies a secret to the system clipboard (in the shell: the value never
+/// comes to the page); answers after how many seconds it is cleared.
+pub async fn copy_secret(id: &str, field: &str) -> IpcResult<u64> {
+    let request = RevealRequest {
+        id: id.into(),
+        field: field.into(),
+    };
+    call(cmd::COPY_SECRET, Some(&request)).await
+}
+
+/// The first screen's data in one call (see `switchboard_ipc::Boot`).
+pub async fn boot() -> IpcResult<Boot> {
+    call(cmd::BOOT, None::<&()>).await
 }
 
 pub async fn reveal_secret(id: &str, field: &str) -> IpcResult<String> {
@@ -156,37 +172,12 @@ pub async fn create_website(request: &NewWebsite) -> IpcResult<Website> {
     call(cmd::CREATE_WEBSITE, Some(request)).await
 }
 
-/// Writes text to the system clipboard (navigator.clipboard.writeText).
-pub async fn write_clipboard(text: &str) -> IpcResult<()> {
-    let clipboard = clipboard()?;
-    let write: Function = method(&clipboard, "writeText")?;
-    let promise: Promise = write
-        .call1(&clipboard, &text.into())
-        .map_err(describe)?
-        .dyn_into()
-        .map_err(|_| bad("writeText did not return a promise"))?;
-    JsFuture::from(promise).await.map(|_| ()).map_err(describe)
+pub async fn update_website(request: &WebsiteUpdate) -> IpcResult<Website> {
+    call(cmd::UPDATE_WEBSITE, Some(request)).await
 }
 
-/// Reads the clipboard's text, when the webview allows it.
-pub async fn read_clipboard() -> IpcResult<String> {
-    let clipboard = clipboard()?;
-    let read: Function = method(&clipboard, "readText")?;
-    let promise: Promise = read
-        .call0(&clipboard)
-        .map_err(describe)?
-        .dyn_into()
-        .map_err(|_| bad("readText did not return a promise"))?;
-    let value = JsFuture::from(promise).await.map_err(describe)?;
-    Ok(value.as_string().unwrap_or_default())
-}
-
-fn clipboard() -> IpcResult<JsValue> {
-    let navigator = Reflect::get(&js_sys::global(), &"navigator".into()).map_err(describe)?;
-    Reflect::get(&navigator, &"clipboard".into())
-        .ok()
-        .filter(|c| c.is_object())
-        .ok_or_else(|| bad("the clipboard is not available"))
+pub async fn delete_website(id: &str) -> IpcResult<()> {
+    call_unit(cmd::DELETE_WEBSITE, Some(&IdRequest { id: id.into() })).await
 }
 
 fn method(target: &JsValue, name: &str) -> IpcResult<Function> {

@@ -1,10 +1,13 @@
 //! The app's shared state: the vault's state, the current route and a short
 //! message for the user, as a `Reducible` behind a context.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
-use crate::ipc::{Settings, Theme, VaultState};
+use crate::ipc::{
+    FirstScreen, ListPage, ListQuery, Settings, Theme, TypeOverview, VaultState, Website,
+};
 use crate::route::Route;
 
 /// Everything the components share.
@@ -19,11 +22,69 @@ pub struct AppState {
     pub notice: Option<String>,
     /// The user's settings (defaults until the shell has answered).
     pub settings: Settings,
+    /// Locked in this session (Lock now, or auto-lock): the keyring then
+    /// unlocks only when asked, or locking would undo itself.
+    pub locked_here: bool,
+    /// The home page's data that came with the first answer, each part
+    /// taken once by the component that shows it.
+    pub first: Prefetched,
+}
+
+/// Data fetched ahead for the first render; each part is taken once, then
+/// components fetch as usual.
+#[derive(Clone, Debug, Default)]
+pub struct Prefetched(Rc<RefCell<Ahead>>);
+
+#[derive(Debug, Default)]
+struct Ahead {
+    query: ListQuery,
+    list: Option<ListPage>,
+    overview: Option<Vec<TypeOverview>>,
+    websites: Option<Vec<Website>>,
+}
+
+impl PartialEq for Prefetched {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Prefetched {
+    fn new(first: Option<FirstScreen>) -> Prefetched {
+        Prefetched(Rc::new(RefCell::new(first.map_or_else(
+            Ahead::default,
+            |f| Ahead {
+                query: f.query,
+                list: Some(f.list),
+                overview: Some(f.overview),
+                websites: Some(f.websites),
+            },
+        ))))
+    }
+
+    /// The list page, when it was fetched for this query.
+    pub fn take_list(&self, query: &ListQuery) -> Option<ListPage> {
+        let mut ahead = self.0.borrow_mut();
+        if &ahead.query != query {
+            return None;
+        }
+        ahead.list.take()
+    }
+
+    pub fn take_overview(&self) -> Option<Vec<TypeOverview>> {
+        self.0.borrow_mut().overview.take()
+    }
+
+    pub fn take_websites(&self) -> Option<Vec<Website>> {
+        self.0.borrow_mut().websites.take()
+    }
 }
 
 /// What can happen to the shared state.
 pub enum Action {
     Vault(VaultState),
+    /// The first answer: vault, settings and the home page's data.
+    Boot(Box<crate::ipc::Boot>),
     Locked,
     Navigate(Route),
     Changed(String),
@@ -41,7 +102,15 @@ impl Reducible for AppState {
         let mut next = (*self).clone();
         match action {
             Action::Vault(v) => next.vault = Some(v),
+            Action::Boot(boot) => {
+                let boot = *boot;
+                apply_theme(boot.settings.theme);
+                next.settings = boot.settings;
+                next.first = Prefetched::new(boot.first);
+                next.vault = Some(boot.vault);
+            }
             Action::Locked => {
+                next.locked_here = true;
                 if let Some(v) = next.vault.as_mut() {
                     v.unlocked = false;
                 }

@@ -25,16 +25,20 @@ pub mod cmd {
     pub const SET_ACTIVE: &str = "set_active";
     pub const DELETE_INTEGRATION: &str = "delete_integration";
     pub const REVEAL_SECRET: &str = "reveal_secret";
+    pub const COPY_SECRET: &str = "copy_secret";
     pub const TEST_INTEGRATION: &str = "test_integration";
     pub const INTEGRATION_LOGS: &str = "integration_logs";
     pub const STATS: &str = "stats";
     pub const WEBSITES: &str = "websites";
     pub const CREATE_WEBSITE: &str = "create_website";
+    pub const UPDATE_WEBSITE: &str = "update_website";
+    pub const DELETE_WEBSITE: &str = "delete_website";
     pub const START_TEST_ALL: &str = "start_test_all";
     pub const TEST_ALL_PROGRESS: &str = "test_all_progress";
     pub const CANCEL_TEST_ALL: &str = "cancel_test_all";
     pub const HEALTH_EVENTS: &str = "health_events";
     pub const GET_SETTINGS: &str = "get_settings";
+    pub const BOOT: &str = "boot";
     pub const SAVE_SETTINGS: &str = "save_settings";
     pub const SYNC_STATUS: &str = "sync_status";
     pub const SYNC_CONNECT: &str = "sync_connect";
@@ -183,6 +187,9 @@ impl Sort {
     ];
 }
 
+/// Rows per page of the integrations list.
+pub const LIST_PAGE_SIZE: i64 = 50;
+
 /// One page of the integrations list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListQuery {
@@ -216,6 +223,38 @@ pub struct IntegrationRow {
     pub error_count: i64,
     pub created_at: String,
     pub updated_at: String,
+}
+
+impl ListQuery {
+    /// The list as it opens: the first page, newest first, filtered to the
+    /// settings' default website when there is one.
+    pub fn opening(default_website: Option<&str>) -> ListQuery {
+        ListQuery {
+            limit: LIST_PAGE_SIZE,
+            website: default_website.map_or(WebsiteScope::Any, |w| WebsiteScope::Website(w.into())),
+            ..ListQuery::default()
+        }
+    }
+}
+
+/// Everything the first screen needs, in one answer (one IPC round trip
+/// while the webview is still busy starting).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Boot {
+    pub vault: VaultState,
+    pub settings: Settings,
+    /// When the vault is unlocked: the home page's data.
+    pub first: Option<FirstScreen>,
+}
+
+/// The home page's data as it opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirstScreen {
+    /// The query `list` answers ([`ListQuery::opening`]).
+    pub query: ListQuery,
+    pub list: ListPage,
+    pub overview: Vec<TypeOverview>,
+    pub websites: Vec<Website>,
 }
 
 /// A page of rows and how many match in all.
@@ -255,6 +294,10 @@ pub struct IntegrationDetail {
     pub is_active: bool,
     pub config: Map<String, Value>,
     pub secrets: BTreeMap<String, SecretView>,
+    /// Secrets set only on the shared server (masked there, never here):
+    /// they cannot be revealed, and the connection test runs on the server.
+    #[serde(default)]
+    pub secrets_on_server: Vec<String>,
     pub last_sync_at: Option<String>,
     pub last_error: Option<String>,
     pub error_count: i64,
@@ -515,6 +558,14 @@ pub struct Website {
 /// A new website.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewWebsite {
+    pub name: String,
+    pub domain: String,
+}
+
+/// A website's new name and domain.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebsiteUpdate {
+    pub id: String,
     pub name: String,
     pub domain: String,
 }

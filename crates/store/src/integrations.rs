@@ -268,6 +268,7 @@ fn push_order(qb: &mut QueryBuilder<'_, Sqlite>, filter: &ListFilter) {
         .push_bind(filter.offset.unwrap_or(0));
 }
 
+/// Writes a log line (with a new uid), to push with the next sync.
 pub(crate) async fn insert_log(
     conn: &mut sqlx::SqliteConnection,
     integration_id: &str,
@@ -275,14 +276,38 @@ pub(crate) async fn insert_log(
     message: &str,
     details: Value,
 ) -> Result<()> {
+    write_log(conn, integration_id, level, message, details, false).await
+}
+
+/// Writes a log line that stays on this laptop (a note about sync itself).
+pub(crate) async fn insert_local_log(
+    conn: &mut sqlx::SqliteConnection,
+    integration_id: &str,
+    level: LogLevel,
+    message: &str,
+    details: Value,
+) -> Result<()> {
+    write_log(conn, integration_id, level, message, details, true).await
+}
+
+async fn write_log(
+    conn: &mut sqlx::SqliteConnection,
+    integration_id: &str,
+    level: LogLevel,
+    message: &str,
+    details: Value,
+    synced: bool,
+) -> Result<()> {
     sqlx::query(
-        "INSERT INTO integration_logs (integration_id, level, message, details, created_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO integration_logs (integration_id, level, message, details, created_at, uid, synced) VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(integration_id)
     .bind(level.as_str())
     .bind(message)
     .bind(details.to_string())
     .bind(now())
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(synced)
     .execute(conn)
     .await?;
     Ok(())
@@ -468,7 +493,7 @@ impl Store {
             });
             qb.build().execute(&mut *conn).await?;
             let mut logs = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO integration_logs (integration_id, level, message, details, created_at) ",
+                "INSERT INTO integration_logs (integration_id, level, message, details, created_at, uid) ",
             );
             logs.push_values(part.iter(), |mut b, p| {
                 b.push_bind(&p.id)
@@ -478,7 +503,8 @@ impl Store {
                         json!({ "provider": p.provider, "secret_fields": p.sealed.keys().collect::<Vec<_>>() })
                             .to_string(),
                     )
-                    .push_bind(ts.clone());
+                    .push_bind(ts.clone())
+                    .push_bind(uuid::Uuid::new_v4().to_string());
             });
             logs.build().execute(&mut *conn).await?;
         }

@@ -37,7 +37,7 @@ impl Store {
         }
         let rows = sqlx::query(
             "SELECT id, integration_id, level, message, details, created_at FROM integration_logs
-             WHERE integration_id = ? ORDER BY id DESC LIMIT ?",
+             WHERE integration_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
         )
         .bind(integration_id)
         .bind(limit)

@@ -13,7 +13,7 @@
 //! travel to the server only); nothing written here ever holds one:
 //! `remote_secrets` and conflicts keep masks only.
 
-use crate::integrations::{insert_log, not_found};
+use crate::integrations::{insert_local_log, not_found};
 use crate::model::{IntegrationPatch, LogLevel, Status};
 use crate::secrets::{self, SealedMap};
 use crate::{now, Result, Store, StoreError};
@@ -23,7 +23,7 @@ use sqlx::{Row, SqliteConnection};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 use switchboard_sync_proto::{
-    field, PullPage, PulledIntegration, PushAnswer, PushChange, PushOutcome, PushResult,
+    field, PullPage, PulledIntegration, PushAnswer, PushChange, PushOutcome, PushResult, SyncLog,
     SyncWebsite,
 };
 use switchboard_vault::{Sealer, Secret};
@@ -70,6 +70,9 @@ pub struct AckSummary {
     pub deleted: usize,
     /// Refused by the server's validation (logged on the integration).
     pub invalid: usize,
+    /// Website deletions the server refused (it still has integrations on
+    /// them): the website comes back with the next pull.
+    pub websites_refused: usize,
 }
 
 /// What [`Store::apply_pull`] did.
@@ -81,6 +84,13 @@ pub struct PullSummary {
     pub deleted: usize,
     /// Websites inserted or updated.
     pub websites: usize,
+    /// Websites removed because the server deleted them.
+    pub websites_deleted: usize,
+    /// Websites the server deleted but kept here because integrations here
+    /// still use them (marked to push again: nothing is lost).
+    pub websites_kept: usize,
+    /// Log lines added.
+    pub logs: usize,
 }
 
 /// A field changed both here and on the server, waiting for the user.
@@ -711,11 +721,44 @@ impl Store {
         Ok(plain + held as i64 + tombstones)
     }
 
-    /// Websites created or changed here since their last push.
+    /// Websites created or changed here since their last push, then the
+    /// websites deleted here (`deleted`).
     pub async fn pending_websites(&self) -> Result<Vec<SyncWebsite>> {
         let rows = sqlx::query(
             "SELECT id, name, domain FROM websites WHERE dirty <> 0 ORDER BY created_at, id",
         )
+        .fetch_all(self.pool())
+        .await?;
+        let mut out: Vec<SyncWebsite> = rows
+            .iter()
+            .map(|r| SyncWebsite {
+                uid: r.get("id"),
+                name: r.get("name"),
+                domain: r.get("domain"),
+                ..SyncWebsite::default()
+            })
+            .collect();
+        let gone = sqlx::query("SELECT uid FROM sync_website_tombstones ORDER BY deleted_at, uid")
+            .fetch_all(self.pool())
+            .await?;
+        out.extend(gone.iter().map(|r| SyncWebsite {
+            uid: r.get("uid"),
+            deleted: true,
+            ..SyncWebsite::default()
+        }));
+        Ok(out)
+    }
+
+    /// These websites as they are here (to push with changes that point
+    /// at them, so the server has them even if it deleted them meanwhile).
+    pub async fn sync_websites(&self, uids: &[&str]) -> Result<Vec<SyncWebsite>> {
+        if uids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query(
+            "SELECT id, name, domain FROM websites WHERE id IN (SELECT value FROM json_each(?)) ORDER BY created_at, id",
+        )
+        .bind(json_list(uids.iter().copied()))
         .fetch_all(self.pool())
         .await?;
         Ok(rows
@@ -724,9 +767,63 @@ impl Store {
                 uid: r.get("id"),
                 name: r.get("name"),
                 domain: r.get("domain"),
+                ..SyncWebsite::default()
+            })
+            .collect())
+    }
+
+    /// Up to `limit` log lines written here and not pushed yet, oldest
+    /// first, of integrations the server has (lines of integrations not
+    /// pushed yet wait for them).
+    pub async fn pending_logs(&self, limit: usize) -> Result<Vec<SyncLog>> {
+        let rows = sqlx::query(
+            "SELECT l.uid, l.integration_id, l.level, l.message, l.details, l.created_at
+             FROM integration_logs l JOIN integrations i ON i.id = l.integration_id
+             WHERE l.synced = 0 AND i.server_revision > 0 AND l.uid IS NOT NULL
+             ORDER BY l.id LIMIT ?",
+        )
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| SyncLog {
+                uid: r.get("uid"),
+                integration: r.get("integration_id"),
+                level: r.get("level"),
+                message: r.get("message"),
+                details: serde_json::from_str(r.get::<&str, _>("details")).unwrap_or(Value::Null),
+                created_at: r.get("created_at"),
                 seq: None,
             })
             .collect())
+    }
+
+    /// Marks pushed log lines done (every line of an answered batch is:
+    /// stored, known already, or dropped because nothing can attach it).
+    pub async fn ack_logs(&self, logs: &[SyncLog]) -> Result<()> {
+        if logs.is_empty() {
+            return Ok(());
+        }
+        sqlx::query(
+            "UPDATE integration_logs SET synced = 1 WHERE uid IN (SELECT value FROM json_each(?))",
+        )
+        .bind(json_list(logs.iter().map(|l| l.uid.as_str())))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// How many log lines wait to be pushed (of integrations the server has).
+    pub async fn pending_logs_count(&self) -> Result<i64> {
+        let n: i64 = sqlx::query(
+            "SELECT COUNT(*) FROM integration_logs l JOIN integrations i ON i.id = l.integration_id
+             WHERE l.synced = 0 AND i.server_revision > 0",
+        )
+        .fetch_one(self.pool())
+        .await?
+        .get(0);
+        Ok(n)
     }
 
     /// Applies a push answer to what was sent (see docs/sync.md): applied
@@ -776,12 +873,23 @@ impl Store {
         }
         batch.flush(&mut tx).await?;
         for w in websites {
+            if w.deleted {
+                sqlx::query("DELETE FROM sync_website_tombstones WHERE uid = ?")
+                    .bind(&w.uid)
+                    .execute(&mut *tx)
+                    .await?;
+                continue;
+            }
             sqlx::query("UPDATE websites SET dirty = 0 WHERE id = ? AND name = ? AND domain = ?")
                 .bind(&w.uid)
                 .bind(&w.name)
                 .bind(&w.domain)
                 .execute(&mut *tx)
                 .await?;
+        }
+        for refused in &answer.websites_refused {
+            tracing::info!(uid = %refused.uid, message = %refused.message, "the server kept a website deleted here");
+            summary.websites_refused += 1;
         }
         tx.commit().await?;
         Ok(summary)
@@ -795,10 +903,11 @@ impl Store {
         let mut summary = PullSummary::default();
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let mut batch = PullBatch::default();
-        for w in &page.websites {
-            upsert_website(&mut tx, w).await?;
-            batch.websites.insert(w.uid.clone());
-            summary.websites += 1;
+        for w in page.websites.iter().filter(|w| !w.deleted) {
+            if pull_website(&mut tx, w).await? {
+                summary.websites += 1;
+                batch.websites.insert(w.uid.clone());
+            }
         }
         let upserts: Vec<&str> = page
             .changes
@@ -824,6 +933,16 @@ impl Store {
             }
         }
         batch.flush(&mut tx, &self.owner).await?;
+        // Website deletions after the integrations (which may have moved
+        // off the website in the same page).
+        for w in page.websites.iter().filter(|w| w.deleted) {
+            match pull_website_delete(&mut tx, &w.uid).await? {
+                WebsiteGone::Deleted => summary.websites_deleted += 1,
+                WebsiteGone::Kept => summary.websites_kept += 1,
+                WebsiteGone::Absent => {}
+            }
+        }
+        summary.logs = pull_logs(&mut tx, &page.logs).await?;
         sqlx::query("UPDATE sync_meta SET cursor = ? WHERE id = 1")
             .bind(page.next)
             .execute(&mut *tx)
@@ -923,7 +1042,7 @@ impl Store {
             .bind(field_name)
             .execute(&mut *tx)
             .await?;
-        insert_log(
+        insert_local_log(
             &mut tx,
             uid,
             LogLevel::Info,
@@ -1214,7 +1333,7 @@ async fn ack_change(
                 .message
                 .clone()
                 .unwrap_or_else(|| "the server refused this change".into());
-            insert_log(
+            insert_local_log(
                 tx,
                 uid,
                 LogLevel::Error,
@@ -1365,7 +1484,8 @@ impl PullBatch {
             LogLevel::Info.as_str(),
             message,
             details.to_string(),
-            now()
+            now(),
+            uuid::Uuid::new_v4().to_string()
         ]));
     }
 
@@ -1386,8 +1506,8 @@ impl PullBatch {
         }
         if !self.logs.is_empty() {
             sqlx::query(
-                "INSERT INTO integration_logs (integration_id, level, message, details, created_at)
-                 SELECT v ->> '$[0]', v ->> '$[1]', v ->> '$[2]', v ->> '$[3]', v ->> '$[4]'
+                "INSERT INTO integration_logs (integration_id, level, message, details, created_at, uid, synced)
+                 SELECT v ->> '$[0]', v ->> '$[1]', v ->> '$[2]', v ->> '$[3]', v ->> '$[4]', v ->> '$[5]', 1
                  FROM (SELECT value AS v FROM json_each(?) ORDER BY key)",
             )
             .bind(Value::Array(std::mem::take(&mut self.logs)).to_string())
@@ -1642,6 +1762,10 @@ async fn pull_delete(tx: &mut SqliteConnection, uid: &str) -> Result<bool> {
         .bind(uid)
         .execute(&mut *tx)
         .await?;
+    sqlx::query("DELETE FROM sync_held_logs WHERE integration_id = ?")
+        .bind(uid)
+        .execute(&mut *tx)
+        .await?;
     Ok(removed > 0)
 }
 
@@ -1668,6 +1792,140 @@ async fn free_website_name(tx: &mut SqliteConnection, uid: &str, name: &str) -> 
         }
     }
     Ok(format!("{base} ({uid})"))
+}
+
+/// A pulled website: inserted or updated, unless it changed here since its
+/// last push (last writer wins: this laptop pushes it next) or a deletion
+/// here waits to be pushed. Whether anything was written.
+async fn pull_website(tx: &mut SqliteConnection, w: &SyncWebsite) -> Result<bool> {
+    let held = sqlx::query(
+        "SELECT 1 FROM websites WHERE id = ? AND dirty <> 0
+         UNION ALL SELECT 1 FROM sync_website_tombstones WHERE uid = ?",
+    )
+    .bind(&w.uid)
+    .bind(&w.uid)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if held.is_some() {
+        return Ok(false);
+    }
+    upsert_website(tx, w).await?;
+    Ok(true)
+}
+
+enum WebsiteGone {
+    Deleted,
+    Kept,
+    Absent,
+}
+
+/// A website the server deleted: removed here, unless integrations here
+/// still use it; then it stays and is marked to push again (the server
+/// brings it back), so nothing is lost.
+async fn pull_website_delete(tx: &mut SqliteConnection, uid: &str) -> Result<WebsiteGone> {
+    sqlx::query("DELETE FROM sync_website_tombstones WHERE uid = ?")
+        .bind(uid)
+        .execute(&mut *tx)
+        .await?;
+    let used: i64 = sqlx::query("SELECT COUNT(*) FROM integrations WHERE website_id = ?")
+        .bind(uid)
+        .fetch_one(&mut *tx)
+        .await?
+        .get(0);
+    if used > 0 {
+        let kept = sqlx::query("UPDATE websites SET dirty = 1 WHERE id = ?")
+            .bind(uid)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        return Ok(if kept > 0 {
+            WebsiteGone::Kept
+        } else {
+            WebsiteGone::Absent
+        });
+    }
+    let gone = sqlx::query("DELETE FROM websites WHERE id = ?")
+        .bind(uid)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    Ok(if gone > 0 {
+        WebsiteGone::Deleted
+    } else {
+        WebsiteGone::Absent
+    })
+}
+
+/// Pulled log lines: added once (by uid), already synced (never pushed
+/// back). Lines of integrations not here yet are held until they arrive
+/// (in a later page or sync); held lines whose integration is here now are
+/// added too. How many lines were added.
+async fn pull_logs(tx: &mut SqliteConnection, logs: &[SyncLog]) -> Result<usize> {
+    let mut added = 0u64;
+    if !logs.is_empty() {
+        let rows: Vec<Value> = logs
+            .iter()
+            .map(|l| {
+                json!([
+                    l.uid,
+                    l.integration,
+                    l.level,
+                    l.message,
+                    l.details.to_string(),
+                    l.created_at
+                ])
+            })
+            .collect();
+        let rows = Value::Array(rows).to_string();
+        let attached = sqlx::query(
+            "INSERT OR IGNORE INTO integration_logs (uid, integration_id, level, message, details, created_at, synced)
+             SELECT v ->> '$[0]', v ->> '$[1]', v ->> '$[2]', v ->> '$[3]', v ->> '$[4]', v ->> '$[5]', 1
+             FROM (SELECT value AS v FROM json_each(?) ORDER BY key)
+             WHERE (v ->> '$[2]') IN ('success', 'error', 'warning', 'info')
+               AND EXISTS (SELECT 1 FROM integrations WHERE id = v ->> '$[1]')",
+        )
+        .bind(&rows)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        added += attached;
+        // Some lines were not added: known already, or to hold.
+        if usize::try_from(attached).unwrap_or(usize::MAX) < logs.len() {
+            sqlx::query(
+            "INSERT OR IGNORE INTO sync_held_logs (uid, integration_id, level, message, details, created_at)
+             SELECT v ->> '$[0]', v ->> '$[1]', v ->> '$[2]', v ->> '$[3]', v ->> '$[4]', v ->> '$[5]'
+             FROM (SELECT value AS v FROM json_each(?) ORDER BY key)
+             WHERE (v ->> '$[2]') IN ('success', 'error', 'warning', 'info')
+               AND NOT EXISTS (SELECT 1 FROM integrations WHERE id = v ->> '$[1]')
+               AND NOT EXISTS (SELECT 1 FROM integration_logs WHERE uid = v ->> '$[0]')",
+        )
+        .bind(&rows)
+        .execute(&mut *tx)
+        .await?;
+        }
+    }
+    let waiting = sqlx::query(
+        "SELECT 1 FROM sync_held_logs h WHERE EXISTS (SELECT 1 FROM integrations WHERE id = h.integration_id) LIMIT 1",
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if waiting.is_some() {
+        added += sqlx::query(
+            "INSERT OR IGNORE INTO integration_logs (uid, integration_id, level, message, details, created_at, synced)
+             SELECT uid, integration_id, level, message, details, created_at, 1 FROM sync_held_logs h
+             WHERE EXISTS (SELECT 1 FROM integrations WHERE id = h.integration_id)
+             ORDER BY created_at, uid",
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query(
+            "DELETE FROM sync_held_logs WHERE integration_id IN (SELECT id FROM integrations)",
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(usize::try_from(added).unwrap_or(usize::MAX))
 }
 
 async fn upsert_website(tx: &mut SqliteConnection, w: &SyncWebsite) -> Result<()> {
@@ -1699,9 +1957,7 @@ async fn ensure_pulled_website(tx: &mut SqliteConnection, uid: &str) -> Result<(
             tx,
             &SyncWebsite {
                 uid: uid.to_owned(),
-                name: String::new(),
-                domain: String::new(),
-                seq: None,
+                ..SyncWebsite::default()
             },
         )
         .await?;

@@ -84,12 +84,57 @@ impl Store {
             .collect())
     }
 
-    /// Deletes a website that has no integrations left.
-    pub async fn delete_website(&self, id: &str) -> Result<()> {
+    /// Renames a website or changes its domain (same rules as
+    /// [`Store::create_website`]; names are unique, ignoring case). Synced:
+    /// the change is pushed with the next sync (last writer wins).
+    pub async fn update_website(&self, id: &str, name: &str, domain: &str) -> Result<Website> {
         self.sealer()?;
-        let used: i64 = sqlx::query("SELECT COUNT(*) FROM integrations WHERE website_id = ?")
+        let name = check_website_name(name)?;
+        let domain = check_domain(domain)?;
+        let ts = now();
+        let done = sqlx::query(
+            "UPDATE websites SET name = ?, domain = ?, updated_at = ?, dirty = 1 WHERE id = ?",
+        )
+        .bind(&name)
+        .bind(&domain)
+        .bind(&ts)
+        .bind(id)
+        .execute(self.pool())
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Conflict(format!(
+                "a website named '{name}' already exists: choose another name"
+            )),
+            other => other,
+        })?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                kind: "website",
+                id: id.to_owned(),
+            });
+        }
+        let row = sqlx::query("SELECT created_at FROM websites WHERE id = ?")
             .bind(id)
             .fetch_one(self.pool())
+            .await?;
+        Ok(Website {
+            id: id.to_owned(),
+            name,
+            domain,
+            created_at: row.get("created_at"),
+            updated_at: ts,
+        })
+    }
+
+    /// Deletes a website that has no integrations left. Synced: the
+    /// deletion is pushed with the next sync (the server refuses it while
+    /// it has integrations on the website; the website then comes back).
+    pub async fn delete_website(&self, id: &str) -> Result<()> {
+        self.sealer()?;
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let used: i64 = sqlx::query("SELECT COUNT(*) FROM integrations WHERE website_id = ?")
+            .bind(id)
+            .fetch_one(&mut *tx)
             .await?
             .get(0);
         if used > 0 {
@@ -99,7 +144,7 @@ impl Store {
         }
         let done = sqlx::query("DELETE FROM websites WHERE id = ?")
             .bind(id)
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound {
@@ -107,6 +152,15 @@ impl Store {
                 id: id.to_owned(),
             });
         }
+        sqlx::query(
+            "INSERT INTO sync_website_tombstones (uid, deleted_at) VALUES (?, ?)
+             ON CONFLICT (uid) DO UPDATE SET deleted_at = excluded.deleted_at",
+        )
+        .bind(id)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 }

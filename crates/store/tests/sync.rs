@@ -8,7 +8,8 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use switchboard_store::*;
 use switchboard_sync_proto::{
-    FieldConflict, PullPage, PulledIntegration, PushAnswer, PushOutcome, PushResult, SyncWebsite,
+    FieldConflict, PullPage, PulledIntegration, PushAnswer, PushOutcome, PushResult, SyncLog,
+    SyncWebsite,
 };
 
 fn result(uid: &str, outcome: PushOutcome, revision: Option<i64>) -> PushResult {
@@ -27,6 +28,7 @@ fn answer(results: Vec<PushResult>) -> PushAnswer {
     PushAnswer {
         batch_id: "b".into(),
         results,
+        ..PushAnswer::default()
     }
 }
 
@@ -76,6 +78,7 @@ fn page(changes: Vec<PulledIntegration>, next: i64) -> PullPage {
         changes,
         next,
         more: false,
+        ..PullPage::default()
     }
 }
 
@@ -476,10 +479,12 @@ async fn pull_into_a_fresh_store() {
             name: "Shop".into(),
             domain: "shop.example.com".into(),
             seq: Some(12),
+            ..SyncWebsite::default()
         }],
         changes: vec![change],
         next: 41,
         more: false,
+        ..PullPage::default()
     };
     let summary = s.apply_pull(&p).await.unwrap();
     assert_eq!(
@@ -487,7 +492,8 @@ async fn pull_into_a_fresh_store() {
         PullSummary {
             pulled: 1,
             deleted: 0,
-            websites: 1
+            websites: 1,
+            ..PullSummary::default()
         }
     );
     assert_eq!(s.sync_meta().await.unwrap().cursor, 41);
@@ -972,10 +978,12 @@ async fn pulled_websites_with_a_taken_name_are_renamed_and_placeholders_filled()
             name: "shop".into(),
             domain: String::new(),
             seq: Some(1),
+            ..SyncWebsite::default()
         }],
         changes: vec![change],
         next: 2,
         more: true,
+        ..PullPage::default()
     };
     s.apply_pull(&p).await.unwrap();
     let names: Vec<String> = s
@@ -998,6 +1006,7 @@ async fn pulled_websites_with_a_taken_name_are_renamed_and_placeholders_filled()
             name: "Blog".into(),
             domain: "blog.example.com".into(),
             seq: Some(3),
+            ..SyncWebsite::default()
         }],
         next: 3,
         ..PullPage::default()
@@ -1099,4 +1108,263 @@ async fn records_from_before_sync_become_creates_after_the_migration() {
     let sent = s.pending_changes(10).await.unwrap();
     assert_eq!(sent[0].change.uid, "i-old");
     assert!(sent[0].stamp < sent[1].stamp);
+}
+
+#[tokio::test]
+async fn logs_wait_for_their_integration_then_push_once() {
+    let t = new_store().await;
+    let s = &t.store;
+    let i = s
+        .create(sendgrid("Newsletter", "SG.abcdefghijklmnop"))
+        .await
+        .unwrap();
+    s.add_log(&i.id, LogLevel::Warning, "Bounces", json!({"n": 3}))
+        .await
+        .unwrap();
+    // Not on the server yet: its lines wait.
+    assert!(s.pending_logs(100).await.unwrap().is_empty());
+    push_all_applied(s, 1).await;
+    let pending = s.pending_logs(100).await.unwrap();
+    assert_eq!(pending.len(), 2, "{pending:?}");
+    assert!(pending.iter().all(|l| l.integration == i.id));
+    let line = pending.iter().find(|l| l.message == "Bounces").unwrap();
+    assert_eq!(line.level, "warning");
+    assert_eq!(line.details, json!({"n": 3}));
+    assert!(uuid::Uuid::parse_str(&line.uid).is_ok());
+    assert_ne!(pending[0].uid, pending[1].uid);
+    // Limits are kept.
+    assert_eq!(s.pending_logs(1).await.unwrap().len(), 1);
+    s.ack_logs(&pending).await.unwrap();
+    assert!(s.pending_logs(100).await.unwrap().is_empty());
+    assert_eq!(s.pending_logs_count().await.unwrap(), 0);
+    // A connection check's line is pushed too.
+    s.record_check(
+        &i.id,
+        &CheckRecord {
+            kind: CheckKind::Failed,
+            message: "Unauthorized".into(),
+            details: json!({}),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.pending_logs(100).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn pulled_logs_are_added_once_and_never_pushed() {
+    let t = new_store().await;
+    let s = &t.store;
+    s.apply_pull(&page(vec![pulled(UUID, 1, 1)], 1))
+        .await
+        .unwrap();
+    let before = s.logs(UUID, 100).await.unwrap().len();
+    let line = |uid: &str, integration: &str, level: &str| SyncLog {
+        uid: uid.into(),
+        integration: integration.into(),
+        level: level.into(),
+        message: format!("from the server {uid}"),
+        details: json!({"by": "server"}),
+        created_at: "2026-01-01T00:00:00.000000Z".into(),
+        seq: Some(2),
+    };
+    let p = PullPage {
+        logs: vec![
+            line("11111111-1111-4111-8111-111111111111", UUID, "error"),
+            line(
+                "22222222-2222-4222-8222-222222222222",
+                "9a0c5a4e-6f0e-4b55-9d51-0c4b3c8f2a11",
+                "info",
+            ),
+            line("33333333-3333-4333-8333-333333333333", UUID, "shouting"),
+        ],
+        next: 2,
+        ..PullPage::default()
+    };
+    let summary = s.apply_pull(&p).await.unwrap();
+    assert_eq!(
+        summary.logs, 1,
+        "unknown levels are skipped, lines of unknown integrations wait"
+    );
+    assert_eq!(s.apply_pull(&p).await.unwrap().logs, 0, "once by uid");
+    // The integration arrives in a later page: its held line is added.
+    let later = "9a0c5a4e-6f0e-4b55-9d51-0c4b3c8f2a11";
+    let summary = s
+        .apply_pull(&page(vec![pulled(later, 3, 1)], 3))
+        .await
+        .unwrap();
+    assert_eq!(summary.logs, 1, "{summary:?}");
+    assert!(s
+        .logs(later, 100)
+        .await
+        .unwrap()
+        .iter()
+        .any(|l| l.message.starts_with("from the server 2222")));
+    assert_eq!(s.apply_pull(&p).await.unwrap().logs, 0, "still once by uid");
+    // A held line of an integration the server deleted goes with it.
+    let gone = "aa0c5a4e-6f0e-4b55-9d51-0c4b3c8f2a11";
+    let held = PullPage {
+        logs: vec![line("44444444-4444-4444-8444-444444444444", gone, "info")],
+        next: 4,
+        ..PullPage::default()
+    };
+    assert_eq!(s.apply_pull(&held).await.unwrap().logs, 0);
+    let mut deletion = pulled(gone, 5, 2);
+    deletion.deleted = true;
+    s.apply_pull(&page(vec![deletion], 5)).await.unwrap();
+    s.apply_pull(&page(vec![pulled(gone, 6, 3)], 6))
+        .await
+        .unwrap();
+    assert!(s
+        .logs(gone, 100)
+        .await
+        .unwrap()
+        .iter()
+        .all(|l| !l.message.starts_with("from the server 4444")));
+    let logs = s.logs(UUID, 100).await.unwrap();
+    assert_eq!(logs.len(), before + 1);
+    let got = logs
+        .iter()
+        .find(|l| l.message.starts_with("from the server"))
+        .expect("the pulled line");
+    assert_eq!(got.level, LogLevel::Error);
+    assert_eq!(got.created_at, "2026-01-01T00:00:00.000000Z");
+    assert_eq!(logs.last().map(|l| l.id), Some(got.id), "ordered by time");
+    assert!(
+        s.pending_logs(100).await.unwrap().is_empty(),
+        "never pushed back"
+    );
+}
+
+#[tokio::test]
+async fn website_rename_and_delete_are_pushed() {
+    let t = new_store().await;
+    let s = &t.store;
+    let shop = s.create_website("Shop", "shop.example.com").await.unwrap();
+    let blog = s.create_website("Blog", "").await.unwrap();
+    let sent = s.pending_websites().await.unwrap();
+    s.ack_push(&[], &sent, &answer(Vec::new())).await.unwrap();
+    assert!(s.pending_websites().await.unwrap().is_empty());
+
+    // Same rules as creating.
+    assert!(matches!(
+        s.update_website(&shop.id, " ", "").await,
+        Err(StoreError::Validation(_))
+    ));
+    assert!(matches!(
+        s.update_website(&shop.id, "BLOG", "").await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        s.update_website("nope", "Other", "").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let w = s
+        .update_website(&shop.id, " Shop EU ", "HTTPS://EU.Shop.example.com/")
+        .await
+        .unwrap();
+    assert_eq!(
+        (w.name.as_str(), w.domain.as_str()),
+        ("Shop EU", "eu.shop.example.com")
+    );
+    assert_eq!(w.created_at, shop.created_at);
+    let pending = s.pending_websites().await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(
+        (pending[0].uid.as_str(), pending[0].name.as_str()),
+        (shop.id.as_str(), "Shop EU")
+    );
+    assert!(!pending[0].deleted);
+
+    // A pull does not overwrite a website changed here.
+    let p = PullPage {
+        websites: vec![SyncWebsite {
+            uid: shop.id.clone(),
+            name: "Server name".into(),
+            seq: Some(5),
+            ..SyncWebsite::default()
+        }],
+        next: 5,
+        ..PullPage::default()
+    };
+    s.apply_pull(&p).await.unwrap();
+    let names: Vec<String> = s
+        .websites()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|w| w.name)
+        .collect();
+    assert!(names.contains(&"Shop EU".to_string()), "{names:?}");
+    s.ack_push(&[], &pending, &answer(Vec::new()))
+        .await
+        .unwrap();
+
+    // Deleting: refused while used; then a deletion to push.
+    let i = s
+        .create(NewIntegration {
+            website_id: Some(blog.id.clone()),
+            ..sendgrid("Blog mail", "SG.abcdefghijklmnop")
+        })
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.delete_website(&blog.id).await,
+        Err(StoreError::Conflict(_))
+    ));
+    s.delete(&i.id).await.unwrap();
+    s.delete_website(&blog.id).await.unwrap();
+    let pending = s.pending_websites().await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert!(pending[0].deleted);
+    assert_eq!(pending[0].uid, blog.id);
+    s.ack_push(&[], &pending, &answer(Vec::new()))
+        .await
+        .unwrap();
+    assert!(s.pending_websites().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_pulled_website_deletion_keeps_what_is_still_used() {
+    let t = new_store().await;
+    let s = &t.store;
+    let used = s.create_website("Used", "").await.unwrap();
+    let unused = s.create_website("Unused", "").await.unwrap();
+    let sent = s.pending_websites().await.unwrap();
+    s.ack_push(&[], &sent, &answer(Vec::new())).await.unwrap();
+    s.create(NewIntegration {
+        website_id: Some(used.id.clone()),
+        ..sendgrid("Not pushed yet", "SG.abcdefghijklmnop")
+    })
+    .await
+    .unwrap();
+    let gone = |uid: &str, seq: i64| SyncWebsite {
+        uid: uid.into(),
+        seq: Some(seq),
+        deleted: true,
+        ..SyncWebsite::default()
+    };
+    let p = PullPage {
+        websites: vec![
+            gone(&used.id, 3),
+            gone(&unused.id, 4),
+            gone("never-here", 5),
+        ],
+        next: 5,
+        ..PullPage::default()
+    };
+    let summary = s.apply_pull(&p).await.unwrap();
+    assert_eq!(
+        (summary.websites_deleted, summary.websites_kept),
+        (1, 1),
+        "{summary:?}"
+    );
+    let left = s.websites().await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].id, used.id);
+    // Kept and pushed again, so the server has it back.
+    let pending = s.pending_websites().await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].uid, used.id);
+    assert!(!pending[0].deleted);
 }

@@ -14,6 +14,8 @@ pub const MAX_PUSH_CHANGES: usize = 500;
 /// Default and largest page of a pull.
 pub const DEFAULT_PULL_LIMIT: i64 = 500;
 pub const MAX_PULL_LIMIT: i64 = 1000;
+/// Most log lines in one push batch.
+pub const MAX_PUSH_LOGS: usize = 2000;
 
 /// Field names used in `set`, `field_revs` and conflicts.
 pub mod field {
@@ -41,13 +43,44 @@ pub mod field {
     }
 }
 
-/// A website as pushed and pulled.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A website as pushed and pulled, or its deletion (`deleted`, with only
+/// `uid` meaningful).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncWebsite {
     pub uid: String,
+    #[serde(default)]
     pub name: String,
     #[serde(default)]
     pub domain: String,
+    /// Set in pull answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq: Option<i64>,
+    /// Pushed: delete this website (refused while the server has
+    /// integrations on it). Pulled: the website was deleted.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deleted: bool,
+    /// Pushed: create the website only if the server does not have it (or
+    /// deleted it); never changes an existing one. Sent along with changes
+    /// that point at the website.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub if_missing: bool,
+}
+
+/// One line of an integration's activity log, as pushed and pulled. Never
+/// holds a secret value (the logs never do).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncLog {
+    /// The line's own uid (a UUID), the same everywhere.
+    pub uid: String,
+    /// The integration's uid.
+    pub integration: String,
+    /// `success`, `error`, `warning` or `info`.
+    pub level: String,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub details: Value,
+    pub created_at: String,
     /// Set in pull answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seq: Option<i64>,
@@ -102,6 +135,9 @@ pub struct PullPage {
     pub websites: Vec<SyncWebsite>,
     #[serde(default)]
     pub changes: Vec<PulledIntegration>,
+    /// Log lines of integrations the user can see.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub logs: Vec<SyncLog>,
     pub next: i64,
     pub more: bool,
 }
@@ -155,6 +191,12 @@ pub struct PushBatch {
     pub websites: Vec<SyncWebsite>,
     #[serde(default)]
     pub changes: Vec<PushChange>,
+    /// Log lines written on the laptop, applied after `changes` (at most
+    /// [`MAX_PUSH_LOGS`]). Lines of integrations the server does not have
+    /// (or the user cannot see) are dropped; a line already stored (same
+    /// uid) is not stored twice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub logs: Vec<SyncLog>,
 }
 
 /// What happened to one pushed change.
@@ -207,6 +249,24 @@ pub struct PushResult {
 pub struct PushAnswer {
     pub batch_id: String,
     pub results: Vec<PushResult>,
+    /// Website deletions the server refused (the website stays).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub websites_refused: Vec<WebsiteRefusal>,
+    /// Log lines of the batch newly stored (the others were known already
+    /// or dropped). Every log line of an answered batch is done.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub logs_stored: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// A pushed website deletion the server refused, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebsiteRefusal {
+    pub uid: String,
+    pub message: String,
 }
 
 #[cfg(test)]
@@ -242,6 +302,30 @@ mod tests {
         .unwrap();
         assert_eq!(r.outcome, PushOutcome::Merged);
         assert_eq!(field::secret("k"), "secret.k");
+        // Additive fields: old answers and pages still read, and defaults
+        // stay off the wire.
+        let a: PushAnswer =
+            serde_json::from_value(json!({"batch_id": "b", "results": []})).unwrap();
+        assert!(a.websites_refused.is_empty() && a.logs_stored == 0);
+        assert_eq!(
+            serde_json::to_value(&a).unwrap(),
+            json!({"batch_id": "b", "results": []})
+        );
+        assert!(page.logs.is_empty() && !page.websites[0].deleted);
+        let w = SyncWebsite {
+            uid: "w".into(),
+            name: "Shop".into(),
+            ..SyncWebsite::default()
+        };
+        assert_eq!(
+            serde_json::to_value(&w).unwrap(),
+            json!({"uid": "w", "name": "Shop", "domain": ""})
+        );
+        let gone: SyncWebsite =
+            serde_json::from_value(json!({"uid": "w", "deleted": true})).unwrap();
+        assert!(gone.deleted);
+        let b = PushBatch::default();
+        assert!(serde_json::to_value(&b).unwrap().get("logs").is_none());
         assert!(field::is_secret("secret.k"));
     }
 }

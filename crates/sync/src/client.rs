@@ -40,6 +40,26 @@ impl std::fmt::Debug for ServerClient {
     }
 }
 
+/// What the server answered to a connection test it ran.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct ServerTest {
+    pub success: bool,
+    /// One line for the person (never a secret).
+    pub message: String,
+}
+
+/// An integration's health as the server holds it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct ServerHealth {
+    pub status: String,
+    #[serde(default)]
+    pub last_sync_at: Option<String>,
+    #[serde(default)]
+    pub last_error: Option<String>,
+    #[serde(default)]
+    pub error_count: i64,
+}
+
 /// Who signed in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedIn {
@@ -175,6 +195,30 @@ impl ServerClient {
         let body = serde_json::to_value(batch)
             .map_err(|e| SyncError::Protocol(format!("cannot encode the batch: {e}")))?;
         self.call(Method::POST, PUSH_PATH, Some(&body)).await
+    }
+
+    /// Runs an integration's connection test on the server (for secrets
+    /// that only the server holds): `POST /api/integrations/<id>/test/`.
+    /// Not retried: the check reaches a real provider.
+    pub async fn test_on_server(&self, server_id: i64) -> Result<ServerTest> {
+        let path = format!("/api/integrations/{server_id}/test/");
+        match self.once(Method::POST, &path, None).await {
+            Err(SyncError::SignInAgain) => {
+                self.refresh().await?;
+                self.once(Method::POST, &path, None).await
+            }
+            other => other,
+        }
+    }
+
+    /// The integration's health on the server: `GET /api/integrations/<id>/`.
+    pub async fn server_health(&self, server_id: i64) -> Result<ServerHealth> {
+        self.call(
+            Method::GET,
+            &format!("/api/integrations/{server_id}/"),
+            None,
+        )
+        .await
     }
 
     /// An authorised call with retries: a 401 refreshes the sign-in once;

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use switchboard_store::Store;
-use switchboard_sync_proto::{PushBatch, DEFAULT_PULL_LIMIT};
+use switchboard_sync_proto::{field, PushBatch, DEFAULT_PULL_LIMIT, MAX_PUSH_LOGS};
 use tokio_util::sync::CancellationToken;
 
 use crate::client::ServerClient;
@@ -22,6 +22,9 @@ pub struct SyncOptions {
     pub batch_size: usize,
     /// Records per pull page (at most 1000).
     pub pull_limit: i64,
+    /// Log lines per push batch (at most 2000, the default), sent after
+    /// the changes.
+    pub log_batch_size: usize,
 }
 
 impl Default for SyncOptions {
@@ -29,6 +32,7 @@ impl Default for SyncOptions {
         SyncOptions {
             batch_size: 250,
             pull_limit: DEFAULT_PULL_LIMIT,
+            log_batch_size: MAX_PUSH_LOGS,
         }
     }
 }
@@ -75,6 +79,18 @@ pub struct SyncReport {
     pub pulled_deleted: usize,
     /// Websites received.
     pub websites_pulled: usize,
+    /// Website deletions the server refused (it still has integrations on
+    /// them): the website comes back here.
+    pub websites_refused: usize,
+    /// Website deletions received (websites removed here).
+    pub websites_deleted: usize,
+    /// Website deletions received but kept here because integrations here
+    /// still use them (pushed again: nothing is lost).
+    pub websites_kept: usize,
+    /// Log lines sent (integration activity).
+    pub logs_pushed: usize,
+    /// Log lines received.
+    pub logs_pulled: usize,
     /// Push batches sent.
     pub batches: usize,
     pub elapsed_ms: u64,
@@ -120,11 +136,33 @@ pub async fn sync(
         if pending.is_empty() && websites.is_empty() {
             break;
         }
+        let mut batch_sites = std::mem::take(&mut websites);
+        // The websites these changes point at go along (upserts the server
+        // skips when it has them as they are): one deleted on the server
+        // meanwhile comes back rather than refusing the changes.
+        let mut wanted: Vec<&str> = pending
+            .iter()
+            .filter_map(|p| p.change.set.get(field::WEBSITE))
+            .filter_map(|v| v.as_str())
+            .filter(|uid| !uid.is_empty() && !batch_sites.iter().any(|w| w.uid == *uid))
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        if !wanted.is_empty() {
+            let mut extra = store.sync_websites(&wanted).await?;
+            for w in &mut extra {
+                w.if_missing = true;
+            }
+            // Upserts before deletions, as the server applies them.
+            extra.append(&mut batch_sites);
+            batch_sites = extra;
+        }
         let batch = PushBatch {
             batch_id: uuid::Uuid::new_v4().to_string(),
             client_id: Some(meta.client_id.clone()),
-            websites: std::mem::take(&mut websites),
+            websites: batch_sites,
             changes: pending.iter().map(|p| p.change.clone()).collect(),
+            logs: Vec::new(),
         };
         let answer = client.push(&batch).await?;
         if answer.batch_id != batch.batch_id || answer.results.len() != batch.changes.len() {
@@ -140,6 +178,7 @@ pub async fn sync(
         report.gone += ack.gone;
         report.deleted += ack.deleted;
         report.invalid += ack.invalid;
+        report.websites_refused += ack.websites_refused;
         for p in &pending {
             sent.insert(p.change.uid.clone());
         }
@@ -149,6 +188,37 @@ pub async fn sync(
         if pending.is_empty() {
             break;
         }
+    }
+
+    // Log lines, once their integrations are on the server. Every line of
+    // an answered batch is done, so each round sends new lines: the loop
+    // ends when none are left (or a round brings nothing new).
+    let log_batch = options.log_batch_size.clamp(1, MAX_PUSH_LOGS);
+    let mut logs_sent: HashSet<String> = HashSet::new();
+    loop {
+        if cancel.is_cancelled() {
+            return Err(SyncError::Cancelled);
+        }
+        let logs = store.pending_logs(log_batch).await?;
+        if logs.is_empty() || logs.iter().all(|l| logs_sent.contains(&l.uid)) {
+            break;
+        }
+        let batch = PushBatch {
+            batch_id: uuid::Uuid::new_v4().to_string(),
+            client_id: Some(meta.client_id.clone()),
+            logs,
+            ..PushBatch::default()
+        };
+        let answer = client.push(&batch).await?;
+        if answer.batch_id != batch.batch_id || !answer.results.is_empty() {
+            return Err(SyncError::Protocol(
+                "the push answer does not match the batch sent".into(),
+            ));
+        }
+        store.ack_logs(&batch.logs).await?;
+        report.batches += 1;
+        report.logs_pushed += batch.logs.len();
+        logs_sent.extend(batch.logs.into_iter().map(|l| l.uid));
     }
 
     // Pull.
@@ -166,6 +236,9 @@ pub async fn sync(
         report.pulled += applied.pulled;
         report.pulled_deleted += applied.deleted;
         report.websites_pulled += applied.websites;
+        report.websites_deleted += applied.websites_deleted;
+        report.websites_kept += applied.websites_kept;
+        report.logs_pulled += applied.logs;
         state.pulled += page.changes.len();
         progress(&state);
         if !page.more || page.next <= cursor {

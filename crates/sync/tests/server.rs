@@ -4,9 +4,60 @@
 
 mod common;
 
-use common::{Laptop, Server};
+use common::{Laptop, Rest, Server};
 use serde_json::json;
-use switchboard_store::Resolution;
+use switchboard_store::{LogLevel, NewIntegration, Resolution};
+use switchboard_sync_proto::{PushBatch, SyncLog};
+
+/// The server's id of an integration (from a full pull).
+async fn server_id(l: &Laptop, uid: &str) -> i64 {
+    let page = l.client.pull(0, 1000, None).await.expect("pull");
+    page.changes
+        .iter()
+        .find(|c| c.uid == uid)
+        .and_then(|c| c.id)
+        .expect("the server has the integration")
+}
+
+/// How many of a laptop's log lines of `id` have this message.
+async fn count_logs(l: &Laptop, id: &str, message: &str) -> usize {
+    l.store
+        .logs(id, 1000)
+        .await
+        .expect("logs")
+        .iter()
+        .filter(|e| e.message == message)
+        .count()
+}
+
+/// A SendGrid integration on a website.
+async fn add_email_on(l: &Laptop, name: &str, website: &str) -> String {
+    let mut values = serde_json::Map::new();
+    values.insert("api_key".into(), json!("SG.abcdefghijklmnop"));
+    values.insert("from_email".into(), json!("news@example.com"));
+    l.store
+        .create(NewIntegration {
+            integration_type: "email".into(),
+            provider: Some("sendgrid".into()),
+            name: name.into(),
+            website_id: Some(website.into()),
+            values: Some(values),
+            ..NewIntegration::default()
+        })
+        .await
+        .expect("create")
+        .id
+}
+
+async fn website_names(l: &Laptop) -> Vec<(String, String)> {
+    l.store
+        .websites()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|w| (w.id, w.name))
+        .collect()
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_on_a_pull_on_b_secret_stays_on_the_server() {
@@ -161,4 +212,253 @@ async fn plain_http_is_refused_except_to_localhost() {
     let e = switchboard_sync::server_url("http://switchboard.example.com").unwrap_err();
     assert_eq!(e.code(), "bad_url");
     assert!(switchboard_sync::server_url("https://switchboard.example.com").is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_travel_both_ways_exactly_once() {
+    let server = Server::start();
+    let a = Laptop::new(&server.url(), "admin@example.com").await;
+    let b = Laptop::new(&server.url(), "admin@example.com").await;
+    let rest = Rest::login(server.port, "admin@example.com");
+    let id = a.add_email("Newsletter", "SG.abcdefghijklmnop").await;
+    let ra = a.sync().await;
+    assert_eq!(ra.pushed, 1, "{ra:?}");
+    // The creation's own log line follows the integration.
+    assert!(ra.logs_pushed >= 1, "{ra:?}");
+
+    let message = "Bounce rate above 5% (A)";
+    a.store
+        .add_log(&id, LogLevel::Warning, message, json!({"rate": 0.07}))
+        .await
+        .unwrap();
+    let ra = a.sync().await;
+    assert_eq!(ra.logs_pushed, 1, "{ra:?}");
+    let rb = b.sync().await;
+    assert!(rb.logs_pulled >= 2, "{rb:?}");
+    assert_eq!(
+        rb.logs_pushed, 0,
+        "pulled lines are never pushed back: {rb:?}"
+    );
+    assert_eq!(count_logs(&b, &id, message).await, 1);
+    let got = b.store.logs(&id, 100).await.unwrap();
+    let line = got.iter().find(|l| l.message == message).unwrap();
+    assert_eq!(line.level, LogLevel::Warning);
+    assert_eq!(line.details["rate"], 0.07);
+
+    for _ in 0..2 {
+        let ra = a.sync().await;
+        let rb = b.sync().await;
+        assert_eq!((ra.logs_pushed, rb.logs_pushed), (0, 0), "{ra:?} {rb:?}");
+        assert_eq!(rb.logs_pulled, 0, "{rb:?}");
+    }
+    assert_eq!(count_logs(&a, &id, message).await, 1);
+    assert_eq!(count_logs(&b, &id, message).await, 1);
+    let sid = server_id(&a, &id).await;
+    let on_server = rest.logs(sid);
+    assert_eq!(
+        on_server.iter().filter(|m| *m == message).count(),
+        1,
+        "{on_server:?}"
+    );
+
+    // A line written on the server (a connection check it ran) reaches A.
+    a.client.test_on_server(sid).await.expect("server test");
+    let newest = rest
+        .logs(sid)
+        .into_iter()
+        .next()
+        .expect("the check's log line");
+    assert_ne!(newest, message);
+    let ra = a.sync().await;
+    assert!(ra.logs_pulled >= 1, "{ra:?}");
+    assert_eq!(count_logs(&a, &id, &newest).await, 1);
+    b.sync().await;
+    assert_eq!(count_logs(&b, &id, &newest).await, 1);
+    let (ra, rb) = (a.sync().await, b.sync().await);
+    assert_eq!((ra.logs_pushed, rb.logs_pushed), (0, 0), "{ra:?} {rb:?}");
+    assert_eq!(count_logs(&a, &id, &newest).await, 1);
+    assert_eq!(
+        rest.logs(sid).iter().filter(|m| **m == newest).count(),
+        1,
+        "the server's own line does not come back to it"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retried_batch_does_not_duplicate_logs() {
+    let server = Server::start();
+    let a = Laptop::new(&server.url(), "admin@example.com").await;
+    let rest = Rest::login(server.port, "admin@example.com");
+    let id = a.add_email("Newsletter", "SG.abcdefghijklmnop").await;
+    a.sync().await;
+    let sid = server_id(&a, &id).await;
+    let line = SyncLog {
+        uid: uuid::Uuid::new_v4().to_string(),
+        integration: id.clone(),
+        level: "error".into(),
+        message: "Delivery failed (retried batch)".into(),
+        details: json!({"code": 550}),
+        created_at: "2026-01-02T03:04:05.000000Z".into(),
+        seq: None,
+    };
+    let unknown = SyncLog {
+        uid: uuid::Uuid::new_v4().to_string(),
+        integration: uuid::Uuid::new_v4().to_string(),
+        message: "Of an integration the server does not have".into(),
+        ..line.clone()
+    };
+    let batch = PushBatch {
+        batch_id: uuid::Uuid::new_v4().to_string(),
+        logs: vec![line.clone(), unknown],
+        ..PushBatch::default()
+    };
+    let first = a.client.push(&batch).await.expect("push");
+    assert_eq!(first.logs_stored, 1, "{first:?}");
+    let again = a.client.push(&batch).await.expect("push again");
+    assert_eq!(again, first, "a retry gets the stored answer");
+    // The same line in a new batch is not stored twice either.
+    let other = PushBatch {
+        batch_id: uuid::Uuid::new_v4().to_string(),
+        logs: vec![line.clone()],
+        ..PushBatch::default()
+    };
+    assert_eq!(a.client.push(&other).await.unwrap().logs_stored, 0);
+    let on_server = rest.logs(sid);
+    assert_eq!(
+        on_server.iter().filter(|m| **m == line.message).count(),
+        1,
+        "{on_server:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn website_rename_and_delete_reach_the_other_laptop() {
+    let server = Server::start();
+    let a = Laptop::new(&server.url(), "admin@example.com").await;
+    let b = Laptop::new(&server.url(), "admin@example.com").await;
+    let rest = Rest::login(server.port, "admin@example.com");
+    let shop = a
+        .store
+        .create_website("Shop", "shop.example.com")
+        .await
+        .unwrap();
+    a.sync().await;
+    b.sync().await;
+    assert_eq!(
+        website_names(&b).await,
+        vec![(shop.id.clone(), "Shop".to_owned())]
+    );
+
+    let renamed = a
+        .store
+        .update_website(&shop.id, "Shop EU", "https://eu.shop.example.com/")
+        .await
+        .unwrap();
+    assert_eq!(renamed.domain, "eu.shop.example.com");
+    a.sync().await;
+    let rb = b.sync().await;
+    assert_eq!(rb.websites_pulled, 1, "{rb:?}");
+    let on_b = b.store.websites().await.unwrap();
+    assert_eq!(on_b.len(), 1);
+    assert_eq!(
+        (on_b[0].name.as_str(), on_b[0].domain.as_str()),
+        ("Shop EU", "eu.shop.example.com")
+    );
+    assert!(rest.website_id("Shop EU").is_some());
+
+    a.store.delete_website(&shop.id).await.unwrap();
+    let ra = a.sync().await;
+    assert_eq!(ra.websites_refused, 0, "{ra:?}");
+    assert!(
+        rest.website_id("Shop EU").is_none(),
+        "deleted on the server"
+    );
+    let rb = b.sync().await;
+    assert_eq!(rb.websites_deleted, 1, "{rb:?}");
+    assert!(b.store.websites().await.unwrap().is_empty());
+    for _ in 0..2 {
+        a.sync().await;
+        b.sync().await;
+    }
+    assert!(
+        a.store.websites().await.unwrap().is_empty(),
+        "nothing comes back"
+    );
+    assert!(
+        b.store.websites().await.unwrap().is_empty(),
+        "nothing comes back"
+    );
+    assert!(rest.website_id("Shop EU").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn website_deleted_on_the_server_stays_while_b_uses_it() {
+    let server = Server::start();
+    let a = Laptop::new(&server.url(), "admin@example.com").await;
+    let b = Laptop::new(&server.url(), "admin@example.com").await;
+    let rest = Rest::login(server.port, "admin@example.com");
+    let blog = a
+        .store
+        .create_website("Blog", "blog.example.com")
+        .await
+        .unwrap();
+    a.sync().await;
+    b.sync().await;
+    // B uses the website for an integration it has not pushed yet; the
+    // server deletes the website meanwhile (its REST API).
+    let id = add_email_on(&b, "Blog mail", &blog.id).await;
+    let site = rest.website_id("Blog").expect("on the server");
+    let (status, body) = rest.call("DELETE", &format!("/api/v1/websites/{site}/"), None);
+    assert_eq!(status, 204, "{body}");
+    assert!(rest.website_id("Blog").is_none());
+
+    let rb = b.sync().await;
+    assert_eq!((rb.pushed, rb.invalid), (1, 0), "{rb:?}");
+    assert_eq!(
+        website_names(&b).await,
+        vec![(blog.id.clone(), "Blog".to_owned())]
+    );
+    assert!(rest.website_id("Blog").is_some(), "back on the server");
+    let ra = a.sync().await;
+    assert_eq!(ra.pulled, 1, "{ra:?}");
+    let got = a.store.get(&id).await.expect("A has B's integration");
+    assert_eq!(got.website_id.as_deref(), Some(blog.id.as_str()));
+    assert_eq!(
+        website_names(&a).await,
+        vec![(blog.id.clone(), "Blog".to_owned())]
+    );
+    a.sync().await;
+    b.sync().await;
+    assert_eq!(a.snapshot().await, b.snapshot().await);
+    assert_eq!(website_names(&b).await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_a_website_the_server_still_uses_is_refused_and_undone() {
+    let server = Server::start();
+    let a = Laptop::new(&server.url(), "admin@example.com").await;
+    let b = Laptop::new(&server.url(), "admin@example.com").await;
+    let rest = Rest::login(server.port, "admin@example.com");
+    let shop = a.store.create_website("Shop", "").await.unwrap();
+    a.sync().await;
+    b.sync().await;
+    let id = add_email_on(&b, "Shop mail", &shop.id).await;
+    b.sync().await;
+    // A has not seen B's integration: the website looks unused there.
+    a.store.delete_website(&shop.id).await.unwrap();
+    let ra = a.sync().await;
+    assert_eq!(ra.websites_refused, 1, "{ra:?}");
+    assert!(rest.website_id("Shop").is_some(), "the server keeps it");
+    assert_eq!(
+        website_names(&a).await,
+        vec![(shop.id.clone(), "Shop".to_owned())]
+    );
+    assert!(a.store.get(&id).await.is_ok());
+    let (ra, rb) = (a.sync().await, b.sync().await);
+    assert_eq!(
+        (ra.websites_refused, rb.websites_deleted),
+        (0, 0),
+        "{ra:?} {rb:?}"
+    );
+    assert_eq!(website_names(&b).await.len(), 1);
 }

@@ -1,7 +1,39 @@
-//! The `app_info` command: the app's name and version for the footer.
+//! The `app_info` command (the app's name and version for the footer) and
+//! `boot`, the first screen's data in one answer.
 
+use super::{insights, integrations, vault, CmdResult};
+use crate::state::AppState;
 pub use switchboard_ipc::AppInfo;
-use tauri::{AppHandle, PackageInfo, Runtime};
+use switchboard_ipc::{Boot, FirstScreen, ListQuery};
+use tauri::{AppHandle, PackageInfo, Runtime, State};
+
+/// The vault's state and the settings, and when unlocked the list's first
+/// page for its opening filters, the type cards' counts and the websites:
+/// what the UI would otherwise ask in five calls, two of them in a row.
+#[tauri::command]
+pub async fn boot(app: AppHandle, state: State<'_, AppState>) -> CmdResult<Boot> {
+    let settings = crate::settings::load(&app);
+    let vault = vault::vault_status(state.clone()).await?;
+    let first = if vault.unlocked {
+        let query = ListQuery::opening(settings.default_website.as_deref());
+        let list = integrations::list_integrations(state.clone(), query.clone()).await?;
+        let overview = integrations::type_overview(state.clone()).await?;
+        let websites = insights::websites(state.clone()).await?;
+        Some(FirstScreen {
+            query,
+            list,
+            overview,
+            websites,
+        })
+    } else {
+        None
+    };
+    Ok(Boot {
+        vault,
+        settings,
+        first,
+    })
+}
 
 /// Reads the name and version Tauri knows the app by.
 pub fn info_from_package(package: &PackageInfo) -> AppInfo {

@@ -9,7 +9,8 @@ use switchboard_ipc::{
     TestAnswer,
 };
 use switchboard_providers::{run_check, Checker, Outcome, Progress, ProviderError, TestAll};
-use switchboard_store::{ListFilter, StoreError};
+use switchboard_store::{ListFilter, RemoteHealth, StoreError};
+use switchboard_sync::SyncError;
 use tauri::State;
 use tokio_util::sync::CancellationToken;
 
@@ -45,7 +46,7 @@ pub async fn test_integration(
 ) -> CmdResult<TestAnswer> {
     let checker = checker(&state)?;
     // Unknown ids and a locked vault answer before the gate counts a test.
-    state.store.get(&request.id).await.map_err(to_ipc)?;
+    let integration = state.store.get(&request.id).await.map_err(to_ipc)?;
     if let Err(wait) = state.gate.try_acquire(&request.id) {
         let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
         let mut e = IpcError::new(
@@ -55,10 +56,80 @@ pub async fn test_integration(
         e.fields.insert("retry_after_secs".into(), secs.to_string());
         return Err(e);
     }
+    if !integration.secrets_on_server.is_empty() {
+        return test_on_server(&state, &request.id).await;
+    }
     let (outcome, health) = run_check(&state.store, checker, &request.id)
         .await
         .map_err(provider_error)?;
     Ok(answer(&outcome, status(health.status), health.error_count))
+}
+
+/// The test of an integration whose secrets only the shared server holds:
+/// the server runs it (against the real provider) and logs it; its health is
+/// copied here at once, and a sync is started to bring its log entry.
+async fn test_on_server(state: &AppState, id: &str) -> CmdResult<TestAnswer> {
+    let not_here = |what: &str| {
+        IpcError::new(
+            "not_connected",
+            format!(
+                "This integration's secrets are kept only on the shared server, so its test runs there: {what}"
+            ),
+        )
+    };
+    let Some(server_id) = state.store.server_id(id).await.map_err(to_ipc)? else {
+        return Err(not_here("sync first, then test again."));
+    };
+    let Some(client) = state.sync.client(&state.store).await else {
+        return Err(not_here("connect to the server on the Sync page first."));
+    };
+    let ran = match client.test_on_server(server_id).await {
+        Ok(ran) => ran,
+        Err(SyncError::Server {
+            status: 429,
+            detail,
+        }) => {
+            return Err(IpcError::new(
+                "rate_limited",
+                format!("The server says: {detail}"),
+            ))
+        }
+        Err(e) => return Err(super::sync::sync_error(e)),
+    };
+    let health = match client.server_health(server_id).await {
+        Ok(h) => {
+            let remote = RemoteHealth {
+                status: h
+                    .status
+                    .parse()
+                    .unwrap_or(switchboard_store::Status::Pending),
+                last_sync_at: h.last_sync_at,
+                last_error: h.last_error,
+                error_count: h.error_count,
+            };
+            Some(
+                state
+                    .store
+                    .set_remote_health(id, &remote)
+                    .await
+                    .map_err(to_ipc)?,
+            )
+        }
+        // The answer stands; the health comes with the next pull.
+        Err(_) => None,
+    };
+    state.sync.start(Arc::clone(&state.store)).await;
+    let current = state.store.get(id).await.map_err(to_ipc)?;
+    Ok(TestAnswer {
+        kind: if ran.success { "ok" } else { "failed" }.to_owned(),
+        ok: ran.success,
+        message: ran.message,
+        hint: String::new(),
+        details: serde_json::json!({"ran_on": "server", "server_id": server_id}),
+        status: status(health.map_or(current.status, |h| h.status)),
+        error_count: current.error_count,
+        retry_after_secs: None,
+    })
 }
 
 fn answer(outcome: &Outcome, status: Status, error_count: i64) -> TestAnswer {

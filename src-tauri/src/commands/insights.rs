@@ -2,7 +2,7 @@
 
 use super::{reshape, to_ipc, CmdResult};
 use crate::state::AppState;
-use switchboard_ipc::{IdRequest, LogEntry, NewWebsite, Stats, Website};
+use switchboard_ipc::{IdRequest, LogEntry, NewWebsite, Stats, Website, WebsiteUpdate};
 use tauri::State;
 
 /// How many log lines the UI shows per integration.
@@ -45,4 +45,29 @@ pub async fn create_website(state: State<'_, AppState>, request: NewWebsite) -> 
             .await
             .map_err(to_ipc)?,
     )
+}
+
+/// Renames a website or changes its domain (synced: last writer wins).
+#[tauri::command]
+pub async fn update_website(
+    state: State<'_, AppState>,
+    request: WebsiteUpdate,
+) -> CmdResult<Website> {
+    reshape(
+        state
+            .store
+            .update_website(&request.id, request.name.trim(), request.domain.trim())
+            .await
+            .map_err(to_ipc)?,
+    )
+}
+
+/// Deletes a website that no integration uses (synced as a deletion).
+#[tauri::command]
+pub async fn delete_website(state: State<'_, AppState>, request: IdRequest) -> CmdResult<()> {
+    state
+        .store
+        .delete_website(&request.id)
+        .await
+        .map_err(to_ipc)
 }

@@ -4,7 +4,7 @@
 use super::{reshape, to_ipc, CmdResult};
 use crate::state::AppState;
 use switchboard_ipc::{
-    CreateRequest, IdRequest, IntegrationDetail, ListPage, ListQuery, RevealRequest,
+    CreateRequest, IdRequest, IntegrationDetail, IpcError, ListPage, ListQuery, RevealRequest,
     SetActiveRequest, TypeOverview, UpdateRequest,
 };
 use switchboard_store::{IntegrationPatch, ListFilter, NewIntegration, Status};
@@ -138,6 +138,23 @@ pub async fn set_active(state: State<'_, AppState>, request: SetActiveRequest) -
 #[tauri::command]
 pub async fn delete_integration(state: State<'_, AppState>, request: IdRequest) -> CmdResult<()> {
     state.store.delete(&request.id).await.map_err(to_ipc)
+}
+
+/// Copies one secret to the system clipboard (recorded in the activity log
+/// like a reveal) and clears it 30 s later; answers those seconds.
+#[tauri::command]
+pub async fn copy_secret(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    request: RevealRequest,
+) -> CmdResult<u64> {
+    let secret = state
+        .store
+        .reveal(&request.id, &request.field)
+        .await
+        .map_err(to_ipc)?;
+    crate::clipboard::copy_then_clear(&app, secret).map_err(|m| IpcError::new("clipboard", m))?;
+    Ok(crate::clipboard::CLEAR_AFTER.as_secs())
 }
 
 /// Reveals one secret; the store records the reveal in the activity log.

@@ -12,7 +12,7 @@ use switchboard_sync::{server_url, ServerClient, SyncError};
 use switchboard_vault::Secret;
 use tauri::State;
 
-fn sync_error(e: SyncError) -> IpcError {
+pub(crate) fn sync_error(e: SyncError) -> IpcError {
     match e {
         SyncError::Store(s) => to_ipc(s),
         other => IpcError::new(other.code(), other.to_string()),

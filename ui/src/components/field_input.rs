@@ -18,6 +18,10 @@ pub struct FieldInputProps {
     pub integration_id: Option<String>,
     /// For an edit: the stored secret's mask.
     pub masked: Option<String>,
+    /// The secret is set only on the shared server: shown masked, with no
+    /// reveal or copy.
+    #[prop_or_default]
+    pub on_server: bool,
 }
 
 /// The labelled input.
@@ -119,7 +123,13 @@ pub fn field_input(props: &FieldInputProps) -> Html {
                 }
             </label>
             { widget }
-            if let (Some(masked), Some(integration)) = (&props.masked, &props.integration_id) {
+            if let (Some(masked), true) = (&props.masked, props.on_server) {
+                <span class="secret-tools">
+                    <code class="secret-value" id={format!("secret-{}", f.key)}>{ masked }</code>
+                    <span class="badge on-server" id={format!("on-server-{}", f.key)}
+                        title="Kept only on the shared server: it cannot be revealed here">{ "set on the server" }</span>
+                </span>
+            } else if let (Some(masked), Some(integration)) = (&props.masked, &props.integration_id) {
                 <SecretTools id={integration.clone()} field={f.key} masked={masked.clone()} />
             }
             if !f.help.is_empty() {

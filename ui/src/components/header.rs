@@ -88,7 +88,10 @@ fn logo() -> Html {
 #[function_component(SyncChip)]
 fn sync_chip() -> Html {
     let app = use_app();
-    let status = use_sync_status(std::time::Duration::from_secs(3));
+    let status = use_sync_status(
+        std::time::Duration::from_millis(1500),
+        std::time::Duration::from_secs(3),
+    );
     let Some(s) = &*status else {
         return html! {};
     };

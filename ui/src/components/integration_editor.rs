@@ -267,7 +267,8 @@ pub fn integration_editor(props: &IntegrationEditorProps) -> Html {
         html! {
             <FieldInput key={format!("{}-{}", provider.id, f.key)} field={f} value={text}
                 error={errors.get(f.key).cloned()} {on_change}
-                integration_id={detail.as_ref().map(|d| d.id.clone())} {masked} />
+                integration_id={detail.as_ref().map(|d| d.id.clone())} {masked}
+                on_server={detail.as_ref().is_some_and(|d| d.secrets_on_server.iter().any(|k| k == f.key))} />
         }
     });
     let title = if editing {

@@ -6,12 +6,12 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::{ConfirmDialog, IntegrationRowView, TestAllBar};
-use crate::hooks::use_fetch;
+use crate::hooks::use_fetch_seeded;
 use crate::ipc::{self, ListQuery, Sort, Status, TestAllRequest, WebsiteScope};
 use crate::state::{use_app, Action};
 
 /// Rows per page.
-pub const PAGE_SIZE: i64 = 50;
+pub const PAGE_SIZE: i64 = ipc::LIST_PAGE_SIZE;
 
 /// The list's props.
 #[derive(Properties, PartialEq)]
@@ -24,26 +24,32 @@ pub struct IntegrationListProps {
 #[function_component(IntegrationList)]
 pub fn integration_list(props: &IntegrationListProps) -> Html {
     let app = use_app();
-    let query = use_state(|| ListQuery {
-        limit: PAGE_SIZE,
-        // Settings' default website: the list opens filtered to it.
-        website: app
-            .settings
-            .default_website
-            .clone()
-            .map_or(WebsiteScope::Any, WebsiteScope::Website),
-        ..ListQuery::default()
-    });
-    let page = use_fetch(((*query).clone(), app.revision), |(q, _)| {
-        let q = q.clone();
-        crate::hooks::mark("sb-list-ask");
-        async move {
-            let page = ipc::list_integrations(&q).await;
-            crate::hooks::mark("sb-list");
+    // Settings' default website: the list opens filtered to it.
+    let query = use_state(|| ListQuery::opening(app.settings.default_website.as_deref()));
+    let page = use_fetch_seeded(
+        ((*query).clone(), app.revision),
+        || {
+            let page = app.first.take_list(&query);
+            if page.is_some() {
+                crate::hooks::mark("sb-list");
+            }
             page
-        }
-    });
-    let websites = use_fetch(app.revision, |_| ipc::websites());
+        },
+        |(q, _)| {
+            let q = q.clone();
+            crate::hooks::mark("sb-list-ask");
+            async move {
+                let page = ipc::list_integrations(&q).await;
+                crate::hooks::mark("sb-list");
+                page
+            }
+        },
+    );
+    let websites = use_fetch_seeded(
+        app.revision,
+        || app.first.take_websites(),
+        |_| ipc::websites(),
+    );
     let confirm = use_state(|| None::<(String, String)>);
     let sites = match &*websites {
         Some(Ok(list)) => list.clone(),

@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use super::{IntegrationForm, IntegrationList, TypeCard};
-use crate::hooks::use_fetch;
+use crate::hooks::use_fetch_seeded;
 use crate::ipc::{self, TypeOverview};
 use crate::state::use_app;
 
@@ -21,12 +21,16 @@ pub enum Editor {
 #[function_component(IntegrationsPage)]
 pub fn integrations_page() -> Html {
     let app = use_app();
-    let overview = use_fetch(app.revision, |_| async {
-        crate::hooks::mark("sb-overview-ask");
-        let answer = ipc::type_overview().await;
-        crate::hooks::mark("sb-overview");
-        answer
-    });
+    let overview = use_fetch_seeded(
+        app.revision,
+        || app.first.take_overview(),
+        |_| async {
+            crate::hooks::mark("sb-overview-ask");
+            let answer = ipc::type_overview().await;
+            crate::hooks::mark("sb-overview");
+            answer
+        },
+    );
     let editor = use_state(|| None::<Editor>);
     let counts: Vec<TypeOverview> = match &*overview {
         Some(Ok(list)) => list.clone(),

@@ -40,12 +40,14 @@ pub fn lock_screen() -> Html {
             });
         })
     };
-    // Unlock through the keyring on arrival, where the vault keeps its key there.
+    // Unlock through the keyring on arrival, where the vault keeps its key
+    // there; after a lock in this session, only when asked.
+    let keyring = app
+        .vault
+        .is_some_and(|v| v.uses_keyring && v.keyring_allowed);
     {
         let attempt = attempt.clone();
-        let auto = app
-            .vault
-            .is_some_and(|v| v.uses_keyring && v.keyring_allowed);
+        let auto = keyring && !app.locked_here;
         use_effect_with(auto, move |auto| {
             if *auto {
                 attempt.emit(UnlockRequest::Keyring);
@@ -81,6 +83,7 @@ pub fn lock_screen() -> Html {
             error.set(None);
         })
     };
+    let with_keyring = attempt.reform(|_: MouseEvent| UnlockRequest::Keyring);
     let label = if *with_recovery {
         "Recovery key"
     } else {
@@ -108,6 +111,11 @@ pub fn lock_screen() -> Html {
                 <button class="button primary" id="unlock-submit" type="submit" disabled={*busy}>
                     { if *busy { "Unlocking…" } else { "Unlock" } }
                 </button>
+                if keyring {
+                    <button class="button ghost" id="unlock-keyring" type="button" onclick={with_keyring} disabled={*busy}>
+                        { "Unlock with the system keyring" }
+                    </button>
+                }
                 <button class="button link" id="unlock-mode" type="button" onclick={toggle_mode}>
                     { if *with_recovery { "Use my passphrase" } else { "Use the recovery key instead" } }
                 </button>

@@ -1,15 +1,11 @@
 //! A stored secret: its mask, an explicit Reveal (the store logs it) and a
 //! Copy that clears the clipboard after 30 seconds.
 
-use std::time::Duration;
-use yew::platform::{spawn_local, time::sleep};
+use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::ipc;
 use crate::state::{use_app, Action};
-
-/// How long a copied secret stays on the clipboard.
-pub const CLIPBOARD_SECONDS: u64 = 30;
 
 /// Which secret.
 #[derive(Properties, PartialEq)]
@@ -42,29 +38,18 @@ pub fn secret_tools(props: &SecretToolsProps) -> Html {
         })
     };
     let copy = {
-        let (revealed, app) = (revealed.clone(), app.clone());
+        let app = app.clone();
         let (id, field) = (props.id.clone(), props.field);
         Callback::from(move |_| {
-            let (known, app, id) = ((*revealed).clone(), app.clone(), id.clone());
+            let (app, id) = (app.clone(), id.clone());
             spawn_local(async move {
-                let value = match known {
-                    Some(v) => v,
-                    None => match ipc::reveal_secret(&id, field).await {
-                        Ok(v) => v,
-                        Err(e) => return app.dispatch(Action::Notice(e.message)),
-                    },
-                };
-                if let Err(e) = ipc::write_clipboard(&value).await {
-                    return app.dispatch(Action::Notice(format!("Could not copy: {}", e.message)));
-                }
-                app.dispatch(Action::Notice(format!(
-                    "Copied. The clipboard clears in {CLIPBOARD_SECONDS} seconds."
-                )));
-                sleep(Duration::from_secs(CLIPBOARD_SECONDS)).await;
-                // Clear it unless something else was copied since.
-                let still_ours = ipc::read_clipboard().await.map_or(true, |now| now == value);
-                if still_ours {
-                    let _ = ipc::write_clipboard("").await;
+                match ipc::copy_secret(&id, field).await {
+                    Ok(secs) => app.dispatch(Action::Notice(format!(
+                        "Copied. The clipboard clears in {secs} seconds."
+                    ))),
+                    Err(e) => {
+                        app.dispatch(Action::Notice(format!("Could not copy: {}", e.message)))
+                    }
                 }
             });
         })

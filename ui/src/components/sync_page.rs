@@ -14,9 +14,10 @@ use super::integration_row::short_time;
 use crate::ipc::{self, ConnectRequest, ResolveAction, ResolveRequest, SyncConflict, SyncStatus};
 use crate::state::{use_app, Action};
 
-/// Polls the sync status every `every` while mounted.
+/// Polls the sync status every `every` while mounted, the first time after
+/// `first` (the header's chip waits, so the first screen's calls go first).
 #[hook]
-pub fn use_sync_status(every: Duration) -> UseStateHandle<Option<SyncStatus>> {
+pub fn use_sync_status(first: Duration, every: Duration) -> UseStateHandle<Option<SyncStatus>> {
     let status = use_state(|| None::<SyncStatus>);
     {
         let status = status.clone();
@@ -25,6 +26,7 @@ pub fn use_sync_status(every: Duration) -> UseStateHandle<Option<SyncStatus>> {
             {
                 let alive = alive.clone();
                 spawn_local(async move {
+                    sleep(first).await;
                     while alive.get() {
                         if let Ok(s) = ipc::sync_status().await {
                             status.set(Some(s));
@@ -57,7 +59,7 @@ pub fn state_label(s: &SyncStatus) -> String {
 #[function_component(SyncPage)]
 pub fn sync_page() -> Html {
     let app = use_app();
-    let status = use_sync_status(Duration::from_millis(400));
+    let status = use_sync_status(Duration::ZERO, Duration::from_millis(400));
     let conflicts = use_state(Vec::<SyncConflict>::new);
     let url = use_state(String::new);
     let email = use_state(String::new);

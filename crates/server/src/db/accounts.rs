@@ -449,15 +449,24 @@ macro_rules! impl_accounts {
                 if used > 0 {
                     return Err($crate::db::DbError::InUse(used));
                 }
-                next_seq!(tx)?;
-                let found = sqlx::query("DELETE FROM websites WHERE id = $1")
+                let seq = next_seq!(tx)?;
+                let uid: Option<String> = sqlx::query_scalar("DELETE FROM websites WHERE id = $1 RETURNING uid")
                     .bind(id)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if found == 0 {
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some(uid) = uid else {
                     return Ok(false);
-                }
+                };
+                // Laptops pull the deletion (docs/sync.md).
+                sqlx::query(
+                    "INSERT INTO website_tombstones (uid, seq, deleted_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (uid) DO UPDATE SET seq = excluded.seq, deleted_at = excluded.deleted_at",
+                )
+                .bind(&uid)
+                .bind(seq)
+                .bind($crate::db::now())
+                .execute(&mut *tx)
+                .await?;
                 insert_audit!(tx, audit)?;
                 tx.commit().await?;
                 Ok(true)

@@ -2,21 +2,29 @@
 //! integrations, their logs, check results and tombstones. Every write bumps
 //! the record's revision and writes its audit entry in the same transaction.
 
-/// Writes one log entry of an integration inside a transaction.
+/// Writes one log entry of an integration inside a transaction, with a new
+/// uid and the next change sequence number (docs/sync.md: logs sync).
 macro_rules! insert_log {
     ($tx:expr, $id:expr, $log:expr) => {{
         let log: &$crate::model::NewLog = $log;
-        sqlx::query(
-            "INSERT INTO integration_logs (integration_id, level, message, details, created_at) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind($id)
-        .bind(log.level.as_str())
-        .bind(&log.message)
-        .bind(log.details.to_string())
-        .bind($crate::db::now())
-        .execute(&mut *$tx)
-        .await
+        match next_seq!($tx) {
+            Ok(seq) => {
+                sqlx::query(
+                    "INSERT INTO integration_logs (integration_id, level, message, details, created_at, uid, seq) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind($id)
+                .bind(log.level.as_str())
+                .bind(&log.message)
+                .bind(log.details.to_string())
+                .bind($crate::db::now())
+                .bind(uuid::Uuid::new_v4().to_string())
+                .bind(seq)
+                .execute(&mut *$tx)
+                .await
+            }
+            Err(e) => Err(e),
+        }
     }};
 }
 

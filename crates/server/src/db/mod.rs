@@ -216,6 +216,16 @@ pub struct SyncWebsiteWrite {
     pub audit: AuditEntry,
 }
 
+/// A website deletion pushed by a laptop: applied when the website has no
+/// integrations on the server (leaving a website tombstone), else refused.
+#[derive(Debug, Clone)]
+pub struct SyncWebsiteDelete {
+    pub uid: String,
+    /// Refused before the database is asked (why, for the answer).
+    pub refuse: Option<String>,
+    pub audit: AuditEntry,
+}
+
 /// One integration write of a sync push, prepared (validated, sealed) by the
 /// service against the revision it read.
 #[derive(Debug, Clone)]
@@ -261,7 +271,27 @@ pub struct SyncPlan {
     /// result's id and revision, or turns it into `invalid` when a unique
     /// rule refuses it.
     pub writes: Vec<(usize, SyncWrite)>,
+    /// Website deletions, applied after the integration writes.
+    pub website_deletes: Vec<SyncWebsiteDelete>,
+    /// Log lines pushed by the laptop (checked: uids, levels, and the user
+    /// may see their integrations), stored last, each once by uid; lines
+    /// whose integration does not exist are dropped.
+    pub logs: Vec<switchboard_sync_proto::SyncLog>,
     pub answer: switchboard_sync_proto::PushAnswer,
+}
+
+/// What a pull reads: each list by sequence number, at most `limit` long.
+#[derive(Debug, Clone, Default)]
+pub struct SyncChanges {
+    /// Websites and website deletions (`seq` set).
+    pub websites: Vec<switchboard_sync_proto::SyncWebsite>,
+    pub rows: Vec<SyncRow>,
+    /// Log lines (`seq` set), not counting the pulling client's own.
+    pub logs: Vec<switchboard_sync_proto::SyncLog>,
+    /// The largest sequence number above `since` of a log line the pulling
+    /// client wrote itself, read before the lists (every change numbered
+    /// below it was committed before they were read).
+    pub own_logs_upto: Option<i64>,
 }
 
 /// How applying a [`SyncPlan`] ended.
@@ -329,7 +359,7 @@ pub trait SyncStore: Send + Sync {
         since: i64,
         limit: i64,
         client: Option<&str>,
-    ) -> Result<(Vec<WebsiteRecord>, Vec<SyncRow>)>;
+    ) -> Result<SyncChanges>;
 }
 
 /// Everything the server stores.

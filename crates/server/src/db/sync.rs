@@ -75,6 +75,8 @@ macro_rules! impl_sync {
                     client,
                     websites,
                     writes,
+                    website_deletes,
+                    logs: pushed_logs,
                     mut answer,
                 } = plan;
                 let client = client.as_deref();
@@ -126,6 +128,11 @@ macro_rules! impl_sync {
                     .bind(seq)
                     .fetch_one(&mut *tx)
                     .await?;
+                    // Pushed again after a deletion: it is back.
+                    sqlx::query("DELETE FROM website_tombstones WHERE uid = $1")
+                        .bind(&site.uid)
+                        .execute(&mut *tx)
+                        .await?;
                     let mut entry = site.audit.clone();
                     entry.website_id = Some(id);
                     audits.push(entry);
@@ -300,7 +307,62 @@ macro_rules! impl_sync {
                         }
                     }
                 }
-                Self::insert_logs(&mut tx, &logs, &now).await?;
+                // Website deletions, after the integration writes (which
+                // may have moved or deleted the website's integrations).
+                for del in website_deletes {
+                    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM websites WHERE uid = $1")
+                        .bind(&del.uid)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    let Some(site_id) = found else {
+                        // Unknown or deleted already: nothing to do.
+                        continue;
+                    };
+                    let used: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM integrations WHERE website_id = $1")
+                        .bind(site_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    let seq = next_seq!(tx)?;
+                    let refusal = match del.refuse {
+                        Some(why) => Some(why),
+                        None if used > 0 => Some(format!(
+                            "This website still has {used} integration(s) on the server; it was not deleted."
+                        )),
+                        None => None,
+                    };
+                    if let Some(message) = refusal {
+                        // The website stays; a new sequence number sends it
+                        // back to the laptops that deleted it.
+                        sqlx::query("UPDATE websites SET seq = $1 WHERE id = $2")
+                            .bind(seq)
+                            .bind(site_id)
+                            .execute(&mut *tx)
+                            .await?;
+                        answer.websites_refused.push(switchboard_sync_proto::WebsiteRefusal {
+                            uid: del.uid,
+                            message,
+                        });
+                        continue;
+                    }
+                    sqlx::query("DELETE FROM websites WHERE id = $1")
+                        .bind(site_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query(
+                        "INSERT INTO website_tombstones (uid, seq, deleted_at) VALUES ($1, $2, $3) \
+                         ON CONFLICT (uid) DO UPDATE SET seq = excluded.seq, deleted_at = excluded.deleted_at",
+                    )
+                    .bind(&del.uid)
+                    .bind(seq)
+                    .bind(&now)
+                    .execute(&mut *tx)
+                    .await?;
+                    let mut entry = del.audit;
+                    entry.website_id = Some(site_id);
+                    audits.push(entry);
+                }
+                Self::insert_logs(&mut tx, &logs, &now, client).await?;
+                answer.logs_stored = Self::insert_pushed_logs(&mut tx, &pushed_logs, client).await?;
                 Self::insert_audits(&mut tx, &audits, &now).await?;
 
                 let text = serde_json::to_string(&answer).expect("an answer serializes");
@@ -321,14 +383,29 @@ macro_rules! impl_sync {
                 since: i64,
                 limit: i64,
                 client: Option<&str>,
-            ) -> $crate::db::Result<(Vec<$crate::model::WebsiteRecord>, Vec<$crate::db::SyncRow>)> {
+            ) -> $crate::db::Result<$crate::db::SyncChanges> {
                 use sqlx::Row;
+                use switchboard_sync_proto::{SyncLog, SyncWebsite};
                 let user = scope.as_ref().map(|(u, _)| *u);
+                let cap = usize::try_from(limit).unwrap_or(0);
+
+                // First (see SyncChanges::own_logs_upto): the client's own
+                // newest log line.
+                let own_logs_upto: Option<i64> = match client {
+                    Some(c) => sqlx::query_scalar(
+                        "SELECT MAX(seq) FROM integration_logs WHERE client = $1 AND seq > $2",
+                    )
+                    .bind(c)
+                    .bind(since)
+                    .fetch_one(&self.read)
+                    .await?,
+                    None => None,
+                };
 
                 let mut sites = Vec::new();
                 if websites.as_ref().is_none_or(|w| !w.is_empty()) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new(
-                        "SELECT id, uid, seq, name, domain, created_at, updated_at FROM websites WHERE seq > ",
+                        "SELECT uid, seq, name, domain FROM websites WHERE seq > ",
                     );
                     qb.push_bind(since);
                     if let Some(ids) = &websites {
@@ -341,17 +418,34 @@ macro_rules! impl_sync {
                     }
                     qb.push(" ORDER BY seq LIMIT ").push_bind(limit);
                     for r in qb.build().fetch_all(&self.read).await? {
-                        sites.push($crate::model::WebsiteRecord {
-                            id: r.try_get("id")?,
+                        sites.push(SyncWebsite {
                             uid: r.try_get("uid")?,
-                            seq: r.try_get("seq")?,
                             name: r.try_get("name")?,
                             domain: r.try_get("domain")?,
-                            members: Vec::new(),
-                            created_at: r.try_get("created_at")?,
-                            updated_at: r.try_get("updated_at")?,
+                            seq: Some(r.try_get("seq")?),
+                            ..SyncWebsite::default()
                         });
                     }
+                }
+                // Website deletions: uids only, to everyone.
+                let gone = sqlx::query(
+                    "SELECT uid, seq FROM website_tombstones WHERE seq > $1 ORDER BY seq LIMIT $2",
+                )
+                .bind(since)
+                .bind(limit)
+                .fetch_all(&self.read)
+                .await?;
+                if !gone.is_empty() {
+                    for r in gone {
+                        sites.push(SyncWebsite {
+                            uid: r.try_get("uid")?,
+                            seq: Some(r.try_get("seq")?),
+                            deleted: true,
+                            ..SyncWebsite::default()
+                        });
+                    }
+                    sites.sort_by_key(|w| w.seq);
+                    sites.truncate(cap);
                 }
 
                 let filter = $crate::model::ListFilter {
@@ -394,8 +488,44 @@ macro_rules! impl_sync {
                     });
                 }
                 rows.sort_by_key(|r| r.seq());
-                rows.truncate(usize::try_from(limit).unwrap_or(0));
-                Ok((sites, rows))
+                rows.truncate(cap);
+
+                // Log lines of visible integrations, but the client's own.
+                let mut qb = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT l.uid, l.seq, l.level, l.message, l.details, l.created_at, i.uid AS integration \
+                     FROM integration_logs l JOIN integrations i ON i.id = l.integration_id WHERE l.seq > ",
+                );
+                qb.push_bind(since);
+                if let Some(c) = client {
+                    qb.push(" AND (l.client IS NULL OR l.client <> ").push_bind(c.to_owned()).push(")");
+                }
+                if let Some(user) = user {
+                    qb.push(" AND (i.owner_id = ")
+                        .push_bind(user)
+                        .push(" OR i.website_id IN (SELECT website_id FROM website_members WHERE user_id = ")
+                        .push_bind(user)
+                        .push("))");
+                }
+                qb.push(" ORDER BY l.seq LIMIT ").push_bind(limit);
+                let mut logs = Vec::new();
+                for r in qb.build().fetch_all(&self.read).await? {
+                    let details: String = r.try_get("details")?;
+                    logs.push(SyncLog {
+                        uid: r.try_get("uid")?,
+                        integration: r.try_get("integration")?,
+                        level: r.try_get("level")?,
+                        message: r.try_get("message")?,
+                        details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
+                        created_at: r.try_get("created_at")?,
+                        seq: Some(r.try_get("seq")?),
+                    });
+                }
+                Ok($crate::db::SyncChanges {
+                    websites: sites,
+                    rows,
+                    logs,
+                    own_logs_upto,
+                })
             }
         }
 
@@ -464,26 +594,105 @@ macro_rules! impl_sync {
                 Ok(ids)
             }
 
-            /// Writes log lines (integration id, line), a few statements in all.
+            /// Reserves `count` sequence numbers with one counter bump: the
+            /// first of them (0 when `count` is 0).
+            async fn reserve_seqs(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                count: usize,
+            ) -> $crate::db::Result<i64> {
+                if count == 0 {
+                    return Ok(0);
+                }
+                let count = i64::try_from(count).unwrap_or(i64::MAX);
+                let last: i64 = sqlx::query_scalar("UPDATE sync_counter SET n = n + $1 RETURNING n")
+                    .bind(count)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                Ok(last - count + 1)
+            }
+
+            /// Writes the server's own log lines of a push (integration id,
+            /// line), each with a new uid and sequence number and the pushing
+            /// client as writer, a few statements in all.
             async fn insert_logs(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 logs: &[(i64, $crate::model::NewLog)],
                 at: &str,
+                client: Option<&str>,
             ) -> $crate::db::Result<()> {
+                let mut seq = Self::reserve_seqs(&mut *conn, logs.len()).await?;
                 for chunk in logs.chunks($crate::db::sync::ROWS_PER_INSERT) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO integration_logs (integration_id, level, message, details, created_at) ",
+                        "INSERT INTO integration_logs (integration_id, level, message, details, created_at, uid, seq, client) ",
                     );
                     qb.push_values(chunk, |mut b, (id, log)| {
                         b.push_bind(*id)
                             .push_bind(log.level.as_str())
                             .push_bind(log.message.clone())
                             .push_bind(log.details.to_string())
-                            .push_bind(at.to_owned());
+                            .push_bind(at.to_owned())
+                            .push_bind(uuid::Uuid::new_v4().to_string())
+                            .push_bind(seq)
+                            .push_bind(client.map(str::to_owned));
+                        seq += 1;
                     });
                     qb.build().execute(&mut *conn).await?;
                 }
                 Ok(())
+            }
+
+            /// Stores log lines pushed by a laptop, each once by uid; lines
+            /// whose integration does not exist here are dropped. How many
+            /// were new.
+            async fn insert_pushed_logs(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                logs: &[switchboard_sync_proto::SyncLog],
+                client: Option<&str>,
+            ) -> $crate::db::Result<usize> {
+                use sqlx::Row;
+                if logs.is_empty() {
+                    return Ok(0);
+                }
+                let uids: Vec<&str> = logs
+                    .iter()
+                    .map(|l| l.integration.as_str())
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                let mut ids: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+                for chunk in uids.chunks($crate::db::sync::UIDS_PER_QUERY) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT id, uid FROM integrations WHERE uid IN (");
+                    push_list(&mut qb, chunk);
+                    for r in qb.build().fetch_all(&mut *conn).await? {
+                        ids.insert(r.try_get("uid")?, r.try_get("id")?);
+                    }
+                }
+                let rows: Vec<(i64, &switchboard_sync_proto::SyncLog)> = logs
+                    .iter()
+                    .filter_map(|l| ids.get(&l.integration).map(|id| (*id, l)))
+                    .collect();
+                let mut seq = Self::reserve_seqs(&mut *conn, rows.len()).await?;
+                let mut stored = 0usize;
+                for chunk in rows.chunks($crate::db::sync::ROWS_PER_INSERT) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO integration_logs (integration_id, level, message, details, created_at, uid, seq, client) ",
+                    );
+                    qb.push_values(chunk, |mut b, (id, log)| {
+                        b.push_bind(*id)
+                            .push_bind(log.level.clone())
+                            .push_bind(log.message.clone())
+                            .push_bind(log.details.to_string())
+                            .push_bind(log.created_at.clone())
+                            .push_bind(log.uid.clone())
+                            .push_bind(seq)
+                            .push_bind(client.map(str::to_owned));
+                        seq += 1;
+                    });
+                    qb.push(" ON CONFLICT (uid) DO NOTHING");
+                    let done = qb.build().execute(&mut *conn).await?.rows_affected();
+                    stored += usize::try_from(done).unwrap_or(usize::MAX);
+                }
+                Ok(stored)
             }
 
             /// Writes audit entries, a few statements in all.

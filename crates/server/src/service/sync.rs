@@ -7,11 +7,14 @@ use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use switchboard_sync_proto::{
     field, FieldConflict, PullPage, PulledIntegration, PushAnswer, PushBatch, PushChange,
-    PushOutcome, PushResult, SyncWebsite, MAX_PULL_LIMIT, MAX_PUSH_CHANGES,
+    PushOutcome, PushResult, SyncLog, MAX_PULL_LIMIT, MAX_PUSH_CHANGES, MAX_PUSH_LOGS,
 };
 
 use super::{audit, blank, Check, Editing, MAX_ATTEMPTS};
-use crate::db::{now, SyncApplied, SyncPlan, SyncRow, SyncWebsiteWrite, SyncWrite};
+use crate::db::{
+    now, SyncApplied, SyncChanges, SyncPlan, SyncRow, SyncWebsiteDelete, SyncWebsiteWrite,
+    SyncWrite,
+};
 use crate::error::Error;
 use crate::model::{AuthUser, IntegrationRecord, ListFilter, LogLevel, NewLog, Status};
 use crate::secrets::Vault;
@@ -31,38 +34,57 @@ pub async fn pull(
     let limit = limit.clamp(1, MAX_PULL_LIMIT);
     let scope = ListFilter::for_user(user).scope;
     let only_sites = (!user.is_admin()).then(|| user.website_ids.clone());
-    let (mut sites, mut rows) = state
+    let SyncChanges {
+        websites: mut sites,
+        mut rows,
+        mut logs,
+        own_logs_upto,
+    } = state
         .db()
         .sync_changes(scope, only_sites, since, limit + 1, client)
         .await?;
     // A list cut at `limit` ends the page at its last kept sequence number;
-    // the other list is trimmed to it, so the cursor skips nothing.
+    // the other lists are trimmed to it, so the cursor skips nothing.
     let cap = usize::try_from(limit).unwrap_or(usize::MAX);
     let mut boundary: Option<i64> = None;
-    if sites.len() > cap {
-        sites.truncate(cap);
-        boundary = sites.last().map(|s| s.seq);
-    }
-    if rows.len() > cap {
-        rows.truncate(cap);
-        let last = rows.last().map(SyncRow::seq);
+    let mut cut = |last: Option<i64>| {
         boundary = match (boundary, last) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
+    };
+    if sites.len() > cap {
+        sites.truncate(cap);
+        cut(sites.last().and_then(|s| s.seq));
+    }
+    if rows.len() > cap {
+        rows.truncate(cap);
+        cut(rows.last().map(SyncRow::seq));
+    }
+    if logs.len() > cap {
+        logs.truncate(cap);
+        cut(logs.last().and_then(|l| l.seq));
     }
     let more = boundary.is_some();
     if let Some(b) = boundary {
-        sites.retain(|s| s.seq <= b);
+        sites.retain(|s| s.seq.unwrap_or(0) <= b);
         rows.retain(|r| r.seq() <= b);
+        logs.retain(|l| l.seq.unwrap_or(0) <= b);
     }
-    let next = sites
+    let mut next = sites
         .iter()
-        .map(|s| s.seq)
+        .filter_map(|s| s.seq)
         .chain(rows.iter().map(SyncRow::seq))
+        .chain(logs.iter().filter_map(|l| l.seq))
         .max()
         .unwrap_or(since)
         .max(since);
+    // The client's own log lines are not read; on a last page the cursor
+    // still moves past them (everything numbered below them was committed
+    // before the lists were read).
+    if !more {
+        next = next.max(own_logs_upto.unwrap_or(since));
+    }
     // The client's own changes were counted for `next` and `more`; it has
     // them already.
     rows.retain(|r| !r.mine());
@@ -112,16 +134,9 @@ pub async fn pull(
         })
         .collect();
     Ok(PullPage {
-        websites: sites
-            .into_iter()
-            .map(|w| SyncWebsite {
-                uid: w.uid,
-                name: w.name,
-                domain: w.domain,
-                seq: Some(w.seq),
-            })
-            .collect(),
+        websites: sites,
         changes,
+        logs,
         next,
         more,
     })
@@ -198,6 +213,12 @@ pub async fn push(
         return Err(Error::BadRequest(format!(
             "A push batch holds at most {MAX_PUSH_CHANGES} websites; this one has {}.",
             batch.websites.len()
+        )));
+    }
+    if batch.logs.len() > MAX_PUSH_LOGS {
+        return Err(Error::BadRequest(format!(
+            "A push batch holds at most {MAX_PUSH_LOGS} log lines; this one has {}. Send them in several batches.",
+            batch.logs.len()
         )));
     }
     if let Some(stored) = state
@@ -305,11 +326,25 @@ async fn plan(state: &AppState, user: &AuthUser, batch: &PushBatch) -> Result<Sy
     // admins create or change websites (as in /api/v1/websites/); others'
     // website entries are not applied.
     let mut website_writes = Vec::new();
-    for w in &batch.websites {
+    let mut website_deletes = Vec::new();
+    for w in batch.websites.iter().filter(|w| w.deleted) {
+        if w.uid.trim().is_empty() {
+            continue;
+        }
+        website_deletes.push(SyncWebsiteDelete {
+            uid: w.uid.clone(),
+            refuse: (!user.is_admin()).then(|| "Only admins can delete websites.".to_owned()),
+            audit: audit(user, "delete-website", VIA, Vec::new()),
+        });
+    }
+    for w in batch.websites.iter().filter(|w| !w.deleted) {
         if w.uid.trim().is_empty() || w.name.trim().is_empty() || !user.is_admin() {
             continue;
         }
         let current = existing.iter().find(|e| e.uid == w.uid);
+        if current.is_some() && w.if_missing {
+            continue;
+        }
         if current.is_some_and(|c| c.name == w.name && c.domain == w.domain) {
             continue;
         }
@@ -408,6 +443,14 @@ async fn plan(state: &AppState, user: &AuthUser, batch: &PushBatch) -> Result<Sy
             writes.push((index, w));
         }
     }
+    let created: BTreeSet<&str> = writes
+        .iter()
+        .filter_map(|(_, w)| match w {
+            SyncWrite::Create { record, .. } => Some(record.uid.as_str()),
+            _ => None,
+        })
+        .collect();
+    let logs = pushed_logs(state, user, &batch.logs, &created).await?;
     Ok(SyncPlan {
         user_id: user.id,
         batch_id: batch.batch_id.clone(),
@@ -419,11 +462,72 @@ async fn plan(state: &AppState, user: &AuthUser, batch: &PushBatch) -> Result<Sy
             .map(str::to_owned),
         websites: website_writes,
         writes,
+        website_deletes,
+        logs,
         answer: PushAnswer {
             batch_id: batch.batch_id.clone(),
             results,
+            ..PushAnswer::default()
         },
     })
+}
+
+/// Longest pushed log message kept (longer ones are cut).
+const MAX_LOG_MESSAGE: usize = 4000;
+
+/// The pushed log lines worth storing: well-formed (UUIDs, a known level),
+/// of integrations the user may see (or that the batch creates). The
+/// others are dropped: nothing could ever attach them.
+async fn pushed_logs(
+    state: &AppState,
+    user: &AuthUser,
+    logs: &[SyncLog],
+    created: &BTreeSet<&str>,
+) -> Result<Vec<SyncLog>, Error> {
+    let mut out: Vec<SyncLog> = Vec::with_capacity(logs.len());
+    let mut seen = BTreeSet::new();
+    for log in logs {
+        if uuid::Uuid::parse_str(&log.uid).is_err()
+            || uuid::Uuid::parse_str(&log.integration).is_err()
+            || log.level.parse::<LogLevel>().is_err()
+            || !seen.insert(log.uid.as_str())
+        {
+            continue;
+        }
+        let mut log = log.clone();
+        if log.message.len() > MAX_LOG_MESSAGE {
+            let mut end = MAX_LOG_MESSAGE;
+            while !log.message.is_char_boundary(end) {
+                end -= 1;
+            }
+            log.message.truncate(end);
+        }
+        if log.created_at.trim().is_empty() || log.created_at.len() > 64 {
+            log.created_at = now();
+        }
+        log.seq = None;
+        out.push(log);
+    }
+    if user.is_admin() || out.is_empty() {
+        return Ok(out);
+    }
+    let uids: Vec<&str> = out
+        .iter()
+        .map(|l| l.integration.as_str())
+        .filter(|u| !created.contains(u))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let visible: std::collections::HashSet<String> = state
+        .db()
+        .integrations_by_uids(&uids)
+        .await?
+        .into_iter()
+        .filter(|r| user.can_see(r.owner_id, r.website_id))
+        .map(|r| r.uid)
+        .collect();
+    out.retain(|l| created.contains(l.integration.as_str()) || visible.contains(&l.integration));
+    Ok(out)
 }
 
 /// A pushed value's type problem, if any.

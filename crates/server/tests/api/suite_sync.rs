@@ -19,6 +19,8 @@ crate::tests![
     member_sees_and_pushes_only_their_own,
     push_limits,
     client_id_leaves_own_changes_out_of_pull,
+    pushed_logs_are_stored_once_and_pulled_by_others,
+    website_deletions_are_pulled_or_refused,
 ];
 
 const PUSH: &str = "/api/v1/sync/push";
@@ -460,28 +462,44 @@ async fn pull_pages_with_since_and_limit(ctx: Ctx) {
         .iter()
         .all(|x| x["outcome"] == "applied"));
 
-    let (mut since, mut seen, mut pages) = (0i64, Vec::new(), 0);
+    // The creations' log lines (numbered after them) come in the same
+    // pages, each list at most `limit` long, the cursor skipping nothing.
+    let (mut since, mut seen, mut lines, mut pages) = (0i64, Vec::new(), Vec::new(), 0);
     loop {
         let page = pull(&ctx, a, since, 2).await;
         pages += 1;
         let changes = page.body["changes"].as_array().unwrap();
+        let logs = page.body["logs"].as_array().cloned().unwrap_or_default();
         assert!(changes.len() <= 2);
+        assert!(logs.len() <= 2);
+        let mut top = since;
         for c in changes {
             let seq = c["seq"].as_i64().unwrap();
             assert!(seq > since);
+            top = top.max(seq);
             seen.push((seq, c["uid"].as_str().unwrap().to_owned()));
         }
-        let next = page.body["next"].as_i64().unwrap();
-        if let Some((last, _)) = seen.last() {
-            assert_eq!(next, *last);
+        for l in &logs {
+            let seq = l["seq"].as_i64().unwrap();
+            assert!(seq > since);
+            top = top.max(seq);
+            lines.push((seq, l["integration"].as_str().unwrap().to_owned()));
         }
+        let next = page.body["next"].as_i64().unwrap();
+        assert_eq!(next, top);
         since = next;
         if page.body["more"] == false {
             break;
         }
         assert!(pages < 10);
     }
-    assert_eq!(pages, 3);
+    assert_eq!(pages, 5);
+    let of: Vec<&String> = lines.iter().map(|(_, u)| u).collect();
+    assert_eq!(
+        of,
+        uids.iter().collect::<Vec<_>>(),
+        "one line per creation, in order"
+    );
     let got: Vec<&String> = seen.iter().map(|(_, u)| u).collect();
     assert_eq!(got, uids.iter().collect::<Vec<_>>());
     assert!(seen.windows(2).all(|w| w[0].0 < w[1].0));
@@ -859,4 +877,211 @@ async fn client_id_leaves_own_changes_out_of_pull(ctx: Ctx) {
     let theirs = pull_as(&ctx, a, after_rest, 1000, &other).await;
     assert!(uids_of(&theirs).is_empty(), "{}", theirs.text);
     assert_eq!(theirs.body["next"], mine.body["next"]);
+}
+
+fn log_line(uid: &str, integration: &str, message: &str) -> Value {
+    json!({"uid": uid, "integration": integration, "level": "warning", "message": message,
+           "details": {"n": 1}, "created_at": "2026-01-02T03:04:05.000000Z"})
+}
+
+fn log_messages(page: &Res) -> Vec<String> {
+    page.body["logs"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|l| l["message"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn pushed_logs_are_stored_once_and_pulled_by_others(ctx: Ctx) {
+    let a = &ctx.admin;
+    let w1 = ctx.website("logs one").await;
+    let m = ctx.user(Role::Member, &[w1]).await;
+    let (laptop, other) = (uid(), uid());
+    let u = uid();
+    let created_in_batch = uid();
+    let id = created(&ctx, a, &u, "Logged", "SG.key-1111").await;
+    let start = pull(&ctx, a, 0, 1000).await.body["next"].as_i64().unwrap();
+    let line = log_line(&uid(), &u, "Bounce rate high");
+    let batch = json!({"batch_id": uid(), "client_id": laptop,
+        "changes": [create_change(&created_in_batch, "Made with its log", "SG.key-2222")],
+        "logs": [line.clone(),
+                 log_line(&uid(), &created_in_batch, "Line of a new one"),
+                 log_line(&uid(), &uid(), "Of nothing"),
+                 log_line("not-a-uuid", &u, "Malformed")]});
+    let r = ctx.post(PUSH, a, batch.clone()).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["logs_stored"], 2, "{}", r.text);
+    let again = ctx.post(PUSH, a, batch).await;
+    assert_eq!(again.body, r.body, "a retry gets the stored answer");
+    let dup = ctx
+        .post(PUSH, a, json!({"batch_id": uid(), "logs": [line.clone()]}))
+        .await;
+    assert_eq!(dup.status, 200, "{}", dup.text);
+    assert!(dup.body.get("logs_stored").is_none(), "{}", dup.text);
+    let r = ctx.get(&format!("/api/integrations/{id}/logs/"), a).await;
+    let stored: Vec<&Value> = r.body["logs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["message"] == "Bounce rate high")
+        .collect();
+    assert_eq!(stored.len(), 1, "{}", r.text);
+
+    // Another laptop pulls them (with uid, integration uid and seq); the
+    // pushing laptop does not, and its cursor moves past them.
+    let theirs = pull_as(&ctx, a, start, 1000, &other).await;
+    let got = log_messages(&theirs);
+    assert!(got.contains(&"Bounce rate high".to_owned()), "{got:?}");
+    assert!(got.contains(&"Line of a new one".to_owned()), "{got:?}");
+    assert!(!got.contains(&"Of nothing".to_owned()), "{got:?}");
+    let l = theirs.body["logs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["message"] == "Bounce rate high")
+        .unwrap();
+    assert_eq!(
+        (&l["uid"], &l["integration"], &l["level"]),
+        (&line["uid"], &line["integration"], &json!("warning"))
+    );
+    assert_eq!(l["details"], json!({"n": 1}));
+    assert!(l["seq"].as_i64().unwrap() > start);
+    let mine = pull_as(&ctx, a, start, 1000, &laptop).await;
+    assert!(log_messages(&mine).is_empty(), "{}", mine.text);
+    assert_eq!(mine.body["next"], theirs.body["next"]);
+
+    // A line written on the server (a REST edit) is pulled by everyone.
+    let r = ctx
+        .put(
+            &format!("/api/integrations/{id}/"),
+            a,
+            json!({"name": "Logged 2"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let since = mine.body["next"].as_i64().unwrap();
+    let mine = pull_as(&ctx, a, since, 1000, &laptop).await;
+    assert_eq!(log_messages(&mine).len(), 1, "{}", mine.text);
+
+    // A member: lines of integrations they cannot see are dropped, and
+    // they pull only lines of what they see.
+    let r = ctx
+        .post(
+            PUSH,
+            &m,
+            json!({"batch_id": uid(), "logs": [log_line(&uid(), &u, "Member on admin's")]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.body.get("logs_stored").is_none(), "{}", r.text);
+    let seen = pull(&ctx, &m, 0, 1000).await;
+    assert!(log_messages(&seen).is_empty(), "{}", seen.text);
+}
+
+async fn website_deletions_are_pulled_or_refused(ctx: Ctx) {
+    let a = &ctx.admin;
+    let (site, used) = (uid(), uid());
+    let r = push(
+        &ctx,
+        a,
+        json!([{"uid": site, "name": "Doomed", "domain": ""},
+               {"uid": used, "name": "Busy", "domain": ""}]),
+        json!([]),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let mut c = create_change(&uid(), "On busy", "SG.key-1111");
+    c["set"]["website"] = json!(used);
+    let r = push(&ctx, a, json!([]), json!([c])).await;
+    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.text);
+    let start = pull(&ctx, a, 0, 1000).await.body["next"].as_i64().unwrap();
+
+    let r = push(
+        &ctx,
+        a,
+        json!([{"uid": site, "deleted": true}, {"uid": used, "deleted": true},
+               {"uid": uid(), "deleted": true}]),
+        json!([]),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let refused = r.body["websites_refused"].as_array().unwrap();
+    assert_eq!(refused.len(), 1, "{}", r.text);
+    assert_eq!(refused[0]["uid"], used);
+    assert!(refused[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("integration"));
+    let page = pull(&ctx, a, start, 1000).await;
+    let sites = page.body["websites"].as_array().unwrap();
+    assert_eq!(sites.len(), 2, "{}", page.text);
+    let gone = sites.iter().find(|w| w["uid"] == site).unwrap();
+    assert_eq!(gone["deleted"], true);
+    let back = sites.iter().find(|w| w["uid"] == used).unwrap();
+    assert_eq!(
+        (back["name"].as_str(), back.get("deleted")),
+        (Some("Busy"), None),
+        "resent"
+    );
+
+    // Pushed again: it comes back, and its tombstone goes.
+    let r = push(
+        &ctx,
+        a,
+        json!([{"uid": site, "name": "Doomed", "domain": ""}]),
+        json!([]),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let all = pull(&ctx, a, 0, 1000).await;
+    let entries: Vec<&Value> = all.body["websites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["uid"] == site)
+        .collect();
+    assert_eq!(entries.len(), 1, "{}", all.text);
+    assert!(entries[0].get("deleted").is_none());
+    // if_missing never changes an existing website.
+    let r = push(
+        &ctx,
+        a,
+        json!([{"uid": site, "name": "Stale name", "domain": "", "if_missing": true}]),
+        json!([]),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let after = pull(&ctx, a, 0, 1000).await;
+    assert!(after.body["websites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["uid"] == site && w["name"] == "Doomed"));
+
+    // Deleting through the REST API leaves a tombstone too; renaming there
+    // gives the website a new seq.
+    let id = ctx.website("Rest site").await;
+    let since = pull(&ctx, a, 0, 1000).await.body["next"].as_i64().unwrap();
+    let r = ctx
+        .patch(
+            &format!("/api/v1/websites/{id}/"),
+            a,
+            json!({"name": "Rest site 2"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let page = pull(&ctx, a, since, 1000).await;
+    assert_eq!(
+        page.body["websites"][0]["name"], "Rest site 2",
+        "{}",
+        page.text
+    );
+    let since = page.body["next"].as_i64().unwrap();
+    let r = ctx.delete(&format!("/api/v1/websites/{id}/"), a).await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    let page = pull(&ctx, a, since, 1000).await;
+    assert_eq!(page.body["websites"][0]["deleted"], true, "{}", page.text);
+    assert!(page.body["next"].as_i64().unwrap() > since);
 }

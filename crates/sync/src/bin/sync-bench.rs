@@ -205,6 +205,10 @@ async fn main() {
         records as f64 / first_s,
         first.batches
     );
+    println!(
+        "  including {} log lines pushed after the integrations",
+        first.logs_pushed
+    );
     println!("delta sync of {changed} changed integrations: {delta_ms:.1} ms (goal <= 150 ms)");
     println!("sync with nothing to do: {idle_ms:.1} ms");
     println!(
@@ -212,5 +216,9 @@ async fn main() {
         pulled.pulled,
         pull_s,
         pulled.pulled as f64 / pull_s
+    );
+    println!(
+        "  the second laptop also pulled {} log lines",
+        pulled.logs_pulled
     );
 }

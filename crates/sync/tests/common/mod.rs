@@ -405,3 +405,106 @@ fn serve(
     client.write_all(&answer)?;
     client.shutdown(std::net::Shutdown::Both)
 }
+
+/// A signed-in REST caller of the server (plain HTTP/1.1 over 127.0.0.1,
+/// one request per connection): for what a laptop does not do itself.
+pub struct Rest {
+    pub port: u16,
+    pub token: String,
+}
+
+impl Rest {
+    pub fn login(port: u16, email: &str) -> Rest {
+        let mut r = Rest {
+            port,
+            token: String::new(),
+        };
+        let (status, body) = r.call(
+            "POST",
+            "/api/v1/auth/login/",
+            Some(json!({"email": email, "password": PASSWORD})),
+        );
+        assert_eq!(status, 200, "login: {body}");
+        r.token = body["access_token"]
+            .as_str()
+            .expect("an access token")
+            .to_owned();
+        r
+    }
+
+    /// (status, JSON body or Null).
+    pub fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        use std::io::Read;
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let mut auth = String::new();
+        if !self.token.is_empty() {
+            auth = format!("Authorization: Bearer {}\r\n", self.token);
+        }
+        let request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            self.port,
+            body.len()
+        );
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        stream.write_all(request.as_bytes()).expect("send");
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).expect("read");
+        let text = String::from_utf8_lossy(&answer).into_owned();
+        let (head, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status: u16 = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .expect("a status line");
+        let payload = if head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked")
+        {
+            let mut out = String::new();
+            let mut rest = rest;
+            while let Some((size, after)) = rest.split_once("\r\n") {
+                let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+                if n == 0 || after.len() < n {
+                    break;
+                }
+                out.push_str(&after[..n]);
+                rest = after[n..].trim_start_matches("\r\n");
+            }
+            out
+        } else {
+            rest.to_owned()
+        };
+        (
+            status,
+            serde_json::from_str(&payload).unwrap_or(Value::Null),
+        )
+    }
+
+    /// The server id of the website with this name.
+    pub fn website_id(&self, name: &str) -> Option<i64> {
+        let (status, body) = self.call("GET", "/api/v1/websites/", None);
+        assert_eq!(status, 200, "{body}");
+        let list = body
+            .get("results")
+            .or(Some(&body))
+            .and_then(|v| v.as_array())
+            .cloned()
+            .unwrap_or_default();
+        list.iter()
+            .find(|w| w["name"] == name)
+            .and_then(|w| w["id"].as_i64())
+    }
+
+    /// The log messages of an integration (server id), newest first.
+    pub fn logs(&self, id: i64) -> Vec<String> {
+        let (status, body) = self.call("GET", &format!("/api/integrations/{id}/logs/"), None);
+        assert_eq!(status, 200, "{body}");
+        body["logs"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|l| l["message"].as_str().map(str::to_owned))
+            .collect()
+    }
+}

@@ -1,0 +1,69 @@
+//! What the app needs to run a connection check on the shared server: the
+//! server's id for an integration, and the health the server reported,
+//! written here without marking anything for sync (health is the server's
+//! to say; the server's own log entry arrives with the next pull).
+
+use crate::checks::Health;
+use crate::{Result, Status, Store, StoreError};
+use sqlx::Row;
+
+/// Health as the server reported it after a check it ran.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteHealth {
+    pub status: Status,
+    pub last_sync_at: Option<String>,
+    pub last_error: Option<String>,
+    pub error_count: i64,
+}
+
+impl Store {
+    /// The server's id for this integration (None until it was pushed or pulled).
+    pub async fn server_id(&self, id: &str) -> Result<Option<i64>> {
+        self.sealer()?;
+        let row = sqlx::query("SELECT server_id FROM integrations WHERE id = ?")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                kind: "integration",
+                id: id.to_owned(),
+            })?;
+        Ok(row.get("server_id"))
+    }
+
+    /// Writes the health the server reported for this integration, leaving
+    /// its sync state alone, and answers it with the health it replaced.
+    pub async fn set_remote_health(&self, id: &str, remote: &RemoteHealth) -> Result<Health> {
+        self.sealer()?;
+        let mut tx = self.pool().begin().await?;
+        let previous: Status = sqlx::query("SELECT status FROM integrations WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                kind: "integration",
+                id: id.to_owned(),
+            })?
+            .get::<&str, _>("status")
+            .parse()
+            .map_err(StoreError::Database)?;
+        sqlx::query(
+            "UPDATE integrations SET status = ?, last_sync_at = ?, last_error = ?, error_count = ? WHERE id = ?",
+        )
+        .bind(remote.status.as_str())
+        .bind(&remote.last_sync_at)
+        .bind(&remote.last_error)
+        .bind(remote.error_count)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Health {
+            status: remote.status,
+            previous_status: previous,
+            last_sync_at: remote.last_sync_at.clone(),
+            last_error: remote.last_error.clone(),
+            error_count: remote.error_count,
+        })
+    }
+}
