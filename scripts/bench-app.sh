@@ -5,7 +5,11 @@
 #   - cold start: from asking WebDriver to launch the app until the list shows
 #     its first row, with 1,000 integrations stored (seeded with the
 #     `switchboard` CLI import; the vault unlocks through a throwaway
-#     gnome-keyring in a private D-Bus session, as on a desktop);
+#     gnome-keyring in a private D-Bus session, as on a desktop), two ways:
+#     on the page's own clock (the frame showing the rows painted, against
+#     the hello page's first painted frame; no polling in it), and as WebDriver
+#     sees it (polling for the element every 20 ms, each poll a script run in
+#     the busy page, so it adds its own delay);
 #   - idle memory 10 s after that: the sum of PSS (and RSS) of the app and its
 #     WebKit processes, from /proc;
 #   - the UI's wasm and js after wasm-opt, raw and gzipped;
@@ -78,8 +82,13 @@ fn main() {
 }
 RS
 cat >"$HELLO/dist/index.html" <<'HTML'
-<!doctype html><html><head><meta charset="utf-8"><title>Hello</title></head><body><h1>Hello, world</h1></body></html>
+<!doctype html><html><head><meta charset="utf-8"><title>Hello</title><script src="/painted.js"></script></head><body><h1>Hello, world</h1></body></html>
 HTML
+# The same "painted" mark as the app's list sets: a timeout from the first
+# animation frame, which runs once that frame is painted.
+cat >"$HELLO/dist/painted.js" <<'JS'
+requestAnimationFrame(function () { setTimeout(function () { performance.mark("sb-list-painted"); }); });
+JS
 cat >"$HELLO/tauri.conf.json" <<'JSON'
 {"productName":"Hello","identifier":"com.switchboard.hello-bench","build":{"frontendDist":"dist"},
  "app":{"windows":[{"label":"main","title":"Hello","width":1200,"height":800}],"security":{"csp":"default-src 'self'"}},
@@ -139,6 +148,7 @@ def call(method, path, body=None):
             time.sleep(0.3)
     sys.exit(f"{method} {path}: no answer from tauri-driver")
 t0 = time.monotonic()
+t0_epoch_ms = time.time() * 1000
 sid = call("POST", "/session", {"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}})["sessionId"]
 while True:
     v = call("POST", f"/session/{sid}/element", {"using": "css selector", "value": css})
@@ -148,6 +158,17 @@ while True:
         sys.exit(f"{css} never appeared")
     time.sleep(0.02)
 start_ms = (time.monotonic() - t0) * 1000
+# The same moment on the page's own clock (no WebDriver polling in it): the
+# "sb-list-painted" mark, set once the frame showing the app's first rows (or
+# the hello page's heading) has been painted; as epoch milliseconds.
+shown_at = None
+while shown_at is None:
+    shown_at = call("POST", f"/session/{sid}/execute/sync", {"script": "var m = performance.getEntriesByName('sb-list-painted')[0]; return m ? performance.timeOrigin + m.startTime : null;", "args": []})
+    if shown_at is None:
+        if time.monotonic() - t0 > 60:
+            sys.exit("the page never set its sb-list-painted mark")
+        time.sleep(0.02)
+page_ms = float(shown_at) - t0_epoch_ms
 # Where the time went inside the page (ms since navigation start), to stderr.
 marks = call("POST", f"/session/{sid}/execute/sync", {"script": "return performance.getEntriesByType('mark').map(m => m.name + '=' + Math.round(m.startTime)).concat(['dom=' + Math.round(performance.timing.domContentLoadedEventEnd - performance.timing.navigationStart)]).join(' ');", "args": []})
 print(f"  page marks: {marks}", file=sys.stderr)
@@ -178,7 +199,7 @@ for p in tree:
     except OSError:
         pass
 call("DELETE", f"/session/{sid}")
-print(f"{start_ms:.0f} {pss} {rss} {len(tree)}")
+print(f"{start_ms:.0f} {pss} {rss} {len(tree)} {page_ms:.0f}")
 PY
 }
 
@@ -188,19 +209,26 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 for i in $(seq 1 "$RUNS"); do
     measure "$HELLO_BIN" "h1" >>"$WORK/hello.txt"
     measure "$APP" "tr.row" >>"$WORK/app.txt"
-    say "run $i: app $(tail -n1 "$WORK/app.txt"), hello $(tail -n1 "$WORK/hello.txt") (ms, PSS KiB, RSS KiB, processes)"
+    say "run $i: app $(tail -n1 "$WORK/app.txt"), hello $(tail -n1 "$WORK/hello.txt") (ms seen by WebDriver, PSS KiB, RSS KiB, processes, ms on the page's clock)"
 done
 app_ms=$(cut -d' ' -f1 "$WORK/app.txt" | median); hello_ms=$(cut -d' ' -f1 "$WORK/hello.txt" | median)
 app_pss=$(cut -d' ' -f2 "$WORK/app.txt" | median); hello_pss=$(cut -d' ' -f2 "$WORK/hello.txt" | median)
 app_rss=$(cut -d' ' -f3 "$WORK/app.txt" | median); hello_rss=$(cut -d' ' -f3 "$WORK/hello.txt" | median)
+app_page=$(cut -d' ' -f5 "$WORK/app.txt" | median); hello_page=$(cut -d' ' -f5 "$WORK/hello.txt" | median)
 
-wasm=$(ls ui/dist/*.wasm); js=$(ls ui/dist/*.js)
-wasm_raw=$(stat -c %s "$wasm"); js_raw=$(stat -c %s "$js")
-wasm_gz=$(gzip -9c "$wasm" | wc -c); js_gz=$(gzip -9c "$js" | wc -c)
+wasm=$(ls ui/dist/*.wasm)
+wasm_raw=$(stat -c %s "$wasm"); wasm_gz=$(gzip -9c "$wasm" | wc -c)
+# Every script: wasm-bindgen's glue and boot.js.
+js_raw=0; js_gz=0
+for js in ui/dist/*.js; do
+    js_raw=$((js_raw + $(stat -c %s "$js"))); js_gz=$((js_gz + $(gzip -9c "$js" | wc -c)))
+done
 
 ratio() { python3 -c "print(f'{$1/$2:.2f}x')"; }
 echo
-echo "cold start to first list row (1,000 integrations): ${app_ms} ms   hello-world window: ${hello_ms} ms   ratio $(ratio "$app_ms" "$hello_ms") (goal <= 1.5x)"
+echo "cold start to first list row (1,000 integrations), medians of $RUNS:"
+echo "  on the page's clock (launch -> first rows painted): ${app_page} ms   hello-world window (launch -> heading painted): ${hello_page} ms   ratio $(ratio "$app_page" "$hello_page") (goal <= 1.5x)"
+echo "  as WebDriver sees it (launch -> element found, polling): ${app_ms} ms   hello-world: ${hello_ms} ms   ratio $(ratio "$app_ms" "$hello_ms")"
 echo "idle memory after 10 s, PSS sum: $((app_pss / 1024)) MiB   hello-world: $((hello_pss / 1024)) MiB   ratio $(ratio "$app_pss" "$hello_pss") (goal <= 1.5x)"
 echo "idle memory after 10 s, RSS sum: $((app_rss / 1024)) MiB   hello-world: $((hello_rss / 1024)) MiB   ratio $(ratio "$app_rss" "$hello_rss")"
 echo "UI after wasm-opt: wasm $((wasm_raw / 1024)) KiB ($((wasm_gz / 1024)) KiB gzipped), js $((js_raw / 1024)) KiB ($((js_gz / 1024)) KiB gzipped), total gzipped $(((wasm_gz + js_gz) / 1024)) KiB (goal <= 400 KB)"

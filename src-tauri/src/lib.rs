@@ -24,6 +24,13 @@ use tauri::Manager;
 /// reached (no display) or the webview fails to start; there is nothing
 /// useful to go on with then.
 pub fn run() {
+    let started = std::time::Instant::now();
+    let trace = std::env::var_os("SWITCHBOARD_STARTUP_TRACE").is_some_and(|v| !v.is_empty());
+    let step = move |what: &str| {
+        if trace {
+            eprintln!("startup: {what} at {} ms", started.elapsed().as_millis());
+        }
+    };
     let path = state::db_path();
     if let Some(dir) = path.parent() {
         // Store::open reports a clear error below if this fails.
@@ -31,6 +38,7 @@ pub fn run() {
     }
     let store = tauri::async_runtime::block_on(Store::open(&path))
         .unwrap_or_else(|e| panic!("Switchboard could not open {}: {e}", path.display()));
+    step("store opened");
     let app_state = AppState::new(store);
     // Unlock through the keyring at once, while GTK and the webview start
     // (a Secret Service round trip takes a noticeable part of the start-up),
@@ -64,7 +72,14 @@ pub fn run() {
             tauri::WindowEvent::CloseRequested { .. } => settings::remember_window(window, true),
             _ => {}
         })
-        .setup(|app| {
+        .on_page_load(move |_, payload| {
+            step(match payload.event() {
+                tauri::webview::PageLoadEvent::Started => "page load started",
+                tauri::webview::PageLoadEvent::Finished => "page load finished",
+            })
+        })
+        .setup(move |app| {
+            step("setup");
             if let Some(window) = app.get_webview_window("main") {
                 settings::restore_window(&window);
             }
@@ -77,6 +92,7 @@ pub fn run() {
                 std::sync::Arc::clone(&state.store),
                 move || settings::load(&handle).sync_minutes,
             );
+            step("setup done");
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

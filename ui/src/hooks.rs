@@ -68,6 +68,24 @@ where
     state
 }
 
+/// Adds the mark once the next frame has been painted: a timeout set from
+/// an animation-frame callback runs after that frame's paint.
+pub fn mark_after_paint(name: &'static str) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let after = Closure::once_into_js(move || mark(name));
+    let frame = {
+        let window = window.clone();
+        Closure::once_into_js(move || {
+            let _ = window.set_timeout_with_callback(after.unchecked_ref());
+        })
+    };
+    let _ = window.request_animation_frame(frame.unchecked_ref());
+}
+
 /// Adds a `performance.mark(name)` (read by scripts/bench-app.sh to split
 /// the start time into its parts). Does nothing where unavailable.
 pub fn mark(name: &str) {

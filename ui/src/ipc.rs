@@ -83,8 +83,22 @@ pub async fn copy_secret(id: &str, field: &str) -> IpcResult<u64> {
     call(cmd::COPY_SECRET, Some(&request)).await
 }
 
-/// The first screen's data in one call (see `switchboard_ipc::Boot`).
+/// The first screen's data in one call (see `switchboard_ipc::Boot`): the
+/// answer to the call `boot.js` started before the wasm loaded, when there
+/// is one (taken once), else a new call.
 pub async fn boot() -> IpcResult<Boot> {
+    let global = js_sys::global();
+    let early = Reflect::get(&global, &"__sbBoot".into())
+        .ok()
+        .and_then(|p| p.dyn_into::<Promise>().ok());
+    if let Some(promise) = early {
+        let _ = Reflect::set(&global, &"__sbBoot".into(), &JsValue::UNDEFINED);
+        if let Ok(answer) = JsFuture::from(promise).await {
+            if let Ok(boot) = serde_wasm_bindgen::from_value(answer) {
+                return Ok(boot);
+            }
+        }
+    }
     call(cmd::BOOT, None::<&()>).await
 }
 

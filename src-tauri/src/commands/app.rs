@@ -12,13 +12,21 @@ use tauri::{AppHandle, PackageInfo, Runtime, State};
 /// what the UI would otherwise ask in five calls, two of them in a row.
 #[tauri::command]
 pub async fn boot(app: AppHandle, state: State<'_, AppState>) -> CmdResult<Boot> {
+    let t0 = std::time::Instant::now();
+    let trace = std::env::var_os("SWITCHBOARD_STARTUP_TRACE").is_some_and(|v| !v.is_empty());
     let settings = crate::settings::load(&app);
     let vault = vault::vault_status(state.clone()).await?;
+    if trace {
+        eprintln!("boot: vault after {} us", t0.elapsed().as_micros());
+    }
     let first = if vault.unlocked {
         let query = ListQuery::opening(settings.default_website.as_deref());
         let list = integrations::list_integrations(state.clone(), query.clone()).await?;
         let overview = integrations::type_overview(state.clone()).await?;
         let websites = insights::websites(state.clone()).await?;
+        if trace {
+            eprintln!("boot: first screen after {} us", t0.elapsed().as_micros());
+        }
         Some(FirstScreen {
             query,
             list,

@@ -123,6 +123,18 @@ pub fn integration_list(props: &IntegrationListProps) -> Html {
         })
     };
 
+    // For scripts/bench-app.sh: when the first rows are in the DOM (effects
+    // run after the DOM is updated).
+    {
+        let shown = matches!(&*page, Some(Ok(p)) if !p.rows.is_empty());
+        let marked = use_mut_ref(|| false);
+        use_effect_with(shown, move |shown| {
+            if *shown && !std::mem::replace(&mut *marked.borrow_mut(), true) {
+                crate::hooks::mark("sb-list-rendered");
+                crate::hooks::mark_after_paint("sb-list-painted");
+            }
+        });
+    }
     let q = &*query;
     let website_value = match &q.website {
         WebsiteScope::Any => String::new(),
