@@ -1459,7 +1459,21 @@ fn e2e_sync_with_server() {
     s.wait_text("table.logs tbody", "the server's test in the log", |t| {
         t.contains("success")
     });
-    println!("e2e sync: a server-only secret tested on the server; its log pulled");
+    // A test message cannot be sent from here without the secret: a clear
+    // refusal, and nothing reaches the provider.
+    s.click("button[data-path=\"/integrations\"]");
+    s.click("button[aria-label=\"Send a test via Server SMS\"]");
+    s.type_into("#send-to", "+14155550199");
+    s.click("#send-confirm");
+    s.click("#send-submit");
+    let refusal = s.wait_text("#send-error", "the refusal", |t| !t.is_empty());
+    assert!(refusal.contains("only on the shared server"), "{refusal}");
+    assert_eq!(twilio.requests().len(), 1, "nothing was sent");
+    s.click("#send-cancel");
+    s.gone("#send-to");
+    println!(
+        "e2e sync: a server-only secret tested on the server; its log pulled; no send from here"
+    );
 
     // Logs go up too: the laptop's log of Welcome mail is on the server once.
     let local_logs = {

@@ -34,6 +34,16 @@ pub async fn send_test_message(
         .checker
         .as_ref()
         .map_err(|e| IpcError::new("checks_unavailable", e.clone()))?;
+    let integration = state.store.get(&request.id).await.map_err(to_ipc)?;
+    if !integration.secrets_on_server.is_empty() {
+        return Err(IpcError::new(
+            "secret_on_server",
+            format!(
+                "The secret of “{}” is kept only on the shared server, so a test message cannot be sent from this laptop. Use its test (↻), which runs on the server, or send from the laptop that set the secret.",
+                integration.name
+            ),
+        ));
+    }
     let credentials = state.store.credentials(&request.id).await.map_err(to_ipc)?;
     let input = CheckInput::from_credentials(&credentials);
     let confirmed = Confirmed::by_user();
