@@ -71,6 +71,46 @@ fn tauri_driver() -> PathBuf {
         .unwrap_or(candidate)
 }
 
+/// What every window test starts from: the built app and drivers (checked,
+/// failing with what to build when missing), an X display, a temp folder.
+struct Harness {
+    root: PathBuf,
+    app: PathBuf,
+    driver: PathBuf,
+    procs: Procs,
+    display: String,
+    work: tempfile::TempDir,
+}
+
+impl Harness {
+    fn new() -> Harness {
+        let root = root();
+        let app = root.join("target/release/switchboard-app");
+        need(
+            &app,
+            "the app binary (cargo build --release -p switchboard-app)",
+        );
+        need(
+            &root.join("ui/dist/index.html"),
+            "the built UI (scripts/build-ui.sh)",
+        );
+        let driver = tauri_driver();
+        need(&driver, "tauri-driver");
+        need(Path::new("/usr/bin/WebKitWebDriver"), "WebKitWebDriver");
+        let mut procs = Procs(Vec::new());
+        let display = ensure_display(&mut procs);
+        let work = tempfile::tempdir().expect("a temp dir");
+        Harness {
+            root,
+            app,
+            driver,
+            procs,
+            display,
+            work,
+        }
+    }
+}
+
 /// Starts tauri-driver on a free port with the app's environment, its
 /// output (and the app's) in target/<log>, and waits until it answers.
 fn start_driver(
@@ -556,23 +596,14 @@ fn create(s: &Session, type_id: &str, name: &str) {
 #[test]
 #[ignore = "drives the real window: scripts/test.sh runs it in its e2e stage"]
 fn e2e_full_journey() {
-    let root = root();
-    let app = root.join("target/release/switchboard-app");
-    need(
-        &app,
-        "the app binary (cargo build --release -p switchboard-app)",
-    );
-    need(
-        &root.join("ui/dist/index.html"),
-        "the built UI (scripts/build-ui.sh)",
-    );
-    let driver = tauri_driver();
-    need(&driver, "tauri-driver");
-    need(Path::new("/usr/bin/WebKitWebDriver"), "WebKitWebDriver");
-
-    let mut procs = Procs(Vec::new());
-    let display = ensure_display(&mut procs);
-    let work = tempfile::tempdir().expect("a temp dir");
+    let Harness {
+        root,
+        app,
+        driver,
+        mut procs,
+        display,
+        work,
+    } = Harness::new();
     let db = work.path().join("store/switchboard.sqlite");
     let shots = std::env::var_os("SWITCHBOARD_SCREENSHOTS")
         .filter(|s| !s.is_empty())
@@ -1311,10 +1342,23 @@ impl Api {
     }
 }
 
-/// Sync now on the Sync page; answers the summary line of that run.
+/// Sync now on the Sync page; answers the summary line of that run (not
+/// the previous run's, which stays on the page until the click's answer).
 fn sync_now(s: &Session, ok: impl Fn(&str) -> bool) -> String {
     s.click("button[data-path=\"/sync\"]");
+    let before = s.try_find("#sync-summary");
     s.click("#sync-now");
+    if let Some(old) = before {
+        // The summary leaves the page while the run goes (a new one comes
+        // with its end). A run too quick to be seen going is over within
+        // these 5 s anyway.
+        let t0 = Instant::now();
+        while s.call("GET", &format!("/element/{old}/text"), None).is_ok()
+            && t0.elapsed() < Duration::from_secs(5)
+        {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
     s.wait_text("#sync-summary", "the sync summary", |t| {
         t.starts_with("Last sync") && ok(t)
     })
@@ -1323,18 +1367,14 @@ fn sync_now(s: &Session, ok: impl Fn(&str) -> bool) -> String {
 #[test]
 #[ignore = "drives the real window: scripts/test.sh runs it in its e2e stage"]
 fn e2e_sync_with_server() {
-    let root = root();
-    let app = root.join("target/release/switchboard-app");
-    need(
-        &app,
-        "the app binary (cargo build --release -p switchboard-app)",
-    );
-    let driver = tauri_driver();
-    need(&driver, "tauri-driver");
-    need(Path::new("/usr/bin/WebKitWebDriver"), "WebKitWebDriver");
-    let mut procs = Procs(Vec::new());
-    let display = ensure_display(&mut procs);
-    let work = tempfile::tempdir().expect("a temp dir");
+    let Harness {
+        root,
+        app,
+        driver,
+        mut procs,
+        display,
+        work,
+    } = Harness::new();
     let shots = std::env::var_os("SWITCHBOARD_SCREENSHOTS")
         .filter(|s| !s.is_empty())
         .map(|d| root.join(d));
@@ -1582,18 +1622,14 @@ fn e2e_keyring_unlock() {
         std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
         "this test needs a D-Bus session with an unlocked Secret Service (gnome-keyring): run scripts/test.sh"
     );
-    let root = root();
-    let app = root.join("target/release/switchboard-app");
-    need(
-        &app,
-        "the app binary (cargo build --release -p switchboard-app)",
-    );
-    let driver = tauri_driver();
-    need(&driver, "tauri-driver");
-    need(Path::new("/usr/bin/WebKitWebDriver"), "WebKitWebDriver");
-    let mut procs = Procs(Vec::new());
-    let display = ensure_display(&mut procs);
-    let work = tempfile::tempdir().expect("a temp dir");
+    let Harness {
+        root: _,
+        app,
+        driver,
+        mut procs,
+        display,
+        work,
+    } = Harness::new();
     let port = start_driver(
         &mut procs,
         &driver,
