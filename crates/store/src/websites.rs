@@ -33,6 +33,16 @@ fn check_domain(domain: &str) -> Result<String> {
     Ok(d)
 }
 
+/// A database error, with a unique-name clash said in words.
+fn name_taken(e: sqlx::Error, name: &str) -> StoreError {
+    match StoreError::from(e) {
+        StoreError::Conflict(_) => StoreError::Conflict(format!(
+            "a website named '{name}' already exists: choose another name"
+        )),
+        other => other,
+    }
+}
+
 impl Store {
     /// Creates a website. Names are unique, ignoring case.
     pub async fn create_website(&self, name: &str, domain: &str) -> Result<Website> {
@@ -49,12 +59,7 @@ impl Store {
             .bind(&ts)
             .execute(self.pool())
             .await
-            .map_err(|e| match StoreError::from(e) {
-                StoreError::Conflict(_) => StoreError::Conflict(format!(
-                    "a website named '{name}' already exists: choose another name"
-                )),
-                other => other,
-            })?;
+            .map_err(|e| name_taken(e, &name))?;
         Ok(Website {
             id,
             name,
@@ -92,31 +97,20 @@ impl Store {
         let name = check_website_name(name)?;
         let domain = check_domain(domain)?;
         let ts = now();
-        let done = sqlx::query(
-            "UPDATE websites SET name = ?, domain = ?, updated_at = ?, dirty = 1 WHERE id = ?",
+        let row = sqlx::query(
+            "UPDATE websites SET name = ?, domain = ?, updated_at = ?, dirty = 1 WHERE id = ? RETURNING created_at",
         )
         .bind(&name)
         .bind(&domain)
         .bind(&ts)
         .bind(id)
-        .execute(self.pool())
+        .fetch_optional(self.pool())
         .await
-        .map_err(|e| match StoreError::from(e) {
-            StoreError::Conflict(_) => StoreError::Conflict(format!(
-                "a website named '{name}' already exists: choose another name"
-            )),
-            other => other,
+        .map_err(|e| name_taken(e, &name))?
+        .ok_or_else(|| StoreError::NotFound {
+            kind: "website",
+            id: id.to_owned(),
         })?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound {
-                kind: "website",
-                id: id.to_owned(),
-            });
-        }
-        let row = sqlx::query("SELECT created_at FROM websites WHERE id = ?")
-            .bind(id)
-            .fetch_one(self.pool())
-            .await?;
         Ok(Website {
             id: id.to_owned(),
             name,
