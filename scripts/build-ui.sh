@@ -43,18 +43,22 @@ wasm_files=(ui/dist/*.wasm)
 [ ${#wasm_files[@]} -eq 1 ] || die "expected one .wasm in ui/dist, found ${#wasm_files[@]}"
 wasm="${wasm_files[0]}"
 before=$(stat -c %s "$wasm")
-"$WASM_OPT" -Oz \
+"$WASM_OPT" "${UI_WASM_OPT:--Oz}" \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$wasm" -o "$wasm.opt"
 mv "$wasm.opt" "$wasm"
 after=$(stat -c %s "$wasm")
-# trunk's preload link carries the subresource-integrity hash of the wasm it
-# wrote; give it the hash of the optimised file, or WebKit rejects the preload.
+# boot.js fetches and compiles the wasm while the page loads (see its
+# comment): give it the file's name, hand what it compiled to trunk's loader,
+# and drop trunk's preload of the same file (it would be fetched twice).
 name="$(basename "$wasm")"
-sri="sha384-$(openssl dgst -sha384 -binary "$wasm" | base64 -w0)"
-grep -q "href=\"/$name\"[^>]*integrity=" ui/dist/index.html \
-    || die "no integrity attribute for $name in ui/dist/index.html; has trunk's output changed?"
-sed -i -E "s#(href=\"/$name\"[^>]*integrity=\")[^\"]*#\1$sri#" ui/dist/index.html
+grep -q '"__SB_WASM__"' ui/dist/boot.js || die "ui/dist/boot.js has no __SB_WASM__ placeholder"
+sed -i "s#\"__SB_WASM__\"#\"/$name\"#" ui/dist/boot.js
+grep -q "module_or_path: '/$name'" ui/dist/index.html \
+    || die "trunk's loader in ui/dist/index.html does not load '/$name' as expected; has trunk's output changed?"
+sed -i "s#module_or_path: '/$name'#module_or_path: await (window.__sbWasm || '/$name')#" ui/dist/index.html
+sed -i -E "s#<link rel=\"preload\" href=\"/$name\"[^>]*>##" ui/dist/index.html
+! grep -q "rel=\"preload\" href=\"/$name\"" ui/dist/index.html || die "could not drop the wasm preload from ui/dist/index.html"
 mv "$STAMP.new" "$STAMP"
-say "built ui/dist in $((SECONDS - T0)) s; wasm-opt -Oz: $((before / 1024)) KiB -> $((after / 1024)) KiB"
+say "built ui/dist in $((SECONDS - T0)) s; wasm-opt ${UI_WASM_OPT:--Oz}: $((before / 1024)) KiB -> $((after / 1024)) KiB"

@@ -40,6 +40,7 @@ pub fn run() {
         .unwrap_or_else(|e| panic!("Switchboard could not open {}: {e}", path.display()));
     step("store opened");
     let app_state = AppState::new(store);
+    step("state ready");
     // Unlock through the keyring at once, while GTK and the webview start
     // (a Secret Service round trip takes a noticeable part of the start-up),
     // where the vault keeps its key there; the lock screen handles the rest.
@@ -80,6 +81,7 @@ pub fn run() {
         })
         .setup(move |app| {
             step("setup");
+            commands::app::prefetch_first_screen(app.handle());
             if let Some(window) = app.get_webview_window("main") {
                 settings::restore_window(&window);
             }

@@ -38,6 +38,8 @@ pub struct AppState {
     pub health_task: Mutex<Option<CancellationToken>>,
     /// Sync with the shared server.
     pub sync: Arc<crate::sync::SyncJob>,
+    /// The first screen read ahead at start-up, taken by the UI's `boot`.
+    pub first_screen: Arc<tauri::async_runtime::Mutex<Option<crate::commands::app::Prefetched>>>,
 }
 
 /// A test-all run: its progress and how to cancel it.
@@ -72,6 +74,7 @@ impl AppState {
             health_events: Arc::new(Mutex::new(VecDeque::new())),
             health_task: Mutex::new(None),
             sync: Arc::new(crate::sync::SyncJob::new(keyring_allowed())),
+            first_screen: Arc::new(tauri::async_runtime::Mutex::new(None)),
         }
     }
 

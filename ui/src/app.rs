@@ -1,6 +1,8 @@
 //! The root component: the shared state's provider, the lock gate and the
 //! page frame (header, the current route, footer).
 
+use std::rc::Rc;
+use switchboard_ipc::Boot;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -9,31 +11,38 @@ use crate::ipc;
 use crate::route::switch;
 use crate::state::{Action, AppContext, AppState};
 
+/// What `main` read before mounting the app.
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    /// The shell's `boot` answer; None when that call failed.
+    pub boot: Option<Rc<Boot>>,
+}
+
 /// The whole Switchboard page.
 #[function_component(App)]
-pub fn app() -> Html {
-    let state = use_reducer(AppState::default);
+pub fn app(props: &AppProps) -> Html {
+    let state = {
+        let boot = props.boot.clone();
+        use_reducer(move || match boot {
+            Some(boot) => AppState::booted((*boot).clone()),
+            None => AppState::default(),
+        })
+    };
     {
         let state = state.clone();
+        let booted = props.boot.is_some();
         use_effect_with((), move |_| {
-            spawn_local(async move {
-                // One call for the first screen; the separate ones if it fails.
-                match ipc::boot().await {
-                    Ok(boot) => {
-                        crate::hooks::mark("sb-vault");
-                        state.dispatch(Action::Boot(Box::new(boot)));
+            if !booted {
+                // `boot` failed: the separate calls.
+                spawn_local(async move {
+                    if let Ok(s) = ipc::get_settings().await {
+                        state.dispatch(Action::Settings(s));
                     }
-                    Err(_) => {
-                        if let Ok(s) = ipc::get_settings().await {
-                            state.dispatch(Action::Settings(s));
-                        }
-                        if let Ok(v) = ipc::vault_status().await {
-                            crate::hooks::mark("sb-vault");
-                            state.dispatch(Action::Vault(v));
-                        }
+                    if let Ok(v) = ipc::vault_status().await {
+                        state.dispatch(Action::Vault(v));
                     }
-                }
-            });
+                });
+            }
         });
     }
     let body = match state.vault {

@@ -93,9 +93,13 @@ pub async fn boot() -> IpcResult<Boot> {
         .and_then(|p| p.dyn_into::<Promise>().ok());
     if let Some(promise) = early {
         let _ = Reflect::set(&global, &"__sbBoot".into(), &JsValue::UNDEFINED);
+        // boot.js hands the answer over as JSON text (see `from_js`).
         if let Ok(answer) = JsFuture::from(promise).await {
-            if let Ok(boot) = serde_wasm_bindgen::from_value(answer) {
-                return Ok(boot);
+            crate::hooks::mark("sb-boot-awaited");
+            if let Some(text) = answer.as_string() {
+                if let Ok(boot) = serde_json::from_str(&text) {
+                    return Ok(boot);
+                }
             }
         }
     }
@@ -206,7 +210,22 @@ async fn call<A: Serialize, T: DeserializeOwned>(
     request: Option<&A>,
 ) -> IpcResult<T> {
     let answer = invoke(command, request).await?;
-    serde_wasm_bindgen::from_value(answer).map_err(|e| bad(&format!("unexpected answer: {e}")))
+    from_js(&answer).map_err(|e| bad(&format!("unexpected answer: {e}")))
+}
+
+/// Reads a value the bridge answered as JSON text (`JSON.stringify`, native)
+/// and serde_json: one string across the wasm boundary, where walking the
+/// object field by field takes thousands of boundary calls for a page of
+/// rows, slow while the engine still interprets the freshly loaded wasm.
+fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, String> {
+    let text = if value.is_undefined() {
+        "null".to_owned()
+    } else {
+        js_sys::JSON::stringify(value)
+            .map_err(|_| "not JSON".to_owned())?
+            .into()
+    };
+    serde_json::from_str(&text).map_err(|e| e.to_string())
 }
 
 async fn call_unit<A: Serialize>(command: &str, request: Option<&A>) -> IpcResult<()> {
@@ -222,10 +241,9 @@ async fn invoke<A: Serialize>(command: &str, request: Option<&A>) -> IpcResult<J
     let invoke: Function = method(&internals, "invoke")?;
     let args = Object::new();
     if let Some(request) = request {
-        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-        let value = request
-            .serialize(&serializer)
+        let text = serde_json::to_string(request)
             .map_err(|e| bad(&format!("cannot send the request: {e}")))?;
+        let value = js_sys::JSON::parse(&text).map_err(describe)?;
         Reflect::set(&args, &"request".into(), &value).map_err(describe)?;
     }
     let promise: Promise = invoke
@@ -243,7 +261,7 @@ fn bad(message: &str) -> IpcError {
 /// A rejected command: our commands reject with an `IpcError` object; the
 /// bridge itself rejects with a string (e.g. a permission refusal).
 fn describe(error: JsValue) -> IpcError {
-    if let Ok(e) = serde_wasm_bindgen::from_value::<IpcError>(error.clone()) {
+    if let Ok(e) = from_js::<IpcError>(&error) {
         return e;
     }
     IpcError::new(

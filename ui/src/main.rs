@@ -10,5 +10,12 @@ mod state;
 
 fn main() {
     hooks::mark("sb-wasm-start");
-    yew::Renderer::<app::App>::new().render();
+    // The first screen's data is usually there already (boot.js asked for it
+    // while the wasm loaded): mount with it, so that the first render is the
+    // real page, not a "loading" one followed by a second render.
+    wasm_bindgen_futures::spawn_local(async {
+        let boot = ipc::boot().await.ok().map(std::rc::Rc::new);
+        hooks::mark("sb-vault");
+        yew::Renderer::<app::App>::with_props(app::AppProps { boot }).render();
+    });
 }

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::ipc::{
-    FirstScreen, ListPage, ListQuery, Settings, Theme, TypeOverview, VaultState, Website,
+    Boot, FirstScreen, ListPage, ListQuery, Settings, Theme, TypeOverview, VaultState, Website,
 };
 use crate::route::Route;
 
@@ -83,8 +83,6 @@ impl Prefetched {
 /// What can happen to the shared state.
 pub enum Action {
     Vault(VaultState),
-    /// The first answer: vault, settings and the home page's data.
-    Boot(Box<crate::ipc::Boot>),
     Locked,
     Navigate(Route),
     Changed(String),
@@ -95,6 +93,22 @@ pub enum Action {
     Settings(Settings),
 }
 
+impl AppState {
+    /// The state the shell's first answer describes.
+    pub fn booted(boot: Boot) -> AppState {
+        let mut state = AppState::default();
+        state.apply_boot(boot);
+        state
+    }
+
+    fn apply_boot(&mut self, boot: Boot) {
+        apply_theme(boot.settings.theme);
+        self.settings = boot.settings;
+        self.first = Prefetched::new(boot.first);
+        self.vault = Some(boot.vault);
+    }
+}
+
 impl Reducible for AppState {
     type Action = Action;
 
@@ -102,13 +116,6 @@ impl Reducible for AppState {
         let mut next = (*self).clone();
         match action {
             Action::Vault(v) => next.vault = Some(v),
-            Action::Boot(boot) => {
-                let boot = *boot;
-                apply_theme(boot.settings.theme);
-                next.settings = boot.settings;
-                next.first = Prefetched::new(boot.first);
-                next.vault = Some(boot.vault);
-            }
             Action::Locked => {
                 next.locked_here = true;
                 if let Some(v) = next.vault.as_mut() {

@@ -69,7 +69,7 @@ pub fn header() -> Html {
 fn logo() -> Html {
     html! {
         <svg class="logo" viewBox="0 0 48 48" role="img" aria-label="Switchboard logo">
-            <rect class="logo-bg" x="2" y="2" width="44" height="44" rx="11" />
+            <rect class="logo-bg" width="48" height="48" rx="12" />
             <path class="logo-cable" d="M14 15 C24 15, 24 33, 34 33" />
             <path class="logo-cable" d="M14 24 C24 24, 24 15, 34 15" />
             <path class="logo-cable" d="M14 33 C24 33, 24 24, 34 24" />
