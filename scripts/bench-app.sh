@@ -15,7 +15,8 @@
 #   - the UI's wasm and js after wasm-opt, raw and gzipped;
 #   - the same start time and memory for a hello-world Tauri window, and the
 #     ratios (goals: start <= 1.5x, memory <= 1.5x, UI <= 400 KB gzipped).
-# Needs what scripts/test.sh builds (app, CLI, UI, tauri-driver). RUNS=N (3).
+# Needs what scripts/test.sh builds (app, CLI, UI, tauri-driver). RUNS=N (9;
+# this machine's speed drifts, so one pair of launches says little).
 set -euo pipefail
 SAY_AS=bench
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -35,7 +36,7 @@ fi
 
 APP="$ROOT/target/release/switchboard-app"
 CLI="$ROOT/target/release/switchboard"
-RUNS="${RUNS:-3}"
+RUNS="${RUNS:-9}"
 [ -x "$APP" ] || die "$APP is missing; run scripts/test.sh (or cargo build --release -p switchboard-app)"
 [ -x "$CLI" ] || die "$CLI is missing; run cargo build --release -p switchboard-cli"
 command -v tauri-driver >/dev/null || die "tauri-driver not found; run scripts/setup.sh test"
@@ -228,6 +229,7 @@ ratio() { python3 -c "print(f'{$1/$2:.2f}x')"; }
 echo
 echo "cold start to first list row (1,000 integrations), medians of $RUNS:"
 echo "  on the page's clock (launch -> first rows painted): ${app_page} ms   hello-world window (launch -> heading painted): ${hello_page} ms   ratio $(ratio "$app_page" "$hello_page") (goal <= 1.5x)"
+echo "  per-run ratios on the page's clock: $(paste -d' ' <(cut -d' ' -f5 "$WORK/app.txt") <(cut -d' ' -f5 "$WORK/hello.txt") | awk '{printf "%.2f\n", $1/$2}' | sort -n | awk '{a[NR]=$1} END {print a[1] "x to " a[NR] "x"}'); the hello window's own start ranged $(cut -d' ' -f5 "$WORK/hello.txt" | sort -n | awk '{a[NR]=$1} END {print a[1] "-" a[NR]}') ms"
 echo "  as WebDriver sees it (launch -> element found, polling): ${app_ms} ms   hello-world: ${hello_ms} ms   ratio $(ratio "$app_ms" "$hello_ms")"
 echo "idle memory after 10 s, PSS sum: $((app_pss / 1024)) MiB   hello-world: $((hello_pss / 1024)) MiB   ratio $(ratio "$app_pss" "$hello_pss") (goal <= 1.5x)"
 echo "idle memory after 10 s, RSS sum: $((app_rss / 1024)) MiB   hello-world: $((hello_rss / 1024)) MiB   ratio $(ratio "$app_rss" "$hello_rss")"

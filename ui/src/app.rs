@@ -33,13 +33,19 @@ pub fn app(props: &AppProps) -> Html {
         let booted = props.boot.is_some();
         use_effect_with((), move |_| {
             if !booted {
-                // `boot` failed: the separate calls.
+                // The boot answer was slow or failed: wait for it here, and
+                // if it fails, the separate calls.
                 spawn_local(async move {
-                    if let Ok(s) = ipc::get_settings().await {
-                        state.dispatch(Action::Settings(s));
-                    }
-                    if let Ok(v) = ipc::vault_status().await {
-                        state.dispatch(Action::Vault(v));
+                    match ipc::boot().await {
+                        Ok(boot) => state.dispatch(Action::Boot(Box::new(boot))),
+                        Err(_) => {
+                            if let Ok(s) = ipc::get_settings().await {
+                                state.dispatch(Action::Settings(s));
+                            }
+                            if let Ok(v) = ipc::vault_status().await {
+                                state.dispatch(Action::Vault(v));
+                            }
+                        }
                     }
                 });
             }

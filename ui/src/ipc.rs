@@ -83,6 +83,29 @@ pub async fn copy_secret(id: &str, field: &str) -> IpcResult<u64> {
     call(cmd::COPY_SECRET, Some(&request)).await
 }
 
+/// The answer to the `boot` call that boot.js started before the wasm
+/// loaded, if it comes within `wait_ms` (taken then; else left for `boot`).
+pub async fn early_boot(wait_ms: i32) -> Option<Boot> {
+    let global = js_sys::global();
+    let early: Promise = Reflect::get(&global, &"__sbBoot".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let timer = Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, wait_ms);
+        }
+    });
+    let first = Promise::race(&js_sys::Array::of2(&early, &timer));
+    let answer = JsFuture::from(first).await.ok()?;
+    // A string is boot.js's answer (JSON text, see `from_js`); the timer
+    // resolves with nothing.
+    let boot = serde_json::from_str(&answer.as_string()?).ok()?;
+    let _ = Reflect::set(&global, &"__sbBoot".into(), &JsValue::UNDEFINED);
+    crate::hooks::mark("sb-boot-awaited");
+    Some(boot)
+}
+
 /// The first screen's data in one call (see `switchboard_ipc::Boot`): the
 /// answer to the call `boot.js` started before the wasm loaded, when there
 /// is one (taken once), else a new call.
@@ -95,7 +118,6 @@ pub async fn boot() -> IpcResult<Boot> {
         let _ = Reflect::set(&global, &"__sbBoot".into(), &JsValue::UNDEFINED);
         // boot.js hands the answer over as JSON text (see `from_js`).
         if let Ok(answer) = JsFuture::from(promise).await {
-            crate::hooks::mark("sb-boot-awaited");
             if let Some(text) = answer.as_string() {
                 if let Ok(boot) = serde_json::from_str(&text) {
                     return Ok(boot);

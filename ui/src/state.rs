@@ -83,6 +83,8 @@ impl Prefetched {
 /// What can happen to the shared state.
 pub enum Action {
     Vault(VaultState),
+    /// The first answer, when it came after the app had mounted.
+    Boot(Box<crate::ipc::Boot>),
     Locked,
     Navigate(Route),
     Changed(String),
@@ -116,6 +118,7 @@ impl Reducible for AppState {
         let mut next = (*self).clone();
         match action {
             Action::Vault(v) => next.vault = Some(v),
+            Action::Boot(boot) => next.apply_boot(*boot),
             Action::Locked => {
                 next.locked_here = true;
                 if let Some(v) = next.vault.as_mut() {
