@@ -38,6 +38,14 @@ stage "clippy (UI, native)"
     nice -n 10 cargo clippy --manifest-path ui/Cargo.toml --all-targets -- -D warnings
 )
 
+stage "tests (UI, native)"
+# The shared state's reducer and other plain logic; the rendering itself is
+# covered by the window tests below.
+(
+    unset RUSTC CARGO RUSTC_BOOTSTRAP CARGO_UNSTABLE_BUILD_STD
+    nice -n 10 cargo test --manifest-path ui/Cargo.toml
+)
+
 stage "tests (release, private D-Bus session with gnome-keyring)"
 # The keyring keeps its files in a throwaway folder, never the user's own.
 KEYRING_HOME="$(mktemp -d)"

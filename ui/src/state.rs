@@ -20,6 +20,9 @@ pub struct AppState {
     pub revision: u32,
     /// A short notice, e.g. "Saved".
     pub notice: Option<String>,
+    /// Counts the notices shown, so that a notice's timer clears only its
+    /// own notice, never a newer one that replaced it.
+    pub notice_id: u32,
     /// The user's settings (defaults until the shell has answered).
     pub settings: Settings,
     /// Locked in this session (Lock now, or auto-lock): the keyring then
@@ -91,7 +94,8 @@ pub enum Action {
     /// Something changed; reload the views without a notice.
     Reload,
     Notice(String),
-    ClearNotice,
+    /// Clears notice number N, if it is still the one shown.
+    ClearNotice(u32),
     Settings(Settings),
 }
 
@@ -129,10 +133,18 @@ impl Reducible for AppState {
             Action::Changed(message) => {
                 next.revision = next.revision.wrapping_add(1);
                 next.notice = Some(message);
+                next.notice_id = next.notice_id.wrapping_add(1);
             }
             Action::Reload => next.revision = next.revision.wrapping_add(1),
-            Action::Notice(message) => next.notice = Some(message),
-            Action::ClearNotice => next.notice = None,
+            Action::Notice(message) => {
+                next.notice = Some(message);
+                next.notice_id = next.notice_id.wrapping_add(1);
+            }
+            Action::ClearNotice(id) => {
+                if next.notice_id == id {
+                    next.notice = None;
+                }
+            }
             Action::Settings(settings) => {
                 apply_theme(settings.theme);
                 next.settings = settings;
@@ -164,4 +176,38 @@ pub fn apply_theme(theme: Theme) {
         Theme::System => root.remove_attribute("data-theme"),
         other => root.set_attribute("data-theme", other.as_str()),
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notice(state: &Rc<AppState>) -> Option<&str> {
+        state.notice.as_deref()
+    }
+
+    #[test]
+    fn a_notice_timer_clears_only_its_own_notice() {
+        let state = Rc::new(AppState::default());
+        let state = state.reduce(Action::Changed("Added “Spring shop”".into()));
+        let first = state.notice_id;
+        // A second notice just before the first one's 4 s are up.
+        let state = state.reduce(Action::Notice("Settings saved".into()));
+        let state = state.reduce(Action::ClearNotice(first));
+        assert_eq!(notice(&state), Some("Settings saved"));
+        let second = state.notice_id;
+        let state = state.reduce(Action::ClearNotice(second));
+        assert_eq!(notice(&state), None);
+    }
+
+    #[test]
+    fn the_same_notice_twice_gets_its_full_time_again() {
+        let state = Rc::new(AppState::default());
+        let state = state.reduce(Action::Notice("Saved".into()));
+        let first = state.notice_id;
+        let state = state.reduce(Action::Notice("Saved".into()));
+        assert_ne!(state.notice_id, first);
+        let state = state.reduce(Action::ClearNotice(first));
+        assert_eq!(notice(&state), Some("Saved"));
+    }
 }

@@ -12,11 +12,15 @@ pub fn notice() -> Html {
     let app = use_app();
     {
         let app = app.clone();
-        use_effect_with(app.notice.clone(), move |notice| {
-            if notice.is_some() {
+        // Keyed on the notice's number: a newer notice gets its full 4 s
+        // (the same text twice in a row too), and the older one's timer
+        // leaves it alone.
+        let shown = (app.notice_id, app.notice.is_some());
+        use_effect_with(shown, move |&(id, showing)| {
+            if showing {
                 spawn_local(async move {
                     sleep(Duration::from_secs(4)).await;
-                    app.dispatch(Action::ClearNotice);
+                    app.dispatch(Action::ClearNotice(id));
                 });
             }
         });
