@@ -160,8 +160,8 @@ pub fn start_health(state: &AppState, every: Duration) -> Option<CancellationTok
                 q.push_back(HealthEvent {
                     id: change.id,
                     name: change.name,
-                    from: crate::commands::checks::status(change.from),
-                    to: crate::commands::checks::status(change.to),
+                    from: change.from,
+                    to: change.to,
                     message: change.outcome.summary(),
                 });
                 while q.len() > MAX_EVENTS {

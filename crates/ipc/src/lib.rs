@@ -121,71 +121,9 @@ pub enum UnlockRequest {
     RecoveryKey { recovery_key: String },
 }
 
-/// An integration's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Active,
-    Inactive,
-    Error,
-    Pending,
-}
-
-impl Status {
-    pub const ALL: [Status; 4] = [
-        Status::Active,
-        Status::Inactive,
-        Status::Error,
-        Status::Pending,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Active => "active",
-            Status::Inactive => "inactive",
-            Status::Error => "error",
-            Status::Pending => "pending",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|st| st.as_str() == s)
-    }
-}
-
-/// Which website a list covers.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "scope", content = "id")]
-pub enum WebsiteScope {
-    #[default]
-    Any,
-    Global,
-    Website(String),
-}
-
-/// List order.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Sort {
-    #[default]
-    Newest,
-    Oldest,
-    Name,
-    Type,
-    Status,
-    Updated,
-}
-
-impl Sort {
-    pub const ALL: [(Sort, &'static str); 6] = [
-        (Sort::Newest, "Newest first"),
-        (Sort::Oldest, "Oldest first"),
-        (Sort::Name, "Name A-Z"),
-        (Sort::Type, "Type"),
-        (Sort::Status, "Status"),
-        (Sort::Updated, "Recently changed"),
-    ];
-}
+pub use switchboard_domain::{
+    CheckKind, LogLevel, OutcomeKind, SecretView, SortKey as Sort, Stats, Status, WebsiteScope,
+};
 
 /// Rows per page of the integrations list.
 pub const LIST_PAGE_SIZE: i64 = 50;
@@ -273,14 +211,6 @@ pub struct TypeOverview {
     pub errors: i64,
 }
 
-/// What the UI sees of a stored secret: never the value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum SecretView {
-    Set { masked: String },
-    Undecryptable { message: String },
-}
-
 /// One integration with its public settings and masked secrets, for the edit form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IntegrationDetail {
@@ -351,7 +281,7 @@ pub struct TestAnswer {
     /// The outcome kind: `ok`, `invalid_credentials`, `missing_permission`,
     /// `not_found`, `wrong_environment`, `rate_limited`, `network`, `dns`,
     /// `tls`, `timeout`, `provider_error` or `not_checkable`.
-    pub kind: String,
+    pub kind: OutcomeKind,
     pub ok: bool,
     /// What happened, in a sentence (never a secret).
     pub message: String,
@@ -387,7 +317,7 @@ pub struct TestAllRequest {
 pub struct TestAllItem {
     pub id: String,
     pub name: String,
-    pub kind: String,
+    pub kind: OutcomeKind,
     pub ok: bool,
     pub message: String,
 }
@@ -530,21 +460,10 @@ impl Settings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogEntry {
     pub id: i64,
-    pub level: String,
+    pub level: LogLevel,
     pub message: String,
     pub details: Value,
     pub created_at: String,
-}
-
-/// Totals by type and status.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stats {
-    pub total: i64,
-    pub active: i64,
-    pub inactive: i64,
-    pub error: i64,
-    pub by_type: BTreeMap<String, i64>,
-    pub by_status: BTreeMap<String, i64>,
 }
 
 /// A website scope.

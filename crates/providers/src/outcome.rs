@@ -5,82 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use switchboard_store::{CheckKind, CheckRecord};
+use switchboard_store::CheckRecord;
 
-/// How a check ended.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[serde(rename_all = "snake_case")]
-pub enum OutcomeKind {
-    /// The provider accepted the credentials.
-    Ok,
-    /// The provider rejected the credentials (wrong, revoked or expired).
-    InvalidCredentials,
-    /// The credentials are valid but lack a permission the integration needs.
-    MissingPermission,
-    /// Something the settings name does not exist (phone-number id, bucket, domain...).
-    NotFound,
-    /// The credentials belong to another region or environment (EU vs US, sandbox vs live).
-    WrongEnvironment,
-    /// The provider asked us to slow down.
-    RateLimited,
-    /// The connection failed (refused, reset, unreachable).
-    Network,
-    /// The host name could not be resolved.
-    Dns,
-    /// The TLS handshake failed (untrusted or mismatched certificate...).
-    Tls,
-    /// No answer within the time allowed.
-    Timeout,
-    /// The provider failed or answered something we do not understand.
-    ProviderError,
-    /// The provider offers no safe check for these credentials.
-    NotCheckable,
-}
-
-impl OutcomeKind {
-    /// Every kind, in declaration order.
-    pub const ALL: [OutcomeKind; 12] = [
-        OutcomeKind::Ok,
-        OutcomeKind::InvalidCredentials,
-        OutcomeKind::MissingPermission,
-        OutcomeKind::NotFound,
-        OutcomeKind::WrongEnvironment,
-        OutcomeKind::RateLimited,
-        OutcomeKind::Network,
-        OutcomeKind::Dns,
-        OutcomeKind::Tls,
-        OutcomeKind::Timeout,
-        OutcomeKind::ProviderError,
-        OutcomeKind::NotCheckable,
-    ];
-
-    /// The snake_case name used on the wire and in logs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OutcomeKind::Ok => "ok",
-            OutcomeKind::InvalidCredentials => "invalid_credentials",
-            OutcomeKind::MissingPermission => "missing_permission",
-            OutcomeKind::NotFound => "not_found",
-            OutcomeKind::WrongEnvironment => "wrong_environment",
-            OutcomeKind::RateLimited => "rate_limited",
-            OutcomeKind::Network => "network",
-            OutcomeKind::Dns => "dns",
-            OutcomeKind::Tls => "tls",
-            OutcomeKind::Timeout => "timeout",
-            OutcomeKind::ProviderError => "provider_error",
-            OutcomeKind::NotCheckable => "not_checkable",
-        }
-    }
-
-    /// True when the failure is about reaching the provider rather than what
-    /// it said (worth retrying later without changing anything).
-    pub fn is_transport(self) -> bool {
-        matches!(
-            self,
-            OutcomeKind::Network | OutcomeKind::Dns | OutcomeKind::Tls | OutcomeKind::Timeout
-        )
-    }
-}
+pub use switchboard_domain::OutcomeKind;
 
 /// The outcome of one check or test message.
 #[derive(Serialize, Deserialize, Clone, Debug)]
@@ -173,11 +100,7 @@ impl Outcome {
     /// kind as a failure; the message is the message plus the hint, and the
     /// log details carry the kind, the provider's details and the timing.
     pub fn to_record(&self) -> CheckRecord {
-        let kind = match self.kind {
-            OutcomeKind::Ok => CheckKind::Ok,
-            OutcomeKind::NotCheckable => CheckKind::NotCheckable,
-            _ => CheckKind::Failed,
-        };
+        let kind = self.kind.check_kind();
         CheckRecord {
             kind,
             message: self.summary(),
@@ -196,6 +119,7 @@ impl Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use switchboard_domain::CheckKind;
 
     #[test]
     fn kinds_serialize_as_snake_case_names() {

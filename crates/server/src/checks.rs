@@ -19,17 +19,7 @@ pub struct CheckRequest<'a> {
     pub secrets: &'a BTreeMap<String, Secret>,
 }
 
-/// How a check ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CheckKind {
-    /// The provider accepted the credentials.
-    Ok,
-    /// The provider said no, or could not be reached.
-    Failed,
-    /// The provider offers no safe check, or checks are not available:
-    /// nothing is known about the credentials, so health stays as it was.
-    NotCheckable,
-}
+pub use switchboard_domain::CheckKind;
 
 /// The outcome of one check. Messages never contain a secret.
 #[derive(Debug, Clone)]
@@ -107,7 +97,7 @@ impl Providers {
 #[async_trait]
 impl ProviderCheck for Providers {
     async fn check(&self, request: CheckRequest<'_>) -> CheckOutcome {
-        use switchboard_providers::{CheckInput, OutcomeKind};
+        use switchboard_providers::CheckInput;
         let o = self
             .checker
             .check(CheckInput {
@@ -117,11 +107,7 @@ impl ProviderCheck for Providers {
                 secrets: request.secrets,
             })
             .await;
-        let kind = match o.kind {
-            OutcomeKind::Ok => CheckKind::Ok,
-            OutcomeKind::NotCheckable => CheckKind::NotCheckable,
-            _ => CheckKind::Failed,
-        };
+        let kind = o.kind.check_kind();
         CheckOutcome {
             kind,
             message: o.message,

@@ -48,81 +48,7 @@ impl fmt::Display for Role {
     }
 }
 
-/// An integration's status, as the first product document defines it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Active,
-    Inactive,
-    Error,
-    Pending,
-}
-
-impl Status {
-    pub const ALL: [Status; 4] = [
-        Status::Active,
-        Status::Inactive,
-        Status::Error,
-        Status::Pending,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Active => "active",
-            Status::Inactive => "inactive",
-            Status::Error => "error",
-            Status::Pending => "pending",
-        }
-    }
-}
-
-impl FromStr for Status {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Status::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
-            .ok_or_else(|| {
-                format!("'{s}' is not a status: use active, inactive, error or pending.")
-            })
-    }
-}
-
-/// A log entry's level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LogLevel {
-    Success,
-    Error,
-    Warning,
-    Info,
-}
-
-impl LogLevel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LogLevel::Success => "success",
-            LogLevel::Error => "error",
-            LogLevel::Warning => "warning",
-            LogLevel::Info => "info",
-        }
-    }
-}
-
-impl FromStr for LogLevel {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        [
-            LogLevel::Success,
-            LogLevel::Error,
-            LogLevel::Warning,
-            LogLevel::Info,
-        ]
-        .into_iter()
-        .find(|l| l.as_str() == s)
-        .ok_or_else(|| format!("'{s}' is not a log level"))
-    }
-}
+pub use switchboard_domain::{LogLevel, Status};
 
 /// A user as the database holds it (the password only as its Argon2id hash).
 #[derive(Debug, Clone)]
@@ -333,17 +259,6 @@ pub struct WebsiteRecord {
     pub members: Vec<i64>,
     pub created_at: String,
     pub updated_at: String,
-}
-
-/// How a connection check ended, as far as storage is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CheckEffect {
-    /// Status active, last_sync_at now, error count 0.
-    Healthy,
-    /// Status error, last_error set, one more consecutive error.
-    Failed,
-    /// Health unchanged (the provider cannot be checked, or checks are not available).
-    Unchanged,
 }
 
 /// Counts for the first document's stats.

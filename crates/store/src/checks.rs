@@ -4,12 +4,13 @@
 //! (status, last_sync_at, last_error, consecutive error_count, a log entry).
 
 use crate::integrations::{insert_log, not_found};
-use crate::model::{LogLevel, Status};
+use crate::model::Status;
 use crate::{now, secrets, Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sqlx::Row;
 use std::collections::BTreeMap;
+use switchboard_domain::{apply_check, HealthState};
 use switchboard_vault::Secret;
 
 /// An integration's settings with its secrets opened, for a provider call.
@@ -32,17 +33,7 @@ pub struct Credentials {
     pub undecryptable: Vec<String>,
 }
 
-/// How a check ended, as far as the store is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckKind {
-    /// The provider accepted the credentials.
-    Ok,
-    /// The check failed (bad credentials, network, ...).
-    Failed,
-    /// The provider offers no safe check; nothing about health changes.
-    NotCheckable,
-}
+pub use switchboard_domain::CheckKind;
 
 /// The outcome of one check, ready to record.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -150,28 +141,19 @@ async fn record_one(
         .get::<&str, _>("status")
         .parse()
         .map_err(StoreError::Database)?;
-    let mut health = Health {
+    let mut state = HealthState {
         status: previous,
-        previous_status: previous,
         last_sync_at: row.get("last_sync_at"),
         last_error: row.get("last_error"),
         error_count: row.get("error_count"),
     };
-    let level = match record.kind {
-        CheckKind::Ok => {
-            health.status = Status::Active;
-            health.last_sync_at = Some(now());
-            health.last_error = None;
-            health.error_count = 0;
-            LogLevel::Success
-        }
-        CheckKind::Failed => {
-            health.status = Status::Error;
-            health.last_error = Some(record.message.clone());
-            health.error_count += 1;
-            LogLevel::Error
-        }
-        CheckKind::NotCheckable => LogLevel::Warning,
+    let level = apply_check(&mut state, record.kind, &record.message, &now());
+    let health = Health {
+        status: state.status,
+        previous_status: previous,
+        last_sync_at: state.last_sync_at,
+        last_error: state.last_error,
+        error_count: state.error_count,
     };
     sqlx::query(
         "UPDATE integrations SET status = ?, last_sync_at = ?, last_error = ?, error_count = ? WHERE id = ?",

@@ -127,17 +127,4 @@ impl Store {
     }
 }
 
-/// The current time as stored: RFC 3339 UTC with microseconds, so text order is time order.
-pub(crate) fn now() -> String {
-    let t = time::OffsetDateTime::now_utc();
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        t.microsecond()
-    )
-}
+pub(crate) use switchboard_domain::now;

@@ -4,113 +4,11 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
-use std::fmt;
-use std::str::FromStr;
 
-/// An integration's status, as the first product document defines it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    /// Configured and working.
-    Active,
-    /// Switched off by the user.
-    Inactive,
-    /// The last check failed.
-    Error,
-    /// Created but not yet configured or tested.
-    Pending,
-}
+pub use switchboard_domain::{LogLevel, SecretView, SortKey, Stats, Status, WebsiteScope};
 
-impl Status {
-    /// Every status, in display order.
-    pub const ALL: [Status; 4] = [
-        Status::Active,
-        Status::Inactive,
-        Status::Error,
-        Status::Pending,
-    ];
-
-    /// The stored and wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Active => "active",
-            Status::Inactive => "inactive",
-            Status::Error => "error",
-            Status::Pending => "pending",
-        }
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Status {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Status::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
-            .ok_or_else(|| format!("'{s}' is not a status: use active, inactive, error or pending"))
-    }
-}
-
-/// A log entry's level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LogLevel {
-    /// A check or action succeeded.
-    Success,
-    /// Something failed.
-    Error,
-    /// Worth a look.
-    Warning,
-    /// A record of what happened.
-    Info,
-}
-
-impl LogLevel {
-    /// The stored and wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LogLevel::Success => "success",
-            LogLevel::Error => "error",
-            LogLevel::Warning => "warning",
-            LogLevel::Info => "info",
-        }
-    }
-}
-
-impl FromStr for LogLevel {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "success" => Ok(LogLevel::Success),
-            "error" => Ok(LogLevel::Error),
-            "warning" => Ok(LogLevel::Warning),
-            "info" => Ok(LogLevel::Info),
-            _ => Err(format!("'{s}' is not a log level")),
-        }
-    }
-}
-
-/// What the store shows of a secret field: never the value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum SecretView {
-    /// The value is stored; `masked` shows its last 4 characters.
-    Set {
-        /// The masked value.
-        masked: String,
-    },
-    /// The stored value failed to open.
-    Undecryptable {
-        /// Why, for the user.
-        message: String,
-    },
-}
+/// Which website an integration list covers (the name the store has always used).
+pub type WebsiteFilter = WebsiteScope;
 
 /// An integration with its public settings and its secrets masked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -289,38 +187,6 @@ mod double_option {
     }
 }
 
-/// Which website an integration list covers.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "scope", content = "id")]
-pub enum WebsiteFilter {
-    /// All integrations.
-    #[default]
-    Any,
-    /// Only global ones (no website).
-    Global,
-    /// Only those of one website.
-    Website(String),
-}
-
-/// Sort order for lists.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SortKey {
-    /// Newest first (the APIs' order).
-    #[default]
-    Newest,
-    /// Oldest first.
-    Oldest,
-    /// By name, A to Z.
-    Name,
-    /// By type, then name.
-    Type,
-    /// By status, then name.
-    Status,
-    /// Most recently changed first.
-    Updated,
-}
-
 /// Filters for listing integrations; every None matches everything.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ListFilter {
@@ -352,23 +218,6 @@ pub struct ListFilter {
     /// Skip this many rows.
     #[serde(default)]
     pub offset: Option<i64>,
-}
-
-/// Totals by type and status, as the first document's stats endpoint gives them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stats {
-    /// All integrations.
-    pub total: i64,
-    /// With the active toggle on.
-    pub active: i64,
-    /// With the active toggle off.
-    pub inactive: i64,
-    /// With status error.
-    pub error: i64,
-    /// Per type (every catalog type present, zero when none).
-    pub by_type: BTreeMap<String, i64>,
-    /// Per status (all four present).
-    pub by_status: BTreeMap<String, i64>,
 }
 
 /// One line of an integration's activity log.

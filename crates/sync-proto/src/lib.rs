@@ -18,30 +18,7 @@ pub const MAX_PULL_LIMIT: i64 = 1000;
 pub const MAX_PUSH_LOGS: usize = 2000;
 
 /// Field names used in `set`, `field_revs` and conflicts.
-pub mod field {
-    pub const NAME: &str = "name";
-    pub const DESCRIPTION: &str = "description";
-    pub const PROVIDER: &str = "provider";
-    pub const IS_ACTIVE: &str = "is_active";
-    pub const WEBSITE: &str = "website";
-    pub const CONFIG_PREFIX: &str = "config.";
-    pub const SECRET_PREFIX: &str = "secret.";
-
-    /// `config.<key>`.
-    pub fn config(key: &str) -> String {
-        format!("{CONFIG_PREFIX}{key}")
-    }
-
-    /// `secret.<key>`.
-    pub fn secret(key: &str) -> String {
-        format!("{SECRET_PREFIX}{key}")
-    }
-
-    /// True for `secret.<key>` names.
-    pub fn is_secret(name: &str) -> bool {
-        name.starts_with(SECRET_PREFIX)
-    }
-}
+pub use switchboard_domain::field;
 
 /// A website as pushed and pulled, or its deletion (`deleted`, with only
 /// `uid` meaningful).

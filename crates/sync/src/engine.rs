@@ -248,7 +248,7 @@ pub async fn sync(
     }
 
     let mut meta = store.sync_meta().await?;
-    meta.last_synced_at = Some(now());
+    meta.last_synced_at = Some(switchboard_domain::now());
     store.set_sync_meta(&meta).await?;
     state.phase = Phase::Done;
     progress(&state);
@@ -262,10 +262,4 @@ pub async fn sync(
         "sync finished"
     );
     Ok(report)
-}
-
-fn now() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
 }

@@ -1,15 +1,15 @@
 //! Connection checks: one integration's refresh icon, test-all with its
 //! progress and cancel, and the status changes found by background checks.
 
-use super::{reshape, to_ipc, CmdResult};
+use super::{convert, to_ipc, CmdResult};
 use crate::state::{update_job, AppState};
 use std::sync::Arc;
 use switchboard_ipc::{
-    HealthEvent, IdRequest, IpcError, Status, TestAllItem, TestAllProgress, TestAllRequest,
-    TestAnswer,
+    CheckKind, HealthEvent, IdRequest, IpcError, OutcomeKind, Status, TestAllItem, TestAllProgress,
+    TestAllRequest, TestAnswer,
 };
 use switchboard_providers::{run_check, Checker, Outcome, Progress, ProviderError, TestAll};
-use switchboard_store::{ListFilter, RemoteHealth, StoreError};
+use switchboard_store::{RemoteHealth, StoreError};
 use switchboard_sync::SyncError;
 use tauri::State;
 use tokio_util::sync::CancellationToken;
@@ -29,11 +29,6 @@ fn provider_error(error: ProviderError) -> IpcError {
         ProviderError::Store(e) => to_ipc(e),
         other => IpcError::new("check_failed", other.to_string()),
     }
-}
-
-/// A store status as the UI's.
-pub fn status(s: switchboard_store::Status) -> Status {
-    Status::parse(s.as_str()).unwrap_or(Status::Pending)
 }
 
 /// Tests one integration against its provider, records the outcome (status,
@@ -62,7 +57,7 @@ pub async fn test_integration(
     let (outcome, health) = run_check(&state.store, checker, &request.id)
         .await
         .map_err(provider_error)?;
-    Ok(answer(&outcome, status(health.status), health.error_count))
+    Ok(answer(&outcome, health.status, health.error_count))
 }
 
 /// The test of an integration whose secrets only the shared server holds:
@@ -128,12 +123,18 @@ async fn test_on_server(
         (h.status, h.error_count)
     });
     Ok(TestAnswer {
-        kind: if ran.success { "ok" } else { "failed" }.to_owned(),
+        // The server answers only whether it worked: a failure there is the
+        // provider's word, as the server's log line tells.
+        kind: if ran.success {
+            OutcomeKind::Ok
+        } else {
+            OutcomeKind::ProviderError
+        },
         ok: ran.success,
         message: ran.message,
         hint: String::new(),
         details: serde_json::json!({"ran_on": "server", "server_id": server_id}),
-        status: status(now),
+        status: now,
         error_count,
         retry_after_secs: None,
     })
@@ -141,7 +142,7 @@ async fn test_on_server(
 
 fn answer(outcome: &Outcome, status: Status, error_count: i64) -> TestAnswer {
     TestAnswer {
-        kind: outcome.kind.as_str().to_owned(),
+        kind: outcome.kind,
         ok: outcome.is_ok(),
         message: outcome.message.clone(),
         hint: outcome.hint.clone(),
@@ -164,7 +165,7 @@ pub async fn start_test_all(
     if !state.store.is_unlocked() {
         return Err(to_ipc(StoreError::Locked));
     }
-    let mut filter: ListFilter = reshape(&request)?;
+    let mut filter = convert::test_all_filter(&request);
     filter.search = filter.search.filter(|s| !s.trim().is_empty());
     let cancel = CancellationToken::new();
     let first = {
@@ -213,15 +214,15 @@ pub async fn start_test_all(
 fn record(p: &mut TestAllProgress, item: Progress) {
     p.done = item.done;
     p.total = item.total;
-    match item.outcome.kind.as_str() {
-        "ok" => p.ok += 1,
-        "not_checkable" => p.not_checkable += 1,
-        _ => p.failed += 1,
+    match item.outcome.kind.check_kind() {
+        CheckKind::Ok => p.ok += 1,
+        CheckKind::NotCheckable => p.not_checkable += 1,
+        CheckKind::Failed => p.failed += 1,
     }
     p.recent.push(TestAllItem {
         id: item.id,
         name: item.name,
-        kind: item.outcome.kind.as_str().to_owned(),
+        kind: item.outcome.kind,
         ok: item.outcome.is_ok(),
         message: item.outcome.message,
     });

@@ -1,6 +1,6 @@
 //! Read-mostly commands: activity logs, stats, and websites.
 
-use super::{reshape, to_ipc, CmdResult};
+use super::{convert, to_ipc, CmdResult};
 use crate::state::AppState;
 use switchboard_ipc::{IdRequest, LogEntry, NewWebsite, Stats, Website, WebsiteUpdate};
 use tauri::State;
@@ -14,37 +14,34 @@ pub async fn integration_logs(
     state: State<'_, AppState>,
     request: IdRequest,
 ) -> CmdResult<Vec<LogEntry>> {
-    reshape(
-        state
-            .store
-            .logs(&request.id, LOG_LIMIT)
-            .await
-            .map_err(to_ipc)?,
-    )
+    let lines = state.store.logs(&request.id, LOG_LIMIT).await;
+    Ok(lines
+        .map_err(to_ipc)?
+        .into_iter()
+        .map(convert::log)
+        .collect())
 }
 
 /// Totals by type and status.
 #[tauri::command]
 pub async fn stats(state: State<'_, AppState>) -> CmdResult<Stats> {
-    reshape(state.store.stats().await.map_err(to_ipc)?)
+    state.store.stats().await.map_err(to_ipc)
 }
 
 /// Every website.
 #[tauri::command]
 pub async fn websites(state: State<'_, AppState>) -> CmdResult<Vec<Website>> {
-    reshape(state.store.websites().await.map_err(to_ipc)?)
+    let all = state.store.websites().await.map_err(to_ipc)?;
+    Ok(all.into_iter().map(convert::website).collect())
 }
 
 /// Creates a website scope.
 #[tauri::command]
 pub async fn create_website(state: State<'_, AppState>, request: NewWebsite) -> CmdResult<Website> {
-    reshape(
-        state
-            .store
-            .create_website(request.name.trim(), request.domain.trim())
-            .await
-            .map_err(to_ipc)?,
-    )
+    let w = state
+        .store
+        .create_website(request.name.trim(), request.domain.trim());
+    Ok(convert::website(w.await.map_err(to_ipc)?))
 }
 
 /// Renames a website or changes its domain (synced: last writer wins).
@@ -53,13 +50,10 @@ pub async fn update_website(
     state: State<'_, AppState>,
     request: WebsiteUpdate,
 ) -> CmdResult<Website> {
-    reshape(
-        state
-            .store
-            .update_website(&request.id, request.name.trim(), request.domain.trim())
-            .await
-            .map_err(to_ipc)?,
-    )
+    let w = state
+        .store
+        .update_website(&request.id, request.name.trim(), request.domain.trim());
+    Ok(convert::website(w.await.map_err(to_ipc)?))
 }
 
 /// Deletes a website that no integration uses (synced as a deletion).

@@ -1,7 +1,7 @@
 //! Integration commands: list, overview for the cards, get, create, update,
 //! the active toggle, delete and reveal. Connection checks are in `checks`.
 
-use super::{reshape, to_ipc, CmdResult};
+use super::{convert, to_ipc, CmdResult};
 use crate::state::AppState;
 use switchboard_ipc::{
     CreateRequest, IdRequest, IntegrationDetail, IpcError, ListPage, ListQuery, RevealRequest,
@@ -19,7 +19,7 @@ pub async fn list_integrations(
     state: State<'_, AppState>,
     request: ListQuery,
 ) -> CmdResult<ListPage> {
-    let mut filter: ListFilter = reshape(&request)?;
+    let mut filter = convert::list_filter(&request);
     filter.search = filter.search.filter(|s| !s.trim().is_empty());
     filter.limit = Some(request.limit.clamp(1, MAX_PAGE));
     filter.offset = Some(request.offset.max(0));
@@ -27,7 +27,7 @@ pub async fn list_integrations(
     let total = state.store.count(&filter).await.map_err(to_ipc)?;
     Ok(ListPage {
         total,
-        rows: reshape(rows)?,
+        rows: rows.into_iter().map(convert::row).collect(),
     })
 }
 
@@ -74,7 +74,9 @@ pub async fn get_integration(
     state: State<'_, AppState>,
     request: IdRequest,
 ) -> CmdResult<IntegrationDetail> {
-    reshape(state.store.get(&request.id).await.map_err(to_ipc)?)
+    Ok(convert::detail(
+        state.store.get(&request.id).await.map_err(to_ipc)?,
+    ))
 }
 
 /// Creates an integration from the form's values (validated by the store).
@@ -92,7 +94,9 @@ pub async fn create_integration(
         values: Some(request.values),
         ..NewIntegration::default()
     };
-    reshape(state.store.create(new).await.map_err(to_ipc)?)
+    Ok(convert::detail(
+        state.store.create(new).await.map_err(to_ipc)?,
+    ))
 }
 
 /// Saves the edit form; secrets absent from `values` are kept.
@@ -116,7 +120,7 @@ pub async fn update_integration(
         .map_err(to_ipc)?;
     // New settings deserve a new test at once.
     state.gate.reset(&request.id);
-    reshape(saved)
+    Ok(convert::detail(saved))
 }
 
 /// The active toggle.

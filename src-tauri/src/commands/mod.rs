@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod checks;
+pub mod convert;
 pub mod insights;
 pub mod integrations;
 pub mod settings;
@@ -13,7 +14,6 @@ pub mod vault;
 
 pub use app::{app_info, AppInfo};
 
-use serde::{de::DeserializeOwned, Serialize};
 use switchboard_ipc::IpcError;
 use switchboard_store::StoreError;
 
@@ -30,13 +30,6 @@ pub fn to_ipc(error: StoreError) -> IpcError {
         }
     }
     out
-}
-
-/// Re-shapes a store type into its IPC twin (they share their JSON form).
-pub fn reshape<T: Serialize, U: DeserializeOwned>(value: T) -> CmdResult<U> {
-    serde_json::to_value(value)
-        .and_then(serde_json::from_value)
-        .map_err(|e| IpcError::new("internal", format!("unexpected data shape: {e}")))
 }
 
 #[cfg(test)]
@@ -59,20 +52,5 @@ mod tests {
     #[test]
     fn locked_maps_to_its_code() {
         assert_eq!(to_ipc(StoreError::Locked).code, "locked");
-    }
-
-    #[test]
-    fn store_filters_reshape_from_ipc_queries() {
-        let q = switchboard_ipc::ListQuery {
-            search: Some("x".into()),
-            status: Some(switchboard_ipc::Status::Error),
-            website: switchboard_ipc::WebsiteScope::Global,
-            limit: 5,
-            ..Default::default()
-        };
-        let f: switchboard_store::ListFilter = reshape(&q).expect("same shape");
-        assert_eq!(f.status, Some(switchboard_store::Status::Error));
-        assert_eq!(f.website, switchboard_store::WebsiteFilter::Global);
-        assert_eq!(f.limit, Some(5));
     }
 }

@@ -1,7 +1,6 @@
 //! Provider tools: a real test message behind an explicit confirmation, and
 //! the webhook signature verifier.
 
-use super::checks::status;
 use super::{to_ipc, CmdResult};
 use crate::state::AppState;
 use serde_json::json;
@@ -88,12 +87,12 @@ pub async fn send_test_message(
         .map_err(to_ipc)?;
     let current = state.store.get(&request.id).await.map_err(to_ipc)?;
     Ok(TestAnswer {
-        kind: outcome.kind.as_str().to_owned(),
+        kind: outcome.kind,
         ok: outcome.is_ok(),
         message: outcome.message.clone(),
         hint: outcome.hint.clone(),
         details: outcome.details.clone(),
-        status: status(current.status),
+        status: current.status,
         error_count: current.error_count,
         retry_after_secs: outcome.retry_after_secs,
     })

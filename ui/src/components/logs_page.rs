@@ -73,7 +73,7 @@ pub fn logs_page(props: &LogsPageProps) -> Html {
                 <tbody>
                     { for list.iter().map(|entry| html! {
                         <tr key={entry.id}>
-                            <td><span class={classes!("badge", format!("st-{}", entry.level))}>{ &entry.level }</span></td>
+                            <td><span class={classes!("badge", format!("st-{}", entry.level))}>{ entry.level.as_str() }</span></td>
                             <td>{ &entry.message }</td>
                             <td class="muted">{ short_time(&entry.created_at) }</td>
                             <td><code class="details">{

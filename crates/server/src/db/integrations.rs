@@ -135,16 +135,16 @@ macro_rules! impl_integrations {
             async fn record_check(
                 &self,
                 id: i64,
-                effect: $crate::model::CheckEffect,
+                effect: switchboard_domain::CheckKind,
                 message: &str,
                 log: &$crate::model::NewLog,
                 audit: &$crate::model::AuditEntry,
             ) -> $crate::db::Result<bool> {
-                use $crate::model::CheckEffect;
+                use switchboard_domain::CheckKind;
                 let mut tx = self.write.begin_with(Self::BEGIN).await?;
                 let now = $crate::db::now();
                 let found = match effect {
-                    CheckEffect::Healthy => {
+                    CheckKind::Ok => {
                         let seq = next_seq!(tx)?;
                         sqlx::query(
                             "UPDATE integrations SET status = 'active', last_sync_at = $1, last_error = NULL, \
@@ -158,7 +158,7 @@ macro_rules! impl_integrations {
                         .await?
                         .rows_affected()
                     }
-                    CheckEffect::Failed => {
+                    CheckKind::Failed => {
                         let seq = next_seq!(tx)?;
                         sqlx::query(
                             "UPDATE integrations SET status = 'error', last_error = $1, \
@@ -174,7 +174,7 @@ macro_rules! impl_integrations {
                         .await?
                         .rows_affected()
                     }
-                    CheckEffect::Unchanged => {
+                    CheckKind::NotCheckable => {
                         let found: Option<i64> = sqlx::query_scalar("SELECT id FROM integrations WHERE id = $1")
                             .bind(id)
                             .fetch_optional(&mut *tx)
@@ -186,7 +186,7 @@ macro_rules! impl_integrations {
                     return Ok(false);
                 }
                 insert_log!(tx, id, log)?;
-                if effect != CheckEffect::Unchanged {
+                if effect != CheckKind::NotCheckable {
                     insert_audit!(tx, audit)?;
                 }
                 tx.commit().await?;

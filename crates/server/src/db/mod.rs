@@ -27,8 +27,8 @@ use async_trait::async_trait;
 use std::sync::Arc;
 
 use crate::model::{
-    AuditEntry, AuditRecord, CheckEffect, IntegrationRecord, ListFilter, LogRecord, NewLog,
-    NewToken, Role, Stats, TokenRecord, UserRecord, WebsiteRecord,
+    AuditEntry, AuditRecord, IntegrationRecord, ListFilter, LogRecord, NewLog, NewToken, Role,
+    Stats, TokenRecord, UserRecord, WebsiteRecord,
 };
 use crate::secrets::SealedSecrets;
 
@@ -195,7 +195,7 @@ pub trait IntegrationStore: Send + Sync {
     async fn record_check(
         &self,
         id: i64,
-        effect: CheckEffect,
+        effect: switchboard_domain::CheckKind,
         message: &str,
         log: &NewLog,
         audit: &AuditEntry,
@@ -380,22 +380,4 @@ pub async fn connect(url: &str) -> Result<Arc<dyn Db>> {
     }
 }
 
-/// The current time as stored: RFC 3339 UTC with microseconds.
-pub fn now() -> String {
-    let t = time::OffsetDateTime::now_utc();
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        t.microsecond()
-    )
-}
-
-/// Unix seconds now.
-pub fn unix_now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
+pub use switchboard_domain::{now, unix_now};

@@ -15,9 +15,7 @@ use switchboard_catalog as catalog;
 use crate::checks::{CheckKind, CheckOutcome, CheckRequest};
 use crate::db::{now, UpdateOutcome};
 use crate::error::Error;
-use crate::model::{
-    AuditEntry, AuthUser, CheckEffect, IntegrationRecord, LogLevel, NewLog, Status,
-};
+use crate::model::{AuditEntry, AuthUser, IntegrationRecord, LogLevel, NewLog, Status};
 use crate::secrets::SealedSecrets;
 use crate::state::AppState;
 
@@ -220,11 +218,8 @@ pub async fn test(state: &AppState, user: &AuthUser, id: i64) -> Result<(bool, S
         .check(user.id, id)
         .map_err(|wait| Error::RateLimited { wait })?;
     let outcome = run_check(state, &record).await;
-    let (effect, level, success) = match outcome.kind {
-        CheckKind::Ok => (CheckEffect::Healthy, LogLevel::Success, true),
-        CheckKind::Failed => (CheckEffect::Failed, LogLevel::Error, false),
-        CheckKind::NotCheckable => (CheckEffect::Unchanged, LogLevel::Warning, false),
-    };
+    let effect = outcome.kind;
+    let (level, success) = (effect.log_level(), effect == CheckKind::Ok);
     let details = json!({
         "hint": outcome.hint,
         "details": outcome.details,
@@ -233,11 +228,7 @@ pub async fn test(state: &AppState, user: &AuthUser, id: i64) -> Result<(bool, S
         "by": user.email,
     });
     let log = NewLog::new(level, outcome.message.clone(), details);
-    let fields: &[&str] = match effect {
-        CheckEffect::Healthy => &["status", "last_sync_at", "last_error", "error_count"],
-        CheckEffect::Failed => &["status", "last_error", "error_count"],
-        CheckEffect::Unchanged => &[],
-    };
+    let fields = effect.changed_fields();
     let mut entry = audit(
         user,
         "test",

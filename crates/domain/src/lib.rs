@@ -1,0 +1,21 @@
+//! The domain's vocabulary, declared once for every crate that speaks it:
+//! the laptop store, the team server, the sync protocol, the desktop IPC and
+//! the UI. Each enum here is the only declaration of its concept in Rust; a
+//! test (`tests/one_home.rs`) fails when another crate declares it again, and
+//! another checks the SQL CHECK lists of the migrations against [`Status::ALL`]
+//! and [`LogLevel::ALL`].
+//!
+//! serde only (the clock behind the `clock` feature), so it builds for wasm32.
+
+mod check;
+pub mod field;
+mod status;
+mod timestamp;
+mod view;
+
+pub use check::{apply_check, CheckKind, HealthState, OutcomeKind};
+pub use status::{LogLevel, Status};
+pub use timestamp::format_timestamp;
+#[cfg(feature = "clock")]
+pub use timestamp::{now, unix_now};
+pub use view::{SecretView, SortKey, Stats, WebsiteScope};
