@@ -35,3 +35,15 @@ pub(crate) async fn connect(path: &Path) -> Result<SqlitePool> {
     MIGRATOR.run(&pool).await?;
     Ok(pool)
 }
+
+/// A text column parsed into its type (a status, a log level); a value the
+/// type does not know is a database error.
+pub(crate) fn parsed_column<T: std::str::FromStr<Err = String>>(
+    row: &sqlx::sqlite::SqliteRow,
+    column: &str,
+) -> Result<T> {
+    use sqlx::Row;
+    row.get::<&str, _>(column)
+        .parse()
+        .map_err(crate::StoreError::Database)
+}

@@ -1,5 +1,6 @@
 //! The per-integration activity log: newest first, never a secret value.
 
+use crate::db::parsed_column;
 use crate::integrations::{insert_log, not_found};
 use crate::model::{LogEntry, LogLevel};
 use crate::{Result, Store, StoreError};
@@ -48,10 +49,7 @@ impl Store {
                 Ok(LogEntry {
                     id: row.get("id"),
                     integration_id: row.get("integration_id"),
-                    level: row
-                        .get::<&str, _>("level")
-                        .parse()
-                        .map_err(StoreError::Database)?,
+                    level: parsed_column(row, "level")?,
                     message: row.get("message"),
                     details: serde_json::from_str(row.get::<&str, _>("details"))
                         .unwrap_or(Value::Null),

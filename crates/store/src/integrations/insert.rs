@@ -1,0 +1,205 @@
+//! Creating integrations, one at a time or many at once (bulk import).
+
+use super::logs::insert_log;
+use super::{check_name, ensure_website, resolve, seal_all, split};
+use crate::model::*;
+use crate::secrets::{self, SealedMap};
+use crate::sync as sync_state;
+use crate::{now, Result, Store, StoreError};
+use serde_json::{json, Map, Value};
+use sqlx::{QueryBuilder, Sqlite};
+use std::collections::BTreeMap;
+use switchboard_catalog as catalog;
+use switchboard_vault::Sealer;
+
+/// A prepared insert, shared by create and bulk import.
+pub(crate) struct Prepared {
+    pub(crate) id: String,
+    pub(crate) website_id: Option<String>,
+    integration_type: &'static str,
+    provider: &'static str,
+    name: String,
+    description: String,
+    status: Status,
+    is_active: bool,
+    config: Map<String, Value>,
+    sealed: SealedMap,
+    configured: bool,
+    created_by: Option<String>,
+}
+
+impl Prepared {
+    /// The dirty set of a new record: every field, all to push as a create.
+    fn create_dirty(&self, stamp: i64) -> String {
+        sync_state::all_fields_dirty(self.config.keys(), self.sealed.keys(), stamp)
+    }
+
+    /// The details of its "created" log line: the provider and the names
+    /// (never the values) of its secrets.
+    fn log_details(&self) -> Value {
+        json!({ "provider": self.provider, "secret_fields": self.sealed.keys().collect::<Vec<_>>() })
+    }
+}
+
+impl Store {
+    /// Validates and seals a new integration. `omitted` names secrets known
+    /// to be set elsewhere but absent here (an export without secrets).
+    pub(crate) fn prepare_import(
+        &self,
+        sealer: &dyn Sealer,
+        new: NewIntegration,
+        omitted: &[String],
+    ) -> Result<Prepared> {
+        let (ty, provider) = resolve(&new.integration_type, new.provider.as_deref())?;
+        let name = check_name(&new.name)?;
+        let id = match new.id {
+            Some(id) if !id.trim().is_empty() && id.len() <= 64 => id.trim().to_owned(),
+            Some(_) => {
+                return Err(StoreError::invalid(
+                    "id",
+                    "an id must be 1 to 64 characters",
+                ))
+            }
+            None => uuid::Uuid::new_v4().to_string(),
+        };
+        let (config, secret_values, configured) = match new.values {
+            Some(values) => {
+                let normalized = catalog::validate(ty.id, provider.id, &values, &|k| {
+                    omitted.iter().any(|o| o == k)
+                })
+                .map_err(StoreError::Validation)?;
+                let (public, secret) = split(ty, provider, normalized);
+                (public, secret, true)
+            }
+            None => (Map::new(), BTreeMap::new(), false),
+        };
+        Ok(Prepared {
+            sealed: seal_all(sealer, &id, &secret_values),
+            id,
+            website_id: new.website_id.filter(|w| !w.is_empty()),
+            integration_type: ty.id,
+            provider: provider.id,
+            name,
+            description: new.description.trim().to_owned(),
+            status: new.status.unwrap_or(if configured {
+                Status::Active
+            } else {
+                Status::Pending
+            }),
+            is_active: new.is_active.unwrap_or(configured),
+            config,
+            configured,
+            created_by: new.created_by,
+        })
+    }
+
+    pub(crate) async fn insert_prepared(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        p: &Prepared,
+        log_message: &str,
+    ) -> Result<()> {
+        if let Some(w) = &p.website_id {
+            ensure_website(conn, w).await?;
+        }
+        let ts = now();
+        let stamp = sync_state::next_stamps(conn, 1).await?;
+        sqlx::query(
+            "INSERT INTO integrations (id, website_id, owner, integration_type, provider, name, description, status, is_active, config, secrets, configured, created_by, created_at, updated_at, dirty, change_stamp)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&p.id)
+        .bind(&p.website_id)
+        .bind(&self.owner)
+        .bind(p.integration_type)
+        .bind(p.provider)
+        .bind(&p.name)
+        .bind(&p.description)
+        .bind(p.status.as_str())
+        .bind(p.is_active)
+        .bind(Value::Object(p.config.clone()).to_string())
+        .bind(secrets::to_column(&p.sealed))
+        .bind(p.configured)
+        .bind(&p.created_by)
+        .bind(&ts)
+        .bind(&ts)
+        .bind(p.create_dirty(stamp))
+        .bind(stamp)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Conflict(format!(
+                "an integration named '{}' already exists for this website and provider, or the id is taken: choose another name",
+                p.name
+            )),
+            other => other,
+        })?;
+        insert_log(conn, &p.id, LogLevel::Info, log_message, p.log_details()).await
+    }
+
+    /// Inserts many prepared integrations with one statement per table (the
+    /// fast path of bulk imports). All or nothing: on any error the caller
+    /// falls back to [`Store::insert_prepared`] row by row. Every website id
+    /// must already be known to exist.
+    pub(crate) async fn insert_many(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        items: &[&Prepared],
+        log_message: &str,
+    ) -> Result<()> {
+        // 17 bound values a row stays far below SQLite's variable limit.
+        for part in items.chunks(500) {
+            let ts = now();
+            let first = sync_state::next_stamps(conn, part.len() as i64).await?;
+            let mut qb = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO integrations (id, website_id, owner, integration_type, provider, name, description, status, is_active, config, secrets, configured, created_by, created_at, updated_at, dirty, change_stamp) ",
+            );
+            qb.push_values(part.iter().zip(first..), |mut b, (p, stamp)| {
+                b.push_bind(&p.id)
+                    .push_bind(&p.website_id)
+                    .push_bind(&self.owner)
+                    .push_bind(p.integration_type)
+                    .push_bind(p.provider)
+                    .push_bind(&p.name)
+                    .push_bind(&p.description)
+                    .push_bind(p.status.as_str())
+                    .push_bind(p.is_active)
+                    .push_bind(Value::Object(p.config.clone()).to_string())
+                    .push_bind(secrets::to_column(&p.sealed))
+                    .push_bind(p.configured)
+                    .push_bind(&p.created_by)
+                    .push_bind(ts.clone())
+                    .push_bind(ts.clone())
+                    .push_bind(p.create_dirty(stamp))
+                    .push_bind(stamp);
+            });
+            qb.build().execute(&mut *conn).await?;
+            let mut logs = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO integration_logs (integration_id, level, message, details, created_at, uid) ",
+            );
+            logs.push_values(part.iter(), |mut b, p| {
+                b.push_bind(&p.id)
+                    .push_bind(LogLevel::Info.as_str())
+                    .push_bind(log_message)
+                    .push_bind(p.log_details().to_string())
+                    .push_bind(ts.clone())
+                    .push_bind(uuid::Uuid::new_v4().to_string());
+            });
+            logs.build().execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
+    /// Creates an integration. With `values`, they are validated against the
+    /// catalog and the integration starts active; without, it is pending.
+    pub async fn create(&self, new: NewIntegration) -> Result<Integration> {
+        let sealer = self.sealer()?;
+        let prepared = self.prepare_import(sealer.as_ref(), new, &[])?;
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        self.insert_prepared(&mut tx, &prepared, "Integration created")
+            .await?;
+        tx.commit().await?;
+        tracing::debug!(id = %prepared.id, provider = prepared.provider, "integration created");
+        self.get(&prepared.id).await
+    }
+}

@@ -1,0 +1,167 @@
+//! Listing, counting and totalling integrations: the filters and orders.
+
+use super::rows::{integration_from_row, summary_from_row};
+use super::COLUMNS;
+use crate::model::*;
+use crate::{Result, Store};
+use futures_util::TryStreamExt;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Row, Sqlite};
+use switchboard_catalog as catalog;
+
+fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, filter: &'a ListFilter) {
+    qb.push(" WHERE 1 = 1");
+    if let Some(t) = &filter.integration_type {
+        qb.push(" AND integration_type = ").push_bind(t);
+    }
+    if let Some(p) = &filter.provider {
+        qb.push(" AND provider = ").push_bind(p);
+    }
+    if let Some(s) = filter.status {
+        qb.push(" AND status = ").push_bind(s.as_str());
+    }
+    if let Some(a) = filter.is_active {
+        qb.push(" AND is_active = ").push_bind(a);
+    }
+    match &filter.website {
+        WebsiteFilter::Any => {}
+        WebsiteFilter::Global => {
+            qb.push(" AND website_id IS NULL");
+        }
+        WebsiteFilter::Website(id) => {
+            qb.push(" AND website_id = ").push_bind(id);
+        }
+    }
+    if let Some(text) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let escaped = text
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        qb.push(" AND (");
+        // Secrets live in their own column and are never searched.
+        for (i, col) in [
+            "name",
+            "description",
+            "integration_type",
+            "provider",
+            "config",
+        ]
+        .iter()
+        .enumerate()
+        {
+            if i > 0 {
+                qb.push(" OR ");
+            }
+            qb.push(*col)
+                .push(" LIKE ")
+                .push_bind(pattern.clone())
+                .push(" ESCAPE '\\'");
+        }
+        qb.push(")");
+    }
+}
+
+fn order_clause(sort: SortKey) -> &'static str {
+    match sort {
+        SortKey::Newest => "created_at DESC, id DESC",
+        SortKey::Oldest => "created_at ASC, id ASC",
+        SortKey::Name => "name COLLATE NOCASE ASC, id",
+        SortKey::Type => "integration_type, name COLLATE NOCASE, id",
+        SortKey::Status => "status, name COLLATE NOCASE, id",
+        SortKey::Updated => "updated_at DESC, id DESC",
+    }
+}
+
+fn push_order(qb: &mut QueryBuilder<'_, Sqlite>, filter: &ListFilter) {
+    qb.push(" ORDER BY ").push(order_clause(filter.sort));
+    qb.push(" LIMIT ")
+        .push_bind(filter.limit.unwrap_or(-1))
+        .push(" OFFSET ")
+        .push_bind(filter.offset.unwrap_or(0));
+}
+impl Store {
+    /// The list view: no secret is opened.
+    pub async fn list(&self, filter: &ListFilter) -> Result<Vec<IntegrationSummary>> {
+        self.sealer()?;
+        self.list_with(filter, summary_from_row).await
+    }
+
+    /// Every matching integration with its secrets opened and masked.
+    pub async fn list_full(&self, filter: &ListFilter) -> Result<Vec<Integration>> {
+        let sealer = self.sealer()?;
+        self.list_with(filter, |row| integration_from_row(row, sealer.as_ref()))
+            .await
+    }
+
+    /// The matching rows in the filter's order and page, each read by `read`.
+    async fn list_with<T>(
+        &self,
+        filter: &ListFilter,
+        read: impl Fn(&SqliteRow) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut qb = QueryBuilder::new(format!("SELECT {COLUMNS} FROM integrations"));
+        push_filters(&mut qb, filter);
+        push_order(&mut qb, filter);
+        // Stream the rows so that opening secrets (list_full) overlaps with
+        // SQLite producing the next rows on its worker thread.
+        let mut rows = qb.build().fetch(self.pool());
+        let mut out = Vec::new();
+        while let Some(row) = rows.try_next().await? {
+            out.push(read(&row)?);
+        }
+        Ok(out)
+    }
+
+    /// How many integrations match (for pagination).
+    pub async fn count(&self, filter: &ListFilter) -> Result<i64> {
+        self.sealer()?;
+        let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM integrations");
+        push_filters(&mut qb, filter);
+        Ok(qb.build().fetch_one(self.pool()).await?.get(0))
+    }
+
+    /// Totals by type and by status.
+    pub async fn stats(&self) -> Result<Stats> {
+        self.sealer()?;
+        let rows = sqlx::query(
+            "SELECT integration_type, status, is_active, COUNT(*) AS n FROM integrations GROUP BY 1, 2, 3",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut stats = Stats {
+            by_type: catalog::types()
+                .iter()
+                .map(|t| (t.id.to_owned(), 0))
+                .collect(),
+            by_status: Status::ALL
+                .iter()
+                .map(|s| (s.as_str().to_owned(), 0))
+                .collect(),
+            ..Stats::default()
+        };
+        for row in rows {
+            let n: i64 = row.get("n");
+            let ty: String = row.get("integration_type");
+            let status: String = row.get("status");
+            let active: bool = row.get("is_active");
+            stats.total += n;
+            if active {
+                stats.active += n;
+            } else {
+                stats.inactive += n;
+            }
+            if status == "error" {
+                stats.error += n;
+            }
+            *stats.by_type.entry(ty).or_default() += n;
+            *stats.by_status.entry(status).or_default() += n;
+        }
+        Ok(stats)
+    }
+}

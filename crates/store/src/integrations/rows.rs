@@ -1,0 +1,84 @@
+//! Reading an integration row: the list view's summary and the full record.
+
+use crate::db::parsed_column;
+use crate::model::*;
+use crate::secrets;
+use crate::sync as sync_state;
+use crate::Result;
+use serde_json::{Map, Value};
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+use std::collections::BTreeMap;
+use switchboard_vault::Sealer;
+
+pub(super) fn summary_from_row(row: &SqliteRow) -> Result<IntegrationSummary> {
+    let secret_keys: BTreeMap<String, Value> =
+        serde_json::from_str(row.get::<&str, _>("secrets")).unwrap_or_default();
+    let mut secret_fields: Vec<String> = secret_keys.into_keys().collect();
+    let remote: &str = row.get("remote_secrets");
+    if remote != "{}" {
+        // Only synced records with secrets set on the server pay for this.
+        for k in sync_state::parse_remote(remote).into_keys() {
+            if let Err(at) = secret_fields.binary_search(&k) {
+                secret_fields.insert(at, k);
+            }
+        }
+    }
+    Ok(IntegrationSummary {
+        id: row.get("id"),
+        website_id: row.get("website_id"),
+        integration_type: row.get("integration_type"),
+        provider: row.get("provider"),
+        name: row.get("name"),
+        description: row.get("description"),
+        status: parsed_column(row, "status")?,
+        is_active: row.get("is_active"),
+        last_sync_at: row.get("last_sync_at"),
+        last_error: row.get("last_error"),
+        error_count: row.get("error_count"),
+        secret_fields,
+        revision: row.get("revision"),
+        created_at: row.get("created_at"),
+        updated_at: row.get("updated_at"),
+    })
+}
+
+pub(super) fn integration_from_row(row: &SqliteRow, sealer: &dyn Sealer) -> Result<Integration> {
+    let id: String = row.get("id");
+    let sealed = secrets::parse_column(row.get("secrets"))?;
+    let config: Map<String, Value> =
+        serde_json::from_str(row.get::<&str, _>("config")).unwrap_or_default();
+    let mut views = secrets::views(sealer, &id, &sealed);
+    let mut secrets_on_server = Vec::new();
+    let remote: &str = row.get("remote_secrets");
+    if remote != "{}" {
+        for (k, masked) in sync_state::parse_remote(remote) {
+            if let std::collections::btree_map::Entry::Vacant(slot) = views.entry(k.clone()) {
+                slot.insert(SecretView::Set { masked });
+                secrets_on_server.push(k);
+            }
+        }
+    }
+    Ok(Integration {
+        secrets: views,
+        secrets_on_server,
+        website_id: row.get("website_id"),
+        owner: row.get("owner"),
+        integration_type: row.get("integration_type"),
+        provider: row.get("provider"),
+        name: row.get("name"),
+        description: row.get("description"),
+        status: parsed_column(row, "status")?,
+        is_active: row.get("is_active"),
+        config,
+        configured: row.get("configured"),
+        last_sync_at: row.get("last_sync_at"),
+        last_error: row.get("last_error"),
+        error_count: row.get("error_count"),
+        revision: row.get("revision"),
+        created_by: row.get("created_by"),
+        created_at: row.get("created_at"),
+        updated_at: row.get("updated_at"),
+        id,
+    })
+}

@@ -1,0 +1,79 @@
+//! A record's current values as the sync rules read them.
+
+use super::dirty::{parse_remote, remote_column, RemoteSecrets};
+use crate::secrets::{self, SealedMap};
+use crate::Result;
+use serde_json::{Map, Value};
+use sqlx::query::Query;
+use sqlx::sqlite::{Sqlite, SqliteArguments};
+use sqlx::Row;
+use switchboard_sync_proto::field;
+
+/// A record's current values, read for pushes, conflicts and pulls.
+pub(super) struct Local {
+    pub(super) integration_type: String,
+    pub(super) provider: String,
+    pub(super) name: String,
+    pub(super) description: String,
+    pub(super) is_active: bool,
+    pub(super) website_id: Option<String>,
+    pub(super) config: Map<String, Value>,
+    pub(super) sealed: SealedMap,
+    pub(super) remote: RemoteSecrets,
+}
+
+pub(super) const LOCAL_COLUMNS: &str =
+    "integration_type, provider, name, description, is_active, website_id, config, secrets, remote_secrets";
+
+pub(super) fn local_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Local> {
+    Ok(Local {
+        integration_type: row.get("integration_type"),
+        provider: row.get("provider"),
+        name: row.get("name"),
+        description: row.get("description"),
+        is_active: row.get("is_active"),
+        website_id: row.get("website_id"),
+        config: serde_json::from_str(row.get::<&str, _>("config")).unwrap_or_default(),
+        sealed: secrets::parse_column(row.get("secrets"))?,
+        remote: parse_remote(row.get("remote_secrets")),
+    })
+}
+
+impl Local {
+    /// Binds the values every rewrite of a record sets first, in this
+    /// order: `website_id, provider, name, description, is_active, config,
+    /// secrets, remote_secrets`.
+    pub(super) fn bind_values<'q>(
+        &'q self,
+        query: Query<'q, Sqlite, SqliteArguments<'q>>,
+    ) -> Query<'q, Sqlite, SqliteArguments<'q>> {
+        query
+            .bind(&self.website_id)
+            .bind(&self.provider)
+            .bind(&self.name)
+            .bind(&self.description)
+            .bind(self.is_active)
+            .bind(Value::Object(self.config.clone()).to_string())
+            .bind(secrets::to_column(&self.sealed))
+            .bind(remote_column(&self.remote))
+    }
+
+    /// The value of a non-secret field.
+    pub(super) fn public_value(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            field::NAME => Value::String(self.name.clone()),
+            field::DESCRIPTION => Value::String(self.description.clone()),
+            field::PROVIDER => Value::String(self.provider.clone()),
+            field::IS_ACTIVE => Value::Bool(self.is_active),
+            field::WEBSITE => self
+                .website_id
+                .clone()
+                .map(Value::String)
+                .unwrap_or(Value::Null),
+            other => match other.strip_prefix(field::CONFIG_PREFIX) {
+                Some(k) => self.config.get(k).cloned().unwrap_or(Value::Null),
+                None => return None,
+            },
+        })
+    }
+}

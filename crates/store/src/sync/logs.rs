@@ -1,0 +1,135 @@
+//! Activity-log lines: pushing the ones written here, adding pulled ones.
+
+use super::json_list;
+use crate::{Result, Store};
+use serde_json::{json, Value};
+use sqlx::{Row, SqliteConnection};
+use switchboard_sync_proto::SyncLog;
+
+impl Store {
+    /// Up to `limit` log lines written here and not pushed yet, oldest
+    /// first, of integrations the server has (lines of integrations not
+    /// pushed yet wait for them).
+    pub async fn pending_logs(&self, limit: usize) -> Result<Vec<SyncLog>> {
+        let rows = sqlx::query(
+            "SELECT l.uid, l.integration_id, l.level, l.message, l.details, l.created_at
+             FROM integration_logs l JOIN integrations i ON i.id = l.integration_id
+             WHERE l.synced = 0 AND i.server_revision > 0 AND l.uid IS NOT NULL
+             ORDER BY l.id LIMIT ?",
+        )
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| SyncLog {
+                uid: r.get("uid"),
+                integration: r.get("integration_id"),
+                level: r.get("level"),
+                message: r.get("message"),
+                details: serde_json::from_str(r.get::<&str, _>("details")).unwrap_or(Value::Null),
+                created_at: r.get("created_at"),
+                seq: None,
+            })
+            .collect())
+    }
+
+    /// Marks pushed log lines done (every line of an answered batch is:
+    /// stored, known already, or dropped because nothing can attach it).
+    pub async fn ack_logs(&self, logs: &[SyncLog]) -> Result<()> {
+        if logs.is_empty() {
+            return Ok(());
+        }
+        sqlx::query(
+            "UPDATE integration_logs SET synced = 1 WHERE uid IN (SELECT value FROM json_each(?))",
+        )
+        .bind(json_list(logs.iter().map(|l| l.uid.as_str())))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// How many log lines wait to be pushed (of integrations the server has).
+    pub async fn pending_logs_count(&self) -> Result<i64> {
+        let n: i64 = sqlx::query(
+            "SELECT COUNT(*) FROM integration_logs l JOIN integrations i ON i.id = l.integration_id
+             WHERE l.synced = 0 AND i.server_revision > 0",
+        )
+        .fetch_one(self.pool())
+        .await?
+        .get(0);
+        Ok(n)
+    }
+}
+
+/// Pulled log lines: added once (by uid), already synced (never pushed
+/// back). Lines of integrations not here yet are held until they arrive
+/// (in a later page or sync); held lines whose integration is here now are
+/// added too. How many lines were added.
+pub(super) async fn pull_logs(tx: &mut SqliteConnection, logs: &[SyncLog]) -> Result<usize> {
+    let mut added = 0u64;
+    if !logs.is_empty() {
+        let rows: Vec<Value> = logs
+            .iter()
+            .map(|l| {
+                json!([
+                    l.uid,
+                    l.integration,
+                    l.level,
+                    l.message,
+                    l.details.to_string(),
+                    l.created_at
+                ])
+            })
+            .collect();
+        let rows = Value::Array(rows).to_string();
+        let attached = sqlx::query(
+            "INSERT OR IGNORE INTO integration_logs (uid, integration_id, level, message, details, created_at, synced)
+             SELECT v ->> '$[0]', v ->> '$[1]', v ->> '$[2]', v ->> '$[3]', v ->> '$[4]', v ->> '$[5]', 1
+             FROM (SELECT value AS v FROM json_each(?) ORDER BY key)
+             WHERE (v ->> '$[2]') IN ('success', 'error', 'warning', 'info')
+               AND EXISTS (SELECT 1 FROM integrations WHERE id = v ->> '$[1]')",
+        )
+        .bind(&rows)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        added += attached;
+        // Some lines were not added: known already, or to hold.
+        if usize::try_from(attached).unwrap_or(usize::MAX) < logs.len() {
+            sqlx::query(
+            "INSERT OR IGNORE INTO sync_held_logs (uid, integration_id, level, message, details, created_at)
+             SELECT v ->> '$[0]', v ->> '$[1]', v ->> '$[2]', v ->> '$[3]', v ->> '$[4]', v ->> '$[5]'
+             FROM (SELECT value AS v FROM json_each(?) ORDER BY key)
+             WHERE (v ->> '$[2]') IN ('success', 'error', 'warning', 'info')
+               AND NOT EXISTS (SELECT 1 FROM integrations WHERE id = v ->> '$[1]')
+               AND NOT EXISTS (SELECT 1 FROM integration_logs WHERE uid = v ->> '$[0]')",
+        )
+        .bind(&rows)
+        .execute(&mut *tx)
+        .await?;
+        }
+    }
+    let waiting = sqlx::query(
+        "SELECT 1 FROM sync_held_logs h WHERE EXISTS (SELECT 1 FROM integrations WHERE id = h.integration_id) LIMIT 1",
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if waiting.is_some() {
+        added += sqlx::query(
+            "INSERT OR IGNORE INTO integration_logs (uid, integration_id, level, message, details, created_at, synced)
+             SELECT uid, integration_id, level, message, details, created_at, 1 FROM sync_held_logs h
+             WHERE EXISTS (SELECT 1 FROM integrations WHERE id = h.integration_id)
+             ORDER BY created_at, uid",
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query(
+            "DELETE FROM sync_held_logs WHERE integration_id IN (SELECT id FROM integrations)",
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(usize::try_from(added).unwrap_or(usize::MAX))
+}
