@@ -1,6 +1,7 @@
 //! Activity-log lines: pushing the ones written here, adding pulled ones.
 
 use super::json_list;
+use crate::model::LogLevel;
 use crate::{Result, Store};
 use serde_json::{json, Value};
 use sqlx::{Row, SqliteConnection};
@@ -83,31 +84,32 @@ pub(super) async fn pull_logs(tx: &mut SqliteConnection, logs: &[SyncLog]) -> Re
             })
             .collect();
         let rows = Value::Array(rows).to_string();
-        let attached = sqlx::query(
+        // Only lines of a level this store knows (the CHECK would refuse others).
+        let levels = LogLevel::sql_list();
+        let attach = format!(
             "INSERT OR IGNORE INTO integration_logs (uid, integration_id, level, message, details, created_at, synced)
              SELECT v ->> '$[0]', v ->> '$[1]', v ->> '$[2]', v ->> '$[3]', v ->> '$[4]', v ->> '$[5]', 1
              FROM (SELECT value AS v FROM json_each(?) ORDER BY key)
-             WHERE (v ->> '$[2]') IN ('success', 'error', 'warning', 'info')
-               AND EXISTS (SELECT 1 FROM integrations WHERE id = v ->> '$[1]')",
-        )
-        .bind(&rows)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+             WHERE (v ->> '$[2]') IN {levels}
+               AND EXISTS (SELECT 1 FROM integrations WHERE id = v ->> '$[1]')"
+        );
+        let attached = sqlx::query(&attach)
+            .bind(&rows)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         added += attached;
         // Some lines were not added: known already, or to hold.
         if usize::try_from(attached).unwrap_or(usize::MAX) < logs.len() {
-            sqlx::query(
+            let hold = format!(
             "INSERT OR IGNORE INTO sync_held_logs (uid, integration_id, level, message, details, created_at)
              SELECT v ->> '$[0]', v ->> '$[1]', v ->> '$[2]', v ->> '$[3]', v ->> '$[4]', v ->> '$[5]'
              FROM (SELECT value AS v FROM json_each(?) ORDER BY key)
-             WHERE (v ->> '$[2]') IN ('success', 'error', 'warning', 'info')
+             WHERE (v ->> '$[2]') IN {levels}
                AND NOT EXISTS (SELECT 1 FROM integrations WHERE id = v ->> '$[1]')
-               AND NOT EXISTS (SELECT 1 FROM integration_logs WHERE uid = v ->> '$[0]')",
-        )
-        .bind(&rows)
-        .execute(&mut *tx)
-        .await?;
+               AND NOT EXISTS (SELECT 1 FROM integration_logs WHERE uid = v ->> '$[0]')"
+        );
+            sqlx::query(&hold).bind(&rows).execute(&mut *tx).await?;
         }
     }
     let waiting = sqlx::query(
