@@ -39,8 +39,8 @@ use tower_http::trace::TraceLayer;
 
 /// Every route of the server, with its table of paths and methods.
 pub fn routes() -> api::Routes {
-    api::first::routes()
-        .merge(api::second::routes())
+    api::integrations::routes()
+        .merge(api::website_integrations::routes())
         .merge(api::websites::routes())
         .merge(api::auth::routes())
         .merge(api::audit::routes())

@@ -24,28 +24,48 @@ fn init_logs(format: &str) {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Installs the SIGINT and SIGTERM handlers now (so a signal that comes right
+/// after the "listening" line is not left to the default action, which
+/// kills the process) and answers a future that ends on the first of them.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    let (mut interrupt, mut terminate) = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::interrupt()).ok(),
+            signal(SignalKind::terminate()).ok(),
+        )
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            let interrupt = async {
+                match interrupt.as_mut() {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            let terminate = async {
+                match terminate.as_mut() {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = interrupt => {},
+                _ = terminate => {},
+            }
+        }
+        #[cfg(not(unix))]
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
+        tracing::info!("shutting down: finishing requests in flight");
     }
-    tracing::info!("shutting down: finishing requests in flight");
 }
 
 async fn serve(cli: &Cli) -> Result<(), StartError> {
@@ -67,6 +87,7 @@ async fn serve(cli: &Cli) -> Result<(), StartError> {
     let address = listener
         .local_addr()
         .map_err(|e| StartError::Usage(e.to_string()))?;
+    let shutdown = shutdown_signal();
     // The hint comes before the "listening" line, so whoever waits for that
     // line has seen everything printed at start-up.
     if db.count_users().await.unwrap_or(0) == 0 {
@@ -87,7 +108,7 @@ async fn serve(cli: &Cli) -> Result<(), StartError> {
         }
     };
     let state = AppState::new(db.clone(), vault, checker, settings);
-    let served = switchboard_server::serve(listener, state, shutdown_signal()).await;
+    let served = switchboard_server::serve(listener, state, shutdown).await;
     db.close().await;
     served.map_err(|e| StartError::Usage(format!("the server stopped with an error: {e}")))?;
     println!("switchboard-server stopped");

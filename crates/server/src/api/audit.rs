@@ -1,5 +1,5 @@
 //! `GET /api/v1/audit/`: the audit log for admins, newest first, paginated
-//! like the second document's lists, optionally for one integration
+//! like the website integrations API's lists, optionally for one integration
 //! (`?integration=ID`). Entries name the fields that changed, never values.
 
 use axum::extract::{Query, State};

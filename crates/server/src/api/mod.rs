@@ -6,10 +6,10 @@
 
 pub mod audit;
 pub mod auth;
-pub mod first;
+pub mod integrations;
 pub mod meta;
-pub mod second;
 pub mod sync;
+pub mod website_integrations;
 pub mod websites;
 
 use axum::body::{Body, Bytes};

@@ -1,4 +1,4 @@
-//! `/api/v1/websites/`: the websites that scope the second document's
+//! `/api/v1/websites/`: the websites that scope the website integrations API's
 //! integrations, with their members (user ids). Everyone reads the websites
 //! they belong to (admins all of them); only admins create, change and
 //! delete them. A website with integrations cannot be deleted.

@@ -1,476 +1,472 @@
 //! [`MetaStore`](super::MetaStore) and [`AccountStore`](super::AccountStore)
 //! for both backends: server metadata, key rotation, audit, users, tokens
-//! and websites. Written once as a macro over the backend's database type
-//! (see the module docs of [`super`] for why).
+//! and websites, written once for every [`SqlDb`].
 
-/// Writes one audit entry inside a transaction.
-macro_rules! insert_audit {
-    ($tx:expr, $entry:expr) => {{
-        let entry: &$crate::model::AuditEntry = $entry;
+use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Type};
+
+use super::sql::SqlDb;
+use super::{AccountStore, MetaStore};
+
+#[async_trait::async_trait]
+impl<B: SqlDb> MetaStore for B
+where
+    for<'c> &'c mut <B::DB as Database>::Connection: Executor<'c, Database = B::DB>,
+    for<'q> <B::DB as Database>::Arguments<'q>: IntoArguments<'q, B::DB>,
+    for<'a> &'a str: ColumnIndex<<B::DB as Database>::Row>,
+    usize: ColumnIndex<<B::DB as Database>::Row>,
+    for<'q> i64: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
+    for<'q> bool: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
+    for<'q> String: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
+    for<'q> &'q str: Encode<'q, B::DB> + Type<B::DB>,
+    for<'q> Option<i64>: Encode<'q, B::DB>,
+    for<'q> Option<String>: Encode<'q, B::DB>,
+    for<'q> Option<&'q str>: Encode<'q, B::DB>,
+{
+    fn backend(&self) -> super::Backend {
+        B::BACKEND
+    }
+
+    async fn ping(&self) -> super::Result<()> {
+        sqlx::query("SELECT 1").execute(self.read()).await?;
+        Ok(())
+    }
+
+    async fn close(&self) {
+        // Readers first: the last connection to close checkpoints the
+        // WAL into the main file, and a read-only one cannot.
+        self.read().close().await;
+        self.write().close().await;
+    }
+
+    async fn key_check(&self) -> super::Result<Option<String>> {
+        let row = sqlx::query("SELECT key_check FROM server_meta WHERE id = 1")
+            .fetch_optional(self.read())
+            .await?;
+        Ok(row.map(|r| sqlx::Row::get(&r, "key_check")))
+    }
+
+    async fn init_key_check(&self, check: &str) -> super::Result<()> {
         sqlx::query(
-            "INSERT INTO audit_log (at, actor_id, actor_email, action, integration_id, website_id, fields, via) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO server_meta (id, key_check, created_at) VALUES (1, $1, $2) \
+             ON CONFLICT (id) DO NOTHING",
         )
-        .bind($crate::db::now())
-        .bind(entry.actor_id)
-        .bind(&entry.actor_email)
-        .bind(&entry.action)
-        .bind(entry.integration_id)
-        .bind(entry.website_id)
-        .bind(serde_json::to_string(&entry.fields).expect("field names serialize"))
-        .bind(&entry.via)
-        .execute(&mut *$tx)
-        .await
-    }};
-}
+        .bind(check)
+        .bind(super::now())
+        .execute(self.write())
+        .await?;
+        Ok(())
+    }
 
-macro_rules! impl_accounts {
-    ($ty:ty, $db:ty, $backend:expr) => {
-        #[async_trait::async_trait]
-        impl $crate::db::MetaStore for $ty {
-            fn backend(&self) -> $crate::db::Backend {
-                $backend
+    async fn rotate_key(
+        &self,
+        reseal: super::Resealer<'_>,
+        new_check: &str,
+    ) -> super::Result<(u64, u64)> {
+        let mut tx = self.write().begin_with(B::BEGIN).await?;
+        let rows = sqlx::query("SELECT id, uid, secrets FROM integrations ORDER BY id")
+            .fetch_all(&mut *tx)
+            .await?;
+        let (mut records, mut values) = (0u64, 0u64);
+        for row in rows {
+            let id: i64 = sqlx::Row::try_get(&row, "id")?;
+            let uid: String = sqlx::Row::try_get(&row, "uid")?;
+            let text: String = sqlx::Row::try_get(&row, "secrets")?;
+            let sealed = crate::secrets::SealedSecrets::from_column(&text);
+            if sealed.is_empty() {
+                continue;
             }
-
-            async fn ping(&self) -> $crate::db::Result<()> {
-                sqlx::query("SELECT 1").execute(&self.read).await?;
-                Ok(())
-            }
-
-            async fn close(&self) {
-                // Readers first: the last connection to close checkpoints the
-                // WAL into the main file, and a read-only one cannot.
-                self.read.close().await;
-                self.write.close().await;
-            }
-
-            async fn key_check(&self) -> $crate::db::Result<Option<String>> {
-                let row = sqlx::query("SELECT key_check FROM server_meta WHERE id = 1")
-                    .fetch_optional(&self.read)
-                    .await?;
-                Ok(row.map(|r| sqlx::Row::get(&r, "key_check")))
-            }
-
-            async fn init_key_check(&self, check: &str) -> $crate::db::Result<()> {
-                sqlx::query(
-                    "INSERT INTO server_meta (id, key_check, created_at) VALUES (1, $1, $2) \
-                     ON CONFLICT (id) DO NOTHING",
-                )
-                .bind(check)
-                .bind($crate::db::now())
-                .execute(&self.write)
-                .await?;
-                Ok(())
-            }
-
-            async fn rotate_key(
-                &self,
-                reseal: $crate::db::Resealer<'_>,
-                new_check: &str,
-            ) -> $crate::db::Result<(u64, u64)> {
-                let mut tx = self.write.begin_with(Self::BEGIN).await?;
-                let rows = sqlx::query("SELECT id, uid, secrets FROM integrations ORDER BY id")
-                    .fetch_all(&mut *tx)
-                    .await?;
-                let (mut records, mut values) = (0u64, 0u64);
-                for row in rows {
-                    let id: i64 = sqlx::Row::try_get(&row, "id")?;
-                    let uid: String = sqlx::Row::try_get(&row, "uid")?;
-                    let text: String = sqlx::Row::try_get(&row, "secrets")?;
-                    let sealed = $crate::secrets::SealedSecrets::from_column(&text);
-                    if sealed.is_empty() {
-                        continue;
-                    }
-                    let resealed = reseal(&uid, &sealed).map_err($crate::db::DbError::Corrupt)?;
-                    sqlx::query("UPDATE integrations SET secrets = $1 WHERE id = $2")
-                        .bind(resealed.to_column())
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
-                    records += 1;
-                    values += resealed.len() as u64;
-                }
-                let now = $crate::db::now();
-                sqlx::query(
-                    "INSERT INTO server_meta (id, key_check, created_at, rotated_at) VALUES (1, $1, $2, $2) \
-                     ON CONFLICT (id) DO UPDATE SET key_check = excluded.key_check, rotated_at = excluded.rotated_at",
-                )
-                .bind(new_check)
-                .bind(&now)
-                .execute(&mut *tx)
-                .await?;
-                let entry = $crate::model::AuditEntry {
-                    actor_id: None,
-                    actor_email: "cli".into(),
-                    action: "rotate-key".into(),
-                    integration_id: None,
-                    website_id: None,
-                    fields: vec![format!("{records} integrations"), format!("{values} secrets")],
-                    via: "cli".into(),
-                };
-                insert_audit!(tx, &entry)?;
-                tx.commit().await?;
-                Ok((records, values))
-            }
-
-            async fn write_audit(
-                &self,
-                entry: &$crate::model::AuditEntry,
-            ) -> $crate::db::Result<()> {
-                let mut tx = self.write.begin_with(Self::BEGIN).await?;
-                insert_audit!(tx, entry)?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn audit(
-                &self,
-                integration_id: Option<i64>,
-                limit: i64,
-                offset: i64,
-            ) -> $crate::db::Result<(Vec<$crate::model::AuditRecord>, i64)> {
-                let (rows, count) = match integration_id {
-                    Some(id) => (
-                        sqlx::query(
-                            "SELECT * FROM audit_log WHERE integration_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
-                        )
-                        .bind(id)
-                        .bind(limit)
-                        .bind(offset)
-                        .fetch_all(&self.read)
-                        .await?,
-                        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE integration_id = $1")
-                            .bind(id)
-                            .fetch_one(&self.read)
-                            .await?,
-                    ),
-                    None => (
-                        sqlx::query("SELECT * FROM audit_log ORDER BY id DESC LIMIT $1 OFFSET $2")
-                            .bind(limit)
-                            .bind(offset)
-                            .fetch_all(&self.read)
-                            .await?,
-                        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
-                            .fetch_one(&self.read)
-                            .await?,
-                    ),
-                };
-                let records = rows
-                    .iter()
-                    .map(|r| $crate::db::rows::audit(r))
-                    .collect::<$crate::db::Result<Vec<_>>>()?;
-                Ok((records, count))
-            }
-        }
-
-        #[async_trait::async_trait]
-        impl $crate::db::AccountStore for $ty {
-            async fn create_user(
-                &self,
-                email: &str,
-                password_hash: &str,
-                role: $crate::model::Role,
-            ) -> $crate::db::Result<i64> {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO users (email, password_hash, role, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-                )
-                .bind(email)
-                .bind(password_hash)
-                .bind(role.as_str())
-                .bind($crate::db::now())
-                .fetch_one(&self.write)
-                .await?;
-                Ok(id)
-            }
-
-            async fn user_by_email(
-                &self,
-                email: &str,
-            ) -> $crate::db::Result<Option<$crate::model::UserRecord>> {
-                let row = sqlx::query("SELECT * FROM users WHERE email = $1")
-                    .bind(email)
-                    .fetch_optional(&self.read)
-                    .await?;
-                row.as_ref().map(|r| $crate::db::rows::user(r)).transpose()
-            }
-
-            async fn users(&self) -> $crate::db::Result<Vec<$crate::model::UserRecord>> {
-                let rows = sqlx::query("SELECT * FROM users ORDER BY id")
-                    .fetch_all(&self.read)
-                    .await?;
-                rows.iter().map(|r| $crate::db::rows::user(r)).collect()
-            }
-
-            async fn count_users(&self) -> $crate::db::Result<i64> {
-                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
-                    .fetch_one(&self.read)
-                    .await?)
-            }
-
-            async fn insert_token(&self, token: &$crate::model::NewToken) -> $crate::db::Result<()> {
-                sqlx::query(
-                    "INSERT INTO api_tokens (token_hash, user_id, kind, name, expires_at, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(&token.hash)
-                .bind(token.user_id)
-                .bind(token.kind.as_str())
-                .bind(&token.name)
-                .bind(token.expires_at)
-                .bind($crate::db::now())
-                .execute(&self.write)
-                .await?;
-                Ok(())
-            }
-
-            async fn token(
-                &self,
-                hash: &str,
-            ) -> $crate::db::Result<Option<$crate::model::TokenRecord>> {
-                use sqlx::Row;
-                let Some(row) = sqlx::query(
-                    "SELECT t.kind, t.expires_at, u.id, u.email, u.role FROM api_tokens t \
-                     JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
-                )
-                .bind(hash)
-                .fetch_optional(&self.read)
-                .await?
-                else {
-                    return Ok(None);
-                };
-                let kind: String = row.try_get("kind")?;
-                let role: String = row.try_get("role")?;
-                let role: $crate::model::Role = role.parse().map_err($crate::db::DbError::Corrupt)?;
-                let id: i64 = row.try_get("id")?;
-                let website_ids = if role == $crate::model::Role::Admin {
-                    Vec::new()
-                } else {
-                    sqlx::query_scalar(
-                        "SELECT website_id FROM website_members WHERE user_id = $1 ORDER BY website_id",
-                    )
-                    .bind(id)
-                    .fetch_all(&self.read)
-                    .await?
-                };
-                Ok(Some($crate::model::TokenRecord {
-                    kind: $crate::model::TokenKind::parse(&kind)
-                        .ok_or_else(|| $crate::db::DbError::Corrupt(format!("token kind {kind}")))?,
-                    expires_at: row.try_get("expires_at")?,
-                    user: $crate::model::AuthUser {
-                        id,
-                        email: row.try_get("email")?,
-                        role,
-                        website_ids,
-                    },
-                }))
-            }
-
-            async fn exchange_refresh(
-                &self,
-                old_hash: &str,
-                new: &[$crate::model::NewToken],
-            ) -> $crate::db::Result<bool> {
-                let mut tx = self.write.begin_with(Self::BEGIN).await?;
-                let gone = sqlx::query("DELETE FROM api_tokens WHERE token_hash = $1 AND kind = 'refresh'")
-                    .bind(old_hash)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if gone != 1 {
-                    return Ok(false);
-                }
-                for token in new {
-                    sqlx::query(
-                        "INSERT INTO api_tokens (token_hash, user_id, kind, name, expires_at, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6)",
-                    )
-                    .bind(&token.hash)
-                    .bind(token.user_id)
-                    .bind(token.kind.as_str())
-                    .bind(&token.name)
-                    .bind(token.expires_at)
-                    .bind($crate::db::now())
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                tx.commit().await?;
-                Ok(true)
-            }
-
-            async fn purge_expired_tokens(&self, now: i64) -> $crate::db::Result<u64> {
-                Ok(sqlx::query("DELETE FROM api_tokens WHERE expires_at IS NOT NULL AND expires_at < $1")
-                    .bind(now)
-                    .execute(&self.write)
-                    .await?
-                    .rows_affected())
-            }
-
-            async fn websites(
-                &self,
-                only: Option<&[i64]>,
-            ) -> $crate::db::Result<Vec<$crate::model::WebsiteRecord>> {
-                use sqlx::Row;
-                let mut qb = sqlx::QueryBuilder::<$db>::new(
-                    "SELECT id, uid, seq, name, domain, created_at, updated_at FROM websites",
-                );
-                let mut mq = sqlx::QueryBuilder::<$db>::new(
-                    "SELECT website_id, user_id FROM website_members",
-                );
-                if let Some(ids) = only {
-                    if ids.is_empty() {
-                        return Ok(Vec::new());
-                    }
-                    $crate::db::rows::push_in(&mut qb, "id", ids);
-                    $crate::db::rows::push_in(&mut mq, "website_id", ids);
-                }
-                qb.push(" ORDER BY id");
-                mq.push(" ORDER BY website_id, user_id");
-                let rows = qb.build().fetch_all(&self.read).await?;
-                let members = mq.build().fetch_all(&self.read).await?;
-                let mut by_site: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
-                for m in &members {
-                    by_site
-                        .entry(m.try_get("website_id")?)
-                        .or_default()
-                        .push(m.try_get("user_id")?);
-                }
-                rows.iter()
-                    .map(|r| {
-                        let id: i64 = r.try_get("id")?;
-                        Ok($crate::model::WebsiteRecord {
-                            id,
-                            uid: r.try_get("uid")?,
-                            seq: r.try_get("seq")?,
-                            name: r.try_get("name")?,
-                            domain: r.try_get("domain")?,
-                            members: by_site.remove(&id).unwrap_or_default(),
-                            created_at: r.try_get("created_at")?,
-                            updated_at: r.try_get("updated_at")?,
-                        })
-                    })
-                    .collect()
-            }
-
-            async fn website(
-                &self,
-                id: i64,
-            ) -> $crate::db::Result<Option<$crate::model::WebsiteRecord>> {
-                Ok($crate::db::AccountStore::websites(self, Some(&[id])).await?.pop())
-            }
-
-            async fn create_website(
-                &self,
-                name: &str,
-                domain: &str,
-                members: &[i64],
-                audit: &$crate::model::AuditEntry,
-            ) -> $crate::db::Result<i64> {
-                let mut tx = self.write.begin_with(Self::BEGIN).await?;
-                let now = $crate::db::now();
-                let seq = next_seq!(tx)?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO websites (uid, name, domain, created_at, updated_at, seq) \
-                     VALUES ($1, $2, $3, $4, $4, $5) RETURNING id",
-                )
-                .bind(uuid::Uuid::new_v4().to_string())
-                .bind(name)
-                .bind(domain)
-                .bind(&now)
-                .bind(seq)
-                .fetch_one(&mut *tx)
-                .await?;
-                for user in members {
-                    sqlx::query("INSERT INTO website_members (website_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                        .bind(id)
-                        .bind(*user)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                let mut entry = audit.clone();
-                entry.website_id = Some(id);
-                insert_audit!(tx, &entry)?;
-                tx.commit().await?;
-                Ok(id)
-            }
-
-            async fn update_website(
-                &self,
-                id: i64,
-                name: Option<&str>,
-                domain: Option<&str>,
-                members: Option<&[i64]>,
-                audit: &$crate::model::AuditEntry,
-            ) -> $crate::db::Result<bool> {
-                let mut tx = self.write.begin_with(Self::BEGIN).await?;
-                let seq = next_seq!(tx)?;
-                let found = sqlx::query(
-                    "UPDATE websites SET name = COALESCE($1, name), domain = COALESCE($2, domain), updated_at = $3, \
-                     seq = $4 WHERE id = $5",
-                )
-                .bind(name)
-                .bind(domain)
-                .bind($crate::db::now())
-                .bind(seq)
+            let resealed = reseal(&uid, &sealed).map_err(super::DbError::Corrupt)?;
+            sqlx::query("UPDATE integrations SET secrets = $1 WHERE id = $2")
+                .bind(resealed.to_column())
                 .bind(id)
                 .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if found == 0 {
-                    return Ok(false);
-                }
-                if let Some(members) = members {
-                    sqlx::query("DELETE FROM website_members WHERE website_id = $1")
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
-                    for user in members {
-                        sqlx::query("INSERT INTO website_members (website_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                            .bind(id)
-                            .bind(*user)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                }
-                insert_audit!(tx, audit)?;
-                tx.commit().await?;
-                Ok(true)
-            }
+                .await?;
+            records += 1;
+            values += resealed.len() as u64;
+        }
+        let now = super::now();
+        sqlx::query(
+            "INSERT INTO server_meta (id, key_check, created_at, rotated_at) VALUES (1, $1, $2, $2) \
+             ON CONFLICT (id) DO UPDATE SET key_check = excluded.key_check, rotated_at = excluded.rotated_at",
+        )
+        .bind(new_check)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        let entry = crate::model::AuditEntry {
+            actor_id: None,
+            actor_email: "cli".into(),
+            action: "rotate-key".into(),
+            integration_id: None,
+            website_id: None,
+            fields: vec![
+                format!("{records} integrations"),
+                format!("{values} secrets"),
+            ],
+            via: "cli".into(),
+        };
+        B::insert_audit(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok((records, values))
+    }
 
-            async fn delete_website(
-                &self,
-                id: i64,
-                audit: &$crate::model::AuditEntry,
-            ) -> $crate::db::Result<bool> {
-                let mut tx = self.write.begin_with(Self::BEGIN).await?;
-                let used: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM integrations WHERE website_id = $1")
-                    .bind(id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if used > 0 {
-                    return Err($crate::db::DbError::InUse(used));
-                }
-                let seq = next_seq!(tx)?;
-                let uid: Option<String> = sqlx::query_scalar("DELETE FROM websites WHERE id = $1 RETURNING uid")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let Some(uid) = uid else {
-                    return Ok(false);
-                };
-                // Laptops pull the deletion (docs/sync.md).
+    async fn write_audit(&self, entry: &crate::model::AuditEntry) -> super::Result<()> {
+        let mut tx = self.write().begin_with(B::BEGIN).await?;
+        B::insert_audit(&mut tx, entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn audit(
+        &self,
+        integration_id: Option<i64>,
+        limit: i64,
+        offset: i64,
+    ) -> super::Result<(Vec<crate::model::AuditRecord>, i64)> {
+        let (rows, count) = match integration_id {
+            Some(id) => (
                 sqlx::query(
-                    "INSERT INTO website_tombstones (uid, seq, deleted_at) VALUES ($1, $2, $3) \
-                     ON CONFLICT (uid) DO UPDATE SET seq = excluded.seq, deleted_at = excluded.deleted_at",
+                    "SELECT * FROM audit_log WHERE integration_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
                 )
-                .bind(&uid)
-                .bind(seq)
-                .bind($crate::db::now())
+                .bind(id)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(self.read())
+                .await?,
+                sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE integration_id = $1")
+                    .bind(id)
+                    .fetch_one(self.read())
+                    .await?,
+            ),
+            None => (
+                sqlx::query("SELECT * FROM audit_log ORDER BY id DESC LIMIT $1 OFFSET $2")
+                    .bind(limit)
+                    .bind(offset)
+                    .fetch_all(self.read())
+                    .await?,
+                sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+                    .fetch_one(self.read())
+                    .await?,
+            ),
+        };
+        let records = rows
+            .iter()
+            .map(super::rows::audit)
+            .collect::<super::Result<Vec<_>>>()?;
+        Ok((records, count))
+    }
+}
+
+#[async_trait::async_trait]
+impl<B: SqlDb> AccountStore for B
+where
+    for<'c> &'c mut <B::DB as Database>::Connection: Executor<'c, Database = B::DB>,
+    for<'q> <B::DB as Database>::Arguments<'q>: IntoArguments<'q, B::DB>,
+    for<'a> &'a str: ColumnIndex<<B::DB as Database>::Row>,
+    usize: ColumnIndex<<B::DB as Database>::Row>,
+    for<'q> i64: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
+    for<'q> bool: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
+    for<'q> String: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
+    for<'q> &'q str: Encode<'q, B::DB> + Type<B::DB>,
+    for<'q> Option<i64>: Encode<'q, B::DB>,
+    for<'q> Option<String>: Encode<'q, B::DB>,
+    for<'q> Option<&'q str>: Encode<'q, B::DB>,
+{
+    async fn create_user(
+        &self,
+        email: &str,
+        password_hash: &str,
+        role: crate::model::Role,
+    ) -> super::Result<i64> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (email, password_hash, role, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(email)
+        .bind(password_hash)
+        .bind(role.as_str())
+        .bind(super::now())
+        .fetch_one(self.write())
+        .await?;
+        Ok(id)
+    }
+
+    async fn user_by_email(&self, email: &str) -> super::Result<Option<crate::model::UserRecord>> {
+        let row = sqlx::query("SELECT * FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_optional(self.read())
+            .await?;
+        row.as_ref().map(super::rows::user).transpose()
+    }
+
+    async fn users(&self) -> super::Result<Vec<crate::model::UserRecord>> {
+        let rows = sqlx::query("SELECT * FROM users ORDER BY id")
+            .fetch_all(self.read())
+            .await?;
+        rows.iter().map(super::rows::user).collect()
+    }
+
+    async fn count_users(&self) -> super::Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(self.read())
+            .await?)
+    }
+
+    async fn insert_token(&self, token: &crate::model::NewToken) -> super::Result<()> {
+        sqlx::query(
+            "INSERT INTO api_tokens (token_hash, user_id, kind, name, expires_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&token.hash)
+        .bind(token.user_id)
+        .bind(token.kind.as_str())
+        .bind(&token.name)
+        .bind(token.expires_at)
+        .bind(super::now())
+        .execute(self.write())
+        .await?;
+        Ok(())
+    }
+
+    async fn token(&self, hash: &str) -> super::Result<Option<crate::model::TokenRecord>> {
+        use sqlx::Row;
+        let Some(row) = sqlx::query(
+            "SELECT t.kind, t.expires_at, u.id, u.email, u.role FROM api_tokens t \
+             JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+        )
+        .bind(hash)
+        .fetch_optional(self.read())
+        .await?
+        else {
+            return Ok(None);
+        };
+        let kind: String = row.try_get("kind")?;
+        let role: String = row.try_get("role")?;
+        let role: crate::model::Role = role.parse().map_err(super::DbError::Corrupt)?;
+        let id: i64 = row.try_get("id")?;
+        let website_ids = if role == crate::model::Role::Admin {
+            Vec::new()
+        } else {
+            sqlx::query_scalar(
+                "SELECT website_id FROM website_members WHERE user_id = $1 ORDER BY website_id",
+            )
+            .bind(id)
+            .fetch_all(self.read())
+            .await?
+        };
+        Ok(Some(crate::model::TokenRecord {
+            kind: crate::model::TokenKind::parse(&kind)
+                .ok_or_else(|| super::DbError::Corrupt(format!("token kind {kind}")))?,
+            expires_at: row.try_get("expires_at")?,
+            user: crate::model::AuthUser {
+                id,
+                email: row.try_get("email")?,
+                role,
+                website_ids,
+            },
+        }))
+    }
+
+    async fn exchange_refresh(
+        &self,
+        old_hash: &str,
+        new: &[crate::model::NewToken],
+    ) -> super::Result<bool> {
+        let mut tx = self.write().begin_with(B::BEGIN).await?;
+        let done = sqlx::query("DELETE FROM api_tokens WHERE token_hash = $1 AND kind = 'refresh'")
+            .bind(old_hash)
+            .execute(&mut *tx)
+            .await?;
+        if B::rows_affected(&done) != 1 {
+            return Ok(false);
+        }
+        for token in new {
+            sqlx::query(
+                "INSERT INTO api_tokens (token_hash, user_id, kind, name, expires_at, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&token.hash)
+            .bind(token.user_id)
+            .bind(token.kind.as_str())
+            .bind(&token.name)
+            .bind(token.expires_at)
+            .bind(super::now())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn purge_expired_tokens(&self, now: i64) -> super::Result<u64> {
+        let done =
+            sqlx::query("DELETE FROM api_tokens WHERE expires_at IS NOT NULL AND expires_at < $1")
+                .bind(now)
+                .execute(self.write())
+                .await?;
+        Ok(B::rows_affected(&done))
+    }
+
+    async fn websites(
+        &self,
+        only: Option<&[i64]>,
+    ) -> super::Result<Vec<crate::model::WebsiteRecord>> {
+        use sqlx::Row;
+        let mut qb = sqlx::QueryBuilder::<B::DB>::new(
+            "SELECT id, uid, seq, name, domain, created_at, updated_at FROM websites",
+        );
+        let mut mq =
+            sqlx::QueryBuilder::<B::DB>::new("SELECT website_id, user_id FROM website_members");
+        if let Some(ids) = only {
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            super::rows::push_in(&mut qb, "id", ids);
+            super::rows::push_in(&mut mq, "website_id", ids);
+        }
+        qb.push(" ORDER BY id");
+        mq.push(" ORDER BY website_id, user_id");
+        let rows = B::build(&mut qb).fetch_all(self.read()).await?;
+        let members = B::build(&mut mq).fetch_all(self.read()).await?;
+        let mut by_site: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
+        for m in &members {
+            by_site
+                .entry(m.try_get("website_id")?)
+                .or_default()
+                .push(m.try_get("user_id")?);
+        }
+        rows.iter()
+            .map(|r| {
+                let id: i64 = r.try_get("id")?;
+                Ok(crate::model::WebsiteRecord {
+                    id,
+                    uid: r.try_get("uid")?,
+                    seq: r.try_get("seq")?,
+                    name: r.try_get("name")?,
+                    domain: r.try_get("domain")?,
+                    members: by_site.remove(&id).unwrap_or_default(),
+                    created_at: r.try_get("created_at")?,
+                    updated_at: r.try_get("updated_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn website(&self, id: i64) -> super::Result<Option<crate::model::WebsiteRecord>> {
+        Ok(AccountStore::websites(self, Some(&[id])).await?.pop())
+    }
+
+    async fn create_website(
+        &self,
+        name: &str,
+        domain: &str,
+        members: &[i64],
+        audit: &crate::model::AuditEntry,
+    ) -> super::Result<i64> {
+        let mut tx = self.write().begin_with(B::BEGIN).await?;
+        let now = super::now();
+        let seq = B::next_seq(&mut tx).await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO websites (uid, name, domain, created_at, updated_at, seq) \
+             VALUES ($1, $2, $3, $4, $4, $5) RETURNING id",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(name)
+        .bind(domain)
+        .bind(&now)
+        .bind(seq)
+        .fetch_one(&mut *tx)
+        .await?;
+        for user in members {
+            sqlx::query("INSERT INTO website_members (website_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(id)
+                .bind(*user)
                 .execute(&mut *tx)
                 .await?;
-                insert_audit!(tx, audit)?;
-                tx.commit().await?;
-                Ok(true)
+        }
+        let mut entry = audit.clone();
+        entry.website_id = Some(id);
+        B::insert_audit(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn update_website(
+        &self,
+        id: i64,
+        name: Option<&str>,
+        domain: Option<&str>,
+        members: Option<&[i64]>,
+        audit: &crate::model::AuditEntry,
+    ) -> super::Result<bool> {
+        let mut tx = self.write().begin_with(B::BEGIN).await?;
+        let seq = B::next_seq(&mut tx).await?;
+        let done = sqlx::query(
+            "UPDATE websites SET name = COALESCE($1, name), domain = COALESCE($2, domain), updated_at = $3, \
+             seq = $4 WHERE id = $5",
+        )
+        .bind(name)
+        .bind(domain)
+        .bind(super::now())
+        .bind(seq)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if B::rows_affected(&done) == 0 {
+            return Ok(false);
+        }
+        if let Some(members) = members {
+            sqlx::query("DELETE FROM website_members WHERE website_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            for user in members {
+                sqlx::query("INSERT INTO website_members (website_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                    .bind(id)
+                    .bind(*user)
+                    .execute(&mut *tx)
+                    .await?;
             }
         }
-    };
+        B::insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn delete_website(
+        &self,
+        id: i64,
+        audit: &crate::model::AuditEntry,
+    ) -> super::Result<bool> {
+        let mut tx = self.write().begin_with(B::BEGIN).await?;
+        let used: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM integrations WHERE website_id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if used > 0 {
+            return Err(super::DbError::InUse(used));
+        }
+        let seq = B::next_seq(&mut tx).await?;
+        let uid: Option<String> =
+            sqlx::query_scalar("DELETE FROM websites WHERE id = $1 RETURNING uid")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(uid) = uid else {
+            return Ok(false);
+        };
+        // Laptops pull the deletion (docs/sync.md).
+        sqlx::query(
+            "INSERT INTO website_tombstones (uid, seq, deleted_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (uid) DO UPDATE SET seq = excluded.seq, deleted_at = excluded.deleted_at",
+        )
+        .bind(&uid)
+        .bind(seq)
+        .bind(super::now())
+        .execute(&mut *tx)
+        .await?;
+        B::insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
 }

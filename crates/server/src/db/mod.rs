@@ -4,21 +4,19 @@
 //! methods, which hold only sealed secrets.
 //!
 //! The SQL is the same on both backends (`$N` placeholders, which SQLite
-//! understands too; TEXT timestamps; JSON as TEXT), so the method bodies are
-//! written once in the `impl_*` macros of [`accounts`] and [`integrations`]
-//! and expanded for each backend's pool type. Every change that touches an
-//! integration bumps its `revision` and writes its audit entry in the same
-//! transaction.
+//! understands too; TEXT timestamps; JSON as TEXT), so the stores are
+//! written once, generic over [`sql::SqlDb`] (a backend's sqlx database
+//! type, pools and write settings), in [`accounts`], [`integrations`] and
+//! [`sync`]. Every change that touches an integration bumps its `revision`
+//! and writes its audit entry in the same transaction.
 
-mod rows;
-#[macro_use]
 mod accounts;
-#[macro_use]
 mod integrations;
-#[macro_use]
-mod sync;
 mod postgres;
+mod rows;
+mod sql;
 mod sqlite;
+mod sync;
 
 pub use postgres::PgDb;
 pub use sqlite::SqliteDb;

@@ -5,6 +5,10 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 use std::time::Duration;
 
+use sqlx::query::{Query, QueryScalar};
+use sqlx::{Database, FromRow, Pool, QueryBuilder};
+
+use super::sql::{Args, SqlDb};
 use super::{Backend, Result};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/server-postgres");
@@ -17,14 +21,6 @@ pub struct PgDb {
 }
 
 impl PgDb {
-    /// Write transactions: PostgreSQL's row locks and the `revision` check
-    /// of updates are enough.
-    pub(crate) const BEGIN: &'static str = "BEGIN";
-
-    /// Whether a statement that may fail inside a transaction needs a
-    /// savepoint: on PostgreSQL a failed statement aborts the transaction.
-    pub(crate) const SAVEPOINTS: bool = true;
-
     /// Connects and migrates. The pool size comes from
     /// `SWITCHBOARD_PG_POOL` (default 16).
     pub async fn connect(url: &str) -> Result<PgDb> {
@@ -50,6 +46,42 @@ impl PgDb {
     }
 }
 
-impl_accounts!(PgDb, sqlx::Postgres, Backend::Postgres);
-impl_integrations!(PgDb, sqlx::Postgres);
-impl_sync!(PgDb, sqlx::Postgres);
+impl SqlDb for PgDb {
+    type DB = sqlx::Postgres;
+    const BACKEND: Backend = Backend::Postgres;
+
+    /// Write transactions: PostgreSQL's row locks and the `revision` check
+    /// of updates are enough.
+    const BEGIN: &'static str = "BEGIN";
+
+    /// Whether a statement that may fail inside a transaction needs a
+    /// savepoint: on PostgreSQL a failed statement aborts the transaction.
+    const SAVEPOINTS: bool = true;
+
+    fn read(&self) -> &Pool<sqlx::Postgres> {
+        &self.read
+    }
+
+    fn write(&self) -> &Pool<sqlx::Postgres> {
+        &self.write
+    }
+
+    fn rows_affected(done: &sqlx::postgres::PgQueryResult) -> u64 {
+        done.rows_affected()
+    }
+
+    fn build<'q, 'a: 'q>(
+        qb: &'q mut QueryBuilder<'a, sqlx::Postgres>,
+    ) -> Query<'q, sqlx::Postgres, Args<'q, Self>> {
+        qb.build()
+    }
+
+    fn build_scalar<'q, 'a: 'q, O>(
+        qb: &'q mut QueryBuilder<'a, sqlx::Postgres>,
+    ) -> QueryScalar<'q, sqlx::Postgres, O, Args<'q, Self>>
+    where
+        (O,): for<'r> FromRow<'r, <sqlx::Postgres as Database>::Row>,
+    {
+        qb.build_query_scalar()
+    }
+}

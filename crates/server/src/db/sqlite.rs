@@ -8,6 +8,10 @@ use sqlx::SqlitePool;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use sqlx::query::{Query, QueryScalar};
+use sqlx::{Database, FromRow, Pool, QueryBuilder};
+
+use super::sql::{Args, SqlDb};
 use super::{Backend, DbError, Result};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/server-sqlite");
@@ -21,15 +25,6 @@ pub struct SqliteDb {
 }
 
 impl SqliteDb {
-    /// Write transactions take SQLite's write lock up front: a deferred one
-    /// that read first could not upgrade (SQLITE_BUSY, not retried) when
-    /// another process, such as `switchboard-server user add`, writes meanwhile.
-    pub(crate) const BEGIN: &'static str = "BEGIN IMMEDIATE";
-
-    /// Whether a statement that may fail inside a transaction needs a
-    /// savepoint: not on SQLite, where a failed statement is undone alone.
-    pub(crate) const SAVEPOINTS: bool = false;
-
     /// Opens (creating if needed) the database file and migrates it.
     pub async fn open(path: &Path) -> Result<SqliteDb> {
         if let Some(dir) = path.parent() {
@@ -69,6 +64,43 @@ impl SqliteDb {
     }
 }
 
-impl_accounts!(SqliteDb, sqlx::Sqlite, Backend::Sqlite);
-impl_integrations!(SqliteDb, sqlx::Sqlite);
-impl_sync!(SqliteDb, sqlx::Sqlite);
+impl SqlDb for SqliteDb {
+    type DB = sqlx::Sqlite;
+    const BACKEND: Backend = Backend::Sqlite;
+
+    /// Write transactions take SQLite's write lock up front: a deferred one
+    /// that read first could not upgrade (SQLITE_BUSY, not retried) when
+    /// another process, such as `switchboard-server user add`, writes meanwhile.
+    const BEGIN: &'static str = "BEGIN IMMEDIATE";
+
+    /// Whether a statement that may fail inside a transaction needs a
+    /// savepoint: not on SQLite, where a failed statement is undone alone.
+    const SAVEPOINTS: bool = false;
+
+    fn read(&self) -> &Pool<sqlx::Sqlite> {
+        &self.read
+    }
+
+    fn write(&self) -> &Pool<sqlx::Sqlite> {
+        &self.write
+    }
+
+    fn rows_affected(done: &sqlx::sqlite::SqliteQueryResult) -> u64 {
+        done.rows_affected()
+    }
+
+    fn build<'q, 'a: 'q>(
+        qb: &'q mut QueryBuilder<'a, sqlx::Sqlite>,
+    ) -> Query<'q, sqlx::Sqlite, Args<'q, Self>> {
+        qb.build()
+    }
+
+    fn build_scalar<'q, 'a: 'q, O>(
+        qb: &'q mut QueryBuilder<'a, sqlx::Sqlite>,
+    ) -> QueryScalar<'q, sqlx::Sqlite, O, Args<'q, Self>>
+    where
+        (O,): for<'r> FromRow<'r, <sqlx::Sqlite as Database>::Row>,
+    {
+        qb.build_query_scalar()
+    }
+}

@@ -1,4 +1,5 @@
-//! The second document's API, `/api/v1/websites/integrations/`, as
+//! The website integrations API, `/api/v1/websites/integrations/` (the
+//! second product document's), as
 //! shared/api-contract.md describes it: a Django REST framework resource for
 //! admins only, scoped to websites, with page-number pagination, masked
 //! secrets and `{"<field>": ["message"]}` errors.
@@ -49,8 +50,8 @@ fn admin_only(user: &AuthUser) -> Result<(), Error> {
     }
 }
 
-/// A second-document `integration_type`: one of the catalog's providers
-/// that the second document knows.
+/// A website integrations `integration_type`: one of the catalog's
+/// providers that the second product document knows.
 fn provider_of(value: &str) -> Result<(&'static str, &'static str), String> {
     catalog::second_document_types()
         .find(|(_, p)| p.id == value)
@@ -336,7 +337,7 @@ async fn create(
     }
     let (type_id, provider_id) = b.provider.expect("required and checked");
     let mut record = service::blank(&user, type_id, provider_id);
-    // The second document has no configure step: what it saves is in use
+    // The website integrations API has no configure step: what it saves is in use
     // (or switched off).
     record.status = if b.is_active == Some(false) {
         crate::model::Status::Inactive

@@ -1,4 +1,5 @@
-//! The first document's API, `/api/integrations/...`, as
+//! The integrations API, `/api/integrations/...` (the first product
+//! document's), as
 //! shared/api-contract.md describes it: list with the type filter, create,
 //! detail, update, delete, the five configure routes, test, logs and stats.
 //! Errors are `{"error": "..."}` (plus `fields` for validation). Secrets are
@@ -22,7 +23,7 @@ use crate::state::AppState;
 
 const VIA: &str = "api/integrations";
 
-/// The first document's five types, always present in `stats.by_type`.
+/// The integrations API's five types, always present in `stats.by_type`.
 const FIRST_TYPES: [&str; 5] = ["email", "whatsapp", "sms", "signup_page", "facebook"];
 
 pub fn routes() -> Routes {

@@ -1,0 +1,129 @@
+//! What the SQL written once for both backends needs from a backend:
+//! [`SqlDb`], implemented by [`SqliteDb`](super::SqliteDb) and
+//! [`PgDb`](super::PgDb). The stores of
+//! [`accounts`](super::accounts), [`integrations`](super::integrations) and
+//! [`sync`](super::sync) are implemented for every `SqlDb`, and the few
+//! statements they share (sequence numbers, log lines, audit entries) are
+//! here.
+//!
+//! Each generic impl repeats the where clause of [`SqlDb`] (Rust does not
+//! imply a trait's where clauses where the trait is used): the backend's
+//! connections run queries, and it binds and decodes the few column types
+//! the schema uses (BIGINT/INTEGER, BOOLEAN, TEXT).
+
+use sqlx::query::{Query, QueryScalar};
+use sqlx::{
+    ColumnIndex, Database, Decode, Encode, Executor, FromRow, IntoArguments, Pool, QueryBuilder,
+    Type,
+};
+
+use super::{Backend, Result};
+use crate::model::{AuditEntry, NewLog};
+
+/// A connection of a backend (a transaction derefs to one).
+pub(crate) type Conn<B> = <<B as SqlDb>::DB as Database>::Connection;
+
+/// The bound arguments of a backend's query.
+pub(crate) type Args<'q, B> = <<B as SqlDb>::DB as Database>::Arguments<'q>;
+
+/// A backend: its sqlx database type, its pools and how it writes.
+#[async_trait::async_trait]
+pub(crate) trait SqlDb: Send + Sync + 'static
+where
+    for<'c> &'c mut <Self::DB as Database>::Connection: Executor<'c, Database = Self::DB>,
+    for<'q> <Self::DB as Database>::Arguments<'q>: IntoArguments<'q, Self::DB>,
+    for<'a> &'a str: ColumnIndex<<Self::DB as Database>::Row>,
+    usize: ColumnIndex<<Self::DB as Database>::Row>,
+    for<'q> i64: Encode<'q, Self::DB> + Decode<'q, Self::DB> + Type<Self::DB>,
+    for<'q> bool: Encode<'q, Self::DB> + Decode<'q, Self::DB> + Type<Self::DB>,
+    for<'q> String: Encode<'q, Self::DB> + Decode<'q, Self::DB> + Type<Self::DB>,
+    for<'q> &'q str: Encode<'q, Self::DB> + Type<Self::DB>,
+    for<'q> Option<i64>: Encode<'q, Self::DB>,
+    for<'q> Option<String>: Encode<'q, Self::DB>,
+    for<'q> Option<&'q str>: Encode<'q, Self::DB>,
+{
+    type DB: Database;
+
+    const BACKEND: Backend;
+
+    /// The statement that begins a write transaction.
+    const BEGIN: &'static str;
+
+    /// Whether a statement that may fail inside a transaction needs a
+    /// savepoint (when a failed statement aborts the transaction).
+    const SAVEPOINTS: bool;
+
+    /// The pool that reads.
+    fn read(&self) -> &Pool<Self::DB>;
+
+    /// The pool that writes.
+    fn write(&self) -> &Pool<Self::DB>;
+
+    /// How many rows a statement changed.
+    fn rows_affected(done: &<Self::DB as Database>::QueryResult) -> u64;
+
+    /// The query a builder holds, for this borrow of it (`qb.build()`; the
+    /// backend's arguments shorten to the borrow, which generic code
+    /// cannot see).
+    fn build<'q, 'a: 'q>(
+        qb: &'q mut QueryBuilder<'a, Self::DB>,
+    ) -> Query<'q, Self::DB, Args<'q, Self>>;
+
+    /// The query a builder holds, reading one value per row
+    /// (`qb.build_query_scalar()`).
+    fn build_scalar<'q, 'a: 'q, O>(
+        qb: &'q mut QueryBuilder<'a, Self::DB>,
+    ) -> QueryScalar<'q, Self::DB, O, Args<'q, Self>>
+    where
+        (O,): for<'r> FromRow<'r, <Self::DB as Database>::Row>;
+
+    /// Hands out the next change sequence number inside a transaction (the
+    /// counter's row lock serialises writers, so sequence order is commit
+    /// order).
+    async fn next_seq(conn: &mut Conn<Self>) -> Result<i64> {
+        let seq: i64 = sqlx::query_scalar("UPDATE sync_counter SET n = n + 1 RETURNING n")
+            .fetch_one(&mut *conn)
+            .await?;
+        Ok(seq)
+    }
+
+    /// Writes one log entry of an integration inside a transaction, with a
+    /// new uid and the next change sequence number (docs/sync.md: logs
+    /// sync).
+    async fn insert_log(conn: &mut Conn<Self>, id: i64, log: &NewLog) -> Result<()> {
+        let seq = Self::next_seq(&mut *conn).await?;
+        sqlx::query(
+            "INSERT INTO integration_logs (integration_id, level, message, details, created_at, uid, seq) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(log.level.as_str())
+        .bind(&log.message)
+        .bind(log.details.to_string())
+        .bind(super::now())
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(seq)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Writes one audit entry inside a transaction.
+    async fn insert_audit(conn: &mut Conn<Self>, entry: &AuditEntry) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor_id, actor_email, action, integration_id, website_id, fields, via) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(super::now())
+        .bind(entry.actor_id)
+        .bind(&entry.actor_email)
+        .bind(&entry.action)
+        .bind(entry.integration_id)
+        .bind(entry.website_id)
+        .bind(serde_json::to_string(&entry.fields).expect("field names serialize"))
+        .bind(&entry.via)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,230 @@
+//! Reading changes for a pull: websites, integrations, deletions and log
+//! lines with a sequence number above the client's, each list by sequence
+//! (docs/sync.md).
+
+use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Type};
+use switchboard_sync_proto::{SyncLog, SyncWebsite};
+
+use super::push_ids;
+use crate::db::rows::{self, INTEGRATION_COLUMNS};
+use crate::db::sql::SqlDb;
+use crate::db::{Result, SyncChanges, SyncRow};
+use crate::model::ListFilter;
+
+/// The reads of [`SyncPull::changes`] (see [`SqlDb`] for the where clause).
+#[async_trait::async_trait]
+pub(super) trait SyncPull: SqlDb
+where
+    for<'c> &'c mut <Self::DB as Database>::Connection: Executor<'c, Database = Self::DB>,
+    for<'q> <Self::DB as Database>::Arguments<'q>: IntoArguments<'q, Self::DB>,
+    for<'a> &'a str: ColumnIndex<<Self::DB as Database>::Row>,
+    usize: ColumnIndex<<Self::DB as Database>::Row>,
+    for<'q> i64: Encode<'q, Self::DB> + Decode<'q, Self::DB> + Type<Self::DB>,
+    for<'q> bool: Encode<'q, Self::DB> + Decode<'q, Self::DB> + Type<Self::DB>,
+    for<'q> String: Encode<'q, Self::DB> + Decode<'q, Self::DB> + Type<Self::DB>,
+    for<'q> &'q str: Encode<'q, Self::DB> + Type<Self::DB>,
+    for<'q> Option<i64>: Encode<'q, Self::DB>,
+    for<'q> Option<String>: Encode<'q, Self::DB>,
+    for<'q> Option<&'q str>: Encode<'q, Self::DB>,
+{
+    /// See [`SyncStore::sync_changes`](crate::db::SyncStore::sync_changes).
+    async fn changes(
+        &self,
+        scope: Option<(i64, Vec<i64>)>,
+        websites: Option<Vec<i64>>,
+        since: i64,
+        limit: i64,
+        client: Option<&str>,
+    ) -> Result<SyncChanges> {
+        let user = scope.as_ref().map(|(u, _)| *u);
+        // First (see SyncChanges::own_logs_upto): the client's own newest
+        // log line.
+        let own_logs_upto: Option<i64> = match client {
+            Some(c) => {
+                sqlx::query_scalar(
+                    "SELECT MAX(seq) FROM integration_logs WHERE client = $1 AND seq > $2",
+                )
+                .bind(c)
+                .bind(since)
+                .fetch_one(self.read())
+                .await?
+            }
+            None => None,
+        };
+        let websites = self.changed_websites(websites, since, limit).await?;
+        let rows = self.changed_rows(scope, since, limit, client).await?;
+        let logs = self.changed_logs(user, since, limit, client).await?;
+        Ok(SyncChanges {
+            websites,
+            rows,
+            logs,
+            own_logs_upto,
+        })
+    }
+
+    /// Websites (only these ids when `only` is Some) and website deletions
+    /// (uids only, to everyone), by sequence.
+    async fn changed_websites(
+        &self,
+        only: Option<Vec<i64>>,
+        since: i64,
+        limit: i64,
+    ) -> Result<Vec<SyncWebsite>> {
+        let cap = usize::try_from(limit).unwrap_or(0);
+        let mut sites = Vec::new();
+        if only.as_ref().is_none_or(|w| !w.is_empty()) {
+            let mut qb = sqlx::QueryBuilder::<Self::DB>::new(
+                "SELECT uid, seq, name, domain FROM websites WHERE seq > ",
+            );
+            qb.push_bind(since);
+            if let Some(ids) = &only {
+                qb.push(" AND id IN (");
+                push_ids(&mut qb, ids);
+            }
+            qb.push(" ORDER BY seq LIMIT ").push_bind(limit);
+            for r in Self::build(&mut qb).fetch_all(self.read()).await? {
+                sites.push(SyncWebsite {
+                    uid: r.try_get("uid")?,
+                    name: r.try_get("name")?,
+                    domain: r.try_get("domain")?,
+                    seq: Some(r.try_get("seq")?),
+                    ..SyncWebsite::default()
+                });
+            }
+        }
+        let gone = sqlx::query(
+            "SELECT uid, seq FROM website_tombstones WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(since)
+        .bind(limit)
+        .fetch_all(self.read())
+        .await?;
+        if !gone.is_empty() {
+            for r in gone {
+                sites.push(SyncWebsite {
+                    uid: r.try_get("uid")?,
+                    seq: Some(r.try_get("seq")?),
+                    deleted: true,
+                    ..SyncWebsite::default()
+                });
+            }
+            sites.sort_by_key(|w| w.seq);
+            sites.truncate(cap);
+        }
+        Ok(sites)
+    }
+
+    /// Integrations and their deletions within `scope`, by sequence; those
+    /// whose last writer is `client` are marked as its own.
+    async fn changed_rows(
+        &self,
+        scope: Option<(i64, Vec<i64>)>,
+        since: i64,
+        limit: i64,
+        client: Option<&str>,
+    ) -> Result<Vec<SyncRow>> {
+        let user = scope.as_ref().map(|(u, _)| *u);
+        let cap = usize::try_from(limit).unwrap_or(0);
+        let filter = ListFilter {
+            scope,
+            ..ListFilter::default()
+        };
+        let mut qb = sqlx::QueryBuilder::<Self::DB>::new(format!(
+            "SELECT {INTEGRATION_COLUMNS}, last_client FROM integrations"
+        ));
+        rows::push_filter(&mut qb, &filter);
+        qb.push(" AND seq > ").push_bind(since);
+        qb.push(" ORDER BY seq LIMIT ").push_bind(limit);
+        let mut out: Vec<SyncRow> = Vec::new();
+        for r in Self::build(&mut qb).fetch_all(self.read()).await? {
+            let last: Option<String> = r.try_get("last_client")?;
+            let mine = client.is_some() && last.as_deref() == client;
+            out.push(SyncRow::Live(Box::new(rows::integration(&r)?), mine));
+        }
+
+        let mut qb = sqlx::QueryBuilder::<Self::DB>::new(
+            "SELECT uid, seq, revision, last_client FROM tombstones WHERE seq > ",
+        );
+        qb.push_bind(since);
+        if let Some(user) = user {
+            qb.push(" AND (owner_id = ")
+                .push_bind(user)
+                .push(" OR website_id IN (SELECT website_id FROM website_members WHERE user_id = ")
+                .push_bind(user)
+                .push("))");
+        }
+        qb.push(" ORDER BY seq LIMIT ").push_bind(limit);
+        for r in Self::build(&mut qb).fetch_all(self.read()).await? {
+            let last: Option<String> = r.try_get("last_client")?;
+            out.push(SyncRow::Deleted {
+                uid: r.try_get("uid")?,
+                seq: r.try_get("seq")?,
+                revision: r.try_get("revision")?,
+                mine: client.is_some() && last.as_deref() == client,
+            });
+        }
+        out.sort_by_key(|r| r.seq());
+        out.truncate(cap);
+        Ok(out)
+    }
+
+    /// Log lines of visible integrations, but the client's own.
+    async fn changed_logs(
+        &self,
+        user: Option<i64>,
+        since: i64,
+        limit: i64,
+        client: Option<&str>,
+    ) -> Result<Vec<SyncLog>> {
+        let mut qb = sqlx::QueryBuilder::<Self::DB>::new(
+            "SELECT l.uid, l.seq, l.level, l.message, l.details, l.created_at, i.uid AS integration \
+             FROM integration_logs l JOIN integrations i ON i.id = l.integration_id WHERE l.seq > ",
+        );
+        qb.push_bind(since);
+        if let Some(c) = client {
+            qb.push(" AND (l.client IS NULL OR l.client <> ")
+                .push_bind(c.to_owned())
+                .push(")");
+        }
+        if let Some(user) = user {
+            qb.push(" AND (i.owner_id = ")
+                .push_bind(user)
+                .push(
+                    " OR i.website_id IN (SELECT website_id FROM website_members WHERE user_id = ",
+                )
+                .push_bind(user)
+                .push("))");
+        }
+        qb.push(" ORDER BY l.seq LIMIT ").push_bind(limit);
+        let mut logs = Vec::new();
+        for r in Self::build(&mut qb).fetch_all(self.read()).await? {
+            let details: String = r.try_get("details")?;
+            logs.push(SyncLog {
+                uid: r.try_get("uid")?,
+                integration: r.try_get("integration")?,
+                level: r.try_get("level")?,
+                message: r.try_get("message")?,
+                details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
+                created_at: r.try_get("created_at")?,
+                seq: Some(r.try_get("seq")?),
+            });
+        }
+        Ok(logs)
+    }
+}
+
+impl<B: SqlDb> SyncPull for B
+where
+    for<'c> &'c mut <B::DB as Database>::Connection: Executor<'c, Database = B::DB>,
+    for<'q> <B::DB as Database>::Arguments<'q>: IntoArguments<'q, B::DB>,
+    for<'a> &'a str: ColumnIndex<<B::DB as Database>::Row>,
+    usize: ColumnIndex<<B::DB as Database>::Row>,
+    for<'q> i64: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
+    for<'q> bool: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
+    for<'q> String: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
+    for<'q> &'q str: Encode<'q, B::DB> + Type<B::DB>,
+    for<'q> Option<i64>: Encode<'q, B::DB>,
+    for<'q> Option<String>: Encode<'q, B::DB>,
+    for<'q> Option<&'q str>: Encode<'q, B::DB>,
+{
+}
