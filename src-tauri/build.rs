@@ -1,48 +1,39 @@
 //! Build script of the desktop app: runs Tauri's build-time helpers, which
 //! read `tauri.conf.json` beside the top-level manifest, resolve the
 //! capabilities in `src-tauri/capabilities/` and put the app's own commands
-//! behind the permission system (`allow-<command>` / `deny-<command>`).
+//! behind the permission system (`allow-<command>` / `deny-<command>`). The
+//! commands come from their one declaration, `switchboard_ipc::cmd`.
 
-/// The app's commands; each one gets generated `allow-`/`deny-` permissions
-/// and is callable only from windows whose capability grants it.
-const COMMANDS: &[&str] = &[
-    "app_info",
-    "vault_status",
-    "setup_vault",
-    "unlock",
-    "lock",
-    "list_integrations",
-    "type_overview",
-    "get_integration",
-    "create_integration",
-    "update_integration",
-    "set_active",
-    "delete_integration",
-    "reveal_secret",
-    "copy_secret",
-    "test_integration",
-    "integration_logs",
-    "stats",
-    "websites",
-    "create_website",
-    "update_website",
-    "delete_website",
-    "start_test_all",
-    "test_all_progress",
-    "cancel_test_all",
-    "health_events",
-    "get_settings",
-    "boot",
-    "save_settings",
-    "sync_status",
-    "sync_connect",
-    "sync_disconnect",
-    "sync_now",
-    "sync_conflicts",
-    "sync_resolve",
-    "send_test_message",
-    "verify_webhook",
-];
+use switchboard_ipc::cmd;
+
+/// The main window's capability file, which must grant exactly the app's
+/// commands (`cmd::ALL`, each as `allow-<name-with-dashes>`).
+const MAIN_WINDOW_CAPABILITY: &str = "src-tauri/capabilities/main-window.json";
+
+/// Fails the build, saying what to add or remove, when the capability file
+/// and the declared commands differ (a command missing from the file would
+/// be refused at run time; an extra entry would not resolve).
+fn check_capability() {
+    let text = std::fs::read_to_string(MAIN_WINDOW_CAPABILITY)
+        .unwrap_or_else(|e| panic!("cannot read {MAIN_WINDOW_CAPABILITY}: {e}"));
+    let json: serde_json::Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{MAIN_WINDOW_CAPABILITY} is not JSON: {e}"));
+    let granted: Vec<String> = json["permissions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.as_str().map(str::to_owned))
+        .collect();
+    let wanted: Vec<String> = cmd::ALL.iter().map(|name| cmd::permission(name)).collect();
+    let missing: Vec<&String> = wanted.iter().filter(|p| !granted.contains(p)).collect();
+    let extra: Vec<&String> = granted.iter().filter(|p| !wanted.contains(p)).collect();
+    if !missing.is_empty() || !extra.is_empty() {
+        panic!(
+            "{MAIN_WINDOW_CAPABILITY} does not match the commands declared in crates/ipc/src/cmd.rs: \
+             add {missing:?}, remove {extra:?}"
+        );
+    }
+}
 
 /// A fingerprint of the built UI (file names, sizes and modification times),
 /// passed to the crate as SWITCHBOARD_UI_BUILD: a changed value makes cargo
@@ -85,10 +76,11 @@ fn main() {
     // The built UI and the icons are embedded into the binary.
     println!("cargo:rerun-if-changed=ui/dist");
     println!("cargo:rerun-if-changed=icons");
+    check_capability();
 
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")
-        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+        .app_manifest(tauri_build::AppManifest::new().commands(cmd::ALL));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri build step failed: {error:#}");
     }

@@ -4,6 +4,7 @@
 
 pub mod clipboard;
 pub mod commands;
+pub mod health;
 pub mod settings;
 pub mod state;
 pub mod sync;
@@ -87,7 +88,7 @@ pub fn run() {
             }
             let saved = settings::load(app.handle());
             let state = app.state::<AppState>();
-            settings::apply_health(&state, &saved);
+            health::apply_health(&state, &saved);
             let handle = app.handle().clone();
             sync::spawn_interval(
                 std::sync::Arc::clone(&state.sync),
@@ -137,4 +138,30 @@ pub fn run() {
         ])
         .run(tauri::generate_context!())
         .expect("Switchboard could not start its window; is a display available?");
+}
+
+#[cfg(test)]
+mod tests {
+    /// The handlers `generate_handler!` registers, by name, are exactly the
+    /// commands declared in `switchboard_ipc::cmd` (the other three places,
+    /// build.rs, the capability file and the UI, take the names from there).
+    #[test]
+    fn generate_handler_lists_exactly_the_declared_commands() {
+        let source = include_str!("lib.rs");
+        let list = source
+            .split("generate_handler![")
+            .nth(1)
+            .and_then(|rest| rest.split(']').next())
+            .expect("lib.rs calls generate_handler!");
+        let mut handlers: Vec<&str> = list
+            .split(',')
+            .map(str::trim)
+            .filter(|path| !path.is_empty())
+            .map(|path| path.rsplit("::").next().unwrap_or(path))
+            .collect();
+        let mut declared: Vec<&str> = switchboard_ipc::cmd::ALL.to_vec();
+        handlers.sort_unstable();
+        declared.sort_unstable();
+        assert_eq!(handlers, declared);
+    }
 }

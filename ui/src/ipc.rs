@@ -5,7 +5,7 @@
 use js_sys::{Function, Object, Promise, Reflect};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use switchboard_ipc::cmd;
+use switchboard_ipc::cmd::{self, Answer, Command, Request};
 pub use switchboard_ipc::LIST_PAGE_SIZE;
 pub use switchboard_ipc::{
     AppInfo, Boot, ConnectRequest, CreateRequest, FirstScreen, HealthEvent, IdRequest,
@@ -22,43 +22,43 @@ use wasm_bindgen_futures::JsFuture;
 pub type IpcResult<T> = Result<T, IpcError>;
 
 pub async fn app_info() -> IpcResult<AppInfo> {
-    call(cmd::APP_INFO, None::<&()>).await
+    call::<cmd::GetAppInfo>(&()).await
 }
 
 pub async fn vault_status() -> IpcResult<VaultState> {
-    call(cmd::VAULT_STATUS, None::<&()>).await
+    call::<cmd::VaultStatus>(&()).await
 }
 
 pub async fn setup_vault(request: &SetupRequest) -> IpcResult<SetupAnswer> {
-    call(cmd::SETUP_VAULT, Some(request)).await
+    call::<cmd::SetupVault>(request).await
 }
 
 pub async fn unlock(request: &UnlockRequest) -> IpcResult<()> {
-    call_unit(cmd::UNLOCK, Some(request)).await
+    call::<cmd::Unlock>(request).await
 }
 
 pub async fn lock() -> IpcResult<()> {
-    call_unit(cmd::LOCK, None::<&()>).await
+    call::<cmd::Lock>(&()).await
 }
 
 pub async fn list_integrations(request: &ListQuery) -> IpcResult<ListPage> {
-    call(cmd::LIST_INTEGRATIONS, Some(request)).await
+    call::<cmd::ListIntegrations>(request).await
 }
 
 pub async fn type_overview() -> IpcResult<Vec<TypeOverview>> {
-    call(cmd::TYPE_OVERVIEW, None::<&()>).await
+    call::<cmd::GetTypeOverview>(&()).await
 }
 
 pub async fn get_integration(id: &str) -> IpcResult<IntegrationDetail> {
-    call(cmd::GET_INTEGRATION, Some(&IdRequest { id: id.into() })).await
+    call::<cmd::GetIntegration>(&IdRequest { id: id.into() }).await
 }
 
 pub async fn create_integration(request: &CreateRequest) -> IpcResult<IntegrationDetail> {
-    call(cmd::CREATE_INTEGRATION, Some(request)).await
+    call::<cmd::CreateIntegration>(request).await
 }
 
 pub async fn update_integration(request: &UpdateRequest) -> IpcResult<IntegrationDetail> {
-    call(cmd::UPDATE_INTEGRATION, Some(request)).await
+    call::<cmd::UpdateIntegration>(request).await
 }
 
 pub async fn set_active(id: &str, active: bool) -> IpcResult<()> {
@@ -66,11 +66,11 @@ pub async fn set_active(id: &str, active: bool) -> IpcResult<()> {
         id: id.into(),
         active,
     };
-    call_unit(cmd::SET_ACTIVE, Some(&request)).await
+    call::<cmd::SetActive>(&request).await
 }
 
 pub async fn delete_integration(id: &str) -> IpcResult<()> {
-    call_unit(cmd::DELETE_INTEGRATION, Some(&IdRequest { id: id.into() })).await
+    call::<cmd::DeleteIntegration>(&IdRequest { id: id.into() }).await
 }
 
 /// Copies a secret to the system clipboard (in the shell: the value never
@@ -80,7 +80,7 @@ pub async fn copy_secret(id: &str, field: &str) -> IpcResult<u64> {
         id: id.into(),
         field: field.into(),
     };
-    call(cmd::COPY_SECRET, Some(&request)).await
+    call::<cmd::CopySecret>(&request).await
 }
 
 /// The answer to the `boot` call that boot.js started before the wasm
@@ -125,7 +125,7 @@ pub async fn boot() -> IpcResult<Boot> {
             }
         }
     }
-    call(cmd::BOOT, None::<&()>).await
+    call::<cmd::GetBoot>(&()).await
 }
 
 pub async fn reveal_secret(id: &str, field: &str) -> IpcResult<String> {
@@ -133,91 +133,91 @@ pub async fn reveal_secret(id: &str, field: &str) -> IpcResult<String> {
         id: id.into(),
         field: field.into(),
     };
-    call(cmd::REVEAL_SECRET, Some(&request)).await
+    call::<cmd::RevealSecret>(&request).await
 }
 
 pub async fn test_integration(id: &str) -> IpcResult<TestAnswer> {
-    call(cmd::TEST_INTEGRATION, Some(&IdRequest { id: id.into() })).await
+    call::<cmd::TestIntegration>(&IdRequest { id: id.into() }).await
 }
 
 pub async fn start_test_all(request: &TestAllRequest) -> IpcResult<TestAllProgress> {
-    call(cmd::START_TEST_ALL, Some(request)).await
+    call::<cmd::StartTestAll>(request).await
 }
 
 pub async fn test_all_progress() -> IpcResult<TestAllProgress> {
-    call(cmd::TEST_ALL_PROGRESS, None::<&()>).await
+    call::<cmd::TestAllProgressOf>(&()).await
 }
 
 pub async fn cancel_test_all() -> IpcResult<()> {
-    call_unit(cmd::CANCEL_TEST_ALL, None::<&()>).await
+    call::<cmd::CancelTestAll>(&()).await
 }
 
 pub async fn health_events() -> IpcResult<Vec<HealthEvent>> {
-    call(cmd::HEALTH_EVENTS, None::<&()>).await
+    call::<cmd::HealthEvents>(&()).await
 }
 
 pub async fn get_settings() -> IpcResult<Settings> {
-    call(cmd::GET_SETTINGS, None::<&()>).await
+    call::<cmd::GetSettings>(&()).await
 }
 
 pub async fn save_settings(request: &Settings) -> IpcResult<Settings> {
-    call(cmd::SAVE_SETTINGS, Some(request)).await
+    call::<cmd::SaveSettings>(request).await
 }
 
 pub async fn sync_status() -> IpcResult<SyncStatus> {
-    call(cmd::SYNC_STATUS, None::<&()>).await
+    call::<cmd::GetSyncStatus>(&()).await
 }
 
 pub async fn sync_connect(request: &ConnectRequest) -> IpcResult<SyncStatus> {
-    call(cmd::SYNC_CONNECT, Some(request)).await
+    call::<cmd::SyncConnect>(request).await
 }
 
 pub async fn sync_disconnect() -> IpcResult<SyncStatus> {
-    call(cmd::SYNC_DISCONNECT, None::<&()>).await
+    call::<cmd::SyncDisconnect>(&()).await
 }
 
 pub async fn sync_now() -> IpcResult<SyncStatus> {
-    call(cmd::SYNC_NOW, None::<&()>).await
+    call::<cmd::SyncNow>(&()).await
 }
 
 pub async fn sync_conflicts() -> IpcResult<Vec<SyncConflict>> {
-    call(cmd::SYNC_CONFLICTS, None::<&()>).await
+    call::<cmd::SyncConflicts>(&()).await
 }
 
 pub async fn sync_resolve(request: &ResolveRequest) -> IpcResult<Vec<SyncConflict>> {
-    call(cmd::SYNC_RESOLVE, Some(request)).await
+    call::<cmd::SyncResolve>(request).await
 }
 
 pub async fn send_test_message(request: &SendTestRequest) -> IpcResult<TestAnswer> {
-    call(cmd::SEND_TEST_MESSAGE, Some(request)).await
+    call::<cmd::SendTestMessage>(request).await
 }
 
 pub async fn verify_webhook(request: &WebhookRequest) -> IpcResult<WebhookAnswer> {
-    call(cmd::VERIFY_WEBHOOK, Some(request)).await
+    call::<cmd::VerifyWebhook>(request).await
 }
 
 pub async fn integration_logs(id: &str) -> IpcResult<Vec<LogEntry>> {
-    call(cmd::INTEGRATION_LOGS, Some(&IdRequest { id: id.into() })).await
+    call::<cmd::IntegrationLogs>(&IdRequest { id: id.into() }).await
 }
 
 pub async fn stats() -> IpcResult<Stats> {
-    call(cmd::STATS, None::<&()>).await
+    call::<cmd::GetStats>(&()).await
 }
 
 pub async fn websites() -> IpcResult<Vec<Website>> {
-    call(cmd::WEBSITES, None::<&()>).await
+    call::<cmd::ListWebsites>(&()).await
 }
 
 pub async fn create_website(request: &NewWebsite) -> IpcResult<Website> {
-    call(cmd::CREATE_WEBSITE, Some(request)).await
+    call::<cmd::CreateWebsite>(request).await
 }
 
 pub async fn update_website(request: &WebsiteUpdate) -> IpcResult<Website> {
-    call(cmd::UPDATE_WEBSITE, Some(request)).await
+    call::<cmd::UpdateWebsite>(request).await
 }
 
 pub async fn delete_website(id: &str) -> IpcResult<()> {
-    call_unit(cmd::DELETE_WEBSITE, Some(&IdRequest { id: id.into() })).await
+    call::<cmd::DeleteWebsite>(&IdRequest { id: id.into() }).await
 }
 
 fn method(target: &JsValue, name: &str) -> IpcResult<Function> {
@@ -227,11 +227,9 @@ fn method(target: &JsValue, name: &str) -> IpcResult<Function> {
         .ok_or_else(|| bad("missing method"))
 }
 
-async fn call<A: Serialize, T: DeserializeOwned>(
-    command: &str,
-    request: Option<&A>,
-) -> IpcResult<T> {
-    let answer = invoke(command, request).await?;
+/// Calls command `C` with its request (`&()`: none) and reads its answer.
+async fn call<C: Command>(request: &Request<C>) -> IpcResult<Answer<C>> {
+    let answer = invoke(C::NAME, request).await?;
     from_js(&answer).map_err(|e| bad(&format!("unexpected answer: {e}")))
 }
 
@@ -250,21 +248,19 @@ fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, String> {
     serde_json::from_str(&text).map_err(|e| e.to_string())
 }
 
-async fn call_unit<A: Serialize>(command: &str, request: Option<&A>) -> IpcResult<()> {
-    invoke(command, request).await.map(|_| ())
-}
-
 /// Calls `window.__TAURI_INTERNALS__.invoke(command, {request})` and awaits it.
-async fn invoke<A: Serialize>(command: &str, request: Option<&A>) -> IpcResult<JsValue> {
+/// A request that serializes to `null` (the `()` of a command without one)
+/// sends no argument.
+async fn invoke<A: Serialize>(command: &str, request: &A) -> IpcResult<JsValue> {
     let internals = Reflect::get(&js_sys::global(), &"__TAURI_INTERNALS__".into())
         .ok()
         .filter(|value| value.is_object())
         .ok_or_else(|| IpcError::new("no_bridge", "This page runs outside the desktop app."))?;
     let invoke: Function = method(&internals, "invoke")?;
     let args = Object::new();
-    if let Some(request) = request {
-        let text = serde_json::to_string(request)
-            .map_err(|e| bad(&format!("cannot send the request: {e}")))?;
+    let text = serde_json::to_string(request)
+        .map_err(|e| bad(&format!("cannot send the request: {e}")))?;
+    if text != "null" {
         let value = js_sys::JSON::parse(&text).map_err(describe)?;
         Reflect::set(&args, &"request".into(), &value).map_err(describe)?;
     }

@@ -1,7 +1,7 @@
 //! The desktop app's IPC contract: every request, answer and error that
 //! crosses between the Tauri commands (`src-tauri/src/commands/`) and the Yew
-//! UI (`ui/src/ipc.rs`). Command names live here too, so neither side spells
-//! them twice. Plain serde types: this crate builds for native and wasm32.
+//! UI (`ui/src/ipc.rs`). The commands themselves are declared once, in
+//! [`cmd`]: name, request and answer. Plain serde types: this crate builds for native and wasm32.
 
 #![forbid(unsafe_code)]
 
@@ -10,45 +10,7 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// The names of the app's commands, as `build.rs` lists them and the UI calls them.
-pub mod cmd {
-    pub const APP_INFO: &str = "app_info";
-    pub const VAULT_STATUS: &str = "vault_status";
-    pub const SETUP_VAULT: &str = "setup_vault";
-    pub const UNLOCK: &str = "unlock";
-    pub const LOCK: &str = "lock";
-    pub const LIST_INTEGRATIONS: &str = "list_integrations";
-    pub const TYPE_OVERVIEW: &str = "type_overview";
-    pub const GET_INTEGRATION: &str = "get_integration";
-    pub const CREATE_INTEGRATION: &str = "create_integration";
-    pub const UPDATE_INTEGRATION: &str = "update_integration";
-    pub const SET_ACTIVE: &str = "set_active";
-    pub const DELETE_INTEGRATION: &str = "delete_integration";
-    pub const REVEAL_SECRET: &str = "reveal_secret";
-    pub const COPY_SECRET: &str = "copy_secret";
-    pub const TEST_INTEGRATION: &str = "test_integration";
-    pub const INTEGRATION_LOGS: &str = "integration_logs";
-    pub const STATS: &str = "stats";
-    pub const WEBSITES: &str = "websites";
-    pub const CREATE_WEBSITE: &str = "create_website";
-    pub const UPDATE_WEBSITE: &str = "update_website";
-    pub const DELETE_WEBSITE: &str = "delete_website";
-    pub const START_TEST_ALL: &str = "start_test_all";
-    pub const TEST_ALL_PROGRESS: &str = "test_all_progress";
-    pub const CANCEL_TEST_ALL: &str = "cancel_test_all";
-    pub const HEALTH_EVENTS: &str = "health_events";
-    pub const GET_SETTINGS: &str = "get_settings";
-    pub const BOOT: &str = "boot";
-    pub const SAVE_SETTINGS: &str = "save_settings";
-    pub const SYNC_STATUS: &str = "sync_status";
-    pub const SYNC_CONNECT: &str = "sync_connect";
-    pub const SYNC_DISCONNECT: &str = "sync_disconnect";
-    pub const SYNC_NOW: &str = "sync_now";
-    pub const SYNC_CONFLICTS: &str = "sync_conflicts";
-    pub const SYNC_RESOLVE: &str = "sync_resolve";
-    pub const SEND_TEST_MESSAGE: &str = "send_test_message";
-    pub const VERIFY_WEBHOOK: &str = "verify_webhook";
-}
+pub mod cmd;
 
 /// An error as the UI receives it: a stable code, a message for people, and
 /// per-field messages for forms (empty unless `code` is `validation`).

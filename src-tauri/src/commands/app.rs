@@ -3,6 +3,7 @@
 
 use super::{insights, integrations, vault, CmdResult};
 use crate::state::AppState;
+use switchboard_ipc::cmd::{self, Answer};
 pub use switchboard_ipc::AppInfo;
 use switchboard_ipc::{Boot, FirstScreen, ListQuery};
 use tauri::{AppHandle, Manager, PackageInfo, Runtime, State};
@@ -11,7 +12,7 @@ use tauri::{AppHandle, Manager, PackageInfo, Runtime, State};
 /// page for its opening filters, the type cards' counts and the websites:
 /// what the UI would otherwise ask in five calls, two of them in a row.
 #[tauri::command]
-pub async fn boot(app: AppHandle, state: State<'_, AppState>) -> CmdResult<Boot> {
+pub async fn boot(app: AppHandle, state: State<'_, AppState>) -> CmdResult<Answer<cmd::GetBoot>> {
     let t0 = std::time::Instant::now();
     let trace = std::env::var_os("SWITCHBOARD_STARTUP_TRACE").is_some_and(|v| !v.is_empty());
     let settings = crate::settings::load(&app);
@@ -110,7 +111,7 @@ pub fn info_from_package(package: &PackageInfo) -> AppInfo {
 
 /// Answers the app's name and version.
 #[tauri::command]
-pub fn app_info<R: Runtime>(app: AppHandle<R>) -> AppInfo {
+pub fn app_info<R: Runtime>(app: AppHandle<R>) -> Answer<cmd::GetAppInfo> {
     info_from_package(app.package_info())
 }
 

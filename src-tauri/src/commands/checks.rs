@@ -4,9 +4,9 @@
 use super::{convert, to_ipc, CmdResult};
 use crate::state::{update_job, AppState};
 use std::sync::Arc;
+use switchboard_ipc::cmd::{self, Answer, Request};
 use switchboard_ipc::{
-    CheckKind, HealthEvent, IdRequest, IpcError, OutcomeKind, Status, TestAllItem, TestAllProgress,
-    TestAllRequest, TestAnswer,
+    CheckKind, IpcError, OutcomeKind, Status, TestAllItem, TestAllProgress, TestAnswer,
 };
 use switchboard_providers::{run_check, Checker, Outcome, Progress, ProviderError, TestAll};
 use switchboard_store::{RemoteHealth, StoreError};
@@ -37,8 +37,8 @@ fn provider_error(error: ProviderError) -> IpcError {
 #[tauri::command]
 pub async fn test_integration(
     state: State<'_, AppState>,
-    request: IdRequest,
-) -> CmdResult<TestAnswer> {
+    request: Request<cmd::TestIntegration>,
+) -> CmdResult<Answer<cmd::TestIntegration>> {
     let checker = checker(&state)?;
     // Unknown ids and a locked vault answer before the gate counts a test.
     let integration = state.store.get(&request.id).await.map_err(to_ipc)?;
@@ -159,8 +159,8 @@ fn answer(outcome: &Outcome, status: Status, error_count: i64) -> TestAnswer {
 #[tauri::command]
 pub async fn start_test_all(
     state: State<'_, AppState>,
-    request: TestAllRequest,
-) -> CmdResult<TestAllProgress> {
+    request: Request<cmd::StartTestAll>,
+) -> CmdResult<Answer<cmd::StartTestAll>> {
     let checker = checker(&state)?.clone();
     if !state.store.is_unlocked() {
         return Err(to_ipc(StoreError::Locked));
@@ -234,7 +234,7 @@ fn record(p: &mut TestAllProgress, item: Progress) {
 
 /// Where the current (or last) test-all run is.
 #[tauri::command]
-pub fn test_all_progress(state: State<'_, AppState>) -> TestAllProgress {
+pub fn test_all_progress(state: State<'_, AppState>) -> Answer<cmd::TestAllProgressOf> {
     state
         .test_all
         .lock()
@@ -254,7 +254,7 @@ pub fn cancel_test_all(state: State<'_, AppState>) {
 
 /// Status changes found by background health checks since the last call.
 #[tauri::command]
-pub fn health_events(state: State<'_, AppState>) -> Vec<HealthEvent> {
+pub fn health_events(state: State<'_, AppState>) -> Answer<cmd::HealthEvents> {
     state
         .health_events
         .lock()

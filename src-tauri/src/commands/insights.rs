@@ -2,7 +2,7 @@
 
 use super::{convert, to_ipc, CmdResult};
 use crate::state::AppState;
-use switchboard_ipc::{IdRequest, LogEntry, NewWebsite, Stats, Website, WebsiteUpdate};
+use switchboard_ipc::cmd::{self, Answer, Request};
 use tauri::State;
 
 /// How many log lines the UI shows per integration.
@@ -12,8 +12,8 @@ const LOG_LIMIT: i64 = 200;
 #[tauri::command]
 pub async fn integration_logs(
     state: State<'_, AppState>,
-    request: IdRequest,
-) -> CmdResult<Vec<LogEntry>> {
+    request: Request<cmd::IntegrationLogs>,
+) -> CmdResult<Answer<cmd::IntegrationLogs>> {
     let lines = state.store.logs(&request.id, LOG_LIMIT).await;
     Ok(lines
         .map_err(to_ipc)?
@@ -24,20 +24,23 @@ pub async fn integration_logs(
 
 /// Totals by type and status.
 #[tauri::command]
-pub async fn stats(state: State<'_, AppState>) -> CmdResult<Stats> {
+pub async fn stats(state: State<'_, AppState>) -> CmdResult<Answer<cmd::GetStats>> {
     state.store.stats().await.map_err(to_ipc)
 }
 
 /// Every website.
 #[tauri::command]
-pub async fn websites(state: State<'_, AppState>) -> CmdResult<Vec<Website>> {
+pub async fn websites(state: State<'_, AppState>) -> CmdResult<Answer<cmd::ListWebsites>> {
     let all = state.store.websites().await.map_err(to_ipc)?;
     Ok(all.into_iter().map(convert::website).collect())
 }
 
 /// Creates a website scope.
 #[tauri::command]
-pub async fn create_website(state: State<'_, AppState>, request: NewWebsite) -> CmdResult<Website> {
+pub async fn create_website(
+    state: State<'_, AppState>,
+    request: Request<cmd::CreateWebsite>,
+) -> CmdResult<Answer<cmd::CreateWebsite>> {
     let w = state
         .store
         .create_website(request.name.trim(), request.domain.trim());
@@ -48,8 +51,8 @@ pub async fn create_website(state: State<'_, AppState>, request: NewWebsite) -> 
 #[tauri::command]
 pub async fn update_website(
     state: State<'_, AppState>,
-    request: WebsiteUpdate,
-) -> CmdResult<Website> {
+    request: Request<cmd::UpdateWebsite>,
+) -> CmdResult<Answer<cmd::UpdateWebsite>> {
     let w = state
         .store
         .update_website(&request.id, request.name.trim(), request.domain.trim());
@@ -58,7 +61,10 @@ pub async fn update_website(
 
 /// Deletes a website that no integration uses (synced as a deletion).
 #[tauri::command]
-pub async fn delete_website(state: State<'_, AppState>, request: IdRequest) -> CmdResult<()> {
+pub async fn delete_website(
+    state: State<'_, AppState>,
+    request: Request<cmd::DeleteWebsite>,
+) -> CmdResult<Answer<cmd::DeleteWebsite>> {
     state
         .store
         .delete_website(&request.id)

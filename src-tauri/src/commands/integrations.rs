@@ -3,10 +3,8 @@
 
 use super::{convert, to_ipc, CmdResult};
 use crate::state::AppState;
-use switchboard_ipc::{
-    CreateRequest, IdRequest, IntegrationDetail, IpcError, ListPage, ListQuery, RevealRequest,
-    SetActiveRequest, TypeOverview, UpdateRequest,
-};
+use switchboard_ipc::cmd::{self, Answer, Request};
+use switchboard_ipc::{IpcError, ListPage, TypeOverview};
 use switchboard_store::{IntegrationPatch, ListFilter, NewIntegration, Status};
 use tauri::State;
 
@@ -17,8 +15,8 @@ const MAX_PAGE: i64 = 500;
 #[tauri::command]
 pub async fn list_integrations(
     state: State<'_, AppState>,
-    request: ListQuery,
-) -> CmdResult<ListPage> {
+    request: Request<cmd::ListIntegrations>,
+) -> CmdResult<Answer<cmd::ListIntegrations>> {
     let mut filter = convert::list_filter(&request);
     filter.search = filter.search.filter(|s| !s.trim().is_empty());
     filter.limit = Some(request.limit.clamp(1, MAX_PAGE));
@@ -33,7 +31,7 @@ pub async fn list_integrations(
 
 /// Per catalog type: how many integrations, how many active, how many failing.
 #[tauri::command]
-pub async fn type_overview(state: State<'_, AppState>) -> CmdResult<Vec<TypeOverview>> {
+pub async fn type_overview(state: State<'_, AppState>) -> CmdResult<Answer<cmd::GetTypeOverview>> {
     let mut out = Vec::new();
     for ty in switchboard_catalog::types() {
         let base = ListFilter {
@@ -72,8 +70,8 @@ pub async fn type_overview(state: State<'_, AppState>) -> CmdResult<Vec<TypeOver
 #[tauri::command]
 pub async fn get_integration(
     state: State<'_, AppState>,
-    request: IdRequest,
-) -> CmdResult<IntegrationDetail> {
+    request: Request<cmd::GetIntegration>,
+) -> CmdResult<Answer<cmd::GetIntegration>> {
     Ok(convert::detail(
         state.store.get(&request.id).await.map_err(to_ipc)?,
     ))
@@ -83,8 +81,8 @@ pub async fn get_integration(
 #[tauri::command]
 pub async fn create_integration(
     state: State<'_, AppState>,
-    request: CreateRequest,
-) -> CmdResult<IntegrationDetail> {
+    request: Request<cmd::CreateIntegration>,
+) -> CmdResult<Answer<cmd::CreateIntegration>> {
     let new = NewIntegration {
         integration_type: request.integration_type,
         provider: Some(request.provider),
@@ -103,8 +101,8 @@ pub async fn create_integration(
 #[tauri::command]
 pub async fn update_integration(
     state: State<'_, AppState>,
-    request: UpdateRequest,
-) -> CmdResult<IntegrationDetail> {
+    request: Request<cmd::UpdateIntegration>,
+) -> CmdResult<Answer<cmd::UpdateIntegration>> {
     let patch = IntegrationPatch {
         name: Some(request.name),
         description: Some(request.description),
@@ -125,7 +123,10 @@ pub async fn update_integration(
 
 /// The active toggle.
 #[tauri::command]
-pub async fn set_active(state: State<'_, AppState>, request: SetActiveRequest) -> CmdResult<()> {
+pub async fn set_active(
+    state: State<'_, AppState>,
+    request: Request<cmd::SetActive>,
+) -> CmdResult<Answer<cmd::SetActive>> {
     let patch = IntegrationPatch {
         is_active: Some(request.active),
         ..IntegrationPatch::default()
@@ -140,7 +141,10 @@ pub async fn set_active(state: State<'_, AppState>, request: SetActiveRequest) -
 
 /// Deletes an integration (the UI asks for confirmation first).
 #[tauri::command]
-pub async fn delete_integration(state: State<'_, AppState>, request: IdRequest) -> CmdResult<()> {
+pub async fn delete_integration(
+    state: State<'_, AppState>,
+    request: Request<cmd::DeleteIntegration>,
+) -> CmdResult<Answer<cmd::DeleteIntegration>> {
     state.store.delete(&request.id).await.map_err(to_ipc)
 }
 
@@ -150,8 +154,8 @@ pub async fn delete_integration(state: State<'_, AppState>, request: IdRequest) 
 pub async fn copy_secret(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
-    request: RevealRequest,
-) -> CmdResult<u64> {
+    request: Request<cmd::CopySecret>,
+) -> CmdResult<Answer<cmd::CopySecret>> {
     let secret = state
         .store
         .reveal(&request.id, &request.field)
@@ -165,8 +169,8 @@ pub async fn copy_secret(
 #[tauri::command]
 pub async fn reveal_secret(
     state: State<'_, AppState>,
-    request: RevealRequest,
-) -> CmdResult<String> {
+    request: Request<cmd::RevealSecret>,
+) -> CmdResult<Answer<cmd::RevealSecret>> {
     let secret = state
         .store
         .reveal(&request.id, &request.field)

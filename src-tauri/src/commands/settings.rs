@@ -3,12 +3,13 @@
 use super::CmdResult;
 use crate::settings;
 use crate::state::AppState;
-use switchboard_ipc::{IpcError, Settings};
+use switchboard_ipc::cmd::{self, Answer, Request};
+use switchboard_ipc::IpcError;
 use tauri::{AppHandle, State};
 
 /// The saved settings (defaults for anything never saved).
 #[tauri::command]
-pub fn get_settings(app: AppHandle) -> Settings {
+pub fn get_settings(app: AppHandle) -> Answer<cmd::GetSettings> {
     settings::load(&app)
 }
 
@@ -18,8 +19,8 @@ pub fn get_settings(app: AppHandle) -> Settings {
 pub async fn save_settings(
     app: AppHandle,
     state: State<'_, AppState>,
-    request: Settings,
-) -> CmdResult<Settings> {
+    request: Request<cmd::SaveSettings>,
+) -> CmdResult<Answer<cmd::SaveSettings>> {
     let problems = request.problems();
     if !problems.is_empty() {
         let mut e = IpcError::new("validation", "Some settings are out of range.");
@@ -44,6 +45,6 @@ pub async fn save_settings(
         }
     }
     settings::save(&app, &request).map_err(|m| IpcError::new("settings", m))?;
-    settings::apply_health(&state, &request);
+    crate::health::apply_health(&state, &request);
     Ok(request)
 }

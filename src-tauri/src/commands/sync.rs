@@ -4,9 +4,8 @@
 use super::{to_ipc, CmdResult};
 use crate::state::AppState;
 use std::sync::Arc;
-use switchboard_ipc::{
-    ConnectRequest, IpcError, ResolveAction, ResolveRequest, SyncConflict, SyncStatus,
-};
+use switchboard_ipc::cmd::{self, Answer, Request};
+use switchboard_ipc::{IpcError, ResolveAction, SyncConflict};
 use switchboard_store::{Resolution, StoreError};
 use switchboard_sync::{server_url, ServerClient, SyncError};
 use switchboard_vault::Secret;
@@ -21,7 +20,7 @@ pub(crate) fn sync_error(e: SyncError) -> IpcError {
 
 /// The connection state, pending changes, conflicts, the running sync.
 #[tauri::command]
-pub async fn sync_status(state: State<'_, AppState>) -> CmdResult<SyncStatus> {
+pub async fn sync_status(state: State<'_, AppState>) -> CmdResult<Answer<cmd::GetSyncStatus>> {
     Ok(state.sync.status(&state.store).await)
 }
 
@@ -30,8 +29,8 @@ pub async fn sync_status(state: State<'_, AppState>) -> CmdResult<SyncStatus> {
 #[tauri::command]
 pub async fn sync_connect(
     state: State<'_, AppState>,
-    request: ConnectRequest,
-) -> CmdResult<SyncStatus> {
+    request: Request<cmd::SyncConnect>,
+) -> CmdResult<Answer<cmd::SyncConnect>> {
     let mut field_errors = std::collections::BTreeMap::new();
     let url = match server_url(&request.server_url) {
         Ok(u) => Some(u),
@@ -82,7 +81,7 @@ pub async fn sync_connect(
 
 /// Forgets the sign-in and the server (local data stays).
 #[tauri::command]
-pub async fn sync_disconnect(state: State<'_, AppState>) -> CmdResult<SyncStatus> {
+pub async fn sync_disconnect(state: State<'_, AppState>) -> CmdResult<Answer<cmd::SyncDisconnect>> {
     let client = state.sync.client(&state.store).await;
     if let Some(client) = client {
         client.logout().map_err(sync_error)?;
@@ -105,7 +104,7 @@ pub async fn sync_disconnect(state: State<'_, AppState>) -> CmdResult<SyncStatus
 
 /// Starts a sync now (or reports the one running).
 #[tauri::command]
-pub async fn sync_now(state: State<'_, AppState>) -> CmdResult<SyncStatus> {
+pub async fn sync_now(state: State<'_, AppState>) -> CmdResult<Answer<cmd::SyncNow>> {
     if !state.store.is_unlocked() {
         return Err(to_ipc(StoreError::Locked));
     }
@@ -120,7 +119,7 @@ pub async fn sync_now(state: State<'_, AppState>) -> CmdResult<SyncStatus> {
 
 /// The fields waiting for a decision.
 #[tauri::command]
-pub async fn sync_conflicts(state: State<'_, AppState>) -> CmdResult<Vec<SyncConflict>> {
+pub async fn sync_conflicts(state: State<'_, AppState>) -> CmdResult<Answer<cmd::SyncConflicts>> {
     let list = state.store.conflicts().await.map_err(to_ipc)?;
     Ok(list
         .into_iter()
@@ -138,8 +137,8 @@ pub async fn sync_conflicts(state: State<'_, AppState>) -> CmdResult<Vec<SyncCon
 #[tauri::command]
 pub async fn sync_resolve(
     state: State<'_, AppState>,
-    request: ResolveRequest,
-) -> CmdResult<Vec<SyncConflict>> {
+    request: Request<cmd::SyncResolve>,
+) -> CmdResult<Answer<cmd::SyncResolve>> {
     let resolution = match request.resolution {
         ResolveAction::KeepMine => Resolution::KeepMine,
         ResolveAction::TakeTheirs => Resolution::TakeTheirs,

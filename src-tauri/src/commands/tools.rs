@@ -4,7 +4,8 @@
 use super::{to_ipc, CmdResult};
 use crate::state::AppState;
 use serde_json::json;
-use switchboard_ipc::{IpcError, SendTestRequest, TestAnswer, WebhookAnswer, WebhookRequest};
+use switchboard_ipc::cmd::{self, Answer, Request};
+use switchboard_ipc::{IpcError, TestAnswer, WebhookAnswer};
 use switchboard_providers::send::{self, Confirmed};
 use switchboard_providers::{webhooks, CheckInput};
 use switchboard_store::LogLevel;
@@ -18,8 +19,8 @@ const STRIPE_TOLERANCE_SECS: u64 = 300;
 #[tauri::command]
 pub async fn send_test_message(
     state: State<'_, AppState>,
-    request: SendTestRequest,
-) -> CmdResult<TestAnswer> {
+    request: Request<cmd::SendTestMessage>,
+) -> CmdResult<Answer<cmd::SendTestMessage>> {
     if !request.confirmed {
         let mut e = IpcError::new(
             "validation",
@@ -103,8 +104,8 @@ pub async fn send_test_message(
 #[tauri::command]
 pub async fn verify_webhook(
     state: State<'_, AppState>,
-    request: WebhookRequest,
-) -> CmdResult<WebhookAnswer> {
+    request: Request<cmd::VerifyWebhook>,
+) -> CmdResult<Answer<cmd::VerifyWebhook>> {
     let secret = match (&request.integration_id, &request.field) {
         (Some(id), Some(field)) if !id.is_empty() && !field.is_empty() => {
             let credentials = state.store.credentials(id).await.map_err(to_ipc)?;

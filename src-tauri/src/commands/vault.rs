@@ -2,14 +2,15 @@
 
 use super::{to_ipc, CmdResult};
 use crate::state::AppState;
-use switchboard_ipc::{IpcError, SetupAnswer, SetupRequest, UnlockRequest, VaultState};
+use switchboard_ipc::cmd::{self, Answer, Request};
+use switchboard_ipc::{IpcError, SetupAnswer, UnlockRequest, VaultState};
 use switchboard_store::{InitOptions, StoreError};
 use switchboard_vault::{Secret, VaultError};
 use tauri::State;
 
 /// Whether a vault exists and is unlocked.
 #[tauri::command]
-pub async fn vault_status(state: State<'_, AppState>) -> CmdResult<VaultState> {
+pub async fn vault_status(state: State<'_, AppState>) -> CmdResult<Answer<cmd::VaultStatus>> {
     drop(state.startup.lock().await);
     let s = state.store.vault_status().await.map_err(to_ipc)?;
     Ok(VaultState {
@@ -25,8 +26,8 @@ pub async fn vault_status(state: State<'_, AppState>) -> CmdResult<VaultState> {
 #[tauri::command]
 pub async fn setup_vault(
     state: State<'_, AppState>,
-    request: SetupRequest,
-) -> CmdResult<SetupAnswer> {
+    request: Request<cmd::SetupVault>,
+) -> CmdResult<Answer<cmd::SetupVault>> {
     if request.passphrase.chars().count() < 8 {
         let mut e = IpcError::new(
             "validation",
@@ -70,7 +71,10 @@ pub async fn setup_vault(
 
 /// Unlocks with the keyring, the passphrase or the recovery key.
 #[tauri::command]
-pub async fn unlock(state: State<'_, AppState>, request: UnlockRequest) -> CmdResult<()> {
+pub async fn unlock(
+    state: State<'_, AppState>,
+    request: Request<cmd::Unlock>,
+) -> CmdResult<Answer<cmd::Unlock>> {
     let store = &state.store;
     match request {
         UnlockRequest::Keyring => {

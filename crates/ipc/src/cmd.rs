@@ -1,0 +1,154 @@
+//! Every desktop command, declared once: its name, what it takes and what it
+//! answers. The Tauri handlers (`src-tauri/src/commands/`) take
+//! [`Request<C>`] and answer [`Answer<C>`], the UI calls them through
+//! `ui/src/ipc.rs`'s `call::<C>`, `src-tauri/build.rs` registers
+//! [`ALL`] with Tauri's permission system, and the build checks the main
+//! window's capability file against the same list; a test checks the
+//! handler list of `generate_handler!`.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::{
+    AppInfo, Boot, ConnectRequest, CreateRequest, HealthEvent, IdRequest, IntegrationDetail,
+    ListPage, ListQuery, LogEntry, NewWebsite, ResolveRequest, RevealRequest, SendTestRequest,
+    SetActiveRequest, Settings, SetupAnswer, SetupRequest, Stats, SyncConflict, SyncStatus,
+    TestAllProgress, TestAllRequest, TestAnswer, TypeOverview, UnlockRequest, UpdateRequest,
+    VaultState, WebhookAnswer, WebhookRequest, Website, WebsiteUpdate,
+};
+
+/// One command of the app.
+pub trait Command {
+    /// The name the bridge calls it by.
+    const NAME: &'static str;
+    /// What the UI sends as the `request` argument (`()`: no argument).
+    type Request: Serialize + DeserializeOwned;
+    /// What the command answers on success.
+    type Answer: Serialize + DeserializeOwned;
+}
+
+/// What command `C` takes.
+pub type Request<C> = <C as Command>::Request;
+/// What command `C` answers.
+pub type Answer<C> = <C as Command>::Answer;
+
+/// The declaration table: `Type = "name": Request -> Answer;` for each
+/// command; it makes the type, its [`Command`] impl and the entry in [`ALL`].
+/// (A table rather than code, so a macro: one line a command.)
+macro_rules! commands {
+    ($($(#[$doc:meta])* $ty:ident = $name:literal : $req:ty => $ans:ty;)*) => {
+        $(
+            $(#[$doc])*
+            #[derive(Debug, Clone, Copy)]
+            pub struct $ty;
+            impl Command for $ty {
+                const NAME: &'static str = $name;
+                type Request = $req;
+                type Answer = $ans;
+            }
+        )*
+        /// The names of all commands, in declaration order.
+        pub const ALL: &[&str] = &[$($name),*];
+    };
+}
+
+commands! {
+    /// The app's name and version (footer).
+    GetAppInfo = "app_info": () => AppInfo;
+    /// Whether the vault exists and is unlocked.
+    VaultStatus = "vault_status": () => VaultState;
+    /// Creates the vault (first run).
+    SetupVault = "setup_vault": SetupRequest => SetupAnswer;
+    /// Unlocks the vault.
+    Unlock = "unlock": UnlockRequest => ();
+    /// Locks the vault.
+    Lock = "lock": () => ();
+    /// A page of the integration list.
+    ListIntegrations = "list_integrations": ListQuery => ListPage;
+    /// Per-type counts for the type cards.
+    GetTypeOverview = "type_overview": () => Vec<TypeOverview>;
+    /// One integration with its masked secrets.
+    GetIntegration = "get_integration": IdRequest => IntegrationDetail;
+    /// Creates an integration.
+    CreateIntegration = "create_integration": CreateRequest => IntegrationDetail;
+    /// Saves an integration.
+    UpdateIntegration = "update_integration": UpdateRequest => IntegrationDetail;
+    /// Turns an integration on or off.
+    SetActive = "set_active": SetActiveRequest => ();
+    /// Deletes an integration.
+    DeleteIntegration = "delete_integration": IdRequest => ();
+    /// One secret in clear, for the reveal button.
+    RevealSecret = "reveal_secret": RevealRequest => String;
+    /// Copies a secret to the clipboard; the seconds until it is cleared.
+    CopySecret = "copy_secret": RevealRequest => u64;
+    /// Tests one integration against its provider.
+    TestIntegration = "test_integration": IdRequest => TestAnswer;
+    /// An integration's log lines.
+    IntegrationLogs = "integration_logs": IdRequest => Vec<LogEntry>;
+    /// The dashboard's figures.
+    GetStats = "stats": () => Stats;
+    /// The websites.
+    ListWebsites = "websites": () => Vec<Website>;
+    /// Adds a website.
+    CreateWebsite = "create_website": NewWebsite => Website;
+    /// Renames a website.
+    UpdateWebsite = "update_website": WebsiteUpdate => Website;
+    /// Deletes a website.
+    DeleteWebsite = "delete_website": IdRequest => ();
+    /// Starts testing many integrations.
+    StartTestAll = "start_test_all": TestAllRequest => TestAllProgress;
+    /// How far "test all" is.
+    TestAllProgressOf = "test_all_progress": () => TestAllProgress;
+    /// Stops "test all".
+    CancelTestAll = "cancel_test_all": () => ();
+    /// Health changes found by the scheduled checks since the last call.
+    HealthEvents = "health_events": () => Vec<HealthEvent>;
+    /// The settings.
+    GetSettings = "get_settings": () => Settings;
+    /// The first screen's data in one call.
+    GetBoot = "boot": () => Boot;
+    /// Saves the settings.
+    SaveSettings = "save_settings": Settings => Settings;
+    /// Whether and how this laptop syncs.
+    GetSyncStatus = "sync_status": () => SyncStatus;
+    /// Connects to a team server.
+    SyncConnect = "sync_connect": ConnectRequest => SyncStatus;
+    /// Disconnects from the team server.
+    SyncDisconnect = "sync_disconnect": () => SyncStatus;
+    /// Syncs now.
+    SyncNow = "sync_now": () => SyncStatus;
+    /// The open sync conflicts.
+    SyncConflicts = "sync_conflicts": () => Vec<SyncConflict>;
+    /// Resolves a sync conflict.
+    SyncResolve = "sync_resolve": ResolveRequest => Vec<SyncConflict>;
+    /// Sends a test message through an integration.
+    SendTestMessage = "send_test_message": SendTestRequest => TestAnswer;
+    /// Checks a webhook signature.
+    VerifyWebhook = "verify_webhook": WebhookRequest => WebhookAnswer;
+}
+
+/// The permission Tauri generates for a command (`allow-` and the name with
+/// dashes), as the capability file lists it.
+pub fn permission(name: &str) -> String {
+    format!("allow-{}", name.replace('_', "-"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_snake_case() {
+        let mut seen = std::collections::BTreeSet::new();
+        for name in ALL {
+            assert!(seen.insert(*name), "{name} is declared twice");
+            assert!(
+                name.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{name}"
+            );
+        }
+        assert_eq!(ALL.len(), 36);
+        assert_eq!(GetAppInfo::NAME, "app_info");
+        assert_eq!(permission("sync_now"), "allow-sync-now");
+    }
+}
