@@ -178,6 +178,15 @@ async fn dispatch(store: &Store, cli: &Cli) -> Result<()> {
     Ok(())
 }
 
+/// Prints `value` as JSON with `--json`, else the human form.
+fn emit<T: serde::Serialize>(cli: &Cli, value: &T, human: impl FnOnce(&T)) {
+    if cli.json {
+        print_json(value);
+    } else {
+        human(value);
+    }
+}
+
 async fn dispatch_unlocked(store: &Store, cli: &Cli, command: &Command) -> Result<()> {
     match command {
         Command::List {
@@ -202,11 +211,7 @@ async fn dispatch_unlocked(store: &Store, cli: &Cli, command: &Command) -> Resul
                 ..Default::default()
             };
             let rows = store.list(&filter).await?;
-            if cli.json {
-                print_json(&rows);
-            } else {
-                output::print_summaries(&rows);
-            }
+            emit(cli, &rows, |rows| output::print_summaries(rows));
         }
         Command::Add {
             integration_type,
@@ -229,19 +234,11 @@ async fn dispatch_unlocked(store: &Store, cli: &Cli, command: &Command) -> Resul
                     ..Default::default()
                 })
                 .await?;
-            if cli.json {
-                print_json(&created);
-            } else {
-                println!("{}", created.id);
-            }
+            emit(cli, &created, |c| println!("{}", c.id));
         }
         Command::Show { id } => {
             let i = store.get(id).await?;
-            if cli.json {
-                print_json(&i);
-            } else {
-                output::print_integration(&i);
-            }
+            emit(cli, &i, output::print_integration);
         }
         Command::Update {
             id,
@@ -252,23 +249,15 @@ async fn dispatch_unlocked(store: &Store, cli: &Cli, command: &Command) -> Resul
             secret_env,
         } => {
             let values = parse_pairs(set, secret_env)?;
-            let updated = store
-                .update(
-                    id,
-                    IntegrationPatch {
-                        name: name.clone(),
-                        status: status.as_deref().map(parse_status).transpose()?,
-                        is_active: *active,
-                        values: (!values.is_empty()).then_some(values),
-                        ..Default::default()
-                    },
-                )
-                .await?;
-            if cli.json {
-                print_json(&updated);
-            } else {
-                output::print_integration(&updated);
-            }
+            let patch = IntegrationPatch {
+                name: name.clone(),
+                status: status.as_deref().map(parse_status).transpose()?,
+                is_active: *active,
+                values: (!values.is_empty()).then_some(values),
+                ..Default::default()
+            };
+            let updated = store.update(id, patch).await?;
+            emit(cli, &updated, output::print_integration);
         }
         Command::Reveal { id, field } => {
             let secret = store.reveal(id, field).await?;
@@ -284,61 +273,11 @@ async fn dispatch_unlocked(store: &Store, cli: &Cli, command: &Command) -> Resul
             file,
             batch,
             progress,
-        } => {
-            let text = std::fs::read_to_string(file)
-                .map_err(|e| CliError::Io(format!("cannot read {}: {e}", file.display())))?;
-            let parsed = ExportFile::from_json(&text)?;
-            let progress = *progress;
-            let mut on_commit = move |ids: &[String]| {
-                if progress {
-                    let mut out = std::io::stdout().lock();
-                    for id in ids {
-                        let _ = writeln!(out, "committed {id}");
-                    }
-                    let _ = out.flush();
-                }
-            };
-            let report = store.import(parsed, *batch, &mut on_commit).await?;
-            if cli.json {
-                print_json(&report);
-            } else {
-                println!(
-                    "Imported {} integration(s) and {} website(s); {} already present, {} refused.",
-                    report.imported,
-                    report.websites,
-                    report.skipped_existing.len(),
-                    report.failed.len()
-                );
-                for f in &report.failed {
-                    println!("  #{} {}: {}", f.index, f.name, f.message);
-                }
-            }
-        }
-        Command::Export { file, with_secrets } => {
-            let export = store.export(*with_secrets).await?;
-            let text = serde_json::to_string_pretty(&export).expect("serializable");
-            write_private(file, text.as_bytes())?;
-            if !cli.json {
-                println!(
-                    "Exported {} integration(s) to {}{}.",
-                    export.integrations.len(),
-                    file.display(),
-                    if *with_secrets {
-                        " WITH secrets in plain text: keep that file safe"
-                    } else {
-                        " (secrets left out)"
-                    }
-                );
-                for w in &export.warnings {
-                    println!("  warning: {w}");
-                }
-            }
-        }
+        } => import(store, cli, file, *batch, *progress).await?,
+        Command::Export { file, with_secrets } => export(store, cli, file, *with_secrets).await?,
         Command::Stats => {
             let stats = store.stats().await?;
-            if cli.json {
-                print_json(&stats);
-            } else {
+            emit(cli, &stats, |stats| {
                 println!(
                     "total {}  active {}  inactive {}  error {}",
                     stats.total, stats.active, stats.inactive, stats.error
@@ -346,68 +285,119 @@ async fn dispatch_unlocked(store: &Store, cli: &Cli, command: &Command) -> Resul
                 for (ty, n) in stats.by_type.iter().filter(|(_, n)| **n > 0) {
                     println!("  {ty:<14} {n}");
                 }
-            }
+            });
         }
         Command::Logs { id, limit } => {
             let logs = store.logs(id, *limit).await?;
-            if cli.json {
-                print_json(&logs);
-            } else {
+            emit(cli, &logs, |logs| {
                 for l in logs {
-                    println!(
-                        "{}  {:<7}  {}  {}",
-                        l.created_at,
-                        l.level.as_str(),
-                        l.message,
-                        l.details
-                    );
+                    let level = l.level.as_str();
+                    println!("{}  {level:<7}  {}  {}", l.created_at, l.message, l.details);
                 }
-            }
+            });
         }
         Command::Website(cmd) => match cmd {
             WebsiteCommand::Add { name, domain } => {
                 let w = store.create_website(name, domain).await?;
-                if cli.json {
-                    print_json(&w);
-                } else {
-                    println!("{}", w.id);
-                }
+                emit(cli, &w, |w| println!("{}", w.id));
             }
             WebsiteCommand::List => {
                 let ws = store.websites().await?;
-                if cli.json {
-                    print_json(&ws);
-                } else {
+                emit(cli, &ws, |ws| {
                     for w in ws {
                         println!("{}  {}  {}", w.id, w.name, w.domain);
                     }
-                }
+                });
             }
             WebsiteCommand::Delete { id } => store.delete_website(id).await?,
         },
-        Command::RotateKey => {
-            let status = store.vault_status().await?;
-            let recovery = store
-                .rotate_master_key(RotateOptions {
-                    keystore: status
-                        .uses_keyring
-                        .then(|| Arc::new(OsKeyring::new(KEYRING_SERVICE)) as _),
-                    passphrase: passphrase(cli)?,
-                    fail_after: None,
-                })
-                .await?;
-            if cli.json {
-                print_json(&serde_json::json!({ "recovery_key": recovery.display_once() }));
-            } else {
-                println!("Master key replaced; every secret was re-sealed.");
-                println!("New recovery key (the old one no longer works):");
-                println!();
-                println!("    {}", recovery.display_once());
-            }
-        }
+        Command::RotateKey => rotate_key(store, cli).await?,
         Command::Init { .. } | Command::Status | Command::Types => {
             unreachable!("handled before unlocking")
         }
+    }
+    Ok(())
+}
+
+/// `import FILE`: all or nothing per batch, each committed batch's ids
+/// printed with `--progress`.
+async fn import(
+    store: &Store,
+    cli: &Cli,
+    file: &PathBuf,
+    batch: usize,
+    progress: bool,
+) -> Result<()> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| CliError::Io(format!("cannot read {}: {e}", file.display())))?;
+    let parsed = ExportFile::from_json(&text)?;
+    let mut on_commit = move |ids: &[String]| {
+        if progress {
+            let mut out = std::io::stdout().lock();
+            for id in ids {
+                let _ = writeln!(out, "committed {id}");
+            }
+            let _ = out.flush();
+        }
+    };
+    let report = store.import(parsed, batch, &mut on_commit).await?;
+    emit(cli, &report, |report| {
+        println!(
+            "Imported {} integration(s) and {} website(s); {} already present, {} refused.",
+            report.imported,
+            report.websites,
+            report.skipped_existing.len(),
+            report.failed.len()
+        );
+        for f in &report.failed {
+            println!("  #{} {}: {}", f.index, f.name, f.message);
+        }
+    });
+    Ok(())
+}
+
+/// `export FILE`: written private (0600), secrets only when asked.
+async fn export(store: &Store, cli: &Cli, file: &PathBuf, with_secrets: bool) -> Result<()> {
+    let export = store.export(with_secrets).await?;
+    let text = serde_json::to_string_pretty(&export).expect("serializable");
+    write_private(file, text.as_bytes())?;
+    if !cli.json {
+        println!(
+            "Exported {} integration(s) to {}{}.",
+            export.integrations.len(),
+            file.display(),
+            if with_secrets {
+                " WITH secrets in plain text: keep that file safe"
+            } else {
+                " (secrets left out)"
+            }
+        );
+        for w in &export.warnings {
+            println!("  warning: {w}");
+        }
+    }
+    Ok(())
+}
+
+/// `rotate-key`: a new master key, every secret re-sealed, a new recovery key.
+async fn rotate_key(store: &Store, cli: &Cli) -> Result<()> {
+    let status = store.vault_status().await?;
+    let recovery = store
+        .rotate_master_key(RotateOptions {
+            keystore: status
+                .uses_keyring
+                .then(|| Arc::new(OsKeyring::new(KEYRING_SERVICE)) as _),
+            passphrase: passphrase(cli)?,
+            fail_after: None,
+        })
+        .await?;
+    if cli.json {
+        print_json(&serde_json::json!({ "recovery_key": recovery.display_once() }));
+    } else {
+        println!("Master key replaced; every secret was re-sealed.");
+        println!("New recovery key (the old one no longer works):");
+        println!();
+        println!("    {}", recovery.display_once());
     }
     Ok(())
 }
