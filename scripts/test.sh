@@ -46,15 +46,23 @@ stage "tests (UI, native)"
     nice -n 10 cargo test --manifest-path ui/Cargo.toml
 )
 
+# Runs a command in a private D-Bus session with an unlocked gnome-keyring
+# whose files live in a throwaway folder, never the user's own.
+KEYRING_HOMES=()
+trap 'rm -rf "${KEYRING_HOMES[@]}"' EXIT
+with_keyring() {
+    local home
+    home="$(mktemp -d)"
+    KEYRING_HOMES+=("$home")
+    # shellcheck disable=SC2016 # expanded by the inner sh
+    dbus-run-session -- sh -c '
+        printf pw | XDG_DATA_HOME="$0" gnome-keyring-daemon --unlock --components=secrets >/dev/null
+        exec "$@"
+    ' "$home" "$@"
+}
+
 stage "tests (release, private D-Bus session with gnome-keyring)"
-# The keyring keeps its files in a throwaway folder, never the user's own.
-KEYRING_HOME="$(mktemp -d)"
-trap 'rm -rf "$KEYRING_HOME"' EXIT
-# shellcheck disable=SC2016 # expanded by the inner sh
-dbus-run-session -- sh -c '
-    printf pw | XDG_DATA_HOME="$0" gnome-keyring-daemon --unlock --components=secrets >/dev/null
-    exec "$@"
-' "$KEYRING_HOME" nice -n 10 cargo test --workspace --release -- --include-ignored --skip e2e_
+with_keyring nice -n 10 cargo test --workspace --release -- --include-ignored --skip e2e_
 
 stage "window smoke test"
 bash scripts/smoke-window.sh
@@ -65,12 +73,6 @@ stage "end-to-end tests of the app window (tests/e2e.rs)"
 # with a real gnome-keyring in a private D-Bus session), one at a time;
 # each starts its own Xvfb when there is no display.
 # --workspace keeps the feature set of the build above, so nothing is rebuilt.
-E2E_KEYRING="$(mktemp -d)"
-trap 'rm -rf "$KEYRING_HOME" "$E2E_KEYRING"' EXIT
-# shellcheck disable=SC2016 # expanded by the inner sh
-dbus-run-session -- sh -c '
-    printf pw | XDG_DATA_HOME="$0" gnome-keyring-daemon --unlock --components=secrets >/dev/null
-    exec "$@"
-' "$E2E_KEYRING" nice -n 10 cargo test --workspace --release --test e2e -- --include-ignored --nocapture --test-threads=1
+with_keyring nice -n 10 cargo test --workspace --release --test e2e -- --include-ignored --nocapture --test-threads=1
 
 say "all stages passed in $((SECONDS - T0)) s"
