@@ -810,9 +810,28 @@ fn e2e_full_journey() {
         copied_at.elapsed().as_secs()
     );
 
+    // Locking clears a secret the app copied, long before its 30 s.
+    s.click("button[aria-label=\"Edit Newsletter mail 2\"]");
+    s.find("#f-name");
+    s.click(&format!("#copy-{}", secret.key));
+    wait_clipboard(&display, "the copied secret", |c| {
+        c == Some(original.as_str())
+    });
+    let copied_again = Instant::now();
+    s.click("button[aria-label=\"Close the form\"]");
+    s.gone("#f-name");
+
     // Lock and unlock with the passphrase.
     s.click(".lock-now");
     s.find("#unlock-secret");
+    wait_clipboard(&display, "an empty clipboard after locking", |c| {
+        matches!(c, None | Some(""))
+    });
+    assert!(
+        copied_again.elapsed() < Duration::from_secs(25),
+        "the clipboard emptied on lock, not by the 30 s timer"
+    );
+    println!("e2e: locking cleared the copied secret from the clipboard");
     s.screenshot("lock");
     s.type_into("#unlock-secret", "wrong passphrase");
     s.click("#unlock-submit");

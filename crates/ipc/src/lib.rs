@@ -10,6 +10,8 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
 
+mod redact;
+
 pub mod cmd;
 
 /// An error as the UI receives it: a stable code, a message for people, and
@@ -59,7 +61,7 @@ pub struct VaultState {
 }
 
 /// First run: create the vault.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SetupRequest {
     pub passphrase: String,
     /// Also keep the key in the OS keyring (falls back to the passphrase alone
@@ -68,14 +70,14 @@ pub struct SetupRequest {
 }
 
 /// What first run answers: the recovery key, shown once.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SetupAnswer {
     pub recovery_key: String,
     pub uses_keyring: bool,
 }
 
 /// How to unlock.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "method", rename_all = "snake_case")]
 pub enum UnlockRequest {
     Keyring,
@@ -197,7 +199,7 @@ pub struct IntegrationDetail {
 }
 
 /// A new integration from the form: public and secret values together.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateRequest {
     pub integration_type: String,
     pub provider: String,
@@ -211,7 +213,7 @@ pub struct CreateRequest {
 
 /// A change from the edit form. Secret keys absent from `values` keep their
 /// stored value.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateRequest {
     pub id: String,
     pub name: String,
@@ -475,7 +477,7 @@ pub struct SendTestRequest {
 }
 
 /// Check a webhook's signature against a pasted payload.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebhookRequest {
     /// meta, meta_challenge, twilio, stripe, sendgrid or mailgun.
     pub scheme: String,
@@ -556,7 +558,7 @@ pub struct SyncStatus {
 }
 
 /// Connect and sign in.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConnectRequest {
     pub server_url: String,
     pub email: String,

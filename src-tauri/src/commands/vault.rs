@@ -96,8 +96,10 @@ pub async fn unlock(
     .map_err(to_ipc)
 }
 
-/// Locks the vault now: secrets cannot be read until it is unlocked again.
+/// Locks the vault now: secrets cannot be read until it is unlocked again,
+/// and a secret the app copied leaves the clipboard.
 #[tauri::command]
-pub fn lock(state: State<'_, AppState>) {
+pub fn lock(app: tauri::AppHandle, state: State<'_, AppState>) {
     state.store.lock();
+    crate::clipboard::clear_on_lock(&app);
 }
