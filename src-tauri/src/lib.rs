@@ -32,11 +32,8 @@ pub fn run() {
             eprintln!("startup: {what} at {} ms", started.elapsed().as_millis());
         }
     };
+    // Store::open creates the folder (0700) and the file (0600).
     let path = state::db_path();
-    if let Some(dir) = path.parent() {
-        // Store::open reports a clear error below if this fails.
-        let _ = std::fs::create_dir_all(dir);
-    }
     let store = tauri::async_runtime::block_on(Store::open(&path))
         .unwrap_or_else(|e| panic!("Switchboard could not open {}: {e}", path.display()));
     step("store opened");

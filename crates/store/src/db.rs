@@ -11,16 +11,9 @@ use std::time::Duration;
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/local");
 
 pub(crate) async fn connect(path: &Path) -> Result<SqlitePool> {
-    if let Some(dir) = path.parent() {
-        if !dir.as_os_str().is_empty() {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                crate::StoreError::Database(format!(
-                    "cannot create the folder {}: {e}",
-                    dir.display()
-                ))
-            })?;
-        }
-    }
+    make_private(path).map_err(|e| {
+        crate::StoreError::Database(format!("cannot prepare {}: {e}", path.display()))
+    })?;
     let options = SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(true)
@@ -34,6 +27,34 @@ pub(crate) async fn connect(path: &Path) -> Result<SqlitePool> {
         .await?;
     MIGRATOR.run(&pool).await?;
     Ok(pool)
+}
+
+/// Creates the store's folder (0700 on Unix: only this user may list it) and
+/// its file (0600: only this user may read it) before SQLite opens it, and
+/// tightens an existing file that others could read. SQLite gives the WAL
+/// and shared-memory files the database file's mode.
+fn make_private(path: &Path) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if file.metadata()?.permissions().mode() & 0o077 != 0 {
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    drop(file);
+    Ok(())
 }
 
 /// A text column parsed into its type (a status, a log level); a value the
