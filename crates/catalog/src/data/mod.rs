@@ -6,10 +6,12 @@ mod cloud;
 mod commerce;
 mod email;
 mod engagement;
+mod facebook;
 mod identity;
-mod leads;
 mod services;
+mod signup_pages;
 mod sms;
+mod whatsapp;
 
 use crate::checks::Check;
 use crate::model::{Field, IntegrationType, LegacySlot, SelectOption};
@@ -18,10 +20,10 @@ use crate::model::{Field, IntegrationType, LegacySlot, SelectOption};
 /// document's categories, `custom` last.
 pub(crate) static TYPES: &[IntegrationType] = &[
     email::EMAIL,
-    leads::WHATSAPP,
+    whatsapp::WHATSAPP,
     sms::SMS,
-    leads::SIGNUP_PAGE,
-    leads::FACEBOOK,
+    signup_pages::SIGNUP_PAGE,
+    facebook::FACEBOOK,
     commerce::PAYMENTS,
     cloud::STORAGE,
     cloud::CDN,
@@ -33,6 +35,9 @@ pub(crate) static TYPES: &[IntegrationType] = &[
     services::AUTOMATION,
     services::CUSTOM,
 ];
+
+/// Meta access tokens (user, system-user and page tokens) all start with EAA.
+pub(crate) const META_TOKEN: Check = Check::Prefix(&["EAA"]);
 
 /// AWS commercial regions, shared by SES, SNS and S3.
 pub(crate) const AWS_REGIONS: &[SelectOption] = &[
