@@ -2,17 +2,13 @@
 //! widgets that capture leads, a single provider whose field keys are the
 //! configure-body keys of the contract.
 
+use super::shared::{checked, flag, https_url};
 use crate::checks::Check;
 use crate::model::{Default, Field, IntegrationType, Provider, Source};
 
-const SIGNUP_PROVIDER: Provider = Provider {
-    id: "signup_page",
-    label: "Sign-up page",
-    description: "Landing pages, forms and embedded widgets that capture leads.",
-    docs: "",
-    source: Source::First,
-    accepts_extra_keys: false,
-    fields: &[
+const SIGNUP_PROVIDER: Provider = Provider::new("signup_page", "Sign-up page", Source::First)
+    .about("Landing pages, forms and embedded widgets that capture leads.")
+    .with_fields(&[
         Field::url("page_url", "Page URL")
             .help("The web address of the page that shows the sign-up form.")
             .placeholder("https://yourbrand.com/signup"),
@@ -29,33 +25,23 @@ const SIGNUP_PROVIDER: Provider = Provider {
             .with_default(Default::EmptyArray)
             .help("The fields of the form as a JSON list. Each has a name and a type (text, email, phone, number, checkbox, select, textarea, hidden or date), and optionally a label, required true/false, and options for a select.")
             .placeholder("[{\"name\": \"email\", \"type\": \"email\", \"label\": \"Email\", \"required\": true}]"),
-        Field::url("redirect_url", "Redirect URL")
-            .check(Check::HttpsUrl)
+        https_url("redirect_url", "Redirect URL")
             .help("Where people land after signing up, such as a thank-you page. Must use https.")
             .placeholder("https://yourbrand.com/thank-you"),
-        Field::boolean("auto_create_contact", "Create a contact automatically")
-            .with_default(Default::Bool(true))
+        flag("auto_create_contact", "Create a contact automatically", true)
             .help("Add everyone who signs up to your contacts."),
         Field::text("apply_tag", "Tag to apply")
             .help("Optional tag given to new contacts from this page, so you can find or segment them later.")
             .placeholder("Newsletter"),
-        Field::text("trigger_campaign_id", "Campaign to start")
-            .check(Check::Identifier)
+        checked("trigger_campaign_id", "Campaign to start", Check::Identifier)
             .help("Optional ID of the campaign to start for each new sign-up, such as a welcome series.")
             .placeholder("welcome-series"),
-    ],
-};
+    ]);
 
-pub(crate) const SIGNUP_PAGE: IntegrationType = IntegrationType {
-    id: "signup_page",
-    label: "Sign-up page",
-    description: "Capture leads from landing pages, forms and embedded widgets, with automatic contacts, tags and campaigns.",
-    icon: "form",
-    source: Source::First,
-    fields: &[],
-    providers: &[SIGNUP_PROVIDER],
-    default_provider_id: "signup_page",
-    specific_config_keys: &[
+pub(crate) const SIGNUP_PAGE: IntegrationType = IntegrationType::new("signup_page", "Sign-up page", "form", Source::First)
+    .about("Capture leads from landing pages, forms and embedded widgets, with automatic contacts, tags and campaigns.")
+    .with_providers(&[SIGNUP_PROVIDER])
+    .with_specific_config(&[
         "page_url",
         "api_endpoint",
         "form_fields",
@@ -63,5 +49,4 @@ pub(crate) const SIGNUP_PAGE: IntegrationType = IntegrationType {
         "auto_create_contact",
         "apply_tag",
         "trigger_campaign_id",
-    ],
-};
+    ]);
