@@ -237,7 +237,9 @@ pub(super) fn subdomain(label: &str, s: &str) -> Result<String, String> {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     accept_if(ok, sub, || {
-        format!("{label} can contain only letters, digits and hyphens: enter only the subdomain, e.g. acme for https://acme.zendesk.com.")
+        format!(
+            "{label} can contain only letters, digits and hyphens: enter only the subdomain, e.g. acme for https://acme.zendesk.com."
+        )
     })
 }
 
@@ -254,7 +256,9 @@ pub(super) fn bucket_name(label: &str, s: &str) -> Result<String, String> {
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'));
     accept_if(ok, s, || {
-        format!("{label} must be 3 to 63 lowercase letters, digits, hyphens or dots, starting and ending with a letter or digit.")
+        format!(
+            "{label} must be 3 to 63 lowercase letters, digits, hyphens or dots, starting and ending with a letter or digit."
+        )
     })
 }
 

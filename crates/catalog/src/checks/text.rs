@@ -104,7 +104,9 @@ pub(super) fn mailchimp_key(label: &str, s: &str) -> Result<String, String> {
     };
     let dc_ok = dc.len() > 2 && dc.starts_with("us") && dc[2..].bytes().all(|b| b.is_ascii_digit());
     accept_if(key.len() == 32 && is_hex(key) && dc_ok, s, || {
-        format!("{label} should be 32 letters and digits, a dash, then your data center (e.g. …-us21). {help}")
+        format!(
+            "{label} should be 32 letters and digits, a dash, then your data center (e.g. …-us21). {help}"
+        )
     })
 }
 
@@ -138,14 +140,18 @@ pub(super) fn aws_secret_access_key(label: &str, s: &str) -> Result<String, Stri
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'+');
     accept_if(ok, s, || {
-        format!("{label} should be 40 characters long. AWS shows it only once, when the access key is created: copy it again or create a new key.")
+        format!(
+            "{label} should be 40 characters long. AWS shows it only once, when the access key is created: copy it again or create a new key."
+        )
     })
 }
 
 pub(super) fn hex(label: &str, s: &str, len: usize) -> Result<String, String> {
     let s = token(label, s)?;
     accept_if(s.len() == len && is_hex(s), s, || {
-        format!("{label} should be {len} characters long, using only 0-9 and a-f. Check that you copied all of it.")
+        format!(
+            "{label} should be {len} characters long, using only 0-9 and a-f. Check that you copied all of it."
+        )
     })
 }
 
@@ -159,7 +165,9 @@ pub(super) fn base64(label: &str, s: &str) -> Result<String, String> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/');
     accept_if(ok, s, || {
-        format!("{label} is not a valid base64 key (letters, digits, '+', '/' and '=' at the end). Copy it again in one piece.")
+        format!(
+            "{label} is not a valid base64 key (letters, digits, '+', '/' and '=' at the end). Copy it again in one piece."
+        )
     })
 }
 
@@ -176,7 +184,9 @@ pub(super) fn uuid(label: &str, s: &str) -> Result<String, String> {
             .zip([8, 4, 4, 4, 12])
             .all(|(g, len)| g.len() == len && is_hex(g));
     accept_if(ok, s, || {
-        format!("{label} should look like 1a2b3c4d-1234-5678-9abc-1234567890ab (32 letters and digits in five groups).")
+        format!(
+            "{label} should look like 1a2b3c4d-1234-5678-9abc-1234567890ab (32 letters and digits in five groups)."
+        )
     })
 }
 
@@ -191,7 +201,9 @@ pub(super) fn azure_account_name(label: &str, s: &str) -> Result<String, String>
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
     accept_if(ok, s, || {
-        format!("{label} should be 3 to 24 lowercase letters and digits, as shown in Azure portal → Storage accounts.")
+        format!(
+            "{label} should be 3 to 24 lowercase letters and digits, as shown in Azure portal → Storage accounts."
+        )
     })
 }
 
@@ -223,7 +235,9 @@ pub(super) fn pem_private_key(label: &str, s: &str) -> Result<String, String> {
         && last.ends_with("PRIVATE KEY-----")
         && key.lines().count() >= 3;
     accept_if(ok, key, || {
-        format!("{label} must be the whole private key, from the -----BEGIN RSA PRIVATE KEY----- line to the -----END RSA PRIVATE KEY----- line.")
+        format!(
+            "{label} must be the whole private key, from the -----BEGIN RSA PRIVATE KEY----- line to the -----END RSA PRIVATE KEY----- line."
+        )
     })
 }
 
@@ -239,7 +253,9 @@ pub(super) fn header_name(label: &str, s: &str) -> Result<String, String> {
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
     accept_if(ok, s, || {
-        format!("{label} must be an HTTP header name such as Authorization or X-API-Key (letters, digits and hyphens, no colon).")
+        format!(
+            "{label} must be an HTTP header name such as Authorization or X-API-Key (letters, digits and hyphens, no colon)."
+        )
     })
 }
 
