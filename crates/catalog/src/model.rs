@@ -338,6 +338,41 @@ pub struct Provider {
 }
 
 impl Provider {
+    /// A provider with no description, docs or fields yet; fill them in with
+    /// [`Provider::about`], [`Provider::docs_at`] and [`Provider::with_fields`].
+    pub const fn new(id: &'static str, label: &'static str, source: Source) -> Provider {
+        Provider {
+            id,
+            label,
+            description: "",
+            docs: "",
+            source,
+            fields: &[],
+            accepts_extra_keys: false,
+        }
+    }
+
+    pub const fn about(mut self, description: &'static str) -> Provider {
+        self.description = description;
+        self
+    }
+
+    pub const fn docs_at(mut self, docs: &'static str) -> Provider {
+        self.docs = docs;
+        self
+    }
+
+    pub const fn with_fields(mut self, fields: &'static [Field]) -> Provider {
+        self.fields = fields;
+        self
+    }
+
+    /// Keeps keys that are not fields as given (only `custom`).
+    pub const fn accepting_extra_keys(mut self) -> Provider {
+        self.accepts_extra_keys = true;
+        self
+    }
+
     /// The whole form: the type's common fields first, then the provider's own.
     pub fn fields(&self, ty: &IntegrationType) -> impl Iterator<Item = &'static Field> {
         let common: &'static [Field] = ty.fields;
@@ -378,6 +413,55 @@ pub struct IntegrationType {
 }
 
 impl IntegrationType {
+    /// A type with no description, common fields, providers or `specific_config`
+    /// keys yet; fill them in with the `with_*` builders.
+    pub const fn new(
+        id: &'static str,
+        label: &'static str,
+        icon: &'static str,
+        source: Source,
+    ) -> IntegrationType {
+        IntegrationType {
+            id,
+            label,
+            description: "",
+            icon,
+            source,
+            fields: &[],
+            providers: &[],
+            default_provider_id: "",
+            specific_config_keys: &[],
+        }
+    }
+
+    pub const fn about(mut self, description: &'static str) -> IntegrationType {
+        self.description = description;
+        self
+    }
+
+    pub const fn with_fields(mut self, fields: &'static [Field]) -> IntegrationType {
+        self.fields = fields;
+        self
+    }
+
+    /// The providers in display order; the first is the default provider
+    /// unless [`IntegrationType::defaulting_to`] names another.
+    pub const fn with_providers(mut self, providers: &'static [Provider]) -> IntegrationType {
+        self.providers = providers;
+        self.default_provider_id = providers[0].id;
+        self
+    }
+
+    pub const fn defaulting_to(mut self, provider_id: &'static str) -> IntegrationType {
+        self.default_provider_id = provider_id;
+        self
+    }
+
+    pub const fn with_specific_config(mut self, keys: &'static [&'static str]) -> IntegrationType {
+        self.specific_config_keys = keys;
+        self
+    }
+
     pub fn provider(&self, id: &str) -> Option<&'static Provider> {
         let providers: &'static [Provider] = self.providers;
         providers.iter().find(|p| p.id == id)

@@ -1,20 +1,16 @@
 //! The catalog's data against the two product documents: every type, provider
 //! and field is present, complete, declared once and consistent.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 
+use common::all_pairs;
 use serde_json::json;
 use switchboard_catalog::{
     field, find_provider, integration_type, is_secret, second_document_types, secret_keys, types,
     Check, FieldKind, LegacySlot, Source,
 };
-
-fn all_pairs() -> Vec<(&'static str, &'static str)> {
-    types()
-        .iter()
-        .flat_map(|t| t.providers.iter().map(move |p| (t.id, p.id)))
-        .collect()
-}
 
 #[test]
 fn every_type_has_a_complete_form() {

@@ -1,21 +1,12 @@
 //! The REST contract (shared/api-contract.md): the first document's configure
 //! keys, required fields, defaults and example bodies.
 
-use serde_json::{json, Map, Value};
+mod common;
+
+use common::{errors, never, obj};
+use serde_json::{json, Map};
 use switchboard_catalog::samples::minimal_config;
-use switchboard_catalog::{field, integration_type, types, validate, FieldKind, ValidationErrors};
-
-fn never(_: &str) -> bool {
-    false
-}
-
-fn errors(type_id: &str, provider_id: &str, values: Map<String, Value>) -> ValidationErrors {
-    validate(type_id, provider_id, &values, &never).expect_err("expected validation errors")
-}
-
-fn obj(value: Value) -> Map<String, Value> {
-    value.as_object().expect("object").clone()
-}
+use switchboard_catalog::{field, integration_type, types, validate, FieldKind};
 
 #[test]
 fn every_first_document_configure_key_is_on_its_type() {

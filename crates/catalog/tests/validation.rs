@@ -1,30 +1,12 @@
 //! Validation end to end: sample configurations, required fields, secrets
 //! already stored, normalization, unknown keys and the messages people see.
 
+mod common;
+
+use common::{all_pairs, errors, never, obj};
 use serde_json::{json, Map, Value};
 use switchboard_catalog::samples::{minimal_config, valid_config};
-use switchboard_catalog::{
-    integration_type, is_secret, secret_keys, types, validate, ValidationErrors,
-};
-
-fn never(_: &str) -> bool {
-    false
-}
-
-fn all_pairs() -> Vec<(&'static str, &'static str)> {
-    types()
-        .iter()
-        .flat_map(|t| t.providers.iter().map(move |p| (t.id, p.id)))
-        .collect()
-}
-
-fn errors(type_id: &str, provider_id: &str, values: Map<String, Value>) -> ValidationErrors {
-    validate(type_id, provider_id, &values, &never).expect_err("expected validation errors")
-}
-
-fn obj(value: Value) -> Map<String, Value> {
-    value.as_object().expect("object").clone()
-}
+use switchboard_catalog::{integration_type, is_secret, secret_keys, validate};
 
 #[test]
 fn every_sample_config_validates_and_normalizes_to_itself() {

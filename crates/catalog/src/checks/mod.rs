@@ -151,6 +151,19 @@ pub(crate) fn parse_json(label: &str, s: &str) -> Result<Value, String> {
     })
 }
 
+/// The checked `value` when `ok`, otherwise the message (built only then).
+pub(crate) fn accept_if(
+    ok: bool,
+    value: impl Into<String>,
+    message: impl FnOnce() -> String,
+) -> Result<String, String> {
+    if ok {
+        Ok(value.into())
+    } else {
+        Err(message())
+    }
+}
+
 /// "a", "a or b", "a, b or c".
 pub(crate) fn or_list(items: &[&str]) -> String {
     match items {

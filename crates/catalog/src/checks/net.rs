@@ -1,7 +1,7 @@
 //! Checks for addresses: email addresses, E.164 phone numbers, web addresses,
 //! host names, subdomains and bucket names.
 
-use super::or_list;
+use super::{accept_if, or_list};
 
 const PHONE_EXAMPLE: &str = "Use international format with country code, e.g. +14155550123.";
 
@@ -217,13 +217,9 @@ pub(super) fn hostname_field(label: &str, s: &str) -> Result<String, String> {
         ));
     }
     let host = s.to_lowercase();
-    if is_full_host(&host) {
-        Ok(host)
-    } else {
-        Err(format!(
-            "{label} must be a server name such as smtp.example.com."
-        ))
-    }
+    accept_if(is_full_host(&host), host, || {
+        format!("{label} must be a server name such as smtp.example.com.")
+    })
 }
 
 pub(super) fn subdomain(label: &str, s: &str) -> Result<String, String> {
@@ -240,13 +236,11 @@ pub(super) fn subdomain(label: &str, s: &str) -> Result<String, String> {
         && sub
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if ok {
-        Ok(sub)
-    } else {
-        Err(format!(
+    accept_if(ok, sub, || {
+        format!(
             "{label} can contain only letters, digits and hyphens: enter only the subdomain, e.g. acme for https://acme.zendesk.com."
-        ))
-    }
+        )
+    })
 }
 
 pub(super) fn bucket_name(label: &str, s: &str) -> Result<String, String> {
@@ -261,13 +255,11 @@ pub(super) fn bucket_name(label: &str, s: &str) -> Result<String, String> {
         && edge_ok(s.chars().last())
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'));
-    if ok {
-        Ok(s.to_owned())
-    } else {
-        Err(format!(
+    accept_if(ok, s, || {
+        format!(
             "{label} must be 3 to 63 lowercase letters, digits, hyphens or dots, starting and ending with a letter or digit."
-        ))
-    }
+        )
+    })
 }
 
 #[cfg(test)]

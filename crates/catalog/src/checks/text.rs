@@ -1,7 +1,7 @@
 //! Checks for keys, tokens, ids and codes: shapes that providers fix, such as
 //! Twilio SIDs, Mailchimp keys, AWS access keys, UUIDs and PEM keys.
 
-use super::or_list;
+use super::{accept_if, or_list};
 
 fn is_hex(s: &str) -> bool {
     s.bytes().all(|b| b.is_ascii_hexdigit())
@@ -32,26 +32,20 @@ pub(super) fn token<'a>(label: &str, s: &'a str) -> Result<&'a str, String> {
 }
 
 pub(super) fn digits(label: &str, s: &str) -> Result<String, String> {
-    if s.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(s.to_owned())
-    } else {
-        Err(format!(
+    accept_if(s.bytes().all(|b| b.is_ascii_digit()), s, || {
+        format!(
             "{label} must contain only digits. Copy the numeric ID itself, not a name or a link."
-        ))
-    }
+        )
+    })
 }
 
 pub(super) fn identifier(label: &str, s: &str) -> Result<String, String> {
     let ok = s
         .chars()
         .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
-    if ok {
-        Ok(s.to_owned())
-    } else {
-        Err(format!(
-            "{label} can contain only letters, digits, '-', '_', '.' and ':' (no spaces)."
-        ))
-    }
+    accept_if(ok, s, || {
+        format!("{label} can contain only letters, digits, '-', '_', '.' and ':' (no spaces).")
+    })
 }
 
 pub(super) fn prefix(label: &str, s: &str, prefixes: &[&str]) -> Result<String, String> {
@@ -109,13 +103,11 @@ pub(super) fn mailchimp_key(label: &str, s: &str) -> Result<String, String> {
         ));
     };
     let dc_ok = dc.len() > 2 && dc.starts_with("us") && dc[2..].bytes().all(|b| b.is_ascii_digit());
-    if key.len() == 32 && is_hex(key) && dc_ok {
-        Ok(s.to_owned())
-    } else {
-        Err(format!(
+    accept_if(key.len() == 32 && is_hex(key) && dc_ok, s, || {
+        format!(
             "{label} should be 32 letters and digits, a dash, then your data center (e.g. …-us21). {help}"
-        ))
-    }
+        )
+    })
 }
 
 pub(super) fn aws_access_key_id(label: &str, s: &str) -> Result<String, String> {
@@ -147,24 +139,20 @@ pub(super) fn aws_secret_access_key(label: &str, s: &str) -> Result<String, Stri
     let ok = s.len() == 40
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'+');
-    if ok {
-        Ok(s.to_owned())
-    } else {
-        Err(format!(
+    accept_if(ok, s, || {
+        format!(
             "{label} should be 40 characters long. AWS shows it only once, when the access key is created: copy it again or create a new key."
-        ))
-    }
+        )
+    })
 }
 
 pub(super) fn hex(label: &str, s: &str, len: usize) -> Result<String, String> {
     let s = token(label, s)?;
-    if s.len() == len && is_hex(s) {
-        Ok(s.to_owned())
-    } else {
-        Err(format!(
+    accept_if(s.len() == len && is_hex(s), s, || {
+        format!(
             "{label} should be {len} characters long, using only 0-9 and a-f. Check that you copied all of it."
-        ))
-    }
+        )
+    })
 }
 
 pub(super) fn base64(label: &str, s: &str) -> Result<String, String> {
@@ -176,13 +164,11 @@ pub(super) fn base64(label: &str, s: &str) -> Result<String, String> {
         && body
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/');
-    if ok {
-        Ok(s.to_owned())
-    } else {
-        Err(format!(
+    accept_if(ok, s, || {
+        format!(
             "{label} is not a valid base64 key (letters, digits, '+', '/' and '=' at the end). Copy it again in one piece."
-        ))
-    }
+        )
+    })
 }
 
 pub(super) fn uuid(label: &str, s: &str) -> Result<String, String> {
@@ -197,13 +183,11 @@ pub(super) fn uuid(label: &str, s: &str) -> Result<String, String> {
             .iter()
             .zip([8, 4, 4, 4, 12])
             .all(|(g, len)| g.len() == len && is_hex(g));
-    if ok {
-        Ok(s.to_owned())
-    } else {
-        Err(format!(
+    accept_if(ok, s, || {
+        format!(
             "{label} should look like 1a2b3c4d-1234-5678-9abc-1234567890ab (32 letters and digits in five groups)."
-        ))
-    }
+        )
+    })
 }
 
 pub(super) fn azure_account_name(label: &str, s: &str) -> Result<String, String> {
@@ -216,23 +200,19 @@ pub(super) fn azure_account_name(label: &str, s: &str) -> Result<String, String>
     let ok = (3..=24).contains(&s.len())
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-    if ok {
-        Ok(s)
-    } else {
-        Err(format!(
+    accept_if(ok, s, || {
+        format!(
             "{label} should be 3 to 24 lowercase letters and digits, as shown in Azure portal → Storage accounts."
-        ))
-    }
+        )
+    })
 }
 
 pub(super) fn currency(label: &str, s: &str) -> Result<String, String> {
-    if s.len() == 3 && s.bytes().all(|b| b.is_ascii_alphabetic()) {
-        Ok(s.to_ascii_lowercase())
-    } else {
-        Err(format!(
-            "{label} must be a three-letter currency code such as usd, eur or gbp."
-        ))
-    }
+    accept_if(
+        s.len() == 3 && s.bytes().all(|b| b.is_ascii_alphabetic()),
+        s.to_ascii_lowercase(),
+        || format!("{label} must be a three-letter currency code such as usd, eur or gbp."),
+    )
 }
 
 pub(super) fn pem_private_key(label: &str, s: &str) -> Result<String, String> {
@@ -254,37 +234,29 @@ pub(super) fn pem_private_key(label: &str, s: &str) -> Result<String, String> {
         && last.starts_with("-----END ")
         && last.ends_with("PRIVATE KEY-----")
         && key.lines().count() >= 3;
-    if ok {
-        Ok(key)
-    } else {
-        Err(format!(
+    accept_if(ok, key, || {
+        format!(
             "{label} must be the whole private key, from the -----BEGIN RSA PRIVATE KEY----- line to the -----END RSA PRIVATE KEY----- line."
-        ))
-    }
+        )
+    })
 }
 
 pub(super) fn path(label: &str, s: &str) -> Result<String, String> {
     let ok = s.starts_with('/') && !s.chars().any(char::is_whitespace) && !s.contains("://");
-    if ok {
-        Ok(s.to_owned())
-    } else {
-        Err(format!(
-            "{label} must be a path starting with /, such as /health (not a full web address)."
-        ))
-    }
+    accept_if(ok, s, || {
+        format!("{label} must be a path starting with /, such as /health (not a full web address).")
+    })
 }
 
 pub(super) fn header_name(label: &str, s: &str) -> Result<String, String> {
     let ok = s
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-    if ok {
-        Ok(s.to_owned())
-    } else {
-        Err(format!(
+    accept_if(ok, s, || {
+        format!(
             "{label} must be an HTTP header name such as Authorization or X-API-Key (letters, digits and hyphens, no colon)."
-        ))
-    }
+        )
+    })
 }
 
 #[cfg(test)]

@@ -1,29 +1,24 @@
 //! File storage (S3, DigitalOcean Spaces, Google Cloud Storage, Azure Blob) and
 //! CDNs (Cloudflare, CloudFront, Fastly) from the second document.
 
-use super::{AWS_ACCESS_KEY_ID, AWS_REGION, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN};
+use super::shared::{
+    bucket, checked, column_secret, hex32, https_url, key_id, AWS_ACCESS_KEY_ID, AWS_REGION,
+    AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
+};
 use crate::checks::Check;
 use crate::model::{Field, IntegrationType, LegacySlot, Provider, SelectOption, Source};
 
-const AWS_S3: Provider = Provider {
-    id: "aws_s3",
-    label: "Amazon S3",
-    description: "Amazon Simple Storage Service buckets.",
-    docs: "https://s3.console.aws.amazon.com/s3/buckets",
-    source: Source::Second,
-    accepts_extra_keys: false,
-    fields: &[
+const AWS_S3: Provider = Provider::new("aws_s3", "Amazon S3", Source::Second)
+    .about("Amazon Simple Storage Service buckets.")
+    .docs_at("https://s3.console.aws.amazon.com/s3/buckets")
+    .with_fields(&[
         AWS_REGION,
         AWS_ACCESS_KEY_ID,
         AWS_SECRET_ACCESS_KEY,
         AWS_SESSION_TOKEN,
-        Field::text("bucket", "Bucket name")
-            .required()
-            .check(Check::BucketName)
-            .help("The bucket's name as listed in the S3 console, without s3:// or a folder.")
-            .placeholder("yourbrand-assets"),
-    ],
-};
+        bucket("Bucket name")
+            .help("The bucket's name as listed in the S3 console, without s3:// or a folder."),
+    ]);
 
 const SPACES_REGIONS: &[SelectOption] = &[
     SelectOption::new("nyc3", "New York 3 — nyc3"),
@@ -39,47 +34,35 @@ const SPACES_REGIONS: &[SelectOption] = &[
     SelectOption::new("atl1", "Atlanta 1 — atl1"),
 ];
 
-const DIGITALOCEAN_SPACES: Provider = Provider {
-    id: "digitalocean_spaces",
-    label: "DigitalOcean Spaces",
-    description: "S3-compatible object storage by DigitalOcean.",
-    docs: "https://cloud.digitalocean.com/spaces/access_keys",
-    source: Source::Second,
-    accepts_extra_keys: false,
-    fields: &[
-        Field::text("access_key_id", "Access key")
-            .required()
-            .check(Check::Token)
-            .slot(LegacySlot::ApiKey)
-            .help("In DigitalOcean → Spaces Object Storage → Access Keys → Create Access Key.")
-            .placeholder("DO00XXXXXXXXXXXXXXXX"),
-        Field::secret_input("secret_access_key", "Secret key")
-            .required()
-            .slot(LegacySlot::SecretKey)
-            .help("Shown once, when the access key is created. If it was lost, create a new key."),
-        Field::select("region", "Region", SPACES_REGIONS)
-            .required()
-            .help("The datacenter of your Space: the part before .digitaloceanspaces.com in its address."),
-        Field::text("bucket", "Space name")
-            .required()
-            .check(Check::BucketName)
-            .help("The name of the Space (bucket), as listed in DigitalOcean → Spaces Object Storage.")
-            .placeholder("yourbrand-assets"),
-        Field::url("cdn_endpoint", "CDN endpoint")
-            .check(Check::HttpsUrl)
-            .help("Optional: the Space's CDN address, if the CDN is enabled (Settings → CDN).")
-            .placeholder("https://yourbrand-assets.nyc3.cdn.digitaloceanspaces.com"),
-    ],
-};
+const DIGITALOCEAN_SPACES: Provider = Provider::new(
+    "digitalocean_spaces",
+    "DigitalOcean Spaces",
+    Source::Second,
+)
+.about("S3-compatible object storage by DigitalOcean.")
+.docs_at("https://cloud.digitalocean.com/spaces/access_keys")
+.with_fields(&[
+    key_id("access_key_id", "Access key", Check::Token)
+        .help("In DigitalOcean → Spaces Object Storage → Access Keys → Create Access Key.")
+        .placeholder("DO00XXXXXXXXXXXXXXXX"),
+    column_secret("secret_access_key", "Secret key", LegacySlot::SecretKey)
+        .help("Shown once, when the access key is created. If it was lost, create a new key."),
+    Field::select("region", "Region", SPACES_REGIONS)
+        .required()
+        .help(
+            "The datacenter of your Space: the part before .digitaloceanspaces.com in its address.",
+        ),
+    bucket("Space name")
+        .help("The name of the Space (bucket), as listed in DigitalOcean → Spaces Object Storage."),
+    https_url("cdn_endpoint", "CDN endpoint")
+        .help("Optional: the Space's CDN address, if the CDN is enabled (Settings → CDN).")
+        .placeholder("https://yourbrand-assets.nyc3.cdn.digitaloceanspaces.com"),
+]);
 
-const GOOGLE_CLOUD_STORAGE: Provider = Provider {
-    id: "google_cloud_storage",
-    label: "Google Cloud Storage",
-    description: "Object storage on Google Cloud.",
-    docs: "https://console.cloud.google.com/iam-admin/serviceaccounts",
-    source: Source::Second,
-    accepts_extra_keys: false,
-    fields: &[
+const GOOGLE_CLOUD_STORAGE: Provider = Provider::new("google_cloud_storage", "Google Cloud Storage", Source::Second)
+    .about("Object storage on Google Cloud.")
+    .docs_at("https://console.cloud.google.com/iam-admin/serviceaccounts")
+    .with_fields(&[
         Field::json("service_account_json", "Service account key (JSON)")
             .required()
             .secret()
@@ -87,129 +70,79 @@ const GOOGLE_CLOUD_STORAGE: Provider = Provider {
             .slot(LegacySlot::ApiKey)
             .help("In Google Cloud console → IAM & Admin → Service accounts → your account → Keys → Add key → Create new key → JSON. Paste the whole downloaded file. Give the account the Storage Object Admin role on the bucket.")
             .placeholder("{\"type\": \"service_account\", \"project_id\": \"...\", ...}"),
-        Field::text("bucket", "Bucket name")
-            .required()
-            .check(Check::BucketName)
-            .help("The bucket's name as listed in Cloud Storage → Buckets, without gs://.")
-            .placeholder("yourbrand-assets"),
-        Field::text("project_id", "Project ID")
-            .check(Check::Identifier)
+        bucket("Bucket name")
+            .help("The bucket's name as listed in Cloud Storage → Buckets, without gs://."),
+        checked("project_id", "Project ID", Check::Identifier)
             .help("Optional; taken from the key file when empty.")
             .placeholder("yourbrand-site"),
-    ],
-};
+    ]);
 
-const AZURE_BLOB: Provider = Provider {
-    id: "azure_blob",
-    label: "Azure Blob Storage",
-    description: "Object storage on Microsoft Azure.",
-    docs: "https://portal.azure.com/#browse/Microsoft.Storage%2FStorageAccounts",
-    source: Source::Second,
-    accepts_extra_keys: false,
-    fields: &[
-        Field::text("account_name", "Storage account name")
-            .required()
-            .check(Check::AzureAccountName)
-            .slot(LegacySlot::ApiKey)
+const AZURE_BLOB: Provider = Provider::new("azure_blob", "Azure Blob Storage", Source::Second)
+    .about("Object storage on Microsoft Azure.")
+    .docs_at("https://portal.azure.com/#browse/Microsoft.Storage%2FStorageAccounts")
+    .with_fields(&[
+        key_id("account_name", "Storage account name", Check::AzureAccountName)
             .help("Azure portal → Storage accounts: the account's name, the first part of its .blob.core.windows.net address.")
             .placeholder("yourbrandassets"),
-        Field::secret_input("account_key", "Access key")
-            .required()
+        column_secret("account_key", "Access key", LegacySlot::SecretKey)
             .check(Check::Base64)
-            .slot(LegacySlot::SecretKey)
             .help("Azure portal → your storage account → Security + networking → Access keys → key1 → Show. Copy the Key, not the connection string."),
-        Field::text("container", "Container")
-            .check(Check::BucketName)
+        checked("container", "Container", Check::BucketName)
             .help("Optional: the container files go to, as listed under Data storage → Containers.")
             .placeholder("marketing"),
-    ],
-};
+    ]);
 
-pub(crate) const STORAGE: IntegrationType = IntegrationType {
-    id: "storage",
-    label: "File storage",
-    description: "Store uploads, images and exports in your cloud storage.",
-    icon: "cloud",
-    source: Source::Second,
-    fields: &[],
-    providers: &[
-        AWS_S3,
-        DIGITALOCEAN_SPACES,
-        GOOGLE_CLOUD_STORAGE,
-        AZURE_BLOB,
-    ],
-    default_provider_id: "aws_s3",
-    specific_config_keys: &[],
-};
+pub(crate) const STORAGE: IntegrationType =
+    IntegrationType::new("storage", "File storage", "cloud", Source::Second)
+        .about("Store uploads, images and exports in your cloud storage.")
+        .with_providers(&[
+            AWS_S3,
+            DIGITALOCEAN_SPACES,
+            GOOGLE_CLOUD_STORAGE,
+            AZURE_BLOB,
+        ]);
 
-const CLOUDFLARE: Provider = Provider {
-    id: "cloudflare",
-    label: "Cloudflare",
-    description: "CDN, DNS and security in front of your website.",
-    docs: "https://dash.cloudflare.com/profile/api-tokens",
-    source: Source::Second,
-    accepts_extra_keys: false,
-    fields: &[
-        Field::secret_input("api_token", "API token")
-            .required()
-            .slot(LegacySlot::ApiKey)
+const CLOUDFLARE: Provider = Provider::new("cloudflare", "Cloudflare", Source::Second)
+    .about("CDN, DNS and security in front of your website.")
+    .docs_at("https://dash.cloudflare.com/profile/api-tokens")
+    .with_fields(&[
+        column_secret("api_token", "API token", LegacySlot::ApiKey)
             .help("Cloudflare dashboard → My Profile → API Tokens → Create Token (for example with the Cache Purge permission for your zone). Use an API token, not the Global API Key."),
-        Field::text("account_id", "Account ID")
-            .check(Check::Hex(32))
-            .help("Needed for account-owned tokens. On the dashboard's Overview page of any domain, in the right-hand column.")
-            .placeholder("0123456789abcdef0123456789abcdef"),
-        Field::text("zone_id", "Zone ID")
-            .check(Check::Hex(32))
-            .help("The domain to manage: on that domain's Overview page, in the right-hand column.")
-            .placeholder("0123456789abcdef0123456789abcdef"),
-    ],
-};
+        hex32("account_id", "Account ID")
+            .help("Needed for account-owned tokens. On the dashboard's Overview page of any domain, in the right-hand column."),
+        hex32("zone_id", "Zone ID")
+            .help("The domain to manage: on that domain's Overview page, in the right-hand column."),
+    ]);
 
-const AWS_CLOUDFRONT: Provider = Provider {
-    id: "aws_cloudfront",
-    label: "Amazon CloudFront",
-    description: "Amazon's content delivery network.",
-    docs: "https://console.aws.amazon.com/cloudfront/v4/home#/distributions",
-    source: Source::Second,
-    accepts_extra_keys: false,
-    fields: &[
-        AWS_ACCESS_KEY_ID,
-        AWS_SECRET_ACCESS_KEY,
-        AWS_SESSION_TOKEN,
-        Field::text("distribution_id", "Distribution ID")
-            .check(Check::Identifier)
-            .help("Optional: the distribution to purge, from CloudFront → Distributions (the ID column).")
-            .placeholder("E2QWRUHEXAMPLE"),
-    ],
-};
+const AWS_CLOUDFRONT: Provider = Provider::new(
+    "aws_cloudfront",
+    "Amazon CloudFront",
+    Source::Second,
+)
+.about("Amazon's content delivery network.")
+.docs_at("https://console.aws.amazon.com/cloudfront/v4/home#/distributions")
+.with_fields(&[
+    AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY,
+    AWS_SESSION_TOKEN,
+    checked("distribution_id", "Distribution ID", Check::Identifier)
+        .help(
+            "Optional: the distribution to purge, from CloudFront → Distributions (the ID column).",
+        )
+        .placeholder("E2QWRUHEXAMPLE"),
+]);
 
-const FASTLY: Provider = Provider {
-    id: "fastly",
-    label: "Fastly",
-    description: "Edge cloud and CDN.",
-    docs: "https://manage.fastly.com/account/personal/tokens",
-    source: Source::Second,
-    accepts_extra_keys: false,
-    fields: &[
-        Field::secret_input("api_token", "API token")
-            .required()
-            .slot(LegacySlot::ApiKey)
+const FASTLY: Provider = Provider::new("fastly", "Fastly", Source::Second)
+    .about("Edge cloud and CDN.")
+    .docs_at("https://manage.fastly.com/account/personal/tokens")
+    .with_fields(&[
+        column_secret("api_token", "API token", LegacySlot::ApiKey)
             .help("Fastly → Account → Personal API tokens → Create Token (the purge_select scope is enough to purge)."),
-        Field::text("service_id", "Service ID")
-            .check(Check::Identifier)
+        checked("service_id", "Service ID", Check::Identifier)
             .help("Optional: the service to manage, shown under its name in the Fastly service list.")
             .placeholder("SU1Z0isxPaozGVKXdv0eY"),
-    ],
-};
+    ]);
 
-pub(crate) const CDN: IntegrationType = IntegrationType {
-    id: "cdn",
-    label: "CDN",
-    description: "Serve and purge your site's content through a content delivery network.",
-    icon: "globe",
-    source: Source::Second,
-    fields: &[],
-    providers: &[CLOUDFLARE, AWS_CLOUDFRONT, FASTLY],
-    default_provider_id: "cloudflare",
-    specific_config_keys: &[],
-};
+pub(crate) const CDN: IntegrationType = IntegrationType::new("cdn", "CDN", "globe", Source::Second)
+    .about("Serve and purge your site's content through a content delivery network.")
+    .with_providers(&[CLOUDFLARE, AWS_CLOUDFRONT, FASTLY]);

@@ -3,7 +3,7 @@
 //! Field keys are the first document's configure-body keys; the contract makes
 //! `auth_token` required, which applies to the providers that have one.
 
-use super::{AWS_ACCESS_KEY_ID, AWS_REGION, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN};
+use super::shared::{api_key, checked, column_secret, key_id, AWS_FIELDS};
 use crate::checks::Check;
 use crate::model::{Field, IntegrationType, LegacySlot, Provider, Source};
 
@@ -12,111 +12,62 @@ const COMMON: &[Field] = &[Field::phone("from_phone_number", "From phone number"
     .help("The number your texts come from, bought or verified in your SMS provider's console, in international format with the country code.")
     .placeholder("+14155550123")];
 
-const TWILIO: Provider = Provider {
-    id: "twilio",
-    label: "Twilio",
-    description: "Cloud messaging platform for SMS and voice.",
-    docs: "https://console.twilio.com/",
-    source: Source::Both,
-    accepts_extra_keys: false,
-    fields: &[
-        Field::text("account_sid", "Account SID")
-            .required()
-            .check(Check::TwilioAccountSid)
-            .slot(LegacySlot::ApiKey)
+const TWILIO: Provider = Provider::new("twilio", "Twilio", Source::Both)
+    .about("Cloud messaging platform for SMS and voice.")
+    .docs_at("https://console.twilio.com/")
+    .with_fields(&[
+        key_id("account_sid", "Account SID", Check::TwilioAccountSid)
             .help("On the Twilio Console home page under Account Info. It starts with AC.")
             .placeholder("ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
-        Field::secret_input("auth_token", "Auth token")
-            .required()
+        column_secret("auth_token", "Auth token", LegacySlot::SecretKey)
             .check(Check::Hex(32))
-            .slot(LegacySlot::SecretKey)
             .help("On the Twilio Console home page under Account Info, next to the Account SID (click Show). Also used to check that incoming webhooks come from Twilio."),
-        Field::text("api_key_sid", "API key SID")
-            .check(Check::TwilioApiKeySid)
+        checked("api_key_sid", "API key SID", Check::TwilioApiKeySid)
             .requires("api_key_secret")
             .help("Optional: send with an API key instead of the auth token. Create one in Twilio Console → Account → API keys & tokens. It starts with SK.")
             .placeholder("SKxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
         Field::secret_input("api_key_secret", "API key secret")
             .requires("api_key_sid")
             .help("The secret shown once when the API key was created."),
-    ],
-};
+    ]);
 
-const VONAGE: Provider = Provider {
-    id: "vonage",
-    label: "Vonage (Nexmo)",
-    description: "Global SMS API, formerly Nexmo.",
-    docs: "https://dashboard.nexmo.com/settings",
-    source: Source::Both,
-    accepts_extra_keys: false,
-    fields: &[
-        Field::secret_input("api_key", "API key")
-            .required()
-            .slot(LegacySlot::ApiKey)
+const VONAGE: Provider = Provider::new("vonage", "Vonage (Nexmo)", Source::Both)
+    .about("Global SMS API, formerly Nexmo.")
+    .docs_at("https://dashboard.nexmo.com/settings")
+    .with_fields(&[
+        api_key("API key")
             .help("At the top of the Vonage API Dashboard home page (dashboard.nexmo.com).")
             .placeholder("a1b2c3d4"),
-        Field::secret_input("api_secret", "API secret")
-            .required()
-            .slot(LegacySlot::SecretKey)
+        column_secret("api_secret", "API secret", LegacySlot::SecretKey)
             .help("Under the API key on the Vonage API Dashboard, or in Settings → API keys."),
-    ],
-};
+    ]);
 
-const AWS_SNS: Provider = Provider {
-    id: "aws_sns",
-    label: "Amazon SNS",
-    description: "Amazon Simple Notification Service text messaging.",
-    docs: "https://console.aws.amazon.com/sns/v3/home#/mobile/text-messaging",
-    source: Source::Both,
-    accepts_extra_keys: false,
-    fields: &[
-        AWS_REGION,
-        AWS_ACCESS_KEY_ID,
-        AWS_SECRET_ACCESS_KEY,
-        AWS_SESSION_TOKEN,
-    ],
-};
+const AWS_SNS: Provider = Provider::new("aws_sns", "Amazon SNS", Source::Both)
+    .about("Amazon Simple Notification Service text messaging.")
+    .docs_at("https://console.aws.amazon.com/sns/v3/home#/mobile/text-messaging")
+    .with_fields(AWS_FIELDS);
 
-const PLIVO: Provider = Provider {
-    id: "plivo",
-    label: "Plivo",
-    description: "Cloud communication platform for SMS and voice.",
-    docs: "https://console.plivo.com/dashboard/",
-    source: Source::First,
-    accepts_extra_keys: false,
-    fields: &[
-        Field::text("account_sid", "Auth ID")
+const PLIVO: Provider = Provider::new("plivo", "Plivo", Source::First)
+    .about("Cloud communication platform for SMS and voice.")
+    .docs_at("https://console.plivo.com/dashboard/")
+    .with_fields(&[
+        checked("account_sid", "Auth ID", Check::Token)
             .required()
-            .check(Check::Token)
             .help("On the Plivo console dashboard under Account → Auth ID. It starts with MA (or SA for a subaccount).")
             .placeholder("MAXXXXXXXXXXXXXXXXXX"),
         Field::secret_input("auth_token", "Auth token")
             .required()
             .help("On the Plivo console dashboard next to the Auth ID."),
-    ],
-};
+    ]);
 
-const MESSAGEBIRD: Provider = Provider {
-    id: "messagebird",
-    label: "MessageBird (Bird)",
-    description: "Omnichannel messaging platform, now Bird.",
-    docs: "https://dashboard.messagebird.com/en/developers/access",
-    source: Source::Second,
-    accepts_extra_keys: false,
-    fields: &[Field::secret_input("api_key", "Access key")
-        .required()
-        .slot(LegacySlot::ApiKey)
-        .help("In the MessageBird dashboard → Developers → API access. Use a live key to send real messages; test keys only simulate.")],
-};
+const MESSAGEBIRD: Provider = Provider::new("messagebird", "MessageBird (Bird)", Source::Second)
+    .about("Omnichannel messaging platform, now Bird.")
+    .docs_at("https://dashboard.messagebird.com/en/developers/access")
+    .with_fields(&[api_key("Access key")
+        .help("In the MessageBird dashboard → Developers → API access. Use a live key to send real messages; test keys only simulate.")]);
 
-pub(crate) const SMS: IntegrationType = IntegrationType {
-    id: "sms",
-    label: "SMS",
-    description: "Send text messages through a major SMS gateway.",
-    icon: "sms",
-    source: Source::Both,
-    fields: COMMON,
-    providers: &[TWILIO, VONAGE, AWS_SNS, PLIVO, MESSAGEBIRD],
-    default_provider_id: "twilio",
-    specific_config_keys: &["provider", "from_phone_number", "aws_region"],
-};
+pub(crate) const SMS: IntegrationType = IntegrationType::new("sms", "SMS", "sms", Source::Both)
+    .about("Send text messages through a major SMS gateway.")
+    .with_fields(COMMON)
+    .with_providers(&[TWILIO, VONAGE, AWS_SNS, PLIVO, MESSAGEBIRD])
+    .with_specific_config(&["provider", "from_phone_number", "aws_region"]);
