@@ -33,6 +33,8 @@ pub enum StartError {
     BadKey(KeyError),
     #[error("{0} is not usable: {1}. Restore the key file, or set TOKEN_ENCRYPTION_KEY to the key this database was encrypted with.")]
     BadKeyFile(PathBuf, String),
+    #[error("{0} can be read or changed by other users (mode {1:04o}); it holds the key to every secret. Run `chmod 600 {0}` (and make sure the owner is the user the server runs as), then start again.")]
+    KeyFileOpen(PathBuf, u32),
     #[error("the encryption key does not match the key this database's secrets were encrypted with. Start with the original key; to change keys, stop the server and run `switchboard-server rotate-key --new-key-env NEW_KEY` with the original key in TOKEN_ENCRYPTION_KEY.")]
     WrongKey,
     #[error("cannot write the key file {0}: {1}")]
@@ -133,6 +135,7 @@ pub fn load_vault(choice: &DatabaseChoice) -> Result<(Vault, KeySource), StartEr
         return Err(StartError::NoKey);
     }
     let path = choice.key_file();
+    refuse_open_key_file(&path)?;
     match std::fs::read_to_string(&path) {
         Ok(text) => {
             let vault = Vault::from_base64(&text)
@@ -147,6 +150,24 @@ pub fn load_vault(choice: &DatabaseChoice) -> Result<(Vault, KeySource), StartEr
         }
         Err(e) => Err(StartError::BadKeyFile(path, e.to_string())),
     }
+}
+
+/// Refuses a key file that users other than its owner may read or write
+/// (like ssh does for a private key). A missing file is left to the caller.
+fn refuse_open_key_file(path: &Path) -> Result<(), StartError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path) {
+            let mode = meta.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                return Err(StartError::KeyFileOpen(path.to_path_buf(), mode));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 /// Creates a folder (and its parents) that only its owner may look inside.

@@ -392,3 +392,41 @@ async fn provider_endpoints_from_the_environment() {
     assert!(!ok, "bad endpoint overrides are refused");
     assert!(err.contains("provider endpoint overrides"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn refuses_a_key_file_other_users_can_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    let mut c = command(home.path());
+    c.arg("gen-key");
+    let (ok, key, _) = run(c, "");
+    assert!(ok);
+    let dir = home.path().join("data/switchboard-server");
+    std::fs::create_dir_all(&dir).unwrap();
+    let key_file = dir.join("server.key");
+    std::fs::write(&key_file, key.trim()).unwrap();
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let mut c = command(home.path());
+    c.args(["--bind", "127.0.0.1:0"]);
+    let (ok, out, err) = run(c, "");
+    assert!(!ok, "started with a world-readable key: {out}");
+    assert!(err.contains("mode 0644"), "{err}");
+    assert!(
+        err.contains(&format!("chmod 600 {}", key_file.display())),
+        "{err}"
+    );
+    assert!(!err.contains(key.trim()), "the key itself in the error");
+    assert!(!dir.join("server.db").exists(), "nothing opened");
+
+    // Once private, the same file is used.
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let mut c = command(home.path());
+    c.args(["--bind", "127.0.0.1:0"]);
+    let server = Running::start(c);
+    let out = server.stdout.lock().unwrap().clone();
+    assert!(out.contains("Using the encryption key in"), "{out}");
+    server.signal("-TERM");
+    let (ok, _, err) = server.wait();
+    assert!(ok, "{err}");
+}
