@@ -98,6 +98,9 @@ pub enum UserCommand {
     List,
 }
 
+/// How long an API token lives unless `--expires-days` or `--no-expiry` says.
+pub const DEFAULT_TOKEN_DAYS: i64 = 90;
+
 #[derive(Debug, Clone, Subcommand)]
 pub enum TokenCommand {
     /// Create a long-lived API token; it is printed once.
@@ -107,9 +110,13 @@ pub enum TokenCommand {
         /// What the token is for, e.g. "desktop" or "ci".
         #[arg(long)]
         name: String,
-        /// Days until it expires (default: never).
-        #[arg(long)]
+        /// Days until it expires (default: 90).
+        #[arg(long, conflicts_with = "no_expiry")]
         expires_days: Option<i64>,
+        /// A token that never expires (say so explicitly: a lost one works
+        /// until it is revoked).
+        #[arg(long)]
+        no_expiry: bool,
     },
 }
 
@@ -276,6 +283,7 @@ pub async fn token(choice: &DatabaseChoice, command: TokenCommand) -> Result<(),
         email,
         name,
         expires_days,
+        no_expiry,
     } = command;
     let db = open_plain(choice).await?;
     let db_err = |e| StartError::Database(choice.describe(), e);
@@ -289,7 +297,7 @@ pub async fn token(choice: &DatabaseChoice, command: TokenCommand) -> Result<(),
                 "no user {email}: add one with `switchboard-server user add`"
             ))
         })?;
-    let ttl = expires_days.map(|d| d.max(1) * 24 * 3600);
+    let ttl = (!no_expiry).then(|| expires_days.unwrap_or(DEFAULT_TOKEN_DAYS).max(1) * 24 * 3600);
     let (token, row) = new_token(TokenKind::Api, user.id, &name, ttl);
     db.insert_token(&row).await.map_err(db_err)?;
     db.write_audit(&cli_audit(
@@ -299,8 +307,12 @@ pub async fn token(choice: &DatabaseChoice, command: TokenCommand) -> Result<(),
     .await
     .map_err(db_err)?;
     db.close().await;
+    let lifetime = match ttl {
+        Some(secs) => format!("expires in {} days", secs / (24 * 3600)),
+        None => "never expires".to_owned(),
+    };
     eprintln!(
-        "API token '{name}' for {email} (shown once; store it now, it cannot be shown again):"
+        "API token '{name}' for {email}, {lifetime} (shown once; store it now, it cannot be shown again):"
     );
     println!("{token}");
     Ok(())

@@ -430,3 +430,61 @@ fn refuses_a_key_file_other_users_can_read() {
     let (ok, _, err) = server.wait();
     assert!(ok, "{err}");
 }
+
+#[tokio::test]
+async fn api_tokens_expire_after_90_days_unless_no_expiry_is_asked_for() {
+    let home = tempfile::tempdir().unwrap();
+    let token = admin_token(home.path(), &[], &[]);
+    assert!(token.starts_with("sbt_"));
+    let mut c = command(home.path());
+    c.args([
+        "token",
+        "create",
+        "--email",
+        "admin@example.com",
+        "--name",
+        "forever",
+        "--no-expiry",
+    ]);
+    let (ok, _, err) = run(c, "");
+    assert!(ok, "{err}");
+    assert!(err.contains("never expires"), "{err}");
+    let mut c = command(home.path());
+    c.args([
+        "token",
+        "create",
+        "--email",
+        "admin@example.com",
+        "--name",
+        "x",
+        "--no-expiry",
+        "--expires-days",
+        "3",
+    ]);
+    let (ok, _, err) = run(c, "");
+    assert!(!ok, "both --no-expiry and --expires-days were accepted");
+    assert!(err.contains("cannot be used with"), "{err}");
+
+    let db = home.path().join("data/switchboard-server/server.db");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", db.display()))
+        .await
+        .unwrap();
+    let rows: Vec<(String, Option<i64>)> =
+        sqlx::query_as("SELECT name, expires_at FROM api_tokens WHERE kind = 'api' ORDER BY name")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    pool.close().await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0], ("forever".to_owned(), None));
+    assert_eq!(rows[1].0, "test");
+    let left = rows[1].1.expect("the default token expires") - now;
+    assert!(
+        (89 * 86400..=90 * 86400 + 60).contains(&left),
+        "{left} s left"
+    );
+}
