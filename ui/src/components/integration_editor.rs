@@ -3,14 +3,14 @@
 
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
-use switchboard_catalog::{Field, FieldKind};
-use web_sys::{HtmlInputElement, HtmlSelectElement};
-use yew::platform::spawn_local;
+use switchboard_catalog::{Field, FieldKind, IntegrationType, Provider};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::inputs::select_value;
 use super::FieldInput;
-use crate::hooks::use_fetch;
-use crate::ipc::{self, CreateRequest, IntegrationDetail, UpdateRequest};
+use crate::hooks::{use_fetch, use_submit, Problems, Submit};
+use crate::ipc::{self, CreateRequest, IntegrationDetail, IpcResult, UpdateRequest};
 use crate::state::{use_app, Action};
 
 /// The editor's inputs.
@@ -34,8 +34,8 @@ fn as_text(value: &Value) -> String {
 }
 
 fn initial_values(
-    ty: &'static switchboard_catalog::IntegrationType,
-    provider: &'static switchboard_catalog::Provider,
+    ty: &'static IntegrationType,
+    provider: &'static Provider,
     detail: Option<&IntegrationDetail>,
 ) -> Values {
     provider
@@ -61,6 +61,82 @@ fn check(field: &Field, text: &str, stored_secret: bool) -> Option<String> {
         return None;
     }
     switchboard_catalog::validate_field(field, &Value::String(text.to_owned())).err()
+}
+
+/// What the form sends for the provider's fields, or the fields' problems.
+fn collect(
+    ty: &'static IntegrationType,
+    provider: &'static Provider,
+    values: &Values,
+    detail: Option<&IntegrationDetail>,
+) -> Result<Map<String, Value>, BTreeMap<String, String>> {
+    let stored = |key: &str| detail.is_some_and(|d| d.secrets.contains_key(key));
+    let mut errs = BTreeMap::new();
+    let mut out = Map::new();
+    for f in provider.fields(ty) {
+        let text = values.get(f.key).cloned().unwrap_or_default();
+        if let Some(msg) = check(f, &text, stored(f.key)) {
+            errs.insert(f.key.to_owned(), msg);
+        }
+        if f.kind == FieldKind::Bool {
+            out.insert(f.key.into(), Value::Bool(text == "true"));
+        } else if f.secret && text.is_empty() {
+            // Untouched secret: absent keeps the stored value.
+        } else if !text.is_empty() || detail.is_some() {
+            out.insert(f.key.into(), Value::String(text));
+        }
+    }
+    if errs.is_empty() {
+        Ok(out)
+    } else {
+        Err(errs)
+    }
+}
+
+/// What the form says about the integration, beside its fields' values.
+struct Draft {
+    name: String,
+    provider: String,
+    website_id: Option<String>,
+    values: Map<String, Value>,
+}
+
+/// Updates the stored integration, or creates one of type `ty`.
+async fn save(
+    ty: &'static IntegrationType,
+    detail: Option<&IntegrationDetail>,
+    draft: Draft,
+) -> IpcResult<IntegrationDetail> {
+    let Draft {
+        name,
+        provider,
+        website_id,
+        values,
+    } = draft;
+    match detail {
+        Some(d) => {
+            ipc::update_integration(&UpdateRequest {
+                id: d.id.clone(),
+                name,
+                description: d.description.clone(),
+                provider,
+                website_id,
+                values,
+            })
+            .await
+        }
+        None => {
+            ipc::create_integration(&CreateRequest {
+                integration_type: ty.id.to_owned(),
+                provider,
+                name,
+                description: String::new(),
+                website_id,
+                values,
+            })
+            .await
+        }
+    }
 }
 
 /// The form.
@@ -89,21 +165,18 @@ pub fn integration_editor(props: &IntegrationEditorProps) -> Html {
         // A new integration starts on the default website from Settings.
         None => default_site.unwrap_or_default(),
     });
-    let errors = use_state(BTreeMap::<String, String>::new);
-    let general = use_state(|| None::<String>);
-    let busy = use_state(|| false);
+    let submit = use_submit();
     let sites = use_fetch((), |_| ipc::websites());
     let sites = match &*sites {
         Some(Ok(list)) => list.clone(),
         _ => Vec::new(),
     };
-    let stored = |key: &str| detail.as_ref().is_some_and(|d| d.secrets.contains_key(key));
 
     let on_provider = {
-        let (provider_id, values, errors) = (provider_id.clone(), values.clone(), errors.clone());
+        let (provider_id, values, submit) = (provider_id.clone(), values.clone(), submit.clone());
         let detail = detail.clone();
         Callback::from(move |e: Event| {
-            let id = e.target_unchecked_into::<HtmlSelectElement>().value();
+            let id = select_value(&e);
             if let Some(p) = ty.provider(&id) {
                 let mut next = initial_values(ty, p, detail.as_ref());
                 for (k, v) in values.iter() {
@@ -112,40 +185,31 @@ pub fn integration_editor(props: &IntegrationEditorProps) -> Html {
                     }
                 }
                 values.set(next);
-                errors.set(BTreeMap::new());
+                submit.clear_fields();
                 provider_id.set(id);
             }
         })
     };
     let on_name = {
-        let (name, errors) = (name.clone(), errors.clone());
+        let (name, submit) = (name.clone(), submit.clone());
         Callback::from(move |e: InputEvent| {
             let v = e.target_unchecked_into::<HtmlInputElement>().value();
-            let mut errs = (*errors).clone();
-            if v.trim().is_empty() {
-                errs.insert("name".into(), "Name is required.".into());
-            } else {
-                errs.remove("name");
-            }
-            errors.set(errs);
+            let problem = v.trim().is_empty().then(|| "Name is required.".to_owned());
+            submit.set_field("name", problem);
             name.set(v);
         })
     };
     let on_website = {
         let website = website.clone();
-        Callback::from(move |e: Event| {
-            website.set(e.target_unchecked_into::<HtmlSelectElement>().value())
-        })
+        Callback::from(move |e: Event| website.set(select_value(&e)))
     };
 
     let onsubmit = {
-        let (values, name, website, errors, general, busy) = (
+        let (values, name, website, submit) = (
             values.clone(),
             name.clone(),
             website.clone(),
-            errors.clone(),
-            general.clone(),
-            busy.clone(),
+            submit.clone(),
         );
         let (provider_id, detail, app, on_close) = (
             provider_id.clone(),
@@ -158,149 +222,62 @@ pub fn integration_editor(props: &IntegrationEditorProps) -> Html {
             let provider = ty
                 .provider(&provider_id)
                 .unwrap_or_else(|| ty.default_provider());
-            let stored = |key: &str| detail.as_ref().is_some_and(|d| d.secrets.contains_key(key));
-            let mut errs = BTreeMap::new();
-            if name.trim().is_empty() {
-                errs.insert("name".to_owned(), "Name is required.".to_owned());
-            }
-            let mut out = Map::new();
-            for f in provider.fields(ty) {
-                let text = values.get(f.key).cloned().unwrap_or_default();
-                if let Some(msg) = check(f, &text, stored(f.key)) {
-                    errs.insert(f.key.to_owned(), msg);
+            let collected = collect(ty, provider, &values, detail.as_ref());
+            let name_problem = name
+                .trim()
+                .is_empty()
+                .then(|| "Name is required.".to_owned());
+            let out = match (collected, name_problem) {
+                (Ok(out), None) => out,
+                (collected, name_problem) => {
+                    let mut fields = collected.err().unwrap_or_default();
+                    fields.extend(name_problem.map(|msg| ("name".to_owned(), msg)));
+                    submit.fail(Problems {
+                        message: Some("Please fix the highlighted fields.".into()),
+                        fields,
+                    });
+                    return;
                 }
-                if f.kind == FieldKind::Bool {
-                    out.insert(f.key.into(), Value::Bool(text == "true"));
-                } else if f.secret && text.is_empty() {
-                    // Untouched secret: absent keeps the stored value.
-                } else if !text.is_empty() || detail.is_some() {
-                    out.insert(f.key.into(), Value::String(text));
-                }
-            }
-            if !errs.is_empty() {
-                general.set(Some("Please fix the highlighted fields.".into()));
-                errors.set(errs);
-                return;
-            }
-            errors.set(BTreeMap::new());
-            general.set(None);
-            busy.set(true);
-            let website_id = Some((*website).clone()).filter(|w| !w.is_empty());
-            let (name, provider) = ((*name).trim().to_owned(), provider.id.to_owned());
-            let (errors, general, busy, app, on_close) = (
-                errors.clone(),
-                general.clone(),
-                busy.clone(),
-                app.clone(),
-                on_close.clone(),
+            };
+            submit.clear();
+            let draft = Draft {
+                name: (*name).trim().to_owned(),
+                provider: provider.id.to_owned(),
+                website_id: Some((*website).clone()).filter(|w| !w.is_empty()),
+                values: out,
+            };
+            let (app, on_close, detail) = (app.clone(), on_close.clone(), detail.clone());
+            let name = draft.name.clone();
+            submit.run(
+                async move {
+                    let verb = if detail.is_some() {
+                        "Updated"
+                    } else {
+                        "Created"
+                    };
+                    save(ty, detail.as_ref(), draft).await.map(|_| verb)
+                },
+                move |verb| {
+                    app.dispatch(Action::Changed(format!("{verb} “{name}”")));
+                    on_close.emit(());
+                },
             );
-            let detail = detail.clone();
-            spawn_local(async move {
-                let result = match &detail {
-                    Some(d) => {
-                        ipc::update_integration(&UpdateRequest {
-                            id: d.id.clone(),
-                            name: name.clone(),
-                            description: d.description.clone(),
-                            provider,
-                            website_id,
-                            values: out,
-                        })
-                        .await
-                    }
-                    None => {
-                        ipc::create_integration(&CreateRequest {
-                            integration_type: ty.id.to_owned(),
-                            provider,
-                            name: name.clone(),
-                            description: String::new(),
-                            website_id,
-                            values: out,
-                        })
-                        .await
-                    }
-                };
-                busy.set(false);
-                match result {
-                    Ok(_) => {
-                        let verb = if detail.is_some() {
-                            "Updated"
-                        } else {
-                            "Created"
-                        };
-                        app.dispatch(Action::Changed(format!("{verb} “{name}”")));
-                        on_close.emit(());
-                    }
-                    Err(e) => {
-                        errors.set(e.fields.clone());
-                        general.set(Some(e.message));
-                    }
-                }
-            });
         })
     };
 
-    let field_views = provider.fields(ty).map(|f| {
-        let text = values.get(f.key).cloned().unwrap_or_default();
-        let on_change = {
-            let (values, errors) = (values.clone(), errors.clone());
-            let is_stored = stored(f.key);
-            Callback::from(move |v: String| {
-                let mut errs = (*errors).clone();
-                match check(f, &v, is_stored) {
-                    Some(msg) => errs.insert(f.key.to_owned(), msg),
-                    None => errs.remove(f.key),
-                };
-                errors.set(errs);
-                let mut next = (*values).clone();
-                next.insert(f.key.to_owned(), v);
-                values.set(next);
-            })
-        };
-        let masked = detail
-            .as_ref()
-            .and_then(|d| d.secrets.get(f.key))
-            .map(|s| match s {
-                ipc::SecretView::Set { masked } => masked.clone(),
-                ipc::SecretView::Undecryptable { message } => message.clone(),
-            });
-        html! {
-            <FieldInput key={format!("{}-{}", provider.id, f.key)} field={f} value={text}
-                error={errors.get(f.key).cloned()} {on_change}
-                integration_id={detail.as_ref().map(|d| d.id.clone())} {masked}
-                on_server={detail.as_ref().is_some_and(|d| d.secrets_on_server.iter().any(|k| k == f.key))} />
-        }
-    });
     let title = if editing {
         format!("Edit {}", ty.label)
     } else {
         format!("New {}", ty.label)
     };
-    let name_error = errors.get("name").cloned();
     html! {
         <form class="editor stack" {onsubmit} novalidate=true>
             <h2 id="form-title">{ title }</h2>
             <p class="muted">{ ty.description }</p>
             if ty.providers.len() > 1 {
-                <label class="field">
-                    <span class="label">{ "Provider" }</span>
-                    <select id="f-provider" onchange={on_provider}>
-                        { for ty.providers.iter().map(|p| html! {
-                            <option value={p.id} selected={p.id == provider.id}>{ p.label }</option>
-                        }) }
-                    </select>
-                    <span class="help">{ provider.description }</span>
-                </label>
+                { provider_select(ty, provider, on_provider) }
             }
-            <label class="field">
-                <span class="label">{ "Name" }<span class="req" aria-hidden="true">{ " *" }</span></span>
-                <input type="text" id="f-name" value={(*name).clone()} oninput={on_name}
-                    required=true aria-required="true" aria-invalid={if name_error.is_some() { "true" } else { "false" }}
-                    aria-describedby="f-name-error" placeholder="e.g. Newsletter sender" />
-                if let Some(msg) = name_error {
-                    <span class="field-error" id="f-name-error" role="alert">{ msg }</span>
-                }
-            </label>
+            { name_field(&name, on_name, submit.field("name")) }
             <label class="field">
                 <span class="label">{ "Website" }</span>
                 <select id="f-website" onchange={on_website}>
@@ -310,16 +287,87 @@ pub fn integration_editor(props: &IntegrationEditorProps) -> Html {
                     }) }
                 </select>
             </label>
-            { for field_views }
-            if let Some(msg) = &*general {
+            { field_views(ty, provider, &values, &submit, detail.as_ref()) }
+            if let Some(msg) = submit.message() {
                 <p class="error" role="alert" id="form-error">{ msg }</p>
             }
             <div class="form-actions">
                 <button type="button" class="button ghost" onclick={props.on_close.reform(|_: MouseEvent| ())}>{ "Cancel" }</button>
-                <button type="submit" class="button primary" id="f-submit" disabled={*busy}>
+                <button type="submit" class="button primary" id="f-submit" disabled={submit.busy()}>
                     { if editing { "Update" } else { "Create" } }
                 </button>
             </div>
         </form>
     }
+}
+
+/// The provider's select, for a type with more than one.
+fn provider_select(
+    ty: &'static IntegrationType,
+    provider: &'static Provider,
+    onchange: Callback<Event>,
+) -> Html {
+    html! {
+        <label class="field">
+            <span class="label">{ "Provider" }</span>
+            <select id="f-provider" {onchange}>
+                { for ty.providers.iter().map(|p| html! {
+                    <option value={p.id} selected={p.id == provider.id}>{ p.label }</option>
+                }) }
+            </select>
+            <span class="help">{ provider.description }</span>
+        </label>
+    }
+}
+
+/// The required name.
+fn name_field(name: &str, oninput: Callback<InputEvent>, error: Option<&str>) -> Html {
+    html! {
+        <label class="field">
+            <span class="label">{ "Name" }<span class="req" aria-hidden="true">{ " *" }</span></span>
+            <input type="text" id="f-name" value={name.to_owned()} {oninput}
+                required=true aria-required="true" aria-invalid={if error.is_some() { "true" } else { "false" }}
+                aria-describedby="f-name-error" placeholder="e.g. Newsletter sender" />
+            if let Some(msg) = error {
+                <span class="field-error" id="f-name-error" role="alert">{ msg }</span>
+            }
+        </label>
+    }
+}
+
+/// The provider's fields, each checked as it is typed.
+fn field_views(
+    ty: &'static IntegrationType,
+    provider: &'static Provider,
+    values: &UseStateHandle<Values>,
+    submit: &Submit,
+    detail: Option<&IntegrationDetail>,
+) -> Html {
+    let stored = |key: &str| detail.is_some_and(|d| d.secrets.contains_key(key));
+    let views = provider.fields(ty).map(|f| {
+        let text = values.get(f.key).cloned().unwrap_or_default();
+        let on_change = {
+            let (values, submit) = (values.clone(), submit.clone());
+            let is_stored = stored(f.key);
+            Callback::from(move |v: String| {
+                submit.set_field(f.key, check(f, &v, is_stored));
+                let mut next = (*values).clone();
+                next.insert(f.key.to_owned(), v);
+                values.set(next);
+            })
+        };
+        let masked = detail
+            .and_then(|d| d.secrets.get(f.key))
+            .map(|s| match s {
+                ipc::SecretView::Set { masked } => masked.clone(),
+                ipc::SecretView::Undecryptable { message } => message.clone(),
+            });
+        html! {
+            <FieldInput key={format!("{}-{}", provider.id, f.key)} field={f} value={text}
+                error={submit.field(f.key).map(str::to_owned)} {on_change}
+                integration_id={detail.map(|d| d.id.clone())} {masked}
+                on_server={detail.is_some_and(|d| d.secrets_on_server.iter().any(|k| k == f.key))} />
+        }
+    });
+    html! { for views }
 }

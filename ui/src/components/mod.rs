@@ -6,6 +6,7 @@ mod field_input;
 mod footer;
 mod header;
 mod health_watch;
+mod inputs;
 mod integration_editor;
 mod integration_form;
 mod integration_list;
