@@ -10,8 +10,8 @@ use yew::prelude::*;
 use super::inputs::select_value;
 use super::FieldInput;
 use crate::hooks::{use_fetch, use_submit, Problems, Submit};
-use crate::ipc::{self, CreateRequest, IntegrationDetail, IpcResult, UpdateRequest};
-use crate::state::{use_app, Action};
+use crate::ipc::{self, CreateRequest, IntegrationDetail, IpcResult, UpdateRequest, Website};
+use crate::state::{use_app, Action, AppContext};
 
 /// The editor's inputs.
 #[derive(Properties, PartialEq)]
@@ -139,15 +139,25 @@ async fn save(
     }
 }
 
-/// The form.
-#[function_component(IntegrationEditor)]
-pub fn integration_editor(props: &IntegrationEditorProps) -> Html {
-    let app = use_app();
-    let Some(ty) = switchboard_catalog::integration_type(&props.type_id) else {
-        return html! { <p class="error">{ "Unknown integration type." }</p> };
-    };
-    let detail = props.detail.clone();
-    let editing = detail.is_some();
+/// The form's state.
+#[derive(Clone)]
+struct Editor {
+    ty: &'static IntegrationType,
+    /// The stored integration for an edit; None to create.
+    detail: Option<IntegrationDetail>,
+    provider_id: UseStateHandle<String>,
+    values: UseStateHandle<Values>,
+    name: UseStateHandle<String>,
+    website: UseStateHandle<String>,
+    submit: Submit,
+}
+
+#[hook]
+fn use_editor(
+    ty: &'static IntegrationType,
+    detail: Option<IntegrationDetail>,
+    default_site: Option<String>,
+) -> Editor {
     let provider_id = use_state(|| {
         detail
             .as_ref()
@@ -159,112 +169,131 @@ pub fn integration_editor(props: &IntegrationEditorProps) -> Html {
         .unwrap_or_else(|| ty.default_provider());
     let values = use_state(|| initial_values(ty, provider, detail.as_ref()));
     let name = use_state(|| detail.as_ref().map(|d| d.name.clone()).unwrap_or_default());
-    let default_site = app.settings.default_website.clone();
     let website = use_state(|| match detail.as_ref() {
         Some(d) => d.website_id.clone().unwrap_or_default(),
         // A new integration starts on the default website from Settings.
         None => default_site.unwrap_or_default(),
     });
-    let submit = use_submit();
+    Editor {
+        ty,
+        detail,
+        provider_id,
+        values,
+        name,
+        website,
+        submit: use_submit(),
+    }
+}
+
+impl Editor {
+    fn provider(&self) -> &'static Provider {
+        self.ty
+            .provider(&self.provider_id)
+            .unwrap_or_else(|| self.ty.default_provider())
+    }
+
+    /// Another provider: its fields, keeping the values typed for the
+    /// fields both have.
+    fn on_provider(&self) -> Callback<Event> {
+        let this = self.clone();
+        Callback::from(move |e: Event| {
+            let id = select_value(&e);
+            if let Some(p) = this.ty.provider(&id) {
+                let mut next = initial_values(this.ty, p, this.detail.as_ref());
+                for (k, v) in this.values.iter() {
+                    if next.contains_key(k) && !v.is_empty() {
+                        next.insert(k.clone(), v.clone());
+                    }
+                }
+                this.values.set(next);
+                this.submit.clear_fields();
+                this.provider_id.set(id);
+            }
+        })
+    }
+
+    fn on_name(&self) -> Callback<InputEvent> {
+        let (name, submit) = (self.name.clone(), self.submit.clone());
+        Callback::from(move |e: InputEvent| {
+            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            submit.set_field("name", name_problem(&v));
+            name.set(v);
+        })
+    }
+
+    /// Checks the form, then saves it; the list reloads and the form closes.
+    fn send(&self, app: AppContext, on_close: Callback<()>) {
+        let provider = self.provider();
+        let collected = collect(self.ty, provider, &self.values, self.detail.as_ref());
+        let out = match (collected, name_problem(&self.name)) {
+            (Ok(out), None) => out,
+            (collected, name_problem) => {
+                let mut fields = collected.err().unwrap_or_default();
+                fields.extend(name_problem.map(|msg| ("name".to_owned(), msg)));
+                self.submit.fail(Problems {
+                    message: Some("Please fix the highlighted fields.".into()),
+                    fields,
+                });
+                return;
+            }
+        };
+        self.submit.clear();
+        let draft = Draft {
+            name: self.name.trim().to_owned(),
+            provider: provider.id.to_owned(),
+            website_id: Some((*self.website).clone()).filter(|w| !w.is_empty()),
+            values: out,
+        };
+        let (ty, detail, name) = (self.ty, self.detail.clone(), draft.name.clone());
+        self.submit.run(
+            async move {
+                let verb = if detail.is_some() {
+                    "Updated"
+                } else {
+                    "Created"
+                };
+                save(ty, detail.as_ref(), draft).await.map(|_| verb)
+            },
+            move |verb| {
+                app.dispatch(Action::Changed(format!("{verb} “{name}”")));
+                on_close.emit(());
+            },
+        );
+    }
+}
+
+fn name_problem(name: &str) -> Option<String> {
+    name.trim()
+        .is_empty()
+        .then(|| "Name is required.".to_owned())
+}
+
+/// The form.
+#[function_component(IntegrationEditor)]
+pub fn integration_editor(props: &IntegrationEditorProps) -> Html {
+    let app = use_app();
+    let Some(ty) = switchboard_catalog::integration_type(&props.type_id) else {
+        return html! { <p class="error">{ "Unknown integration type." }</p> };
+    };
+    let editor = use_editor(
+        ty,
+        props.detail.clone(),
+        app.settings.default_website.clone(),
+    );
     let sites = use_fetch((), |_| ipc::websites());
     let sites = match &*sites {
         Some(Ok(list)) => list.clone(),
         _ => Vec::new(),
     };
-
-    let on_provider = {
-        let (provider_id, values, submit) = (provider_id.clone(), values.clone(), submit.clone());
-        let detail = detail.clone();
-        Callback::from(move |e: Event| {
-            let id = select_value(&e);
-            if let Some(p) = ty.provider(&id) {
-                let mut next = initial_values(ty, p, detail.as_ref());
-                for (k, v) in values.iter() {
-                    if next.contains_key(k) && !v.is_empty() {
-                        next.insert(k.clone(), v.clone());
-                    }
-                }
-                values.set(next);
-                submit.clear_fields();
-                provider_id.set(id);
-            }
-        })
-    };
-    let on_name = {
-        let (name, submit) = (name.clone(), submit.clone());
-        Callback::from(move |e: InputEvent| {
-            let v = e.target_unchecked_into::<HtmlInputElement>().value();
-            let problem = v.trim().is_empty().then(|| "Name is required.".to_owned());
-            submit.set_field("name", problem);
-            name.set(v);
-        })
-    };
-    let on_website = {
-        let website = website.clone();
-        Callback::from(move |e: Event| website.set(select_value(&e)))
-    };
-
     let onsubmit = {
-        let (values, name, website, submit) = (
-            values.clone(),
-            name.clone(),
-            website.clone(),
-            submit.clone(),
-        );
-        let (provider_id, detail, app, on_close) = (
-            provider_id.clone(),
-            detail.clone(),
-            app.clone(),
-            props.on_close.clone(),
-        );
+        let (editor, app, on_close) = (editor.clone(), app.clone(), props.on_close.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let provider = ty
-                .provider(&provider_id)
-                .unwrap_or_else(|| ty.default_provider());
-            let collected = collect(ty, provider, &values, detail.as_ref());
-            let name_problem = name
-                .trim()
-                .is_empty()
-                .then(|| "Name is required.".to_owned());
-            let out = match (collected, name_problem) {
-                (Ok(out), None) => out,
-                (collected, name_problem) => {
-                    let mut fields = collected.err().unwrap_or_default();
-                    fields.extend(name_problem.map(|msg| ("name".to_owned(), msg)));
-                    submit.fail(Problems {
-                        message: Some("Please fix the highlighted fields.".into()),
-                        fields,
-                    });
-                    return;
-                }
-            };
-            submit.clear();
-            let draft = Draft {
-                name: (*name).trim().to_owned(),
-                provider: provider.id.to_owned(),
-                website_id: Some((*website).clone()).filter(|w| !w.is_empty()),
-                values: out,
-            };
-            let (app, on_close, detail) = (app.clone(), on_close.clone(), detail.clone());
-            let name = draft.name.clone();
-            submit.run(
-                async move {
-                    let verb = if detail.is_some() {
-                        "Updated"
-                    } else {
-                        "Created"
-                    };
-                    save(ty, detail.as_ref(), draft).await.map(|_| verb)
-                },
-                move |verb| {
-                    app.dispatch(Action::Changed(format!("{verb} “{name}”")));
-                    on_close.emit(());
-                },
-            );
+            editor.send(app.clone(), on_close.clone());
         })
     };
-
+    let (provider, submit, detail) = (editor.provider(), &editor.submit, editor.detail.as_ref());
+    let editing = detail.is_some();
     let title = if editing {
         format!("Edit {}", ty.label)
     } else {
@@ -275,19 +304,11 @@ pub fn integration_editor(props: &IntegrationEditorProps) -> Html {
             <h2 id="form-title">{ title }</h2>
             <p class="muted">{ ty.description }</p>
             if ty.providers.len() > 1 {
-                { provider_select(ty, provider, on_provider) }
+                { provider_select(ty, provider, editor.on_provider()) }
             }
-            { name_field(&name, on_name, submit.field("name")) }
-            <label class="field">
-                <span class="label">{ "Website" }</span>
-                <select id="f-website" onchange={on_website}>
-                    <option value="" selected={website.is_empty()}>{ "Global (every website)" }</option>
-                    { for sites.iter().map(|w| html! {
-                        <option value={w.id.clone()} selected={*website == w.id}>{ format!("{} ({})", w.name, w.domain) }</option>
-                    }) }
-                </select>
-            </label>
-            { field_views(ty, provider, &values, &submit, detail.as_ref()) }
+            { name_field(&editor.name, editor.on_name(), submit.field("name")) }
+            { website_select(&editor.website, &sites) }
+            { field_views(ty, provider, &editor.values, submit, detail) }
             if let Some(msg) = submit.message() {
                 <p class="error" role="alert" id="form-error">{ msg }</p>
             }
@@ -298,6 +319,25 @@ pub fn integration_editor(props: &IntegrationEditorProps) -> Html {
                 </button>
             </div>
         </form>
+    }
+}
+
+/// The website the integration belongs to, or none (global).
+fn website_select(website: &UseStateHandle<String>, sites: &[Website]) -> Html {
+    let onchange = {
+        let website = website.clone();
+        Callback::from(move |e: Event| website.set(select_value(&e)))
+    };
+    html! {
+        <label class="field">
+            <span class="label">{ "Website" }</span>
+            <select id="f-website" {onchange}>
+                <option value="" selected={website.is_empty()}>{ "Global (every website)" }</option>
+                { for sites.iter().map(|w| html! {
+                    <option value={w.id.clone()} selected={**website == w.id}>{ format!("{} ({})", w.name, w.domain) }</option>
+                }) }
+            </select>
+        </label>
     }
 }
 
