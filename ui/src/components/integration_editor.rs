@@ -7,7 +7,7 @@ use switchboard_catalog::{Field, FieldKind, IntegrationType, Provider};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::inputs::select_value;
+use super::parts::select_value;
 use super::FieldInput;
 use crate::hooks::{use_fetch, use_submit, Problems, Submit};
 use crate::ipc::{self, CreateRequest, IntegrationDetail, IpcResult, UpdateRequest, Website};

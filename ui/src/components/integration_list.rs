@@ -4,7 +4,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::inputs::select_value;
+use super::parts::select_value;
 use super::{ConfirmDialog, IntegrationRowView, TestAllBar};
 use crate::hooks::{use_fetch_seeded, use_submit_notice};
 use crate::ipc::{

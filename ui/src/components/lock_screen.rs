@@ -4,7 +4,7 @@
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::inputs::text_input;
+use super::parts::text_input;
 use crate::hooks::use_submit;
 use crate::ipc::{self, IpcError, UnlockRequest};
 use crate::state::{use_app, Action};

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::inputs::{check_input, text_input};
+use super::parts::{check_input, text_input};
 use crate::hooks::use_submit;
 use crate::ipc::{self, IntegrationRow, SendTestRequest};
 use crate::state::{use_app, Action};

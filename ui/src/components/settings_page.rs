@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use yew::prelude::*;
 
-use super::inputs::{field_error, select_value, text_input};
+use super::parts::{field_error, select_value, text_input};
 use crate::hooks::{use_fetch, use_submit, Problems, Submit};
 use crate::ipc::{self, Settings, Theme, Website};
 use crate::state::{use_app, Action};

@@ -4,7 +4,7 @@
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::inputs::{check_input, text_input};
+use super::parts::{check_input, text_input};
 use crate::hooks::{use_submit, Problems};
 use crate::ipc::{self, SetupRequest};
 use crate::state::{use_app, Action};

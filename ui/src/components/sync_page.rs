@@ -10,7 +10,7 @@ use web_sys::HtmlInputElement;
 use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
 
-use super::inputs::{field_error, text_input};
+use super::parts::{field_error, text_input};
 use super::integration_row::short_time;
 use crate::hooks::{use_submit, use_submit_notice, Submit};
 use crate::ipc::{self, ConnectRequest, ResolveAction, ResolveRequest, SyncConflict, SyncStatus};

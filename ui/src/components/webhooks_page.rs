@@ -5,7 +5,7 @@
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::inputs::select_value;
+use super::parts::select_value;
 use crate::hooks::{use_fetch, use_submit};
 use crate::ipc::{self, ListQuery, WebhookAnswer, WebhookRequest};
 

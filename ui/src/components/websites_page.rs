@@ -4,7 +4,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::inputs::text_input;
+use super::parts::text_input;
 use crate::hooks::{use_fetch, use_submit, Submit};
 use crate::ipc::{self, NewWebsite, Website, WebsiteUpdate};
 use crate::state::{use_app, Action, AppContext};
