@@ -186,6 +186,16 @@ impl Submit {
         self.problems.set(Problems::default());
     }
 
+    /// A form's `onsubmit`: keeps the page from reloading, then `send`s
+    /// (which checks the form and calls [`Submit::run`]).
+    pub fn on_submit(&self, send: impl Fn(&Submit) + 'static) -> Callback<SubmitEvent> {
+        let this = self.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            send(&this);
+        })
+    }
+
     /// Runs `call` in the background, busy until it answers; then clears
     /// the problems and hands the answer to `done`, or keeps (or notices)
     /// what went wrong.

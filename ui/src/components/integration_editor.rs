@@ -287,10 +287,10 @@ pub fn integration_editor(props: &IntegrationEditorProps) -> Html {
     };
     let onsubmit = {
         let (editor, app, on_close) = (editor.clone(), app.clone(), props.on_close.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            editor.send(app.clone(), on_close.clone());
-        })
+        editor
+            .submit
+            .clone()
+            .on_submit(move |_| editor.send(app.clone(), on_close.clone()))
     };
     let (provider, submit, detail) = (editor.provider(), &editor.submit, editor.detail.as_ref());
     let editing = detail.is_some();

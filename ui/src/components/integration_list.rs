@@ -4,7 +4,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::parts::select_value;
+use super::parts::{select_value, table_head};
 use super::{ConfirmDialog, IntegrationRowView, TestAllBar};
 use crate::hooks::{use_fetch_seeded, use_submit_notice};
 use crate::ipc::{
@@ -14,6 +14,19 @@ use crate::state::{use_app, Action};
 
 /// Rows per page.
 pub const PAGE_SIZE: i64 = ipc::LIST_PAGE_SIZE;
+
+/// The table's column headings (a last one, for the actions, is read
+/// only by screen readers).
+const COLUMNS: [&str; 8] = [
+    "Name",
+    "Type",
+    "Provider",
+    "Website",
+    "Status",
+    "Active",
+    "Last tested",
+    "Errors",
+];
 
 /// The list's props.
 #[derive(Properties, PartialEq)]
@@ -229,19 +242,7 @@ fn table(
 ) -> Html {
     html! {
         <table class="list" aria-label="Integrations">
-            <thead>
-                <tr>
-                    <th scope="col">{ "Name" }</th>
-                    <th scope="col">{ "Type" }</th>
-                    <th scope="col">{ "Provider" }</th>
-                    <th scope="col">{ "Website" }</th>
-                    <th scope="col">{ "Status" }</th>
-                    <th scope="col">{ "Active" }</th>
-                    <th scope="col">{ "Last tested" }</th>
-                    <th scope="col">{ "Errors" }</th>
-                    <th scope="col"><span class="sr-only">{ "Actions" }</span></th>
-                </tr>
-            </thead>
+            { table_head(&COLUMNS, html! { <th scope="col"><span class="sr-only">{ "Actions" }</span></th> }) }
             <tbody>
                 { for page.rows.iter().map(|row| html! {
                     <IntegrationRowView key={row.id.clone()} row={row.clone()}

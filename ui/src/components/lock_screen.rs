@@ -62,8 +62,7 @@ pub fn lock_screen() -> Html {
     let onsubmit = {
         let (secret, with_recovery, attempt) =
             (secret.clone(), with_recovery.clone(), attempt.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
+        submit.on_submit(move |_| {
             let value = (*secret).clone();
             attempt.emit(if *with_recovery {
                 UnlockRequest::RecoveryKey {

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::parts::{check_input, text_input};
+use super::parts::{check_input, labelled, text_input};
 use crate::hooks::use_submit;
 use crate::ipc::{self, IntegrationRow, SendTestRequest};
 use crate::state::{use_app, Action};
@@ -39,18 +39,16 @@ pub fn send_test_dialog(props: &SendTestProps) -> Html {
     let text = text_input;
     let toggle = check_input(&confirmed);
     let send = {
-        let (app, to, template, language, confirmed, submit, close) = (
+        let (app, to, template, language, confirmed, close) = (
             app.clone(),
             to.clone(),
             template.clone(),
             language.clone(),
             confirmed.clone(),
-            submit.clone(),
             props.on_close.clone(),
         );
         let (id, name) = (row.id.clone(), row.name.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
+        submit.on_submit(move |submit| {
             let request = SendTestRequest {
                 id: id.clone(),
                 to: (*to).clone(),
@@ -84,22 +82,20 @@ pub fn send_test_dialog(props: &SendTestProps) -> Html {
             <form class="dialog send-dialog" role="dialog" aria-modal="true" aria-labelledby="send-title" onsubmit={send}>
                 <h2 id="send-title">{ format!("Send a test via “{}”", row.name) }</h2>
                 if needs_to {
-                    <label class="field">
-                        <span class="label">{ if is_email { "Send to (email)" } else { "Send to (phone, like +14155550123)" } }</span>
-                        <input id="send-to" type={if is_email { "email" } else { "tel" }} value={(*to).clone()} oninput={text(&to)} />
-                    </label>
+                    { labelled(
+                        if is_email { "Send to (email)" } else { "Send to (phone, like +14155550123)" },
+                        html! { <input id="send-to" type={if is_email { "email" } else { "tel" }} value={(*to).clone()} oninput={text(&to)} /> },
+                    ) }
                 } else {
                     <p class="muted">{ "This posts one test event to the webhook, which runs the workflow once." }</p>
                 }
                 if is_whatsapp {
-                    <label class="field">
-                        <span class="label">{ "Approved template" }</span>
+                    { labelled("Approved template", html! {
                         <input id="send-template" value={(*template).clone()} oninput={text(&template)} />
-                    </label>
-                    <label class="field">
-                        <span class="label">{ "Language" }</span>
+                    }) }
+                    { labelled("Language", html! {
                         <input id="send-language" value={(*language).clone()} oninput={text(&language)} />
-                    </label>
+                    }) }
                 }
                 <label class="check">
                     <input id="send-confirm" type="checkbox" checked={*confirmed} onchange={toggle} />

@@ -5,8 +5,10 @@
 use std::collections::BTreeMap;
 use yew::prelude::*;
 
-use super::parts::{field_error, select_value, text_input};
-use crate::hooks::{use_fetch, use_submit, Problems, Submit};
+use super::parts::{
+    field_error, form_card, labelled, labelled_with, select_value, text_input, Below,
+};
+use crate::hooks::{use_fetch, use_submit, Problems};
 use crate::ipc::{self, Settings, Theme, Website};
 use crate::state::{use_app, Action};
 
@@ -74,10 +76,8 @@ pub fn settings_page() -> Html {
     let on_theme = edit(|d, v| d.theme = Theme::parse(&v).unwrap_or_default());
     let on_site = edit(|d, v| d.default_website = Some(v).filter(|v| !v.is_empty()));
     let on_save = {
-        let (app, draft, typed, submit) =
-            (app.clone(), draft.clone(), typed.clone(), submit.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
+        let (app, draft, typed) = (app.clone(), draft.clone(), typed.clone());
+        submit.on_submit(move |submit| {
             let mut found = BTreeMap::new();
             let mut settings: Settings = (*draft).clone();
             typed.apply(&mut settings, &mut found);
@@ -98,49 +98,55 @@ pub fn settings_page() -> Html {
     };
     let error = |key: &str| field_error(format!("{key}-error"), submit.field(key));
     let d = &*draft;
-    html! {
-        <section class="card settings-card" aria-labelledby="settings-title">
-            <h2 id="settings-title">{ "Settings" }</h2>
-            <p class="muted">{ "Kept on this laptop. The window also remembers its size and place." }</p>
-            <form class="form settings-form" onsubmit={on_save} novalidate=true>
-                <label class="field">
-                    <span class="label">{ "Theme" }</span>
-                    <select id="set-theme" onchange={on_theme}>
-                        { for Theme::ALL.iter().map(|(t, label)| html! {
-                            <option value={t.as_str()} selected={*t == d.theme}>{ *label }</option>
-                        }) }
-                    </select>
-                </label>
-                { minutes_field(MinutesField {
-                    id: "set-auto-lock",
-                    label: "Lock after idle minutes",
-                    help: "0 never locks by itself; Lock now always works.",
-                    help_id: Some("set-auto-lock-help"),
-                    typed: &typed.auto_lock,
-                    error: error("auto_lock_minutes"),
-                }) }
-                { default_website(d, &sites, on_site, error("default_website")) }
-                { minutes_field(MinutesField {
-                    id: "set-health",
-                    label: "Background health check every (minutes)",
-                    help: "Re-tests the active integrations while the app runs and tells you when one changes status. 0 is off.",
-                    help_id: None,
-                    typed: &typed.health,
-                    error: error("health_check_minutes"),
-                }) }
-                { minutes_field(MinutesField {
-                    id: "set-sync",
-                    label: "Sync with the shared server every (minutes)",
-                    help: "While connected and unlocked. 0 syncs only when you press Sync now.",
-                    help_id: None,
-                    typed: &typed.sync_every,
-                    error: error("sync_minutes"),
-                }) }
-                { field_error("general-error".into(), submit.general()) }
-                { save_button(&submit) }
-            </form>
-        </section>
-    }
+    let theme = html! {
+        <select id="set-theme" onchange={on_theme}>
+            { for Theme::ALL.iter().map(|(t, label)| html! {
+                <option value={t.as_str()} selected={*t == d.theme}>{ *label }</option>
+            }) }
+        </select>
+    };
+    let fields = html! {
+        <>
+            { labelled("Theme", theme) }
+            { minutes_field(MinutesField {
+                id: "set-auto-lock",
+                label: "Lock after idle minutes",
+                help: "0 never locks by itself; Lock now always works.",
+                help_id: Some("set-auto-lock-help"),
+                typed: &typed.auto_lock,
+                error: error("auto_lock_minutes"),
+            }) }
+            { default_website(d, &sites, on_site, error("default_website")) }
+            { minutes_field(MinutesField {
+                id: "set-health",
+                label: "Background health check every (minutes)",
+                help: "Re-tests the active integrations while the app runs and tells you when one changes status. 0 is off.",
+                help_id: None,
+                typed: &typed.health,
+                error: error("health_check_minutes"),
+            }) }
+            { minutes_field(MinutesField {
+                id: "set-sync",
+                label: "Sync with the shared server every (minutes)",
+                help: "While connected and unlocked. 0 syncs only when you press Sync now.",
+                help_id: None,
+                typed: &typed.sync_every,
+                error: error("sync_minutes"),
+            }) }
+            { field_error("general-error".into(), submit.general()) }
+            <div class="form-actions">
+                <button type="submit" class="button primary" id="set-save" disabled={submit.busy()}>{ "Save settings" }</button>
+            </div>
+        </>
+    };
+    form_card(
+        "settings-title",
+        "Settings",
+        "Kept on this laptop. The window also remembers its size and place.",
+        on_save,
+        fields,
+        Html::default(),
+    )
 }
 
 /// One of the "every N minutes" inputs.
@@ -155,16 +161,17 @@ struct MinutesField<'a> {
 }
 
 fn minutes_field(f: MinutesField) -> Html {
-    html! {
-        <label class="field">
-            <span class="label">{ f.label }</span>
-            <input id={f.id} type="number" min="0" max={Settings::MAX_MINUTES.to_string()}
-                inputmode="numeric" value={(**f.typed).clone()} oninput={text_input(f.typed)}
-                aria-describedby={f.help_id} />
-            <span class="help" id={f.help_id}>{ f.help }</span>
-            { f.error }
-        </label>
-    }
+    let input = html! {
+        <input id={f.id} type="number" min="0" max={Settings::MAX_MINUTES.to_string()}
+            inputmode="numeric" value={(**f.typed).clone()} oninput={text_input(f.typed)}
+            aria-describedby={f.help_id} />
+    };
+    let below = Below {
+        help: Some(f.help),
+        help_id: f.help_id,
+        error: f.error,
+    };
+    labelled_with(f.label, input, below)
 }
 
 /// The default website's select.
@@ -174,28 +181,21 @@ fn default_website(
     onchange: Callback<Event>,
     error: Html,
 ) -> Html {
-    html! {
-        <label class="field">
-            <span class="label">{ "Default website" }</span>
-            <select id="set-default-website" {onchange}>
-                <option value="" selected={d.default_website.is_none()}>{ "None (global, all websites)" }</option>
-                { for sites.iter().map(|w| html! {
-                    <option value={w.id.clone()} selected={d.default_website.as_deref() == Some(w.id.as_str())}>
-                        { format!("{} ({})", w.name, w.domain) }</option>
-                }) }
-            </select>
-            <span class="help">{ "New integrations start on it, and the list opens filtered to it." }</span>
-            { error }
-        </label>
-    }
-}
-
-fn save_button(submit: &Submit) -> Html {
-    html! {
-        <div class="form-actions">
-            <button type="submit" class="button primary" id="set-save" disabled={submit.busy()}>{ "Save settings" }</button>
-        </div>
-    }
+    let select = html! {
+        <select id="set-default-website" {onchange}>
+            <option value="" selected={d.default_website.is_none()}>{ "None (global, all websites)" }</option>
+            { for sites.iter().map(|w| html! {
+                <option value={w.id.clone()} selected={d.default_website.as_deref() == Some(w.id.as_str())}>
+                    { format!("{} ({})", w.name, w.domain) }</option>
+            }) }
+        </select>
+    };
+    let below = Below {
+        help: Some("New integrations start on it, and the list opens filtered to it."),
+        help_id: None,
+        error,
+    };
+    labelled_with("Default website", select, below)
 }
 
 /// A whole number of minutes from the input, or what is wrong with it.

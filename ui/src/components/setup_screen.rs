@@ -54,9 +54,8 @@ pub fn setup_screen() -> Html {
     let onsubmit = {
         let (passphrase, confirm, use_keyring) =
             (passphrase.clone(), confirm.clone(), use_keyring.clone());
-        let (submit, recovery) = (submit.clone(), recovery.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
+        let recovery = recovery.clone();
+        submit.on_submit(move |submit| {
             if passphrase.chars().count() < 8 {
                 submit.fail(Problems::message(
                     "Choose a passphrase of at least 8 characters.",

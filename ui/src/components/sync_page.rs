@@ -10,8 +10,8 @@ use web_sys::HtmlInputElement;
 use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
 
-use super::parts::{field_error, text_input};
 use super::integration_row::short_time;
+use super::parts::{field_error, labelled_with, text_input, Below};
 use crate::hooks::{use_submit, use_submit_notice, Submit};
 use crate::ipc::{self, ConnectRequest, ResolveAction, ResolveRequest, SyncConflict, SyncStatus};
 use crate::state::{use_app, Action};
@@ -145,15 +145,9 @@ fn use_connect_form(status: &UseStateHandle<Option<SyncStatus>>) -> ConnectForm 
     let password = use_state(String::new);
     let submit = use_submit();
     let onsubmit = {
-        let (url, email, password, submit, status) = (
-            url.clone(),
-            email.clone(),
-            password.clone(),
-            submit.clone(),
-            status.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
+        let (url, email, password, status) =
+            (url.clone(), email.clone(), password.clone(), status.clone());
+        submit.on_submit(move |submit| {
             let request = ConnectRequest {
                 server_url: (*url).clone(),
                 email: (*email).clone(),
@@ -181,30 +175,33 @@ fn use_connect_form(status: &UseStateHandle<Option<SyncStatus>>) -> ConnectForm 
 
 impl ConnectForm {
     fn view(&self) -> Html {
-        let error = |key: &str| field_error(format!("sync-{key}-error"), self.submit.field(key));
+        let below = |help: Option<&'static str>, key: &str| Below {
+            help,
+            help_id: None,
+            error: field_error(format!("sync-{key}-error"), self.submit.field(key)),
+        };
+        let url = html! {
+            <input id="sync-url" type="url" placeholder="https://switchboard.example.com"
+                value={(*self.url).clone()} oninput={text_input(&self.url)} />
+        };
+        let email = html! {
+            <input id="sync-email" type="email" autocomplete="username"
+                value={(*self.email).clone()} oninput={text_input(&self.email)} />
+        };
+        let password = html! {
+            <input id="sync-password" type="password" autocomplete="current-password"
+                value={(*self.password).clone()} oninput={text_input(&self.password)} />
+        };
         let busy = self.submit.busy();
         html! {
             <form class="form settings-form" onsubmit={self.onsubmit.clone()} novalidate=true>
-                <label class="field">
-                    <span class="label">{ "Server address" }</span>
-                    <input id="sync-url" type="url" placeholder="https://switchboard.example.com"
-                        value={(*self.url).clone()} oninput={text_input(&self.url)} />
-                    <span class="help">{ "HTTPS only (plain http:// is accepted for localhost). Secrets go from this laptop to the server, never back." }</span>
-                    { error("server_url") }
-                </label>
-                <label class="field">
-                    <span class="label">{ "Email" }</span>
-                    <input id="sync-email" type="email" autocomplete="username"
-                        value={(*self.email).clone()} oninput={text_input(&self.email)} />
-                    { error("email") }
-                </label>
-                <label class="field">
-                    <span class="label">{ "Password" }</span>
-                    <input id="sync-password" type="password" autocomplete="current-password"
-                        value={(*self.password).clone()} oninput={text_input(&self.password)} />
-                    <span class="help">{ "Not stored: the sign-in is kept in the OS keyring." }</span>
-                    { error("password") }
-                </label>
+                { labelled_with("Server address", url, below(Some(
+                    "HTTPS only (plain http:// is accepted for localhost). Secrets go from this laptop to the server, never back."
+                ), "server_url")) }
+                { labelled_with("Email", email, below(None, "email")) }
+                { labelled_with("Password", password, below(
+                    Some("Not stored: the sign-in is kept in the OS keyring."), "password"
+                )) }
                 { field_error("sync-general-error".into(), self.submit.general()) }
                 <div class="form-actions">
                     <button type="submit" class="button primary" id="sync-connect" disabled={busy}>

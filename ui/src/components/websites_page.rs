@@ -1,10 +1,9 @@
 //! The websites an integration can belong to: create, rename and delete
 //! them (a website in use cannot be deleted; the message says what to do).
 
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::parts::text_input;
+use super::parts::edit_text;
 use crate::hooks::{use_fetch, use_submit, Submit};
 use crate::ipc::{self, NewWebsite, Website, WebsiteUpdate};
 use crate::state::{use_app, Action, AppContext};
@@ -14,25 +13,17 @@ use crate::state::{use_app, Action, AppContext};
 pub fn websites_page() -> Html {
     let app = use_app();
     let sites = use_fetch(app.revision, |_| ipc::websites());
-    let name = use_state(String::new);
-    let domain = use_state(String::new);
+    let new = use_state(NewWebsite::default);
     // One place for the last error of adding, renaming or deleting.
     let submit = use_submit();
     let onsubmit = {
-        let (name, domain, submit, app) =
-            (name.clone(), domain.clone(), submit.clone(), app.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let request = NewWebsite {
-                name: (*name).clone(),
-                domain: (*domain).clone(),
-            };
-            let (name, domain, app) = (name.clone(), domain.clone(), app.clone());
+        let (new, app) = (new.clone(), app.clone());
+        submit.on_submit(move |submit| {
+            let (request, new, app) = ((*new).clone(), new.clone(), app.clone());
             submit.run(
                 async move { ipc::create_website(&request).await },
                 move |w| {
-                    name.set(String::new());
-                    domain.set(String::new());
+                    new.set(NewWebsite::default());
                     app.dispatch(Action::Changed(format!("Added “{}”", w.name)));
                 },
             );
@@ -62,9 +53,9 @@ pub fn websites_page() -> Html {
             { list }
             <form class="inline-form" {onsubmit}>
                 <input type="text" id="site-name" placeholder="Name, e.g. Shop" aria-label="Website name"
-                    value={(*name).clone()} oninput={text_input(&name)} />
+                    value={new.name.clone()} oninput={edit_text(&new, |n, v| n.name = v)} />
                 <input type="text" id="site-domain" placeholder="shop.example.com" aria-label="Website domain"
-                    value={(*domain).clone()} oninput={text_input(&domain)} />
+                    value={new.domain.clone()} oninput={edit_text(&new, |n, v| n.domain = v)} />
                 <button class="button primary" id="site-add" type="submit">{ "Add website" }</button>
             </form>
             if let Some(msg) = submit.message() {
@@ -123,23 +114,9 @@ impl Rows {
 
     /// The row being renamed: its name and domain as inputs.
     fn edit_row(&self, w: &Website, draft: &WebsiteUpdate) -> Html {
-        let set = |which: fn(&mut WebsiteUpdate, String)| {
-            let editing = self.editing.clone();
-            Callback::from(move |e: InputEvent| {
-                if let Some(mut d) = (*editing).clone() {
-                    which(
-                        &mut d,
-                        e.target_unchecked_into::<HtmlInputElement>().value(),
-                    );
-                    editing.set(Some(d));
-                }
-            })
-        };
         let save = {
-            let (editing, submit, app) =
-                (self.editing.clone(), self.submit.clone(), self.app.clone());
-            Callback::from(move |e: SubmitEvent| {
-                e.prevent_default();
+            let (editing, app) = (self.editing.clone(), self.app.clone());
+            self.submit.on_submit(move |submit| {
                 let Some(request) = (*editing).clone() else {
                     return;
                 };
@@ -164,9 +141,13 @@ impl Rows {
             <li key={w.id.clone()} data-site={w.name.clone()} class="site-editing">
                 <form class="inline-form" onsubmit={save}>
                     <input type="text" id="site-edit-name" aria-label="New website name"
-                        value={draft.name.clone()} oninput={set(|d, v| d.name = v)} />
+                        value={draft.name.clone()} oninput={edit_text(&self.editing, |d, v| {
+                            if let Some(d) = d { d.name = v }
+                        })} />
                     <input type="text" id="site-edit-domain" aria-label="New website domain"
-                        value={draft.domain.clone()} oninput={set(|d, v| d.domain = v)} />
+                        value={draft.domain.clone()} oninput={edit_text(&self.editing, |d, v| {
+                            if let Some(d) = d { d.domain = v }
+                        })} />
                     <button class="button primary" id="site-save" type="submit">{ "Save" }</button>
                     <button class="button ghost" id="site-cancel" type="button" onclick={cancel}>{ "Cancel" }</button>
                 </form>
