@@ -411,3 +411,57 @@ fn field_views(
     });
     html! { for views }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use switchboard_catalog::samples::sample_value;
+
+    fn every_form() -> impl Iterator<Item = (&'static IntegrationType, &'static Provider)> {
+        switchboard_catalog::types()
+            .iter()
+            .flat_map(|t| t.providers.iter().map(move |p| (t, p)))
+    }
+
+    #[test]
+    fn a_filled_in_form_sends_every_field() {
+        for (ty, p) in every_form() {
+            let values: Values = p
+                .fields(ty)
+                .map(|f| (f.key.to_owned(), as_text(&sample_value(f))))
+                .collect();
+            let out = collect(ty, p, &values, None)
+                .unwrap_or_else(|e| panic!("{}/{}: {e:?}", ty.id, p.id));
+            for f in p.fields(ty) {
+                let sent = out.get(f.key);
+                match f.kind {
+                    FieldKind::Bool => assert_eq!(sent, Some(&Value::Bool(true)), "{}", f.key),
+                    _ => assert_eq!(
+                        sent,
+                        Some(&Value::String(values[f.key].clone())),
+                        "{}",
+                        f.key
+                    ),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_empty_new_form_names_each_required_secret() {
+        for (ty, p) in every_form() {
+            let problems = collect(ty, p, &initial_values(ty, p, None), None)
+                .err()
+                .unwrap_or_default();
+            for f in p.fields(ty).filter(|f| f.required && f.secret) {
+                assert!(
+                    problems.contains_key(f.key),
+                    "{}/{}: {}",
+                    ty.id,
+                    p.id,
+                    f.key
+                );
+            }
+        }
+    }
+}

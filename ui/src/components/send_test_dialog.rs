@@ -36,7 +36,6 @@ pub fn send_test_dialog(props: &SendTestProps) -> Html {
     let is_email = row.integration_type == "email";
     let is_whatsapp = row.provider == "whatsapp";
     let needs_to = is_email || row.integration_type == "sms" || is_whatsapp;
-    let text = text_input;
     let toggle = check_input(&confirmed);
     let send = {
         let (app, to, template, language, confirmed, close) = (
@@ -84,17 +83,17 @@ pub fn send_test_dialog(props: &SendTestProps) -> Html {
                 if needs_to {
                     { labelled(
                         if is_email { "Send to (email)" } else { "Send to (phone, like +14155550123)" },
-                        html! { <input id="send-to" type={if is_email { "email" } else { "tel" }} value={(*to).clone()} oninput={text(&to)} /> },
+                        html! { <input id="send-to" type={if is_email { "email" } else { "tel" }} value={(*to).clone()} oninput={text_input(&to)} /> },
                     ) }
                 } else {
                     <p class="muted">{ "This posts one test event to the webhook, which runs the workflow once." }</p>
                 }
                 if is_whatsapp {
                     { labelled("Approved template", html! {
-                        <input id="send-template" value={(*template).clone()} oninput={text(&template)} />
+                        <input id="send-template" value={(*template).clone()} oninput={text_input(&template)} />
                     }) }
                     { labelled("Language", html! {
-                        <input id="send-language" value={(*language).clone()} oninput={text(&language)} />
+                        <input id="send-language" value={(*language).clone()} oninput={text_input(&language)} />
                     }) }
                 }
                 <label class="check">

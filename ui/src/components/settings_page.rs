@@ -207,3 +207,17 @@ fn minutes(text: &str) -> Result<u32, String> {
     t.parse::<u32>()
         .map_err(|_| format!("“{t}” is not a whole number of minutes."))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::minutes;
+
+    #[test]
+    fn minutes_are_whole_numbers_with_room_around_them() {
+        assert_eq!(minutes(" 15 "), Ok(15));
+        assert_eq!(minutes("0"), Ok(0));
+        assert!(minutes("").unwrap_err().contains("Enter a number"));
+        assert!(minutes("1.5").unwrap_err().contains("“1.5”"));
+        assert!(minutes("-1").is_err());
+    }
+}
