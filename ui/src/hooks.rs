@@ -1,10 +1,12 @@
 //! Async work as hooks: components never spawn futures inside `html!`.
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::ipc::IpcResult;
+use crate::ipc::{IpcError, IpcResult};
+use crate::state::{use_app, Action, AppContext};
 
 /// Runs `fetch` whenever `deps` change and holds its latest answer
 /// (None while the first one is on its way).
@@ -66,6 +68,159 @@ where
         });
     }
     state
+}
+
+/// What the last call (or the form's own check) found wrong: a message for
+/// the whole form, and one per field by its key.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Problems {
+    pub message: Option<String>,
+    pub fields: BTreeMap<String, String>,
+}
+
+impl Problems {
+    /// Only a message.
+    pub fn message(text: impl Into<String>) -> Problems {
+        Problems {
+            message: Some(text.into()),
+            fields: BTreeMap::new(),
+        }
+    }
+
+    /// Only the fields' messages.
+    pub fn fields(fields: BTreeMap<String, String>) -> Problems {
+        Problems {
+            message: None,
+            fields,
+        }
+    }
+}
+
+impl From<IpcError> for Problems {
+    fn from(e: IpcError) -> Problems {
+        Problems {
+            message: Some(e.message),
+            fields: e.fields,
+        }
+    }
+}
+
+/// A form's (or a button's) IPC call: whether one is on its way, and what
+/// the last one got wrong. From [`use_submit`] (the component shows the
+/// problems) or [`use_submit_notice`] (they become the window's notice).
+#[derive(Clone)]
+pub struct Submit {
+    busy: UseStateHandle<bool>,
+    problems: UseStateHandle<Problems>,
+    /// Where a failure goes instead, for buttons with no place for it.
+    notice: Option<AppContext>,
+}
+
+/// A [`Submit`] whose problems the component shows.
+#[hook]
+pub fn use_submit() -> Submit {
+    Submit {
+        busy: use_state_eq(|| false),
+        problems: use_state_eq(Problems::default),
+        notice: None,
+    }
+}
+
+/// A [`Submit`] whose failures become the window's notice.
+#[hook]
+pub fn use_submit_notice() -> Submit {
+    let app = use_app();
+    Submit {
+        notice: Some(app),
+        ..use_submit()
+    }
+}
+
+impl Submit {
+    /// A call is on its way.
+    pub fn busy(&self) -> bool {
+        *self.busy
+    }
+
+    /// The last failure's message.
+    pub fn message(&self) -> Option<&str> {
+        self.problems.message.as_deref()
+    }
+
+    /// The message, when no field has one of its own (for forms that show
+    /// either the fields' problems or a general one).
+    pub fn general(&self) -> Option<&str> {
+        self.message().filter(|_| self.problems.fields.is_empty())
+    }
+
+    /// The problem with one field.
+    pub fn field(&self, key: &str) -> Option<&str> {
+        self.problems.fields.get(key).map(String::as_str)
+    }
+
+    /// Shows what the form's own check found.
+    pub fn fail(&self, problems: Problems) {
+        self.problems.set(problems);
+    }
+
+    /// Sets (Some) or clears (None) one field's problem, e.g. while typing.
+    pub fn set_field(&self, key: &str, problem: Option<String>) {
+        let mut next = (*self.problems).clone();
+        match problem {
+            Some(msg) => next.fields.insert(key.to_owned(), msg),
+            None => next.fields.remove(key),
+        };
+        self.problems.set(next);
+    }
+
+    /// Forgets the fields' problems, keeping the message.
+    pub fn clear_fields(&self) {
+        self.problems.set(Problems {
+            message: self.problems.message.clone(),
+            fields: BTreeMap::new(),
+        });
+    }
+
+    /// Forgets every problem.
+    pub fn clear(&self) {
+        self.problems.set(Problems::default());
+    }
+
+    /// A form's `onsubmit`: keeps the page from reloading, then `send`s
+    /// (which checks the form and calls [`Submit::run`]).
+    pub fn on_submit(&self, send: impl Fn(&Submit) + 'static) -> Callback<SubmitEvent> {
+        let this = self.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            send(&this);
+        })
+    }
+
+    /// Runs `call` in the background, busy until it answers; then clears
+    /// the problems and hands the answer to `done`, or keeps (or notices)
+    /// what went wrong.
+    pub fn run<T, Fut>(&self, call: Fut, done: impl FnOnce(T) + 'static)
+    where
+        T: 'static,
+        Fut: Future<Output = IpcResult<T>> + 'static,
+    {
+        let this = self.clone();
+        self.busy.set(true);
+        spawn_local(async move {
+            let result = call.await;
+            this.busy.set(false);
+            match result {
+                Ok(answer) => {
+                    this.clear();
+                    done(answer);
+                }
+                Err(e) => match &this.notice {
+                    Some(app) => app.dispatch(Action::Notice(e.message)),
+                    None => this.problems.set(e.into()),
+                },
+            }
+        });
+    }
 }
 
 /// Adds the mark once the next frame has been painted: a timeout set from

@@ -186,28 +186,40 @@ mod tests {
         state.notice.as_deref()
     }
 
+    /// `state` after each of `actions` in turn.
+    fn after(state: Rc<AppState>, actions: impl IntoIterator<Item = Action>) -> Rc<AppState> {
+        actions.into_iter().fold(state, Reducible::reduce)
+    }
+
     #[test]
     fn a_notice_timer_clears_only_its_own_notice() {
-        let state = Rc::new(AppState::default());
-        let state = state.reduce(Action::Changed("Added “Spring shop”".into()));
+        let state = after(
+            Rc::default(),
+            [Action::Changed("Added “Spring shop”".into())],
+        );
         let first = state.notice_id;
         // A second notice just before the first one's 4 s are up.
-        let state = state.reduce(Action::Notice("Settings saved".into()));
-        let state = state.reduce(Action::ClearNotice(first));
+        let state = after(
+            state,
+            [
+                Action::Notice("Settings saved".into()),
+                Action::ClearNotice(first),
+            ],
+        );
         assert_eq!(notice(&state), Some("Settings saved"));
         let second = state.notice_id;
-        let state = state.reduce(Action::ClearNotice(second));
-        assert_eq!(notice(&state), None);
+        assert_eq!(notice(&after(state, [Action::ClearNotice(second)])), None);
     }
 
     #[test]
     fn the_same_notice_twice_gets_its_full_time_again() {
-        let state = Rc::new(AppState::default());
-        let state = state.reduce(Action::Notice("Saved".into()));
+        let state = after(Rc::default(), [Action::Notice("Saved".into())]);
         let first = state.notice_id;
-        let state = state.reduce(Action::Notice("Saved".into()));
+        let state = after(
+            state,
+            [Action::Notice("Saved".into()), Action::ClearNotice(first)],
+        );
         assert_ne!(state.notice_id, first);
-        let state = state.reduce(Action::ClearNotice(first));
         assert_eq!(notice(&state), Some("Saved"));
     }
 }

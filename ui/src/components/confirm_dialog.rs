@@ -2,6 +2,8 @@
 
 use yew::prelude::*;
 
+use super::parts::on_escape;
+
 /// The dialog's text and answers.
 #[derive(Properties, PartialEq)]
 pub struct ConfirmDialogProps {
@@ -26,14 +28,7 @@ pub fn confirm_dialog(props: &ConfirmDialogProps) -> Html {
     }
     let cancel = props.on_cancel.reform(|_: MouseEvent| ());
     let confirm = props.on_confirm.reform(|_: MouseEvent| ());
-    let onkeydown = {
-        let cb = props.on_cancel.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
-                cb.emit(());
-            }
-        })
-    };
+    let onkeydown = on_escape(&props.on_cancel);
     html! {
         <div class="overlay" {onkeydown}>
             <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="dialog-title"

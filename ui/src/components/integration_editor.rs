@@ -3,15 +3,15 @@
 
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
-use switchboard_catalog::{Field, FieldKind};
-use web_sys::{HtmlInputElement, HtmlSelectElement};
-use yew::platform::spawn_local;
+use switchboard_catalog::{Field, FieldKind, IntegrationType, Provider};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::parts::select_value;
 use super::FieldInput;
-use crate::hooks::use_fetch;
-use crate::ipc::{self, CreateRequest, IntegrationDetail, UpdateRequest};
-use crate::state::{use_app, Action};
+use crate::hooks::{use_fetch, use_submit, Problems, Submit};
+use crate::ipc::{self, CreateRequest, IntegrationDetail, IpcResult, UpdateRequest, Website};
+use crate::state::{use_app, Action, AppContext};
 
 /// The editor's inputs.
 #[derive(Properties, PartialEq)]
@@ -34,8 +34,8 @@ fn as_text(value: &Value) -> String {
 }
 
 fn initial_values(
-    ty: &'static switchboard_catalog::IntegrationType,
-    provider: &'static switchboard_catalog::Provider,
+    ty: &'static IntegrationType,
+    provider: &'static Provider,
     detail: Option<&IntegrationDetail>,
 ) -> Values {
     provider
@@ -63,15 +63,101 @@ fn check(field: &Field, text: &str, stored_secret: bool) -> Option<String> {
     switchboard_catalog::validate_field(field, &Value::String(text.to_owned())).err()
 }
 
-/// The form.
-#[function_component(IntegrationEditor)]
-pub fn integration_editor(props: &IntegrationEditorProps) -> Html {
-    let app = use_app();
-    let Some(ty) = switchboard_catalog::integration_type(&props.type_id) else {
-        return html! { <p class="error">{ "Unknown integration type." }</p> };
-    };
-    let detail = props.detail.clone();
-    let editing = detail.is_some();
+/// What the form sends for the provider's fields, or the fields' problems.
+fn collect(
+    ty: &'static IntegrationType,
+    provider: &'static Provider,
+    values: &Values,
+    detail: Option<&IntegrationDetail>,
+) -> Result<Map<String, Value>, BTreeMap<String, String>> {
+    let stored = |key: &str| detail.is_some_and(|d| d.secrets.contains_key(key));
+    let mut errs = BTreeMap::new();
+    let mut out = Map::new();
+    for f in provider.fields(ty) {
+        let text = values.get(f.key).cloned().unwrap_or_default();
+        if let Some(msg) = check(f, &text, stored(f.key)) {
+            errs.insert(f.key.to_owned(), msg);
+        }
+        if f.kind == FieldKind::Bool {
+            out.insert(f.key.into(), Value::Bool(text == "true"));
+        } else if f.secret && text.is_empty() {
+            // Untouched secret: absent keeps the stored value.
+        } else if !text.is_empty() || detail.is_some() {
+            out.insert(f.key.into(), Value::String(text));
+        }
+    }
+    if errs.is_empty() {
+        Ok(out)
+    } else {
+        Err(errs)
+    }
+}
+
+/// What the form says about the integration, beside its fields' values.
+struct Draft {
+    name: String,
+    provider: String,
+    website_id: Option<String>,
+    values: Map<String, Value>,
+}
+
+/// Updates the stored integration, or creates one of type `ty`.
+async fn save(
+    ty: &'static IntegrationType,
+    detail: Option<&IntegrationDetail>,
+    draft: Draft,
+) -> IpcResult<IntegrationDetail> {
+    let Draft {
+        name,
+        provider,
+        website_id,
+        values,
+    } = draft;
+    match detail {
+        Some(d) => {
+            ipc::update_integration(&UpdateRequest {
+                id: d.id.clone(),
+                name,
+                description: d.description.clone(),
+                provider,
+                website_id,
+                values,
+            })
+            .await
+        }
+        None => {
+            ipc::create_integration(&CreateRequest {
+                integration_type: ty.id.to_owned(),
+                provider,
+                name,
+                description: String::new(),
+                website_id,
+                values,
+            })
+            .await
+        }
+    }
+}
+
+/// The form's state.
+#[derive(Clone)]
+struct Editor {
+    ty: &'static IntegrationType,
+    /// The stored integration for an edit; None to create.
+    detail: Option<IntegrationDetail>,
+    provider_id: UseStateHandle<String>,
+    values: UseStateHandle<Values>,
+    name: UseStateHandle<String>,
+    website: UseStateHandle<String>,
+    submit: Submit,
+}
+
+#[hook]
+fn use_editor(
+    ty: &'static IntegrationType,
+    detail: Option<IntegrationDetail>,
+    default_site: Option<String>,
+) -> Editor {
     let provider_id = use_state(|| {
         detail
             .as_ref()
@@ -83,182 +169,234 @@ pub fn integration_editor(props: &IntegrationEditorProps) -> Html {
         .unwrap_or_else(|| ty.default_provider());
     let values = use_state(|| initial_values(ty, provider, detail.as_ref()));
     let name = use_state(|| detail.as_ref().map(|d| d.name.clone()).unwrap_or_default());
-    let default_site = app.settings.default_website.clone();
     let website = use_state(|| match detail.as_ref() {
         Some(d) => d.website_id.clone().unwrap_or_default(),
         // A new integration starts on the default website from Settings.
         None => default_site.unwrap_or_default(),
     });
-    let errors = use_state(BTreeMap::<String, String>::new);
-    let general = use_state(|| None::<String>);
-    let busy = use_state(|| false);
+    Editor {
+        ty,
+        detail,
+        provider_id,
+        values,
+        name,
+        website,
+        submit: use_submit(),
+    }
+}
+
+impl Editor {
+    fn provider(&self) -> &'static Provider {
+        self.ty
+            .provider(&self.provider_id)
+            .unwrap_or_else(|| self.ty.default_provider())
+    }
+
+    /// Another provider: its fields, keeping the values typed for the
+    /// fields both have.
+    fn on_provider(&self) -> Callback<Event> {
+        let this = self.clone();
+        Callback::from(move |e: Event| {
+            let id = select_value(&e);
+            if let Some(p) = this.ty.provider(&id) {
+                let mut next = initial_values(this.ty, p, this.detail.as_ref());
+                for (k, v) in this.values.iter() {
+                    if next.contains_key(k) && !v.is_empty() {
+                        next.insert(k.clone(), v.clone());
+                    }
+                }
+                this.values.set(next);
+                this.submit.clear_fields();
+                this.provider_id.set(id);
+            }
+        })
+    }
+
+    fn on_name(&self) -> Callback<InputEvent> {
+        let (name, submit) = (self.name.clone(), self.submit.clone());
+        Callback::from(move |e: InputEvent| {
+            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            submit.set_field("name", name_problem(&v));
+            name.set(v);
+        })
+    }
+
+    /// Checks the form, then saves it; the list reloads and the form closes.
+    fn send(&self, app: AppContext, on_close: Callback<()>) {
+        let provider = self.provider();
+        let collected = collect(self.ty, provider, &self.values, self.detail.as_ref());
+        let out = match (collected, name_problem(&self.name)) {
+            (Ok(out), None) => out,
+            (collected, name_problem) => {
+                let mut fields = collected.err().unwrap_or_default();
+                fields.extend(name_problem.map(|msg| ("name".to_owned(), msg)));
+                self.submit.fail(Problems {
+                    message: Some("Please fix the highlighted fields.".into()),
+                    fields,
+                });
+                return;
+            }
+        };
+        self.submit.clear();
+        let draft = Draft {
+            name: self.name.trim().to_owned(),
+            provider: provider.id.to_owned(),
+            website_id: Some((*self.website).clone()).filter(|w| !w.is_empty()),
+            values: out,
+        };
+        let (ty, detail, name) = (self.ty, self.detail.clone(), draft.name.clone());
+        self.submit.run(
+            async move {
+                let verb = if detail.is_some() {
+                    "Updated"
+                } else {
+                    "Created"
+                };
+                save(ty, detail.as_ref(), draft).await.map(|_| verb)
+            },
+            move |verb| {
+                app.dispatch(Action::Changed(format!("{verb} “{name}”")));
+                on_close.emit(());
+            },
+        );
+    }
+}
+
+fn name_problem(name: &str) -> Option<String> {
+    name.trim()
+        .is_empty()
+        .then(|| "Name is required.".to_owned())
+}
+
+/// The form.
+#[function_component(IntegrationEditor)]
+pub fn integration_editor(props: &IntegrationEditorProps) -> Html {
+    let app = use_app();
+    let Some(ty) = switchboard_catalog::integration_type(&props.type_id) else {
+        return html! { <p class="error">{ "Unknown integration type." }</p> };
+    };
+    let editor = use_editor(
+        ty,
+        props.detail.clone(),
+        app.settings.default_website.clone(),
+    );
     let sites = use_fetch((), |_| ipc::websites());
     let sites = match &*sites {
         Some(Ok(list)) => list.clone(),
         _ => Vec::new(),
     };
-    let stored = |key: &str| detail.as_ref().is_some_and(|d| d.secrets.contains_key(key));
-
-    let on_provider = {
-        let (provider_id, values, errors) = (provider_id.clone(), values.clone(), errors.clone());
-        let detail = detail.clone();
-        Callback::from(move |e: Event| {
-            let id = e.target_unchecked_into::<HtmlSelectElement>().value();
-            if let Some(p) = ty.provider(&id) {
-                let mut next = initial_values(ty, p, detail.as_ref());
-                for (k, v) in values.iter() {
-                    if next.contains_key(k) && !v.is_empty() {
-                        next.insert(k.clone(), v.clone());
-                    }
-                }
-                values.set(next);
-                errors.set(BTreeMap::new());
-                provider_id.set(id);
-            }
-        })
-    };
-    let on_name = {
-        let (name, errors) = (name.clone(), errors.clone());
-        Callback::from(move |e: InputEvent| {
-            let v = e.target_unchecked_into::<HtmlInputElement>().value();
-            let mut errs = (*errors).clone();
-            if v.trim().is_empty() {
-                errs.insert("name".into(), "Name is required.".into());
-            } else {
-                errs.remove("name");
-            }
-            errors.set(errs);
-            name.set(v);
-        })
-    };
-    let on_website = {
-        let website = website.clone();
-        Callback::from(move |e: Event| {
-            website.set(e.target_unchecked_into::<HtmlSelectElement>().value())
-        })
-    };
-
     let onsubmit = {
-        let (values, name, website, errors, general, busy) = (
-            values.clone(),
-            name.clone(),
-            website.clone(),
-            errors.clone(),
-            general.clone(),
-            busy.clone(),
-        );
-        let (provider_id, detail, app, on_close) = (
-            provider_id.clone(),
-            detail.clone(),
-            app.clone(),
-            props.on_close.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let provider = ty
-                .provider(&provider_id)
-                .unwrap_or_else(|| ty.default_provider());
-            let stored = |key: &str| detail.as_ref().is_some_and(|d| d.secrets.contains_key(key));
-            let mut errs = BTreeMap::new();
-            if name.trim().is_empty() {
-                errs.insert("name".to_owned(), "Name is required.".to_owned());
-            }
-            let mut out = Map::new();
-            for f in provider.fields(ty) {
-                let text = values.get(f.key).cloned().unwrap_or_default();
-                if let Some(msg) = check(f, &text, stored(f.key)) {
-                    errs.insert(f.key.to_owned(), msg);
-                }
-                if f.kind == FieldKind::Bool {
-                    out.insert(f.key.into(), Value::Bool(text == "true"));
-                } else if f.secret && text.is_empty() {
-                    // Untouched secret: absent keeps the stored value.
-                } else if !text.is_empty() || detail.is_some() {
-                    out.insert(f.key.into(), Value::String(text));
-                }
-            }
-            if !errs.is_empty() {
-                general.set(Some("Please fix the highlighted fields.".into()));
-                errors.set(errs);
-                return;
-            }
-            errors.set(BTreeMap::new());
-            general.set(None);
-            busy.set(true);
-            let website_id = Some((*website).clone()).filter(|w| !w.is_empty());
-            let (name, provider) = ((*name).trim().to_owned(), provider.id.to_owned());
-            let (errors, general, busy, app, on_close) = (
-                errors.clone(),
-                general.clone(),
-                busy.clone(),
-                app.clone(),
-                on_close.clone(),
-            );
-            let detail = detail.clone();
-            spawn_local(async move {
-                let result = match &detail {
-                    Some(d) => {
-                        ipc::update_integration(&UpdateRequest {
-                            id: d.id.clone(),
-                            name: name.clone(),
-                            description: d.description.clone(),
-                            provider,
-                            website_id,
-                            values: out,
-                        })
-                        .await
-                    }
-                    None => {
-                        ipc::create_integration(&CreateRequest {
-                            integration_type: ty.id.to_owned(),
-                            provider,
-                            name: name.clone(),
-                            description: String::new(),
-                            website_id,
-                            values: out,
-                        })
-                        .await
-                    }
-                };
-                busy.set(false);
-                match result {
-                    Ok(_) => {
-                        let verb = if detail.is_some() {
-                            "Updated"
-                        } else {
-                            "Created"
-                        };
-                        app.dispatch(Action::Changed(format!("{verb} “{name}”")));
-                        on_close.emit(());
-                    }
-                    Err(e) => {
-                        errors.set(e.fields.clone());
-                        general.set(Some(e.message));
-                    }
-                }
-            });
-        })
+        let (editor, app, on_close) = (editor.clone(), app.clone(), props.on_close.clone());
+        editor
+            .submit
+            .clone()
+            .on_submit(move |_| editor.send(app.clone(), on_close.clone()))
     };
+    let (provider, submit, detail) = (editor.provider(), &editor.submit, editor.detail.as_ref());
+    let editing = detail.is_some();
+    let title = if editing {
+        format!("Edit {}", ty.label)
+    } else {
+        format!("New {}", ty.label)
+    };
+    html! {
+        <form class="editor stack" {onsubmit} novalidate=true>
+            <h2 id="form-title">{ title }</h2>
+            <p class="muted">{ ty.description }</p>
+            if ty.providers.len() > 1 {
+                { provider_select(ty, provider, editor.on_provider()) }
+            }
+            { name_field(&editor.name, editor.on_name(), submit.field("name")) }
+            { website_select(&editor.website, &sites) }
+            { field_views(ty, provider, &editor.values, submit, detail) }
+            if let Some(msg) = submit.message() {
+                <p class="error" role="alert" id="form-error">{ msg }</p>
+            }
+            <div class="form-actions">
+                <button type="button" class="button ghost" onclick={props.on_close.reform(|_: MouseEvent| ())}>{ "Cancel" }</button>
+                <button type="submit" class="button primary" id="f-submit" disabled={submit.busy()}>
+                    { if editing { "Update" } else { "Create" } }
+                </button>
+            </div>
+        </form>
+    }
+}
 
-    let field_views = provider.fields(ty).map(|f| {
+/// The website the integration belongs to, or none (global).
+fn website_select(website: &UseStateHandle<String>, sites: &[Website]) -> Html {
+    let onchange = {
+        let website = website.clone();
+        Callback::from(move |e: Event| website.set(select_value(&e)))
+    };
+    html! {
+        <label class="field">
+            <span class="label">{ "Website" }</span>
+            <select id="f-website" {onchange}>
+                <option value="" selected={website.is_empty()}>{ "Global (every website)" }</option>
+                { for sites.iter().map(|w| html! {
+                    <option value={w.id.clone()} selected={**website == w.id}>{ format!("{} ({})", w.name, w.domain) }</option>
+                }) }
+            </select>
+        </label>
+    }
+}
+
+/// The provider's select, for a type with more than one.
+fn provider_select(
+    ty: &'static IntegrationType,
+    provider: &'static Provider,
+    onchange: Callback<Event>,
+) -> Html {
+    html! {
+        <label class="field">
+            <span class="label">{ "Provider" }</span>
+            <select id="f-provider" {onchange}>
+                { for ty.providers.iter().map(|p| html! {
+                    <option value={p.id} selected={p.id == provider.id}>{ p.label }</option>
+                }) }
+            </select>
+            <span class="help">{ provider.description }</span>
+        </label>
+    }
+}
+
+/// The required name.
+fn name_field(name: &str, oninput: Callback<InputEvent>, error: Option<&str>) -> Html {
+    html! {
+        <label class="field">
+            <span class="label">{ "Name" }<span class="req" aria-hidden="true">{ " *" }</span></span>
+            <input type="text" id="f-name" value={name.to_owned()} {oninput}
+                required=true aria-required="true" aria-invalid={if error.is_some() { "true" } else { "false" }}
+                aria-describedby="f-name-error" placeholder="e.g. Newsletter sender" />
+            if let Some(msg) = error {
+                <span class="field-error" id="f-name-error" role="alert">{ msg }</span>
+            }
+        </label>
+    }
+}
+
+/// The provider's fields, each checked as it is typed.
+fn field_views(
+    ty: &'static IntegrationType,
+    provider: &'static Provider,
+    values: &UseStateHandle<Values>,
+    submit: &Submit,
+    detail: Option<&IntegrationDetail>,
+) -> Html {
+    let stored = |key: &str| detail.is_some_and(|d| d.secrets.contains_key(key));
+    let views = provider.fields(ty).map(|f| {
         let text = values.get(f.key).cloned().unwrap_or_default();
         let on_change = {
-            let (values, errors) = (values.clone(), errors.clone());
+            let (values, submit) = (values.clone(), submit.clone());
             let is_stored = stored(f.key);
             Callback::from(move |v: String| {
-                let mut errs = (*errors).clone();
-                match check(f, &v, is_stored) {
-                    Some(msg) => errs.insert(f.key.to_owned(), msg),
-                    None => errs.remove(f.key),
-                };
-                errors.set(errs);
+                submit.set_field(f.key, check(f, &v, is_stored));
                 let mut next = (*values).clone();
                 next.insert(f.key.to_owned(), v);
                 values.set(next);
             })
         };
         let masked = detail
-            .as_ref()
             .and_then(|d| d.secrets.get(f.key))
             .map(|s| match s {
                 ipc::SecretView::Set { masked } => masked.clone(),
@@ -266,60 +404,64 @@ pub fn integration_editor(props: &IntegrationEditorProps) -> Html {
             });
         html! {
             <FieldInput key={format!("{}-{}", provider.id, f.key)} field={f} value={text}
-                error={errors.get(f.key).cloned()} {on_change}
-                integration_id={detail.as_ref().map(|d| d.id.clone())} {masked}
-                on_server={detail.as_ref().is_some_and(|d| d.secrets_on_server.iter().any(|k| k == f.key))} />
+                error={submit.field(f.key).map(str::to_owned)} {on_change}
+                integration_id={detail.map(|d| d.id.clone())} {masked}
+                on_server={detail.is_some_and(|d| d.secrets_on_server.iter().any(|k| k == f.key))} />
         }
     });
-    let title = if editing {
-        format!("Edit {}", ty.label)
-    } else {
-        format!("New {}", ty.label)
-    };
-    let name_error = errors.get("name").cloned();
-    html! {
-        <form class="editor stack" {onsubmit} novalidate=true>
-            <h2 id="form-title">{ title }</h2>
-            <p class="muted">{ ty.description }</p>
-            if ty.providers.len() > 1 {
-                <label class="field">
-                    <span class="label">{ "Provider" }</span>
-                    <select id="f-provider" onchange={on_provider}>
-                        { for ty.providers.iter().map(|p| html! {
-                            <option value={p.id} selected={p.id == provider.id}>{ p.label }</option>
-                        }) }
-                    </select>
-                    <span class="help">{ provider.description }</span>
-                </label>
-            }
-            <label class="field">
-                <span class="label">{ "Name" }<span class="req" aria-hidden="true">{ " *" }</span></span>
-                <input type="text" id="f-name" value={(*name).clone()} oninput={on_name}
-                    required=true aria-required="true" aria-invalid={if name_error.is_some() { "true" } else { "false" }}
-                    aria-describedby="f-name-error" placeholder="e.g. Newsletter sender" />
-                if let Some(msg) = name_error {
-                    <span class="field-error" id="f-name-error" role="alert">{ msg }</span>
+    html! { for views }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use switchboard_catalog::samples::sample_value;
+
+    fn every_form() -> impl Iterator<Item = (&'static IntegrationType, &'static Provider)> {
+        switchboard_catalog::types()
+            .iter()
+            .flat_map(|t| t.providers.iter().map(move |p| (t, p)))
+    }
+
+    #[test]
+    fn a_filled_in_form_sends_every_field() {
+        for (ty, p) in every_form() {
+            let values: Values = p
+                .fields(ty)
+                .map(|f| (f.key.to_owned(), as_text(&sample_value(f))))
+                .collect();
+            let out = collect(ty, p, &values, None)
+                .unwrap_or_else(|e| panic!("{}/{}: {e:?}", ty.id, p.id));
+            for f in p.fields(ty) {
+                let sent = out.get(f.key);
+                match f.kind {
+                    FieldKind::Bool => assert_eq!(sent, Some(&Value::Bool(true)), "{}", f.key),
+                    _ => assert_eq!(
+                        sent,
+                        Some(&Value::String(values[f.key].clone())),
+                        "{}",
+                        f.key
+                    ),
                 }
-            </label>
-            <label class="field">
-                <span class="label">{ "Website" }</span>
-                <select id="f-website" onchange={on_website}>
-                    <option value="" selected={website.is_empty()}>{ "Global (every website)" }</option>
-                    { for sites.iter().map(|w| html! {
-                        <option value={w.id.clone()} selected={*website == w.id}>{ format!("{} ({})", w.name, w.domain) }</option>
-                    }) }
-                </select>
-            </label>
-            { for field_views }
-            if let Some(msg) = &*general {
-                <p class="error" role="alert" id="form-error">{ msg }</p>
             }
-            <div class="form-actions">
-                <button type="button" class="button ghost" onclick={props.on_close.reform(|_: MouseEvent| ())}>{ "Cancel" }</button>
-                <button type="submit" class="button primary" id="f-submit" disabled={*busy}>
-                    { if editing { "Update" } else { "Create" } }
-                </button>
-            </div>
-        </form>
+        }
+    }
+
+    #[test]
+    fn an_empty_new_form_names_each_required_secret() {
+        for (ty, p) in every_form() {
+            let problems = collect(ty, p, &initial_values(ty, p, None), None)
+                .err()
+                .unwrap_or_default();
+            for f in p.fields(ty).filter(|f| f.required && f.secret) {
+                assert!(
+                    problems.contains_key(f.key),
+                    "{}/{}: {}",
+                    ty.id,
+                    p.id,
+                    f.key
+                );
+            }
+        }
     }
 }

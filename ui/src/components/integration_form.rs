@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use super::integrations_page::Editor;
+use super::parts::on_escape;
 use super::IntegrationEditor;
 use crate::hooks::use_fetch;
 use crate::ipc;
@@ -32,14 +33,7 @@ pub fn integration_form(props: &IntegrationFormProps) -> Html {
         }
     });
     let close = props.on_close.reform(|_: MouseEvent| ());
-    let onkeydown = {
-        let cb = props.on_close.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
-                cb.emit(());
-            }
-        })
-    };
+    let onkeydown = on_escape(&props.on_close);
     let body = match (&props.mode, &*detail) {
         (Editor::New(type_id), _) => html! {
             <IntegrationEditor type_id={type_id.clone()} detail={None::<ipc::IntegrationDetail>}

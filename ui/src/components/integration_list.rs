@@ -1,17 +1,32 @@
 //! The stored integrations: search, filters, sorting and pages of 50 rows,
 //! so thousands stay fast (only one page is ever in the DOM).
 
-use web_sys::{HtmlInputElement, HtmlSelectElement};
-use yew::platform::spawn_local;
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::parts::{select_value, table_head};
 use super::{ConfirmDialog, IntegrationRowView, TestAllBar};
-use crate::hooks::use_fetch_seeded;
-use crate::ipc::{self, ListQuery, Sort, Status, TestAllRequest, WebsiteScope};
+use crate::hooks::{use_fetch_seeded, use_submit_notice};
+use crate::ipc::{
+    self, IpcResult, ListPage, ListQuery, Sort, Status, TestAllRequest, Website, WebsiteScope,
+};
 use crate::state::{use_app, Action};
 
 /// Rows per page.
 pub const PAGE_SIZE: i64 = ipc::LIST_PAGE_SIZE;
+
+/// The table's column headings (a last one, for the actions, is read
+/// only by screen readers).
+const COLUMNS: [&str; 8] = [
+    "Name",
+    "Type",
+    "Provider",
+    "Website",
+    "Status",
+    "Active",
+    "Last tested",
+    "Errors",
+];
 
 /// The list's props.
 #[derive(Properties, PartialEq)]
@@ -26,10 +41,79 @@ pub fn integration_list(props: &IntegrationListProps) -> Html {
     let app = use_app();
     // Settings' default website: the list opens filtered to it.
     let query = use_state(|| ListQuery::opening(app.settings.default_website.as_deref()));
-    let page = use_fetch_seeded(
-        ((*query).clone(), app.revision),
+    let page = use_list_page(&query);
+    let websites = use_fetch_seeded(
+        app.revision,
+        || app.first.take_websites(),
+        |_| ipc::websites(),
+    );
+    let sites = match &*websites {
+        Some(Ok(list)) => list.clone(),
+        _ => Vec::new(),
+    };
+    let confirm = use_state(|| None::<(String, String)>);
+    let on_delete = {
+        let confirm = confirm.clone();
+        Callback::from(move |target: (String, String)| confirm.set(Some(target)))
+    };
+    use_mark_first_rows(&page);
+    let q = &*query;
+    let filtering = q.search.is_some()
+        || q.integration_type.is_some()
+        || q.status.is_some()
+        || q.website != WebsiteScope::Any;
+    let body = match &*page {
+        None => html! { <p class="muted loading">{ "Loading…" }</p> },
+        Some(Err(e)) => html! { <p class="error" role="alert">{ &e.message }</p> },
+        Some(Ok(p)) if p.rows.is_empty() => html! {
+            <div class="empty-list" id="list-empty">
+                if filtering {
+                    <p>{ "Nothing matches these filters." }</p>
+                } else {
+                    <p class="empty-title">{ "No integrations yet" }</p>
+                    <p class="muted">{ "Pick a card above to connect your first service." }</p>
+                }
+            </div>
+        },
+        Some(Ok(p)) => {
+            let website = |id: &Option<String>| match id {
+                Some(id) => sites
+                    .iter()
+                    .find(|w| &w.id == id)
+                    .map(|w| w.name.clone())
+                    .unwrap_or_else(|| "—".into()),
+                None => "Global".into(),
+            };
+            html! {
+                <>
+                    { table(p, website, &props.on_edit, &on_delete) }
+                    { pager(&query, p) }
+                </>
+            }
+        }
+    };
+    // A full page: the stylesheet lets the engine skip it while off screen.
+    let long = matches!(&*page, Some(Ok(p)) if p.rows.len() >= 30);
+    html! {
+        <section class={classes!("card", "list-card", long.then_some("long"))} aria-labelledby="list-title">
+            <div class="list-head">
+                <h2 id="list-title">{ "Your integrations" }</h2>
+                { toolbar(&query, &sites, filtering) }
+            </div>
+            { body }
+            <DeleteConfirm target={confirm} />
+        </section>
+    }
+}
+
+/// The page of rows for the query, seeded with the first screen's one.
+#[hook]
+fn use_list_page(query: &UseStateHandle<ListQuery>) -> UseStateHandle<Option<IpcResult<ListPage>>> {
+    let app = use_app();
+    use_fetch_seeded(
+        ((**query).clone(), app.revision),
         || {
-            let page = app.first.take_list(&query);
+            let page = app.first.take_list(query);
             if page.is_some() {
                 crate::hooks::mark("sb-list");
             }
@@ -44,18 +128,25 @@ pub fn integration_list(props: &IntegrationListProps) -> Html {
                 page
             }
         },
-    );
-    let websites = use_fetch_seeded(
-        app.revision,
-        || app.first.take_websites(),
-        |_| ipc::websites(),
-    );
-    let confirm = use_state(|| None::<(String, String)>);
-    let sites = match &*websites {
-        Some(Ok(list)) => list.clone(),
-        _ => Vec::new(),
-    };
+    )
+}
 
+/// For scripts/bench-app.sh: marks when the first rows are in the DOM
+/// (effects run after the DOM is updated).
+#[hook]
+fn use_mark_first_rows(page: &Option<IpcResult<ListPage>>) {
+    let shown = matches!(page, Some(Ok(p)) if !p.rows.is_empty());
+    let marked = use_mut_ref(|| false);
+    use_effect_with(shown, move |shown| {
+        if *shown && !std::mem::replace(&mut *marked.borrow_mut(), true) {
+            crate::hooks::mark("sb-list-rendered");
+            crate::hooks::mark_after_paint("sb-list-painted");
+        }
+    });
+}
+
+/// Search, the filters, the sort and "Test all".
+fn toolbar(query: &UseStateHandle<ListQuery>, sites: &[Website], filtering: bool) -> Html {
     let update = |f: fn(&mut ListQuery, String)| {
         let query = query.clone();
         move |value: String| {
@@ -73,7 +164,7 @@ pub fn integration_list(props: &IntegrationListProps) -> Html {
     };
     let select = |f: fn(&mut ListQuery, String)| {
         let set = update(f);
-        Callback::from(move |e: Event| set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+        Callback::from(move |e: Event| set(select_value(&e)))
     };
     let on_type = select(|q, v| q.integration_type = Some(v).filter(|s| !s.is_empty()));
     let on_status = select(|q, v| q.status = Status::parse(&v));
@@ -91,51 +182,7 @@ pub fn integration_list(props: &IntegrationListProps) -> Html {
             .map(|(s, _)| *s)
             .unwrap_or_default()
     });
-    let go = |delta: i64| {
-        let query = query.clone();
-        Callback::from(move |_| {
-            let mut q = (*query).clone();
-            q.offset = (q.offset + delta * PAGE_SIZE).max(0);
-            query.set(q);
-        })
-    };
-    let on_delete = {
-        let confirm = confirm.clone();
-        Callback::from(move |target: (String, String)| confirm.set(Some(target)))
-    };
-    let on_cancel = {
-        let confirm = confirm.clone();
-        Callback::from(move |_| confirm.set(None))
-    };
-    let on_confirm = {
-        let (confirm, app) = (confirm.clone(), app.clone());
-        Callback::from(move |_| {
-            if let Some((id, name)) = (*confirm).clone() {
-                let (confirm, app) = (confirm.clone(), app.clone());
-                spawn_local(async move {
-                    match ipc::delete_integration(&id).await {
-                        Ok(()) => app.dispatch(Action::Changed(format!("Deleted “{name}”"))),
-                        Err(e) => app.dispatch(Action::Notice(e.message)),
-                    }
-                    confirm.set(None);
-                });
-            }
-        })
-    };
-
-    // For scripts/bench-app.sh: when the first rows are in the DOM (effects
-    // run after the DOM is updated).
-    {
-        let shown = matches!(&*page, Some(Ok(p)) if !p.rows.is_empty());
-        let marked = use_mut_ref(|| false);
-        use_effect_with(shown, move |shown| {
-            if *shown && !std::mem::replace(&mut *marked.borrow_mut(), true) {
-                crate::hooks::mark("sb-list-rendered");
-                crate::hooks::mark_after_paint("sb-list-painted");
-            }
-        });
-    }
-    let q = &*query;
+    let q = &**query;
     let website_value = match &q.website {
         WebsiteScope::Any => String::new(),
         WebsiteScope::Global => "global".into(),
@@ -146,115 +193,126 @@ pub fn integration_list(props: &IntegrationListProps) -> Html {
         .find(|(s, _)| *s == q.sort)
         .map(|(_, l)| *l)
         .unwrap_or("Newest first");
-    let filtering = q.search.is_some()
-        || q.integration_type.is_some()
-        || q.status.is_some()
-        || q.website != WebsiteScope::Any;
     let test_request = TestAllRequest {
         search: q.search.clone(),
         integration_type: q.integration_type.clone(),
         status: q.status,
         website: q.website.clone(),
     };
-    let body = match &*page {
-        None => html! { <p class="muted loading">{ "Loading…" }</p> },
-        Some(Err(e)) => html! { <p class="error" role="alert">{ &e.message }</p> },
-        Some(Ok(p)) if p.rows.is_empty() => html! {
-            <div class="empty-list" id="list-empty">
-                if filtering {
-                    <p>{ "Nothing matches these filters." }</p>
-                } else {
-                    <p class="empty-title">{ "No integrations yet" }</p>
-                    <p class="muted">{ "Pick a card above to connect your first service." }</p>
-                }
-            </div>
-        },
-        Some(Ok(p)) => {
-            let first = q.offset + 1;
-            let last = q.offset + p.rows.len() as i64;
-            html! {
-                <>
-                    <table class="list" aria-label="Integrations">
-                        <thead>
-                            <tr>
-                                <th scope="col">{ "Name" }</th>
-                                <th scope="col">{ "Type" }</th>
-                                <th scope="col">{ "Provider" }</th>
-                                <th scope="col">{ "Website" }</th>
-                                <th scope="col">{ "Status" }</th>
-                                <th scope="col">{ "Active" }</th>
-                                <th scope="col">{ "Last tested" }</th>
-                                <th scope="col">{ "Errors" }</th>
-                                <th scope="col"><span class="sr-only">{ "Actions" }</span></th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            { for p.rows.iter().map(|row| {
-                                let website = row.website_id.as_ref().map(|id| {
-                                    sites.iter().find(|w| &w.id == id).map(|w| w.name.clone()).unwrap_or_else(|| "—".into())
-                                });
-                                html! {
-                                    <IntegrationRowView key={row.id.clone()} row={row.clone()}
-                                        website={website.unwrap_or_else(|| "Global".into())}
-                                        on_edit={props.on_edit.clone()} on_delete={on_delete.clone()} />
-                                }
-                            }) }
-                        </tbody>
-                    </table>
-                    <div class="pager">
-                        <span class="muted" id="list-count">{ format!("{first}–{last} of {}", p.total) }</span>
-                        <button class="button ghost" disabled={q.offset == 0} onclick={go(-1)}
-                            aria-label="Previous page">{ "‹ Previous" }</button>
-                        <button class="button ghost" disabled={last >= p.total} onclick={go(1)}
-                            aria-label="Next page">{ "Next ›" }</button>
-                    </div>
-                </>
-            }
-        }
-    };
-    // A full page: the stylesheet lets the engine skip it while off screen.
-    let long = matches!(&*page, Some(Ok(p)) if p.rows.len() >= 30);
     html! {
-        <section class={classes!("card", "list-card", long.then_some("long"))} aria-labelledby="list-title">
-            <div class="list-head">
-                <h2 id="list-title">{ "Your integrations" }</h2>
-                <div class="toolbar">
-                    <input type="search" id="list-search" class="search" placeholder="Search name, provider…"
-                        aria-label="Search integrations" value={q.search.clone().unwrap_or_default()}
-                        oninput={on_search} />
-                    <select id="filter-type" aria-label="Filter by type" onchange={on_type}>
-                        <option value="" selected={q.integration_type.is_none()}>{ "All types" }</option>
-                        { for switchboard_catalog::types().iter().map(|t| html! {
-                            <option value={t.id} selected={q.integration_type.as_deref() == Some(t.id)}>{ t.label }</option>
-                        }) }
-                    </select>
-                    <select id="filter-status" aria-label="Filter by status" onchange={on_status}>
-                        <option value="" selected={q.status.is_none()}>{ "Any status" }</option>
-                        { for Status::ALL.iter().map(|s| html! {
-                            <option value={s.as_str()} selected={q.status == Some(*s)}>{ s.as_str() }</option>
-                        }) }
-                    </select>
-                    <select id="filter-website" aria-label="Filter by website" onchange={on_website}>
-                        <option value="" selected={website_value.is_empty()}>{ "All websites" }</option>
-                        <option value="global" selected={website_value == "global"}>{ "Global only" }</option>
-                        { for sites.iter().map(|w| html! {
-                            <option value={w.id.clone()} selected={website_value == w.id}>{ &w.name }</option>
-                        }) }
-                    </select>
-                    <select id="sort" aria-label="Sort" onchange={on_sort}>
-                        { for Sort::ALL.iter().map(|(_, label)| html! {
-                            <option value={*label} selected={*label == sort_label}>{ *label }</option>
-                        }) }
-                    </select>
-                    <TestAllBar request={test_request} filtered={filtering} />
-                </div>
-            </div>
-            { body }
-            if let Some((_, name)) = &*confirm {
-                <ConfirmDialog title="Delete integration"
-                    message={format!("Delete “{name}”? Its credentials and log are removed for good.")}
-                    confirm_label="Delete" {on_confirm} {on_cancel} />
-            }
-        </section>
+        <div class="toolbar">
+            <input type="search" id="list-search" class="search" placeholder="Search name, provider…"
+                aria-label="Search integrations" value={q.search.clone().unwrap_or_default()}
+                oninput={on_search} />
+            <select id="filter-type" aria-label="Filter by type" onchange={on_type}>
+                <option value="" selected={q.integration_type.is_none()}>{ "All types" }</option>
+                { for switchboard_catalog::types().iter().map(|t| html! {
+                    <option value={t.id} selected={q.integration_type.as_deref() == Some(t.id)}>{ t.label }</option>
+                }) }
+            </select>
+            <select id="filter-status" aria-label="Filter by status" onchange={on_status}>
+                <option value="" selected={q.status.is_none()}>{ "Any status" }</option>
+                { for Status::ALL.iter().map(|s| html! {
+                    <option value={s.as_str()} selected={q.status == Some(*s)}>{ s.as_str() }</option>
+                }) }
+            </select>
+            <select id="filter-website" aria-label="Filter by website" onchange={on_website}>
+                <option value="" selected={website_value.is_empty()}>{ "All websites" }</option>
+                <option value="global" selected={website_value == "global"}>{ "Global only" }</option>
+                { for sites.iter().map(|w| html! {
+                    <option value={w.id.clone()} selected={website_value == w.id}>{ &w.name }</option>
+                }) }
+            </select>
+            <select id="sort" aria-label="Sort" onchange={on_sort}>
+                { for Sort::ALL.iter().map(|(_, label)| html! {
+                    <option value={*label} selected={*label == sort_label}>{ *label }</option>
+                }) }
+            </select>
+            <TestAllBar request={test_request} filtered={filtering} />
+        </div>
+    }
+}
+
+/// The page's rows; `website` names a row's website.
+fn table(
+    page: &ListPage,
+    website: impl Fn(&Option<String>) -> String,
+    on_edit: &Callback<String>,
+    on_delete: &Callback<(String, String)>,
+) -> Html {
+    html! {
+        <table class="list" aria-label="Integrations">
+            { table_head(&COLUMNS, html! { <th scope="col"><span class="sr-only">{ "Actions" }</span></th> }) }
+            <tbody>
+                { for page.rows.iter().map(|row| html! {
+                    <IntegrationRowView key={row.id.clone()} row={row.clone()}
+                        website={website(&row.website_id)}
+                        on_edit={on_edit.clone()} on_delete={on_delete.clone()} />
+                }) }
+            </tbody>
+        </table>
+    }
+}
+
+/// Which rows these are, and the previous and next page.
+fn pager(query: &UseStateHandle<ListQuery>, page: &ListPage) -> Html {
+    let go = |delta: i64| {
+        let query = query.clone();
+        Callback::from(move |_| {
+            let mut q = (*query).clone();
+            q.offset = (q.offset + delta * PAGE_SIZE).max(0);
+            query.set(q);
+        })
+    };
+    let offset = query.offset;
+    let first = offset + 1;
+    let last = offset + page.rows.len() as i64;
+    html! {
+        <div class="pager">
+            <span class="muted" id="list-count">{ format!("{first}–{last} of {}", page.total) }</span>
+            <button class="button ghost" disabled={offset == 0} onclick={go(-1)}
+                aria-label="Previous page">{ "‹ Previous" }</button>
+            <button class="button ghost" disabled={last >= page.total} onclick={go(1)}
+                aria-label="Next page">{ "Next ›" }</button>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DeleteConfirmProps {
+    /// The integration (id, name) to delete once confirmed.
+    target: UseStateHandle<Option<(String, String)>>,
+}
+
+/// Asks before an integration is deleted; its error becomes the notice.
+#[function_component(DeleteConfirm)]
+fn delete_confirm(props: &DeleteConfirmProps) -> Html {
+    let app = use_app();
+    let submit = use_submit_notice();
+    let Some((id, name)) = (*props.target).clone() else {
+        return Html::default();
+    };
+    let on_cancel = {
+        let target = props.target.clone();
+        Callback::from(move |_| target.set(None))
+    };
+    let on_confirm = {
+        let (target, name) = (props.target.clone(), name.clone());
+        Callback::from(move |_| {
+            let (app, id, name, target) = (app.clone(), id.clone(), name.clone(), target.clone());
+            let delete = async move {
+                let result = ipc::delete_integration(&id).await;
+                target.set(None);
+                result
+            };
+            submit.run(delete, move |()| {
+                app.dispatch(Action::Changed(format!("Deleted “{name}”")))
+            });
+        })
+    };
+    html! {
+        <ConfirmDialog title="Delete integration"
+            message={format!("Delete “{name}”? Its credentials and log are removed for good.")}
+            confirm_label="Delete" {on_confirm} {on_cancel} />
     }
 }

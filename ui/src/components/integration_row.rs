@@ -1,8 +1,8 @@
 //! One row of the list: status, the active toggle and the row's actions.
 
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use crate::hooks::use_submit_notice;
 use crate::ipc::{self, IntegrationRow};
 use crate::route::Route;
 use crate::state::{use_app, Action};
@@ -21,7 +21,8 @@ pub struct IntegrationRowProps {
 #[function_component(IntegrationRowView)]
 pub fn integration_row(props: &IntegrationRowProps) -> Html {
     let app = use_app();
-    let testing = use_state(|| false);
+    let toggling = use_submit_notice();
+    let testing = use_submit_notice();
     let sending = use_state(|| false);
     let row = &props.row;
     let (type_label, provider_label) = match switchboard_catalog::find_provider(&row.provider) {
@@ -29,42 +30,34 @@ pub fn integration_row(props: &IntegrationRowProps) -> Html {
         None => (row.integration_type.as_str(), row.provider.as_str()),
     };
     let toggle = {
-        let (app, id, active) = (app.clone(), row.id.clone(), row.is_active);
+        let (app, submit, id, active) =
+            (app.clone(), toggling.clone(), row.id.clone(), row.is_active);
         Callback::from(move |_| {
             let (app, id) = (app.clone(), id.clone());
-            spawn_local(async move {
-                match ipc::set_active(&id, !active).await {
-                    Ok(()) => app.dispatch(Action::Changed(
-                        if active {
-                            "Switched off"
-                        } else {
-                            "Switched on"
-                        }
-                        .into(),
-                    )),
-                    Err(e) => app.dispatch(Action::Notice(e.message)),
-                }
-            });
+            let change = if active {
+                "Switched off"
+            } else {
+                "Switched on"
+            };
+            submit.run(
+                async move { ipc::set_active(&id, !active).await },
+                move |()| app.dispatch(Action::Changed(change.into())),
+            );
         })
     };
     let test = {
-        let (app, id, name, testing) = (
+        let (app, submit, id, name) = (
             app.clone(),
+            testing.clone(),
             row.id.clone(),
             row.name.clone(),
-            testing.clone(),
         );
         Callback::from(move |_| {
-            let (app, id, name, testing) = (app.clone(), id.clone(), name.clone(), testing.clone());
-            testing.set(true);
-            spawn_local(async move {
-                let result = ipc::test_integration(&id).await;
-                testing.set(false);
-                match result {
-                    Ok(answer) => app.dispatch(Action::Changed(describe(&name, &answer))),
-                    Err(e) => app.dispatch(Action::Notice(e.message)),
-                }
-            });
+            let (app, id, name) = (app.clone(), id.clone(), name.clone());
+            submit.run(
+                async move { ipc::test_integration(&id).await },
+                move |answer| app.dispatch(Action::Changed(describe(&name, &answer))),
+            );
         })
     };
     let edit = {
@@ -84,6 +77,7 @@ pub fn integration_row(props: &IntegrationRowProps) -> Html {
             }))
         })
     };
+    let testing = testing.busy();
     let status = row.status.as_str();
     let status_title = row
         .last_error
@@ -111,8 +105,8 @@ pub fn integration_row(props: &IntegrationRowProps) -> Html {
             <td class="muted">{ last }</td>
             <td class={classes!((row.error_count > 0).then_some("bad-count"))}>{ row.error_count }</td>
             <td class="actions">
-                <button class={classes!("icon-button", (*testing).then_some("busy"))} disabled={*testing}
-                    aria-busy={if *testing { "true" } else { "false" }}
+                <button class={classes!("icon-button", testing.then_some("busy"))} disabled={testing}
+                    aria-busy={if testing { "true" } else { "false" }}
                     aria-label={format!("Test {}", row.name)} title="Test connection" onclick={test}>{ "↻" }</button>
                 if super::can_send(row) {
                     <button class="icon-button" aria-label={format!("Send a test via {}", row.name)} title="Send a test message"

@@ -1,11 +1,12 @@
 //! The lock screen: unlocks through the keyring automatically where the vault
 //! uses it, else with the passphrase or the recovery key.
 
-use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::ipc::{self, UnlockRequest};
+use super::parts::text_input;
+use crate::hooks::use_submit;
+use crate::ipc::{self, IpcError, UnlockRequest};
 use crate::state::{use_app, Action};
 
 /// The unlock card.
@@ -14,29 +15,33 @@ pub fn lock_screen() -> Html {
     let app = use_app();
     let secret = use_state(String::new);
     let with_recovery = use_state(|| false);
-    let error = use_state(|| None::<String>);
-    let busy = use_state(|| false);
+    let submit = use_submit();
 
     let attempt = {
-        let (app, error, busy) = (app.clone(), error.clone(), busy.clone());
+        let (app, submit) = (app.clone(), submit.clone());
         Callback::from(move |request: UnlockRequest| {
-            let (app, error, busy) = (app.clone(), error.clone(), busy.clone());
-            busy.set(true);
-            spawn_local(async move {
-                let result = ipc::unlock(&request).await;
-                busy.set(false);
-                match result {
-                    Ok(()) => {
-                        if let Ok(v) = ipc::vault_status().await {
-                            app.dispatch(Action::Vault(v));
-                        }
+            let app = app.clone();
+            let keyring = request == UnlockRequest::Keyring;
+            let unlock = async move {
+                ipc::unlock(&request).await.map_err(|e| {
+                    if !keyring {
+                        return e;
                     }
-                    Err(e) if request == UnlockRequest::Keyring => error.set(Some(format!(
-                        "The system keyring did not open the vault ({}). Use your passphrase.",
-                        e.message
-                    ))),
-                    Err(e) => error.set(Some(e.message)),
-                }
+                    IpcError {
+                        message: format!(
+                            "The system keyring did not open the vault ({}). Use your passphrase.",
+                            e.message
+                        ),
+                        ..e
+                    }
+                })
+            };
+            submit.run(unlock, move |()| {
+                spawn_local(async move {
+                    if let Ok(v) = ipc::vault_status().await {
+                        app.dispatch(Action::Vault(v));
+                    }
+                })
             });
         })
     };
@@ -57,8 +62,7 @@ pub fn lock_screen() -> Html {
     let onsubmit = {
         let (secret, with_recovery, attempt) =
             (secret.clone(), with_recovery.clone(), attempt.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
+        submit.on_submit(move |_| {
             let value = (*secret).clone();
             attempt.emit(if *with_recovery {
                 UnlockRequest::RecoveryKey {
@@ -69,21 +73,18 @@ pub fn lock_screen() -> Html {
             });
         })
     };
-    let oninput = {
-        let secret = secret.clone();
-        Callback::from(move |e: InputEvent| {
-            secret.set(e.target_unchecked_into::<HtmlInputElement>().value())
-        })
-    };
+    let oninput = text_input(&secret);
     let toggle_mode = {
-        let (with_recovery, secret, error) = (with_recovery.clone(), secret.clone(), error.clone());
+        let (with_recovery, secret, submit) =
+            (with_recovery.clone(), secret.clone(), submit.clone());
         Callback::from(move |_| {
             with_recovery.set(!*with_recovery);
             secret.set(String::new());
-            error.set(None);
+            submit.clear();
         })
     };
     let with_keyring = attempt.reform(|_: MouseEvent| UnlockRequest::Keyring);
+    let busy = submit.busy();
     let label = if *with_recovery {
         "Recovery key"
     } else {
@@ -105,14 +106,14 @@ pub fn lock_screen() -> Html {
                     <input type={if *with_recovery { "text" } else { "password" }} id="unlock-secret"
                         autocomplete="current-password" value={(*secret).clone()} {oninput} />
                 </label>
-                if let Some(message) = &*error {
+                if let Some(message) = submit.message() {
                     <p class="error" role="alert">{ message }</p>
                 }
-                <button class="button primary" id="unlock-submit" type="submit" disabled={*busy}>
-                    { if *busy { "Unlocking…" } else { "Unlock" } }
+                <button class="button primary" id="unlock-submit" type="submit" disabled={busy}>
+                    { if busy { "Unlocking…" } else { "Unlock" } }
                 </button>
                 if keyring {
-                    <button class="button ghost" id="unlock-keyring" type="button" onclick={with_keyring} disabled={*busy}>
+                    <button class="button ghost" id="unlock-keyring" type="button" onclick={with_keyring} disabled={busy}>
                         { "Unlock with the system keyring" }
                     </button>
                 }

@@ -7,6 +7,7 @@ use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
 
 use super::integration_row::short_time;
+use super::parts::table_head;
 use crate::hooks::use_fetch;
 use crate::ipc;
 use crate::route::Route;
@@ -62,14 +63,7 @@ pub fn logs_page(props: &LogsPageProps) -> Html {
         },
         Some(Ok(list)) => html! {
             <table class="list logs" aria-label="Activity log">
-                <thead>
-                    <tr>
-                        <th scope="col">{ "Level" }</th>
-                        <th scope="col">{ "Message" }</th>
-                        <th scope="col">{ "Time" }</th>
-                        <th scope="col">{ "Details" }</th>
-                    </tr>
-                </thead>
+                { table_head(&["Level", "Message", "Time", "Details"], Html::default()) }
                 <tbody>
                     { for list.iter().map(|entry| html! {
                         <tr key={entry.id}>

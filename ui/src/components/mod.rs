@@ -14,6 +14,7 @@ mod integrations_page;
 mod lock_screen;
 mod logs_page;
 mod notice;
+mod parts;
 mod secret_tools;
 mod send_test_dialog;
 mod settings_page;

@@ -1,10 +1,10 @@
 //! A stored secret: its mask, an explicit Reveal (the store logs it) and a
 //! Copy that clears the clipboard after 30 seconds.
 
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::ipc;
+use crate::hooks::use_submit_notice;
+use crate::ipc::{self, IpcError};
 use crate::state::{use_app, Action};
 
 /// Which secret.
@@ -20,21 +20,20 @@ pub struct SecretToolsProps {
 pub fn secret_tools(props: &SecretToolsProps) -> Html {
     let app = use_app();
     let revealed = use_state(|| None::<String>);
+    let submit = use_submit_notice();
     let reveal = {
-        let (revealed, app) = (revealed.clone(), app.clone());
+        let (revealed, submit) = (revealed.clone(), submit.clone());
         let (id, field) = (props.id.clone(), props.field);
         Callback::from(move |_| {
             if revealed.is_some() {
                 revealed.set(None);
                 return;
             }
-            let (revealed, app, id) = (revealed.clone(), app.clone(), id.clone());
-            spawn_local(async move {
-                match ipc::reveal_secret(&id, field).await {
-                    Ok(value) => revealed.set(Some(value)),
-                    Err(e) => app.dispatch(Action::Notice(e.message)),
-                }
-            });
+            let (revealed, id) = (revealed.clone(), id.clone());
+            submit.run(
+                async move { ipc::reveal_secret(&id, field).await },
+                move |value| revealed.set(Some(value)),
+            );
         })
     };
     let copy = {
@@ -42,15 +41,16 @@ pub fn secret_tools(props: &SecretToolsProps) -> Html {
         let (id, field) = (props.id.clone(), props.field);
         Callback::from(move |_| {
             let (app, id) = (app.clone(), id.clone());
-            spawn_local(async move {
-                match ipc::copy_secret(&id, field).await {
-                    Ok(secs) => app.dispatch(Action::Notice(format!(
-                        "Copied. The clipboard clears in {secs} seconds."
-                    ))),
-                    Err(e) => {
-                        app.dispatch(Action::Notice(format!("Could not copy: {}", e.message)))
-                    }
-                }
+            let copy = async move {
+                ipc::copy_secret(&id, field).await.map_err(|e| IpcError {
+                    message: format!("Could not copy: {}", e.message),
+                    ..e
+                })
+            };
+            submit.run(copy, move |secs| {
+                app.dispatch(Action::Notice(format!(
+                    "Copied. The clipboard clears in {secs} seconds."
+                )))
             });
         })
     };

@@ -1,10 +1,11 @@
 //! First run: create the vault with a passphrase (and the OS keyring where
 //! there is one), then show the recovery key once.
 
-use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::parts::{check_input, text_input};
+use crate::hooks::{use_submit, Problems};
 use crate::ipc::{self, SetupRequest};
 use crate::state::{use_app, Action};
 
@@ -15,25 +16,12 @@ pub fn setup_screen() -> Html {
     let passphrase = use_state(String::new);
     let confirm = use_state(String::new);
     let use_keyring = use_state(|| app.vault.is_some_and(|v| v.keyring_allowed));
-    let error = use_state(|| None::<String>);
-    let busy = use_state(|| false);
+    let submit = use_submit();
     let recovery = use_state(|| None::<String>);
     let saved = use_state(|| false);
 
-    let text_input = |handle: &UseStateHandle<String>| {
-        let handle = handle.clone();
-        Callback::from(move |e: InputEvent| {
-            handle.set(e.target_unchecked_into::<HtmlInputElement>().value())
-        })
-    };
-
     if let Some(key) = &*recovery {
-        let on_saved = {
-            let saved = saved.clone();
-            Callback::from(move |e: Event| {
-                saved.set(e.target_unchecked_into::<HtmlInputElement>().checked())
-            })
-        };
+        let on_saved = check_input(&saved);
         let finish = {
             let app = app.clone();
             Callback::from(move |_| {
@@ -66,41 +54,30 @@ pub fn setup_screen() -> Html {
     let onsubmit = {
         let (passphrase, confirm, use_keyring) =
             (passphrase.clone(), confirm.clone(), use_keyring.clone());
-        let (error, busy, recovery) = (error.clone(), busy.clone(), recovery.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
+        let recovery = recovery.clone();
+        submit.on_submit(move |submit| {
             if passphrase.chars().count() < 8 {
-                error.set(Some("Choose a passphrase of at least 8 characters.".into()));
+                submit.fail(Problems::message(
+                    "Choose a passphrase of at least 8 characters.",
+                ));
                 return;
             }
             if *passphrase != *confirm {
-                error.set(Some("The two passphrases differ.".into()));
+                submit.fail(Problems::message("The two passphrases differ."));
                 return;
             }
             let request = SetupRequest {
                 passphrase: (*passphrase).clone(),
                 use_keyring: *use_keyring,
             };
-            let (error, busy, recovery) = (error.clone(), busy.clone(), recovery.clone());
-            busy.set(true);
-            spawn_local(async move {
-                match ipc::setup_vault(&request).await {
-                    Ok(answer) => {
-                        error.set(None);
-                        recovery.set(Some(answer.recovery_key));
-                    }
-                    Err(e) => error.set(Some(e.message)),
-                }
-                busy.set(false);
-            });
+            let recovery = recovery.clone();
+            submit.run(
+                async move { ipc::setup_vault(&request).await },
+                move |answer| recovery.set(Some(answer.recovery_key)),
+            );
         })
     };
-    let on_keyring = {
-        let use_keyring = use_keyring.clone();
-        Callback::from(move |e: Event| {
-            use_keyring.set(e.target_unchecked_into::<HtmlInputElement>().checked())
-        })
-    };
+    let on_keyring = check_input(&use_keyring);
     let keyring_allowed = app.vault.is_some_and(|v| v.keyring_allowed);
     html! {
         <section class="card narrow setup" aria-labelledby="setup-title">
@@ -126,11 +103,11 @@ pub fn setup_screen() -> Html {
                         { "Also keep the key in the system keyring, to unlock without typing" }
                     </label>
                 }
-                if let Some(message) = &*error {
+                if let Some(message) = submit.message() {
                     <p class="error" role="alert">{ message }</p>
                 }
-                <button class="button primary" id="setup-create" type="submit" disabled={*busy}>
-                    { if *busy { "Creating…" } else { "Create my vault" } }
+                <button class="button primary" id="setup-create" type="submit" disabled={submit.busy()}>
+                    { if submit.busy() { "Creating…" } else { "Create my vault" } }
                 </button>
             </form>
         </section>

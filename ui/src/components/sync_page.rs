@@ -11,6 +11,8 @@ use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
 
 use super::integration_row::short_time;
+use super::parts::{field_error, labelled_with, text_input, Below};
+use crate::hooks::{use_submit, use_submit_notice, Submit};
 use crate::ipc::{self, ConnectRequest, ResolveAction, ResolveRequest, SyncConflict, SyncStatus};
 use crate::state::{use_app, Action};
 
@@ -58,123 +60,10 @@ pub fn state_label(s: &SyncStatus) -> String {
 /// The page.
 #[function_component(SyncPage)]
 pub fn sync_page() -> Html {
-    let app = use_app();
     let status = use_sync_status(Duration::ZERO, Duration::from_millis(400));
-    let conflicts = use_state(Vec::<SyncConflict>::new);
-    let url = use_state(String::new);
-    let email = use_state(String::new);
-    let password = use_state(String::new);
-    let errors = use_state(std::collections::BTreeMap::<String, String>::new);
-    let busy = use_state(|| false);
-    // Re-read the conflicts whenever their count changes.
-    let count = status.as_ref().map_or(0, |s| s.conflicts);
-    {
-        let conflicts = conflicts.clone();
-        use_effect_with((count, app.revision), move |_| {
-            spawn_local(async move {
-                if let Ok(list) = ipc::sync_conflicts().await {
-                    conflicts.set(list);
-                }
-            });
-        });
-    }
-    let text = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |e: InputEvent| {
-            state.set(e.target_unchecked_into::<HtmlInputElement>().value())
-        })
-    };
-    let connect = {
-        let (url, email, password, errors, busy, app, status_now) = (
-            url.clone(),
-            email.clone(),
-            password.clone(),
-            errors.clone(),
-            busy.clone(),
-            app.clone(),
-            status.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let request = ConnectRequest {
-                server_url: (*url).clone(),
-                email: (*email).clone(),
-                password: (*password).clone(),
-            };
-            let (errors, busy, app, password, status_now) = (
-                errors.clone(),
-                busy.clone(),
-                app.clone(),
-                password.clone(),
-                status_now.clone(),
-            );
-            busy.set(true);
-            spawn_local(async move {
-                match ipc::sync_connect(&request).await {
-                    Ok(now) => {
-                        status_now.set(Some(now));
-                        errors.set(Default::default());
-                        password.set(String::new());
-                        app.dispatch(Action::Notice("Connected; syncing now".into()));
-                    }
-                    Err(e) => {
-                        let mut f = e.fields.clone();
-                        if f.is_empty() {
-                            f.insert("general".into(), e.message);
-                        }
-                        errors.set(f);
-                    }
-                }
-                busy.set(false);
-            });
-        })
-    };
-    let sync_now = {
-        let (app, status_now) = (app.clone(), status.clone());
-        Callback::from(move |_| {
-            let (app, status_now) = (app.clone(), status_now.clone());
-            spawn_local(async move {
-                match ipc::sync_now().await {
-                    Ok(now) => status_now.set(Some(now)),
-                    Err(e) => app.dispatch(Action::Notice(e.message)),
-                }
-            });
-        })
-    };
-    let disconnect = {
-        let app = app.clone();
-        Callback::from(move |_| {
-            let app = app.clone();
-            spawn_local(async move {
-                match ipc::sync_disconnect().await {
-                    Ok(_) => {
-                        app.dispatch(Action::Notice("Disconnected; your data stays here".into()))
-                    }
-                    Err(e) => app.dispatch(Action::Notice(e.message)),
-                }
-            });
-        })
-    };
-    let error = |key: &str| {
-        errors.get(key).map(|m| {
-            html! { <p class="field-error" id={format!("sync-{key}-error")} role="alert">{ m }</p> }
-        })
-    };
-    // Reload the views after a sync that received something.
-    {
-        let app = app.clone();
-        let finished = status.as_ref().is_some_and(|s| s.run.is_none());
-        let summary = status.as_ref().and_then(|s| s.last_summary.clone());
-        use_effect_with((finished, summary), move |(finished, summary)| {
-            if *finished
-                && summary
-                    .as_ref()
-                    .is_some_and(|x| x.pulled + x.pulled_deleted + x.gone > 0)
-            {
-                app.dispatch(Action::Reload);
-            }
-        });
-    }
+    let conflicts = use_conflicts(status.as_ref().map_or(0, |s| s.conflicts));
+    let form = use_connect_form(&status);
+    use_reload_after_sync(&status);
     let Some(s) = &*status else {
         return html! { <section class="card sync-card"><p class="muted">{ "Loading…" }</p></section> };
     };
@@ -190,40 +79,181 @@ pub fn sync_page() -> Html {
                 }
             </p>
             if !connected || s.state == "sign_in_again" {
-                <form class="form settings-form" onsubmit={connect} novalidate=true>
-                    <label class="field">
-                        <span class="label">{ "Server address" }</span>
-                        <input id="sync-url" type="url" placeholder="https://switchboard.example.com"
-                            value={(*url).clone()} oninput={text(&url)} />
-                        <span class="help">{ "HTTPS only (plain http:// is accepted for localhost). Secrets go from this laptop to the server, never back." }</span>
-                        { error("server_url") }
-                    </label>
-                    <label class="field">
-                        <span class="label">{ "Email" }</span>
-                        <input id="sync-email" type="email" autocomplete="username"
-                            value={(*email).clone()} oninput={text(&email)} />
-                        { error("email") }
-                    </label>
-                    <label class="field">
-                        <span class="label">{ "Password" }</span>
-                        <input id="sync-password" type="password" autocomplete="current-password"
-                            value={(*password).clone()} oninput={text(&password)} />
-                        <span class="help">{ "Not stored: the sign-in is kept in the OS keyring." }</span>
-                        { error("password") }
-                    </label>
-                    { error("general") }
-                    <div class="form-actions">
-                        <button type="submit" class="button primary" id="sync-connect" disabled={*busy}>
-                            { if *busy { "Connecting…" } else { "Connect" } }</button>
-                    </div>
-                </form>
+                { form.view() }
             } else {
-                <div class="sync-actions">
-                    <button class="button primary" id="sync-now" onclick={sync_now} disabled={s.run.is_some()}>{ "Sync now" }</button>
-                    <button class="button ghost" id="sync-disconnect" onclick={disconnect}>{ "Disconnect" }</button>
-                    <span class="muted" id="sync-pending">{ format!("{} change(s) waiting to be sent", s.pending) }</span>
-                </div>
+                <SyncActions status={status.clone()} />
             }
+            { run_view(s) }
+            if let Some(err) = &s.last_error {
+                <p class="error" id="sync-error" role="alert">{ err }</p>
+            }
+            { conflicts_view(&conflicts) }
+        </section>
+    }
+}
+
+/// The conflicts, re-read whenever their count (or anything else) changes.
+#[hook]
+fn use_conflicts(count: usize) -> UseStateHandle<Vec<SyncConflict>> {
+    let app = use_app();
+    let conflicts = use_state(Vec::<SyncConflict>::new);
+    {
+        let conflicts = conflicts.clone();
+        use_effect_with((count, app.revision), move |_| {
+            spawn_local(async move {
+                if let Ok(list) = ipc::sync_conflicts().await {
+                    conflicts.set(list);
+                }
+            });
+        });
+    }
+    conflicts
+}
+
+/// Reloads the views after a sync that received something.
+#[hook]
+fn use_reload_after_sync(status: &Option<SyncStatus>) {
+    let app = use_app();
+    let finished = status.as_ref().is_some_and(|s| s.run.is_none());
+    let summary = status.as_ref().and_then(|s| s.last_summary.clone());
+    use_effect_with((finished, summary), move |(finished, summary)| {
+        if *finished
+            && summary
+                .as_ref()
+                .is_some_and(|x| x.pulled + x.pulled_deleted + x.gone > 0)
+        {
+            app.dispatch(Action::Reload);
+        }
+    });
+}
+
+/// The sign-in form's state; kept by the page, so the address and email
+/// stay while the form is hidden.
+struct ConnectForm {
+    url: UseStateHandle<String>,
+    email: UseStateHandle<String>,
+    password: UseStateHandle<String>,
+    submit: Submit,
+    onsubmit: Callback<SubmitEvent>,
+}
+
+#[hook]
+fn use_connect_form(status: &UseStateHandle<Option<SyncStatus>>) -> ConnectForm {
+    let app = use_app();
+    let url = use_state(String::new);
+    let email = use_state(String::new);
+    let password = use_state(String::new);
+    let submit = use_submit();
+    let onsubmit = {
+        let (url, email, password, status) =
+            (url.clone(), email.clone(), password.clone(), status.clone());
+        submit.on_submit(move |submit| {
+            let request = ConnectRequest {
+                server_url: (*url).clone(),
+                email: (*email).clone(),
+                password: (*password).clone(),
+            };
+            let (app, password, status) = (app.clone(), password.clone(), status.clone());
+            submit.run(
+                async move { ipc::sync_connect(&request).await },
+                move |now| {
+                    status.set(Some(now));
+                    password.set(String::new());
+                    app.dispatch(Action::Notice("Connected; syncing now".into()));
+                },
+            );
+        })
+    };
+    ConnectForm {
+        url,
+        email,
+        password,
+        submit,
+        onsubmit,
+    }
+}
+
+impl ConnectForm {
+    fn view(&self) -> Html {
+        let below = |help: Option<&'static str>, key: &str| Below {
+            help,
+            help_id: None,
+            error: field_error(format!("sync-{key}-error"), self.submit.field(key)),
+        };
+        let url = html! {
+            <input id="sync-url" type="url" placeholder="https://switchboard.example.com"
+                value={(*self.url).clone()} oninput={text_input(&self.url)} />
+        };
+        let email = html! {
+            <input id="sync-email" type="email" autocomplete="username"
+                value={(*self.email).clone()} oninput={text_input(&self.email)} />
+        };
+        let password = html! {
+            <input id="sync-password" type="password" autocomplete="current-password"
+                value={(*self.password).clone()} oninput={text_input(&self.password)} />
+        };
+        let busy = self.submit.busy();
+        html! {
+            <form class="form settings-form" onsubmit={self.onsubmit.clone()} novalidate=true>
+                { labelled_with("Server address", url, below(Some(
+                    "HTTPS only (plain http:// is accepted for localhost). Secrets go from this laptop to the server, never back."
+                ), "server_url")) }
+                { labelled_with("Email", email, below(None, "email")) }
+                { labelled_with("Password", password, below(
+                    Some("Not stored: the sign-in is kept in the OS keyring."), "password"
+                )) }
+                { field_error("sync-general-error".into(), self.submit.general()) }
+                <div class="form-actions">
+                    <button type="submit" class="button primary" id="sync-connect" disabled={busy}>
+                        { if busy { "Connecting…" } else { "Connect" } }</button>
+                </div>
+            </form>
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SyncActionsProps {
+    status: UseStateHandle<Option<SyncStatus>>,
+}
+
+/// Sync now, Disconnect and what waits to be sent.
+#[function_component(SyncActions)]
+fn sync_actions(props: &SyncActionsProps) -> Html {
+    let submit = use_submit_notice();
+    let app = use_app();
+    let sync_now = {
+        let (submit, status) = (submit.clone(), props.status.clone());
+        Callback::from(move |_| {
+            let status = status.clone();
+            submit.run(ipc::sync_now(), move |now| status.set(Some(now)));
+        })
+    };
+    let disconnect = {
+        let submit = submit.clone();
+        Callback::from(move |_| {
+            let app = app.clone();
+            submit.run(ipc::sync_disconnect(), move |_| {
+                app.dispatch(Action::Notice("Disconnected; your data stays here".into()))
+            });
+        })
+    };
+    let Some(s) = &*props.status else {
+        return Html::default();
+    };
+    html! {
+        <div class="sync-actions">
+            <button class="button primary" id="sync-now" onclick={sync_now} disabled={s.run.is_some()}>{ "Sync now" }</button>
+            <button class="button ghost" id="sync-disconnect" onclick={disconnect}>{ "Disconnect" }</button>
+            <span class="muted" id="sync-pending">{ format!("{} change(s) waiting to be sent", s.pending) }</span>
+        </div>
+    }
+}
+
+/// The run's progress, or the last run's full bar and summary.
+fn run_view(s: &SyncStatus) -> Html {
+    html! {
+        <>
             if let Some(run) = &s.run {
                 <div class="sync-run" role="status" aria-live="polite">
                     <progress id="sync-progress" max={run.to_push.max(1).to_string()} value={run.pushed.to_string()}
@@ -250,20 +280,26 @@ pub fn sync_page() -> Html {
                     if sum.invalid > 0 { format!(", {} refused by the server (see their logs)", sum.invalid) } else { String::new() },
                 ) }</p>
             }
-            if let Some(err) = &s.last_error {
-                <p class="error" id="sync-error" role="alert">{ err }</p>
-            }
-            if !conflicts.is_empty() {
-                <h3>{ "Conflicts" }</h3>
-                <p class="muted">{ "These fields changed here and on the server since the last sync. Pick the value to keep." }</p>
-                <ul class="conflicts">
-                    { for conflicts.iter().map(|c| html! { <ConflictItem conflict={c.clone()} on_done={
-                        let conflicts = conflicts.clone();
-                        Callback::from(move |list: Vec<SyncConflict>| conflicts.set(list))
-                    } /> }) }
-                </ul>
-            }
-        </section>
+        </>
+    }
+}
+
+/// The conflicts' heading and list, when there are any.
+fn conflicts_view(conflicts: &UseStateHandle<Vec<SyncConflict>>) -> Html {
+    if conflicts.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <>
+            <h3>{ "Conflicts" }</h3>
+            <p class="muted">{ "These fields changed here and on the server since the last sync. Pick the value to keep." }</p>
+            <ul class="conflicts">
+                { for conflicts.iter().map(|c| html! { <ConflictItem conflict={c.clone()} on_done={
+                    let conflicts = conflicts.clone();
+                    Callback::from(move |list: Vec<SyncConflict>| conflicts.set(list))
+                } /> }) }
+            </ul>
+        </>
     }
 }
 
@@ -278,18 +314,20 @@ struct ConflictProps {
 fn conflict_item(props: &ConflictProps) -> Html {
     let app = use_app();
     let editing = use_state(|| None::<String>);
+    let submit = use_submit_notice();
     let c = &props.conflict;
     let show = |v: &serde_json::Value| match v {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
     };
     let resolve = |action: fn(Option<String>) -> ResolveAction| {
-        let (uid, field, on_done, app, editing) = (
+        let (uid, field, on_done, app, editing, submit) = (
             c.uid.clone(),
             c.field.clone(),
             props.on_done.clone(),
             app.clone(),
             editing.clone(),
+            submit.clone(),
         );
         Callback::from(move |_| {
             let request = ResolveRequest {
@@ -298,17 +336,15 @@ fn conflict_item(props: &ConflictProps) -> Html {
                 resolution: action((*editing).clone()),
             };
             let (on_done, app) = (on_done.clone(), app.clone());
-            spawn_local(async move {
-                match ipc::sync_resolve(&request).await {
-                    Ok(list) => {
-                        on_done.emit(list);
-                        app.dispatch(Action::Changed(
-                            "Resolved; it is sent at the next sync".into(),
-                        ));
-                    }
-                    Err(e) => app.dispatch(Action::Notice(e.message)),
-                }
-            });
+            submit.run(
+                async move { ipc::sync_resolve(&request).await },
+                move |list| {
+                    on_done.emit(list);
+                    app.dispatch(Action::Changed(
+                        "Resolved; it is sent at the next sync".into(),
+                    ));
+                },
+            );
         })
     };
     let key = format!("{}-{}", c.uid, c.field.replace('.', "-"));

@@ -5,6 +5,7 @@ use std::time::Duration;
 use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
 
+use crate::hooks::use_submit_notice;
 use crate::ipc::{self, TestAllProgress, TestAllRequest};
 use crate::state::{use_app, Action};
 
@@ -37,16 +38,15 @@ pub fn test_all_bar(props: &TestAllBarProps) -> Html {
             });
         });
     }
+    let submit = use_submit_notice();
     let start = {
         let (progress, app, request) = (progress.clone(), app.clone(), props.request.clone());
         Callback::from(move |_| {
             let (progress, app, request) = (progress.clone(), app.clone(), request.clone());
-            spawn_local(async move {
-                match ipc::start_test_all(&request).await {
-                    Ok(p) => follow(p, progress, app).await,
-                    Err(e) => app.dispatch(Action::Notice(e.message)),
-                }
-            });
+            submit.run(
+                async move { ipc::start_test_all(&request).await },
+                move |p| spawn_local(follow(p, progress, app)),
+            );
         })
     };
     let cancel = Callback::from(|_| {
