@@ -56,6 +56,10 @@ pub struct ServeArgs {
     /// Seconds an authenticated token is trusted without a database lookup (0: always look up).
     #[arg(long, env = "SWITCHBOARD_AUTH_CACHE_SECS", default_value_t = 5)]
     pub auth_cache_secs: u64,
+    /// Password checks (Argon2id, 19 MiB each) run at once at most; logins
+    /// beyond them get 503 with Retry-After.
+    #[arg(long, env = "SWITCHBOARD_LOGIN_SLOTS", default_value_t = 4)]
+    pub login_slots: usize,
     /// Access token lifetime in seconds.
     #[arg(long, env = "SWITCHBOARD_ACCESS_TTL_SECS", default_value_t = 900)]
     pub access_ttl_secs: i64,
@@ -140,6 +144,7 @@ impl ServeArgs {
             test_limit: count,
             test_window: Duration::from_secs(secs),
             auth_cache_ttl: Duration::from_secs(self.auth_cache_secs),
+            login_slots: self.login_slots.max(1),
             ..Settings::default()
         })
     }

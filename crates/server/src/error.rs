@@ -69,6 +69,8 @@ pub enum Error {
     Duplicate,
     #[error("rate limited for {wait} s")]
     RateLimited { wait: u64 },
+    #[error("busy; retry in {wait} s")]
+    Busy { wait: u64 },
     #[error("changed by someone else while saving")]
     Conflict,
     #[error("bad request: {0}")]
@@ -91,6 +93,7 @@ impl Error {
             Error::NotFound | Error::InvalidPage => StatusCode::NOT_FOUND,
             Error::Invalid(_) | Error::Duplicate | Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Error::Conflict => StatusCode::CONFLICT,
             Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -101,6 +104,10 @@ impl Error {
     /// Shorthand for a one-field validation error.
     pub fn field(key: impl Into<String>, message: impl Into<String>) -> Error {
         Error::Invalid(Invalid::field(key, message))
+    }
+
+    fn busy_message(wait: u64) -> String {
+        format!("The server is busy signing other people in; try again in {wait} s.")
     }
 
     fn throttle_message(wait: u64) -> String {
@@ -121,7 +128,7 @@ impl Error {
                     HeaderValue::from_static("Bearer realm=\"switchboard\""),
                 );
             }
-            Error::RateLimited { wait } => {
+            Error::RateLimited { wait } | Error::Busy { wait } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(*wait));
             }
             _ => {}
@@ -150,6 +157,7 @@ impl Error {
                 let m = Error::throttle_message(*wait);
                 json!({"error": m, "detail": m, "wait": wait})
             }
+            Error::Busy { wait } => json!({"error": Error::busy_message(*wait), "wait": wait}),
             Error::Conflict => {
                 json!({"error": "The integration was changed by someone else while saving; load it again and retry."})
             }
@@ -200,6 +208,7 @@ impl Error {
             Error::RateLimited { wait } => {
                 json!({"detail": Error::throttle_message(*wait), "wait": wait})
             }
+            Error::Busy { wait } => json!({"detail": Error::busy_message(*wait), "wait": wait}),
             Error::Conflict => {
                 json!({"detail": "The record was changed by someone else while saving; load it again and retry."})
             }

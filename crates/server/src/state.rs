@@ -30,6 +30,9 @@ pub struct Settings {
     /// database again (0 disables the cache). Revoking a token from the
     /// command line takes effect within this time.
     pub auth_cache_ttl: Duration,
+    /// Password checks (Argon2id, 19 MiB each) that may run at once; a login
+    /// beyond them is answered 503 with Retry-After.
+    pub login_slots: usize,
 }
 
 impl Default for Settings {
@@ -43,6 +46,7 @@ impl Default for Settings {
             // Above the provider checks' own budget (a few calls of 10 s each).
             check_timeout: Duration::from_secs(45),
             auth_cache_ttl: Duration::from_secs(5),
+            login_slots: 4,
         }
     }
 }
@@ -113,6 +117,7 @@ struct Inner {
     checker: Arc<dyn ProviderCheck>,
     limiter: RateLimiter,
     auth_cache: AuthCache,
+    logins: Arc<tokio::sync::Semaphore>,
     settings: Settings,
 }
 
@@ -139,6 +144,7 @@ impl AppState {
         AppState(Arc::new(Inner {
             limiter: RateLimiter::new(settings.test_limit, settings.test_window),
             auth_cache: AuthCache::new(settings.auth_cache_ttl),
+            logins: Arc::new(tokio::sync::Semaphore::new(settings.login_slots.max(1))),
             db,
             vault,
             checker,
@@ -168,6 +174,11 @@ impl AppState {
 
     pub fn auth_cache(&self) -> &AuthCache {
         &self.0.auth_cache
+    }
+
+    /// The password-check slots (see [`Settings::login_slots`]).
+    pub fn login_slots(&self) -> &Arc<tokio::sync::Semaphore> {
+        &self.0.logins
     }
 
     pub fn settings(&self) -> &Settings {

@@ -72,6 +72,11 @@ async fn login(
     }
     errors.into_result()?;
     let email = email.unwrap_or_default().trim().to_lowercase();
+    // Each check holds 19 MiB for a while: beyond the slots, say when to retry
+    // instead of queueing without bound.
+    let Ok(_slot) = state.login_slots().clone().try_acquire_owned() else {
+        return Err(Error::Busy { wait: 1 }.into());
+    };
     let user = state.db().user_by_email(&email).await?;
     let ok = verify_password(
         password.unwrap_or_default(),

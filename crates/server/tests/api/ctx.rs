@@ -134,6 +134,8 @@ pub struct Ctx {
     pub sqlite_path: Option<std::path::PathBuf>,
     pub pg: Option<(Arc<PgCluster>, String)>,
     pub key_text: String,
+    /// The state the server under test runs with.
+    pub state: AppState,
     _dir: Arc<tempfile::TempDir>,
 }
 
@@ -261,6 +263,7 @@ impl Ctx {
             sqlite_path,
             pg,
             key_text,
+            state: state.clone(),
             _dir: dir,
         };
         ctx.admin = ctx.user(Role::Admin, &[]).await;

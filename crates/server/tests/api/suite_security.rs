@@ -13,6 +13,7 @@ crate::tests![
     large_bodies_are_413_json,
     test_is_rate_limited_per_user_and_integration,
     audit_names_fields_never_values,
+    logins_beyond_the_password_check_slots_are_503,
 ];
 
 const CANARY: &str = "CANARYx7Qp2ZrV9mWk4Ls8Tn";
@@ -333,4 +334,33 @@ async fn audit_names_fields_never_values(ctx: Ctx) {
             json!({"detail": "You do not have permission to perform this action."})
         )
     );
+}
+
+/// Password checks run in a bounded number of slots: with every slot taken,
+/// a login is answered 503 with Retry-After (and no hash runs); once one is
+/// free, the same login works.
+async fn logins_beyond_the_password_check_slots_are_503(ctx: Ctx) {
+    let member = ctx.user(Role::Member, &[]).await;
+    let body = json!({"email": member.email, "password": crate::ctx::PASSWORD});
+    let slots = ctx.state.login_slots().clone();
+    let all = u32::try_from(ctx.state.settings().login_slots).unwrap();
+    let taken = slots.acquire_many_owned(all).await.unwrap();
+    let r = ctx
+        .call("POST", "/api/v1/auth/login/", None, Some(body.clone()))
+        .await;
+    assert_eq!(r.status, 503, "{}", r.text);
+    assert_eq!(r.headers.get("retry-after").unwrap(), "1");
+    assert!(
+        r.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("try again in 1 s"),
+        "{}",
+        r.text
+    );
+    drop(taken);
+    let r = ctx
+        .call("POST", "/api/v1/auth/login/", None, Some(body))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
 }
