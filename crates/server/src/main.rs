@@ -93,6 +93,9 @@ async fn serve(cli: &Cli) -> Result<(), StartError> {
     if db.count_users().await.unwrap_or(0) == 0 {
         println!("{}", cli::first_admin_hint(&choice));
     }
+    if !address.ip().is_loopback() {
+        eprintln!("{}", startup::plain_http_warning(&address));
+    }
     println!(
         "switchboard-server {} listening on http://{address} (database: {})",
         env!("CARGO_PKG_VERSION"),

@@ -208,6 +208,18 @@ pub fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
+/// The warning printed when the server listens beyond this machine: it
+/// speaks plain HTTP, so passwords, tokens and the secrets laptops push
+/// cross the network readable unless TLS is in front.
+pub fn plain_http_warning(address: &std::net::SocketAddr) -> String {
+    format!(
+        "WARNING: listening on {address}, which other machines can reach, over plain HTTP. \
+         Passwords, tokens and every secret pushed to this server would cross the network \
+         unencrypted: put a TLS reverse proxy in front (Caddy, nginx; see README, \
+         \"Running it for a team\") and bind to 127.0.0.1 behind it."
+    )
+}
+
 /// The loud notice printed when a key file was generated.
 pub fn generated_key_notice(key_file: &Path, choice: &DatabaseChoice) -> String {
     let bar = "=".repeat(78);

@@ -488,3 +488,26 @@ async fn api_tokens_expire_after_90_days_unless_no_expiry_is_asked_for() {
         "{left} s left"
     );
 }
+
+#[test]
+fn warns_when_listening_beyond_loopback_without_tls() {
+    let home = tempfile::tempdir().unwrap();
+    let mut c = command(home.path());
+    c.args(["--bind", "0.0.0.0:0"]);
+    let server = Running::start(c);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    server.signal("-TERM");
+    let (ok, _, err) = server.wait();
+    assert!(ok, "{err}");
+    assert!(err.contains("WARNING: listening on 0.0.0.0:"), "{err}");
+    assert!(err.contains("TLS reverse proxy"), "{err}");
+
+    let home = tempfile::tempdir().unwrap();
+    let mut c = command(home.path());
+    c.args(["--bind", "127.0.0.1:0"]);
+    let server = Running::start(c);
+    server.signal("-TERM");
+    let (ok, _, err) = server.wait();
+    assert!(ok, "{err}");
+    assert!(!err.contains("WARNING: listening"), "{err}");
+}
