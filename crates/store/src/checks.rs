@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use sqlx::Row;
 use std::collections::BTreeMap;
 use switchboard_domain::{apply_check, HealthState};
+use switchboard_vault::column;
 use switchboard_vault::Secret;
 
 /// An integration's settings with its secrets opened, for a provider call.
@@ -73,7 +74,7 @@ impl Store {
         .fetch_optional(self.pool())
         .await?
         .ok_or_else(|| not_found(id))?;
-        let sealed = secrets::parse_column(row.get("secrets"))?;
+        let sealed = column::parse(row.get("secrets"));
         let mut opened = BTreeMap::new();
         let mut undecryptable = Vec::new();
         for (field, value) in &sealed {

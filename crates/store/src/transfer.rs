@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{json, Map, Value};
 use sqlx::Row;
 use std::collections::BTreeMap;
+use switchboard_vault::column;
 use switchboard_vault::Secret;
 
 /// The `format` tag of an export file.
@@ -166,7 +167,7 @@ impl Store {
         for row in rows {
             let id: String = row.get("id");
             let name: String = row.get("name");
-            let sealed = secrets::parse_column(row.get("secrets"))?;
+            let sealed = column::parse(row.get("secrets"));
             let mut out = BTreeMap::new();
             for (field, value) in &sealed {
                 let v = if with_secrets {

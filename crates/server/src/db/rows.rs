@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value};
 use sqlx::{ColumnIndex, Decode, Row, Type};
+use switchboard_domain::field::{self, FieldDiff};
 
 use super::{DbError, Result};
 use crate::model::{AuditRecord, IntegrationRecord, LogRecord, Role, UserRecord};
@@ -179,39 +180,14 @@ pub(crate) fn push_filter<'a, DB: sqlx::Database>(
 /// record: `name`, `description`, `provider`, `is_active`, `website`,
 /// `config.<key>` and `secret.<key>` (a secret counts as changed when its
 /// sealed value differs, i.e. when it was set again or removed).
-pub(crate) fn sync_changes(old: &IntegrationRecord, new: &IntegrationRecord) -> Vec<String> {
-    use switchboard_sync_proto::field;
-    let mut out = Vec::new();
-    let mut check = |name: String, differs: bool| {
-        if differs {
-            out.push(name);
-        }
-    };
-    check(field::NAME.into(), old.name != new.name);
-    check(
-        field::DESCRIPTION.into(),
-        old.description != new.description,
-    );
-    check(field::PROVIDER.into(), old.provider != new.provider);
-    check(field::IS_ACTIVE.into(), old.is_active != new.is_active);
-    check(field::WEBSITE.into(), old.website_id != new.website_id);
-    let mut keys: Vec<&String> = old.config.keys().chain(new.config.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    for key in keys {
-        check(
-            field::config(key),
-            old.config.get(key) != new.config.get(key),
-        );
-    }
-    let mut keys: Vec<&str> = old.secrets.keys().chain(new.secrets.keys()).collect();
-    keys.sort_unstable();
-    keys.dedup();
-    for key in keys {
-        check(
-            field::secret(key),
-            old.secrets.sealed(key) != new.secrets.sealed(key),
-        );
-    }
-    out
+pub(crate) fn sync_changes(old: &IntegrationRecord, new: &IntegrationRecord) -> FieldDiff {
+    let mut diff = FieldDiff::new();
+    diff.scalar(field::NAME, old.name != new.name);
+    diff.scalar(field::DESCRIPTION, old.description != new.description);
+    diff.scalar(field::PROVIDER, old.provider != new.provider);
+    diff.scalar(field::IS_ACTIVE, old.is_active != new.is_active);
+    diff.scalar(field::WEBSITE, old.website_id != new.website_id);
+    diff.config(&old.config, &new.config);
+    diff.secrets(old.secrets.iter(), new.secrets.iter());
+    diff
 }

@@ -28,8 +28,8 @@ mod push;
 mod websites;
 
 pub(crate) use dirty::{
-    all_fields_dirty, dirty_column, forget_deleted, next_stamps, parse_dirty, parse_remote,
-    remote_column, FieldChanges, RemoteSecrets,
+    all_fields_dirty, dirty_column, forget_deleted, mark, next_stamps, parse_dirty, parse_remote,
+    remote_column, RemoteSecrets,
 };
 
 use crate::model::Status;
