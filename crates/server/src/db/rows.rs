@@ -15,13 +15,43 @@ pub(crate) const INTEGRATION_COLUMNS: &str = "id, uid, owner_id, website_id, int
      provider, name, description, status, is_active, config, secrets, configured, last_sync_at, \
      last_error, error_count, revision, created_by, created_at, updated_at, field_revs, seq";
 
-fn get<'r, R, T>(row: &'r R, column: &'r str) -> Result<T>
+/// One column of a row, decoded as `T`.
+pub(crate) trait Get<'r, T> {
+    fn get(&'r self, column: &'r str) -> Result<T>;
+}
+
+impl<'r, R, T> Get<'r, T> for R
 where
     R: Row,
     &'r str: ColumnIndex<R>,
     T: Decode<'r, R::Database> + Type<R::Database>,
 {
-    row.try_get(column).map_err(DbError::from)
+    fn get(&'r self, column: &'r str) -> Result<T> {
+        self.try_get(column).map_err(DbError::from)
+    }
+}
+
+/// A row whose database decodes the column types the schema uses.
+pub(crate) trait Decodes<'r>:
+    Get<'r, i64> + Get<'r, Option<i64>> + Get<'r, bool> + Get<'r, String> + Get<'r, Option<String>>
+{
+    /// A TEXT column.
+    fn text(&'r self, column: &'r str) -> Result<String> {
+        Get::<String>::get(self, column)
+    }
+}
+
+impl<'r, R> Decodes<'r> for R where
+    R: Get<'r, i64>
+        + Get<'r, Option<i64>>
+        + Get<'r, bool>
+        + Get<'r, String>
+        + Get<'r, Option<String>>
+{
+}
+
+fn get<'r, R: Get<'r, T>, T>(row: &'r R, column: &'r str) -> Result<T> {
+    row.get(column)
 }
 
 fn parse<T: std::str::FromStr<Err = String>>(text: &str) -> Result<T> {
@@ -41,11 +71,7 @@ pub(crate) fn field_revs(text: &str) -> std::collections::BTreeMap<String, i64> 
 /// An integration row (selected with [`INTEGRATION_COLUMNS`]).
 pub(crate) fn integration<'r, R>(row: &'r R) -> Result<IntegrationRecord>
 where
-    R: Row,
-    &'r str: ColumnIndex<R>,
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-    bool: Decode<'r, R::Database> + Type<R::Database>,
-    String: Decode<'r, R::Database> + Type<R::Database>,
+    R: Decodes<'r>,
 {
     Ok(IntegrationRecord {
         id: get(row, "id")?,
@@ -56,10 +82,10 @@ where
         provider: get(row, "provider")?,
         name: get(row, "name")?,
         description: get(row, "description")?,
-        status: parse(&get::<R, String>(row, "status")?)?,
+        status: parse(&row.text("status")?)?,
         is_active: get(row, "is_active")?,
-        config: json_object(&get::<R, String>(row, "config")?),
-        secrets: SealedSecrets::from_column(&get::<R, String>(row, "secrets")?),
+        config: json_object(&row.text("config")?),
+        secrets: SealedSecrets::from_column(&row.text("secrets")?),
         configured: get(row, "configured")?,
         last_sync_at: get(row, "last_sync_at")?,
         last_error: get(row, "last_error")?,
@@ -68,7 +94,7 @@ where
         created_by: get(row, "created_by")?,
         created_at: get(row, "created_at")?,
         updated_at: get(row, "updated_at")?,
-        field_revs: field_revs(&get::<R, String>(row, "field_revs")?),
+        field_revs: field_revs(&row.text("field_revs")?),
         seq: get(row, "seq")?,
     })
 }
@@ -76,16 +102,13 @@ where
 /// A user row (id, email, password_hash, role, created_at).
 pub(crate) fn user<'r, R>(row: &'r R) -> Result<UserRecord>
 where
-    R: Row,
-    &'r str: ColumnIndex<R>,
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-    String: Decode<'r, R::Database> + Type<R::Database>,
+    R: Decodes<'r>,
 {
     Ok(UserRecord {
         id: get(row, "id")?,
         email: get(row, "email")?,
         password_hash: get(row, "password_hash")?,
-        role: parse::<Role>(&get::<R, String>(row, "role")?)?,
+        role: parse::<Role>(&row.text("role")?)?,
         created_at: get(row, "created_at")?,
     })
 }
@@ -93,16 +116,13 @@ where
 /// A log row (id, level, message, details, created_at).
 pub(crate) fn log<'r, R>(row: &'r R) -> Result<LogRecord>
 where
-    R: Row,
-    &'r str: ColumnIndex<R>,
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-    String: Decode<'r, R::Database> + Type<R::Database>,
+    R: Decodes<'r>,
 {
     Ok(LogRecord {
         id: get(row, "id")?,
-        level: parse(&get::<R, String>(row, "level")?)?,
+        level: parse(&row.text("level")?)?,
         message: get(row, "message")?,
-        details: serde_json::from_str(&get::<R, String>(row, "details")?).unwrap_or(Value::Null),
+        details: serde_json::from_str(&row.text("details")?).unwrap_or(Value::Null),
         created_at: get(row, "created_at")?,
     })
 }
@@ -110,10 +130,7 @@ where
 /// An audit row.
 pub(crate) fn audit<'r, R>(row: &'r R) -> Result<AuditRecord>
 where
-    R: Row,
-    &'r str: ColumnIndex<R>,
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-    String: Decode<'r, R::Database> + Type<R::Database>,
+    R: Decodes<'r>,
 {
     Ok(AuditRecord {
         id: get(row, "id")?,
@@ -123,7 +140,7 @@ where
         action: get(row, "action")?,
         integration_id: get(row, "integration_id")?,
         website_id: get(row, "website_id")?,
-        fields: serde_json::from_str(&get::<R, String>(row, "fields")?).unwrap_or_default(),
+        fields: serde_json::from_str(&row.text("fields")?).unwrap_or_default(),
         via: get(row, "via")?,
     })
 }

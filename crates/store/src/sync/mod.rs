@@ -171,6 +171,32 @@ fn name_candidates(name: &str, uid: &str) -> [String; 3] {
     ]
 }
 
+/// The first of [`name_candidates`] that `skip` leaves and `sql` finds no
+/// row for (its parameters: the candidate, `uid`, then `scope`); the last
+/// candidate when every one is taken.
+async fn first_free_name(
+    tx: &mut SqliteConnection,
+    sql: &str,
+    scope: &[&str],
+    name: &str,
+    uid: &str,
+    skip: impl Fn(&str) -> bool,
+) -> Result<String> {
+    for candidate in name_candidates(name, uid) {
+        if skip(&candidate) {
+            continue;
+        }
+        let mut query = sqlx::query(sql).bind(&candidate).bind(uid);
+        for s in scope {
+            query = query.bind(*s);
+        }
+        if query.fetch_optional(&mut *tx).await?.is_none() {
+            return Ok(candidate);
+        }
+    }
+    Ok(format!("{name} ({uid})"))
+}
+
 /// Runs one statement whose only parameter is a record's uid. The rows it
 /// changed.
 async fn exec_with_uid(conn: &mut SqliteConnection, sql: &str, uid: &str) -> Result<u64> {
