@@ -3,7 +3,7 @@
 //! place to record the outcome as the first document describes it
 //! (status, last_sync_at, last_error, consecutive error_count, a log entry).
 
-use crate::integrations::{insert_log, not_found};
+use crate::integrations::{insert_log, not_found, Reach};
 use crate::model::Status;
 use crate::{now, secrets, Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
@@ -166,6 +166,14 @@ async fn record_one(
     .bind(id)
     .execute(&mut **tx)
     .await?;
-    insert_log(tx, id, level, &record.message, record.details.clone()).await?;
+    insert_log(
+        Reach::Pushed,
+        tx,
+        id,
+        level,
+        &record.message,
+        record.details.clone(),
+    )
+    .await?;
     Ok(Ok(health))
 }

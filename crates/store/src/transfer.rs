@@ -3,7 +3,7 @@
 //! commit in batches: a batch is all there or not there at all, and each
 //! committed batch is reported before the next begins.
 
-use crate::integrations::insert_log;
+use crate::integrations::{insert_log, Reach};
 use crate::model::{LogLevel, NewIntegration, Status, Website};
 use crate::secrets;
 use crate::{now, Result, Store, StoreError};
@@ -327,6 +327,7 @@ impl Store {
             for (_, _, p, omitted) in &ready {
                 if !omitted.is_empty() && committed.contains(&p.id) {
                     insert_log(
+                        Reach::Pushed,
                         &mut tx,
                         &p.id,
                         LogLevel::Warning,

@@ -7,7 +7,7 @@ use sqlx::{ColumnIndex, Decode, Row, Type};
 use switchboard_domain::field::{self, FieldDiff};
 
 use super::{DbError, Result};
-use crate::model::{AuditRecord, IntegrationRecord, LogRecord, Role, UserRecord};
+use crate::model::{AuditEntry, AuditRecord, IntegrationRecord, LogRecord, Role, UserRecord};
 use crate::secrets::SealedSecrets;
 
 /// The columns every integration query selects, in [`integration`]'s order.
@@ -135,13 +135,15 @@ where
     Ok(AuditRecord {
         id: get(row, "id")?,
         at: get(row, "at")?,
-        actor_id: get(row, "actor_id")?,
-        actor_email: get(row, "actor_email")?,
-        action: get(row, "action")?,
-        integration_id: get(row, "integration_id")?,
-        website_id: get(row, "website_id")?,
-        fields: serde_json::from_str(&row.text("fields")?).unwrap_or_default(),
-        via: get(row, "via")?,
+        entry: AuditEntry {
+            actor_id: get(row, "actor_id")?,
+            actor_email: get(row, "actor_email")?,
+            action: get(row, "action")?,
+            integration_id: get(row, "integration_id")?,
+            website_id: get(row, "website_id")?,
+            fields: serde_json::from_str(&row.text("fields")?).unwrap_or_default(),
+            via: get(row, "via")?,
+        },
     })
 }
 

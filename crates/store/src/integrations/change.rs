@@ -1,6 +1,6 @@
 //! Changing an integration: update and configure.
 
-use super::logs::insert_log;
+use super::logs::{insert_log, Reach};
 use super::{
     check_name, ensure_website, is_blank, not_found, resolve, seal_all, secret_text, split, COLUMNS,
 };
@@ -153,6 +153,7 @@ impl Store {
         };
         // Field names only: never values.
         insert_log(
+            Reach::Pushed,
             &mut *tx,
             id,
             LogLevel::Info,

@@ -1,6 +1,6 @@
 //! Creating integrations, one at a time or many at once (bulk import).
 
-use super::logs::insert_log;
+use super::logs::{insert_log, Reach};
 use super::{check_name, ensure_website, resolve, seal_all, split};
 use crate::model::*;
 use crate::secrets::SealedMap;
@@ -135,7 +135,15 @@ impl Store {
             )),
             other => other,
         })?;
-        insert_log(conn, &p.id, LogLevel::Info, log_message, p.log_details()).await
+        insert_log(
+            Reach::Pushed,
+            conn,
+            &p.id,
+            LogLevel::Info,
+            log_message,
+            p.log_details(),
+        )
+        .await
     }
 
     /// Inserts many prepared integrations with one statement per table (the

@@ -1,6 +1,6 @@
 //! A secret's plaintext, on the user's explicit request.
 
-use super::logs::insert_log;
+use super::logs::{insert_log, Reach};
 use super::not_found;
 use crate::model::LogLevel;
 use crate::secrets;
@@ -45,6 +45,7 @@ impl Store {
         })?;
         let mut conn = self.pool().acquire().await?;
         insert_log(
+            Reach::Pushed,
             &mut conn,
             id,
             LogLevel::Info,
