@@ -65,8 +65,7 @@ impl FieldDiff {
         old: impl IntoIterator<Item = (&'a String, &'a V)>,
         new: impl IntoIterator<Item = (&'a String, &'a V)>,
     ) {
-        self.0
-            .extend(changed_keys(old, new).into_iter().map(config));
+        self.keys(old, new, config);
     }
 
     /// `secret.<key>` for every secret that differs (a re-sealed value
@@ -77,8 +76,17 @@ impl FieldDiff {
         old: impl IntoIterator<Item = (&'a String, &'a V)>,
         new: impl IntoIterator<Item = (&'a String, &'a V)>,
     ) {
-        self.0
-            .extend(changed_keys(old, new).into_iter().map(secret));
+        self.keys(old, new, secret);
+    }
+
+    /// `name(key)` for every key whose value differs.
+    fn keys<'a, V: PartialEq + 'a>(
+        &mut self,
+        old: impl IntoIterator<Item = (&'a String, &'a V)>,
+        new: impl IntoIterator<Item = (&'a String, &'a V)>,
+        name: fn(&str) -> String,
+    ) {
+        self.0.extend(changed_keys(old, new).into_iter().map(name));
     }
 
     /// Counts one secret as changed.

@@ -237,13 +237,9 @@ pub struct AuditEntry {
 pub struct AuditRecord {
     pub id: i64,
     pub at: String,
-    pub actor_id: Option<i64>,
-    pub actor_email: String,
-    pub action: String,
-    pub integration_id: Option<i64>,
-    pub website_id: Option<i64>,
-    pub fields: Vec<String>,
-    pub via: String,
+    /// What was written.
+    #[serde(flatten)]
+    pub entry: AuditEntry,
 }
 
 /// A website, the scope of the second document's integrations.

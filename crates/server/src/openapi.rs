@@ -225,22 +225,47 @@ fn fields(keys: &[&str], required: &[&str]) -> Value {
     obj(Value::Object(props), required)
 }
 
+/// A timestamp, or null.
+fn ts() -> Value {
+    json!({"type": ["string", "null"], "format": "date-time"})
+}
+
+/// A masked secret, or null.
+fn masked() -> Value {
+    json!({"type": ["string", "null"], "description": "Masked: '*' x (len-4) + last 4; 1-4 characters give '****'; unset gives null"})
+}
+
+/// An integration's status.
+fn status() -> Value {
+    json!({"type": "string", "enum": ["active", "inactive", "error", "pending"]})
+}
+
+/// A page of `item`s.
+fn page(item: &str) -> Value {
+    obj(
+        json!({"count": {"type": "integer"}, "next": {"type": ["string", "null"]}, "previous": {"type": ["string", "null"]}, "results": {"type": "array", "items": schema(item)}}),
+        &["count", "next", "previous", "results"],
+    )
+}
+
 fn schemas() -> Value {
-    let ts = json!({"type": ["string", "null"], "format": "date-time"});
-    let masked = json!({"type": ["string", "null"], "description": "Masked: '*' x (len-4) + last 4; 1-4 characters give '****'; unset gives null"});
-    let status = json!({"type": "string", "enum": ["active", "inactive", "error", "pending"]});
-    let page = |item: &str| {
-        obj(
-            json!({"count": {"type": "integer"}, "next": {"type": ["string", "null"]}, "previous": {"type": ["string", "null"]}, "results": {"type": "array", "items": schema(item)}}),
-            &["count", "next", "previous", "results"],
-        )
-    };
+    let mut m = Map::new();
+    first_schemas(&mut m);
+    configure_schemas(&mut m);
+    second_schemas(&mut m);
+    sync_schemas(&mut m);
+    Value::Object(m)
+}
+
+/// The first document's bodies and answers.
+fn first_schemas(m: &mut Map<String, Value>) {
+    let ts = ts();
+    let status = status();
     let summary = json!({"id": {"type": "integer"}, "name": {"type": "string"}, "integration_type": {"type": "string"}, "provider": {"type": "string"}, "status": status, "is_active": {"type": "boolean"}, "last_sync_at": ts, "error_count": {"type": "integer"}, "created_at": ts});
     let mut detail = summary.clone();
     detail["config"] = json!({"type": "object", "description": "Public settings only"});
     detail["specific_config"] = json!({"type": "object", "description": "{} until configured, then the type's public settings"});
     detail["last_error"] = json!({"type": ["string", "null"]});
-    let mut m = Map::new();
     m.insert(
         "FirstError".into(),
         obj(json!({"error": {"type": "string"}}), &["error"]),
@@ -270,6 +295,10 @@ fn schemas() -> Value {
         ),
     );
     m.insert("Throttled".into(), obj(json!({"detail": {"type": "string"}, "wait": {"type": "integer"}, "error": {"type": "string"}}), &["detail", "wait"]));
+}
+
+/// The first document's configure bodies, by type.
+fn configure_schemas(m: &mut Map<String, Value>) {
     m.insert(
         "ConfigureEmail".into(),
         fields(
@@ -358,6 +387,12 @@ fn schemas() -> Value {
             &["app_id", "app_secret", "access_token"],
         ),
     );
+}
+
+/// The second document's, websites', accounts' and audit schemas.
+fn second_schemas(m: &mut Map<String, Value>) {
+    let ts = ts();
+    let masked = masked();
     m.insert(
         "Detail".into(),
         obj(json!({"detail": {"type": "string"}}), &["detail"]),
@@ -389,6 +424,12 @@ fn schemas() -> Value {
     m.insert("AuditPage".into(), page("AuditEntry"));
     m.insert("AuditEntry".into(), obj(json!({"id": {"type": "integer"}, "at": ts, "actor": {"type": "object"}, "action": {"type": "string"}, "integration": {"type": ["integer", "null"]}, "website": {"type": ["integer", "null"]}, "fields": {"type": "array", "items": {"type": "string"}}, "via": {"type": "string"}}), &["id", "at", "actor", "action", "fields", "via"]));
     m.insert("Health".into(), obj(json!({"status": {"type": "string"}, "database": {"type": "string", "enum": ["sqlite", "postgres"]}}), &["status", "database"]));
+}
+
+/// The sync protocol's bodies and answers.
+fn sync_schemas(m: &mut Map<String, Value>) {
+    let ts = ts();
+    let status = status();
     let field_revs = json!({"type": "object", "additionalProperties": {"type": "integer"}, "description": "Field name (name, description, provider, is_active, website, config.<key>, secret.<key>) -> revision at which it last changed; missing counts as 1"});
     m.insert("SyncWebsite".into(), obj(json!({"uid": {"type": "string"}, "name": {"type": "string"}, "domain": {"type": "string"}, "seq": {"type": "integer"}}), &["uid", "name"]));
     m.insert("SyncPulledIntegration".into(), obj(json!({
@@ -416,9 +457,7 @@ fn schemas() -> Value {
         "message": {"type": "string"}, "fields": {"type": "object", "additionalProperties": {"type": "string"}},
     }), &["uid", "outcome"]));
     m.insert("SyncPushAnswer".into(), obj(json!({"batch_id": {"type": "string"}, "results": {"type": "array", "items": schema("SyncPushResult")}}), &["batch_id", "results"]));
-    Value::Object(m)
 }
-
 fn sync_paths(p: &mut Map<String, Value>) {
     let t = "sync";
     p.insert("/api/v1/sync/pull".into(), json!({

@@ -10,12 +10,13 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE};
 use base64::Engine;
 use std::collections::BTreeMap;
 use std::fmt;
+use switchboard_vault::column::{self, SealedMap};
 use switchboard_vault::{Aad, KeyId, MasterKey, Sealed, Sealer, Secret};
 use zeroize::Zeroizing;
 
 /// Sealed values by field key, as stored in the `secrets` column.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct SealedSecrets(BTreeMap<String, Sealed>);
+pub struct SealedSecrets(SealedMap);
 
 impl fmt::Debug for SealedSecrets {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -24,32 +25,20 @@ impl fmt::Debug for SealedSecrets {
 }
 
 impl SealedSecrets {
-    /// Parses the column: a JSON object of key -> base64. A damaged value
+    /// Parses the column (`switchboard_vault::column`). A damaged value
     /// becomes an empty sealed value, which fails to open like any altered one.
     pub fn from_column(text: &str) -> SealedSecrets {
-        let raw: BTreeMap<String, String> = serde_json::from_str(text).unwrap_or_else(|_| {
-            tracing::warn!("a secrets column is damaged and cannot be parsed");
-            BTreeMap::new()
-        });
-        SealedSecrets(
-            raw.into_iter()
-                .map(|(k, v)| {
-                    let sealed =
-                        Sealed::from_base64(&v).unwrap_or_else(|_| Sealed::from_bytes(Vec::new()));
-                    (k, sealed)
-                })
-                .collect(),
-        )
+        SealedSecrets(column::parse(text))
     }
 
     /// The column's text.
     pub fn to_column(&self) -> String {
-        let raw: BTreeMap<&str, String> = self
-            .0
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.to_base64()))
-            .collect();
-        serde_json::to_string(&raw).expect("a map of strings serializes")
+        column::render(&self.0)
+    }
+
+    /// The sealed values by key, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Sealed)> {
+        self.0.iter()
     }
 
     pub fn contains(&self, key: &str) -> bool {

@@ -3,7 +3,7 @@
 //! place to record the outcome as the first document describes it
 //! (status, last_sync_at, last_error, consecutive error_count, a log entry).
 
-use crate::integrations::{insert_log, not_found};
+use crate::integrations::{insert_log, not_found, Reach};
 use crate::model::Status;
 use crate::{now, secrets, Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use sqlx::Row;
 use std::collections::BTreeMap;
 use switchboard_domain::{apply_check, HealthState};
+use switchboard_vault::column;
 use switchboard_vault::Secret;
 
 /// An integration's settings with its secrets opened, for a provider call.
@@ -73,7 +74,7 @@ impl Store {
         .fetch_optional(self.pool())
         .await?
         .ok_or_else(|| not_found(id))?;
-        let sealed = secrets::parse_column(row.get("secrets"))?;
+        let sealed = column::parse(row.get("secrets"));
         let mut opened = BTreeMap::new();
         let mut undecryptable = Vec::new();
         for (field, value) in &sealed {
@@ -165,6 +166,14 @@ async fn record_one(
     .bind(id)
     .execute(&mut **tx)
     .await?;
-    insert_log(tx, id, level, &record.message, record.details.clone()).await?;
+    insert_log(
+        Reach::Pushed,
+        tx,
+        id,
+        level,
+        &record.message,
+        record.details.clone(),
+    )
+    .await?;
     Ok(Ok(health))
 }

@@ -1,7 +1,7 @@
 //! The per-integration activity log: newest first, never a secret value.
 
 use crate::db::parsed_column;
-use crate::integrations::{insert_log, not_found};
+use crate::integrations::{insert_log, not_found, Reach};
 use crate::model::{LogEntry, LogLevel};
 use crate::{Result, Store, StoreError};
 use serde_json::Value;
@@ -18,12 +18,19 @@ impl Store {
     ) -> Result<()> {
         self.sealer()?;
         let mut conn = self.pool().acquire().await?;
-        insert_log(&mut conn, integration_id, level, message, details)
-            .await
-            .map_err(|e| match e {
-                StoreError::Conflict(_) => not_found(integration_id),
-                other => other,
-            })
+        insert_log(
+            Reach::Pushed,
+            &mut conn,
+            integration_id,
+            level,
+            message,
+            details,
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => not_found(integration_id),
+            other => other,
+        })
     }
 
     /// The newest `limit` entries of an integration's log, newest first.

@@ -144,29 +144,24 @@ pub struct NewIntegration {
 
 /// A change to an integration; every None leaves that part as it is.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct IntegrationPatch {
     /// New name.
-    #[serde(default)]
     pub name: Option<String>,
     /// New description.
-    #[serde(default)]
     pub description: Option<String>,
     /// New status.
-    #[serde(default)]
     pub status: Option<Status>,
     /// New active toggle.
-    #[serde(default)]
     pub is_active: Option<bool>,
     /// Move to a website (Some(Some(id))) or make global (Some(None)).
-    #[serde(default, with = "double_option")]
+    #[serde(with = "double_option")]
     pub website_id: Option<Option<String>>,
     /// Switch provider within the same type (its values are re-validated).
-    #[serde(default)]
     pub provider: Option<String>,
     /// Settings to change. Public keys: a value sets, null or "" removes.
     /// Secret keys: absent keeps the stored secret, "" or null clears it,
     /// a value replaces it.
-    #[serde(default)]
     pub values: Option<Map<String, Value>>,
 }
 
@@ -189,34 +184,26 @@ mod double_option {
 
 /// Filters for listing integrations; every None matches everything.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ListFilter {
     /// Only this type.
-    #[serde(default)]
     pub integration_type: Option<String>,
     /// Only this provider.
-    #[serde(default)]
     pub provider: Option<String>,
     /// Only this status.
-    #[serde(default)]
     pub status: Option<Status>,
     /// Only active or only inactive.
-    #[serde(default)]
     pub is_active: Option<bool>,
     /// Website scope.
-    #[serde(default)]
     pub website: WebsiteFilter,
     /// Case-insensitive text search over name, description, type, provider
     /// and public settings (never secrets).
-    #[serde(default)]
     pub search: Option<String>,
     /// Order.
-    #[serde(default)]
     pub sort: SortKey,
     /// At most this many rows.
-    #[serde(default)]
     pub limit: Option<i64>,
     /// Skip this many rows.
-    #[serde(default)]
     pub offset: Option<i64>,
 }
 

@@ -3,7 +3,7 @@
 //! commit in batches: a batch is all there or not there at all, and each
 //! committed batch is reported before the next begins.
 
-use crate::integrations::insert_log;
+use crate::integrations::{insert_log, Reach};
 use crate::model::{LogLevel, NewIntegration, Status, Website};
 use crate::secrets;
 use crate::{now, Result, Store, StoreError};
@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{json, Map, Value};
 use sqlx::Row;
 use std::collections::BTreeMap;
+use switchboard_vault::column;
 use switchboard_vault::Secret;
 
 /// The `format` tag of an export file.
@@ -166,7 +167,7 @@ impl Store {
         for row in rows {
             let id: String = row.get("id");
             let name: String = row.get("name");
-            let sealed = secrets::parse_column(row.get("secrets"))?;
+            let sealed = column::parse(row.get("secrets"));
             let mut out = BTreeMap::new();
             for (field, value) in &sealed {
                 let v = if with_secrets {
@@ -326,6 +327,7 @@ impl Store {
             for (_, _, p, omitted) in &ready {
                 if !omitted.is_empty() && committed.contains(&p.id) {
                     insert_log(
+                        Reach::Pushed,
                         &mut tx,
                         &p.id,
                         LogLevel::Warning,

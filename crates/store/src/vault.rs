@@ -9,6 +9,7 @@ use crate::model::VaultStatus;
 use crate::{now, Result, Store, StoreError, Unlocked};
 use sqlx::Row;
 use std::sync::Arc;
+use switchboard_vault::column;
 use switchboard_vault::{
     Aad, KeyId, KeyStore, MasterKey, PassphraseWrap, RecoveryKey, RecoveryWrap, Sealed, Sealer,
     Secret, VaultError,
@@ -337,7 +338,7 @@ impl Store {
             }
             let id: &str = row.get("id");
             let name: &str = row.get("name");
-            let sealed = crate::secrets::parse_column(row.get("secrets"))?;
+            let sealed = column::parse(row.get("secrets"));
             let mut resealed = crate::secrets::SealedMap::new();
             for (field, value) in sealed {
                 let aad = Aad::new(id, &field);
@@ -350,7 +351,7 @@ impl Store {
                 resealed.insert(field.clone(), new.seal(&aad, &plain));
             }
             sqlx::query("UPDATE integrations SET secrets = ? WHERE id = ?")
-                .bind(crate::secrets::to_column(&resealed))
+                .bind(column::render(&resealed))
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;

@@ -8,8 +8,10 @@ use std::collections::HashSet;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
-use switchboard_store::Store;
-use switchboard_sync_proto::{field, PushBatch, DEFAULT_PULL_LIMIT, MAX_PUSH_LOGS};
+use switchboard_store::{Pending, Store};
+use switchboard_sync_proto::{
+    field, PushAnswer, PushBatch, SyncWebsite, DEFAULT_PULL_LIMIT, MAX_PUSH_LOGS,
+};
 use tokio_util::sync::CancellationToken;
 
 use crate::client::ServerClient;
@@ -101,45 +103,142 @@ pub async fn sync(
     store: &Store,
     client: &ServerClient,
     options: &SyncOptions,
-    mut progress: impl FnMut(&SyncProgress),
+    progress: impl FnMut(&SyncProgress),
     cancel: &CancellationToken,
 ) -> Result<SyncReport> {
     let started = Instant::now();
-    let batch_size = options
-        .batch_size
-        .clamp(1, switchboard_sync_proto::MAX_PUSH_CHANGES);
-    let mut report = SyncReport::default();
-    let meta = store.sync_meta().await?;
+    let client_id = store.sync_meta().await?.client_id;
     let to_push = usize::try_from(store.pending_count().await?).unwrap_or(0);
-    let mut state = SyncProgress {
-        phase: Phase::Pushing,
-        pushed: 0,
-        to_push,
-        pulled: 0,
+    let mut run = Run {
+        store,
+        client,
+        options,
+        progress,
+        cancel,
+        client_id,
+        report: SyncReport::default(),
+        state: SyncProgress {
+            phase: Phase::Pushing,
+            pushed: 0,
+            to_push,
+            pulled: 0,
+        },
     };
-    progress(&state);
+    run.report_progress();
+    run.push_changes().await?;
+    run.push_logs().await?;
+    run.pull().await?;
+    run.finish(started).await
+}
 
-    // Push. A record that stays pending after its answer (a conflict waiting
-    // for the user, say) is not sent twice in one sync.
-    let mut websites = store.pending_websites().await?;
-    let mut sent: HashSet<String> = HashSet::new();
-    loop {
-        if cancel.is_cancelled() {
+/// One sync under way: what it works on and what it has done so far.
+struct Run<'a, P> {
+    store: &'a Store,
+    client: &'a ServerClient,
+    options: &'a SyncOptions,
+    progress: P,
+    cancel: &'a CancellationToken,
+    client_id: String,
+    report: SyncReport,
+    state: SyncProgress,
+}
+
+impl<P: FnMut(&SyncProgress)> Run<'_, P> {
+    fn report_progress(&mut self) {
+        (self.progress)(&self.state);
+    }
+
+    fn check_cancel(&self) -> Result<()> {
+        if self.cancel.is_cancelled() {
             return Err(SyncError::Cancelled);
         }
-        let pending: Vec<_> = store
-            .pending_changes(batch_size)
-            .await?
-            .into_iter()
-            .filter(|p| !sent.contains(&p.change.uid))
-            .collect();
-        if pending.is_empty() && websites.is_empty() {
-            break;
+        Ok(())
+    }
+
+    /// A new batch of this client.
+    fn batch(&self) -> PushBatch {
+        PushBatch {
+            batch_id: uuid::Uuid::new_v4().to_string(),
+            client_id: Some(self.client_id.clone()),
+            ..PushBatch::default()
         }
-        let mut batch_sites = std::mem::take(&mut websites);
-        // The websites these changes point at go along (upserts the server
-        // skips when it has them as they are): one deleted on the server
-        // meanwhile comes back rather than refusing the changes.
+    }
+
+    /// Sends `batch`; the answer must be to it, with `results` answers.
+    async fn send(&self, batch: &PushBatch, results: usize) -> Result<PushAnswer> {
+        let answer = self.client.push(batch).await?;
+        if answer.batch_id != batch.batch_id || answer.results.len() != results {
+            return Err(SyncError::Protocol(
+                "the push answer does not match the batch sent".into(),
+            ));
+        }
+        Ok(answer)
+    }
+
+    /// Pushes the pending changes and websites, batch by batch. A record
+    /// that stays pending after its answer (a conflict waiting for the
+    /// user, say) is not sent twice in one sync.
+    async fn push_changes(&mut self) -> Result<()> {
+        let batch_size = self
+            .options
+            .batch_size
+            .clamp(1, switchboard_sync_proto::MAX_PUSH_CHANGES);
+        let mut websites = self.store.pending_websites().await?;
+        let mut sent: HashSet<String> = HashSet::new();
+        loop {
+            self.check_cancel()?;
+            let pending: Vec<_> = self
+                .store
+                .pending_changes(batch_size)
+                .await?
+                .into_iter()
+                .filter(|p| !sent.contains(&p.change.uid))
+                .collect();
+            if pending.is_empty() && websites.is_empty() {
+                break;
+            }
+            let batch = PushBatch {
+                websites: self
+                    .batch_websites(&pending, std::mem::take(&mut websites))
+                    .await?,
+                changes: pending.iter().map(|p| p.change.clone()).collect(),
+                ..self.batch()
+            };
+            let answer = self.send(&batch, batch.changes.len()).await?;
+            let ack = self
+                .store
+                .ack_push(&pending, &batch.websites, &answer)
+                .await?;
+            let report = &mut self.report;
+            report.batches += 1;
+            report.pushed += ack.applied;
+            report.merged += ack.merged;
+            report.conflicts += ack.conflicts;
+            report.gone += ack.gone;
+            report.deleted += ack.deleted;
+            report.invalid += ack.invalid;
+            report.websites_refused += ack.websites_refused;
+            sent.extend(pending.iter().map(|p| p.change.uid.clone()));
+            self.state.pushed += pending.len();
+            self.state.to_push = self.state.to_push.max(self.state.pushed);
+            self.report_progress();
+            if pending.is_empty() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// The websites of a batch: the pending ones, after the websites its
+    /// changes point at (upserts the server skips when it has them as they
+    /// are), so one deleted on the server meanwhile comes back rather than
+    /// refusing the changes. Upserts before deletions, as the server
+    /// applies them.
+    async fn batch_websites(
+        &self,
+        pending: &[Pending],
+        mut batch_sites: Vec<SyncWebsite>,
+    ) -> Result<Vec<SyncWebsite>> {
         let mut wanted: Vec<&str> = pending
             .iter()
             .filter_map(|p| p.change.set.get(field::WEBSITE))
@@ -148,118 +247,92 @@ pub async fn sync(
             .collect();
         wanted.sort_unstable();
         wanted.dedup();
-        if !wanted.is_empty() {
-            let mut extra = store.sync_websites(&wanted).await?;
-            for w in &mut extra {
-                w.if_missing = true;
+        if wanted.is_empty() {
+            return Ok(batch_sites);
+        }
+        let mut extra = self.store.sync_websites(&wanted).await?;
+        for w in &mut extra {
+            w.if_missing = true;
+        }
+        extra.append(&mut batch_sites);
+        Ok(extra)
+    }
+
+    /// Log lines, once their integrations are on the server. Every line of
+    /// an answered batch is done, so each round sends new lines: the loop
+    /// ends when none are left (or a round brings nothing new).
+    async fn push_logs(&mut self) -> Result<()> {
+        let log_batch = self.options.log_batch_size.clamp(1, MAX_PUSH_LOGS);
+        let mut logs_sent: HashSet<String> = HashSet::new();
+        loop {
+            self.check_cancel()?;
+            let logs = self.store.pending_logs(log_batch).await?;
+            if logs.is_empty() || logs.iter().all(|l| logs_sent.contains(&l.uid)) {
+                break;
             }
-            // Upserts before deletions, as the server applies them.
-            extra.append(&mut batch_sites);
-            batch_sites = extra;
+            let batch = PushBatch {
+                logs,
+                ..self.batch()
+            };
+            self.send(&batch, 0).await?;
+            self.store.ack_logs(&batch.logs).await?;
+            self.report.batches += 1;
+            self.report.logs_pushed += batch.logs.len();
+            logs_sent.extend(batch.logs.into_iter().map(|l| l.uid));
         }
-        let batch = PushBatch {
-            batch_id: uuid::Uuid::new_v4().to_string(),
-            client_id: Some(meta.client_id.clone()),
-            websites: batch_sites,
-            changes: pending.iter().map(|p| p.change.clone()).collect(),
-            logs: Vec::new(),
-        };
-        let answer = client.push(&batch).await?;
-        if answer.batch_id != batch.batch_id || answer.results.len() != batch.changes.len() {
-            return Err(SyncError::Protocol(
-                "the push answer does not match the batch sent".into(),
-            ));
-        }
-        let ack = store.ack_push(&pending, &batch.websites, &answer).await?;
-        report.batches += 1;
-        report.pushed += ack.applied;
-        report.merged += ack.merged;
-        report.conflicts += ack.conflicts;
-        report.gone += ack.gone;
-        report.deleted += ack.deleted;
-        report.invalid += ack.invalid;
-        report.websites_refused += ack.websites_refused;
-        for p in &pending {
-            sent.insert(p.change.uid.clone());
-        }
-        state.pushed += pending.len();
-        state.to_push = state.to_push.max(state.pushed);
-        progress(&state);
-        if pending.is_empty() {
-            break;
-        }
+        Ok(())
     }
 
-    // Log lines, once their integrations are on the server. Every line of
-    // an answered batch is done, so each round sends new lines: the loop
-    // ends when none are left (or a round brings nothing new).
-    let log_batch = options.log_batch_size.clamp(1, MAX_PUSH_LOGS);
-    let mut logs_sent: HashSet<String> = HashSet::new();
-    loop {
-        if cancel.is_cancelled() {
-            return Err(SyncError::Cancelled);
+    /// Pulls page by page from the stored cursor.
+    async fn pull(&mut self) -> Result<()> {
+        self.state.phase = Phase::Pulling;
+        self.report_progress();
+        let mut cursor = self.store.sync_meta().await?.cursor;
+        loop {
+            self.check_cancel()?;
+            let page = self
+                .client
+                .pull(
+                    cursor,
+                    self.options.pull_limit,
+                    Some(self.client_id.as_str()),
+                )
+                .await?;
+            let applied = self.store.apply_pull(&page).await?;
+            let report = &mut self.report;
+            report.pulled += applied.pulled;
+            report.pulled_deleted += applied.deleted;
+            report.websites_pulled += applied.websites;
+            report.websites_deleted += applied.websites_deleted;
+            report.websites_kept += applied.websites_kept;
+            report.logs_pulled += applied.logs;
+            self.state.pulled += page.changes.len();
+            self.report_progress();
+            if !page.more || page.next <= cursor {
+                break;
+            }
+            cursor = page.next;
         }
-        let logs = store.pending_logs(log_batch).await?;
-        if logs.is_empty() || logs.iter().all(|l| logs_sent.contains(&l.uid)) {
-            break;
-        }
-        let batch = PushBatch {
-            batch_id: uuid::Uuid::new_v4().to_string(),
-            client_id: Some(meta.client_id.clone()),
-            logs,
-            ..PushBatch::default()
-        };
-        let answer = client.push(&batch).await?;
-        if answer.batch_id != batch.batch_id || !answer.results.is_empty() {
-            return Err(SyncError::Protocol(
-                "the push answer does not match the batch sent".into(),
-            ));
-        }
-        store.ack_logs(&batch.logs).await?;
-        report.batches += 1;
-        report.logs_pushed += batch.logs.len();
-        logs_sent.extend(batch.logs.into_iter().map(|l| l.uid));
+        Ok(())
     }
 
-    // Pull.
-    state.phase = Phase::Pulling;
-    progress(&state);
-    let mut cursor = store.sync_meta().await?.cursor;
-    loop {
-        if cancel.is_cancelled() {
-            return Err(SyncError::Cancelled);
-        }
-        let page = client
-            .pull(cursor, options.pull_limit, Some(meta.client_id.as_str()))
-            .await?;
-        let applied = store.apply_pull(&page).await?;
-        report.pulled += applied.pulled;
-        report.pulled_deleted += applied.deleted;
-        report.websites_pulled += applied.websites;
-        report.websites_deleted += applied.websites_deleted;
-        report.websites_kept += applied.websites_kept;
-        report.logs_pulled += applied.logs;
-        state.pulled += page.changes.len();
-        progress(&state);
-        if !page.more || page.next <= cursor {
-            break;
-        }
-        cursor = page.next;
+    /// Records the sync's time and reports it done.
+    async fn finish(mut self, started: Instant) -> Result<SyncReport> {
+        let mut meta = self.store.sync_meta().await?;
+        meta.last_synced_at = Some(switchboard_domain::now());
+        self.store.set_sync_meta(&meta).await?;
+        self.state.phase = Phase::Done;
+        self.report_progress();
+        let mut report = self.report;
+        report.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        tracing::info!(
+            pushed = report.pushed,
+            merged = report.merged,
+            conflicts = report.conflicts,
+            pulled = report.pulled,
+            elapsed_ms = report.elapsed_ms,
+            "sync finished"
+        );
+        Ok(report)
     }
-
-    let mut meta = store.sync_meta().await?;
-    meta.last_synced_at = Some(switchboard_domain::now());
-    store.set_sync_meta(&meta).await?;
-    state.phase = Phase::Done;
-    progress(&state);
-    report.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    tracing::info!(
-        pushed = report.pushed,
-        merged = report.merged,
-        conflicts = report.conflicts,
-        pulled = report.pulled,
-        elapsed_ms = report.elapsed_ms,
-        "sync finished"
-    );
-    Ok(report)
 }

@@ -7,6 +7,7 @@
 //! and wrapped keys live.
 #![forbid(unsafe_code)]
 
+pub mod column;
 mod error;
 mod key;
 mod keystore;

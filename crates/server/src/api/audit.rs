@@ -49,12 +49,12 @@ async fn list(
             json!({
                 "id": r.id,
                 "at": r.at,
-                "actor": {"id": r.actor_id, "email": r.actor_email},
-                "action": r.action,
-                "integration": r.integration_id,
-                "website": r.website_id,
-                "fields": r.fields,
-                "via": r.via,
+                "actor": {"id": r.entry.actor_id, "email": r.entry.actor_email},
+                "action": r.entry.action,
+                "integration": r.entry.integration_id,
+                "website": r.entry.website_id,
+                "fields": r.entry.fields,
+                "via": r.entry.via,
             })
         })
         .collect();

@@ -98,7 +98,7 @@ where
         client: Option<&str>,
     ) -> Result<Option<i64>> {
         let mut revs = old.field_revs.clone();
-        for field in rows::sync_changes(old, r) {
+        for field in rows::sync_changes(old, r).into_names() {
             revs.insert(field, r.revision + 1);
         }
         let revision: Option<i64> = sqlx::query_scalar(

@@ -4,9 +4,10 @@
 
 use serde_json::{Map, Value};
 use sqlx::{ColumnIndex, Decode, Row, Type};
+use switchboard_domain::field::{self, FieldDiff};
 
 use super::{DbError, Result};
-use crate::model::{AuditRecord, IntegrationRecord, LogRecord, Role, UserRecord};
+use crate::model::{AuditEntry, AuditRecord, IntegrationRecord, LogRecord, Role, UserRecord};
 use crate::secrets::SealedSecrets;
 
 /// The columns every integration query selects, in [`integration`]'s order.
@@ -14,13 +15,43 @@ pub(crate) const INTEGRATION_COLUMNS: &str = "id, uid, owner_id, website_id, int
      provider, name, description, status, is_active, config, secrets, configured, last_sync_at, \
      last_error, error_count, revision, created_by, created_at, updated_at, field_revs, seq";
 
-fn get<'r, R, T>(row: &'r R, column: &'r str) -> Result<T>
+/// One column of a row, decoded as `T`.
+pub(crate) trait Get<'r, T> {
+    fn get(&'r self, column: &'r str) -> Result<T>;
+}
+
+impl<'r, R, T> Get<'r, T> for R
 where
     R: Row,
     &'r str: ColumnIndex<R>,
     T: Decode<'r, R::Database> + Type<R::Database>,
 {
-    row.try_get(column).map_err(DbError::from)
+    fn get(&'r self, column: &'r str) -> Result<T> {
+        self.try_get(column).map_err(DbError::from)
+    }
+}
+
+/// A row whose database decodes the column types the schema uses.
+pub(crate) trait Decodes<'r>:
+    Get<'r, i64> + Get<'r, Option<i64>> + Get<'r, bool> + Get<'r, String> + Get<'r, Option<String>>
+{
+    /// A TEXT column.
+    fn text(&'r self, column: &'r str) -> Result<String> {
+        Get::<String>::get(self, column)
+    }
+}
+
+impl<'r, R> Decodes<'r> for R where
+    R: Get<'r, i64>
+        + Get<'r, Option<i64>>
+        + Get<'r, bool>
+        + Get<'r, String>
+        + Get<'r, Option<String>>
+{
+}
+
+fn get<'r, R: Get<'r, T>, T>(row: &'r R, column: &'r str) -> Result<T> {
+    row.get(column)
 }
 
 fn parse<T: std::str::FromStr<Err = String>>(text: &str) -> Result<T> {
@@ -40,11 +71,7 @@ pub(crate) fn field_revs(text: &str) -> std::collections::BTreeMap<String, i64> 
 /// An integration row (selected with [`INTEGRATION_COLUMNS`]).
 pub(crate) fn integration<'r, R>(row: &'r R) -> Result<IntegrationRecord>
 where
-    R: Row,
-    &'r str: ColumnIndex<R>,
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-    bool: Decode<'r, R::Database> + Type<R::Database>,
-    String: Decode<'r, R::Database> + Type<R::Database>,
+    R: Decodes<'r>,
 {
     Ok(IntegrationRecord {
         id: get(row, "id")?,
@@ -55,10 +82,10 @@ where
         provider: get(row, "provider")?,
         name: get(row, "name")?,
         description: get(row, "description")?,
-        status: parse(&get::<R, String>(row, "status")?)?,
+        status: parse(&row.text("status")?)?,
         is_active: get(row, "is_active")?,
-        config: json_object(&get::<R, String>(row, "config")?),
-        secrets: SealedSecrets::from_column(&get::<R, String>(row, "secrets")?),
+        config: json_object(&row.text("config")?),
+        secrets: SealedSecrets::from_column(&row.text("secrets")?),
         configured: get(row, "configured")?,
         last_sync_at: get(row, "last_sync_at")?,
         last_error: get(row, "last_error")?,
@@ -67,7 +94,7 @@ where
         created_by: get(row, "created_by")?,
         created_at: get(row, "created_at")?,
         updated_at: get(row, "updated_at")?,
-        field_revs: field_revs(&get::<R, String>(row, "field_revs")?),
+        field_revs: field_revs(&row.text("field_revs")?),
         seq: get(row, "seq")?,
     })
 }
@@ -75,16 +102,13 @@ where
 /// A user row (id, email, password_hash, role, created_at).
 pub(crate) fn user<'r, R>(row: &'r R) -> Result<UserRecord>
 where
-    R: Row,
-    &'r str: ColumnIndex<R>,
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-    String: Decode<'r, R::Database> + Type<R::Database>,
+    R: Decodes<'r>,
 {
     Ok(UserRecord {
         id: get(row, "id")?,
         email: get(row, "email")?,
         password_hash: get(row, "password_hash")?,
-        role: parse::<Role>(&get::<R, String>(row, "role")?)?,
+        role: parse::<Role>(&row.text("role")?)?,
         created_at: get(row, "created_at")?,
     })
 }
@@ -92,16 +116,13 @@ where
 /// A log row (id, level, message, details, created_at).
 pub(crate) fn log<'r, R>(row: &'r R) -> Result<LogRecord>
 where
-    R: Row,
-    &'r str: ColumnIndex<R>,
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-    String: Decode<'r, R::Database> + Type<R::Database>,
+    R: Decodes<'r>,
 {
     Ok(LogRecord {
         id: get(row, "id")?,
-        level: parse(&get::<R, String>(row, "level")?)?,
+        level: parse(&row.text("level")?)?,
         message: get(row, "message")?,
-        details: serde_json::from_str(&get::<R, String>(row, "details")?).unwrap_or(Value::Null),
+        details: serde_json::from_str(&row.text("details")?).unwrap_or(Value::Null),
         created_at: get(row, "created_at")?,
     })
 }
@@ -109,21 +130,20 @@ where
 /// An audit row.
 pub(crate) fn audit<'r, R>(row: &'r R) -> Result<AuditRecord>
 where
-    R: Row,
-    &'r str: ColumnIndex<R>,
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-    String: Decode<'r, R::Database> + Type<R::Database>,
+    R: Decodes<'r>,
 {
     Ok(AuditRecord {
         id: get(row, "id")?,
         at: get(row, "at")?,
-        actor_id: get(row, "actor_id")?,
-        actor_email: get(row, "actor_email")?,
-        action: get(row, "action")?,
-        integration_id: get(row, "integration_id")?,
-        website_id: get(row, "website_id")?,
-        fields: serde_json::from_str(&get::<R, String>(row, "fields")?).unwrap_or_default(),
-        via: get(row, "via")?,
+        entry: AuditEntry {
+            actor_id: get(row, "actor_id")?,
+            actor_email: get(row, "actor_email")?,
+            action: get(row, "action")?,
+            integration_id: get(row, "integration_id")?,
+            website_id: get(row, "website_id")?,
+            fields: serde_json::from_str(&row.text("fields")?).unwrap_or_default(),
+            via: get(row, "via")?,
+        },
     })
 }
 
@@ -179,39 +199,14 @@ pub(crate) fn push_filter<'a, DB: sqlx::Database>(
 /// record: `name`, `description`, `provider`, `is_active`, `website`,
 /// `config.<key>` and `secret.<key>` (a secret counts as changed when its
 /// sealed value differs, i.e. when it was set again or removed).
-pub(crate) fn sync_changes(old: &IntegrationRecord, new: &IntegrationRecord) -> Vec<String> {
-    use switchboard_sync_proto::field;
-    let mut out = Vec::new();
-    let mut check = |name: String, differs: bool| {
-        if differs {
-            out.push(name);
-        }
-    };
-    check(field::NAME.into(), old.name != new.name);
-    check(
-        field::DESCRIPTION.into(),
-        old.description != new.description,
-    );
-    check(field::PROVIDER.into(), old.provider != new.provider);
-    check(field::IS_ACTIVE.into(), old.is_active != new.is_active);
-    check(field::WEBSITE.into(), old.website_id != new.website_id);
-    let mut keys: Vec<&String> = old.config.keys().chain(new.config.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    for key in keys {
-        check(
-            field::config(key),
-            old.config.get(key) != new.config.get(key),
-        );
-    }
-    let mut keys: Vec<&str> = old.secrets.keys().chain(new.secrets.keys()).collect();
-    keys.sort_unstable();
-    keys.dedup();
-    for key in keys {
-        check(
-            field::secret(key),
-            old.secrets.sealed(key) != new.secrets.sealed(key),
-        );
-    }
-    out
+pub(crate) fn sync_changes(old: &IntegrationRecord, new: &IntegrationRecord) -> FieldDiff {
+    let mut diff = FieldDiff::new();
+    diff.scalar(field::NAME, old.name != new.name);
+    diff.scalar(field::DESCRIPTION, old.description != new.description);
+    diff.scalar(field::PROVIDER, old.provider != new.provider);
+    diff.scalar(field::IS_ACTIVE, old.is_active != new.is_active);
+    diff.scalar(field::WEBSITE, old.website_id != new.website_id);
+    diff.config(&old.config, &new.config);
+    diff.secrets(old.secrets.iter(), new.secrets.iter());
+    diff
 }

@@ -7,6 +7,7 @@
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use switchboard_catalog as catalog;
+use switchboard_domain::field::{self, changed_keys};
 use switchboard_vault::Secret;
 
 use crate::error::{Error, Invalid};
@@ -274,14 +275,11 @@ fn changed_fields(
     field("status", old.status != new.status);
     field("is_active", old.is_active != new.is_active);
     field("configured", old.configured != new.configured);
-    let mut keys: Vec<&String> = old.config.keys().chain(new.config.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    for key in keys {
-        if old.config.get(key) != new.config.get(key) {
-            out.push(format!("config.{key}"));
-        }
-    }
+    out.extend(
+        changed_keys(&old.config, &new.config)
+            .into_iter()
+            .map(field::config),
+    );
     let mut secret_keys: Vec<String> = secrets
         .iter()
         .filter(|(k, v)| v.is_some() || old.secrets.contains(k))

@@ -1,18 +1,20 @@
 //! Changing an integration: update and configure.
 
-use super::logs::insert_log;
+use super::logs::{insert_log, Reach};
 use super::{
     check_name, ensure_website, is_blank, not_found, resolve, seal_all, secret_text, split, COLUMNS,
 };
 use crate::db::parsed_column;
 use crate::model::*;
-use crate::secrets::{self, SealedMap};
+use crate::secrets::SealedMap;
 use crate::sync::{self as sync_state, RemoteSecrets};
 use crate::{now, Result, Store, StoreError};
 use serde_json::{json, Map, Value};
 use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 use switchboard_catalog::{self as catalog, IntegrationType, Provider};
+use switchboard_domain::field::{self, FieldDiff};
+use switchboard_vault::column;
 use switchboard_vault::Sealer;
 
 impl Store {
@@ -104,12 +106,12 @@ impl Store {
         changed.dedup();
 
         // What the sync pushes: the fields whose value really changed.
-        let mut fields = sync_state::FieldChanges::default();
-        fields.scalar("name", new.name != old.name);
-        fields.scalar("description", new.description != old.description);
-        fields.scalar("provider", provider_changed);
-        fields.scalar("is_active", new.is_active != old.is_active);
-        fields.scalar("website", new.website_id != old.website_id);
+        let mut fields = FieldDiff::new();
+        fields.scalar(field::NAME, new.name != old.name);
+        fields.scalar(field::DESCRIPTION, new.description != old.description);
+        fields.scalar(field::PROVIDER, provider_changed);
+        fields.scalar(field::IS_ACTIVE, new.is_active != old.is_active);
+        fields.scalar(field::WEBSITE, new.website_id != old.website_id);
         fields.config(&old_config, &values.config);
         fields.secrets(&old_sealed, &values.sealed);
         for k in &values.cleared_remote {
@@ -120,7 +122,7 @@ impl Store {
             None
         } else {
             let stamp = sync_state::next_stamps(&mut *tx, 1).await?;
-            fields.mark(&mut dirty, stamp);
+            sync_state::mark(&fields, &mut dirty, stamp);
             Some(stamp)
         };
 
@@ -135,7 +137,7 @@ impl Store {
         .bind(new.status.as_str())
         .bind(new.is_active)
         .bind(Value::Object(values.config).to_string())
-        .bind(secrets::to_column(&values.sealed))
+        .bind(column::render(&values.sealed))
         .bind(configured)
         .bind(now())
         .bind(sync_state::remote_column(&values.remote))
@@ -151,6 +153,7 @@ impl Store {
         };
         // Field names only: never values.
         insert_log(
+            Reach::Pushed,
             &mut *tx,
             id,
             LogLevel::Info,
@@ -175,7 +178,7 @@ impl Values {
     fn from_row(row: &SqliteRow) -> Result<Values> {
         Ok(Values {
             config: serde_json::from_str(row.get::<&str, _>("config")).unwrap_or_default(),
-            sealed: secrets::parse_column(row.get("secrets"))?,
+            sealed: column::parse(row.get("secrets")),
             remote: sync_state::parse_remote(row.get("remote_secrets")),
             cleared_remote: Vec::new(),
         })

@@ -1,15 +1,16 @@
 //! Creating integrations, one at a time or many at once (bulk import).
 
-use super::logs::insert_log;
+use super::logs::{insert_log, Reach};
 use super::{check_name, ensure_website, resolve, seal_all, split};
 use crate::model::*;
-use crate::secrets::{self, SealedMap};
+use crate::secrets::SealedMap;
 use crate::sync as sync_state;
 use crate::{now, Result, Store, StoreError};
 use serde_json::{json, Map, Value};
 use sqlx::{QueryBuilder, Sqlite};
 use std::collections::BTreeMap;
 use switchboard_catalog as catalog;
+use switchboard_vault::column;
 use switchboard_vault::Sealer;
 
 /// A prepared insert, shared by create and bulk import.
@@ -118,7 +119,7 @@ impl Store {
         .bind(p.status.as_str())
         .bind(p.is_active)
         .bind(Value::Object(p.config.clone()).to_string())
-        .bind(secrets::to_column(&p.sealed))
+        .bind(column::render(&p.sealed))
         .bind(p.configured)
         .bind(&p.created_by)
         .bind(&ts)
@@ -134,7 +135,15 @@ impl Store {
             )),
             other => other,
         })?;
-        insert_log(conn, &p.id, LogLevel::Info, log_message, p.log_details()).await
+        insert_log(
+            Reach::Pushed,
+            conn,
+            &p.id,
+            LogLevel::Info,
+            log_message,
+            p.log_details(),
+        )
+        .await
     }
 
     /// Inserts many prepared integrations with one statement per table (the
@@ -165,7 +174,7 @@ impl Store {
                     .push_bind(p.status.as_str())
                     .push_bind(p.is_active)
                     .push_bind(Value::Object(p.config.clone()).to_string())
-                    .push_bind(secrets::to_column(&p.sealed))
+                    .push_bind(column::render(&p.sealed))
                     .push_bind(p.configured)
                     .push_bind(&p.created_by)
                     .push_bind(ts.clone())

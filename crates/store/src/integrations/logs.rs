@@ -4,36 +4,25 @@ use crate::model::LogLevel;
 use crate::{now, Result};
 use serde_json::Value;
 
-/// Writes a log line (with a new uid), to push with the next sync.
+/// Where a log line goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reach {
+    /// To the server with the next sync.
+    Pushed,
+    /// Stays on this laptop (a note about sync itself).
+    Local,
+}
+
+/// Writes a log line (with a new uid).
 pub(crate) async fn insert_log(
+    reach: Reach,
     conn: &mut sqlx::SqliteConnection,
     integration_id: &str,
     level: LogLevel,
     message: &str,
     details: Value,
 ) -> Result<()> {
-    write_log(conn, integration_id, level, message, details, false).await
-}
-
-/// Writes a log line that stays on this laptop (a note about sync itself).
-pub(crate) async fn insert_local_log(
-    conn: &mut sqlx::SqliteConnection,
-    integration_id: &str,
-    level: LogLevel,
-    message: &str,
-    details: Value,
-) -> Result<()> {
-    write_log(conn, integration_id, level, message, details, true).await
-}
-
-async fn write_log(
-    conn: &mut sqlx::SqliteConnection,
-    integration_id: &str,
-    level: LogLevel,
-    message: &str,
-    details: Value,
-    synced: bool,
-) -> Result<()> {
+    let synced = reach == Reach::Local;
     sqlx::query(
         "INSERT INTO integration_logs (integration_id, level, message, details, created_at, uid, synced) VALUES (?, ?, ?, ?, ?, ?, ?)",
     )

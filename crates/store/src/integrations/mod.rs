@@ -14,7 +14,7 @@ mod query;
 mod reveal;
 mod rows;
 
-pub(crate) use logs::{insert_local_log, insert_log};
+pub(crate) use logs::{insert_log, Reach};
 
 use crate::model::Integration;
 use crate::secrets::{self, SealedMap};

@@ -1,6 +1,6 @@
 //! A secret's plaintext, on the user's explicit request.
 
-use super::logs::insert_log;
+use super::logs::{insert_log, Reach};
 use super::not_found;
 use crate::model::LogLevel;
 use crate::secrets;
@@ -8,6 +8,7 @@ use crate::sync as sync_state;
 use crate::{Result, Store, StoreError};
 use serde_json::json;
 use sqlx::Row;
+use switchboard_vault::column;
 use switchboard_vault::Secret;
 
 impl Store {
@@ -22,7 +23,7 @@ impl Store {
                 .await?
                 .ok_or_else(|| not_found(id))?;
         let name: String = row.get("name");
-        let sealed = secrets::parse_column(row.get("secrets"))?;
+        let sealed = column::parse(row.get("secrets"));
         let value = sealed.get(field).ok_or_else(|| {
             if sync_state::parse_remote(row.get("remote_secrets")).contains_key(field) {
                 StoreError::invalid(
@@ -44,6 +45,7 @@ impl Store {
         })?;
         let mut conn = self.pool().acquire().await?;
         insert_log(
+            Reach::Pushed,
             &mut conn,
             id,
             LogLevel::Info,

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 use std::collections::BTreeMap;
+use switchboard_vault::column;
 use switchboard_vault::Sealer;
 
 pub(super) fn summary_from_row(row: &SqliteRow) -> Result<IntegrationSummary> {
@@ -45,7 +46,7 @@ pub(super) fn summary_from_row(row: &SqliteRow) -> Result<IntegrationSummary> {
 
 pub(super) fn integration_from_row(row: &SqliteRow, sealer: &dyn Sealer) -> Result<Integration> {
     let id: String = row.get("id");
-    let sealed = secrets::parse_column(row.get("secrets"))?;
+    let sealed = column::parse(row.get("secrets"));
     let config: Map<String, Value> =
         serde_json::from_str(row.get::<&str, _>("config")).unwrap_or_default();
     let mut views = secrets::views(sealer, &id, &sealed);

@@ -4,7 +4,7 @@ use super::dirty::{dirty_column, forget_deleted, parse_dirty, Dirty};
 use super::local::{local_from_row, LOCAL_COLUMNS};
 use super::push::sent_fields;
 use super::{exec_with_uid, json_list, remask, AckSummary, Pending};
-use crate::integrations::insert_local_log;
+use crate::integrations::{insert_log, Reach};
 use crate::model::LogLevel;
 use crate::{now, Result, Store};
 use serde_json::{json, Value};
@@ -291,7 +291,8 @@ async fn hold_refused(
         .message
         .clone()
         .unwrap_or_else(|| "the server refused this change".into());
-    insert_local_log(
+    insert_log(
+        Reach::Local,
         tx,
         uid,
         LogLevel::Error,

@@ -5,7 +5,7 @@ use super::local::{local_from_row, LOCAL_COLUMNS};
 use super::pull::free_name;
 use super::websites::ensure_pulled_website;
 use super::{remask, Conflict, Resolution};
-use crate::integrations::{insert_local_log, not_found};
+use crate::integrations::{insert_log, not_found, Reach};
 use crate::model::{IntegrationPatch, LogLevel};
 use crate::{now, Result, Store, StoreError};
 use serde_json::{json, Map, Value};
@@ -104,7 +104,8 @@ impl Store {
             .bind(field_name)
             .execute(&mut *tx)
             .await?;
-        insert_local_log(
+        insert_log(
+            Reach::Local,
             &mut tx,
             uid,
             LogLevel::Info,

@@ -3,12 +3,11 @@
 //! other write paths.
 
 use super::exec_with_uid;
-use crate::secrets::SealedMap;
 use crate::{now, Result};
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
 use sqlx::{Row, SqliteConnection};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+use switchboard_domain::field::FieldDiff;
 use switchboard_sync_proto::field;
 
 /// `remote_secrets`: key -> the server's mask.
@@ -73,47 +72,10 @@ pub(crate) async fn next_stamps(conn: &mut SqliteConnection, n: i64) -> Result<i
     Ok(last - n + 1)
 }
 
-/// The sync fields one write changed.
-#[derive(Default)]
-pub(crate) struct FieldChanges(BTreeSet<String>);
-
-impl FieldChanges {
-    pub(crate) fn scalar(&mut self, name: &str, changed: bool) {
-        if changed {
-            self.0.insert(name.to_owned());
-        }
-    }
-
-    pub(crate) fn config(&mut self, old: &Map<String, Value>, new: &Map<String, Value>) {
-        for k in old.keys().chain(new.keys()) {
-            if old.get(k) != new.get(k) {
-                self.0.insert(field::config(k));
-            }
-        }
-    }
-
-    /// A re-sealed value counts as changed even when the plaintext is the
-    /// same (the nonce differs): the user entered it again.
-    pub(crate) fn secrets(&mut self, old: &SealedMap, new: &SealedMap) {
-        for k in old.keys().chain(new.keys()) {
-            if old.get(k) != new.get(k) {
-                self.0.insert(field::secret(k));
-            }
-        }
-    }
-
-    pub(crate) fn secret(&mut self, key: &str) {
-        self.0.insert(field::secret(key));
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub(crate) fn mark(&self, dirty: &mut Dirty, stamp: i64) {
-        for f in &self.0 {
-            dirty.insert(f.clone(), stamp);
-        }
+/// Stamps every field of `diff` in `dirty` with `stamp`.
+pub(crate) fn mark(diff: &FieldDiff, dirty: &mut Dirty, stamp: i64) {
+    for f in diff.names() {
+        dirty.insert(f.to_owned(), stamp);
     }
 }
 

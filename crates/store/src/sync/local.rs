@@ -1,13 +1,14 @@
 //! A record's current values as the sync rules read them.
 
 use super::dirty::{parse_remote, remote_column, RemoteSecrets};
-use crate::secrets::{self, SealedMap};
+use crate::secrets::SealedMap;
 use crate::Result;
 use serde_json::{Map, Value};
 use sqlx::query::Query;
 use sqlx::sqlite::{Sqlite, SqliteArguments};
 use sqlx::Row;
 use switchboard_sync_proto::field;
+use switchboard_vault::column;
 
 /// A record's current values, read for pushes, conflicts and pulls.
 pub(super) struct Local {
@@ -34,7 +35,7 @@ pub(super) fn local_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Local> {
         is_active: row.get("is_active"),
         website_id: row.get("website_id"),
         config: serde_json::from_str(row.get::<&str, _>("config")).unwrap_or_default(),
-        sealed: secrets::parse_column(row.get("secrets"))?,
+        sealed: column::parse(row.get("secrets")),
         remote: parse_remote(row.get("remote_secrets")),
     })
 }
@@ -54,7 +55,7 @@ impl Local {
             .bind(&self.description)
             .bind(self.is_active)
             .bind(Value::Object(self.config.clone()).to_string())
-            .bind(secrets::to_column(&self.sealed))
+            .bind(column::render(&self.sealed))
             .bind(remote_column(&self.remote))
     }
 

@@ -28,8 +28,8 @@ mod push;
 mod websites;
 
 pub(crate) use dirty::{
-    all_fields_dirty, dirty_column, forget_deleted, next_stamps, parse_dirty, parse_remote,
-    remote_column, FieldChanges, RemoteSecrets,
+    all_fields_dirty, dirty_column, forget_deleted, mark, next_stamps, parse_dirty, parse_remote,
+    remote_column, RemoteSecrets,
 };
 
 use crate::model::Status;
@@ -169,6 +169,32 @@ fn name_candidates(name: &str, uid: &str) -> [String; 3] {
         format!("{name} ({})", short(uid)),
         format!("{name} ({uid})"),
     ]
+}
+
+/// The first of [`name_candidates`] that `skip` leaves and `sql` finds no
+/// row for (its parameters: the candidate, `uid`, then `scope`); the last
+/// candidate when every one is taken.
+async fn first_free_name(
+    tx: &mut SqliteConnection,
+    sql: &str,
+    scope: &[&str],
+    name: &str,
+    uid: &str,
+    skip: impl Fn(&str) -> bool,
+) -> Result<String> {
+    for candidate in name_candidates(name, uid) {
+        if skip(&candidate) {
+            continue;
+        }
+        let mut query = sqlx::query(sql).bind(&candidate).bind(uid);
+        for s in scope {
+            query = query.bind(*s);
+        }
+        if query.fetch_optional(&mut *tx).await?.is_none() {
+            return Ok(candidate);
+        }
+    }
+    Ok(format!("{name} ({uid})"))
 }
 
 /// Runs one statement whose only parameter is a record's uid. The rows it

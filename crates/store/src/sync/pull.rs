@@ -5,7 +5,7 @@ use super::dirty::{parse_dirty, remote_column, Dirty, RemoteSecrets};
 use super::local::{local_from_row, Local, LOCAL_COLUMNS};
 use super::logs::pull_logs;
 use super::websites::{ensure_pulled_website, pull_website, pull_website_delete, WebsiteGone};
-use super::{exec_with_uid, json_list, name_candidates, remask, status_from_server, PullSummary};
+use super::{exec_with_uid, first_free_name, json_list, remask, status_from_server, PullSummary};
 use crate::model::{LogLevel, Status};
 use crate::{now, Result, Store};
 use serde_json::{json, Value};
@@ -483,22 +483,19 @@ async fn free_name_besides(
     let Some(website) = website else {
         return Ok(name.to_owned());
     };
-    for candidate in name_candidates(name, uid) {
-        if pending.contains(&(website.to_owned(), provider.to_owned(), candidate.clone())) {
-            continue;
-        }
-        let taken = sqlx::query(
-            "SELECT 1 FROM integrations WHERE website_id = ? AND provider = ? AND name = ? AND id <> ?",
-        )
-        .bind(website)
-        .bind(provider)
-        .bind(&candidate)
-        .bind(uid)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if taken.is_none() {
-            return Ok(candidate);
-        }
-    }
-    Ok(format!("{name} ({uid})"))
+    first_free_name(
+        tx,
+        "SELECT 1 FROM integrations WHERE name = ? AND id <> ? AND website_id = ? AND provider = ?",
+        &[website, provider],
+        name,
+        uid,
+        |candidate| {
+            pending.contains(&(
+                website.to_owned(),
+                provider.to_owned(),
+                candidate.to_owned(),
+            ))
+        },
+    )
+    .await
 }

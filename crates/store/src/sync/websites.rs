@@ -1,6 +1,6 @@
 //! Websites: pushing the ones changed or deleted here, and applying pulled ones.
 
-use super::{exec_with_uid, json_list, name_candidates, short};
+use super::{exec_with_uid, first_free_name, json_list, short};
 use crate::{now, Result, Store};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
@@ -61,17 +61,15 @@ async fn free_website_name(tx: &mut SqliteConnection, uid: &str, name: &str) -> 
     } else {
         name.trim().to_owned()
     };
-    for candidate in name_candidates(&base, uid) {
-        let taken = sqlx::query("SELECT 1 FROM websites WHERE name = ? COLLATE NOCASE AND id <> ?")
-            .bind(&candidate)
-            .bind(uid)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if taken.is_none() {
-            return Ok(candidate);
-        }
-    }
-    Ok(format!("{base} ({uid})"))
+    first_free_name(
+        tx,
+        "SELECT 1 FROM websites WHERE name = ? COLLATE NOCASE AND id <> ?",
+        &[],
+        &base,
+        uid,
+        |_| false,
+    )
+    .await
 }
 
 /// A pulled website: inserted or updated, unless it changed here since its

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use switchboard_store::{ExportFile, InitOptions, IntegrationPatch, Store};
-use switchboard_sync::{sync, MemoryTokenStore, ServerClient, SyncOptions};
+use switchboard_sync::{sync, MemoryTokenStore, ServerClient, SyncOptions, SyncReport};
 use switchboard_vault::{MemoryKeyStore, Secret};
 use tokio_util::sync::CancellationToken;
 
@@ -61,25 +61,26 @@ async fn laptop(dir: &std::path::Path, name: &str) -> Store {
     store
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() {
-    let records = arg("--records", 10_000);
-    let changed = arg("--changed", 10).min(records);
-    let work = tempfile::tempdir().expect("temp dir");
-    let db = work.path().join("server.db");
+/// The server binary's command line on the bench's database.
+fn server_command(work: &std::path::Path, db: &std::path::Path) -> Command {
+    let mut c = Command::new(server_bin());
+    c.env("HOME", work)
+        .env("TOKEN_ENCRYPTION_KEY", KEY)
+        .env_remove("DATABASE_URL")
+        .env_remove("RUST_LOG")
+        .args(["--database", db.to_str().unwrap()]);
+    c
+}
+
+/// Creates the bench's user, starts the server on a free port and waits
+/// until it listens. The server and its URL.
+async fn start_server(work: &std::path::Path) -> (Killed, String) {
+    let db = work.join("server.db");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("port");
-    let base = |c: &mut Command| {
-        c.env("HOME", work.path())
-            .env("TOKEN_ENCRYPTION_KEY", KEY)
-            .env_remove("DATABASE_URL")
-            .env_remove("RUST_LOG")
-            .args(["--database", db.to_str().unwrap()]);
-    };
-    let mut add = Command::new(server_bin());
-    base(&mut add);
+    let mut add = server_command(work, &db);
     add.args([
         "user",
         "add",
@@ -98,13 +99,12 @@ async fn main() {
         .write_all(format!("{PASSWORD}\n").as_bytes())
         .unwrap();
     assert!(child.wait().unwrap().success(), "user add failed");
-    let mut serve = Command::new(server_bin());
-    base(&mut serve);
+    let mut serve = server_command(work, &db);
     serve
         .args(["--bind", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::null())
         .stderr(Stdio::null());
-    let _server = Killed(serve.spawn().expect("server"));
+    let server = Killed(serve.spawn().expect("server"));
     let t0 = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
@@ -113,10 +113,11 @@ async fn main() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let url = format!("http://127.0.0.1:{port}");
+    (server, format!("http://127.0.0.1:{port}"))
+}
 
-    // Laptop A with `records` integrations (SendGrid, 1 secret, 3 settings).
-    let a = laptop(work.path(), "a.sqlite").await;
+/// Imports `records` integrations (SendGrid, 1 secret, 3 settings).
+async fn seed(store: &Store, records: usize) {
     let integrations: Vec<_> = (0..records)
         .map(|i| {
             json!({
@@ -132,24 +133,22 @@ async fn main() {
         "websites": [], "integrations": integrations
     }))
     .expect("export file");
-    a.import(file, 1000, &mut |_| {}).await.expect("import");
-    let client = ServerClient::new(&url, Arc::new(MemoryTokenStore::default())).unwrap();
+    store.import(file, 1000, &mut |_| {}).await.expect("import");
+}
+
+/// A client logged in as the bench's user.
+async fn client(url: &str) -> ServerClient {
+    let client = ServerClient::new(url, Arc::new(MemoryTokenStore::default())).unwrap();
     client
         .login("bench@example.com", &Secret::new(PASSWORD.to_owned()))
         .await
         .expect("login");
-    let cancel = CancellationToken::new();
-    let options = SyncOptions::default();
+    client
+}
 
-    let t = Instant::now();
-    let first = sync(&a, &client, &options, |_| {}, &cancel)
-        .await
-        .expect("first sync");
-    let first_s = t.elapsed().as_secs_f64();
-    assert_eq!(first.pushed, records, "{first:?}");
-
-    // Delta: change `changed` integrations, sync again.
-    let ids: Vec<String> = a
+/// Renames the first `changed` integrations.
+async fn change(store: &Store, changed: usize) {
+    let ids: Vec<String> = store
         .list(&Default::default())
         .await
         .unwrap()
@@ -158,46 +157,82 @@ async fn main() {
         .map(|s| s.id)
         .collect();
     for (n, id) in ids.iter().enumerate() {
-        a.update(
-            id,
-            IntegrationPatch {
-                name: Some(format!("Changed {n}")),
-                ..IntegrationPatch::default()
-            },
-        )
-        .await
-        .unwrap();
+        store
+            .update(
+                id,
+                IntegrationPatch {
+                    name: Some(format!("Changed {n}")),
+                    ..IntegrationPatch::default()
+                },
+            )
+            .await
+            .unwrap();
     }
+}
+
+/// One sync and how long it took.
+async fn timed(store: &Store, client: &ServerClient, what: &str) -> (SyncReport, Duration) {
     let t = Instant::now();
-    let delta = sync(&a, &client, &options, |_| {}, &cancel)
-        .await
-        .expect("delta sync");
-    let delta_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let report = sync(
+        store,
+        client,
+        &SyncOptions::default(),
+        |_| {},
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{what}: {e}"));
+    (report, t.elapsed())
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let records = arg("--records", 10_000);
+    let changed = arg("--changed", 10).min(records);
+    let work = tempfile::tempdir().expect("temp dir");
+    let (_server, url) = start_server(work.path()).await;
+
+    let a = laptop(work.path(), "a.sqlite").await;
+    seed(&a, records).await;
+    let client_a = client(&url).await;
+    let (first, first_t) = timed(&a, &client_a, "first sync").await;
+    assert_eq!(first.pushed, records, "{first:?}");
+
+    // Delta: change `changed` integrations, sync again.
+    change(&a, changed).await;
+    let (delta, delta_t) = timed(&a, &client_a, "delta sync").await;
     assert_eq!(delta.pushed, changed, "{delta:?}");
 
     // A nothing-to-do sync (the cost of the round trips alone).
-    let t = Instant::now();
-    sync(&a, &client, &options, |_| {}, &cancel)
-        .await
-        .expect("idle sync");
-    let idle_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let (_, idle_t) = timed(&a, &client_a, "idle sync").await;
 
     // Laptop B's first pull of everything.
     let b = laptop(work.path(), "b.sqlite").await;
-    let client_b = ServerClient::new(&url, Arc::new(MemoryTokenStore::default())).unwrap();
-    client_b
-        .login("bench@example.com", &Secret::new(PASSWORD.to_owned()))
-        .await
-        .expect("login B");
-    let t = Instant::now();
-    let pulled = sync(&b, &client_b, &options, |_| {}, &cancel)
-        .await
-        .expect("pull");
-    let pull_s = t.elapsed().as_secs_f64();
+    let (pulled, pull_t) = timed(&b, &client(&url).await, "pull").await;
 
+    print_figures(
+        records,
+        changed,
+        [first_t, delta_t, idle_t, pull_t],
+        &first,
+        &pulled,
+    );
+}
+
+/// Prints the figures: the times of the first, delta, idle and pull syncs.
+fn print_figures(
+    records: usize,
+    changed: usize,
+    [first_t, delta_t, idle_t, pull_t]: [Duration; 4],
+    first: &SyncReport,
+    pulled: &SyncReport,
+) {
+    let (first_s, pull_s) = (first_t.as_secs_f64(), pull_t.as_secs_f64());
+    let delta_ms = delta_t.as_secs_f64() * 1000.0;
+    let idle_ms = idle_t.as_secs_f64() * 1000.0;
     println!(
         "sync benchmark (SQLite server on 127.0.0.1, {records} integrations, batches of {})",
-        options.batch_size
+        SyncOptions::default().batch_size
     );
     println!(
         "first sync, laptop -> empty server: {records} records in {:.2} s = {:.0} records/s (goal >= 5,000) [{} batches]",

@@ -201,7 +201,7 @@ pub(super) fn create(
         Err(e) => return Ok((invalid_from(uid, e, &type_id, &provider)?, None)),
     };
     let mut names: Vec<String> = vec!["name".into(), "integration_type".into(), "provider".into()];
-    names.extend(record.config.keys().map(|k| format!("config.{k}")));
+    names.extend(record.config.keys().map(|k| field::config(k)));
     names.extend(record.secrets.keys().map(|k| format!("secrets.{k}")));
     let entry = audit(user, "create", VIA, names);
     let log = NewLog::new(
