@@ -60,6 +60,10 @@ pub struct ServeArgs {
     /// beyond them get 503 with Retry-After.
     #[arg(long, env = "SWITCHBOARD_LOGIN_SLOTS", default_value_t = 4)]
     pub login_slots: usize,
+    /// Provider checks (`/test/`) run at once at most, across all users;
+    /// beyond them 503 with Retry-After.
+    #[arg(long, env = "SWITCHBOARD_CHECK_SLOTS", default_value_t = 16)]
+    pub check_slots: usize,
     /// Access token lifetime in seconds.
     #[arg(long, env = "SWITCHBOARD_ACCESS_TTL_SECS", default_value_t = 900)]
     pub access_ttl_secs: i64,
@@ -145,6 +149,7 @@ impl ServeArgs {
             test_window: Duration::from_secs(secs),
             auth_cache_ttl: Duration::from_secs(self.auth_cache_secs),
             login_slots: self.login_slots.max(1),
+            check_slots: self.check_slots.max(1),
             ..Settings::default()
         })
     }

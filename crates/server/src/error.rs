@@ -69,8 +69,8 @@ pub enum Error {
     Duplicate,
     #[error("rate limited for {wait} s")]
     RateLimited { wait: u64 },
-    #[error("busy; retry in {wait} s")]
-    Busy { wait: u64 },
+    #[error("busy ({what}); retry in {wait} s")]
+    Busy { wait: u64, what: &'static str },
     #[error("changed by someone else while saving")]
     Conflict,
     #[error("bad request: {0}")]
@@ -106,8 +106,8 @@ impl Error {
         Error::Invalid(Invalid::field(key, message))
     }
 
-    fn busy_message(wait: u64) -> String {
-        format!("The server is busy signing other people in; try again in {wait} s.")
+    fn busy_message(wait: u64, what: &str) -> String {
+        format!("The server is busy with {what}; try again in {wait} s.")
     }
 
     fn throttle_message(wait: u64) -> String {
@@ -128,7 +128,7 @@ impl Error {
                     HeaderValue::from_static("Bearer realm=\"switchboard\""),
                 );
             }
-            Error::RateLimited { wait } | Error::Busy { wait } => {
+            Error::RateLimited { wait } | Error::Busy { wait, .. } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(*wait));
             }
             _ => {}
@@ -157,7 +157,9 @@ impl Error {
                 let m = Error::throttle_message(*wait);
                 json!({"error": m, "detail": m, "wait": wait})
             }
-            Error::Busy { wait } => json!({"error": Error::busy_message(*wait), "wait": wait}),
+            Error::Busy { wait, what } => {
+                json!({"error": Error::busy_message(*wait, what), "wait": wait})
+            }
             Error::Conflict => {
                 json!({"error": "The integration was changed by someone else while saving; load it again and retry."})
             }
@@ -208,7 +210,9 @@ impl Error {
             Error::RateLimited { wait } => {
                 json!({"detail": Error::throttle_message(*wait), "wait": wait})
             }
-            Error::Busy { wait } => json!({"detail": Error::busy_message(*wait), "wait": wait}),
+            Error::Busy { wait, what } => {
+                json!({"detail": Error::busy_message(*wait, what), "wait": wait})
+            }
             Error::Conflict => {
                 json!({"detail": "The record was changed by someone else while saving; load it again and retry."})
             }

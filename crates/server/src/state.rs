@@ -33,6 +33,9 @@ pub struct Settings {
     /// Password checks (Argon2id, 19 MiB each) that may run at once; a login
     /// beyond them is answered 503 with Retry-After.
     pub login_slots: usize,
+    /// Provider checks that may run at once across all users; a `/test/`
+    /// beyond them is answered 503 with Retry-After.
+    pub check_slots: usize,
 }
 
 impl Default for Settings {
@@ -47,6 +50,7 @@ impl Default for Settings {
             check_timeout: Duration::from_secs(45),
             auth_cache_ttl: Duration::from_secs(5),
             login_slots: 4,
+            check_slots: 16,
         }
     }
 }
@@ -118,6 +122,7 @@ struct Inner {
     limiter: RateLimiter,
     auth_cache: AuthCache,
     logins: Arc<tokio::sync::Semaphore>,
+    checks: Arc<tokio::sync::Semaphore>,
     settings: Settings,
 }
 
@@ -145,6 +150,7 @@ impl AppState {
             limiter: RateLimiter::new(settings.test_limit, settings.test_window),
             auth_cache: AuthCache::new(settings.auth_cache_ttl),
             logins: Arc::new(tokio::sync::Semaphore::new(settings.login_slots.max(1))),
+            checks: Arc::new(tokio::sync::Semaphore::new(settings.check_slots.max(1))),
             db,
             vault,
             checker,
@@ -179,6 +185,11 @@ impl AppState {
     /// The password-check slots (see [`Settings::login_slots`]).
     pub fn login_slots(&self) -> &Arc<tokio::sync::Semaphore> {
         &self.0.logins
+    }
+
+    /// The provider-check slots (see [`Settings::check_slots`]).
+    pub fn check_slots(&self) -> &Arc<tokio::sync::Semaphore> {
+        &self.0.checks
     }
 
     pub fn settings(&self) -> &Settings {

@@ -75,7 +75,11 @@ async fn login(
     // Each check holds 19 MiB for a while: beyond the slots, say when to retry
     // instead of queueing without bound.
     let Ok(_slot) = state.login_slots().clone().try_acquire_owned() else {
-        return Err(Error::Busy { wait: 1 }.into());
+        return Err(Error::Busy {
+            wait: 1,
+            what: "other sign-ins",
+        }
+        .into());
     };
     let user = state.db().user_by_email(&email).await?;
     let ok = verify_password(

@@ -217,6 +217,13 @@ pub async fn test(state: &AppState, user: &AuthUser, id: i64) -> Result<(bool, S
         .limiter()
         .check(user.id, id)
         .map_err(|wait| Error::RateLimited { wait })?;
+    // A global cap: each check holds outbound connections and a task.
+    let Ok(_slot) = state.check_slots().clone().try_acquire_owned() else {
+        return Err(Error::Busy {
+            wait: 5,
+            what: "other connection tests",
+        });
+    };
     let outcome = run_check(state, &record).await;
     let effect = outcome.kind;
     let (level, success) = (effect.log_level(), effect == CheckKind::Ok);

@@ -14,6 +14,7 @@ crate::tests![
     test_is_rate_limited_per_user_and_integration,
     audit_names_fields_never_values,
     logins_beyond_the_password_check_slots_are_503,
+    tests_beyond_the_check_slots_are_503,
 ];
 
 const CANARY: &str = "CANARYx7Qp2ZrV9mWk4Ls8Tn";
@@ -362,5 +363,39 @@ async fn logins_beyond_the_password_check_slots_are_503(ctx: Ctx) {
     let r = ctx
         .call("POST", "/api/v1/auth/login/", None, Some(body))
         .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+}
+
+/// Provider checks share a global number of slots: with every slot taken, a
+/// `/test/` is answered 503 with Retry-After and nothing is recorded; once
+/// one is free, the test runs.
+async fn tests_beyond_the_check_slots_are_503(ctx: Ctx) {
+    let a = &ctx.admin;
+    let id = ctx.first(a, "email", "capped").await;
+    let slots = ctx.state.check_slots().clone();
+    let all = u32::try_from(ctx.state.settings().check_slots).unwrap();
+    let logs_path = format!("/api/integrations/{id}/logs/");
+    let before = ctx.get(&logs_path, a).await.text;
+    let taken = slots.acquire_many_owned(all).await.unwrap();
+    let path = format!("/api/integrations/{id}/test/");
+    let r = ctx.post(&path, a, json!({})).await;
+    assert_eq!(r.status, 503, "{}", r.text);
+    assert_eq!(r.headers.get("retry-after").unwrap(), "5");
+    assert!(
+        r.body["error"]
+            .as_str()
+            .unwrap()
+            .contains("other connection tests"),
+        "{}",
+        r.text
+    );
+    let logs = ctx.get(&format!("/api/integrations/{id}/logs/"), a).await;
+    assert!(
+        !logs.text.contains("Test"),
+        "a refused test wrote a log line: {}",
+        logs.text
+    );
+    drop(taken);
+    let r = ctx.post(&path, a, json!({})).await;
     assert_eq!(r.status, 200, "{}", r.text);
 }
