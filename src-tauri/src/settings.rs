@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
 use switchboard_ipc::{HealthEvent, Settings};
-use switchboard_providers::HealthMonitor;
+use switchboard_runner::HealthMonitor;
 use tauri::{AppHandle, Manager, PhysicalPosition, PhysicalSize, Runtime, WebviewWindow};
 use tauri_plugin_store::StoreExt;
 use tokio_util::sync::CancellationToken;

@@ -7,6 +7,7 @@ use serde_json::json;
 use switchboard_ipc::{IpcError, SendTestRequest, TestAnswer, WebhookAnswer, WebhookRequest};
 use switchboard_providers::send::{self, Confirmed};
 use switchboard_providers::{webhooks, CheckInput};
+use switchboard_runner::FromCredentials;
 use switchboard_store::LogLevel;
 use tauri::State;
 
