@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::{sent, test_text};
-use crate::checks::{aws, meta, sms as sms_checks};
+use crate::checks::{aws, graph, sms as sms_checks};
 use crate::http::{with_said, Ctx, Verdict};
 use crate::outcome::{Outcome, OutcomeKind};
 
@@ -136,7 +136,7 @@ pub(super) async fn send_whatsapp(
 ) -> Verdict {
     let token = ctx.need_secret("access_token")?;
     let phone_id = ctx.need_cfg("phone_number_id")?;
-    let url = format!("{}/{phone_id}/messages", meta::graph(ctx)?);
+    let url = format!("{}/{phone_id}/messages", graph::graph(ctx)?);
     let body = json!({
         "messaging_product": "whatsapp",
         "to": to.trim_start_matches('+'),
@@ -148,7 +148,7 @@ pub(super) async fn send_whatsapp(
         .await?;
     if !resp.success() {
         let code = resp.int_at("/error/code");
-        let mut out = meta::graph_failure(ctx, &resp);
+        let mut out = graph::graph_failure(ctx, &resp);
         match code {
             Some(132001) => {
                 out.kind = OutcomeKind::NotFound;
