@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use super::graph::{graph, graph_failure, graph_get};
-use crate::http::{with_said, Ctx, Verdict};
+use crate::http::{strings, with_said, Ctx, Verdict};
 use crate::outcome::{Outcome, OutcomeKind};
 
 checks! {
@@ -39,14 +39,7 @@ async fn facebook(ctx: &Ctx<'_>) -> Verdict {
         });
     }
     let data = resp.json.pointer("/data").cloned().unwrap_or(Value::Null);
-    let scopes: Vec<String> = data["scopes"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
+    let scopes: Vec<String> = strings(&data["scopes"]);
     let details = json!({
         "app_id": data["app_id"], "type": data["type"], "application": data["application"],
         "expires_at": data["expires_at"], "scopes": scopes,

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::http::{with_said, Ctx, Resp};
+use crate::http::{with_code, Ctx, Resp};
 use crate::outcome::{Outcome, OutcomeKind};
 
 /// The Graph API version used for every call.
@@ -65,11 +65,7 @@ pub(crate) fn graph_failure(ctx: &Ctx<'_>, resp: &Resp) -> Outcome {
         ),
         _ => return ctx.http_failure(resp),
     };
-    let mut out = with_said(out, said).status(resp.status);
-    if let Some(code) = code {
-        out = out.detail("meta_error_code", code);
-    }
-    out
+    with_code(out, said, resp, "meta_error_code", code)
 }
 
 /// Meta's usage headers carry `estimated_time_to_regain_access` in minutes.

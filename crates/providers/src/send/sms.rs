@@ -45,10 +45,7 @@ pub(super) async fn send_sms(ctx: &Ctx<'_>, to: &str) -> Verdict {
                 ("from", from.trim_start_matches('+')),
                 ("text", text.as_str()),
             ];
-            let resp = ctx.send(ctx.post(&url).form(&form)).await?;
-            if !resp.success() {
-                return Err(ctx.http_failure(&resp));
-            }
+            let resp = ctx.send_ok(ctx.post(&url).form(&form)).await?;
             let status = resp.str_at("/messages/0/status").unwrap_or("");
             if status != "0" {
                 let said = resp.str_at("/messages/0/error-text").map(str::to_owned);
@@ -94,11 +91,8 @@ pub(super) async fn send_sms(ctx: &Ctx<'_>, to: &str) -> Verdict {
             let url = format!("{}/v1/Account/{id}/Message/", ctx.base("plivo", &[])?);
             let body = json!({"src": from, "dst": to, "text": text});
             let resp = ctx
-                .send(ctx.post(&url).basic_auth(&id, Some(token)).json(&body))
+                .send_ok(ctx.post(&url).basic_auth(&id, Some(token)).json(&body))
                 .await?;
-            if !resp.success() {
-                return Err(ctx.http_failure(&resp));
-            }
             Ok(sent(
                 ctx.label,
                 to,
@@ -114,10 +108,7 @@ pub(super) async fn send_sms(ctx: &Ctx<'_>, to: &str) -> Verdict {
                 .post(&url)
                 .header("Authorization", format!("AccessKey {key}"))
                 .json(&body);
-            let resp = ctx.send(request).await?;
-            if !resp.success() {
-                return Err(ctx.http_failure(&resp));
-            }
+            let resp = ctx.send_ok(request).await?;
             Ok(sent(ctx.label, to, resp.str_at("/id"), resp.status))
         }
         other => Err(Outcome::new(
