@@ -103,7 +103,7 @@ async fn cloudfront(ctx: &Ctx<'_>) -> Verdict {
         region: "us-east-1",
         s3: false,
     };
-    let resp = aws::send(ctx, &keys, service, Method::GET, &url, None).await?;
+    let resp = aws::send_body(ctx, &keys, service, Method::GET, &url, None).await?;
     aws::expect_success(ctx, &resp, permission)?;
     Ok(Outcome::ok("Amazon CloudFront accepted the key.")
         .details(json!({

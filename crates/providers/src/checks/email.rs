@@ -131,7 +131,7 @@ async fn ses(ctx: &Ctx<'_>) -> Verdict {
         region: &region,
         s3: false,
     };
-    let resp = aws::send(ctx, &keys, service, Method::GET, &url, None).await?;
+    let resp = aws::send_body(ctx, &keys, service, Method::GET, &url, None).await?;
     aws::expect_success(ctx, &resp, "ses:GetAccount")?;
     let j = &resp.json;
     let production = j

@@ -114,7 +114,7 @@ async fn sns(ctx: &Ctx<'_>) -> Verdict {
         s3: false,
     };
     let body = "Action=GetSMSAttributes&Version=2010-03-31";
-    let resp = aws::send(ctx, &keys, service, Method::POST, &url, Some(body)).await?;
+    let resp = aws::send_body(ctx, &keys, service, Method::POST, &url, aws::form(body)).await?;
     aws::expect_success(ctx, &resp, "sns:GetSMSAttributes")?;
     let mut attributes = serde_json::Map::new();
     let mut rest = resp.body.as_str();

@@ -54,7 +54,7 @@ async fn list_one(
         region,
         s3: true,
     };
-    aws::send(
+    aws::send_body(
         ctx,
         keys,
         service,

@@ -79,7 +79,8 @@ pub(super) async fn send_sms(ctx: &Ctx<'_>, to: &str) -> Verdict {
                 region: &region,
                 s3: false,
             };
-            let resp = aws::send(ctx, &keys, service, Method::POST, &url, Some(&body)).await?;
+            let resp =
+                aws::send_body(ctx, &keys, service, Method::POST, &url, aws::form(&body)).await?;
             if !resp.success() {
                 return Err(aws::failure(ctx, &resp, "sns:Publish"));
             }
