@@ -6,7 +6,7 @@ use crate::state::AppState;
 use std::sync::Arc;
 use std::time::Duration;
 use switchboard_ipc::{HealthEvent, Settings};
-use switchboard_providers::HealthMonitor;
+use switchboard_runner::HealthMonitor;
 use tokio_util::sync::CancellationToken;
 
 /// At most this many unseen status changes are kept.

@@ -10,7 +10,6 @@ use std::time::{Duration, Instant, SystemTime};
 
 use rustls_pki_types::CertificateDer;
 use serde_json::{Map, Value};
-use switchboard_store::Credentials;
 use switchboard_vault::Secret;
 
 use crate::endpoints::Endpoints;
@@ -34,18 +33,6 @@ pub struct CheckInput<'a> {
     pub config: &'a Map<String, Value>,
     /// Secret settings in plain text (wrapped).
     pub secrets: &'a BTreeMap<String, Secret>,
-}
-
-impl<'a> CheckInput<'a> {
-    /// The input for a store integration's credentials.
-    pub fn from_credentials(credentials: &'a Credentials) -> CheckInput<'a> {
-        CheckInput {
-            integration_type: &credentials.integration_type,
-            provider: &credentials.provider,
-            config: &credentials.config,
-            secrets: &credentials.secrets,
-        }
-    }
 }
 
 #[derive(Clone)]

@@ -1,9 +1,7 @@
 //! The crate's error type, for what is not a provider's answer: bad endpoint
-//! configuration, a TLS set-up that cannot start, the store failing, or a test
+//! configuration, a TLS set-up that cannot start, or a test
 //! message whose input is unusable. Provider answers are [`crate::Outcome`]s.
 //! No variant ever carries a secret.
-
-use switchboard_store::StoreError;
 
 /// Everything this crate can fail at outside a check's outcome.
 #[derive(Debug, thiserror::Error)]
@@ -17,9 +15,6 @@ pub enum ProviderError {
     /// The HTTP client could not be built.
     #[error("the HTTP client could not start: {0}")]
     Client(String),
-    /// The store refused (locked vault, unknown integration, database...).
-    #[error(transparent)]
-    Store(#[from] StoreError),
     /// A test message's input is unusable (bad address, unsupported provider...).
     #[error("{0}")]
     Input(String),
@@ -32,7 +27,6 @@ impl ProviderError {
             ProviderError::Endpoints(_) => "endpoints",
             ProviderError::Tls(_) => "tls",
             ProviderError::Client(_) => "client",
-            ProviderError::Store(e) => e.code(),
             ProviderError::Input(_) => "input",
         }
     }

@@ -29,6 +29,16 @@ pub struct Recorded {
     pub body: Vec<u8>,
 }
 
+/// The decoded pairs of an urlencoded query or form.
+fn decode(encoded: &[u8]) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(encoded).into_owned().collect()
+}
+
+/// The value of the first pair named `name`.
+fn value_of(pairs: Vec<(String, String)>, name: &str) -> Option<String> {
+    pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
 impl Recorded {
     /// A header's value.
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -41,17 +51,12 @@ impl Recorded {
 
     /// The decoded query pairs.
     pub fn query_pairs(&self) -> Vec<(String, String)> {
-        url::form_urlencoded::parse(self.query.as_bytes())
-            .into_owned()
-            .collect()
+        decode(self.query.as_bytes())
     }
 
     /// One decoded query value.
     pub fn query_value(&self, name: &str) -> Option<String> {
-        self.query_pairs()
-            .into_iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v)
+        value_of(self.query_pairs(), name)
     }
 
     /// The body as text.
@@ -61,17 +66,12 @@ impl Recorded {
 
     /// The decoded form fields of an urlencoded body.
     pub fn form(&self) -> Vec<(String, String)> {
-        url::form_urlencoded::parse(&self.body)
-            .into_owned()
-            .collect()
+        decode(&self.body)
     }
 
     /// One decoded form field.
     pub fn form_value(&self, name: &str) -> Option<String> {
-        self.form()
-            .into_iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v)
+        value_of(self.form(), name)
     }
 
     /// The body as JSON (Null if it is not).

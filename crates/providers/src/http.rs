@@ -156,6 +156,53 @@ impl<'a> Ctx<'a> {
         send(request, self.label, self.checker.timeout()).await
     }
 
+    /// Sends `request`; an answer that is not a success is the generic
+    /// [`Ctx::http_failure`].
+    pub(crate) async fn send_ok(&self, request: RequestBuilder) -> Result<Resp, Outcome> {
+        let resp = self.send(request).await?;
+        if resp.success() {
+            Ok(resp)
+        } else {
+            Err(self.http_failure(&resp))
+        }
+    }
+
+    /// The base URL of the endpoint for the `region` setting: the key paired
+    /// with its value in `regional`, else `default`.
+    pub(crate) fn regional_base(
+        &self,
+        regional: &[(&str, &str)],
+        default: &str,
+    ) -> Result<String, Outcome> {
+        let region = self.cfg("region");
+        let key = regional
+            .iter()
+            .find(|(name, _)| region.as_deref() == Some(*name))
+            .map_or(default, |(_, key)| *key);
+        self.base(key, &[])
+    }
+
+    /// Fails with [`Ctx::not_found`] when the setting `key` names no item of
+    /// `items` (compared with each item's `id` field).
+    pub(crate) fn require_listed(
+        &self,
+        key: &str,
+        items: &[Value],
+        id: &str,
+        missing: impl FnOnce(&str) -> Outcome,
+    ) -> Result<(), Outcome> {
+        match self.cfg(key) {
+            Some(wanted)
+                if !items
+                    .iter()
+                    .any(|i| i[id].as_str() == Some(wanted.as_str())) =>
+            {
+                Err(missing(&wanted))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// The outcome for a check that ran out of time as a whole.
     pub(crate) fn timeout_outcome(&self) -> Outcome {
         timeout_outcome(self.label, self.checker.timeout())
@@ -256,6 +303,22 @@ impl<'a> Ctx<'a> {
 }
 
 /// Appends what the provider said to an outcome's message (scrubbed later).
+/// [`with_said`] with the answer's status, and the provider's own error
+/// `code` as the detail `key` when there is one.
+pub(crate) fn with_code(
+    outcome: Outcome,
+    said: Option<String>,
+    resp: &Resp,
+    key: &str,
+    code: Option<i64>,
+) -> Outcome {
+    let out = with_said(outcome, said).status(resp.status);
+    match code {
+        Some(code) => out.detail(key, code),
+        None => out,
+    }
+}
+
 pub(crate) fn with_said(mut outcome: Outcome, said: Option<String>) -> Outcome {
     if let Some(said) = said {
         outcome.message = format!("{} It said: \u{201c}{said}\u{201d}", outcome.message);
@@ -291,6 +354,11 @@ impl Resp {
     }
 
     /// An integer at a JSON pointer (numbers or numeric strings).
+    /// The strings of the array at `pointer` (none when it is not an array).
+    pub(crate) fn strings_at(&self, pointer: &str) -> Vec<String> {
+        strings(self.json.pointer(pointer).unwrap_or(&Value::Null))
+    }
+
     pub(crate) fn int_at(&self, pointer: &str) -> Option<i64> {
         match self.json.pointer(pointer)? {
             Value::Number(n) => n.as_i64(),
@@ -357,6 +425,18 @@ impl Resp {
 }
 
 /// The text of the first `<tag>…</tag>` in an XML document.
+/// The strings of a JSON array (none when `value` is not an array).
+pub(crate) fn strings(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 pub(crate) fn xml_text<'b>(body: &'b str, tag: &str) -> Option<&'b str> {
     let open = format!("<{tag}>");
     let close = format!("</{tag}>");

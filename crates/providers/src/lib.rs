@@ -1,11 +1,11 @@
 //! Native connection checks for every provider in the catalog: each proves a
 //! credential works with the cheapest read-only call its provider offers and
 //! answers one [`Outcome`] (ok with what the provider told us, or a clear
-//! failure with a hint a person can act on). Around the checks: [`run_check`]
-//! records an outcome in the store, [`TestAll`] checks many integrations with
-//! bounded concurrency, progress and cancellation, [`RateGate`] spaces repeated
-//! tests, [`HealthMonitor`] re-tests in the background, [`webhooks`] verifies
-//! incoming signatures, and [`send`] sends explicitly confirmed test messages.
+//! failure with a hint a person can act on). Around the checks: [`RateGate`]
+//! spaces repeated tests, [`webhooks`] verifies incoming signatures, and
+//! [`send`] sends explicitly confirmed test messages. This crate knows nothing
+//! of the laptop store: `switchboard-runner` reads checks' input from it and
+//! records their outcomes (one check, test-all, background health rounds).
 //!
 //! Every provider host can be overridden by configuration ([`Endpoints`]), so
 //! tests and staging point checks at other hosts. No secret ever appears in an
@@ -17,14 +17,11 @@ mod checker;
 mod checks;
 mod endpoints;
 mod error;
-mod health;
 mod http;
 mod outcome;
 mod rate_gate;
 mod redact;
 mod registry;
-mod run;
-mod test_all;
 mod tls;
 mod transport;
 
@@ -36,9 +33,7 @@ pub mod webhooks;
 pub use checker::{CheckInput, Checker, Clock};
 pub use endpoints::{Endpoints, ENV_FILE, ENV_JSON};
 pub use error::{ProviderError, Result};
-pub use health::{HealthMonitor, StatusChange};
 pub use outcome::{Outcome, OutcomeKind};
 pub use rate_gate::RateGate;
 pub use registry::checked_providers;
-pub use run::run_check;
-pub use test_all::{Progress, TestAll, TestAllSummary};
+pub use transport::timeout_outcome;

@@ -5,7 +5,6 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use switchboard_store::CheckRecord;
 
 pub use switchboard_domain::OutcomeKind;
 
@@ -96,30 +95,23 @@ impl Outcome {
         }
     }
 
-    /// What the store records: Ok and NotCheckable as such, every other
-    /// kind as a failure; the message is the message plus the hint, and the
-    /// log details carry the kind, the provider's details and the timing.
-    pub fn to_record(&self) -> CheckRecord {
-        let kind = self.kind.check_kind();
-        CheckRecord {
-            kind,
-            message: self.summary(),
-            details: json!({
-                "outcome": self.kind.as_str(),
-                "hint": self.hint,
-                "provider": self.details,
-                "http_status": self.http_status,
-                "retry_after_secs": self.retry_after_secs,
-                "elapsed_ms": self.elapsed_ms,
-            }),
-        }
+    /// The log details of a check: the kind, the hint, the provider's
+    /// details and the timing.
+    pub fn log_details(&self) -> Value {
+        json!({
+            "outcome": self.kind.as_str(),
+            "hint": self.hint,
+            "provider": self.details,
+            "http_status": self.http_status,
+            "retry_after_secs": self.retry_after_secs,
+            "elapsed_ms": self.elapsed_ms,
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use switchboard_domain::CheckKind;
 
     #[test]
     fn kinds_serialize_as_snake_case_names() {
@@ -128,24 +120,6 @@ mod tests {
             assert_eq!(json, Value::String(kind.as_str().into()));
             let back: OutcomeKind = serde_json::from_value(json).unwrap();
             assert_eq!(back, kind);
-        }
-    }
-
-    #[test]
-    fn records_map_kinds_and_join_message_and_hint() {
-        let ok = Outcome::ok("SendGrid accepted the key.");
-        assert_eq!(ok.to_record().kind, CheckKind::Ok);
-        assert_eq!(ok.to_record().message, "SendGrid accepted the key.");
-        let nc = Outcome::new(OutcomeKind::NotCheckable, "No check.", "Send a test.");
-        assert_eq!(nc.to_record().kind, CheckKind::NotCheckable);
-        assert_eq!(nc.to_record().message, "No check. Send a test.");
-        for kind in OutcomeKind::ALL {
-            if !matches!(kind, OutcomeKind::Ok | OutcomeKind::NotCheckable) {
-                let rec = Outcome::new(kind, "m", "h").status(401).to_record();
-                assert_eq!(rec.kind, CheckKind::Failed);
-                assert_eq!(rec.details["outcome"], kind.as_str());
-                assert_eq!(rec.details["http_status"], 401);
-            }
         }
     }
 }

@@ -38,7 +38,8 @@ impl ProviderCheck for Check {
 const FAMILIES: &[&[Check]] = &[
     checks::email::CHECKS,
     checks::smtp::CHECKS,
-    checks::meta::CHECKS,
+    checks::whatsapp::CHECKS,
+    checks::facebook::CHECKS,
     checks::sms::CHECKS,
     checks::payments::CHECKS,
     checks::storage::CHECKS,

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use crate::outcome::{Outcome, OutcomeKind};
 
-pub(crate) fn timeout_outcome(label: &str, timeout: Duration) -> Outcome {
+/// The outcome of a provider (`label`) that did not answer within `timeout`.
+pub fn timeout_outcome(label: &str, timeout: Duration) -> Outcome {
     Outcome::new(
         OutcomeKind::Timeout,
         format!(

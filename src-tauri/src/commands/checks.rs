@@ -8,7 +8,8 @@ use switchboard_ipc::cmd::{self, Answer, Request};
 use switchboard_ipc::{
     CheckKind, IpcError, OutcomeKind, Status, TestAllItem, TestAllProgress, TestAnswer,
 };
-use switchboard_providers::{run_check, Checker, Outcome, Progress, ProviderError, TestAll};
+use switchboard_providers::{Checker, Outcome};
+use switchboard_runner::{run_check, Progress, TestAll};
 use switchboard_store::{RemoteHealth, StoreError};
 use switchboard_sync::SyncError;
 use tauri::State;
@@ -22,13 +23,6 @@ fn checker(state: &AppState) -> CmdResult<&Checker> {
         .checker
         .as_ref()
         .map_err(|e| IpcError::new("checks_unavailable", e.clone()))
-}
-
-fn provider_error(error: ProviderError) -> IpcError {
-    match error {
-        ProviderError::Store(e) => to_ipc(e),
-        other => IpcError::new("check_failed", other.to_string()),
-    }
 }
 
 /// Tests one integration against its provider, records the outcome (status,
@@ -56,7 +50,7 @@ pub async fn test_integration(
     }
     let (outcome, health) = run_check(&state.store, checker, &request.id)
         .await
-        .map_err(provider_error)?;
+        .map_err(to_ipc)?;
     Ok(answer(&outcome, health.status, health.error_count))
 }
 
@@ -201,7 +195,7 @@ pub async fn start_test_all(
                     p.total = summary.total;
                     p.cancelled = summary.cancelled;
                 }
-                Err(e) => p.error = Some(provider_error(e).message),
+                Err(e) => p.error = Some(to_ipc(e).message),
             }
         });
     });

@@ -8,6 +8,7 @@ use switchboard_ipc::cmd::{self, Answer, Request};
 use switchboard_ipc::{IpcError, TestAnswer, WebhookAnswer};
 use switchboard_providers::send::{self, Confirmed};
 use switchboard_providers::{webhooks, CheckInput};
+use switchboard_runner::FromCredentials;
 use switchboard_store::LogLevel;
 use tauri::State;
 

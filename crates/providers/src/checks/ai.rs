@@ -81,10 +81,7 @@ async fn anthropic(ctx: &Ctx<'_>) -> Verdict {
 async fn cohere(ctx: &Ctx<'_>) -> Verdict {
     let key = ctx.need_secret("api_key")?;
     let url = format!("{}/v1/check-api-key", ctx.base("cohere", &[])?);
-    let resp = ctx.send(ctx.post(&url).bearer_auth(key)).await?;
-    if !resp.success() {
-        return Err(ctx.http_failure(&resp));
-    }
+    let resp = ctx.send_ok(ctx.post(&url).bearer_auth(key)).await?;
     if resp.json.pointer("/valid").and_then(Value::as_bool) != Some(true) {
         return Err(ctx
             .invalid("Cohere says the API key is not valid.")

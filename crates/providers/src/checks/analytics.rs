@@ -67,10 +67,7 @@ async fn tiktok(ctx: &Ctx<'_>) -> Verdict {
             ("code", pixel.as_str()),
         ])
         .header("Access-Token", token);
-    let resp = ctx.send(request).await?;
-    if !resp.success() {
-        return Err(ctx.http_failure(&resp));
-    }
+    let resp = ctx.send_ok(request).await?;
     // TikTok answers HTTP 200 for errors too; its `code` decides.
     let code = resp.int_at("/code").unwrap_or(-1);
     let said = resp.str_at("/message").map(str::to_owned);
@@ -154,18 +151,11 @@ async fn mixpanel(ctx: &Ctx<'_>) -> Verdict {
     let user = ctx.need_cfg("service_account_username")?;
     let secret = ctx.need_secret("service_account_secret")?;
     let project = ctx.need_cfg("project_id")?;
-    let key = match ctx.cfg("region").as_deref() {
-        Some("eu") => "mixpanel_eu",
-        Some("in") => "mixpanel_in",
-        _ => "mixpanel",
-    };
-    let url = format!("{}/api/app/me", ctx.base(key, &[])?);
+    let base = ctx.regional_base(&[("eu", "mixpanel_eu"), ("in", "mixpanel_in")], "mixpanel")?;
+    let url = format!("{base}/api/app/me");
     let resp = ctx
-        .send(ctx.get(&url).basic_auth(&user, Some(secret)))
+        .send_ok(ctx.get(&url).basic_auth(&user, Some(secret)))
         .await?;
-    if !resp.success() {
-        return Err(ctx.http_failure(&resp));
-    }
     let projects = resp
         .json
         .pointer("/results/projects")
@@ -194,10 +184,7 @@ async fn segment(ctx: &Ctx<'_>) -> Verdict {
         ));
     };
     let url = format!("{}/workspace", ctx.base("segment", &[])?);
-    let resp = ctx.send(ctx.get(&url).bearer_auth(token)).await?;
-    if !resp.success() {
-        return Err(ctx.http_failure(&resp));
-    }
+    let resp = ctx.send_ok(ctx.get(&url).bearer_auth(token)).await?;
     let name = resp.str_at("/data/workspace/name").unwrap_or("").to_owned();
     Ok(Outcome::ok(format!(
         "Segment accepted the Public API token for the workspace \u{201c}{name}\u{201d} (the write key itself cannot be checked)."

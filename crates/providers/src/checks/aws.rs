@@ -110,22 +110,12 @@ pub(crate) fn sign_headers(
         .collect())
 }
 
-/// Sends a signed request with a form body (or none).
-pub(crate) async fn send(
-    ctx: &Ctx<'_>,
-    keys: &AwsKeys<'_>,
-    service: Service<'_>,
-    method: Method,
-    url: &str,
-    form_body: Option<&str>,
-) -> Result<Resp, Outcome> {
-    let body = form_body.map(|b| {
-        (
-            "application/x-www-form-urlencoded; charset=utf-8",
-            b.as_bytes(),
-        )
-    });
-    send_body(ctx, keys, service, method, url, body).await
+/// A form body for [`send_body`].
+pub(crate) fn form(body: &str) -> Option<(&'static str, &[u8])> {
+    Some((
+        "application/x-www-form-urlencoded; charset=utf-8",
+        body.as_bytes(),
+    ))
 }
 
 /// Sends a signed request with an optional (content type, body).
@@ -181,15 +171,8 @@ pub(crate) async fn caller_identity(ctx: &Ctx<'_>, keys: &AwsKeys<'_>) -> Result
         region: "us-east-1",
         s3: false,
     };
-    let resp = send(
-        ctx,
-        keys,
-        service,
-        Method::POST,
-        &url,
-        Some("Action=GetCallerIdentity&Version=2011-06-15"),
-    )
-    .await?;
+    let action = form("Action=GetCallerIdentity&Version=2011-06-15");
+    let resp = send_body(ctx, keys, service, Method::POST, &url, action).await?;
     if !resp.success() {
         return Err(failure(ctx, &resp, "sts:GetCallerIdentity"));
     }

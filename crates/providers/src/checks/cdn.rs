@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::aws;
-use crate::http::{with_said, Ctx, Resp, Verdict};
+use crate::http::{with_code, Ctx, Resp, Verdict};
 use crate::outcome::Outcome;
 
 checks! {
@@ -36,11 +36,7 @@ fn cloudflare_failure(ctx: &Ctx<'_>, resp: &Resp, account_owned: bool) -> Outcom
         }
         _ => return ctx.http_failure(resp),
     };
-    let mut out = with_said(out, said).status(resp.status);
-    if let Some(code) = code {
-        out = out.detail("cloudflare_error_code", code);
-    }
-    out
+    with_code(out, said, resp, "cloudflare_error_code", code)
 }
 
 async fn cloudflare(ctx: &Ctx<'_>) -> Verdict {
@@ -107,7 +103,7 @@ async fn cloudfront(ctx: &Ctx<'_>) -> Verdict {
         region: "us-east-1",
         s3: false,
     };
-    let resp = aws::send(ctx, &keys, service, Method::GET, &url, None).await?;
+    let resp = aws::send_body(ctx, &keys, service, Method::GET, &url, None).await?;
     aws::expect_success(ctx, &resp, permission)?;
     Ok(Outcome::ok("Amazon CloudFront accepted the key.")
         .details(json!({
@@ -121,21 +117,11 @@ async fn cloudfront(ctx: &Ctx<'_>) -> Verdict {
 async fn fastly(ctx: &Ctx<'_>) -> Verdict {
     let token = ctx.need_secret("api_token")?;
     let url = format!("{}/tokens/self", ctx.base("fastly", &[])?);
-    let resp = ctx.send(ctx.get(&url).header("Fastly-Key", token)).await?;
-    if !resp.success() {
-        return Err(ctx.http_failure(&resp));
-    }
+    let resp = ctx
+        .send_ok(ctx.get(&url).header("Fastly-Key", token))
+        .await?;
     let scope = resp.str_at("/scope").unwrap_or("").to_owned();
-    let services: Vec<String> = resp
-        .json
-        .pointer("/services")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
+    let services: Vec<String> = resp.strings_at("/services");
     let details = json!({
         "scope": scope, "services": services, "expires_at": resp.json.pointer("/expires_at"),
     });

@@ -27,9 +27,6 @@ async fn custom(ctx: &Ctx<'_>) -> Verdict {
     if let Some(token) = ctx.secret("access_token").or_else(|| ctx.secret("api_key")) {
         request = request.bearer_auth(token);
     }
-    let resp = ctx.send(request).await?;
-    if !resp.success() {
-        return Err(ctx.http_failure(&resp));
-    }
+    let resp = ctx.send_ok(request).await?;
     Ok(Outcome::ok("The service answered its health-check path with success.").status(resp.status))
 }

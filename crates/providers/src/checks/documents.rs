@@ -40,11 +40,8 @@ async fn pdf_api(ctx: &Ctx<'_>) -> Verdict {
         path.trim_start_matches('/')
     );
     let resp = ctx
-        .send(ctx.get(&url).header(header.as_str(), value))
+        .send_ok(ctx.get(&url).header(header.as_str(), value))
         .await?;
-    if !resp.success() {
-        return Err(ctx.http_failure(&resp));
-    }
     Ok(
         Outcome::ok("The PDF service accepted the key on its health-check path.")
             .status(resp.status),
@@ -141,17 +138,11 @@ async fn docusign(ctx: &Ctx<'_>) -> Verdict {
                 .collect()
         })
         .unwrap_or_default();
-    if let Some(wanted) = ctx.cfg("account_id") {
-        if !accounts
-            .iter()
-            .any(|a| a["account_id"].as_str() == Some(wanted.as_str()))
-        {
-            return Err(ctx
-                .not_found(format!("The DocuSign user has no account {wanted}."))
-                .details(json!({"accounts": accounts}))
-                .status(info.status));
-        }
-    }
+    ctx.require_listed("account_id", &accounts, "account_id", |wanted| {
+        ctx.not_found(format!("The DocuSign user has no account {wanted}."))
+            .details(json!({"accounts": accounts}))
+            .status(info.status)
+    })?;
     Ok(Outcome::ok(format!(
         "DocuSign accepted the JWT grant; the user has {} account(s).",
         accounts.len()

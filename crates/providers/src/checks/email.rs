@@ -42,16 +42,7 @@ async fn sendgrid(ctx: &Ctx<'_>) -> Verdict {
             out
         });
     }
-    let scopes: Vec<String> = resp
-        .json
-        .pointer("/scopes")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
+    let scopes: Vec<String> = resp.strings_at("/scopes");
     let can_send = scopes.iter().any(|s| s == "mail.send");
     let details = json!({"scopes": scopes, "scope_count": scopes.len(), "can_send": can_send});
     if !can_send {
@@ -140,7 +131,7 @@ async fn ses(ctx: &Ctx<'_>) -> Verdict {
         region: &region,
         s3: false,
     };
-    let resp = aws::send(ctx, &keys, service, Method::GET, &url, None).await?;
+    let resp = aws::send_body(ctx, &keys, service, Method::GET, &url, None).await?;
     aws::expect_success(ctx, &resp, "ses:GetAccount")?;
     let j = &resp.json;
     let production = j

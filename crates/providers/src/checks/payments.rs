@@ -137,10 +137,7 @@ async fn razorpay(ctx: &Ctx<'_>) -> Verdict {
         .get(&url)
         .query(&[("count", "1")])
         .basic_auth(&id, Some(secret));
-    let resp = ctx.send(request).await?;
-    if !resp.success() {
-        return Err(ctx.http_failure(&resp));
-    }
+    let resp = ctx.send_ok(request).await?;
     Ok(
         Outcome::ok(format!("Razorpay accepted the key ({} mode).", mode(&id)))
             .details(json!({"mode": mode(&id), "count": resp.json.pointer("/count")}))
@@ -208,17 +205,11 @@ async fn square(ctx: &Ctx<'_>) -> Verdict {
         .iter()
         .map(|l| json!({"id": l["id"], "name": l["name"], "status": l["status"]}))
         .collect();
-    if let Some(wanted) = ctx.cfg("location_id") {
-        if !locations
-            .iter()
-            .any(|l| l["id"].as_str() == Some(wanted.as_str()))
-        {
-            return Err(ctx
-                .not_found(format!("Square has no location {wanted} for this token."))
-                .details(json!({"locations": names}))
-                .status(resp.status));
-        }
-    }
+    ctx.require_listed("location_id", &locations, "id", |wanted| {
+        ctx.not_found(format!("Square has no location {wanted} for this token."))
+            .details(json!({"locations": names}))
+            .status(resp.status)
+    })?;
     Ok(Outcome::ok(format!(
         "Square accepted the token ({} locations).",
         locations.len()
@@ -230,10 +221,7 @@ async fn square(ctx: &Ctx<'_>) -> Verdict {
 async fn mollie(ctx: &Ctx<'_>) -> Verdict {
     let key = ctx.need_secret("api_key")?;
     let url = format!("{}/v2/methods", ctx.base("mollie", &[])?);
-    let resp = ctx.send(ctx.get(&url).bearer_auth(key)).await?;
-    if !resp.success() {
-        return Err(ctx.http_failure(&resp));
-    }
+    let resp = ctx.send_ok(ctx.get(&url).bearer_auth(key)).await?;
     Ok(
         Outcome::ok(format!("Mollie accepted the key ({} mode).", mode(key)))
             .details(json!({"mode": mode(key), "methods": resp.json.pointer("/count")}))

@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use super::aws;
-use crate::http::{with_said, Ctx, Resp, Verdict};
+use crate::http::{with_code, Ctx, Resp, Verdict};
 use crate::outcome::{Outcome, OutcomeKind};
 
 checks! {
@@ -34,11 +34,7 @@ pub(crate) fn twilio_failure(ctx: &Ctx<'_>, resp: &Resp) -> Outcome {
         }
         _ => return ctx.http_failure(resp),
     };
-    let mut out = with_said(out, said).status(resp.status);
-    if let Some(code) = code {
-        out = out.detail("twilio_error_code", code);
-    }
-    out
+    with_code(out, said, resp, "twilio_error_code", code)
 }
 
 async fn twilio(ctx: &Ctx<'_>) -> Verdict {
@@ -99,11 +95,8 @@ async fn vonage(ctx: &Ctx<'_>) -> Verdict {
     let secret = ctx.need_secret("api_secret")?;
     let url = format!("{}/account/get-balance", ctx.base("vonage", &[])?);
     let resp = ctx
-        .send(ctx.get(&url).basic_auth(key, Some(secret)))
+        .send_ok(ctx.get(&url).basic_auth(key, Some(secret)))
         .await?;
-    if !resp.success() {
-        return Err(ctx.http_failure(&resp));
-    }
     let balance = resp.json.pointer("/value").cloned();
     Ok(Outcome::ok("Vonage accepted the API key and secret.")
         .details(json!({"balance": balance, "auto_reload": resp.json.pointer("/autoReload")}))
@@ -121,7 +114,7 @@ async fn sns(ctx: &Ctx<'_>) -> Verdict {
         s3: false,
     };
     let body = "Action=GetSMSAttributes&Version=2010-03-31";
-    let resp = aws::send(ctx, &keys, service, Method::POST, &url, Some(body)).await?;
+    let resp = aws::send_body(ctx, &keys, service, Method::POST, &url, aws::form(body)).await?;
     aws::expect_success(ctx, &resp, "sns:GetSMSAttributes")?;
     let mut attributes = serde_json::Map::new();
     let mut rest = resp.body.as_str();
@@ -150,11 +143,8 @@ async fn plivo(ctx: &Ctx<'_>) -> Verdict {
     let token = ctx.need_secret("auth_token")?;
     let url = format!("{}/v1/Account/{auth_id}/", ctx.base("plivo", &[])?);
     let resp = ctx
-        .send(ctx.get(&url).basic_auth(&auth_id, Some(token)))
+        .send_ok(ctx.get(&url).basic_auth(&auth_id, Some(token)))
         .await?;
-    if !resp.success() {
-        return Err(ctx.http_failure(&resp));
-    }
     Ok(Outcome::ok("Plivo accepted the Auth ID and token.")
         .details(json!({
             "name": resp.str_at("/name"),

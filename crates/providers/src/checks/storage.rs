@@ -37,22 +37,32 @@ async fn s3(ctx: &Ctx<'_>) -> Verdict {
     let bucket = ctx.need_cfg("bucket")?;
     let identity = aws::caller_identity(ctx, &keys).await?;
     let base = ctx.base("s3", &[("bucket", &bucket), ("region", &region)])?;
+    let resp = list_one(ctx, &keys, &region, &base).await?;
+    aws::expect_success(ctx, &resp, "s3:ListBucket")?;
+    Ok(listing_ok(&resp, &bucket, "Amazon S3").detail("account", identity))
+}
+
+/// Lists one object of the S3-compatible bucket at `base`, signed for `region`.
+async fn list_one(
+    ctx: &Ctx<'_>,
+    keys: &aws::AwsKeys<'_>,
+    region: &str,
+    base: &str,
+) -> Result<Resp, Outcome> {
     let service = aws::Service {
         name: "s3",
-        region: &region,
+        region,
         s3: true,
     };
-    let resp = aws::send(
+    aws::send_body(
         ctx,
-        &keys,
+        keys,
         service,
         Method::GET,
         &format!("{base}{LIST_ONE}"),
         None,
     )
-    .await?;
-    aws::expect_success(ctx, &resp, "s3:ListBucket")?;
-    Ok(listing_ok(&resp, &bucket, "Amazon S3").detail("account", identity))
+    .await
 }
 
 async fn spaces(ctx: &Ctx<'_>) -> Verdict {
@@ -60,20 +70,7 @@ async fn spaces(ctx: &Ctx<'_>) -> Verdict {
     let region = ctx.need_cfg("region")?;
     let bucket = ctx.need_cfg("bucket")?;
     let base = ctx.base("spaces", &[("bucket", &bucket), ("region", &region)])?;
-    let service = aws::Service {
-        name: "s3",
-        region: &region,
-        s3: true,
-    };
-    let resp = aws::send(
-        ctx,
-        &keys,
-        service,
-        Method::GET,
-        &format!("{base}{LIST_ONE}"),
-        None,
-    )
-    .await?;
+    let resp = list_one(ctx, &keys, &region, &base).await?;
     if !resp.success() {
         let mut out = aws::failure(ctx, &resp, "list this Space");
         if out.kind == OutcomeKind::MissingPermission {

@@ -20,12 +20,8 @@ const INTERCOM_VERSION: &str = "2.11";
 
 async fn intercom(ctx: &Ctx<'_>) -> Verdict {
     let token = ctx.need_secret("access_token")?;
-    let key = match ctx.cfg("region").as_deref() {
-        Some("eu") => "intercom_eu",
-        Some("au") => "intercom_au",
-        _ => "intercom",
-    };
-    let url = format!("{}/me", ctx.base(key, &[])?);
+    let base = ctx.regional_base(&[("eu", "intercom_eu"), ("au", "intercom_au")], "intercom")?;
+    let url = format!("{base}/me");
     let request = ctx
         .get(&url)
         .bearer_auth(token)
@@ -92,10 +88,7 @@ async fn drift(ctx: &Ctx<'_>) -> Verdict {
         .post(&url)
         .bearer_auth(token)
         .json(&json!({"access_token": token}));
-    let resp = ctx.send(request).await?;
-    if !resp.success() {
-        return Err(ctx.http_failure(&resp));
-    }
+    let resp = ctx.send_ok(request).await?;
     Ok(Outcome::ok("Drift accepted the access token.")
         .details(json!({
             "org_id": resp.json.pointer("/orgId"),
@@ -114,10 +107,7 @@ async fn crisp(ctx: &Ctx<'_>) -> Verdict {
         .get(&url)
         .basic_auth(&id, Some(key))
         .header("X-Crisp-Tier", tier.as_str());
-    let resp = ctx.send(request).await?;
-    if !resp.success() {
-        return Err(ctx.http_failure(&resp));
-    }
+    let resp = ctx.send_ok(request).await?;
     Ok(Outcome::ok("Crisp accepted the token.")
         .details(json!({"tier": tier, "plugin_id": resp.json.pointer("/data/plugin_id")}))
         .status(resp.status))

@@ -94,10 +94,7 @@ pub(super) async fn send(ctx: &Ctx<'_>, to: &str) -> Verdict {
                 "key": key,
                 "message": {"from_email": from, "from_name": from_name, "to": [{"email": to, "type": "to"}], "subject": TEST_SUBJECT, "text": text},
             });
-            let resp = ctx.send(ctx.post(&url).json(&body)).await?;
-            if !resp.success() {
-                return Err(ctx.http_failure(&resp));
-            }
+            let resp = ctx.send_ok(ctx.post(&url).json(&body)).await?;
             let status = resp.str_at("/0/status").unwrap_or("").to_owned();
             if status == "rejected" || status == "invalid" {
                 let reason = resp.str_at("/0/reject_reason").unwrap_or("unknown").to_owned();

@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::{sent, test_text};
-use crate::checks::{aws, meta, sms as sms_checks};
+use crate::checks::{aws, graph, sms as sms_checks};
 use crate::http::{with_said, Ctx, Verdict};
 use crate::outcome::{Outcome, OutcomeKind};
 
@@ -45,10 +45,7 @@ pub(super) async fn send_sms(ctx: &Ctx<'_>, to: &str) -> Verdict {
                 ("from", from.trim_start_matches('+')),
                 ("text", text.as_str()),
             ];
-            let resp = ctx.send(ctx.post(&url).form(&form)).await?;
-            if !resp.success() {
-                return Err(ctx.http_failure(&resp));
-            }
+            let resp = ctx.send_ok(ctx.post(&url).form(&form)).await?;
             let status = resp.str_at("/messages/0/status").unwrap_or("");
             if status != "0" {
                 let said = resp.str_at("/messages/0/error-text").map(str::to_owned);
@@ -82,7 +79,8 @@ pub(super) async fn send_sms(ctx: &Ctx<'_>, to: &str) -> Verdict {
                 region: &region,
                 s3: false,
             };
-            let resp = aws::send(ctx, &keys, service, Method::POST, &url, Some(&body)).await?;
+            let resp =
+                aws::send_body(ctx, &keys, service, Method::POST, &url, aws::form(&body)).await?;
             if !resp.success() {
                 return Err(aws::failure(ctx, &resp, "sns:Publish"));
             }
@@ -94,11 +92,8 @@ pub(super) async fn send_sms(ctx: &Ctx<'_>, to: &str) -> Verdict {
             let url = format!("{}/v1/Account/{id}/Message/", ctx.base("plivo", &[])?);
             let body = json!({"src": from, "dst": to, "text": text});
             let resp = ctx
-                .send(ctx.post(&url).basic_auth(&id, Some(token)).json(&body))
+                .send_ok(ctx.post(&url).basic_auth(&id, Some(token)).json(&body))
                 .await?;
-            if !resp.success() {
-                return Err(ctx.http_failure(&resp));
-            }
             Ok(sent(
                 ctx.label,
                 to,
@@ -114,10 +109,7 @@ pub(super) async fn send_sms(ctx: &Ctx<'_>, to: &str) -> Verdict {
                 .post(&url)
                 .header("Authorization", format!("AccessKey {key}"))
                 .json(&body);
-            let resp = ctx.send(request).await?;
-            if !resp.success() {
-                return Err(ctx.http_failure(&resp));
-            }
+            let resp = ctx.send_ok(request).await?;
             Ok(sent(ctx.label, to, resp.str_at("/id"), resp.status))
         }
         other => Err(Outcome::new(
@@ -136,7 +128,7 @@ pub(super) async fn send_whatsapp(
 ) -> Verdict {
     let token = ctx.need_secret("access_token")?;
     let phone_id = ctx.need_cfg("phone_number_id")?;
-    let url = format!("{}/{phone_id}/messages", meta::graph(ctx)?);
+    let url = format!("{}/{phone_id}/messages", graph::graph(ctx)?);
     let body = json!({
         "messaging_product": "whatsapp",
         "to": to.trim_start_matches('+'),
@@ -148,7 +140,7 @@ pub(super) async fn send_whatsapp(
         .await?;
     if !resp.success() {
         let code = resp.int_at("/error/code");
-        let mut out = meta::graph_failure(ctx, &resp);
+        let mut out = graph::graph_failure(ctx, &resp);
         match code {
             Some(132001) => {
                 out.kind = OutcomeKind::NotFound;

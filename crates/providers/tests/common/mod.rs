@@ -86,7 +86,7 @@ pub fn assert_no_secret(outcome: &Outcome, secrets: &BTreeMap<String, Secret>) {
     let shown = format!(
         "{} {} {:?}",
         serde_json::to_string(outcome).unwrap(),
-        serde_json::to_string(&outcome.to_record()).unwrap(),
+        serde_json::to_string(&outcome.log_details()).unwrap(),
         outcome
     );
     for (key, secret) in secrets {

@@ -18,7 +18,8 @@ use std::time::{Duration, Instant};
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde_json::json;
 use switchboard_providers::fake::{FakeOptions, FakeServer, Reply};
-use switchboard_providers::{run_check, CheckInput, Checker, Endpoints, TestAll};
+use switchboard_providers::{CheckInput, Checker, Endpoints};
+use switchboard_runner::{run_check, FromCredentials, TestAll, ToRecord};
 use switchboard_store::{InitOptions, ListFilter, NewIntegration, Store};
 use switchboard_vault::MemoryKeyStore;
 use tokio_util::sync::CancellationToken;
@@ -98,42 +99,62 @@ fn integration(i: usize) -> (&'static str, &'static str, serde_json::Value) {
     }
 }
 
-#[tokio::main]
-async fn main() {
-    let a = args();
-    let delay = FakeOptions {
-        delay: Duration::from_millis(a.latency_ms),
-        ..Default::default()
-    };
-    let sendgrid = FakeServer::start_with(delay, |_| {
-        Reply::json(200, json!({"scopes": ["mail.send"]}))
-    })
-    .await;
-    let stripe = FakeServer::start_with(delay, |_| {
-        Reply::json(
-            200,
-            json!({"object": "balance", "livemode": false, "available": []}),
-        )
-    })
-    .await;
-    let twilio = FakeServer::start_with(delay, |_| {
-        Reply::json(
-            200,
-            json!({"friendly_name": "Bench", "status": "active", "type": "Full"}),
-        )
-    })
-    .await;
-    let openai = FakeServer::start_with(delay, |_| {
-        Reply::json(200, json!({"object": "list", "data": [{"id": "m"}]}))
-    })
-    .await;
+/// The four fake providers, each answering after the configured latency.
+struct Fakes {
+    sendgrid: FakeServer,
+    stripe: FakeServer,
+    twilio: FakeServer,
+    openai: FakeServer,
+}
 
-    let root = a
-        .store_dir
-        .clone()
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(std::env::temp_dir);
-    let dir = root.join(format!("providers-bench-{}", std::process::id()));
+impl Fakes {
+    async fn start(latency_ms: u64) -> Fakes {
+        let delay = FakeOptions {
+            delay: Duration::from_millis(latency_ms),
+            ..Default::default()
+        };
+        let sendgrid = FakeServer::start_with(delay, |_| {
+            Reply::json(200, json!({"scopes": ["mail.send"]}))
+        })
+        .await;
+        let stripe = FakeServer::start_with(delay, |_| {
+            Reply::json(
+                200,
+                json!({"object": "balance", "livemode": false, "available": []}),
+            )
+        })
+        .await;
+        let twilio = FakeServer::start_with(delay, |_| {
+            Reply::json(
+                200,
+                json!({"friendly_name": "Bench", "status": "active", "type": "Full"}),
+            )
+        })
+        .await;
+        let openai = FakeServer::start_with(delay, |_| {
+            Reply::json(200, json!({"object": "list", "data": [{"id": "m"}]}))
+        })
+        .await;
+        Fakes {
+            sendgrid,
+            stripe,
+            twilio,
+            openai,
+        }
+    }
+
+    fn endpoints(&self) -> Endpoints {
+        Endpoints::default()
+            .with("sendgrid", &self.sendgrid.url())
+            .and_then(|e| e.with("stripe", &self.stripe.url()))
+            .and_then(|e| e.with("twilio", &self.twilio.url()))
+            .and_then(|e| e.with("openai", &self.openai.url()))
+            .expect("endpoints")
+    }
+}
+
+/// A store in `dir` with an open vault and `count` integrations; their ids.
+async fn fill_store(dir: &std::path::Path, count: usize) -> (Store, Vec<String>) {
     let store = Store::open(dir.join("bench.sqlite")).await.expect("store");
     store
         .init_vault(InitOptions {
@@ -143,7 +164,7 @@ async fn main() {
         .await
         .expect("vault");
     let mut ids = Vec::new();
-    for i in 0..a.integrations {
+    for i in 0..count {
         let (provider, ty, values) = integration(i);
         let new = NewIntegration {
             integration_type: ty.into(),
@@ -154,28 +175,36 @@ async fn main() {
         };
         ids.push(store.create(new).await.expect("create").id);
     }
-    let endpoints = Endpoints::default()
-        .with("sendgrid", &sendgrid.url())
-        .and_then(|e| e.with("stripe", &stripe.url()))
-        .and_then(|e| e.with("twilio", &twilio.url()))
-        .and_then(|e| e.with("openai", &openai.url()))
-        .expect("endpoints");
-
     // Warm the store's connection pool (up to 4 SQLite connections) so its
     // files are open before counting.
     let warm: Vec<_> = ids.iter().take(8).map(|id| store.credentials(id)).collect();
     for read in futures_util::future::join_all(warm).await {
         read.expect("credentials");
     }
-    let fds_before = open_fds();
-    let checker = Checker::new(endpoints, Duration::from_secs(10));
+    (store, ids)
+}
 
+/// What one check costs, measured before test-all runs.
+struct Single {
+    /// One integration's whole check (run_check), median of 5.
+    single: Duration,
+    /// The provider call alone.
+    call_only: Duration,
+    /// Every provider call at once.
+    calls_wall: Duration,
+    /// Reading every integration's credentials, one at a time.
+    reads: Duration,
+    /// Recording an outcome for every integration, one at a time.
+    writes: Duration,
+}
+
+async fn measure_single(store: &Store, checker: &Checker, ids: &[String]) -> Single {
     // The single call: one integration's whole check (read credentials,
     // call the provider, record the outcome), median of 5 in this run.
     let mut singles = Vec::new();
     for id in ids.iter().take(5) {
         let t = Instant::now();
-        let (outcome, _) = run_check(&store, &checker, id).await.expect("single check");
+        let (outcome, _) = run_check(store, checker, id).await.expect("single check");
         assert!(outcome.is_ok(), "{outcome:?}");
         singles.push(t.elapsed());
     }
@@ -191,7 +220,7 @@ async fn main() {
     // store's part (read credentials, record the outcome) one at a time.
     let mut all_creds = Vec::new();
     let t = Instant::now();
-    for id in &ids {
+    for id in ids {
         all_creds.push(store.credentials(id).await.expect("credentials"));
     }
     let reads = t.elapsed();
@@ -208,12 +237,20 @@ async fn main() {
     drop(calls);
     let record = record.expect("an outcome");
     let t = Instant::now();
-    for id in &ids {
+    for id in ids {
         store.record_check(id, &record).await.expect("record");
     }
     let writes = t.elapsed();
+    Single {
+        single,
+        call_only,
+        calls_wall,
+        reads,
+        writes,
+    }
+}
 
-    let goal = single.mul_f64(1.3) + Duration::from_millis(a.integrations as u64);
+fn print_setup(a: &Args, m: &Single, goal: Duration, root: &std::path::Path, fds_before: usize) {
     println!("providers-bench: {} integrations (sendgrid, stripe, twilio, openai fakes), {} ms provider latency", a.integrations, a.latency_ms);
     println!(
         "concurrency bound: {} (the goal needs all {} in flight; TestAll's default is {})",
@@ -223,33 +260,37 @@ async fn main() {
     );
     println!(
         "single call (run_check: store read + provider call + record), median of 5: {:.1} ms",
-        ms(single)
+        ms(m.single)
     );
     println!(
         "provider call alone (Checker::check): {:.1} ms",
-        ms(call_only)
+        ms(m.call_only)
     );
     println!(
         "breakdown: {} provider calls at once {:.1} ms; store reads {:.2} ms each; store records {:.2} ms each (one transaction and fsync each, serialised)",
         a.integrations,
-        ms(calls_wall),
-        ms(reads) / a.integrations as f64,
-        ms(writes) / a.integrations as f64
+        ms(m.calls_wall),
+        ms(m.reads) / a.integrations as f64,
+        ms(m.writes) / a.integrations as f64
     );
     println!("store folder: {}", root.display());
     println!(
         "goal: 1.3 x {:.1} ms + {} x 1 ms = {:.1} ms",
-        ms(single),
+        ms(m.single),
         a.integrations,
         ms(goal)
     );
     println!("open fds before runs: {fds_before}");
+}
+
+/// Runs test-all `a.runs` times, printing each; the worst ratio to the goal.
+async fn test_all_runs(a: &Args, store: &Store, checker: &Checker, goal: Duration) -> f64 {
     let mut worst = 0f64;
     for run in 1..=a.runs {
         let t = Instant::now();
         let summary = TestAll::new(ListFilter::default())
             .concurrency(a.concurrency)
-            .run(&store, &checker, |_| {}, &CancellationToken::new())
+            .run(store, checker, |_| {}, &CancellationToken::new())
             .await
             .expect("test-all");
         let wall = t.elapsed();
@@ -266,6 +307,27 @@ async fn main() {
             open_fds()
         );
     }
+    worst
+}
+
+#[tokio::main]
+async fn main() {
+    let a = args();
+    let fakes = Fakes::start(a.latency_ms).await;
+    let root = a
+        .store_dir
+        .clone()
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    let dir = root.join(format!("providers-bench-{}", std::process::id()));
+    let (store, ids) = fill_store(&dir, a.integrations).await;
+    let endpoints = fakes.endpoints();
+    let fds_before = open_fds();
+    let checker = Checker::new(endpoints, Duration::from_secs(10));
+    let measured = measure_single(&store, &checker, &ids).await;
+    let goal = measured.single.mul_f64(1.3) + Duration::from_millis(a.integrations as u64);
+    print_setup(&a, &measured, goal, &root, fds_before);
+    let worst = test_all_runs(&a, &store, &checker, goal).await;
     drop(checker);
     // Let closed sockets finish on both sides (the fakes live in this process).
     tokio::time::sleep(Duration::from_millis(200)).await;

@@ -3,16 +3,13 @@
 //! respects its concurrency bound, reports progress, stops when cancelled and
 //! enforces its per-call timeout; the rate gate; endpoints from the environment.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 use switchboard_providers::fake::{FakeOptions, FakeServer, Reply};
-use switchboard_providers::{
-    run_check, Checker, Endpoints, OutcomeKind, Progress, RateGate, TestAll,
-};
+use switchboard_providers::{Checker, Endpoints, OutcomeKind, RateGate};
+use switchboard_runner::{run_check, Progress, TestAll};
 use switchboard_store::{InitOptions, ListFilter, NewIntegration, Status, Store};
 use switchboard_vault::MemoryKeyStore;
 use tokio_util::sync::CancellationToken;
@@ -371,7 +368,7 @@ fn endpoints_come_from_the_environment() {
 #[tokio::test]
 async fn health_monitor_reports_status_changes_in_the_background() {
     use std::sync::atomic::{AtomicBool, Ordering};
-    use switchboard_providers::{HealthMonitor, StatusChange};
+    use switchboard_runner::{HealthMonitor, StatusChange};
     let ts = new_store().await;
     let id = add_sendgrid(&ts.store, 7).await;
     let failing = Arc::new(AtomicBool::new(false));

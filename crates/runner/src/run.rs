@@ -2,11 +2,10 @@
 //! from the store, the provider call, and the outcome recorded (status,
 //! last_sync_at, last_error, error_count, a log entry).
 
-use switchboard_store::{Health, Store};
+use switchboard_providers::{CheckInput, Checker, Outcome, OutcomeKind};
+use switchboard_store::{Health, Result, Store};
 
-use crate::checker::{CheckInput, Checker};
-use crate::error::Result;
-use crate::outcome::{Outcome, OutcomeKind};
+use crate::record::{FromCredentials, ToRecord};
 
 /// Checks integration `id` and records the outcome. Errors are the store's
 /// (locked vault, unknown id, database); provider failures are outcomes.

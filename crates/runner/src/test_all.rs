@@ -10,14 +10,12 @@ use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::pin::Pin;
-use switchboard_store::{Health, IntegrationSummary, ListFilter, Store};
+use switchboard_providers::{timeout_outcome, CheckInput, Checker, Outcome, OutcomeKind};
+use switchboard_store::{Health, IntegrationSummary, ListFilter, Result, Store};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::checker::{CheckInput, Checker};
-use crate::error::Result;
-use crate::http::timeout_outcome;
-use crate::outcome::{Outcome, OutcomeKind};
+use crate::record::{FromCredentials, ToRecord};
 
 /// One finished integration, as reported while test-all runs.
 #[derive(Debug, Clone, Serialize, Deserialize)]

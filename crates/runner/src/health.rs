@@ -10,8 +10,8 @@ use switchboard_store::{ListFilter, Status, Store};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::checker::Checker;
-use crate::outcome::Outcome;
+use switchboard_providers::{Checker, Outcome};
+
 use crate::test_all::TestAll;
 
 /// An integration whose status changed in a background round.

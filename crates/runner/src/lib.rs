@@ -1,0 +1,19 @@
+//! The provider checks of `switchboard-providers`, run against the laptop
+//! store: [`run_check`] checks one integration and records the outcome,
+//! [`TestAll`] checks many integrations with bounded concurrency, progress
+//! and cancellation, and [`HealthMonitor`] re-tests in the background. The
+//! checks themselves know nothing of the store; this crate reads their
+//! input from it ([`FromCredentials`]) and writes their outcome back
+//! ([`ToRecord`]).
+
+#![forbid(unsafe_code)]
+
+mod health;
+mod record;
+mod run;
+mod test_all;
+
+pub use health::{HealthMonitor, StatusChange};
+pub use record::{FromCredentials, ToRecord};
+pub use run::run_check;
+pub use test_all::{Progress, TestAll, TestAllSummary};
