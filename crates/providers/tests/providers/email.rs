@@ -7,37 +7,14 @@ use switchboard_providers::OutcomeKind;
 
 use crate::common::*;
 
+/// The table of this file's provider cases.
+const CASES: &str = include_str!("cases/email.json");
+
 const SG_KEY: &str = "SG.CANARYsendgrid.0123456789abcdefghij";
 
 #[tokio::test]
 async fn sendgrid() {
-    run_spec(&Spec {
-        ty: "email",
-        provider: "sendgrid",
-        config: json!({"from_email": "news@example.com", "region": "global"}),
-        secrets: &[("api_key", SG_KEY)],
-        keys: &["sendgrid"],
-        answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"scopes":["mail.send","scopes.read"]}"#),
-            Scenario::Bad => json(
-                401,
-                r#"{"errors":[{"field":null,"message":"authorization required"}]}"#,
-            ),
-            Scenario::Perm => json(200, r#"{"scopes":["stats.read"]}"#),
-            Scenario::Limited => json(429, r#"{"errors":[{"message":"too many requests"}]}"#)
-                .header("X-RateLimit-Limit", "600")
-                .header("X-RateLimit-Remaining", "0")
-                .header("X-RateLimit-Reset", &(NOW + 30).to_string()),
-        },
-        request: |r| {
-            method_path(r, "GET", "/v3/scopes");
-            no_query(r);
-            bearer(r, SG_KEY);
-        },
-        expect: USUAL,
-        retry_after: Some(30),
-    })
-    .await;
+    run_case(CASES, "sendgrid").await;
 }
 
 #[tokio::test]
@@ -330,94 +307,17 @@ async fn mailchimp_data_center_comes_from_the_key() {
     );
 }
 
-const PM_TOKEN: &str = "0c1d2e3f-CANARY-4a5b-8c9d-0e1f2a3b4c5d";
-
 #[tokio::test]
 async fn postmark() {
-    run_spec(&Spec {
-        ty: "email",
-        provider: "postmark",
-        config: json!({"from_email": "news@example.com"}),
-        secrets: &[("api_key", PM_TOKEN)],
-        keys: &["postmark"],
-        answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"ID":42,"Name":"Transactional"}"#),
-            Scenario::Bad => json(
-                401,
-                r#"{"ErrorCode":10,"Message":"Request does not contain a valid Server token."}"#,
-            ),
-            Scenario::Perm => json(403, r#"{"ErrorCode":403,"Message":"Forbidden"}"#),
-            Scenario::Limited => json(429, r#"{"ErrorCode":429,"Message":"Too many requests"}"#)
-                .header("Retry-After", "5"),
-        },
-        request: |r| {
-            method_path(r, "GET", "/server");
-            assert_eq!(r.header("x-postmark-server-token"), Some(PM_TOKEN));
-            assert_eq!(r.header("accept"), Some("application/json"));
-        },
-        expect: USUAL,
-        retry_after: Some(5),
-    })
-    .await;
+    run_case(CASES, "postmark").await;
 }
-
-const SP_KEY: &str = "CANARYsparkpost0123456789abcdef01234567";
 
 #[tokio::test]
 async fn sparkpost() {
-    run_spec(&Spec {
-        ty: "email",
-        provider: "sparkpost",
-        config: json!({"region": "us"}),
-        secrets: &[("api_key", SP_KEY)],
-        keys: &["sparkpost", "sparkpost_eu"],
-        answer: |s, _| match s {
-            Scenario::Ok => json(
-                200,
-                r#"{"results":{"company_name":"Acme","status":"active"}}"#,
-            ),
-            Scenario::Bad => json(401, r#"{"errors":[{"message":"Unauthorized."}]}"#),
-            Scenario::Perm => json(403, r#"{"errors":[{"message":"Forbidden."}]}"#),
-            Scenario::Limited => json(429, r#"{"errors":[{"message":"Too many requests"}]}"#)
-                .header("Retry-After", "3"),
-        },
-        request: |r| {
-            method_path(r, "GET", "/api/v1/account");
-            assert_eq!(
-                r.header("authorization"),
-                Some(SP_KEY),
-                "the key without a scheme"
-            );
-        },
-        expect: USUAL,
-        retry_after: Some(3),
-    })
-    .await;
+    run_case(CASES, "sparkpost").await;
 }
-
-const MD_KEY: &str = "md-CANARYmandrill0123456789";
 
 #[tokio::test]
 async fn mandrill() {
-    run_spec(&Spec {
-        ty: "email",
-        provider: "mandrill",
-        config: json!({}),
-        secrets: &[("api_key", MD_KEY)],
-        keys: &["mandrill"],
-        answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"PING":"PONG!"}"#),
-            Scenario::Bad => json(401, r#"{"status":"error","code":-1,"name":"Invalid_Key","message":"Invalid API key"}"#),
-            Scenario::Perm => json(500, r#"{"status":"error","code":-2,"name":"PaymentRequired","message":"This feature is only available for accounts with a positive balance."}"#),
-            Scenario::Limited => json(429, r#"{"status":"error","code":-50,"name":"Too_Many_Requests","message":"Too many requests"}"#).header("Retry-After", "4"),
-        },
-        request: |r| {
-            method_path(r, "POST", "/api/1.0/users/ping2");
-            assert_eq!(r.json(), json!({"key": MD_KEY}));
-            assert!(r.header("authorization").is_none());
-        },
-        expect: USUAL,
-        retry_after: Some(4),
-    })
-    .await;
+    run_case(CASES, "mandrill").await;
 }

@@ -7,6 +7,9 @@ use switchboard_providers::OutcomeKind;
 
 use crate::common::*;
 
+/// The table of this file's provider cases.
+const CASES: &str = include_str!("cases/meta.json");
+
 pub const WA_TOKEN: &str = "EAAGCANARYwhatsapptoken0123456789";
 pub const PHONE_ID: &str = "106540352242922";
 const WABA: &str = "102290129340398";
@@ -201,31 +204,9 @@ async fn facebook_token_of_another_app_is_refused() {
     assert!(outcome.message.contains("another app"));
 }
 
-const PX_TOKEN: &str = "EAAGCANARYpixel0123456789";
-
 #[tokio::test]
 async fn facebook_pixel() {
-    run_spec(&Spec {
-        ty: "analytics",
-        provider: "facebook_pixel",
-        config: json!({"pixel_id": "1234567890123456"}),
-        secrets: &[("access_token", PX_TOKEN)],
-        keys: &["meta"],
-        answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"id":"1234567890123456","name":"Acme Pixel"}"#),
-            Scenario::Bad => graph_error(400, 190, None),
-            Scenario::Perm => graph_error(403, 10, None),
-            Scenario::Limited => graph_error(400, 17, None),
-        },
-        request: |r| {
-            method_path(r, "GET", "/v22.0/1234567890123456");
-            query(r, &[("fields", "id,name")]);
-            bearer(r, PX_TOKEN);
-        },
-        expect: USUAL,
-        retry_after: None,
-    })
-    .await;
+    run_case(CASES, "facebook_pixel").await;
 }
 
 #[tokio::test]
@@ -244,28 +225,7 @@ async fn facebook_pixel_without_a_token_is_not_checkable() {
     assert!(fake.requests().is_empty());
 }
 
-const FO_SECRET: &str = "fedcba9876543210CANARY0123456789";
-
 #[tokio::test]
 async fn facebook_oauth() {
-    run_spec(&Spec {
-        ty: "social_auth",
-        provider: "facebook_oauth",
-        config: json!({"client_id": FB_APP}),
-        secrets: &[("client_secret", FO_SECRET)],
-        keys: &["meta"],
-        answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"access_token":"1234567890123456|apptokenvalue","token_type":"bearer"}"#),
-            Scenario::Bad => json(400, r#"{"error":{"message":"Error validating client secret.","type":"OAuthException","code":1,"fbtrace_id":"x"}}"#),
-            Scenario::Perm => graph_error(403, 200, None),
-            Scenario::Limited => graph_error(400, 4, None),
-        },
-        request: |r| {
-            method_path(r, "GET", "/oauth/access_token");
-            query(r, &[("client_id", FB_APP), ("client_secret", FO_SECRET), ("grant_type", "client_credentials")]);
-        },
-        expect: USUAL,
-        retry_after: None,
-    })
-    .await;
+    run_case(CASES, "facebook_oauth").await;
 }

@@ -6,6 +6,9 @@ use switchboard_providers::{Checker, Endpoints, OutcomeKind};
 
 use crate::common::*;
 
+/// The table of this file's provider cases.
+const CASES: &str = include_str!("cases/payments.json");
+
 const STRIPE_KEY: &str = "sk_test_CANARYstripe0123456789";
 
 #[tokio::test]
@@ -104,32 +107,9 @@ async fn paypal_live_credentials_against_sandbox_are_the_wrong_environment() {
     );
 }
 
-const RZ_ID: &str = "rzp_test_Sample0123456789";
-const RZ_SECRET: &str = "CANARYrazorpaysecret0123";
-
 #[tokio::test]
 async fn razorpay() {
-    run_spec(&Spec {
-        ty: "payments",
-        provider: "razorpay",
-        config: json!({"key_id": RZ_ID}),
-        secrets: &[("key_secret", RZ_SECRET)],
-        keys: &["razorpay"],
-        answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"entity":"collection","count":0,"items":[]}"#),
-            Scenario::Bad => json(401, r#"{"error":{"code":"BAD_REQUEST_ERROR","description":"Authentication failed"}}"#),
-            Scenario::Perm => json(403, r#"{"error":{"code":"BAD_REQUEST_ERROR","description":"Access forbidden for this key"}}"#),
-            Scenario::Limited => json(429, r#"{"error":{"code":"BAD_REQUEST_ERROR","description":"Too many requests"}}"#).header("Retry-After", "2"),
-        },
-        request: |r| {
-            method_path(r, "GET", "/v1/payments");
-            query(r, &[("count", "1")]);
-            basic(r, RZ_ID, RZ_SECRET);
-        },
-        expect: USUAL,
-        retry_after: Some(2),
-    })
-    .await;
+    run_case(CASES, "razorpay").await;
 }
 
 const SQ_TOKEN: &str = "EAAAlCANARYsquare0123456789";

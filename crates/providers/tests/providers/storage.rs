@@ -9,6 +9,9 @@ use switchboard_providers::OutcomeKind;
 use super::email::{is_sts, sts_error, sts_request, AWS_ID, AWS_SECRET, STS_OK};
 use crate::common::*;
 
+/// The table of this file's provider cases.
+const CASES: &str = include_str!("cases/storage.json");
+
 fn s3_error(status: u16, code: &str) -> Reply {
     Reply::xml(status, &format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{code}</Message><RequestId>r</RequestId></Error>"))
 }
@@ -122,32 +125,9 @@ async fn s3_override_may_use_the_bucket_in_the_path() {
     verify_sigv4(&list, AWS_ID, AWS_SECRET, "eu-central-1", "s3");
 }
 
-const DO_ID: &str = "DO00EXAMPLEKEY012345";
-const DO_SECRET: &str = "CANARYdigitaloceanSecret0123456789abcdef";
-
 #[tokio::test]
 async fn digitalocean_spaces() {
-    run_spec(&Spec {
-        ty: "storage",
-        provider: "digitalocean_spaces",
-        config: json!({"access_key_id": DO_ID, "region": "nyc3", "bucket": "brand-assets"}),
-        secrets: &[("secret_access_key", DO_SECRET)],
-        keys: &["spaces"],
-        answer: |s, _| match s {
-            Scenario::Ok => Reply::xml(200, LIST_OK),
-            Scenario::Bad => s3_error(403, "InvalidAccessKeyId"),
-            Scenario::Perm => s3_error(403, "AccessDenied"),
-            Scenario::Limited => s3_error(503, "SlowDown"),
-        },
-        request: |r| {
-            method_path(r, "GET", "/");
-            query(r, &[("list-type", "2"), ("max-keys", "1")]);
-            verify_sigv4(r, DO_ID, DO_SECRET, "nyc3", "s3");
-        },
-        expect: USUAL,
-        retry_after: None,
-    })
-    .await;
+    run_case(CASES, "digitalocean_spaces").await;
 }
 
 fn service_account() -> String {
@@ -227,29 +207,7 @@ fn azure_error(status: u16, code: &str) -> Reply {
 
 #[tokio::test]
 async fn azure_blob() {
-    run_spec(&Spec {
-        ty: "storage",
-        provider: "azure_blob",
-        config: json!({"account_name": "brandassets"}),
-        secrets: &[("account_key", AZ_KEY)],
-        keys: &["azure_blob"],
-        answer: |s, _| match s {
-            Scenario::Ok => Reply::xml(200, "<?xml version=\"1.0\" encoding=\"utf-8\"?><EnumerationResults ServiceEndpoint=\"x\"><Containers/></EnumerationResults>"),
-            Scenario::Bad => azure_error(403, "AuthenticationFailed"),
-            Scenario::Perm => azure_error(403, "KeyBasedAuthenticationNotPermitted"),
-            Scenario::Limited => azure_error(503, "ServerBusy").header("Retry-After", "7"),
-        },
-        request: |r| {
-            method_path(r, "GET", "/");
-            query(r, &[("comp", "list"), ("maxresults", "1")]);
-            assert_eq!(r.header("x-ms-version"), Some("2021-08-06"));
-            assert_eq!(r.header("x-ms-date"), Some("Tue, 14 Nov 2023 22:13:20 GMT"));
-            verify_azure(r, "brandassets", AZ_KEY);
-        },
-        expect: USUAL,
-        retry_after: Some(7),
-    })
-    .await;
+    run_case(CASES, "azure_blob").await;
 }
 
 #[tokio::test]
@@ -372,30 +330,7 @@ async fn aws_cloudfront() {
     .await;
 }
 
-const FASTLY_TOKEN: &str = "CANARYfastlyToken0123456789";
-
 #[tokio::test]
 async fn fastly() {
-    run_spec(&Spec {
-        ty: "cdn",
-        provider: "fastly",
-        config: json!({"service_id": "SU1Z0isxPaozGVKXdv0eY"}),
-        secrets: &[("api_token", FASTLY_TOKEN)],
-        keys: &["fastly"],
-        answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"id":"t1","scope":"purge_select","services":["SU1Z0isxPaozGVKXdv0eY"],"expires_at":null}"#),
-            Scenario::Bad => json(401, r#"{"msg":"Provided credentials are missing or invalid"}"#),
-            Scenario::Perm => json(200, r#"{"id":"t1","scope":"global:read","services":[],"expires_at":null}"#),
-            Scenario::Limited => json(429, r#"{"msg":"Too many requests"}"#)
-                .header("Fastly-RateLimit-Remaining", "0")
-                .header("Fastly-RateLimit-Reset", &(NOW + 40).to_string()),
-        },
-        request: |r| {
-            method_path(r, "GET", "/tokens/self");
-            assert_eq!(r.header("fastly-key"), Some(FASTLY_TOKEN));
-        },
-        expect: USUAL,
-        retry_after: Some(40),
-    })
-    .await;
+    run_case(CASES, "fastly").await;
 }
