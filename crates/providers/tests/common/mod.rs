@@ -80,6 +80,32 @@ impl Owned {
     }
 }
 
+/// What one check against a fake gave.
+pub struct Checked {
+    pub outcome: Outcome,
+    /// Every request the fake received.
+    pub requests: Vec<Recorded>,
+    /// The settings checked (`{fake}` replaced by the fake's URL).
+    pub owned: Owned,
+}
+
+/// Checks `owned` once against a fake answering through `answer`, with the
+/// endpoint `keys` pointed at it.
+pub async fn check_once(
+    owned: Owned,
+    keys: &[&str],
+    answer: impl Fn(&Recorded) -> Reply + Send + Sync + 'static,
+) -> Checked {
+    let fake = FakeServer::start(answer).await;
+    let owned = owned.with_fake(&fake.url());
+    let outcome = checker_for(&fake.url(), keys).check(owned.input()).await;
+    Checked {
+        outcome,
+        requests: fake.requests(),
+        owned,
+    }
+}
+
 /// Fails if any secret value (or the canary marker) appears anywhere in the
 /// outcome or the record the store would keep.
 pub fn assert_no_secret(outcome: &Outcome, secrets: &BTreeMap<String, Secret>) {

@@ -19,7 +19,6 @@ async fn sendgrid() {
 
 #[tokio::test]
 async fn sendgrid_eu_region_uses_the_eu_host() {
-    let fake = FakeServer::start(|_| json(200, r#"{"scopes":["mail.send"]}"#)).await;
     let owned = Owned::new(
         "email",
         "sendgrid",
@@ -27,11 +26,17 @@ async fn sendgrid_eu_region_uses_the_eu_host() {
         &[("api_key", SG_KEY)],
     );
     // Only the EU key points at the fake: reaching it proves the region choice.
-    let outcome = checker_for(&fake.url(), &["sendgrid_eu"])
-        .check(owned.input())
-        .await;
-    assert_eq!(outcome.kind, OutcomeKind::Ok, "{outcome:?}");
-    assert_eq!(fake.requests().len(), 1);
+    let checked = check_once(owned, &["sendgrid_eu"], |_| {
+        json(200, r#"{"scopes":["mail.send"]}"#)
+    })
+    .await;
+    assert_eq!(
+        checked.outcome.kind,
+        OutcomeKind::Ok,
+        "{:?}",
+        checked.outcome
+    );
+    assert_eq!(checked.requests.len(), 1);
 }
 
 const MG_KEY: &str = "key-CANARYmailgun0123456789abcdef";
@@ -103,16 +108,10 @@ async fn mailgun_wrong_region_is_found_by_probing_the_other() {
 
 #[tokio::test]
 async fn mailgun_unknown_domain_is_not_found() {
-    let fake = FakeServer::start(|_| json(404, r#"{"message":"Domain not found"}"#)).await;
-    let owned = Owned::new(
-        "email",
-        "mailgun",
-        json!({"mailgun_domain": "mg.example.com"}),
-        &[("api_key", MG_KEY)],
-    );
-    let outcome = checker_for(&fake.url(), &["mailgun"])
-        .check(owned.input())
-        .await;
+    let domain = json!({"mailgun_domain": "mg.example.com"});
+    let owned = Owned::new("email", "mailgun", domain, &[("api_key", MG_KEY)]);
+    let not_found = |_: &Recorded| json(404, r#"{"message":"Domain not found"}"#);
+    let outcome = check_once(owned, &["mailgun"], not_found).await.outcome;
     assert_eq!(outcome.kind, OutcomeKind::NotFound, "{outcome:?}");
 }
 
@@ -182,14 +181,6 @@ async fn aws_ses() {
 
 #[tokio::test]
 async fn aws_ses_session_tokens_are_signed_and_details_carry_the_quota() {
-    let fake = FakeServer::start(|r| {
-        if is_sts(r) {
-            Reply::xml(200, STS_OK)
-        } else {
-            json(200, r#"{"SendingEnabled":true,"ProductionAccessEnabled":false,"SendQuota":{"Max24HourSend":200.0,"MaxSendRate":1.0,"SentLast24Hours":3.0}}"#)
-        }
-    })
-    .await;
     let owned = Owned::new(
         "email",
         "aws_ses",
@@ -199,14 +190,20 @@ async fn aws_ses_session_tokens_are_signed_and_details_carry_the_quota() {
             ("aws_session_token", "FwoGZXIvYXdzCANARYsessiontoken"),
         ],
     );
-    let outcome = checker_for(&fake.url(), &["sts", "ses"])
-        .check(owned.input())
-        .await;
+    let checked = check_once(owned, &["sts", "ses"], |r| {
+        if is_sts(r) {
+            Reply::xml(200, STS_OK)
+        } else {
+            json(200, r#"{"SendingEnabled":true,"ProductionAccessEnabled":false,"SendQuota":{"Max24HourSend":200.0,"MaxSendRate":1.0,"SentLast24Hours":3.0}}"#)
+        }
+    })
+    .await;
+    let outcome = &checked.outcome;
     assert_eq!(outcome.kind, OutcomeKind::Ok, "{outcome:?}");
     assert_eq!(outcome.details["send_quota"]["max_24_hour_send"], 200.0);
     assert_eq!(outcome.details["account"]["account"], "123456789012");
     assert!(outcome.hint.contains("sandbox"), "{}", outcome.hint);
-    for r in fake.requests() {
+    for r in &checked.requests {
         assert_eq!(
             r.header("x-amz-security-token"),
             Some("FwoGZXIvYXdzCANARYsessiontoken")
@@ -214,32 +211,31 @@ async fn aws_ses_session_tokens_are_signed_and_details_carry_the_quota() {
         let signed = r.header("authorization").unwrap();
         assert!(signed.contains("x-amz-security-token"), "{signed}");
     }
-    assert_no_secret(&outcome, &owned.secrets);
+    assert_no_secret(outcome, &checked.owned.secrets);
 }
 
 #[tokio::test]
 async fn aws_bad_secret_is_invalid_credentials() {
-    let fake = FakeServer::start(|_| sts_error("SignatureDoesNotMatch")).await;
+    let region = json!({"aws_region": "eu-west-1", "aws_access_key_id": AWS_ID});
     let owned = Owned::new(
         "email",
         "aws_ses",
-        json!({"aws_region": "eu-west-1", "aws_access_key_id": AWS_ID}),
+        region,
         &[("aws_secret_access_key", AWS_SECRET)],
     );
-    let outcome = checker_for(&fake.url(), &["sts", "ses"])
-        .check(owned.input())
-        .await;
+    let checked = check_once(owned, &["sts", "ses"], |_| {
+        sts_error("SignatureDoesNotMatch")
+    })
+    .await;
+    let outcome = checked.outcome;
     assert_eq!(outcome.kind, OutcomeKind::InvalidCredentials);
     assert!(
         outcome.message.contains("secret access key"),
         "{}",
         outcome.message
     );
-    assert_eq!(
-        fake.requests().len(),
-        1,
-        "nothing is called after STS refuses"
-    );
+    let after = "nothing is called after STS refuses";
+    assert_eq!(checked.requests.len(), 1, "{after}");
 }
 
 const MC_KEY: &str = "0123456789abcdefCANARY0123456789-us21";
@@ -280,11 +276,10 @@ async fn mailchimp() {
 
 #[tokio::test]
 async fn mailchimp_bare_403_means_too_many_connections() {
-    let fake = FakeServer::start(|_| Reply::empty(403)).await;
     let owned = Owned::new("email", "mailchimp", json!({}), &[("api_key", MC_KEY)]);
-    let outcome = checker_for(&fake.url(), &["mailchimp"])
-        .check(owned.input())
-        .await;
+    let outcome = check_once(owned, &["mailchimp"], |_| Reply::empty(403))
+        .await
+        .outcome;
     assert_eq!(outcome.kind, OutcomeKind::RateLimited, "{outcome:?}");
 }
 

@@ -2,8 +2,8 @@
 //! the Pixel and Facebook Login, with Meta's error codes.
 
 use serde_json::json;
-use switchboard_providers::fake::{FakeServer, Recorded, Reply};
-use switchboard_providers::OutcomeKind;
+use switchboard_providers::fake::{Recorded, Reply};
+use switchboard_providers::{Outcome, OutcomeKind};
 
 use crate::common::*;
 
@@ -71,9 +71,21 @@ async fn whatsapp() {
     .await;
 }
 
+/// WhatsApp settings with the access token alone, checked against a fake.
+async fn check_whatsapp(answer: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> Outcome {
+    let settings = json!({"phone_number_id": PHONE_ID, "business_account_id": WABA});
+    let owned = Owned::new(
+        "whatsapp",
+        "whatsapp",
+        settings,
+        &[("access_token", WA_TOKEN)],
+    );
+    check_once(owned, &["meta"], answer).await.outcome
+}
+
 #[tokio::test]
 async fn whatsapp_phone_not_in_the_business_account_is_not_found() {
-    let fake = FakeServer::start(|r| {
+    let outcome = check_whatsapp(|r| {
         if r.path.ends_with("/phone_numbers") {
             Reply::json(200, json!({"data": [{"id": "999"}]}))
         } else {
@@ -81,61 +93,23 @@ async fn whatsapp_phone_not_in_the_business_account_is_not_found() {
         }
     })
     .await;
-    let owned = Owned::new(
-        "whatsapp",
-        "whatsapp",
-        json!({"phone_number_id": PHONE_ID, "business_account_id": WABA}),
-        &[("access_token", WA_TOKEN)],
-    );
-    let outcome = checker_for(&fake.url(), &["meta"])
-        .check(owned.input())
-        .await;
     assert_eq!(outcome.kind, OutcomeKind::NotFound, "{outcome:?}");
 }
 
 #[tokio::test]
 async fn whatsapp_unknown_phone_id_is_not_found() {
-    let fake = FakeServer::start(|_| graph_error(400, 100, Some(33))).await;
-    let owned = Owned::new(
-        "whatsapp",
-        "whatsapp",
-        json!({"phone_number_id": PHONE_ID, "business_account_id": WABA}),
-        &[("access_token", WA_TOKEN)],
-    );
-    let outcome = checker_for(&fake.url(), &["meta"])
-        .check(owned.input())
-        .await;
+    let outcome = check_whatsapp(|_| graph_error(400, 100, Some(33))).await;
     assert_eq!(outcome.kind, OutcomeKind::NotFound, "{outcome:?}");
     assert!(outcome.message.contains(PHONE_ID));
 }
 
 #[tokio::test]
 async fn meta_throttling_codes_are_rate_limits() {
-    for code in [4, 17, 32, 613, 80007, 130429] {
-        let fake = FakeServer::start(move |_| graph_error(400, code, None)).await;
-        let owned = Owned::new(
-            "whatsapp",
-            "whatsapp",
-            json!({"phone_number_id": PHONE_ID, "business_account_id": WABA}),
-            &[("access_token", WA_TOKEN)],
-        );
-        let outcome = checker_for(&fake.url(), &["meta"])
-            .check(owned.input())
-            .await;
-        assert_eq!(outcome.kind, OutcomeKind::RateLimited, "code {code}");
-    }
-    for code in [10, 200, 299] {
-        let fake = FakeServer::start(move |_| graph_error(403, code, None)).await;
-        let owned = Owned::new(
-            "whatsapp",
-            "whatsapp",
-            json!({"phone_number_id": PHONE_ID, "business_account_id": WABA}),
-            &[("access_token", WA_TOKEN)],
-        );
-        let outcome = checker_for(&fake.url(), &["meta"])
-            .check(owned.input())
-            .await;
-        assert_eq!(outcome.kind, OutcomeKind::MissingPermission, "code {code}");
+    let limited = [4, 17, 32, 613, 80007, 130429].map(|c| (400, c, OutcomeKind::RateLimited));
+    let refused = [10, 200, 299].map(|c| (403, c, OutcomeKind::MissingPermission));
+    for (status, code, kind) in limited.into_iter().chain(refused) {
+        let outcome = check_whatsapp(move |_| graph_error(status, code, None)).await;
+        assert_eq!(outcome.kind, kind, "code {code}");
     }
 }
 
@@ -184,22 +158,12 @@ async fn facebook() {
 
 #[tokio::test]
 async fn facebook_token_of_another_app_is_refused() {
-    let fake = FakeServer::start(|_| {
-        Reply::json(
-            200,
-            json!({"data": {"app_id": "999", "is_valid": true, "scopes": []}}),
-        )
-    })
-    .await;
-    let owned = Owned::new(
-        "facebook",
-        "facebook",
-        json!({"app_id": FB_APP}),
-        &[("app_secret", FB_SECRET), ("access_token", FB_TOKEN)],
-    );
-    let outcome = checker_for(&fake.url(), &["meta"])
-        .check(owned.input())
-        .await;
+    let secrets = [("app_secret", FB_SECRET), ("access_token", FB_TOKEN)];
+    let owned = Owned::new("facebook", "facebook", json!({"app_id": FB_APP}), &secrets);
+    let debug = json!({"data": {"app_id": "999", "is_valid": true, "scopes": []}});
+    let outcome = check_once(owned, &["meta"], move |_| Reply::json(200, debug.clone()))
+        .await
+        .outcome;
     assert_eq!(outcome.kind, OutcomeKind::InvalidCredentials);
     assert!(outcome.message.contains("another app"));
 }
@@ -211,18 +175,11 @@ async fn facebook_pixel() {
 
 #[tokio::test]
 async fn facebook_pixel_without_a_token_is_not_checkable() {
-    let fake = FakeServer::start(|_| Reply::empty(500)).await;
-    let owned = Owned::new(
-        "analytics",
-        "facebook_pixel",
-        json!({"pixel_id": "1234567890123456"}),
-        &[],
-    );
-    let outcome = checker_for(&fake.url(), &["meta"])
-        .check(owned.input())
-        .await;
-    assert_eq!(outcome.kind, OutcomeKind::NotCheckable);
-    assert!(fake.requests().is_empty());
+    let pixel = json!({"pixel_id": "1234567890123456"});
+    let owned = Owned::new("analytics", "facebook_pixel", pixel, &[]);
+    let checked = check_once(owned, &["meta"], |_| Reply::empty(500)).await;
+    assert_eq!(checked.outcome.kind, OutcomeKind::NotCheckable);
+    assert!(checked.requests.is_empty());
 }
 
 #[tokio::test]
