@@ -246,36 +246,50 @@ pub async fn run_scenarios(
 // ----- provider tables (tests/providers/cases/*.json) -----
 //
 // A case is an object: "type", "provider", "config", "secrets" (pairs),
-// "keys" (endpoint keys), "answers" (the fake's reply for Ok, Bad, Perm,
-// Limited: "status" and "json", "text" or "xml", with "headers" pairs),
-// "request" (checks every request must pass, each `[name, args...]`: see
-// `check_request`) and "retry_after" (expected in the Limited scenario).
+// "keys" (endpoint keys), "retry_after" (expected in the Limited scenario)
+// and, unless the test gives them in code (`run_custom`), "answers" (the
+// fake's reply for Ok, Bad, Perm, Limited: "status" and "json", "text" or
+// "xml", with "headers" pairs) and "request" (checks every request must
+// pass, each `[name, args...]`: see `check_request`).
 
-/// Runs case `name` of a provider table with the usual expectations.
+/// Runs case `name` of a provider table with the usual expectations: the
+/// fake gives the table's answers and every request passes its checks.
 pub async fn run_case(table: &str, name: &str) {
-    let tables: Value = serde_json::from_str(table).expect("a valid provider table");
-    let case = tables
-        .get(name)
-        .unwrap_or_else(|| panic!("no case {name} in the table"));
+    let case = table_case(table, name);
+    let answers: Vec<Reply> = items(&case, "answers").iter().map(reply).collect();
+    assert_eq!(answers.len(), 4, "{name}: one answer per scenario");
+    let checks = items(&case, "request").clone();
+    let answer = move |s, _: &Recorded| answers[scenario_index(s)].clone();
+    run_custom(table, name, answer, |r| {
+        for check in &checks {
+            check_request(r, check);
+        }
+    })
+    .await;
+}
+
+/// Runs case `name` of a provider table (its settings, endpoint keys and
+/// retry-after) with the usual expectations, the fake answering through
+/// `answer` and every request passing `request`.
+pub async fn run_custom(
+    table: &str,
+    name: &str,
+    answer: impl Fn(Scenario, &Recorded) -> Reply + Clone + Send + Sync + 'static,
+    request: impl Fn(&Recorded),
+) {
+    let case = table_case(table, name);
     let text = |v: &Value| -> String {
         v.as_str()
             .unwrap_or_else(|| panic!("{name}: {v} is not a string"))
             .to_owned()
     };
-    let strings = |key: &str| -> Vec<String> { items(case, key).iter().map(text).collect() };
-    let pairs = |key: &str| -> Vec<(String, String)> {
-        items(case, key)
-            .iter()
-            .map(|p| (text(&p[0]), text(&p[1])))
-            .collect()
-    };
-    let secrets = pairs("secrets");
+    let secrets: Vec<(String, String)> = items(&case, "secrets")
+        .iter()
+        .map(|p| (text(&p[0]), text(&p[1])))
+        .collect();
     let secrets: Vec<(&str, &str)> = secrets.iter().map(|(k, v)| (&**k, &**v)).collect();
-    let keys = strings("keys");
+    let keys: Vec<String> = items(&case, "keys").iter().map(text).collect();
     let keys: Vec<&str> = keys.iter().map(|k| &**k).collect();
-    let answers: Arc<Vec<Reply>> = Arc::new(items(case, "answers").iter().map(reply).collect());
-    assert_eq!(answers.len(), 4, "{name}: one answer per scenario");
-    let checks = items(case, "request").clone();
     let integration = Integration {
         ty: &text(&case["type"]),
         provider: &text(&case["provider"]),
@@ -283,18 +297,21 @@ pub async fn run_case(table: &str, name: &str) {
         secrets: &secrets,
         keys: &keys,
     };
-    run_scenarios(
-        &integration,
-        move |s, _| answers[SCENARIOS.iter().position(|x| *x == s).unwrap()].clone(),
-        &|r| {
-            for check in &checks {
-                check_request(r, check);
-            }
-        },
-        USUAL,
-        case["retry_after"].as_u64(),
-    )
-    .await;
+    let retry_after = case["retry_after"].as_u64();
+    run_scenarios(&integration, answer, &request, USUAL, retry_after).await;
+}
+
+fn table_case(table: &str, name: &str) -> Value {
+    let mut tables: Value = serde_json::from_str(table).expect("a valid provider table");
+    tables
+        .get_mut(name)
+        .unwrap_or_else(|| panic!("no case {name} in the table"))
+        .take()
+}
+
+/// The position of a scenario in `SCENARIOS` (and in a case's answers).
+pub fn scenario_index(s: Scenario) -> usize {
+    SCENARIOS.iter().position(|x| *x == s).unwrap()
 }
 
 fn items<'a>(case: &'a Value, key: &str) -> &'a Vec<Value> {

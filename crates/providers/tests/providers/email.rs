@@ -49,13 +49,10 @@ fn mailgun_request(r: &Recorded) {
 
 #[tokio::test]
 async fn mailgun() {
-    run_spec(&Spec {
-        ty: "email",
-        provider: "mailgun",
-        config: json!({"mailgun_domain": "mg.example.com", "mailgun_region": "us"}),
-        secrets: &[("api_key", MG_KEY)],
-        keys: &["mailgun", "mailgun_eu"],
-        answer: |s, _| match s {
+    run_custom(
+        CASES,
+        "mailgun",
+        |s, _| match s {
             Scenario::Ok => json(
                 200,
                 r#"{"domain":{"name":"mg.example.com","state":"active","type":"custom"}}"#,
@@ -69,10 +66,8 @@ async fn mailgun() {
                 json(429, r#"{"message":"Too many requests"}"#).header("Retry-After", "12")
             }
         },
-        request: mailgun_request,
-        expect: USUAL,
-        retry_after: Some(12),
-    })
+        mailgun_request,
+    )
     .await;
 }
 
@@ -147,13 +142,7 @@ pub fn sts_request(r: &Recorded) {
 
 #[tokio::test]
 async fn aws_ses() {
-    run_spec(&Spec {
-        ty: "email",
-        provider: "aws_ses",
-        config: json!({"aws_region": "eu-west-1", "aws_access_key_id": AWS_ID}),
-        secrets: &[("aws_secret_access_key", AWS_SECRET)],
-        keys: &["sts", "ses"],
-        answer: |s, r| {
+    run_custom(CASES, "aws_ses", |s, r| {
             if is_sts(r) {
                 return if s == Scenario::Bad { sts_error("InvalidClientTokenId") } else { Reply::xml(200, STS_OK) };
             }
@@ -163,8 +152,7 @@ async fn aws_ses() {
                 Scenario::Limited => json(429, r#"{"message":"Too many requests"}"#).header("x-amzn-ErrorType", "TooManyRequestsException:"),
                 _ => json(200, r#"{"SendingEnabled":true,"ProductionAccessEnabled":false,"SendQuota":{"Max24HourSend":200.0,"MaxSendRate":1.0,"SentLast24Hours":3.0}}"#),
             }
-        },
-        request: |r| {
+        }, |r| {
             if is_sts(r) {
                 sts_request(r);
             } else {
@@ -172,11 +160,7 @@ async fn aws_ses() {
                 no_query(r);
                 verify_sigv4(r, AWS_ID, AWS_SECRET, "eu-west-1", "ses");
             }
-        },
-        expect: USUAL,
-        retry_after: None,
-    })
-    .await;
+        }).await;
 }
 
 #[tokio::test]
@@ -242,13 +226,7 @@ const MC_KEY: &str = "0123456789abcdefCANARY0123456789-us21";
 
 #[tokio::test]
 async fn mailchimp() {
-    run_spec(&Spec {
-        ty: "email",
-        provider: "mailchimp",
-        config: json!({"from_email": "news@example.com"}),
-        secrets: &[("api_key", MC_KEY)],
-        keys: &["mailchimp"],
-        answer: |s, _| {
+    run_custom(CASES, "mailchimp", |s, _| {
             let problem = |status: u16, title: &str| {
                 Reply::typed(
                     status,
@@ -262,16 +240,11 @@ async fn mailchimp() {
                 Scenario::Perm => problem(403, "Forbidden"),
                 Scenario::Limited => problem(429, "Too Many Requests"),
             }
-        },
-        request: |r| {
+        }, |r| {
             method_path(r, "GET", "/3.0/ping");
             let (_, password) = r.basic_auth().expect("basic auth");
             assert_eq!(password, MC_KEY);
-        },
-        expect: USUAL,
-        retry_after: None,
-    })
-    .await;
+        }).await;
 }
 
 #[tokio::test]

@@ -39,34 +39,21 @@ fn whatsapp_answer(s: Scenario, r: &Recorded) -> Reply {
 
 #[tokio::test]
 async fn whatsapp() {
-    run_spec(&Spec {
-        ty: "whatsapp",
-        provider: "whatsapp",
-        config: json!({"phone_number_id": PHONE_ID, "business_account_id": WABA}),
-        secrets: &[
-            ("access_token", WA_TOKEN),
-            ("app_secret", "0123456789abcdefCANARY0123456789"),
-        ],
-        keys: &["meta"],
-        answer: whatsapp_answer,
-        request: |r| {
-            bearer(r, WA_TOKEN);
-            if r.path.ends_with("/phone_numbers") {
-                method_path(r, "GET", &format!("/v22.0/{WABA}/phone_numbers"));
-                query(r, &[("fields", "id")]);
-            } else {
-                method_path(r, "GET", &format!("/v22.0/{PHONE_ID}"));
-                query(
-                    r,
-                    &[(
-                        "fields",
-                        "display_phone_number,verified_name,quality_rating",
-                    )],
-                );
-            }
-        },
-        expect: USUAL,
-        retry_after: Some(300),
+    run_custom(CASES, "whatsapp", whatsapp_answer, |r| {
+        bearer(r, WA_TOKEN);
+        if r.path.ends_with("/phone_numbers") {
+            method_path(r, "GET", &format!("/v22.0/{WABA}/phone_numbers"));
+            query(r, &[("fields", "id")]);
+        } else {
+            method_path(r, "GET", &format!("/v22.0/{PHONE_ID}"));
+            query(
+                r,
+                &[(
+                    "fields",
+                    "display_phone_number,verified_name,quality_rating",
+                )],
+            );
+        }
     })
     .await;
 }
@@ -120,13 +107,7 @@ const FB_PAGE_TOKEN: &str = "EAAGCANARYpage0123456789";
 
 #[tokio::test]
 async fn facebook() {
-    run_spec(&Spec {
-        ty: "facebook",
-        provider: "facebook",
-        config: json!({"app_id": FB_APP, "page_id": "102938475610293", "enable_lead_ads": true}),
-        secrets: &[("app_secret", FB_SECRET), ("access_token", FB_TOKEN), ("page_access_token", FB_PAGE_TOKEN)],
-        keys: &["meta"],
-        answer: |s, r| {
+    run_custom(CASES, "facebook", |s, r| {
             let debug = |valid: bool, scopes: &[&str]| {
                 Reply::json(200, json!({"data": {"app_id": FB_APP, "type": "USER", "application": "Acme", "is_valid": valid,
                     "expires_at": 0, "scopes": scopes, "error": if valid { json!(null) } else { json!({"code": 190, "message": "Session has expired"}) }}}))
@@ -138,8 +119,7 @@ async fn facebook() {
                 (Scenario::Perm, _) => debug(true, &["pages_show_list"]),
                 (Scenario::Limited, _) => graph_error(400, 4, None),
             }
-        },
-        request: |r| {
+        }, |r| {
             if r.path == "/v22.0/debug_token" {
                 method_path(r, "GET", "/v22.0/debug_token");
                 query(r, &[("input_token", FB_TOKEN), ("access_token", &format!("{FB_APP}|{FB_SECRET}"))]);
@@ -149,11 +129,7 @@ async fn facebook() {
                 query(r, &[("fields", "id,name")]);
                 bearer(r, FB_PAGE_TOKEN);
             }
-        },
-        expect: USUAL,
-        retry_after: None,
-    })
-    .await;
+        }).await;
 }
 
 #[tokio::test]

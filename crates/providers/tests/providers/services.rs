@@ -66,13 +66,7 @@ const OA_KEY: &str = "sk-proj-CANARYopenai0123456789";
 
 #[tokio::test]
 async fn openai() {
-    run_spec(&Spec {
-        ty: "ai",
-        provider: "openai",
-        config: json!({"organization_id": "org-example"}),
-        secrets: &[("api_key", OA_KEY)],
-        keys: &["openai"],
-        answer: |s, r| match s {
+    run_custom(CASES, "openai", |s, r| match s {
             Scenario::Ok => json(200, r#"{"object":"list","data":[{"id":"gpt-4o","object":"model"}]}"#),
             Scenario::Bad => {
                 let key = r.header("authorization").unwrap_or("").trim_start_matches("Bearer ");
@@ -82,16 +76,11 @@ async fn openai() {
             Scenario::Perm => json(403, r#"{"error":{"message":"You have insufficient permissions for this operation. Missing scopes: api.model.read","type":"invalid_request_error"}}"#),
             Scenario::Limited => json(429, r#"{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}"#)
                 .header("x-ratelimit-reset-requests", "6m0s"),
-        },
-        request: |r| {
+        }, |r| {
             method_path(r, "GET", "/v1/models");
             bearer(r, OA_KEY);
             assert_eq!(r.header("openai-organization"), Some("org-example"));
-        },
-        expect: USUAL,
-        retry_after: Some(360),
-    })
-    .await;
+        }).await;
 }
 
 #[tokio::test]

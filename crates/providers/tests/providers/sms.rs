@@ -45,13 +45,7 @@ fn sns_error(status: u16, code: &str) -> Reply {
 
 #[tokio::test]
 async fn aws_sns() {
-    run_spec(&Spec {
-        ty: "sms",
-        provider: "aws_sns",
-        config: json!({"aws_region": "us-west-2", "aws_access_key_id": AWS_ID, "from_phone_number": "+14155550123"}),
-        secrets: &[("aws_secret_access_key", AWS_SECRET)],
-        keys: &["sts", "sns"],
-        answer: |s, r| {
+    run_custom(CASES, "aws_sns", |s, r| {
             if is_sts(r) {
                 return if s == Scenario::Bad { sts_error("SignatureDoesNotMatch") } else { Reply::xml(200, STS_OK) };
             }
@@ -60,8 +54,7 @@ async fn aws_sns() {
                 Scenario::Limited => sns_error(400, "Throttling"),
                 _ => Reply::xml(200, "<GetSMSAttributesResponse><GetSMSAttributesResult><attributes><entry><key>MonthlySpendLimit</key><value>1</value></entry><entry><key>DefaultSMSType</key><value>Transactional</value></entry></attributes></GetSMSAttributesResult></GetSMSAttributesResponse>"),
             }
-        },
-        request: |r| {
+        }, |r| {
             if is_sts(r) {
                 sts_request(r);
             } else {
@@ -69,11 +62,7 @@ async fn aws_sns() {
                 form(r, &[("Action", "GetSMSAttributes"), ("Version", "2010-03-31")]);
                 verify_sigv4(r, AWS_ID, AWS_SECRET, "us-west-2", "sns");
             }
-        },
-        expect: USUAL,
-        retry_after: None,
-    })
-    .await;
+        }).await;
 }
 
 #[tokio::test]
@@ -108,24 +97,13 @@ const MB_KEY: &str = "live_CANARYmessagebird01234";
 
 #[tokio::test]
 async fn messagebird() {
-    run_spec(&Spec {
-        ty: "sms",
-        provider: "messagebird",
-        config: json!({"from_phone_number": "+14155550123"}),
-        secrets: &[("api_key", MB_KEY)],
-        keys: &["messagebird"],
-        answer: |s, _| match s {
+    run_custom(CASES, "messagebird", |s, _| match s {
             Scenario::Ok => json(200, r#"{"payment":"prepaid","type":"credits","amount":9.2}"#),
             Scenario::Bad => json(401, r#"{"errors":[{"code":2,"description":"Request not allowed (incorrect access_key)","parameter":"access_key"}]}"#),
             Scenario::Perm => json(403, r#"{"errors":[{"code":9,"description":"Not allowed with a test key","parameter":null}]}"#),
             Scenario::Limited => json(429, r#"{"errors":[{"code":429,"description":"Too many requests"}]}"#).header("Retry-After", "6"),
-        },
-        request: |r| {
+        }, |r| {
             method_path(r, "GET", "/balance");
             assert_eq!(r.header("authorization"), Some(format!("AccessKey {MB_KEY}").as_str()));
-        },
-        expect: USUAL,
-        retry_after: Some(6),
-    })
-    .await;
+        }).await;
 }

@@ -35,24 +35,14 @@ fn s3_answer(s: Scenario, r: &Recorded) -> Reply {
 
 #[tokio::test]
 async fn aws_s3() {
-    run_spec(&Spec {
-        ty: "storage",
-        provider: "aws_s3",
-        config: json!({"aws_region": "eu-central-1", "aws_access_key_id": AWS_ID, "bucket": "brand-assets"}),
-        secrets: &[("aws_secret_access_key", AWS_SECRET)],
-        keys: &["sts", "s3"],
-        answer: s3_answer,
-        request: |r| {
-            if is_sts(r) {
-                sts_request(r);
-            } else {
-                method_path(r, "GET", "/");
-                query(r, &[("list-type", "2"), ("max-keys", "1")]);
-                verify_sigv4(r, AWS_ID, AWS_SECRET, "eu-central-1", "s3");
-            }
-        },
-        expect: USUAL,
-        retry_after: None,
+    run_custom(CASES, "aws_s3", s3_answer, |r| {
+        if is_sts(r) {
+            sts_request(r);
+        } else {
+            method_path(r, "GET", "/");
+            query(r, &[("list-type", "2"), ("max-keys", "1")]);
+            verify_sigv4(r, AWS_ID, AWS_SECRET, "eu-central-1", "s3");
+        }
     })
     .await;
 }
@@ -240,13 +230,7 @@ const CF_TOKEN: &str = "CANARYcloudflareToken0123456789abcdef";
 
 #[tokio::test]
 async fn cloudflare() {
-    run_spec(&Spec {
-        ty: "cdn",
-        provider: "cloudflare",
-        config: json!({"zone_id": "0123456789abcdef0123456789abcdef"}),
-        secrets: &[("api_token", CF_TOKEN)],
-        keys: &["cloudflare"],
-        answer: |s, r| {
+    run_custom(CASES, "cloudflare", |s, r| {
             let verify = r.path.ends_with("/tokens/verify");
             match s {
                 Scenario::Ok | Scenario::Perm if verify => json(200, r#"{"success":true,"errors":[],"result":{"id":"t1","status":"active"}}"#),
@@ -255,19 +239,14 @@ async fn cloudflare() {
                 Scenario::Bad => json(401, r#"{"success":false,"errors":[{"code":1000,"message":"Invalid API Token"}]}"#),
                 Scenario::Limited => json(429, r#"{"success":false,"errors":[{"code":971,"message":"Please wait and consider throttling your request speed"}]}"#).header("Retry-After", "11"),
             }
-        },
-        request: |r| {
+        }, |r| {
             bearer(r, CF_TOKEN);
             if r.path.ends_with("/tokens/verify") {
                 method_path(r, "GET", "/client/v4/user/tokens/verify");
             } else {
                 method_path(r, "GET", "/client/v4/zones/0123456789abcdef0123456789abcdef");
             }
-        },
-        expect: USUAL,
-        retry_after: Some(11),
-    })
-    .await;
+        }).await;
 }
 
 #[tokio::test]
@@ -298,13 +277,7 @@ async fn cloudflare_account_tokens_use_the_account_endpoint() {
 
 #[tokio::test]
 async fn aws_cloudfront() {
-    run_spec(&Spec {
-        ty: "cdn",
-        provider: "aws_cloudfront",
-        config: json!({"aws_access_key_id": AWS_ID}),
-        secrets: &[("aws_secret_access_key", AWS_SECRET)],
-        keys: &["sts", "cloudfront"],
-        answer: |s, r| {
+    run_custom(CASES, "aws_cloudfront", |s, r| {
             if is_sts(r) {
                 return if s == Scenario::Bad { sts_error("SignatureDoesNotMatch") } else { Reply::xml(200, STS_OK) };
             }
@@ -314,8 +287,7 @@ async fn aws_cloudfront() {
                 Scenario::Limited => err(400, "Throttling"),
                 _ => Reply::xml(200, "<DistributionList><MaxItems>1</MaxItems><Quantity>0</Quantity></DistributionList>"),
             }
-        },
-        request: |r| {
+        }, |r| {
             if is_sts(r) {
                 sts_request(r);
             } else {
@@ -323,11 +295,7 @@ async fn aws_cloudfront() {
                 query(r, &[("MaxItems", "1")]);
                 verify_sigv4(r, AWS_ID, AWS_SECRET, "us-east-1", "cloudfront");
             }
-        },
-        expect: USUAL,
-        retry_after: None,
-    })
-    .await;
+        }).await;
 }
 
 #[tokio::test]
