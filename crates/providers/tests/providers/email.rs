@@ -140,28 +140,67 @@ pub fn sts_request(r: &Recorded) {
     verify_sigv4(r, AWS_ID, AWS_SECRET, "us-east-1", "sts");
 }
 
+/// The fake's answer to an AWS check: STS first (refusing with `refused` in
+/// the Bad scenario), then `service` for the service's own call.
+pub fn aws_answer(
+    s: Scenario,
+    r: &Recorded,
+    refused: &str,
+    service: fn(Scenario) -> Reply,
+) -> Reply {
+    match (is_sts(r), s) {
+        (true, Scenario::Bad) => sts_error(refused),
+        (true, _) => Reply::xml(200, STS_OK),
+        (false, s) => service(s),
+    }
+}
+
+/// A fake behind STS: STS accepts the credentials, `service` answers the rest.
+pub fn sts_then(r: &Recorded, service: impl FnOnce() -> Reply) -> Reply {
+    if is_sts(r) {
+        Reply::xml(200, STS_OK)
+    } else {
+        service()
+    }
+}
+
+/// Checks every request of an AWS check: STS by `sts_request`, the
+/// service's call by `checks` and its signature for `region` and `service`.
+pub fn aws_request(r: &Recorded, region: &str, service: &str, checks: impl Fn(&Recorded)) {
+    if is_sts(r) {
+        sts_request(r);
+    } else {
+        checks(r);
+        verify_sigv4(r, AWS_ID, AWS_SECRET, region, service);
+    }
+}
+
 #[tokio::test]
 async fn aws_ses() {
-    run_custom(CASES, "aws_ses", |s, r| {
-            if is_sts(r) {
-                return if s == Scenario::Bad { sts_error("InvalidClientTokenId") } else { Reply::xml(200, STS_OK) };
-            }
-            match s {
-                Scenario::Perm => json(403, r#"{"message":"User is not authorized to perform: ses:GetAccount"}"#)
-                    .header("x-amzn-ErrorType", "AccessDeniedException:http://internal.amazon.com/coral/com.amazon.coral.service/"),
-                Scenario::Limited => json(429, r#"{"message":"Too many requests"}"#).header("x-amzn-ErrorType", "TooManyRequestsException:"),
-                _ => json(200, r#"{"SendingEnabled":true,"ProductionAccessEnabled":false,"SendQuota":{"Max24HourSend":200.0,"MaxSendRate":1.0,"SentLast24Hours":3.0}}"#),
-            }
-        }, |r| {
-            if is_sts(r) {
-                sts_request(r);
-            } else {
-                method_path(r, "GET", "/v2/email/account");
-                no_query(r);
-                verify_sigv4(r, AWS_ID, AWS_SECRET, "eu-west-1", "ses");
-            }
-        }).await;
+    let account = |s| match s {
+        Scenario::Perm => json(
+            403,
+            r#"{"message":"User is not authorized to perform: ses:GetAccount"}"#,
+        )
+        .header(
+            "x-amzn-ErrorType",
+            "AccessDeniedException:http://internal.amazon.com/coral/com.amazon.coral.service/",
+        ),
+        Scenario::Limited => json(429, r#"{"message":"Too many requests"}"#)
+            .header("x-amzn-ErrorType", "TooManyRequestsException:"),
+        _ => json(200, SES_ACCOUNT),
+    };
+    let answer = move |s, r: &Recorded| aws_answer(s, r, "InvalidClientTokenId", account);
+    run_custom(CASES, "aws_ses", answer, |r| {
+        aws_request(r, "eu-west-1", "ses", |r| {
+            method_path(r, "GET", "/v2/email/account");
+            no_query(r);
+        })
+    })
+    .await;
 }
+
+const SES_ACCOUNT: &str = r#"{"SendingEnabled":true,"ProductionAccessEnabled":false,"SendQuota":{"Max24HourSend":200.0,"MaxSendRate":1.0,"SentLast24Hours":3.0}}"#;
 
 #[tokio::test]
 async fn aws_ses_session_tokens_are_signed_and_details_carry_the_quota() {
@@ -175,11 +214,7 @@ async fn aws_ses_session_tokens_are_signed_and_details_carry_the_quota() {
         ],
     );
     let checked = check_once(owned, &["sts", "ses"], |r| {
-        if is_sts(r) {
-            Reply::xml(200, STS_OK)
-        } else {
-            json(200, r#"{"SendingEnabled":true,"ProductionAccessEnabled":false,"SendQuota":{"Max24HourSend":200.0,"MaxSendRate":1.0,"SentLast24Hours":3.0}}"#)
-        }
+        sts_then(r, || json(200, SES_ACCOUNT))
     })
     .await;
     let outcome = &checked.outcome;

@@ -1,10 +1,10 @@
 //! SMS gateways against fakes: Twilio, Vonage, SNS, Plivo, MessageBird.
 
 use serde_json::json;
-use switchboard_providers::fake::{FakeServer, Reply};
+use switchboard_providers::fake::{FakeServer, Recorded, Reply};
 use switchboard_providers::OutcomeKind;
 
-use super::email::{is_sts, sts_error, sts_request, AWS_ID, AWS_SECRET, STS_OK};
+use super::email::{aws_answer, aws_request, sts_then, AWS_ID, AWS_SECRET};
 use crate::common::*;
 
 /// The table of this file's provider cases.
@@ -45,45 +45,40 @@ fn sns_error(status: u16, code: &str) -> Reply {
 
 #[tokio::test]
 async fn aws_sns() {
-    run_custom(CASES, "aws_sns", |s, r| {
-            if is_sts(r) {
-                return if s == Scenario::Bad { sts_error("SignatureDoesNotMatch") } else { Reply::xml(200, STS_OK) };
-            }
-            match s {
-                Scenario::Perm => sns_error(403, "AuthorizationError"),
-                Scenario::Limited => sns_error(400, "Throttling"),
-                _ => Reply::xml(200, "<GetSMSAttributesResponse><GetSMSAttributesResult><attributes><entry><key>MonthlySpendLimit</key><value>1</value></entry><entry><key>DefaultSMSType</key><value>Transactional</value></entry></attributes></GetSMSAttributesResult></GetSMSAttributesResponse>"),
-            }
-        }, |r| {
-            if is_sts(r) {
-                sts_request(r);
-            } else {
-                method_path(r, "POST", "/");
-                form(r, &[("Action", "GetSMSAttributes"), ("Version", "2010-03-31")]);
-                verify_sigv4(r, AWS_ID, AWS_SECRET, "us-west-2", "sns");
-            }
-        }).await;
+    let attributes = |s| {
+        match s {
+        Scenario::Perm => sns_error(403, "AuthorizationError"),
+        Scenario::Limited => sns_error(400, "Throttling"),
+        _ => Reply::xml(200, "<GetSMSAttributesResponse><GetSMSAttributesResult><attributes><entry><key>MonthlySpendLimit</key><value>1</value></entry><entry><key>DefaultSMSType</key><value>Transactional</value></entry></attributes></GetSMSAttributesResult></GetSMSAttributesResponse>"),
+    }
+    };
+    let answer = move |s, r: &Recorded| aws_answer(s, r, "SignatureDoesNotMatch", attributes);
+    run_custom(CASES, "aws_sns", answer, |r| {
+        aws_request(r, "us-west-2", "sns", |r| {
+            method_path(r, "POST", "/");
+            form(
+                r,
+                &[("Action", "GetSMSAttributes"), ("Version", "2010-03-31")],
+            );
+        })
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn aws_sns_details_list_the_sms_attributes() {
-    let fake = FakeServer::start(|r| {
-        if is_sts(r) {
-            Reply::xml(200, STS_OK)
-        } else {
-            Reply::xml(200, "<GetSMSAttributesResponse><GetSMSAttributesResult><attributes><entry><key>MonthlySpendLimit</key><value>1</value></entry></attributes></GetSMSAttributesResult></GetSMSAttributesResponse>")
-        }
-    })
-    .await;
+    let region = json!({"aws_region": "us-west-2", "aws_access_key_id": AWS_ID});
     let owned = Owned::new(
         "sms",
         "aws_sns",
-        json!({"aws_region": "us-west-2", "aws_access_key_id": AWS_ID}),
+        region,
         &[("aws_secret_access_key", AWS_SECRET)],
     );
-    let outcome = checker_for(&fake.url(), &["sts", "sns"])
-        .check(owned.input())
-        .await;
+    let outcome = check_once(owned, &["sts", "sns"], |r| {
+        sts_then(r, || Reply::xml(200, "<GetSMSAttributesResponse><GetSMSAttributesResult><attributes><entry><key>MonthlySpendLimit</key><value>1</value></entry></attributes></GetSMSAttributesResult></GetSMSAttributesResponse>"))
+    })
+    .await
+    .outcome;
     assert_eq!(outcome.kind, OutcomeKind::Ok);
     assert_eq!(outcome.details["sms_attributes"]["MonthlySpendLimit"], "1");
 }

@@ -6,7 +6,7 @@ use serde_json::json;
 use switchboard_providers::fake::{FakeServer, Recorded, Reply};
 use switchboard_providers::OutcomeKind;
 
-use super::email::{is_sts, sts_error, sts_request, AWS_ID, AWS_SECRET, STS_OK};
+use super::email::{aws_answer, aws_request, is_sts, sts_then, AWS_ID, AWS_SECRET};
 use crate::common::*;
 
 /// The table of this file's provider cases.
@@ -19,91 +19,64 @@ fn s3_error(status: u16, code: &str) -> Reply {
 const LIST_OK: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult><Name>brand-assets</Name><KeyCount>1</KeyCount><MaxKeys>1</MaxKeys></ListBucketResult>";
 
 fn s3_answer(s: Scenario, r: &Recorded) -> Reply {
-    if is_sts(r) {
-        return if s == Scenario::Bad {
-            sts_error("InvalidClientTokenId")
-        } else {
-            Reply::xml(200, STS_OK)
-        };
-    }
-    match s {
+    aws_answer(s, r, "InvalidClientTokenId", |s| match s {
         Scenario::Perm => s3_error(403, "AccessDenied"),
         Scenario::Limited => s3_error(503, "SlowDown"),
         _ => Reply::xml(200, LIST_OK),
-    }
+    })
 }
 
 #[tokio::test]
 async fn aws_s3() {
     run_custom(CASES, "aws_s3", s3_answer, |r| {
-        if is_sts(r) {
-            sts_request(r);
-        } else {
+        aws_request(r, "eu-central-1", "s3", |r| {
             method_path(r, "GET", "/");
             query(r, &[("list-type", "2"), ("max-keys", "1")]);
-            verify_sigv4(r, AWS_ID, AWS_SECRET, "eu-central-1", "s3");
-        }
+        })
     })
     .await;
 }
 
-#[tokio::test]
-async fn aws_s3_missing_bucket_and_wrong_region() {
-    let owned = Owned::new(
+/// The S3 settings of these tests.
+fn s3_settings() -> Owned {
+    let settings = json!({"aws_region": "eu-central-1", "aws_access_key_id": AWS_ID, "bucket": "brand-assets"});
+    Owned::new(
         "storage",
         "aws_s3",
-        json!({"aws_region": "eu-central-1", "aws_access_key_id": AWS_ID, "bucket": "brand-assets"}),
+        settings,
         &[("aws_secret_access_key", AWS_SECRET)],
-    );
-    let fake = FakeServer::start(|r| {
-        if is_sts(r) {
-            Reply::xml(200, STS_OK)
-        } else {
-            s3_error(404, "NoSuchBucket")
-        }
-    })
-    .await;
-    let outcome = checker_for(&fake.url(), &["sts", "s3"])
-        .check(owned.input())
-        .await;
+    )
+}
+
+#[tokio::test]
+async fn aws_s3_missing_bucket_and_wrong_region() {
+    let missing = |r: &Recorded| sts_then(r, || s3_error(404, "NoSuchBucket"));
+    let outcome = check_once(s3_settings(), &["sts", "s3"], missing)
+        .await
+        .outcome;
     assert_eq!(outcome.kind, OutcomeKind::NotFound, "{outcome:?}");
 
-    let fake = FakeServer::start(|r| {
-        if is_sts(r) {
-            Reply::xml(200, STS_OK)
-        } else {
+    let moved = |r: &Recorded| {
+        sts_then(r, || {
             s3_error(301, "PermanentRedirect").header("x-amz-bucket-region", "us-west-2")
-        }
-    })
-    .await;
-    let outcome = checker_for(&fake.url(), &["sts", "s3"])
-        .check(owned.input())
-        .await;
+        })
+    };
+    let outcome = check_once(s3_settings(), &["sts", "s3"], moved)
+        .await
+        .outcome;
     assert_eq!(outcome.kind, OutcomeKind::WrongEnvironment, "{outcome:?}");
     assert!(outcome.hint.contains("us-west-2"));
 }
 
 #[tokio::test]
 async fn s3_override_may_use_the_bucket_in_the_path() {
-    let fake = FakeServer::start(|r| {
-        if is_sts(r) {
-            Reply::xml(200, STS_OK)
-        } else {
-            Reply::xml(200, LIST_OK)
-        }
-    })
-    .await;
+    let fake = FakeServer::start(|r| sts_then(r, || Reply::xml(200, LIST_OK))).await;
     let endpoints = switchboard_providers::Endpoints::default()
         .with("sts", &fake.url())
         .unwrap()
         .with("s3", &format!("{}/{{bucket}}", fake.url()))
         .unwrap();
-    let owned = Owned::new(
-        "storage",
-        "aws_s3",
-        json!({"aws_region": "eu-central-1", "aws_access_key_id": AWS_ID, "bucket": "brand-assets"}),
-        &[("aws_secret_access_key", AWS_SECRET)],
-    );
+    let owned = s3_settings();
     let checker = switchboard_providers::Checker::new(endpoints, std::time::Duration::from_secs(5))
         .with_clock(std::sync::Arc::new(|| {
             std::time::UNIX_EPOCH + std::time::Duration::from_secs(NOW)
@@ -277,25 +250,27 @@ async fn cloudflare_account_tokens_use_the_account_endpoint() {
 
 #[tokio::test]
 async fn aws_cloudfront() {
-    run_custom(CASES, "aws_cloudfront", |s, r| {
-            if is_sts(r) {
-                return if s == Scenario::Bad { sts_error("SignatureDoesNotMatch") } else { Reply::xml(200, STS_OK) };
-            }
-            let err = |status: u16, code: &str| Reply::xml(status, &format!("<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{code}</Message></Error></ErrorResponse>"));
-            match s {
-                Scenario::Perm => err(403, "AccessDenied"),
-                Scenario::Limited => err(400, "Throttling"),
-                _ => Reply::xml(200, "<DistributionList><MaxItems>1</MaxItems><Quantity>0</Quantity></DistributionList>"),
-            }
-        }, |r| {
-            if is_sts(r) {
-                sts_request(r);
-            } else {
-                method_path(r, "GET", "/2020-05-31/distribution");
-                query(r, &[("MaxItems", "1")]);
-                verify_sigv4(r, AWS_ID, AWS_SECRET, "us-east-1", "cloudfront");
-            }
-        }).await;
+    let distributions = |s| {
+        let err = |status: u16, code: &str| {
+            Reply::xml(status, &format!("<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{code}</Message></Error></ErrorResponse>"))
+        };
+        match s {
+            Scenario::Perm => err(403, "AccessDenied"),
+            Scenario::Limited => err(400, "Throttling"),
+            _ => Reply::xml(
+                200,
+                "<DistributionList><MaxItems>1</MaxItems><Quantity>0</Quantity></DistributionList>",
+            ),
+        }
+    };
+    let answer = move |s, r: &Recorded| aws_answer(s, r, "SignatureDoesNotMatch", distributions);
+    run_custom(CASES, "aws_cloudfront", answer, |r| {
+        aws_request(r, "us-east-1", "cloudfront", |r| {
+            method_path(r, "GET", "/2020-05-31/distribution");
+            query(r, &[("MaxItems", "1")]);
+        })
+    })
+    .await;
 }
 
 #[tokio::test]
