@@ -178,8 +178,8 @@ pub async fn run_spec(spec: &Spec) {
     };
     run_scenarios(
         &integration,
-        move |s, r| answer(s, r),
-        &|r| request(r),
+        answer,
+        &request,
         spec.expect,
         spec.retry_after,
     )
