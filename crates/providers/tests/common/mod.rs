@@ -80,6 +80,32 @@ impl Owned {
     }
 }
 
+/// What one check against a fake gave.
+pub struct Checked {
+    pub outcome: Outcome,
+    /// Every request the fake received.
+    pub requests: Vec<Recorded>,
+    /// The settings checked (`{fake}` replaced by the fake's URL).
+    pub owned: Owned,
+}
+
+/// Checks `owned` once against a fake answering through `answer`, with the
+/// endpoint `keys` pointed at it.
+pub async fn check_once(
+    owned: Owned,
+    keys: &[&str],
+    answer: impl Fn(&Recorded) -> Reply + Send + Sync + 'static,
+) -> Checked {
+    let fake = FakeServer::start(answer).await;
+    let owned = owned.with_fake(&fake.url());
+    let outcome = checker_for(&fake.url(), keys).check(owned.input()).await;
+    Checked {
+        outcome,
+        requests: fake.requests(),
+        owned,
+    }
+}
+
 /// Fails if any secret value (or the canary marker) appears anywhere in the
 /// outcome or the record the store would keep.
 pub fn assert_no_secret(outcome: &Outcome, secrets: &BTreeMap<String, Secret>) {
@@ -142,47 +168,216 @@ pub const USUAL: [OutcomeKind; 4] = [
 
 /// Runs one spec's four scenarios, each against a fresh fake.
 pub async fn run_spec(spec: &Spec) {
+    let (answer, request) = (spec.answer, spec.request);
+    let integration = Integration {
+        ty: spec.ty,
+        provider: spec.provider,
+        config: &spec.config,
+        secrets: spec.secrets,
+        keys: spec.keys,
+    };
+    run_scenarios(
+        &integration,
+        answer,
+        &request,
+        spec.expect,
+        spec.retry_after,
+    )
+    .await;
+}
+
+/// What a check is given: the integration's settings and the endpoint keys
+/// pointed at the fake.
+pub struct Integration<'a> {
+    pub ty: &'a str,
+    pub provider: &'a str,
+    pub config: &'a Value,
+    pub secrets: &'a [(&'a str, &'a str)],
+    pub keys: &'a [&'a str],
+}
+
+/// Runs the four scenarios, each against a fresh fake answering through
+/// `answer`; every request the check sent must pass `request`.
+pub async fn run_scenarios(
+    it: &Integration<'_>,
+    answer: impl Fn(Scenario, &Recorded) -> Reply + Clone + Send + Sync + 'static,
+    request: &dyn Fn(&Recorded),
+    expect: [OutcomeKind; 4],
+    retry_after: Option<u64>,
+) {
+    let provider = it.provider;
     for (i, scenario) in SCENARIOS.into_iter().enumerate() {
-        let answer = spec.answer;
+        let answer = answer.clone();
         let fake = FakeServer::start(move |r| answer(scenario, r)).await;
-        let owned = Owned::new(spec.ty, spec.provider, spec.config.clone(), spec.secrets)
-            .with_fake(&fake.url());
-        let checker = checker_for(&fake.url(), spec.keys);
+        let owned =
+            Owned::new(it.ty, provider, it.config.clone(), it.secrets).with_fake(&fake.url());
+        let checker = checker_for(&fake.url(), it.keys);
         let outcome = checker.check(owned.input()).await;
         let requests = fake.requests();
         assert!(
             !requests.is_empty(),
-            "{} {scenario:?}: no request reached the fake: {outcome:?}",
-            spec.provider
+            "{provider} {scenario:?}: no request reached the fake: {outcome:?}"
         );
         for r in &requests {
-            (spec.request)(r);
+            request(r);
         }
         assert_eq!(
-            outcome.kind, spec.expect[i],
-            "{} {scenario:?}: {} / {} ({:?})",
-            spec.provider, outcome.message, outcome.hint, outcome.http_status
+            outcome.kind, expect[i],
+            "{provider} {scenario:?}: {} / {} ({:?})",
+            outcome.message, outcome.hint, outcome.http_status
         );
-        assert!(
-            !outcome.message.is_empty(),
-            "{}: empty message",
-            spec.provider
-        );
+        assert!(!outcome.message.is_empty(), "{provider}: empty message");
         if outcome.kind != OutcomeKind::Ok {
             assert!(
                 !outcome.hint.is_empty(),
-                "{} {scenario:?}: a failure needs a hint",
-                spec.provider
+                "{provider} {scenario:?}: a failure needs a hint"
             );
         }
-        if scenario == Scenario::Limited && spec.retry_after.is_some() {
+        if scenario == Scenario::Limited && retry_after.is_some() {
             assert_eq!(
-                outcome.retry_after_secs, spec.retry_after,
-                "{}: retry-after",
-                spec.provider
+                outcome.retry_after_secs, retry_after,
+                "{provider}: retry-after"
             );
         }
         assert_no_secret(&outcome, &owned.secrets);
+    }
+}
+
+// ----- provider tables (tests/providers/cases/*.json) -----
+//
+// A case is an object: "type", "provider", "config", "secrets" (pairs),
+// "keys" (endpoint keys), "retry_after" (expected in the Limited scenario)
+// and, unless the test gives them in code (`run_custom`), "answers" (the
+// fake's reply for Ok, Bad, Perm, Limited: "status" and "json", "text" or
+// "xml", with "headers" pairs) and "request" (checks every request must
+// pass, each `[name, args...]`: see `check_request`).
+
+/// Runs case `name` of a provider table with the usual expectations: the
+/// fake gives the table's answers and every request passes its checks.
+pub async fn run_case(table: &str, name: &str) {
+    let case = table_case(table, name);
+    let answers: Vec<Reply> = items(&case, "answers").iter().map(reply).collect();
+    assert_eq!(answers.len(), 4, "{name}: one answer per scenario");
+    let checks = items(&case, "request").clone();
+    let answer = move |s, _: &Recorded| answers[scenario_index(s)].clone();
+    run_custom(table, name, answer, |r| {
+        for check in &checks {
+            check_request(r, check);
+        }
+    })
+    .await;
+}
+
+/// Runs case `name` of a provider table (its settings, endpoint keys and
+/// retry-after) with the usual expectations, the fake answering through
+/// `answer` and every request passing `request`.
+pub async fn run_custom(
+    table: &str,
+    name: &str,
+    answer: impl Fn(Scenario, &Recorded) -> Reply + Clone + Send + Sync + 'static,
+    request: impl Fn(&Recorded),
+) {
+    let case = table_case(table, name);
+    let text = |v: &Value| -> String {
+        v.as_str()
+            .unwrap_or_else(|| panic!("{name}: {v} is not a string"))
+            .to_owned()
+    };
+    let secrets: Vec<(String, String)> = items(&case, "secrets")
+        .iter()
+        .map(|p| (text(&p[0]), text(&p[1])))
+        .collect();
+    let secrets: Vec<(&str, &str)> = secrets.iter().map(|(k, v)| (&**k, &**v)).collect();
+    let keys: Vec<String> = items(&case, "keys").iter().map(text).collect();
+    let keys: Vec<&str> = keys.iter().map(|k| &**k).collect();
+    let integration = Integration {
+        ty: &text(&case["type"]),
+        provider: &text(&case["provider"]),
+        config: &case["config"],
+        secrets: &secrets,
+        keys: &keys,
+    };
+    let retry_after = case["retry_after"].as_u64();
+    run_scenarios(&integration, answer, &request, USUAL, retry_after).await;
+}
+
+fn table_case(table: &str, name: &str) -> Value {
+    let mut tables: Value = serde_json::from_str(table).expect("a valid provider table");
+    tables
+        .get_mut(name)
+        .unwrap_or_else(|| panic!("no case {name} in the table"))
+        .take()
+}
+
+/// The position of a scenario in `SCENARIOS` (and in a case's answers).
+pub fn scenario_index(s: Scenario) -> usize {
+    SCENARIOS.iter().position(|x| *x == s).unwrap()
+}
+
+fn items<'a>(case: &'a Value, key: &str) -> &'a Vec<Value> {
+    case[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("{key} of {case} is not a list"))
+}
+
+fn str_pairs(v: &Value) -> Vec<(&str, &str)> {
+    v.as_array()
+        .expect("a list of pairs")
+        .iter()
+        .map(|p| (p[0].as_str().unwrap(), p[1].as_str().unwrap()))
+        .collect()
+}
+
+/// A fake's reply from a table answer.
+pub fn reply(answer: &Value) -> Reply {
+    let status = answer["status"].as_u64().expect("status") as u16;
+    let mut reply = if let Some(body) = answer.get("json") {
+        Reply::json(status, body.clone())
+    } else if let Some(body) = answer["text"].as_str() {
+        Reply::text(status, body)
+    } else if let Some(body) = answer["xml"].as_str() {
+        Reply::xml(status, body)
+    } else {
+        Reply::empty(status)
+    };
+    if let Some(headers) = answer.get("headers") {
+        for (name, value) in str_pairs(headers) {
+            reply = reply.header(name, value);
+        }
+    }
+    reply
+}
+
+/// One table check of a request: `["method", M, PATH]`, `["bearer", T]`,
+/// `["basic", USER, PASSWORD]`, `["form", PAIRS]`, `["query", PAIRS]`,
+/// `["no_query"]`, `["header", NAME, VALUE]` (a fourth item says why), `["no_header", NAME]`,
+/// `["body_text", TEXT]`, `["json", VALUE]`,
+/// `["verify_sigv4", KEY_ID, SECRET, REGION, SERVICE]` or
+/// `["verify_azure", ACCOUNT, KEY]`.
+pub fn check_request(r: &Recorded, check: &Value) {
+    let args = check.as_array().expect("a check is a list");
+    let s = |i: usize| {
+        args[i]
+            .as_str()
+            .unwrap_or_else(|| panic!("argument {i} of {check}"))
+    };
+    match s(0) {
+        "method" => method_path(r, s(1), s(2)),
+        "bearer" => bearer(r, s(1)),
+        "basic" => basic(r, s(1), s(2)),
+        "form" => form(r, &str_pairs(&args[1])),
+        "query" => query(r, &str_pairs(&args[1])),
+        "no_query" => no_query(r),
+        "header" => {
+            let why = args.get(3).and_then(Value::as_str).unwrap_or(s(1));
+            assert_eq!(r.header(s(1)), Some(s(2)), "{why} on {}", r.path)
+        }
+        "no_header" => assert!(r.header(s(1)).is_none(), "{} on {}", s(1), r.path),
+        "body_text" => assert_eq!(r.body_text(), s(1), "body of {}", r.path),
+        "json" => assert_eq!(r.json(), args[1], "JSON body of {}", r.path),
+        "verify_sigv4" => verify_sigv4(r, s(1), s(2), s(3), s(4)),
+        "verify_azure" => verify_azure(r, s(1), s(2)),
+        other => panic!("unknown request check {other}"),
     }
 }
 

@@ -7,42 +7,18 @@ use switchboard_providers::OutcomeKind;
 
 use crate::common::*;
 
+/// The table of this file's provider cases.
+const CASES: &str = include_str!("cases/email.json");
+
 const SG_KEY: &str = "SG.CANARYsendgrid.0123456789abcdefghij";
 
 #[tokio::test]
 async fn sendgrid() {
-    run_spec(&Spec {
-        ty: "email",
-        provider: "sendgrid",
-        config: json!({"from_email": "news@example.com", "region": "global"}),
-        secrets: &[("api_key", SG_KEY)],
-        keys: &["sendgrid"],
-        answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"scopes":["mail.send","scopes.read"]}"#),
-            Scenario::Bad => json(
-                401,
-                r#"{"errors":[{"field":null,"message":"authorization required"}]}"#,
-            ),
-            Scenario::Perm => json(200, r#"{"scopes":["stats.read"]}"#),
-            Scenario::Limited => json(429, r#"{"errors":[{"message":"too many requests"}]}"#)
-                .header("X-RateLimit-Limit", "600")
-                .header("X-RateLimit-Remaining", "0")
-                .header("X-RateLimit-Reset", &(NOW + 30).to_string()),
-        },
-        request: |r| {
-            method_path(r, "GET", "/v3/scopes");
-            no_query(r);
-            bearer(r, SG_KEY);
-        },
-        expect: USUAL,
-        retry_after: Some(30),
-    })
-    .await;
+    run_case(CASES, "sendgrid").await;
 }
 
 #[tokio::test]
 async fn sendgrid_eu_region_uses_the_eu_host() {
-    let fake = FakeServer::start(|_| json(200, r#"{"scopes":["mail.send"]}"#)).await;
     let owned = Owned::new(
         "email",
         "sendgrid",
@@ -50,11 +26,17 @@ async fn sendgrid_eu_region_uses_the_eu_host() {
         &[("api_key", SG_KEY)],
     );
     // Only the EU key points at the fake: reaching it proves the region choice.
-    let outcome = checker_for(&fake.url(), &["sendgrid_eu"])
-        .check(owned.input())
-        .await;
-    assert_eq!(outcome.kind, OutcomeKind::Ok, "{outcome:?}");
-    assert_eq!(fake.requests().len(), 1);
+    let checked = check_once(owned, &["sendgrid_eu"], |_| {
+        json(200, r#"{"scopes":["mail.send"]}"#)
+    })
+    .await;
+    assert_eq!(
+        checked.outcome.kind,
+        OutcomeKind::Ok,
+        "{:?}",
+        checked.outcome
+    );
+    assert_eq!(checked.requests.len(), 1);
 }
 
 const MG_KEY: &str = "key-CANARYmailgun0123456789abcdef";
@@ -67,13 +49,10 @@ fn mailgun_request(r: &Recorded) {
 
 #[tokio::test]
 async fn mailgun() {
-    run_spec(&Spec {
-        ty: "email",
-        provider: "mailgun",
-        config: json!({"mailgun_domain": "mg.example.com", "mailgun_region": "us"}),
-        secrets: &[("api_key", MG_KEY)],
-        keys: &["mailgun", "mailgun_eu"],
-        answer: |s, _| match s {
+    run_custom(
+        CASES,
+        "mailgun",
+        |s, _| match s {
             Scenario::Ok => json(
                 200,
                 r#"{"domain":{"name":"mg.example.com","state":"active","type":"custom"}}"#,
@@ -87,10 +66,8 @@ async fn mailgun() {
                 json(429, r#"{"message":"Too many requests"}"#).header("Retry-After", "12")
             }
         },
-        request: mailgun_request,
-        expect: USUAL,
-        retry_after: Some(12),
-    })
+        mailgun_request,
+    )
     .await;
 }
 
@@ -126,16 +103,10 @@ async fn mailgun_wrong_region_is_found_by_probing_the_other() {
 
 #[tokio::test]
 async fn mailgun_unknown_domain_is_not_found() {
-    let fake = FakeServer::start(|_| json(404, r#"{"message":"Domain not found"}"#)).await;
-    let owned = Owned::new(
-        "email",
-        "mailgun",
-        json!({"mailgun_domain": "mg.example.com"}),
-        &[("api_key", MG_KEY)],
-    );
-    let outcome = checker_for(&fake.url(), &["mailgun"])
-        .check(owned.input())
-        .await;
+    let domain = json!({"mailgun_domain": "mg.example.com"});
+    let owned = Owned::new("email", "mailgun", domain, &[("api_key", MG_KEY)]);
+    let not_found = |_: &Recorded| json(404, r#"{"message":"Domain not found"}"#);
+    let outcome = check_once(owned, &["mailgun"], not_found).await.outcome;
     assert_eq!(outcome.kind, OutcomeKind::NotFound, "{outcome:?}");
 }
 
@@ -169,50 +140,70 @@ pub fn sts_request(r: &Recorded) {
     verify_sigv4(r, AWS_ID, AWS_SECRET, "us-east-1", "sts");
 }
 
+/// The fake's answer to an AWS check: STS first (refusing with `refused` in
+/// the Bad scenario), then `service` for the service's own call.
+pub fn aws_answer(
+    s: Scenario,
+    r: &Recorded,
+    refused: &str,
+    service: fn(Scenario) -> Reply,
+) -> Reply {
+    match (is_sts(r), s) {
+        (true, Scenario::Bad) => sts_error(refused),
+        (true, _) => Reply::xml(200, STS_OK),
+        (false, s) => service(s),
+    }
+}
+
+/// A fake behind STS: STS accepts the credentials, `service` answers the rest.
+pub fn sts_then(r: &Recorded, service: impl FnOnce() -> Reply) -> Reply {
+    if is_sts(r) {
+        Reply::xml(200, STS_OK)
+    } else {
+        service()
+    }
+}
+
+/// Checks every request of an AWS check: STS by `sts_request`, the
+/// service's call by `checks` and its signature for `region` and `service`.
+pub fn aws_request(r: &Recorded, region: &str, service: &str, checks: impl Fn(&Recorded)) {
+    if is_sts(r) {
+        sts_request(r);
+    } else {
+        checks(r);
+        verify_sigv4(r, AWS_ID, AWS_SECRET, region, service);
+    }
+}
+
 #[tokio::test]
 async fn aws_ses() {
-    run_spec(&Spec {
-        ty: "email",
-        provider: "aws_ses",
-        config: json!({"aws_region": "eu-west-1", "aws_access_key_id": AWS_ID}),
-        secrets: &[("aws_secret_access_key", AWS_SECRET)],
-        keys: &["sts", "ses"],
-        answer: |s, r| {
-            if is_sts(r) {
-                return if s == Scenario::Bad { sts_error("InvalidClientTokenId") } else { Reply::xml(200, STS_OK) };
-            }
-            match s {
-                Scenario::Perm => json(403, r#"{"message":"User is not authorized to perform: ses:GetAccount"}"#)
-                    .header("x-amzn-ErrorType", "AccessDeniedException:http://internal.amazon.com/coral/com.amazon.coral.service/"),
-                Scenario::Limited => json(429, r#"{"message":"Too many requests"}"#).header("x-amzn-ErrorType", "TooManyRequestsException:"),
-                _ => json(200, r#"{"SendingEnabled":true,"ProductionAccessEnabled":false,"SendQuota":{"Max24HourSend":200.0,"MaxSendRate":1.0,"SentLast24Hours":3.0}}"#),
-            }
-        },
-        request: |r| {
-            if is_sts(r) {
-                sts_request(r);
-            } else {
-                method_path(r, "GET", "/v2/email/account");
-                no_query(r);
-                verify_sigv4(r, AWS_ID, AWS_SECRET, "eu-west-1", "ses");
-            }
-        },
-        expect: USUAL,
-        retry_after: None,
+    let account = |s| match s {
+        Scenario::Perm => json(
+            403,
+            r#"{"message":"User is not authorized to perform: ses:GetAccount"}"#,
+        )
+        .header(
+            "x-amzn-ErrorType",
+            "AccessDeniedException:http://internal.amazon.com/coral/com.amazon.coral.service/",
+        ),
+        Scenario::Limited => json(429, r#"{"message":"Too many requests"}"#)
+            .header("x-amzn-ErrorType", "TooManyRequestsException:"),
+        _ => json(200, SES_ACCOUNT),
+    };
+    let answer = move |s, r: &Recorded| aws_answer(s, r, "InvalidClientTokenId", account);
+    run_custom(CASES, "aws_ses", answer, |r| {
+        aws_request(r, "eu-west-1", "ses", |r| {
+            method_path(r, "GET", "/v2/email/account");
+            no_query(r);
+        })
     })
     .await;
 }
 
+const SES_ACCOUNT: &str = r#"{"SendingEnabled":true,"ProductionAccessEnabled":false,"SendQuota":{"Max24HourSend":200.0,"MaxSendRate":1.0,"SentLast24Hours":3.0}}"#;
+
 #[tokio::test]
 async fn aws_ses_session_tokens_are_signed_and_details_carry_the_quota() {
-    let fake = FakeServer::start(|r| {
-        if is_sts(r) {
-            Reply::xml(200, STS_OK)
-        } else {
-            json(200, r#"{"SendingEnabled":true,"ProductionAccessEnabled":false,"SendQuota":{"Max24HourSend":200.0,"MaxSendRate":1.0,"SentLast24Hours":3.0}}"#)
-        }
-    })
-    .await;
     let owned = Owned::new(
         "email",
         "aws_ses",
@@ -222,14 +213,16 @@ async fn aws_ses_session_tokens_are_signed_and_details_carry_the_quota() {
             ("aws_session_token", "FwoGZXIvYXdzCANARYsessiontoken"),
         ],
     );
-    let outcome = checker_for(&fake.url(), &["sts", "ses"])
-        .check(owned.input())
-        .await;
+    let checked = check_once(owned, &["sts", "ses"], |r| {
+        sts_then(r, || json(200, SES_ACCOUNT))
+    })
+    .await;
+    let outcome = &checked.outcome;
     assert_eq!(outcome.kind, OutcomeKind::Ok, "{outcome:?}");
     assert_eq!(outcome.details["send_quota"]["max_24_hour_send"], 200.0);
     assert_eq!(outcome.details["account"]["account"], "123456789012");
     assert!(outcome.hint.contains("sandbox"), "{}", outcome.hint);
-    for r in fake.requests() {
+    for r in &checked.requests {
         assert_eq!(
             r.header("x-amz-security-token"),
             Some("FwoGZXIvYXdzCANARYsessiontoken")
@@ -237,45 +230,38 @@ async fn aws_ses_session_tokens_are_signed_and_details_carry_the_quota() {
         let signed = r.header("authorization").unwrap();
         assert!(signed.contains("x-amz-security-token"), "{signed}");
     }
-    assert_no_secret(&outcome, &owned.secrets);
+    assert_no_secret(outcome, &checked.owned.secrets);
 }
 
 #[tokio::test]
 async fn aws_bad_secret_is_invalid_credentials() {
-    let fake = FakeServer::start(|_| sts_error("SignatureDoesNotMatch")).await;
+    let region = json!({"aws_region": "eu-west-1", "aws_access_key_id": AWS_ID});
     let owned = Owned::new(
         "email",
         "aws_ses",
-        json!({"aws_region": "eu-west-1", "aws_access_key_id": AWS_ID}),
+        region,
         &[("aws_secret_access_key", AWS_SECRET)],
     );
-    let outcome = checker_for(&fake.url(), &["sts", "ses"])
-        .check(owned.input())
-        .await;
+    let checked = check_once(owned, &["sts", "ses"], |_| {
+        sts_error("SignatureDoesNotMatch")
+    })
+    .await;
+    let outcome = checked.outcome;
     assert_eq!(outcome.kind, OutcomeKind::InvalidCredentials);
     assert!(
         outcome.message.contains("secret access key"),
         "{}",
         outcome.message
     );
-    assert_eq!(
-        fake.requests().len(),
-        1,
-        "nothing is called after STS refuses"
-    );
+    let after = "nothing is called after STS refuses";
+    assert_eq!(checked.requests.len(), 1, "{after}");
 }
 
 const MC_KEY: &str = "0123456789abcdefCANARY0123456789-us21";
 
 #[tokio::test]
 async fn mailchimp() {
-    run_spec(&Spec {
-        ty: "email",
-        provider: "mailchimp",
-        config: json!({"from_email": "news@example.com"}),
-        secrets: &[("api_key", MC_KEY)],
-        keys: &["mailchimp"],
-        answer: |s, _| {
+    run_custom(CASES, "mailchimp", |s, _| {
             let problem = |status: u16, title: &str| {
                 Reply::typed(
                     status,
@@ -289,25 +275,19 @@ async fn mailchimp() {
                 Scenario::Perm => problem(403, "Forbidden"),
                 Scenario::Limited => problem(429, "Too Many Requests"),
             }
-        },
-        request: |r| {
+        }, |r| {
             method_path(r, "GET", "/3.0/ping");
             let (_, password) = r.basic_auth().expect("basic auth");
             assert_eq!(password, MC_KEY);
-        },
-        expect: USUAL,
-        retry_after: None,
-    })
-    .await;
+        }).await;
 }
 
 #[tokio::test]
 async fn mailchimp_bare_403_means_too_many_connections() {
-    let fake = FakeServer::start(|_| Reply::empty(403)).await;
     let owned = Owned::new("email", "mailchimp", json!({}), &[("api_key", MC_KEY)]);
-    let outcome = checker_for(&fake.url(), &["mailchimp"])
-        .check(owned.input())
-        .await;
+    let outcome = check_once(owned, &["mailchimp"], |_| Reply::empty(403))
+        .await
+        .outcome;
     assert_eq!(outcome.kind, OutcomeKind::RateLimited, "{outcome:?}");
 }
 
@@ -330,94 +310,17 @@ async fn mailchimp_data_center_comes_from_the_key() {
     );
 }
 
-const PM_TOKEN: &str = "0c1d2e3f-CANARY-4a5b-8c9d-0e1f2a3b4c5d";
-
 #[tokio::test]
 async fn postmark() {
-    run_spec(&Spec {
-        ty: "email",
-        provider: "postmark",
-        config: json!({"from_email": "news@example.com"}),
-        secrets: &[("api_key", PM_TOKEN)],
-        keys: &["postmark"],
-        answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"ID":42,"Name":"Transactional"}"#),
-            Scenario::Bad => json(
-                401,
-                r#"{"ErrorCode":10,"Message":"Request does not contain a valid Server token."}"#,
-            ),
-            Scenario::Perm => json(403, r#"{"ErrorCode":403,"Message":"Forbidden"}"#),
-            Scenario::Limited => json(429, r#"{"ErrorCode":429,"Message":"Too many requests"}"#)
-                .header("Retry-After", "5"),
-        },
-        request: |r| {
-            method_path(r, "GET", "/server");
-            assert_eq!(r.header("x-postmark-server-token"), Some(PM_TOKEN));
-            assert_eq!(r.header("accept"), Some("application/json"));
-        },
-        expect: USUAL,
-        retry_after: Some(5),
-    })
-    .await;
+    run_case(CASES, "postmark").await;
 }
-
-const SP_KEY: &str = "CANARYsparkpost0123456789abcdef01234567";
 
 #[tokio::test]
 async fn sparkpost() {
-    run_spec(&Spec {
-        ty: "email",
-        provider: "sparkpost",
-        config: json!({"region": "us"}),
-        secrets: &[("api_key", SP_KEY)],
-        keys: &["sparkpost", "sparkpost_eu"],
-        answer: |s, _| match s {
-            Scenario::Ok => json(
-                200,
-                r#"{"results":{"company_name":"Acme","status":"active"}}"#,
-            ),
-            Scenario::Bad => json(401, r#"{"errors":[{"message":"Unauthorized."}]}"#),
-            Scenario::Perm => json(403, r#"{"errors":[{"message":"Forbidden."}]}"#),
-            Scenario::Limited => json(429, r#"{"errors":[{"message":"Too many requests"}]}"#)
-                .header("Retry-After", "3"),
-        },
-        request: |r| {
-            method_path(r, "GET", "/api/v1/account");
-            assert_eq!(
-                r.header("authorization"),
-                Some(SP_KEY),
-                "the key without a scheme"
-            );
-        },
-        expect: USUAL,
-        retry_after: Some(3),
-    })
-    .await;
+    run_case(CASES, "sparkpost").await;
 }
-
-const MD_KEY: &str = "md-CANARYmandrill0123456789";
 
 #[tokio::test]
 async fn mandrill() {
-    run_spec(&Spec {
-        ty: "email",
-        provider: "mandrill",
-        config: json!({}),
-        secrets: &[("api_key", MD_KEY)],
-        keys: &["mandrill"],
-        answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"PING":"PONG!"}"#),
-            Scenario::Bad => json(401, r#"{"status":"error","code":-1,"name":"Invalid_Key","message":"Invalid API key"}"#),
-            Scenario::Perm => json(500, r#"{"status":"error","code":-2,"name":"PaymentRequired","message":"This feature is only available for accounts with a positive balance."}"#),
-            Scenario::Limited => json(429, r#"{"status":"error","code":-50,"name":"Too_Many_Requests","message":"Too many requests"}"#).header("Retry-After", "4"),
-        },
-        request: |r| {
-            method_path(r, "POST", "/api/1.0/users/ping2");
-            assert_eq!(r.json(), json!({"key": MD_KEY}));
-            assert!(r.header("authorization").is_none());
-        },
-        expect: USUAL,
-        retry_after: Some(4),
-    })
-    .await;
+    run_case(CASES, "mandrill").await;
 }

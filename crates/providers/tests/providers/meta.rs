@@ -2,10 +2,13 @@
 //! the Pixel and Facebook Login, with Meta's error codes.
 
 use serde_json::json;
-use switchboard_providers::fake::{FakeServer, Recorded, Reply};
-use switchboard_providers::OutcomeKind;
+use switchboard_providers::fake::{Recorded, Reply};
+use switchboard_providers::{Outcome, OutcomeKind};
 
 use crate::common::*;
+
+/// The table of this file's provider cases.
+const CASES: &str = include_str!("cases/meta.json");
 
 pub const WA_TOKEN: &str = "EAAGCANARYwhatsapptoken0123456789";
 pub const PHONE_ID: &str = "106540352242922";
@@ -36,41 +39,40 @@ fn whatsapp_answer(s: Scenario, r: &Recorded) -> Reply {
 
 #[tokio::test]
 async fn whatsapp() {
-    run_spec(&Spec {
-        ty: "whatsapp",
-        provider: "whatsapp",
-        config: json!({"phone_number_id": PHONE_ID, "business_account_id": WABA}),
-        secrets: &[
-            ("access_token", WA_TOKEN),
-            ("app_secret", "0123456789abcdefCANARY0123456789"),
-        ],
-        keys: &["meta"],
-        answer: whatsapp_answer,
-        request: |r| {
-            bearer(r, WA_TOKEN);
-            if r.path.ends_with("/phone_numbers") {
-                method_path(r, "GET", &format!("/v22.0/{WABA}/phone_numbers"));
-                query(r, &[("fields", "id")]);
-            } else {
-                method_path(r, "GET", &format!("/v22.0/{PHONE_ID}"));
-                query(
-                    r,
-                    &[(
-                        "fields",
-                        "display_phone_number,verified_name,quality_rating",
-                    )],
-                );
-            }
-        },
-        expect: USUAL,
-        retry_after: Some(300),
+    run_custom(CASES, "whatsapp", whatsapp_answer, |r| {
+        bearer(r, WA_TOKEN);
+        if r.path.ends_with("/phone_numbers") {
+            method_path(r, "GET", &format!("/v22.0/{WABA}/phone_numbers"));
+            query(r, &[("fields", "id")]);
+        } else {
+            method_path(r, "GET", &format!("/v22.0/{PHONE_ID}"));
+            query(
+                r,
+                &[(
+                    "fields",
+                    "display_phone_number,verified_name,quality_rating",
+                )],
+            );
+        }
     })
     .await;
 }
 
+/// WhatsApp settings with the access token alone, checked against a fake.
+async fn check_whatsapp(answer: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> Outcome {
+    let settings = json!({"phone_number_id": PHONE_ID, "business_account_id": WABA});
+    let owned = Owned::new(
+        "whatsapp",
+        "whatsapp",
+        settings,
+        &[("access_token", WA_TOKEN)],
+    );
+    check_once(owned, &["meta"], answer).await.outcome
+}
+
 #[tokio::test]
 async fn whatsapp_phone_not_in_the_business_account_is_not_found() {
-    let fake = FakeServer::start(|r| {
+    let outcome = check_whatsapp(|r| {
         if r.path.ends_with("/phone_numbers") {
             Reply::json(200, json!({"data": [{"id": "999"}]}))
         } else {
@@ -78,61 +80,23 @@ async fn whatsapp_phone_not_in_the_business_account_is_not_found() {
         }
     })
     .await;
-    let owned = Owned::new(
-        "whatsapp",
-        "whatsapp",
-        json!({"phone_number_id": PHONE_ID, "business_account_id": WABA}),
-        &[("access_token", WA_TOKEN)],
-    );
-    let outcome = checker_for(&fake.url(), &["meta"])
-        .check(owned.input())
-        .await;
     assert_eq!(outcome.kind, OutcomeKind::NotFound, "{outcome:?}");
 }
 
 #[tokio::test]
 async fn whatsapp_unknown_phone_id_is_not_found() {
-    let fake = FakeServer::start(|_| graph_error(400, 100, Some(33))).await;
-    let owned = Owned::new(
-        "whatsapp",
-        "whatsapp",
-        json!({"phone_number_id": PHONE_ID, "business_account_id": WABA}),
-        &[("access_token", WA_TOKEN)],
-    );
-    let outcome = checker_for(&fake.url(), &["meta"])
-        .check(owned.input())
-        .await;
+    let outcome = check_whatsapp(|_| graph_error(400, 100, Some(33))).await;
     assert_eq!(outcome.kind, OutcomeKind::NotFound, "{outcome:?}");
     assert!(outcome.message.contains(PHONE_ID));
 }
 
 #[tokio::test]
 async fn meta_throttling_codes_are_rate_limits() {
-    for code in [4, 17, 32, 613, 80007, 130429] {
-        let fake = FakeServer::start(move |_| graph_error(400, code, None)).await;
-        let owned = Owned::new(
-            "whatsapp",
-            "whatsapp",
-            json!({"phone_number_id": PHONE_ID, "business_account_id": WABA}),
-            &[("access_token", WA_TOKEN)],
-        );
-        let outcome = checker_for(&fake.url(), &["meta"])
-            .check(owned.input())
-            .await;
-        assert_eq!(outcome.kind, OutcomeKind::RateLimited, "code {code}");
-    }
-    for code in [10, 200, 299] {
-        let fake = FakeServer::start(move |_| graph_error(403, code, None)).await;
-        let owned = Owned::new(
-            "whatsapp",
-            "whatsapp",
-            json!({"phone_number_id": PHONE_ID, "business_account_id": WABA}),
-            &[("access_token", WA_TOKEN)],
-        );
-        let outcome = checker_for(&fake.url(), &["meta"])
-            .check(owned.input())
-            .await;
-        assert_eq!(outcome.kind, OutcomeKind::MissingPermission, "code {code}");
+    let limited = [4, 17, 32, 613, 80007, 130429].map(|c| (400, c, OutcomeKind::RateLimited));
+    let refused = [10, 200, 299].map(|c| (403, c, OutcomeKind::MissingPermission));
+    for (status, code, kind) in limited.into_iter().chain(refused) {
+        let outcome = check_whatsapp(move |_| graph_error(status, code, None)).await;
+        assert_eq!(outcome.kind, kind, "code {code}");
     }
 }
 
@@ -143,13 +107,7 @@ const FB_PAGE_TOKEN: &str = "EAAGCANARYpage0123456789";
 
 #[tokio::test]
 async fn facebook() {
-    run_spec(&Spec {
-        ty: "facebook",
-        provider: "facebook",
-        config: json!({"app_id": FB_APP, "page_id": "102938475610293", "enable_lead_ads": true}),
-        secrets: &[("app_secret", FB_SECRET), ("access_token", FB_TOKEN), ("page_access_token", FB_PAGE_TOKEN)],
-        keys: &["meta"],
-        answer: |s, r| {
+    run_custom(CASES, "facebook", |s, r| {
             let debug = |valid: bool, scopes: &[&str]| {
                 Reply::json(200, json!({"data": {"app_id": FB_APP, "type": "USER", "application": "Acme", "is_valid": valid,
                     "expires_at": 0, "scopes": scopes, "error": if valid { json!(null) } else { json!({"code": 190, "message": "Session has expired"}) }}}))
@@ -161,8 +119,7 @@ async fn facebook() {
                 (Scenario::Perm, _) => debug(true, &["pages_show_list"]),
                 (Scenario::Limited, _) => graph_error(400, 4, None),
             }
-        },
-        request: |r| {
+        }, |r| {
             if r.path == "/v22.0/debug_token" {
                 method_path(r, "GET", "/v22.0/debug_token");
                 query(r, &[("input_token", FB_TOKEN), ("access_token", &format!("{FB_APP}|{FB_SECRET}"))]);
@@ -172,100 +129,36 @@ async fn facebook() {
                 query(r, &[("fields", "id,name")]);
                 bearer(r, FB_PAGE_TOKEN);
             }
-        },
-        expect: USUAL,
-        retry_after: None,
-    })
-    .await;
+        }).await;
 }
 
 #[tokio::test]
 async fn facebook_token_of_another_app_is_refused() {
-    let fake = FakeServer::start(|_| {
-        Reply::json(
-            200,
-            json!({"data": {"app_id": "999", "is_valid": true, "scopes": []}}),
-        )
-    })
-    .await;
-    let owned = Owned::new(
-        "facebook",
-        "facebook",
-        json!({"app_id": FB_APP}),
-        &[("app_secret", FB_SECRET), ("access_token", FB_TOKEN)],
-    );
-    let outcome = checker_for(&fake.url(), &["meta"])
-        .check(owned.input())
-        .await;
+    let secrets = [("app_secret", FB_SECRET), ("access_token", FB_TOKEN)];
+    let owned = Owned::new("facebook", "facebook", json!({"app_id": FB_APP}), &secrets);
+    let debug = json!({"data": {"app_id": "999", "is_valid": true, "scopes": []}});
+    let outcome = check_once(owned, &["meta"], move |_| Reply::json(200, debug.clone()))
+        .await
+        .outcome;
     assert_eq!(outcome.kind, OutcomeKind::InvalidCredentials);
     assert!(outcome.message.contains("another app"));
 }
 
-const PX_TOKEN: &str = "EAAGCANARYpixel0123456789";
-
 #[tokio::test]
 async fn facebook_pixel() {
-    run_spec(&Spec {
-        ty: "analytics",
-        provider: "facebook_pixel",
-        config: json!({"pixel_id": "1234567890123456"}),
-        secrets: &[("access_token", PX_TOKEN)],
-        keys: &["meta"],
-        answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"id":"1234567890123456","name":"Acme Pixel"}"#),
-            Scenario::Bad => graph_error(400, 190, None),
-            Scenario::Perm => graph_error(403, 10, None),
-            Scenario::Limited => graph_error(400, 17, None),
-        },
-        request: |r| {
-            method_path(r, "GET", "/v22.0/1234567890123456");
-            query(r, &[("fields", "id,name")]);
-            bearer(r, PX_TOKEN);
-        },
-        expect: USUAL,
-        retry_after: None,
-    })
-    .await;
+    run_case(CASES, "facebook_pixel").await;
 }
 
 #[tokio::test]
 async fn facebook_pixel_without_a_token_is_not_checkable() {
-    let fake = FakeServer::start(|_| Reply::empty(500)).await;
-    let owned = Owned::new(
-        "analytics",
-        "facebook_pixel",
-        json!({"pixel_id": "1234567890123456"}),
-        &[],
-    );
-    let outcome = checker_for(&fake.url(), &["meta"])
-        .check(owned.input())
-        .await;
-    assert_eq!(outcome.kind, OutcomeKind::NotCheckable);
-    assert!(fake.requests().is_empty());
+    let pixel = json!({"pixel_id": "1234567890123456"});
+    let owned = Owned::new("analytics", "facebook_pixel", pixel, &[]);
+    let checked = check_once(owned, &["meta"], |_| Reply::empty(500)).await;
+    assert_eq!(checked.outcome.kind, OutcomeKind::NotCheckable);
+    assert!(checked.requests.is_empty());
 }
-
-const FO_SECRET: &str = "fedcba9876543210CANARY0123456789";
 
 #[tokio::test]
 async fn facebook_oauth() {
-    run_spec(&Spec {
-        ty: "social_auth",
-        provider: "facebook_oauth",
-        config: json!({"client_id": FB_APP}),
-        secrets: &[("client_secret", FO_SECRET)],
-        keys: &["meta"],
-        answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"access_token":"1234567890123456|apptokenvalue","token_type":"bearer"}"#),
-            Scenario::Bad => json(400, r#"{"error":{"message":"Error validating client secret.","type":"OAuthException","code":1,"fbtrace_id":"x"}}"#),
-            Scenario::Perm => graph_error(403, 200, None),
-            Scenario::Limited => graph_error(400, 4, None),
-        },
-        request: |r| {
-            method_path(r, "GET", "/oauth/access_token");
-            query(r, &[("client_id", FB_APP), ("client_secret", FO_SECRET), ("grant_type", "client_credentials")]);
-        },
-        expect: USUAL,
-        retry_after: None,
-    })
-    .await;
+    run_case(CASES, "facebook_oauth").await;
 }

@@ -6,34 +6,26 @@ use switchboard_providers::{Checker, Endpoints, OutcomeKind};
 
 use crate::common::*;
 
+/// The table of this file's provider cases.
+const CASES: &str = include_str!("cases/payments.json");
+
 const STRIPE_KEY: &str = "sk_test_CANARYstripe0123456789";
 
 #[tokio::test]
 async fn stripe() {
-    run_spec(&Spec {
-        ty: "payments",
-        provider: "stripe",
-        config: json!({}),
-        secrets: &[("api_key", STRIPE_KEY)],
-        keys: &["stripe"],
-        answer: |s, r| match s {
+    run_custom(CASES, "stripe", |s, r| match s {
             Scenario::Ok => json(200, r#"{"object":"balance","livemode":false,"available":[{"amount":0,"currency":"usd"}],"pending":[]}"#),
-            // Stripe echoes (part of) the key: the outcome must not.
+
             Scenario::Bad => {
                 let key = r.header("authorization").unwrap_or("").trim_start_matches("Bearer ");
                 Reply::json(401, json!({"error": {"type": "invalid_request_error", "message": format!("Invalid API Key provided: {key}")}}))
             }
             Scenario::Perm => json(403, r#"{"error":{"type":"invalid_request_error","message":"The provided key does not have the required permissions for this endpoint."}}"#),
             Scenario::Limited => json(429, r#"{"error":{"type":"invalid_request_error","code":"rate_limit","message":"Too many requests"}}"#).header("Retry-After", "1"),
-        },
-        request: |r| {
+        }, |r| {
             method_path(r, "GET", "/v1/balance");
             bearer(r, STRIPE_KEY);
-        },
-        expect: USUAL,
-        retry_after: Some(1),
-    })
-    .await;
+        }).await;
 }
 
 const PP_ID: &str = "AbCdEfPayPalClientId0123";
@@ -50,23 +42,12 @@ const PP_OK: &str = r#"{"scope":"https://uri.paypal.com/services/invoicing openi
 
 #[tokio::test]
 async fn paypal() {
-    run_spec(&Spec {
-        ty: "payments",
-        provider: "paypal",
-        config: json!({"client_id": PP_ID, "environment": "sandbox"}),
-        secrets: &[("client_secret", PP_SECRET)],
-        keys: &["paypal", "paypal_sandbox"],
-        answer: |s, _| match s {
+    run_custom(CASES, "paypal", |s, _| match s {
             Scenario::Ok => json(200, PP_OK),
             Scenario::Bad => json(401, r#"{"error":"invalid_client","error_description":"Client Authentication failed"}"#),
             Scenario::Perm => json(403, r#"{"name":"NOT_AUTHORIZED","message":"Authorization failed due to insufficient permissions."}"#),
             Scenario::Limited => json(429, r#"{"name":"RATE_LIMIT_REACHED","message":"Too many requests."}"#).header("Retry-After", "9"),
-        },
-        request: paypal_request,
-        expect: USUAL,
-        retry_after: Some(9),
-    })
-    .await;
+        }, paypal_request).await;
 }
 
 #[tokio::test]
@@ -104,32 +85,9 @@ async fn paypal_live_credentials_against_sandbox_are_the_wrong_environment() {
     );
 }
 
-const RZ_ID: &str = "rzp_test_Sample0123456789";
-const RZ_SECRET: &str = "CANARYrazorpaysecret0123";
-
 #[tokio::test]
 async fn razorpay() {
-    run_spec(&Spec {
-        ty: "payments",
-        provider: "razorpay",
-        config: json!({"key_id": RZ_ID}),
-        secrets: &[("key_secret", RZ_SECRET)],
-        keys: &["razorpay"],
-        answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"entity":"collection","count":0,"items":[]}"#),
-            Scenario::Bad => json(401, r#"{"error":{"code":"BAD_REQUEST_ERROR","description":"Authentication failed"}}"#),
-            Scenario::Perm => json(403, r#"{"error":{"code":"BAD_REQUEST_ERROR","description":"Access forbidden for this key"}}"#),
-            Scenario::Limited => json(429, r#"{"error":{"code":"BAD_REQUEST_ERROR","description":"Too many requests"}}"#).header("Retry-After", "2"),
-        },
-        request: |r| {
-            method_path(r, "GET", "/v1/payments");
-            query(r, &[("count", "1")]);
-            basic(r, RZ_ID, RZ_SECRET);
-        },
-        expect: USUAL,
-        retry_after: Some(2),
-    })
-    .await;
+    run_case(CASES, "razorpay").await;
 }
 
 const SQ_TOKEN: &str = "EAAAlCANARYsquare0123456789";
@@ -143,13 +101,10 @@ fn square_error(status: u16, category: &str, code: &str) -> Reply {
 
 #[tokio::test]
 async fn square() {
-    run_spec(&Spec {
-        ty: "payments",
-        provider: "square",
-        config: json!({"environment": "production", "location_id": "L8MAIN"}),
-        secrets: &[("access_token", SQ_TOKEN)],
-        keys: &["square", "square_sandbox"],
-        answer: |s, _| match s {
+    run_custom(
+        CASES,
+        "square",
+        |s, _| match s {
             Scenario::Ok => json(
                 200,
                 r#"{"locations":[{"id":"L8MAIN","name":"Main","status":"ACTIVE"}]}"#,
@@ -160,7 +115,7 @@ async fn square() {
                 square_error(429, "RATE_LIMIT_ERROR", "RATE_LIMITED").header("Retry-After", "4")
             }
         },
-        request: |r| {
+        |r| {
             method_path(r, "GET", "/v2/locations");
             bearer(r, SQ_TOKEN);
             assert!(
@@ -168,9 +123,7 @@ async fn square() {
                 "Square-Version header"
             );
         },
-        expect: USUAL,
-        retry_after: Some(4),
-    })
+    )
     .await;
 }
 
@@ -213,13 +166,7 @@ const MOLLIE_KEY: &str = "test_CANARYmollie0123456789";
 
 #[tokio::test]
 async fn mollie() {
-    run_spec(&Spec {
-        ty: "payments",
-        provider: "mollie",
-        config: json!({}),
-        secrets: &[("api_key", MOLLIE_KEY)],
-        keys: &["mollie"],
-        answer: |s, _| {
+    run_custom(CASES, "mollie", |s, _| {
             let hal = |status: u16, title: &str| {
                 Reply::typed(status, "application/hal+json", json!({"status": status, "title": title, "detail": "Missing authentication, or failed to authenticate", "_links": {}}).to_string())
             };
@@ -229,13 +176,8 @@ async fn mollie() {
                 Scenario::Perm => hal(403, "Forbidden"),
                 Scenario::Limited => hal(429, "Too Many Requests").header("Retry-After", "10"),
             }
-        },
-        request: |r| {
+        }, |r| {
             method_path(r, "GET", "/v2/methods");
             bearer(r, MOLLIE_KEY);
-        },
-        expect: USUAL,
-        retry_after: Some(10),
-    })
-    .await;
+        }).await;
 }

@@ -6,28 +6,12 @@ use switchboard_providers::OutcomeKind;
 
 use crate::common::*;
 
+/// The table of this file's provider cases.
+const CASES: &str = include_str!("cases/services.json");
+
 #[tokio::test]
 async fn pdf_generation_api() {
-    run_spec(&Spec {
-        ty: "documents",
-        provider: "pdf_generation_api",
-        config: json!({"base_url": "{fake}/v1", "health_path": "/health", "auth_header": "X-API-Key", "auth_scheme": ""}),
-        secrets: &[("api_key", "CANARYpdfKey0123456789")],
-        keys: &[],
-        answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"status":"ok"}"#),
-            Scenario::Bad => json(401, r#"{"message":"Invalid API key"}"#),
-            Scenario::Perm => json(403, r#"{"message":"Plan does not include the API"}"#),
-            Scenario::Limited => json(429, r#"{"message":"Slow down"}"#).header("Retry-After", "1"),
-        },
-        request: |r| {
-            method_path(r, "GET", "/v1/health");
-            assert_eq!(r.header("x-api-key"), Some("CANARYpdfKey0123456789"));
-        },
-        expect: USUAL,
-        retry_after: Some(1),
-    })
-    .await;
+    run_case(CASES, "pdf_generation_api").await;
 }
 
 const DS_IK: &str = "1a2b3c4d-1234-5678-9abc-1234567890ab";
@@ -75,52 +59,14 @@ async fn docusign() {
 
 #[tokio::test]
 async fn hellosign() {
-    run_spec(&Spec {
-        ty: "documents",
-        provider: "hellosign",
-        config: json!({}),
-        secrets: &[("api_key", "CANARYhellosign0123456789")],
-        keys: &["hellosign"],
-        answer: |s, _| match s {
-            Scenario::Ok => json(
-                200,
-                r#"{"account":{"account_id":"a1","quotas":{"api_signature_requests_left":10}}}"#,
-            ),
-            Scenario::Bad => json(
-                401,
-                r#"{"error":{"error_msg":"Unauthorized api key","error_name":"unauthorized"}}"#,
-            ),
-            Scenario::Perm => json(
-                403,
-                r#"{"error":{"error_msg":"Forbidden","error_name":"forbidden"}}"#,
-            ),
-            Scenario::Limited => json(
-                429,
-                r#"{"error":{"error_msg":"Rate limit exceeded","error_name":"exceeded_rate"}}"#,
-            )
-            .header("Retry-After", "16"),
-        },
-        request: |r| {
-            method_path(r, "GET", "/v3/account");
-            basic(r, "CANARYhellosign0123456789", "");
-        },
-        expect: USUAL,
-        retry_after: Some(16),
-    })
-    .await;
+    run_case(CASES, "hellosign").await;
 }
 
 const OA_KEY: &str = "sk-proj-CANARYopenai0123456789";
 
 #[tokio::test]
 async fn openai() {
-    run_spec(&Spec {
-        ty: "ai",
-        provider: "openai",
-        config: json!({"organization_id": "org-example"}),
-        secrets: &[("api_key", OA_KEY)],
-        keys: &["openai"],
-        answer: |s, r| match s {
+    run_custom(CASES, "openai", |s, r| match s {
             Scenario::Ok => json(200, r#"{"object":"list","data":[{"id":"gpt-4o","object":"model"}]}"#),
             Scenario::Bad => {
                 let key = r.header("authorization").unwrap_or("").trim_start_matches("Bearer ");
@@ -130,16 +76,11 @@ async fn openai() {
             Scenario::Perm => json(403, r#"{"error":{"message":"You have insufficient permissions for this operation. Missing scopes: api.model.read","type":"invalid_request_error"}}"#),
             Scenario::Limited => json(429, r#"{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}"#)
                 .header("x-ratelimit-reset-requests", "6m0s"),
-        },
-        request: |r| {
+        }, |r| {
             method_path(r, "GET", "/v1/models");
             bearer(r, OA_KEY);
             assert_eq!(r.header("openai-organization"), Some("org-example"));
-        },
-        expect: USUAL,
-        retry_after: Some(360),
-    })
-    .await;
+        }).await;
 }
 
 #[tokio::test]
@@ -155,94 +96,17 @@ async fn openai_exhausted_quota_is_not_a_rate_limit() {
 
 #[tokio::test]
 async fn anthropic() {
-    run_spec(&Spec {
-        ty: "ai",
-        provider: "anthropic",
-        config: json!({}),
-        secrets: &[("api_key", "sk-ant-CANARYanthropic0123")],
-        keys: &["anthropic"],
-        answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"data":[{"type":"model","id":"claude-sonnet-4-5","display_name":"Claude Sonnet 4.5","created_at":"2025-09-29T00:00:00Z"}],"has_more":false,"first_id":"claude-sonnet-4-5","last_id":"claude-sonnet-4-5"}"#),
-            Scenario::Bad => json(401, r#"{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"},"request_id":"req_1"}"#),
-            Scenario::Perm => json(403, r#"{"type":"error","error":{"type":"permission_error","message":"Your API key does not have permission to use the specified resource."},"request_id":"req_2"}"#),
-            Scenario::Limited => json(429, r#"{"type":"error","error":{"type":"rate_limit_error","message":"Number of requests has exceeded your rate limit"},"request_id":"req_3"}"#).header("retry-after", "8"),
-        },
-        request: |r| {
-            method_path(r, "GET", "/v1/models");
-            assert_eq!(r.header("x-api-key"), Some("sk-ant-CANARYanthropic0123"));
-            assert_eq!(r.header("anthropic-version"), Some("2023-06-01"));
-            assert!(r.header("authorization").is_none());
-        },
-        expect: USUAL,
-        retry_after: Some(8),
-    })
-    .await;
+    run_case(CASES, "anthropic").await;
 }
 
 #[tokio::test]
 async fn cohere() {
-    run_spec(&Spec {
-        ty: "ai",
-        provider: "cohere",
-        config: json!({}),
-        secrets: &[("api_key", "CANARYcohereKey0123456789")],
-        keys: &["cohere"],
-        answer: |s, _| match s {
-            Scenario::Ok => json(
-                200,
-                r#"{"valid":true,"organization_id":"org-1","owner_id":"u-1"}"#,
-            ),
-            Scenario::Bad => json(401, r#"{"message":"invalid api token","id":"e1"}"#),
-            Scenario::Perm => json(403, r#"{"message":"forbidden","id":"e2"}"#),
-            Scenario::Limited => json(
-                429,
-                r#"{"message":"trial key rate limit exceeded","id":"e3"}"#,
-            )
-            .header("Retry-After", "60"),
-        },
-        request: |r| {
-            method_path(r, "POST", "/v1/check-api-key");
-            bearer(r, "CANARYcohereKey0123456789");
-        },
-        expect: USUAL,
-        retry_after: Some(60),
-    })
-    .await;
+    run_case(CASES, "cohere").await;
 }
 
 #[tokio::test]
 async fn make() {
-    run_spec(&Spec {
-        ty: "automation",
-        provider: "make",
-        config: json!({"zone": "eu1"}),
-        secrets: &[("api_token", "CANARYmakeToken-0123456789")],
-        keys: &["make"],
-        answer: |s, _| match s {
-            Scenario::Ok => json(
-                200,
-                r#"{"authUser":{"id":1,"name":"Ann","email":"ann@example.com"}}"#,
-            ),
-            Scenario::Bad => json(401, r#"{"message":"Invalid access token.","code":"IM005"}"#),
-            Scenario::Perm => json(
-                403,
-                r#"{"message":"Access denied: the token is missing the scope user:read"}"#,
-            ),
-            Scenario::Limited => {
-                json(429, r#"{"message":"Too Many Requests"}"#).header("Retry-After", "25")
-            }
-        },
-        request: |r| {
-            method_path(r, "GET", "/api/v2/users/me");
-            assert_eq!(
-                r.header("authorization"),
-                Some("Token CANARYmakeToken-0123456789")
-            );
-        },
-        expect: USUAL,
-        retry_after: Some(25),
-    })
-    .await;
+    run_case(CASES, "make").await;
 }
 
 #[tokio::test]
@@ -294,26 +158,7 @@ async fn zapier_and_custom_webhooks_are_not_checkable_and_send_nothing() {
 
 #[tokio::test]
 async fn custom() {
-    run_spec(&Spec {
-        ty: "custom",
-        provider: "custom",
-        config: json!({"base_url": "{fake}", "health_path": "/status"}),
-        secrets: &[("access_token", "CANARYcustomToken0123")],
-        keys: &[],
-        answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"ok":true}"#),
-            Scenario::Bad => json(401, r#"{"error":"unauthorized"}"#),
-            Scenario::Perm => json(403, r#"{"error":"forbidden"}"#),
-            Scenario::Limited => json(429, r#"{"error":"slow down"}"#).header("Retry-After", "2"),
-        },
-        request: |r| {
-            method_path(r, "GET", "/status");
-            bearer(r, "CANARYcustomToken0123");
-        },
-        expect: USUAL,
-        retry_after: Some(2),
-    })
-    .await;
+    run_case(CASES, "custom").await;
 }
 
 #[tokio::test]

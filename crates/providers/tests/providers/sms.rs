@@ -1,37 +1,21 @@
 //! SMS gateways against fakes: Twilio, Vonage, SNS, Plivo, MessageBird.
 
 use serde_json::json;
-use switchboard_providers::fake::{FakeServer, Reply};
+use switchboard_providers::fake::{FakeServer, Recorded, Reply};
 use switchboard_providers::OutcomeKind;
 
-use super::email::{is_sts, sts_error, sts_request, AWS_ID, AWS_SECRET, STS_OK};
+use super::email::{aws_answer, aws_request, sts_then, AWS_ID, AWS_SECRET};
 use crate::common::*;
+
+/// The table of this file's provider cases.
+const CASES: &str = include_str!("cases/sms.json");
 
 pub const TW_SID: &str = "AC0123456789abcdef0123456789abcdef";
 pub const TW_TOKEN: &str = "CANARY0123456789abcdef0123456789";
 
 #[tokio::test]
 async fn twilio() {
-    run_spec(&Spec {
-        ty: "sms",
-        provider: "twilio",
-        config: json!({"account_sid": TW_SID, "from_phone_number": "+14155550123"}),
-        secrets: &[("auth_token", TW_TOKEN)],
-        keys: &["twilio"],
-        answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"sid":"AC0123456789abcdef0123456789abcdef","friendly_name":"My first account","status":"active","type":"Full"}"#),
-            Scenario::Bad => json(401, r#"{"code":20003,"message":"Authenticate","more_info":"https://www.twilio.com/docs/errors/20003","status":401}"#),
-            Scenario::Perm => json(403, r#"{"code":20403,"message":"Forbidden","status":403}"#),
-            Scenario::Limited => json(429, r#"{"code":20429,"message":"Too Many Requests","status":429}"#).header("Retry-After", "2"),
-        },
-        request: |r| {
-            method_path(r, "GET", &format!("/2010-04-01/Accounts/{TW_SID}.json"));
-            basic(r, TW_SID, TW_TOKEN);
-        },
-        expect: USUAL,
-        retry_after: Some(2),
-    })
-    .await;
+    run_case(CASES, "twilio").await;
 }
 
 #[tokio::test]
@@ -50,32 +34,9 @@ async fn twilio_test_credentials_are_the_wrong_environment() {
     assert_eq!(outcome.details["twilio_error_code"], 20008);
 }
 
-const VN_KEY: &str = "a1b2CANARY";
-const VN_SECRET: &str = "CANARYvonageSecret1";
-
 #[tokio::test]
 async fn vonage() {
-    run_spec(&Spec {
-        ty: "sms",
-        provider: "vonage",
-        config: json!({"from_phone_number": "+14155550123"}),
-        secrets: &[("api_key", VN_KEY), ("api_secret", VN_SECRET)],
-        keys: &["vonage"],
-        answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"value":10.28,"autoReload":false}"#),
-            Scenario::Bad => json(401, r#"{"type":"https://developer.nexmo.com/api-errors#unauthorized","title":"Invalid credentials supplied"}"#),
-            Scenario::Perm => json(403, r#"{"title":"Forbidden"}"#),
-            Scenario::Limited => json(429, r#"{"title":"Too Many Requests"}"#).header("Retry-After", "1"),
-        },
-        request: |r| {
-            method_path(r, "GET", "/account/get-balance");
-            no_query(r);
-            basic(r, VN_KEY, VN_SECRET);
-        },
-        expect: USUAL,
-        retry_after: Some(1),
-    })
-    .await;
+    run_case(CASES, "vonage").await;
 }
 
 fn sns_error(status: u16, code: &str) -> Reply {
@@ -84,109 +45,60 @@ fn sns_error(status: u16, code: &str) -> Reply {
 
 #[tokio::test]
 async fn aws_sns() {
-    run_spec(&Spec {
-        ty: "sms",
-        provider: "aws_sns",
-        config: json!({"aws_region": "us-west-2", "aws_access_key_id": AWS_ID, "from_phone_number": "+14155550123"}),
-        secrets: &[("aws_secret_access_key", AWS_SECRET)],
-        keys: &["sts", "sns"],
-        answer: |s, r| {
-            if is_sts(r) {
-                return if s == Scenario::Bad { sts_error("SignatureDoesNotMatch") } else { Reply::xml(200, STS_OK) };
-            }
-            match s {
-                Scenario::Perm => sns_error(403, "AuthorizationError"),
-                Scenario::Limited => sns_error(400, "Throttling"),
-                _ => Reply::xml(200, "<GetSMSAttributesResponse><GetSMSAttributesResult><attributes><entry><key>MonthlySpendLimit</key><value>1</value></entry><entry><key>DefaultSMSType</key><value>Transactional</value></entry></attributes></GetSMSAttributesResult></GetSMSAttributesResponse>"),
-            }
-        },
-        request: |r| {
-            if is_sts(r) {
-                sts_request(r);
-            } else {
-                method_path(r, "POST", "/");
-                form(r, &[("Action", "GetSMSAttributes"), ("Version", "2010-03-31")]);
-                verify_sigv4(r, AWS_ID, AWS_SECRET, "us-west-2", "sns");
-            }
-        },
-        expect: USUAL,
-        retry_after: None,
+    let attributes = |s| {
+        match s {
+        Scenario::Perm => sns_error(403, "AuthorizationError"),
+        Scenario::Limited => sns_error(400, "Throttling"),
+        _ => Reply::xml(200, "<GetSMSAttributesResponse><GetSMSAttributesResult><attributes><entry><key>MonthlySpendLimit</key><value>1</value></entry><entry><key>DefaultSMSType</key><value>Transactional</value></entry></attributes></GetSMSAttributesResult></GetSMSAttributesResponse>"),
+    }
+    };
+    let answer = move |s, r: &Recorded| aws_answer(s, r, "SignatureDoesNotMatch", attributes);
+    run_custom(CASES, "aws_sns", answer, |r| {
+        aws_request(r, "us-west-2", "sns", |r| {
+            method_path(r, "POST", "/");
+            form(
+                r,
+                &[("Action", "GetSMSAttributes"), ("Version", "2010-03-31")],
+            );
+        })
     })
     .await;
 }
 
 #[tokio::test]
 async fn aws_sns_details_list_the_sms_attributes() {
-    let fake = FakeServer::start(|r| {
-        if is_sts(r) {
-            Reply::xml(200, STS_OK)
-        } else {
-            Reply::xml(200, "<GetSMSAttributesResponse><GetSMSAttributesResult><attributes><entry><key>MonthlySpendLimit</key><value>1</value></entry></attributes></GetSMSAttributesResult></GetSMSAttributesResponse>")
-        }
-    })
-    .await;
+    let region = json!({"aws_region": "us-west-2", "aws_access_key_id": AWS_ID});
     let owned = Owned::new(
         "sms",
         "aws_sns",
-        json!({"aws_region": "us-west-2", "aws_access_key_id": AWS_ID}),
+        region,
         &[("aws_secret_access_key", AWS_SECRET)],
     );
-    let outcome = checker_for(&fake.url(), &["sts", "sns"])
-        .check(owned.input())
-        .await;
+    let outcome = check_once(owned, &["sts", "sns"], |r| {
+        sts_then(r, || Reply::xml(200, "<GetSMSAttributesResponse><GetSMSAttributesResult><attributes><entry><key>MonthlySpendLimit</key><value>1</value></entry></attributes></GetSMSAttributesResult></GetSMSAttributesResponse>"))
+    })
+    .await
+    .outcome;
     assert_eq!(outcome.kind, OutcomeKind::Ok);
     assert_eq!(outcome.details["sms_attributes"]["MonthlySpendLimit"], "1");
 }
 
-const PL_ID: &str = "MAXXXXXXXXXXXXXXXXXX";
-const PL_TOKEN: &str = "CANARYplivoToken0123456789";
-
 #[tokio::test]
 async fn plivo() {
-    run_spec(&Spec {
-        ty: "sms",
-        provider: "plivo",
-        config: json!({"account_sid": PL_ID, "from_phone_number": "+14155550123"}),
-        secrets: &[("auth_token", PL_TOKEN)],
-        keys: &["plivo"],
-        answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"account_type":"standard","auth_id":"MAXXXXXXXXXXXXXXXXXX","cash_credits":"12.50000","name":"Acme","api_id":"x"}"#),
-            Scenario::Bad => Reply::text(401, "Could not verify your access level for that URL."),
-            Scenario::Perm => json(403, r#"{"api_id":"x","error":"forbidden"}"#),
-            Scenario::Limited => json(429, r#"{"api_id":"x","error":"too many requests"}"#).header("Retry-After", "3"),
-        },
-        request: |r| {
-            method_path(r, "GET", &format!("/v1/Account/{PL_ID}/"));
-            basic(r, PL_ID, PL_TOKEN);
-        },
-        expect: USUAL,
-        retry_after: Some(3),
-    })
-    .await;
+    run_case(CASES, "plivo").await;
 }
 
 const MB_KEY: &str = "live_CANARYmessagebird01234";
 
 #[tokio::test]
 async fn messagebird() {
-    run_spec(&Spec {
-        ty: "sms",
-        provider: "messagebird",
-        config: json!({"from_phone_number": "+14155550123"}),
-        secrets: &[("api_key", MB_KEY)],
-        keys: &["messagebird"],
-        answer: |s, _| match s {
+    run_custom(CASES, "messagebird", |s, _| match s {
             Scenario::Ok => json(200, r#"{"payment":"prepaid","type":"credits","amount":9.2}"#),
             Scenario::Bad => json(401, r#"{"errors":[{"code":2,"description":"Request not allowed (incorrect access_key)","parameter":"access_key"}]}"#),
             Scenario::Perm => json(403, r#"{"errors":[{"code":9,"description":"Not allowed with a test key","parameter":null}]}"#),
             Scenario::Limited => json(429, r#"{"errors":[{"code":429,"description":"Too many requests"}]}"#).header("Retry-After", "6"),
-        },
-        request: |r| {
+        }, |r| {
             method_path(r, "GET", "/balance");
             assert_eq!(r.header("authorization"), Some(format!("AccessKey {MB_KEY}").as_str()));
-        },
-        expect: USUAL,
-        retry_after: Some(6),
-    })
-    .await;
+        }).await;
 }

@@ -6,8 +6,11 @@ use serde_json::json;
 use switchboard_providers::fake::{FakeServer, Recorded, Reply};
 use switchboard_providers::OutcomeKind;
 
-use super::email::{is_sts, sts_error, sts_request, AWS_ID, AWS_SECRET, STS_OK};
+use super::email::{aws_answer, aws_request, is_sts, sts_then, AWS_ID, AWS_SECRET};
 use crate::common::*;
+
+/// The table of this file's provider cases.
+const CASES: &str = include_str!("cases/storage.json");
 
 fn s3_error(status: u16, code: &str) -> Reply {
     Reply::xml(status, &format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{code}</Message><RequestId>r</RequestId></Error>"))
@@ -16,101 +19,64 @@ fn s3_error(status: u16, code: &str) -> Reply {
 const LIST_OK: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult><Name>brand-assets</Name><KeyCount>1</KeyCount><MaxKeys>1</MaxKeys></ListBucketResult>";
 
 fn s3_answer(s: Scenario, r: &Recorded) -> Reply {
-    if is_sts(r) {
-        return if s == Scenario::Bad {
-            sts_error("InvalidClientTokenId")
-        } else {
-            Reply::xml(200, STS_OK)
-        };
-    }
-    match s {
+    aws_answer(s, r, "InvalidClientTokenId", |s| match s {
         Scenario::Perm => s3_error(403, "AccessDenied"),
         Scenario::Limited => s3_error(503, "SlowDown"),
         _ => Reply::xml(200, LIST_OK),
-    }
+    })
 }
 
 #[tokio::test]
 async fn aws_s3() {
-    run_spec(&Spec {
-        ty: "storage",
-        provider: "aws_s3",
-        config: json!({"aws_region": "eu-central-1", "aws_access_key_id": AWS_ID, "bucket": "brand-assets"}),
-        secrets: &[("aws_secret_access_key", AWS_SECRET)],
-        keys: &["sts", "s3"],
-        answer: s3_answer,
-        request: |r| {
-            if is_sts(r) {
-                sts_request(r);
-            } else {
-                method_path(r, "GET", "/");
-                query(r, &[("list-type", "2"), ("max-keys", "1")]);
-                verify_sigv4(r, AWS_ID, AWS_SECRET, "eu-central-1", "s3");
-            }
-        },
-        expect: USUAL,
-        retry_after: None,
+    run_custom(CASES, "aws_s3", s3_answer, |r| {
+        aws_request(r, "eu-central-1", "s3", |r| {
+            method_path(r, "GET", "/");
+            query(r, &[("list-type", "2"), ("max-keys", "1")]);
+        })
     })
     .await;
 }
 
-#[tokio::test]
-async fn aws_s3_missing_bucket_and_wrong_region() {
-    let owned = Owned::new(
+/// The S3 settings of these tests.
+fn s3_settings() -> Owned {
+    let settings = json!({"aws_region": "eu-central-1", "aws_access_key_id": AWS_ID, "bucket": "brand-assets"});
+    Owned::new(
         "storage",
         "aws_s3",
-        json!({"aws_region": "eu-central-1", "aws_access_key_id": AWS_ID, "bucket": "brand-assets"}),
+        settings,
         &[("aws_secret_access_key", AWS_SECRET)],
-    );
-    let fake = FakeServer::start(|r| {
-        if is_sts(r) {
-            Reply::xml(200, STS_OK)
-        } else {
-            s3_error(404, "NoSuchBucket")
-        }
-    })
-    .await;
-    let outcome = checker_for(&fake.url(), &["sts", "s3"])
-        .check(owned.input())
-        .await;
+    )
+}
+
+#[tokio::test]
+async fn aws_s3_missing_bucket_and_wrong_region() {
+    let missing = |r: &Recorded| sts_then(r, || s3_error(404, "NoSuchBucket"));
+    let outcome = check_once(s3_settings(), &["sts", "s3"], missing)
+        .await
+        .outcome;
     assert_eq!(outcome.kind, OutcomeKind::NotFound, "{outcome:?}");
 
-    let fake = FakeServer::start(|r| {
-        if is_sts(r) {
-            Reply::xml(200, STS_OK)
-        } else {
+    let moved = |r: &Recorded| {
+        sts_then(r, || {
             s3_error(301, "PermanentRedirect").header("x-amz-bucket-region", "us-west-2")
-        }
-    })
-    .await;
-    let outcome = checker_for(&fake.url(), &["sts", "s3"])
-        .check(owned.input())
-        .await;
+        })
+    };
+    let outcome = check_once(s3_settings(), &["sts", "s3"], moved)
+        .await
+        .outcome;
     assert_eq!(outcome.kind, OutcomeKind::WrongEnvironment, "{outcome:?}");
     assert!(outcome.hint.contains("us-west-2"));
 }
 
 #[tokio::test]
 async fn s3_override_may_use_the_bucket_in_the_path() {
-    let fake = FakeServer::start(|r| {
-        if is_sts(r) {
-            Reply::xml(200, STS_OK)
-        } else {
-            Reply::xml(200, LIST_OK)
-        }
-    })
-    .await;
+    let fake = FakeServer::start(|r| sts_then(r, || Reply::xml(200, LIST_OK))).await;
     let endpoints = switchboard_providers::Endpoints::default()
         .with("sts", &fake.url())
         .unwrap()
         .with("s3", &format!("{}/{{bucket}}", fake.url()))
         .unwrap();
-    let owned = Owned::new(
-        "storage",
-        "aws_s3",
-        json!({"aws_region": "eu-central-1", "aws_access_key_id": AWS_ID, "bucket": "brand-assets"}),
-        &[("aws_secret_access_key", AWS_SECRET)],
-    );
+    let owned = s3_settings();
     let checker = switchboard_providers::Checker::new(endpoints, std::time::Duration::from_secs(5))
         .with_clock(std::sync::Arc::new(|| {
             std::time::UNIX_EPOCH + std::time::Duration::from_secs(NOW)
@@ -122,32 +88,9 @@ async fn s3_override_may_use_the_bucket_in_the_path() {
     verify_sigv4(&list, AWS_ID, AWS_SECRET, "eu-central-1", "s3");
 }
 
-const DO_ID: &str = "DO00EXAMPLEKEY012345";
-const DO_SECRET: &str = "CANARYdigitaloceanSecret0123456789abcdef";
-
 #[tokio::test]
 async fn digitalocean_spaces() {
-    run_spec(&Spec {
-        ty: "storage",
-        provider: "digitalocean_spaces",
-        config: json!({"access_key_id": DO_ID, "region": "nyc3", "bucket": "brand-assets"}),
-        secrets: &[("secret_access_key", DO_SECRET)],
-        keys: &["spaces"],
-        answer: |s, _| match s {
-            Scenario::Ok => Reply::xml(200, LIST_OK),
-            Scenario::Bad => s3_error(403, "InvalidAccessKeyId"),
-            Scenario::Perm => s3_error(403, "AccessDenied"),
-            Scenario::Limited => s3_error(503, "SlowDown"),
-        },
-        request: |r| {
-            method_path(r, "GET", "/");
-            query(r, &[("list-type", "2"), ("max-keys", "1")]);
-            verify_sigv4(r, DO_ID, DO_SECRET, "nyc3", "s3");
-        },
-        expect: USUAL,
-        retry_after: None,
-    })
-    .await;
+    run_case(CASES, "digitalocean_spaces").await;
 }
 
 fn service_account() -> String {
@@ -227,29 +170,7 @@ fn azure_error(status: u16, code: &str) -> Reply {
 
 #[tokio::test]
 async fn azure_blob() {
-    run_spec(&Spec {
-        ty: "storage",
-        provider: "azure_blob",
-        config: json!({"account_name": "brandassets"}),
-        secrets: &[("account_key", AZ_KEY)],
-        keys: &["azure_blob"],
-        answer: |s, _| match s {
-            Scenario::Ok => Reply::xml(200, "<?xml version=\"1.0\" encoding=\"utf-8\"?><EnumerationResults ServiceEndpoint=\"x\"><Containers/></EnumerationResults>"),
-            Scenario::Bad => azure_error(403, "AuthenticationFailed"),
-            Scenario::Perm => azure_error(403, "KeyBasedAuthenticationNotPermitted"),
-            Scenario::Limited => azure_error(503, "ServerBusy").header("Retry-After", "7"),
-        },
-        request: |r| {
-            method_path(r, "GET", "/");
-            query(r, &[("comp", "list"), ("maxresults", "1")]);
-            assert_eq!(r.header("x-ms-version"), Some("2021-08-06"));
-            assert_eq!(r.header("x-ms-date"), Some("Tue, 14 Nov 2023 22:13:20 GMT"));
-            verify_azure(r, "brandassets", AZ_KEY);
-        },
-        expect: USUAL,
-        retry_after: Some(7),
-    })
-    .await;
+    run_case(CASES, "azure_blob").await;
 }
 
 #[tokio::test]
@@ -282,13 +203,7 @@ const CF_TOKEN: &str = "CANARYcloudflareToken0123456789abcdef";
 
 #[tokio::test]
 async fn cloudflare() {
-    run_spec(&Spec {
-        ty: "cdn",
-        provider: "cloudflare",
-        config: json!({"zone_id": "0123456789abcdef0123456789abcdef"}),
-        secrets: &[("api_token", CF_TOKEN)],
-        keys: &["cloudflare"],
-        answer: |s, r| {
+    run_custom(CASES, "cloudflare", |s, r| {
             let verify = r.path.ends_with("/tokens/verify");
             match s {
                 Scenario::Ok | Scenario::Perm if verify => json(200, r#"{"success":true,"errors":[],"result":{"id":"t1","status":"active"}}"#),
@@ -297,19 +212,14 @@ async fn cloudflare() {
                 Scenario::Bad => json(401, r#"{"success":false,"errors":[{"code":1000,"message":"Invalid API Token"}]}"#),
                 Scenario::Limited => json(429, r#"{"success":false,"errors":[{"code":971,"message":"Please wait and consider throttling your request speed"}]}"#).header("Retry-After", "11"),
             }
-        },
-        request: |r| {
+        }, |r| {
             bearer(r, CF_TOKEN);
             if r.path.ends_with("/tokens/verify") {
                 method_path(r, "GET", "/client/v4/user/tokens/verify");
             } else {
                 method_path(r, "GET", "/client/v4/zones/0123456789abcdef0123456789abcdef");
             }
-        },
-        expect: USUAL,
-        retry_after: Some(11),
-    })
-    .await;
+        }).await;
 }
 
 #[tokio::test]
@@ -340,62 +250,30 @@ async fn cloudflare_account_tokens_use_the_account_endpoint() {
 
 #[tokio::test]
 async fn aws_cloudfront() {
-    run_spec(&Spec {
-        ty: "cdn",
-        provider: "aws_cloudfront",
-        config: json!({"aws_access_key_id": AWS_ID}),
-        secrets: &[("aws_secret_access_key", AWS_SECRET)],
-        keys: &["sts", "cloudfront"],
-        answer: |s, r| {
-            if is_sts(r) {
-                return if s == Scenario::Bad { sts_error("SignatureDoesNotMatch") } else { Reply::xml(200, STS_OK) };
-            }
-            let err = |status: u16, code: &str| Reply::xml(status, &format!("<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{code}</Message></Error></ErrorResponse>"));
-            match s {
-                Scenario::Perm => err(403, "AccessDenied"),
-                Scenario::Limited => err(400, "Throttling"),
-                _ => Reply::xml(200, "<DistributionList><MaxItems>1</MaxItems><Quantity>0</Quantity></DistributionList>"),
-            }
-        },
-        request: |r| {
-            if is_sts(r) {
-                sts_request(r);
-            } else {
-                method_path(r, "GET", "/2020-05-31/distribution");
-                query(r, &[("MaxItems", "1")]);
-                verify_sigv4(r, AWS_ID, AWS_SECRET, "us-east-1", "cloudfront");
-            }
-        },
-        expect: USUAL,
-        retry_after: None,
+    let distributions = |s| {
+        let err = |status: u16, code: &str| {
+            Reply::xml(status, &format!("<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{code}</Message></Error></ErrorResponse>"))
+        };
+        match s {
+            Scenario::Perm => err(403, "AccessDenied"),
+            Scenario::Limited => err(400, "Throttling"),
+            _ => Reply::xml(
+                200,
+                "<DistributionList><MaxItems>1</MaxItems><Quantity>0</Quantity></DistributionList>",
+            ),
+        }
+    };
+    let answer = move |s, r: &Recorded| aws_answer(s, r, "SignatureDoesNotMatch", distributions);
+    run_custom(CASES, "aws_cloudfront", answer, |r| {
+        aws_request(r, "us-east-1", "cloudfront", |r| {
+            method_path(r, "GET", "/2020-05-31/distribution");
+            query(r, &[("MaxItems", "1")]);
+        })
     })
     .await;
 }
 
-const FASTLY_TOKEN: &str = "CANARYfastlyToken0123456789";
-
 #[tokio::test]
 async fn fastly() {
-    run_spec(&Spec {
-        ty: "cdn",
-        provider: "fastly",
-        config: json!({"service_id": "SU1Z0isxPaozGVKXdv0eY"}),
-        secrets: &[("api_token", FASTLY_TOKEN)],
-        keys: &["fastly"],
-        answer: |s, _| match s {
-            Scenario::Ok => json(200, r#"{"id":"t1","scope":"purge_select","services":["SU1Z0isxPaozGVKXdv0eY"],"expires_at":null}"#),
-            Scenario::Bad => json(401, r#"{"msg":"Provided credentials are missing or invalid"}"#),
-            Scenario::Perm => json(200, r#"{"id":"t1","scope":"global:read","services":[],"expires_at":null}"#),
-            Scenario::Limited => json(429, r#"{"msg":"Too many requests"}"#)
-                .header("Fastly-RateLimit-Remaining", "0")
-                .header("Fastly-RateLimit-Reset", &(NOW + 40).to_string()),
-        },
-        request: |r| {
-            method_path(r, "GET", "/tokens/self");
-            assert_eq!(r.header("fastly-key"), Some(FASTLY_TOKEN));
-        },
-        expect: USUAL,
-        retry_after: Some(40),
-    })
-    .await;
+    run_case(CASES, "fastly").await;
 }
