@@ -73,6 +73,35 @@ pub fn secret_keys(type_id: &str, provider_id: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// The second product document's `integration_type` keys that differ from
+/// this catalog's provider ids: (the document's key, the catalog's id). Every
+/// other one of its 47 keys is the catalog id itself.
+pub const SECOND_DOCUMENT_RENAMES: &[(&str, &str)] = &[
+    ("nexmo", "vonage"),
+    ("do_spaces", "digitalocean_spaces"),
+    ("pdf_api", "pdf_generation_api"),
+    ("docu_sign", "docusign"),
+    ("hello_sign", "hellosign"),
+    ("webhook", "custom_webhook"),
+];
+
+/// The catalog provider id of one of the second document's
+/// `integration_type` keys (its own spelling or the catalog's id).
+pub fn provider_of_document_key(key: &str) -> &str {
+    SECOND_DOCUMENT_RENAMES
+        .iter()
+        .find(|(document, _)| *document == key)
+        .map_or(key, |(_, id)| id)
+}
+
+/// The second document's `integration_type` key of a catalog provider id.
+pub fn document_key_of_provider(id: &str) -> &str {
+    SECOND_DOCUMENT_RENAMES
+        .iter()
+        .find(|(_, catalog)| *catalog == id)
+        .map_or(id, |(document, _)| document)
+}
+
 /// The second document's 47 integration types, each as its (category, provider).
 pub fn second_document_types() -> impl Iterator<Item = (&'static IntegrationType, &'static Provider)>
 {

@@ -52,9 +52,12 @@ fn admin_only(user: &AuthUser) -> Result<(), Error> {
 
 /// A website integrations `integration_type`: one of the catalog's
 /// providers that the second product document knows.
+/// The document's own keys (`nexmo`, `do_spaces`, ...) and the catalog's ids
+/// (`vonage`, ...) are both accepted; answers use the document's.
 fn provider_of(value: &str) -> Result<(&'static str, &'static str), String> {
+    let id = catalog::provider_of_document_key(value);
     catalog::second_document_types()
-        .find(|(_, p)| p.id == value)
+        .find(|(_, p)| p.id == id)
         .map(|(t, p)| (t.id, p.id))
         .ok_or_else(|| format!("\"{value}\" is not a valid choice."))
 }
@@ -114,7 +117,7 @@ fn read_shape(vault: &Vault, r: &IntegrationRecord) -> Value {
     json!({
         "id": r.id,
         "website": r.website_id,
-        "integration_type": r.provider,
+        "integration_type": catalog::document_key_of_provider(&r.provider),
         "is_active": r.is_active,
         "api_key": slots["api_key"],
         "secret_key": slots["secret_key"],
@@ -133,7 +136,7 @@ fn write_shape(vault: &Vault, r: &IntegrationRecord) -> Value {
     json!({
         "id": r.id,
         "website": r.website_id,
-        "integration_type": r.provider,
+        "integration_type": catalog::document_key_of_provider(&r.provider),
         "is_active": r.is_active,
         "config": config_view(vault, r),
         "name": r.name,

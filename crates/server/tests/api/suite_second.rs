@@ -15,6 +15,7 @@ crate::tests![
     one_data_model_under_both_apis,
     secret_written_through_one_api_is_tested_through_the_other,
     real_provider_check_against_a_fake_stripe,
+    every_document_integration_type_key_is_accepted,
 ];
 
 const PATH: &str = "/api/v1/websites/integrations/";
@@ -526,4 +527,106 @@ async fn real_provider_check_against_a_fake_stripe(ctx: Ctx) {
         401
     );
     assert!(!logs.text.contains("revokedKey"));
+}
+
+/// The document's 47 `integration_type` keys, in its order.
+const DOCUMENT_KEYS: [&str; 47] = [
+    "sendgrid",
+    "mailgun",
+    "aws_ses",
+    "postmark",
+    "sparkpost",
+    "mandrill",
+    "twilio",
+    "nexmo",
+    "aws_sns",
+    "messagebird",
+    "stripe",
+    "paypal",
+    "razorpay",
+    "square",
+    "mollie",
+    "aws_s3",
+    "do_spaces",
+    "google_cloud_storage",
+    "azure_blob",
+    "cloudflare",
+    "aws_cloudfront",
+    "fastly",
+    "google_oauth",
+    "facebook_oauth",
+    "github_oauth",
+    "linkedin_oauth",
+    "twitter_oauth",
+    "facebook_pixel",
+    "pinterest_tag",
+    "tiktok_pixel",
+    "hotjar",
+    "mixpanel",
+    "segment",
+    "intercom",
+    "zendesk",
+    "drift",
+    "crisp",
+    "pdf_api",
+    "docu_sign",
+    "hello_sign",
+    "openai",
+    "anthropic",
+    "cohere",
+    "zapier",
+    "make",
+    "webhook",
+    "custom",
+];
+
+/// Every one of the document's keys is a valid choice on input (create and
+/// the list filter), and comes back as the document spells it.
+async fn every_document_integration_type_key_is_accepted(ctx: Ctx) {
+    let a = &ctx.admin;
+    let w = ctx.website("keys").await;
+    for key in DOCUMENT_KEYS {
+        let r = ctx
+            .post(PATH, a, json!({"website": w, "integration_type": key, "name": format!("{key} one"), "is_active": false}))
+            .await;
+        match r.status {
+            201 => assert_eq!(r.body["integration_type"], key, "{}", r.text),
+            // Refused for a missing credential, never for the type.
+            400 => assert!(
+                r.body.get("integration_type").is_none(),
+                "{key} refused as a type: {}",
+                r.text
+            ),
+            other => panic!("{key}: {other} {}", r.text),
+        }
+        let r = ctx.get(&format!("{PATH}?integration_type={key}"), a).await;
+        assert_eq!(r.status, 200, "{key}: {}", r.text);
+        for row in r.body["results"].as_array().unwrap() {
+            assert_eq!(row["integration_type"], key, "{key}: {}", r.text);
+        }
+    }
+    // The renamed ones, made and read back under the document's key.
+    for (key, body) in [
+        (
+            "nexmo",
+            json!({"api_key": "a1b2c3d4", "secret_key": "secret-0042", "config": {"from_phone_number": "+14155550123"}}),
+        ),
+        (
+            "webhook",
+            json!({"config": {"url": "https://hooks.example.com/in"}}),
+        ),
+    ] {
+        let mut body = body;
+        body["website"] = json!(w);
+        body["integration_type"] = json!(key);
+        body["name"] = json!(format!("{key} made"));
+        let r = ctx.post(PATH, a, body).await;
+        assert_eq!(r.status, 201, "{key}: {}", r.text);
+        assert_eq!(r.body["integration_type"], key);
+        let id = r.body["id"].as_i64().unwrap();
+        let d = ctx.get(&format!("{PATH}{id}/"), a).await;
+        assert_eq!(d.body["integration_type"], key, "{}", d.text);
+        let l = ctx.get(&format!("{PATH}?integration_type={key}"), a).await;
+        assert_eq!(l.body["count"], 1, "{key}: {}", l.text);
+    }
 }
