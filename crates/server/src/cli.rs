@@ -64,6 +64,16 @@ pub struct ServeArgs {
     /// beyond them 503 with Retry-After.
     #[arg(long, env = "SWITCHBOARD_CHECK_SLOTS", default_value_t = 16)]
     pub check_slots: usize,
+    /// Seconds one request may take, reading its body included (then 408).
+    #[arg(long, env = "SWITCHBOARD_REQUEST_TIMEOUT_SECS", default_value_t = 60)]
+    pub request_timeout_secs: u64,
+    /// Requests worked on at once, across all routes; more wait for a slot.
+    #[arg(
+        long,
+        env = "SWITCHBOARD_MAX_CONCURRENT_REQUESTS",
+        default_value_t = 512
+    )]
+    pub max_concurrent_requests: usize,
     /// Access token lifetime in seconds.
     #[arg(long, env = "SWITCHBOARD_ACCESS_TTL_SECS", default_value_t = 900)]
     pub access_ttl_secs: i64,
@@ -150,6 +160,8 @@ impl ServeArgs {
             auth_cache_ttl: Duration::from_secs(self.auth_cache_secs),
             login_slots: self.login_slots.max(1),
             check_slots: self.check_slots.max(1),
+            request_timeout: Duration::from_secs(self.request_timeout_secs.max(1)),
+            max_concurrent_requests: self.max_concurrent_requests.max(1),
             ..Settings::default()
         })
     }

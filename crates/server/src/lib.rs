@@ -52,14 +52,25 @@ pub fn routes() -> api::Routes {
 /// wrong methods, the body size limit and request logs.
 pub fn app(state: AppState) -> Router {
     let limit = state.settings().max_body_bytes;
+    let timeout = state.settings().request_timeout;
+    let in_flight = state.settings().max_concurrent_requests.max(1);
     routes()
         .router
         .fallback(api::not_found)
+        // A request (reading its body included) that takes longer is
+        // answered 408 (made JSON by the layer below).
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             api::json_errors,
         ))
         .layer(DefaultBodyLimit::max(limit))
+        // At most this many requests are worked on at once, across all
+        // routes; more wait for a slot.
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(in_flight))
         // One span per request with the method and path only: never the
         // query, headers (Authorization) or bodies. Status and latency are
         // logged when the answer leaves.

@@ -36,6 +36,10 @@ pub struct Settings {
     /// Provider checks that may run at once across all users; a `/test/`
     /// beyond them is answered 503 with Retry-After.
     pub check_slots: usize,
+    /// How long one request may take, reading its body included (408 after).
+    pub request_timeout: Duration,
+    /// Requests worked on at once; more wait for a slot.
+    pub max_concurrent_requests: usize,
 }
 
 impl Default for Settings {
@@ -51,6 +55,9 @@ impl Default for Settings {
             auth_cache_ttl: Duration::from_secs(5),
             login_slots: 4,
             check_slots: 16,
+            // Above the provider checks' budget (check_timeout).
+            request_timeout: Duration::from_secs(60),
+            max_concurrent_requests: 512,
         }
     }
 }

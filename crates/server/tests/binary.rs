@@ -511,3 +511,62 @@ fn warns_when_listening_beyond_loopback_without_tls() {
     assert!(ok, "{err}");
     assert!(!err.contains("WARNING: listening"), "{err}");
 }
+
+/// Sends the head of a POST whose body never comes; answers the raw reply.
+fn stalled_post(base: &str) -> std::thread::JoinHandle<String> {
+    use std::io::{Read, Write};
+    let address = base.trim_start_matches("http://").to_owned();
+    std::thread::spawn(move || {
+        let mut s = std::net::TcpStream::connect(&address).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+            .unwrap();
+        s.write_all(
+            b"POST /api/v1/auth/login/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+        )
+        .unwrap();
+        let mut reply = String::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = s.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            reply.push_str(&String::from_utf8_lossy(&buf[..n]));
+            if reply.contains("\r\n\r\n") && reply.contains('}') {
+                break;
+            }
+        }
+        reply
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_requests_time_out_and_in_flight_requests_are_capped() {
+    let home = tempfile::tempdir().unwrap();
+    let mut c = command(home.path());
+    c.args([
+        "--bind",
+        "127.0.0.1:0",
+        "--request-timeout-secs",
+        "2",
+        "--max-concurrent-requests",
+        "1",
+    ]);
+    let server = Running::start(c);
+    let started = std::time::Instant::now();
+    let stalled = stalled_post(&server.base);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // The only slot is held by the stalled request: this one waits for it.
+    let (status, _) = call(&server.base, "GET", "/healthz", "", None).await;
+    let waited = started.elapsed();
+    assert_eq!(status, 200);
+    assert!(
+        waited >= std::time::Duration::from_millis(1500),
+        "answered after {waited:?}, while the only slot was taken"
+    );
+    let reply = stalled.join().unwrap();
+    assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
+    assert!(reply.contains("took too long"), "{reply}");
+    server.signal("-TERM");
+    let (ok, _, err) = server.wait();
+    assert!(ok, "{err}");
+}

@@ -262,6 +262,10 @@ pub async fn json_errors(State(state): State<AppState>, req: Request, next: Next
         StatusCode::PAYLOAD_TOO_LARGE => Error::TooLarge(limit),
         StatusCode::NOT_FOUND => Error::NotFound,
         StatusCode::UNAUTHORIZED => Error::Unauthenticated,
+        StatusCode::REQUEST_TIMEOUT => Error::BadRequest(
+            "The request took too long (the server stops waiting after a while); send it again."
+                .to_owned(),
+        ),
         s if s.is_server_error() => Error::Internal(format!("status {s}")),
         s => Error::BadRequest(format!(
             "The request could not be understood ({}).",
