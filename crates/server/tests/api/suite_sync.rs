@@ -20,6 +20,7 @@ crate::tests![
     push_limits,
     client_id_leaves_own_changes_out_of_pull,
     pushed_logs_are_stored_once_and_pulled_by_others,
+    pushed_log_details_are_size_capped,
     website_deletions_are_pulled_or_refused,
 ];
 
@@ -978,6 +979,37 @@ async fn pushed_logs_are_stored_once_and_pulled_by_others(ctx: Ctx) {
     assert!(r.body.get("logs_stored").is_none(), "{}", r.text);
     let seen = pull(&ctx, &m, 0, 1000).await;
     assert!(log_messages(&seen).is_empty(), "{}", seen.text);
+}
+
+/// A pushed line's details larger than 16 KiB are replaced by a note of
+/// their size; the line itself is kept.
+async fn pushed_log_details_are_size_capped(ctx: Ctx) {
+    let a = &ctx.admin;
+    let u = uid();
+    created(&ctx, a, &u, "Chatty", "SG.key-3333").await;
+    let start = pull(&ctx, a, 0, 1000).await.body["next"].as_i64().unwrap();
+    let mut big = log_line(&uid(), &u, "Huge details");
+    big["details"] = json!({"dump": "x".repeat(100_000)});
+    let small = log_line(&uid(), &u, "Small details");
+    let r = ctx
+        .post(PUSH, a, json!({"batch_id": uid(), "logs": [big, small]}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["logs_stored"], 2, "{}", r.text);
+    let page = pull_as(&ctx, a, start, 1000, &uid()).await;
+    let logs = page.body["logs"].as_array().unwrap();
+    let huge = logs
+        .iter()
+        .find(|l| l["message"] == "Huge details")
+        .unwrap();
+    assert_eq!(huge["details"]["truncated"], true, "{}", huge);
+    assert!(huge["details"]["original_bytes"].as_u64().unwrap() > 100_000);
+    assert!(huge.to_string().len() < 2000, "the dump is gone");
+    let small = logs
+        .iter()
+        .find(|l| l["message"] == "Small details")
+        .unwrap();
+    assert_eq!(small["details"], json!({"n": 1}));
 }
 
 async fn website_deletions_are_pulled_or_refused(ctx: Ctx) {

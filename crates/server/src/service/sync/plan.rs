@@ -227,6 +227,11 @@ fn plan_websites(
 /// Longest pushed log message kept (longer ones are cut).
 pub(super) const MAX_LOG_MESSAGE: usize = 4000;
 
+/// Largest pushed log `details` kept, as JSON text; larger ones are
+/// replaced by a note of their size (a line's details are diagnostics, and
+/// 2000 lines of a batch must not fill the database).
+pub(super) const MAX_LOG_DETAILS: usize = 16 * 1024;
+
 /// The pushed log lines worth storing: well-formed (UUIDs, a known level),
 /// of integrations the user may see (or that the batch creates). The
 /// others are dropped: nothing could ever attach them.
@@ -253,6 +258,14 @@ pub(super) async fn pushed_logs(
                 end -= 1;
             }
             log.message.truncate(end);
+        }
+        let details_len = serde_json::to_string(&log.details).map_or(0, |t| t.len());
+        if details_len > MAX_LOG_DETAILS {
+            log.details = serde_json::json!({
+                "truncated": true,
+                "original_bytes": details_len,
+                "limit_bytes": MAX_LOG_DETAILS,
+            });
         }
         if log.created_at.trim().is_empty() || log.created_at.len() > 64 {
             log.created_at = now();
