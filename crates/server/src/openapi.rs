@@ -89,8 +89,10 @@ fn first_paths(p: &mut Map<String, Value>) {
     };
     p.insert("/api/integrations/".into(), json!({
         "get": op(t, "List integrations the caller may see, newest first", None,
-            &with(&[("200", "The list", Some("FirstList")), ("400", "Unknown type", E1V)]),
-            &[query("type", "string", "Only this integration type (email, whatsapp, sms, signup_page, facebook, ...)")]),
+            &with(&[("200", "The list", Some("FirstList")), ("400", "Unknown type, or a bad limit or offset", E1V)]),
+            &[query("type", "string", "Only this integration type (email, whatsapp, sms, signup_page, facebook, ...)"),
+              query("limit", "integer", "Rows per answer, 1 to 1000 (default 500)"),
+              query("offset", "integer", "Rows to skip (default 0)")]),
         "post": op(t, "Create an integration (pending and inactive until configured)", Some("FirstCreate"),
             &with(&[("201", "Created", Some("FirstCreated")), ("400", "Field errors", E1V), ("403", "Viewers cannot create", E1), ("413", "Body too large", E1)]), &[]),
     }));
@@ -271,7 +273,7 @@ fn first_schemas(m: &mut Map<String, Value>) {
         obj(json!({"error": {"type": "string"}}), &["error"]),
     );
     m.insert("FirstValidationError".into(), obj(json!({"error": {"type": "string"}, "fields": {"type": "object", "additionalProperties": {"type": "string"}}}), &["error", "fields"]));
-    m.insert("FirstList".into(), obj(json!({"integrations": {"type": "array", "items": {"type": "object", "properties": summary}}}), &["integrations"]));
+    m.insert("FirstList".into(), obj(json!({"integrations": {"type": "array", "items": {"type": "object", "properties": summary}}, "next": {"type": "string", "description": "Only when more rows follow: the path of the next page"}}), &["integrations"]));
     m.insert(
         "FirstDetail".into(),
         json!({"type": "object", "properties": detail}),

@@ -126,9 +126,56 @@ async fn list(
             filter.integration_type = Some(t.clone());
         }
     }
-    let records = state.db().list_integrations(&filter).await?;
+    let (limit, offset) = page_of(&query)?;
+    // One row more than the page tells whether there is a next one.
+    filter.limit = Some(limit + 1);
+    filter.offset = offset;
+    let mut records = state.db().list_integrations(&filter).await?;
+    let more = records.len() as i64 > limit;
+    records.truncate(limit as usize);
     let list: Vec<Value> = records.iter().map(summary).collect();
-    Ok(Json(json!({ "integrations": list })))
+    let mut answer = json!({ "integrations": list });
+    if more {
+        let mut next = format!("/api/integrations/?limit={limit}&offset={}", offset + limit);
+        if let Some(t) = &filter.integration_type {
+            next.push_str(&format!("&type={t}"));
+        }
+        answer["next"] = Value::String(next);
+    }
+    Ok(Json(answer))
+}
+
+/// Rows of the list per answer unless `?limit=` says (the original answers
+/// every row; lists up to this size look exactly the same).
+pub const LIST_DEFAULT_LIMIT: i64 = 500;
+/// The largest `?limit=`.
+pub const LIST_MAX_LIMIT: i64 = 1000;
+
+/// `?limit=` (1 to [`LIST_MAX_LIMIT`], default [`LIST_DEFAULT_LIMIT`]) and
+/// `?offset=` (0 or more) of the list.
+fn page_of(query: &[(String, String)]) -> Result<(i64, i64), Error> {
+    let number = |key: &str| {
+        query
+            .iter()
+            .find(|(k, v)| k == key && !v.is_empty())
+            .map(|(_, v)| v.trim().parse::<i64>())
+    };
+    let limit = match number("limit") {
+        None => LIST_DEFAULT_LIMIT,
+        Some(Ok(n)) if (1..=LIST_MAX_LIMIT).contains(&n) => n,
+        Some(_) => {
+            return Err(Error::field(
+                "limit",
+                format!("Enter a whole number from 1 to {LIST_MAX_LIMIT}."),
+            ))
+        }
+    };
+    let offset = match number("offset") {
+        None => 0,
+        Some(Ok(n)) if n >= 0 => n,
+        Some(_) => return Err(Error::field("offset", "Enter a whole number, 0 or more.")),
+    };
+    Ok((limit, offset))
 }
 
 async fn create(

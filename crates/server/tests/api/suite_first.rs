@@ -14,6 +14,7 @@ crate::tests![
     test_updates_health_and_logs,
     stats_count_what_the_caller_sees,
     configure_keeps_secrets_not_sent_again,
+    the_list_is_paged_beyond_its_limit,
 ];
 
 fn keys(v: &Value) -> Vec<String> {
@@ -553,4 +554,47 @@ async fn configure_keeps_secrets_not_sent_again(ctx: Ctx) {
         .await;
     let seen = ctx.checker.seen.lock().unwrap().last().cloned().unwrap();
     assert_eq!(seen.secrets["access_token"], "EAAfirst");
+}
+
+/// `GET /api/integrations/` answers at most `limit` rows (default 500, at
+/// most 1000) with a `next` link only when there are more; a short list
+/// keeps the original's shape.
+async fn the_list_is_paged_beyond_its_limit(ctx: Ctx) {
+    let a = &ctx.admin;
+    for i in 0..7 {
+        ctx.first(a, "email", &format!("paged {i}")).await;
+    }
+    let all = ctx.get("/api/integrations/", a).await;
+    assert_eq!(all.status, 200, "{}", all.text);
+    let keys: Vec<&String> = all.body.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["integrations"], "a short list: the original shape");
+    assert_eq!(all.body["integrations"].as_array().unwrap().len(), 7);
+
+    let mut path = "/api/integrations/?limit=3&type=email".to_owned();
+    let mut names = Vec::new();
+    let mut pages = 0;
+    loop {
+        let r = ctx.get(&path, a).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        let rows = r.body["integrations"].as_array().unwrap();
+        assert!(rows.len() <= 3, "{}", r.text);
+        names.extend(
+            rows.iter()
+                .map(|row| row["name"].as_str().unwrap().to_owned()),
+        );
+        pages += 1;
+        match r.body["next"].as_str() {
+            Some(next) => path = next.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    let expected: Vec<String> = (0..7).rev().map(|i| format!("paged {i}")).collect();
+    assert_eq!(names, expected, "newest first, each once");
+
+    for bad in ["limit=0", "limit=1001", "limit=x", "offset=-1"] {
+        let r = ctx.get(&format!("/api/integrations/?{bad}"), a).await;
+        assert_eq!(r.status, 400, "{bad}: {}", r.text);
+        assert!(r.text.contains("Enter a whole number"), "{bad}: {}", r.text);
+    }
 }
