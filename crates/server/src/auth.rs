@@ -50,6 +50,7 @@ pub fn new_token(
         kind,
         name: name.to_owned(),
         expires_at: ttl_secs.map(|t| unix_now() + t),
+        family: None,
     };
     (token, row)
 }

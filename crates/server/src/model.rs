@@ -134,6 +134,9 @@ pub struct NewToken {
     pub kind: TokenKind,
     pub name: String,
     pub expires_at: Option<i64>,
+    /// The sign-in this token belongs to (refreshed pairs keep it); None
+    /// for API tokens.
+    pub family: Option<String>,
 }
 
 /// An integration as stored: public settings as JSON, secrets sealed.

@@ -27,12 +27,20 @@ async fn issue(state: &AppState, user_id: i64, old_refresh: Option<&str>) -> Res
     let s = state.settings();
     let (access, access_row) =
         new_token(TokenKind::Access, user_id, "login", Some(s.access_ttl_secs));
-    let (refresh, refresh_row) = new_token(
+    let (refresh, mut refresh_row) = new_token(
         TokenKind::Refresh,
         user_id,
         "login",
         Some(s.refresh_ttl_secs),
     );
+    // A sign-in starts a family; a refresh keeps the old token's (set by
+    // exchange_refresh).
+    let mut access_row = access_row;
+    if old_refresh.is_none() {
+        let family = uuid::Uuid::new_v4().to_string();
+        access_row.family = Some(family.clone());
+        refresh_row.family = Some(family);
+    }
     match old_refresh {
         Some(old) => {
             if !state
@@ -40,6 +48,8 @@ async fn issue(state: &AppState, user_id: i64, old_refresh: Option<&str>) -> Res
                 .exchange_refresh(&hash_token(old), &[access_row, refresh_row])
                 .await?
             {
+                // Spent a moment ago by a concurrent refresh: a replay too.
+                revoke_if_reused(state, &hash_token(old)).await?;
                 return Err(Error::BadToken);
             }
         }
@@ -110,16 +120,29 @@ async fn refresh(
         return Err(errors.into_result().unwrap_err().into());
     };
     errors.into_result()?;
-    let record = state
+    let hash = hash_token(token.trim());
+    let Some(record) = state
         .db()
-        .token(&hash_token(token.trim()))
+        .token(&hash)
         .await?
         .filter(|r| r.kind == TokenKind::Refresh)
         .filter(|r| r.expires_at.is_none_or(|t| t > unix_now()))
-        .ok_or(Error::BadToken)?;
+    else {
+        revoke_if_reused(&state, &hash).await?;
+        return Err(Error::BadToken.into());
+    };
     Ok(Json(
         issue(&state, record.user.id, Some(token.trim())).await?,
     ))
+}
+
+/// A spent refresh token presented again means someone else has a copy:
+/// every token of its sign-in is revoked (the owner signs in again).
+async fn revoke_if_reused(state: &AppState, hash: &str) -> Result<(), Error> {
+    if state.db().revoke_reused_refresh(hash).await? {
+        tracing::warn!("a spent refresh token was used again: its sign-in's tokens are revoked");
+    }
+    Ok(())
 }
 
 fn me_shape(user: &AuthUser) -> Value {

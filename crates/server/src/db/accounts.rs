@@ -213,17 +213,18 @@ where
 
     async fn insert_token(&self, token: &crate::model::NewToken) -> super::Result<()> {
         sqlx::query(
-            "INSERT INTO api_tokens (token_hash, user_id, kind, name, expires_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&token.hash)
-        .bind(token.user_id)
-        .bind(token.kind.as_str())
-        .bind(&token.name)
-        .bind(token.expires_at)
-        .bind(super::now())
-        .execute(self.write())
-        .await?;
+                "INSERT INTO api_tokens (token_hash, user_id, kind, name, expires_at, created_at, family) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&token.hash)
+            .bind(token.user_id)
+            .bind(token.kind.as_str())
+            .bind(&token.name)
+            .bind(token.expires_at)
+            .bind(super::now())
+            .bind(token.family.as_deref())
+            .execute(self.write())
+            .await?;
         Ok(())
     }
 
@@ -271,18 +272,34 @@ where
         old_hash: &str,
         new: &[crate::model::NewToken],
     ) -> super::Result<bool> {
+        use sqlx::Row;
         let mut tx = self.write().begin_with(B::BEGIN).await?;
-        let done = sqlx::query("DELETE FROM api_tokens WHERE token_hash = $1 AND kind = 'refresh'")
-            .bind(old_hash)
-            .execute(&mut *tx)
-            .await?;
-        if B::rows_affected(&done) != 1 {
+        let Some(old) = sqlx::query(
+            "DELETE FROM api_tokens WHERE token_hash = $1 AND kind = 'refresh' \
+             RETURNING family, expires_at",
+        )
+        .bind(old_hash)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
             return Ok(false);
-        }
+        };
+        // Tokens from before families existed start one now.
+        let family: String = old
+            .try_get::<Option<String>, _>("family")?
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        sqlx::query(
+            "INSERT INTO spent_refresh_tokens (token_hash, family, expires_at) VALUES ($1, $2, $3)",
+        )
+        .bind(old_hash)
+        .bind(&family)
+        .bind(old.try_get::<Option<i64>, _>("expires_at")?)
+        .execute(&mut *tx)
+        .await?;
         for token in new {
             sqlx::query(
-                "INSERT INTO api_tokens (token_hash, user_id, kind, name, expires_at, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO api_tokens (token_hash, user_id, kind, name, expires_at, created_at, family) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(&token.hash)
             .bind(token.user_id)
@@ -290,9 +307,28 @@ where
             .bind(&token.name)
             .bind(token.expires_at)
             .bind(super::now())
+            .bind(&family)
             .execute(&mut *tx)
             .await?;
         }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn revoke_reused_refresh(&self, hash: &str) -> super::Result<bool> {
+        let mut tx = self.write().begin_with(B::BEGIN).await?;
+        let family: Option<String> =
+            sqlx::query_scalar("SELECT family FROM spent_refresh_tokens WHERE token_hash = $1")
+                .bind(hash)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(family) = family else {
+            return Ok(false);
+        };
+        sqlx::query("DELETE FROM api_tokens WHERE family = $1")
+            .bind(&family)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -303,6 +339,12 @@ where
                 .bind(now)
                 .execute(self.write())
                 .await?;
+        sqlx::query(
+            "DELETE FROM spent_refresh_tokens WHERE expires_at IS NOT NULL AND expires_at < $1",
+        )
+        .bind(now)
+        .execute(self.write())
+        .await?;
         Ok(B::rows_affected(&done))
     }
 

@@ -137,9 +137,13 @@ pub trait AccountStore: Send + Sync {
     async fn insert_token(&self, token: &NewToken) -> Result<()>;
     /// The token with this hash and its user (with memberships).
     async fn token(&self, hash: &str) -> Result<Option<TokenRecord>>;
-    /// Deletes a refresh token and stores its replacements in one
-    /// transaction; false when the old token was already used or unknown.
+    /// Deletes a refresh token, remembers it as spent and stores its
+    /// replacements, in the old token's family, in one transaction; false
+    /// when the old token was already used or unknown.
     async fn exchange_refresh(&self, old_hash: &str, new: &[NewToken]) -> Result<bool>;
+    /// When `hash` is a spent refresh token, revokes every token of its
+    /// family (a replay) and answers true.
+    async fn revoke_reused_refresh(&self, hash: &str) -> Result<bool>;
     /// Deletes tokens that expired before `now` (unix seconds).
     async fn purge_expired_tokens(&self, now: i64) -> Result<u64>;
     /// Websites, all or only these ids.

@@ -14,6 +14,7 @@ crate::tests![
     members_see_their_websites_and_their_own,
     viewers_only_read,
     second_api_is_for_admins_only,
+    reusing_a_spent_refresh_token_revokes_its_sign_in,
 ];
 
 async fn login_refresh_and_me(ctx: Ctx) {
@@ -437,4 +438,74 @@ async fn second_api_is_for_admins_only(ctx: Ctx) {
         "x",
         "nothing changed"
     );
+}
+
+async fn me_status(ctx: &Ctx, token: String) -> u16 {
+    ctx.call("GET", "/api/v1/auth/me/", Some(&token), None)
+        .await
+        .status
+}
+
+async fn refresh_with(ctx: &Ctx, refresh: &str) -> crate::ctx::Res {
+    ctx.call(
+        "POST",
+        "/api/v1/auth/refresh/",
+        None,
+        Some(json!({"refresh_token": refresh})),
+    )
+    .await
+}
+
+/// A refresh token used a second time means a copy is out there: every
+/// token of that sign-in (the newest pair too) stops working, while another
+/// sign-in of the same user is untouched.
+async fn reusing_a_spent_refresh_token_revokes_its_sign_in(ctx: Ctx) {
+    let member = ctx.user(Role::Member, &[]).await;
+    let login = || {
+        ctx.call(
+            "POST",
+            "/api/v1/auth/login/",
+            None,
+            Some(json!({"email": member.email, "password": PASSWORD})),
+        )
+    };
+    let first = login().await;
+    let other = login().await;
+    assert_eq!((first.status, other.status), (200, 200));
+    let token = |r: &crate::ctx::Res, k: &str| r.body[k].as_str().unwrap().to_owned();
+    let r1 = token(&first, "refresh_token");
+    let second = refresh_with(&ctx, &r1).await;
+    assert_eq!(second.status, 200, "{}", second.text);
+    let (a2, r2) = (
+        token(&second, "access_token"),
+        token(&second, "refresh_token"),
+    );
+    // The replay: refused, and the family goes with it.
+    let replay = refresh_with(&ctx, &r1).await;
+    assert_eq!(replay.status, 401, "{}", replay.text);
+    assert_eq!(
+        me_status(&ctx, a2).await,
+        401,
+        "the newest access token of that sign-in"
+    );
+    assert_eq!(
+        me_status(&ctx, token(&first, "access_token")).await,
+        401,
+        "its first one"
+    );
+    assert_eq!(
+        refresh_with(&ctx, &r2).await.status,
+        401,
+        "its newest refresh token"
+    );
+    // The other sign-in still works, and refreshes.
+    assert_eq!(me_status(&ctx, token(&other, "access_token")).await, 200);
+    assert_eq!(
+        refresh_with(&ctx, &token(&other, "refresh_token"))
+            .await
+            .status,
+        200
+    );
+    // A token nobody ever issued revokes nothing.
+    assert_eq!(refresh_with(&ctx, "sbr_nonsense").await.status, 401);
 }
