@@ -2,37 +2,17 @@
 //! these enums again, and every SQL CHECK list in the migrations names
 //! exactly the variants of the enum it stores.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{repo, rust_files};
 use switchboard_domain::{LogLevel, Status};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if p.is_dir() {
-            if name != "target" && name != "dist" && !name.starts_with('.') {
-                rust_files(&p, out);
-            }
-        } else if name.ends_with(".rs") {
-            out.push(p);
-        }
-    }
-}
 
 #[test]
 fn no_domain_enum_is_declared_twice() {
     let root = repo();
     let mut files = Vec::new();
     for dir in ["crates", "src-tauri", "ui/src", "tests"] {
-        rust_files(&root.join(dir), &mut files);
+        rust_files(&root.join(dir), &[], &mut files);
     }
     assert!(files.len() > 50, "found only {} Rust files", files.len());
     let home = root.join("crates/domain/src");

@@ -3,32 +3,12 @@
 //! `fn` line to its closing brace). Test code (`tests/` folders and
 //! `#[cfg(test)]` modules) is not counted.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{repo, rust_files};
 
 const MAX_FILE_LINES: usize = 800;
 const MAX_FN_LINES: usize = 150;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// The Rust sources under `dir`, outside `tests/`, `target/` and `dist/`.
-fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        let name = e.file_name().to_string_lossy().into_owned();
-        if p.is_dir() {
-            if !matches!(name.as_str(), "target" | "dist" | "tests") && !name.starts_with('.') {
-                sources(&p, out);
-            }
-        } else if name.ends_with(".rs") {
-            out.push(p);
-        }
-    }
-}
 
 /// The source before its first `#[cfg(test)]` (test modules come last).
 fn without_tests(text: &str) -> &str {
@@ -95,7 +75,7 @@ fn no_long_files_or_functions_outside_tests() {
     let root = repo();
     let mut files = Vec::new();
     for dir in ["crates", "src-tauri", "ui/src"] {
-        sources(&root.join(dir), &mut files);
+        rust_files(&root.join(dir), &["tests"], &mut files);
     }
     assert!(files.len() > 50, "found only {} Rust files", files.len());
     let mut problems = Vec::new();

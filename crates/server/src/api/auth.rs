@@ -25,7 +25,7 @@ pub fn routes() -> Routes {
 /// A fresh access and refresh token pair for `user_id`, stored hashed.
 async fn issue(state: &AppState, user_id: i64, old_refresh: Option<&str>) -> Result<Value, Error> {
     let s = state.settings();
-    let (access, access_row) =
+    let (access, mut access_row) =
         new_token(TokenKind::Access, user_id, "login", Some(s.access_ttl_secs));
     let (refresh, mut refresh_row) = new_token(
         TokenKind::Refresh,
@@ -35,7 +35,6 @@ async fn issue(state: &AppState, user_id: i64, old_refresh: Option<&str>) -> Res
     );
     // A sign-in starts a family; a refresh keeps the old token's (set by
     // exchange_refresh).
-    let mut access_row = access_row;
     if old_refresh.is_none() {
         let family = uuid::Uuid::new_v4().to_string();
         access_row.family = Some(family.clone());
@@ -84,7 +83,7 @@ async fn login(
     let email = email.unwrap_or_default().trim().to_lowercase();
     // Each check holds 19 MiB for a while: beyond the slots, say when to retry
     // instead of queueing without bound.
-    let Ok(_slot) = state.login_slots().clone().try_acquire_owned() else {
+    let Ok(_slot) = state.login_slots().try_acquire() else {
         return Err(Error::Busy {
             wait: 1,
             what: "other sign-ins",

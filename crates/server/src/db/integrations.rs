@@ -300,6 +300,20 @@ where
         audit: &AuditEntry,
     ) -> Result<bool> {
         let mut tx = self.write().begin_with(B::BEGIN).await?;
+        if kind == CheckKind::NotCheckable {
+            // Health stays as it is: only the log line is written.
+            let found: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM integrations WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if found.is_none() {
+                return Ok(false);
+            }
+            B::insert_log(&mut tx, id, log).await?;
+            tx.commit().await?;
+            return Ok(true);
+        }
         // The counter first, like every writer: its row lock serialises
         // writers, so the health read below cannot race another check.
         let seq = B::next_seq(&mut tx).await?;
@@ -307,35 +321,31 @@ where
         let Some(row) = sqlx::query(&sql).bind(id).fetch_optional(&mut *tx).await? else {
             return Ok(false);
         };
-        if kind != CheckKind::NotCheckable {
-            let old = rows::integration(&row)?;
-            let mut health = HealthState {
-                status: old.status,
-                last_sync_at: old.last_sync_at,
-                last_error: old.last_error,
-                error_count: old.error_count,
-            };
-            let now = super::now();
-            apply_check(&mut health, kind, message, &now);
-            sqlx::query(
-                "UPDATE integrations SET status = $1, last_sync_at = $2, last_error = $3, \
-                 error_count = $4, revision = revision + 1, updated_at = $5, seq = $6, last_client = NULL \
-                 WHERE id = $7",
-            )
-            .bind(health.status.as_str())
-            .bind(health.last_sync_at)
-            .bind(health.last_error)
-            .bind(health.error_count)
-            .bind(&now)
-            .bind(seq)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        }
+        let old = rows::integration(&row)?;
+        let mut health = HealthState {
+            status: old.status,
+            last_sync_at: old.last_sync_at,
+            last_error: old.last_error,
+            error_count: old.error_count,
+        };
+        let now = super::now();
+        apply_check(&mut health, kind, message, &now);
+        sqlx::query(
+            "UPDATE integrations SET status = $1, last_sync_at = $2, last_error = $3, \
+             error_count = $4, revision = revision + 1, updated_at = $5, seq = $6, last_client = NULL \
+             WHERE id = $7",
+        )
+        .bind(health.status.as_str())
+        .bind(health.last_sync_at)
+        .bind(health.last_error)
+        .bind(health.error_count)
+        .bind(&now)
+        .bind(seq)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         B::insert_log(&mut tx, id, log).await?;
-        if kind != CheckKind::NotCheckable {
-            B::insert_audit(&mut tx, audit).await?;
-        }
+        B::insert_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(true)
     }

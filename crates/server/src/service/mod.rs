@@ -218,7 +218,7 @@ pub async fn test(state: &AppState, user: &AuthUser, id: i64) -> Result<(bool, S
         .check(user.id, id)
         .map_err(|wait| Error::RateLimited { wait })?;
     // A global cap: each check holds outbound connections and a task.
-    let Ok(_slot) = state.check_slots().clone().try_acquire_owned() else {
+    let Ok(_slot) = state.check_slots().try_acquire() else {
         return Err(Error::Busy {
             wait: 5,
             what: "other connection tests",
