@@ -1365,6 +1365,10 @@ impl Api {
 /// the previous run's, which stays on the page until the click's answer).
 fn sync_now(s: &Session, ok: impl Fn(&str) -> bool) -> String {
     s.click("button[data-path=\"/sync\"]");
+    // The page shows its button and its last summary from the same status
+    // answer: wait for the button, so a summary not rendered yet is not
+    // mistaken for the new run's.
+    s.find("#sync-now");
     let before = s.try_find("#sync-summary");
     s.click("#sync-now");
     if let Some(old) = before {
