@@ -12,6 +12,7 @@ use rustls_pki_types::CertificateDer;
 use serde_json::{Map, Value};
 use switchboard_vault::Secret;
 
+use crate::egress::{Egress, GuardedResolver};
 use crate::endpoints::Endpoints;
 use crate::error::{ProviderError, Result};
 use crate::http::Ctx;
@@ -42,6 +43,7 @@ struct Inner {
     clock: Clock,
     extra_roots: Vec<CertificateDer<'static>>,
     extra_roots_pem: Vec<Vec<u8>>,
+    egress: Arc<Egress>,
 }
 
 /// Runs connection checks. Cheap to clone (one shared client and pool).
@@ -49,6 +51,9 @@ struct Inner {
 pub struct Checker {
     inner: Arc<Inner>,
     client: reqwest::Client,
+    /// With a guarded policy, the unguarded client for the destinations the
+    /// admin named (the endpoint overrides); else the same as `client`.
+    trusted_client: reqwest::Client,
 }
 
 impl std::fmt::Debug for Checker {
@@ -57,6 +62,7 @@ impl std::fmt::Debug for Checker {
             .field("endpoints", &self.inner.endpoints)
             .field("timeout", &self.inner.timeout)
             .field("extra_roots", &self.inner.extra_roots.len())
+            .field("egress", &self.inner.egress)
             .finish()
     }
 }
@@ -79,12 +85,34 @@ impl Checker {
             clock: Arc::new(SystemTime::now),
             extra_roots: Vec::new(),
             extra_roots_pem: Vec::new(),
+            egress: Arc::new(Egress::open()),
         })
     }
 
     fn build(inner: Inner) -> Result<Checker> {
+        let open = Checker::client_for(&inner, None)?;
+        let client = if inner.egress.is_guarded() {
+            Checker::client_for(&inner, Some(GuardedResolver(inner.egress.clone())))?
+        } else {
+            open.clone()
+        };
+        Ok(Checker {
+            inner: Arc::new(inner),
+            client,
+            trusted_client: open,
+        })
+    }
+
+    fn client_for(inner: &Inner, guard: Option<GuardedResolver>) -> Result<reqwest::Client> {
         let tls = tls::client_config(&inner.extra_roots)?;
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if let Some(guard) = guard {
+            // Names resolve through the guard, which hands the client only
+            // addresses it permits. A proxy would resolve them itself, out
+            // of the guard's sight, so a guarded client uses none.
+            builder = builder.dns_resolver(guard).no_proxy();
+        }
+        builder
             .tls_backend_preconfigured(tls)
             // Provider APIs do not redirect; following one could carry
             // credentials somewhere unexpected. The sign-up page check
@@ -94,11 +122,7 @@ impl Checker {
             .pool_idle_timeout(Duration::from_secs(60))
             .user_agent(concat!("Switchboard/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| ProviderError::Client(e.to_string()))?;
-        Ok(Checker {
-            inner: Arc::new(inner),
-            client,
-        })
+            .map_err(|e| ProviderError::Client(e.to_string()))
     }
 
     fn rebuild(self, change: impl FnOnce(&mut Inner)) -> Result<Checker> {
@@ -117,6 +141,22 @@ impl Checker {
         })
     }
 
+    /// Connects only where `egress` permits (the team server's policy);
+    /// the destinations of the endpoint overrides are trusted.
+    pub fn with_egress(self, egress: Egress) -> Result<Checker> {
+        let egress = self
+            .inner
+            .endpoints
+            .destinations()
+            .fold(egress, |e, (host, port)| e.trusting(&host, port));
+        self.rebuild(|inner| inner.egress = Arc::new(egress))
+    }
+
+    /// The connection policy in use.
+    pub fn egress(&self) -> &Egress {
+        &self.inner.egress
+    }
+
     /// Uses `clock` for request signatures, dates and token lifetimes.
     pub fn with_clock(self, clock: Clock) -> Checker {
         let mut inner = Arc::unwrap_or_clone(self.inner);
@@ -124,6 +164,7 @@ impl Checker {
         Checker {
             inner: Arc::new(inner),
             client: self.client,
+            trusted_client: self.trusted_client,
         }
     }
 
@@ -144,6 +185,14 @@ impl Checker {
 
     pub(crate) fn client(&self) -> &reqwest::Client {
         &self.client
+    }
+
+    /// The client for a request `route`d by the connection policy.
+    pub(crate) fn client_on(&self, route: crate::egress::Route) -> &reqwest::Client {
+        match route {
+            crate::egress::Route::Guarded => &self.client,
+            crate::egress::Route::Trusted => &self.trusted_client,
+        }
     }
 
     pub(crate) fn extra_roots_pem(&self) -> &[Vec<u8>] {

@@ -169,6 +169,18 @@ impl Endpoints {
             .map(String::as_str)
     }
 
+    /// The destinations (host, port) the overrides name; a templated host
+    /// is left out (its filled form is not known here).
+    pub fn destinations(&self) -> impl Iterator<Item = (String, u16)> + '_ {
+        self.overrides
+            .values()
+            .filter(|template| !template.contains('{'))
+            .filter_map(|template| {
+                let u = url::Url::parse(template).ok()?;
+                Some((u.host_str()?.to_owned(), u.port_or_known_default()?))
+            })
+    }
+
     /// True when no override is set.
     pub fn is_default(&self) -> bool {
         self.overrides.is_empty()

@@ -153,7 +153,15 @@ impl<'a> Ctx<'a> {
 
     /// Sends a request and reads the answer, or returns the transport outcome.
     pub(crate) async fn send(&self, request: RequestBuilder) -> Result<Resp, Outcome> {
-        send(request, self.label, self.checker.timeout()).await
+        let (_, request) = request.build_split();
+        let request = request.map_err(|e| transport(&e, self.label, self.checker.timeout()))?;
+        let route = self
+            .checker
+            .egress()
+            .check_url(request.url())
+            .map_err(|r| r.outcome())?;
+        let client = self.checker.client_on(route);
+        send(client.execute(request), self.label, self.checker.timeout()).await
     }
 
     /// Sends `request`; an answer that is not a success is the generic
@@ -501,14 +509,11 @@ fn parse_go_duration(v: &str) -> Option<Duration> {
 
 /// Sends a request and reads its answer; transport failures become outcomes.
 pub(crate) async fn send(
-    request: RequestBuilder,
+    request: impl std::future::Future<Output = reqwest::Result<reqwest::Response>>,
     label: &str,
     timeout: Duration,
 ) -> Result<Resp, Outcome> {
-    let mut response = request
-        .send()
-        .await
-        .map_err(|e| transport(&e, label, timeout))?;
+    let mut response = request.await.map_err(|e| transport(&e, label, timeout))?;
     let status = response.status().as_u16();
     let headers = std::mem::take(response.headers_mut());
     let mut bytes: Vec<u8> = Vec::new();

@@ -15,6 +15,7 @@
 
 mod checker;
 mod checks;
+mod egress;
 mod endpoints;
 mod error;
 mod http;
@@ -31,6 +32,7 @@ pub mod send;
 pub mod webhooks;
 
 pub use checker::{CheckInput, Checker, Clock};
+pub use egress::{Egress, Refused};
 pub use endpoints::{Endpoints, ENV_FILE, ENV_JSON};
 pub use error::{ProviderError, Result};
 pub use outcome::{Outcome, OutcomeKind};

@@ -33,6 +33,9 @@ pub(crate) fn transport_from_chain(
     label: &str,
     timeout: Duration,
 ) -> Outcome {
+    if let Some(refused) = crate::egress::refused_in(err) {
+        return refused.outcome();
+    }
     let mut texts = String::new();
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
     let mut kind = None;

@@ -128,16 +128,26 @@ pub const PROVIDER_CALL_TIMEOUT_SECS: u64 = 10;
 
 /// The checker `switchboard-server` starts with: the real provider checks,
 /// reaching the hosts that `SWITCHBOARD_PROVIDER_ENDPOINTS` (or `_FILE`)
-/// override; or [`Unavailable`] in a build without the `providers` feature.
-pub fn default_checker() -> Result<std::sync::Arc<dyn ProviderCheck>, String> {
+/// override and, beyond those, public addresses and the `allowed` ranges
+/// only; or [`Unavailable`] in a build without the `providers` feature.
+/// The error is a whole sentence for the person starting the server.
+pub fn default_checker(allowed: &[String]) -> Result<std::sync::Arc<dyn ProviderCheck>, String> {
     #[cfg(feature = "providers")]
     {
-        let endpoints = switchboard_providers::Endpoints::from_env().map_err(|e| e.to_string())?;
+        use switchboard_providers::Egress;
+        let endpoints = switchboard_providers::Endpoints::from_env()
+            .map_err(|e| format!("the provider endpoint overrides are not usable: {e}"))?;
+        let ranges = Egress::parse_ranges(&allowed.join(","))
+            .map_err(|e| format!("--allow-check-network: {e}"))?;
         let timeout = std::time::Duration::from_secs(PROVIDER_CALL_TIMEOUT_SECS);
-        Ok(std::sync::Arc::new(Providers::new(endpoints, timeout)?))
+        let checker = switchboard_providers::Checker::try_new(endpoints, timeout)
+            .and_then(|c| c.with_egress(Egress::public_only(ranges)))
+            .map_err(|e| format!("the provider checks cannot start: {e}"))?;
+        Ok(std::sync::Arc::new(Providers { checker }))
     }
     #[cfg(not(feature = "providers"))]
     {
+        let _ = allowed;
         Ok(std::sync::Arc::new(Unavailable))
     }
 }

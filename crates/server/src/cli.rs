@@ -74,6 +74,17 @@ pub struct ServeArgs {
         default_value_t = 512
     )]
     pub max_concurrent_requests: usize,
+    /// Internal addresses (CIDR, or single addresses; repeatable or
+    /// comma-separated) that connection checks may reach. Without it the
+    /// server's checks refuse loopback, private, link-local and other
+    /// internal addresses, after DNS and on every redirect; the hosts of
+    /// the provider endpoint overrides are always allowed.
+    #[arg(
+        long = "allow-check-network",
+        env = "SWITCHBOARD_ALLOW_CHECK_NETWORKS",
+        value_delimiter = ','
+    )]
+    pub allow_check_networks: Vec<String>,
     /// Access token lifetime in seconds.
     #[arg(long, env = "SWITCHBOARD_ACCESS_TTL_SECS", default_value_t = 900)]
     pub access_ttl_secs: i64,

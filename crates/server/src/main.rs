@@ -101,13 +101,11 @@ async fn serve(cli: &Cli) -> Result<(), StartError> {
         env!("CARGO_PKG_VERSION"),
         choice.describe()
     );
-    let checker = match checks::default_checker() {
+    let checker = match checks::default_checker(&cli.serve.allow_check_networks) {
         Ok(c) => c,
         Err(e) => {
             db.close().await;
-            return Err(StartError::Usage(format!(
-                "the provider endpoint overrides are not usable: {e}"
-            )));
+            return Err(StartError::Usage(e));
         }
     };
     let state = AppState::new(db.clone(), vault, checker, settings);

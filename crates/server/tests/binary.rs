@@ -570,3 +570,83 @@ async fn slow_requests_time_out_and_in_flight_requests_are_capped() {
     let (ok, _, err) = server.wait();
     assert!(ok, "{err}");
 }
+
+/// Server-side checks refuse internal addresses (no SSRF through a sign-up
+/// page's URL) unless an admin allows the range with --allow-check-network;
+/// a range that is not one stops the start with a clear message.
+#[cfg(feature = "providers")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checks_refuse_internal_addresses_unless_an_admin_allows_them() {
+    use switchboard_providers::fake::{FakeServer, Reply};
+    let page =
+        FakeServer::start(|_| Reply::typed(200, "text/html", "<html>intranet only</html>".into()))
+            .await;
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("s.db").to_string_lossy().into_owned();
+    let key = switchboard_server::Vault::generate_base64().to_string();
+    let env = [("TOKEN_ENCRYPTION_KEY", key.as_str())];
+    let start = |extra: &[&str]| {
+        let mut c = command(home.path());
+        c.envs(env)
+            .args(["--database", db.as_str(), "--bind", "127.0.0.1:0"])
+            .args(extra);
+        Running::start(c)
+    };
+    let server = start(&[]);
+    let token = admin_token(home.path(), &env, &["--database", db.as_str()]);
+    let (s, created) = call(
+        &server.base,
+        "POST",
+        "/api/integrations/",
+        &token,
+        Some(json!({"integration_type": "signup_page", "name": "Landing"})),
+    )
+    .await;
+    assert_eq!(s, 201, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    let page_url = format!("{}/join", page.url());
+    let (s, body) = call(
+        &server.base,
+        "POST",
+        &format!("/api/integrations/{id}/configure/signup/"),
+        &token,
+        Some(json!({"page_url": page_url})),
+    )
+    .await;
+    assert_eq!(s, 200, "{body}");
+    let test = format!("/api/integrations/{id}/test/");
+    let (s, result) = call(&server.base, "POST", &test, &token, None).await;
+    assert_eq!(s, 200, "{result}");
+    assert_eq!(result["success"], false, "{result}");
+    let message = result["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("does not connect to 127.0.0.1"),
+        "{result}"
+    );
+    assert!(!result.to_string().contains("intranet only"), "{result}");
+    assert!(page.requests().is_empty(), "the server sent nothing inward");
+    server.signal("-TERM");
+    assert!(server.wait().0);
+
+    let mut c = command(home.path());
+    c.envs(env).args([
+        "--database",
+        db.as_str(),
+        "--allow-check-network",
+        "10.0.0.0/33",
+    ]);
+    let (ok, _, err) = run(c, "");
+    assert!(!ok, "a range that is not one is refused");
+    assert!(
+        err.contains("'10.0.0.0/33' is not an address range"),
+        "{err}"
+    );
+
+    let server = start(&["--allow-check-network", "127.0.0.1/32"]);
+    let (s, result) = call(&server.base, "POST", &test, &token, None).await;
+    assert_eq!(s, 200, "{result}");
+    assert_eq!(result["success"], true, "{result}");
+    assert_eq!(page.requests().len(), 1);
+    server.signal("-TERM");
+    assert!(server.wait().0);
+}

@@ -81,11 +81,34 @@ pub(crate) fn settings<'a>(ctx: &Ctx<'a>) -> Result<SmtpSettings<'a>, Outcome> {
     })
 }
 
+/// Where the transport connects: the host as written, or, when the checker's
+/// policy is guarded, the first address of the host it permits (so the
+/// connection goes to the address that was checked; TLS still verifies the
+/// certificate against the host name).
+async fn connect_to(checker: &Checker, s: &SmtpSettings<'_>) -> Result<String, Outcome> {
+    if !checker.egress().is_guarded() {
+        return Ok(s.host.clone());
+    }
+    let found = checker
+        .egress()
+        .resolve(&s.host, s.port)
+        .await
+        .map_err(|e| transport_from_chain(&*e, "the mail server", checker.timeout()))?;
+    found.first().map(|a| a.ip().to_string()).ok_or_else(|| {
+        Outcome::new(
+            OutcomeKind::Dns,
+            "The address of the mail server could not be found (DNS).",
+            "Check the host name in the settings and your internet connection.",
+        )
+    })
+}
+
 /// A lettre transport for the settings (no pool: one connection, closed after use).
-pub(crate) fn transport(
+pub(crate) async fn transport(
     checker: &Checker,
     s: &SmtpSettings<'_>,
 ) -> Result<AsyncSmtpTransport<Tokio1Executor>, Outcome> {
+    let server = connect_to(checker, s).await?;
     let tls = match s.security {
         Security::None => Tls::None,
         mode => {
@@ -115,7 +138,7 @@ pub(crate) fn transport(
         }
     };
     Ok(
-        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(s.host.clone())
+        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(server)
             .port(s.port)
             .tls(tls)
             .credentials(Credentials::new(s.username.clone(), s.password.to_owned()))
@@ -132,7 +155,7 @@ pub(crate) fn deadline(checker: &Checker) -> Duration {
 
 async fn smtp(ctx: &Ctx<'_>) -> Verdict {
     let s = settings(ctx)?;
-    let transport = transport(ctx.checker, &s)?;
+    let transport = transport(ctx.checker, &s).await?;
     let with_connection = |o: Outcome| {
         o.detail("host", s.host.as_str())
             .detail("port", s.port)

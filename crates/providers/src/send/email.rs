@@ -143,7 +143,7 @@ async fn smtp_send(
     text: &str,
 ) -> Verdict {
     let settings = smtp::settings(ctx)?;
-    let transport = smtp::transport(ctx.checker, &settings)?;
+    let transport = smtp::transport(ctx.checker, &settings).await?;
     let bad = |what: &str| {
         Outcome::new(
             OutcomeKind::InvalidCredentials,

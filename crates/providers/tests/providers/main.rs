@@ -6,6 +6,7 @@
 mod common;
 
 mod apps;
+mod egress;
 mod email;
 mod meta;
 mod payments;
