@@ -17,6 +17,7 @@
 
 mod checks;
 mod data;
+pub mod destination;
 mod model;
 #[doc(hidden)]
 pub mod samples;

@@ -294,6 +294,44 @@ async fn database_url_switches_to_postgres() {
     );
 }
 
+/// PostgreSQL over TLS: with `sslmode=verify-full` and the cluster's CA the
+/// server works with a cluster that takes TLS connections only; a plain
+/// connection (`sslmode=disable`) and an unverifiable certificate (no
+/// `sslrootcert`) stop the start with the reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_over_tls_honours_sslmode() {
+    let cluster = pg::PgCluster::start_tls_only().unwrap_or_else(|e| panic!("{e}"));
+    let home = tempfile::tempdir().unwrap();
+    let key = switchboard_server::Vault::generate_base64().to_string();
+    let start = |query: &str| {
+        let mut c = command(home.path());
+        c.env("DATABASE_URL", cluster.url_with("postgres", query))
+            .env("TOKEN_ENCRYPTION_KEY", &key)
+            .args(["--bind", "127.0.0.1:0"]);
+        c
+    };
+    let ca = cluster.ca_file().display().to_string();
+    let server = Running::start(start(&format!("sslmode=verify-full&sslrootcert={ca}")));
+    let (s, body) = call(&server.base, "GET", "/healthz", "", None).await;
+    assert_eq!(
+        (s, body["database"].as_str()),
+        (200, Some("postgres")),
+        "{body}"
+    );
+    server.signal("-TERM");
+    assert!(server.wait().0);
+
+    let (ok, _, err) = run(start("sslmode=disable"), "");
+    assert!(!ok, "the TLS-only cluster refuses a plain connection");
+    assert!(
+        err.contains("no encryption") || err.contains("pg_hba"),
+        "{err}"
+    );
+    let (ok, _, err) = run(start("sslmode=verify-full"), "");
+    assert!(!ok, "a certificate no trusted CA signed is refused");
+    assert!(err.to_lowercase().contains("certificate"), "{err}");
+}
+
 /// SWITCHBOARD_PROVIDER_ENDPOINTS points the real binary's provider checks
 /// at a fake Twilio on 127.0.0.1: credentials written through the second
 /// API reach it when the first API's /test/ runs.

@@ -8,6 +8,7 @@ mod checks;
 mod db;
 mod error;
 mod integrations;
+mod lock;
 mod logs;
 mod model;
 mod remote;
@@ -44,6 +45,8 @@ pub struct Store {
     path: PathBuf,
     owner: String,
     unlocked: RwLock<Option<Unlocked>>,
+    /// This process's shared lock on the file (see `lock`).
+    _open: Arc<lock::OpenLock>,
 }
 
 impl std::fmt::Debug for Store {
@@ -61,6 +64,7 @@ impl Store {
     pub async fn open(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
         let pool = db::connect(&path).await?;
+        let open = lock::open(&path).await?;
         let owner = std::env::var("USER")
             .or_else(|_| std::env::var("USERNAME"))
             .unwrap_or_else(|_| "local".into());
@@ -69,6 +73,7 @@ impl Store {
             path,
             owner,
             unlocked: RwLock::new(None),
+            _open: open,
         })
     }
 

@@ -256,7 +256,14 @@ impl Store {
     /// fails part-way, the transaction rolls back and the old key keeps
     /// working; the new key is written to the keyring beside the old one
     /// before the switch and the old one removed only after it.
+    ///
+    /// Refused, changing nothing, while another process (the app, the
+    /// command line) has the store open: it would keep the old key.
     pub async fn rotate_master_key(&self, options: RotateOptions) -> Result<RecoveryKey> {
+        crate::lock::alone(&self.path, self.rotate_alone(options)).await
+    }
+
+    async fn rotate_alone(&self, options: RotateOptions) -> Result<RecoveryKey> {
         let meta = self.require_meta().await?;
         let old = self.real_key()?;
         if let Some(wrap) = &meta.passphrase_wrap {

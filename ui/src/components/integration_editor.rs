@@ -63,6 +63,60 @@ fn check(field: &Field, text: &str, stored_secret: bool) -> Option<String> {
     switchboard_catalog::validate_field(field, &Value::String(text.to_owned())).err()
 }
 
+/// The stored destination settings (host, port, TLS, base URL...) that
+/// the form's values change: the secrets stored for the old destination
+/// must then be entered again.
+fn moved_destination(
+    ty: &'static IntegrationType,
+    provider: &'static Provider,
+    values: &Values,
+    detail: Option<&IntegrationDetail>,
+) -> Vec<&'static str> {
+    let Some(d) = detail.filter(|d| d.provider == provider.id) else {
+        return Vec::new();
+    };
+    let now: Map<String, Value> = provider
+        .fields(ty)
+        .filter(|f| !f.secret)
+        .filter_map(|f| {
+            let text = values.get(f.key).filter(|t| !t.is_empty())?;
+            Some((f.key.to_owned(), Value::String(text.clone())))
+        })
+        .collect();
+    switchboard_catalog::destination::moved(ty, provider, &d.config, &now)
+}
+
+/// What the form says when a moved destination asks for the secrets again.
+fn destination_notice(
+    ty: &'static IntegrationType,
+    provider: &'static Provider,
+    moved: &[&'static str],
+    detail: Option<&IntegrationDetail>,
+) -> Html {
+    let Some(d) = detail.filter(|_| !moved.is_empty()) else {
+        return Html::default();
+    };
+    let label = |k: &'static str| provider.field(ty, k).map_or(k, |f| f.label);
+    let secrets: Vec<&str> = provider
+        .fields(ty)
+        .filter(|f| f.secret && d.secrets.contains_key(f.key))
+        .map(|f| f.label)
+        .collect();
+    if secrets.is_empty() {
+        return Html::default();
+    }
+    let moved: Vec<&str> = moved.iter().map(|k| label(k)).collect();
+    html! {
+        <p class="form-warning" role="status" id="f-destination-notice">
+            { format!(
+                "You changed the {}: enter the {} again. A secret is only sent where it was entered for.",
+                moved.join(" and "),
+                secrets.join(" and ")
+            ) }
+        </p>
+    }
+}
+
 /// What the form sends for the provider's fields, or the fields' problems.
 fn collect(
     ty: &'static IntegrationType,
@@ -70,7 +124,9 @@ fn collect(
     values: &Values,
     detail: Option<&IntegrationDetail>,
 ) -> Result<Map<String, Value>, BTreeMap<String, String>> {
-    let stored = |key: &str| detail.is_some_and(|d| d.secrets.contains_key(key));
+    // A moved destination keeps no stored secret: each must be typed again.
+    let keeps = moved_destination(ty, provider, values, detail).is_empty();
+    let stored = |key: &str| keeps && detail.is_some_and(|d| d.secrets.contains_key(key));
     let mut errs = BTreeMap::new();
     let mut out = Map::new();
     for f in provider.fields(ty) {
@@ -383,7 +439,10 @@ fn field_views(
     submit: &Submit,
     detail: Option<&IntegrationDetail>,
 ) -> Html {
-    let stored = |key: &str| detail.is_some_and(|d| d.secrets.contains_key(key));
+    let moved = moved_destination(ty, provider, values, detail);
+    let stored =
+        |key: &str| moved.is_empty() && detail.is_some_and(|d| d.secrets.contains_key(key));
+    let notice = destination_notice(ty, provider, &moved, detail);
     let views = provider.fields(ty).map(|f| {
         let text = values.get(f.key).cloned().unwrap_or_default();
         let on_change = {
@@ -409,7 +468,7 @@ fn field_views(
                 on_server={detail.is_some_and(|d| d.secrets_on_server.iter().any(|k| k == f.key))} />
         }
     });
-    html! { for views }
+    html! { <>{ notice }{ for views }</> }
 }
 
 #[cfg(test)]
@@ -445,6 +504,37 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_moved_smtp_host_asks_for_the_stored_password_again() {
+        let ty = switchboard_catalog::integration_type("email").unwrap();
+        let p = ty.provider("smtp").unwrap();
+        let detail: IntegrationDetail = serde_json::from_value(serde_json::json!({
+            "id": "i1", "website_id": null, "integration_type": "email", "provider": "smtp",
+            "name": "Mail", "description": "", "status": "active", "is_active": true,
+            "config": {"from_email": "a@example.com", "smtp_host": "smtp.example.com",
+                       "smtp_port": 587, "smtp_username": "u", "smtp_use_tls": true},
+            "secrets": {"smtp_password": {"state": "set", "masked": "****word"}},
+            "last_sync_at": null, "last_error": null, "error_count": 0, "updated_at": ""
+        }))
+        .unwrap();
+        let mut values = initial_values(ty, p, Some(&detail));
+        assert!(moved_destination(ty, p, &values, Some(&detail)).is_empty());
+        assert!(
+            collect(ty, p, &values, Some(&detail)).is_ok(),
+            "the stored password is kept"
+        );
+        values.insert("smtp_host".into(), "mail.elsewhere.test".into());
+        assert_eq!(
+            moved_destination(ty, p, &values, Some(&detail)),
+            vec!["smtp_host"]
+        );
+        let problems = collect(ty, p, &values, Some(&detail)).unwrap_err();
+        assert!(problems.contains_key("smtp_password"), "{problems:?}");
+        values.insert("smtp_password".into(), "new-password".into());
+        let sent = collect(ty, p, &values, Some(&detail)).unwrap();
+        assert_eq!(sent["smtp_password"], "new-password");
     }
 
     #[test]

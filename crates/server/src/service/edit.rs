@@ -158,6 +158,9 @@ impl Editing {
             }
         }
         sealed.retain(|key| provider.field(ty, key).is_some_and(|f| f.secret));
+        if let Some(old) = before {
+            reenter_for_moved_destination(ty, provider, old, &config, &secrets)?;
+        }
         record.config = config;
         record.secrets = sealed;
 
@@ -166,6 +169,30 @@ impl Editing {
             None => Vec::new(),
         };
         Ok((record, changed))
+    }
+}
+
+/// Refuses a change that moves where the secrets go (host, port, TLS mode,
+/// base URL, region...) while keeping a secret stored for the old
+/// destination: each such secret must come with the change.
+fn reenter_for_moved_destination(
+    ty: &catalog::IntegrationType,
+    provider: &catalog::Provider,
+    old: &IntegrationRecord,
+    config: &Map<String, Value>,
+    given: &BTreeMap<String, Option<Secret>>,
+) -> Result<(), Error> {
+    let moved = catalog::destination::moved(ty, provider, &old.config, config);
+    let stored = old
+        .secrets
+        .keys()
+        .filter(|k| provider.field(ty, k).is_some_and(|f| f.secret));
+    let due =
+        catalog::destination::to_reenter(ty, provider, &moved, stored, &|k| given.contains_key(k));
+    if due.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(Invalid::fields(due)))
     }
 }
 

@@ -15,6 +15,7 @@ crate::tests![
     audit_names_fields_never_values,
     logins_beyond_the_password_check_slots_are_503,
     tests_beyond_the_check_slots_are_503,
+    a_moved_destination_asks_for_its_secrets_again,
 ];
 
 const CANARY: &str = "CANARYx7Qp2ZrV9mWk4Ls8Tn";
@@ -399,4 +400,107 @@ async fn tests_beyond_the_check_slots_are_503(ctx: Ctx) {
         after,
         "the test ran and logged"
     );
+}
+
+/// A change of where a secret is sent (SMTP host or port, a base URL) must
+/// bring the secret again, through both APIs and sync; the refused change
+/// changes nothing.
+async fn a_moved_destination_asks_for_its_secrets_again(ctx: Ctx) {
+    let a = &ctx.admin;
+    let email = ctx.first(a, "email", "Mail").await;
+    let configure = format!("/api/integrations/{email}/configure/email/");
+    let settings = |host: &str| json!({"from_email": "a@example.com", "smtp_host": host, "smtp_port": 587, "smtp_username": "u"});
+    let mut first = settings("smtp.example.com");
+    first["smtp_password"] = json!("first-password");
+    assert_eq!(ctx.post(&configure, a, first).await.status, 200);
+    // The same host, written differently, is not a move.
+    let r = ctx
+        .post(&configure, a, settings(" SMTP.example.com "))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+
+    let r = ctx
+        .post(&configure, a, settings("mail.elsewhere.test"))
+        .await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    let why = r.body["fields"]["smtp_password"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        why.contains("SMTP server changed") && why.contains("again"),
+        "{}",
+        r.text
+    );
+    let detail = ctx.get(&format!("/api/integrations/{email}/"), a).await;
+    assert!(
+        detail.text.contains("smtp.example.com"),
+        "nothing changed: {}",
+        detail.text
+    );
+    let r = ctx
+        .put(
+            &format!("/api/integrations/{email}/"),
+            a,
+            json!({"config": {"smtp_port": 2525}}),
+        )
+        .await;
+    assert_eq!(r.status, 400, "a new port is a move too: {}", r.text);
+
+    let mut moved = settings("mail.elsewhere.test");
+    moved["smtp_password"] = json!("second-password");
+    let r = ctx.post(&configure, a, moved).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+
+    // The second API: a base URL moved with the key sent back as its mask.
+    let w = ctx.website("moves").await;
+    let pdf = ctx
+        .second(
+            json!({"website": w, "integration_type": "custom", "name": "svc",
+                       "api_key": "key-for-the-first-host-1234",
+                       "config": {"base_url": "https://api.first.test"}}),
+        )
+        .await;
+    let path = format!("/api/v1/websites/integrations/{pdf}/");
+    let mask = ctx.get(&path, a).await.body["api_key"].clone();
+    assert!(mask.as_str().is_some_and(|m| m.ends_with("1234")), "{mask}");
+    let r = ctx
+        .patch(
+            &path,
+            a,
+            json!({"api_key": mask, "config": {"base_url": "https://api.second.test"}}),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert!(r.text.contains("enter the API key again"), "{}", r.text);
+    let r = ctx
+        .patch(&path, a, json!({"api_key": "key-for-the-second-host-5678", "config": {"base_url": "https://api.second.test"}}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+
+    // Sync: a pushed host change without the password is invalid.
+    let pulled = ctx.get("/api/v1/sync/pull?since=0&limit=1000", a).await;
+    let change = pulled.body["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"].as_i64() == Some(email))
+        .cloned()
+        .expect("the integration is pulled");
+    let push = json!({"batch_id": uuid::Uuid::new_v4().to_string(), "client_id": uuid::Uuid::new_v4().to_string(),
+                      "changes": [{"uid": change["uid"], "base_revision": change["revision"],
+                                   "set": {"config.smtp_host": "third.example.test"}}]});
+    let r = ctx.post("/api/v1/sync/push", a, push.clone()).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let result = &r.body["results"][0];
+    assert_eq!(result["outcome"], "invalid", "{}", r.text);
+    assert!(
+        result["fields"]["secret.smtp_password"].is_string(),
+        "{}",
+        r.text
+    );
+    let mut with_secret = push;
+    with_secret["batch_id"] = json!(uuid::Uuid::new_v4().to_string());
+    with_secret["changes"][0]["secrets"] = json!({"smtp_password": "third-password"});
+    let r = ctx.post("/api/v1/sync/push", a, with_secret).await;
+    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.text);
 }

@@ -43,16 +43,28 @@ impl PgCluster {
     /// Starts a cluster for tests (fsync off: nothing here must survive a
     /// crash), or says why it cannot (with what to do about it).
     pub fn start() -> Result<PgCluster, String> {
-        PgCluster::start_with(false)
+        PgCluster::start_with(false, false)
+    }
+
+    /// Starts a cluster that accepts TCP connections over TLS only
+    /// (`hostssl` in pg_hba.conf), with a certificate for 127.0.0.1 and
+    /// localhost signed by its own CA ([`PgCluster::ca_file`]).
+    pub fn start_tls_only() -> Result<PgCluster, String> {
+        PgCluster::start_with(false, true)
+    }
+
+    /// The CA certificate of a [`PgCluster::start_tls_only`] cluster.
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("ca.crt")
     }
 
     /// Starts a cluster with PostgreSQL's default durability (fsync and
     /// synchronous commit on), for benchmarks.
     pub fn start_durable() -> Result<PgCluster, String> {
-        PgCluster::start_with(true)
+        PgCluster::start_with(true, false)
     }
 
-    fn start_with(durable: bool) -> Result<PgCluster, String> {
+    fn start_with(durable: bool, tls: bool) -> Result<PgCluster, String> {
         let bin = bin_dir();
         for tool in ["initdb", "pg_ctl", "pg_dump"] {
             if !bin.join(tool).exists() {
@@ -68,6 +80,9 @@ impl PgCluster {
             .prefix("switchboard-pg-")
             .tempdir()
             .map_err(|e| format!("cannot make a temporary folder: {e}"))?;
+        if tls {
+            make_certificates(dir.path())?;
+        }
         if as_postgres {
             let ok = Command::new("chown")
                 .args(["-R", "postgres:postgres"])
@@ -110,9 +125,19 @@ impl PgCluster {
         } else {
             " -c fsync=off -c synchronous_commit=off"
         };
+        let folder = cluster.dir.path().display().to_string();
+        let ssl = if tls {
+            std::fs::write(
+                cluster.dir.path().join("data/pg_hba.conf"),
+                "local all all trust\nhostssl all all 127.0.0.1/32 trust\n",
+            )
+            .map_err(|e| format!("cannot write pg_hba.conf: {e}"))?;
+            format!(" -c ssl=on -c ssl_cert_file={folder}/server.crt -c ssl_key_file={folder}/server.key")
+        } else {
+            String::new()
+        };
         let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200{durability}",
-            cluster.dir.path().display()
+            "-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=200{durability}{ssl}"
         );
         let log = cluster.dir.path().join("server.log");
         cluster.run(
@@ -130,6 +155,11 @@ impl PgCluster {
         )?;
         cluster.watchdog();
         Ok(cluster)
+    }
+
+    /// The URL of a database in this cluster with extra query parameters.
+    pub fn url_with(&self, database: &str, query: &str) -> String {
+        format!("{}?{query}", self.url(database))
     }
 
     fn data(&self) -> String {
@@ -227,4 +257,86 @@ impl Drop for PgCluster {
         let data = self.data();
         let _ = self.run("pg_ctl", &["-D", &data, "-m", "fast", "-w", "stop"]);
     }
+}
+
+/// A CA and a server certificate for 127.0.0.1 and localhost it signed,
+/// made with the openssl command (server.key mode 0600, as PostgreSQL wants).
+fn make_certificates(dir: &Path) -> Result<(), String> {
+    let run = |args: &[&str]| -> Result<(), String> {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| {
+                format!("cannot run openssl ({e}): install it with `apt-get install openssl`")
+            })?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "openssl failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.crt",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Switchboard test CA",
+    ])?;
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=localhost",
+    ])?;
+    std::fs::write(
+        dir.join("san.ext"),
+        "subjectAltName=IP:127.0.0.1,DNS:localhost\n",
+    )
+    .map_err(|e| format!("cannot write san.ext: {e}"))?;
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.crt",
+        "-days",
+        "2",
+        "-extfile",
+        "san.ext",
+    ])?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            dir.join("server.key"),
+            std::fs::Permissions::from_mode(0o600),
+        )
+        .map_err(|e| format!("cannot restrict server.key: {e}"))?;
+    }
+    Ok(())
 }

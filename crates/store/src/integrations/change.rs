@@ -97,7 +97,7 @@ impl Store {
         }
         if patch.values.is_some() || provider_changed {
             let given = patch.values.take().unwrap_or_default();
-            values.apply(ty, provider, sealer, id, given, &mut changed)?;
+            values.apply(ty, provider, sealer, id, (&old_config, given), &mut changed)?;
             configured = true;
         }
         let first_configured = configured && !was_configured;
@@ -196,16 +196,18 @@ impl Values {
             .retain(|k, _| catalog::is_secret(ty.id, provider.id, k));
     }
 
-    /// Applies a patch's values: validated against the catalog together
-    /// with what is kept, new secrets sealed. Adds the keys it changes to
-    /// `changed`.
+    /// Applies a patch's values over the settings `before` the change:
+    /// validated against the catalog together with what is kept, new
+    /// secrets sealed. A change that moves where the secrets go (host,
+    /// port, TLS, base URL...) must bring every secret kept. Adds the keys
+    /// it changes to `changed`.
     fn apply(
         &mut self,
         ty: &IntegrationType,
         provider: &Provider,
         sealer: &dyn Sealer,
         id: &str,
-        values: Map<String, Value>,
+        (before, values): (&Map<String, Value>, Map<String, Value>),
         changed: &mut Vec<String>,
     ) -> Result<()> {
         let mut new_secrets: Map<String, Value> = Map::new();
@@ -243,6 +245,22 @@ impl Values {
         })
         .map_err(StoreError::Validation)?;
         let (public, fresh) = split(ty, provider, normalized);
+        let moved = catalog::destination::moved(ty, provider, before, &public);
+        // Left in `sealed` and `remote` are the secrets this change keeps.
+        let kept = self.sealed.keys().chain(self.remote.keys());
+        let due = catalog::destination::to_reenter(
+            ty,
+            provider,
+            &moved,
+            kept.map(String::as_str),
+            &|_| false,
+        );
+        if !due.is_empty() {
+            return Err(StoreError::Validation(catalog::ValidationErrors {
+                general: None,
+                fields: due,
+            }));
+        }
         self.config = public;
         self.sealed.extend(seal_all(sealer, id, &fresh));
         Ok(())

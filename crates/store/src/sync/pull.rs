@@ -1,7 +1,7 @@
 //! Applying a pulled page: integrations inserted, updated or deleted
 //! (fields dirty here keep their local value), websites and logs.
 
-use super::dirty::{parse_dirty, remote_column, Dirty, RemoteSecrets};
+use super::dirty::{dirty_column, parse_dirty, remote_column, Dirty, RemoteSecrets};
 use super::local::{local_from_row, Local, LOCAL_COLUMNS};
 use super::logs::pull_logs;
 use super::websites::{ensure_pulled_website, pull_website, pull_website_delete, WebsiteGone};
@@ -189,8 +189,18 @@ async fn pull_upsert(
         return Ok(false);
     }
     let mut local = local_from_row(row)?;
-    let dirty = parse_dirty(row.get("dirty"));
+    let mut dirty = parse_dirty(row.get("dirty"));
+    let before = local.config.clone();
     let mut taken = take_public(&mut local, c, &dirty);
+    let moved = drop_moved_secrets(&mut local, c, &before, &mut dirty);
+    if let Some((_, dropped)) = &moved {
+        taken.extend(dropped.iter().map(|k| field::secret(k)));
+        sqlx::query("UPDATE integrations SET dirty = ? WHERE id = ?")
+            .bind(dirty_column(&dirty))
+            .bind(&c.uid)
+            .execute(&mut *tx)
+            .await?;
+    }
     take_secrets(&mut local, c, &dirty, known, &mut taken);
     if taken
         .iter()
@@ -241,6 +251,9 @@ async fn pull_upsert(
             "Integration updated from the sync server",
             json!({ "changed": taken, "revision": c.revision }),
         );
+    }
+    if let Some((message, dropped)) = moved {
+        batch.log(&c.uid, &message, json!({ "removed": dropped }));
     }
     Ok(true)
 }
@@ -356,6 +369,46 @@ fn take_public(local: &mut Local, c: &PulledIntegration, dirty: &Dirty) -> Vec<S
         }
     }
     taken
+}
+
+/// When the pulled settings move where the secrets go (another SMTP host,
+/// base URL...), the secrets kept on this laptop were entered for the old
+/// destination: they are removed, unpushed new values included (their
+/// dirty marks go too), and show as set on the server where it has them.
+/// The log line and the secret keys removed, if any.
+fn drop_moved_secrets(
+    local: &mut Local,
+    c: &PulledIntegration,
+    before: &serde_json::Map<String, Value>,
+    dirty: &mut Dirty,
+) -> Option<(String, Vec<String>)> {
+    use switchboard_catalog as catalog;
+    let ty = catalog::integration_type(&local.integration_type)?;
+    let provider = ty.provider(&local.provider)?;
+    let moved = catalog::destination::moved(ty, provider, before, &local.config);
+    if moved.is_empty() || local.sealed.is_empty() {
+        return None;
+    }
+    let dropped: Vec<String> = std::mem::take(&mut local.sealed).into_keys().collect();
+    for k in &dropped {
+        dirty.remove(&field::secret(k));
+        if let Some(m) = c.secrets.get(k) {
+            local.remote.insert(k.clone(), remask(m));
+        }
+    }
+    let label = |k: &str| {
+        provider
+            .field(ty, k)
+            .map_or(k.to_owned(), |f| f.label.to_owned())
+    };
+    let moved: Vec<String> = moved.iter().map(|k| label(k)).collect();
+    let secrets: Vec<String> = dropped.iter().map(|k| label(k)).collect();
+    let message = format!(
+        "The {} changed on the sync server, so the {} kept on this laptop for the old one was removed: enter it again to test from here.",
+        moved.join(" and "),
+        secrets.join(" and ")
+    );
+    Some((message, dropped))
 }
 
 /// Secrets: a local value stays unless the server changed the field since
