@@ -51,10 +51,14 @@ pub fn moved(
     provider
         .fields(ty)
         .filter(|f| !f.secret && is_destination(f.key))
-        .filter(|f| match (before.get(f.key), after.get(f.key)) {
-            (Some(old), Some(new)) => canonical(old) != canonical(new),
-            (Some(old), None) => !canonical(old).is_empty(),
-            (None, _) => false,
+        .filter(|f| {
+            // A setting left out stands for its default (a region, TLS on...).
+            let value = |m: &Map<String, Value>| m.get(f.key).cloned().or_else(|| f.default_json());
+            match (value(before), value(after)) {
+                (Some(old), Some(new)) => canonical(&old) != canonical(&new),
+                (Some(old), None) => !canonical(&old).is_empty(),
+                (None, _) => false,
+            }
         })
         .map(|f| f.key)
         .collect()
@@ -144,7 +148,13 @@ mod tests {
             moved(ty, p, &before, &other),
             vec!["smtp_host", "smtp_port", "smtp_use_tls"]
         );
-        assert!(moved(ty, p, &Map::new(), &other).is_empty(), "first set");
+        let first = map(json!({"smtp_host": "mail.attacker.test", "smtp_port": 25}));
+        assert!(moved(ty, p, &Map::new(), &first).is_empty(), "first set");
+        let tls_default = map(json!({"smtp_host": "smtp.example.com", "smtp_port": 587}));
+        assert!(
+            moved(ty, p, &before, &tls_default).is_empty(),
+            "a left-out setting is its default"
+        );
         let msg = reenter_message(ty, p, &["smtp_host"], "smtp_password");
         assert!(msg.contains("enter the") && msg.contains("again"), "{msg}");
         let due = to_reenter(ty, p, &["smtp_host"], ["smtp_password"], &|_| false);

@@ -365,6 +365,8 @@ pub async fn rotate_key(choice: &DatabaseChoice, new_key_env: &str) -> Result<()
         .ok_or_else(|| StartError::Usage(format!("{new_key_env} is not set: put the new key there (switchboard-server gen-key makes one)")))?;
     let new = Vault::from_base64(&new_text)
         .map_err(|e| StartError::Usage(format!("{new_key_env} is not usable: {e}")))?;
+    // Alone on the database until the end: no server runs meanwhile.
+    let _alone = crate::serving::rotating(choice).await?;
     let db = open_plain(choice).await?;
     let db_err = |e| StartError::Database(choice.describe(), e);
     if let Some(check) = db.key_check().await.map_err(db_err)? {

@@ -20,6 +20,7 @@ pub mod openapi;
 pub mod ratelimit;
 pub mod secrets;
 pub mod service;
+pub mod serving;
 pub mod startup;
 pub mod state;
 

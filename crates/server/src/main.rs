@@ -80,6 +80,9 @@ async fn serve(cli: &Cli) -> Result<(), StartError> {
         ),
         KeySource::Env => {}
     }
+    // Taken before the key is checked and held until the server stops:
+    // rotate-key refuses meanwhile.
+    let _serving = switchboard_server::serving::serving(&choice).await?;
     let (db, vault) = startup::open_database(&choice, vault, &source).await?;
     let listener = tokio::net::TcpListener::bind(cli.serve.bind)
         .await

@@ -294,6 +294,52 @@ async fn database_url_switches_to_postgres() {
     );
 }
 
+/// `rotate-key` refuses, changing nothing, while a server runs on the same
+/// database (SQLite: the lock beside the file; PostgreSQL: an advisory lock
+/// in the database, so every replica counts), and works once it stopped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rotate_key_refuses_while_a_server_runs_on_the_database() {
+    let cluster = pg::PgCluster::start().unwrap_or_else(|e| panic!("{e}"));
+    let home = tempfile::tempdir().unwrap();
+    let sqlite = home.path().join("busy.db").to_string_lossy().into_owned();
+    for database in [sqlite, cluster.url("postgres")] {
+        let key = switchboard_server::Vault::generate_base64().to_string();
+        let new_key = switchboard_server::Vault::generate_base64().to_string();
+        let mut c = command(home.path());
+        c.env("TOKEN_ENCRYPTION_KEY", &key).args([
+            "--database",
+            database.as_str(),
+            "--bind",
+            "127.0.0.1:0",
+        ]);
+        let server = Running::start(c);
+        let rotate = || {
+            let mut c = command(home.path());
+            c.env("TOKEN_ENCRYPTION_KEY", &key)
+                .env("NEW_KEY", &new_key)
+                .args([
+                    "--database",
+                    database.as_str(),
+                    "rotate-key",
+                    "--new-key-env",
+                    "NEW_KEY",
+                ]);
+            c
+        };
+        let (ok, out, err) = run(rotate(), "");
+        assert!(!ok, "{database}: refused while serving: {out}");
+        assert!(err.contains("a switchboard-server is running on"), "{err}");
+        assert!(err.contains("nothing was changed"), "{err}");
+        let (s, _) = call(&server.base, "GET", "/healthz", "", None).await;
+        assert_eq!(s, 200, "the server keeps serving with its key");
+        server.signal("-TERM");
+        assert!(server.wait().0);
+        let (ok, out, err) = run(rotate(), "");
+        assert!(ok, "{database}: {out}{err}");
+        assert!(out.contains("Re-encrypted"), "{out}");
+    }
+}
+
 /// PostgreSQL over TLS: with `sslmode=verify-full` and the cluster's CA the
 /// server works with a cluster that takes TLS connections only; a plain
 /// connection (`sslmode=disable`) and an unverifiable certificate (no

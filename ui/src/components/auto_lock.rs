@@ -1,4 +1,7 @@
-//! Locks the vault after a stretch without keyboard or mouse activity.
+//! Locks the vault after a stretch without keyboard or mouse activity, and
+//! when the computer comes back from sleep: timers do not run while it is
+//! suspended, so a tick that comes far later than asked for means the
+//! machine slept (the window cannot see the OS suspend itself).
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -18,7 +21,20 @@ pub struct AutoLockProps {
     pub minutes: u32,
 }
 
-/// Invisible: watches activity and locks after `minutes` idle.
+/// How often activity is looked at.
+const TICK: Duration = Duration::from_secs(5);
+
+/// A tick this much later than [`TICK`] means the computer was suspended.
+const SLEEP_GAP_MS: f64 = 60_000.0;
+
+/// Whether the time between two ticks (wall clock, ms) says the computer
+/// slept in between rather than just being slow.
+fn slept(previous_ms: f64, now_ms: f64) -> bool {
+    now_ms - previous_ms > TICK.as_secs_f64() * 1000.0 + SLEEP_GAP_MS
+}
+
+/// Invisible: watches activity and locks after `minutes` idle, or after the
+/// computer slept.
 #[function_component(AutoLock)]
 pub fn auto_lock(props: &AutoLockProps) -> Html {
     let app = use_app();
@@ -39,10 +55,14 @@ pub fn auto_lock(props: &AutoLockProps) -> Html {
         if limit > 0.0 {
             let alive = alive.clone();
             spawn_local(async move {
+                let mut tick = js_sys::Date::now();
                 while alive.get() {
-                    sleep(Duration::from_secs(5)).await;
-                    let idle_min = (js_sys::Date::now() - last.get()) / 60_000.0;
-                    if alive.get() && idle_min >= limit {
+                    sleep(TICK).await;
+                    let now = js_sys::Date::now();
+                    let was_asleep = slept(tick, now);
+                    tick = now;
+                    let idle_min = (now - last.get()) / 60_000.0;
+                    if alive.get() && (was_asleep || idle_min >= limit) {
                         if ipc::lock().await.is_ok() {
                             app.dispatch(Action::Locked);
                         }
@@ -63,4 +83,18 @@ pub fn auto_lock(props: &AutoLockProps) -> Html {
         }
     });
     html! {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slept;
+
+    #[test]
+    fn a_late_tick_means_the_computer_slept() {
+        let t = 1_700_000_000_000.0;
+        assert!(!slept(t, t + 5_000.0), "on time");
+        assert!(!slept(t, t + 20_000.0), "a busy machine is not asleep");
+        assert!(slept(t, t + 5_000.0 + 61_000.0), "back from sleep");
+        assert!(slept(t, t + 8.0 * 3_600_000.0), "overnight");
+    }
 }
