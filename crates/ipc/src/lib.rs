@@ -32,6 +32,13 @@ impl IpcError {
             fields: BTreeMap::new(),
         }
     }
+
+    /// A `validation` error: `message`, and what is wrong with one `field`.
+    pub fn invalid(message: impl Into<String>, field: &str, text: impl Into<String>) -> Self {
+        let mut e = IpcError::new("validation", message);
+        e.fields.insert(field.into(), text.into());
+        e
+    }
 }
 
 impl fmt::Display for IpcError {

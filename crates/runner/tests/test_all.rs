@@ -11,7 +11,6 @@ use switchboard_providers::fake::{FakeOptions, FakeServer, Reply};
 use switchboard_providers::{Checker, Endpoints, OutcomeKind, RateGate};
 use switchboard_runner::{run_check, Progress, TestAll};
 use switchboard_store::{InitOptions, ListFilter, NewIntegration, Status, Store};
-use switchboard_vault::MemoryKeyStore;
 use tokio_util::sync::CancellationToken;
 
 struct TempStore {
@@ -22,13 +21,7 @@ struct TempStore {
 async fn new_store() -> TempStore {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path().join("store.sqlite")).await.unwrap();
-    store
-        .init_vault(InitOptions {
-            keystore: Some(Arc::new(MemoryKeyStore::new())),
-            passphrase: None,
-        })
-        .await
-        .unwrap();
+    store.init_vault(InitOptions::in_memory()).await.unwrap();
     TempStore { _dir: dir, store }
 }
 

@@ -72,21 +72,17 @@ impl Store {
     /// Every website, by name.
     pub async fn websites(&self) -> Result<Vec<Website>> {
         self.sealer()?;
-        let rows = sqlx::query(
+        let query = sqlx::query(
             "SELECT id, name, domain, created_at, updated_at FROM websites ORDER BY name COLLATE NOCASE",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| Website {
-                id: r.get("id"),
-                name: r.get("name"),
-                domain: r.get("domain"),
-                created_at: r.get("created_at"),
-                updated_at: r.get("updated_at"),
-            })
-            .collect())
+        );
+        self.fetch_each(query, |r| Website {
+            id: r.get("id"),
+            name: r.get("name"),
+            domain: r.get("domain"),
+            created_at: r.get("created_at"),
+            updated_at: r.get("updated_at"),
+        })
+        .await
     }
 
     /// Renames a website or changes its domain (same rules as

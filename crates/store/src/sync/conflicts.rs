@@ -16,25 +16,20 @@ impl Store {
     /// Conflicts waiting for the user, oldest first.
     pub async fn conflicts(&self) -> Result<Vec<Conflict>> {
         self.sealer()?;
-        let rows = sqlx::query(
+        let query = sqlx::query(
             "SELECT c.uid, i.name, c.field, c.mine, c.theirs_masked, c.their_revision
              FROM sync_conflicts c JOIN integrations i ON i.id = c.uid
              WHERE c.resolved = 0 ORDER BY c.created_at, c.uid, c.field",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| Conflict {
-                uid: r.get("uid"),
-                name: r.get("name"),
-                field: r.get("field"),
-                mine: serde_json::from_str(r.get::<&str, _>("mine")).unwrap_or(Value::Null),
-                theirs: serde_json::from_str(r.get::<&str, _>("theirs_masked"))
-                    .unwrap_or(Value::Null),
-                their_revision: r.get("their_revision"),
-            })
-            .collect())
+        );
+        self.fetch_each(query, |r| Conflict {
+            uid: r.get("uid"),
+            name: r.get("name"),
+            field: r.get("field"),
+            mine: serde_json::from_str(r.get::<&str, _>("mine")).unwrap_or(Value::Null),
+            theirs: serde_json::from_str(r.get::<&str, _>("theirs_masked")).unwrap_or(Value::Null),
+            their_revision: r.get("their_revision"),
+        })
+        .await
     }
 
     /// Settles one conflict. KeepMine: the field stays dirty and is pushed

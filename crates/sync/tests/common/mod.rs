@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use switchboard_store::{InitOptions, IntegrationPatch, NewIntegration, Store};
 use switchboard_sync::{sync, MemoryTokenStore, ServerClient, SyncOptions, SyncReport};
-use switchboard_vault::{MemoryKeyStore, Secret};
+use switchboard_vault::Secret;
 use tokio_util::sync::CancellationToken;
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -189,8 +189,8 @@ impl Laptop {
             .unwrap();
         store
             .init_vault(InitOptions {
-                keystore: Some(Arc::new(MemoryKeyStore::default())),
                 passphrase: Some(Secret::new(PASSWORD.to_owned())),
+                ..InitOptions::in_memory()
             })
             .await
             .unwrap();
