@@ -272,14 +272,11 @@ pub struct TestAnswer {
 
 /// Which integrations a test-all covers (the list's filters; paging ignored).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TestAllRequest {
-    #[serde(default)]
     pub search: Option<String>,
-    #[serde(default)]
     pub integration_type: Option<String>,
-    #[serde(default)]
     pub status: Option<Status>,
-    #[serde(default)]
     pub website: WebsiteScope,
 }
 

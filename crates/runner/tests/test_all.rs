@@ -25,6 +25,18 @@ async fn new_store() -> TempStore {
     TempStore { _dir: dir, store }
 }
 
+/// A SendGrid stand-in that accepts every key after 100 ms.
+async fn slow_sendgrid() -> FakeServer {
+    let options = FakeOptions {
+        delay: Duration::from_millis(100),
+        ..Default::default()
+    };
+    FakeServer::start_with(options, |_| {
+        Reply::json(200, json!({"scopes": ["mail.send"]}))
+    })
+    .await
+}
+
 fn sendgrid_key(i: usize) -> String {
     format!("SG.CANARY{i:04}.secretpart0123456789")
 }
@@ -120,14 +132,7 @@ async fn store_with(n: usize) -> (TempStore, Vec<String>) {
 #[tokio::test]
 async fn test_all_bounds_concurrency_and_reports_progress() {
     let (ts, ids) = store_with(50).await;
-    let fake = FakeServer::start_with(
-        FakeOptions {
-            delay: Duration::from_millis(100),
-            ..Default::default()
-        },
-        |_| Reply::json(200, json!({"scopes": ["mail.send"]})),
-    )
-    .await;
+    let fake = slow_sendgrid().await;
     let events: Arc<Mutex<Vec<Progress>>> = Arc::default();
     let sink = events.clone();
     let started = Instant::now();
@@ -183,14 +188,7 @@ async fn test_all_bounds_concurrency_and_reports_progress() {
 #[tokio::test]
 async fn test_all_progress_over_a_channel_and_cancel_stops_early() {
     let (ts, _) = store_with(50).await;
-    let fake = FakeServer::start_with(
-        FakeOptions {
-            delay: Duration::from_millis(100),
-            ..Default::default()
-        },
-        |_| Reply::json(200, json!({"scopes": ["mail.send"]})),
-    )
-    .await;
+    let fake = slow_sendgrid().await;
     let checker = checker(&fake.url(), Duration::from_secs(5));
     let cancel = CancellationToken::new();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Progress>();
@@ -245,14 +243,7 @@ async fn test_all_enforces_its_per_call_timeout_and_filters() {
         ..Default::default()
     };
     ts.store.create(other).await.unwrap();
-    let fake = FakeServer::start_with(
-        FakeOptions {
-            hang: true,
-            ..Default::default()
-        },
-        |_| Reply::empty(200),
-    )
-    .await;
+    let fake = FakeServer::hanging().await;
     let started = Instant::now();
     let filter = ListFilter {
         provider: Some("sendgrid".into()),

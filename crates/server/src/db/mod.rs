@@ -260,6 +260,16 @@ pub enum SyncWrite {
     },
 }
 
+impl SyncWrite {
+    /// The uid of the record a create makes (None for other writes).
+    pub fn created_uid(&self) -> Option<&str> {
+        match self {
+            SyncWrite::Create { record, .. } => Some(record.uid.as_str()),
+            _ => None,
+        }
+    }
+}
+
 /// A whole push batch, applied in one transaction with its answer.
 #[derive(Debug, Clone)]
 pub struct SyncPlan {

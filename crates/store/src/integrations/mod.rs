@@ -41,12 +41,11 @@ pub(crate) fn resolve(
         None => match catalog::find_provider(type_id) {
             Some((ty, p)) if provider_id.is_none_or(|given| given == p.id) => return Ok((ty, p)),
             _ => {
-                let known: Vec<&str> = catalog::types().iter().map(|t| t.id).collect();
                 return Err(StoreError::invalid(
                     "integration_type",
                     format!(
                         "'{type_id}' is not an integration type: use one of {}",
-                        known.join(", ")
+                        catalog::type_ids()
                     ),
                 ));
             }

@@ -78,13 +78,7 @@ pub(super) trait SyncPush: IntegrationRows {
 
         // The uids to create must still be free (neither used nor
         // tombstoned), checked in a few queries.
-        let new_uids: Vec<&str> = writes
-            .iter()
-            .filter_map(|(_, w)| match w {
-                SyncWrite::Create { record, .. } => Some(record.uid.as_str()),
-                _ => None,
-            })
-            .collect();
+        let new_uids: Vec<&str> = writes.iter().filter_map(|(_, w)| w.created_uid()).collect();
         if !Self::uids_free(&mut tx, &new_uids).await? {
             return Ok(SyncApplied::Stale);
         }
