@@ -174,6 +174,21 @@ impl Store {
     }
 }
 
+/// One integration's `columns` and its dirty set, in a transaction.
+pub(crate) async fn row_with_dirty(
+    tx: &mut sqlx::SqliteConnection,
+    columns: &str,
+    id: &str,
+) -> Result<sqlx::sqlite::SqliteRow> {
+    sqlx::query(&format!(
+        "SELECT {columns}, dirty FROM integrations WHERE id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| not_found(id))
+}
+
 pub(crate) fn not_found(id: &str) -> StoreError {
     StoreError::NotFound {
         kind: "integration",

@@ -5,7 +5,7 @@ use super::local::{local_from_row, LOCAL_COLUMNS};
 use super::pull::free_name;
 use super::websites::ensure_pulled_website;
 use super::{remask, Conflict, Resolution};
-use crate::integrations::{insert_log, not_found, Reach};
+use crate::integrations::{insert_log, row_with_dirty, Reach};
 use crate::model::{IntegrationPatch, LogLevel};
 use crate::{now, Result, Store, StoreError};
 use serde_json::{json, Map, Value};
@@ -157,13 +157,7 @@ async fn take_theirs(
     name: &str,
     theirs: &Value,
 ) -> Result<()> {
-    let row = sqlx::query(&format!(
-        "SELECT {LOCAL_COLUMNS}, dirty FROM integrations WHERE id = ?"
-    ))
-    .bind(uid)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| not_found(uid))?;
+    let row = row_with_dirty(tx, LOCAL_COLUMNS, uid).await?;
     let mut local = local_from_row(&row)?;
     let mut dirty = parse_dirty(row.get("dirty"));
     let text = || theirs.as_str().map(str::to_owned);
