@@ -76,7 +76,7 @@ mod tests {
     use switchboard_providers::fake::{FakeServer, Reply};
     use switchboard_providers::{Checker, Endpoints};
     use switchboard_store::{InitOptions, NewIntegration, Store};
-    use switchboard_vault::{MemoryKeyStore, Secret};
+    use switchboard_vault::Secret;
 
     /// A background round notices an integration whose credentials stopped
     /// working and queues the change for the window's notice.
@@ -94,8 +94,8 @@ mod tests {
             let store = Store::open(&dir.path().join("s.sqlite")).await.unwrap();
             store
                 .init_vault(InitOptions {
-                    keystore: Some(std::sync::Arc::new(MemoryKeyStore::default())),
                     passphrase: Some(Secret::new("correct horse battery".to_owned())),
+                    ..InitOptions::in_memory()
                 })
                 .await
                 .unwrap();

@@ -35,6 +35,13 @@ pub fn types() -> &'static [IntegrationType] {
     data::TYPES
 }
 
+/// Every integration type's id, in catalog order, joined by ", " (for
+/// messages that name the known types).
+pub fn type_ids() -> String {
+    let ids: Vec<&str> = types().iter().map(|t| t.id).collect();
+    ids.join(", ")
+}
+
 /// One integration type by id (`email`, `payments`, ...).
 pub fn integration_type(id: &str) -> Option<&'static IntegrationType> {
     types().iter().find(|t| t.id == id)

@@ -224,14 +224,13 @@ pub fn validate_field(field: &Field, value: &Value) -> Result<Value, String> {
 }
 
 fn unknown_type_message(type_id: &str) -> String {
-    let known: Vec<&str> = crate::types().iter().map(|t| t.id).collect();
     let hint = match crate::find_provider(type_id) {
         Some((ty, _)) => format!(" '{type_id}' is a provider of the '{}' type.", ty.id),
         None => String::new(),
     };
     format!(
         "Unknown integration type '{type_id}'. Known types: {}.{hint}",
-        known.join(", ")
+        crate::type_ids()
     )
 }
 

@@ -15,7 +15,7 @@ mod view;
 
 pub use check::{apply_check, CheckKind, HealthState, OutcomeKind};
 pub use status::{LogLevel, Status};
-pub use timestamp::format_timestamp;
+pub use timestamp::{elapsed_ms, format_timestamp};
 #[cfg(feature = "clock")]
 pub use timestamp::{now, unix_now};
 pub use view::{SecretView, SortKey, Stats, WebsiteScope};

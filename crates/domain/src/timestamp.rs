@@ -27,6 +27,12 @@ pub fn unix_now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
+/// Whole milliseconds since `started`, for the `elapsed_ms` of outcomes,
+/// reports and summaries (u64::MAX if it ever overflows).
+pub fn elapsed_ms(started: std::time::Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,6 +32,13 @@ impl IpcError {
             fields: BTreeMap::new(),
         }
     }
+
+    /// A `validation` error: `message`, and what is wrong with one `field`.
+    pub fn invalid(message: impl Into<String>, field: &str, text: impl Into<String>) -> Self {
+        let mut e = IpcError::new("validation", message);
+        e.fields.insert(field.into(), text.into());
+        e
+    }
 }
 
 impl fmt::Display for IpcError {
@@ -265,14 +272,11 @@ pub struct TestAnswer {
 
 /// Which integrations a test-all covers (the list's filters; paging ignored).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TestAllRequest {
-    #[serde(default)]
     pub search: Option<String>,
-    #[serde(default)]
     pub integration_type: Option<String>,
-    #[serde(default)]
     pub status: Option<Status>,
-    #[serde(default)]
     pub website: WebsiteScope,
 }
 

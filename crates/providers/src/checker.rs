@@ -16,7 +16,7 @@ use crate::egress::{Egress, GuardedResolver};
 use crate::endpoints::Endpoints;
 use crate::error::{ProviderError, Result};
 use crate::http::Ctx;
-use crate::outcome::{Outcome, OutcomeKind};
+use crate::outcome::Outcome;
 use crate::{redact, registry, tls};
 
 /// A clock for signatures and token lifetimes; tests fix it.
@@ -212,8 +212,7 @@ impl Checker {
     pub async fn check(&self, input: CheckInput<'_>) -> Outcome {
         let started = Instant::now();
         let mut outcome = match registry::find(input.provider) {
-            None => Outcome::new(
-                OutcomeKind::NotCheckable,
+            None => Outcome::not_checkable(
                 format!(
                     "Switchboard has no connection check for the provider '{}'.",
                     input.provider
@@ -228,7 +227,7 @@ impl Checker {
                 }
             }
         };
-        outcome.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        outcome.elapsed_ms = switchboard_domain::elapsed_ms(started);
         redact::scrub_outcome(&mut outcome, input.secrets);
         tracing::info!(
             provider = input.provider,

@@ -177,6 +177,15 @@ impl FakeServer {
     }
 
     /// Starts a fake with options.
+    /// A server that reads each request and never answers (timeouts).
+    pub async fn hanging() -> FakeServer {
+        let options = FakeOptions {
+            hang: true,
+            ..Default::default()
+        };
+        FakeServer::start_with(options, |_| Reply::empty(200)).await
+    }
+
     pub async fn start_with(
         options: FakeOptions,
         handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static,

@@ -46,6 +46,12 @@ impl Outcome {
         Outcome::new(OutcomeKind::Ok, message, "")
     }
 
+    /// A check that cannot be made (nothing is wrong; `hint` says what
+    /// would make it checkable).
+    pub fn not_checkable(message: impl Into<String>, hint: impl Into<String>) -> Outcome {
+        Outcome::new(OutcomeKind::NotCheckable, message, hint)
+    }
+
     /// Replaces the details.
     pub fn details(mut self, details: Value) -> Outcome {
         self.details = details;

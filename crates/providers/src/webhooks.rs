@@ -44,6 +44,13 @@ pub enum WebhookError {
 
 type Result<T> = std::result::Result<T, WebhookError>;
 
+/// Decodes base64 text (surrounding white space ignored), or says that
+/// `what` is not base64.
+fn base64_text(text: &str, what: &str) -> Result<Vec<u8>> {
+    B64.decode(text.trim())
+        .map_err(|_| WebhookError::Malformed(format!("{what} is not base64")))
+}
+
 fn hmac256(key: &[u8]) -> Hmac<Sha256> {
     Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts keys of any length")
 }
@@ -253,15 +260,11 @@ pub fn verify_sendgrid(
     if public_key_b64.trim().is_empty() {
         return Err(WebhookError::NoSecret);
     }
-    let key_der = B64
-        .decode(public_key_b64.trim())
-        .map_err(|_| WebhookError::Malformed("the verification key is not base64".into()))?;
+    let key_der = base64_text(public_key_b64, "the verification key")?;
     let key = VerifyingKey::from_public_key_der(&key_der).map_err(|_| {
         WebhookError::Malformed("the verification key is not a P-256 public key".into())
     })?;
-    let sig_der = B64
-        .decode(signature_b64.trim())
-        .map_err(|_| WebhookError::Malformed("the signature header is not base64".into()))?;
+    let sig_der = base64_text(signature_b64, "the signature header")?;
     let signature = Signature::from_der(&sig_der).map_err(|_| {
         WebhookError::Malformed("the signature header is not a DER ECDSA signature".into())
     })?;

@@ -174,7 +174,7 @@ impl TestAll {
             }
         }
         summary.cancelled = summary.done < summary.total;
-        summary.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        summary.elapsed_ms = switchboard_domain::elapsed_ms(started);
         tracing::info!(
             total = summary.total,
             done = summary.done,

@@ -11,7 +11,6 @@ use switchboard_providers::fake::{FakeOptions, FakeServer, Reply};
 use switchboard_providers::{Checker, Endpoints, OutcomeKind, RateGate};
 use switchboard_runner::{run_check, Progress, TestAll};
 use switchboard_store::{InitOptions, ListFilter, NewIntegration, Status, Store};
-use switchboard_vault::MemoryKeyStore;
 use tokio_util::sync::CancellationToken;
 
 struct TempStore {
@@ -22,14 +21,20 @@ struct TempStore {
 async fn new_store() -> TempStore {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path().join("store.sqlite")).await.unwrap();
-    store
-        .init_vault(InitOptions {
-            keystore: Some(Arc::new(MemoryKeyStore::new())),
-            passphrase: None,
-        })
-        .await
-        .unwrap();
+    store.init_vault(InitOptions::in_memory()).await.unwrap();
     TempStore { _dir: dir, store }
+}
+
+/// A SendGrid stand-in that accepts every key after 100 ms.
+async fn slow_sendgrid() -> FakeServer {
+    let options = FakeOptions {
+        delay: Duration::from_millis(100),
+        ..Default::default()
+    };
+    FakeServer::start_with(options, |_| {
+        Reply::json(200, json!({"scopes": ["mail.send"]}))
+    })
+    .await
 }
 
 fn sendgrid_key(i: usize) -> String {
@@ -127,14 +132,7 @@ async fn store_with(n: usize) -> (TempStore, Vec<String>) {
 #[tokio::test]
 async fn test_all_bounds_concurrency_and_reports_progress() {
     let (ts, ids) = store_with(50).await;
-    let fake = FakeServer::start_with(
-        FakeOptions {
-            delay: Duration::from_millis(100),
-            ..Default::default()
-        },
-        |_| Reply::json(200, json!({"scopes": ["mail.send"]})),
-    )
-    .await;
+    let fake = slow_sendgrid().await;
     let events: Arc<Mutex<Vec<Progress>>> = Arc::default();
     let sink = events.clone();
     let started = Instant::now();
@@ -190,14 +188,7 @@ async fn test_all_bounds_concurrency_and_reports_progress() {
 #[tokio::test]
 async fn test_all_progress_over_a_channel_and_cancel_stops_early() {
     let (ts, _) = store_with(50).await;
-    let fake = FakeServer::start_with(
-        FakeOptions {
-            delay: Duration::from_millis(100),
-            ..Default::default()
-        },
-        |_| Reply::json(200, json!({"scopes": ["mail.send"]})),
-    )
-    .await;
+    let fake = slow_sendgrid().await;
     let checker = checker(&fake.url(), Duration::from_secs(5));
     let cancel = CancellationToken::new();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Progress>();
@@ -252,14 +243,7 @@ async fn test_all_enforces_its_per_call_timeout_and_filters() {
         ..Default::default()
     };
     ts.store.create(other).await.unwrap();
-    let fake = FakeServer::start_with(
-        FakeOptions {
-            hang: true,
-            ..Default::default()
-        },
-        |_| Reply::empty(200),
-    )
-    .await;
+    let fake = FakeServer::hanging().await;
     let started = Instant::now();
     let filter = ListFilter {
         provider: Some("sendgrid".into()),

@@ -76,17 +76,23 @@ const E1V: Option<&str> = Some("FirstValidationError");
 const E2: Option<&str> = Some("Detail");
 const E2V: Option<&str> = Some("FieldErrors");
 
+/// One documented answer of an operation: status, description, schema.
+type Answer = (&'static str, &'static str, Option<&'static str>);
+
+/// An operation's own answers, then those every path of its API has.
+fn with_common(extra: &[Answer], common: &[Answer]) -> Vec<Answer> {
+    let mut v = extra.to_vec();
+    v.extend_from_slice(common);
+    v
+}
+
 fn first_paths(p: &mut Map<String, Value>) {
     let t = "integrations (first document)";
     let common = [
         ("401", "No or bad bearer token", E1),
         ("405", "Wrong method", E1),
     ];
-    let with = |extra: &[(&'static str, &'static str, Option<&'static str>)]| {
-        let mut v: Vec<(&str, &str, Option<&str>)> = extra.to_vec();
-        v.extend(common);
-        v
-    };
+    let with = |extra: &[Answer]| with_common(extra, &common);
     p.insert("/api/integrations/".into(), json!({
         "get": op(t, "List integrations the caller may see, newest first", None,
             &with(&[("200", "The list", Some("FirstList")), ("400", "Unknown type, or a bad limit or offset", E1V)]),
@@ -145,11 +151,7 @@ fn second_paths(p: &mut Map<String, Value>) {
         ("403", "Only admins manage this resource", E2),
         ("405", "Wrong method", E2),
     ];
-    let with = |extra: &[(&'static str, &'static str, Option<&'static str>)]| {
-        let mut v: Vec<(&str, &str, Option<&str>)> = extra.to_vec();
-        v.extend(common);
-        v
-    };
+    let with = |extra: &[Answer]| with_common(extra, &common);
     p.insert("/api/v1/websites/integrations/".into(), json!({
         "get": op(t, "List, 25 per page, newest first; secrets masked", None,
             &with(&[("200", "A page", Some("SecondPage")), ("400", "Bad filter", E2V), ("404", "Invalid page", E2)]),
@@ -177,11 +179,7 @@ fn other_paths(p: &mut Map<String, Value>) {
         ("401", "No or bad bearer token", E2),
         ("405", "Wrong method", E2),
     ];
-    let with = |extra: &[(&'static str, &'static str, Option<&'static str>)]| {
-        let mut v: Vec<(&str, &str, Option<&str>)> = extra.to_vec();
-        v.extend(e);
-        v
-    };
+    let with = |extra: &[Answer]| with_common(extra, &e);
     p.insert("/api/v1/websites/".into(), json!({
         "get": op(t, "Websites the caller belongs to (admins: all)", None, &with(&[("200", "A page", Some("WebsitePage"))]), &[query("page", "integer", "Page number")]),
         "post": op(t, "Create a website (admins)", Some("WebsiteWrite"), &with(&[("201", "Created", Some("Website")), ("400", "Field errors", E2V), ("403", "Admins only", E2)]), &[]),

@@ -62,6 +62,23 @@ pub struct Health {
     pub error_count: i64,
 }
 
+impl Health {
+    /// Writes this health (not the previous status) to the integration.
+    pub(crate) async fn write(&self, conn: &mut sqlx::SqliteConnection, id: &str) -> Result<()> {
+        sqlx::query(
+            "UPDATE integrations SET status = ?, last_sync_at = ?, last_error = ?, error_count = ? WHERE id = ?",
+        )
+        .bind(self.status.as_str())
+        .bind(&self.last_sync_at)
+        .bind(&self.last_error)
+        .bind(self.error_count)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+}
+
 impl Store {
     /// The plaintext credentials of one integration, for a connection check
     /// or a test message. Not logged as a reveal: the check logs its outcome.
@@ -156,16 +173,7 @@ async fn record_one(
         last_error: state.last_error,
         error_count: state.error_count,
     };
-    sqlx::query(
-        "UPDATE integrations SET status = ?, last_sync_at = ?, last_error = ?, error_count = ? WHERE id = ?",
-    )
-    .bind(health.status.as_str())
-    .bind(&health.last_sync_at)
-    .bind(&health.last_error)
-    .bind(health.error_count)
-    .bind(id)
-    .execute(&mut **tx)
-    .await?;
+    health.write(tx, id).await?;
     insert_log(
         Reach::Pushed,
         tx,

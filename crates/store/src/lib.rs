@@ -123,6 +123,16 @@ impl Store {
         &self.pool
     }
 
+    /// Runs a read and builds one value from each row it answers.
+    pub(crate) async fn fetch_each<'q, T>(
+        &self,
+        query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+        each: impl FnMut(&sqlx::sqlite::SqliteRow) -> T,
+    ) -> Result<Vec<T>> {
+        let rows = query.fetch_all(self.pool()).await?;
+        Ok(rows.iter().map(each).collect())
+    }
+
     /// Plugs in a sealer without the vault's key check. For benchmarks that
     /// measure the cost of encryption against a pass-through sealer, and for
     /// tests; the app never calls it.

@@ -4,6 +4,7 @@
 //! to say; the server's own log entry arrives with the next pull).
 
 use crate::checks::Health;
+use crate::integrations::not_found;
 use crate::{Result, Status, Store, StoreError};
 use sqlx::Row;
 
@@ -24,10 +25,7 @@ impl Store {
             .bind(id)
             .fetch_optional(self.pool())
             .await?
-            .ok_or_else(|| StoreError::NotFound {
-                kind: "integration",
-                id: id.to_owned(),
-            })?;
+            .ok_or_else(|| not_found(id))?;
         Ok(row.get("server_id"))
     }
 
@@ -40,30 +38,19 @@ impl Store {
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?
-            .ok_or_else(|| StoreError::NotFound {
-                kind: "integration",
-                id: id.to_owned(),
-            })?
+            .ok_or_else(|| not_found(id))?
             .get::<&str, _>("status")
             .parse()
             .map_err(StoreError::Database)?;
-        sqlx::query(
-            "UPDATE integrations SET status = ?, last_sync_at = ?, last_error = ?, error_count = ? WHERE id = ?",
-        )
-        .bind(remote.status.as_str())
-        .bind(&remote.last_sync_at)
-        .bind(&remote.last_error)
-        .bind(remote.error_count)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(Health {
+        let health = Health {
             status: remote.status,
             previous_status: previous,
             last_sync_at: remote.last_sync_at.clone(),
             last_error: remote.last_error.clone(),
             error_count: remote.error_count,
-        })
+        };
+        health.write(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(health)
     }
 }

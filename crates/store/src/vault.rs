@@ -26,6 +26,16 @@ pub struct InitOptions {
     pub passphrase: Option<Secret>,
 }
 
+impl InitOptions {
+    /// A fresh in-memory key store and no passphrase (tests and benchmarks).
+    pub fn in_memory() -> Self {
+        InitOptions {
+            keystore: Some(Arc::new(switchboard_vault::MemoryKeyStore::new())),
+            passphrase: None,
+        }
+    }
+}
+
 /// What a key rotation needs.
 #[derive(Default, Clone)]
 pub struct RotateOptions {

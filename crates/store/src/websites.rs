@@ -72,21 +72,17 @@ impl Store {
     /// Every website, by name.
     pub async fn websites(&self) -> Result<Vec<Website>> {
         self.sealer()?;
-        let rows = sqlx::query(
+        let query = sqlx::query(
             "SELECT id, name, domain, created_at, updated_at FROM websites ORDER BY name COLLATE NOCASE",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| Website {
-                id: r.get("id"),
-                name: r.get("name"),
-                domain: r.get("domain"),
-                created_at: r.get("created_at"),
-                updated_at: r.get("updated_at"),
-            })
-            .collect())
+        );
+        self.fetch_each(query, |r| Website {
+            id: r.get("id"),
+            name: r.get("name"),
+            domain: r.get("domain"),
+            created_at: r.get("created_at"),
+            updated_at: r.get("updated_at"),
+        })
+        .await
     }
 
     /// Renames a website or changes its domain (same rules as
@@ -126,11 +122,7 @@ impl Store {
     pub async fn delete_website(&self, id: &str) -> Result<()> {
         self.sealer()?;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let used: i64 = sqlx::query("SELECT COUNT(*) FROM integrations WHERE website_id = ?")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?
-            .get(0);
+        let used = integrations_on(&mut tx, id).await?;
         if used > 0 {
             return Err(StoreError::Conflict(format!(
                 "this website still has {used} integration(s): move or delete them first"
@@ -157,4 +149,17 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// How many integrations are on this website.
+pub(crate) async fn integrations_on(
+    conn: &mut sqlx::SqliteConnection,
+    website_id: &str,
+) -> Result<i64> {
+    let used: i64 = sqlx::query("SELECT COUNT(*) FROM integrations WHERE website_id = ?")
+        .bind(website_id)
+        .fetch_one(&mut *conn)
+        .await?
+        .get(0);
+    Ok(used)
 }

@@ -49,11 +49,7 @@ async fn create_get_update_delete() {
     let updated = s
         .update(
             &created.id,
-            IntegrationPatch {
-                name: Some("Weekly newsletter".into()),
-                values: Some(obj(json!({ "from_name": "Weekly" }))),
-                ..Default::default()
-            },
+            renamed("Weekly newsletter", json!({ "from_name": "Weekly" })),
         )
         .await
         .unwrap();
@@ -68,10 +64,7 @@ async fn create_get_update_delete() {
     // Replace the secret.
     s.update(
         &created.id,
-        IntegrationPatch {
-            values: Some(obj(json!({ "api_key": "SG.replaced-secret-1111" }))),
-            ..Default::default()
-        },
+        values(json!({ "api_key": "SG.replaced-secret-1111" })),
     )
     .await
     .unwrap();
@@ -82,13 +75,7 @@ async fn create_get_update_delete() {
 
     // Clearing a required secret is refused; clearing an optional one works.
     let err = s
-        .update(
-            &created.id,
-            IntegrationPatch {
-                values: Some(obj(json!({ "api_key": "" }))),
-                ..Default::default()
-            },
-        )
+        .update(&created.id, values(json!({ "api_key": "" })))
         .await
         .unwrap_err();
     let StoreError::Validation(errors) = err else {
@@ -100,13 +87,7 @@ async fn create_get_update_delete() {
         .await
         .unwrap();
     let wa2 = s
-        .update(
-            &wa.id,
-            IntegrationPatch {
-                values: Some(obj(json!({ "webhook_verify_token": "" }))),
-                ..Default::default()
-            },
-        )
+        .update(&wa.id, values(json!({ "webhook_verify_token": "" })))
         .await
         .unwrap();
     assert!(!wa2.secrets.contains_key("webhook_verify_token"));
@@ -219,14 +200,12 @@ async fn second_document_type_names_are_read_as_providers() {
     let t = new_store().await;
     let created = t
         .store
-        .create(NewIntegration {
-            integration_type: "stripe".into(),
-            name: "Production Stripe".into(),
-            values: Some(obj(
-                json!({ "api_key": "sk_test_4eC39HqLyjWDarjtT1zdp7dc" }),
-            )),
-            ..Default::default()
-        })
+        .create(integration(
+            "stripe",
+            None,
+            "Production Stripe",
+            json!({ "api_key": "sk_test_4eC39HqLyjWDarjtT1zdp7dc" }),
+        ))
         .await
         .unwrap();
     assert_eq!(created.integration_type, "payments");
@@ -470,11 +449,7 @@ async fn export_and_import_round_trip() {
     let mut a = sendgrid("News", "SG.export-me-7777");
     a.website_id = Some(site.id.clone());
     let a = t.store.create(a).await.unwrap();
-    let b = t
-        .store
-        .create(twilio("SMS", "token-export-8888"))
-        .await
-        .unwrap();
+    let b = t.add(twilio("SMS", "token-export-8888")).await;
 
     let full = t.store.export(true).await.unwrap();
     let text = serde_json::to_string(&full).unwrap();
@@ -559,13 +534,7 @@ async fn no_plaintext_secret_in_the_database_files_or_debug_output() {
     let canary = "SG.CANARY-7f3a9c-do-not-leak";
     let i = t.store.create(sendgrid("Canary", canary)).await.unwrap();
     t.store
-        .update(
-            &i.id,
-            IntegrationPatch {
-                values: Some(obj(json!({ "from_name": "x" }))),
-                ..Default::default()
-            },
-        )
+        .update(&i.id, values(json!({ "from_name": "x" })))
         .await
         .unwrap();
     t.store.reveal(&i.id, "api_key").await.unwrap();

@@ -210,8 +210,7 @@ async fn pending_changes_for_create_update_and_delete() {
         IntegrationPatch {
             name: Some("Weekly".into()),
             status: Some(Status::Inactive),
-            values: Some(obj(json!({ "from_name": "Example News" }))),
-            ..Default::default()
+            ..values(json!({ "from_name": "Example News" }))
         },
     )
     .await
@@ -330,11 +329,10 @@ async fn ack_clears_only_what_was_sent() {
     // Changed again while the push is on its way.
     s.update(
         &i.id,
-        IntegrationPatch {
-            name: Some("Renamed meanwhile".into()),
-            values: Some(obj(json!({ "api_key": "SG.second-secret-2222" }))),
-            ..Default::default()
-        },
+        renamed(
+            "Renamed meanwhile",
+            json!({ "api_key": "SG.second-secret-2222" }),
+        ),
     )
     .await
     .unwrap();
@@ -394,15 +392,9 @@ async fn a_refused_change_is_logged_and_held_back_until_edited() {
     assert_eq!(logs[0].level, LogLevel::Error);
     assert!(logs[0].message.contains("from_email is not allowed"));
 
-    s.update(
-        &i.id,
-        IntegrationPatch {
-            values: Some(obj(json!({ "from_email": "ok@example.com" }))),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    s.update(&i.id, values(json!({ "from_email": "ok@example.com" })))
+        .await
+        .unwrap();
     let sent = s.pending_changes(100).await.unwrap();
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].change.base_revision, 0, "still a create");
@@ -655,10 +647,7 @@ async fn pull_drops_a_local_secret_changed_on_the_server_unless_dirty() {
     // Dirty here: kept even though the server changed it.
     s.update(
         &w.id,
-        IntegrationPatch {
-            values: Some(obj(json!({ "access_token": "EAA-new-local-3333" }))),
-            ..Default::default()
-        },
+        values(json!({ "access_token": "EAA-new-local-3333" })),
     )
     .await
     .unwrap();
@@ -745,11 +734,10 @@ async fn conflicts_from_a_merged_answer_and_their_resolutions() {
     push_all_applied(s, 1).await;
     s.update(
         &i.id,
-        IntegrationPatch {
-            name: Some("Laptop name".into()),
-            values: Some(obj(json!({ "from_name": "Laptop", "api_key": canary }))),
-            ..Default::default()
-        },
+        renamed(
+            "Laptop name",
+            json!({ "from_name": "Laptop", "api_key": canary }),
+        ),
     )
     .await
     .unwrap();
@@ -1088,12 +1076,7 @@ async fn records_from_before_sync_become_creates_after_the_migration() {
         pool.close().await;
     }
     let s = Store::open(&path).await.unwrap();
-    s.init_vault(InitOptions {
-        keystore: Some(std::sync::Arc::new(switchboard_vault::MemoryKeyStore::new())),
-        passphrase: None,
-    })
-    .await
-    .unwrap();
+    s.init_vault(InitOptions::in_memory()).await.unwrap();
     let sent = s.pending_changes(10).await.unwrap();
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].change.uid, "i-old");

@@ -11,11 +11,7 @@ use switchboard_vault::{MasterKey, Secret};
 #[tokio::test]
 async fn round_trip_through_every_unlock_path() {
     let t = new_store().await;
-    let created = t
-        .store
-        .create(sendgrid("News", "SG.abcdefghijklmnopWXYZ"))
-        .await
-        .unwrap();
+    let created = t.add(sendgrid("News", "SG.abcdefghijklmnopWXYZ")).await;
     assert_eq!(
         created.secrets["api_key"],
         SecretView::Set {
@@ -66,11 +62,7 @@ async fn round_trip_through_every_unlock_path() {
 #[tokio::test]
 async fn wrong_passphrase_is_clear_and_changes_nothing() {
     let t = new_store().await;
-    let created = t
-        .store
-        .create(sendgrid("News", "SG.secretvalue-1234"))
-        .await
-        .unwrap();
+    let created = t.add(sendgrid("News", "SG.secretvalue-1234")).await;
     let before = std::fs::read(t.db_path()).unwrap();
     let s = t.reopen().await;
     let err = s
@@ -136,15 +128,9 @@ async fn write_secrets(path: &std::path::Path, id: &str, value: &str) {
 async fn one_tampered_byte_fails_only_that_field() {
     let t = new_store().await;
     let a = t
-        .store
-        .create(whatsapp("WA", "EAAtoken-aaaa-1111", "verify-me-2222"))
-        .await
-        .unwrap();
-    let b = t
-        .store
-        .create(sendgrid("News", "SG.other-record-3333"))
-        .await
-        .unwrap();
+        .add(whatsapp("WA", "EAAtoken-aaaa-1111", "verify-me-2222"))
+        .await;
+    let b = t.add(sendgrid("News", "SG.other-record-3333")).await;
     let path = t.db_path();
     let column = raw_secrets(&path, &a.id).await;
     let mut map: serde_json::Map<String, serde_json::Value> =
@@ -193,16 +179,8 @@ async fn one_tampered_byte_fails_only_that_field() {
 #[tokio::test]
 async fn ciphertext_moved_to_another_record_fails() {
     let t = new_store().await;
-    let a = t
-        .store
-        .create(sendgrid("A", "SG.record-a-secret"))
-        .await
-        .unwrap();
-    let b = t
-        .store
-        .create(sendgrid("B", "SG.record-b-secret"))
-        .await
-        .unwrap();
+    let a = t.add(sendgrid("A", "SG.record-a-secret")).await;
+    let b = t.add(sendgrid("B", "SG.record-b-secret")).await;
     let path = t.db_path();
     let a_col = raw_secrets(&path, &a.id).await;
     write_secrets(&path, &b.id, &a_col).await;
@@ -220,11 +198,7 @@ async fn ciphertext_moved_to_another_record_fails() {
 #[tokio::test]
 async fn wrong_key_fails_per_field_not_whole_store() {
     let t = new_store().await;
-    let a = t
-        .store
-        .create(sendgrid("A", "SG.record-a-secret"))
-        .await
-        .unwrap();
+    let a = t.add(sendgrid("A", "SG.record-a-secret")).await;
     let s = t.reopen().await;
     s.unlock_with_sealer_unchecked(Arc::new(MasterKey::generate()));
     let got = s.get(&a.id).await.unwrap();
@@ -261,26 +235,17 @@ async fn rotation_interrupted_half_way_keeps_the_old_key_working() {
     // Still readable in this process, after a restart with the keyring, the
     // passphrase and the old recovery key; the half-made key is gone from the keyring.
     assert_eq!(t.keys.len(), 1);
-    for (i, id) in ids.iter().enumerate() {
-        assert_eq!(
-            t.store.reveal(id, "auth_token").await.unwrap().expose(),
-            hex_token(&format!("token-{i:04}-abcdef"))
-        );
+    for i in 0..ids.len() {
+        assert_token(&t.store, &ids, i).await;
     }
     let s = t.reopen().await;
     s.unlock_with_keystore(t.keys.clone()).await.unwrap();
-    assert_eq!(
-        s.reveal(&ids[15], "auth_token").await.unwrap().expose(),
-        hex_token("token-0015-abcdef")
-    );
+    assert_token(&s, &ids, 15).await;
     let s = t.reopen().await;
     s.unlock_with_recovery_key(&t.recovery.display_once())
         .await
         .unwrap();
-    assert_eq!(
-        s.reveal(&ids[3], "auth_token").await.unwrap().expose(),
-        hex_token("token-0003-abcdef")
-    );
+    assert_token(&s, &ids, 3).await;
 
     // A rotation that completes: the new key everywhere, the old recovery key retired.
     let new_recovery = t
@@ -293,20 +258,10 @@ async fn rotation_interrupted_half_way_keeps_the_old_key_working() {
         .await
         .unwrap();
     assert_eq!(t.keys.len(), 1);
-    assert_eq!(
-        t.store
-            .reveal(&ids[7], "auth_token")
-            .await
-            .unwrap()
-            .expose(),
-        hex_token("token-0007-abcdef")
-    );
+    assert_token(&t.store, &ids, 7).await;
     let s = t.reopen().await;
     s.unlock_with_keystore(t.keys.clone()).await.unwrap();
-    assert_eq!(
-        s.reveal(&ids[19], "auth_token").await.unwrap().expose(),
-        hex_token("token-0019-abcdef")
-    );
+    assert_token(&s, &ids, 19).await;
     let s = t.reopen().await;
     s.unlock_with_passphrase(&Secret::new(PASSPHRASE))
         .await
@@ -319,10 +274,7 @@ async fn rotation_interrupted_half_way_keeps_the_old_key_working() {
     s.unlock_with_recovery_key(&new_recovery.display_once())
         .await
         .unwrap();
-    assert_eq!(
-        s.reveal(&ids[0], "auth_token").await.unwrap().expose(),
-        hex_token("token-0000-abcdef")
-    );
+    assert_token(&s, &ids, 0).await;
 }
 
 #[tokio::test]
@@ -388,4 +340,13 @@ fn base64_decode(s: &str) -> Vec<u8> {
 fn base64_encode(b: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(b)
+}
+
+/// The auth token of the `i`th Twilio integration of the rotation test
+/// reads back as it was created.
+async fn assert_token(s: &Store, ids: &[String], i: usize) {
+    assert_eq!(
+        s.reveal(&ids[i], "auth_token").await.unwrap().expose(),
+        hex_token(&format!("token-{i:04}-abcdef"))
+    );
 }

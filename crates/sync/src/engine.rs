@@ -324,7 +324,7 @@ impl<P: FnMut(&SyncProgress)> Run<'_, P> {
         self.state.phase = Phase::Done;
         self.report_progress();
         let mut report = self.report;
-        report.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        report.elapsed_ms = switchboard_domain::elapsed_ms(started);
         tracing::info!(
             pushed = report.pushed,
             merged = report.merged,

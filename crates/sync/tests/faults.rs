@@ -44,8 +44,7 @@ async fn lost_answers_and_duplicated_requests_apply_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_killed_mid_push_and_restarted() {
     let mut server = Server::start();
-    let a = Laptop::new(&server.url(), "admin@example.com").await;
-    let b = Laptop::new(&server.url(), "admin@example.com").await;
+    let (a, b) = Laptop::two_admins(&server).await;
     bulk(&a, 1500).await;
     let store_dir = a.dir.path().to_owned();
     let pushing = tokio::spawn(async move {

@@ -4,9 +4,9 @@
 
 mod common;
 
-use common::{Laptop, Rest, Server};
+use common::{sendgrid, Laptop, Rest, Server};
 use serde_json::json;
-use switchboard_store::{LogLevel, NewIntegration, Resolution};
+use switchboard_store::{LogLevel, NewIntegration, Resolution, Website};
 use switchboard_sync_proto::{PushBatch, SyncLog};
 
 /// The server's id of an integration (from a full pull).
@@ -35,18 +35,27 @@ async fn add_email_on(l: &Laptop, name: &str, website: &str) -> String {
     let mut values = serde_json::Map::new();
     values.insert("api_key".into(), json!("SG.abcdefghijklmnop"));
     values.insert("from_email".into(), json!("news@example.com"));
-    l.store
-        .create(NewIntegration {
-            integration_type: "email".into(),
-            provider: Some("sendgrid".into()),
-            name: name.into(),
-            website_id: Some(website.into()),
-            values: Some(values),
-            ..NewIntegration::default()
-        })
-        .await
-        .expect("create")
-        .id
+    l.create(NewIntegration {
+        website_id: Some(website.into()),
+        ..sendgrid(name, values)
+    })
+    .await
+}
+
+/// A website made on `a` and synced to `b` (through the server).
+async fn shared_website(a: &Laptop, b: &Laptop, name: &str, domain: &str) -> Website {
+    let site = a.store.create_website(name, domain).await.unwrap();
+    a.sync().await;
+    b.sync().await;
+    site
+}
+
+/// A newsletter made on `a` and synced to `b` (through the server); its id.
+async fn shared_newsletter(a: &Laptop, b: &Laptop) -> String {
+    let id = a.add_email("Newsletter", "SG.abcdefghijklmnop").await;
+    a.sync().await;
+    b.sync().await;
+    id
 }
 
 async fn website_names(l: &Laptop) -> Vec<(String, String)> {
@@ -62,8 +71,7 @@ async fn website_names(l: &Laptop) -> Vec<(String, String)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_on_a_pull_on_b_secret_stays_on_the_server() {
     let server = Server::start();
-    let a = Laptop::new(&server.url(), "admin@example.com").await;
-    let b = Laptop::new(&server.url(), "admin@example.com").await;
+    let (a, b) = Laptop::two_admins(&server).await;
     let id = a.add_email("Newsletter", "SG.canary-secret-9f8e7d").await;
     let report = a.sync().await;
     assert_eq!(report.pushed, 1, "{report:?}");
@@ -92,11 +100,8 @@ async fn create_on_a_pull_on_b_secret_stays_on_the_server() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn different_fields_merge_by_themselves() {
     let server = Server::start();
-    let a = Laptop::new(&server.url(), "admin@example.com").await;
-    let b = Laptop::new(&server.url(), "admin@example.com").await;
-    let id = a.add_email("Newsletter", "SG.abcdefghijklmnop").await;
-    a.sync().await;
-    b.sync().await;
+    let (a, b) = Laptop::two_admins(&server).await;
+    let id = shared_newsletter(&a, &b).await;
     a.rename(&id, "Newsletter (A)").await;
     b.set_config(&id, "from_name", json!("Growth team")).await;
     let ra = a.sync().await;
@@ -112,11 +117,8 @@ async fn different_fields_merge_by_themselves() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn same_field_conflict_is_shown_and_resolved() {
     let server = Server::start();
-    let a = Laptop::new(&server.url(), "admin@example.com").await;
-    let b = Laptop::new(&server.url(), "admin@example.com").await;
-    let id = a.add_email("Newsletter", "SG.abcdefghijklmnop").await;
-    a.sync().await;
-    b.sync().await;
+    let (a, b) = Laptop::two_admins(&server).await;
+    let id = shared_newsletter(&a, &b).await;
     a.rename(&id, "Name from A").await;
     b.rename(&id, "Name from B").await;
     a.sync().await;
@@ -160,8 +162,7 @@ async fn same_field_conflict_is_shown_and_resolved() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn delete_on_b_while_a_edits_nothing_comes_back() {
     let server = Server::start();
-    let a = Laptop::new(&server.url(), "admin@example.com").await;
-    let b = Laptop::new(&server.url(), "admin@example.com").await;
+    let (a, b) = Laptop::two_admins(&server).await;
     let id = a.add_email("Doomed", "SG.abcdefghijklmnop").await;
     let keep = a.add_email("Kept", "SG.qrstuvwxyzabcdef").await;
     a.sync().await;
@@ -188,8 +189,7 @@ async fn delete_on_b_while_a_edits_nothing_comes_back() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offline_edits_are_pushed_later() {
     let mut server = Server::start();
-    let a = Laptop::new(&server.url(), "admin@example.com").await;
-    let b = Laptop::new(&server.url(), "admin@example.com").await;
+    let (a, b) = Laptop::two_admins(&server).await;
     let id = a.add_email("Newsletter", "SG.abcdefghijklmnop").await;
     a.sync().await;
     server.kill();
@@ -217,8 +217,7 @@ async fn plain_http_is_refused_except_to_localhost() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logs_travel_both_ways_exactly_once() {
     let server = Server::start();
-    let a = Laptop::new(&server.url(), "admin@example.com").await;
-    let b = Laptop::new(&server.url(), "admin@example.com").await;
+    let (a, b) = Laptop::two_admins(&server).await;
     let rest = Rest::login(server.port, "admin@example.com");
     let id = a.add_email("Newsletter", "SG.abcdefghijklmnop").await;
     let ra = a.sync().await;
@@ -334,16 +333,9 @@ async fn a_retried_batch_does_not_duplicate_logs() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn website_rename_and_delete_reach_the_other_laptop() {
     let server = Server::start();
-    let a = Laptop::new(&server.url(), "admin@example.com").await;
-    let b = Laptop::new(&server.url(), "admin@example.com").await;
+    let (a, b) = Laptop::two_admins(&server).await;
     let rest = Rest::login(server.port, "admin@example.com");
-    let shop = a
-        .store
-        .create_website("Shop", "shop.example.com")
-        .await
-        .unwrap();
-    a.sync().await;
-    b.sync().await;
+    let shop = shared_website(&a, &b, "Shop", "shop.example.com").await;
     assert_eq!(
         website_names(&b).await,
         vec![(shop.id.clone(), "Shop".to_owned())]
@@ -394,16 +386,9 @@ async fn website_rename_and_delete_reach_the_other_laptop() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn website_deleted_on_the_server_stays_while_b_uses_it() {
     let server = Server::start();
-    let a = Laptop::new(&server.url(), "admin@example.com").await;
-    let b = Laptop::new(&server.url(), "admin@example.com").await;
+    let (a, b) = Laptop::two_admins(&server).await;
     let rest = Rest::login(server.port, "admin@example.com");
-    let blog = a
-        .store
-        .create_website("Blog", "blog.example.com")
-        .await
-        .unwrap();
-    a.sync().await;
-    b.sync().await;
+    let blog = shared_website(&a, &b, "Blog", "blog.example.com").await;
     // B uses the website for an integration it has not pushed yet; the
     // server deletes the website meanwhile (its REST API).
     let id = add_email_on(&b, "Blog mail", &blog.id).await;
@@ -436,8 +421,7 @@ async fn website_deleted_on_the_server_stays_while_b_uses_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deleting_a_website_the_server_still_uses_is_refused_and_undone() {
     let server = Server::start();
-    let a = Laptop::new(&server.url(), "admin@example.com").await;
-    let b = Laptop::new(&server.url(), "admin@example.com").await;
+    let (a, b) = Laptop::two_admins(&server).await;
     let rest = Rest::login(server.port, "admin@example.com");
     let shop = a.store.create_website("Shop", "").await.unwrap();
     a.sync().await;

@@ -134,7 +134,9 @@ async fn test_on_server(
     })
 }
 
-fn answer(outcome: &Outcome, status: Status, error_count: i64) -> TestAnswer {
+/// The answer of a check or test message: its outcome and the record's
+/// health after it.
+pub(super) fn answer(outcome: &Outcome, status: Status, error_count: i64) -> TestAnswer {
     TestAnswer {
         kind: outcome.kind,
         ok: outcome.is_ok(),

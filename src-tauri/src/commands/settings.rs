@@ -36,12 +36,11 @@ pub async fn save_settings(
             .iter()
             .any(|w| &w.id == id);
         if !known {
-            let mut e = IpcError::new("validation", "That website no longer exists.");
-            e.fields.insert(
-                "default_website".into(),
-                "Pick an existing website, or none.".into(),
-            );
-            return Err(e);
+            return Err(IpcError::invalid(
+                "That website no longer exists.",
+                "default_website",
+                "Pick an existing website, or none.",
+            ));
         }
     }
     settings::save(&app, &request).map_err(|m| IpcError::new("settings", m))?;

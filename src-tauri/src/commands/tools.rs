@@ -5,7 +5,7 @@ use super::{to_ipc, CmdResult};
 use crate::state::AppState;
 use serde_json::json;
 use switchboard_ipc::cmd::{self, Answer, Request};
-use switchboard_ipc::{IpcError, TestAnswer, WebhookAnswer};
+use switchboard_ipc::{IpcError, WebhookAnswer};
 use switchboard_providers::send::{self, Confirmed};
 use switchboard_providers::{webhooks, CheckInput};
 use switchboard_runner::FromCredentials;
@@ -23,13 +23,11 @@ pub async fn send_test_message(
     request: Request<cmd::SendTestMessage>,
 ) -> CmdResult<Answer<cmd::SendTestMessage>> {
     if !request.confirmed {
-        let mut e = IpcError::new(
-            "validation",
+        return Err(IpcError::invalid(
             "Tick the box to confirm: this sends a real message.",
-        );
-        e.fields
-            .insert("confirmed".into(), "Confirm to send.".into());
-        return Err(e);
+            "confirmed",
+            "Confirm to send.",
+        ));
     }
     let checker = state
         .checker
@@ -67,11 +65,7 @@ pub async fn send_test_message(
         }
         _ => send::send_test_webhook(checker, input, confirmed).await,
     };
-    let outcome = sent.map_err(|e| {
-        let mut out = IpcError::new("validation", e.to_string());
-        out.fields.insert("to".into(), e.to_string());
-        out
-    })?;
+    let outcome = sent.map_err(|e| IpcError::invalid(e.to_string(), "to", e.to_string()))?;
     let level = if outcome.is_ok() {
         LogLevel::Success
     } else {
@@ -88,16 +82,11 @@ pub async fn send_test_message(
         .await
         .map_err(to_ipc)?;
     let current = state.store.get(&request.id).await.map_err(to_ipc)?;
-    Ok(TestAnswer {
-        kind: outcome.kind,
-        ok: outcome.is_ok(),
-        message: outcome.message.clone(),
-        hint: outcome.hint.clone(),
-        details: outcome.details.clone(),
-        status: current.status,
-        error_count: current.error_count,
-        retry_after_secs: outcome.retry_after_secs,
-    })
+    Ok(super::checks::answer(
+        &outcome,
+        current.status,
+        current.error_count,
+    ))
 }
 
 /// Checks a webhook signature with the secret stored in an integration (or

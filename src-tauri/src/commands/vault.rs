@@ -29,13 +29,11 @@ pub async fn setup_vault(
     request: Request<cmd::SetupVault>,
 ) -> CmdResult<Answer<cmd::SetupVault>> {
     if request.passphrase.chars().count() < 8 {
-        let mut e = IpcError::new(
-            "validation",
+        return Err(IpcError::invalid(
             "Choose a passphrase of at least 8 characters.",
-        );
-        e.fields
-            .insert("passphrase".into(), "At least 8 characters.".into());
-        return Err(e);
+            "passphrase",
+            "At least 8 characters.",
+        ));
     }
     let passphrase = Secret::new(request.passphrase);
     let keystore = request.use_keyring.then(|| state.keystore()).flatten();

@@ -120,9 +120,7 @@ async fn tiktok(ctx: &Ctx<'_>) -> Verdict {
 
 async fn hotjar(ctx: &Ctx<'_>) -> Verdict {
     let (Some(id), Some(secret)) = (ctx.value("client_id"), ctx.secret("client_secret")) else {
-        return Ok(Outcome::new(
-            OutcomeKind::NotCheckable,
-            "A Hotjar site ID alone cannot be checked: it is public and the tracking code accepts any ID.",
+        return Ok(Outcome::not_checkable("A Hotjar site ID alone cannot be checked: it is public and the tracking code accepts any ID.",
             "Its format was checked. With a Scale plan, add an API client ID and secret to let Switchboard check them.",
         ));
     };
@@ -177,9 +175,7 @@ async fn mixpanel(ctx: &Ctx<'_>) -> Verdict {
 
 async fn segment(ctx: &Ctx<'_>) -> Verdict {
     let Some(token) = ctx.secret("public_api_token") else {
-        return Ok(Outcome::new(
-            OutcomeKind::NotCheckable,
-            "Segment's write key cannot be checked: Segment accepts events for any write key, valid or not.",
+        return Ok(Outcome::not_checkable("Segment's write key cannot be checked: Segment accepts events for any write key, valid or not.",
             "Its format was checked. Add a Public API token to let Switchboard check the workspace, or send a test event and look for it in Segment's debugger.",
         ));
     };

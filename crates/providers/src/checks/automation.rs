@@ -6,7 +6,7 @@
 use serde_json::json;
 
 use crate::http::{Ctx, Verdict};
-use crate::outcome::{Outcome, OutcomeKind};
+use crate::outcome::Outcome;
 
 checks! {
     "zapier" => zapier,
@@ -41,9 +41,7 @@ async fn zapier(ctx: &Ctx<'_>) -> Verdict {
             ctx.invalid("The URL is not a Zapier catch hook (it should contain /hooks/catch/).")
         );
     }
-    Ok(Outcome::new(
-        OutcomeKind::NotCheckable,
-        "A Zapier catch hook cannot be checked without running the Zap: any request to it starts the Zap and is answered with success.",
+    Ok(Outcome::not_checkable("A Zapier catch hook cannot be checked without running the Zap: any request to it starts the Zap and is answered with success.",
         "The URL's shape was checked. To test it end to end, send a test event (it will run the Zap once).",
     )
     .details(json!({"shape_checked": true})))
@@ -77,9 +75,7 @@ async fn make(ctx: &Ctx<'_>) -> Verdict {
 async fn custom_webhook(ctx: &Ctx<'_>) -> Verdict {
     let url = ctx.need_cfg("url")?;
     shape(&url, &[]).map_err(|why| ctx.invalid(format!("The webhook URL {why}.")))?;
-    Ok(Outcome::new(
-        OutcomeKind::NotCheckable,
-        "A custom webhook has no safe check: any request to it is treated as a real event by the receiver.",
+    Ok(Outcome::not_checkable("A custom webhook has no safe check: any request to it is treated as a real event by the receiver.",
         "The URL's shape was checked. To test it, send a signed test event after confirming.",
     )
     .details(json!({"shape_checked": true, "signed": ctx.secret("signing_secret").is_some()})))

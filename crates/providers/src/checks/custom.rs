@@ -4,7 +4,7 @@
 //! token (or API key) as a bearer token is tried.
 
 use crate::http::{Ctx, Verdict};
-use crate::outcome::{Outcome, OutcomeKind};
+use crate::outcome::Outcome;
 
 checks! {
     "custom" => custom,
@@ -12,9 +12,7 @@ checks! {
 
 async fn custom(ctx: &Ctx<'_>) -> Verdict {
     let (Some(base), Some(path)) = (ctx.cfg("base_url"), ctx.cfg("health_path")) else {
-        return Ok(Outcome::new(
-            OutcomeKind::NotCheckable,
-            "A custom integration has no known check: Switchboard does not know how the service verifies credentials.",
+        return Ok(Outcome::not_checkable("A custom integration has no known check: Switchboard does not know how the service verifies credentials.",
             "The settings were stored as given. Add a base URL and a health_path setting to let Switchboard try a read-only request.",
         ));
     };

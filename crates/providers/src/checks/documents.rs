@@ -19,9 +19,7 @@ async fn pdf_api(ctx: &Ctx<'_>) -> Verdict {
     let base = ctx.need_cfg("base_url")?;
     let key = ctx.need_secret("api_key")?;
     let Some(path) = ctx.cfg("health_path") else {
-        return Ok(Outcome::new(
-            OutcomeKind::NotCheckable,
-            "No health-check path is set, and calling the PDF service's other endpoints could create documents.",
+        return Ok(Outcome::not_checkable("No health-check path is set, and calling the PDF service's other endpoints could create documents.",
             "The base URL and key formats were checked. Enter a health-check path (one that answers without side effects) to test the key.",
         ));
     };

@@ -100,9 +100,7 @@ async fn facebook(ctx: &Ctx<'_>) -> Verdict {
 async fn pixel(ctx: &Ctx<'_>) -> Verdict {
     let pixel_id = ctx.need_cfg("pixel_id")?;
     let Some(token) = ctx.secret("access_token") else {
-        return Ok(Outcome::new(
-            OutcomeKind::NotCheckable,
-            "A Pixel ID alone cannot be checked: it is public and Meta accepts events for any ID.",
+        return Ok(Outcome::not_checkable("A Pixel ID alone cannot be checked: it is public and Meta accepts events for any ID.",
             "Its format was checked. Add a Conversions API access token to let Switchboard look the pixel up.",
         ));
     };

@@ -16,8 +16,7 @@ pub(crate) const MAX_REDIRECTS: usize = 5;
 
 async fn signup_page(ctx: &Ctx<'_>) -> Verdict {
     let Some(start) = ctx.cfg("page_url") else {
-        return Ok(Outcome::new(
-            OutcomeKind::NotCheckable,
+        return Ok(Outcome::not_checkable(
             "No page URL is set, so there is nothing to load.",
             "Enter the sign-up page's address to let Switchboard check that it loads.",
         ));

@@ -107,14 +107,10 @@ pub(super) async fn send(ctx: &Ctx<'_>, to: &str) -> Verdict {
             }
             Ok(sent(ctx.label, to, resp.str_at("/0/_id"), resp.status))
         }
-        "mailchimp" => Err(Outcome::new(
-            OutcomeKind::NotCheckable,
-            "Mailchimp's marketing API cannot send a single email.",
+        "mailchimp" => Err(Outcome::not_checkable("Mailchimp's marketing API cannot send a single email.",
             "Send a test campaign from Mailchimp, or use Mandrill (Mailchimp Transactional) for one-off emails.",
         )),
-        other => Err(Outcome::new(
-            OutcomeKind::NotCheckable,
-            format!("Switchboard cannot send a test email through '{other}'."),
+        other => Err(Outcome::not_checkable(format!("Switchboard cannot send a test email through '{other}'."),
             "",
         )),
     }

@@ -122,7 +122,7 @@ async fn finish(ctx: &Ctx<'_>, send: impl Future<Output = Verdict>) -> Outcome {
         Ok(Ok(o)) | Ok(Err(o)) => o,
         Err(_) => ctx.timeout_outcome(),
     };
-    outcome.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    outcome.elapsed_ms = switchboard_domain::elapsed_ms(started);
     redact::scrub_outcome(&mut outcome, ctx.input.secrets);
     tracing::info!(
         provider = ctx.input.provider,

@@ -112,8 +112,7 @@ pub(super) async fn send_sms(ctx: &Ctx<'_>, to: &str) -> Verdict {
             let resp = ctx.send_ok(request).await?;
             Ok(sent(ctx.label, to, resp.str_at("/id"), resp.status))
         }
-        other => Err(Outcome::new(
-            OutcomeKind::NotCheckable,
+        other => Err(Outcome::not_checkable(
             format!("Switchboard cannot send a test SMS through '{other}'."),
             "",
         )),

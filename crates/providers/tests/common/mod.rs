@@ -411,25 +411,22 @@ pub fn no_query(r: &Recorded) {
 }
 
 pub fn query(r: &Recorded, expected: &[(&str, &str)]) {
-    let mut got = r.query_pairs();
-    got.sort();
-    let mut want: Vec<(String, String)> = expected
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    want.sort();
-    assert_eq!(got, want, "query of {}", r.path);
+    same_pairs(r.query_pairs(), expected, &format!("query of {}", r.path));
 }
 
 pub fn form(r: &Recorded, expected: &[(&str, &str)]) {
-    let mut got = r.form();
+    same_pairs(r.form(), expected, &format!("form body of {}", r.path));
+}
+
+/// `got` holds exactly the `expected` pairs, in any order.
+fn same_pairs(mut got: Vec<(String, String)>, expected: &[(&str, &str)], what: &str) {
     got.sort();
     let mut want: Vec<(String, String)> = expected
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     want.sort();
-    assert_eq!(got, want, "form body of {}", r.path);
+    assert_eq!(got, want, "{what}");
 }
 
 pub fn json(status: u16, text: &str) -> Reply {

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use switchboard_providers::fake::{FakeOptions, FakeServer, Reply};
+use switchboard_providers::fake::{FakeServer, Reply};
 use switchboard_providers::{checked_providers, Checker, Endpoints, OutcomeKind};
 
 use crate::common::*;
@@ -21,14 +21,7 @@ fn stripe() -> Owned {
 
 #[tokio::test]
 async fn a_provider_that_never_answers_is_a_timeout() {
-    let fake = FakeServer::start_with(
-        FakeOptions {
-            hang: true,
-            ..Default::default()
-        },
-        |_| Reply::empty(200),
-    )
-    .await;
+    let fake = FakeServer::hanging().await;
     let endpoints = Endpoints::default().with("stripe", &fake.url()).unwrap();
     let checker = Checker::new(endpoints, Duration::from_millis(300));
     let started = Instant::now();

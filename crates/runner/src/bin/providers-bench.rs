@@ -12,7 +12,6 @@
 
 #![forbid(unsafe_code)]
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::stream::{FuturesUnordered, StreamExt};
@@ -21,7 +20,6 @@ use switchboard_providers::fake::{FakeOptions, FakeServer, Reply};
 use switchboard_providers::{CheckInput, Checker, Endpoints};
 use switchboard_runner::{run_check, FromCredentials, TestAll, ToRecord};
 use switchboard_store::{InitOptions, ListFilter, NewIntegration, Store};
-use switchboard_vault::MemoryKeyStore;
 use tokio_util::sync::CancellationToken;
 
 struct Args {
@@ -157,10 +155,7 @@ impl Fakes {
 async fn fill_store(dir: &std::path::Path, count: usize) -> (Store, Vec<String>) {
     let store = Store::open(dir.join("bench.sqlite")).await.expect("store");
     store
-        .init_vault(InitOptions {
-            keystore: Some(Arc::new(MemoryKeyStore::new())),
-            passphrase: None,
-        })
+        .init_vault(InitOptions::in_memory())
         .await
         .expect("vault");
     let mut ids = Vec::new();

@@ -113,12 +113,11 @@ async fn list(
     if let Some((_, t)) = query.iter().find(|(k, _)| k == "type") {
         if !t.is_empty() {
             if catalog::integration_type(t).is_none() {
-                let known: Vec<&str> = catalog::types().iter().map(|t| t.id).collect();
                 return Err(Error::field(
                     "type",
                     format!(
                         "Unknown integration type '{t}'. Known types: {}.",
-                        known.join(", ")
+                        catalog::type_ids()
                     ),
                 )
                 .into());

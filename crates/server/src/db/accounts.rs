@@ -2,26 +2,62 @@
 //! for both backends: server metadata, key rotation, audit, users, tokens
 //! and websites, written once for every [`SqlDb`].
 
-use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Type};
+use switchboard_server_macros::sql_db;
 
-use super::sql::SqlDb;
+use super::sql::{Conn, SqlDb};
 use super::{AccountStore, MetaStore};
+use crate::model::NewToken;
 
+/// The writes that several account changes share (see [`SqlDb`] for the
+/// where clause).
+#[sql_db]
 #[async_trait::async_trait]
-impl<B: SqlDb> MetaStore for B
-where
-    for<'c> &'c mut <B::DB as Database>::Connection: Executor<'c, Database = B::DB>,
-    for<'q> <B::DB as Database>::Arguments<'q>: IntoArguments<'q, B::DB>,
-    for<'a> &'a str: ColumnIndex<<B::DB as Database>::Row>,
-    usize: ColumnIndex<<B::DB as Database>::Row>,
-    for<'q> i64: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
-    for<'q> bool: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
-    for<'q> String: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
-    for<'q> &'q str: Encode<'q, B::DB> + Type<B::DB>,
-    for<'q> Option<i64>: Encode<'q, B::DB>,
-    for<'q> Option<String>: Encode<'q, B::DB>,
-    for<'q> Option<&'q str>: Encode<'q, B::DB>,
-{
+trait AccountRows: SqlDb {
+    /// Stores one token of `family` (None for API tokens).
+    async fn insert_token_row(
+        conn: &mut Conn<Self>,
+        token: &NewToken,
+        family: Option<&str>,
+    ) -> super::Result<()> {
+        sqlx::query(
+            "INSERT INTO api_tokens (token_hash, user_id, kind, name, expires_at, created_at, family) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&token.hash)
+        .bind(token.user_id)
+        .bind(token.kind.as_str())
+        .bind(&token.name)
+        .bind(token.expires_at)
+        .bind(super::now())
+        .bind(family)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Adds these users to a website (those already in it stay).
+    async fn add_members(
+        conn: &mut Conn<Self>,
+        website_id: i64,
+        members: &[i64],
+    ) -> super::Result<()> {
+        for user in members {
+            sqlx::query("INSERT INTO website_members (website_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(website_id)
+                .bind(*user)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+#[sql_db]
+impl<B: SqlDb> AccountRows for B {}
+
+#[sql_db]
+#[async_trait::async_trait]
+impl<B: SqlDb> MetaStore for B {
     fn backend(&self) -> super::Backend {
         B::BACKEND
     }
@@ -105,16 +141,13 @@ where
             ],
             via: "cli".into(),
         };
-        B::insert_audit(&mut tx, &entry).await?;
-        tx.commit().await?;
+        B::commit_with_audit(tx, &entry).await?;
         Ok((records, values))
     }
 
     async fn write_audit(&self, entry: &crate::model::AuditEntry) -> super::Result<()> {
-        let mut tx = self.write().begin_with(B::BEGIN).await?;
-        B::insert_audit(&mut tx, entry).await?;
-        tx.commit().await?;
-        Ok(())
+        let tx = self.write().begin_with(B::BEGIN).await?;
+        B::commit_with_audit(tx, entry).await
     }
 
     async fn audit(
@@ -157,21 +190,9 @@ where
     }
 }
 
+#[sql_db]
 #[async_trait::async_trait]
-impl<B: SqlDb> AccountStore for B
-where
-    for<'c> &'c mut <B::DB as Database>::Connection: Executor<'c, Database = B::DB>,
-    for<'q> <B::DB as Database>::Arguments<'q>: IntoArguments<'q, B::DB>,
-    for<'a> &'a str: ColumnIndex<<B::DB as Database>::Row>,
-    usize: ColumnIndex<<B::DB as Database>::Row>,
-    for<'q> i64: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
-    for<'q> bool: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
-    for<'q> String: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
-    for<'q> &'q str: Encode<'q, B::DB> + Type<B::DB>,
-    for<'q> Option<i64>: Encode<'q, B::DB>,
-    for<'q> Option<String>: Encode<'q, B::DB>,
-    for<'q> Option<&'q str>: Encode<'q, B::DB>,
-{
+impl<B: SqlDb> AccountStore for B {
     async fn create_user(
         &self,
         email: &str,
@@ -211,21 +232,9 @@ where
             .await?)
     }
 
-    async fn insert_token(&self, token: &crate::model::NewToken) -> super::Result<()> {
-        sqlx::query(
-                "INSERT INTO api_tokens (token_hash, user_id, kind, name, expires_at, created_at, family) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(&token.hash)
-            .bind(token.user_id)
-            .bind(token.kind.as_str())
-            .bind(&token.name)
-            .bind(token.expires_at)
-            .bind(super::now())
-            .bind(token.family.as_deref())
-            .execute(self.write())
-            .await?;
-        Ok(())
+    async fn insert_token(&self, token: &NewToken) -> super::Result<()> {
+        let mut conn = self.write().acquire().await?;
+        B::insert_token_row(&mut conn, token, token.family.as_deref()).await
     }
 
     async fn token(&self, hash: &str) -> super::Result<Option<crate::model::TokenRecord>> {
@@ -297,19 +306,7 @@ where
         .execute(&mut *tx)
         .await?;
         for token in new {
-            sqlx::query(
-                "INSERT INTO api_tokens (token_hash, user_id, kind, name, expires_at, created_at, family) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(&token.hash)
-            .bind(token.user_id)
-            .bind(token.kind.as_str())
-            .bind(&token.name)
-            .bind(token.expires_at)
-            .bind(super::now())
-            .bind(&family)
-            .execute(&mut *tx)
-            .await?;
+            B::insert_token_row(&mut tx, token, Some(&family)).await?;
         }
         tx.commit().await?;
         Ok(true)
@@ -317,12 +314,12 @@ where
 
     async fn revoke_reused_refresh(&self, hash: &str) -> super::Result<bool> {
         let mut tx = self.write().begin_with(B::BEGIN).await?;
-        let family: Option<String> =
-            sqlx::query_scalar("SELECT family FROM spent_refresh_tokens WHERE token_hash = $1")
-                .bind(hash)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some(family) = family else {
+        let spent = "SELECT family FROM spent_refresh_tokens WHERE token_hash = $1";
+        let Some(family) = sqlx::query_scalar::<_, String>(spent)
+            .bind(hash)
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
             return Ok(false);
         };
         sqlx::query("DELETE FROM api_tokens WHERE family = $1")
@@ -418,17 +415,10 @@ where
         .bind(seq)
         .fetch_one(&mut *tx)
         .await?;
-        for user in members {
-            sqlx::query("INSERT INTO website_members (website_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(id)
-                .bind(*user)
-                .execute(&mut *tx)
-                .await?;
-        }
+        B::add_members(&mut tx, id, members).await?;
         let mut entry = audit.clone();
         entry.website_id = Some(id);
-        B::insert_audit(&mut tx, &entry).await?;
-        tx.commit().await?;
+        B::commit_with_audit(tx, &entry).await?;
         Ok(id)
     }
 
@@ -461,16 +451,9 @@ where
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            for user in members {
-                sqlx::query("INSERT INTO website_members (website_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                    .bind(id)
-                    .bind(*user)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            B::add_members(&mut tx, id, members).await?;
         }
-        B::insert_audit(&mut tx, audit).await?;
-        tx.commit().await?;
+        B::commit_with_audit(tx, audit).await?;
         Ok(true)
     }
 
@@ -507,8 +490,7 @@ where
         .bind(super::now())
         .execute(&mut *tx)
         .await?;
-        B::insert_audit(&mut tx, audit).await?;
-        tx.commit().await?;
+        B::commit_with_audit(tx, audit).await?;
         Ok(true)
     }
 }

@@ -2,7 +2,8 @@
 //! integrations, their logs, check results and tombstones. Every write bumps
 //! the record's revision and writes its audit entry in the same transaction.
 
-use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Type};
+use sqlx::Row;
+use switchboard_server_macros::sql_db;
 
 use super::rows::{self, INTEGRATION_COLUMNS};
 use super::sql::{Conn, SqlDb};
@@ -12,21 +13,9 @@ use switchboard_domain::{apply_check, CheckKind, HealthState};
 
 /// The writes of one integration row, shared with sync (see [`SqlDb`] for
 /// the where clause).
+#[sql_db]
 #[async_trait::async_trait]
-pub(crate) trait IntegrationRows: SqlDb
-where
-    for<'c> &'c mut <Self::DB as Database>::Connection: Executor<'c, Database = Self::DB>,
-    for<'q> <Self::DB as Database>::Arguments<'q>: IntoArguments<'q, Self::DB>,
-    for<'a> &'a str: ColumnIndex<<Self::DB as Database>::Row>,
-    usize: ColumnIndex<<Self::DB as Database>::Row>,
-    for<'q> i64: Encode<'q, Self::DB> + Decode<'q, Self::DB> + Type<Self::DB>,
-    for<'q> bool: Encode<'q, Self::DB> + Decode<'q, Self::DB> + Type<Self::DB>,
-    for<'q> String: Encode<'q, Self::DB> + Decode<'q, Self::DB> + Type<Self::DB>,
-    for<'q> &'q str: Encode<'q, Self::DB> + Type<Self::DB>,
-    for<'q> Option<i64>: Encode<'q, Self::DB>,
-    for<'q> Option<String>: Encode<'q, Self::DB>,
-    for<'q> Option<&'q str>: Encode<'q, Self::DB>,
-{
+pub(crate) trait IntegrationRows: SqlDb {
     /// Inserts a record (its `id` is ignored, its revision is 1) with a new
     /// change sequence number; its new id.
     async fn insert_row(conn: &mut Conn<Self>, r: &IntegrationRecord) -> Result<i64> {
@@ -183,37 +172,12 @@ where
     }
 }
 
-impl<B: SqlDb> IntegrationRows for B
-where
-    for<'c> &'c mut <B::DB as Database>::Connection: Executor<'c, Database = B::DB>,
-    for<'q> <B::DB as Database>::Arguments<'q>: IntoArguments<'q, B::DB>,
-    for<'a> &'a str: ColumnIndex<<B::DB as Database>::Row>,
-    usize: ColumnIndex<<B::DB as Database>::Row>,
-    for<'q> i64: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
-    for<'q> bool: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
-    for<'q> String: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
-    for<'q> &'q str: Encode<'q, B::DB> + Type<B::DB>,
-    for<'q> Option<i64>: Encode<'q, B::DB>,
-    for<'q> Option<String>: Encode<'q, B::DB>,
-    for<'q> Option<&'q str>: Encode<'q, B::DB>,
-{
-}
+#[sql_db]
+impl<B: SqlDb> IntegrationRows for B {}
 
+#[sql_db]
 #[async_trait::async_trait]
-impl<B: SqlDb> IntegrationStore for B
-where
-    for<'c> &'c mut <B::DB as Database>::Connection: Executor<'c, Database = B::DB>,
-    for<'q> <B::DB as Database>::Arguments<'q>: IntoArguments<'q, B::DB>,
-    for<'a> &'a str: ColumnIndex<<B::DB as Database>::Row>,
-    usize: ColumnIndex<<B::DB as Database>::Row>,
-    for<'q> i64: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
-    for<'q> bool: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
-    for<'q> String: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
-    for<'q> &'q str: Encode<'q, B::DB> + Type<B::DB>,
-    for<'q> Option<i64>: Encode<'q, B::DB>,
-    for<'q> Option<String>: Encode<'q, B::DB>,
-    for<'q> Option<&'q str>: Encode<'q, B::DB>,
-{
+impl<B: SqlDb> IntegrationStore for B {
     async fn list_integrations(&self, filter: &ListFilter) -> Result<Vec<IntegrationRecord>> {
         let mut qb = sqlx::QueryBuilder::<B::DB>::new(format!(
             "SELECT {INTEGRATION_COLUMNS} FROM integrations"
@@ -254,8 +218,7 @@ where
         B::insert_log(&mut tx, id, log).await?;
         let mut entry = audit.clone();
         entry.integration_id = Some(id);
-        B::insert_audit(&mut tx, &entry).await?;
-        tx.commit().await?;
+        B::commit_with_audit(tx, &entry).await?;
         Ok(id)
     }
 
@@ -273,8 +236,7 @@ where
         if let Some(log) = log {
             B::insert_log(&mut tx, r.id, log).await?;
         }
-        B::insert_audit(&mut tx, audit).await?;
-        tx.commit().await?;
+        B::commit_with_audit(tx, audit).await?;
         Ok(outcome)
     }
 
@@ -286,8 +248,7 @@ where
         {
             return Ok(false);
         }
-        B::insert_audit(&mut tx, audit).await?;
-        tx.commit().await?;
+        B::commit_with_audit(tx, audit).await?;
         Ok(true)
     }
 
@@ -345,8 +306,7 @@ where
         .execute(&mut *tx)
         .await?;
         B::insert_log(&mut tx, id, log).await?;
-        B::insert_audit(&mut tx, audit).await?;
-        tx.commit().await?;
+        B::commit_with_audit(tx, audit).await?;
         Ok(true)
     }
 

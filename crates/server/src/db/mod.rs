@@ -260,6 +260,16 @@ pub enum SyncWrite {
     },
 }
 
+impl SyncWrite {
+    /// The uid of the record a create makes (None for other writes).
+    pub fn created_uid(&self) -> Option<&str> {
+        match self {
+            SyncWrite::Create { record, .. } => Some(record.uid.as_str()),
+            _ => None,
+        }
+    }
+}
+
 /// A whole push batch, applied in one transaction with its answer.
 #[derive(Debug, Clone)]
 pub struct SyncPlan {
@@ -338,6 +348,20 @@ impl SyncRow {
     }
 }
 
+/// What [`SyncStore::sync_changes`] reads: websites (only these ids when
+/// `websites` is Some) and integrations and deletions (within `scope`, see
+/// [`ListFilter::scope`]) with a sequence number above `since`, by
+/// sequence; at most `limit` of each. Rows whose last writer is `client`
+/// are marked as its own.
+#[derive(Debug, Clone)]
+pub struct ChangesQuery<'a> {
+    pub scope: Option<(i64, Vec<i64>)>,
+    pub websites: Option<Vec<i64>>,
+    pub since: i64,
+    pub limit: i64,
+    pub client: Option<&'a str>,
+}
+
 /// The sync protocol's storage (docs/sync.md).
 #[async_trait]
 pub trait SyncStore: Send + Sync {
@@ -350,18 +374,8 @@ pub trait SyncStore: Send + Sync {
     /// Applies a push batch all or nothing, storing its answer in the same
     /// transaction.
     async fn sync_apply(&self, plan: SyncPlan) -> Result<SyncApplied>;
-    /// Websites (only these ids when `websites` is Some) and integrations
-    /// and deletions (within `scope`, see [`ListFilter::scope`]) with a
-    /// sequence number above `since`, by sequence; at most `limit` of each.
-    /// Rows whose last writer is `client` are marked as its own.
-    async fn sync_changes(
-        &self,
-        scope: Option<(i64, Vec<i64>)>,
-        websites: Option<Vec<i64>>,
-        since: i64,
-        limit: i64,
-        client: Option<&str>,
-    ) -> Result<SyncChanges>;
+    /// The changes a pull asks for (see [`ChangesQuery`]).
+    async fn sync_changes(&self, query: ChangesQuery<'_>) -> Result<SyncChanges>;
 }
 
 /// Everything the server stores.

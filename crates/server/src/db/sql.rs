@@ -6,19 +6,24 @@
 //! statements they share (sequence numbers, log lines, audit entries) are
 //! here.
 //!
-//! Each generic impl repeats the where clause of [`SqlDb`] (Rust does not
-//! imply a trait's where clauses where the trait is used): the backend's
-//! connections run queries, and it binds and decodes the few column types
-//! the schema uses (BIGINT/INTEGER, BOOLEAN, TEXT).
+//! Each generic trait and impl carries the where clause of [`SqlDb`] (Rust
+//! does not imply a trait's where clauses where the trait is used): the
+//! backend's connections run queries, and it binds and decodes the few
+//! column types the schema uses (BIGINT/INTEGER, BOOLEAN, TEXT). The clause
+//! is written once, in `switchboard_server_macros`, and `#[sql_db]` adds it.
 
 use sqlx::query::{Query, QueryScalar};
-use sqlx::{
-    ColumnIndex, Database, Decode, Encode, Executor, FromRow, IntoArguments, Pool, QueryBuilder,
-    Type,
-};
+use sqlx::{Database, FromRow, Pool, QueryBuilder};
 
 use super::{Backend, Result};
 use crate::model::{AuditEntry, NewLog};
+use switchboard_server_macros::sql_db;
+
+/// The sqlx database type of a backend.
+pub(crate) type Db<B> = <B as SqlDb>::DB;
+
+/// A row of a backend's query.
+pub(crate) type DbRow<B> = <<B as SqlDb>::DB as Database>::Row;
 
 /// A connection of a backend (a transaction derefs to one).
 pub(crate) type Conn<B> = <<B as SqlDb>::DB as Database>::Connection;
@@ -27,21 +32,9 @@ pub(crate) type Conn<B> = <<B as SqlDb>::DB as Database>::Connection;
 pub(crate) type Args<'q, B> = <<B as SqlDb>::DB as Database>::Arguments<'q>;
 
 /// A backend: its sqlx database type, its pools and how it writes.
+#[sql_db]
 #[async_trait::async_trait]
-pub(crate) trait SqlDb: Send + Sync + 'static
-where
-    for<'c> &'c mut <Self::DB as Database>::Connection: Executor<'c, Database = Self::DB>,
-    for<'q> <Self::DB as Database>::Arguments<'q>: IntoArguments<'q, Self::DB>,
-    for<'a> &'a str: ColumnIndex<<Self::DB as Database>::Row>,
-    usize: ColumnIndex<<Self::DB as Database>::Row>,
-    for<'q> i64: Encode<'q, Self::DB> + Decode<'q, Self::DB> + Type<Self::DB>,
-    for<'q> bool: Encode<'q, Self::DB> + Decode<'q, Self::DB> + Type<Self::DB>,
-    for<'q> String: Encode<'q, Self::DB> + Decode<'q, Self::DB> + Type<Self::DB>,
-    for<'q> &'q str: Encode<'q, Self::DB> + Type<Self::DB>,
-    for<'q> Option<i64>: Encode<'q, Self::DB>,
-    for<'q> Option<String>: Encode<'q, Self::DB>,
-    for<'q> Option<&'q str>: Encode<'q, Self::DB>,
-{
+pub(crate) trait SqlDb: Send + Sync + 'static {
     type DB: Database;
 
     const BACKEND: Backend;
@@ -87,6 +80,23 @@ where
         Ok(seq)
     }
 
+    /// The stored answer (JSON text, empty while the batch is being
+    /// applied) of a batch this user pushed, read from `pool`.
+    async fn stored_answer(
+        pool: &Pool<Self::DB>,
+        user_id: i64,
+        batch_id: &str,
+    ) -> Result<Option<String>> {
+        let answer: Option<String> = sqlx::query_scalar(
+            "SELECT answer FROM sync_batches WHERE user_id = $1 AND batch_id = $2",
+        )
+        .bind(user_id)
+        .bind(batch_id)
+        .fetch_optional(pool)
+        .await?;
+        Ok(answer)
+    }
+
     /// Writes one log entry of an integration inside a transaction, with a
     /// new uid and the next change sequence number (docs/sync.md: logs
     /// sync).
@@ -105,6 +115,16 @@ where
         .bind(seq)
         .execute(&mut *conn)
         .await?;
+        Ok(())
+    }
+
+    /// Writes the audit entry of a write and commits its transaction.
+    async fn commit_with_audit(
+        mut tx: sqlx::Transaction<'static, Self::DB>,
+        entry: &AuditEntry,
+    ) -> Result<()> {
+        Self::insert_audit(&mut tx, entry).await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -208,12 +208,11 @@ pub fn lookup(
     Error,
 > {
     let Some(ty) = catalog::integration_type(type_id) else {
-        let known: Vec<&str> = catalog::types().iter().map(|t| t.id).collect();
         return Err(Error::field(
             "integration_type",
             format!(
                 "Unknown integration type '{type_id}'. Known types: {}.",
-                known.join(", ")
+                catalog::type_ids()
             ),
         ));
     };

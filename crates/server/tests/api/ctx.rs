@@ -115,6 +115,13 @@ pub struct Res {
 }
 
 impl Res {
+    /// This answer, which must have this status (the body shows when not).
+    #[track_caller]
+    pub fn expect_status(self, status: u16) -> Res {
+        assert_eq!(self.status, status, "{}", self.text);
+        self
+    }
+
     pub fn header(&self, name: &str) -> Option<String> {
         self.headers
             .get(name)
@@ -368,8 +375,8 @@ impl Ctx {
                 &self.admin,
                 json!({"name": name, "domain": format!("{name}.example")}),
             )
-            .await;
-        assert_eq!(r.status, 201, "{}", r.text);
+            .await
+            .expect_status(201);
         r.body["id"].as_i64().unwrap()
     }
 
@@ -381,8 +388,8 @@ impl Ctx {
                 user,
                 json!({"integration_type": integration_type, "name": name}),
             )
-            .await;
-        assert_eq!(r.status, 201, "{}", r.text);
+            .await
+            .expect_status(201);
         r.body["id"].as_i64().unwrap()
     }
 
@@ -390,8 +397,8 @@ impl Ctx {
     pub async fn second(&self, body: Value) -> i64 {
         let r = self
             .post("/api/v1/websites/integrations/", &self.admin, body)
-            .await;
-        assert_eq!(r.status, 201, "{}", r.text);
+            .await
+            .expect_status(201);
         r.body["id"].as_i64().unwrap()
     }
 }

@@ -26,8 +26,8 @@ async fn login_refresh_and_me(ctx: Ctx) {
             None,
             Some(json!({"email": member.email.to_uppercase(), "password": PASSWORD})),
         )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+        .await
+        .expect_status(200);
     assert_eq!(r.body["token_type"], "Bearer");
     assert_eq!(r.body["expires_in"], 900);
     let access = r.body["access_token"].as_str().unwrap().to_owned();
@@ -36,8 +36,8 @@ async fn login_refresh_and_me(ctx: Ctx) {
 
     let me = ctx
         .call("GET", "/api/v1/auth/me/", Some(&access), None)
-        .await;
-    assert_eq!(me.status, 200);
+        .await
+        .expect_status(200);
     assert_eq!(me.body["email"], member.email);
     assert_eq!(me.body["role"], "member");
     // The access token works on both APIs.
@@ -62,8 +62,8 @@ async fn login_refresh_and_me(ctx: Ctx) {
             None,
             Some(json!({"refresh_token": refresh})),
         )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+        .await
+        .expect_status(200);
     let access2 = r.body["access_token"].as_str().unwrap().to_owned();
     assert_ne!(access2, access);
     assert_eq!(
@@ -80,8 +80,8 @@ async fn login_refresh_and_me(ctx: Ctx) {
             None,
             Some(json!({"refresh_token": refresh})),
         )
-        .await;
-    assert_eq!(r.status, 401);
+        .await
+        .expect_status(401);
     assert_eq!(r.body["code"], "token_not_valid");
     let r = ctx
         .call("POST", "/api/v1/auth/refresh/", None, Some(json!({})))
@@ -95,21 +95,20 @@ async fn login_refresh_and_me(ctx: Ctx) {
             None,
             Some(json!({"email": member.email, "password": "wrong password"})),
         )
-        .await;
-    assert_eq!(r.status, 401);
+        .await
+        .expect_status(401);
     assert_eq!(
         r.body,
         json!({"detail": "No active account found with the given credentials"})
     );
-    let r = ctx
-        .call(
-            "POST",
-            "/api/v1/auth/login/",
-            None,
-            Some(json!({"email": "nobody@example.com", "password": PASSWORD})),
-        )
-        .await;
-    assert_eq!(r.status, 401);
+    ctx.call(
+        "POST",
+        "/api/v1/auth/login/",
+        None,
+        Some(json!({"email": "nobody@example.com", "password": PASSWORD})),
+    )
+    .await
+    .expect_status(401);
     let r = ctx
         .call(
             "POST",
@@ -117,8 +116,8 @@ async fn login_refresh_and_me(ctx: Ctx) {
             None,
             Some(json!({"email": "x@example.com"})),
         )
-        .await;
-    assert_eq!(r.status, 400);
+        .await
+        .expect_status(400);
     assert_eq!(r.body["password"], json!(["This field is required."]));
 }
 
@@ -129,10 +128,9 @@ async fn unauthenticated_is_401_in_each_shape(ctx: Ctx) {
         (401, json!({"error": "Authentication required"}))
     );
     assert!(r.header("www-authenticate").unwrap().starts_with("Bearer"));
-    let r = ctx
-        .call("POST", "/api/integrations/1/test/", None, None)
-        .await;
-    assert_eq!(r.status, 401);
+    ctx.call("POST", "/api/integrations/1/test/", None, None)
+        .await
+        .expect_status(401);
     let r = ctx
         .call("GET", "/api/v1/websites/integrations/", None, None)
         .await;
@@ -174,8 +172,8 @@ async fn unauthenticated_is_401_in_each_shape(ctx: Ctx) {
             Some("garbage"),
             None,
         )
-        .await;
-    assert_eq!(r.status, 401);
+        .await
+        .expect_status(401);
     assert_eq!(r.body["code"], "token_not_valid");
     let res = ctx
         .client
@@ -225,65 +223,56 @@ async fn members_see_their_websites_and_their_own(ctx: Ctx) {
         let base = format!("/api/integrations/{id}/");
         let not_found = json!({"error": "Integration not found"});
         assert_eq!(ctx.get(&base, &member).await.body, not_found);
-        assert_eq!(
-            ctx.put(&base, &member, json!({"name": "x"})).await.status,
-            404
-        );
-        assert_eq!(ctx.delete(&base, &member).await.status, 404);
-        assert_eq!(
-            ctx.post(&format!("{base}test/"), &member, json!({}))
-                .await
-                .status,
-            404
-        );
-        assert_eq!(ctx.get(&format!("{base}logs/"), &member).await.status, 404);
-        assert_eq!(
-            ctx.post(&format!("{base}configure/email/"), &member, json!({}))
-                .await
-                .status,
-            404
-        );
+        ctx.put(&base, &member, json!({"name": "x"}))
+            .await
+            .expect_status(404);
+        ctx.delete(&base, &member).await.expect_status(404);
+        ctx.post(&format!("{base}test/"), &member, json!({}))
+            .await
+            .expect_status(404);
+        ctx.get(&format!("{base}logs/"), &member)
+            .await
+            .expect_status(404);
+        ctx.post(&format!("{base}configure/email/"), &member, json!({}))
+            .await
+            .expect_status(404);
     }
     // What they may see they may change.
-    let r = ctx
-        .put(
-            &format!("/api/integrations/{on_mine}/"),
-            &member,
-            json!({"name": "renamed by member"}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(
-        ctx.delete(&format!("/api/integrations/{own}/"), &member)
-            .await
-            .status,
-        200
-    );
+    ctx.put(
+        &format!("/api/integrations/{on_mine}/"),
+        &member,
+        json!({"name": "renamed by member"}),
+    )
+    .await
+    .expect_status(200);
+    ctx.delete(&format!("/api/integrations/{own}/"), &member)
+        .await
+        .expect_status(200);
     // Putting an integration on someone else's website is refused.
-    let r = ctx
-        .post("/api/integrations/", &member, json!({"integration_type": "custom", "provider": "custom", "name": "x", "website": theirs}))
-        .await;
-    assert_eq!(r.status, 403);
-    let r = ctx
-        .post("/api/integrations/", &member, json!({"integration_type": "custom", "provider": "custom", "name": "x", "website": mine}))
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
+    ctx.post(
+        "/api/integrations/",
+        &member,
+        json!({"integration_type": "custom", "provider": "custom", "name": "x", "website": theirs}),
+    )
+    .await
+    .expect_status(403);
+    ctx.post(
+        "/api/integrations/",
+        &member,
+        json!({"integration_type": "custom", "provider": "custom", "name": "x", "website": mine}),
+    )
+    .await
+    .expect_status(201);
     // Websites: members read theirs only.
     let r = ctx.get("/api/v1/websites/", &member).await;
     assert_eq!(r.body["count"], 1);
     assert_eq!(r.body["results"][0]["id"], mine);
-    assert_eq!(
-        ctx.get(&format!("/api/v1/websites/{theirs}/"), &member)
-            .await
-            .status,
-        404
-    );
-    assert_eq!(
-        ctx.get(&format!("/api/v1/websites/{mine}/"), &member)
-            .await
-            .status,
-        200
-    );
+    ctx.get(&format!("/api/v1/websites/{theirs}/"), &member)
+        .await
+        .expect_status(404);
+    ctx.get(&format!("/api/v1/websites/{mine}/"), &member)
+        .await
+        .expect_status(200);
     // The admin sees everything.
     let r = ctx.get("/api/integrations/", a).await;
     assert_eq!(r.body["integrations"].as_array().unwrap().len(), 4);
@@ -298,28 +287,19 @@ async fn viewers_only_read(ctx: Ctx) {
     let hidden = ctx.first(&ctx.admin, "email", "admin's own").await;
     let forbidden = json!({"error": "You do not have permission to perform this action."});
 
-    assert_eq!(
-        ctx.get(&format!("/api/integrations/{id}/"), &viewer)
-            .await
-            .status,
-        200
-    );
-    assert_eq!(
-        ctx.get(&format!("/api/integrations/{id}/logs/"), &viewer)
-            .await
-            .status,
-        200
-    );
+    ctx.get(&format!("/api/integrations/{id}/"), &viewer)
+        .await
+        .expect_status(200);
+    ctx.get(&format!("/api/integrations/{id}/logs/"), &viewer)
+        .await
+        .expect_status(200);
     assert_eq!(
         ctx.get("/api/integrations/stats/", &viewer).await.body["total"],
         1
     );
-    assert_eq!(
-        ctx.get(&format!("/api/integrations/{hidden}/"), &viewer)
-            .await
-            .status,
-        404
-    );
+    ctx.get(&format!("/api/integrations/{hidden}/"), &viewer)
+        .await
+        .expect_status(404);
     let r = ctx
         .put(
             &format!("/api/integrations/{id}/"),
@@ -328,18 +308,12 @@ async fn viewers_only_read(ctx: Ctx) {
         )
         .await;
     assert_eq!((r.status, r.body.clone()), (403, forbidden.clone()));
-    assert_eq!(
-        ctx.delete(&format!("/api/integrations/{id}/"), &viewer)
-            .await
-            .status,
-        403
-    );
-    assert_eq!(
-        ctx.post(&format!("/api/integrations/{id}/test/"), &viewer, json!({}))
-            .await
-            .status,
-        403
-    );
+    ctx.delete(&format!("/api/integrations/{id}/"), &viewer)
+        .await
+        .expect_status(403);
+    ctx.post(&format!("/api/integrations/{id}/test/"), &viewer, json!({}))
+        .await
+        .expect_status(403);
     let r = ctx
         .post(
             "/api/integrations/",
@@ -348,14 +322,13 @@ async fn viewers_only_read(ctx: Ctx) {
         )
         .await;
     let email = r.body["id"].as_i64().unwrap();
-    let r = ctx
-        .post(
-            &format!("/api/integrations/{email}/configure/email/"),
-            &viewer,
-            json!({}),
-        )
-        .await;
-    assert_eq!(r.status, 403);
+    ctx.post(
+        &format!("/api/integrations/{email}/configure/email/"),
+        &viewer,
+        json!({}),
+    )
+    .await
+    .expect_status(403);
     let r = ctx
         .post(
             "/api/integrations/",
@@ -364,17 +337,13 @@ async fn viewers_only_read(ctx: Ctx) {
         )
         .await;
     assert_eq!((r.status, r.body.clone()), (403, forbidden));
-    assert_eq!(
-        ctx.get(&format!("/api/integrations/{hidden}/"), &viewer)
-            .await
-            .status,
-        404
-    );
-    let r = ctx
-        .post("/api/v1/websites/", &viewer, json!({"name": "mine now"}))
-        .await;
-    assert_eq!(r.status, 403);
-    assert_eq!(ctx.get("/api/v1/audit/", &viewer).await.status, 403);
+    ctx.get(&format!("/api/integrations/{hidden}/"), &viewer)
+        .await
+        .expect_status(404);
+    ctx.post("/api/v1/websites/", &viewer, json!({"name": "mine now"}))
+        .await
+        .expect_status(403);
+    ctx.get("/api/v1/audit/", &viewer).await.expect_status(403);
 }
 
 async fn second_api_is_for_admins_only(ctx: Ctx) {
@@ -474,15 +443,13 @@ async fn reusing_a_spent_refresh_token_revokes_its_sign_in(ctx: Ctx) {
     assert_eq!((first.status, other.status), (200, 200));
     let token = |r: &crate::ctx::Res, k: &str| r.body[k].as_str().unwrap().to_owned();
     let r1 = token(&first, "refresh_token");
-    let second = refresh_with(&ctx, &r1).await;
-    assert_eq!(second.status, 200, "{}", second.text);
+    let second = refresh_with(&ctx, &r1).await.expect_status(200);
     let (a2, r2) = (
         token(&second, "access_token"),
         token(&second, "refresh_token"),
     );
     // The replay: refused, and the family goes with it.
-    let replay = refresh_with(&ctx, &r1).await;
-    assert_eq!(replay.status, 401, "{}", replay.text);
+    refresh_with(&ctx, &r1).await.expect_status(401);
     assert_eq!(
         me_status(&ctx, a2).await,
         401,

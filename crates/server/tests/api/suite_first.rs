@@ -31,15 +31,13 @@ async fn create_list_and_detail(ctx: Ctx) {
             a,
             json!({"integration_type": "email", "name": "Newsletters", "provider": "sendgrid", "config": {"from_name": "Brand"}}),
         )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
+        .await.expect_status(201);
     assert_eq!(keys(&r.body), ["id", "integration_type", "name", "status"]);
     assert_eq!(r.body["status"], "pending");
     let email = r.body["id"].as_i64().unwrap();
     let sms = ctx.first(a, "sms", "Texts").await;
 
-    let r = ctx.get("/api/integrations/", a).await;
-    assert_eq!(r.status, 200);
+    let r = ctx.get("/api/integrations/", a).await.expect_status(200);
     let list = r.body["integrations"].as_array().unwrap();
     assert_eq!(list.len(), 2);
     assert_eq!(list[0]["id"], sms, "newest first");
@@ -64,15 +62,19 @@ async fn create_list_and_detail(ctx: Ctx) {
     let list = r.body["integrations"].as_array().unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0]["id"], email);
-    let r = ctx.get("/api/integrations/?type=fax", a).await;
-    assert_eq!(r.status, 400);
+    let r = ctx
+        .get("/api/integrations/?type=fax", a)
+        .await
+        .expect_status(400);
     assert!(r.body["fields"]["type"]
         .as_str()
         .unwrap()
         .contains("Unknown integration type"));
 
-    let r = ctx.get(&format!("/api/integrations/{email}/"), a).await;
-    assert_eq!(r.status, 200);
+    let r = ctx
+        .get(&format!("/api/integrations/{email}/"), a)
+        .await
+        .expect_status(200);
     assert_eq!(
         keys(&r.body),
         [
@@ -102,15 +104,19 @@ async fn create_list_and_detail(ctx: Ctx) {
         (r.status, r.body.clone()),
         (404, json!({"error": "Integration not found"}))
     );
-    let r = ctx.get("/api/integrations/abc/", a).await;
-    assert_eq!(r.status, 404);
+    let r = ctx
+        .get("/api/integrations/abc/", a)
+        .await
+        .expect_status(404);
     assert_eq!(r.body["error"], "Integration not found");
 }
 
 async fn field_errors_are_400_with_fields(ctx: Ctx) {
     let a = &ctx.admin;
-    let r = ctx.post("/api/integrations/", a, json!({})).await;
-    assert_eq!(r.status, 400);
+    let r = ctx
+        .post("/api/integrations/", a, json!({}))
+        .await
+        .expect_status(400);
     assert!(r.body["error"].is_string());
     assert_eq!(r.body["fields"]["name"], "This field is required.");
     assert_eq!(
@@ -124,8 +130,8 @@ async fn field_errors_are_400_with_fields(ctx: Ctx) {
             a,
             json!({"integration_type": "fax", "name": "x"}),
         )
-        .await;
-    assert_eq!(r.status, 400);
+        .await
+        .expect_status(400);
     assert!(r.body["fields"]["integration_type"]
         .as_str()
         .unwrap()
@@ -137,8 +143,8 @@ async fn field_errors_are_400_with_fields(ctx: Ctx) {
             a,
             json!({"integration_type": "email", "name": "x", "provider": "stripe"}),
         )
-        .await;
-    assert_eq!(r.status, 400);
+        .await
+        .expect_status(400);
     assert!(r.body["fields"]["provider"]
         .as_str()
         .unwrap()
@@ -150,8 +156,7 @@ async fn field_errors_are_400_with_fields(ctx: Ctx) {
             a,
             json!({"integration_type": "email", "name": "x", "config": {"from_email": "not-an-email"}}),
         )
-        .await;
-    assert_eq!(r.status, 400, "{}", r.text);
+        .await.expect_status(400);
     assert!(r.body["fields"]["from_email"].is_string());
 
     let id = ctx.first(a, "sms", "Texts").await;
@@ -161,8 +166,8 @@ async fn field_errors_are_400_with_fields(ctx: Ctx) {
             a,
             json!({"status": "broken"}),
         )
-        .await;
-    assert_eq!(r.status, 400);
+        .await
+        .expect_status(400);
     assert!(r.body["fields"]["status"]
         .as_str()
         .unwrap()
@@ -173,8 +178,8 @@ async fn field_errors_are_400_with_fields(ctx: Ctx) {
             a,
             json!({"name": "  "}),
         )
-        .await;
-    assert_eq!(r.status, 400);
+        .await
+        .expect_status(400);
     assert!(r.body["fields"]["name"].is_string());
 
     let r = ctx
@@ -183,8 +188,7 @@ async fn field_errors_are_400_with_fields(ctx: Ctx) {
             a,
             json!({"from_phone_number": "12345", "account_sid": "AC0123456789abcdef0123456789abcdef", "auth_token": "0123456789abcdef0123456789abcdef"}),
         )
-        .await;
-    assert_eq!(r.status, 400);
+        .await.expect_status(400);
     assert!(
         r.body["fields"]["from_phone_number"].is_string(),
         "{}",
@@ -198,8 +202,8 @@ async fn field_errors_are_400_with_fields(ctx: Ctx) {
             a,
             json!({"page_url": "not a url"}),
         )
-        .await;
-    assert_eq!(r.status, 400);
+        .await
+        .expect_status(400);
     assert!(r.body["fields"]["page_url"].is_string());
 
     let email = ctx.first(a, "email", "Mail").await;
@@ -209,8 +213,8 @@ async fn field_errors_are_400_with_fields(ctx: Ctx) {
             a,
             json!({"provider": "smtp"}),
         )
-        .await;
-    assert_eq!(r.status, 400);
+        .await
+        .expect_status(400);
     for key in ["from_email", "smtp_host", "smtp_password"] {
         assert!(r.body["fields"][key].is_string(), "{key}: {}", r.text);
     }
@@ -359,8 +363,7 @@ async fn update_and_delete(ctx: Ctx) {
             a,
             json!({"name": "Renamed", "status": "inactive", "is_active": true, "provider": "mailgun", "config": {"from_name": "X"}}),
         )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+        .await.expect_status(200);
     assert_eq!(
         r.body,
         json!({"id": id, "name": "Renamed", "status": "inactive", "is_active": true})
@@ -368,14 +371,13 @@ async fn update_and_delete(ctx: Ctx) {
     let d = ctx.get(&format!("/api/integrations/{id}/"), a).await.body;
     assert_eq!(d["provider"], "mailgun");
     assert_eq!(d["config"]["from_name"], "X");
-    let r = ctx
-        .put(
-            &format!("/api/integrations/{id}/"),
-            a,
-            json!({"config": {"from_name": null}}),
-        )
-        .await;
-    assert_eq!(r.status, 200);
+    ctx.put(
+        &format!("/api/integrations/{id}/"),
+        a,
+        json!({"config": {"from_name": null}}),
+    )
+    .await
+    .expect_status(200);
     assert_eq!(
         ctx.get(&format!("/api/integrations/{id}/"), a).await.body["config"],
         json!({})
@@ -385,16 +387,12 @@ async fn update_and_delete(ctx: Ctx) {
         .await;
     let r = ctx.delete(&format!("/api/integrations/{id}/"), a).await;
     assert_eq!((r.status, r.body.clone()), (200, json!({"success": true})));
-    assert_eq!(
-        ctx.get(&format!("/api/integrations/{id}/"), a).await.status,
-        404
-    );
-    assert_eq!(
-        ctx.delete(&format!("/api/integrations/{id}/"), a)
-            .await
-            .status,
-        404
-    );
+    ctx.get(&format!("/api/integrations/{id}/"), a)
+        .await
+        .expect_status(404);
+    ctx.delete(&format!("/api/integrations/{id}/"), a)
+        .await
+        .expect_status(404);
     assert!(
         ctx.db.logs(id, 50).await.unwrap().is_empty(),
         "logs go with it"
@@ -409,8 +407,10 @@ async fn test_updates_health_and_logs(ctx: Ctx) {
     let id = ctx.first(a, "email", "Mail").await;
     let path = format!("/api/integrations/{id}/");
     // Not configured yet: not testable, health unchanged.
-    let r = ctx.post(&format!("{path}test/"), a, json!({})).await;
-    assert_eq!(r.status, 200);
+    let r = ctx
+        .post(&format!("{path}test/"), a, json!({}))
+        .await
+        .expect_status(200);
     assert_eq!(r.body["success"], false);
     assert!(
         r.body["message"].as_str().unwrap().contains("Not ready"),
@@ -419,14 +419,13 @@ async fn test_updates_health_and_logs(ctx: Ctx) {
     );
     assert_eq!(ctx.get(&path, a).await.body["status"], "pending");
 
-    let r = ctx
-        .post(
-            &format!("{path}configure/email/"),
-            a,
-            json!({"provider": "sendgrid", "from_email": "a@example.com", "api_key": "SG.bad-key"}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    ctx.post(
+        &format!("{path}configure/email/"),
+        a,
+        json!({"provider": "sendgrid", "from_email": "a@example.com", "api_key": "SG.bad-key"}),
+    )
+    .await
+    .expect_status(200);
     let r = ctx.post(&format!("{path}test/"), a, json!({})).await;
     assert_eq!(r.body["success"], false);
     assert!(r.body["message"].as_str().unwrap().contains("rejected"));
@@ -476,8 +475,7 @@ async fn test_updates_health_and_logs(ctx: Ctx) {
     );
     assert_eq!(tests[0]["actor"]["email"], other.email);
 
-    let logs = ctx.get(&format!("{path}logs/"), a).await;
-    assert_eq!(logs.status, 200);
+    let logs = ctx.get(&format!("{path}logs/"), a).await.expect_status(200);
     let logs = logs.body["logs"].as_array().unwrap().clone();
     assert_eq!(logs[0]["level"], "success", "newest first");
     assert!(logs.iter().any(|l| l["level"] == "error"));
@@ -517,8 +515,10 @@ async fn stats_count_what_the_caller_sees(ctx: Ctx) {
         json!({"is_active": true, "status": "error"}),
     )
     .await;
-    let r = ctx.get("/api/integrations/stats/", a).await;
-    assert_eq!(r.status, 200);
+    let r = ctx
+        .get("/api/integrations/stats/", a)
+        .await
+        .expect_status(200);
     assert_eq!(
         r.body,
         json!({"total": 3, "active": 1, "inactive": 2, "error": 1,
@@ -534,14 +534,13 @@ async fn configure_keeps_secrets_not_sent_again(ctx: Ctx) {
     let a = &ctx.admin;
     let id = ctx.first(a, "whatsapp", "WA").await;
     let path = format!("/api/integrations/{id}/configure/whatsapp/");
-    let r = ctx
-        .post(
-            &path,
-            a,
-            json!({"phone_number_id": "1", "business_account_id": "2", "access_token": "EAAfirst"}),
-        )
-        .await;
-    assert_eq!(r.status, 200);
+    ctx.post(
+        &path,
+        a,
+        json!({"phone_number_id": "1", "business_account_id": "2", "access_token": "EAAfirst"}),
+    )
+    .await
+    .expect_status(200);
     let r = ctx
         .post(
             &path,
@@ -564,8 +563,7 @@ async fn the_list_is_paged_beyond_its_limit(ctx: Ctx) {
     for i in 0..7 {
         ctx.first(a, "email", &format!("paged {i}")).await;
     }
-    let all = ctx.get("/api/integrations/", a).await;
-    assert_eq!(all.status, 200, "{}", all.text);
+    let all = ctx.get("/api/integrations/", a).await.expect_status(200);
     let keys: Vec<&String> = all.body.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["integrations"], "a short list: the original shape");
     assert_eq!(all.body["integrations"].as_array().unwrap().len(), 7);
@@ -574,8 +572,7 @@ async fn the_list_is_paged_beyond_its_limit(ctx: Ctx) {
     let mut names = Vec::new();
     let mut pages = 0;
     loop {
-        let r = ctx.get(&path, a).await;
-        assert_eq!(r.status, 200, "{}", r.text);
+        let r = ctx.get(&path, a).await.expect_status(200);
         let rows = r.body["integrations"].as_array().unwrap();
         assert!(rows.len() <= 3, "{}", r.text);
         names.extend(

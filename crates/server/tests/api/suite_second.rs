@@ -32,8 +32,10 @@ async fn create_read_and_list_pages(ctx: Ctx) {
     let a = &ctx.admin;
     let w1 = ctx.website("one").await;
     let w2 = ctx.website("two").await;
-    let r = ctx.post(PATH, a, stripe(w1, "Production Stripe")).await;
-    assert_eq!(r.status, 201, "{}", r.text);
+    let r = ctx
+        .post(PATH, a, stripe(w1, "Production Stripe"))
+        .await
+        .expect_status(201);
     let mut k: Vec<&String> = r.body.as_object().unwrap().keys().collect();
     k.sort();
     assert_eq!(
@@ -52,8 +54,7 @@ async fn create_read_and_list_pages(ctx: Ctx) {
     assert_eq!(r.body["config"]["webhook_secret"], "************6789");
     let id = r.body["id"].as_i64().unwrap();
 
-    let d = ctx.get(&format!("{PATH}{id}/"), a).await;
-    assert_eq!(d.status, 200);
+    let d = ctx.get(&format!("{PATH}{id}/"), a).await.expect_status(200);
     let mut k: Vec<&String> = d.body.as_object().unwrap().keys().collect();
     k.sort();
     assert_eq!(
@@ -85,8 +86,7 @@ async fn create_read_and_list_pages(ctx: Ctx) {
         let body = json!({"website": website, "integration_type": "custom", "name": format!("c{i}"), "is_active": i % 3 != 0});
         ctx.second(body).await;
     }
-    let r = ctx.get(PATH, a).await;
-    assert_eq!(r.status, 200);
+    let r = ctx.get(PATH, a).await.expect_status(200);
     assert_eq!(r.body["count"], 30);
     assert_eq!(r.body["results"].as_array().unwrap().len(), 25);
     assert_eq!(r.body["results"][0]["name"], "c28", "newest first");
@@ -103,8 +103,10 @@ async fn create_read_and_list_pages(ctx: Ctx) {
 
     let r = ctx.get(&format!("{PATH}?website={w1}"), a).await;
     assert_eq!(r.body["count"], 16);
-    let r = ctx.get(&format!("{PATH}?website={w1}&page=2"), a).await;
-    assert_eq!(r.status, 404);
+    let r = ctx
+        .get(&format!("{PATH}?website={w1}&page=2"), a)
+        .await
+        .expect_status(404);
     assert_eq!(r.body, json!({"detail": "Invalid page."}));
     let r = ctx.get(&format!("{PATH}?integration_type=stripe"), a).await;
     assert_eq!(r.body["count"], 1);
@@ -114,14 +116,19 @@ async fn create_read_and_list_pages(ctx: Ctx) {
         .get(&format!("{PATH}?is_active=true&website={w2}"), a)
         .await;
     assert_eq!(r.body["count"], 9);
-    let r = ctx.get(&format!("{PATH}?integration_type=fax"), a).await;
-    assert_eq!(r.status, 400);
+    let r = ctx
+        .get(&format!("{PATH}?integration_type=fax"), a)
+        .await
+        .expect_status(400);
     assert!(r.body["integration_type"][0].is_string());
-    let r = ctx.get(&format!("{PATH}?website=abc"), a).await;
-    assert_eq!(r.status, 400);
+    let r = ctx
+        .get(&format!("{PATH}?website=abc"), a)
+        .await
+        .expect_status(400);
     assert!(r.body["website"][0].is_string());
-    let r = ctx.get(&format!("{PATH}?page=0"), a).await;
-    assert_eq!(r.status, 404);
+    ctx.get(&format!("{PATH}?page=0"), a)
+        .await
+        .expect_status(404);
 }
 
 async fn masking_by_length(ctx: Ctx) {
@@ -139,14 +146,13 @@ async fn masking_by_length(ctx: Ctx) {
     assert_eq!(d["api_key"], "****", "1 character");
     assert_eq!(d["secret_key"], "****", "4 characters");
     assert_eq!(d["access_token"], "*bcde", "5 characters");
-    let r = ctx
-        .patch(
-            &format!("{PATH}{id}/"),
-            a,
-            json!({"api_key": forty, "secret_key": ""}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    ctx.patch(
+        &format!("{PATH}{id}/"),
+        a,
+        json!({"api_key": forty, "secret_key": ""}),
+    )
+    .await
+    .expect_status(200);
     let d = ctx.get(&format!("{PATH}{id}/"), a).await.body;
     assert_eq!(
         d["api_key"],
@@ -175,8 +181,8 @@ async fn patch_and_put_secret_rules(ctx: Ctx) {
     // Absent keeps.
     let r = ctx
         .patch(&path, a, json!({"is_active": false, "description": "d"}))
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+        .await
+        .expect_status(200);
     assert_eq!(r.body["is_active"], false);
     let d = ctx.get(&path, a).await.body;
     assert_eq!(d["api_key"], "************************ghij");
@@ -189,11 +195,14 @@ async fn patch_and_put_secret_rules(ctx: Ctx) {
         "******************WXYZ"
     );
     // "" clears an optional secret; a required one cannot be cleared.
-    let r = ctx.patch(&path, a, json!({"secret_key": ""})).await;
-    assert_eq!(r.status, 200);
+    ctx.patch(&path, a, json!({"secret_key": ""}))
+        .await
+        .expect_status(200);
     assert_eq!(ctx.get(&path, a).await.body["secret_key"], Value::Null);
-    let r = ctx.patch(&path, a, json!({"api_key": ""})).await;
-    assert_eq!(r.status, 400);
+    let r = ctx
+        .patch(&path, a, json!({"api_key": ""}))
+        .await
+        .expect_status(400);
     assert!(
         r.body["api_key"][0].as_str().unwrap().contains("required"),
         "{}",
@@ -201,49 +210,47 @@ async fn patch_and_put_secret_rules(ctx: Ctx) {
     );
     // Sending back what was read changes nothing.
     let d = ctx.get(&path, a).await.body;
-    let r = ctx
+    ctx
         .put(&path, a, json!({"website": w, "integration_type": "stripe", "name": "S", "api_key": d["api_key"], "config": d["config"]}))
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+        .await.expect_status(200);
     ctx.post(&format!("/api/integrations/{id}/test/"), a, json!({}))
         .await;
     let seen = ctx.checker.seen.lock().unwrap().last().cloned().unwrap();
     assert_eq!(seen.secrets["api_key"], "sk_test_new_value_WXYZ");
     assert_eq!(seen.secrets["webhook_secret"], "whsec_0123456789");
     // PUT needs website, integration_type and name.
-    let r = ctx.put(&path, a, json!({"name": "S"})).await;
-    assert_eq!(r.status, 400);
+    let r = ctx
+        .put(&path, a, json!({"name": "S"}))
+        .await
+        .expect_status(400);
     assert_eq!(r.body["website"], json!(["This field is required."]));
     assert_eq!(
         r.body["integration_type"],
         json!(["This field is required."])
     );
     // Config replaces public keys; secret keys inside it follow the secret rule.
-    let r = ctx
-        .patch(
-            &path,
-            a,
-            json!({"config": {"publishable_key": "pk_live_abc"}}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    ctx.patch(
+        &path,
+        a,
+        json!({"config": {"publishable_key": "pk_live_abc"}}),
+    )
+    .await
+    .expect_status(200);
     let d = ctx.get(&path, a).await.body;
     assert_eq!(
         d["config"],
         json!({"publishable_key": "pk_live_abc", "webhook_secret": "************6789"})
     );
-    let r = ctx
-        .patch(&path, a, json!({"config": {"webhook_secret": ""}}))
-        .await;
-    assert_eq!(r.status, 200);
+    ctx.patch(&path, a, json!({"config": {"webhook_secret": ""}}))
+        .await
+        .expect_status(200);
     assert_eq!(ctx.get(&path, a).await.body["config"], json!({}));
 }
 
 async fn field_errors_and_uniqueness(ctx: Ctx) {
     let a = &ctx.admin;
     let w = ctx.website("errs").await;
-    let r = ctx.post(PATH, a, json!({})).await;
-    assert_eq!(r.status, 400);
+    let r = ctx.post(PATH, a, json!({})).await.expect_status(400);
     for key in ["website", "integration_type", "name"] {
         assert_eq!(r.body[key], json!(["This field is required."]), "{key}");
     }
@@ -264,26 +271,23 @@ async fn field_errors_and_uniqueness(ctx: Ctx) {
             a,
             json!({"website": 99999, "integration_type": "custom", "name": ""}),
         )
-        .await;
-    assert_eq!(r.status, 400);
+        .await
+        .expect_status(400);
     assert_eq!(
         r.body["website"],
         json!(["Invalid pk \"99999\" - object does not exist."])
     );
     let r = ctx
         .post(PATH, a, json!({"website": w, "integration_type": "stripe", "name": "x", "api_key": "pk_live_wrongkind"}))
-        .await;
-    assert_eq!(r.status, 400);
+        .await.expect_status(400);
     assert!(r.body["api_key"][0].is_string(), "{}", r.text);
     let r = ctx
         .post(PATH, a, json!({"website": w, "integration_type": "stripe", "name": "x", "api_key": "sk_live_x", "config": {"currency": "dollars"}}))
-        .await;
-    assert_eq!(r.status, 400);
+        .await.expect_status(400);
     assert!(r.body["currency"][0].is_string(), "{}", r.text);
     let r = ctx
         .post(PATH, a, json!({"website": w, "integration_type": "stripe", "name": "x", "api_key": "sk_live_x", "access_token": "tok"}))
-        .await;
-    assert_eq!(r.status, 400);
+        .await.expect_status(400);
     assert!(r.body["access_token"][0]
         .as_str()
         .unwrap()
@@ -306,8 +310,8 @@ async fn field_errors_and_uniqueness(ctx: Ctx) {
             a,
             json!({"website": w, "integration_type": "custom", "name": ""}),
         )
-        .await;
-    assert_eq!(r.status, 400);
+        .await
+        .expect_status(400);
     assert_eq!(
         r.body,
         json!({"non_field_errors": ["The fields website, integration_type, name must make a unique set."]})
@@ -320,12 +324,11 @@ async fn field_errors_and_uniqueness(ctx: Ctx) {
         .await;
     let r = ctx
         .patch(&format!("{PATH}{id}/"), a, json!({"name": ""}))
-        .await;
-    assert_eq!(r.status, 400);
+        .await
+        .expect_status(400);
     assert!(r.body["non_field_errors"].is_array());
     // Through the first API the same rule answers in its own shape.
-    let r = ctx.post("/api/integrations/", a, json!({"integration_type": "custom", "provider": "custom", "name": "renamed", "website": other})).await;
-    assert_eq!(r.status, 400);
+    let r = ctx.post("/api/integrations/", a, json!({"integration_type": "custom", "provider": "custom", "name": "renamed", "website": other})).await.expect_status(400);
     assert!(
         r.body["error"].is_string() && r.body["fields"]["name"].is_string(),
         "{}",
@@ -337,17 +340,17 @@ async fn delete_is_204(ctx: Ctx) {
     let a = &ctx.admin;
     let w = ctx.website("del").await;
     let id = ctx.second(stripe(w, "S")).await;
-    let r = ctx.delete(&format!("{PATH}{id}/"), a).await;
-    assert_eq!(r.status, 204);
+    let r = ctx
+        .delete(&format!("{PATH}{id}/"), a)
+        .await
+        .expect_status(204);
     assert!(r.text.is_empty());
     let r = ctx.delete(&format!("{PATH}{id}/"), a).await;
     assert_eq!((r.status, r.body), (404, json!({"detail": "Not found."})));
-    let r = ctx.get(&format!("{PATH}{id}/"), a).await;
-    assert_eq!(r.status, 404);
-    let r = ctx
-        .patch(&format!("{PATH}{id}/"), a, json!({"name": "x"}))
-        .await;
-    assert_eq!(r.status, 404);
+    ctx.get(&format!("{PATH}{id}/"), a).await.expect_status(404);
+    ctx.patch(&format!("{PATH}{id}/"), a, json!({"name": "x"}))
+        .await
+        .expect_status(404);
 }
 
 async fn one_data_model_under_both_apis(ctx: Ctx) {
@@ -379,14 +382,13 @@ async fn one_data_model_under_both_apis(ctx: Ctx) {
     assert_eq!(d["api_key"], "***************cdef");
     assert_eq!(d["config"]["from_email"], "a@example.com");
     // A change through the second API shows in the first.
-    let r = ctx
-        .patch(
-            &format!("{PATH}{first}/"),
-            a,
-            json!({"name": "Renamed", "is_active": false}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    ctx.patch(
+        &format!("{PATH}{first}/"),
+        a,
+        json!({"name": "Renamed", "is_active": false}),
+    )
+    .await
+    .expect_status(200);
     let d = ctx
         .get(&format!("/api/integrations/{first}/"), a)
         .await
@@ -410,8 +412,8 @@ async fn secret_written_through_one_api_is_tested_through_the_other(ctx: Ctx) {
         .await;
     let r = ctx
         .post(&format!("/api/integrations/{id}/test/"), a, json!({}))
-        .await;
-    assert_eq!(r.status, 200);
+        .await
+        .expect_status(200);
     assert_eq!(
         r.body,
         json!({"success": true, "message": "Connected to twilio."})
@@ -482,8 +484,8 @@ async fn real_provider_check_against_a_fake_stripe(ctx: Ctx) {
         .await;
     let r = ctx
         .post(&format!("/api/integrations/{id}/test/"), a, json!({}))
-        .await;
-    assert_eq!(r.status, 200);
+        .await
+        .expect_status(200);
     assert_eq!(r.body["success"], true, "{}", r.text);
     assert!(r.body["message"]
         .as_str()

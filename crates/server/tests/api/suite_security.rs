@@ -72,24 +72,22 @@ async fn canary_is_not_stored_in_plain_text(ctx: Ctx) {
         .post("/api/integrations/", a, json!({"integration_type": "email", "name": "m", "provider": "smtp", "config": {"smtp_password": format!("{CANARY}-created")}}))
         .await;
     let email = r.body["id"].as_i64().unwrap();
-    let r = ctx
-        .post(
-            &format!("/api/integrations/{email}/configure/email/"),
-            a,
-            json!({"from_email": "a@example.com", "smtp_host": "smtp.example.com", "smtp_port": 587,
+    ctx.post(
+        &format!("/api/integrations/{email}/configure/email/"),
+        a,
+        json!({"from_email": "a@example.com", "smtp_host": "smtp.example.com", "smtp_port": 587,
                    "smtp_username": "u", "smtp_password": format!("{CANARY}-smtp")}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    )
+    .await
+    .expect_status(200);
     let wa = ctx.first(a, "whatsapp", "w").await;
-    let r = ctx
+    ctx
         .post(
             &format!("/api/integrations/{wa}/configure/whatsapp/"),
             a,
             json!({"phone_number_id": "1", "business_account_id": "2", "access_token": format!("EAA{CANARY}"), "webhook_verify_token": format!("{CANARY}-verify")}),
         )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+        .await.expect_status(200);
     ctx.post(&format!("/api/integrations/{wa}/test/"), a, json!({}))
         .await;
     let seen = ctx.checker.seen.lock().unwrap().last().cloned().unwrap();
@@ -172,10 +170,9 @@ async fn unknown_paths_are_404_json(ctx: Ctx) {
         (r.status, r.body.clone()),
         (404, json!({"detail": "Not found."}))
     );
-    let r = ctx
-        .get("/api/v1/websites/integrations/x/", &ctx.admin)
-        .await;
-    assert_eq!(r.status, 404);
+    ctx.get("/api/v1/websites/integrations/x/", &ctx.admin)
+        .await
+        .expect_status(404);
 }
 
 /// Sends a request head announcing `length` bytes and only the first few,
@@ -239,10 +236,9 @@ async fn large_bodies_are_413_json(ctx: Ctx) {
     assert!(body["detail"].is_string(), "{body}");
     // Just under the limit is fine.
     let ok = json!({"integration_type": "email", "name": "n", "config": {"from_name": "y".repeat(1000)}});
-    assert_eq!(
-        ctx.post("/api/integrations/", &ctx.admin, ok).await.status,
-        201
-    );
+    ctx.post("/api/integrations/", &ctx.admin, ok)
+        .await
+        .expect_status(201);
 }
 
 async fn test_is_rate_limited_per_user_and_integration(ctx: Ctx) {
@@ -250,35 +246,26 @@ async fn test_is_rate_limited_per_user_and_integration(ctx: Ctx) {
     let id = ctx.first(a, "email", "a").await;
     let other = ctx.first(a, "email", "b").await;
     for _ in 0..3 {
-        assert_eq!(
-            ctx.post(&format!("/api/integrations/{id}/test/"), a, json!({}))
-                .await
-                .status,
-            200
-        );
+        ctx.post(&format!("/api/integrations/{id}/test/"), a, json!({}))
+            .await
+            .expect_status(200);
     }
     let r = ctx
         .post(&format!("/api/integrations/{id}/test/"), a, json!({}))
-        .await;
-    assert_eq!(r.status, 429);
+        .await
+        .expect_status(429);
     let wait = r.body["wait"].as_u64().unwrap();
     assert!((1..=60).contains(&wait));
     assert_eq!(r.header("retry-after").unwrap(), wait.to_string());
     assert!(r.body["detail"].as_str().unwrap().contains("throttled"));
     assert!(r.body["error"].is_string(), "the first document's key too");
-    assert_eq!(
-        ctx.post(&format!("/api/integrations/{other}/test/"), a, json!({}))
-            .await
-            .status,
-        200
-    );
+    ctx.post(&format!("/api/integrations/{other}/test/"), a, json!({}))
+        .await
+        .expect_status(200);
     let admin2 = ctx.user(Role::Admin, &[]).await;
-    assert_eq!(
-        ctx.post(&format!("/api/integrations/{id}/test/"), &admin2, json!({}))
-            .await
-            .status,
-        200
-    );
+    ctx.post(&format!("/api/integrations/{id}/test/"), &admin2, json!({}))
+        .await
+        .expect_status(200);
     // A limited call does not count as a test.
     let logs = ctx
         .get(&format!("/api/integrations/{id}/logs/"), a)
@@ -308,8 +295,8 @@ async fn audit_names_fields_never_values(ctx: Ctx) {
         .await;
     let r = ctx
         .get(&format!("/api/v1/audit/?integration={id}"), a)
-        .await;
-    assert_eq!(r.status, 200);
+        .await
+        .expect_status(200);
     assert!(!r.text.contains(CANARY));
     let entries = r.body["results"].as_array().unwrap();
     assert_eq!(entries.len(), 3);
@@ -349,8 +336,8 @@ async fn logins_beyond_the_password_check_slots_are_503(ctx: Ctx) {
     let taken = slots.acquire_many_owned(all).await.unwrap();
     let r = ctx
         .call("POST", "/api/v1/auth/login/", None, Some(body.clone()))
-        .await;
-    assert_eq!(r.status, 503, "{}", r.text);
+        .await
+        .expect_status(503);
     assert_eq!(r.headers.get("retry-after").unwrap(), "1");
     assert!(
         r.body["detail"]
@@ -361,10 +348,9 @@ async fn logins_beyond_the_password_check_slots_are_503(ctx: Ctx) {
         r.text
     );
     drop(taken);
-    let r = ctx
-        .call("POST", "/api/v1/auth/login/", None, Some(body))
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    ctx.call("POST", "/api/v1/auth/login/", None, Some(body))
+        .await
+        .expect_status(200);
 }
 
 /// Provider checks share a global number of slots: with every slot taken, a
@@ -379,8 +365,7 @@ async fn tests_beyond_the_check_slots_are_503(ctx: Ctx) {
     let before = ctx.get(&logs_path, a).await.text;
     let taken = slots.acquire_many_owned(all).await.unwrap();
     let path = format!("/api/integrations/{id}/test/");
-    let r = ctx.post(&path, a, json!({})).await;
-    assert_eq!(r.status, 503, "{}", r.text);
+    let r = ctx.post(&path, a, json!({})).await.expect_status(503);
     assert_eq!(r.headers.get("retry-after").unwrap(), "5");
     assert!(
         r.body["error"]
@@ -393,8 +378,7 @@ async fn tests_beyond_the_check_slots_are_503(ctx: Ctx) {
     let after = ctx.get(&logs_path, a).await.text;
     assert_eq!(before, after, "a refused test wrote a log line");
     drop(taken);
-    let r = ctx.post(&path, a, json!({})).await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    ctx.post(&path, a, json!({})).await.expect_status(200);
     assert_ne!(
         ctx.get(&logs_path, a).await.text,
         after,

@@ -20,8 +20,10 @@ crate::tests![
 ];
 
 async fn health(ctx: Ctx) {
-    let r = ctx.call("GET", "/healthz", None, None).await;
-    assert_eq!(r.status, 200);
+    let r = ctx
+        .call("GET", "/healthz", None, None)
+        .await
+        .expect_status(200);
     assert_eq!(
         r.body,
         json!({"status": "ok", "database": ctx.backend.name()})
@@ -29,8 +31,10 @@ async fn health(ctx: Ctx) {
 }
 
 async fn openapi_matches_the_file_and_the_router(ctx: Ctx) {
-    let served = ctx.call("GET", "/api/openapi.json", None, None).await;
-    assert_eq!(served.status, 200);
+    let served = ctx
+        .call("GET", "/api/openapi.json", None, None)
+        .await
+        .expect_status(200);
     let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
     if std::env::var_os("UPDATE_OPENAPI").is_some() && ctx.backend == Backend::Sqlite {
         std::fs::write(&file, &served.text).unwrap();
@@ -78,8 +82,8 @@ async fn websites_crud(ctx: Ctx) {
             a,
             json!({"name": "Shop", "domain": "shop.example", "members": [member.id]}),
         )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
+        .await
+        .expect_status(201);
     assert_eq!(r.body["members"], json!([member.id]));
     let id = r.body["id"].as_i64().unwrap();
     let r = ctx.get(&format!("/api/v1/websites/{id}/"), &member).await;
@@ -104,8 +108,10 @@ async fn websites_crud(ctx: Ctx) {
         .await;
     assert_eq!(r.body["name"], json!(["This field is required."]));
     let body = json!({"name": "Store", "domain": "store.example", "members": [member.id]});
-    let r = ctx.put(&format!("/api/v1/websites/{id}/"), a, body).await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    let r = ctx
+        .put(&format!("/api/v1/websites/{id}/"), a, body)
+        .await
+        .expect_status(200);
     assert_eq!(r.body["name"], "Store");
     assert_eq!(r.body["domain"], "store.example");
     let r = ctx
@@ -114,30 +120,31 @@ async fn websites_crud(ctx: Ctx) {
             a,
             json!({"members": [999999]}),
         )
-        .await;
-    assert_eq!(r.status, 400);
+        .await
+        .expect_status(400);
     assert!(r.body["members"][0].as_str().unwrap().contains("999999"));
-    let r = ctx.post("/api/v1/websites/", a, json!({"name": ""})).await;
-    assert_eq!(r.status, 400);
-    let r = ctx
-        .post("/api/v1/websites/", &member, json!({"name": "m"}))
-        .await;
-    assert_eq!(r.status, 403);
-    let r = ctx
-        .patch(
-            &format!("/api/v1/websites/{id}/"),
-            &member,
-            json!({"name": "m"}),
-        )
-        .await;
-    assert_eq!(r.status, 403);
+    ctx.post("/api/v1/websites/", a, json!({"name": ""}))
+        .await
+        .expect_status(400);
+    ctx.post("/api/v1/websites/", &member, json!({"name": "m"}))
+        .await
+        .expect_status(403);
+    ctx.patch(
+        &format!("/api/v1/websites/{id}/"),
+        &member,
+        json!({"name": "m"}),
+    )
+    .await
+    .expect_status(403);
     let r = ctx.get("/api/v1/websites/", a).await;
     assert_eq!(r.body["count"], 1);
     let integration = ctx
         .second(json!({"website": id, "integration_type": "custom", "name": "x"}))
         .await;
-    let r = ctx.delete(&format!("/api/v1/websites/{id}/"), a).await;
-    assert_eq!(r.status, 400);
+    let r = ctx
+        .delete(&format!("/api/v1/websites/{id}/"), a)
+        .await
+        .expect_status(400);
     assert!(r.body["detail"].as_str().unwrap().contains("integration"));
     ctx.delete(&format!("/api/v1/websites/integrations/{integration}/"), a)
         .await;
@@ -156,16 +163,12 @@ async fn websites_crud(ctx: Ctx) {
         404,
         "removal takes effect at once"
     );
-    assert_eq!(
-        ctx.delete(&format!("/api/v1/websites/{id}/"), a)
-            .await
-            .status,
-        204
-    );
-    assert_eq!(
-        ctx.get(&format!("/api/v1/websites/{id}/"), a).await.status,
-        404
-    );
+    ctx.delete(&format!("/api/v1/websites/{id}/"), a)
+        .await
+        .expect_status(204);
+    ctx.get(&format!("/api/v1/websites/{id}/"), a)
+        .await
+        .expect_status(404);
 }
 
 async fn every_change_bumps_the_revision(ctx: Ctx) {

@@ -49,8 +49,8 @@ async fn pull(ctx: &Ctx, user: &User, since: i64, limit: i64) -> Res {
             &format!("/api/v1/sync/pull?since={since}&limit={limit}"),
             user,
         )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+        .await
+        .expect_status(200);
     r
 }
 
@@ -83,8 +83,8 @@ async fn created(ctx: &Ctx, user: &User, uid: &str, name: &str, secret: &str) ->
         json!([]),
         json!([create_change(uid, name, secret)]),
     )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    .await
+    .expect_status(200);
     let result = &r.body["results"][0];
     assert_eq!(result["outcome"], "applied", "{}", r.text);
     assert_eq!(result["revision"], 1);
@@ -102,8 +102,8 @@ async fn push_create_then_pull_masks_secrets(ctx: Ctx) {
         json!([{"uid": w, "name": "Shop", "domain": "shop.example.com"}]),
         json!([change]),
     )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    .await
+    .expect_status(200);
     let result = &r.body["results"][0];
     assert_eq!(result["outcome"], "applied", "{}", r.text);
     assert_eq!(result["uid"], u.as_str());
@@ -143,8 +143,10 @@ async fn push_create_then_pull_masks_secrets(ctx: Ctx) {
     assert!(page.body["next"].as_i64().unwrap() >= c["seq"].as_i64().unwrap());
 
     // The same record through the other APIs; the secret is sealed at rest.
-    let d = ctx.get(&format!("/api/integrations/{id}/"), a).await;
-    assert_eq!(d.status, 200, "{}", d.text);
+    let d = ctx
+        .get(&format!("/api/integrations/{id}/"), a)
+        .await
+        .expect_status(200);
     assert_eq!(d.body["name"], "Newsletter");
     assert!(!d.text.contains("plaintext-secret"));
     if let Some(path) = &ctx.sqlite_path {
@@ -169,8 +171,7 @@ async fn push_create_then_pull_masks_secrets(ctx: Ctx) {
         json!([{"uid": bad, "base_revision": 0, "integration_type": "email",
                 "set": {"provider": "sendgrid", "name": "No key", "config.from_email": "not-an-email"}}]),
     )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    .await.expect_status(200);
     let result = &r.body["results"][0];
     assert_eq!(result["outcome"], "invalid", "{}", r.text);
     assert!(
@@ -341,10 +342,9 @@ async fn secret_conflict_is_masked(ctx: Ctx) {
         .as_i64()
         .or(c["id"].as_i64())
         .unwrap();
-    let t = ctx
-        .post(&format!("/api/integrations/{id}/test/"), a, json!({}))
-        .await;
-    assert_eq!(t.status, 200, "{}", t.text);
+    ctx.post(&format!("/api/integrations/{id}/test/"), a, json!({}))
+        .await
+        .expect_status(200);
     let seen = ctx.checker.seen.lock().unwrap().clone();
     assert_eq!(
         seen.last().unwrap().secrets["api_key"],
@@ -358,12 +358,14 @@ async fn repeated_batch_is_applied_once(ctx: Ctx) {
     created(&ctx, a, &u, "Mail", "SG.key-0000").await;
     let batch = uid();
     let changes = json!([{"uid": u, "base_revision": 1, "set": {"name": "Renamed"}}]);
-    let first = push_batch(&ctx, a, &batch, json!([]), changes.clone()).await;
-    assert_eq!(first.status, 200, "{}", first.text);
+    let first = push_batch(&ctx, a, &batch, json!([]), changes.clone())
+        .await
+        .expect_status(200);
     assert_eq!(first.body["batch_id"], batch.as_str());
     assert_eq!(first.body["results"][0]["revision"], 2);
-    let again = push_batch(&ctx, a, &batch, json!([]), changes).await;
-    assert_eq!(again.status, 200, "{}", again.text);
+    let again = push_batch(&ctx, a, &batch, json!([]), changes)
+        .await
+        .expect_status(200);
     assert_eq!(again.body, first.body);
     // Even with other content, the batch id answers what it answered.
     let other = push_batch(
@@ -393,8 +395,9 @@ async fn repeated_batch_is_applied_once(ctx: Ctx) {
 
     // A batch is all or nothing per user: another user's same batch id is theirs.
     let m = ctx.user(Role::Member, &[]).await;
-    let r = push_batch(&ctx, &m, &batch, json!([]), json!([])).await;
-    assert_eq!(r.status, 200);
+    let r = push_batch(&ctx, &m, &batch, json!([]), json!([]))
+        .await
+        .expect_status(200);
     assert_eq!(r.body["results"], json!([]));
 }
 
@@ -455,8 +458,9 @@ async fn pull_pages_with_since_and_limit(ctx: Ctx) {
         .enumerate()
         .map(|(i, u)| create_change(u, &format!("Mail {i}"), "SG.key-0000"))
         .collect();
-    let r = push(&ctx, a, json!([]), json!(changes)).await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    let r = push(&ctx, a, json!([]), json!(changes))
+        .await
+        .expect_status(200);
     assert!(r.body["results"]
         .as_array()
         .unwrap()
@@ -509,8 +513,10 @@ async fn pull_pages_with_since_and_limit(ctx: Ctx) {
     assert_eq!(page.body["changes"], json!([]));
     assert_eq!(page.body["next"], since);
     assert_eq!(page.body["more"], false);
-    let r = ctx.get("/api/v1/sync/pull?since=-1", a).await;
-    assert_eq!(r.status, 400);
+    let r = ctx
+        .get("/api/v1/sync/pull?since=-1", a)
+        .await
+        .expect_status(400);
     assert!(r.body["detail"].is_string());
 }
 
@@ -521,14 +527,13 @@ async fn rest_changes_show_up_in_pull(ctx: Ctx) {
     let start = pull(&ctx, a, 0, 1000).await.body["next"].as_i64().unwrap();
 
     // The first API.
-    let r = ctx
-        .put(
-            &format!("/api/integrations/{id}/"),
-            a,
-            json!({"name": "Renamed"}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    ctx.put(
+        &format!("/api/integrations/{id}/"),
+        a,
+        json!({"name": "Renamed"}),
+    )
+    .await
+    .expect_status(200);
     let page = pull(&ctx, a, start, 1000).await;
     let c = &page.body["changes"][0];
     assert_eq!(c["uid"], u.as_str());
@@ -540,10 +545,9 @@ async fn rest_changes_show_up_in_pull(ctx: Ctx) {
     let after_first = page.body["next"].as_i64().unwrap();
 
     // A health check changes the record too (not its fields).
-    let r = ctx
-        .post(&format!("/api/integrations/{id}/test/"), a, json!({}))
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    ctx.post(&format!("/api/integrations/{id}/test/"), a, json!({}))
+        .await
+        .expect_status(200);
     let page = pull(&ctx, a, after_first, 1000).await;
     let c = &page.body["changes"][0];
     assert_eq!(c["revision"], 3);
@@ -573,14 +577,13 @@ async fn rest_changes_show_up_in_pull(ctx: Ctx) {
     assert_eq!(c["provider"], "stripe");
     assert!(!page.text.contains("0123456789abcdefghij"));
     let after_create = page.body["next"].as_i64().unwrap();
-    let r = ctx
-        .patch(
-            &format!("/api/v1/websites/integrations/{sid}/"),
-            a,
-            json!({"description": "Live", "api_key": "sk_live_zyxwvutsrq9876543210"}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    ctx.patch(
+        &format!("/api/v1/websites/integrations/{sid}/"),
+        a,
+        json!({"description": "Live", "api_key": "sk_live_zyxwvutsrq9876543210"}),
+    )
+    .await
+    .expect_status(200);
     let page = pull(&ctx, a, after_create, 1000).await;
     let c = &page.body["changes"][0];
     assert!(c["seq"].as_i64().unwrap() > after_create);
@@ -591,8 +594,9 @@ async fn rest_changes_show_up_in_pull(ctx: Ctx) {
     let after_patch = page.body["next"].as_i64().unwrap();
 
     // Deleting through the first API leaves a tombstone that is pulled.
-    let r = ctx.delete(&format!("/api/integrations/{id}/"), a).await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    ctx.delete(&format!("/api/integrations/{id}/"), a)
+        .await
+        .expect_status(200);
     let page = pull(&ctx, a, after_patch, 1000).await;
     assert_eq!(page.body["changes"][0]["uid"], u.as_str());
     assert_eq!(page.body["changes"][0]["deleted"], true);
@@ -600,14 +604,13 @@ async fn rest_changes_show_up_in_pull(ctx: Ctx) {
 
     // Renaming the website through its API is pulled too.
     let before = page.body["next"].as_i64().unwrap();
-    let r = ctx
-        .patch(
-            &format!("/api/v1/websites/{w}/"),
-            a,
-            json!({"name": "shop 2"}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    ctx.patch(
+        &format!("/api/v1/websites/{w}/"),
+        a,
+        json!({"name": "shop 2"}),
+    )
+    .await
+    .expect_status(200);
     let page = pull(&ctx, a, before, 1000).await;
     assert_eq!(page.body["websites"][0]["uid"], site_uid.as_str());
     assert_eq!(page.body["websites"][0]["name"], "shop 2");
@@ -623,16 +626,16 @@ async fn viewer_pulls_but_cannot_push(ctx: Ctx) {
         json!([]),
         json!([create_change(&uid(), "Mail", "SG.key-0000")]),
     )
-    .await;
-    assert_eq!(r.status, 403, "{}", r.text);
+    .await
+    .expect_status(403);
     assert!(r.body["detail"].is_string());
     assert_eq!(pull(&ctx, a, 0, 1000).await.body["changes"], json!([]));
     let page = pull(&ctx, &v, 0, 1000).await;
     assert_eq!(page.body["websites"].as_array().unwrap().len(), 1);
-    let r = ctx.get("/api/v1/sync/pull", &v).await;
-    assert_eq!(r.status, 200);
-    let r = ctx.call("GET", "/api/v1/sync/pull", None, None).await;
-    assert_eq!(r.status, 401);
+    ctx.get("/api/v1/sync/pull", &v).await.expect_status(200);
+    ctx.call("GET", "/api/v1/sync/pull", None, None)
+        .await
+        .expect_status(401);
 }
 
 async fn member_sees_and_pushes_only_their_own(ctx: Ctx) {
@@ -699,8 +702,8 @@ async fn member_sees_and_pushes_only_their_own(ctx: Ctx) {
             {"uid": on_site, "base_revision": 1, "set": {"description": "edited by the member"}},
         ]),
     )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    .await
+    .expect_status(200);
     let results = r.body["results"].as_array().unwrap();
     assert_eq!(results[0]["outcome"], "invalid", "{}", r.text);
     assert_eq!(results[1]["outcome"], "invalid", "{}", r.text);
@@ -721,8 +724,9 @@ async fn push_limits(ctx: Ctx) {
     let changes: Vec<Value> = (0..501)
         .map(|_| json!({"uid": uid(), "base_revision": 1, "set": {"name": "x"}}))
         .collect();
-    let r = push(&ctx, a, json!([]), json!(changes)).await;
-    assert_eq!(r.status, 400, "{}", r.text);
+    let r = push(&ctx, a, json!([]), json!(changes))
+        .await
+        .expect_status(400);
     assert!(
         r.body["detail"].as_str().unwrap().contains("500"),
         "{}",
@@ -750,13 +754,14 @@ async fn push_limits(ctx: Ctx) {
         crate::suite_security::announce(&ctx, "/api/integrations/", 2 * 1024 * 1024).await;
     assert_eq!(status, 413, "other routes keep their limit");
 
-    let r = ctx.post(PUSH, a, json!({"changes": "nope"})).await;
-    assert_eq!(r.status, 400);
-    assert!(r.body["detail"].is_string());
     let r = ctx
-        .post(PUSH, a, json!({"batch_id": "", "changes": []}))
-        .await;
-    assert_eq!(r.status, 400);
+        .post(PUSH, a, json!({"changes": "nope"}))
+        .await
+        .expect_status(400);
+    assert!(r.body["detail"].is_string());
+    ctx.post(PUSH, a, json!({"batch_id": "", "changes": []}))
+        .await
+        .expect_status(400);
     let r = push(
         &ctx,
         a,
@@ -773,8 +778,8 @@ async fn pull_as(ctx: &Ctx, user: &User, since: i64, limit: i64, client: &str) -
             &format!("/api/v1/sync/pull?since={since}&limit={limit}&client={client}"),
             user,
         )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+        .await
+        .expect_status(200);
     r
 }
 
@@ -801,8 +806,8 @@ async fn client_id_leaves_own_changes_out_of_pull(ctx: Ctx) {
                 create_change(&u2, "Mail two", "SG.key-2222"),
             ]}),
         )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+        .await
+        .expect_status(200);
     assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.text);
     let id1 = r.body["results"][0]["id"].as_i64().unwrap();
 
@@ -836,8 +841,8 @@ async fn client_id_leaves_own_changes_out_of_pull(ctx: Ctx) {
                 {"uid": u2, "base_revision": 1, "delete": true},
             ]}),
         )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+        .await
+        .expect_status(200);
     assert_eq!(r.body["results"][0]["outcome"], "deleted", "{}", r.text);
     let mine = pull_as(&ctx, a, last, 1000, &laptop).await;
     assert!(uids_of(&mine).is_empty(), "{}", mine.text);
@@ -848,14 +853,13 @@ async fn client_id_leaves_own_changes_out_of_pull(ctx: Ctx) {
     assert_eq!(theirs.body["changes"][0]["deleted"], true);
 
     // Someone else's change through a REST API shows up for the laptop again.
-    let r = ctx
-        .put(
-            &format!("/api/integrations/{id1}/"),
-            a,
-            json!({"name": "Renamed"}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    ctx.put(
+        &format!("/api/integrations/{id1}/"),
+        a,
+        json!({"name": "Renamed"}),
+    )
+    .await
+    .expect_status(200);
     let mine = pull_as(&ctx, a, after_delete, 1000, &laptop).await;
     assert_eq!(uids_of(&mine), vec![u1.clone()]);
     assert_eq!(mine.body["changes"][0]["name"], "Renamed");
@@ -870,8 +874,8 @@ async fn client_id_leaves_own_changes_out_of_pull(ctx: Ctx) {
                 {"uid": u1, "base_revision": 2, "set": {"description": "From the other laptop"}},
             ]}),
         )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+        .await
+        .expect_status(200);
     assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.text);
     let mine = pull_as(&ctx, a, after_rest, 1000, &laptop).await;
     assert_eq!(uids_of(&mine), vec![u1.clone()]);
@@ -911,15 +915,14 @@ async fn pushed_logs_are_stored_once_and_pulled_by_others(ctx: Ctx) {
                  log_line(&uid(), &created_in_batch, "Line of a new one"),
                  log_line(&uid(), &uid(), "Of nothing"),
                  log_line("not-a-uuid", &u, "Malformed")]});
-    let r = ctx.post(PUSH, a, batch.clone()).await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    let r = ctx.post(PUSH, a, batch.clone()).await.expect_status(200);
     assert_eq!(r.body["logs_stored"], 2, "{}", r.text);
     let again = ctx.post(PUSH, a, batch).await;
     assert_eq!(again.body, r.body, "a retry gets the stored answer");
     let dup = ctx
         .post(PUSH, a, json!({"batch_id": uid(), "logs": [line.clone()]}))
-        .await;
-    assert_eq!(dup.status, 200, "{}", dup.text);
+        .await
+        .expect_status(200);
     assert!(dup.body.get("logs_stored").is_none(), "{}", dup.text);
     let r = ctx.get(&format!("/api/integrations/{id}/logs/"), a).await;
     let stored: Vec<&Value> = r.body["logs"]
@@ -954,14 +957,13 @@ async fn pushed_logs_are_stored_once_and_pulled_by_others(ctx: Ctx) {
     assert_eq!(mine.body["next"], theirs.body["next"]);
 
     // A line written on the server (a REST edit) is pulled by everyone.
-    let r = ctx
-        .put(
-            &format!("/api/integrations/{id}/"),
-            a,
-            json!({"name": "Logged 2"}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    ctx.put(
+        &format!("/api/integrations/{id}/"),
+        a,
+        json!({"name": "Logged 2"}),
+    )
+    .await
+    .expect_status(200);
     let since = mine.body["next"].as_i64().unwrap();
     let mine = pull_as(&ctx, a, since, 1000, &laptop).await;
     assert_eq!(log_messages(&mine).len(), 1, "{}", mine.text);
@@ -974,8 +976,8 @@ async fn pushed_logs_are_stored_once_and_pulled_by_others(ctx: Ctx) {
             &m,
             json!({"batch_id": uid(), "logs": [log_line(&uid(), &u, "Member on admin's")]}),
         )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+        .await
+        .expect_status(200);
     assert!(r.body.get("logs_stored").is_none(), "{}", r.text);
     let seen = pull(&ctx, &m, 0, 1000).await;
     assert!(log_messages(&seen).is_empty(), "{}", seen.text);
@@ -993,8 +995,8 @@ async fn pushed_log_details_are_size_capped(ctx: Ctx) {
     let small = log_line(&uid(), &u, "Small details");
     let r = ctx
         .post(PUSH, a, json!({"batch_id": uid(), "logs": [big, small]}))
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+        .await
+        .expect_status(200);
     assert_eq!(r.body["logs_stored"], 2, "{}", r.text);
     let page = pull_as(&ctx, a, start, 1000, &uid()).await;
     let logs = page.body["logs"].as_array().unwrap();
@@ -1015,15 +1017,15 @@ async fn pushed_log_details_are_size_capped(ctx: Ctx) {
 async fn website_deletions_are_pulled_or_refused(ctx: Ctx) {
     let a = &ctx.admin;
     let (site, used) = (uid(), uid());
-    let r = push(
+    push(
         &ctx,
         a,
         json!([{"uid": site, "name": "Doomed", "domain": ""},
                {"uid": used, "name": "Busy", "domain": ""}]),
         json!([]),
     )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    .await
+    .expect_status(200);
     let mut c = create_change(&uid(), "On busy", "SG.key-1111");
     c["set"]["website"] = json!(used);
     let r = push(&ctx, a, json!([]), json!([c])).await;
@@ -1037,8 +1039,8 @@ async fn website_deletions_are_pulled_or_refused(ctx: Ctx) {
                {"uid": uid(), "deleted": true}]),
         json!([]),
     )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    .await
+    .expect_status(200);
     let refused = r.body["websites_refused"].as_array().unwrap();
     assert_eq!(refused.len(), 1, "{}", r.text);
     assert_eq!(refused[0]["uid"], used);
@@ -1059,14 +1061,14 @@ async fn website_deletions_are_pulled_or_refused(ctx: Ctx) {
     );
 
     // Pushed again: it comes back, and its tombstone goes.
-    let r = push(
+    push(
         &ctx,
         a,
         json!([{"uid": site, "name": "Doomed", "domain": ""}]),
         json!([]),
     )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    .await
+    .expect_status(200);
     let all = pull(&ctx, a, 0, 1000).await;
     let entries: Vec<&Value> = all.body["websites"]
         .as_array()
@@ -1077,14 +1079,14 @@ async fn website_deletions_are_pulled_or_refused(ctx: Ctx) {
     assert_eq!(entries.len(), 1, "{}", all.text);
     assert!(entries[0].get("deleted").is_none());
     // if_missing never changes an existing website.
-    let r = push(
+    push(
         &ctx,
         a,
         json!([{"uid": site, "name": "Stale name", "domain": "", "if_missing": true}]),
         json!([]),
     )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    .await
+    .expect_status(200);
     let after = pull(&ctx, a, 0, 1000).await;
     assert!(after.body["websites"]
         .as_array()
@@ -1096,14 +1098,13 @@ async fn website_deletions_are_pulled_or_refused(ctx: Ctx) {
     // gives the website a new seq.
     let id = ctx.website("Rest site").await;
     let since = pull(&ctx, a, 0, 1000).await.body["next"].as_i64().unwrap();
-    let r = ctx
-        .patch(
-            &format!("/api/v1/websites/{id}/"),
-            a,
-            json!({"name": "Rest site 2"}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    ctx.patch(
+        &format!("/api/v1/websites/{id}/"),
+        a,
+        json!({"name": "Rest site 2"}),
+    )
+    .await
+    .expect_status(200);
     let page = pull(&ctx, a, since, 1000).await;
     assert_eq!(
         page.body["websites"][0]["name"], "Rest site 2",
@@ -1111,8 +1112,9 @@ async fn website_deletions_are_pulled_or_refused(ctx: Ctx) {
         page.text
     );
     let since = page.body["next"].as_i64().unwrap();
-    let r = ctx.delete(&format!("/api/v1/websites/{id}/"), a).await;
-    assert_eq!(r.status, 204, "{}", r.text);
+    ctx.delete(&format!("/api/v1/websites/{id}/"), a)
+        .await
+        .expect_status(204);
     let page = pull(&ctx, a, since, 1000).await;
     assert_eq!(page.body["websites"][0]["deleted"], true, "{}", page.text);
     assert!(page.body["next"].as_i64().unwrap() > since);

@@ -2,7 +2,8 @@
 
 use super::logs::{insert_log, Reach};
 use super::{
-    check_name, ensure_website, is_blank, not_found, resolve, seal_all, secret_text, split, COLUMNS,
+    check_name, ensure_website, is_blank, resolve, row_with_dirty, seal_all, secret_text, split,
+    COLUMNS,
 };
 use crate::db::parsed_column;
 use crate::model::*;
@@ -66,13 +67,7 @@ impl Store {
         mut patch: IntegrationPatch,
         replace: bool,
     ) -> Result<()> {
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS}, dirty FROM integrations WHERE id = ?"
-        ))
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| not_found(id))?;
+        let row = row_with_dirty(tx, COLUMNS, id).await?;
         let type_id: String = row.get("integration_type");
         let old_provider: String = row.get("provider");
         let (ty, provider) = resolve(

@@ -105,28 +105,9 @@ impl Store {
         }
         let ts = now();
         let stamp = sync_state::next_stamps(conn, 1).await?;
-        sqlx::query(
-            "INSERT INTO integrations (id, website_id, owner, integration_type, provider, name, description, status, is_active, config, secrets, configured, created_by, created_at, updated_at, dirty, change_stamp)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&p.id)
-        .bind(&p.website_id)
-        .bind(&self.owner)
-        .bind(p.integration_type)
-        .bind(p.provider)
-        .bind(&p.name)
-        .bind(&p.description)
-        .bind(p.status.as_str())
-        .bind(p.is_active)
-        .bind(Value::Object(p.config.clone()).to_string())
-        .bind(column::render(&p.sealed))
-        .bind(p.configured)
-        .bind(&p.created_by)
-        .bind(&ts)
-        .bind(&ts)
-        .bind(p.create_dirty(stamp))
-        .bind(stamp)
-        .execute(&mut *conn)
+        insert_rows(&self.owner, [(p, stamp)], &ts)
+            .build()
+            .execute(&mut *conn)
         .await
         .map_err(|e| match StoreError::from(e) {
             StoreError::Conflict(_) => StoreError::Conflict(format!(
@@ -160,29 +141,11 @@ impl Store {
         for part in items.chunks(500) {
             let ts = now();
             let first = sync_state::next_stamps(conn, part.len() as i64).await?;
-            let mut qb = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO integrations (id, website_id, owner, integration_type, provider, name, description, status, is_active, config, secrets, configured, created_by, created_at, updated_at, dirty, change_stamp) ",
-            );
-            qb.push_values(part.iter().zip(first..), |mut b, (p, stamp)| {
-                b.push_bind(&p.id)
-                    .push_bind(&p.website_id)
-                    .push_bind(&self.owner)
-                    .push_bind(p.integration_type)
-                    .push_bind(p.provider)
-                    .push_bind(&p.name)
-                    .push_bind(&p.description)
-                    .push_bind(p.status.as_str())
-                    .push_bind(p.is_active)
-                    .push_bind(Value::Object(p.config.clone()).to_string())
-                    .push_bind(column::render(&p.sealed))
-                    .push_bind(p.configured)
-                    .push_bind(&p.created_by)
-                    .push_bind(ts.clone())
-                    .push_bind(ts.clone())
-                    .push_bind(p.create_dirty(stamp))
-                    .push_bind(stamp);
-            });
-            qb.build().execute(&mut *conn).await?;
+            let rows = part.iter().copied().zip(first..);
+            insert_rows(&self.owner, rows, &ts)
+                .build()
+                .execute(&mut *conn)
+                .await?;
             let mut logs = QueryBuilder::<Sqlite>::new(
                 "INSERT INTO integration_logs (integration_id, level, message, details, created_at, uid) ",
             );
@@ -211,4 +174,36 @@ impl Store {
         tracing::debug!(id = %prepared.id, provider = prepared.provider, "integration created");
         self.get(&prepared.id).await
     }
+}
+
+/// The INSERT of these new integrations, each with its change stamp, all
+/// created (and updated) at `ts` by this store's `owner`.
+fn insert_rows<'a>(
+    owner: &'a str,
+    rows: impl IntoIterator<Item = (&'a Prepared, i64)>,
+    ts: &'a str,
+) -> QueryBuilder<'a, Sqlite> {
+    let mut qb = QueryBuilder::<Sqlite>::new(
+        "INSERT INTO integrations (id, website_id, owner, integration_type, provider, name, description, status, is_active, config, secrets, configured, created_by, created_at, updated_at, dirty, change_stamp) ",
+    );
+    qb.push_values(rows, |mut b, (p, stamp)| {
+        b.push_bind(&p.id)
+            .push_bind(&p.website_id)
+            .push_bind(owner)
+            .push_bind(p.integration_type)
+            .push_bind(p.provider)
+            .push_bind(&p.name)
+            .push_bind(&p.description)
+            .push_bind(p.status.as_str())
+            .push_bind(p.is_active)
+            .push_bind(Value::Object(p.config.clone()).to_string())
+            .push_bind(column::render(&p.sealed))
+            .push_bind(p.configured)
+            .push_bind(&p.created_by)
+            .push_bind(ts)
+            .push_bind(ts)
+            .push_bind(p.create_dirty(stamp))
+            .push_bind(stamp);
+    });
+    qb
 }

@@ -41,12 +41,11 @@ pub(crate) fn resolve(
         None => match catalog::find_provider(type_id) {
             Some((ty, p)) if provider_id.is_none_or(|given| given == p.id) => return Ok((ty, p)),
             _ => {
-                let known: Vec<&str> = catalog::types().iter().map(|t| t.id).collect();
                 return Err(StoreError::invalid(
                     "integration_type",
                     format!(
                         "'{type_id}' is not an integration type: use one of {}",
-                        known.join(", ")
+                        catalog::type_ids()
                     ),
                 ));
             }
@@ -173,6 +172,21 @@ impl Store {
         tracing::debug!(%id, "integration deleted");
         Ok(())
     }
+}
+
+/// One integration's `columns` and its dirty set, in a transaction.
+pub(crate) async fn row_with_dirty(
+    tx: &mut sqlx::SqliteConnection,
+    columns: &str,
+    id: &str,
+) -> Result<sqlx::sqlite::SqliteRow> {
+    sqlx::query(&format!(
+        "SELECT {columns}, dirty FROM integrations WHERE id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| not_found(id))
 }
 
 pub(crate) fn not_found(id: &str) -> StoreError {

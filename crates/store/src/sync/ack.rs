@@ -3,7 +3,7 @@
 use super::dirty::{dirty_column, forget_deleted, parse_dirty, Dirty};
 use super::local::{local_from_row, LOCAL_COLUMNS};
 use super::push::sent_fields;
-use super::{exec_with_uid, json_list, remask, AckSummary, Pending};
+use super::{exec_with_uid, json_list, load_by_id, remask, AckSummary, Pending};
 use crate::integrations::{insert_log, Reach};
 use crate::model::LogLevel;
 use crate::{now, Result, Store};
@@ -110,16 +110,11 @@ impl AckBatch {
             self.rows.remove(*uid);
         }
         let list = json_list(uids.iter().copied());
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT id, {LOCAL_COLUMNS}, dirty, server_revision FROM integrations
              WHERE id IN (SELECT value FROM json_each(?))"
-        ))
-        .bind(&list)
-        .fetch_all(&mut *tx)
-        .await?;
-        for row in rows {
-            self.rows.insert(row.get("id"), row);
-        }
+        );
+        load_by_id(tx, &sql, &list, &mut self.rows).await?;
         let resolved = sqlx::query(
             "SELECT uid, field FROM sync_conflicts WHERE resolved = 1
              AND uid IN (SELECT value FROM json_each(?))",

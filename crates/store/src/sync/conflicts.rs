@@ -5,7 +5,7 @@ use super::local::{local_from_row, LOCAL_COLUMNS};
 use super::pull::free_name;
 use super::websites::ensure_pulled_website;
 use super::{remask, Conflict, Resolution};
-use crate::integrations::{insert_log, not_found, Reach};
+use crate::integrations::{insert_log, row_with_dirty, Reach};
 use crate::model::{IntegrationPatch, LogLevel};
 use crate::{now, Result, Store, StoreError};
 use serde_json::{json, Map, Value};
@@ -16,25 +16,20 @@ impl Store {
     /// Conflicts waiting for the user, oldest first.
     pub async fn conflicts(&self) -> Result<Vec<Conflict>> {
         self.sealer()?;
-        let rows = sqlx::query(
+        let query = sqlx::query(
             "SELECT c.uid, i.name, c.field, c.mine, c.theirs_masked, c.their_revision
              FROM sync_conflicts c JOIN integrations i ON i.id = c.uid
              WHERE c.resolved = 0 ORDER BY c.created_at, c.uid, c.field",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| Conflict {
-                uid: r.get("uid"),
-                name: r.get("name"),
-                field: r.get("field"),
-                mine: serde_json::from_str(r.get::<&str, _>("mine")).unwrap_or(Value::Null),
-                theirs: serde_json::from_str(r.get::<&str, _>("theirs_masked"))
-                    .unwrap_or(Value::Null),
-                their_revision: r.get("their_revision"),
-            })
-            .collect())
+        );
+        self.fetch_each(query, |r| Conflict {
+            uid: r.get("uid"),
+            name: r.get("name"),
+            field: r.get("field"),
+            mine: serde_json::from_str(r.get::<&str, _>("mine")).unwrap_or(Value::Null),
+            theirs: serde_json::from_str(r.get::<&str, _>("theirs_masked")).unwrap_or(Value::Null),
+            their_revision: r.get("their_revision"),
+        })
+        .await
     }
 
     /// Settles one conflict. KeepMine: the field stays dirty and is pushed
@@ -162,13 +157,7 @@ async fn take_theirs(
     name: &str,
     theirs: &Value,
 ) -> Result<()> {
-    let row = sqlx::query(&format!(
-        "SELECT {LOCAL_COLUMNS}, dirty FROM integrations WHERE id = ?"
-    ))
-    .bind(uid)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| not_found(uid))?;
+    let row = row_with_dirty(tx, LOCAL_COLUMNS, uid).await?;
     let mut local = local_from_row(&row)?;
     let mut dirty = parse_dirty(row.get("dirty"));
     let text = || theirs.as_str().map(str::to_owned);

@@ -12,27 +12,23 @@ impl Store {
     /// first, of integrations the server has (lines of integrations not
     /// pushed yet wait for them).
     pub async fn pending_logs(&self, limit: usize) -> Result<Vec<SyncLog>> {
-        let rows = sqlx::query(
+        let query = sqlx::query(
             "SELECT l.uid, l.integration_id, l.level, l.message, l.details, l.created_at
              FROM integration_logs l JOIN integrations i ON i.id = l.integration_id
              WHERE l.synced = 0 AND i.server_revision > 0 AND l.uid IS NOT NULL
              ORDER BY l.id LIMIT ?",
         )
-        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| SyncLog {
-                uid: r.get("uid"),
-                integration: r.get("integration_id"),
-                level: r.get("level"),
-                message: r.get("message"),
-                details: serde_json::from_str(r.get::<&str, _>("details")).unwrap_or(Value::Null),
-                created_at: r.get("created_at"),
-                seq: None,
-            })
-            .collect())
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX));
+        self.fetch_each(query, |r| SyncLog {
+            uid: r.get("uid"),
+            integration: r.get("integration_id"),
+            level: r.get("level"),
+            message: r.get("message"),
+            details: serde_json::from_str(r.get::<&str, _>("details")).unwrap_or(Value::Null),
+            created_at: r.get("created_at"),
+            seq: None,
+        })
+        .await
     }
 
     /// Marks pushed log lines done (every line of an answered batch is:

@@ -207,6 +207,20 @@ async fn exec_with_uid(conn: &mut SqliteConnection, sql: &str, uid: &str) -> Res
         .rows_affected())
 }
 
+/// Runs `sql`, a SELECT of integration rows with an `id` column whose one
+/// parameter is the JSON `list` of ids, keeping each row by its id.
+async fn load_by_id(
+    tx: &mut SqliteConnection,
+    sql: &str,
+    list: &str,
+    rows: &mut std::collections::HashMap<String, sqlx::sqlite::SqliteRow>,
+) -> Result<()> {
+    for row in sqlx::query(sql).bind(list).fetch_all(&mut *tx).await? {
+        rows.insert(row.get("id"), row);
+    }
+    Ok(())
+}
+
 /// A JSON array of strings, for `IN (SELECT value FROM json_each(?))`.
 fn json_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
     serde_json::to_string(&items.into_iter().collect::<Vec<_>>()).expect("strings serialize")

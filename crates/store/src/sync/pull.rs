@@ -5,7 +5,9 @@ use super::dirty::{dirty_column, parse_dirty, remote_column, Dirty, RemoteSecret
 use super::local::{local_from_row, Local, LOCAL_COLUMNS};
 use super::logs::pull_logs;
 use super::websites::{ensure_pulled_website, pull_website, pull_website_delete, WebsiteGone};
-use super::{exec_with_uid, first_free_name, json_list, remask, status_from_server, PullSummary};
+use super::{
+    exec_with_uid, first_free_name, json_list, load_by_id, remask, status_from_server, PullSummary,
+};
 use crate::model::{LogLevel, Status};
 use crate::{now, Result, Store};
 use serde_json::{json, Value};
@@ -100,16 +102,11 @@ impl PullBatch {
             self.tombstones.remove(*uid);
         }
         let list = json_list(uids.iter().copied());
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT id, {LOCAL_COLUMNS}, dirty, server_revision, server_id, configured, status, last_sync_at, last_error, error_count
              FROM integrations WHERE id IN (SELECT value FROM json_each(?))"
-        ))
-        .bind(&list)
-        .fetch_all(&mut *tx)
-        .await?;
-        for row in rows {
-            self.rows.insert(row.get("id"), row);
-        }
+        );
+        load_by_id(tx, &sql, &list, &mut self.rows).await?;
         let tombstones = sqlx::query(
             "SELECT uid FROM sync_tombstones WHERE uid IN (SELECT value FROM json_each(?))",
         )

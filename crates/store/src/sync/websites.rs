@@ -105,11 +105,7 @@ pub(super) async fn pull_website_delete(
     uid: &str,
 ) -> Result<WebsiteGone> {
     exec_with_uid(tx, "DELETE FROM sync_website_tombstones WHERE uid = ?", uid).await?;
-    let used: i64 = sqlx::query("SELECT COUNT(*) FROM integrations WHERE website_id = ?")
-        .bind(uid)
-        .fetch_one(&mut *tx)
-        .await?
-        .get(0);
+    let used = crate::websites::integrations_on(tx, uid).await?;
     if used > 0 {
         let kept = exec_with_uid(tx, "UPDATE websites SET dirty = 1 WHERE id = ?", uid).await?;
         return Ok(if kept > 0 {

@@ -4,7 +4,7 @@
 
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
-use switchboard_store::{InitOptions, NewIntegration, Store};
+use switchboard_store::{InitOptions, Integration, IntegrationPatch, NewIntegration, Store};
 use switchboard_vault::{MemoryKeyStore, RecoveryKey, Secret};
 use tempfile::TempDir;
 
@@ -24,6 +24,11 @@ impl TestStore {
 
     pub async fn reopen(&self) -> Store {
         Store::open(self.db_path()).await.unwrap()
+    }
+
+    /// Creates an integration, which must be accepted.
+    pub async fn add(&self, new: NewIntegration) -> Integration {
+        self.store.create(new).await.unwrap()
     }
 }
 
@@ -50,50 +55,67 @@ pub fn obj(v: Value) -> Map<String, Value> {
     v.as_object().unwrap().clone()
 }
 
-pub fn sendgrid(name: &str, api_key: &str) -> NewIntegration {
-    NewIntegration {
-        integration_type: "email".into(),
-        provider: Some("sendgrid".into()),
-        name: name.into(),
-        values: Some(obj(json!({
-            "from_email": "news@example.com",
-            "from_name": "Example News",
-            "api_key": api_key,
-        }))),
+/// A patch that renames the integration and sets these values.
+pub fn renamed(name: &str, v: Value) -> IntegrationPatch {
+    IntegrationPatch {
+        name: Some(name.into()),
+        ..values(v)
+    }
+}
+
+/// A patch that sets these values and nothing else.
+pub fn values(v: Value) -> IntegrationPatch {
+    IntegrationPatch {
+        values: Some(obj(v)),
         ..Default::default()
     }
+}
+
+/// An integration of this type and provider (None: the type's default)
+/// with these values.
+pub fn integration(
+    integration_type: &str,
+    provider: Option<&str>,
+    name: &str,
+    values: Value,
+) -> NewIntegration {
+    NewIntegration {
+        integration_type: integration_type.into(),
+        provider: provider.map(Into::into),
+        name: name.into(),
+        values: Some(obj(values)),
+        ..Default::default()
+    }
+}
+
+pub fn sendgrid(name: &str, api_key: &str) -> NewIntegration {
+    let values = json!({
+        "from_email": "news@example.com",
+        "from_name": "Example News",
+        "api_key": api_key,
+    });
+    integration("email", Some("sendgrid"), name, values)
 }
 
 /// A Twilio integration; `token` becomes a 32-hex auth token derived from it.
 pub fn twilio(name: &str, token: &str) -> NewIntegration {
-    let token = hex_token(token);
-    NewIntegration {
-        integration_type: "sms".into(),
-        provider: Some("twilio".into()),
-        name: name.into(),
-        values: Some(obj(json!({
-            "from_phone_number": "+14155550123",
-            "account_sid": "AC0123456789abcdef0123456789abcdef",
-            "auth_token": token,
-        }))),
-        ..Default::default()
-    }
+    let values = json!({
+        "from_phone_number": "+14155550123",
+        "account_sid": "AC0123456789abcdef0123456789abcdef",
+        "auth_token": hex_token(token),
+    });
+    integration("sms", Some("twilio"), name, values)
 }
 
 pub fn whatsapp(name: &str, token: &str, verify: &str) -> NewIntegration {
-    NewIntegration {
-        integration_type: "whatsapp".into(),
-        provider: None,
-        name: name.into(),
-        values: Some(obj(json!({
-            "phone_number_id": "123456789012345",
-            "business_account_id": "987654321098765",
-            "access_token": token,
-            "webhook_verify_token": verify,
-            "webhook_url": "https://hooks.example.com/whatsapp",
-        }))),
-        ..Default::default()
-    }
+    let values = json!({
+        "phone_number_id": "123456789012345",
+        "business_account_id": "987654321098765",
+        "access_token": token,
+        "webhook_verify_token": verify,
+        "webhook_url": "https://hooks.example.com/whatsapp",
+    });
+    integration("whatsapp", None, name, values)
 }
 
 /// A 32-hex-character token that is unique per seed text.

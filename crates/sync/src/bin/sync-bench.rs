@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use switchboard_store::{ExportFile, InitOptions, IntegrationPatch, Store};
 use switchboard_sync::{sync, MemoryTokenStore, ServerClient, SyncOptions, SyncReport};
-use switchboard_vault::{MemoryKeyStore, Secret};
+use switchboard_vault::Secret;
 use tokio_util::sync::CancellationToken;
 
 const PASSWORD: &str = "bench passphrase 123";
@@ -52,10 +52,7 @@ fn server_bin() -> PathBuf {
 async fn laptop(dir: &std::path::Path, name: &str) -> Store {
     let store = Store::open(&dir.join(name)).await.expect("store");
     store
-        .init_vault(InitOptions {
-            keystore: Some(Arc::new(MemoryKeyStore::default())),
-            passphrase: None,
-        })
+        .init_vault(InitOptions::in_memory())
         .await
         .expect("vault");
     store

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use switchboard_store::{InitOptions, IntegrationPatch, NewIntegration, Store};
 use switchboard_sync::{sync, MemoryTokenStore, ServerClient, SyncOptions, SyncReport};
-use switchboard_vault::{MemoryKeyStore, Secret};
+use switchboard_vault::Secret;
 use tokio_util::sync::CancellationToken;
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -181,7 +181,25 @@ pub struct Laptop {
     pub client: ServerClient,
 }
 
+/// A SendGrid integration with these values.
+pub fn sendgrid(name: &str, values: Map<String, Value>) -> NewIntegration {
+    NewIntegration {
+        integration_type: "email".into(),
+        provider: Some("sendgrid".into()),
+        name: name.into(),
+        values: Some(values),
+        ..NewIntegration::default()
+    }
+}
+
 impl Laptop {
+    /// Two laptops signed in to `server` as its admin, `a` first.
+    pub async fn two_admins(server: &Server) -> (Laptop, Laptop) {
+        let a = Laptop::new(&server.url(), "admin@example.com").await;
+        let b = Laptop::new(&server.url(), "admin@example.com").await;
+        (a, b)
+    }
+
     pub async fn new(server_url: &str, email: &str) -> Laptop {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("laptop.sqlite"))
@@ -189,8 +207,8 @@ impl Laptop {
             .unwrap();
         store
             .init_vault(InitOptions {
-                keystore: Some(Arc::new(MemoryKeyStore::default())),
                 passphrase: Some(Secret::new(PASSWORD.to_owned())),
+                ..InitOptions::in_memory()
             })
             .await
             .unwrap();
@@ -223,17 +241,12 @@ impl Laptop {
         values.insert("api_key".into(), json!(key));
         values.insert("from_email".into(), json!("news@example.com"));
         values.insert("from_name".into(), json!("Marketing"));
-        self.store
-            .create(NewIntegration {
-                integration_type: "email".into(),
-                provider: Some("sendgrid".into()),
-                name: name.into(),
-                values: Some(values),
-                ..NewIntegration::default()
-            })
-            .await
-            .expect("create")
-            .id
+        self.create(sendgrid(name, values)).await
+    }
+
+    /// Creates an integration, which must be accepted; its id.
+    pub async fn create(&self, new: NewIntegration) -> String {
+        self.store.create(new).await.expect("create").id
     }
 
     /// Changes one config value (keeping the rest and the secrets).

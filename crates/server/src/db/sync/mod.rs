@@ -5,12 +5,13 @@
 mod pull;
 mod push;
 
-use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Type};
+use sqlx::{Database, Encode, Type};
 use std::collections::HashSet;
+use switchboard_server_macros::sql_db;
 
 use super::rows::{self, INTEGRATION_COLUMNS};
 use super::sql::SqlDb;
-use super::{Result, SyncApplied, SyncChanges, SyncPlan, SyncStore};
+use super::{ChangesQuery, Result, SyncApplied, SyncChanges, SyncPlan, SyncStore};
 use crate::model::IntegrationRecord;
 use pull::SyncPull;
 use push::SyncPush;
@@ -23,29 +24,11 @@ pub(crate) const ROWS_PER_INSERT: usize = 32766 / 8;
 /// New integrations (22 values each) per multi-row INSERT.
 pub(crate) const CREATES_PER_INSERT: usize = 32766 / 22;
 
+#[sql_db]
 #[async_trait::async_trait]
-impl<B: SqlDb> SyncStore for B
-where
-    for<'c> &'c mut <B::DB as Database>::Connection: Executor<'c, Database = B::DB>,
-    for<'q> <B::DB as Database>::Arguments<'q>: IntoArguments<'q, B::DB>,
-    for<'a> &'a str: ColumnIndex<<B::DB as Database>::Row>,
-    usize: ColumnIndex<<B::DB as Database>::Row>,
-    for<'q> i64: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
-    for<'q> bool: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
-    for<'q> String: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
-    for<'q> &'q str: Encode<'q, B::DB> + Type<B::DB>,
-    for<'q> Option<i64>: Encode<'q, B::DB>,
-    for<'q> Option<String>: Encode<'q, B::DB>,
-    for<'q> Option<&'q str>: Encode<'q, B::DB>,
-{
+impl<B: SqlDb> SyncStore for B {
     async fn sync_batch_answer(&self, user_id: i64, batch_id: &str) -> Result<Option<String>> {
-        let answer: Option<String> = sqlx::query_scalar(
-            "SELECT answer FROM sync_batches WHERE user_id = $1 AND batch_id = $2",
-        )
-        .bind(user_id)
-        .bind(batch_id)
-        .fetch_optional(self.read())
-        .await?;
+        let answer = Self::stored_answer(self.read(), user_id, batch_id).await?;
         // An empty answer belongs to a batch still being applied.
         Ok(answer.filter(|a| !a.is_empty()))
     }
@@ -80,15 +63,8 @@ where
         SyncPush::apply(self, plan).await
     }
 
-    async fn sync_changes(
-        &self,
-        scope: Option<(i64, Vec<i64>)>,
-        websites: Option<Vec<i64>>,
-        since: i64,
-        limit: i64,
-        client: Option<&str>,
-    ) -> Result<SyncChanges> {
-        SyncPull::changes(self, scope, websites, since, limit, client).await
+    async fn sync_changes(&self, query: ChangesQuery<'_>) -> Result<SyncChanges> {
+        SyncPull::changes(self, query).await
     }
 }
 

@@ -2,40 +2,29 @@
 //! lines with a sequence number above the client's, each list by sequence
 //! (docs/sync.md).
 
-use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Type};
+use sqlx::Row;
+use switchboard_server_macros::sql_db;
 use switchboard_sync_proto::{SyncLog, SyncWebsite};
 
 use super::push_ids;
 use crate::db::rows::{self, INTEGRATION_COLUMNS};
 use crate::db::sql::SqlDb;
-use crate::db::{Result, SyncChanges, SyncRow};
+use crate::db::{ChangesQuery, Result, SyncChanges, SyncRow};
 use crate::model::ListFilter;
 
 /// The reads of [`SyncPull::changes`] (see [`SqlDb`] for the where clause).
+#[sql_db]
 #[async_trait::async_trait]
-pub(super) trait SyncPull: SqlDb
-where
-    for<'c> &'c mut <Self::DB as Database>::Connection: Executor<'c, Database = Self::DB>,
-    for<'q> <Self::DB as Database>::Arguments<'q>: IntoArguments<'q, Self::DB>,
-    for<'a> &'a str: ColumnIndex<<Self::DB as Database>::Row>,
-    usize: ColumnIndex<<Self::DB as Database>::Row>,
-    for<'q> i64: Encode<'q, Self::DB> + Decode<'q, Self::DB> + Type<Self::DB>,
-    for<'q> bool: Encode<'q, Self::DB> + Decode<'q, Self::DB> + Type<Self::DB>,
-    for<'q> String: Encode<'q, Self::DB> + Decode<'q, Self::DB> + Type<Self::DB>,
-    for<'q> &'q str: Encode<'q, Self::DB> + Type<Self::DB>,
-    for<'q> Option<i64>: Encode<'q, Self::DB>,
-    for<'q> Option<String>: Encode<'q, Self::DB>,
-    for<'q> Option<&'q str>: Encode<'q, Self::DB>,
-{
+pub(super) trait SyncPull: SqlDb {
     /// See [`SyncStore::sync_changes`](crate::db::SyncStore::sync_changes).
-    async fn changes(
-        &self,
-        scope: Option<(i64, Vec<i64>)>,
-        websites: Option<Vec<i64>>,
-        since: i64,
-        limit: i64,
-        client: Option<&str>,
-    ) -> Result<SyncChanges> {
+    async fn changes(&self, query: ChangesQuery<'_>) -> Result<SyncChanges> {
+        let ChangesQuery {
+            scope,
+            websites,
+            since,
+            limit,
+            client,
+        } = query;
         let user = scope.as_ref().map(|(u, _)| *u);
         // First (see SyncChanges::own_logs_upto): the client's own newest
         // log line.
@@ -213,18 +202,5 @@ where
     }
 }
 
-impl<B: SqlDb> SyncPull for B
-where
-    for<'c> &'c mut <B::DB as Database>::Connection: Executor<'c, Database = B::DB>,
-    for<'q> <B::DB as Database>::Arguments<'q>: IntoArguments<'q, B::DB>,
-    for<'a> &'a str: ColumnIndex<<B::DB as Database>::Row>,
-    usize: ColumnIndex<<B::DB as Database>::Row>,
-    for<'q> i64: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
-    for<'q> bool: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
-    for<'q> String: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
-    for<'q> &'q str: Encode<'q, B::DB> + Type<B::DB>,
-    for<'q> Option<i64>: Encode<'q, B::DB>,
-    for<'q> Option<String>: Encode<'q, B::DB>,
-    for<'q> Option<&'q str>: Encode<'q, B::DB>,
-{
-}
+#[sql_db]
+impl<B: SqlDb> SyncPull for B {}

@@ -1,8 +1,9 @@
 //! Applying a push batch: all or nothing, in one transaction that also
 //! stores the batch's answer (docs/sync.md).
 
-use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Type};
+use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use switchboard_server_macros::sql_db;
 use switchboard_sync_proto::{PushAnswer, PushOutcome, PushResult, SyncLog, WebsiteRefusal};
 
 use super::{push_ids, push_list, CREATES_PER_INSERT, ROWS_PER_INSERT, UIDS_PER_QUERY};
@@ -43,21 +44,9 @@ pub(super) struct NewRow {
 /// [`SqlDb`](crate::db::sql::SqlDb) for the where clause).
 /// Those answering `bool` answer false when a record changed since the
 /// plan was made: the batch is then stale and nothing is applied.
+#[sql_db]
 #[async_trait::async_trait]
-pub(super) trait SyncPush: IntegrationRows
-where
-    for<'c> &'c mut <Self::DB as Database>::Connection: Executor<'c, Database = Self::DB>,
-    for<'q> <Self::DB as Database>::Arguments<'q>: IntoArguments<'q, Self::DB>,
-    for<'a> &'a str: ColumnIndex<<Self::DB as Database>::Row>,
-    usize: ColumnIndex<<Self::DB as Database>::Row>,
-    for<'q> i64: Encode<'q, Self::DB> + Decode<'q, Self::DB> + Type<Self::DB>,
-    for<'q> bool: Encode<'q, Self::DB> + Decode<'q, Self::DB> + Type<Self::DB>,
-    for<'q> String: Encode<'q, Self::DB> + Decode<'q, Self::DB> + Type<Self::DB>,
-    for<'q> &'q str: Encode<'q, Self::DB> + Type<Self::DB>,
-    for<'q> Option<i64>: Encode<'q, Self::DB>,
-    for<'q> Option<String>: Encode<'q, Self::DB>,
-    for<'q> Option<&'q str>: Encode<'q, Self::DB>,
-{
+pub(super) trait SyncPush: IntegrationRows {
     /// Applies a push batch all or nothing, storing its answer in the same
     /// transaction.
     async fn apply(&self, plan: SyncPlan) -> Result<SyncApplied> {
@@ -89,13 +78,7 @@ where
 
         // The uids to create must still be free (neither used nor
         // tombstoned), checked in a few queries.
-        let new_uids: Vec<&str> = writes
-            .iter()
-            .filter_map(|(_, w)| match w {
-                SyncWrite::Create { record, .. } => Some(record.uid.as_str()),
-                _ => None,
-            })
-            .collect();
+        let new_uids: Vec<&str> = writes.iter().filter_map(|(_, w)| w.created_uid()).collect();
         if !Self::uids_free(&mut tx, &new_uids).await? {
             return Ok(SyncApplied::Stale);
         }
@@ -150,13 +133,7 @@ where
     /// The stored answer of a batch applied before, or stale while it is
     /// still being applied.
     async fn replayed(&self, user_id: i64, batch_id: &str) -> Result<SyncApplied> {
-        let stored: Option<String> = sqlx::query_scalar(
-            "SELECT answer FROM sync_batches WHERE user_id = $1 AND batch_id = $2",
-        )
-        .bind(user_id)
-        .bind(batch_id)
-        .fetch_optional(self.write())
-        .await?;
+        let stored = Self::stored_answer(self.write(), user_id, batch_id).await?;
         match stored.filter(|a| !a.is_empty()) {
             Some(a) => Ok(SyncApplied::Replayed(a)),
             None => Ok(SyncApplied::Stale),
@@ -659,21 +636,8 @@ where
     }
 }
 
-impl<B: IntegrationRows> SyncPush for B
-where
-    for<'c> &'c mut <B::DB as Database>::Connection: Executor<'c, Database = B::DB>,
-    for<'q> <B::DB as Database>::Arguments<'q>: IntoArguments<'q, B::DB>,
-    for<'a> &'a str: ColumnIndex<<B::DB as Database>::Row>,
-    usize: ColumnIndex<<B::DB as Database>::Row>,
-    for<'q> i64: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
-    for<'q> bool: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
-    for<'q> String: Encode<'q, B::DB> + Decode<'q, B::DB> + Type<B::DB>,
-    for<'q> &'q str: Encode<'q, B::DB> + Type<B::DB>,
-    for<'q> Option<i64>: Encode<'q, B::DB>,
-    for<'q> Option<String>: Encode<'q, B::DB>,
-    for<'q> Option<&'q str>: Encode<'q, B::DB>,
-{
-}
+#[sql_db]
+impl<B: IntegrationRows> SyncPush for B {}
 
 /// The start of a multi-row INSERT of log lines.
 const LOG_INSERT: &str = "INSERT INTO integration_logs \

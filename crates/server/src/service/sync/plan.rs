@@ -144,13 +144,7 @@ pub(super) async fn plan(
             writes.push((index, w));
         }
     }
-    let created: BTreeSet<&str> = writes
-        .iter()
-        .filter_map(|(_, w)| match w {
-            SyncWrite::Create { record, .. } => Some(record.uid.as_str()),
-            _ => None,
-        })
-        .collect();
+    let created: BTreeSet<&str> = writes.iter().filter_map(|(_, w)| w.created_uid()).collect();
     let logs = pushed_logs(state, user, &batch.logs, &created).await?;
     Ok(SyncPlan {
         user_id: user.id,

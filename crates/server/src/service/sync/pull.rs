@@ -4,7 +4,7 @@ use serde_json::Map;
 use std::collections::{BTreeMap, HashMap};
 use switchboard_sync_proto::{PullPage, PulledIntegration, MAX_PULL_LIMIT};
 
-use crate::db::{SyncChanges, SyncRow};
+use crate::db::{ChangesQuery, SyncChanges, SyncRow};
 use crate::error::Error;
 use crate::model::{AuthUser, IntegrationRecord, ListFilter};
 use crate::secrets::Vault;
@@ -29,7 +29,13 @@ pub async fn pull(
         own_logs_upto,
     } = state
         .db()
-        .sync_changes(scope, only_sites, since, limit + 1, client)
+        .sync_changes(ChangesQuery {
+            scope,
+            websites: only_sites,
+            since,
+            limit: limit + 1,
+            client,
+        })
         .await?;
     // A list cut at `limit` ends the page at its last kept sequence number;
     // the other lists are trimmed to it, so the cursor skips nothing.
