@@ -24,7 +24,7 @@ pub mod serving;
 pub mod startup;
 pub mod state;
 
-pub use checks::{CheckKind, CheckOutcome, CheckRequest, ProviderCheck, Unavailable};
+pub use checks::{CheckInput, Outcome, OutcomeKind, ProviderCheck};
 pub use db::{connect, Backend, Db};
 pub use secrets::Vault;
 pub use state::{AppState, Settings};

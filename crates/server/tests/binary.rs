@@ -381,7 +381,6 @@ async fn postgres_over_tls_honours_sslmode() {
 /// SWITCHBOARD_PROVIDER_ENDPOINTS points the real binary's provider checks
 /// at a fake Twilio on 127.0.0.1: credentials written through the second
 /// API reach it when the first API's /test/ runs.
-#[cfg(feature = "providers")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn provider_endpoints_from_the_environment() {
     use switchboard_providers::fake::{FakeServer, Reply};
@@ -658,7 +657,6 @@ async fn slow_requests_time_out_and_in_flight_requests_are_capped() {
 /// Server-side checks refuse internal addresses (no SSRF through a sign-up
 /// page's URL) unless an admin allows the range with --allow-check-network;
 /// a range that is not one stops the start with a clear message.
-#[cfg(feature = "providers")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn checks_refuse_internal_addresses_unless_an_admin_allows_them() {
     use switchboard_providers::fake::{FakeServer, Reply};

@@ -9,6 +9,10 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
 
+mod lenient;
+pub use lenient::{Lenient, WireName};
+pub use switchboard_domain::{LogLevel, Status};
+
 /// Most changes in one push batch.
 pub const MAX_PUSH_CHANGES: usize = 500;
 /// Default and largest page of a pull.
@@ -51,8 +55,9 @@ pub struct SyncLog {
     pub uid: String,
     /// The integration's uid.
     pub integration: String,
-    /// `success`, `error`, `warning` or `info`.
-    pub level: String,
+    /// `success`, `error`, `warning` or `info` (a line of a level this
+    /// build does not know is dropped, not the whole batch).
+    pub level: Lenient<LogLevel>,
     #[serde(default)]
     pub message: String,
     #[serde(default)]
@@ -93,8 +98,9 @@ pub struct PulledIntegration {
     pub secrets: BTreeMap<String, String>,
     #[serde(default)]
     pub field_revs: BTreeMap<String, i64>,
+    /// The integration's health (an unknown name reads as `pending`).
     #[serde(default)]
-    pub status: String,
+    pub status: Lenient<Status>,
     #[serde(default)]
     pub last_sync_at: Option<String>,
     #[serde(default)]

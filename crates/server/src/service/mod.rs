@@ -12,12 +12,13 @@ use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use switchboard_catalog as catalog;
 
-use crate::checks::{CheckKind, CheckOutcome, CheckRequest};
+use crate::checks::{CheckInput, Outcome, OutcomeKind};
 use crate::db::{now, UpdateOutcome};
 use crate::error::Error;
 use crate::model::{AuditEntry, AuthUser, IntegrationRecord, LogLevel, NewLog, Status};
 use crate::secrets::SealedSecrets;
 use crate::state::AppState;
+use switchboard_domain::CheckKind;
 
 /// How many times a change is retried when someone else saved first.
 const MAX_ATTEMPTS: u32 = 10;
@@ -225,11 +226,16 @@ pub async fn test(state: &AppState, user: &AuthUser, id: i64) -> Result<(bool, S
         });
     };
     let outcome = run_check(state, &record).await;
-    let effect = outcome.kind;
+    let effect = outcome.kind.check_kind();
     let (level, success) = (effect.log_level(), effect == CheckKind::Ok);
+    let hint = Some(outcome.hint.clone()).filter(|h| !h.is_empty());
     let details = json!({
-        "hint": outcome.hint,
-        "details": outcome.details,
+        "hint": hint,
+        "details": {
+            "outcome": outcome.kind.as_str(),
+            "http_status": outcome.http_status,
+            "provider": outcome.details,
+        },
         "retry_after_secs": outcome.retry_after_secs,
         "elapsed_ms": outcome.elapsed_ms,
         "by": user.email,
@@ -251,7 +257,7 @@ pub async fn test(state: &AppState, user: &AuthUser, id: i64) -> Result<(bool, S
     {
         return Err(Error::NotFound);
     }
-    let message = match outcome.hint {
+    let message = match hint {
         Some(hint) if !success => format!("{} {hint}", outcome.message),
         _ => outcome.message,
     };
@@ -260,16 +266,14 @@ pub async fn test(state: &AppState, user: &AuthUser, id: i64) -> Result<(bool, S
 
 /// Opens the secrets, checks the stored settings are complete, and asks the
 /// provider (within the configured time).
-async fn run_check(state: &AppState, record: &IntegrationRecord) -> CheckOutcome {
+async fn run_check(state: &AppState, record: &IntegrationRecord) -> Outcome {
     let (plain, failed) = state.vault().open_all(&record.uid, &record.secrets);
     if !failed.is_empty() {
-        return CheckOutcome::new(
-            CheckKind::Failed,
-            format!(
-                "Stored secrets cannot be decrypted ({}); enter them again.",
-                failed.join(", ")
-            ),
+        let message = format!(
+            "Stored secrets cannot be decrypted ({}); enter them again.",
+            failed.join(", ")
         );
+        return Outcome::new(OutcomeKind::InvalidCredentials, message, "");
     }
     let mut values = record.config.clone();
     for (key, secret) in &plain.0 {
@@ -280,10 +284,10 @@ async fn run_check(state: &AppState, record: &IntegrationRecord) -> CheckOutcome
     });
     drop(values);
     if let Err(e) = complete {
-        return CheckOutcome::new(CheckKind::NotCheckable, format!("Not ready to test: {e}"));
+        return Outcome::not_checkable(format!("Not ready to test: {e}"), "");
     }
     let secrets: BTreeMap<String, switchboard_vault::Secret> = plain.0;
-    let request = CheckRequest {
+    let request = CheckInput {
         integration_type: &record.integration_type,
         provider: &record.provider,
         config: &record.config,
@@ -298,12 +302,12 @@ async fn run_check(state: &AppState, record: &IntegrationRecord) -> CheckOutcome
             }
             outcome
         }
-        Err(_) => CheckOutcome::new(
-            CheckKind::Failed,
-            format!(
+        Err(_) => {
+            let message = format!(
                 "The provider did not answer within {} seconds.",
                 timeout.as_secs()
-            ),
-        ),
+            );
+            Outcome::new(OutcomeKind::Timeout, message, "")
+        }
     }
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 use switchboard_server::auth::{hash_password, new_token};
 use switchboard_server::model::{AuditEntry, Role, TokenKind};
 use switchboard_server::{
-    AppState, CheckKind, CheckOutcome, CheckRequest, Db, ProviderCheck, Settings, Vault,
+    AppState, CheckInput, Db, Outcome, OutcomeKind, ProviderCheck, Settings, Vault,
 };
 
 use crate::pg::PgCluster;
@@ -69,7 +69,7 @@ pub struct FakeCheck {
 
 #[async_trait]
 impl ProviderCheck for FakeCheck {
-    async fn check(&self, request: CheckRequest<'_>) -> CheckOutcome {
+    async fn check(&self, request: CheckInput<'_>) -> Outcome {
         let secrets: BTreeMap<String, String> = request
             .secrets
             .iter()
@@ -85,14 +85,13 @@ impl ProviderCheck for FakeCheck {
             return real.check(request).await;
         }
         if bad {
-            let mut o = CheckOutcome::new(
-                CheckKind::Failed,
+            Outcome::new(
+                OutcomeKind::InvalidCredentials,
                 "The provider rejected the credentials (HTTP 401).",
-            );
-            o.hint = Some("Copy the key again from the provider's dashboard.".into());
-            o
+                "Copy the key again from the provider's dashboard.",
+            )
         } else {
-            CheckOutcome::new(CheckKind::Ok, format!("Connected to {}.", request.provider))
+            Outcome::ok(format!("Connected to {}.", request.provider))
         }
     }
 }

@@ -452,12 +452,6 @@ async fn secret_written_through_one_api_is_tested_through_the_other(ctx: Ctx) {
 /// The real provider checks (crates/providers) against a fake Stripe on
 /// 127.0.0.1: the key written through the second API is the one the
 /// provider receives when the first API's /test/ runs.
-#[cfg(not(feature = "providers"))]
-async fn real_provider_check_against_a_fake_stripe(_ctx: Ctx) {
-    eprintln!("built without the `providers` feature: no real provider checks to test");
-}
-
-#[cfg(feature = "providers")]
 async fn real_provider_check_against_a_fake_stripe(ctx: Ctx) {
     use switchboard_providers::fake::{FakeServer, Reply};
     const GOOD: &str = "sk_test_goodKey0123456789";
@@ -472,10 +466,9 @@ async fn real_provider_check_against_a_fake_stripe(ctx: Ctx) {
     let endpoints = switchboard_providers::Endpoints::default()
         .with("stripe", &stripe.url())
         .unwrap();
-    let real =
-        switchboard_server::checks::Providers::new(endpoints, std::time::Duration::from_secs(5))
-            .unwrap();
-    *ctx.checker.delegate.lock().unwrap() = Some(std::sync::Arc::new(real));
+    let real = switchboard_server::checks::providers(endpoints, std::time::Duration::from_secs(5))
+        .unwrap();
+    *ctx.checker.delegate.lock().unwrap() = Some(real);
 
     let a = &ctx.admin;
     let w = ctx.website("stripe").await;

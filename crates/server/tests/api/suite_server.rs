@@ -8,7 +8,7 @@ use switchboard_server::model::Role;
 use switchboard_server::startup::{open_database, DatabaseChoice, KeySource, StartError};
 use switchboard_server::{AppState, Vault};
 
-use crate::ctx::{test_settings, Backend, Ctx};
+use crate::ctx::{test_settings, Backend, Ctx, FakeCheck};
 
 crate::tests![
     health,
@@ -268,7 +268,7 @@ async fn rotating_the_key_keeps_every_secret(ctx: Ctx) {
     let state = AppState::new(
         ctx.db.clone(),
         new.clone(),
-        Arc::new(switchboard_server::Unavailable),
+        Arc::new(FakeCheck::default()),
         test_settings(),
     );
     let record = ctx.db.integration(id).await.unwrap().unwrap();

@@ -5,7 +5,7 @@ use crate::model::LogLevel;
 use crate::{Result, Store};
 use serde_json::{json, Value};
 use sqlx::{Row, SqliteConnection};
-use switchboard_sync_proto::SyncLog;
+use switchboard_sync_proto::{Lenient, SyncLog};
 
 impl Store {
     /// Up to `limit` log lines written here and not pushed yet, oldest
@@ -22,7 +22,7 @@ impl Store {
         self.fetch_each(query, |r| SyncLog {
             uid: r.get("uid"),
             integration: r.get("integration_id"),
-            level: r.get("level"),
+            level: Lenient::parse(r.get("level")),
             message: r.get("message"),
             details: serde_json::from_str(r.get::<&str, _>("details")).unwrap_or(Value::Null),
             created_at: r.get("created_at"),

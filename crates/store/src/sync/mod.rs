@@ -38,7 +38,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::{Row, SqliteConnection};
 use std::fmt;
-use switchboard_sync_proto::PushChange;
+use switchboard_sync_proto::{Lenient, PushChange};
 use switchboard_vault::Secret;
 
 /// Where this laptop syncs to, and how far it has pulled.
@@ -153,8 +153,8 @@ fn remask(value: &str) -> String {
     Secret::new(value).masked()
 }
 
-fn status_from_server(s: &str) -> Status {
-    s.parse().unwrap_or(Status::Pending)
+fn status_from_server(s: &Lenient<Status>) -> Status {
+    s.known().unwrap_or(Status::Pending)
 }
 
 fn short(uid: &str) -> &str {

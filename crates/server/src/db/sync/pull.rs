@@ -4,7 +4,7 @@
 
 use sqlx::Row;
 use switchboard_server_macros::sql_db;
-use switchboard_sync_proto::{SyncLog, SyncWebsite};
+use switchboard_sync_proto::{Lenient, SyncLog, SyncWebsite};
 
 use super::push_ids;
 use crate::db::rows::{self, INTEGRATION_COLUMNS};
@@ -191,7 +191,7 @@ pub(super) trait SyncPull: SqlDb {
             logs.push(SyncLog {
                 uid: r.try_get("uid")?,
                 integration: r.try_get("integration")?,
-                level: r.try_get("level")?,
+                level: Lenient::parse(&r.try_get::<String, _>("level")?),
                 message: r.try_get("message")?,
                 details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
                 created_at: r.try_get("created_at")?,

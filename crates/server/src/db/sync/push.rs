@@ -598,7 +598,7 @@ pub(super) trait SyncPush: IntegrationRows {
             let mut qb = sqlx::QueryBuilder::<Self::DB>::new(LOG_INSERT);
             qb.push_values(chunk, |mut b, (id, log)| {
                 b.push_bind(*id)
-                    .push_bind(log.level.clone())
+                    .push_bind(log.level.as_str().to_owned())
                     .push_bind(log.message.clone())
                     .push_bind(log.details.to_string())
                     .push_bind(log.created_at.clone())

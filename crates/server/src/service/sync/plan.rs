@@ -7,7 +7,7 @@ use switchboard_sync_proto::{PushAnswer, PushBatch, PushOutcome, SyncLog};
 
 use crate::db::{now, SyncPlan, SyncWebsiteDelete, SyncWebsiteWrite, SyncWrite};
 use crate::error::Error;
-use crate::model::{AuthUser, IntegrationRecord, LogLevel, WebsiteRecord};
+use crate::model::{AuthUser, IntegrationRecord, WebsiteRecord};
 use crate::service::audit;
 use crate::state::AppState;
 
@@ -240,7 +240,7 @@ pub(super) async fn pushed_logs(
     for log in logs {
         if uuid::Uuid::parse_str(&log.uid).is_err()
             || uuid::Uuid::parse_str(&log.integration).is_err()
-            || log.level.parse::<LogLevel>().is_err()
+            || log.level.known().is_none()
             || !seen.insert(log.uid.as_str())
         {
             continue;

@@ -2,7 +2,7 @@
 
 use serde_json::Map;
 use std::collections::{BTreeMap, HashMap};
-use switchboard_sync_proto::{PullPage, PulledIntegration, MAX_PULL_LIMIT};
+use switchboard_sync_proto::{Lenient, PullPage, PulledIntegration, MAX_PULL_LIMIT};
 
 use crate::db::{ChangesQuery, SyncChanges, SyncRow};
 use crate::error::Error;
@@ -119,7 +119,7 @@ pub async fn pull(
                 config: Map::new(),
                 secrets: BTreeMap::new(),
                 field_revs: BTreeMap::new(),
-                status: String::new(),
+                status: Lenient::Unknown(String::new()),
                 last_sync_at: None,
                 last_error: None,
                 error_count: 0,
@@ -168,7 +168,7 @@ pub(super) fn pulled(
             .map(|k| (k.to_owned(), masked_secret(vault, r, k)))
             .collect(),
         field_revs: r.field_revs.clone(),
-        status: r.status.as_str().to_owned(),
+        status: r.status.into(),
         last_sync_at: r.last_sync_at.clone(),
         last_error: r.last_error.clone(),
         error_count: r.error_count,
