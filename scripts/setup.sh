@@ -148,6 +148,18 @@ if [ "$MODE" = test ]; then
                 tauri-driver --version '^2'
         say "tauri-driver: $(installed_version tauri-driver) installed"
     fi
+
+    # cargo-deny: the dependency policy in deny.toml (licenses, sources, bans,
+    # advisories).
+    have="$(installed_version cargo-deny)"
+    if [[ "$have" == 0.20.* ]]; then
+        say "cargo-deny: $have found"
+    else
+        say "cargo-deny: installing 0.20 (found: ${have:-none}; takes a few minutes)"
+        nice -n 10 cargo install --quiet --root "$TOOLS" --force \
+            cargo-deny --version '~0.20' --locked
+        say "cargo-deny: $(installed_version cargo-deny) installed"
+    fi
 fi
 
 # ---- wasm-opt from npm -----------------------------------------------------

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every check Switchboard has, in the order CI runs them (.ci/run calls this).
 #
-# Installs what is missing (scripts/setup.sh test), builds the UI, then, with
+# Installs what is missing (scripts/setup.sh test), builds the UI, checks the
+# dependency policy (cargo deny), then, with
 # one release build that the later stages reuse: rustfmt, clippy (workspace
 # and UI), the workspace's tests inside a private D-Bus session with an
 # unlocked gnome-keyring (so tests marked #[ignore] for needing the Secret
@@ -23,6 +24,21 @@ bash scripts/build-ui.sh
 stage "rustfmt"
 cargo fmt --all --check
 cargo fmt --manifest-path ui/Cargo.toml --all --check
+
+stage "dependency policy (cargo deny, deny.toml)"
+# Licenses, sources (crates.io only) and bans of the workspace and the UI.
+cargo deny --log-level error check licenses bans sources
+cargo deny --log-level error --manifest-path ui/Cargo.toml check licenses bans sources
+# Advisories need the RustSec database, cloned from github.com; where it
+# cannot be fetched and no earlier copy is there, say so rather than pass
+# quietly.
+if timeout 120 cargo deny --log-level error fetch db >/dev/null 2>&1 \
+    || compgen -G "$HOME/.cargo/advisory-dbs/*/crates" >/dev/null; then
+    cargo deny --log-level error check --disable-fetch advisories
+    cargo deny --log-level error --manifest-path ui/Cargo.toml check --disable-fetch advisories
+else
+    say "advisories NOT checked: the RustSec database (github.com/RustSec/advisory-db) cannot be fetched from this machine"
+fi
 
 stage "build (release, whole workspace)"
 nice -n 10 cargo build --workspace --release

@@ -5,6 +5,8 @@
 pub mod clipboard;
 pub mod commands;
 pub mod health;
+#[cfg(target_os = "linux")]
+pub mod os_lock;
 pub mod settings;
 pub mod state;
 pub mod sync;
@@ -92,6 +94,8 @@ pub fn run() {
                 std::sync::Arc::clone(&state.store),
                 move || settings::load(&handle).sync_minutes,
             );
+            #[cfg(target_os = "linux")]
+            lock_when_away(app.handle());
             step("setup done");
             Ok(())
         })
@@ -135,6 +139,22 @@ pub fn run() {
         ])
         .run(tauri::generate_context!())
         .expect("Switchboard could not start its window; is a display available?");
+}
+
+/// Locks the vault (and clears a copied secret) when the OS says the screen
+/// locked or the computer is going to sleep, unless auto-lock is off; the
+/// window notices on its next look at the vault's state.
+#[cfg(target_os = "linux")]
+fn lock_when_away(app: &tauri::AppHandle) {
+    let app = app.clone();
+    os_lock::spawn(std::sync::Arc::new(move |reason| {
+        if settings::load(&app).auto_lock_minutes == 0 {
+            return;
+        }
+        app.state::<AppState>().store.lock();
+        clipboard::clear_on_lock(&app);
+        eprintln!("vault locked: {reason:?}");
+    }));
 }
 
 #[cfg(test)]

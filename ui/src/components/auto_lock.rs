@@ -1,7 +1,9 @@
 //! Locks the vault after a stretch without keyboard or mouse activity, and
 //! when the computer comes back from sleep: timers do not run while it is
 //! suspended, so a tick that comes far later than asked for means the
-//! machine slept (the window cannot see the OS suspend itself).
+//! machine slept. The shell also locks when the OS says the screen locked
+//! or the computer is going to sleep (`src-tauri/src/os_lock.rs`); each tick
+//! asks the vault's state, so the lock screen follows within a tick.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -66,6 +68,13 @@ pub fn auto_lock(props: &AutoLockProps) -> Html {
                         if ipc::lock().await.is_ok() {
                             app.dispatch(Action::Locked);
                         }
+                        break;
+                    }
+                    // The shell locks by itself when the OS says the screen
+                    // locked or the computer is going to sleep.
+                    let locked_by_os = ipc::vault_status().await.is_ok_and(|v| !v.unlocked);
+                    if alive.get() && locked_by_os {
+                        app.dispatch(Action::Locked);
                         break;
                     }
                 }
