@@ -60,6 +60,14 @@ pub struct ServeArgs {
     /// beyond them get 503 with Retry-After.
     #[arg(long, env = "SWITCHBOARD_LOGIN_SLOTS", default_value_t = 4)]
     pub login_slots: usize,
+    /// Reverse proxies (IP addresses, comma-separated) trusted to name the
+    /// client in `X-Forwarded-For`, for the per-address login throttle.
+    #[arg(
+        long = "trusted-proxy",
+        env = "SWITCHBOARD_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Provider checks (`/test/`) run at once at most, across all users;
     /// beyond them 503 with Retry-After.
     #[arg(long, env = "SWITCHBOARD_CHECK_SLOTS", default_value_t = 16)]
@@ -173,6 +181,11 @@ impl ServeArgs {
             check_slots: self.check_slots.max(1),
             request_timeout: Duration::from_secs(self.request_timeout_secs.max(1)),
             max_concurrent_requests: self.max_concurrent_requests.max(1),
+            trusted_proxies: self
+                .trusted_proxies
+                .iter()
+                .map(|ip| ip.to_canonical())
+                .collect(),
             ..Settings::default()
         })
     }

@@ -23,6 +23,7 @@ pub mod service;
 pub mod serving;
 pub mod startup;
 pub mod state;
+pub mod throttle;
 
 pub use checks::{CheckInput, Outcome, OutcomeKind, ProviderCheck};
 pub use db::{connect, Backend, Db};
@@ -99,7 +100,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    // The peer address reaches handlers (sign-in throttling per address).
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

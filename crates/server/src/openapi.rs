@@ -193,7 +193,7 @@ fn other_paths(p: &mut Map<String, Value>) {
     let a = "authentication";
     p.insert("/api/v1/auth/login/".into(), json!({
         "post": public(op(a, "Email and password for a short-lived access token and a refresh token", Some("Login"),
-            &[("200", "Tokens", Some("Tokens")), ("400", "Missing fields", E2V), ("401", "Wrong email or password", E2)], &[])),
+            &[("200", "Tokens", Some("Tokens")), ("400", "Missing fields", E2V), ("401", "Wrong email or password", E2), ("429", "Too many failed logins for this account or client address: wait for Retry-After", E2), ("503", "Every password check slot is busy: retry after Retry-After", E2)], &[])),
     }));
     p.insert("/api/v1/auth/refresh/".into(), json!({
         "post": public(op(a, "A refresh token (usable once) for a new token pair", Some("Refresh"),

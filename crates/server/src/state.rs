@@ -40,6 +40,10 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// Requests worked on at once; more wait for a slot.
     pub max_concurrent_requests: usize,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for the
+    /// per-address login throttle); from any other peer the header is
+    /// ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Settings {
@@ -58,6 +62,7 @@ impl Default for Settings {
             // Above the provider checks' budget (check_timeout).
             request_timeout: Duration::from_secs(60),
             max_concurrent_requests: 512,
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -1,10 +1,14 @@
 //! `/api/v1/auth/...`: login with email and password for a short-lived
 //! access token and a refresh token, refresh (each refresh token works
-//! once and is replaced), and "who am I".
+//! once and is replaced), and "who am I". Failed logins back off per
+//! account and per client address ([`crate::throttle`]).
 
-use axum::extract::State;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::HeaderMap;
 use axum::routing::{get, post};
-use axum::Json;
+use axum::{Extension, Json};
 use serde_json::{json, Value};
 
 use super::body::{self, Errors, REQUIRED};
@@ -14,6 +18,7 @@ use crate::db::unix_now;
 use crate::error::{Error, Second};
 use crate::model::{AuthUser, TokenKind};
 use crate::state::AppState;
+use crate::throttle;
 
 pub fn routes() -> Routes {
     Routes::default()
@@ -68,6 +73,8 @@ async fn issue(state: &AppState, user_id: i64, old_refresh: Option<&str>) -> Res
 
 async fn login(
     State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
     JsonObject(map): JsonObject,
 ) -> Result<Json<Value>, Second> {
     let mut errors = Errors::default();
@@ -81,6 +88,23 @@ async fn login(
     }
     errors.into_result()?;
     let email = email.unwrap_or_default().trim().to_lowercase();
+    // Throttled before any hashing, the same for an unknown address as for
+    // a known one.
+    let client = throttle::client_address(
+        peer.map(|Extension(ConnectInfo(a))| a.ip()),
+        headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()),
+        &state.settings().trusted_proxies,
+    );
+    let scopes = throttle::scopes(&email, client);
+    let keys: Vec<String> = scopes.iter().map(|s| s.key.clone()).collect();
+    let now = throttle::now_ms();
+    if let Some(until) = state.db().login_locked_until(&keys, now).await? {
+        tracing::info!("a login was throttled");
+        return Err(Error::RateLimited {
+            wait: throttle::wait_secs(until, now),
+        }
+        .into());
+    }
     // Each check holds 19 MiB for a while: beyond the slots, say when to retry
     // instead of queueing without bound.
     let Ok(_slot) = state.login_slots().try_acquire() else {
@@ -98,8 +122,16 @@ async fn login(
     .await;
     let Some(user) = user.filter(|_| ok) else {
         tracing::info!("a login failed");
+        let now = throttle::now_ms();
+        for scope in &scopes {
+            let failures = state.db().count_login_failure(&scope.key, now).await?;
+            if let Some(lock) = throttle::lock_ms(failures, scope.free) {
+                state.db().lock_login(&scope.key, now + lock).await?;
+            }
+        }
         return Err(Error::BadCredentials.into());
     };
+    state.db().clear_login_failures(&keys[..1]).await?;
     state.db().purge_expired_tokens(unix_now()).await?;
     let mut answer = issue(&state, user.id, None).await?;
     answer["user"] = json!({"id": user.id, "email": user.email, "role": user.role});

@@ -342,7 +342,66 @@ impl<B: SqlDb> AccountStore for B {
         .bind(now)
         .execute(self.write())
         .await?;
+        sqlx::query("DELETE FROM login_failures WHERE updated_at < $1 AND locked_until < $2")
+            .bind(now * 1000 - crate::throttle::FORGET_AFTER_MS)
+            .bind(now * 1000)
+            .execute(self.write())
+            .await?;
         Ok(B::rows_affected(&done))
+    }
+
+    async fn login_locked_until(&self, scopes: &[String], now: i64) -> super::Result<Option<i64>> {
+        let mut latest = None;
+        for scope in scopes {
+            let until: Option<i64> = sqlx::query_scalar(
+                "SELECT locked_until FROM login_failures WHERE scope = $1 AND locked_until > $2",
+            )
+            .bind(scope)
+            .bind(now)
+            .fetch_optional(self.write())
+            .await?;
+            latest = latest.max(until);
+        }
+        Ok(latest)
+    }
+
+    async fn count_login_failure(&self, scope: &str, now: i64) -> super::Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO login_failures (scope, failures, locked_until, updated_at) \
+             VALUES ($1, 1, 0, $2) \
+             ON CONFLICT (scope) DO UPDATE SET \
+               failures = CASE WHEN login_failures.updated_at < $3 THEN 1 \
+                          ELSE login_failures.failures + 1 END, \
+               updated_at = excluded.updated_at \
+             RETURNING failures",
+        )
+        .bind(scope)
+        .bind(now)
+        .bind(now - crate::throttle::FORGET_AFTER_MS)
+        .fetch_one(self.write())
+        .await?)
+    }
+
+    async fn lock_login(&self, scope: &str, until: i64) -> super::Result<()> {
+        sqlx::query(
+            "UPDATE login_failures SET locked_until = \
+             CASE WHEN locked_until > $2 THEN locked_until ELSE $2 END WHERE scope = $1",
+        )
+        .bind(scope)
+        .bind(until)
+        .execute(self.write())
+        .await?;
+        Ok(())
+    }
+
+    async fn clear_login_failures(&self, scopes: &[String]) -> super::Result<()> {
+        for scope in scopes {
+            sqlx::query("DELETE FROM login_failures WHERE scope = $1")
+                .bind(scope)
+                .execute(self.write())
+                .await?;
+        }
+        Ok(())
     }
 
     async fn websites(

@@ -144,8 +144,19 @@ pub trait AccountStore: Send + Sync {
     /// When `hash` is a spent refresh token, revokes every token of its
     /// family (a replay) and answers true.
     async fn revoke_reused_refresh(&self, hash: &str) -> Result<bool>;
-    /// Deletes tokens that expired before `now` (unix seconds).
+    /// Deletes tokens that expired before `now` (unix seconds), and failed
+    /// sign-in counts a day old whose lock has ended.
     async fn purge_expired_tokens(&self, now: i64) -> Result<u64>;
+    /// The latest end of a sign-in lock among `scopes`, if any is still
+    /// locked at `now` (both unix milliseconds, like every time below).
+    async fn login_locked_until(&self, scopes: &[String], now: i64) -> Result<Option<i64>>;
+    /// Counts one failed sign-in for `scope` at `now` (a count last touched
+    /// a day before starts again) and answers the new count.
+    async fn count_login_failure(&self, scope: &str, now: i64) -> Result<i64>;
+    /// Locks `scope` until `until`, never shortening a lock already set.
+    async fn lock_login(&self, scope: &str, until: i64) -> Result<()>;
+    /// Forgets the failed sign-ins of `scopes` (after a successful one).
+    async fn clear_login_failures(&self, scopes: &[String]) -> Result<()>;
     /// Websites, all or only these ids.
     async fn websites(&self, only: Option<&[i64]>) -> Result<Vec<WebsiteRecord>>;
     async fn website(&self, id: i64) -> Result<Option<WebsiteRecord>>;

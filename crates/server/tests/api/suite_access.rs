@@ -15,7 +15,81 @@ crate::tests![
     viewers_only_read,
     second_api_is_for_admins_only,
     reusing_a_spent_refresh_token_revokes_its_sign_in,
+    failed_logins_back_off_per_account_and_per_address,
 ];
+
+/// Signs in as `email` with `password`, answering (status, body, Retry-After).
+async fn login_as(ctx: &Ctx, email: &str, password: &str) -> (u16, Value, Option<String>) {
+    let r = ctx
+        .call(
+            "POST",
+            "/api/v1/auth/login/",
+            None,
+            Some(json!({"email": email, "password": password})),
+        )
+        .await;
+    let wait = r.header("retry-after");
+    (r.status, r.body, wait)
+}
+
+/// Five failures lock an account (known or not, the same answer) for 2 s,
+/// even for the right password; twenty from one address lock the address
+/// for every account; the lock ends, and a sign-in clears the account's
+/// count. The counts live in the database, not in the process.
+async fn failed_logins_back_off_per_account_and_per_address(ctx: Ctx) {
+    let member = ctx.user(Role::Member, &[]).await;
+    let ghost = "nobody-here@example.com";
+    for n in 1..=5 {
+        let (status, _, _) = login_as(&ctx, &member.email, "wrong password").await;
+        assert_eq!(status, 401, "failure {n} is still an ordinary 401");
+        let (status, _, _) = login_as(&ctx, ghost, "wrong password").await;
+        assert_eq!(status, 401, "failure {n} of an unknown address");
+    }
+    let (status, locked, wait) = login_as(&ctx, &member.email, PASSWORD).await;
+    assert_eq!(status, 429, "locked even for the right password: {locked}");
+    let wait: u64 = wait.expect("Retry-After").parse().unwrap();
+    assert!((1..=2).contains(&wait), "Retry-After {wait}");
+    let (ghost_status, ghost_body, _) = login_as(&ctx, ghost, PASSWORD).await;
+    // The same answer but for the seconds left, which a slow build may
+    // round differently for the two.
+    let words = |b: &Value| b["detail"].as_str().unwrap().replace(char::is_numeric, "");
+    assert_eq!(
+        (ghost_status, words(&ghost_body)),
+        (429, words(&locked)),
+        "an unknown address is answered exactly like a known one"
+    );
+    assert!(locked["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("Request was throttled."));
+
+    // Ten more failures from this address, each on another (unknown)
+    // account, make twenty: the address is locked, for a fresh account too.
+    for n in 0..10 {
+        let (status, _, _) = login_as(&ctx, &format!("spray{n}@example.com"), "guess").await;
+        assert_eq!(status, 401, "one failure on a fresh account is no lock");
+    }
+    let other = ctx.user(Role::Viewer, &[]).await;
+    let (status, _, wait) = login_as(&ctx, &other.email, PASSWORD).await;
+    assert_eq!(status, 429, "the address is locked for every account");
+    assert!(wait.is_some());
+
+    // The locks end (2 s each); the right password then works and clears
+    // the account's count: its next failure is an ordinary 401 again.
+    tokio::time::sleep(std::time::Duration::from_millis(2_200)).await;
+    let (status, body, _) = login_as(&ctx, &member.email, PASSWORD).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _, _) = login_as(&ctx, &member.email, "wrong password").await;
+    assert_eq!(status, 401, "the account's count started again");
+    // That was the address's 21st failure: locked again, for 4 s now.
+    let (status, _, wait) = login_as(&ctx, &other.email, PASSWORD).await;
+    assert_eq!(status, 429);
+    let wait: u64 = wait.unwrap().parse().unwrap();
+    assert!(
+        (3..=4).contains(&wait),
+        "the address's lock doubled: {wait}"
+    );
+}
 
 async fn login_refresh_and_me(ctx: Ctx) {
     let member = ctx.user(Role::Member, &[]).await;
