@@ -199,6 +199,10 @@ fn other_paths(p: &mut Map<String, Value>) {
         "post": public(op(a, "A refresh token (usable once) for a new token pair", Some("Refresh"),
             &[("200", "Tokens", Some("Tokens")), ("400", "Missing field", E2V), ("401", "Unknown, used or expired refresh token", E2)], &[])),
     }));
+    p.insert("/api/v1/auth/logout/".into(), json!({
+        "post": public(op(a, "End a sign-in: every token of this refresh token's sign-in stops working (204 even if it was unknown)", Some("Refresh"),
+            &[("204", "Signed out", None), ("400", "Missing field", E2V)], &[])),
+    }));
     p.insert("/api/v1/auth/me/".into(), json!({
         "get": op(a, "The caller", None, &[("200", "The user", Some("Me")), ("401", "No or bad bearer token", E2)], &[]),
     }));

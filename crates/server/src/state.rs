@@ -118,6 +118,14 @@ impl AuthCache {
         );
     }
 
+    /// Forgets these tokens (revoked), so this process refuses them at once.
+    pub fn forget(&self, hashes: &[String]) {
+        let mut entries = self.entries.lock().expect("auth cache lock poisoned");
+        for hash in hashes {
+            entries.remove(hash);
+        }
+    }
+
     /// Forgets everything, e.g. after website memberships changed.
     pub fn clear(&self) {
         self.entries

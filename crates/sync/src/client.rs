@@ -20,6 +20,7 @@ pub const PULL_PATH: &str = "/api/v1/sync/pull";
 pub const PUSH_PATH: &str = "/api/v1/sync/push";
 const LOGIN_PATH: &str = "/api/v1/auth/login/";
 const REFRESH_PATH: &str = "/api/v1/auth/refresh/";
+const LOGOUT_PATH: &str = "/api/v1/auth/logout/";
 
 /// Attempts per call before a transient failure is reported.
 const ATTEMPTS: u32 = 5;
@@ -136,10 +137,25 @@ impl ServerClient {
         })
     }
 
-    /// Forgets the sign-in (the server's tokens expire on their own).
-    pub fn logout(&self) -> Result<()> {
+    /// Ends the sign-in on the server (its access and refresh tokens stop
+    /// working there) and forgets it here. The local part happens even when
+    /// the server cannot be reached: the answer says whether the server
+    /// confirmed (false: its tokens live until they expire).
+    pub async fn logout(&self) -> Result<bool> {
+        let refresh = self.tokens.get(&account(&self.base))?;
+        let confirmed = match &refresh {
+            Some(token) => self
+                .http
+                .post(format!("{}{LOGOUT_PATH}", self.base))
+                .json(&json!({"refresh_token": token.expose()}))
+                .send()
+                .await
+                .is_ok_and(|a| a.status() == StatusCode::NO_CONTENT),
+            None => true,
+        };
         *self.access.lock().unwrap_or_else(|p| p.into_inner()) = None;
-        self.tokens.remove(&account(&self.base))
+        self.tokens.remove(&account(&self.base))?;
+        Ok(confirmed)
     }
 
     fn keep_tokens(&self, value: &Value) -> Result<()> {

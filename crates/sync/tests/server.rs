@@ -446,3 +446,43 @@ async fn deleting_a_website_the_server_still_uses_is_refused_and_undone() {
     );
     assert_eq!(website_names(&b).await.len(), 1);
 }
+
+/// Disconnect ends the sign-in on the server: the laptop's refresh token is
+/// refused there afterwards (not only forgotten here), the laptop is no
+/// longer connected, and another laptop's sign-in works on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logout_ends_the_sign_in_on_the_server() {
+    use std::sync::Arc;
+    use switchboard_sync::{account, MemoryTokenStore, ServerClient, SyncError, TokenStore};
+    use switchboard_vault::Secret;
+
+    let server = Server::start();
+    let (_, b) = Laptop::two_admins(&server).await;
+    let tokens = Arc::new(MemoryTokenStore::default());
+    let client = ServerClient::new(&server.url(), tokens.clone()).unwrap();
+    client
+        .login(
+            "admin@example.com",
+            &Secret::new(common::PASSWORD.to_owned()),
+        )
+        .await
+        .unwrap();
+    let refresh = tokens.get(&account(&server.url())).unwrap().unwrap();
+    assert!(client.logout().await.unwrap(), "the server confirmed");
+    assert!(tokens.get(&account(&server.url())).unwrap().is_none());
+    let rest = Rest {
+        port: server.port,
+        token: String::new(),
+    };
+    let (status, _) = rest.call(
+        "POST",
+        "/api/v1/auth/refresh/",
+        Some(json!({"refresh_token": refresh.expose()})),
+    );
+    assert_eq!(status, 401, "the refresh token is dead on the server");
+    assert!(matches!(
+        client.pull(0, 10, None).await,
+        Err(SyncError::NotConnected)
+    ));
+    b.sync().await;
+}

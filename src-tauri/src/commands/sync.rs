@@ -79,12 +79,15 @@ pub async fn sync_connect(
     Ok(state.sync.status(&state.store).await)
 }
 
-/// Forgets the sign-in and the server (local data stays).
+/// Ends the sign-in on the server, forgets it and the server here (local
+/// data stays).
 #[tauri::command]
 pub async fn sync_disconnect(state: State<'_, AppState>) -> CmdResult<Answer<cmd::SyncDisconnect>> {
     let client = state.sync.client(&state.store).await;
     if let Some(client) = client {
-        client.logout().map_err(sync_error)?;
+        if !client.logout().await.map_err(sync_error)? {
+            eprintln!("sync: the server could not be reached to end the sign-in; its tokens expire on their own");
+        }
     }
     {
         let mut s = state.sync.lock();

@@ -1,6 +1,7 @@
 //! `/api/v1/auth/...`: login with email and password for a short-lived
 //! access token and a refresh token, refresh (each refresh token works
-//! once and is replaced), and "who am I". Failed logins back off per
+//! once and is replaced), logout (ends the sign-in on the server), and
+//! "who am I". Failed logins back off per
 //! account and per client address ([`crate::throttle`]).
 
 use std::net::SocketAddr;
@@ -24,6 +25,7 @@ pub fn routes() -> Routes {
     Routes::default()
         .add("/api/v1/auth/login/", &["POST"], post(login))
         .add("/api/v1/auth/refresh/", &["POST"], post(refresh))
+        .add("/api/v1/auth/logout/", &["POST"], post(logout))
         .add("/api/v1/auth/me/", &["GET"], get(me))
 }
 
@@ -165,6 +167,29 @@ async fn refresh(
     Ok(Json(
         issue(&state, record.user.id, Some(token.trim())).await?,
     ))
+}
+
+/// Ends a sign-in on the server: every token of the refresh token's sign-in
+/// (its access tokens too) stops working at once on this server and, past
+/// the auth cache's few seconds, on every other. 204 whether or not the
+/// token was still known, so it is safe to repeat.
+async fn logout(
+    State(state): State<AppState>,
+    JsonObject(map): JsonObject,
+) -> Result<axum::http::StatusCode, Second> {
+    let mut errors = Errors::default();
+    let token = errors.take("refresh_token", body::string(&map, "refresh_token"));
+    let Some(token) = token.filter(|t| !t.trim().is_empty()) else {
+        errors.add("refresh_token", REQUIRED);
+        return Err(errors.into_result().unwrap_err().into());
+    };
+    errors.into_result()?;
+    let revoked = state.db().end_sign_in(&hash_token(token.trim())).await?;
+    state.auth_cache().forget(&revoked);
+    if !revoked.is_empty() {
+        tracing::info!(tokens = revoked.len(), "a sign-in ended");
+    }
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
 /// A spent refresh token presented again means someone else has a copy:

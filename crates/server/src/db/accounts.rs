@@ -394,6 +394,17 @@ impl<B: SqlDb> AccountStore for B {
         Ok(())
     }
 
+    async fn end_sign_in(&self, hash: &str) -> super::Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "DELETE FROM api_tokens WHERE family IS NOT NULL AND family = \
+             (SELECT family FROM api_tokens WHERE token_hash = $1 AND kind = 'refresh') \
+             RETURNING token_hash",
+        )
+        .bind(hash)
+        .fetch_all(self.write())
+        .await?)
+    }
+
     async fn clear_login_failures(&self, scopes: &[String]) -> super::Result<()> {
         for scope in scopes {
             sqlx::query("DELETE FROM login_failures WHERE scope = $1")

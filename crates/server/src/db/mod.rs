@@ -155,6 +155,10 @@ pub trait AccountStore: Send + Sync {
     async fn count_login_failure(&self, scope: &str, now: i64) -> Result<i64>;
     /// Locks `scope` until `until`, never shortening a lock already set.
     async fn lock_login(&self, scope: &str, until: i64) -> Result<()>;
+    /// Ends the sign-in of refresh token `hash`: deletes every token of its
+    /// family and answers the deleted tokens' hashes (none if unknown; a
+    /// token outside any family is not a sign-in's and is left alone).
+    async fn end_sign_in(&self, hash: &str) -> Result<Vec<String>>;
     /// Forgets the failed sign-ins of `scopes` (after a successful one).
     async fn clear_login_failures(&self, scopes: &[String]) -> Result<()>;
     /// Websites, all or only these ids.

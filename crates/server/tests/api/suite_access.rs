@@ -16,7 +16,69 @@ crate::tests![
     second_api_is_for_admins_only,
     reusing_a_spent_refresh_token_revokes_its_sign_in,
     failed_logins_back_off_per_account_and_per_address,
+    logout_ends_the_sign_in_on_the_server,
 ];
+
+/// Logout with a refresh token ends that sign-in at once: its access token
+/// and refresh token are refused; another sign-in of the same user works on;
+/// a repeat is 204 again; the field is required.
+async fn logout_ends_the_sign_in_on_the_server(ctx: Ctx) {
+    let member = ctx.user(Role::Member, &[]).await;
+    let sign_in = || async {
+        let r = ctx
+            .call(
+                "POST",
+                "/api/v1/auth/login/",
+                None,
+                Some(json!({"email": member.email, "password": PASSWORD})),
+            )
+            .await
+            .expect_status(200);
+        (
+            r.body["access_token"].as_str().unwrap().to_owned(),
+            r.body["refresh_token"].as_str().unwrap().to_owned(),
+        )
+    };
+    let (access, refresh) = sign_in().await;
+    let (other_access, _) = sign_in().await;
+    // Cached as valid first, so the logout must also clear the cache.
+    ctx.call("GET", "/api/v1/auth/me/", Some(&access), None)
+        .await
+        .expect_status(200);
+    let out = json!({"refresh_token": refresh});
+    ctx.call("POST", "/api/v1/auth/logout/", None, Some(out.clone()))
+        .await
+        .expect_status(204);
+    ctx.call("GET", "/api/v1/auth/me/", Some(&access), None)
+        .await
+        .expect_status(401);
+    ctx.call("POST", "/api/v1/auth/refresh/", None, Some(out.clone()))
+        .await
+        .expect_status(401);
+    ctx.call("GET", "/api/v1/auth/me/", Some(&other_access), None)
+        .await
+        .expect_status(200);
+    ctx.call("POST", "/api/v1/auth/logout/", None, Some(out))
+        .await
+        .expect_status(204);
+    // An access token is not a refresh token: nothing ends.
+    ctx.call(
+        "POST",
+        "/api/v1/auth/logout/",
+        None,
+        Some(json!({"refresh_token": other_access})),
+    )
+    .await
+    .expect_status(204);
+    ctx.call("GET", "/api/v1/auth/me/", Some(&other_access), None)
+        .await
+        .expect_status(200);
+    let r = ctx
+        .call("POST", "/api/v1/auth/logout/", None, Some(json!({})))
+        .await
+        .expect_status(400);
+    assert_eq!(r.body["refresh_token"], json!(["This field is required."]));
+}
 
 /// Signs in as `email` with `password`, answering (status, body, Retry-After).
 async fn login_as(ctx: &Ctx, email: &str, password: &str) -> (u16, Value, Option<String>) {
