@@ -82,9 +82,7 @@ pub fn run() {
         .setup(move |app| {
             step("setup");
             commands::app::prefetch_first_screen(app.handle());
-            if let Some(window) = app.get_webview_window("main") {
-                settings::restore_window(&window);
-            }
+            settings::build_main_window(app.handle())?;
             let saved = settings::load(app.handle());
             let state = app.state::<AppState>();
             health::apply_health(&state, &saved);

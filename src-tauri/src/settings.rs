@@ -7,7 +7,7 @@ use crate::state::settings_path;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use switchboard_ipc::Settings;
-use tauri::{AppHandle, Manager, PhysicalPosition, PhysicalSize, Runtime, WebviewWindow};
+use tauri::{AppHandle, Manager, Runtime, WebviewWindow, WebviewWindowBuilder};
 use tauri_plugin_store::StoreExt;
 
 const SETTINGS_KEY: &str = "settings";
@@ -51,32 +51,51 @@ pub fn save<R: Runtime>(app: &AppHandle<R>, settings: &Settings) -> Result<(), S
         .map_err(|e| format!("The settings could not be saved: {e}"))
 }
 
-/// Puts the main window where it was last time, if that place is still on a screen.
-pub fn restore_window<R: Runtime>(window: &WebviewWindow<R>) {
-    let saved: Option<Geometry> = file(window.app_handle())
+/// Builds the main window from its entry in tauri.conf.json (which has
+/// `create: false`) at the size and place it had last time, if that place is
+/// still on a screen. Creating it there, rather than resizing a window that is
+/// already mapped, leaves no moment in which the window manager's first
+/// configure event can win over the saved size.
+pub fn build_main_window<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>> {
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == "main")
+        .cloned()
+        .unwrap_or_default();
+    let mut builder = WebviewWindowBuilder::from_config(app, &config)?;
+    let saved: Option<Geometry> = file(app)
         .ok()
         .and_then(|s| s.get(WINDOW_KEY))
         .and_then(|v| serde_json::from_value(v).ok());
-    let Some(g) = saved else { return };
-    if g.width >= MIN_SIZE.0 && g.height >= MIN_SIZE.1 {
-        let _ = window.set_size(PhysicalSize::new(g.width, g.height));
+    if let Some(g) = saved {
+        // The file holds physical pixels; the builder takes logical ones.
+        let scale = app
+            .primary_monitor()
+            .ok()
+            .flatten()
+            .map_or(1.0, |m| m.scale_factor());
+        if g.width >= MIN_SIZE.0 && g.height >= MIN_SIZE.1 {
+            builder = builder.inner_size(f64::from(g.width) / scale, f64::from(g.height) / scale);
+        }
+        let on_screen = app.available_monitors().is_ok_and(|monitors| {
+            monitors.iter().any(|m| {
+                let (p, s) = (m.position(), m.size());
+                let right =
+                    p.x.saturating_add(i32::try_from(s.width).unwrap_or(i32::MAX));
+                let bottom =
+                    p.y.saturating_add(i32::try_from(s.height).unwrap_or(i32::MAX));
+                g.x >= p.x - 32 && g.x < right - 64 && g.y >= p.y - 32 && g.y < bottom - 64
+            })
+        });
+        if on_screen {
+            builder = builder.position(f64::from(g.x) / scale, f64::from(g.y) / scale);
+        }
+        builder = builder.maximized(g.maximized);
     }
-    let on_screen = window.available_monitors().is_ok_and(|monitors| {
-        monitors.iter().any(|m| {
-            let (p, s) = (m.position(), m.size());
-            let right =
-                p.x.saturating_add(i32::try_from(s.width).unwrap_or(i32::MAX));
-            let bottom =
-                p.y.saturating_add(i32::try_from(s.height).unwrap_or(i32::MAX));
-            g.x >= p.x - 32 && g.x < right - 64 && g.y >= p.y - 32 && g.y < bottom - 64
-        })
-    });
-    if on_screen {
-        let _ = window.set_position(PhysicalPosition::new(g.x, g.y));
-    }
-    if g.maximized {
-        let _ = window.maximize();
-    }
+    builder.build()
 }
 
 /// Remembers the main window's size and position (written to disk by the
