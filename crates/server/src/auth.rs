@@ -55,6 +55,18 @@ pub fn new_token(
     (token, row)
 }
 
+/// The prefix of service tokens (the platform's, see [`new_service_token`]).
+pub const SERVICE_PREFIX: &str = "sbs_";
+
+/// A fresh service token and the hash to store; the token is shown once.
+pub fn new_service_token() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = format!("{SERVICE_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes));
+    let hash = hash_token(&token);
+    (token, hash)
+}
+
 /// The stored form of a token: lowercase hex SHA-256.
 pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
@@ -101,7 +113,7 @@ pub async fn verify_password(password: String, stored: Option<String>) -> bool {
 pub const MIN_PASSWORD_LEN: usize = 10;
 
 /// The bearer token of a request, if it carries one.
-fn bearer(parts: &Parts) -> Option<&str> {
+pub(crate) fn bearer(parts: &Parts) -> Option<&str> {
     let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.trim().split_once(' ')?;
     scheme
@@ -113,6 +125,10 @@ fn bearer(parts: &Parts) -> Option<&str> {
 /// Resolves a bearer token to its user: access and API tokens only, unexpired.
 pub async fn authenticate(state: &AppState, token: Option<&str>) -> Result<AuthUser, Error> {
     let token = token.ok_or(Error::Unauthenticated)?;
+    if token.starts_with(SERVICE_PREFIX) {
+        // A service token reads credentials and nothing else.
+        return Err(Error::Forbidden);
+    }
     let hash = hash_token(token);
     if let Some(user) = state.auth_cache().get(&hash) {
         return Ok(user);

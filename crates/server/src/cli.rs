@@ -53,6 +53,10 @@ pub struct ServeArgs {
     /// `/test/` calls allowed per user and integration, as COUNT/SECONDS.
     #[arg(long, env = "SWITCHBOARD_TEST_RATE", default_value = "5/60")]
     pub test_rate: String,
+    /// Credential fetches allowed per service token, as COUNT/SECONDS
+    /// (counted in the database: the budget is shared by every replica).
+    #[arg(long, env = "SWITCHBOARD_CREDENTIAL_RATE", default_value = "600/60")]
+    pub credential_rate: String,
     /// Seconds an authenticated token is trusted without a database lookup (0: always look up).
     #[arg(long, env = "SWITCHBOARD_AUTH_CACHE_SECS", default_value_t = 5)]
     pub auth_cache_secs: u64,
@@ -108,6 +112,9 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Manage service tokens: what the marketing platform reads credentials with.
+    #[command(subcommand)]
+    ServiceToken(ServiceTokenCommand),
     /// Print a fresh random encryption key for TOKEN_ENCRYPTION_KEY.
     GenKey,
     /// Re-encrypt every secret under a new key, in one transaction. Stop the server first.
@@ -157,25 +164,45 @@ pub enum TokenCommand {
     },
 }
 
+#[derive(Debug, Clone, Subcommand)]
+pub enum ServiceTokenCommand {
+    /// Create a service token for GET /api/v1/credentials/; it is printed once.
+    Create {
+        /// What reads with it, e.g. "platform-prod".
+        #[arg(long)]
+        name: String,
+        /// The one website it may read (default: every website).
+        #[arg(long)]
+        website: Option<i64>,
+        /// Integration types or providers it may read (repeatable or
+        /// comma-separated; `*` for every type).
+        #[arg(long = "type", value_delimiter = ',', required = true)]
+        types: Vec<String>,
+        /// Days until it expires (default: never).
+        #[arg(long)]
+        expires_days: Option<i64>,
+    },
+    /// List service tokens (never the tokens themselves).
+    List,
+    /// Revoke a service token by id; every server refuses it from its next request.
+    Revoke {
+        #[arg(long)]
+        id: i64,
+    },
+}
+
 impl ServeArgs {
     /// The settings these flags ask for.
     pub fn settings(&self) -> Result<Settings, StartError> {
-        let (count, secs) = self
-            .test_rate
-            .split_once('/')
-            .and_then(|(c, s)| Some((c.trim().parse::<u32>().ok()?, s.trim().parse::<u64>().ok()?)))
-            .filter(|(c, s)| *c > 0 && *s > 0)
-            .ok_or_else(|| {
-                StartError::Usage(format!(
-                    "--test-rate '{}' must be COUNT/SECONDS, e.g. 5/60",
-                    self.test_rate
-                ))
-            })?;
+        let (count, secs) = rate("--test-rate", &self.test_rate)?;
+        let (credential_count, credential_secs) = rate("--credential-rate", &self.credential_rate)?;
         Ok(Settings {
             max_body_bytes: self.max_body_bytes,
             access_ttl_secs: self.access_ttl_secs,
             test_limit: count,
             test_window: Duration::from_secs(secs),
+            credential_limit: credential_count,
+            credential_window: Duration::from_secs(credential_secs),
             auth_cache_ttl: Duration::from_secs(self.auth_cache_secs),
             login_slots: self.login_slots.max(1),
             check_slots: self.check_slots.max(1),
@@ -189,6 +216,16 @@ impl ServeArgs {
             ..Settings::default()
         })
     }
+}
+
+/// A COUNT/SECONDS rate flag.
+fn rate(flag: &str, text: &str) -> Result<(u32, u64), StartError> {
+    text.split_once('/')
+        .and_then(|(c, s)| Some((c.trim().parse::<u32>().ok()?, s.trim().parse::<u64>().ok()?)))
+        .filter(|(c, s)| *c > 0 && *s > 0)
+        .ok_or_else(|| {
+            StartError::Usage(format!("{flag} '{text}' must be COUNT/SECONDS, e.g. 5/60"))
+        })
 }
 
 impl Cli {
@@ -361,6 +398,103 @@ pub async fn token(choice: &DatabaseChoice, command: TokenCommand) -> Result<(),
         "API token '{name}' for {email}, {lifetime} (shown once; store it now, it cannot be shown again):"
     );
     println!("{token}");
+    Ok(())
+}
+
+/// `service-token create|list|revoke`, the same as the admin API's.
+pub async fn service_token(
+    choice: &DatabaseChoice,
+    command: ServiceTokenCommand,
+) -> Result<(), StartError> {
+    let db = open_plain(choice).await?;
+    let db_err = |e| StartError::Database(choice.describe(), e);
+    match command {
+        ServiceTokenCommand::Create {
+            name,
+            website,
+            types,
+            expires_days,
+        } => {
+            let name = name.trim().to_owned();
+            if name.is_empty() {
+                return Err(StartError::Usage("--name may not be blank".into()));
+            }
+            let mut types: Vec<String> = types.iter().map(|t| t.trim().to_owned()).collect();
+            if let Some(bad) = types
+                .iter()
+                .find(|t| !crate::api::credentials::known_type(t))
+            {
+                return Err(StartError::Usage(format!(
+                    "--type '{bad}' is not an integration type or provider of the catalog (e.g. email, sendgrid, stripe; * for every type)"
+                )));
+            }
+            types.sort();
+            types.dedup();
+            if let Some(w) = website {
+                if db.website(w).await.map_err(db_err)?.is_none() {
+                    return Err(StartError::Usage(format!(
+                        "no website {w}: list them with GET /api/v1/websites/"
+                    )));
+                }
+            }
+            if expires_days.is_some_and(|d| d < 1) {
+                return Err(StartError::Usage(
+                    "--expires-days must be at least 1".into(),
+                ));
+            }
+            let (token, hash) = crate::auth::new_service_token();
+            let new = crate::model::NewServiceToken {
+                hash,
+                name: name.clone(),
+                website_id: website,
+                types: types.clone(),
+                expires_at: expires_days.map(|d| crate::db::unix_now() + d * 86_400),
+                created_by: None,
+            };
+            let mut audit = cli_audit("create-service-token", vec![format!("name {name}")]);
+            audit.website_id = website;
+            let id = db
+                .create_service_token(&new, &audit)
+                .await
+                .map_err(db_err)?;
+            db.close().await;
+            let scope = website.map_or("every website".to_owned(), |w| format!("website {w}"));
+            eprintln!(
+                "Service token #{id} '{name}' for {scope}, types [{}] (shown once; store it now, it cannot be shown again):",
+                types.join(", ")
+            );
+            println!("{token}");
+            return Ok(());
+        }
+        ServiceTokenCommand::List => {
+            let tokens = db.service_tokens().await.map_err(db_err)?;
+            if tokens.is_empty() {
+                println!("No service tokens yet: switchboard-server service-token create --name platform --type sendgrid");
+            }
+            for t in tokens {
+                println!(
+                    "{}\t{}\t{}\ttypes: [{}]\tcreated {}\tlast used {}",
+                    t.id,
+                    t.name,
+                    t.website_id
+                        .map_or("every website".to_owned(), |w| format!("website {w}")),
+                    t.types.join(", "),
+                    t.created_at,
+                    t.last_used_at.as_deref().unwrap_or("never"),
+                );
+            }
+        }
+        ServiceTokenCommand::Revoke { id } => {
+            let audit = cli_audit("revoke-service-token", Vec::new());
+            if !db.revoke_service_token(id, &audit).await.map_err(db_err)? {
+                return Err(StartError::Usage(format!(
+                    "no service token {id}: see `switchboard-server service-token list`"
+                )));
+            }
+            println!("Service token {id} revoked.");
+        }
+    }
+    db.close().await;
     Ok(())
 }
 

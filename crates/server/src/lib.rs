@@ -46,6 +46,7 @@ pub fn routes() -> api::Routes {
         .merge(api::websites::routes())
         .merge(api::auth::routes())
         .merge(api::audit::routes())
+        .merge(api::credentials::routes())
         .merge(api::meta::routes())
         .merge(api::sync::routes())
 }

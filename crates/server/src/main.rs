@@ -132,6 +132,7 @@ async fn main() -> ExitCode {
         }
         Some(Command::User(command)) => cli::user(&choice, command.clone()).await,
         Some(Command::Token(command)) => cli::token(&choice, command.clone()).await,
+        Some(Command::ServiceToken(command)) => cli::service_token(&choice, command.clone()).await,
         Some(Command::RotateKey { new_key_env }) => cli::rotate_key(&choice, new_key_env).await,
     };
     match result {

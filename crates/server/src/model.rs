@@ -268,3 +268,50 @@ pub struct Stats {
     pub error: i64,
     pub by_type: Vec<(String, i64)>,
 }
+
+/// A service token as stored (never the token itself, only its hash): what
+/// the marketing platform presents to read credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceToken {
+    pub id: i64,
+    pub name: String,
+    /// None: every website (and the integrations of none).
+    pub website_id: Option<i64>,
+    /// Integration types it may read (`*`: every type).
+    pub types: Vec<String>,
+    /// Unix seconds; None never expires.
+    pub expires_at: Option<i64>,
+    pub created_by: Option<i64>,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+}
+
+impl ServiceToken {
+    /// Whether this token may read integrations of `website` (None: those
+    /// of no website) matching one of `types` (an integration's type,
+    /// provider and document key).
+    pub fn allows(&self, website: Option<i64>, types: &[&str]) -> bool {
+        let website_ok = self.website_id.is_none() || self.website_id == website;
+        let type_ok = self
+            .types
+            .iter()
+            .any(|t| t == "*" || types.contains(&t.as_str()));
+        website_ok && type_ok
+    }
+
+    /// Whether it has expired at `now` (unix seconds).
+    pub fn expired(&self, now: i64) -> bool {
+        self.expires_at.is_some_and(|t| t <= now)
+    }
+}
+
+/// A service token to store.
+#[derive(Debug, Clone)]
+pub struct NewServiceToken {
+    pub hash: String,
+    pub name: String,
+    pub website_id: Option<i64>,
+    pub types: Vec<String>,
+    pub expires_at: Option<i64>,
+    pub created_by: Option<i64>,
+}

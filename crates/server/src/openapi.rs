@@ -258,6 +258,7 @@ fn schemas() -> Value {
     configure_schemas(&mut m);
     second_schemas(&mut m);
     sync_schemas(&mut m);
+    credential_schemas(&mut m);
     Value::Object(m)
 }
 
@@ -477,6 +478,57 @@ fn sync_paths(p: &mut Map<String, Value>) {
     }));
 }
 
+fn credential_paths(p: &mut Map<String, Value>) {
+    let t = "credentials (for the platform)";
+    p.insert("/api/v1/credentials/".into(), json!({
+        "get": op(t, "The decrypted settings and secrets of the active integration(s) of a website and type, newest change first (the product document's get_active_integration / get_integration_credentials). Service tokens only; every fetch is audited per integration (field names, never values) and counted against the token's rate limit. Example: curl -H 'Authorization: Bearer sbs_...' 'http://127.0.0.1:8787/api/v1/credentials/?website=1&type=stripe'", None,
+            &[("200", "The active integration(s)", Some("Credentials")), ("400", "Missing type, or a website that is not an id", E2V), ("401", "No, unknown, revoked or expired service token", E2), ("403", "A user's token: credentials are read with a service token", E2), ("404", "Nothing active of this type for this website, or outside the token's scope", E2), ("405", "Wrong method", E2), ("429", "Over the token's rate limit: wait for Retry-After", E2)],
+            &[json!({"name": "type", "in": "query", "required": true, "schema": {"type": "string"}, "description": "An integration type (email, sms, ...), a provider (sendgrid, stripe, ...) or the second document's key (nexmo, ...)"}),
+              query("website", "integer", "The website's id; without it, integrations that belong to no website")]),
+    }));
+    let common = [
+        ("401", "No or bad bearer token", E2),
+        ("403", "Admins only (a service token is refused too)", E2),
+        ("405", "Wrong method", E2),
+    ];
+    let with = |extra: &[Answer]| with_common(extra, &common);
+    p.insert("/api/v1/service-tokens/".into(), json!({
+        "get": op(t, "Every service token (never the token itself)", None, &with(&[("200", "The tokens", Some("ServiceTokenList"))]), &[]),
+        "post": op(t, "Make a service token, scoped to one website (or all) and to integration types; the token is in this answer only", Some("ServiceTokenWrite"),
+            &with(&[("201", "Made; `token` is shown once", Some("ServiceTokenMade")), ("400", "Field errors", E2V)]), &[]),
+    }));
+    p.insert("/api/v1/service-tokens/{id}/".into(), json!({
+        "delete": op(t, "Revoke: refused from the next request on, by every server", None, &with(&[("204", "Revoked", None), ("404", "Not found", E2)]), &[id_param()]),
+    }));
+}
+
+fn credential_schemas(m: &mut Map<String, Value>) {
+    let nullable = json!({"type": ["string", "null"]});
+    m.insert("Credential".into(), obj(json!({
+        "id": {"type": "integer"}, "uid": {"type": "string"}, "website": {"type": ["integer", "null"]},
+        "integration_type": {"type": "string"}, "provider": {"type": "string"}, "name": {"type": "string"},
+        "status": {"type": "string"}, "api_key": nullable, "secret_key": nullable, "access_token": nullable,
+        "config": {"type": "object", "description": "Public settings"},
+        "secrets": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Every secret field in plain text"},
+        "unreadable_secrets": {"type": "array", "items": {"type": "string"}, "description": "Secret fields that could not be decrypted (damaged); empty normally"},
+        "updated_at": {"type": "string"},
+    }), &["id", "uid", "integration_type", "provider", "name", "config", "secrets"]));
+    m.insert("Credentials".into(), obj(json!({"website": {"type": ["integer", "null"]}, "type": {"type": "string"}, "count": {"type": "integer"}, "results": {"type": "array", "items": schema("Credential")}}), &["type", "count", "results"]));
+    let token_props = json!({"id": {"type": "integer"}, "name": {"type": "string"}, "website": {"type": ["integer", "null"], "description": "null: every website"}, "types": {"type": "array", "items": {"type": "string"}}, "expires_at": {"type": ["integer", "null"], "description": "Unix seconds; null never expires"}, "created_by": {"type": ["integer", "null"]}, "created_at": {"type": "string"}, "last_used_at": {"type": ["string", "null"]}});
+    m.insert(
+        "ServiceToken".into(),
+        obj(token_props.clone(), &["id", "name", "website", "types"]),
+    );
+    let mut made = token_props;
+    made["token"] = json!({"type": "string", "description": "sbs_...; shown once"});
+    m.insert(
+        "ServiceTokenMade".into(),
+        obj(made, &["id", "name", "types", "token"]),
+    );
+    m.insert("ServiceTokenList".into(), obj(json!({"count": {"type": "integer"}, "results": {"type": "array", "items": schema("ServiceToken")}}), &["count", "results"]));
+    m.insert("ServiceTokenWrite".into(), obj(json!({"name": {"type": "string", "maxLength": 100}, "website": {"type": ["integer", "null"]}, "types": {"type": "array", "items": {"type": "string"}, "minItems": 1, "description": "Integration types or providers; [\"*\"] for every type"}, "expires_days": {"type": ["integer", "null"], "minimum": 1, "maximum": 3650}}), &["name", "types"]));
+}
+
 /// The document.
 pub fn document() -> Value {
     let mut paths = Map::new();
@@ -484,6 +536,7 @@ pub fn document() -> Value {
     second_paths(&mut paths);
     other_paths(&mut paths);
     sync_paths(&mut paths);
+    credential_paths(&mut paths);
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -495,7 +548,7 @@ pub fn document() -> Value {
         "security": [{"bearerAuth": []}],
         "paths": paths,
         "components": {
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "description": "An access token from /api/v1/auth/login/ or an API token from `switchboard-server token create`"}},
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "description": "An access token from /api/v1/auth/login/ or an API token from `switchboard-server token create`; for /api/v1/credentials/ a service token (sbs_...) from POST /api/v1/service-tokens/ or `switchboard-server service-token create`"}},
             "schemas": schemas(),
         },
     })

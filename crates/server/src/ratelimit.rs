@@ -1,52 +1,41 @@
-//! A sliding-window rate limiter for `/test/`: at most `limit` calls per
-//! `window` for each (user, integration). In memory: limits reset when the
-//! server restarts, which is fine for protecting providers from a stuck
-//! button, and needs no database write per call.
+//! Request limits that hold across every server on the database: each
+//! scope ("test:<user>:<integration>", "credentials:<service token>") has a
+//! window that starts at its first request and lasts `window`; at most
+//! `limit` requests fit in it. The count lives in the `rate_limits` table
+//! (one upsert per request), so two replicas behind a load balancer share
+//! one budget and a restart forgets nothing.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// Call times per key, oldest first.
-#[derive(Debug)]
-pub struct RateLimiter {
-    limit: usize,
-    window: Duration,
-    calls: Mutex<HashMap<(i64, i64), VecDeque<Instant>>>,
+use crate::db::Db;
+use crate::error::Error;
+
+/// Now in unix milliseconds.
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
-impl RateLimiter {
-    pub fn new(limit: u32, window: Duration) -> RateLimiter {
-        RateLimiter {
-            limit: limit.max(1) as usize,
-            window,
-            calls: Mutex::new(HashMap::new()),
-        }
-    }
+/// Whole seconds (at least 1) until a window that started at `start` ends.
+pub fn wait_secs(start: i64, window: Duration, now: i64) -> u64 {
+    let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
+    let left = start.saturating_add(window_ms).saturating_sub(now).max(1);
+    u64::try_from((left + 999) / 1000).unwrap_or(1)
+}
 
-    /// Counts a call, or says how many whole seconds to wait (at least 1).
-    pub fn check(&self, user: i64, integration: i64) -> Result<(), u64> {
-        self.check_at(user, integration, Instant::now())
+/// Counts one request of `scope`; past `limit` in its window, 429 with how
+/// long to wait.
+pub async fn hit(db: &dyn Db, scope: &str, limit: u32, window: Duration) -> Result<(), Error> {
+    let now = now_ms();
+    let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
+    let (hits, start) = db.hit_rate_limit(scope, now, window_ms).await?;
+    if hits > i64::from(limit.max(1)) {
+        return Err(Error::RateLimited {
+            wait: wait_secs(start, window, now),
+        });
     }
-
-    fn check_at(&self, user: i64, integration: i64, now: Instant) -> Result<(), u64> {
-        let mut calls = self.calls.lock().expect("rate limiter lock poisoned");
-        if calls.len() > 10_000 {
-            let window = self.window;
-            calls.retain(|_, times| times.back().is_some_and(|t| now - *t < window));
-        }
-        let times = calls.entry((user, integration)).or_default();
-        while times.front().is_some_and(|t| now - *t >= self.window) {
-            times.pop_front();
-        }
-        if times.len() >= self.limit {
-            let oldest = *times.front().expect("non-empty at the limit");
-            let wait = self.window - (now - oldest);
-            return Err(wait.as_secs() + u64::from(wait.subsec_nanos() > 0));
-        }
-        times.push_back(now);
-        Ok(())
-    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -54,15 +43,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn limits_per_user_and_integration_and_says_how_long_to_wait() {
-        let rl = RateLimiter::new(2, Duration::from_secs(10));
-        let t0 = Instant::now();
-        assert!(rl.check_at(1, 1, t0).is_ok());
-        assert!(rl.check_at(1, 1, t0 + Duration::from_millis(500)).is_ok());
-        assert_eq!(rl.check_at(1, 1, t0 + Duration::from_secs(1)), Err(9));
-        assert!(rl.check_at(1, 2, t0).is_ok());
-        assert!(rl.check_at(2, 1, t0).is_ok());
-        assert_eq!(rl.check_at(1, 1, t0 + Duration::from_millis(9_900)), Err(1));
-        assert!(rl.check_at(1, 1, t0 + Duration::from_secs(10)).is_ok());
+    fn the_wait_is_what_is_left_of_the_window_rounded_up() {
+        let w = Duration::from_secs(10);
+        assert_eq!(wait_secs(1_000, w, 2_000), 9);
+        assert_eq!(wait_secs(1_000, w, 10_900), 1);
+        assert_eq!(wait_secs(1_000, w, 1_001), 10);
+        assert_eq!(wait_secs(1_000, w, 50_000), 1, "never less than a second");
     }
 }

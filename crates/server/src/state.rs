@@ -1,5 +1,5 @@
 //! The state every handler shares: the database, the vault, the provider
-//! checker, the `/test/` rate limiter, a short-lived cache of authenticated
+//! checker, a short-lived cache of authenticated
 //! tokens, and the server's settings.
 
 use std::collections::HashMap;
@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 use crate::checks::ProviderCheck;
 use crate::db::{unix_now, Db};
 use crate::model::AuthUser;
-use crate::ratelimit::RateLimiter;
 use crate::secrets::Vault;
 
 /// Tunables, with the defaults `switchboard-server` starts with.
@@ -22,8 +21,13 @@ pub struct Settings {
     /// Lifetime of refresh tokens.
     pub refresh_ttl_secs: i64,
     /// `/test/` calls allowed per user and integration within `test_window`.
+    /// Counted in the database, so it holds across replicas.
     pub test_limit: u32,
     pub test_window: Duration,
+    /// Credential fetches allowed per service token within
+    /// `credential_window` (counted in the database too).
+    pub credential_limit: u32,
+    pub credential_window: Duration,
     /// How long a provider check may take.
     pub check_timeout: Duration,
     /// How long an authenticated token is trusted without asking the
@@ -54,6 +58,8 @@ impl Default for Settings {
             refresh_ttl_secs: 30 * 24 * 3600,
             test_limit: 5,
             test_window: Duration::from_secs(60),
+            credential_limit: 600,
+            credential_window: Duration::from_secs(60),
             // Above the provider checks' own budget (a few calls of 10 s each).
             check_timeout: Duration::from_secs(45),
             auth_cache_ttl: Duration::from_secs(5),
@@ -139,7 +145,6 @@ struct Inner {
     db: Arc<dyn Db>,
     vault: Vault,
     checker: Arc<dyn ProviderCheck>,
-    limiter: RateLimiter,
     auth_cache: AuthCache,
     logins: Arc<tokio::sync::Semaphore>,
     checks: Arc<tokio::sync::Semaphore>,
@@ -167,7 +172,6 @@ impl AppState {
         settings: Settings,
     ) -> AppState {
         AppState(Arc::new(Inner {
-            limiter: RateLimiter::new(settings.test_limit, settings.test_window),
             auth_cache: AuthCache::new(settings.auth_cache_ttl),
             logins: Arc::new(tokio::sync::Semaphore::new(settings.login_slots.max(1))),
             checks: Arc::new(tokio::sync::Semaphore::new(settings.check_slots.max(1))),
@@ -192,10 +196,6 @@ impl AppState {
 
     pub fn checker(&self) -> &dyn ProviderCheck {
         self.0.checker.as_ref()
-    }
-
-    pub fn limiter(&self) -> &RateLimiter {
-        &self.0.limiter
     }
 
     pub fn auth_cache(&self) -> &AuthCache {

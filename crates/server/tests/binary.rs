@@ -573,6 +573,59 @@ async fn api_tokens_expire_after_90_days_unless_no_expiry_is_asked_for() {
 }
 
 #[test]
+fn service_tokens_from_the_command_line() {
+    let home = tempfile::tempdir().unwrap();
+    admin_token(home.path(), &[], &[]);
+    let cli = |args: &[&str]| {
+        let mut c = command(home.path());
+        c.args(args);
+        run(c, "")
+    };
+    let (ok, out, err) = cli(&[
+        "service-token",
+        "create",
+        "--name",
+        "platform",
+        "--type",
+        "sendgrid,stripe",
+    ]);
+    assert!(ok, "{err}");
+    let token = out.trim().to_owned();
+    assert!(token.starts_with("sbs_") && token.len() > 40, "{out}");
+    assert!(
+        err.contains("every website") && err.contains("shown once"),
+        "{err}"
+    );
+    let (ok, _, err) = cli(&["service-token", "create", "--name", "x", "--type", "nope"]);
+    assert!(!ok, "an unknown type was accepted");
+    assert!(err.contains("'nope' is not an integration type"), "{err}");
+    let (ok, _, err) = cli(&[
+        "service-token",
+        "create",
+        "--name",
+        "x",
+        "--type",
+        "*",
+        "--website",
+        "9",
+    ]);
+    assert!(!ok && err.contains("no website 9"), "{err}");
+    let (ok, out, err) = cli(&["service-token", "list"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("platform")
+            && out.contains("sendgrid, stripe")
+            && out.contains("last used never"),
+        "{out}"
+    );
+    assert!(!out.contains(&token) && !out.contains("sbs_"), "{out}");
+    let (ok, out, err) = cli(&["service-token", "revoke", "--id", "1"]);
+    assert!(ok && out.contains("revoked"), "{out}{err}");
+    let (ok, _, err) = cli(&["service-token", "revoke", "--id", "1"]);
+    assert!(!ok && err.contains("no service token 1"), "{err}");
+}
+
+#[test]
 fn warns_when_listening_beyond_loopback_without_tls() {
     let home = tempfile::tempdir().unwrap();
     let mut c = command(home.path());

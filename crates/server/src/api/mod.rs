@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod credentials;
 pub mod integrations;
 pub mod meta;
 pub mod sync;

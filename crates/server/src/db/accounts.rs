@@ -347,6 +347,11 @@ impl<B: SqlDb> AccountStore for B {
             .bind(now * 1000)
             .execute(self.write())
             .await?;
+        // No limit window lasts a day.
+        sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
+            .bind(now * 1000 - crate::throttle::FORGET_AFTER_MS)
+            .execute(self.write())
+            .await?;
         Ok(B::rows_affected(&done))
     }
 

@@ -11,6 +11,7 @@
 //! and writes its audit entry in the same transaction.
 
 mod accounts;
+mod credentials;
 mod integrations;
 mod postgres;
 mod rows;
@@ -25,8 +26,8 @@ use async_trait::async_trait;
 use std::sync::Arc;
 
 use crate::model::{
-    AuditEntry, AuditRecord, IntegrationRecord, ListFilter, LogRecord, NewLog, NewToken, Role,
-    Stats, TokenRecord, UserRecord, WebsiteRecord,
+    AuditEntry, AuditRecord, IntegrationRecord, ListFilter, LogRecord, NewLog, NewServiceToken,
+    NewToken, Role, ServiceToken, Stats, TokenRecord, UserRecord, WebsiteRecord,
 };
 use crate::secrets::SealedSecrets;
 
@@ -393,9 +394,38 @@ pub trait SyncStore: Send + Sync {
     async fn sync_changes(&self, query: ChangesQuery<'_>) -> Result<SyncChanges>;
 }
 
+/// Service tokens, what they read, and the request counters that hold
+/// across every server on the database.
+#[async_trait]
+pub trait CredentialStore: Send + Sync {
+    /// Stores a service token (its hash) with its audit entry; its id.
+    async fn create_service_token(
+        &self,
+        token: &NewServiceToken,
+        audit: &AuditEntry,
+    ) -> Result<i64>;
+    /// Every service token, oldest first.
+    async fn service_tokens(&self) -> Result<Vec<ServiceToken>>;
+    /// The service token with this hash.
+    async fn service_token(&self, hash: &str) -> Result<Option<ServiceToken>>;
+    /// Deletes a service token (it is refused from the next request on, on
+    /// every server); false if unknown.
+    async fn revoke_service_token(&self, id: i64, audit: &AuditEntry) -> Result<bool>;
+    /// Counts one request of `scope` at `now` (unix milliseconds) in its
+    /// window of `window` milliseconds (a new one starts at `now` when the
+    /// last has ended) and answers (the window's count, its start).
+    async fn hit_rate_limit(&self, scope: &str, now: i64, window: i64) -> Result<(i64, i64)>;
+    /// The active integrations of a website (None: of no website), most
+    /// recently changed first.
+    async fn active_integrations(&self, website: Option<i64>) -> Result<Vec<IntegrationRecord>>;
+    /// Notes a credential fetch: the token's last use and one audit entry
+    /// per integration read, in one transaction.
+    async fn record_credential_fetch(&self, token_id: i64, entries: &[AuditEntry]) -> Result<()>;
+}
+
 /// Everything the server stores.
-pub trait Db: MetaStore + AccountStore + IntegrationStore + SyncStore {}
-impl<T: MetaStore + AccountStore + IntegrationStore + SyncStore> Db for T {}
+pub trait Db: MetaStore + AccountStore + IntegrationStore + SyncStore + CredentialStore {}
+impl<T: MetaStore + AccountStore + IntegrationStore + SyncStore + CredentialStore> Db for T {}
 
 /// Opens the database a URL names: `postgres://` or `postgresql://` for
 /// PostgreSQL, `sqlite://PATH` or a plain path for SQLite.

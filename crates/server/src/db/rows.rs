@@ -7,7 +7,9 @@ use sqlx::{ColumnIndex, Decode, Row, Type};
 use switchboard_domain::field::{self, FieldDiff};
 
 use super::{DbError, Result};
-use crate::model::{AuditEntry, AuditRecord, IntegrationRecord, LogRecord, Role, UserRecord};
+use crate::model::{
+    AuditEntry, AuditRecord, IntegrationRecord, LogRecord, Role, ServiceToken, UserRecord,
+};
 use crate::secrets::SealedSecrets;
 
 /// The columns every integration query selects, in [`integration`]'s order.
@@ -144,6 +146,28 @@ where
             fields: serde_json::from_str(&row.text("fields")?).unwrap_or_default(),
             via: get(row, "via")?,
         },
+    })
+}
+
+/// The columns every service token query selects.
+pub(crate) const SERVICE_TOKEN_COLUMNS: &str =
+    "id, name, website_id, types, expires_at, created_by, created_at, last_used_at";
+
+/// A service token row ([`SERVICE_TOKEN_COLUMNS`]).
+pub(crate) fn service_token<'r, R>(row: &'r R) -> Result<ServiceToken>
+where
+    R: Decodes<'r>,
+{
+    Ok(ServiceToken {
+        id: get(row, "id")?,
+        name: get(row, "name")?,
+        website_id: get(row, "website_id")?,
+        types: serde_json::from_str(&row.text("types")?)
+            .map_err(|e| DbError::Corrupt(format!("service token types: {e}")))?,
+        expires_at: get(row, "expires_at")?,
+        created_by: get(row, "created_by")?,
+        created_at: get(row, "created_at")?,
+        last_used_at: get(row, "last_used_at")?,
     })
 }
 

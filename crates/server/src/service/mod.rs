@@ -214,10 +214,14 @@ pub async fn test(state: &AppState, user: &AuthUser, id: i64) -> Result<(bool, S
     if !user.can_write() {
         return Err(Error::Forbidden);
     }
-    state
-        .limiter()
-        .check(user.id, id)
-        .map_err(|wait| Error::RateLimited { wait })?;
+    let settings = state.settings();
+    crate::ratelimit::hit(
+        state.db(),
+        &format!("test:{}:{id}", user.id),
+        settings.test_limit,
+        settings.test_window,
+    )
+    .await?;
     // A global cap: each check holds outbound connections and a task.
     let Ok(_slot) = state.check_slots().try_acquire() else {
         return Err(Error::Busy {

@@ -175,6 +175,8 @@ pub fn test_settings() -> Settings {
     Settings {
         test_limit: 3,
         test_window: Duration::from_secs(60),
+        credential_limit: 5,
+        credential_window: Duration::from_secs(60),
         ..Settings::default()
     }
 }

@@ -14,6 +14,7 @@ mod pg;
 
 mod ctx;
 mod suite_access;
+mod suite_credentials;
 mod suite_first;
 mod suite_second;
 mod suite_security;
@@ -45,6 +46,7 @@ fn all_tests() -> Vec<(&'static str, Body)> {
     all.extend(suite_first::tests());
     all.extend(suite_second::tests());
     all.extend(suite_access::tests());
+    all.extend(suite_credentials::tests());
     all.extend(suite_security::tests());
     all.extend(suite_server::tests());
     all.extend(suite_sync::tests());

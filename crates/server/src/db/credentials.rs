@@ -1,0 +1,139 @@
+//! [`CredentialStore`](super::CredentialStore) for both backends: service
+//! tokens, the active integrations a credential fetch reads, its audit
+//! entries, and the request counters every server on the database shares.
+
+use switchboard_server_macros::sql_db;
+
+use super::rows::{self, INTEGRATION_COLUMNS, SERVICE_TOKEN_COLUMNS};
+use super::sql::SqlDb;
+use super::CredentialStore;
+use crate::model::{AuditEntry, IntegrationRecord, NewServiceToken, ServiceToken};
+
+#[sql_db]
+#[async_trait::async_trait]
+impl<B: SqlDb> CredentialStore for B {
+    async fn create_service_token(
+        &self,
+        token: &NewServiceToken,
+        audit: &AuditEntry,
+    ) -> super::Result<i64> {
+        let mut tx = self.write().begin_with(B::BEGIN).await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO service_tokens (token_hash, name, website_id, types, expires_at, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(&token.hash)
+        .bind(&token.name)
+        .bind(token.website_id)
+        .bind(serde_json::to_string(&token.types).expect("strings serialize"))
+        .bind(token.expires_at)
+        .bind(token.created_by)
+        .bind(super::now())
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut entry = audit.clone();
+        entry.fields.push(format!("service token #{id}"));
+        B::commit_with_audit(tx, &entry).await?;
+        Ok(id)
+    }
+
+    async fn service_tokens(&self) -> super::Result<Vec<ServiceToken>> {
+        let sql = format!("SELECT {SERVICE_TOKEN_COLUMNS} FROM service_tokens ORDER BY id");
+        let rows = sqlx::query(&sql).fetch_all(self.read()).await?;
+        rows.iter().map(rows::service_token).collect()
+    }
+
+    async fn service_token(&self, hash: &str) -> super::Result<Option<ServiceToken>> {
+        let sql =
+            format!("SELECT {SERVICE_TOKEN_COLUMNS} FROM service_tokens WHERE token_hash = $1");
+        let row = sqlx::query(&sql)
+            .bind(hash)
+            .fetch_optional(self.read())
+            .await?;
+        row.as_ref().map(rows::service_token).transpose()
+    }
+
+    async fn revoke_service_token(&self, id: i64, audit: &AuditEntry) -> super::Result<bool> {
+        let mut tx = self.write().begin_with(B::BEGIN).await?;
+        let done = sqlx::query("DELETE FROM service_tokens WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if B::rows_affected(&done) == 0 {
+            return Ok(false);
+        }
+        let mut entry = audit.clone();
+        entry.fields.push(format!("service token #{id}"));
+        B::commit_with_audit(tx, &entry).await?;
+        Ok(true)
+    }
+
+    async fn hit_rate_limit(
+        &self,
+        scope: &str,
+        now: i64,
+        window: i64,
+    ) -> super::Result<(i64, i64)> {
+        // The SET expressions read the row as it was: a window still open
+        // counts one more, an ended one starts again at `now`.
+        let row = sqlx::query(
+            "INSERT INTO rate_limits (scope, window_start, hits) VALUES ($1, $2, 1) \
+             ON CONFLICT (scope) DO UPDATE SET \
+               hits = CASE WHEN rate_limits.window_start > $2 - $3 \
+                      THEN rate_limits.hits + 1 ELSE 1 END, \
+               window_start = CASE WHEN rate_limits.window_start > $2 - $3 \
+                      THEN rate_limits.window_start ELSE $2 END \
+             RETURNING hits, window_start",
+        )
+        .bind(scope)
+        .bind(now)
+        .bind(window)
+        .fetch_one(self.write())
+        .await?;
+        Ok((
+            sqlx::Row::try_get(&row, "hits")?,
+            sqlx::Row::try_get(&row, "window_start")?,
+        ))
+    }
+
+    async fn active_integrations(
+        &self,
+        website: Option<i64>,
+    ) -> super::Result<Vec<IntegrationRecord>> {
+        let rows = match website {
+            Some(w) => {
+                let sql = format!(
+                    "SELECT {INTEGRATION_COLUMNS} FROM integrations \
+                     WHERE is_active = TRUE AND website_id = $1 ORDER BY updated_at DESC, id DESC"
+                );
+                sqlx::query(&sql).bind(w).fetch_all(self.read()).await?
+            }
+            None => {
+                let sql = format!(
+                    "SELECT {INTEGRATION_COLUMNS} FROM integrations \
+                     WHERE is_active = TRUE AND website_id IS NULL ORDER BY updated_at DESC, id DESC"
+                );
+                sqlx::query(&sql).fetch_all(self.read()).await?
+            }
+        };
+        rows.iter().map(rows::integration).collect()
+    }
+
+    async fn record_credential_fetch(
+        &self,
+        token_id: i64,
+        entries: &[AuditEntry],
+    ) -> super::Result<()> {
+        let mut tx = self.write().begin_with(B::BEGIN).await?;
+        sqlx::query("UPDATE service_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(super::now())
+            .bind(token_id)
+            .execute(&mut *tx)
+            .await?;
+        for entry in entries {
+            B::insert_audit(&mut tx, entry).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
