@@ -140,10 +140,36 @@ pub async fn authenticate(state: &AppState, token: Option<&str>) -> Result<AuthU
     if record.expires_at.is_some_and(|t| t <= unix_now()) {
         return Err(Error::BadToken);
     }
+    // "Last used" for the admin's device list: at most one write a minute
+    // per token, off the request's path.
+    let now = crate::db::now();
+    let stale = record
+        .last_used_at
+        .as_deref()
+        .is_none_or(|last| last < a_minute_ago().as_str());
+    if stale {
+        let db = state.db_arc();
+        let hash = hash.clone();
+        tokio::spawn(async move {
+            if let Err(e) = db.touch_token(&hash, &now).await {
+                tracing::debug!("could not note a token's use: {e}");
+            }
+        });
+    }
     state
         .auth_cache()
         .put(hash, record.user.clone(), record.expires_at);
     Ok(record.user)
+}
+
+/// The stored timestamp of a minute ago (text order is time order).
+fn a_minute_ago() -> String {
+    let t = time::OffsetDateTime::now_utc() - time::Duration::seconds(60);
+    switchboard_domain::format_timestamp(
+        (t.year(), u8::from(t.month()), t.day()),
+        (t.hour(), t.minute(), t.second()),
+        t.microsecond(),
+    )
 }
 
 /// The authenticated user of a request. Rejects with 401 in the shape of

@@ -140,6 +140,45 @@ pub enum UserCommand {
     },
     /// List users.
     List,
+    /// Change a user's role, websites or disabled state (disabling ends
+    /// every sign-in and token of theirs).
+    Set {
+        #[arg(long)]
+        email: String,
+        /// admin, member or viewer.
+        #[arg(long)]
+        role: Option<String>,
+        /// The websites they belong to, replacing the current list (repeatable).
+        #[arg(long = "website")]
+        websites: Option<Vec<i64>>,
+        /// true disables the account, false enables it again.
+        #[arg(long)]
+        disabled: Option<bool>,
+    },
+    /// Set a new password (from SWITCHBOARD_PASSWORD or stdin); ends every sign-in.
+    Password {
+        #[arg(long)]
+        email: String,
+    },
+    /// Delete a user who owns no integrations (disable one who does).
+    Delete {
+        #[arg(long)]
+        email: String,
+    },
+    /// A user's sign-ins (by device) and API tokens.
+    Sessions {
+        #[arg(long)]
+        email: String,
+    },
+    /// End one session of a user (its id from `user sessions`), or all of them.
+    Revoke {
+        #[arg(long)]
+        email: String,
+        #[arg(long, required_unless_present = "all")]
+        session: Option<String>,
+        #[arg(long, conflicts_with = "session")]
+        all: bool,
+    },
 }
 
 /// How long an API token lives unless `--expires-days` or `--no-expiry` says.
@@ -280,7 +319,146 @@ async fn open_plain(choice: &DatabaseChoice) -> Result<std::sync::Arc<dyn crate:
         .map_err(|e| StartError::Database(choice.describe(), e))
 }
 
-/// `user add` and `user list`.
+/// The user with this email, or a message saying how to find one.
+async fn user_named(
+    db: &dyn crate::Db,
+    choice: &DatabaseChoice,
+    email: &str,
+) -> Result<crate::model::UserRecord, StartError> {
+    let email = email.trim().to_lowercase();
+    db.user_by_email(&email)
+        .await
+        .map_err(|e| StartError::Database(choice.describe(), e))?
+        .ok_or_else(|| {
+            StartError::Usage(format!(
+                "no user {email}: see `switchboard-server user list`"
+            ))
+        })
+}
+
+/// The message of a refused change, for the command line.
+fn refused(e: crate::error::Error) -> StartError {
+    StartError::Usage(format!("{e}; nothing was changed"))
+}
+
+/// `user set|password|delete|sessions|revoke`, with the rules of the admin API.
+async fn manage_user(
+    db: &dyn crate::Db,
+    choice: &DatabaseChoice,
+    command: UserCommand,
+) -> Result<(), StartError> {
+    use crate::api::users::{change_user, remove_user};
+    let db_err = |e| StartError::Database(choice.describe(), e);
+    match command {
+        UserCommand::Set {
+            email,
+            role,
+            websites,
+            disabled,
+        } => {
+            let user = user_named(db, choice, &email).await?;
+            let change = crate::model::UserChange {
+                role: role
+                    .map(|r| r.parse::<Role>())
+                    .transpose()
+                    .map_err(StartError::Usage)?,
+                websites,
+                disabled,
+                password_hash: None,
+            };
+            let audit = cli_audit("update-user", vec![format!("user {}", user.id)]);
+            let ended = change_user(db, user.id, &change, &audit)
+                .await
+                .map_err(refused)?;
+            println!(
+                "{} updated; {} token(s) ended (running servers stop accepting them within their auth cache time).",
+                user.email,
+                ended.len()
+            );
+        }
+        UserCommand::Password { email } => {
+            let user = user_named(db, choice, &email).await?;
+            let password = read_password()?;
+            if password.chars().count() < MIN_PASSWORD_LEN {
+                return Err(StartError::Usage(format!(
+                    "the password must be at least {MIN_PASSWORD_LEN} characters; nothing was changed"
+                )));
+            }
+            let change = crate::model::UserChange {
+                password_hash: Some(hash_password(&password).map_err(StartError::Usage)?),
+                ..Default::default()
+            };
+            let audit = cli_audit(
+                "update-user",
+                vec![format!("user {}", user.id), "password".into()],
+            );
+            let ended = change_user(db, user.id, &change, &audit)
+                .await
+                .map_err(refused)?;
+            println!(
+                "New password set for {}; {} token(s) ended.",
+                user.email,
+                ended.len()
+            );
+        }
+        UserCommand::Delete { email } => {
+            let user = user_named(db, choice, &email).await?;
+            let audit = cli_audit("delete-user", vec![format!("user {}", user.id)]);
+            remove_user(db, user.id, &audit).await.map_err(refused)?;
+            println!("{} deleted.", user.email);
+        }
+        UserCommand::Sessions { email } => {
+            let user = user_named(db, choice, &email).await?;
+            let sessions = db.sessions(user.id).await.map_err(db_err)?;
+            if sessions.is_empty() {
+                println!("{} has no sign-ins or API tokens.", user.email);
+            }
+            for s in sessions {
+                println!(
+                    "{}\t{}\t{}\tcreated {}\tlast used {}",
+                    s.id,
+                    s.kind,
+                    s.name,
+                    s.created_at,
+                    s.last_used_at.as_deref().unwrap_or("never")
+                );
+            }
+        }
+        UserCommand::Revoke {
+            email,
+            session,
+            all,
+        } => {
+            let user = user_named(db, choice, &email).await?;
+            let which = if all { None } else { session.as_deref() };
+            let audit = cli_audit(
+                "revoke-session",
+                vec![
+                    format!("user {}", user.id),
+                    which.unwrap_or("all").to_owned(),
+                ],
+            );
+            let ended = db
+                .revoke_sessions(user.id, which, &audit)
+                .await
+                .map_err(db_err)?;
+            if ended.is_empty() && !all {
+                return Err(StartError::Usage(format!(
+                    "{} has no session {}: see `switchboard-server user sessions --email {}`",
+                    user.email,
+                    which.unwrap_or_default(),
+                    user.email
+                )));
+            }
+            println!("{} token(s) of {} ended.", ended.len(), user.email);
+        }
+        UserCommand::Add { .. } | UserCommand::List => {}
+    }
+    db.close().await;
+    Ok(())
+}
+
+/// `user add|list|set|password|delete|sessions|revoke`.
 pub async fn user(choice: &DatabaseChoice, command: UserCommand) -> Result<(), StartError> {
     let db = open_plain(choice).await?;
     let db_err = |e| StartError::Database(choice.describe(), e);
@@ -347,14 +525,20 @@ pub async fn user(choice: &DatabaseChoice, command: UserCommand) -> Result<(), S
                     .map(|w| w.id.to_string())
                     .collect();
                 println!(
-                    "{}\t{}\t{}\twebsites: [{}]",
+                    "{}\t{}\t{}\twebsites: [{}]{}",
                     u.id,
                     u.email,
                     u.role,
-                    member_of.join(", ")
+                    member_of.join(", "),
+                    if u.disabled_at.is_some() {
+                        "\tdisabled"
+                    } else {
+                        ""
+                    }
                 );
             }
         }
+        other => return manage_user(db.as_ref(), choice, other).await,
     }
     db.close().await;
     Ok(())

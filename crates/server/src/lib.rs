@@ -47,6 +47,7 @@ pub fn routes() -> api::Routes {
         .merge(api::auth::routes())
         .merge(api::audit::routes())
         .merge(api::credentials::routes())
+        .merge(api::users::routes())
         .merge(api::meta::routes())
         .merge(api::sync::routes())
 }

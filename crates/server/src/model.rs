@@ -58,6 +58,8 @@ pub struct UserRecord {
     pub password_hash: String,
     pub role: Role,
     pub created_at: String,
+    /// When an admin disabled the account (login refused, no tokens).
+    pub disabled_at: Option<String>,
 }
 
 /// The user behind a request, with the websites they belong to.
@@ -124,6 +126,9 @@ pub struct TokenRecord {
     /// Unix seconds; None never expires.
     pub expires_at: Option<i64>,
     pub user: AuthUser,
+    /// The device of a sign-in, or an API token's name.
+    pub name: String,
+    pub last_used_at: Option<String>,
 }
 
 /// A new token to store (only its hash).
@@ -314,4 +319,39 @@ pub struct NewServiceToken {
     pub types: Vec<String>,
     pub expires_at: Option<i64>,
     pub created_by: Option<i64>,
+}
+
+/// What an admin changes about a user; None leaves a thing as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserChange {
+    pub role: Option<Role>,
+    /// A new Argon2id hash (a password reset).
+    pub password_hash: Option<String>,
+    pub disabled: Option<bool>,
+    /// The websites the user belongs to, replacing the current list.
+    pub websites: Option<Vec<i64>>,
+}
+
+impl UserChange {
+    /// Whether the change ends every sign-in and token of the user.
+    pub fn revokes(&self) -> bool {
+        self.password_hash.is_some() || self.disabled == Some(true)
+    }
+}
+
+/// A sign-in (its access and refresh tokens, by family) or an API token of
+/// a user, as admins see it; never a token.
+#[derive(Debug, Clone, Serialize)]
+pub struct Session {
+    /// The family of a sign-in, or `api-` and the first 16 hex digits of an
+    /// API token's hash.
+    pub id: String,
+    /// "sign-in" or "api".
+    pub kind: &'static str,
+    /// The device that signed in (from login's `device`), or the API token's name.
+    pub name: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    /// Unix seconds; None never expires.
+    pub expires_at: Option<i64>,
 }

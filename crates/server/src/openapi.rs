@@ -259,6 +259,7 @@ fn schemas() -> Value {
     second_schemas(&mut m);
     sync_schemas(&mut m);
     credential_schemas(&mut m);
+    people_schemas(&mut m);
     Value::Object(m)
 }
 
@@ -413,7 +414,7 @@ fn second_schemas(m: &mut Map<String, Value>) {
     m.insert(
         "Login".into(),
         obj(
-            json!({"email": {"type": "string"}, "password": {"type": "string"}}),
+            json!({"email": {"type": "string"}, "password": {"type": "string"}, "device": {"type": "string", "maxLength": 100, "description": "Names this sign-in in the admin's device list (a refresh keeps it); default \"login\""}}),
             &["email", "password"],
         ),
     );
@@ -502,6 +503,63 @@ fn credential_paths(p: &mut Map<String, Value>) {
     }));
 }
 
+fn people_paths(p: &mut Map<String, Value>) {
+    let t = "people and devices (admins)";
+    let common = [
+        ("401", "No or bad bearer token", E2),
+        ("403", "Admins only (a service token is refused too)", E2),
+        ("405", "Wrong method", E2),
+    ];
+    let with = |extra: &[Answer]| with_common(extra, &common);
+    let id = [id_param()];
+    p.insert("/api/v1/users/".into(), json!({
+        "get": op(t, "Every user with role, websites and whether disabled", None, &with(&[("200", "The users", Some("UserList"))]), &[]),
+        "post": op(t, "Create a user with a password (at least 10 characters); role member unless given", Some("UserCreate"),
+            &with(&[("201", "Created", Some("User")), ("400", "Field errors (email taken, short password, unknown website)", E2V)]), &[]),
+    }));
+    p.insert("/api/v1/users/{id}/".into(), json!({
+        "get": op(t, "One user", None, &with(&[("200", "The user", Some("User")), ("404", "Not found", E2)]), &id),
+        "patch": op(t, "Change role, websites (replacing the list), password or disabled. A password reset or disabling ends every sign-in and token of the user at once; the last admin who can sign in stays one", Some("UserChange"),
+            &with(&[("200", "Saved, with revoked_tokens", Some("User")), ("400", "Field errors, or the last admin", E2V), ("404", "Not found", E2)]), &id),
+        "delete": op(t, "Delete a user who owns no integrations (disable one who does); their tokens end at once", None,
+            &with(&[("204", "Deleted", None), ("400", "Owns integrations, or the last admin", E2), ("404", "Not found", E2)]), &id),
+    }));
+    p.insert("/api/v1/users/{id}/sessions/".into(), json!({
+        "get": op(t, "The user's sign-ins (by device) and API tokens, with when made and last used; never a token", None,
+            &with(&[("200", "The sessions", Some("SessionList")), ("404", "Not found", E2)]), &id),
+        "delete": op(t, "End every sign-in and API token of the user", None,
+            &with(&[("200", "How many tokens ended", Some("Revoked")), ("404", "Not found", E2)]), &id),
+    }));
+    p.insert("/api/v1/users/{id}/sessions/{session}/".into(), json!({
+        "delete": op(t, "End one sign-in (its access and refresh tokens) or API token", None,
+            &with(&[("204", "Ended", None), ("404", "No such session of this user", E2)]),
+            &[id_param(), json!({"name": "session", "in": "path", "required": true, "schema": {"type": "string"}, "description": "A session id from the list"})]),
+    }));
+}
+
+fn people_schemas(m: &mut Map<String, Value>) {
+    let user = json!({"id": {"type": "integer"}, "email": {"type": "string"}, "role": {"type": "string", "enum": ["admin", "member", "viewer"]}, "websites": {"type": "array", "items": {"type": "integer"}}, "disabled": {"type": "boolean"}, "disabled_at": {"type": ["string", "null"]}, "created_at": {"type": "string"}, "revoked_tokens": {"type": "integer", "description": "After a change: tokens it ended"}});
+    m.insert(
+        "User".into(),
+        obj(user, &["id", "email", "role", "websites", "disabled"]),
+    );
+    m.insert("UserList".into(), obj(json!({"count": {"type": "integer"}, "results": {"type": "array", "items": schema("User")}}), &["count", "results"]));
+    let change = json!({"role": {"type": "string", "enum": ["admin", "member", "viewer"]}, "websites": {"type": "array", "items": {"type": "integer"}}, "password": {"type": "string", "minLength": 10, "writeOnly": true}, "disabled": {"type": "boolean"}});
+    m.insert("UserChange".into(), obj(change.clone(), &[]));
+    let mut create = change;
+    create["email"] = json!({"type": "string"});
+    m.insert("UserCreate".into(), obj(create, &["email", "password"]));
+    m.insert("Session".into(), obj(json!({"id": {"type": "string"}, "kind": {"type": "string", "enum": ["sign-in", "api"]}, "name": {"type": "string", "description": "The device of a sign-in, or the API token's name"}, "created_at": {"type": "string"}, "last_used_at": {"type": ["string", "null"], "description": "Noted at most once a minute"}, "expires_at": {"type": ["integer", "null"]}}), &["id", "kind", "name", "created_at"]));
+    m.insert("SessionList".into(), obj(json!({"count": {"type": "integer"}, "results": {"type": "array", "items": schema("Session")}}), &["count", "results"]));
+    m.insert(
+        "Revoked".into(),
+        obj(
+            json!({"revoked_tokens": {"type": "integer"}}),
+            &["revoked_tokens"],
+        ),
+    );
+}
+
 fn credential_schemas(m: &mut Map<String, Value>) {
     let nullable = json!({"type": ["string", "null"]});
     m.insert("Credential".into(), obj(json!({
@@ -537,6 +595,7 @@ pub fn document() -> Value {
     other_paths(&mut paths);
     sync_paths(&mut paths);
     credential_paths(&mut paths);
+    people_paths(&mut paths);
     json!({
         "openapi": "3.1.0",
         "info": {

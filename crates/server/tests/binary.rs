@@ -626,6 +626,125 @@ fn service_tokens_from_the_command_line() {
 }
 
 #[test]
+fn people_and_sessions_from_the_command_line() {
+    let home = tempfile::tempdir().unwrap();
+    admin_token(home.path(), &[], &[]);
+    let cli = |args: &[&str], stdin: &str| {
+        let mut c = command(home.path());
+        c.args(args);
+        run(c, stdin)
+    };
+    let (ok, _, err) = cli(
+        &[
+            "user",
+            "add",
+            "--email",
+            "sam@example.com",
+            "--role",
+            "member",
+        ],
+        "long enough pw\n",
+    );
+    assert!(ok, "{err}");
+    let (ok, _, err) = cli(
+        &[
+            "token",
+            "create",
+            "--email",
+            "sam@example.com",
+            "--name",
+            "sam-ci",
+        ],
+        "",
+    );
+    assert!(ok, "{err}");
+    let (ok, out, err) = cli(&["user", "sessions", "--email", "sam@example.com"], "");
+    assert!(
+        ok && out.contains("sam-ci") && out.contains("api-"),
+        "{out}{err}"
+    );
+    let (ok, _, err) = cli(
+        &[
+            "user",
+            "set",
+            "--email",
+            "sam@example.com",
+            "--role",
+            "boss",
+        ],
+        "",
+    );
+    assert!(!ok && err.contains("admin, member or viewer"), "{err}");
+    // The only admin cannot be disabled.
+    let (ok, _, err) = cli(
+        &[
+            "user",
+            "set",
+            "--email",
+            "admin@example.com",
+            "--disabled",
+            "true",
+        ],
+        "",
+    );
+    assert!(
+        !ok && err.contains("last admin") && err.contains("nothing was changed"),
+        "{err}"
+    );
+    let (ok, out, err) = cli(
+        &[
+            "user",
+            "set",
+            "--email",
+            "sam@example.com",
+            "--disabled",
+            "true",
+        ],
+        "",
+    );
+    assert!(ok && out.contains("1 token(s) ended"), "{out}{err}");
+    let (_, out, _) = cli(&["user", "list"], "");
+    assert!(
+        out.lines()
+            .any(|l| l.contains("sam@example.com") && l.ends_with("disabled")),
+        "{out}"
+    );
+    let (ok, out, _) = cli(&["user", "sessions", "--email", "sam@example.com"], "");
+    assert!(ok && out.contains("no sign-ins or API tokens"), "{out}");
+    let (ok, _, err) = cli(
+        &["user", "password", "--email", "sam@example.com"],
+        "short\n",
+    );
+    assert!(!ok && err.contains("at least 10"), "{err}");
+    let (ok, out, err) = cli(
+        &["user", "password", "--email", "sam@example.com"],
+        "another long pw\n",
+    );
+    assert!(ok && out.contains("New password set"), "{out}{err}");
+    let (ok, out, err) = cli(
+        &["user", "revoke", "--email", "sam@example.com", "--all"],
+        "",
+    );
+    assert!(ok && out.contains("0 token(s)"), "{out}{err}");
+    let (ok, _, err) = cli(
+        &[
+            "user",
+            "revoke",
+            "--email",
+            "sam@example.com",
+            "--session",
+            "nope",
+        ],
+        "",
+    );
+    assert!(!ok && err.contains("no session nope"), "{err}");
+    let (ok, out, err) = cli(&["user", "delete", "--email", "sam@example.com"], "");
+    assert!(ok && out.contains("deleted"), "{out}{err}");
+    let (ok, _, err) = cli(&["user", "delete", "--email", "sam@example.com"], "");
+    assert!(!ok && err.contains("no user sam@example.com"), "{err}");
+}
+
+#[test]
 fn warns_when_listening_beyond_loopback_without_tls() {
     let home = tempfile::tempdir().unwrap();
     let mut c = command(home.path());

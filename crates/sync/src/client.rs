@@ -114,7 +114,8 @@ impl ServerClient {
     /// Signs in with email and password; keeps the refresh token in the
     /// token store (the OS keyring in the app).
     pub async fn login(&self, email: &str, password: &Secret) -> Result<SignedIn> {
-        let body = json!({"email": email.trim(), "password": password.expose()});
+        let body =
+            json!({"email": email.trim(), "password": password.expose(), "device": device_name()});
         let answer = self
             .http
             .post(format!("{}{LOGIN_PATH}", self.base))
@@ -330,4 +331,19 @@ async fn read<T: DeserializeOwned>(answer: reqwest::Response) -> Result<T> {
             detail,
         },
     })
+}
+
+/// How this laptop is named in the team admin's device list: the app and
+/// the machine's host name.
+pub fn device_name() -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty());
+    match host {
+        Some(h) => format!("Switchboard desktop on {h}"),
+        None => "Switchboard desktop".to_owned(),
+    }
 }

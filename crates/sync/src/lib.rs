@@ -17,7 +17,9 @@ mod error;
 mod tokens;
 mod url;
 
-pub use client::{ServerClient, ServerHealth, ServerTest, SignedIn, PULL_PATH, PUSH_PATH};
+pub use client::{
+    device_name, ServerClient, ServerHealth, ServerTest, SignedIn, PULL_PATH, PUSH_PATH,
+};
 pub use engine::{sync, Phase, SyncOptions, SyncProgress, SyncReport};
 pub use error::{Result, SyncError};
 pub use tokens::{account, MemoryTokenStore, OsTokenStore, TokenStore};

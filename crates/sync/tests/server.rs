@@ -468,6 +468,26 @@ async fn logout_ends_the_sign_in_on_the_server() {
         .await
         .unwrap();
     let refresh = tokens.get(&account(&server.url())).unwrap().unwrap();
+    // The admin's device list names this laptop's sign-in.
+    let admin = Rest::login(server.port, "admin@example.com");
+    let (status, me) = admin.call("GET", "/api/v1/auth/me/", None);
+    assert_eq!(status, 200);
+    let (status, sessions) = admin.call(
+        "GET",
+        &format!("/api/v1/users/{}/sessions/", me["id"]),
+        None,
+    );
+    assert_eq!(status, 200, "{sessions}");
+    let device = switchboard_sync::device_name();
+    assert!(device.starts_with("Switchboard desktop"), "{device}");
+    assert!(
+        sessions["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"] == device.as_str() && s["kind"] == "sign-in"),
+        "{sessions}"
+    );
     assert!(client.logout().await.unwrap(), "the server confirmed");
     assert!(tokens.get(&account(&server.url())).unwrap().is_none());
     let rest = Rest {

@@ -30,14 +30,20 @@ pub fn routes() -> Routes {
 }
 
 /// A fresh access and refresh token pair for `user_id`, stored hashed.
-async fn issue(state: &AppState, user_id: i64, old_refresh: Option<&str>) -> Result<Value, Error> {
+/// `device` names the sign-in in the admin's device list (a refresh keeps it).
+async fn issue(
+    state: &AppState,
+    user_id: i64,
+    old_refresh: Option<&str>,
+    device: &str,
+) -> Result<Value, Error> {
     let s = state.settings();
     let (access, mut access_row) =
-        new_token(TokenKind::Access, user_id, "login", Some(s.access_ttl_secs));
+        new_token(TokenKind::Access, user_id, device, Some(s.access_ttl_secs));
     let (refresh, mut refresh_row) = new_token(
         TokenKind::Refresh,
         user_id,
-        "login",
+        device,
         Some(s.refresh_ttl_secs),
     );
     // A sign-in starts a family; a refresh keeps the old token's (set by
@@ -82,6 +88,11 @@ async fn login(
     let mut errors = Errors::default();
     let email = errors.take("email", body::string(&map, "email"));
     let password = errors.take("password", body::string(&map, "password"));
+    let device = errors
+        .take("device", body::string(&map, "device"))
+        .map(|d| d.trim().chars().take(100).collect::<String>())
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| "login".to_owned());
     if email.as_deref().is_none_or(|e| e.trim().is_empty()) {
         errors.add("email", REQUIRED);
     }
@@ -122,7 +133,8 @@ async fn login(
         user.as_ref().map(|u| u.password_hash.clone()),
     )
     .await;
-    let Some(user) = user.filter(|_| ok) else {
+    // A disabled account answers like a wrong password (and counts as one).
+    let Some(user) = user.filter(|u| ok && u.disabled_at.is_none()) else {
         tracing::info!("a login failed");
         let now = throttle::now_ms();
         for scope in &scopes {
@@ -135,7 +147,7 @@ async fn login(
     };
     state.db().clear_login_failures(&keys[..1]).await?;
     state.db().purge_expired_tokens(unix_now()).await?;
-    let mut answer = issue(&state, user.id, None).await?;
+    let mut answer = issue(&state, user.id, None, &device).await?;
     answer["user"] = json!({"id": user.id, "email": user.email, "role": user.role});
     Ok(Json(answer))
 }
@@ -165,7 +177,7 @@ async fn refresh(
         return Err(Error::BadToken.into());
     };
     Ok(Json(
-        issue(&state, record.user.id, Some(token.trim())).await?,
+        issue(&state, record.user.id, Some(token.trim()), &record.name).await?,
     ))
 }
 

@@ -10,6 +10,7 @@ pub mod credentials;
 pub mod integrations;
 pub mod meta;
 pub mod sync;
+pub mod users;
 pub mod website_integrations;
 pub mod websites;
 

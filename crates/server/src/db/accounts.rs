@@ -240,8 +240,9 @@ impl<B: SqlDb> AccountStore for B {
     async fn token(&self, hash: &str) -> super::Result<Option<crate::model::TokenRecord>> {
         use sqlx::Row;
         let Some(row) = sqlx::query(
-            "SELECT t.kind, t.expires_at, u.id, u.email, u.role FROM api_tokens t \
-             JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+            "SELECT t.kind, t.expires_at, t.name, t.last_used_at, u.id, u.email, u.role \
+             FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             WHERE t.token_hash = $1 AND u.disabled_at IS NULL",
         )
         .bind(hash)
         .fetch_optional(self.read())
@@ -267,6 +268,8 @@ impl<B: SqlDb> AccountStore for B {
             kind: crate::model::TokenKind::parse(&kind)
                 .ok_or_else(|| super::DbError::Corrupt(format!("token kind {kind}")))?,
             expires_at: row.try_get("expires_at")?,
+            name: row.try_get("name")?,
+            last_used_at: row.try_get("last_used_at")?,
             user: crate::model::AuthUser {
                 id,
                 email: row.try_get("email")?,

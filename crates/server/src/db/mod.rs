@@ -13,6 +13,7 @@
 mod accounts;
 mod credentials;
 mod integrations;
+mod people;
 mod postgres;
 mod rows;
 mod sql;
@@ -27,7 +28,8 @@ use std::sync::Arc;
 
 use crate::model::{
     AuditEntry, AuditRecord, IntegrationRecord, ListFilter, LogRecord, NewLog, NewServiceToken,
-    NewToken, Role, ServiceToken, Stats, TokenRecord, UserRecord, WebsiteRecord,
+    NewToken, Role, ServiceToken, Session, Stats, TokenRecord, UserChange, UserRecord,
+    WebsiteRecord,
 };
 use crate::secrets::SealedSecrets;
 
@@ -423,9 +425,48 @@ pub trait CredentialStore: Send + Sync {
     async fn record_credential_fetch(&self, token_id: i64, entries: &[AuditEntry]) -> Result<()>;
 }
 
+/// What admins do to people and their devices.
+#[async_trait]
+pub trait PeopleStore: Send + Sync {
+    async fn user(&self, id: i64) -> Result<Option<UserRecord>>;
+    async fn user_websites(&self, id: i64) -> Result<Vec<i64>>;
+    /// Admins who are not disabled.
+    async fn count_active_admins(&self) -> Result<i64>;
+    /// Integrations the user owns (a user who owns any is not deleted).
+    async fn owned_integrations(&self, id: i64) -> Result<i64>;
+    /// Applies a change with its audit entry; the hashes of the tokens it
+    /// ended (a password reset or disabling ends them all); None if unknown.
+    async fn update_user(
+        &self,
+        id: i64,
+        change: &UserChange,
+        audit: &AuditEntry,
+    ) -> Result<Option<Vec<String>>>;
+    /// Deletes a user (memberships and tokens with them); the token hashes; None if unknown.
+    async fn delete_user(&self, id: i64, audit: &AuditEntry) -> Result<Option<Vec<String>>>;
+    /// The user's sign-ins and API tokens, oldest first.
+    async fn sessions(&self, user_id: i64) -> Result<Vec<Session>>;
+    /// Ends one session (by [`Session::id`]) or, with None, all of them;
+    /// the hashes of the tokens deleted (empty: nothing matched).
+    async fn revoke_sessions(
+        &self,
+        user_id: i64,
+        session: Option<&str>,
+        audit: &AuditEntry,
+    ) -> Result<Vec<String>>;
+    /// Notes that a token was used at `now`.
+    async fn touch_token(&self, hash: &str, now: &str) -> Result<()>;
+}
+
 /// Everything the server stores.
-pub trait Db: MetaStore + AccountStore + IntegrationStore + SyncStore + CredentialStore {}
-impl<T: MetaStore + AccountStore + IntegrationStore + SyncStore + CredentialStore> Db for T {}
+pub trait Db:
+    MetaStore + AccountStore + IntegrationStore + SyncStore + CredentialStore + PeopleStore
+{
+}
+impl<T> Db for T where
+    T: MetaStore + AccountStore + IntegrationStore + SyncStore + CredentialStore + PeopleStore
+{
+}
 
 /// Opens the database a URL names: `postgres://` or `postgresql://` for
 /// PostgreSQL, `sqlite://PATH` or a plain path for SQLite.

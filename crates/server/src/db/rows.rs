@@ -112,6 +112,7 @@ where
         password_hash: get(row, "password_hash")?,
         role: parse::<Role>(&row.text("role")?)?,
         created_at: get(row, "created_at")?,
+        disabled_at: get(row, "disabled_at")?,
     })
 }
 
