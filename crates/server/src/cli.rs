@@ -58,7 +58,7 @@ pub struct ServeArgs {
     #[arg(long, env = "SWITCHBOARD_CREDENTIAL_RATE", default_value = "600/60")]
     pub credential_rate: String,
     /// Seconds an authenticated token is trusted without a database lookup (0: always look up).
-    #[arg(long, env = "SWITCHBOARD_AUTH_CACHE_SECS", default_value_t = 5)]
+    #[arg(long, env = "SWITCHBOARD_AUTH_CACHE_SECS", default_value_t = 1)]
     pub auth_cache_secs: u64,
     /// Password checks (Argon2id, 19 MiB each) run at once at most; logins
     /// beyond them get 503 with Retry-After.

@@ -1,6 +1,8 @@
 //! `server-bench`: throughput and p50/p99 latency of the real
-//! `switchboard-server` binary for list, detail and create at 1, 16 and 64
-//! concurrent keep-alive connections, on SQLite and on PostgreSQL.
+//! `switchboard-server` binary for list, detail, create and the platform's
+//! credential fetch at 1, 16 and 64 concurrent keep-alive connections, on
+//! SQLite and on PostgreSQL; and what the login throttle adds to a normal
+//! login (its database calls timed against whole logins, in the same run).
 //!
 //! It starts everything itself on 127.0.0.1: a PostgreSQL 15 cluster with
 //! default durability (in a temporary folder, stopped at the end) and one
@@ -10,7 +12,7 @@
 //!     cargo build --release -p switchboard-server --bins
 //!     target/release/server-bench [--quick] [--backend sqlite|postgres]
 //!
-//! The server runs as shipped (request logs at `warn`, the 5 s auth cache,
+//! The server runs as shipped (request logs at `warn`, the 1 s auth cache,
 //! SQLite with full fsync on commit); client and server share the machine.
 
 #[path = "../../tests/common/pg.rs"]
@@ -43,7 +45,12 @@ struct Limits {
 struct Server {
     child: Child,
     addr: String,
+    db: String,
     token: String,
+    /// A service token for the platform's website.
+    service: String,
+    /// The platform's website: one active SendGrid integration.
+    platform: i64,
     website: i64,
     ids: Vec<i64>,
     _dir: tempfile::TempDir,
@@ -94,9 +101,16 @@ async fn start_server(bin: &PathBuf, db: String, dir: tempfile::TempDir, log: &P
     let key = switchboard_server::Vault::generate_base64().to_string();
     let mut c = cli(bin, &db, &key);
     let log = std::fs::File::create(log).expect("the server log file");
-    c.args(["--bind", "127.0.0.1:0", "--test-rate", "1000/1"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::from(log));
+    c.args([
+        "--bind",
+        "127.0.0.1:0",
+        "--test-rate",
+        "1000/1",
+        "--credential-rate",
+        "1000000000/1",
+    ])
+    .stdout(Stdio::piped())
+    .stderr(Stdio::from(log));
     let mut child = c.spawn().expect("the server starts");
     let stdout = child.stdout.take().expect("piped");
     let (tx, rx) = std::sync::mpsc::channel();
@@ -133,7 +147,10 @@ async fn start_server(bin: &PathBuf, db: String, dir: tempfile::TempDir, log: &P
     let mut server = Server {
         child,
         addr,
+        db: db.clone(),
         token,
+        service: String::new(),
+        platform: 0,
         website: 0,
         ids: Vec::new(),
         _dir: dir,
@@ -148,6 +165,39 @@ async fn start_server(bin: &PathBuf, db: String, dir: tempfile::TempDir, log: &P
         )
         .await;
     server.website = site["id"].as_i64().expect("a website id");
+    let (_, platform) = conn
+        .send(
+            &server,
+            "POST",
+            "/api/v1/websites/",
+            Some(json!({"name": "platform"})),
+        )
+        .await;
+    server.platform = platform["id"].as_i64().expect("a website id");
+    let body = json!({"website": server.platform, "integration_type": "sendgrid", "name": "mail",
+                      "api_key": "SG.bench-key-0123456789abcdef", "is_active": true,
+                      "config": {"from_email": "news@example.com"}});
+    let (status, created) = conn
+        .send(
+            &server,
+            "POST",
+            "/api/v1/websites/integrations/",
+            Some(body),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let mut svc = cli(bin, &db, &key);
+    svc.args([
+        "service-token",
+        "create",
+        "--name",
+        "bench",
+        "--website",
+        &server.platform.to_string(),
+        "--type",
+        "sendgrid",
+    ]);
+    server.service = run_ok(svc).trim().to_owned();
     for i in 0..SEED {
         let body = json!({"website": server.website, "integration_type": "custom", "name": format!("seed-{i}"),
                           "api_key": format!("seed-api-key-{i:08}"), "secret_key": "seed-secret-0123456789",
@@ -191,7 +241,7 @@ impl Conn {
         path: &str,
         body: Option<Value>,
     ) -> (u16, Value) {
-        let (status, bytes) = self.raw(server, method, path, body).await;
+        let (status, bytes) = self.raw(server, &server.token, method, path, body).await;
         (
             status,
             serde_json::from_slice(&bytes).unwrap_or(Value::Null),
@@ -201,6 +251,7 @@ impl Conn {
     async fn raw(
         &mut self,
         server: &Server,
+        token: &str,
         method: &str,
         path: &str,
         body: Option<Value>,
@@ -210,7 +261,7 @@ impl Conn {
             .method(method)
             .uri(path)
             .header("host", &server.addr)
-            .header("authorization", format!("Bearer {}", server.token))
+            .header("authorization", format!("Bearer {token}"))
             .header("content-type", "application/json")
             .body(Full::new(Bytes::from(body)))
             .expect("a request");
@@ -233,6 +284,7 @@ enum Op {
     Detail,
     DetailMasked,
     Create,
+    Credentials,
 }
 
 impl Op {
@@ -242,6 +294,16 @@ impl Op {
             Op::Detail => "detail",
             Op::DetailMasked => "detail-masked",
             Op::Create => "create",
+            Op::Credentials => "credentials",
+        }
+    }
+
+    /// The bearer token of this operation's requests.
+    fn token(self, server: &Server) -> &str {
+        if self == Op::Credentials {
+            &server.service
+        } else {
+            &server.token
         }
     }
 
@@ -265,6 +327,14 @@ impl Op {
                 format!(
                     "/api/v1/websites/integrations/{}/",
                     server.ids[n as usize % server.ids.len()]
+                ),
+                None,
+            ),
+            Op::Credentials => (
+                "GET",
+                format!(
+                    "/api/v1/credentials/?website={}&type=sendgrid",
+                    server.platform
                 ),
                 None,
             ),
@@ -331,7 +401,9 @@ async fn measure(server: Arc<Server>, op: Op, conns: usize, limits: Limits) -> R
                 }
                 let (method, path, body) = op.request(&server, n);
                 let sent = Instant::now();
-                let (status, _) = conn.raw(&server, method, &path, body).await;
+                let (status, _) = conn
+                    .raw(&server, op.token(&server), method, &path, body)
+                    .await;
                 let micros = sent.elapsed().as_micros().min(u32::MAX as u128) as u32;
                 if status != op.expected() {
                     errors.fetch_add(1, Ordering::Relaxed);
@@ -368,6 +440,54 @@ async fn measure(server: Arc<Server>, op: Op, conns: usize, limits: Limits) -> R
     }
 }
 
+const LOGINS: usize = 15;
+const THROTTLE_ROUNDS: usize = 200;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// (median ms of a whole successful login over HTTP, median ms of the
+/// throttle's database calls on a successful login: the lock lookup of
+/// its two scopes and the clearing of the account's count), on the
+/// server's own database while it runs.
+async fn throttle_overhead(server: &Server) -> (f64, f64) {
+    let mut conn = Conn::open(&server.addr).await;
+    let mut logins = Vec::new();
+    for _ in 0..LOGINS {
+        let t0 = Instant::now();
+        let (status, _) = conn
+            .send(
+                server,
+                "POST",
+                "/api/v1/auth/login/",
+                Some(json!({"email": "bench@example.com", "password": "bench password 123", "device": "bench"})),
+            )
+            .await;
+        assert_eq!(status, 200, "a bench login");
+        logins.push(t0.elapsed().as_secs_f64() * 1000.0);
+    }
+    let db = switchboard_server::connect(&server.db)
+        .await
+        .expect("the bench database opens");
+    let scopes = switchboard_server::throttle::scopes(
+        "bench@example.com",
+        Some(std::net::IpAddr::from([127, 0, 0, 1])),
+    );
+    let keys: Vec<String> = scopes.iter().map(|s| s.key.clone()).collect();
+    let mut calls = Vec::new();
+    for _ in 0..THROTTLE_ROUNDS {
+        let t0 = Instant::now();
+        let now = switchboard_server::throttle::now_ms();
+        db.login_locked_until(&keys, now).await.expect("lookup");
+        db.clear_login_failures(&keys[..1]).await.expect("clear");
+        calls.push(t0.elapsed().as_secs_f64() * 1000.0);
+    }
+    db.close().await;
+    (median(logins), median(calls))
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -402,6 +522,8 @@ async fn main() {
         "backend", "operation", "conns", "requests", "secs", "req/s", "p50 ms", "p99 ms", "errors"
     );
     let mut goal = None;
+    let mut credential_goal = Vec::new();
+    let mut throttle = Vec::new();
     let mut cluster = None;
     for backend in ["sqlite", "postgres"] {
         if only.as_deref().is_some_and(|o| o != backend) {
@@ -432,7 +554,13 @@ async fn main() {
         };
         let log = std::env::temp_dir().join(format!("server-bench-{backend}.log"));
         let server = Arc::new(start_server(&bin, db, dir, &log).await);
-        for op in [Op::List, Op::Detail, Op::DetailMasked, Op::Create] {
+        for op in [
+            Op::List,
+            Op::Detail,
+            Op::DetailMasked,
+            Op::Create,
+            Op::Credentials,
+        ] {
             for conns in [1, 16, 64] {
                 let r = measure(server.clone(), op, conns, limits).await;
                 let rps = r.done as f64 / r.secs.max(1e-9);
@@ -451,8 +579,12 @@ async fn main() {
                 if backend == "sqlite" && op == Op::Detail && conns == 64 {
                     goal = Some((rps, r.p99_ms));
                 }
+                if op == Op::Credentials && conns == 64 {
+                    credential_goal.push((backend, rps, r.p99_ms));
+                }
             }
         }
+        throttle.push((backend, throttle_overhead(&server).await));
         drop(server);
         let warnings = std::fs::read_to_string(&log)
             .map(|t| t.lines().filter(|l| l.contains("WARN")).count())
@@ -465,6 +597,27 @@ async fn main() {
         }
     }
     drop(cluster);
+    for (backend, rps, p99) in credential_goal {
+        let goal = if backend == "sqlite" {
+            let met = rps >= 5000.0 && p99 < 25.0;
+            format!(
+                " (goal on SQLite: >= 5000 req/s and p99 < 25 ms: {})",
+                if met { "met" } else { "NOT met" }
+            )
+        } else {
+            String::new()
+        };
+        println!(
+            "credential fetch, {backend}, 64 connections: {rps:.0} req/s, p99 {p99:.2} ms{goal}"
+        );
+    }
+    for (backend, (login_ms, throttle_ms)) in throttle {
+        let share = 100.0 * throttle_ms / login_ms.max(1e-9);
+        println!(
+            "login throttle, {backend}: a normal login takes {login_ms:.1} ms (median of {LOGINS}); its throttle calls take {throttle_ms:.2} ms (median of {THROTTLE_ROUNDS}): {share:.1} % of the login (goal < 5 %: {})",
+            if share < 5.0 { "met" } else { "NOT met" }
+        );
+    }
     if let Some((rps, p99)) = goal {
         let met = rps >= 5000.0 && p99 < 25.0;
         println!(
