@@ -15,6 +15,7 @@ pub mod checks;
 pub mod cli;
 pub mod db;
 pub mod error;
+pub mod group_commit;
 pub mod model;
 pub mod openapi;
 pub mod ratelimit;

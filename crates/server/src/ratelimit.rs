@@ -11,7 +11,7 @@ use crate::db::Db;
 use crate::error::Error;
 
 /// Now in unix milliseconds.
-fn now_ms() -> i64 {
+pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))

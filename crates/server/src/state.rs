@@ -148,6 +148,7 @@ struct Inner {
     auth_cache: AuthCache,
     logins: Arc<tokio::sync::Semaphore>,
     checks: Arc<tokio::sync::Semaphore>,
+    credential_writer: std::sync::OnceLock<crate::group_commit::CredentialWriter>,
     settings: Settings,
 }
 
@@ -175,6 +176,7 @@ impl AppState {
             auth_cache: AuthCache::new(settings.auth_cache_ttl),
             logins: Arc::new(tokio::sync::Semaphore::new(settings.login_slots.max(1))),
             checks: Arc::new(tokio::sync::Semaphore::new(settings.check_slots.max(1))),
+            credential_writer: std::sync::OnceLock::new(),
             db,
             vault,
             checker,
@@ -188,6 +190,13 @@ impl AppState {
 
     pub fn db_arc(&self) -> Arc<dyn Db> {
         self.0.db.clone()
+    }
+
+    /// The group-committing writer of credential fetches (started on first use).
+    pub fn credential_writer(&self) -> &crate::group_commit::CredentialWriter {
+        self.0
+            .credential_writer
+            .get_or_init(|| crate::group_commit::CredentialWriter::start(self.0.db.clone()))
     }
 
     pub fn vault(&self) -> &Vault {

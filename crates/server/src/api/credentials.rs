@@ -25,7 +25,7 @@ use switchboard_catalog::{self as catalog, LegacySlot};
 use super::body::{self, Errors, REQUIRED};
 use super::{no_content, Id, JsonObject, Routes};
 use crate::auth::{self, Auth, SERVICE_PREFIX};
-use crate::db::unix_now;
+use crate::db::{unix_now, CredentialWrite};
 use crate::error::{Error, Second};
 use crate::model::{AuditEntry, AuthUser, IntegrationRecord, NewServiceToken, ServiceToken};
 use crate::service;
@@ -128,14 +128,6 @@ async fn fetch(
     Service(token): Service,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Json<Value>, Second> {
-    let settings = state.settings();
-    crate::ratelimit::hit(
-        state.db(),
-        &format!("credentials:{}", token.id),
-        settings.credential_limit,
-        settings.credential_window,
-    )
-    .await?;
     let value = |key: &str| {
         query
             .iter()
@@ -169,9 +161,6 @@ async fn fetch(
         .into_iter()
         .filter(|r| names_of(r).contains(&kind.as_str()) && token.allows(website, &names_of(r)))
         .collect();
-    if records.is_empty() {
-        return Err(Error::NotFound.into());
-    }
     let mut results = Vec::with_capacity(records.len());
     let mut entries = Vec::with_capacity(records.len());
     for r in &records {
@@ -187,10 +176,32 @@ async fn fetch(
             via: VIA.into(),
         });
     }
-    state
-        .db()
-        .record_credential_fetch(token.id, &entries)
+    // Counted (a 404 too, so probing spends the budget) and audited in one
+    // group commit before anything is answered.
+    let settings = state.settings();
+    let now = crate::ratelimit::now_ms();
+    let window = settings.credential_window;
+    let limit = i64::from(settings.credential_limit.max(1));
+    let (hits, start) = state
+        .credential_writer()
+        .write(CredentialWrite {
+            token_id: token.id,
+            scope: format!("credentials:{}", token.id),
+            window: i64::try_from(window.as_millis()).unwrap_or(i64::MAX),
+            limit,
+            now,
+            entries,
+        })
         .await?;
+    if hits > limit {
+        return Err(Error::RateLimited {
+            wait: crate::ratelimit::wait_secs(start, window, now),
+        }
+        .into());
+    }
+    if results.is_empty() {
+        return Err(Error::NotFound.into());
+    }
     Ok(Json(json!({
         "website": website,
         "type": kind,

@@ -9,6 +9,18 @@ use super::sql::SqlDb;
 use super::CredentialStore;
 use crate::model::{AuditEntry, IntegrationRecord, NewServiceToken, ServiceToken};
 
+/// Counts one request of a scope (`$1`) at `$2` in its window of `$3` ms
+/// and answers the window's count and start. The SET expressions read the
+/// row as it was: a window still open counts one more, an ended one starts
+/// again at `$2`.
+const HIT_SQL: &str = "INSERT INTO rate_limits (scope, window_start, hits) VALUES ($1, $2, 1) \
+     ON CONFLICT (scope) DO UPDATE SET \
+       hits = CASE WHEN rate_limits.window_start > $2 - $3 \
+              THEN rate_limits.hits + 1 ELSE 1 END, \
+       window_start = CASE WHEN rate_limits.window_start > $2 - $3 \
+              THEN rate_limits.window_start ELSE $2 END \
+     RETURNING hits, window_start";
+
 #[sql_db]
 #[async_trait::async_trait]
 impl<B: SqlDb> CredentialStore for B {
@@ -74,26 +86,53 @@ impl<B: SqlDb> CredentialStore for B {
         now: i64,
         window: i64,
     ) -> super::Result<(i64, i64)> {
-        // The SET expressions read the row as it was: a window still open
-        // counts one more, an ended one starts again at `now`.
-        let row = sqlx::query(
-            "INSERT INTO rate_limits (scope, window_start, hits) VALUES ($1, $2, 1) \
-             ON CONFLICT (scope) DO UPDATE SET \
-               hits = CASE WHEN rate_limits.window_start > $2 - $3 \
-                      THEN rate_limits.hits + 1 ELSE 1 END, \
-               window_start = CASE WHEN rate_limits.window_start > $2 - $3 \
-                      THEN rate_limits.window_start ELSE $2 END \
-             RETURNING hits, window_start",
-        )
-        .bind(scope)
-        .bind(now)
-        .bind(window)
-        .fetch_one(self.write())
-        .await?;
+        let row = sqlx::query(HIT_SQL)
+            .bind(scope)
+            .bind(now)
+            .bind(window)
+            .fetch_one(self.write())
+            .await?;
         Ok((
             sqlx::Row::try_get(&row, "hits")?,
             sqlx::Row::try_get(&row, "window_start")?,
         ))
+    }
+
+    async fn credential_batch(
+        &self,
+        jobs: &[super::CredentialWrite],
+    ) -> super::Result<Vec<(i64, i64)>> {
+        let mut tx = self.write().begin_with(B::BEGIN).await?;
+        let now = super::now();
+        let mut out = Vec::with_capacity(jobs.len());
+        let mut used = std::collections::BTreeSet::new();
+        for job in jobs {
+            let row = sqlx::query(HIT_SQL)
+                .bind(&job.scope)
+                .bind(job.now)
+                .bind(job.window)
+                .fetch_one(&mut *tx)
+                .await?;
+            let hits: i64 = sqlx::Row::try_get(&row, "hits")?;
+            let start: i64 = sqlx::Row::try_get(&row, "window_start")?;
+            if hits <= job.limit {
+                used.insert(job.token_id);
+                for entry in &job.entries {
+                    B::insert_audit(&mut tx, entry).await?;
+                }
+            }
+            out.push((hits, start));
+        }
+        // Each token's last use once per batch.
+        for token_id in used {
+            sqlx::query("UPDATE service_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(&now)
+                .bind(token_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(out)
     }
 
     async fn active_integrations(
@@ -117,23 +156,5 @@ impl<B: SqlDb> CredentialStore for B {
             }
         };
         rows.iter().map(rows::integration).collect()
-    }
-
-    async fn record_credential_fetch(
-        &self,
-        token_id: i64,
-        entries: &[AuditEntry],
-    ) -> super::Result<()> {
-        let mut tx = self.write().begin_with(B::BEGIN).await?;
-        sqlx::query("UPDATE service_tokens SET last_used_at = $1 WHERE id = $2")
-            .bind(super::now())
-            .bind(token_id)
-            .execute(&mut *tx)
-            .await?;
-        for entry in entries {
-            B::insert_audit(&mut tx, entry).await?;
-        }
-        tx.commit().await?;
-        Ok(())
     }
 }

@@ -396,6 +396,19 @@ pub trait SyncStore: Send + Sync {
     async fn sync_changes(&self, query: ChangesQuery<'_>) -> Result<SyncChanges>;
 }
 
+/// One credential fetch's writes (see [`CredentialStore::credential_batch`]).
+#[derive(Debug, Clone)]
+pub struct CredentialWrite {
+    pub token_id: i64,
+    /// The rate limit's scope, its window in ms and its limit.
+    pub scope: String,
+    pub window: i64,
+    pub limit: i64,
+    /// Unix milliseconds.
+    pub now: i64,
+    pub entries: Vec<AuditEntry>,
+}
+
 /// Service tokens, what they read, and the request counters that hold
 /// across every server on the database.
 #[async_trait]
@@ -420,9 +433,10 @@ pub trait CredentialStore: Send + Sync {
     /// The active integrations of a website (None: of no website), most
     /// recently changed first.
     async fn active_integrations(&self, website: Option<i64>) -> Result<Vec<IntegrationRecord>>;
-    /// Notes a credential fetch: the token's last use and one audit entry
-    /// per integration read, in one transaction.
-    async fn record_credential_fetch(&self, token_id: i64, entries: &[AuditEntry]) -> Result<()>;
+    /// Several credential fetches in one transaction (one commit for all):
+    /// each counts against its rate limit and, when within it, writes its
+    /// audit entries and the token's last use. (count, window start) each.
+    async fn credential_batch(&self, jobs: &[CredentialWrite]) -> Result<Vec<(i64, i64)>>;
 }
 
 /// What admins do to people and their devices.

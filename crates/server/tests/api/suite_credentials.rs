@@ -14,6 +14,7 @@ crate::tests![
     revoked_and_expired_service_tokens_are_refused,
     service_tokens_are_made_by_admins_with_clear_field_errors,
     credential_fetches_are_rate_limited_in_the_database,
+    concurrent_fetches_are_each_counted_and_audited_once,
 ];
 
 const CREDENTIALS: &str = "/api/v1/credentials/";
@@ -429,4 +430,50 @@ async fn credential_fetches_are_rate_limited_in_the_database(ctx: Ctx) {
         .await
         .unwrap();
     assert_eq!(hits, i64::from(limit) + 2);
+}
+
+/// Fetches at once share commits (group commit), and still each is counted
+/// once and audited once before it is answered: of 20 at once with a limit
+/// of 5, exactly 5 succeed, and exactly 5 audit entries exist.
+async fn concurrent_fetches_are_each_counted_and_audited_once(ctx: Ctx) {
+    let w = ctx.website("shop").await;
+    let id = stripe(&ctx, w, "Production Stripe").await;
+    let (_, token) = service_token(
+        &ctx,
+        json!({"name": "p", "website": w, "types": ["stripe"]}),
+    )
+    .await;
+    let limit = ctx.state.settings().credential_limit as usize;
+    let query = format!("website={w}&type=stripe");
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let (ctx, token, query) = (ctx.clone(), token.clone(), query.clone());
+            tokio::spawn(async move { fetch(&ctx, Some(&token), &query).await.status })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        limit,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        20 - limit,
+        "{statuses:?}"
+    );
+    let r = ctx
+        .get(&format!("/api/v1/audit/?integration={id}"), &ctx.admin)
+        .await
+        .expect_status(200);
+    let reads = r.body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "read-credentials")
+        .count();
+    assert_eq!(reads, limit, "{}", r.text);
 }
