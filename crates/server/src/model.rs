@@ -240,6 +240,19 @@ pub struct AuditEntry {
     pub via: String,
 }
 
+/// Which audit entries to read; None matches any.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub integration: Option<i64>,
+    pub website: Option<i64>,
+    pub action: Option<String>,
+    /// The actor's e-mail (or "cli", or a service token's name as written).
+    pub actor: Option<String>,
+    /// Stored timestamps (RFC 3339 UTC): at or after `since`, before `until`.
+    pub since: Option<String>,
+    pub until: Option<String>,
+}
+
 /// An audit entry as read back.
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditRecord {

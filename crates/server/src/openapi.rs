@@ -208,8 +208,13 @@ fn other_paths(p: &mut Map<String, Value>) {
     }));
     p.insert("/api/v1/audit/".into(), json!({
         "get": op("audit", "Who changed what and when (field names, never values); admins only", None,
-            &[("200", "A page, newest first", Some("AuditPage")), ("401", "No or bad bearer token", E2), ("403", "Admins only", E2)],
-            &[query("integration", "integer", "Only this integration"), query("page", "integer", "Page number")]),
+            &[("200", "A page, newest first", Some("AuditPage")), ("400", "A filter that is not a number or a time", E2V), ("401", "No or bad bearer token", E2), ("403", "Admins only", E2)],
+            &[query("integration", "integer", "Only this integration"), query("website", "integer", "Only this website"),
+              query("action", "string", "Only this action, e.g. update, read-credentials, revoke-session"),
+              query("actor", "string", "Only this actor, as written (an e-mail, cli, or a service token's label)"),
+              query("since", "string", "At or after: a date (2026-12-04) or a UTC time (2026-12-04T10:00:00Z)"),
+              query("until", "string", "Before: a date or a UTC time"),
+              query("page", "integer", "Page number")]),
     }));
     p.insert("/healthz".into(), json!({
         "get": public(op("server", "Liveness and database check", None,

@@ -1,6 +1,7 @@
 //! `GET /api/v1/audit/`: the audit log for admins, newest first, paginated
-//! like the website integrations API's lists, optionally for one integration
-//! (`?integration=ID`). Entries name the fields that changed, never values.
+//! like the website integrations API's lists, filtered by `integration`,
+//! `website`, `action`, `actor` (e-mail) and time (`since`, `until`: RFC
+//! 3339 or a date). Entries name the fields that changed, never values.
 
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
@@ -11,6 +12,7 @@ use serde_json::{json, Value};
 use super::{Page, Routes};
 use crate::auth::Auth;
 use crate::error::{Error, Second};
+use crate::model::AuditFilter;
 use crate::state::AppState;
 
 const PATH: &str = "/api/v1/audit/";
@@ -29,20 +31,11 @@ async fn list(
     if !user.is_admin() {
         return Err(Error::Forbidden.into());
     }
-    let integration = match query.iter().find(|(k, _)| k == "integration") {
-        Some((_, v)) if !v.is_empty() => Some(
-            v.parse::<i64>()
-                .map_err(|_| Error::field("integration", "Enter a whole number."))?,
-        ),
-        _ => None,
-    };
+    let filter = filter(&query)?;
     let mut page = Page::parse(&query, PAGE_SIZE).map_err(|_| Error::InvalidPage)?;
-    let (_, count) = state.db().audit(integration, 0, 0).await?;
+    let (_, count) = state.db().audit(&filter, 0, 0).await?;
     page.settle(count).map_err(|_| Error::InvalidPage)?;
-    let (records, _) = state
-        .db()
-        .audit(integration, page.size, page.offset())
-        .await?;
+    let (records, _) = state.db().audit(&filter, page.size, page.offset()).await?;
     let results = records
         .iter()
         .map(|r| {
@@ -59,4 +52,102 @@ async fn list(
         })
         .collect();
     Ok(Json(page.answer(count, results, &headers, PATH, &query)))
+}
+
+/// A time bound: RFC 3339 in UTC (`2026-12-04T10:00:00Z`, fractions
+/// allowed) or a date (`2026-12-04`, its midnight UTC), as stored text.
+fn time_bound(key: &str, value: &str) -> Result<String, Error> {
+    let bad = || {
+        Error::field(
+            key,
+            "Enter a date (2026-12-04) or a UTC time (2026-12-04T10:00:00Z).",
+        )
+    };
+    let b = value.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    let date_ok = b.len() >= 10
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10);
+    if !date_ok {
+        return Err(bad());
+    }
+    if b.len() == 10 {
+        return Ok(format!("{value}T00:00:00.000000Z"));
+    }
+    let time_ok = b.len() >= 20
+        && b[10] == b'T'
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19)
+        && value.ends_with('Z');
+    if !time_ok {
+        return Err(bad());
+    }
+    let fraction = &value[19..value.len() - 1];
+    let fraction = fraction.strip_prefix('.').unwrap_or(fraction);
+    if !fraction.bytes().all(|c| c.is_ascii_digit()) || fraction.len() > 6 {
+        return Err(bad());
+    }
+    Ok(format!("{}.{fraction:0<6}Z", &value[..19]))
+}
+
+fn filter(query: &[(String, String)]) -> Result<AuditFilter, Error> {
+    let value = |key: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    };
+    let id = |key: &str| -> Result<Option<i64>, Error> {
+        value(key)
+            .map(|v| {
+                v.parse::<i64>()
+                    .map_err(|_| Error::field(key, "Enter a whole number."))
+            })
+            .transpose()
+    };
+    Ok(AuditFilter {
+        integration: id("integration")?,
+        website: id("website")?,
+        action: value("action").map(str::to_owned),
+        actor: value("actor").map(str::to_owned),
+        since: value("since").map(|v| time_bound("since", v)).transpose()?,
+        until: value("until").map(|v| time_bound("until", v)).transpose()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::time_bound;
+
+    #[test]
+    fn time_bounds_are_dates_or_utc_times_in_the_stored_form() {
+        assert_eq!(
+            time_bound("since", "2026-12-04").unwrap(),
+            "2026-12-04T00:00:00.000000Z"
+        );
+        assert_eq!(
+            time_bound("since", "2026-12-04T10:11:12Z").unwrap(),
+            "2026-12-04T10:11:12.000000Z"
+        );
+        assert_eq!(
+            time_bound("since", "2026-12-04T10:11:12.5Z").unwrap(),
+            "2026-12-04T10:11:12.500000Z"
+        );
+        for bad in [
+            "yesterday",
+            "2026-12-4",
+            "2026-12-04T10:11:12+01:00",
+            "2026-12-04T10:11:12.1234567Z",
+        ] {
+            assert!(time_bound("since", bad).is_err(), "{bad}");
+        }
+    }
 }

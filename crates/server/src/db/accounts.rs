@@ -152,36 +152,47 @@ impl<B: SqlDb> MetaStore for B {
 
     async fn audit(
         &self,
-        integration_id: Option<i64>,
+        filter: &crate::model::AuditFilter,
         limit: i64,
         offset: i64,
     ) -> super::Result<(Vec<crate::model::AuditRecord>, i64)> {
-        let (rows, count) = match integration_id {
-            Some(id) => (
-                sqlx::query(
-                    "SELECT * FROM audit_log WHERE integration_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
-                )
-                .bind(id)
-                .bind(limit)
-                .bind(offset)
-                .fetch_all(self.read())
-                .await?,
-                sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE integration_id = $1")
-                    .bind(id)
-                    .fetch_one(self.read())
-                    .await?,
-            ),
-            None => (
-                sqlx::query("SELECT * FROM audit_log ORDER BY id DESC LIMIT $1 OFFSET $2")
-                    .bind(limit)
-                    .bind(offset)
-                    .fetch_all(self.read())
-                    .await?,
-                sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
-                    .fetch_one(self.read())
-                    .await?,
-            ),
-        };
+        fn push_where<'a, DB: sqlx::Database>(
+            qb: &mut sqlx::QueryBuilder<'a, DB>,
+            f: &'a crate::model::AuditFilter,
+        ) where
+            i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+            &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+        {
+            qb.push(" WHERE 1 = 1");
+            if let Some(id) = f.integration {
+                qb.push(" AND integration_id = ").push_bind(id);
+            }
+            if let Some(id) = f.website {
+                qb.push(" AND website_id = ").push_bind(id);
+            }
+            if let Some(a) = f.action.as_deref() {
+                qb.push(" AND action = ").push_bind(a);
+            }
+            if let Some(a) = f.actor.as_deref() {
+                qb.push(" AND actor_email = ").push_bind(a);
+            }
+            if let Some(t) = f.since.as_deref() {
+                qb.push(" AND at >= ").push_bind(t);
+            }
+            if let Some(t) = f.until.as_deref() {
+                qb.push(" AND at < ").push_bind(t);
+            }
+        }
+        let mut qb = sqlx::QueryBuilder::<B::DB>::new("SELECT * FROM audit_log");
+        push_where(&mut qb, filter);
+        qb.push(" ORDER BY id DESC LIMIT ")
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset);
+        let rows = B::build(&mut qb).fetch_all(self.read()).await?;
+        let mut qb = sqlx::QueryBuilder::<B::DB>::new("SELECT COUNT(*) FROM audit_log");
+        push_where(&mut qb, filter);
+        let count: i64 = B::build_scalar(&mut qb).fetch_one(self.read()).await?;
         let records = rows
             .iter()
             .map(super::rows::audit)

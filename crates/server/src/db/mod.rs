@@ -121,10 +121,10 @@ pub trait MetaStore: Send + Sync {
     async fn rotate_key(&self, reseal: Resealer<'_>, new_check: &str) -> Result<(u64, u64)>;
     /// Writes an audit entry for a change outside integrations (users, tokens from the CLI).
     async fn write_audit(&self, entry: &AuditEntry) -> Result<()>;
-    /// The audit log, newest first, optionally for one integration; with the total count.
+    /// Audit entries matching `filter`, newest first, and how many match.
     async fn audit(
         &self,
-        integration_id: Option<i64>,
+        filter: &crate::model::AuditFilter,
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<AuditRecord>, i64)>;

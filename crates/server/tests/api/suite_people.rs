@@ -12,6 +12,7 @@ crate::tests![
     disabling_or_resetting_a_password_ends_every_token_at_once,
     users_who_own_integrations_or_the_last_admin_are_not_deleted,
     only_admins_manage_people,
+    the_audit_log_is_filtered_by_action_actor_website_and_time,
 ];
 
 const USERS: &str = "/api/v1/users/";
@@ -403,4 +404,58 @@ async fn only_admins_manage_people(ctx: Ctx) {
     assert_eq!(me(&ctx, &member.token).await, 200);
     let r = ctx.get(&format!("{USERS}{id}/"), &ctx.admin).await;
     assert_eq!(r.body["role"], "member");
+}
+
+async fn the_audit_log_is_filtered_by_action_actor_website_and_time(ctx: Ctx) {
+    let a = &ctx.admin;
+    let w = ctx.website("shop").await;
+    let other = ctx.website("other").await;
+    let sam = ctx.user(Role::Admin, &[]).await;
+    ctx.second(json!({"website": w, "integration_type": "custom", "name": "one"}))
+        .await;
+    let r = ctx
+        .post(
+            "/api/v1/websites/integrations/",
+            &sam,
+            json!({"website": other, "integration_type": "custom", "name": "two"}),
+        )
+        .await
+        .expect_status(201);
+    let two = r.body["id"].as_i64().unwrap();
+    let audit = |q: String| {
+        let ctx = ctx.clone();
+        async move {
+            let r = ctx
+                .get(&format!("/api/v1/audit/?{q}"), &ctx.admin)
+                .await
+                .expect_status(200);
+            r.body["results"].as_array().unwrap().clone()
+        }
+    };
+    let by_sam = audit(format!("actor={}", sam.email)).await;
+    assert_eq!(by_sam.len(), 1, "{by_sam:?}");
+    assert_eq!(by_sam[0]["integration"], two);
+    let on_other = audit(format!("website={other}&action=create")).await;
+    assert_eq!(on_other.len(), 1, "{on_other:?}");
+    assert_eq!(on_other[0]["actor"]["email"], sam.email.as_str());
+    let creates = audit("action=create".into()).await;
+    assert_eq!(creates.len(), 2, "{creates:?}");
+    assert_eq!(audit("since=2999-01-01".into()).await.len(), 0);
+    let today = &creates[0]["at"].as_str().unwrap()[..10];
+    assert_eq!(audit(format!("since={today}&action=create")).await.len(), 2);
+    assert_eq!(audit(format!("until={today}&action=create")).await.len(), 0);
+    let r = ctx
+        .get("/api/v1/audit/?since=yesterday", a)
+        .await
+        .expect_status(400);
+    assert!(
+        r.body["since"][0].as_str().unwrap().contains("2026-12-04"),
+        "{}",
+        r.text
+    );
+    let r = ctx
+        .get("/api/v1/audit/?website=x", a)
+        .await
+        .expect_status(400);
+    assert!(r.body["website"].is_array(), "{}", r.text);
 }
