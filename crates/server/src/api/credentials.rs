@@ -23,11 +23,11 @@ use serde_json::{json, Map, Value};
 use switchboard_catalog::{self as catalog, LegacySlot};
 
 use super::body::{self, Errors, REQUIRED};
-use super::{no_content, Id, JsonObject, Routes};
+use super::{admin_only, no_content, Id, JsonObject, Routes};
 use crate::auth::{self, Auth, SERVICE_PREFIX};
 use crate::db::{unix_now, CredentialWrite};
 use crate::error::{Error, Second};
-use crate::model::{AuditEntry, AuthUser, IntegrationRecord, NewServiceToken, ServiceToken};
+use crate::model::{AuditEntry, IntegrationRecord, NewServiceToken, ServiceToken};
 use crate::service;
 use crate::state::AppState;
 
@@ -208,14 +208,6 @@ async fn fetch(
         "count": results.len(),
         "results": results,
     })))
-}
-
-fn admin_only(user: &AuthUser) -> Result<(), Error> {
-    if user.is_admin() {
-        Ok(())
-    } else {
-        Err(Error::Forbidden)
-    }
 }
 
 /// A service token as admins see it (never the token).

@@ -285,6 +285,15 @@ pub async fn json_errors(State(state): State<AppState>, req: Request, next: Next
     rendered
 }
 
+/// 403 for anyone but an admin (checked before anything is looked up).
+pub fn admin_only(user: &crate::model::AuthUser) -> Result<(), Error> {
+    if user.is_admin() {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
+    }
+}
+
 /// An empty 204 answer.
 pub fn no_content() -> Response {
     Response::builder()

@@ -17,7 +17,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::body::{self, Errors, REQUIRED};
-use super::{no_content, Id, JsonObject, Routes};
+use super::{admin_only, no_content, Id, JsonObject, Routes};
 use crate::auth::{hash_password, Auth, MIN_PASSWORD_LEN};
 use crate::db::Db;
 use crate::error::{Error, Second};
@@ -44,14 +44,6 @@ pub fn routes() -> Routes {
             &["DELETE"],
             delete(revoke_one),
         )
-}
-
-fn admin_only(user: &AuthUser) -> Result<(), Error> {
-    if user.is_admin() {
-        Ok(())
-    } else {
-        Err(Error::Forbidden)
-    }
 }
 
 fn audit(actor: &AuthUser, action: &str, target: i64, fields: Vec<String>) -> AuditEntry {

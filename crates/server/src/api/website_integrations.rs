@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use switchboard_catalog::{self as catalog, LegacySlot};
 
 use super::body::{self, Errors, REQUIRED};
-use super::{no_content, Id, JsonObject, Page, Routes};
+use super::{admin_only, no_content, Id, JsonObject, Page, Routes};
 use crate::auth::Auth;
 use crate::error::{Error, Invalid, Second};
 use crate::model::{AuthUser, IntegrationRecord, ListFilter};
@@ -39,15 +39,6 @@ pub fn routes() -> Routes {
             &["GET", "PUT", "PATCH", "DELETE"],
             get(detail).put(put).patch(patch).delete(remove),
         )
-}
-
-/// Only admins manage this resource (checked before anything is looked up).
-fn admin_only(user: &AuthUser) -> Result<(), Error> {
-    if user.is_admin() {
-        Ok(())
-    } else {
-        Err(Error::Forbidden)
-    }
 }
 
 /// A website integrations `integration_type`: one of the catalog's

@@ -11,7 +11,7 @@ use axum::Json;
 use serde_json::{json, Map, Value};
 
 use super::body::{self, Errors, REQUIRED};
-use super::{no_content, Id, JsonObject, Page, Routes};
+use super::{admin_only, no_content, Id, JsonObject, Page, Routes};
 use crate::auth::Auth;
 use crate::db::DbError;
 use crate::error::{Error, Second};
@@ -41,14 +41,6 @@ fn shape(w: &WebsiteRecord) -> Value {
         "created_at": w.created_at,
         "updated_at": w.updated_at,
     })
-}
-
-fn admin_only(user: &AuthUser) -> Result<(), Error> {
-    if user.is_admin() {
-        Ok(())
-    } else {
-        Err(Error::Forbidden)
-    }
 }
 
 async fn list(
