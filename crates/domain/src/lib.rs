@@ -17,5 +17,5 @@ pub use check::{apply_check, CheckKind, HealthState, OutcomeKind};
 pub use status::{LogLevel, Status};
 pub use timestamp::{elapsed_ms, format_timestamp};
 #[cfg(feature = "clock")]
-pub use timestamp::{now, unix_now};
+pub use timestamp::{now, seconds_ago, unix_now};
 pub use view::{SecretView, SortKey, Stats, WebsiteScope};

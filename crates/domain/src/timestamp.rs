@@ -10,15 +10,27 @@ pub fn format_timestamp(
     format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{microsecond:06}Z")
 }
 
-/// The current time as stored.
+/// A moment as stored.
 #[cfg(feature = "clock")]
-pub fn now() -> String {
-    let t = time::OffsetDateTime::now_utc();
+fn stored(t: time::OffsetDateTime) -> String {
     format_timestamp(
         (t.year(), u8::from(t.month()), t.day()),
         (t.hour(), t.minute(), t.second()),
         t.microsecond(),
     )
+}
+
+/// The current time as stored.
+#[cfg(feature = "clock")]
+pub fn now() -> String {
+    stored(time::OffsetDateTime::now_utc())
+}
+
+/// The time `secs` seconds ago as stored (text order is time order, so
+/// stored times compare with it as text).
+#[cfg(feature = "clock")]
+pub fn seconds_ago(secs: i64) -> String {
+    stored(time::OffsetDateTime::now_utc() - time::Duration::seconds(secs))
 }
 
 /// Unix seconds now.

@@ -41,9 +41,7 @@ pub fn new_token(
     name: &str,
     ttl_secs: Option<i64>,
 ) -> (String, NewToken) {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let token = format!("{}{}", prefix(kind), URL_SAFE_NO_PAD.encode(bytes));
+    let token = random_token(prefix(kind));
     let row = NewToken {
         hash: hash_token(&token),
         user_id,
@@ -60,11 +58,16 @@ pub const SERVICE_PREFIX: &str = "sbs_";
 
 /// A fresh service token and the hash to store; the token is shown once.
 pub fn new_service_token() -> (String, String) {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let token = format!("{SERVICE_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes));
+    let token = random_token(SERVICE_PREFIX);
     let hash = hash_token(&token);
     (token, hash)
+}
+
+/// 256 random bits, URL-safe base64, after `prefix`.
+fn random_token(prefix: &str) -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes))
 }
 
 /// The stored form of a token: lowercase hex SHA-256.
@@ -142,12 +145,12 @@ pub async fn authenticate(state: &AppState, token: Option<&str>) -> Result<AuthU
     }
     // "Last used" for the admin's device list: at most one write a minute
     // per token, off the request's path.
-    let now = crate::db::now();
     let stale = record
         .last_used_at
         .as_deref()
-        .is_none_or(|last| last < a_minute_ago().as_str());
+        .is_none_or(|last| last < switchboard_domain::seconds_ago(60).as_str());
     if stale {
+        let now = crate::db::now();
         let db = state.db_arc();
         let hash = hash.clone();
         tokio::spawn(async move {
@@ -160,16 +163,6 @@ pub async fn authenticate(state: &AppState, token: Option<&str>) -> Result<AuthU
         .auth_cache()
         .put(hash, record.user.clone(), record.expires_at);
     Ok(record.user)
-}
-
-/// The stored timestamp of a minute ago (text order is time order).
-fn a_minute_ago() -> String {
-    let t = time::OffsetDateTime::now_utc() - time::Duration::seconds(60);
-    switchboard_domain::format_timestamp(
-        (t.year(), u8::from(t.month()), t.day()),
-        (t.hour(), t.minute(), t.second()),
-        t.microsecond(),
-    )
 }
 
 /// The authenticated user of a request. Rejects with 401 in the shape of

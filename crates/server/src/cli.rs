@@ -519,10 +519,9 @@ pub async fn user(choice: &DatabaseChoice, command: UserCommand) -> Result<(), S
                 println!("No users yet: switchboard-server user add --email you@example.com --role admin");
             }
             for u in users {
-                let member_of: Vec<String> = sites
+                let member_of: Vec<String> = crate::api::users::memberships(&sites, u.id)
                     .iter()
-                    .filter(|w| w.members.contains(&u.id))
-                    .map(|w| w.id.to_string())
+                    .map(i64::to_string)
                     .collect();
                 println!(
                     "{}\t{}\t{}\twebsites: [{}]{}",
@@ -626,21 +625,18 @@ pub async fn service_token(
                     "--expires-days must be at least 1".into(),
                 ));
             }
-            let (token, hash) = crate::auth::new_service_token();
-            let new = crate::model::NewServiceToken {
-                hash,
-                name: name.clone(),
-                website_id: website,
-                types: types.clone(),
-                expires_at: expires_days.map(|d| crate::db::unix_now() + d * 86_400),
-                created_by: None,
-            };
-            let mut audit = cli_audit("create-service-token", vec![format!("name {name}")]);
-            audit.website_id = website;
-            let id = db
-                .create_service_token(&new, &audit)
-                .await
-                .map_err(db_err)?;
+            let (stored, token) = crate::api::credentials::issue(
+                db.as_ref(),
+                &name,
+                website,
+                types.clone(),
+                expires_days,
+                None,
+                cli_audit("create-service-token", Vec::new()),
+            )
+            .await
+            .map_err(db_err)?;
+            let id = stored.id;
             db.close().await;
             let scope = website.map_or("every website".to_owned(), |w| format!("website {w}"));
             eprintln!(

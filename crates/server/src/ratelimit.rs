@@ -10,32 +10,33 @@ use std::time::Duration;
 use crate::db::Db;
 use crate::error::Error;
 
-/// Now in unix milliseconds.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
-
 /// Whole seconds (at least 1) until a window that started at `start` ends.
 pub fn wait_secs(start: i64, window: Duration, now: i64) -> u64 {
-    let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
-    let left = start.saturating_add(window_ms).saturating_sub(now).max(1);
-    u64::try_from((left + 999) / 1000).unwrap_or(1)
+    crate::throttle::wait_secs(start.saturating_add(window_ms(window)), now)
 }
 
-/// Counts one request of `scope`; past `limit` in its window, 429 with how
-/// long to wait.
-pub async fn hit(db: &dyn Db, scope: &str, limit: u32, window: Duration) -> Result<(), Error> {
-    let now = now_ms();
-    let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
-    let (hits, start) = db.hit_rate_limit(scope, now, window_ms).await?;
+/// A window's length in milliseconds, as the database counts it.
+pub fn window_ms(window: Duration) -> i64 {
+    i64::try_from(window.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// 429 with how long to wait when a window's count (`hits`, the window
+/// starting at `start`) is past `limit`.
+pub fn verdict(hits: i64, start: i64, limit: u32, window: Duration, now: i64) -> Result<(), Error> {
     if hits > i64::from(limit.max(1)) {
         return Err(Error::RateLimited {
             wait: wait_secs(start, window, now),
         });
     }
     Ok(())
+}
+
+/// Counts one request of `scope`; past `limit` in its window, 429 with how
+/// long to wait.
+pub async fn hit(db: &dyn Db, scope: &str, limit: u32, window: Duration) -> Result<(), Error> {
+    let now = crate::throttle::now_ms();
+    let (hits, start) = db.hit_rate_limit(scope, now, window_ms(window)).await?;
+    verdict(hits, start, limit, window, now)
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ use switchboard_catalog::{self as catalog, LegacySlot};
 use super::body::{self, Errors, REQUIRED};
 use super::{admin_only, no_content, Id, JsonObject, Routes};
 use crate::auth::{self, Auth, SERVICE_PREFIX};
-use crate::db::{unix_now, CredentialWrite};
+use crate::db::{unix_now, CredentialWrite, Db, DbError};
 use crate::error::{Error, Second};
 use crate::model::{AuditEntry, IntegrationRecord, NewServiceToken, ServiceToken};
 use crate::service;
@@ -179,26 +179,20 @@ async fn fetch(
     // Counted (a 404 too, so probing spends the budget) and audited in one
     // group commit before anything is answered.
     let settings = state.settings();
-    let now = crate::ratelimit::now_ms();
+    let now = crate::throttle::now_ms();
     let window = settings.credential_window;
-    let limit = i64::from(settings.credential_limit.max(1));
     let (hits, start) = state
         .credential_writer()
         .write(CredentialWrite {
             token_id: token.id,
             scope: format!("credentials:{}", token.id),
-            window: i64::try_from(window.as_millis()).unwrap_or(i64::MAX),
-            limit,
+            window: crate::ratelimit::window_ms(window),
+            limit: i64::from(settings.credential_limit.max(1)),
             now,
             entries,
         })
         .await?;
-    if hits > limit {
-        return Err(Error::RateLimited {
-            wait: crate::ratelimit::wait_secs(start, window, now),
-        }
-        .into());
-    }
+    crate::ratelimit::verdict(hits, start, settings.credential_limit, window, now)?;
     if results.is_empty() {
         return Err(Error::NotFound.into());
     }
@@ -238,6 +232,32 @@ pub fn known_type(name: &str) -> bool {
         || catalog::integration_type(name).is_some()
         || catalog::find_provider(name).is_some()
         || catalog::find_provider(catalog::provider_of_document_key(name)).is_some()
+}
+
+/// Makes a service token of a checked request (the admin API's and the
+/// command line's): its stored record and the token, to be shown once.
+pub async fn issue(
+    db: &dyn Db,
+    name: &str,
+    website: Option<i64>,
+    types: Vec<String>,
+    expires_days: Option<i64>,
+    created_by: Option<i64>,
+    mut audit: AuditEntry,
+) -> Result<(ServiceToken, String), DbError> {
+    let (token, hash) = auth::new_service_token();
+    audit.website_id = website;
+    audit.fields.push(format!("name {name}"));
+    let new = NewServiceToken {
+        hash,
+        name: name.to_owned(),
+        website_id: website,
+        types,
+        expires_at: expires_days.map(|d| unix_now() + d * 86_400),
+        created_by,
+    };
+    let stored = db.create_service_token(&new, &audit).await?;
+    Ok((stored, token))
 }
 
 async fn create(
@@ -316,32 +336,25 @@ async fn create(
             .into());
         }
     }
-    let (token, hash) = auth::new_service_token();
-    let new = NewServiceToken {
-        hash,
-        name: name.unwrap_or_default(),
-        website_id: website,
-        types,
-        expires_at: expires_days.map(|d| unix_now() + d * 86_400),
-        created_by: Some(user.id),
-    };
     let audit = AuditEntry {
         actor_id: Some(user.id),
         actor_email: user.email.clone(),
         action: "create-service-token".into(),
         integration_id: None,
-        website_id: website,
-        fields: vec![format!("name {}", new.name)],
+        website_id: None,
+        fields: Vec::new(),
         via: VIA.into(),
     };
-    let id = state.db().create_service_token(&new, &audit).await?;
-    let stored = state
-        .db()
-        .service_tokens()
-        .await?
-        .into_iter()
-        .find(|t| t.id == id)
-        .ok_or_else(|| Error::Internal("the new service token was not found".into()))?;
+    let (stored, token) = issue(
+        state.db(),
+        &name.unwrap_or_default(),
+        website,
+        types,
+        expires_days,
+        Some(user.id),
+        audit,
+    )
+    .await?;
     let mut body = shape(&stored);
     body["token"] = Value::String(token);
     Ok((StatusCode::CREATED, Json(body)).into_response())

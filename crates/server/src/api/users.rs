@@ -21,7 +21,7 @@ use super::{admin_only, no_content, Id, JsonObject, Routes};
 use crate::auth::{hash_password, Auth, MIN_PASSWORD_LEN};
 use crate::db::Db;
 use crate::error::{Error, Second};
-use crate::model::{AuditEntry, AuthUser, Role, UserChange, UserRecord};
+use crate::model::{AuditEntry, AuthUser, Role, UserChange, UserRecord, WebsiteRecord};
 use crate::state::AppState;
 
 const VIA: &str = "api/v1/users";
@@ -60,9 +60,9 @@ fn audit(actor: &AuthUser, action: &str, target: i64, fields: Vec<String>) -> Au
     }
 }
 
-async fn shape(db: &dyn Db, u: &UserRecord) -> Result<Value, Error> {
-    let websites = db.user_websites(u.id).await?;
-    Ok(json!({
+/// A user as admins see it, with the websites they belong to.
+fn shape(u: &UserRecord, websites: &[i64]) -> Value {
+    json!({
         "id": u.id,
         "email": u.email,
         "role": u.role,
@@ -70,7 +70,27 @@ async fn shape(db: &dyn Db, u: &UserRecord) -> Result<Value, Error> {
         "disabled": u.disabled_at.is_some(),
         "disabled_at": u.disabled_at,
         "created_at": u.created_at,
-    }))
+    })
+}
+
+/// One user's shape, read with their memberships (404 if unknown).
+async fn shape_of(db: &dyn Db, id: i64) -> Result<Value, Error> {
+    let u = known(db, id).await?;
+    Ok(shape(&u, &db.user_websites(id).await?))
+}
+
+/// The user with this id, or 404.
+async fn known(db: &dyn Db, id: i64) -> Result<UserRecord, Error> {
+    db.user(id).await?.ok_or(Error::NotFound)
+}
+
+/// The ids of the websites `user` belongs to, from a list of websites.
+pub fn memberships(sites: &[WebsiteRecord], user: i64) -> Vec<i64> {
+    sites
+        .iter()
+        .filter(|w| w.members.contains(&user))
+        .map(|w| w.id)
+        .collect()
 }
 
 /// Applies an admin's change to user `id`, keeping at least one admin who
@@ -81,7 +101,7 @@ pub async fn change_user(
     change: &UserChange,
     audit: &AuditEntry,
 ) -> Result<Vec<String>, Error> {
-    let user = db.user(id).await?.ok_or(Error::NotFound)?;
+    let user = known(db, id).await?;
     let stops_being_admin = user.role == Role::Admin
         && user.disabled_at.is_none()
         && (change.role.is_some_and(|r| r != Role::Admin) || change.disabled == Some(true));
@@ -113,7 +133,7 @@ pub async fn change_user(
 /// Deletes user `id` unless they own integrations or are the last admin;
 /// the hashes of the tokens it ended.
 pub async fn remove_user(db: &dyn Db, id: i64, audit: &AuditEntry) -> Result<Vec<String>, Error> {
-    let user = db.user(id).await?.ok_or(Error::NotFound)?;
+    let user = known(db, id).await?;
     if user.role == Role::Admin
         && user.disabled_at.is_none()
         && db.count_active_admins().await? <= 1
@@ -135,10 +155,11 @@ pub async fn remove_user(db: &dyn Db, id: i64, audit: &AuditEntry) -> Result<Vec
 async fn list(State(state): State<AppState>, Auth(user): Auth) -> Result<Json<Value>, Second> {
     admin_only(&user)?;
     let users = state.db().users().await?;
-    let mut results = Vec::with_capacity(users.len());
-    for u in &users {
-        results.push(shape(state.db(), u).await?);
-    }
+    let sites = state.db().websites(None).await?;
+    let results: Vec<Value> = users
+        .iter()
+        .map(|u| shape(u, &memberships(&sites, u.id)))
+        .collect();
     Ok(Json(json!({"count": results.len(), "results": results})))
 }
 
@@ -148,8 +169,7 @@ async fn detail(
     Id(id): Id,
 ) -> Result<Json<Value>, Second> {
     admin_only(&user)?;
-    let u = state.db().user(id).await?.ok_or(Error::NotFound)?;
-    Ok(Json(shape(state.db(), &u).await?))
+    Ok(Json(shape_of(state.db(), id).await?))
 }
 
 /// Reads role, websites, password and disabled from a body.
@@ -241,8 +261,7 @@ async fn create(
             vec![format!("role {role}")],
         ))
         .await?;
-    let u = state.db().user(id).await?.ok_or(Error::NotFound)?;
-    Ok((StatusCode::CREATED, Json(shape(state.db(), &u).await?)).into_response())
+    Ok((StatusCode::CREATED, Json(shape_of(state.db(), id).await?)).into_response())
 }
 
 async fn patch(
@@ -275,8 +294,7 @@ async fn patch(
         // Cached sign-ins carry the role and websites.
         state.auth_cache().clear();
     }
-    let u = state.db().user(id).await?.ok_or(Error::NotFound)?;
-    let mut body = shape(state.db(), &u).await?;
+    let mut body = shape_of(state.db(), id).await?;
     body["revoked_tokens"] = json!(revoked.len());
     Ok(Json(body))
 }
@@ -299,7 +317,7 @@ async fn sessions(
     Id(id): Id,
 ) -> Result<Json<Value>, Second> {
     admin_only(&user)?;
-    state.db().user(id).await?.ok_or(Error::NotFound)?;
+    known(state.db(), id).await?;
     let sessions = state.db().sessions(id).await?;
     Ok(Json(json!({"count": sessions.len(), "results": sessions})))
 }
@@ -310,7 +328,7 @@ async fn revoke_all(
     Id(id): Id,
 ) -> Result<Json<Value>, Second> {
     admin_only(&user)?;
-    state.db().user(id).await?.ok_or(Error::NotFound)?;
+    known(state.db(), id).await?;
     let entry = audit(&user, "revoke-sessions", id, vec!["all".into()]);
     let revoked = state.db().revoke_sessions(id, None, &entry).await?;
     state.auth_cache().forget(&revoked);

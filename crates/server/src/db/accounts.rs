@@ -12,7 +12,7 @@ use crate::model::NewToken;
 /// where clause).
 #[sql_db]
 #[async_trait::async_trait]
-trait AccountRows: SqlDb {
+pub(super) trait AccountRows: SqlDb {
     /// Stores one token of `family` (None for API tokens).
     async fn insert_token_row(
         conn: &mut Conn<Self>,
@@ -268,12 +268,7 @@ impl<B: SqlDb> AccountStore for B {
         let website_ids = if role == crate::model::Role::Admin {
             Vec::new()
         } else {
-            sqlx::query_scalar(
-                "SELECT website_id FROM website_members WHERE user_id = $1 ORDER BY website_id",
-            )
-            .bind(id)
-            .fetch_all(self.read())
-            .await?
+            super::PeopleStore::user_websites(self, id).await?
         };
         Ok(Some(crate::model::TokenRecord {
             kind: crate::model::TokenKind::parse(&kind)

@@ -28,25 +28,27 @@ impl<B: SqlDb> CredentialStore for B {
         &self,
         token: &NewServiceToken,
         audit: &AuditEntry,
-    ) -> super::Result<i64> {
+    ) -> super::Result<ServiceToken> {
         let mut tx = self.write().begin_with(B::BEGIN).await?;
-        let id: i64 = sqlx::query_scalar(
+        let sql = format!(
             "INSERT INTO service_tokens (token_hash, name, website_id, types, expires_at, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(&token.hash)
-        .bind(&token.name)
-        .bind(token.website_id)
-        .bind(serde_json::to_string(&token.types).expect("strings serialize"))
-        .bind(token.expires_at)
-        .bind(token.created_by)
-        .bind(super::now())
-        .fetch_one(&mut *tx)
-        .await?;
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {SERVICE_TOKEN_COLUMNS}"
+        );
+        let row = sqlx::query(&sql)
+            .bind(&token.hash)
+            .bind(&token.name)
+            .bind(token.website_id)
+            .bind(serde_json::to_string(&token.types).expect("strings serialize"))
+            .bind(token.expires_at)
+            .bind(token.created_by)
+            .bind(super::now())
+            .fetch_one(&mut *tx)
+            .await?;
+        let stored = rows::service_token(&row)?;
         let mut entry = audit.clone();
-        entry.fields.push(format!("service token #{id}"));
+        entry.fields.push(format!("service token #{}", stored.id));
         B::commit_with_audit(tx, &entry).await?;
-        Ok(id)
+        Ok(stored)
     }
 
     async fn service_tokens(&self) -> super::Result<Vec<ServiceToken>> {

@@ -413,12 +413,12 @@ pub struct CredentialWrite {
 /// across every server on the database.
 #[async_trait]
 pub trait CredentialStore: Send + Sync {
-    /// Stores a service token (its hash) with its audit entry; its id.
+    /// Stores a service token (its hash) with its audit entry; the stored record.
     async fn create_service_token(
         &self,
         token: &NewServiceToken,
         audit: &AuditEntry,
-    ) -> Result<i64>;
+    ) -> Result<ServiceToken>;
     /// Every service token, oldest first.
     async fn service_tokens(&self) -> Result<Vec<ServiceToken>>;
     /// The service token with this hash.

@@ -5,6 +5,7 @@
 
 use switchboard_server_macros::sql_db;
 
+use super::accounts::AccountRows;
 use super::sql::{Conn, SqlDb};
 use super::PeopleStore;
 use crate::model::{AuditEntry, Session, UserChange, UserRecord};
@@ -132,11 +133,7 @@ impl<B: SqlDb> PeopleStore for B {
                 .execute(&mut *tx)
                 .await?;
             for w in websites {
-                sqlx::query("INSERT INTO website_members (website_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                    .bind(*w)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                B::add_members(&mut tx, *w, &[id]).await?;
             }
         }
         let revoked = if change.revokes() {
