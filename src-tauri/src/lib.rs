@@ -134,6 +134,13 @@ pub fn run() {
             commands::insights::create_website,
             commands::insights::update_website,
             commands::insights::delete_website,
+            commands::team::team,
+            commands::team::create_person,
+            commands::team::update_person,
+            commands::team::delete_person,
+            commands::team::person_sessions,
+            commands::team::revoke_sessions,
+            commands::team::audit_log,
         ])
         .run(tauri::generate_context!())
         .expect("Switchboard could not start its window; is a display available?");

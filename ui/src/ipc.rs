@@ -15,6 +15,10 @@ pub use switchboard_ipc::{
     TestAllProgress, TestAllRequest, TestAnswer, Theme, TypeOverview, UnlockRequest, UpdateRequest,
     VaultState, WebhookAnswer, WebhookRequest, Website, WebsiteScope, WebsiteUpdate,
 };
+pub use switchboard_ipc::{
+    AuditPage, AuditQuery, AuditRecord, NewPerson, PersonRef, PersonUpdate, RevokeRequest, Team,
+    TeamSession, TeamUser, TeamWebsite,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -218,6 +222,34 @@ pub async fn update_website(request: &WebsiteUpdate) -> IpcResult<Website> {
 
 pub async fn delete_website(id: &str) -> IpcResult<()> {
     call::<cmd::DeleteWebsite>(&IdRequest { id: id.into() }).await
+}
+
+pub async fn team() -> IpcResult<Team> {
+    call::<cmd::GetTeam>(&()).await
+}
+
+pub async fn create_person(request: &NewPerson) -> IpcResult<TeamUser> {
+    call::<cmd::CreatePerson>(request).await
+}
+
+pub async fn update_person(request: &PersonUpdate) -> IpcResult<TeamUser> {
+    call::<cmd::UpdatePerson>(request).await
+}
+
+pub async fn delete_person(id: i64) -> IpcResult<()> {
+    call::<cmd::DeletePerson>(&PersonRef { id }).await
+}
+
+pub async fn person_sessions(id: i64) -> IpcResult<Vec<TeamSession>> {
+    call::<cmd::PersonSessions>(&PersonRef { id }).await
+}
+
+pub async fn revoke_sessions(request: &RevokeRequest) -> IpcResult<Vec<TeamSession>> {
+    call::<cmd::RevokeSessions>(request).await
+}
+
+pub async fn audit_log(query: &AuditQuery) -> IpcResult<AuditPage> {
+    call::<cmd::GetAuditLog>(query).await
 }
 
 fn method(target: &JsValue, name: &str) -> IpcResult<Function> {

@@ -3,7 +3,8 @@
 use yew::prelude::*;
 
 use crate::components::{
-    IntegrationsPage, LogsPage, SettingsPage, StatsPage, SyncPage, WebhooksPage, WebsitesPage,
+    AuditPage, IntegrationsPage, LogsPage, SettingsPage, StatsPage, SyncPage, TeamPage,
+    WebhooksPage, WebsitesPage,
 };
 
 /// Where the user is.
@@ -24,6 +25,10 @@ pub enum Route {
     Sync,
     /// /webhooks: the signature verifier.
     Webhooks,
+    /// /team: the team server's people and their devices (admins).
+    Team,
+    /// /audit: the team server's audit log (admins).
+    Audit,
 }
 
 impl Route {
@@ -37,6 +42,8 @@ impl Route {
             Route::Settings => "/settings".into(),
             Route::Sync => "/sync".into(),
             Route::Webhooks => "/webhooks".into(),
+            Route::Team => "/team".into(),
+            Route::Audit => "/audit".into(),
         }
     }
 }
@@ -51,5 +58,7 @@ pub fn switch(route: &Route) -> Html {
         Route::Settings => html! { <SettingsPage /> },
         Route::Sync => html! { <SyncPage /> },
         Route::Webhooks => html! { <WebhooksPage /> },
+        Route::Team => html! { <TeamPage /> },
+        Route::Audit => html! { <AuditPage /> },
     }
 }

@@ -10,11 +10,12 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::{
-    AppInfo, Boot, ConnectRequest, CreateRequest, HealthEvent, IdRequest, IntegrationDetail,
-    ListPage, ListQuery, LogEntry, NewWebsite, ResolveRequest, RevealRequest, SendTestRequest,
-    SetActiveRequest, Settings, SetupAnswer, SetupRequest, Stats, SyncConflict, SyncStatus,
-    TestAllProgress, TestAllRequest, TestAnswer, TypeOverview, UnlockRequest, UpdateRequest,
-    VaultState, WebhookAnswer, WebhookRequest, Website, WebsiteUpdate,
+    AppInfo, AuditPage, AuditQuery, Boot, ConnectRequest, CreateRequest, HealthEvent, IdRequest,
+    IntegrationDetail, ListPage, ListQuery, LogEntry, NewPerson, NewWebsite, PersonRef,
+    PersonUpdate, ResolveRequest, RevealRequest, RevokeRequest, SendTestRequest, SetActiveRequest,
+    Settings, SetupAnswer, SetupRequest, Stats, SyncConflict, SyncStatus, Team, TeamSession,
+    TeamUser, TestAllProgress, TestAllRequest, TestAnswer, TypeOverview, UnlockRequest,
+    UpdateRequest, VaultState, WebhookAnswer, WebhookRequest, Website, WebsiteUpdate,
 };
 
 /// One command of the app.
@@ -125,6 +126,20 @@ commands! {
     SendTestMessage = "send_test_message": SendTestRequest => TestAnswer;
     /// Checks a webhook signature.
     VerifyWebhook = "verify_webhook": WebhookRequest => WebhookAnswer;
+    /// The team server's people and websites (admins).
+    GetTeam = "team": () => Team;
+    /// Adds a person to the team server.
+    CreatePerson = "create_person": NewPerson => TeamUser;
+    /// Changes a person's role, websites, password or sign-in.
+    UpdatePerson = "update_person": PersonUpdate => TeamUser;
+    /// Deletes a person from the team server.
+    DeletePerson = "delete_person": PersonRef => ();
+    /// A person's sign-ins by device and API tokens.
+    PersonSessions = "person_sessions": PersonRef => Vec<TeamSession>;
+    /// Ends one or all of a person's sign-ins; the ones left.
+    RevokeSessions = "revoke_sessions": RevokeRequest => Vec<TeamSession>;
+    /// A page of the team server's audit log.
+    GetAuditLog = "audit_log": AuditQuery => AuditPage;
 }
 
 /// The permission Tauri generates for a command (`allow-` and the name with
@@ -147,7 +162,7 @@ mod tests {
                 "{name}"
             );
         }
-        assert_eq!(ALL.len(), 36);
+        assert_eq!(ALL.len(), 43);
         assert_eq!(GetAppInfo::NAME, "app_info");
         assert_eq!(permission("sync_now"), "allow-sync-now");
     }

@@ -14,6 +14,65 @@ mod redact;
 
 pub mod cmd;
 
+/// The team admin API's answers, shown as they come (one declaration, in
+/// the wire crate).
+pub use switchboard_sync_proto::admin::{
+    AuditActor, AuditQuery, AuditRecord, TeamSession, TeamUser, TeamWebsite,
+};
+
+/// A page of the audit log.
+pub type AuditPage = switchboard_sync_proto::admin::ListPage<AuditRecord>;
+
+/// The Team page's data: the people, the server's websites to give them,
+/// and who is signed in here.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    pub me: Option<String>,
+    pub users: Vec<TeamUser>,
+    pub websites: Vec<TeamWebsite>,
+}
+
+/// Add a person to the team server.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPerson {
+    pub email: String,
+    /// Their first password (give it to them; they may change it later).
+    pub password: String,
+    /// "admin", "member" or "viewer".
+    pub role: String,
+    #[serde(default)]
+    pub websites: Vec<i64>,
+}
+
+/// Change a person; None leaves that part as it is.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonUpdate {
+    pub id: i64,
+    #[serde(default)]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub websites: Option<Vec<i64>>,
+    #[serde(default)]
+    pub disabled: Option<bool>,
+    /// A new password: all their sign-ins end.
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+/// One person on the team server.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRef {
+    pub id: i64,
+}
+
+/// End one of a person's sign-ins, or all (`session` None).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevokeRequest {
+    pub user: i64,
+    #[serde(default)]
+    pub session: Option<String>,
+}
+
 /// An error as the UI receives it: a stable code, a message for people, and
 /// per-field messages for forms (empty unless `code` is `validation`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

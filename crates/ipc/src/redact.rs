@@ -8,8 +8,8 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use crate::{
-    ConnectRequest, CreateRequest, SetupAnswer, SetupRequest, UnlockRequest, UpdateRequest,
-    WebhookRequest,
+    ConnectRequest, CreateRequest, NewPerson, PersonUpdate, SetupAnswer, SetupRequest,
+    UnlockRequest, UpdateRequest, WebhookRequest,
 };
 
 /// Prints `<redacted>`.
@@ -70,6 +70,29 @@ impl fmt::Debug for ConnectRequest {
             .field("server_url", &self.server_url)
             .field("email", &self.email)
             .field("password", &Redacted)
+            .finish()
+    }
+}
+
+impl fmt::Debug for NewPerson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewPerson")
+            .field("email", &self.email)
+            .field("password", &Redacted)
+            .field("role", &self.role)
+            .field("websites", &self.websites)
+            .finish()
+    }
+}
+
+impl fmt::Debug for PersonUpdate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PersonUpdate")
+            .field("id", &self.id)
+            .field("role", &self.role)
+            .field("websites", &self.websites)
+            .field("disabled", &self.disabled)
+            .field("password", &self.password.as_ref().map(|_| Redacted))
             .finish()
     }
 }
@@ -184,6 +207,22 @@ mod tests {
                     id: "x".into(),
                     values,
                     ..UpdateRequest::default()
+                }
+            ),
+            format!(
+                "{:?}",
+                NewPerson {
+                    email: "ana@example.com".into(),
+                    password: CANARY.into(),
+                    ..NewPerson::default()
+                }
+            ),
+            format!(
+                "{:?}",
+                PersonUpdate {
+                    id: 2,
+                    password: Some(CANARY.into()),
+                    ..PersonUpdate::default()
                 }
             ),
         ];

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
 
+pub mod admin;
 mod lenient;
 pub use lenient::{Lenient, WireName};
 pub use switchboard_domain::{LogLevel, Status};

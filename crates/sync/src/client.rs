@@ -219,10 +219,21 @@ impl ServerClient {
     /// Not retried: the check reaches a real provider.
     pub async fn test_on_server(&self, server_id: i64) -> Result<ServerTest> {
         let path = format!("/api/integrations/{server_id}/test/");
-        match self.once(Method::POST, &path, None).await {
+        self.change(Method::POST, &path, None).await
+    }
+
+    /// A call that changes something: not retried on failure (it might
+    /// have applied), but a 401 refreshes the sign-in once and tries again.
+    pub(crate) async fn change<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<T> {
+        match self.once(method.clone(), path, body).await {
             Err(SyncError::SignInAgain) => {
                 self.refresh().await?;
-                self.once(Method::POST, &path, None).await
+                self.once(method, path, body).await
             }
             other => other,
         }
@@ -240,7 +251,7 @@ impl ServerClient {
 
     /// An authorised call with retries: a 401 refreshes the sign-in once;
     /// network failures and 5xx answers are retried with backoff.
-    async fn call<T: DeserializeOwned>(
+    pub(crate) async fn call<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
@@ -312,11 +323,18 @@ async fn read<T: DeserializeOwned>(answer: reqwest::Response) -> Result<T> {
     let status = answer.status();
     let bytes = answer.bytes().await.map_err(offline)?;
     if status.is_success() {
-        return serde_json::from_slice(&bytes)
+        // 204 No Content decodes as JSON null (so as `()`).
+        let bytes: &[u8] = if bytes.is_empty() { b"null" } else { &bytes };
+        return serde_json::from_slice(bytes)
             .map_err(|e| SyncError::Protocol(format!("the answer is not what sync expects: {e}")));
     }
-    let detail = serde_json::from_slice::<Value>(&bytes)
-        .ok()
+    let body = serde_json::from_slice::<Value>(&bytes).ok();
+    if status == StatusCode::BAD_REQUEST {
+        if let Some(fields) = body.as_ref().and_then(field_errors) {
+            return Err(SyncError::Invalid(fields));
+        }
+    }
+    let detail = body
         .and_then(|v| {
             v.get("detail")
                 .or_else(|| v.get("error"))
@@ -331,6 +349,21 @@ async fn read<T: DeserializeOwned>(answer: reqwest::Response) -> Result<T> {
             detail,
         },
     })
+}
+
+/// A 400 answer's field messages (`{"field": ["message"]}`), if it has
+/// that shape.
+fn field_errors(body: &Value) -> Option<std::collections::BTreeMap<String, String>> {
+    let map = body.as_object()?;
+    if map.is_empty() || map.contains_key("detail") {
+        return None;
+    }
+    map.iter()
+        .map(|(k, v)| {
+            let first = v.as_array()?.first()?.as_str()?;
+            Some((k.clone(), first.to_owned()))
+        })
+        .collect()
 }
 
 /// How this laptop is named in the team admin's device list: the app and

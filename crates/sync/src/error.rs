@@ -27,6 +27,9 @@ pub enum SyncError {
     /// The server answered with an error.
     #[error("The server answered {status}: {detail}")]
     Server { status: u16, detail: String },
+    /// The server refused some fields (field name to message).
+    #[error("The server refused: {}", .0.iter().map(|(k, m)| format!("{k}: {m}")).collect::<Vec<_>>().join("; "))]
+    Invalid(std::collections::BTreeMap<String, String>),
     /// The answer was not what the protocol says.
     #[error("Unexpected answer from the server: {0}")]
     Protocol(String),
@@ -52,6 +55,7 @@ impl SyncError {
             SyncError::Forbidden(_) => "forbidden",
             SyncError::Offline(_) => "offline",
             SyncError::Server { .. } => "server",
+            SyncError::Invalid(_) => "validation",
             SyncError::Protocol(_) => "protocol",
             SyncError::Store(e) => e.code(),
             SyncError::Keyring(_) => "keyring",

@@ -8,12 +8,14 @@
 //!   after a lost answer is applied once).
 //! - [`sync`]: push pending local changes in batches, then pull the server's
 //!   changes page by page, reporting progress and a [`SyncReport`].
+//! - The team admin calls of the Team and Audit pages (`team.rs`).
 
 #![forbid(unsafe_code)]
 
 mod client;
 mod engine;
 mod error;
+mod team;
 mod tokens;
 mod url;
 
@@ -22,5 +24,6 @@ pub use client::{
 };
 pub use engine::{sync, Phase, SyncOptions, SyncProgress, SyncReport};
 pub use error::{Result, SyncError};
+pub use team::PersonChange;
 pub use tokens::{account, MemoryTokenStore, OsTokenStore, TokenStore};
 pub use url::server_url;

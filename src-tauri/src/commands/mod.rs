@@ -9,6 +9,7 @@ pub mod insights;
 pub mod integrations;
 pub mod settings;
 pub mod sync;
+pub mod team;
 pub mod tools;
 pub mod vault;
 

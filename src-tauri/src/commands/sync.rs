@@ -14,6 +14,11 @@ use tauri::State;
 pub(crate) fn sync_error(e: SyncError) -> IpcError {
     match e {
         SyncError::Store(s) => to_ipc(s),
+        SyncError::Invalid(fields) => {
+            let mut e = IpcError::new("validation", "Check the highlighted fields.");
+            e.fields = fields;
+            e
+        }
         other => IpcError::new(other.code(), other.to_string()),
     }
 }

@@ -5,14 +5,21 @@ use yew::prelude::*;
 
 use super::{state_label, use_sync_status};
 use crate::ipc;
+use crate::ipc::SyncStatus;
 use crate::route::Route;
-use crate::state::{use_app, Action};
+use crate::state::{use_app, Action, AppContext};
 
 /// Top bar with the logo glyph, the title, the tabs and the lock button.
 #[function_component(Header)]
 pub fn header() -> Html {
     let app = use_app();
     let unlocked = app.vault.is_some_and(|v| v.unlocked);
+    let status = use_sync_status(
+        std::time::Duration::from_millis(1500),
+        std::time::Duration::from_secs(3),
+    );
+    // Team and Audit live on the team server: shown once connected.
+    let connected = status.as_ref().is_some_and(|s| s.state != "not_connected");
     let tab = |route: Route, label: &'static str| {
         let current = std::mem::discriminant(&app.route) == std::mem::discriminant(&route);
         let onclick = {
@@ -53,8 +60,12 @@ pub fn header() -> Html {
                     { tab(Route::Websites, "Websites") }
                     { tab(Route::Webhooks, "Webhooks") }
                     { tab(Route::Sync, "Sync") }
+                    if connected {
+                        { tab(Route::Team, "Team") }
+                        { tab(Route::Audit, "Audit") }
+                    }
                     { tab(Route::Settings, "Settings") }
-                    <SyncChip />
+                    { sync_chip(&app, status.as_ref()) }
                     <button class="button ghost lock-now" onclick={lock}
                         aria-label="Lock the vault now">{ "Lock now" }</button>
                 </nav>
@@ -85,17 +96,14 @@ fn logo() -> Html {
 
 /// The connection state, always visible: a dot and a short label that
 /// opens the Sync page.
-#[function_component(SyncChip)]
-fn sync_chip() -> Html {
-    let app = use_app();
-    let status = use_sync_status(
-        std::time::Duration::from_millis(1500),
-        std::time::Duration::from_secs(3),
-    );
-    let Some(s) = &*status else {
+fn sync_chip(app: &AppContext, status: Option<&SyncStatus>) -> Html {
+    let Some(s) = status else {
         return html! {};
     };
-    let open = Callback::from(move |_| app.dispatch(Action::Navigate(Route::Sync)));
+    let open = {
+        let app = app.clone();
+        Callback::from(move |_| app.dispatch(Action::Navigate(Route::Sync)))
+    };
     html! {
         <button class="sync-chip" id="sync-chip" data-state={s.state.clone()} onclick={open}
             title="Shared server" aria-label={format!("Shared server: {}", state_label(s))}>

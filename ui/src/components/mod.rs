@@ -1,5 +1,6 @@
 //! The page's function components, one per file.
 
+mod audit_page;
 mod auto_lock;
 mod confirm_dialog;
 mod field_input;
@@ -21,11 +22,13 @@ mod settings_page;
 mod setup_screen;
 mod stats_page;
 mod sync_page;
+mod team_page;
 mod test_all_bar;
 mod type_card;
 mod webhooks_page;
 mod websites_page;
 
+pub use audit_page::AuditPage;
 pub use auto_lock::AutoLock;
 pub use confirm_dialog::ConfirmDialog;
 pub use field_input::FieldInput;
@@ -46,6 +49,7 @@ pub use settings_page::SettingsPage;
 pub use setup_screen::SetupScreen;
 pub use stats_page::StatsPage;
 pub use sync_page::{state_label, use_sync_status, SyncPage};
+pub use team_page::TeamPage;
 pub use test_all_bar::TestAllBar;
 pub use type_card::TypeCard;
 pub use webhooks_page::WebhooksPage;
