@@ -3,17 +3,13 @@
 //! `website`, `action`, `actor` (e-mail) and time (`since`, `until`: RFC
 //! 3339 or a date). Entries name the fields that changed, never values.
 
-use axum::extract::{Query, State};
-use axum::http::HeaderMap;
 use axum::routing::get;
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::{Page, Routes};
-use crate::auth::Auth;
+use super::{Caller, Listing, Routes};
 use crate::error::{Error, Second};
 use crate::model::AuditFilter;
-use crate::state::AppState;
 
 const PATH: &str = "/api/v1/audit/";
 const PAGE_SIZE: i64 = 50;
@@ -22,19 +18,12 @@ pub fn routes() -> Routes {
     Routes::default().add(PATH, &["GET"], get(list))
 }
 
-async fn list(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    Query(query): Query<Vec<(String, String)>>,
-    headers: HeaderMap,
-) -> Result<Json<Value>, Second> {
-    if !user.is_admin() {
-        return Err(Error::Forbidden.into());
-    }
-    let filter = filter(&query)?;
-    let mut page = Page::parse(&query, PAGE_SIZE).map_err(|_| Error::InvalidPage)?;
+async fn list(c: Caller, listing: Listing) -> Result<Json<Value>, Second> {
+    let (state, _) = c.admin()?;
+    let filter = filter(&listing.query)?;
+    let mut page = listing.page(PAGE_SIZE)?;
     let (_, count) = state.db().audit(&filter, 0, 0).await?;
-    page.settle(count).map_err(|_| Error::InvalidPage)?;
+    page.settle(count)?;
     let (records, _) = state.db().audit(&filter, page.size, page.offset()).await?;
     let results = records
         .iter()
@@ -51,7 +40,7 @@ async fn list(
             })
         })
         .collect();
-    Ok(Json(page.answer(count, results, &headers, PATH, &query)))
+    Ok(Json(listing.answer(&page, count, results, PATH)))
 }
 
 /// A time bound: RFC 3339 in UTC (`2026-12-04T10:00:00Z`, fractions

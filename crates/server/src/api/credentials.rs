@@ -22,9 +22,9 @@ use axum::Json;
 use serde_json::{json, Map, Value};
 use switchboard_catalog::{self as catalog, LegacySlot};
 
-use super::body::{self, Errors, REQUIRED};
-use super::{admin_only, no_content, Id, JsonObject, Routes};
-use crate::auth::{self, Auth, SERVICE_PREFIX};
+use super::body::{self, Errors};
+use super::{no_content, Caller, Id, JsonObject, Routes};
+use crate::auth::{self, SERVICE_PREFIX};
 use crate::db::{unix_now, CredentialWrite, Db, DbError};
 use crate::error::{Error, Second};
 use crate::model::{AuditEntry, IntegrationRecord, NewServiceToken, ServiceToken};
@@ -218,8 +218,8 @@ fn shape(t: &ServiceToken) -> Value {
     })
 }
 
-async fn list(State(state): State<AppState>, Auth(user): Auth) -> Result<Json<Value>, Second> {
-    admin_only(&user)?;
+async fn list(c: Caller) -> Result<Json<Value>, Second> {
+    let (state, _) = c.admin()?;
     let tokens = state.db().service_tokens().await?;
     let results: Vec<Value> = tokens.iter().map(shape).collect();
     Ok(Json(json!({"count": results.len(), "results": results})))
@@ -260,18 +260,11 @@ pub async fn issue(
     Ok((stored, token))
 }
 
-async fn create(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    JsonObject(map): JsonObject,
-) -> Result<Response, Second> {
-    admin_only(&user)?;
+async fn create(c: Caller, JsonObject(map): JsonObject) -> Result<Response, Second> {
+    let (state, user) = c.admin()?;
     let mut errors = Errors::default();
-    let name = errors
-        .take("name", body::string(&map, "name"))
-        .map(|n| n.trim().to_owned());
+    let name = errors.required(&map, "name");
     match &name {
-        None => errors.add("name", REQUIRED),
         Some(n) if n.is_empty() => errors.add("name", "This field may not be blank."),
         Some(n) if n.chars().count() > 100 => {
             errors.add("name", "Ensure this field has no more than 100 characters.")
@@ -336,15 +329,7 @@ async fn create(
             .into());
         }
     }
-    let audit = AuditEntry {
-        actor_id: Some(user.id),
-        actor_email: user.email.clone(),
-        action: "create-service-token".into(),
-        integration_id: None,
-        website_id: None,
-        fields: Vec::new(),
-        via: VIA.into(),
-    };
+    let audit = service::audit(&user, "create-service-token", VIA, Vec::new());
     let (stored, token) = issue(
         state.db(),
         &name.unwrap_or_default(),
@@ -360,21 +345,9 @@ async fn create(
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
-async fn revoke(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    Id(id): Id,
-) -> Result<Response, Second> {
-    admin_only(&user)?;
-    let audit = AuditEntry {
-        actor_id: Some(user.id),
-        actor_email: user.email.clone(),
-        action: "revoke-service-token".into(),
-        integration_id: None,
-        website_id: None,
-        fields: Vec::new(),
-        via: VIA.into(),
-    };
+async fn revoke(c: Caller, Id(id): Id) -> Result<Response, Second> {
+    let (state, user) = c.admin()?;
+    let audit = service::audit(&user, "revoke-service-token", VIA, Vec::new());
     if state.db().revoke_service_token(id, &audit).await? {
         Ok(no_content())
     } else {

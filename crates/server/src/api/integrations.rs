@@ -5,7 +5,7 @@
 //! Errors are `{"error": "..."}` (plus `fields` for validation). Secrets are
 //! accepted but never returned, not even masked.
 
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -14,20 +14,27 @@ use serde_json::{json, Map, Value};
 use switchboard_catalog as catalog;
 
 use super::body::{self, Errors, REQUIRED};
-use super::{Id, JsonObject, Routes};
-use crate::auth::Auth;
+use super::{Caller, Edit, Id, JsonObject, Routes};
 use crate::error::{Error, First};
 use crate::model::{IntegrationRecord, ListFilter, Status};
 use crate::service::{self, Check, Editing};
-use crate::state::AppState;
 
 const VIA: &str = "api/integrations";
 
 /// The integrations API's five types, always present in `stats.by_type`.
 const FIRST_TYPES: [&str; 5] = ["email", "whatsapp", "sms", "signup_page", "facebook"];
 
+/// The configure routes, each bound to its integration type.
+const CONFIGURE: [(&str, &str); 5] = [
+    ("/api/integrations/{id}/configure/email/", "email"),
+    ("/api/integrations/{id}/configure/whatsapp/", "whatsapp"),
+    ("/api/integrations/{id}/configure/sms/", "sms"),
+    ("/api/integrations/{id}/configure/signup/", "signup_page"),
+    ("/api/integrations/{id}/configure/facebook/", "facebook"),
+];
+
 pub fn routes() -> Routes {
-    Routes::default()
+    let mut routes = Routes::default()
         .add(
             "/api/integrations/",
             &["GET", "POST"],
@@ -38,32 +45,12 @@ pub fn routes() -> Routes {
             "/api/integrations/{id}/",
             &["GET", "PUT", "DELETE"],
             get(detail).put(update).delete(remove),
-        )
-        .add(
-            "/api/integrations/{id}/configure/email/",
-            &["POST"],
-            post(configure_email),
-        )
-        .add(
-            "/api/integrations/{id}/configure/whatsapp/",
-            &["POST"],
-            post(configure_whatsapp),
-        )
-        .add(
-            "/api/integrations/{id}/configure/sms/",
-            &["POST"],
-            post(configure_sms),
-        )
-        .add(
-            "/api/integrations/{id}/configure/signup/",
-            &["POST"],
-            post(configure_signup),
-        )
-        .add(
-            "/api/integrations/{id}/configure/facebook/",
-            &["POST"],
-            post(configure_facebook),
-        )
+        );
+    for (path, type_id) in CONFIGURE {
+        let handler = move |c: Caller, edit: Edit| configure(c, edit, type_id);
+        routes = routes.add(path, &["POST"], post(handler));
+    }
+    routes
         .add("/api/integrations/{id}/test/", &["POST"], post(test))
         .add("/api/integrations/{id}/logs/", &["GET"], get(logs))
 }
@@ -105,8 +92,7 @@ fn specific_config(r: &IntegrationRecord) -> Value {
 }
 
 async fn list(
-    State(state): State<AppState>,
-    Auth(user): Auth,
+    Caller(state, user): Caller,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Json<Value>, First> {
     let mut filter = ListFilter::for_user(&user);
@@ -178,8 +164,7 @@ fn page_of(query: &[(String, String)]) -> Result<(i64, i64), Error> {
 }
 
 async fn create(
-    State(state): State<AppState>,
-    Auth(user): Auth,
+    Caller(state, user): Caller,
     JsonObject(body): JsonObject,
 ) -> Result<impl IntoResponse, First> {
     let mut errors = Errors::default();
@@ -226,36 +211,19 @@ async fn create(
     ))
 }
 
-async fn detail(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    Id(id): Id,
-) -> Result<Json<Value>, First> {
+async fn detail(Caller(state, user): Caller, Id(id): Id) -> Result<Json<Value>, First> {
     let r = service::visible(&state, &user, id).await?;
-    Ok(Json(json!({
-        "id": r.id,
-        "name": r.name,
-        "integration_type": r.integration_type,
-        "provider": r.provider,
-        "status": r.status,
-        "is_active": r.is_active,
-        "config": r.config,
-        "specific_config": specific_config(&r),
-        "last_sync_at": r.last_sync_at,
-        "last_error": r.last_error,
-        "error_count": r.error_count,
-        "created_at": r.created_at,
-    })))
+    // The list's summary and what only the detail shows.
+    let mut body = summary(&r);
+    body["config"] = json!(r.config);
+    body["specific_config"] = specific_config(&r);
+    body["last_error"] = json!(r.last_error);
+    Ok(Json(body))
 }
 
 /// PUT: any of name, provider, status, is_active, config. Config keys given
 /// replace the stored ones (null removes one); keys not given stay.
-async fn update(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    Id(id): Id,
-    JsonObject(body): JsonObject,
-) -> Result<Json<Value>, First> {
+async fn update(Caller(state, user): Caller, Edit(id, body): Edit) -> Result<Json<Value>, First> {
     let mut errors = Errors::default();
     let name = errors.take("name", body::string(&body, "name"));
     let provider = errors.take("provider", body::string(&body, "provider"));
@@ -307,11 +275,7 @@ async fn update(
     })))
 }
 
-async fn remove(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    Id(id): Id,
-) -> Result<Json<Value>, First> {
+async fn remove(Caller(state, user): Caller, Id(id): Id) -> Result<Json<Value>, First> {
     service::delete(&state, &user, id, VIA).await?;
     Ok(Json(json!({"success": true})))
 }
@@ -343,13 +307,8 @@ fn drop_unused(type_id: &str, provider_id: &str, values: Map<String, Value>) -> 
         .collect()
 }
 
-async fn configure(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    Id(id): Id,
-    JsonObject(mut body): JsonObject,
-    type_id: &'static str,
-) -> Result<Json<Value>, First> {
+async fn configure(c: Caller, edit: Edit, type_id: &'static str) -> Result<Json<Value>, First> {
+    let (Caller(state, user), Edit(id, mut body)) = (c, edit);
     let provider = match body.remove("provider") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if s.trim().is_empty() => None,
@@ -381,46 +340,18 @@ async fn configure(
     })))
 }
 
-/// One handler per configure route, each bound to its integration type.
-macro_rules! configure_route {
-    ($name:ident, $type_id:literal) => {
-        async fn $name(
-            state: State<AppState>,
-            auth: Auth,
-            id: Id,
-            body: JsonObject,
-        ) -> Result<Json<Value>, First> {
-            configure(state, auth, id, body, $type_id).await
-        }
-    };
-}
-
-configure_route!(configure_email, "email");
-configure_route!(configure_whatsapp, "whatsapp");
-configure_route!(configure_sms, "sms");
-configure_route!(configure_signup, "signup_page");
-configure_route!(configure_facebook, "facebook");
-
-async fn test(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    Id(id): Id,
-) -> Result<Json<Value>, First> {
+async fn test(Caller(state, user): Caller, Id(id): Id) -> Result<Json<Value>, First> {
     let (success, message) = service::test(&state, &user, id).await?;
     Ok(Json(json!({"success": success, "message": message})))
 }
 
-async fn logs(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    Id(id): Id,
-) -> Result<Json<Value>, First> {
+async fn logs(Caller(state, user): Caller, Id(id): Id) -> Result<Json<Value>, First> {
     service::visible(&state, &user, id).await?;
     let logs = state.db().logs(id, 50).await?;
     Ok(Json(json!({ "logs": logs })))
 }
 
-async fn stats(State(state): State<AppState>, Auth(user): Auth) -> Result<Json<Value>, First> {
+async fn stats(Caller(state, user): Caller) -> Result<Json<Value>, First> {
     let stats = state.db().stats(&ListFilter::for_user(&user)).await?;
     let mut by_type = Map::new();
     for type_id in FIRST_TYPES {

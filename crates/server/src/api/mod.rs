@@ -15,7 +15,8 @@ pub mod website_integrations;
 pub mod websites;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::Next;
@@ -24,7 +25,9 @@ use axum::routing::MethodRouter;
 use axum::Router;
 use serde_json::{Map, Value};
 
+use crate::auth::Auth;
 use crate::error::{Error, Flavor, Rejection};
+use crate::model::AuthUser;
 use crate::state::AppState;
 
 /// The router with a table of its paths and methods, built together.
@@ -54,6 +57,23 @@ impl Routes {
         self.router = self.router.route(path, route);
         self.table.push((path, methods.to_vec()));
         self
+    }
+
+    /// A resource like Django REST framework's model view sets: its list
+    /// (`GET`, and `POST` to create) at `path`, each record (`GET`, `PUT`,
+    /// `PATCH`, `DELETE`) at `record_path`.
+    pub fn resource(
+        self,
+        path: &'static str,
+        record_path: &'static str,
+        list: MethodRouter<AppState>,
+        record: MethodRouter<AppState>,
+    ) -> Routes {
+        self.add(path, &["GET", "POST"], list).add(
+            record_path,
+            &["GET", "PUT", "PATCH", "DELETE"],
+            record,
+        )
     }
 
     pub fn merge(mut self, other: Routes) -> Routes {
@@ -139,7 +159,7 @@ impl Page {
                 .parse::<i64>()
                 .ok()
                 .filter(|n| *n >= 1)
-                .ok_or(Error::NotFound)?,
+                .ok_or(Error::InvalidPage)?,
         };
         Ok(Page { number, size })
     }
@@ -148,14 +168,15 @@ impl Page {
         (self.number.saturating_sub(1)).saturating_mul(self.size)
     }
 
-    /// Settles "last" and checks the page exists (page 1 always does).
+    /// Settles "last" and checks the page exists (page 1 always does;
+    /// "Invalid page." otherwise).
     pub fn settle(&mut self, count: i64) -> Result<(), Error> {
         let pages = ((count + self.size - 1) / self.size).max(1);
         if self.number == i64::MAX {
             self.number = pages;
         }
         if self.number > pages {
-            return Err(Error::NotFound);
+            return Err(Error::InvalidPage);
         }
         Ok(())
     }
@@ -286,11 +307,80 @@ pub async fn json_errors(State(state): State<AppState>, req: Request, next: Next
 }
 
 /// 403 for anyone but an admin (checked before anything is looked up).
-pub fn admin_only(user: &crate::model::AuthUser) -> Result<(), Error> {
+pub fn admin_only(user: &AuthUser) -> Result<(), Error> {
     if user.is_admin() {
         Ok(())
     } else {
         Err(Error::Forbidden)
+    }
+}
+
+/// The server's state and the signed-in user, what nearly every handler
+/// starts from: read first, so that 401 comes before anything else.
+pub struct Caller(pub AppState, pub AuthUser);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = Rejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Rejection> {
+        let Auth(user) = Auth::from_request_parts(parts, state).await?;
+        Ok(Caller(state.clone(), user))
+    }
+}
+
+impl Caller {
+    /// The state and the user, who must be an admin ([`admin_only`]).
+    pub fn admin(self) -> Result<(AppState, AuthUser), Error> {
+        admin_only(&self.1)?;
+        Ok((self.0, self.1))
+    }
+}
+
+/// What a paginated list reads besides the caller: its query parameters,
+/// and the headers its page links are made from.
+pub struct Listing {
+    pub query: Vec<(String, String)>,
+    pub headers: HeaderMap,
+}
+
+impl FromRequestParts<AppState> for Listing {
+    type Rejection = QueryRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Query(query) = Query::from_request_parts(parts, state).await?;
+        let headers = parts.headers.clone();
+        Ok(Listing { query, headers })
+    }
+}
+
+impl Listing {
+    /// The page asked for, `size` records a page ([`Page::parse`]).
+    pub fn page(&self, size: i64) -> Result<Page, Error> {
+        Page::parse(&self.query, size)
+    }
+
+    /// The answer of `page` (settled) with its links to `path`.
+    pub fn answer(&self, page: &Page, count: i64, results: Vec<Value>, path: &str) -> Value {
+        page.answer(count, results, &self.headers, path, &self.query)
+    }
+}
+
+/// A record's id from the path and the JSON object sent to change it,
+/// read in that order (an unknown id is 404 whatever the body).
+pub struct Edit(pub i64, pub Map<String, Value>);
+
+impl FromRequest<AppState> for Edit {
+    type Rejection = Rejection;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let Id(id) = Id::from_request_parts(&mut parts, state).await?;
+        let request = Request::from_parts(parts, body);
+        let JsonObject(map) = JsonObject::from_request(request, state).await?;
+        Ok(Edit(id, map))
     }
 }
 
@@ -377,6 +467,18 @@ pub mod body {
                     None
                 }
             }
+        }
+
+        /// A required string, trimmed; records the error or "required" and
+        /// gives None.
+        pub fn required(&mut self, map: &Map<String, Value>, key: &str) -> Option<String> {
+            let value = self
+                .take(key, string(map, key))
+                .map(|v| v.trim().to_owned());
+            if value.is_none() {
+                self.add(key, REQUIRED);
+            }
+            value
         }
 
         pub fn add(&mut self, key: &str, message: impl Into<String>) {

@@ -3,14 +3,13 @@
 //! of changes all or nothing, once per batch id. Errors are `{"detail"}`.
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, FromRequest, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Query, Request};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Json;
 use switchboard_sync_proto::{PullPage, PushAnswer, PushBatch, DEFAULT_PULL_LIMIT};
 
-use super::Routes;
-use crate::auth::Auth;
+use super::{Caller, Routes};
 use crate::error::{Error, Flavor, Rejection, Second};
 use crate::service::sync;
 use crate::state::AppState;
@@ -38,8 +37,7 @@ pub fn body_limit(path: &str, default: usize) -> usize {
 }
 
 async fn pull(
-    State(state): State<AppState>,
-    Auth(user): Auth,
+    Caller(state, user): Caller,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Json<PullPage>, Second> {
     let mut since = 0i64;
@@ -102,8 +100,7 @@ impl FromRequest<AppState> for Batch {
 }
 
 async fn push(
-    State(state): State<AppState>,
-    Auth(user): Auth,
+    Caller(state, user): Caller,
     Batch(batch): Batch,
 ) -> Result<Json<PushAnswer>, Second> {
     Ok(Json(sync::push(&state, &user, batch).await?))

@@ -9,7 +9,7 @@
 //! stop accepting them when their cache entry ends (`--auth-cache-secs`).
 //! The command line does the same through [`change_user`] and [`remove_user`].
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
@@ -17,12 +17,11 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::body::{self, Errors, REQUIRED};
-use super::{admin_only, no_content, Id, JsonObject, Routes};
-use crate::auth::{hash_password, Auth, MIN_PASSWORD_LEN};
+use super::{no_content, Caller, Edit, Id, JsonObject, Routes};
+use crate::auth::{hash_password, MIN_PASSWORD_LEN};
 use crate::db::Db;
 use crate::error::{Error, Second};
 use crate::model::{AuditEntry, AuthUser, Role, UserChange, UserRecord, WebsiteRecord};
-use crate::state::AppState;
 
 const VIA: &str = "api/v1/users";
 
@@ -49,15 +48,7 @@ pub fn routes() -> Routes {
 fn audit(actor: &AuthUser, action: &str, target: i64, fields: Vec<String>) -> AuditEntry {
     let mut fields = fields;
     fields.insert(0, format!("user {target}"));
-    AuditEntry {
-        actor_id: Some(actor.id),
-        actor_email: actor.email.clone(),
-        action: action.into(),
-        integration_id: None,
-        website_id: None,
-        fields,
-        via: VIA.into(),
-    }
+    crate::service::audit(actor, action, VIA, fields)
 }
 
 /// A user as admins see it, with the websites they belong to.
@@ -152,8 +143,8 @@ pub async fn remove_user(db: &dyn Db, id: i64, audit: &AuditEntry) -> Result<Vec
     db.delete_user(id, audit).await?.ok_or(Error::NotFound)
 }
 
-async fn list(State(state): State<AppState>, Auth(user): Auth) -> Result<Json<Value>, Second> {
-    admin_only(&user)?;
+async fn list(c: Caller) -> Result<Json<Value>, Second> {
+    let (state, _) = c.admin()?;
     let users = state.db().users().await?;
     let sites = state.db().websites(None).await?;
     let results: Vec<Value> = users
@@ -163,12 +154,8 @@ async fn list(State(state): State<AppState>, Auth(user): Auth) -> Result<Json<Va
     Ok(Json(json!({"count": results.len(), "results": results})))
 }
 
-async fn detail(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    Id(id): Id,
-) -> Result<Json<Value>, Second> {
-    admin_only(&user)?;
+async fn detail(c: Caller, Id(id): Id) -> Result<Json<Value>, Second> {
+    let (state, _) = c.admin()?;
     Ok(Json(shape_of(state.db(), id).await?))
 }
 
@@ -216,22 +203,15 @@ fn read_change(map: &serde_json::Map<String, Value>, errors: &mut Errors) -> Use
     change
 }
 
-async fn create(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    JsonObject(map): JsonObject,
-) -> Result<Response, Second> {
-    admin_only(&user)?;
+async fn create(c: Caller, JsonObject(map): JsonObject) -> Result<Response, Second> {
+    let (state, user) = c.admin()?;
     let mut errors = Errors::default();
-    let email = errors
-        .take("email", body::string(&map, "email"))
-        .map(|e| e.trim().to_lowercase());
-    match &email {
-        None => errors.add("email", REQUIRED),
-        Some(e) if !e.contains('@') || e.contains(char::is_whitespace) => {
-            errors.add("email", "Enter a valid email address.")
-        }
-        _ => {}
+    let email = errors.required(&map, "email").map(|e| e.to_lowercase());
+    if email
+        .as_ref()
+        .is_some_and(|e| !e.contains('@') || e.contains(char::is_whitespace))
+    {
+        errors.add("email", "Enter a valid email address.");
     }
     if !map.contains_key("password") {
         errors.add("password", REQUIRED);
@@ -264,13 +244,8 @@ async fn create(
     Ok((StatusCode::CREATED, Json(shape_of(state.db(), id).await?)).into_response())
 }
 
-async fn patch(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    Id(id): Id,
-    JsonObject(map): JsonObject,
-) -> Result<Json<Value>, Second> {
-    admin_only(&user)?;
+async fn patch(c: Caller, Edit(id, map): Edit) -> Result<Json<Value>, Second> {
+    let (state, user) = c.admin()?;
     let mut errors = Errors::default();
     let change = read_change(&map, &mut errors);
     errors.into_result()?;
@@ -299,35 +274,23 @@ async fn patch(
     Ok(Json(body))
 }
 
-async fn remove(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    Id(id): Id,
-) -> Result<Response, Second> {
-    admin_only(&user)?;
+async fn remove(c: Caller, Id(id): Id) -> Result<Response, Second> {
+    let (state, user) = c.admin()?;
     let entry = audit(&user, "delete-user", id, Vec::new());
     let revoked = remove_user(state.db(), id, &entry).await?;
     state.auth_cache().forget(&revoked);
     Ok(no_content())
 }
 
-async fn sessions(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    Id(id): Id,
-) -> Result<Json<Value>, Second> {
-    admin_only(&user)?;
+async fn sessions(c: Caller, Id(id): Id) -> Result<Json<Value>, Second> {
+    let (state, _) = c.admin()?;
     known(state.db(), id).await?;
     let sessions = state.db().sessions(id).await?;
     Ok(Json(json!({"count": sessions.len(), "results": sessions})))
 }
 
-async fn revoke_all(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    Id(id): Id,
-) -> Result<Json<Value>, Second> {
-    admin_only(&user)?;
+async fn revoke_all(c: Caller, Id(id): Id) -> Result<Json<Value>, Second> {
+    let (state, user) = c.admin()?;
     known(state.db(), id).await?;
     let entry = audit(&user, "revoke-sessions", id, vec!["all".into()]);
     let revoked = state.db().revoke_sessions(id, None, &entry).await?;
@@ -336,11 +299,10 @@ async fn revoke_all(
 }
 
 async fn revoke_one(
-    State(state): State<AppState>,
-    Auth(user): Auth,
+    c: Caller,
     Path((id, session)): Path<(String, String)>,
 ) -> Result<Response, Second> {
-    admin_only(&user)?;
+    let (state, user) = c.admin()?;
     let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
     let entry = audit(
         &user,

@@ -9,8 +9,7 @@
 //! columns are the provider's fields with that legacy slot
 //! ([`catalog::Provider::legacy_field`]); every other field travels in `config`.
 
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
@@ -19,26 +18,20 @@ use std::collections::BTreeMap;
 use switchboard_catalog::{self as catalog, LegacySlot};
 
 use super::body::{self, Errors, REQUIRED};
-use super::{admin_only, no_content, Id, JsonObject, Page, Routes};
-use crate::auth::Auth;
+use super::{no_content, Caller, Edit, Id, JsonObject, Listing, Routes};
 use crate::error::{Error, Invalid, Second};
-use crate::model::{AuthUser, IntegrationRecord, ListFilter};
+use crate::model::{IntegrationRecord, ListFilter};
 use crate::secrets::Vault;
 use crate::service::{self, Check, Editing};
-use crate::state::AppState;
 
 const VIA: &str = "api/v1";
 const PATH: &str = "/api/v1/websites/integrations/";
 const PAGE_SIZE: i64 = 25;
 
 pub fn routes() -> Routes {
-    Routes::default()
-        .add(PATH, &["GET", "POST"], get(list).post(create))
-        .add(
-            "/api/v1/websites/integrations/{id}/",
-            &["GET", "PUT", "PATCH", "DELETE"],
-            get(detail).put(put).patch(patch).delete(remove),
-        )
+    let record = get(detail).put(save).patch(save).delete(remove);
+    let list = get(list).post(create);
+    Routes::default().resource(PATH, "/api/v1/websites/integrations/{id}/", list, record)
 }
 
 /// A website integrations `integration_type`: one of the catalog's
@@ -272,16 +265,11 @@ fn rename_errors(e: Error, type_id: &str, provider_id: &str) -> Error {
     })
 }
 
-async fn list(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    Query(query): Query<Vec<(String, String)>>,
-    headers: HeaderMap,
-) -> Result<Json<Value>, Second> {
-    admin_only(&user)?;
+async fn list(c: Caller, listing: Listing) -> Result<Json<Value>, Second> {
+    let (state, user) = c.admin()?;
     let mut filter = ListFilter::for_user(&user);
     let mut errors = Errors::default();
-    for (key, value) in &query {
+    for (key, value) in &listing.query {
         match key.as_str() {
             "website" if !value.is_empty() => match value.parse() {
                 Ok(id) => filter.website_id = Some(id),
@@ -304,27 +292,19 @@ async fn list(
         }
     }
     errors.into_result()?;
-    let mut page = Page::parse(&query, PAGE_SIZE).map_err(|_| invalid_page())?;
+    let mut page = listing.page(PAGE_SIZE)?;
     let count = state.db().count_integrations(&filter).await?;
-    page.settle(count).map_err(|_| invalid_page())?;
+    page.settle(count)?;
     filter.limit = Some(page.size);
     filter.offset = page.offset();
     let records = state.db().list_integrations(&filter).await?;
     let vault = state.vault();
     let results = records.iter().map(|r| read_shape(vault, r)).collect();
-    Ok(Json(page.answer(count, results, &headers, PATH, &query)))
+    Ok(Json(listing.answer(&page, count, results, PATH)))
 }
 
-fn invalid_page() -> Error {
-    Error::InvalidPage
-}
-
-async fn create(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    JsonObject(map): JsonObject,
-) -> Result<Response, Second> {
-    admin_only(&user)?;
+async fn create(c: Caller, JsonObject(map): JsonObject) -> Result<Response, Second> {
+    let (state, user) = c.admin()?;
     let mut b = read_body(&map, true)?;
     if b.is_active.is_none() {
         b.is_active = Some(true);
@@ -348,28 +328,19 @@ async fn create(
     Ok((StatusCode::CREATED, Json(write_shape(vault, &record))).into_response())
 }
 
-async fn detail(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    Id(id): Id,
-) -> Result<Json<Value>, Second> {
-    admin_only(&user)?;
+async fn detail(c: Caller, Id(id): Id) -> Result<Json<Value>, Second> {
+    let (state, user) = c.admin()?;
     let record = service::visible(&state, &user, id).await?;
     Ok(Json(read_shape(state.vault(), &record)))
 }
 
-async fn save(
-    state: &AppState,
-    user: &AuthUser,
-    id: i64,
-    map: &Map<String, Value>,
-    required: bool,
-) -> Result<Json<Value>, Second> {
-    admin_only(user)?;
-    let b = read_body(map, required)?;
+/// PUT (the required fields must be given) and PATCH.
+async fn save(c: Caller, method: Method, Edit(id, map): Edit) -> Result<Json<Value>, Second> {
+    let (state, user) = c.admin()?;
+    let b = read_body(&map, method == Method::PUT)?;
     let vault = state.vault();
     let names = std::sync::Mutex::new((String::new(), String::new()));
-    let result = service::modify(state, user, id, VIA, "update", |ed| {
+    let result = service::modify(&state, &user, id, VIA, "update", |ed| {
         *names.lock().expect("not poisoned") = match b.provider {
             Some((t, p)) => (t.to_owned(), p.to_owned()),
             None => (
@@ -385,30 +356,8 @@ async fn save(
     Ok(Json(write_shape(vault, &record)))
 }
 
-async fn put(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    Id(id): Id,
-    JsonObject(map): JsonObject,
-) -> Result<Json<Value>, Second> {
-    save(&state, &user, id, &map, true).await
-}
-
-async fn patch(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    Id(id): Id,
-    JsonObject(map): JsonObject,
-) -> Result<Json<Value>, Second> {
-    save(&state, &user, id, &map, false).await
-}
-
-async fn remove(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    Id(id): Id,
-) -> Result<Response, Second> {
-    admin_only(&user)?;
+async fn remove(c: Caller, Id(id): Id) -> Result<Response, Second> {
+    let (state, user) = c.admin()?;
     service::delete(&state, &user, id, VIA).await?;
     Ok(no_content())
 }

@@ -3,19 +3,17 @@
 //! they belong to (admins all of them); only admins create, change and
 //! delete them. A website with integrations cannot be deleted.
 
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
 use serde_json::{json, Map, Value};
 
 use super::body::{self, Errors, REQUIRED};
-use super::{admin_only, no_content, Id, JsonObject, Page, Routes};
-use crate::auth::Auth;
+use super::{no_content, Caller, Edit, Id, JsonObject, Listing, Routes};
 use crate::db::DbError;
 use crate::error::{Error, Second};
-use crate::model::{AuthUser, WebsiteRecord};
+use crate::model::WebsiteRecord;
 use crate::service::audit;
 use crate::state::AppState;
 
@@ -23,13 +21,13 @@ const PATH: &str = "/api/v1/websites/";
 const VIA: &str = "api/v1";
 
 pub fn routes() -> Routes {
-    Routes::default()
-        .add(PATH, &["GET", "POST"], get(list).post(create))
-        .add(
-            "/api/v1/websites/{id}/",
-            &["GET", "PUT", "PATCH", "DELETE"],
-            get(detail).put(put).patch(patch).delete(remove),
-        )
+    let record = get(detail).put(save).patch(save).delete(remove);
+    Routes::default().resource(
+        PATH,
+        "/api/v1/websites/{id}/",
+        get(list).post(create),
+        record,
+    )
 }
 
 fn shape(w: &WebsiteRecord) -> Value {
@@ -43,17 +41,11 @@ fn shape(w: &WebsiteRecord) -> Value {
     })
 }
 
-async fn list(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    Query(query): Query<Vec<(String, String)>>,
-    headers: HeaderMap,
-) -> Result<Json<Value>, Second> {
+async fn list(Caller(state, user): Caller, listing: Listing) -> Result<Json<Value>, Second> {
     let only = (!user.is_admin()).then_some(user.website_ids.as_slice());
     let all = state.db().websites(only).await?;
-    let mut page = Page::parse(&query, 25).map_err(|_| Error::InvalidPage)?;
-    page.settle(all.len() as i64)
-        .map_err(|_| Error::InvalidPage)?;
+    let mut page = listing.page(25)?;
+    page.settle(all.len() as i64)?;
     let results: Vec<Value> = all
         .iter()
         .rev()
@@ -61,20 +53,10 @@ async fn list(
         .take(page.size as usize)
         .map(shape)
         .collect();
-    Ok(Json(page.answer(
-        all.len() as i64,
-        results,
-        &headers,
-        PATH,
-        &query,
-    )))
+    Ok(Json(listing.answer(&page, all.len() as i64, results, PATH)))
 }
 
-async fn detail(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    Id(id): Id,
-) -> Result<Json<Value>, Second> {
+async fn detail(Caller(state, user): Caller, Id(id): Id) -> Result<Json<Value>, Second> {
     if !user.is_admin() && !user.website_ids.contains(&id) {
         return Err(Error::NotFound.into());
     }
@@ -136,12 +118,8 @@ async fn read_body(
     })
 }
 
-async fn create(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    JsonObject(map): JsonObject,
-) -> Result<Response, Second> {
-    admin_only(&user)?;
+async fn create(c: Caller, JsonObject(map): JsonObject) -> Result<Response, Second> {
+    let (state, user) = c.admin()?;
     let b = read_body(&state, &map, true).await?;
     let members = b.members.unwrap_or_default();
     let entry = audit(
@@ -164,15 +142,10 @@ async fn create(
     Ok((StatusCode::CREATED, Json(shape(&site))).into_response())
 }
 
-async fn save(
-    state: &AppState,
-    user: &AuthUser,
-    id: i64,
-    map: &Map<String, Value>,
-    required: bool,
-) -> Result<Json<Value>, Second> {
-    admin_only(user)?;
-    let b = read_body(state, map, required).await?;
+/// PUT (the required fields must be given) and PATCH.
+async fn save(c: Caller, method: Method, Edit(id, map): Edit) -> Result<Json<Value>, Second> {
+    let (state, user) = c.admin()?;
+    let b = read_body(&state, &map, method == Method::PUT).await?;
     let mut fields = Vec::new();
     for (key, given) in [
         ("name", b.name.is_some()),
@@ -183,7 +156,7 @@ async fn save(
             fields.push(key.to_owned());
         }
     }
-    let mut entry = audit(user, "update-website", VIA, fields);
+    let mut entry = audit(&user, "update-website", VIA, fields);
     entry.website_id = Some(id);
     let found = state
         .db()
@@ -205,30 +178,8 @@ async fn save(
     Ok(Json(shape(&site)))
 }
 
-async fn put(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    Id(id): Id,
-    JsonObject(map): JsonObject,
-) -> Result<Json<Value>, Second> {
-    save(&state, &user, id, &map, true).await
-}
-
-async fn patch(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    Id(id): Id,
-    JsonObject(map): JsonObject,
-) -> Result<Json<Value>, Second> {
-    save(&state, &user, id, &map, false).await
-}
-
-async fn remove(
-    State(state): State<AppState>,
-    Auth(user): Auth,
-    Id(id): Id,
-) -> Result<Response, Second> {
-    admin_only(&user)?;
+async fn remove(c: Caller, Id(id): Id) -> Result<Response, Second> {
+    let (state, user) = c.admin()?;
     let mut entry = audit(&user, "delete-website", VIA, Vec::new());
     entry.website_id = Some(id);
     match state.db().delete_website(id, &entry).await {
