@@ -316,7 +316,7 @@ fn cli_audit(action: &str, fields: Vec<String>) -> AuditEntry {
 async fn open_plain(choice: &DatabaseChoice) -> Result<std::sync::Arc<dyn crate::Db>, StartError> {
     crate::db::connect(&choice.url)
         .await
-        .map_err(|e| StartError::Database(choice.describe(), e))
+        .map_err(choice.failed())
 }
 
 /// The user with this email, or a message saying how to find one.
@@ -328,7 +328,7 @@ async fn user_named(
     let email = email.trim().to_lowercase();
     db.user_by_email(&email)
         .await
-        .map_err(|e| StartError::Database(choice.describe(), e))?
+        .map_err(choice.failed())?
         .ok_or_else(|| {
             StartError::Usage(format!(
                 "no user {email}: see `switchboard-server user list`"
@@ -341,14 +341,30 @@ fn refused(e: crate::error::Error) -> StartError {
     StartError::Usage(format!("{e}; nothing was changed"))
 }
 
+/// Applies a change to `user` with the rules of the admin API, audited as
+/// an update of the user and of `fields`; how many tokens it ended.
+async fn update_user(
+    db: &dyn crate::Db,
+    user: &crate::model::UserRecord,
+    change: &crate::model::UserChange,
+    fields: &[&str],
+) -> Result<usize, StartError> {
+    let mut named = vec![format!("user {}", user.id)];
+    named.extend(fields.iter().map(|f| (*f).to_owned()));
+    let audit = cli_audit("update-user", named);
+    let ended = crate::api::users::change_user(db, user.id, change, &audit)
+        .await
+        .map_err(refused)?;
+    Ok(ended.len())
+}
+
 /// `user set|password|delete|sessions|revoke`, with the rules of the admin API.
 async fn manage_user(
     db: &dyn crate::Db,
     choice: &DatabaseChoice,
     command: UserCommand,
 ) -> Result<(), StartError> {
-    use crate::api::users::{change_user, remove_user};
-    let db_err = |e| StartError::Database(choice.describe(), e);
+    use crate::api::users::remove_user;
     match command {
         UserCommand::Set {
             email,
@@ -366,14 +382,10 @@ async fn manage_user(
                 disabled,
                 password_hash: None,
             };
-            let audit = cli_audit("update-user", vec![format!("user {}", user.id)]);
-            let ended = change_user(db, user.id, &change, &audit)
-                .await
-                .map_err(refused)?;
+            let ended = update_user(db, &user, &change, &[]).await?;
             println!(
-                "{} updated; {} token(s) ended (running servers stop accepting them within their auth cache time).",
-                user.email,
-                ended.len()
+                "{} updated; {ended} token(s) ended (running servers stop accepting them within their auth cache time).",
+                user.email
             );
         }
         UserCommand::Password { email } => {
@@ -388,17 +400,10 @@ async fn manage_user(
                 password_hash: Some(hash_password(&password).map_err(StartError::Usage)?),
                 ..Default::default()
             };
-            let audit = cli_audit(
-                "update-user",
-                vec![format!("user {}", user.id), "password".into()],
-            );
-            let ended = change_user(db, user.id, &change, &audit)
-                .await
-                .map_err(refused)?;
+            let ended = update_user(db, &user, &change, &["password"]).await?;
             println!(
-                "New password set for {}; {} token(s) ended.",
-                user.email,
-                ended.len()
+                "New password set for {}; {ended} token(s) ended.",
+                user.email
             );
         }
         UserCommand::Delete { email } => {
@@ -409,7 +414,7 @@ async fn manage_user(
         }
         UserCommand::Sessions { email } => {
             let user = user_named(db, choice, &email).await?;
-            let sessions = db.sessions(user.id).await.map_err(db_err)?;
+            let sessions = db.sessions(user.id).await.map_err(choice.failed())?;
             if sessions.is_empty() {
                 println!("{} has no sign-ins or API tokens.", user.email);
             }
@@ -441,7 +446,7 @@ async fn manage_user(
             let ended = db
                 .revoke_sessions(user.id, which, &audit)
                 .await
-                .map_err(db_err)?;
+                .map_err(choice.failed())?;
             if ended.is_empty() && !all {
                 return Err(StartError::Usage(format!(
                     "{} has no session {}: see `switchboard-server user sessions --email {}`",
@@ -461,7 +466,6 @@ async fn manage_user(
 /// `user add|list|set|password|delete|sessions|revoke`.
 pub async fn user(choice: &DatabaseChoice, command: UserCommand) -> Result<(), StartError> {
     let db = open_plain(choice).await?;
-    let db_err = |e| StartError::Database(choice.describe(), e);
     match command {
         UserCommand::Add {
             email,
@@ -487,10 +491,10 @@ pub async fn user(choice: &DatabaseChoice, command: UserCommand) -> Result<(), S
                 Err(crate::db::DbError::Duplicate) => {
                     return Err(StartError::Usage(format!("a user {email} already exists")))
                 }
-                Err(e) => return Err(db_err(e)),
+                Err(e) => return Err(choice.failed()(e)),
             };
             for site in &websites {
-                let Some(w) = db.website(*site).await.map_err(db_err)? else {
+                let Some(w) = db.website(*site).await.map_err(choice.failed())? else {
                     return Err(StartError::Usage(format!(
                         "user {email} was created (id {id}), but website {site} does not exist"
                     )));
@@ -500,21 +504,21 @@ pub async fn user(choice: &DatabaseChoice, command: UserCommand) -> Result<(), S
                 let entry = cli_audit("update-website", vec!["members".into()]);
                 db.update_website(*site, None, None, Some(&members), &entry)
                     .await
-                    .map_err(db_err)?;
+                    .map_err(choice.failed())?;
             }
             db.write_audit(&cli_audit(
                 "user-add",
                 vec![format!("user {id}"), format!("role {role}")],
             ))
             .await
-            .map_err(db_err)?;
+            .map_err(choice.failed())?;
             println!("Created {role} {email} (user id {id}).");
             println!("Sign in with POST /api/v1/auth/login/, or make an API token:");
             println!("  switchboard-server token create --email {email} --name desktop");
         }
         UserCommand::List => {
-            let users = db.users().await.map_err(db_err)?;
-            let sites = db.websites(None).await.map_err(db_err)?;
+            let users = db.users().await.map_err(choice.failed())?;
+            let sites = db.websites(None).await.map_err(choice.failed())?;
             if users.is_empty() {
                 println!("No users yet: switchboard-server user add --email you@example.com --role admin");
             }
@@ -552,12 +556,11 @@ pub async fn token(choice: &DatabaseChoice, command: TokenCommand) -> Result<(),
         no_expiry,
     } = command;
     let db = open_plain(choice).await?;
-    let db_err = |e| StartError::Database(choice.describe(), e);
     let email = email.trim().to_lowercase();
     let user = db
         .user_by_email(&email)
         .await
-        .map_err(db_err)?
+        .map_err(choice.failed())?
         .ok_or_else(|| {
             StartError::Usage(format!(
                 "no user {email}: add one with `switchboard-server user add`"
@@ -565,13 +568,13 @@ pub async fn token(choice: &DatabaseChoice, command: TokenCommand) -> Result<(),
         })?;
     let ttl = (!no_expiry).then(|| expires_days.unwrap_or(DEFAULT_TOKEN_DAYS).max(1) * 24 * 3600);
     let (token, row) = new_token(TokenKind::Api, user.id, &name, ttl);
-    db.insert_token(&row).await.map_err(db_err)?;
+    db.insert_token(&row).await.map_err(choice.failed())?;
     db.write_audit(&cli_audit(
         "token-create",
         vec![format!("user {}", user.id), format!("name {name}")],
     ))
     .await
-    .map_err(db_err)?;
+    .map_err(choice.failed())?;
     db.close().await;
     let lifetime = match ttl {
         Some(secs) => format!("expires in {} days", secs / (24 * 3600)),
@@ -590,7 +593,6 @@ pub async fn service_token(
     command: ServiceTokenCommand,
 ) -> Result<(), StartError> {
     let db = open_plain(choice).await?;
-    let db_err = |e| StartError::Database(choice.describe(), e);
     match command {
         ServiceTokenCommand::Create {
             name,
@@ -614,7 +616,7 @@ pub async fn service_token(
             types.sort();
             types.dedup();
             if let Some(w) = website {
-                if db.website(w).await.map_err(db_err)?.is_none() {
+                if db.website(w).await.map_err(choice.failed())?.is_none() {
                     return Err(StartError::Usage(format!(
                         "no website {w}: list them with GET /api/v1/websites/"
                     )));
@@ -635,7 +637,7 @@ pub async fn service_token(
                 cli_audit("create-service-token", Vec::new()),
             )
             .await
-            .map_err(db_err)?;
+            .map_err(choice.failed())?;
             let id = stored.id;
             db.close().await;
             let scope = website.map_or("every website".to_owned(), |w| format!("website {w}"));
@@ -647,7 +649,7 @@ pub async fn service_token(
             return Ok(());
         }
         ServiceTokenCommand::List => {
-            let tokens = db.service_tokens().await.map_err(db_err)?;
+            let tokens = db.service_tokens().await.map_err(choice.failed())?;
             if tokens.is_empty() {
                 println!("No service tokens yet: switchboard-server service-token create --name platform --type sendgrid");
             }
@@ -666,7 +668,11 @@ pub async fn service_token(
         }
         ServiceTokenCommand::Revoke { id } => {
             let audit = cli_audit("revoke-service-token", Vec::new());
-            if !db.revoke_service_token(id, &audit).await.map_err(db_err)? {
+            if !db
+                .revoke_service_token(id, &audit)
+                .await
+                .map_err(choice.failed())?
+            {
                 return Err(StartError::Usage(format!(
                     "no service token {id}: see `switchboard-server service-token list`"
                 )));
@@ -695,8 +701,7 @@ pub async fn rotate_key(choice: &DatabaseChoice, new_key_env: &str) -> Result<()
     // Alone on the database until the end: no server runs meanwhile.
     let _alone = crate::serving::rotating(choice).await?;
     let db = open_plain(choice).await?;
-    let db_err = |e| StartError::Database(choice.describe(), e);
-    if let Some(check) = db.key_check().await.map_err(db_err)? {
+    if let Some(check) = db.key_check().await.map_err(choice.failed())? {
         if new.matches(&check) {
             return Err(StartError::Usage(
                 "the new key is the key already in use; nothing was changed".into(),
@@ -721,7 +726,7 @@ pub async fn rotate_key(choice: &DatabaseChoice, new_key_env: &str) -> Result<()
     let (records, values) = db
         .rotate_key(&reseal, &new.key_check())
         .await
-        .map_err(db_err)?;
+        .map_err(choice.failed())?;
     db.close().await;
     println!("Re-encrypted {values} secret value(s) of {records} integration(s) under the new key, in one transaction.");
     match pending {

@@ -110,6 +110,10 @@ impl Error {
         format!("The server is busy with {what}; try again in {wait} s.")
     }
 
+    fn too_large_message(limit: usize) -> String {
+        format!("The request body is larger than the limit of {limit} bytes.")
+    }
+
     fn throttle_message(wait: u64) -> String {
         let unit = if wait == 1 { "second" } else { "seconds" };
         format!("Request was throttled. Expected available in {wait} {unit}.")
@@ -164,9 +168,7 @@ impl Error {
                 json!({"error": "The integration was changed by someone else while saving; load it again and retry."})
             }
             Error::BadRequest(m) => json!({"error": m}),
-            Error::TooLarge(n) => {
-                json!({"error": format!("The request body is larger than the limit of {n} bytes.")})
-            }
+            Error::TooLarge(n) => json!({"error": Error::too_large_message(*n)}),
             Error::MethodNotAllowed => json!({"error": "Method not allowed"}),
             Error::Internal(_) => {
                 json!({"error": "Internal server error; the server log has the details."})
@@ -217,9 +219,7 @@ impl Error {
                 json!({"detail": "The record was changed by someone else while saving; load it again and retry."})
             }
             Error::BadRequest(m) => json!({"detail": m}),
-            Error::TooLarge(n) => {
-                json!({"detail": format!("The request body is larger than the limit of {n} bytes.")})
-            }
+            Error::TooLarge(n) => json!({"detail": Error::too_large_message(*n)}),
             Error::MethodNotAllowed => json!({"detail": "Method not allowed."}),
             Error::Internal(_) => json!({"detail": "A server error occurred."}),
         }
@@ -261,47 +261,36 @@ impl Flavor {
     }
 }
 
-/// An error answered in the first document's shape.
+/// An error answered in one document's shape: [`First`] or [`Second`].
 #[derive(Debug)]
-pub struct First(pub Error);
+pub struct Shaped<const SECOND: bool>(pub Error);
 
-impl From<Error> for First {
-    fn from(e: Error) -> Self {
-        First(e)
-    }
-}
-
-impl From<DbError> for First {
-    fn from(e: DbError) -> Self {
-        First(e.into())
-    }
-}
-
-impl IntoResponse for First {
-    fn into_response(self) -> Response {
-        Flavor::First.render(&self.0)
-    }
-}
+/// An error answered in the first document's shape.
+pub type First = Shaped<false>;
 
 /// An error answered in the second document's shape.
-#[derive(Debug)]
-pub struct Second(pub Error);
+pub type Second = Shaped<true>;
 
-impl From<Error> for Second {
+impl<const SECOND: bool> From<Error> for Shaped<SECOND> {
     fn from(e: Error) -> Self {
-        Second(e)
+        Shaped(e)
     }
 }
 
-impl From<DbError> for Second {
+impl<const SECOND: bool> From<DbError> for Shaped<SECOND> {
     fn from(e: DbError) -> Self {
-        Second(e.into())
+        Shaped(e.into())
     }
 }
 
-impl IntoResponse for Second {
+impl<const SECOND: bool> IntoResponse for Shaped<SECOND> {
     fn into_response(self) -> Response {
-        Flavor::Second.render(&self.0)
+        let flavor = if SECOND {
+            Flavor::Second
+        } else {
+            Flavor::First
+        };
+        flavor.render(&self.0)
     }
 }
 

@@ -79,6 +79,16 @@ const E2V: Option<&str> = Some("FieldErrors");
 /// One documented answer of an operation: status, description, schema.
 type Answer = (&'static str, &'static str, Option<&'static str>);
 
+/// The answers every path of an API (or of one of its resources) has: 401,
+/// 403 when only some may call it (`forbidden` says who) and 405, with the
+/// API's error schema.
+fn common(error: Option<&'static str>, forbidden: Option<&'static str>) -> Vec<Answer> {
+    let mut v = vec![("401", "No or bad bearer token", error)];
+    v.extend(forbidden.map(|who| ("403", who, error)));
+    v.push(("405", "Wrong method", error));
+    v
+}
+
 /// An operation's own answers, then those every path of its API has.
 fn with_common(extra: &[Answer], common: &[Answer]) -> Vec<Answer> {
     let mut v = extra.to_vec();
@@ -88,10 +98,7 @@ fn with_common(extra: &[Answer], common: &[Answer]) -> Vec<Answer> {
 
 fn first_paths(p: &mut Map<String, Value>) {
     let t = "integrations (first document)";
-    let common = [
-        ("401", "No or bad bearer token", E1),
-        ("405", "Wrong method", E1),
-    ];
+    let common = common(E1, None);
     let with = |extra: &[Answer]| with_common(extra, &common);
     p.insert("/api/integrations/".into(), json!({
         "get": op(t, "List integrations the caller may see, newest first", None,
@@ -146,11 +153,7 @@ fn first_paths(p: &mut Map<String, Value>) {
 
 fn second_paths(p: &mut Map<String, Value>) {
     let t = "website integrations (second document)";
-    let common = [
-        ("401", "No or bad bearer token", E2),
-        ("403", "Only admins manage this resource", E2),
-        ("405", "Wrong method", E2),
-    ];
+    let common = common(E2, Some("Only admins manage this resource"));
     let with = |extra: &[Answer]| with_common(extra, &common);
     p.insert("/api/v1/websites/integrations/".into(), json!({
         "get": op(t, "List, 25 per page, newest first; secrets masked", None,
@@ -175,10 +178,7 @@ fn second_paths(p: &mut Map<String, Value>) {
 fn other_paths(p: &mut Map<String, Value>) {
     let t = "websites";
     let id = [id_param()];
-    let e = [
-        ("401", "No or bad bearer token", E2),
-        ("405", "Wrong method", E2),
-    ];
+    let e = common(E2, None);
     let with = |extra: &[Answer]| with_common(extra, &e);
     p.insert("/api/v1/websites/".into(), json!({
         "get": op(t, "Websites the caller belongs to (admins: all)", None, &with(&[("200", "A page", Some("WebsitePage"))]), &[query("page", "integer", "Page number")]),
@@ -492,11 +492,7 @@ fn credential_paths(p: &mut Map<String, Value>) {
             &[json!({"name": "type", "in": "query", "required": true, "schema": {"type": "string"}, "description": "An integration type (email, sms, ...), a provider (sendgrid, stripe, ...) or the second document's key (nexmo, ...)"}),
               query("website", "integer", "The website's id; without it, integrations that belong to no website")]),
     }));
-    let common = [
-        ("401", "No or bad bearer token", E2),
-        ("403", "Admins only (a service token is refused too)", E2),
-        ("405", "Wrong method", E2),
-    ];
+    let common = common(E2, Some("Admins only (a service token is refused too)"));
     let with = |extra: &[Answer]| with_common(extra, &common);
     p.insert("/api/v1/service-tokens/".into(), json!({
         "get": op(t, "Every service token (never the token itself)", None, &with(&[("200", "The tokens", Some("ServiceTokenList"))]), &[]),
@@ -510,11 +506,7 @@ fn credential_paths(p: &mut Map<String, Value>) {
 
 fn people_paths(p: &mut Map<String, Value>) {
     let t = "people and devices (admins)";
-    let common = [
-        ("401", "No or bad bearer token", E2),
-        ("403", "Admins only (a service token is refused too)", E2),
-        ("405", "Wrong method", E2),
-    ];
+    let common = common(E2, Some("Admins only (a service token is refused too)"));
     let with = |extra: &[Answer]| with_common(extra, &common);
     let id = [id_param()];
     p.insert("/api/v1/users/".into(), json!({

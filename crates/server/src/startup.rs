@@ -76,6 +76,11 @@ impl DatabaseChoice {
         self.url.starts_with("postgres://") || self.url.starts_with("postgresql://")
     }
 
+    /// What a database error of this choice is for the command line.
+    pub fn failed(&self) -> impl Fn(db::DbError) -> StartError + '_ {
+        move |e| StartError::Database(self.describe(), e)
+    }
+
     /// For messages: the file path, or the PostgreSQL URL without its password.
     pub fn describe(&self) -> String {
         if self.is_postgres() {
@@ -244,18 +249,13 @@ pub async fn open_database(
     vault: Vault,
     source: &KeySource,
 ) -> Result<(Arc<dyn Db>, Vault), StartError> {
-    let db = db::connect(&choice.url)
-        .await
-        .map_err(|e| StartError::Database(choice.describe(), e))?;
-    let stored = db
-        .key_check()
-        .await
-        .map_err(|e| StartError::Database(choice.describe(), e))?;
+    let db = db::connect(&choice.url).await.map_err(choice.failed())?;
+    let stored = db.key_check().await.map_err(choice.failed())?;
     match stored {
         None => {
             db.init_key_check(&vault.key_check())
                 .await
-                .map_err(|e| StartError::Database(choice.describe(), e))?;
+                .map_err(choice.failed())?;
             Ok((db, vault))
         }
         Some(check) if vault.matches(&check) => Ok((db, vault)),

@@ -156,36 +156,12 @@ async fn start_server(bin: &PathBuf, db: String, dir: tempfile::TempDir, log: &P
         _dir: dir,
     };
     let mut conn = Conn::open(&server.addr).await;
-    let (_, site) = conn
-        .send(
-            &server,
-            "POST",
-            "/api/v1/websites/",
-            Some(json!({"name": "bench"})),
-        )
-        .await;
-    server.website = site["id"].as_i64().expect("a website id");
-    let (_, platform) = conn
-        .send(
-            &server,
-            "POST",
-            "/api/v1/websites/",
-            Some(json!({"name": "platform"})),
-        )
-        .await;
-    server.platform = platform["id"].as_i64().expect("a website id");
+    server.website = conn.website(&server, "bench").await;
+    server.platform = conn.website(&server, "platform").await;
     let body = json!({"website": server.platform, "integration_type": "sendgrid", "name": "mail",
                       "api_key": "SG.bench-key-0123456789abcdef", "is_active": true,
                       "config": {"from_email": "news@example.com"}});
-    let (status, created) = conn
-        .send(
-            &server,
-            "POST",
-            "/api/v1/websites/integrations/",
-            Some(body),
-        )
-        .await;
-    assert_eq!(status, 201, "{created}");
+    conn.integration(&server, body).await;
     let mut svc = cli(bin, &db, &key);
     svc.args([
         "service-token",
@@ -202,15 +178,7 @@ async fn start_server(bin: &PathBuf, db: String, dir: tempfile::TempDir, log: &P
         let body = json!({"website": server.website, "integration_type": "custom", "name": format!("seed-{i}"),
                           "api_key": format!("seed-api-key-{i:08}"), "secret_key": "seed-secret-0123456789",
                           "config": {"base_url": "https://api.example.com"}});
-        let (status, created) = conn
-            .send(
-                &server,
-                "POST",
-                "/api/v1/websites/integrations/",
-                Some(body),
-            )
-            .await;
-        assert_eq!(status, 201, "{created}");
+        let created = conn.integration(&server, body).await;
         server.ids.push(created["id"].as_i64().expect("an id"));
     }
     server
@@ -232,6 +200,21 @@ impl Conn {
             .expect("HTTP/1.1 handshake");
         tokio::spawn(connection);
         Conn { sender }
+    }
+
+    /// A website made through the API; its id.
+    async fn website(&mut self, server: &Server, name: &str) -> i64 {
+        let body = Some(json!({ "name": name }));
+        let (_, site) = self.send(server, "POST", "/api/v1/websites/", body).await;
+        site["id"].as_i64().expect("a website id")
+    }
+
+    /// An integration made through the website integrations API (201); the answer.
+    async fn integration(&mut self, server: &Server, body: Value) -> Value {
+        let path = "/api/v1/websites/integrations/";
+        let (status, created) = self.send(server, "POST", path, Some(body)).await;
+        assert_eq!(status, 201, "{created}");
+        created
     }
 
     async fn send(

@@ -69,11 +69,7 @@ impl<B: SqlDb> CredentialStore for B {
 
     async fn revoke_service_token(&self, id: i64, audit: &AuditEntry) -> super::Result<bool> {
         let mut tx = self.write().begin_with(B::BEGIN).await?;
-        let done = sqlx::query("DELETE FROM service_tokens WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        if B::rows_affected(&done) == 0 {
+        if !B::changed_by_id(&mut tx, "DELETE FROM service_tokens WHERE id = $1", id).await? {
             return Ok(false);
         }
         let mut entry = audit.clone();

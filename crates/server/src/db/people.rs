@@ -105,27 +105,29 @@ impl<B: SqlDb> PeopleStore for B {
         if exists.is_none() {
             return Ok(None);
         }
-        if let Some(role) = change.role {
-            sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
-                .bind(role.as_str())
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        if let Some(hash) = &change.password_hash {
-            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-                .bind(hash)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        if let Some(disabled) = change.disabled {
-            let at = disabled.then(super::now);
-            sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2")
-                .bind(at)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+        // Each column given, with its new value (a disabled_at may be NULL).
+        let columns = [
+            (
+                "UPDATE users SET role = $1 WHERE id = $2",
+                change.role.map(|r| Some(r.as_str().to_owned())),
+            ),
+            (
+                "UPDATE users SET password_hash = $1 WHERE id = $2",
+                change.password_hash.clone().map(Some),
+            ),
+            (
+                "UPDATE users SET disabled_at = $1 WHERE id = $2",
+                change.disabled.map(|d| d.then(super::now)),
+            ),
+        ];
+        for (sql, value) in columns {
+            if let Some(value) = value {
+                sqlx::query(sql)
+                    .bind(value)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
         if let Some(websites) = &change.websites {
             sqlx::query("DELETE FROM website_members WHERE user_id = $1")
@@ -148,11 +150,7 @@ impl<B: SqlDb> PeopleStore for B {
     async fn delete_user(&self, id: i64, audit: &AuditEntry) -> super::Result<Option<Vec<String>>> {
         let mut tx = self.write().begin_with(B::BEGIN).await?;
         let revoked = B::delete_tokens(&mut tx, id, None, None).await?;
-        let done = sqlx::query("DELETE FROM users WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        if B::rows_affected(&done) == 0 {
+        if !B::changed_by_id(&mut tx, "DELETE FROM users WHERE id = $1", id).await? {
             return Ok(None);
         }
         B::commit_with_audit(tx, audit).await?;

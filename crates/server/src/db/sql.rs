@@ -80,6 +80,13 @@ pub(crate) trait SqlDb: Send + Sync + 'static {
         Ok(seq)
     }
 
+    /// Runs a statement whose one argument is an id (`DELETE FROM ...
+    /// WHERE id = $1`) inside a transaction; whether it changed a row.
+    async fn changed_by_id(conn: &mut Conn<Self>, sql: &str, id: i64) -> Result<bool> {
+        let done = sqlx::query(sql).bind(id).execute(&mut *conn).await?;
+        Ok(Self::rows_affected(&done) != 0)
+    }
+
     /// The stored answer (JSON text, empty while the batch is being
     /// applied) of a batch this user pushed, read from `pool`.
     async fn stored_answer(

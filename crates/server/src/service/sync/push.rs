@@ -22,27 +22,28 @@ pub async fn push(
         return Err(Error::Forbidden);
     }
     let id = batch.batch_id.trim();
-    if id.is_empty() || id.len() > 200 {
-        return Err(Error::BadRequest(
-            "batch_id is required: a new id (a UUID) per batch, the same on a retry.".into(),
-        ));
-    }
-    if batch.changes.len() > MAX_PUSH_CHANGES {
-        return Err(Error::BadRequest(format!(
-            "A push batch holds at most {MAX_PUSH_CHANGES} changes; this one has {}. Send them in several batches.",
-            batch.changes.len()
-        )));
-    }
-    if batch.client_id.as_ref().is_some_and(|c| c.len() > 200) {
-        return Err(Error::BadRequest(
-            "client_id is too long: send the laptop's id (a UUID).".into(),
-        ));
-    }
-    if batch.websites.len() > MAX_PUSH_CHANGES {
-        return Err(Error::BadRequest(format!(
-            "A push batch holds at most {MAX_PUSH_CHANGES} websites; this one has {}.",
-            batch.websites.len()
-        )));
+    let (changes, websites) = (batch.changes.len(), batch.websites.len());
+    // What makes a batch unreadable as a whole, in the order it is checked.
+    let refusals = [
+        (
+            id.is_empty() || id.len() > 200,
+            "batch_id is required: a new id (a UUID) per batch, the same on a retry.".to_owned(),
+        ),
+        (
+            changes > MAX_PUSH_CHANGES,
+            format!("A push batch holds at most {MAX_PUSH_CHANGES} changes; this one has {changes}. Send them in several batches."),
+        ),
+        (
+            batch.client_id.as_ref().is_some_and(|c| c.len() > 200),
+            "client_id is too long: send the laptop's id (a UUID).".to_owned(),
+        ),
+        (
+            websites > MAX_PUSH_CHANGES,
+            format!("A push batch holds at most {MAX_PUSH_CHANGES} websites; this one has {websites}."),
+        ),
+    ];
+    if let Some((_, message)) = refusals.into_iter().find(|(refused, _)| *refused) {
+        return Err(Error::BadRequest(message));
     }
     if batch.logs.len() > MAX_PUSH_LOGS {
         return Err(Error::BadRequest(format!(
