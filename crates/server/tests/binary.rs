@@ -9,7 +9,7 @@ mod pg;
 #[path = "common/process.rs"]
 mod process;
 
-use process::{admin_token, call, command, port_8787_free, run, Running, CANARY};
+use process::{admin_token, call, command, port_8787_free, run, Api, Running, CANARY};
 
 use serde_json::json;
 use std::path::Path;
@@ -52,40 +52,21 @@ async fn first_run_with_no_arguments_then_sigterm() {
     }
 
     let token = admin_token(home.path(), &[], &[]);
-    let base = server.base.clone();
-    let (s, body) = call(
-        &base,
-        "POST",
-        "/api/integrations/",
-        &token,
-        Some(json!({"integration_type": "whatsapp", "name": "WA"})),
-    )
-    .await;
-    assert_eq!(s, 201, "{body}");
+    let api = Api::new(&server.base, &token);
+    let wa = json!({"integration_type": "whatsapp", "name": "WA"});
+    let body = api.created("/api/integrations/", wa).await;
     let id = body["id"].as_i64().unwrap();
-    let (s, body) = call(
-        &base,
-        "POST",
-        &format!("/api/integrations/{id}/configure/whatsapp/"),
-        &token,
-        Some(json!({"phone_number_id": "1", "business_account_id": "2", "access_token": format!("EAA{CANARY}")})),
-    )
-    .await;
+    let configure = format!("/api/integrations/{id}/configure/whatsapp/");
+    let settings = json!({"phone_number_id": "1", "business_account_id": "2", "access_token": format!("EAA{CANARY}")});
+    let (s, body) = api.post(&configure, settings).await;
     assert_eq!(s, 200, "{body}");
-    let (s, body) = call(
-        &base,
-        "POST",
-        &format!("/api/integrations/{id}/test/"),
-        &token,
-        None,
-    )
-    .await;
+    let (s, body) = api.test(id).await;
     assert_eq!(s, 200);
     assert_eq!(
         body["success"], false,
         "no provider checks in this build: {body}"
     );
-    let (s, body) = call(&base, "GET", "/healthz", &token, None).await;
+    let (s, body) = api.get("/healthz").await;
     assert_eq!(
         (s, body),
         (200, json!({"status": "ok", "database": "sqlite"}))
@@ -183,28 +164,12 @@ async fn wrong_key_is_refused_and_rotate_key_switches_keys() {
 
     let server = Running::start(start(&key_a));
     let token = admin_token(home.path(), &[], &["--database", db.as_str()]);
-    let base = server.base.clone();
-    let (s, site) = call(
-        &base,
-        "POST",
-        "/api/v1/websites/",
-        &token,
-        Some(json!({"name": "w"})),
-    )
-    .await;
-    assert_eq!(s, 201);
+    let api = Api::new(&server.base, &token);
+    let site = api.created("/api/v1/websites/", json!({"name": "w"})).await;
     let body = json!({"website": site["id"], "integration_type": "custom", "name": "c", "api_key": "rotate-me-0001", "secret_key": "second-0002"});
-    let (s, created) = call(
-        &base,
-        "POST",
-        "/api/v1/websites/integrations/",
-        &token,
-        Some(body),
-    )
-    .await;
-    assert_eq!(s, 201, "{created}");
+    let created = api.created("/api/v1/websites/integrations/", body).await;
     let path = format!("/api/v1/websites/integrations/{}/", created["id"]);
-    let (_, before) = call(&base, "GET", &path, &token, None).await;
+    let (_, before) = api.get(&path).await;
     server.signal("-TERM");
     assert!(server.wait().0);
 
@@ -213,17 +178,7 @@ async fn wrong_key_is_refused_and_rotate_key_switches_keys() {
     assert!(err.contains("does not match"), "{err}");
     assert!(err.contains("rotate-key --new-key-env"), "{err}");
 
-    let mut c = command(home.path());
-    c.env("TOKEN_ENCRYPTION_KEY", &key_a)
-        .env("NEW_KEY", &key_b)
-        .args([
-            "--database",
-            db.as_str(),
-            "rotate-key",
-            "--new-key-env",
-            "NEW_KEY",
-        ]);
-    let (ok, out, err) = run(c, "");
+    let (ok, out, err) = run(rotate_key(home.path(), &db, &key_a, &key_b), "");
     assert!(ok, "{out}{err}");
     assert!(
         out.contains("Re-encrypted 2 secret value(s) of 1 integration(s)"),
@@ -246,16 +201,8 @@ async fn wrong_key_is_refused_and_rotate_key_switches_keys() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn database_url_switches_to_postgres() {
     let cluster = pg::PgCluster::start().unwrap_or_else(|e| panic!("{e}"));
-    let admin = sqlx::PgPool::connect(&cluster.url("postgres"))
-        .await
-        .unwrap();
-    sqlx::query("CREATE DATABASE bin_test")
-        .execute(&admin)
-        .await
-        .unwrap();
-    admin.close().await;
+    let url = cluster.create_database("bin_test").await;
     let home = tempfile::tempdir().unwrap();
-    let url = cluster.url("bin_test");
     let key = switchboard_server::Vault::generate_base64().to_string();
     let env = [
         ("DATABASE_URL", url.as_str()),
@@ -273,15 +220,12 @@ async fn database_url_switches_to_postgres() {
     let token = admin_token(home.path(), &env, &[]);
     let (s, body) = call(&server.base, "GET", "/healthz", &token, None).await;
     assert_eq!((s, body["database"].as_str()), (200, Some("postgres")));
-    let (s, _) = call(
-        &server.base,
-        "POST",
+    let api = Api::new(&server.base, &token);
+    api.created(
         "/api/integrations/",
-        &token,
-        Some(json!({"integration_type": "sms", "name": "pg"})),
+        json!({"integration_type": "sms", "name": "pg"}),
     )
     .await;
-    assert_eq!(s, 201);
     server.signal("-TERM");
     let (ok, out, _) = server.wait();
     assert!(ok && out.contains("stopped"));
@@ -292,6 +236,20 @@ async fn database_url_switches_to_postgres() {
             .exists(),
         "no SQLite file was made"
     );
+}
+
+/// `rotate-key` of `database` from key `old` to `new` (passed in NEW_KEY).
+fn rotate_key(home: &Path, database: &str, old: &str, new: &str) -> std::process::Command {
+    let mut c = command(home);
+    c.env("TOKEN_ENCRYPTION_KEY", old).env("NEW_KEY", new);
+    c.args([
+        "--database",
+        database,
+        "rotate-key",
+        "--new-key-env",
+        "NEW_KEY",
+    ]);
+    c
 }
 
 /// `rotate-key` refuses, changing nothing, while a server runs on the same
@@ -313,19 +271,7 @@ async fn rotate_key_refuses_while_a_server_runs_on_the_database() {
             "127.0.0.1:0",
         ]);
         let server = Running::start(c);
-        let rotate = || {
-            let mut c = command(home.path());
-            c.env("TOKEN_ENCRYPTION_KEY", &key)
-                .env("NEW_KEY", &new_key)
-                .args([
-                    "--database",
-                    database.as_str(),
-                    "rotate-key",
-                    "--new-key-env",
-                    "NEW_KEY",
-                ]);
-            c
-        };
+        let rotate = || rotate_key(home.path(), &database, &key, &new_key);
         let (ok, out, err) = run(rotate(), "");
         assert!(!ok, "{database}: refused while serving: {out}");
         assert!(err.contains("a switchboard-server is running on"), "{err}");
@@ -413,37 +359,15 @@ async fn provider_endpoints_from_the_environment() {
         .args(["--database", db.as_str(), "--bind", "127.0.0.1:0"]);
     let server = Running::start(c);
     let token = admin_token(home.path(), &env, &["--database", db.as_str()]);
-    let base = server.base.clone();
-    let (_, site) = call(
-        &base,
-        "POST",
-        "/api/v1/websites/",
-        &token,
-        Some(json!({"name": "w"})),
-    )
-    .await;
+    let api = Api::new(&server.base, &token);
+    let (_, site) = api.post("/api/v1/websites/", json!({"name": "w"})).await;
     let body = json!({"website": site["id"], "integration_type": "twilio", "name": "SMS",
                       "api_key": "AC0123456789abcdef0123456789abcdef",
                       "secret_key": "fedcba9876543210fedcba9876543210",
                       "config": {"from_phone_number": "+14155550123"}});
-    let (s, created) = call(
-        &base,
-        "POST",
-        "/api/v1/websites/integrations/",
-        &token,
-        Some(body),
-    )
-    .await;
-    assert_eq!(s, 201, "{created}");
+    let created = api.created("/api/v1/websites/integrations/", body).await;
     let id = created["id"].as_i64().unwrap();
-    let (s, result) = call(
-        &base,
-        "POST",
-        &format!("/api/integrations/{id}/test/"),
-        &token,
-        None,
-    )
-    .await;
+    let (s, result) = api.test(id).await;
     assert_eq!(s, 200);
     assert_eq!(result["success"], true, "{result}");
     let requests = twilio.requests();
@@ -452,14 +376,7 @@ async fn provider_endpoints_from_the_environment() {
         requests[0].path,
         "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef.json"
     );
-    let (_, detail) = call(
-        &base,
-        "GET",
-        &format!("/api/integrations/{id}/"),
-        &token,
-        None,
-    )
-    .await;
+    let (_, detail) = api.get(&format!("/api/integrations/{id}/")).await;
     assert_eq!(detail["status"], "active");
     server.signal("-TERM");
     assert!(server.wait().0);
@@ -519,32 +436,17 @@ async fn api_tokens_expire_after_90_days_unless_no_expiry_is_asked_for() {
     let home = tempfile::tempdir().unwrap();
     let token = admin_token(home.path(), &[], &[]);
     assert!(token.starts_with("sbt_"));
-    let mut c = command(home.path());
-    c.args([
-        "token",
-        "create",
-        "--email",
-        "admin@example.com",
-        "--name",
-        "forever",
-        "--no-expiry",
-    ]);
-    let (ok, _, err) = run(c, "");
+    // `token create` for the admin, naming the token `name`; its output.
+    let create = |name: &str, options: &[&str]| {
+        let mut c = command(home.path());
+        c.args(["token", "create", "--email", "admin@example.com"]);
+        c.args(["--name", name]).args(options);
+        run(c, "")
+    };
+    let (ok, _, err) = create("forever", &["--no-expiry"]);
     assert!(ok, "{err}");
     assert!(err.contains("never expires"), "{err}");
-    let mut c = command(home.path());
-    c.args([
-        "token",
-        "create",
-        "--email",
-        "admin@example.com",
-        "--name",
-        "x",
-        "--no-expiry",
-        "--expires-days",
-        "3",
-    ]);
-    let (ok, _, err) = run(c, "");
+    let (ok, _, err) = create("x", &["--no-expiry", "--expires-days", "3"]);
     assert!(!ok, "both --no-expiry and --expires-days were accepted");
     assert!(err.contains("cannot be used with"), "{err}");
 
@@ -848,28 +750,15 @@ async fn checks_refuse_internal_addresses_unless_an_admin_allows_them() {
     };
     let server = start(&[]);
     let token = admin_token(home.path(), &env, &["--database", db.as_str()]);
-    let (s, created) = call(
-        &server.base,
-        "POST",
-        "/api/integrations/",
-        &token,
-        Some(json!({"integration_type": "signup_page", "name": "Landing"})),
-    )
-    .await;
-    assert_eq!(s, 201, "{created}");
+    let api = Api::new(&server.base, &token);
+    let landing = json!({"integration_type": "signup_page", "name": "Landing"});
+    let created = api.created("/api/integrations/", landing).await;
     let id = created["id"].as_i64().unwrap();
     let page_url = format!("{}/join", page.url());
-    let (s, body) = call(
-        &server.base,
-        "POST",
-        &format!("/api/integrations/{id}/configure/signup/"),
-        &token,
-        Some(json!({"page_url": page_url})),
-    )
-    .await;
+    let configure = format!("/api/integrations/{id}/configure/signup/");
+    let (s, body) = api.post(&configure, json!({"page_url": page_url})).await;
     assert_eq!(s, 200, "{body}");
-    let test = format!("/api/integrations/{id}/test/");
-    let (s, result) = call(&server.base, "POST", &test, &token, None).await;
+    let (s, result) = api.test(id).await;
     assert_eq!(s, 200, "{result}");
     assert_eq!(result["success"], false, "{result}");
     let message = result["message"].as_str().unwrap_or_default();
@@ -897,7 +786,7 @@ async fn checks_refuse_internal_addresses_unless_an_admin_allows_them() {
     );
 
     let server = start(&["--allow-check-network", "127.0.0.1/32"]);
-    let (s, result) = call(&server.base, "POST", &test, &token, None).await;
+    let (s, result) = Api::new(&server.base, &token).test(id).await;
     assert_eq!(s, 200, "{result}");
     assert_eq!(result["success"], true, "{result}");
     assert_eq!(page.requests().len(), 1);

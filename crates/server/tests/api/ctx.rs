@@ -121,12 +121,36 @@ impl Res {
         self
     }
 
+    /// Asserts that this answer's message under `key` (`detail`, `error`)
+    /// contains `part`.
+    #[track_caller]
+    pub fn assert_says(&self, key: &str, part: &str) {
+        let message = self.body[key].as_str();
+        assert!(message.expect("a message").contains(part), "{}", self.text);
+    }
+
+    /// Asserts that this answer's (first) message for `field` contains `part`.
+    #[track_caller]
+    pub fn assert_field(&self, field: &str, part: &str) {
+        let message = self.body[field][0].as_str();
+        assert!(
+            message.expect("a message for the field").contains(part),
+            "{}",
+            self.text
+        );
+    }
+
     pub fn header(&self, name: &str) -> Option<String> {
         self.headers
             .get(name)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     }
+}
+
+/// The items of a JSON list (which it must be).
+pub fn items(list: &Value) -> std::slice::Iter<'_, Value> {
+    list.as_array().expect("a JSON list").iter()
 }
 
 #[derive(Clone)]
@@ -195,15 +219,8 @@ impl Ctx {
                     std::process::id(),
                     NEXT_DB.fetch_add(1, Ordering::SeqCst)
                 );
-                let admin = sqlx::PgPool::connect(&cluster.url("postgres"))
-                    .await
-                    .unwrap();
-                sqlx::query(&format!("CREATE DATABASE {name}"))
-                    .execute(&admin)
-                    .await
-                    .unwrap();
-                admin.close().await;
-                (cluster.url(&name), None, Some((cluster, name)))
+                let url = cluster.create_database(&name).await;
+                (url, None, Some((cluster, name)))
             }
             (Backend::Postgres, None) => unreachable!("the harness passes the cluster"),
         };
@@ -366,6 +383,22 @@ impl Ctx {
 
     pub async fn delete(&self, path: &str, user: &User) -> Res {
         self.call("DELETE", path, Some(&user.token), None).await
+    }
+
+    /// Sends each request (method and path, no body) as `user`, in order;
+    /// each must answer its status.
+    pub async fn expect_all(&self, user: &User, requests: &[(&str, &str, u16)]) {
+        for (method, path, status) in requests {
+            self.call(method, path, Some(&user.token), None)
+                .await
+                .expect_status(*status);
+        }
+    }
+
+    /// The audit entries of integration `id`, read by the admin (200).
+    pub async fn audit_of(&self, id: i64) -> Res {
+        let path = format!("/api/v1/audit/?integration={id}");
+        self.get(&path, &self.admin).await.expect_status(200)
     }
 
     /// A website made by the admin through the API; its id.

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use switchboard_server::auth::new_token;
 use switchboard_server::model::{Role, TokenKind};
 
-use crate::ctx::{Ctx, PASSWORD};
+use crate::ctx::{items, Ctx, PASSWORD};
 
 crate::tests![
     login_refresh_and_me,
@@ -25,13 +25,7 @@ crate::tests![
 async fn logout_ends_the_sign_in_on_the_server(ctx: Ctx) {
     let member = ctx.user(Role::Member, &[]).await;
     let sign_in = || async {
-        let r = ctx
-            .call(
-                "POST",
-                "/api/v1/auth/login/",
-                None,
-                Some(json!({"email": member.email, "password": PASSWORD})),
-            )
+        let r = login_with(&ctx, json!({"email": member.email, "password": PASSWORD}))
             .await
             .expect_status(200);
         (
@@ -82,14 +76,7 @@ async fn logout_ends_the_sign_in_on_the_server(ctx: Ctx) {
 
 /// Signs in as `email` with `password`, answering (status, body, Retry-After).
 async fn login_as(ctx: &Ctx, email: &str, password: &str) -> (u16, Value, Option<String>) {
-    let r = ctx
-        .call(
-            "POST",
-            "/api/v1/auth/login/",
-            None,
-            Some(json!({"email": email, "password": password})),
-        )
-        .await;
+    let r = login_with(ctx, json!({"email": email, "password": password})).await;
     let wait = r.header("retry-after");
     (r.status, r.body, wait)
 }
@@ -155,15 +142,12 @@ async fn failed_logins_back_off_per_account_and_per_address(ctx: Ctx) {
 
 async fn login_refresh_and_me(ctx: Ctx) {
     let member = ctx.user(Role::Member, &[]).await;
-    let r = ctx
-        .call(
-            "POST",
-            "/api/v1/auth/login/",
-            None,
-            Some(json!({"email": member.email.to_uppercase(), "password": PASSWORD})),
-        )
-        .await
-        .expect_status(200);
+    let r = login_with(
+        &ctx,
+        json!({"email": member.email.to_uppercase(), "password": PASSWORD}),
+    )
+    .await
+    .expect_status(200);
     assert_eq!(r.body["token_type"], "Bearer");
     assert_eq!(r.body["expires_in"], 900);
     let access = r.body["access_token"].as_str().unwrap().to_owned();
@@ -177,81 +161,39 @@ async fn login_refresh_and_me(ctx: Ctx) {
     assert_eq!(me.body["email"], member.email);
     assert_eq!(me.body["role"], "member");
     // The access token works on both APIs.
-    assert_eq!(
-        ctx.call("GET", "/api/integrations/", Some(&access), None)
-            .await
-            .status,
-        200
-    );
+    assert_eq!(status_of(&ctx, "/api/integrations/", &access).await, 200);
     // A refresh token is not an access token.
-    assert_eq!(
-        ctx.call("GET", "/api/integrations/", Some(&refresh), None)
-            .await
-            .status,
-        401
-    );
+    assert_eq!(status_of(&ctx, "/api/integrations/", &refresh).await, 401);
 
-    let r = ctx
-        .call(
-            "POST",
-            "/api/v1/auth/refresh/",
-            None,
-            Some(json!({"refresh_token": refresh})),
-        )
-        .await
-        .expect_status(200);
+    let r = refresh_with(&ctx, &refresh).await.expect_status(200);
     let access2 = r.body["access_token"].as_str().unwrap().to_owned();
     assert_ne!(access2, access);
-    assert_eq!(
-        ctx.call("GET", "/api/v1/auth/me/", Some(&access2), None)
-            .await
-            .status,
-        200
-    );
+    assert_eq!(status_of(&ctx, "/api/v1/auth/me/", &access2).await, 200);
     // Each refresh token works once.
-    let r = ctx
-        .call(
-            "POST",
-            "/api/v1/auth/refresh/",
-            None,
-            Some(json!({"refresh_token": refresh})),
-        )
-        .await
-        .expect_status(401);
+    let r = refresh_with(&ctx, &refresh).await.expect_status(401);
     assert_eq!(r.body["code"], "token_not_valid");
     let r = ctx
         .call("POST", "/api/v1/auth/refresh/", None, Some(json!({})))
         .await;
     assert_eq!(r.body["refresh_token"], json!(["This field is required."]));
 
-    let r = ctx
-        .call(
-            "POST",
-            "/api/v1/auth/login/",
-            None,
-            Some(json!({"email": member.email, "password": "wrong password"})),
-        )
-        .await
-        .expect_status(401);
+    let r = login_with(
+        &ctx,
+        json!({"email": member.email, "password": "wrong password"}),
+    )
+    .await
+    .expect_status(401);
     assert_eq!(
         r.body,
         json!({"detail": "No active account found with the given credentials"})
     );
-    ctx.call(
-        "POST",
-        "/api/v1/auth/login/",
-        None,
-        Some(json!({"email": "nobody@example.com", "password": PASSWORD})),
+    login_with(
+        &ctx,
+        json!({"email": "nobody@example.com", "password": PASSWORD}),
     )
     .await
     .expect_status(401);
-    let r = ctx
-        .call(
-            "POST",
-            "/api/v1/auth/login/",
-            None,
-            Some(json!({"email": "x@example.com"})),
-        )
+    let r = login_with(&ctx, json!({"email": "x@example.com"}))
         .await
         .expect_status(400);
     assert_eq!(r.body["password"], json!(["This field is required."]));
@@ -322,12 +264,7 @@ async fn unauthenticated_is_401_in_each_shape(ctx: Ctx) {
     // An expired token.
     let (token, row) = new_token(TokenKind::Access, ctx.admin.id, "old", Some(-1));
     ctx.db.insert_token(&row).await.unwrap();
-    assert_eq!(
-        ctx.call("GET", "/api/integrations/", Some(&token), None)
-            .await
-            .status,
-        401
-    );
+    assert_eq!(status_of(&ctx, "/api/integrations/", &token).await, 401);
 }
 
 async fn members_see_their_websites_and_their_own(ctx: Ctx) {
@@ -346,10 +283,7 @@ async fn members_see_their_websites_and_their_own(ctx: Ctx) {
     let others_own = ctx.first(&other, "email", "other's own").await;
 
     let r = ctx.get("/api/integrations/", &member).await;
-    let mut ids: Vec<i64> = r.body["integrations"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let mut ids: Vec<i64> = items(&r.body["integrations"])
         .map(|i| i["id"].as_i64().unwrap())
         .collect();
     ids.sort();
@@ -546,19 +480,24 @@ async fn second_api_is_for_admins_only(ctx: Ctx) {
 }
 
 async fn me_status(ctx: &Ctx, token: String) -> u16 {
-    ctx.call("GET", "/api/v1/auth/me/", Some(&token), None)
-        .await
-        .status
+    status_of(ctx, "/api/v1/auth/me/", &token).await
 }
 
 async fn refresh_with(ctx: &Ctx, refresh: &str) -> crate::ctx::Res {
-    ctx.call(
-        "POST",
-        "/api/v1/auth/refresh/",
-        None,
-        Some(json!({"refresh_token": refresh})),
-    )
-    .await
+    let body = json!({ "refresh_token": refresh });
+    ctx.call("POST", "/api/v1/auth/refresh/", None, Some(body))
+        .await
+}
+
+/// A sign-in with this body, without a token.
+async fn login_with(ctx: &Ctx, body: Value) -> crate::ctx::Res {
+    ctx.call("POST", "/api/v1/auth/login/", None, Some(body))
+        .await
+}
+
+/// The status of a GET of `path` with `token`.
+async fn status_of(ctx: &Ctx, path: &str, token: &str) -> u16 {
+    ctx.call("GET", path, Some(token), None).await.status
 }
 
 /// A refresh token used a second time means a copy is out there: every
@@ -566,14 +505,7 @@ async fn refresh_with(ctx: &Ctx, refresh: &str) -> crate::ctx::Res {
 /// sign-in of the same user is untouched.
 async fn reusing_a_spent_refresh_token_revokes_its_sign_in(ctx: Ctx) {
     let member = ctx.user(Role::Member, &[]).await;
-    let login = || {
-        ctx.call(
-            "POST",
-            "/api/v1/auth/login/",
-            None,
-            Some(json!({"email": member.email, "password": PASSWORD})),
-        )
-    };
+    let login = || login_with(&ctx, json!({"email": member.email, "password": PASSWORD}));
     let first = login().await;
     let other = login().await;
     assert_eq!((first.status, other.status), (200, 200));

@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 use switchboard_server::model::{AuditEntry, NewServiceToken, Role};
 
-use crate::ctx::{Ctx, User};
+use crate::ctx::{items, Ctx, User};
 
 crate::tests![
     a_service_token_reads_the_active_integration_in_plain_text,
@@ -89,14 +89,8 @@ async fn a_service_token_reads_the_active_integration_in_plain_text(ctx: Ctx) {
     assert_eq!(r.body["count"], 1);
 
     // Audited: which token, which integration, which fields; no value.
-    let r = ctx
-        .get(&format!("/api/v1/audit/?integration={id}"), &ctx.admin)
-        .await
-        .expect_status(200);
-    let read = r.body["results"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let r = ctx.audit_of(id).await;
+    let read = items(&r.body["results"])
         .find(|e| e["action"] == "read-credentials")
         .unwrap_or_else(|| panic!("no audit entry: {}", r.text))
         .clone();
@@ -105,10 +99,7 @@ async fn a_service_token_reads_the_active_integration_in_plain_text(ctx: Ctx) {
         format!("service token #{token_id} (platform)")
     );
     assert_eq!(read["via"], "api/v1/credentials");
-    let fields: Vec<&str> = read["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let fields: Vec<&str> = items(&read["fields"])
         .map(|f| f.as_str().unwrap())
         .collect();
     for f in ["api_key", "secret_key", "webhook_secret", "currency"] {
@@ -175,20 +166,9 @@ async fn integrations_of_no_website_are_read_without_a_website(ctx: Ctx) {
     let r = fetch(&ctx, Some(&token), "website=x&type=email")
         .await
         .expect_status(400);
-    assert!(
-        r.body["website"][0]
-            .as_str()
-            .unwrap()
-            .contains("whole number"),
-        "{}",
-        r.text
-    );
+    r.assert_field("website", "whole number");
     let r = fetch(&ctx, Some(&token), "").await.expect_status(400);
-    assert!(
-        r.body["type"][0].as_str().unwrap().contains("?type="),
-        "{}",
-        r.text
-    );
+    r.assert_field("type", "?type=");
 }
 
 async fn nobody_but_a_service_token_in_scope_gets_a_secret(ctx: Ctx) {
@@ -322,11 +302,7 @@ async fn revoked_and_expired_service_tokens_are_refused(ctx: Ctx) {
         .expect_status(204);
     let r = ctx.get(TOKENS, &ctx.admin).await;
     assert!(
-        r.body["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|t| t["name"] != "g"),
+        items(&r.body["results"]).all(|t| t["name"] != "g"),
         "{}",
         r.text
     );
@@ -348,41 +324,19 @@ async fn service_tokens_are_made_by_admins_with_clear_field_errors(ctx: Ctx) {
         )
         .await
         .expect_status(400);
-    assert!(
-        r.body["types"][0]
-            .as_str()
-            .unwrap()
-            .contains("no-such-thing"),
-        "{}",
-        r.text
-    );
+    r.assert_field("types", "no-such-thing");
     let r = ctx
         .post(TOKENS, a, json!({"name": "p", "types": []}))
         .await
         .expect_status(400);
-    assert!(
-        r.body["types"][0].as_str().unwrap().contains('*'),
-        "{}",
-        r.text
-    );
-    let r = ctx
-        .post(
-            TOKENS,
-            a,
-            json!({"name": "p", "types": ["*"], "website": 999}),
-        )
-        .await
-        .expect_status(400);
-    assert!(r.body["website"].is_array(), "{}", r.text);
-    let r = ctx
-        .post(
-            TOKENS,
-            a,
-            json!({"name": "p", "types": ["*"], "expires_days": 0}),
-        )
-        .await
-        .expect_status(400);
-    assert!(r.body["expires_days"].is_array(), "{}", r.text);
+    r.assert_field("types", "*");
+    // A bad value of one field: that field's errors.
+    for (field, value) in [("website", 999), ("expires_days", 0)] {
+        let mut body = json!({"name": "p", "types": ["*"]});
+        body[field] = json!(value);
+        let r = ctx.post(TOKENS, a, body).await.expect_status(400);
+        assert!(r.body[field].is_array(), "{}", r.text);
+    }
     // Nothing was made by the refused requests.
     let r = ctx.get(TOKENS, a).await.expect_status(200);
     assert_eq!(r.body["count"], 0);
@@ -465,14 +419,8 @@ async fn concurrent_fetches_are_each_counted_and_audited_once(ctx: Ctx) {
         20 - limit,
         "{statuses:?}"
     );
-    let r = ctx
-        .get(&format!("/api/v1/audit/?integration={id}"), &ctx.admin)
-        .await
-        .expect_status(200);
-    let reads = r.body["results"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let r = ctx.audit_of(id).await;
+    let reads = items(&r.body["results"])
         .filter(|e| e["action"] == "read-credentials")
         .count();
     assert_eq!(reads, limit, "{}", r.text);

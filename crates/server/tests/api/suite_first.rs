@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 use switchboard_catalog::samples::minimal_config;
 
-use crate::ctx::Ctx;
+use crate::ctx::{items, Ctx};
 
 crate::tests![
     create_list_and_detail,
@@ -387,12 +387,9 @@ async fn update_and_delete(ctx: Ctx) {
         .await;
     let r = ctx.delete(&format!("/api/integrations/{id}/"), a).await;
     assert_eq!((r.status, r.body.clone()), (200, json!({"success": true})));
-    ctx.get(&format!("/api/integrations/{id}/"), a)
-        .await
-        .expect_status(404);
-    ctx.delete(&format!("/api/integrations/{id}/"), a)
-        .await
-        .expect_status(404);
+    let gone = format!("/api/integrations/{id}/");
+    ctx.expect_all(a, &[("GET", &gone, 404), ("DELETE", &gone, 404)])
+        .await;
     assert!(
         ctx.db.logs(id, 50).await.unwrap().is_empty(),
         "logs go with it"
@@ -412,11 +409,7 @@ async fn test_updates_health_and_logs(ctx: Ctx) {
         .await
         .expect_status(200);
     assert_eq!(r.body["success"], false);
-    assert!(
-        r.body["message"].as_str().unwrap().contains("Not ready"),
-        "{}",
-        r.text
-    );
+    r.assert_says("message", "Not ready");
     assert_eq!(ctx.get(&path, a).await.body["status"], "pending");
 
     ctx.post(
@@ -462,10 +455,7 @@ async fn test_updates_health_and_logs(ctx: Ctx) {
         .get(&format!("/api/v1/audit/?integration={id}"), a)
         .await
         .body;
-    let tests: Vec<&serde_json::Value> = audit["results"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let tests: Vec<&serde_json::Value> = items(&audit["results"])
         .filter(|e| e["action"] == "test")
         .collect();
     assert_eq!(tests.len(), 3, "two failures and a success changed health");

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 use switchboard_server::model::Role;
 
-use crate::ctx::{Ctx, User, PASSWORD};
+use crate::ctx::{items, Ctx, User, PASSWORD};
 
 crate::tests![
     admins_make_and_change_users,
@@ -50,6 +50,7 @@ async fn admins_make_and_change_users(ctx: Ctx) {
         .await
         .expect_status(201);
     let id = r.body["id"].as_i64().unwrap();
+    let one = format!("{USERS}{id}/");
     assert_eq!(r.body["email"], "sam@example.com");
     assert_eq!(r.body["role"], "member");
     assert_eq!(r.body["websites"], json!([w]));
@@ -68,20 +69,15 @@ async fn admins_make_and_change_users(ctx: Ctx) {
         email: "sam@example.com".into(),
         token: r.body["access_token"].as_str().unwrap().to_owned(),
     };
-    ctx.post(
-        "/api/integrations/",
-        &sam,
-        json!({"integration_type": "email", "name": "m"}),
-    )
-    .await
-    .expect_status(201);
+    // Sam makes an integration named `name`.
+    let make = |name: &str| {
+        let body = json!({"integration_type": "email", "name": name});
+        ctx.post("/api/integrations/", &sam, body)
+    };
+    make("m").await.expect_status(201);
     // Made a viewer: the very next request (cached sign-in or not) is a viewer's.
     let r = ctx
-        .patch(
-            &format!("{USERS}{id}/"),
-            a,
-            json!({"role": "viewer", "websites": []}),
-        )
+        .patch(&one, a, json!({"role": "viewer", "websites": []}))
         .await
         .expect_status(200);
     assert_eq!(r.body["role"], "viewer");
@@ -90,48 +86,25 @@ async fn admins_make_and_change_users(ctx: Ctx) {
         r.body["revoked_tokens"], 0,
         "a role change keeps the sign-in"
     );
-    ctx.post(
-        "/api/integrations/",
-        &sam,
-        json!({"integration_type": "email", "name": "n"}),
-    )
-    .await
-    .expect_status(403);
+    make("n").await.expect_status(403);
     let r = ctx.get(USERS, a).await.expect_status(200);
     assert_eq!(r.body["count"], 2);
-    ctx.get(&format!("{USERS}{id}/"), a)
-        .await
-        .expect_status(200);
-    ctx.get(&format!("{USERS}9999/"), a)
-        .await
-        .expect_status(404);
+    let unknown = format!("{USERS}9999/");
+    ctx.expect_all(a, &[("GET", &one, 200), ("GET", &unknown, 404)])
+        .await;
     // Bad input says what is wrong and changes nothing.
     let r = ctx
         .patch(
-            &format!("{USERS}{id}/"),
+            &one,
             a,
             json!({"role": "boss", "password": "short", "websites": [9999]}),
         )
         .await
         .expect_status(400);
-    assert!(
-        r.body["role"][0]
-            .as_str()
-            .unwrap()
-            .contains("admin, member or viewer"),
-        "{}",
-        r.text
-    );
-    assert!(
-        r.body["password"][0]
-            .as_str()
-            .unwrap()
-            .contains("at least 10"),
-        "{}",
-        r.text
-    );
+    r.assert_field("role", "admin, member or viewer");
+    r.assert_field("password", "at least 10");
     let r = ctx
-        .patch(&format!("{USERS}{id}/"), a, json!({"websites": [9999]}))
+        .patch(&one, a, json!({"websites": [9999]}))
         .await
         .expect_status(400);
     assert!(r.body["websites"].is_array(), "{}", r.text);
@@ -143,14 +116,7 @@ async fn admins_make_and_change_users(ctx: Ctx) {
         )
         .await
         .expect_status(400);
-    assert!(
-        r.body["email"][0]
-            .as_str()
-            .unwrap()
-            .contains("already exists"),
-        "{}",
-        r.text
-    );
+    r.assert_field("email", "already exists");
     let r = ctx
         .post(USERS, a, json!({"email": "nope"}))
         .await
@@ -160,14 +126,11 @@ async fn admins_make_and_change_users(ctx: Ctx) {
         "{}",
         r.text
     );
-    let r = ctx.get(&format!("{USERS}{id}/"), a).await;
+    let r = ctx.get(&one, a).await;
     assert_eq!(r.body["role"], "viewer");
     // Every change is audited, never with the password.
     let r = ctx.get("/api/v1/audit/", a).await.expect_status(200);
-    let actions: Vec<&str> = r.body["results"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let actions: Vec<&str> = items(&r.body["results"])
         .map(|e| e["action"].as_str().unwrap())
         .collect();
     assert!(
@@ -189,10 +152,7 @@ async fn sessions_are_listed_by_device_and_revoked_one_or_all(ctx: Ctx) {
     let t0 = std::time::Instant::now();
     loop {
         r = ctx.get(&path, a).await.expect_status(200);
-        let used = r.body["results"]
-            .as_array()
-            .unwrap()
-            .iter()
+        let used = items(&r.body["results"])
             .any(|s| s["name"] == "Sam's laptop" && s["last_used_at"].is_string());
         if used || t0.elapsed() > std::time::Duration::from_secs(5) {
             break;
@@ -337,28 +297,18 @@ async fn users_who_own_integrations_or_the_last_admin_are_not_deleted(ctx: Ctx) 
         .await
         .expect_status(404);
     // The last admin stays an admin who can sign in.
-    let me_id = a.id;
+    let me = format!("{USERS}{}/", a.id);
     for body in [json!({"role": "member"}), json!({"disabled": true})] {
-        let r = ctx
-            .patch(&format!("{USERS}{me_id}/"), a, body)
-            .await
-            .expect_status(400);
+        let r = ctx.patch(&me, a, body).await.expect_status(400);
         assert!(r.text.contains("last admin"), "{}", r.text);
     }
-    let r = ctx
-        .delete(&format!("{USERS}{me_id}/"), a)
-        .await
-        .expect_status(400);
+    let r = ctx.delete(&me, a).await.expect_status(400);
     assert!(r.text.contains("last admin"), "{}", r.text);
     // With a second admin, the first may step down.
     let other = ctx.user(Role::Admin, &[]).await;
-    ctx.patch(
-        &format!("{USERS}{me_id}/"),
-        &other,
-        json!({"role": "member"}),
-    )
-    .await
-    .expect_status(200);
+    ctx.patch(&me, &other, json!({"role": "member"}))
+        .await
+        .expect_status(200);
     ctx.get(USERS, a).await.expect_status(403);
 }
 
@@ -448,11 +398,7 @@ async fn the_audit_log_is_filtered_by_action_actor_website_and_time(ctx: Ctx) {
         .get("/api/v1/audit/?since=yesterday", a)
         .await
         .expect_status(400);
-    assert!(
-        r.body["since"][0].as_str().unwrap().contains("2026-12-04"),
-        "{}",
-        r.text
-    );
+    r.assert_field("since", "2026-12-04");
     let r = ctx
         .get("/api/v1/audit/?website=x", a)
         .await

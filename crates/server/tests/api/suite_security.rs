@@ -4,7 +4,7 @@
 use serde_json::json;
 use switchboard_server::model::Role;
 
-use crate::ctx::{Backend, Ctx};
+use crate::ctx::{items, Backend, Ctx};
 
 crate::tests![
     canary_is_not_stored_in_plain_text,
@@ -32,10 +32,7 @@ async fn answers(ctx: &Ctx) -> String {
     ] {
         all.push_str(&ctx.get(path, a).await.text);
     }
-    let ids: Vec<i64> = ctx.get("/api/integrations/", a).await.body["integrations"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let ids: Vec<i64> = items(&ctx.get("/api/integrations/", a).await.body["integrations"])
         .map(|i| i["id"].as_i64().unwrap())
         .collect();
     for id in ids {
@@ -267,13 +264,8 @@ async fn test_is_rate_limited_per_user_and_integration(ctx: Ctx) {
         .await
         .expect_status(200);
     // A limited call does not count as a test.
-    let logs = ctx
-        .get(&format!("/api/integrations/{id}/logs/"), a)
-        .await
-        .body["logs"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let page = ctx.get(&format!("/api/integrations/{id}/logs/"), a).await;
+    let logs = items(&page.body["logs"])
         .filter(|l| l["level"] == "warning")
         .count();
     assert_eq!(logs, 4);
@@ -293,10 +285,7 @@ async fn audit_names_fields_never_values(ctx: Ctx) {
     .await;
     ctx.delete(&format!("/api/v1/websites/integrations/{id}/"), a)
         .await;
-    let r = ctx
-        .get(&format!("/api/v1/audit/?integration={id}"), a)
-        .await
-        .expect_status(200);
+    let r = ctx.audit_of(id).await;
     assert!(!r.text.contains(CANARY));
     let entries = r.body["results"].as_array().unwrap();
     assert_eq!(entries.len(), 3);
@@ -339,14 +328,7 @@ async fn logins_beyond_the_password_check_slots_are_503(ctx: Ctx) {
         .await
         .expect_status(503);
     assert_eq!(r.headers.get("retry-after").unwrap(), "1");
-    assert!(
-        r.body["detail"]
-            .as_str()
-            .unwrap()
-            .contains("try again in 1 s"),
-        "{}",
-        r.text
-    );
+    r.assert_says("detail", "try again in 1 s");
     drop(taken);
     ctx.call("POST", "/api/v1/auth/login/", None, Some(body))
         .await
@@ -367,14 +349,7 @@ async fn tests_beyond_the_check_slots_are_503(ctx: Ctx) {
     let path = format!("/api/integrations/{id}/test/");
     let r = ctx.post(&path, a, json!({})).await.expect_status(503);
     assert_eq!(r.headers.get("retry-after").unwrap(), "5");
-    assert!(
-        r.body["error"]
-            .as_str()
-            .unwrap()
-            .contains("other connection tests"),
-        "{}",
-        r.text
-    );
+    r.assert_says("error", "other connection tests");
     let after = ctx.get(&logs_path, a).await.text;
     assert_eq!(before, after, "a refused test wrote a log line");
     drop(taken);
@@ -463,10 +438,7 @@ async fn a_moved_destination_asks_for_its_secrets_again(ctx: Ctx) {
 
     // Sync: a pushed host change without the password is invalid.
     let pulled = ctx.get("/api/v1/sync/pull?since=0&limit=1000", a).await;
-    let change = pulled.body["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let change = items(&pulled.body["changes"])
         .find(|c| c["id"].as_i64() == Some(email))
         .cloned()
         .expect("the integration is pulled");

@@ -86,40 +86,22 @@ async fn websites_crud(ctx: Ctx) {
         .expect_status(201);
     assert_eq!(r.body["members"], json!([member.id]));
     let id = r.body["id"].as_i64().unwrap();
-    let r = ctx.get(&format!("/api/v1/websites/{id}/"), &member).await;
+    let one = format!("/api/v1/websites/{id}/");
+    let r = ctx.get(&one, &member).await;
     assert_eq!(r.body["name"], "Shop", "membership takes effect at once");
-    let r = ctx
-        .patch(
-            &format!("/api/v1/websites/{id}/"),
-            a,
-            json!({"domain": "shop.test"}),
-        )
-        .await;
+    let r = ctx.patch(&one, a, json!({"domain": "shop.test"})).await;
     assert_eq!(
         (r.body["domain"].clone(), r.body["name"].clone()),
         (json!("shop.test"), json!("Shop"))
     );
-    let r = ctx
-        .put(
-            &format!("/api/v1/websites/{id}/"),
-            a,
-            json!({"domain": "x"}),
-        )
-        .await;
+    let r = ctx.put(&one, a, json!({"domain": "x"})).await;
     assert_eq!(r.body["name"], json!(["This field is required."]));
     let body = json!({"name": "Store", "domain": "store.example", "members": [member.id]});
-    let r = ctx
-        .put(&format!("/api/v1/websites/{id}/"), a, body)
-        .await
-        .expect_status(200);
+    let r = ctx.put(&one, a, body).await.expect_status(200);
     assert_eq!(r.body["name"], "Store");
     assert_eq!(r.body["domain"], "store.example");
     let r = ctx
-        .patch(
-            &format!("/api/v1/websites/{id}/"),
-            a,
-            json!({"members": [999999]}),
-        )
+        .patch(&one, a, json!({"members": [999999]}))
         .await
         .expect_status(400);
     assert!(r.body["members"][0].as_str().unwrap().contains("999999"));
@@ -129,46 +111,27 @@ async fn websites_crud(ctx: Ctx) {
     ctx.post("/api/v1/websites/", &member, json!({"name": "m"}))
         .await
         .expect_status(403);
-    ctx.patch(
-        &format!("/api/v1/websites/{id}/"),
-        &member,
-        json!({"name": "m"}),
-    )
-    .await
-    .expect_status(403);
+    ctx.patch(&one, &member, json!({"name": "m"}))
+        .await
+        .expect_status(403);
     let r = ctx.get("/api/v1/websites/", a).await;
     assert_eq!(r.body["count"], 1);
     let integration = ctx
         .second(json!({"website": id, "integration_type": "custom", "name": "x"}))
         .await;
-    let r = ctx
-        .delete(&format!("/api/v1/websites/{id}/"), a)
-        .await
-        .expect_status(400);
+    let r = ctx.delete(&one, a).await.expect_status(400);
     assert!(r.body["detail"].as_str().unwrap().contains("integration"));
     ctx.delete(&format!("/api/v1/websites/integrations/{integration}/"), a)
         .await;
-    let r = ctx
-        .patch(
-            &format!("/api/v1/websites/{id}/"),
-            a,
-            json!({"members": []}),
-        )
-        .await;
+    let r = ctx.patch(&one, a, json!({"members": []})).await;
     assert_eq!(r.body["members"], json!([]));
     assert_eq!(
-        ctx.get(&format!("/api/v1/websites/{id}/"), &member)
-            .await
-            .status,
+        ctx.get(&one, &member).await.status,
         404,
         "removal takes effect at once"
     );
-    ctx.delete(&format!("/api/v1/websites/{id}/"), a)
-        .await
-        .expect_status(204);
-    ctx.get(&format!("/api/v1/websites/{id}/"), a)
-        .await
-        .expect_status(404);
+    ctx.expect_all(a, &[("DELETE", &one, 204), ("GET", &one, 404)])
+        .await;
 }
 
 async fn every_change_bumps_the_revision(ctx: Ctx) {

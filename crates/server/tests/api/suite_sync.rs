@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 use switchboard_server::model::Role;
 
-use crate::ctx::{Ctx, Res, User};
+use crate::ctx::{items, Ctx, Res, User};
 
 crate::tests![
     push_create_then_pull_masks_secrets,
@@ -43,6 +43,40 @@ async fn push_batch(ctx: &Ctx, user: &User, batch: &str, websites: Value, change
     .await
 }
 
+/// Pushes one change at a time as one user, as a laptop does.
+struct Laptop<'a> {
+    ctx: &'a Ctx,
+    user: &'a User,
+}
+
+impl<'a> Laptop<'a> {
+    fn new(ctx: &'a Ctx, user: &'a User) -> Self {
+        Laptop { ctx, user }
+    }
+
+    /// Pushes `change` alone; the answer.
+    async fn push(&self, change: Value) -> Res {
+        push(self.ctx, self.user, json!([]), json!([change])).await
+    }
+
+    /// Pushes `change` alone, which must come out as `outcome`; the answer.
+    async fn expect(&self, change: Value, outcome: &str) -> Res {
+        let r = self.push(change).await.expect_status(200);
+        assert_eq!(r.body["results"][0]["outcome"], outcome, "{}", r.text);
+        r
+    }
+}
+
+/// A change of fields of `uid`, made from revision `base`.
+fn set(uid: &str, base: i64, fields: Value) -> Value {
+    json!({"uid": uid, "base_revision": base, "set": fields})
+}
+
+/// A change of secrets of `uid`, made from revision `base`.
+fn secrets(uid: &str, base: i64, secrets: Value) -> Value {
+    json!({"uid": uid, "base_revision": base, "secrets": secrets})
+}
+
 async fn pull(ctx: &Ctx, user: &User, since: i64, limit: i64) -> Res {
     let r = ctx
         .get(
@@ -57,10 +91,7 @@ async fn pull(ctx: &Ctx, user: &User, since: i64, limit: i64) -> Res {
 /// Every pulled change of `uid` from the start.
 async fn pulled(ctx: &Ctx, user: &User, uid: &str) -> Value {
     let r = pull(ctx, user, 0, 1000).await;
-    r.body["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
+    items(&r.body["changes"])
         .find(|c| c["uid"] == uid)
         .cloned()
         .unwrap_or(Value::Null)
@@ -77,22 +108,17 @@ fn create_change(uid: &str, name: &str, secret: &str) -> Value {
 
 /// Creates one email integration through a push; its server id.
 async fn created(ctx: &Ctx, user: &User, uid: &str, name: &str, secret: &str) -> i64 {
-    let r = push(
-        ctx,
-        user,
-        json!([]),
-        json!([create_change(uid, name, secret)]),
-    )
-    .await
-    .expect_status(200);
+    let r = Laptop::new(ctx, user)
+        .expect(create_change(uid, name, secret), "applied")
+        .await;
     let result = &r.body["results"][0];
-    assert_eq!(result["outcome"], "applied", "{}", r.text);
     assert_eq!(result["revision"], 1);
     result["id"].as_i64().unwrap()
 }
 
 async fn push_create_then_pull_masks_secrets(ctx: Ctx) {
     let a = &ctx.admin;
+    let l = Laptop::new(&ctx, a);
     let (u, w) = (uid(), uid());
     let mut change = create_change(&u, "Newsletter", "SG.plaintext-secret-wxyz");
     change["set"]["website"] = json!(w);
@@ -112,18 +138,12 @@ async fn push_create_then_pull_masks_secrets(ctx: Ctx) {
     let page = pull(&ctx, a, 0, 500).await;
     assert!(!page.text.contains("plaintext-secret"), "{}", page.text);
     assert_eq!(page.body["more"], false);
-    let site = page.body["websites"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let site = items(&page.body["websites"])
         .find(|s| s["uid"] == w.as_str())
         .expect("the pushed website is pulled");
     assert_eq!(site["name"], "Shop");
     assert_eq!(site["domain"], "shop.example.com");
-    let c = page.body["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let c = items(&page.body["changes"])
         .find(|c| c["uid"] == u.as_str())
         .expect("the pushed integration is pulled")
         .clone();
@@ -164,16 +184,9 @@ async fn push_create_then_pull_masks_secrets(ctx: Ctx) {
 
     // A create missing what the catalog requires is invalid and applies nothing.
     let bad = uid();
-    let r = push(
-        &ctx,
-        a,
-        json!([]),
-        json!([{"uid": bad, "base_revision": 0, "integration_type": "email",
-                "set": {"provider": "sendgrid", "name": "No key", "config.from_email": "not-an-email"}}]),
-    )
-    .await.expect_status(200);
+    let r = l.expect(json!({"uid": bad, "base_revision": 0, "integration_type": "email",
+                "set": {"provider": "sendgrid", "name": "No key", "config.from_email": "not-an-email"}}), "invalid").await;
     let result = &r.body["results"][0];
-    assert_eq!(result["outcome"], "invalid", "{}", r.text);
     assert!(
         result["fields"]["config.from_email"].is_string(),
         "{}",
@@ -185,27 +198,18 @@ async fn push_create_then_pull_masks_secrets(ctx: Ctx) {
 
 async fn field_level_merge_and_conflicts(ctx: Ctx) {
     let a = &ctx.admin;
+    let l = Laptop::new(&ctx, a);
     let u = uid();
     created(&ctx, a, &u, "Newsletter", "SG.first-key-1111").await;
 
     // Two laptops from revision 1 change different fields: both apply.
-    let r = push(
-        &ctx,
-        a,
-        json!([]),
-        json!([{"uid": u, "base_revision": 1, "set": {"name": "Newsletter 2"}}]),
-    )
-    .await;
-    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.text);
+    let r = l
+        .expect(set(&u, 1, json!({"name": "Newsletter 2"})), "applied")
+        .await;
     assert_eq!(r.body["results"][0]["revision"], 2);
-    let r = push(
-        &ctx,
-        a,
-        json!([]),
-        json!([{"uid": u, "base_revision": 1, "set": {"config.from_name": "Other"}}]),
-    )
-    .await;
-    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.text);
+    let r = l
+        .expect(set(&u, 1, json!({"config.from_name": "Other"})), "applied")
+        .await;
     assert_eq!(r.body["results"][0]["revision"], 3);
     let c = pulled(&ctx, a, &u).await;
     assert_eq!(c["name"], "Newsletter 2");
@@ -215,15 +219,10 @@ async fn field_level_merge_and_conflicts(ctx: Ctx) {
     assert_eq!(c["field_revs"]["config.from_name"], 3);
 
     // The same field from the old base: a conflict with the server's value.
-    let r = push(
-        &ctx,
-        a,
-        json!([]),
-        json!([{"uid": u, "base_revision": 1, "set": {"name": "Mine"}}]),
-    )
-    .await;
+    let r = l
+        .expect(set(&u, 1, json!({"name": "Mine"})), "conflict")
+        .await;
     let result = &r.body["results"][0];
-    assert_eq!(result["outcome"], "conflict", "{}", r.text);
     assert_eq!(result["revision"], 3);
     assert_eq!(result["conflicts"][0]["field"], "name");
     assert_eq!(result["conflicts"][0]["theirs"], "Newsletter 2");
@@ -231,15 +230,17 @@ async fn field_level_merge_and_conflicts(ctx: Ctx) {
     assert_eq!(pulled(&ctx, a, &u).await["name"], "Newsletter 2");
 
     // A conflict and a clean field together: merged.
-    let r = push(
-        &ctx,
-        a,
-        json!([]),
-        json!([{"uid": u, "base_revision": 1, "set": {"name": "Mine", "description": "From the laptop"}}]),
-    )
-    .await;
+    let r = l
+        .expect(
+            set(
+                &u,
+                1,
+                json!({"name": "Mine", "description": "From the laptop"}),
+            ),
+            "merged",
+        )
+        .await;
     let result = &r.body["results"][0];
-    assert_eq!(result["outcome"], "merged", "{}", r.text);
     assert_eq!(result["revision"], 4);
     assert_eq!(result["conflicts"].as_array().unwrap().len(), 1);
     let c = pulled(&ctx, a, &u).await;
@@ -247,65 +248,45 @@ async fn field_level_merge_and_conflicts(ctx: Ctx) {
     assert_eq!(c["name"], "Newsletter 2");
 
     // Keep mine: push again from the conflict's revision.
-    let r = push(
-        &ctx,
-        a,
-        json!([]),
-        json!([{"uid": u, "base_revision": 4, "set": {"name": "Mine"}}]),
-    )
-    .await;
-    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.text);
+    l.expect(set(&u, 4, json!({"name": "Mine"})), "applied")
+        .await;
     assert_eq!(pulled(&ctx, a, &u).await["name"], "Mine");
 
     // The same value as the server's is no conflict.
-    let r = push(
-        &ctx,
-        a,
-        json!([]),
-        json!([{"uid": u, "base_revision": 1, "set": {"name": "Mine"}}]),
-    )
-    .await;
-    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.text);
+    let r = l
+        .expect(set(&u, 1, json!({"name": "Mine"})), "applied")
+        .await;
     assert_eq!(r.body["results"][0]["revision"], 5);
 
     // Applied values are validated as a whole.
-    let r = push(
-        &ctx,
-        a,
-        json!([]),
-        json!([{"uid": u, "base_revision": 5, "set": {"config.from_email": "nope"}}]),
-    )
-    .await;
-    assert_eq!(r.body["results"][0]["outcome"], "invalid", "{}", r.text);
+    let r = l
+        .expect(set(&u, 5, json!({"config.from_email": "nope"})), "invalid")
+        .await;
     assert!(r.body["results"][0]["fields"]["config.from_email"].is_string());
     assert_eq!(pulled(&ctx, a, &u).await["revision"], 5);
 }
 
 async fn secret_conflict_is_masked(ctx: Ctx) {
     let a = &ctx.admin;
+    let l = Laptop::new(&ctx, a);
     let u = uid();
     created(&ctx, a, &u, "Mail", "SG.first-secret-1111").await;
-    let r = push(
-        &ctx,
-        a,
-        json!([]),
-        json!([{"uid": u, "base_revision": 1, "secrets": {"api_key": "SG.second-secret-2222"}}]),
+    l.expect(
+        secrets(&u, 1, json!({"api_key": "SG.second-secret-2222"})),
+        "applied",
     )
     .await;
-    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.text);
     let c = pulled(&ctx, a, &u).await;
     assert_eq!(c["field_revs"]["secret.api_key"], 2);
     assert!(c["secrets"]["api_key"].as_str().unwrap().ends_with("2222"));
 
-    let r = push(
-        &ctx,
-        a,
-        json!([]),
-        json!([{"uid": u, "base_revision": 1, "secrets": {"api_key": "SG.third-secret-3333"}}]),
-    )
-    .await;
+    let r = l
+        .expect(
+            secrets(&u, 1, json!({"api_key": "SG.third-secret-3333"})),
+            "conflict",
+        )
+        .await;
     let result = &r.body["results"][0];
-    assert_eq!(result["outcome"], "conflict", "{}", r.text);
     assert_eq!(result["conflicts"][0]["field"], "secret.api_key");
     assert_eq!(
         result["conflicts"][0]["theirs"],
@@ -316,25 +297,18 @@ async fn secret_conflict_is_masked(ctx: Ctx) {
     assert!(!r.text.contains("third-secret"), "{}", r.text);
 
     // The value the server already holds is no conflict.
-    let r = push(
-        &ctx,
-        a,
-        json!([]),
-        json!([{"uid": u, "base_revision": 1, "secrets": {"api_key": "SG.second-secret-2222"}}]),
-    )
-    .await;
-    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.text);
+    let r = l
+        .expect(
+            secrets(&u, 1, json!({"api_key": "SG.second-secret-2222"})),
+            "applied",
+        )
+        .await;
     assert_eq!(r.body["results"][0]["revision"], 2);
 
     // A secret that is not a secret field of the provider is refused.
-    let r = push(
-        &ctx,
-        a,
-        json!([]),
-        json!([{"uid": u, "base_revision": 2, "secrets": {"from_name": "x"}}]),
-    )
-    .await;
-    assert_eq!(r.body["results"][0]["outcome"], "invalid", "{}", r.text);
+    let r = l
+        .expect(secrets(&u, 2, json!({"from_name": "x"})), "invalid")
+        .await;
     assert!(r.body["results"][0]["fields"]["secret.from_name"].is_string());
 
     // The fake check sees the pushed secret: it was sealed and opens.
@@ -403,46 +377,26 @@ async fn repeated_batch_is_applied_once(ctx: Ctx) {
 
 async fn delete_leaves_a_tombstone_and_gone(ctx: Ctx) {
     let a = &ctx.admin;
+    let l = Laptop::new(&ctx, a);
     let u = uid();
     created(&ctx, a, &u, "Mail", "SG.key-0000").await;
     // Someone renamed it meanwhile: deletion wins anyway.
-    let r = push(
-        &ctx,
-        a,
-        json!([]),
-        json!([{"uid": u, "base_revision": 1, "set": {"name": "Renamed"}}]),
-    )
-    .await;
+    let r = l.push(set(&u, 1, json!({"name": "Renamed"}))).await;
     assert_eq!(r.body["results"][0]["revision"], 2);
-    let r = push(
-        &ctx,
-        a,
-        json!([]),
-        json!([{"uid": u, "base_revision": 1, "delete": true}]),
-    )
-    .await;
+    let r = l
+        .expect(
+            json!({"uid": u, "base_revision": 1, "delete": true}),
+            "deleted",
+        )
+        .await;
     let result = &r.body["results"][0];
-    assert_eq!(result["outcome"], "deleted", "{}", r.text);
     assert_eq!(result["revision"], 3);
     let stones = ctx.db.tombstones().await.unwrap();
     assert!(stones.iter().any(|(_, s, rev, _)| s == &u && *rev == 3));
 
-    let r = push(
-        &ctx,
-        a,
-        json!([]),
-        json!([{"uid": u, "base_revision": 2, "set": {"name": "Back?"}}]),
-    )
-    .await;
-    assert_eq!(r.body["results"][0]["outcome"], "gone", "{}", r.text);
-    let r = push(
-        &ctx,
-        a,
-        json!([]),
-        json!([create_change(&u, "Again", "SG.key-1111")]),
-    )
-    .await;
-    assert_eq!(r.body["results"][0]["outcome"], "gone", "{}", r.text);
+    l.expect(set(&u, 2, json!({"name": "Back?"})), "gone").await;
+    l.expect(create_change(&u, "Again", "SG.key-1111"), "gone")
+        .await;
 
     let c = pulled(&ctx, a, &u).await;
     assert_eq!(c["deleted"], true, "{c}");
@@ -461,11 +415,7 @@ async fn pull_pages_with_since_and_limit(ctx: Ctx) {
     let r = push(&ctx, a, json!([]), json!(changes))
         .await
         .expect_status(200);
-    assert!(r.body["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|x| x["outcome"] == "applied"));
+    assert!(items(&r.body["results"]).all(|x| x["outcome"] == "applied"));
 
     // The creations' log lines (numbered after them) come in the same
     // pages, each list at most `limit` long, the cursor skipping nothing.
@@ -566,10 +516,7 @@ async fn rest_changes_show_up_in_pull(ctx: Ctx) {
     let page = pull(&ctx, a, after_check, 1000).await;
     let site_uid = page.body["websites"][0]["uid"].as_str().unwrap().to_owned();
     assert_eq!(page.body["websites"][0]["name"], "shop");
-    let c = page.body["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let c = items(&page.body["changes"])
         .find(|c| c["id"] == sid)
         .unwrap()
         .clone();
@@ -620,14 +567,10 @@ async fn viewer_pulls_but_cannot_push(ctx: Ctx) {
     let a = &ctx.admin;
     let w = ctx.website("shop").await;
     let v = ctx.user(Role::Viewer, &[w]).await;
-    let r = push(
-        &ctx,
-        &v,
-        json!([]),
-        json!([create_change(&uid(), "Mail", "SG.key-0000")]),
-    )
-    .await
-    .expect_status(403);
+    let r = Laptop::new(&ctx, &v)
+        .push(create_change(&uid(), "Mail", "SG.key-0000"))
+        .await
+        .expect_status(403);
     assert!(r.body["detail"].is_string());
     assert_eq!(pull(&ctx, a, 0, 1000).await.body["changes"], json!([]));
     let page = pull(&ctx, &v, 0, 1000).await;
@@ -640,17 +583,13 @@ async fn viewer_pulls_but_cannot_push(ctx: Ctx) {
 
 async fn member_sees_and_pushes_only_their_own(ctx: Ctx) {
     let a = &ctx.admin;
+    let l = Laptop::new(&ctx, a);
     let w1 = ctx.website("one").await;
     let w2 = ctx.website("two").await;
     let m = ctx.user(Role::Member, &[w1]).await;
     let sites = pull(&ctx, a, 0, 1000).await.body["websites"].clone();
     let uid_of = |name: &str| {
-        sites
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["name"] == name)
-            .unwrap()["uid"]
+        items(&sites).find(|s| s["name"] == name).unwrap()["uid"]
             .as_str()
             .unwrap()
             .to_owned()
@@ -660,31 +599,19 @@ async fn member_sees_and_pushes_only_their_own(ctx: Ctx) {
     created(&ctx, a, &theirs, "Admin's", "SG.key-0000").await;
     let mut c = create_change(&on_site, "On one", "SG.key-1111");
     c["set"]["website"] = json!(site1);
-    let r = push(&ctx, a, json!([]), json!([c])).await;
-    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.text);
-    let r = push(
-        &ctx,
-        &m,
-        json!([]),
-        json!([create_change(&mine, "Mine", "SG.key-2222")]),
-    )
-    .await;
-    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.text);
+    l.expect(c, "applied").await;
+    Laptop::new(&ctx, &m)
+        .expect(create_change(&mine, "Mine", "SG.key-2222"), "applied")
+        .await;
 
     let page = pull(&ctx, &m, 0, 1000).await;
-    let uids: Vec<&str> = page.body["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let uids: Vec<&str> = items(&page.body["changes"])
         .map(|c| c["uid"].as_str().unwrap())
         .collect();
     assert!(uids.contains(&mine.as_str()));
     assert!(uids.contains(&on_site.as_str()));
     assert!(!uids.contains(&theirs.as_str()), "{}", page.text);
-    let site_uids: Vec<&str> = page.body["websites"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let site_uids: Vec<&str> = items(&page.body["websites"])
         .map(|s| s["uid"].as_str().unwrap())
         .collect();
     assert_eq!(site_uids, [site1.as_str()]);
@@ -721,28 +648,23 @@ async fn member_sees_and_pushes_only_their_own(ctx: Ctx) {
 
 async fn push_limits(ctx: Ctx) {
     let a = &ctx.admin;
+    let l = Laptop::new(&ctx, a);
     let changes: Vec<Value> = (0..501)
         .map(|_| json!({"uid": uid(), "base_revision": 1, "set": {"name": "x"}}))
         .collect();
     let r = push(&ctx, a, json!([]), json!(changes))
         .await
         .expect_status(400);
-    assert!(
-        r.body["detail"].as_str().unwrap().contains("500"),
-        "{}",
-        r.text
-    );
+    r.assert_says("detail", "500");
 
     // Bodies over 1 MiB are fine on this route (up to 8 MiB).
     let big = "x".repeat(2 * 1024 * 1024);
-    let r = push(
-        &ctx,
-        a,
-        json!([]),
-        json!([{"uid": uid(), "base_revision": 0, "integration_type": "email",
-        "set": {"provider": "sendgrid", "name": "Big", "description": big}}]),
-    )
-    .await;
+    let r = l
+        .push(
+            json!({"uid": uid(), "base_revision": 0, "integration_type": "email",
+        "set": {"provider": "sendgrid", "name": "Big", "description": big}}),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", &r.text[..r.text.len().min(300)]);
     let (status, body) = crate::suite_security::announce(&ctx, PUSH, 8 * 1024 * 1024 + 1).await;
     assert_eq!(status, 413);
@@ -762,13 +684,9 @@ async fn push_limits(ctx: Ctx) {
     ctx.post(PUSH, a, json!({"batch_id": "", "changes": []}))
         .await
         .expect_status(400);
-    let r = push(
-        &ctx,
-        a,
-        json!([]),
-        json!([{"uid": "not-a-uuid", "base_revision": 0}]),
-    )
-    .await;
+    let r = l
+        .push(json!({"uid": "not-a-uuid", "base_revision": 0}))
+        .await;
     assert_eq!(r.body["results"][0]["outcome"], "invalid");
 }
 
@@ -784,10 +702,7 @@ async fn pull_as(ctx: &Ctx, user: &User, since: i64, limit: i64, client: &str) -
 }
 
 fn uids_of(page: &Res) -> Vec<String> {
-    page.body["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
+    items(&page.body["changes"])
         .map(|c| c["uid"].as_str().unwrap().to_owned())
         .collect()
 }
@@ -925,10 +840,7 @@ async fn pushed_logs_are_stored_once_and_pulled_by_others(ctx: Ctx) {
         .expect_status(200);
     assert!(dup.body.get("logs_stored").is_none(), "{}", dup.text);
     let r = ctx.get(&format!("/api/integrations/{id}/logs/"), a).await;
-    let stored: Vec<&Value> = r.body["logs"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let stored: Vec<&Value> = items(&r.body["logs"])
         .filter(|l| l["message"] == "Bounce rate high")
         .collect();
     assert_eq!(stored.len(), 1, "{}", r.text);
@@ -940,10 +852,7 @@ async fn pushed_logs_are_stored_once_and_pulled_by_others(ctx: Ctx) {
     assert!(got.contains(&"Bounce rate high".to_owned()), "{got:?}");
     assert!(got.contains(&"Line of a new one".to_owned()), "{got:?}");
     assert!(!got.contains(&"Of nothing".to_owned()), "{got:?}");
-    let l = theirs.body["logs"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let l = items(&theirs.body["logs"])
         .find(|l| l["message"] == "Bounce rate high")
         .unwrap();
     assert_eq!(
@@ -1016,6 +925,7 @@ async fn pushed_log_details_are_size_capped(ctx: Ctx) {
 
 async fn website_deletions_are_pulled_or_refused(ctx: Ctx) {
     let a = &ctx.admin;
+    let l = Laptop::new(&ctx, a);
     let (site, used) = (uid(), uid());
     push(
         &ctx,
@@ -1028,8 +938,7 @@ async fn website_deletions_are_pulled_or_refused(ctx: Ctx) {
     .expect_status(200);
     let mut c = create_change(&uid(), "On busy", "SG.key-1111");
     c["set"]["website"] = json!(used);
-    let r = push(&ctx, a, json!([]), json!([c])).await;
-    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.text);
+    l.expect(c, "applied").await;
     let start = pull(&ctx, a, 0, 1000).await.body["next"].as_i64().unwrap();
 
     let r = push(
@@ -1070,10 +979,7 @@ async fn website_deletions_are_pulled_or_refused(ctx: Ctx) {
     .await
     .expect_status(200);
     let all = pull(&ctx, a, 0, 1000).await;
-    let entries: Vec<&Value> = all.body["websites"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let entries: Vec<&Value> = items(&all.body["websites"])
         .filter(|w| w["uid"] == site)
         .collect();
     assert_eq!(entries.len(), 1, "{}", all.text);
@@ -1088,11 +994,7 @@ async fn website_deletions_are_pulled_or_refused(ctx: Ctx) {
     .await
     .expect_status(200);
     let after = pull(&ctx, a, 0, 1000).await;
-    assert!(after.body["websites"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|w| w["uid"] == site && w["name"] == "Doomed"));
+    assert!(items(&after.body["websites"]).any(|w| w["uid"] == site && w["name"] == "Doomed"));
 
     // Deleting through the REST API leaves a tombstone too; renaming there
     // gives the website a new seq.

@@ -224,6 +224,17 @@ impl PgCluster {
         format!("postgres://postgres@127.0.0.1:{}/{database}", self.port)
     }
 
+    /// Makes an empty database `name` in this cluster; its URL.
+    pub async fn create_database(&self, name: &str) -> String {
+        let admin = sqlx::PgPool::connect(&self.url("postgres")).await.unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&admin)
+            .await
+            .unwrap();
+        admin.close().await;
+        self.url(name)
+    }
+
     /// `pg_dump` of one database, as text.
     pub fn dump(&self, database: &str) -> Result<Vec<u8>, String> {
         let out = Command::new(self.bin.join("pg_dump"))

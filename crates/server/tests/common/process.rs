@@ -183,36 +183,72 @@ pub async fn call(
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
+/// A running server's HTTP API as one user.
+pub struct Api {
+    pub base: String,
+    pub token: String,
+}
+
+impl Api {
+    pub fn new(base: &str, token: &str) -> Api {
+        Api {
+            base: base.to_owned(),
+            token: token.to_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        call(&self.base, "GET", path, &self.token, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        call(&self.base, "POST", path, &self.token, Some(body)).await
+    }
+
+    /// POST that must answer 201; the new record.
+    pub async fn created(&self, path: &str, body: Value) -> Value {
+        let (s, created) = self.post(path, body).await;
+        assert_eq!(s, 201, "{created}");
+        created
+    }
+
+    /// Runs the check of integration `id` (`POST .../test/`).
+    pub async fn test(&self, id: i64) -> (u16, Value) {
+        let path = format!("/api/integrations/{id}/test/");
+        call(&self.base, "POST", &path, &self.token, None).await
+    }
+}
+
 /// Adds an admin and returns an API token for it.
 pub fn admin_token(home: &Path, extra: &[(&str, &str)], args: &[&str]) -> String {
-    let mut c = command(home);
-    c.args(args).args([
-        "user",
-        "add",
-        "--email",
+    // `<command> --email <email> <option>` with the common arguments and
+    // environment; its output.
+    let cli = |command: [&str; 2], email: &str, option: [&str; 2], stdin: &str| {
+        let mut c = self::command(home);
+        c.args(args)
+            .args(command)
+            .args(["--email", email])
+            .args(option);
+        for (k, v) in extra {
+            c.env(k, v);
+        }
+        run(c, stdin)
+    };
+    let password = "correct horse battery\n";
+    let (ok, out, err) = cli(
+        ["user", "add"],
         "Admin@Example.com",
-        "--role",
-        "admin",
-    ]);
-    for (k, v) in extra {
-        c.env(k, v);
-    }
-    let (ok, out, err) = run(c, "correct horse battery\n");
+        ["--role", "admin"],
+        password,
+    );
     assert!(ok, "{out}{err}");
     assert!(out.contains("Created admin admin@example.com"), "{out}");
-    let mut c = command(home);
-    c.args(args).args([
-        "token",
-        "create",
-        "--email",
+    let (ok, out, err) = cli(
+        ["token", "create"],
         "admin@example.com",
-        "--name",
-        "test",
-    ]);
-    for (k, v) in extra {
-        c.env(k, v);
-    }
-    let (ok, out, err) = run(c, "");
+        ["--name", "test"],
+        "",
+    );
     assert!(ok, "{err}");
     assert!(err.contains("shown once"));
     out.trim().to_owned()
