@@ -35,38 +35,39 @@ async fn logout_ends_the_sign_in_on_the_server(ctx: Ctx) {
     };
     let (access, refresh) = sign_in().await;
     let (other_access, _) = sign_in().await;
-    // Cached as valid first, so the logout must also clear the cache.
-    ctx.call("GET", "/api/v1/auth/me/", Some(&access), None)
-        .await
-        .expect_status(200);
     let out = json!({"refresh_token": refresh});
-    ctx.call("POST", "/api/v1/auth/logout/", None, Some(out.clone()))
-        .await
-        .expect_status(204);
-    ctx.call("GET", "/api/v1/auth/me/", Some(&access), None)
-        .await
-        .expect_status(401);
-    ctx.call("POST", "/api/v1/auth/refresh/", None, Some(out.clone()))
-        .await
-        .expect_status(401);
-    ctx.call("GET", "/api/v1/auth/me/", Some(&other_access), None)
-        .await
-        .expect_status(200);
-    ctx.call("POST", "/api/v1/auth/logout/", None, Some(out))
-        .await
-        .expect_status(204);
-    // An access token is not a refresh token: nothing ends.
-    ctx.call(
-        "POST",
-        "/api/v1/auth/logout/",
-        None,
-        Some(json!({"refresh_token": other_access})),
-    )
-    .await
-    .expect_status(204);
-    ctx.call("GET", "/api/v1/auth/me/", Some(&other_access), None)
-        .await
-        .expect_status(200);
+    let (me, logout) = ("/api/v1/auth/me/", "/api/v1/auth/logout/");
+    // (method, path, token, body, status), in order.
+    let steps = [
+        // Cached as valid first, so the logout must also clear the cache.
+        ("GET", me, Some(&access), None, 200),
+        ("POST", logout, None, Some(out.clone()), 204),
+        ("GET", me, Some(&access), None, 401),
+        (
+            "POST",
+            "/api/v1/auth/refresh/",
+            None,
+            Some(out.clone()),
+            401,
+        ),
+        ("GET", me, Some(&other_access), None, 200),
+        ("POST", logout, None, Some(out), 204),
+        // An access token is not a refresh token: nothing ends.
+        (
+            "POST",
+            logout,
+            None,
+            Some(json!({"refresh_token": other_access})),
+            204,
+        ),
+        ("GET", me, Some(&other_access), None, 200),
+    ];
+    for (method, path, token, body, status) in steps {
+        let token = token.map(String::as_str);
+        ctx.call(method, path, token, body)
+            .await
+            .expect_status(status);
+    }
     let r = ctx
         .call("POST", "/api/v1/auth/logout/", None, Some(json!({})))
         .await
@@ -319,30 +320,25 @@ async fn members_see_their_websites_and_their_own(ctx: Ctx) {
         .await
         .expect_status(200);
     // Putting an integration on someone else's website is refused.
-    ctx.post(
-        "/api/integrations/",
-        &member,
-        json!({"integration_type": "custom", "provider": "custom", "name": "x", "website": theirs}),
-    )
-    .await
-    .expect_status(403);
-    ctx.post(
-        "/api/integrations/",
-        &member,
-        json!({"integration_type": "custom", "provider": "custom", "name": "x", "website": mine}),
-    )
-    .await
-    .expect_status(201);
+    let on_website = |website: i64| {
+        let body = json!({"integration_type": "custom", "provider": "custom", "name": "x", "website": website});
+        ctx.post("/api/integrations/", &member, body)
+    };
+    on_website(theirs).await.expect_status(403);
+    on_website(mine).await.expect_status(201);
     // Websites: members read theirs only.
     let r = ctx.get("/api/v1/websites/", &member).await;
     assert_eq!(r.body["count"], 1);
     assert_eq!(r.body["results"][0]["id"], mine);
-    ctx.get(&format!("/api/v1/websites/{theirs}/"), &member)
-        .await
-        .expect_status(404);
-    ctx.get(&format!("/api/v1/websites/{mine}/"), &member)
-        .await
-        .expect_status(200);
+    let (their_site, my_site) = (
+        format!("/api/v1/websites/{theirs}/"),
+        format!("/api/v1/websites/{mine}/"),
+    );
+    ctx.expect_all(
+        &member,
+        &[("GET", &their_site, 404), ("GET", &my_site, 200)],
+    )
+    .await;
     // The admin sees everything.
     let r = ctx.get("/api/integrations/", a).await;
     assert_eq!(r.body["integrations"].as_array().unwrap().len(), 4);
@@ -357,12 +353,12 @@ async fn viewers_only_read(ctx: Ctx) {
     let hidden = ctx.first(&ctx.admin, "email", "admin's own").await;
     let forbidden = json!({"error": "You do not have permission to perform this action."});
 
-    ctx.get(&format!("/api/integrations/{id}/"), &viewer)
-        .await
-        .expect_status(200);
-    ctx.get(&format!("/api/integrations/{id}/logs/"), &viewer)
-        .await
-        .expect_status(200);
+    let (one, logs) = (
+        format!("/api/integrations/{id}/"),
+        format!("/api/integrations/{id}/logs/"),
+    );
+    ctx.expect_all(&viewer, &[("GET", &one, 200), ("GET", &logs, 200)])
+        .await;
     assert_eq!(
         ctx.get("/api/integrations/stats/", &viewer).await.body["total"],
         1
@@ -370,20 +366,11 @@ async fn viewers_only_read(ctx: Ctx) {
     ctx.get(&format!("/api/integrations/{hidden}/"), &viewer)
         .await
         .expect_status(404);
-    let r = ctx
-        .put(
-            &format!("/api/integrations/{id}/"),
-            &viewer,
-            json!({"name": "y"}),
-        )
-        .await;
+    let r = ctx.put(&one, &viewer, json!({"name": "y"})).await;
     assert_eq!((r.status, r.body.clone()), (403, forbidden.clone()));
-    ctx.delete(&format!("/api/integrations/{id}/"), &viewer)
-        .await
-        .expect_status(403);
-    ctx.post(&format!("/api/integrations/{id}/test/"), &viewer, json!({}))
-        .await
-        .expect_status(403);
+    ctx.delete(&one, &viewer).await.expect_status(403);
+    let test = format!("{one}test/");
+    ctx.post(&test, &viewer, json!({})).await.expect_status(403);
     let r = ctx
         .post(
             "/api/integrations/",
@@ -425,51 +412,31 @@ async fn second_api_is_for_admins_only(ctx: Ctx) {
     let viewer = ctx.user(Role::Viewer, &[site]).await;
     let denied = json!({"detail": "You do not have permission to perform this action."});
     let path = format!("/api/v1/websites/integrations/{id}/");
+    let list = "/api/v1/websites/integrations/";
+    let one = path.as_str();
+    let requests = [
+        ("GET", list, None),
+        (
+            "POST",
+            list,
+            Some(json!({"website": site, "integration_type": "custom", "name": "y"})),
+        ),
+        ("GET", one, None),
+        ("PATCH", one, Some(json!({"name": "z"}))),
+        (
+            "PUT",
+            one,
+            Some(json!({"website": site, "integration_type": "custom", "name": "z"})),
+        ),
+        ("DELETE", one, None),
+        ("GET", "/api/v1/websites/integrations/999999/", None),
+    ];
     for user in [&member, &viewer] {
-        let answers: Vec<(u16, Value)> = vec![
-            {
-                let r = ctx.get("/api/v1/websites/integrations/", user).await;
-                (r.status, r.body)
-            },
-            {
-                let r = ctx
-                    .post(
-                        "/api/v1/websites/integrations/",
-                        user,
-                        json!({"website": site, "integration_type": "custom", "name": "y"}),
-                    )
-                    .await;
-                (r.status, r.body)
-            },
-            {
-                let r = ctx.get(&path, user).await;
-                (r.status, r.body)
-            },
-            {
-                let r = ctx.patch(&path, user, json!({"name": "z"})).await;
-                (r.status, r.body)
-            },
-            {
-                let r = ctx
-                    .put(
-                        &path,
-                        user,
-                        json!({"website": site, "integration_type": "custom", "name": "z"}),
-                    )
-                    .await;
-                (r.status, r.body)
-            },
-            {
-                let r = ctx.delete(&path, user).await;
-                (r.status, r.body)
-            },
-            {
-                let r = ctx.get("/api/v1/websites/integrations/999999/", user).await;
-                (r.status, r.body)
-            },
-        ];
-        for (status, body) in answers {
-            assert_eq!((status, body), (403, denied.clone()));
+        for (method, path, body) in &requests {
+            let r = ctx
+                .call(method, path, Some(&user.token), body.clone())
+                .await;
+            assert_eq!((r.status, r.body), (403, denied.clone()));
         }
     }
     assert_eq!(

@@ -59,6 +59,14 @@ impl<'a> Laptop<'a> {
         push(self.ctx, self.user, json!([]), json!([change])).await
     }
 
+    /// Pushes `change` alone, which must be applied; its new revision.
+    async fn applied(&self, change: Value) -> i64 {
+        let r = self.expect(change, "applied").await;
+        r.body["results"][0]["revision"]
+            .as_i64()
+            .expect("a revision")
+    }
+
     /// Pushes `change` alone, which must come out as `outcome`; the answer.
     async fn expect(&self, change: Value, outcome: &str) -> Res {
         let r = self.push(change).await.expect_status(200);
@@ -77,15 +85,22 @@ fn secrets(uid: &str, base: i64, secrets: Value) -> Value {
     json!({"uid": uid, "base_revision": base, "secrets": secrets})
 }
 
+/// A page of changes after `since` (200), with more query parameters
+/// (`&client=...`) when `more` is not empty.
+async fn pull_page(ctx: &Ctx, user: &User, since: i64, limit: i64, more: &str) -> Res {
+    let path = format!("/api/v1/sync/pull?since={since}&limit={limit}{more}");
+    ctx.get(&path, user).await.expect_status(200)
+}
+
 async fn pull(ctx: &Ctx, user: &User, since: i64, limit: i64) -> Res {
-    let r = ctx
-        .get(
-            &format!("/api/v1/sync/pull?since={since}&limit={limit}"),
-            user,
-        )
-        .await
-        .expect_status(200);
-    r
+    pull_page(ctx, user, since, limit, "").await
+}
+
+/// Where a pull from the start ends: the cursor of what is there now.
+async fn cursor(ctx: &Ctx, user: &User) -> i64 {
+    pull(ctx, user, 0, 1000).await.body["next"]
+        .as_i64()
+        .unwrap()
 }
 
 /// Every pulled change of `uid` from the start.
@@ -203,14 +218,15 @@ async fn field_level_merge_and_conflicts(ctx: Ctx) {
     created(&ctx, a, &u, "Newsletter", "SG.first-key-1111").await;
 
     // Two laptops from revision 1 change different fields: both apply.
-    let r = l
-        .expect(set(&u, 1, json!({"name": "Newsletter 2"})), "applied")
-        .await;
-    assert_eq!(r.body["results"][0]["revision"], 2);
-    let r = l
-        .expect(set(&u, 1, json!({"config.from_name": "Other"})), "applied")
-        .await;
-    assert_eq!(r.body["results"][0]["revision"], 3);
+    assert_eq!(
+        l.applied(set(&u, 1, json!({"name": "Newsletter 2"}))).await,
+        2
+    );
+    assert_eq!(
+        l.applied(set(&u, 1, json!({"config.from_name": "Other"})))
+            .await,
+        3
+    );
     let c = pulled(&ctx, a, &u).await;
     assert_eq!(c["name"], "Newsletter 2");
     assert_eq!(c["config"]["from_name"], "Other");
@@ -253,10 +269,7 @@ async fn field_level_merge_and_conflicts(ctx: Ctx) {
     assert_eq!(pulled(&ctx, a, &u).await["name"], "Mine");
 
     // The same value as the server's is no conflict.
-    let r = l
-        .expect(set(&u, 1, json!({"name": "Mine"})), "applied")
-        .await;
-    assert_eq!(r.body["results"][0]["revision"], 5);
+    assert_eq!(l.applied(set(&u, 1, json!({"name": "Mine"}))).await, 5);
 
     // Applied values are validated as a whole.
     let r = l
@@ -297,13 +310,11 @@ async fn secret_conflict_is_masked(ctx: Ctx) {
     assert!(!r.text.contains("third-secret"), "{}", r.text);
 
     // The value the server already holds is no conflict.
-    let r = l
-        .expect(
-            secrets(&u, 1, json!({"api_key": "SG.second-secret-2222"})),
-            "applied",
-        )
-        .await;
-    assert_eq!(r.body["results"][0]["revision"], 2);
+    assert_eq!(
+        l.applied(secrets(&u, 1, json!({"api_key": "SG.second-secret-2222"})))
+            .await,
+        2
+    );
 
     // A secret that is not a secret field of the provider is refused.
     let r = l
@@ -474,16 +485,13 @@ async fn rest_changes_show_up_in_pull(ctx: Ctx) {
     let a = &ctx.admin;
     let u = uid();
     let id = created(&ctx, a, &u, "Mail", "SG.key-0000").await;
-    let start = pull(&ctx, a, 0, 1000).await.body["next"].as_i64().unwrap();
+    let start = cursor(&ctx, a).await;
+    let one = format!("/api/integrations/{id}/");
 
     // The first API.
-    ctx.put(
-        &format!("/api/integrations/{id}/"),
-        a,
-        json!({"name": "Renamed"}),
-    )
-    .await
-    .expect_status(200);
+    ctx.put(&one, a, json!({"name": "Renamed"}))
+        .await
+        .expect_status(200);
     let page = pull(&ctx, a, start, 1000).await;
     let c = &page.body["changes"][0];
     assert_eq!(c["uid"], u.as_str());
@@ -495,7 +503,7 @@ async fn rest_changes_show_up_in_pull(ctx: Ctx) {
     let after_first = page.body["next"].as_i64().unwrap();
 
     // A health check changes the record too (not its fields).
-    ctx.post(&format!("/api/integrations/{id}/test/"), a, json!({}))
+    ctx.post(&format!("{one}test/"), a, json!({}))
         .await
         .expect_status(200);
     let page = pull(&ctx, a, after_first, 1000).await;
@@ -541,9 +549,7 @@ async fn rest_changes_show_up_in_pull(ctx: Ctx) {
     let after_patch = page.body["next"].as_i64().unwrap();
 
     // Deleting through the first API leaves a tombstone that is pulled.
-    ctx.delete(&format!("/api/integrations/{id}/"), a)
-        .await
-        .expect_status(200);
+    ctx.delete(&one, a).await.expect_status(200);
     let page = pull(&ctx, a, after_patch, 1000).await;
     assert_eq!(page.body["changes"][0]["uid"], u.as_str());
     assert_eq!(page.body["changes"][0]["deleted"], true);
@@ -691,14 +697,7 @@ async fn push_limits(ctx: Ctx) {
 }
 
 async fn pull_as(ctx: &Ctx, user: &User, since: i64, limit: i64, client: &str) -> Res {
-    let r = ctx
-        .get(
-            &format!("/api/v1/sync/pull?since={since}&limit={limit}&client={client}"),
-            user,
-        )
-        .await
-        .expect_status(200);
-    r
+    pull_page(ctx, user, since, limit, &format!("&client={client}")).await
 }
 
 fn uids_of(page: &Res) -> Vec<String> {
@@ -710,7 +709,7 @@ fn uids_of(page: &Res) -> Vec<String> {
 async fn client_id_leaves_own_changes_out_of_pull(ctx: Ctx) {
     let a = &ctx.admin;
     let (laptop, other) = (uid(), uid());
-    let start = pull(&ctx, a, 0, 1000).await.body["next"].as_i64().unwrap();
+    let start = cursor(&ctx, a).await;
     let (u1, u2) = (uid(), uid());
     let r = ctx
         .post(
@@ -822,7 +821,7 @@ async fn pushed_logs_are_stored_once_and_pulled_by_others(ctx: Ctx) {
     let u = uid();
     let created_in_batch = uid();
     let id = created(&ctx, a, &u, "Logged", "SG.key-1111").await;
-    let start = pull(&ctx, a, 0, 1000).await.body["next"].as_i64().unwrap();
+    let start = cursor(&ctx, a).await;
     let line = log_line(&uid(), &u, "Bounce rate high");
     let batch = json!({"batch_id": uid(), "client_id": laptop,
         "changes": [create_change(&created_in_batch, "Made with its log", "SG.key-2222")],
@@ -898,7 +897,7 @@ async fn pushed_log_details_are_size_capped(ctx: Ctx) {
     let a = &ctx.admin;
     let u = uid();
     created(&ctx, a, &u, "Chatty", "SG.key-3333").await;
-    let start = pull(&ctx, a, 0, 1000).await.body["next"].as_i64().unwrap();
+    let start = cursor(&ctx, a).await;
     let mut big = log_line(&uid(), &u, "Huge details");
     big["details"] = json!({"dump": "x".repeat(100_000)});
     let small = log_line(&uid(), &u, "Small details");
@@ -939,7 +938,7 @@ async fn website_deletions_are_pulled_or_refused(ctx: Ctx) {
     let mut c = create_change(&uid(), "On busy", "SG.key-1111");
     c["set"]["website"] = json!(used);
     l.expect(c, "applied").await;
-    let start = pull(&ctx, a, 0, 1000).await.body["next"].as_i64().unwrap();
+    let start = cursor(&ctx, a).await;
 
     let r = push(
         &ctx,
@@ -999,14 +998,11 @@ async fn website_deletions_are_pulled_or_refused(ctx: Ctx) {
     // Deleting through the REST API leaves a tombstone too; renaming there
     // gives the website a new seq.
     let id = ctx.website("Rest site").await;
-    let since = pull(&ctx, a, 0, 1000).await.body["next"].as_i64().unwrap();
-    ctx.patch(
-        &format!("/api/v1/websites/{id}/"),
-        a,
-        json!({"name": "Rest site 2"}),
-    )
-    .await
-    .expect_status(200);
+    let rest = format!("/api/v1/websites/{id}/");
+    let since = cursor(&ctx, a).await;
+    ctx.patch(&rest, a, json!({"name": "Rest site 2"}))
+        .await
+        .expect_status(200);
     let page = pull(&ctx, a, since, 1000).await;
     assert_eq!(
         page.body["websites"][0]["name"], "Rest site 2",
@@ -1014,9 +1010,7 @@ async fn website_deletions_are_pulled_or_refused(ctx: Ctx) {
         page.text
     );
     let since = page.body["next"].as_i64().unwrap();
-    ctx.delete(&format!("/api/v1/websites/{id}/"), a)
-        .await
-        .expect_status(204);
+    ctx.delete(&rest, a).await.expect_status(204);
     let page = pull(&ctx, a, since, 1000).await;
     assert_eq!(page.body["websites"][0]["deleted"], true, "{}", page.text);
     assert!(page.body["next"].as_i64().unwrap() > since);
