@@ -240,6 +240,18 @@ pub struct AuditEntry {
     pub via: String,
 }
 
+impl AuditEntry {
+    /// This entry about the integration and the website given (the others
+    /// as they are), once the write knows their ids.
+    pub fn about(&self, integration: Option<i64>, website: Option<i64>) -> AuditEntry {
+        AuditEntry {
+            integration_id: integration.or(self.integration_id),
+            website_id: website.or(self.website_id),
+            ..self.clone()
+        }
+    }
+}
+
 /// Which audit entries to read; None matches any.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {

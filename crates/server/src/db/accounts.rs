@@ -500,9 +500,7 @@ impl<B: SqlDb> AccountStore for B {
         .fetch_one(&mut *tx)
         .await?;
         B::add_members(&mut tx, id, members).await?;
-        let mut entry = audit.clone();
-        entry.website_id = Some(id);
-        B::commit_with_audit(tx, &entry).await?;
+        B::commit_with_audit(tx, &audit.about(None, Some(id))).await?;
         Ok(id)
     }
 
@@ -531,10 +529,8 @@ impl<B: SqlDb> AccountStore for B {
             return Ok(false);
         }
         if let Some(members) = members {
-            sqlx::query("DELETE FROM website_members WHERE website_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            let sql = "DELETE FROM website_members WHERE website_id = $1";
+            B::execute_by_id(&mut tx, sql, id).await?;
             B::add_members(&mut tx, id, members).await?;
         }
         B::commit_with_audit(tx, audit).await?;

@@ -69,7 +69,7 @@ impl<B: SqlDb> CredentialStore for B {
 
     async fn revoke_service_token(&self, id: i64, audit: &AuditEntry) -> super::Result<bool> {
         let mut tx = self.write().begin_with(B::BEGIN).await?;
-        if !B::changed_by_id(&mut tx, "DELETE FROM service_tokens WHERE id = $1", id).await? {
+        if !B::execute_by_id(&mut tx, "DELETE FROM service_tokens WHERE id = $1", id).await? {
             return Ok(false);
         }
         let mut entry = audit.clone();

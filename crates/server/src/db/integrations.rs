@@ -216,9 +216,7 @@ impl<B: SqlDb> IntegrationStore for B {
         let mut tx = self.write().begin_with(B::BEGIN).await?;
         let id = B::insert_row(&mut tx, r).await?;
         B::insert_log(&mut tx, id, log).await?;
-        let mut entry = audit.clone();
-        entry.integration_id = Some(id);
-        B::commit_with_audit(tx, &entry).await?;
+        B::commit_with_audit(tx, &audit.about(Some(id), None)).await?;
         Ok(id)
     }
 

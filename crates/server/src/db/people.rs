@@ -130,10 +130,8 @@ impl<B: SqlDb> PeopleStore for B {
             }
         }
         if let Some(websites) = &change.websites {
-            sqlx::query("DELETE FROM website_members WHERE user_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            let sql = "DELETE FROM website_members WHERE user_id = $1";
+            B::execute_by_id(&mut tx, sql, id).await?;
             for w in websites {
                 B::add_members(&mut tx, *w, &[id]).await?;
             }
@@ -150,7 +148,7 @@ impl<B: SqlDb> PeopleStore for B {
     async fn delete_user(&self, id: i64, audit: &AuditEntry) -> super::Result<Option<Vec<String>>> {
         let mut tx = self.write().begin_with(B::BEGIN).await?;
         let revoked = B::delete_tokens(&mut tx, id, None, None).await?;
-        if !B::changed_by_id(&mut tx, "DELETE FROM users WHERE id = $1", id).await? {
+        if !B::execute_by_id(&mut tx, "DELETE FROM users WHERE id = $1", id).await? {
             return Ok(None);
         }
         B::commit_with_audit(tx, audit).await?;

@@ -81,8 +81,8 @@ pub(crate) trait SqlDb: Send + Sync + 'static {
     }
 
     /// Runs a statement whose one argument is an id (`DELETE FROM ...
-    /// WHERE id = $1`) inside a transaction; whether it changed a row.
-    async fn changed_by_id(conn: &mut Conn<Self>, sql: &str, id: i64) -> Result<bool> {
+    /// WHERE id = $1`) inside a transaction; whether it changed any row.
+    async fn execute_by_id(conn: &mut Conn<Self>, sql: &str, id: i64) -> Result<bool> {
         let done = sqlx::query(sql).bind(id).execute(&mut *conn).await?;
         Ok(Self::rows_affected(&done) != 0)
     }
