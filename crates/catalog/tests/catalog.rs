@@ -341,32 +341,25 @@ fn legacy_slots_belong_to_second_document_providers_only() {
             }
         }
     }
-    let slot = |type_id, provider_id, key| field(type_id, provider_id, key).unwrap().legacy_slot;
-    assert_eq!(
-        slot("payments", "stripe", "api_key"),
-        Some(LegacySlot::ApiKey)
-    );
-    assert_eq!(
-        slot("payments", "stripe", "secret_key"),
-        Some(LegacySlot::SecretKey)
-    );
-    assert_eq!(
-        slot("sms", "twilio", "account_sid"),
-        Some(LegacySlot::ApiKey)
-    );
-    assert_eq!(
-        slot("sms", "twilio", "auth_token"),
-        Some(LegacySlot::SecretKey)
-    );
-    assert_eq!(slot("ai", "openai", "api_key"), Some(LegacySlot::ApiKey));
-    assert_eq!(
-        slot("email", "sendgrid", "api_key"),
-        Some(LegacySlot::ApiKey)
-    );
-    assert_eq!(
-        slot("custom", "custom", "access_token"),
-        Some(LegacySlot::AccessToken)
-    );
+    let slot = |provider_id: &str, key: &str| {
+        let (ty, provider) = find_provider(provider_id).unwrap();
+        provider.field(ty, key).unwrap().legacy_slot
+    };
+    for (provider_id, key) in [
+        ("stripe", "api_key"),
+        ("twilio", "account_sid"),
+        ("openai", "api_key"),
+        ("sendgrid", "api_key"),
+    ] {
+        assert_eq!(slot(provider_id, key), Some(LegacySlot::ApiKey), "{key}");
+    }
+    for (provider_id, key, expected) in [
+        ("stripe", "secret_key", LegacySlot::SecretKey),
+        ("twilio", "auth_token", LegacySlot::SecretKey),
+        ("custom", "access_token", LegacySlot::AccessToken),
+    ] {
+        assert_eq!(slot(provider_id, key), Some(expected), "{key}");
+    }
     let (_, twilio) = find_provider("twilio").unwrap();
     assert_eq!(
         twilio.legacy_field(LegacySlot::SecretKey).unwrap().key,
@@ -415,6 +408,12 @@ fn kinds_and_checks_agree() {
     }
 }
 
+/// The element of a JSON list whose `key` is `value`.
+fn item<'a>(list: &'a serde_json::Value, key: &str, value: &str) -> &'a serde_json::Value {
+    let items = list.as_array().unwrap();
+    items.iter().find(|x| x[key] == value).unwrap()
+}
+
 #[test]
 fn the_catalog_serializes_for_the_ui() {
     let json = serde_json::to_value(types()).unwrap();
@@ -422,28 +421,13 @@ fn the_catalog_serializes_for_the_ui() {
     assert_eq!(email["id"], "email");
     assert_eq!(email["source"], "both");
     assert_eq!(email["fields"][0]["key"], "from_email");
-    let smtp = email["providers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["id"] == "smtp")
-        .unwrap();
-    let port = smtp["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["key"] == "smtp_port")
-        .unwrap();
+    let smtp = item(&email["providers"], "id", "smtp");
+    let port = item(&smtp["fields"], "key", "smtp_port");
     assert_eq!(
         port["kind"],
         json!({"type": "number", "min": 1, "max": 65535})
     );
-    let tls = smtp["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["key"] == "smtp_use_tls")
-        .unwrap();
+    let tls = item(&smtp["fields"], "key", "smtp_use_tls");
     assert_eq!(tls["default"], json!(true));
     let stripe = serde_json::to_value(find_provider("stripe").unwrap().1).unwrap();
     assert_eq!(stripe["fields"][0]["legacy_slot"], "api_key");

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{errors, never, obj};
-use serde_json::{json, Map};
+use serde_json::{json, Map, Value};
 use switchboard_catalog::samples::minimal_config;
 use switchboard_catalog::{field, integration_type, types, validate, FieldKind};
 
@@ -175,21 +175,9 @@ fn defaults_are_filled_in() {
     assert_eq!(out["enable_lead_ads"], json!(true));
     assert_eq!(out["enable_messenger"], json!(false));
     assert_eq!(out["auto_create_contact_from_leads"], json!(true));
-    let out = validate(
-        "email",
-        "mailgun",
-        &minimal_config("email", "mailgun"),
-        &never,
-    )
-    .unwrap();
+    let out = normalized_minimal("email", "mailgun");
     assert_eq!(out["mailgun_region"], json!("us"));
-    let out = validate(
-        "documents",
-        "pdf_generation_api",
-        &minimal_config("documents", "pdf_generation_api"),
-        &never,
-    )
-    .unwrap();
+    let out = normalized_minimal("documents", "pdf_generation_api");
     assert_eq!(
         (out["auth_header"].as_str(), out["auth_scheme"].as_str()),
         (Some("Authorization"), Some("Bearer"))
@@ -219,4 +207,15 @@ fn the_contracts_example_bodies_validate() {
     let wrong = obj(json!({"provider": "vonage", "from_phone_number": "+1234567890"}));
     let err = errors("sms", "twilio", wrong);
     assert!(err.fields["provider"].contains("Twilio"), "{err}");
+}
+
+/// The minimal sample configuration of a (type, provider), validated.
+fn normalized_minimal(type_id: &str, provider_id: &str) -> Map<String, Value> {
+    validate(
+        type_id,
+        provider_id,
+        &minimal_config(type_id, provider_id),
+        &never,
+    )
+    .unwrap()
 }

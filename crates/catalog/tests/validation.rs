@@ -6,7 +6,7 @@ mod common;
 use common::{all_pairs, errors, never, obj};
 use serde_json::{json, Map, Value};
 use switchboard_catalog::samples::{minimal_config, valid_config};
-use switchboard_catalog::{integration_type, is_secret, secret_keys, validate};
+use switchboard_catalog::{find_provider, integration_type, is_secret, secret_keys, validate};
 
 #[test]
 fn every_sample_config_validates_and_normalizes_to_itself() {
@@ -151,125 +151,77 @@ fn paired_fields_need_each_other() {
         .contains_key("client_id"));
 }
 
-fn message(type_id: &str, provider_id: &str, key: &str, value: Value) -> String {
-    let mut config = valid_config(type_id, provider_id);
+/// What a message must say: start with, contain, not contain, or be exactly.
+enum Says {
+    Starts(&'static str),
+    Has(&'static str),
+    Lacks(&'static str),
+    Is(&'static str),
+}
+
+use Says::{Has, Is, Lacks, Starts};
+
+/// The one field message for `value` of `key` in an otherwise valid
+/// configuration of `provider_id`.
+fn message(provider_id: &str, key: &str, value: Value) -> String {
+    let (ty, _) = find_provider(provider_id).unwrap();
+    let mut config = valid_config(ty.id, provider_id);
     config.insert(key.to_owned(), value);
-    let err = errors(type_id, provider_id, config);
+    let err = errors(ty.id, provider_id, config);
     assert_eq!(err.fields.len(), 1, "{err}");
     err.fields[key].clone()
 }
 
+/// The message for `value` of `key` in a `provider_id` configuration says all of `says`.
+fn assert_message(provider_id: &str, key: &str, value: Value, says: &[Says]) {
+    let m = message(provider_id, key, value);
+    for say in says {
+        let ok = match *say {
+            Starts(start) => m.starts_with(start),
+            Has(part) => m.contains(part),
+            Lacks(part) => !m.contains(part),
+            Is(whole) => m == whole,
+        };
+        assert!(ok, "{provider_id}.{key}: {m}");
+    }
+}
+
+/// A table of [`assert_message`] cases, one a line: `provider, key, value => [says, ...];`.
+macro_rules! assert_messages {
+    ($($provider:expr, $key:expr, $value:expr => [$($says:expr),+];)+) => {
+        $(assert_message($provider, $key, $value, &[$($says),+]);)+
+    };
+}
+
 #[test]
 fn messages_say_what_is_wrong_and_what_to_do() {
-    let m = message("email", "smtp", "from_email", json!("noreply@"));
-    assert!(
-        m.starts_with("From email") && m.contains("name@example.com"),
-        "{m}"
-    );
-    let m = message("email", "smtp", "reply_to_email", json!("support"));
-    assert!(m.contains("missing the @"), "{m}");
-    let m = message(
-        "sms",
-        "twilio",
-        "from_phone_number",
-        json!("(415) 555-0123"),
-    );
-    assert!(
-        m.contains("Use international format with country code, e.g. +14155550123"),
-        "{m}"
-    );
-    let m = message(
-        "whatsapp",
-        "whatsapp",
-        "webhook_url",
-        json!("http://hooks.example.com/wa"),
-    );
-    assert!(m.contains("must use https://"), "{m}");
-    let m = message(
-        "facebook",
-        "facebook",
-        "webhook_url",
-        json!("hooks.example.com/fb"),
-    );
-    assert!(m.contains("https://"), "{m}");
-    let m = message(
-        "sms",
-        "twilio",
-        "account_sid",
-        json!("SK0123456789abcdef0123456789abcdef"),
-    );
-    assert!(m.contains("starts with AC"), "{m}");
-    let m = message(
-        "email",
-        "mailchimp",
-        "api_key",
-        json!("0123456789abcdef0123456789abcdef"),
-    );
-    assert!(
-        m.contains("-us21") && m.contains("Mailchimp → Profile → Extras → API keys"),
-        "{m}"
-    );
-    let m = message(
-        "payments",
-        "stripe",
-        "api_key",
-        json!("pk_live_abcdef123456"),
-    );
-    assert_eq!(m, "Secret key does not look right: it should start with sk_live_, sk_test_, rk_live_ or rk_test_. Check that you copied the right value, and all of it.");
-    let m = message("payments", "stripe", "webhook_secret", json!("abc123"));
-    assert!(m.contains("whsec_"), "{m}");
-    let m = message(
-        "communication",
-        "zendesk",
-        "subdomain",
-        json!("acme.zendesk.com"),
-    );
-    assert!(m.contains("enter only the subdomain"), "{m}");
-    let m = message(
-        "automation",
-        "zapier",
-        "webhook_url",
-        json!("https://example.com/hook"),
-    );
-    assert!(m.contains("hooks.zapier.com"), "{m}");
-    let m = message("email", "smtp", "smtp_port", json!("submission"));
-    assert_eq!(m, "SMTP port must be a whole number from 1 to 65535.");
-    let m = message("payments", "paypal", "environment", json!("production"));
-    assert_eq!(
-        m,
-        "Environment must be one of: sandbox (Sandbox (testing)), live (Live)."
-    );
+    let stripe_secret = "Secret key does not look right: it should start with sk_live_, sk_test_, rk_live_ or rk_test_. Check that you copied the right value, and all of it.";
+    let paypal_environment =
+        "Environment must be one of: sandbox (Sandbox (testing)), live (Live).";
+    assert_messages! {
+        "smtp", "from_email", json!("noreply@") => [Starts("From email"), Has("name@example.com")];
+        "smtp", "reply_to_email", json!("support") => [Has("missing the @")];
+        "twilio", "from_phone_number", json!("(415) 555-0123") => [Has("Use international format with country code, e.g. +14155550123")];
+        "whatsapp", "webhook_url", json!("http://hooks.example.com/wa") => [Has("must use https://")];
+        "facebook", "webhook_url", json!("hooks.example.com/fb") => [Has("https://")];
+        "twilio", "account_sid", json!("SK0123456789abcdef0123456789abcdef") => [Has("starts with AC")];
+        "mailchimp", "api_key", json!("0123456789abcdef0123456789abcdef") => [Has("-us21"), Has("Mailchimp → Profile → Extras → API keys")];
+        "stripe", "api_key", json!("pk_live_abcdef123456") => [Is(stripe_secret)];
+        "stripe", "webhook_secret", json!("abc123") => [Has("whsec_")];
+        "zendesk", "subdomain", json!("acme.zendesk.com") => [Has("enter only the subdomain")];
+        "zapier", "webhook_url", json!("https://example.com/hook") => [Has("hooks.zapier.com")];
+        "smtp", "smtp_port", json!("submission") => [Is("SMTP port must be a whole number from 1 to 65535.")];
+        "paypal", "environment", json!("production") => [Is(paypal_environment)];
+    }
 }
 
 #[test]
 fn signup_form_field_messages() {
-    let m = message(
-        "signup_page",
-        "signup_page",
-        "form_fields",
-        json!("[{\"name\": \"email\", \"type\": \"email\""),
-    );
-    assert!(
-        m.starts_with("Form fields is not valid JSON") && m.contains("line 1"),
-        "{m}"
-    );
-    let m = message(
-        "signup_page",
-        "signup_page",
-        "form_fields",
-        json!([{"name": "email", "type": "email"}, {"name": "email", "type": "text"}]),
-    );
-    assert!(
-        m.contains("field 2 (\"email\") repeats the name of field 1"),
-        "{m}"
-    );
-    let m = message(
-        "signup_page",
-        "signup_page",
-        "form_fields",
-        json!("[{\"name\": \"plan\", \"type\": \"select\"}]"),
-    );
-    assert!(m.contains("is a select, so it needs \"options\""), "{m}");
+    assert_messages! {
+        "signup_page", "form_fields", json!("[{\"name\": \"email\", \"type\": \"email\"") => [Starts("Form fields is not valid JSON"), Has("line 1")];
+        "signup_page", "form_fields", json!([{"name": "email", "type": "email"}, {"name": "email", "type": "text"}]) => [Has("field 2 (\"email\") repeats the name of field 1")];
+        "signup_page", "form_fields", json!("[{\"name\": \"plan\", \"type\": \"select\"}]") => [Has("is a select, so it needs \"options\"")];
+    }
     let ok = obj(
         json!({"form_fields": "[{\"name\": \"email\", \"type\": \"email\", \"required\": true}]"}),
     );
@@ -282,31 +234,12 @@ fn signup_form_field_messages() {
 
 #[test]
 fn service_account_json_messages() {
-    let key = "service_account_json";
-    let m = message(
-        "storage",
-        "google_cloud_storage",
-        key,
-        json!("{\"type\": \"service_account\""),
-    );
-    assert!(m.contains("not valid JSON"), "{m}");
-    let m = message(
-        "storage",
-        "google_cloud_storage",
-        key,
-        json!({"type": "authorized_user", "client_secret": "d-FL95Q19q7MQmFpd7hHD0Ty"}),
-    );
-    assert!(
-        m.contains("not a service-account key") && !m.contains("d-FL95Q19q7MQmFpd7hHD0Ty"),
-        "{m}"
-    );
-    let m = message(
-        "storage",
-        "google_cloud_storage",
-        key,
-        json!({"type": "service_account", "client_email": "a@b.iam.gserviceaccount.com"}),
-    );
-    assert!(m.contains("\"private_key\" or \"token_uri\""), "{m}");
+    let (gcs, key) = ("google_cloud_storage", "service_account_json");
+    assert_messages! {
+        gcs, key, json!("{\"type\": \"service_account\"") => [Has("not valid JSON")];
+        gcs, key, json!({"type": "authorized_user", "client_secret": "d-FL95Q19q7MQmFpd7hHD0Ty"}) => [Has("not a service-account key"), Lacks("d-FL95Q19q7MQmFpd7hHD0Ty")];
+        gcs, key, json!({"type": "service_account", "client_email": "a@b.iam.gserviceaccount.com"}) => [Has("\"private_key\" or \"token_uri\"")];
+    }
 }
 
 #[test]

@@ -252,17 +252,25 @@ fn fill(template: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
 mod tests {
     use super::*;
 
+    /// The Mailchimp base for data center us21 and the S3 base for bucket b1
+    /// in `region`.
+    fn templated(e: &Endpoints, region: &str) -> [String; 2] {
+        let s3 = [("bucket", "b1"), ("region", region)];
+        [
+            e.resolve("mailchimp", &[("dc", "us21")]).unwrap(),
+            e.resolve("s3", &s3).unwrap(),
+        ]
+    }
+
     #[test]
     fn defaults_fill_templated_hosts() {
         let e = Endpoints::default();
         assert_eq!(
-            e.resolve("mailchimp", &[("dc", "us21")]).unwrap(),
-            "https://us21.api.mailchimp.com"
-        );
-        assert_eq!(
-            e.resolve("s3", &[("bucket", "b1"), ("region", "eu-west-1")])
-                .unwrap(),
-            "https://b1.s3.eu-west-1.amazonaws.com"
+            templated(&e, "eu-west-1"),
+            [
+                "https://us21.api.mailchimp.com",
+                "https://b1.s3.eu-west-1.amazonaws.com"
+            ]
         );
         assert!(e
             .resolve("zendesk", &[("subdomain", "evil.com/x")])
@@ -277,13 +285,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            e.resolve("mailchimp", &[("dc", "us21")]).unwrap(),
-            "http://127.0.0.1:5555"
-        );
-        assert_eq!(
-            e.resolve("s3", &[("bucket", "b1"), ("region", "x")])
-                .unwrap(),
-            "http://127.0.0.1:9000/b1"
+            templated(&e, "x"),
+            ["http://127.0.0.1:5555", "http://127.0.0.1:9000/b1"]
         );
         assert_eq!(
             e.resolve("sendgrid", &[]).unwrap(),

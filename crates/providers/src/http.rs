@@ -236,21 +236,34 @@ impl<'a> Ctx<'a> {
                 self.label
             )),
             429 => self.rate_limited(resp),
-            500..=599 => Outcome::new(
-                OutcomeKind::ProviderError,
+            500..=599 => Outcome::provider_error(
                 format!("{} had a server error (HTTP {status}).", self.label),
                 format!(
                     "This is on {}'s side: try again in a few minutes.",
                     self.label
                 ),
             ),
-            _ => Outcome::new(
-                OutcomeKind::ProviderError,
+            _ => Outcome::provider_error(
                 format!("{} answered unexpectedly (HTTP {status}).", self.label),
                 "Check the integration's settings; if they are right, try again later.",
             ),
         };
         with_said(base, said).status(status)
+    }
+
+    /// [`Ctx::http_failure`], with `hint` as the hint when the answer's status is `status`.
+    pub(crate) fn http_failure_hinting(
+        &self,
+        resp: &Resp,
+        status: u16,
+        hint: impl Into<String>,
+    ) -> Outcome {
+        let out = self.http_failure(resp);
+        if resp.status == status {
+            out.hint(hint)
+        } else {
+            out
+        }
     }
 
     /// Invalid credentials, with the standard hint.

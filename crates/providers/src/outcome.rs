@@ -52,6 +52,22 @@ impl Outcome {
         Outcome::new(OutcomeKind::NotCheckable, message, hint)
     }
 
+    /// Something on the provider's side (an outage, an account state, an
+    /// unexpected answer) rather than in the credentials.
+    pub(crate) fn provider_error(message: impl Into<String>, hint: impl Into<String>) -> Outcome {
+        Outcome::new(OutcomeKind::ProviderError, message, hint)
+    }
+
+    /// Credentials that work, but in another region or environment than the
+    /// integration's `setting` says: `message`, and the hint to change it to `should`.
+    pub(crate) fn set_elsewhere(setting: &str, should: &str, message: String) -> Outcome {
+        Outcome::new(
+            OutcomeKind::WrongEnvironment,
+            message,
+            format!("Change the {setting} to {should}."),
+        )
+    }
+
     /// Replaces the details.
     pub fn details(mut self, details: Value) -> Outcome {
         self.details = details;

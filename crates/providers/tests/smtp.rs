@@ -81,8 +81,7 @@ async fn start_server() -> SmtpServer {
 }
 
 fn smtp(port: u16, security: &str, password: &str) -> Owned {
-    Owned::new(
-        "email",
+    Owned::of(
         "smtp",
         json!({"from_email": USER, "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_username": USER,
                "smtp_use_tls": true, "smtp_security": security}),

@@ -151,6 +151,17 @@ pub(crate) fn parse_json(label: &str, s: &str) -> Result<Value, String> {
     })
 }
 
+/// Refuses a value holding any of `marks` (a scheme, a dot, a slash, a
+/// port): an address was pasted where only a name belongs. `only` ends the
+/// message "{label}: enter only …".
+pub(crate) fn only_name(label: &str, s: &str, marks: &[&str], only: &str) -> Result<(), String> {
+    if marks.iter().any(|mark| s.contains(mark)) {
+        Err(format!("{label}: enter only {only}"))
+    } else {
+        Ok(())
+    }
+}
+
 /// The checked `value` when `ok`, otherwise the message (built only then).
 pub(crate) fn accept_if(
     ok: bool,

@@ -1,7 +1,7 @@
 //! Checks for addresses: email addresses, E.164 phone numbers, web addresses,
 //! host names, subdomains and bucket names.
 
-use super::{accept_if, or_list};
+use super::{accept_if, only_name, or_list};
 
 const PHONE_EXAMPLE: &str = "Use international format with country code, e.g. +14155550123.";
 
@@ -211,11 +211,8 @@ pub(super) fn url(label: &str, s: &str, scheme: Scheme, hosts: &[&str]) -> Resul
 }
 
 pub(super) fn hostname_field(label: &str, s: &str) -> Result<String, String> {
-    if s.contains("://") || s.contains('/') || s.contains(':') {
-        return Err(format!(
-            "{label}: enter only the server name, such as smtp.example.com, without https://, a port or a path."
-        ));
-    }
+    let only = "the server name, such as smtp.example.com, without https://, a port or a path.";
+    only_name(label, s, &["://", "/", ":"], only)?;
     let host = s.to_lowercase();
     accept_if(is_full_host(&host), host, || {
         format!("{label} must be a server name such as smtp.example.com.")
@@ -223,11 +220,8 @@ pub(super) fn hostname_field(label: &str, s: &str) -> Result<String, String> {
 }
 
 pub(super) fn subdomain(label: &str, s: &str) -> Result<String, String> {
-    if s.contains("://") || s.contains('.') || s.contains('/') {
-        return Err(format!(
-            "{label}: enter only the subdomain, e.g. acme for https://acme.zendesk.com."
-        ));
-    }
+    let only = "the subdomain, e.g. acme for https://acme.zendesk.com.";
+    only_name(label, s, &["://", ".", "/"], only)?;
     let sub = s.to_ascii_lowercase();
     let ok = !sub.is_empty()
         && sub.len() <= 63
@@ -244,11 +238,8 @@ pub(super) fn subdomain(label: &str, s: &str) -> Result<String, String> {
 }
 
 pub(super) fn bucket_name(label: &str, s: &str) -> Result<String, String> {
-    if s.contains("://") || s.contains('/') {
-        return Err(format!(
-            "{label}: enter only the bucket name (such as brand-assets), not its web address or a folder path."
-        ));
-    }
+    let only = "the bucket name (such as brand-assets), not its web address or a folder path.";
+    only_name(label, s, &["://", "/"], only)?;
     let edge_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
     let ok = (3..=63).contains(&s.len())
         && edge_ok(s.chars().next())

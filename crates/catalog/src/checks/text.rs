@@ -1,7 +1,7 @@
 //! Checks for keys, tokens, ids and codes: shapes that providers fix, such as
 //! Twilio SIDs, Mailchimp keys, AWS access keys, UUIDs and PEM keys.
 
-use super::{accept_if, or_list};
+use super::{accept_if, only_name, or_list};
 
 fn is_hex(s: &str) -> bool {
     s.bytes().all(|b| b.is_ascii_hexdigit())
@@ -191,11 +191,8 @@ pub(super) fn uuid(label: &str, s: &str) -> Result<String, String> {
 }
 
 pub(super) fn azure_account_name(label: &str, s: &str) -> Result<String, String> {
-    if s.contains('.') || s.contains('/') {
-        return Err(format!(
-            "{label}: enter only the storage account name, the part before .blob.core.windows.net."
-        ));
-    }
+    let only = "the storage account name, the part before .blob.core.windows.net.";
+    only_name(label, s, &[".", "/"], only)?;
     let s = s.to_ascii_lowercase();
     let ok = (3..=24).contains(&s.len())
         && s.bytes()

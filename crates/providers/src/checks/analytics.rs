@@ -107,8 +107,7 @@ async fn tiktok(ctx: &Ctx<'_>) -> Verdict {
                 ..o
             }
         }
-        _ => Outcome::new(
-            OutcomeKind::ProviderError,
+        _ => Outcome::provider_error(
             format!("TikTok answered with error code {code}."),
             "Check the advertiser ID and pixel code; if they are right, try again later.",
         ),
@@ -125,12 +124,7 @@ async fn hotjar(ctx: &Ctx<'_>) -> Verdict {
         ));
     };
     let url = format!("{}/v1/oauth/token", ctx.base("hotjar", &[])?);
-    let form = [
-        ("grant_type", "client_credentials"),
-        ("client_id", id.as_str()),
-        ("client_secret", secret),
-    ];
-    let resp = ctx.send(ctx.post(&url).form(&form)).await?;
+    let resp = super::oauth::client_credentials_token(ctx, &url, &id, secret).await?;
     if !resp.success() {
         let mut out = ctx.http_failure(&resp);
         if resp.str_at("/error") == Some("invalid_client") {

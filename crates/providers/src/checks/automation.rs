@@ -58,12 +58,7 @@ async fn make(ctx: &Ctx<'_>) -> Verdict {
         )
         .await?;
     if !resp.success() {
-        let out = ctx.http_failure(&resp);
-        return Err(if resp.status == 401 {
-            out.hint(format!("Copy the token again from your Make profile → API access, and check the zone ({zone}) matches the address you use Make at."))
-        } else {
-            out
-        });
+        return Err(ctx.http_failure_hinting(&resp, 401, format!("Copy the token again from your Make profile → API access, and check the zone ({zone}) matches the address you use Make at.")));
     }
     Ok(
         Outcome::ok(format!("Make ({zone}) accepted the API token."))

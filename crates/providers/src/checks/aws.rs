@@ -225,8 +225,7 @@ pub(crate) fn failure(ctx: &Ctx<'_>, resp: &Resp, permission: &str) -> Outcome {
             "The temporary credentials (session token) have expired.",
             "Get new temporary credentials, or use a long-lived IAM user key without a session token.",
         ),
-        "RequestExpired" | "RequestTimeTooSkewed" => Outcome::new(
-            OutcomeKind::ProviderError,
+        "RequestExpired" | "RequestTimeTooSkewed" => Outcome::provider_error(
             "AWS rejected the request because this computer's clock is more than 15 minutes off.",
             "Set the computer's clock to update automatically, then try again.",
         ),

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::jwt;
 use crate::http::{with_said, Ctx, Resp, Verdict};
-use crate::outcome::{Outcome, OutcomeKind};
+use crate::outcome::Outcome;
 
 checks! {
     "pdf_generation_api" => pdf_api,
@@ -100,12 +100,9 @@ async fn docusign(ctx: &Ctx<'_>) -> Verdict {
                         let known = probe.success() || probe.str_at("/error") == Some("consent_required");
                         if known {
                             let should = if production { "Developer (demo)" } else { "Production" };
-                            return Err(Outcome::new(
-                                OutcomeKind::WrongEnvironment,
-                                format!("The integration key belongs to DocuSign {should}."),
-                                format!("Change the environment to {should}."),
-                            )
-                            .status(resp.status));
+                            let message = format!("The integration key belongs to DocuSign {should}.");
+                            return Err(Outcome::set_elsewhere("environment", should, message)
+                                .status(resp.status));
                         }
                     }
                 }

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::aws;
 use crate::http::{with_said, Ctx, Verdict};
-use crate::outcome::{Outcome, OutcomeKind};
+use crate::outcome::Outcome;
 
 checks! {
     "sendgrid" => sendgrid,
@@ -35,12 +35,7 @@ async fn sendgrid(ctx: &Ctx<'_>) -> Verdict {
     let url = format!("{}/v3/scopes", sendgrid_base(ctx)?);
     let resp = ctx.send(ctx.get(&url).bearer_auth(key)).await?;
     if !resp.success() {
-        let out = ctx.http_failure(&resp);
-        return Err(if resp.status == 403 {
-            out.hint("SendGrid also answers 403 while an account is temporarily blocked: check the account's status, or give the key more access.")
-        } else {
-            out
-        });
+        return Err(ctx.http_failure_hinting(&resp, 403, "SendGrid also answers 403 while an account is temporarily blocked: check the account's status, or give the key more access."));
     }
     let scopes: Vec<String> = resp.strings_at("/scopes");
     let can_send = scopes.iter().any(|s| s == "mail.send");
@@ -79,13 +74,10 @@ async fn mailgun(ctx: &Ctx<'_>) -> Verdict {
         if let Ok(probe) = ctx.send(ctx.get(&other).basic_auth("api", Some(key))).await {
             if probe.success() || probe.status == 404 {
                 let (is, should) = if eu { ("EU", "US") } else { ("US", "EU") };
-                return Err(Outcome::new(
-                    OutcomeKind::WrongEnvironment,
-                    format!("The Mailgun key belongs to the {should} region, but the integration is set to {is}."),
-                    format!("Change the region to {should}."),
-                )
-                .status(401)
-                .detail("key_region", should.to_lowercase()));
+                let message = format!("The Mailgun key belongs to the {should} region, but the integration is set to {is}.");
+                return Err(Outcome::set_elsewhere("region", should, message)
+                    .status(401)
+                    .detail("key_region", should.to_lowercase()));
             }
         }
         return Err(ctx.http_failure(&resp));
@@ -227,12 +219,8 @@ async fn sparkpost(ctx: &Ctx<'_>) -> Verdict {
         if let Ok(probe) = ctx.send(ctx.get(&other).header("Authorization", key)).await {
             if probe.success() || probe.status == 403 {
                 let should = if eu { "US" } else { "EU" };
-                return Err(Outcome::new(
-                    OutcomeKind::WrongEnvironment,
-                    format!("The SparkPost key belongs to the {should} region."),
-                    format!("Change the region to {should}."),
-                )
-                .status(401));
+                let message = format!("The SparkPost key belongs to the {should} region.");
+                return Err(Outcome::set_elsewhere("region", should, message).status(401));
             }
         }
         return Err(ctx.http_failure(&resp));

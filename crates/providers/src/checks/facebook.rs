@@ -114,8 +114,7 @@ async fn pixel(ctx: &Ctx<'_>) -> Verdict {
 }
 
 async fn facebook_oauth(ctx: &Ctx<'_>) -> Verdict {
-    let client_id = ctx.need_cfg("client_id")?;
-    let secret = ctx.need_secret("client_secret")?;
+    let (client_id, secret) = super::oauth::client_pair(ctx)?;
     let url = format!("{}/oauth/access_token", ctx.base("meta", &[])?);
     let query = [
         ("client_id", client_id.as_str()),

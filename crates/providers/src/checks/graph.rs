@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::http::{with_code, Ctx, Resp};
-use crate::outcome::{Outcome, OutcomeKind};
+use crate::outcome::Outcome;
 
 /// The Graph API version used for every call.
 pub(crate) const GRAPH_VERSION: &str = "v22.0";
@@ -58,8 +58,7 @@ pub(crate) fn graph_failure(ctx: &Ctx<'_>, resp: &Resp) -> Outcome {
             "Meta says the object does not exist or this token cannot see it (code 100/33).",
         ),
         Some(803) => ctx.not_found("Meta says an ID in the settings does not exist (code 803)."),
-        Some(1) | Some(2) => Outcome::new(
-            OutcomeKind::ProviderError,
+        Some(1) | Some(2) => Outcome::provider_error(
             "Meta had a temporary problem (code 1 or 2).",
             "Try again in a few minutes.",
         ),

@@ -27,6 +27,30 @@ fn inferred_ok(label: &str, how: &str) -> Outcome {
     .detail("evidence", how)
 }
 
+/// An OAuth app's client ID (a setting) and client secret.
+pub(crate) fn client_pair<'a>(ctx: &Ctx<'a>) -> Result<(String, &'a str), Outcome> {
+    Ok((
+        ctx.need_cfg("client_id")?,
+        ctx.need_secret("client_secret")?,
+    ))
+}
+
+/// Asks for an app-only token with the OAuth client-credentials grant, the
+/// client ID and secret in the form.
+pub(crate) async fn client_credentials_token(
+    ctx: &Ctx<'_>,
+    url: &str,
+    id: &str,
+    secret: &str,
+) -> Result<Resp, Outcome> {
+    let form = [
+        ("grant_type", "client_credentials"),
+        ("client_id", id),
+        ("client_secret", secret),
+    ];
+    ctx.send(ctx.post(url).form(&form)).await
+}
+
 fn redirect_mismatch(ctx: &Ctx<'_>, resp: &Resp) -> Outcome {
     ctx.missing_permission(format!(
         "{} accepted the app but the redirect URI is not one of the app's allowed redirect URIs.",
@@ -37,8 +61,7 @@ fn redirect_mismatch(ctx: &Ctx<'_>, resp: &Resp) -> Outcome {
 }
 
 async fn google(ctx: &Ctx<'_>) -> Verdict {
-    let id = ctx.need_cfg("client_id")?;
-    let secret = ctx.need_secret("client_secret")?;
+    let (id, secret) = client_pair(ctx)?;
     let url = format!("{}/token", ctx.base("google_oauth2", &[])?);
     let mut form = vec![
         ("grant_type", "authorization_code".to_owned()),
@@ -69,8 +92,7 @@ async fn google(ctx: &Ctx<'_>) -> Verdict {
 }
 
 async fn github(ctx: &Ctx<'_>) -> Verdict {
-    let id = ctx.need_cfg("client_id")?;
-    let secret = ctx.need_secret("client_secret")?;
+    let (id, secret) = client_pair(ctx)?;
     let url = format!("{}/login/oauth/access_token", ctx.base("github", &[])?);
     let form = [
         ("client_id", id.as_str()),
@@ -102,15 +124,9 @@ async fn github(ctx: &Ctx<'_>) -> Verdict {
 }
 
 async fn linkedin(ctx: &Ctx<'_>) -> Verdict {
-    let id = ctx.need_cfg("client_id")?;
-    let secret = ctx.need_secret("client_secret")?;
+    let (id, secret) = client_pair(ctx)?;
     let url = format!("{}/oauth/v2/accessToken", ctx.base("linkedin", &[])?);
-    let form = [
-        ("grant_type", "client_credentials"),
-        ("client_id", id.as_str()),
-        ("client_secret", secret),
-    ];
-    let resp = ctx.send(ctx.post(&url).form(&form)).await?;
+    let resp = client_credentials_token(ctx, &url, &id, secret).await?;
     if resp.success() && resp.str_at("/access_token").is_some() {
         return Ok(Outcome::ok("LinkedIn accepted the client ID and secret.")
             .details(json!({"expires_in": resp.json["expires_in"]}))

@@ -167,12 +167,8 @@ async fn square(ctx: &Ctx<'_>) -> Verdict {
         if let Ok(probe) = square_locations(ctx, !sandbox, token).await {
             if probe.success() {
                 let should = if sandbox { "Production" } else { "Sandbox" };
-                return Err(Outcome::new(
-                    OutcomeKind::WrongEnvironment,
-                    format!("The Square token belongs to {should}."),
-                    format!("Change the environment to {should}."),
-                )
-                .status(401));
+                let message = format!("The Square token belongs to {should}.");
+                return Err(Outcome::set_elsewhere("environment", should, message).status(401));
             }
         }
         let why = match code.as_str() {

@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use crate::http::{Ctx, Verdict};
-use crate::outcome::{Outcome, OutcomeKind};
+use crate::outcome::Outcome;
 
 checks! {
     "signup_page" => signup_page,
@@ -34,16 +34,14 @@ async fn signup_page(ctx: &Ctx<'_>) -> Verdict {
             .map_err(|o| o.detail("redirects", hops.len()))?;
         if (300..400).contains(&resp.status) {
             let Some(location) = resp.header("location") else {
-                return Err(Outcome::new(
-                    OutcomeKind::ProviderError,
+                return Err(Outcome::provider_error(
                     "The page redirects without saying where to.",
                     "Fix the page's redirect.",
                 )
                 .status(resp.status));
             };
             if hops.len() == MAX_REDIRECTS {
-                return Err(Outcome::new(
-                    OutcomeKind::ProviderError,
+                return Err(Outcome::provider_error(
                     format!("The page redirects more than {MAX_REDIRECTS} times."),
                     "Check for a redirect loop and enter the page's final address.",
                 )
@@ -51,8 +49,7 @@ async fn signup_page(ctx: &Ctx<'_>) -> Verdict {
                 .details(json!({"redirects": hops})));
             }
             url = url.join(location).map_err(|_| {
-                Outcome::new(
-                    OutcomeKind::ProviderError,
+                Outcome::provider_error(
                     "The page redirects to an invalid address.",
                     "Fix the page's redirect.",
                 )
@@ -74,8 +71,7 @@ async fn signup_page(ctx: &Ctx<'_>) -> Verdict {
         let details =
             json!({"final_url": url.to_string(), "redirects": hops, "content_type": content_type});
         if !content_type.contains("html") {
-            return Err(Outcome::new(
-                OutcomeKind::ProviderError,
+            return Err(Outcome::provider_error(
                 format!("The page loads but is not a web page ({content_type})."),
                 "Enter the address of the page people visit, not of a file or an API.",
             )

@@ -57,8 +57,7 @@ async fn twilio(ctx: &Ctx<'_>) -> Verdict {
         "type": resp.str_at("/type"),
     });
     if status != "active" {
-        return Err(Outcome::new(
-            OutcomeKind::ProviderError,
+        return Err(Outcome::provider_error(
             format!("The Twilio account is {status}, so it cannot send."),
             "Reactivate the account in the Twilio Console (Billing).",
         )

@@ -183,8 +183,7 @@ async fn smtp(ctx: &Ctx<'_>) -> Verdict {
             }
             Ok(out)
         }
-        Ok(Ok(false)) => Err(with_connection(Outcome::new(
-            OutcomeKind::ProviderError,
+        Ok(Ok(false)) => Err(with_connection(Outcome::provider_error(
             "The mail server accepted the sign-in but then stopped answering.",
             "Try again; if it persists, ask the mail server's administrator.",
         ))),
@@ -267,8 +266,7 @@ pub(crate) fn failure(
         } else {
             "The server offers no PLAIN or LOGIN sign-in; check its settings."
         };
-        return Outcome::new(
-            OutcomeKind::ProviderError,
+        return Outcome::provider_error(
             "The mail server offers no sign-in method Switchboard can use.",
             hint,
         );

@@ -137,8 +137,7 @@ pub(crate) async fn google_token(
     let token = resp
         .str_at("/access_token")
         .ok_or_else(|| {
-            Outcome::new(
-                OutcomeKind::ProviderError,
+            Outcome::provider_error(
                 "Google's token answer had no access token.",
                 "Try again later.",
             )

@@ -29,12 +29,7 @@ async fn intercom(ctx: &Ctx<'_>) -> Verdict {
         .header("Accept", "application/json");
     let resp = ctx.send(request).await?;
     if !resp.success() {
-        let out = ctx.http_failure(&resp);
-        return Err(if resp.status == 401 {
-            out.hint("Copy the access token again from the Developer Hub; also check the workspace region (US, EU or Australia).")
-        } else {
-            out
-        });
+        return Err(ctx.http_failure_hinting(&resp, 401, "Copy the access token again from the Developer Hub; also check the workspace region (US, EU or Australia)."));
     }
     Ok(Outcome::ok(format!(
         "Intercom accepted the token for the workspace \u{201c}{}\u{201d}.",

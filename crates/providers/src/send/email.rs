@@ -98,8 +98,7 @@ pub(super) async fn send(ctx: &Ctx<'_>, to: &str) -> Verdict {
             let status = resp.str_at("/0/status").unwrap_or("").to_owned();
             if status == "rejected" || status == "invalid" {
                 let reason = resp.str_at("/0/reject_reason").unwrap_or("unknown").to_owned();
-                return Err(Outcome::new(
-                    OutcomeKind::ProviderError,
+                return Err(Outcome::provider_error(
                     format!("Mandrill did not send the test email ({status}: {reason})."),
                     "Check the sending domain's verification in Mandrill, and the recipient.",
                 )
@@ -157,13 +156,7 @@ async fn smtp_send(
         .to(to_box)
         .subject(TEST_SUBJECT)
         .body(text.to_owned())
-        .map_err(|_| {
-            Outcome::new(
-                OutcomeKind::ProviderError,
-                "The test email could not be built.",
-                "",
-            )
-        })?;
+        .map_err(|_| Outcome::provider_error("The test email could not be built.", ""))?;
     match tokio::time::timeout(smtp::deadline(ctx.checker), transport.send(message)).await {
         Err(_) => Err(ctx.timeout_outcome()),
         Ok(Ok(response)) => {

@@ -53,7 +53,7 @@ pub(super) async fn send_sms(ctx: &Ctx<'_>, to: &str) -> Verdict {
                     "4" => ctx.invalid("Vonage rejected the API key and secret (status 4)."),
                     "1" => ctx.rate_limited(&resp),
                     "29" => ctx.missing_permission("Vonage trial accounts can only text numbers on their whitelist (status 29)."),
-                    _ => Outcome::new(OutcomeKind::ProviderError, format!("Vonage did not send the SMS (status {status})."), "Check the sender and the recipient number."),
+                    _ => Outcome::provider_error(format!("Vonage did not send the SMS (status {status})."), "Check the sender and the recipient number."),
                 };
                 return Err(with_said(out, said).status(resp.status));
             }

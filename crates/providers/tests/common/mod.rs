@@ -26,12 +26,18 @@ pub const RSA_PUBLIC: &str = include_str!("../fixtures/test_rsa_public.pem");
 
 /// A checker reaching `url` for each endpoint key, with the fixed clock.
 pub fn checker_for(url: &str, keys: &[&str]) -> Checker {
-    let mut endpoints = Endpoints::default();
-    for key in keys {
-        endpoints = endpoints.with(key, url).unwrap();
-    }
+    let routes: Vec<(&str, &str)> = keys.iter().map(|key| (*key, url)).collect();
+    checker_routed(&routes).with_clock(Arc::new(|| UNIX_EPOCH + Duration::from_secs(NOW)))
+}
+
+/// A checker reaching each (endpoint key, URL) of `routes`, with the real clock.
+pub fn checker_routed(routes: &[(&str, &str)]) -> Checker {
+    let endpoints = routes
+        .iter()
+        .fold(Endpoints::default(), |endpoints, (key, url)| {
+            endpoints.with(key, url).unwrap()
+        });
     Checker::new(endpoints, Duration::from_secs(5))
-        .with_clock(Arc::new(|| UNIX_EPOCH + Duration::from_secs(NOW)))
 }
 
 /// An integration's settings held for a check.
@@ -53,6 +59,25 @@ impl Owned {
                 .map(|(k, v)| (k.to_string(), Secret::new(*v)))
                 .collect(),
         }
+    }
+
+    /// An integration of `provider`, of the type the catalog gives it.
+    pub fn of(provider: &str, config: Value, secrets: &[(&str, &str)]) -> Owned {
+        let (ty, _) = switchboard_catalog::find_provider(provider).expect("a catalog provider");
+        Owned::new(ty.id, provider, config, secrets)
+    }
+
+    /// This integration's check by a checker pointed at `url` for `keys`.
+    pub async fn check_at(&self, url: &str, keys: &[&str]) -> Outcome {
+        checker_for(url, keys).check(self.input()).await
+    }
+
+    /// This integration's check by a checker reaching each endpoint key at
+    /// its own fake (with the real clock).
+    pub async fn check_fakes(&self, fakes: &[(&str, &FakeServer)]) -> Outcome {
+        let urls: Vec<(&str, String)> = fakes.iter().map(|(key, f)| (*key, f.url())).collect();
+        let routes: Vec<(&str, &str)> = urls.iter().map(|(key, url)| (*key, &**url)).collect();
+        checker_routed(&routes).check(self.input()).await
     }
 
     pub fn input(&self) -> CheckInput<'_> {
@@ -251,6 +276,20 @@ pub async fn run_scenarios(
 // fake's reply for Ok, Bad, Perm, Limited: "status" and "json", "text" or
 // "xml", with "headers" pairs) and "request" (checks every request must
 // pass, each `[name, args...]`: see `check_request`).
+
+/// One `#[tokio::test]` per case of a provider table that needs nothing but
+/// [`run_case`], each named after its case: `case_tests!(CASES: sendgrid, mandrill);`.
+#[allow(unused_macros)]
+macro_rules! case_tests {
+    ($table:ident: $($name:ident),+ $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $name() {
+                run_case($table, stringify!($name)).await;
+            }
+        )+
+    };
+}
 
 /// Runs case `name` of a provider table with the usual expectations: the
 /// fake gives the table's answers and every request passes its checks.

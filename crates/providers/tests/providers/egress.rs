@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use switchboard_providers::fake::{FakeServer, Reply};
-use switchboard_providers::{Checker, Egress, Endpoints, OutcomeKind};
+use switchboard_providers::{Checker, Egress, Endpoints, Outcome, OutcomeKind};
 
 use crate::common::Owned;
 
@@ -18,8 +18,18 @@ fn guarded(allowed: &str) -> Checker {
         .unwrap()
 }
 
+/// The guard refused the check: a network outcome whose message `says` so.
+fn assert_refused(outcome: &Outcome, says: &str, what: &str) {
+    assert_eq!(outcome.kind, OutcomeKind::Network, "{what}: {outcome:?}");
+    assert!(
+        outcome.message.contains(says),
+        "{what}: {}",
+        outcome.message
+    );
+}
+
 fn signup(url: &str) -> Owned {
-    Owned::new("signup_page", "signup_page", json!({"page_url": url}), &[])
+    Owned::of("signup_page", json!({"page_url": url}), &[])
 }
 
 #[tokio::test]
@@ -34,12 +44,7 @@ async fn a_sign_up_page_on_an_internal_address_is_refused_unsent() {
         "http://169.254.169.254/latest/meta-data/".to_owned(),
     ] {
         let outcome = guarded("").check(signup(&url).input()).await;
-        assert_eq!(outcome.kind, OutcomeKind::Network, "{url}: {outcome:?}");
-        assert!(
-            outcome.message.contains("does not connect to"),
-            "{url}: {}",
-            outcome.message
-        );
+        assert_refused(&outcome, "does not connect to", &url);
         assert!(
             outcome.hint.contains("--allow-check-network"),
             "{}",
@@ -64,8 +69,7 @@ async fn every_redirect_hop_is_checked() {
     .await;
     let start = format!("{}/start", fake.url());
     let outcome = guarded("127.0.0.1/32").check(signup(&start).input()).await;
-    assert_eq!(outcome.kind, OutcomeKind::Network, "{outcome:?}");
-    assert!(outcome.message.contains("127.0.0.2"), "{}", outcome.message);
+    assert_refused(&outcome, "127.0.0.2", &start);
     let via_metadata = format!("{}/other", fake.url());
     let outcome = guarded("127.0.0.1/32")
         .check(signup(&via_metadata).input())
@@ -100,7 +104,7 @@ async fn an_allowed_range_and_the_overrides_hosts_pass() {
     )
     .with_egress(Egress::public_only(Vec::new()))
     .unwrap();
-    let owned = Owned::new("payments", "stripe", json!({}), &[("api_key", "sk_test_x")]);
+    let owned = Owned::of("stripe", json!({}), &[("api_key", "sk_test_x")]);
     let outcome = checker.check(owned.input()).await;
     assert_ne!(outcome.kind, OutcomeKind::Network, "{outcome:?}");
     assert_eq!(stripe.requests().len(), 1);
@@ -117,20 +121,14 @@ async fn an_smtp_host_on_an_internal_address_is_refused_before_connecting() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     listener.set_nonblocking(true).unwrap();
-    let owned = Owned::new(
-        "email",
+    let owned = Owned::of(
         "smtp",
         json!({"from_email": "a@example.com", "smtp_host": "localhost", "smtp_port": port,
                "smtp_username": "u", "smtp_security": "none"}),
         &[("smtp_password", "pw-never-sent")],
     );
     let outcome = guarded("").check(owned.input()).await;
-    assert_eq!(outcome.kind, OutcomeKind::Network, "{outcome:?}");
-    assert!(
-        outcome.message.contains("does not connect to localhost"),
-        "{}",
-        outcome.message
-    );
+    assert_refused(&outcome, "does not connect to localhost", "smtp");
     assert!(
         listener.accept().is_err(),
         "nothing connected to the internal SMTP port"

@@ -10,21 +10,13 @@ use crate::common::*;
 /// The table of this file's provider cases.
 const CASES: &str = include_str!("cases/email.json");
 
+case_tests!(CASES: sendgrid, postmark, sparkpost, mandrill);
+
 const SG_KEY: &str = "SG.CANARYsendgrid.0123456789abcdefghij";
 
 #[tokio::test]
-async fn sendgrid() {
-    run_case(CASES, "sendgrid").await;
-}
-
-#[tokio::test]
 async fn sendgrid_eu_region_uses_the_eu_host() {
-    let owned = Owned::new(
-        "email",
-        "sendgrid",
-        json!({"region": "eu"}),
-        &[("api_key", SG_KEY)],
-    );
+    let owned = Owned::of("sendgrid", json!({"region": "eu"}), &[("api_key", SG_KEY)]);
     // Only the EU key points at the fake: reaching it proves the region choice.
     let checked = check_once(owned, &["sendgrid_eu"], |_| {
         json(200, r#"{"scopes":["mail.send"]}"#)
@@ -81,19 +73,14 @@ async fn mailgun_wrong_region_is_found_by_probing_the_other() {
         )
     })
     .await;
-    let owned = Owned::new(
-        "email",
+    let owned = Owned::of(
         "mailgun",
         json!({"mailgun_domain": "mg.example.com", "mailgun_region": "us"}),
         &[("api_key", MG_KEY)],
     );
-    let endpoints = switchboard_providers::Endpoints::default()
-        .with("mailgun", &us.url())
-        .unwrap()
-        .with("mailgun_eu", &eu.url())
-        .unwrap();
-    let checker = switchboard_providers::Checker::new(endpoints, std::time::Duration::from_secs(5));
-    let outcome = checker.check(owned.input()).await;
+    let outcome = owned
+        .check_fakes(&[("mailgun", &us), ("mailgun_eu", &eu)])
+        .await;
     assert_eq!(outcome.kind, OutcomeKind::WrongEnvironment, "{outcome:?}");
     assert!(outcome.hint.contains("EU"), "{}", outcome.hint);
     for r in us.requests().iter().chain(eu.requests().iter()) {
@@ -104,7 +91,7 @@ async fn mailgun_wrong_region_is_found_by_probing_the_other() {
 #[tokio::test]
 async fn mailgun_unknown_domain_is_not_found() {
     let domain = json!({"mailgun_domain": "mg.example.com"});
-    let owned = Owned::new("email", "mailgun", domain, &[("api_key", MG_KEY)]);
+    let owned = Owned::of("mailgun", domain, &[("api_key", MG_KEY)]);
     let not_found = |_: &Recorded| json(404, r#"{"message":"Domain not found"}"#);
     let outcome = check_once(owned, &["mailgun"], not_found).await.outcome;
     assert_eq!(outcome.kind, OutcomeKind::NotFound, "{outcome:?}");
@@ -114,6 +101,12 @@ pub const AWS_ID: &str = "AKIAIOSFODNN7EXAMPLE";
 pub const AWS_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/CANARYiCYEXAMPLEKEY";
 
 pub const STS_OK: &str = "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/switchboard</Arn><UserId>AIDAEXAMPLE</UserId><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>";
+
+/// An AWS integration in `region` with the test access key ID and secret.
+pub fn aws_owned(provider: &str, region: &str) -> Owned {
+    let settings = json!({"aws_region": region, "aws_access_key_id": AWS_ID});
+    Owned::of(provider, settings, &[("aws_secret_access_key", AWS_SECRET)])
+}
 
 pub fn sts_error(code: &str) -> Reply {
     Reply::xml(
@@ -204,8 +197,7 @@ const SES_ACCOUNT: &str = r#"{"SendingEnabled":true,"ProductionAccessEnabled":fa
 
 #[tokio::test]
 async fn aws_ses_session_tokens_are_signed_and_details_carry_the_quota() {
-    let owned = Owned::new(
-        "email",
+    let owned = Owned::of(
         "aws_ses",
         json!({"aws_region": "us-east-2", "aws_access_key_id": AWS_ID}),
         &[
@@ -235,13 +227,7 @@ async fn aws_ses_session_tokens_are_signed_and_details_carry_the_quota() {
 
 #[tokio::test]
 async fn aws_bad_secret_is_invalid_credentials() {
-    let region = json!({"aws_region": "eu-west-1", "aws_access_key_id": AWS_ID});
-    let owned = Owned::new(
-        "email",
-        "aws_ses",
-        region,
-        &[("aws_secret_access_key", AWS_SECRET)],
-    );
+    let owned = aws_owned("aws_ses", "eu-west-1");
     let checked = check_once(owned, &["sts", "ses"], |_| {
         sts_error("SignatureDoesNotMatch")
     })
@@ -284,7 +270,7 @@ async fn mailchimp() {
 
 #[tokio::test]
 async fn mailchimp_bare_403_means_too_many_connections() {
-    let owned = Owned::new("email", "mailchimp", json!({}), &[("api_key", MC_KEY)]);
+    let owned = Owned::of("mailchimp", json!({}), &[("api_key", MC_KEY)]);
     let outcome = check_once(owned, &["mailchimp"], |_| Reply::empty(403))
         .await
         .outcome;
@@ -293,34 +279,12 @@ async fn mailchimp_bare_403_means_too_many_connections() {
 
 #[tokio::test]
 async fn mailchimp_data_center_comes_from_the_key() {
-    let owned = Owned::new(
-        "email",
-        "mailchimp",
-        json!({}),
-        &[("api_key", "nodatacenterCANARY")],
-    );
-    let outcome = checker_for("http://127.0.0.1:9", &[])
-        .check(owned.input())
-        .await;
+    let owned = Owned::of("mailchimp", json!({}), &[("api_key", "nodatacenterCANARY")]);
+    let outcome = owned.check_at("http://127.0.0.1:9", &[]).await;
     assert_eq!(outcome.kind, OutcomeKind::InvalidCredentials);
     let endpoints = switchboard_providers::Endpoints::default();
     assert_eq!(
         endpoints.resolve("mailchimp", &[("dc", "us21")]).unwrap(),
         "https://us21.api.mailchimp.com"
     );
-}
-
-#[tokio::test]
-async fn postmark() {
-    run_case(CASES, "postmark").await;
-}
-
-#[tokio::test]
-async fn sparkpost() {
-    run_case(CASES, "sparkpost").await;
-}
-
-#[tokio::test]
-async fn mandrill() {
-    run_case(CASES, "mandrill").await;
 }

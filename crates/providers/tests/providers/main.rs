@@ -2,6 +2,7 @@
 //! and answers success, bad credentials, missing permission and rate limiting
 //! the way that provider does; plus transport failures.
 
+#[macro_use]
 #[path = "../common/mod.rs"]
 mod common;
 

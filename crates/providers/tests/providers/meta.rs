@@ -10,6 +10,8 @@ use crate::common::*;
 /// The table of this file's provider cases.
 const CASES: &str = include_str!("cases/meta.json");
 
+case_tests!(CASES: facebook_pixel, facebook_oauth);
+
 pub const WA_TOKEN: &str = "EAAGCANARYwhatsapptoken0123456789";
 pub const PHONE_ID: &str = "106540352242922";
 const WABA: &str = "102290129340398";
@@ -61,12 +63,7 @@ async fn whatsapp() {
 /// WhatsApp settings with the access token alone, checked against a fake.
 async fn check_whatsapp(answer: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> Outcome {
     let settings = json!({"phone_number_id": PHONE_ID, "business_account_id": WABA});
-    let owned = Owned::new(
-        "whatsapp",
-        "whatsapp",
-        settings,
-        &[("access_token", WA_TOKEN)],
-    );
+    let owned = Owned::of("whatsapp", settings, &[("access_token", WA_TOKEN)]);
     check_once(owned, &["meta"], answer).await.outcome
 }
 
@@ -135,7 +132,7 @@ async fn facebook() {
 #[tokio::test]
 async fn facebook_token_of_another_app_is_refused() {
     let secrets = [("app_secret", FB_SECRET), ("access_token", FB_TOKEN)];
-    let owned = Owned::new("facebook", "facebook", json!({"app_id": FB_APP}), &secrets);
+    let owned = Owned::of("facebook", json!({"app_id": FB_APP}), &secrets);
     let debug = json!({"data": {"app_id": "999", "is_valid": true, "scopes": []}});
     let outcome = check_once(owned, &["meta"], move |_| Reply::json(200, debug.clone()))
         .await
@@ -145,20 +142,10 @@ async fn facebook_token_of_another_app_is_refused() {
 }
 
 #[tokio::test]
-async fn facebook_pixel() {
-    run_case(CASES, "facebook_pixel").await;
-}
-
-#[tokio::test]
 async fn facebook_pixel_without_a_token_is_not_checkable() {
     let pixel = json!({"pixel_id": "1234567890123456"});
-    let owned = Owned::new("analytics", "facebook_pixel", pixel, &[]);
+    let owned = Owned::of("facebook_pixel", pixel, &[]);
     let checked = check_once(owned, &["meta"], |_| Reply::empty(500)).await;
     assert_eq!(checked.outcome.kind, OutcomeKind::NotCheckable);
     assert!(checked.requests.is_empty());
-}
-
-#[tokio::test]
-async fn facebook_oauth() {
-    run_case(CASES, "facebook_oauth").await;
 }

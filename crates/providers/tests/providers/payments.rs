@@ -2,12 +2,14 @@
 
 use serde_json::json;
 use switchboard_providers::fake::{FakeServer, Recorded, Reply};
-use switchboard_providers::{Checker, Endpoints, OutcomeKind};
+use switchboard_providers::OutcomeKind;
 
 use crate::common::*;
 
 /// The table of this file's provider cases.
 const CASES: &str = include_str!("cases/payments.json");
+
+case_tests!(CASES: razorpay);
 
 const STRIPE_KEY: &str = "sk_test_CANARYstripe0123456789";
 
@@ -60,19 +62,13 @@ async fn paypal_live_credentials_against_sandbox_are_the_wrong_environment() {
     })
     .await;
     let live = FakeServer::start(|_| json(200, PP_OK)).await;
-    let endpoints = Endpoints::default()
-        .with("paypal_sandbox", &sandbox.url())
-        .unwrap()
-        .with("paypal", &live.url())
-        .unwrap();
-    let owned = Owned::new(
-        "payments",
+    let owned = Owned::of(
         "paypal",
         json!({"client_id": PP_ID, "environment": "sandbox"}),
         &[("client_secret", PP_SECRET)],
     );
-    let outcome = Checker::new(endpoints, std::time::Duration::from_secs(5))
-        .check(owned.input())
+    let outcome = owned
+        .check_fakes(&[("paypal_sandbox", &sandbox), ("paypal", &live)])
         .await;
     assert_eq!(outcome.kind, OutcomeKind::WrongEnvironment, "{outcome:?}");
     assert!(outcome.message.contains("Live"));
@@ -83,11 +79,6 @@ async fn paypal_live_credentials_against_sandbox_are_the_wrong_environment() {
         !serde_json::to_string(&outcome).unwrap().contains("A21AA"),
         "no access token in outcomes"
     );
-}
-
-#[tokio::test]
-async fn razorpay() {
-    run_case(CASES, "razorpay").await;
 }
 
 const SQ_TOKEN: &str = "EAAAlCANARYsquare0123456789";
@@ -131,33 +122,24 @@ async fn square() {
 async fn square_unknown_location_is_not_found_and_sandbox_token_is_the_wrong_environment() {
     let fake =
         FakeServer::start(|_| json(200, r#"{"locations":[{"id":"OTHER","name":"Other"}]}"#)).await;
-    let owned = Owned::new(
-        "payments",
+    let owned = Owned::of(
         "square",
         json!({"environment": "production", "location_id": "L8MAIN"}),
         &[("access_token", SQ_TOKEN)],
     );
-    let outcome = checker_for(&fake.url(), &["square"])
-        .check(owned.input())
-        .await;
+    let outcome = owned.check_at(&fake.url(), &["square"]).await;
     assert_eq!(outcome.kind, OutcomeKind::NotFound);
 
     let prod =
         FakeServer::start(|_| square_error(401, "AUTHENTICATION_ERROR", "UNAUTHORIZED")).await;
     let sandbox = FakeServer::start(|_| json(200, r#"{"locations":[]}"#)).await;
-    let endpoints = Endpoints::default()
-        .with("square", &prod.url())
-        .unwrap()
-        .with("square_sandbox", &sandbox.url())
-        .unwrap();
-    let owned = Owned::new(
-        "payments",
+    let owned = Owned::of(
         "square",
         json!({"environment": "production"}),
         &[("access_token", SQ_TOKEN)],
     );
-    let outcome = Checker::new(endpoints, std::time::Duration::from_secs(5))
-        .check(owned.input())
+    let outcome = owned
+        .check_fakes(&[("square", &prod), ("square_sandbox", &sandbox)])
         .await;
     assert_eq!(outcome.kind, OutcomeKind::WrongEnvironment, "{outcome:?}");
 }

@@ -4,7 +4,7 @@
 use serde_json::json;
 use switchboard_providers::fake::{FakeServer, Recorded, Reply};
 use switchboard_providers::send::{self, Confirmed};
-use switchboard_providers::{webhooks, OutcomeKind};
+use switchboard_providers::{webhooks, Outcome, OutcomeKind};
 
 use super::email::{AWS_ID, AWS_SECRET};
 use super::meta::{PHONE_ID, WA_TOKEN};
@@ -130,8 +130,7 @@ async fn test_emails_through_http_providers() {
 #[tokio::test]
 async fn bad_recipients_are_refused_before_sending() {
     let fake = FakeServer::start(|_| Reply::empty(202)).await;
-    let owned = Owned::new(
-        "email",
+    let owned = Owned::of(
         "sendgrid",
         json!({"from_email": "news@example.com"}),
         &[("api_key", "SG.CANARYkey")],
@@ -174,32 +173,27 @@ async fn test_sms_through_each_gateway() {
     let checker = checker_for(&fake.url(), &keys);
     let to = "+14155550199";
     let cases = [
-        Owned::new(
-            "sms",
+        Owned::of(
             "twilio",
             json!({"account_sid": TW_SID, "from_phone_number": "+14155550123"}),
             &[("auth_token", TW_TOKEN)],
         ),
-        Owned::new(
-            "sms",
+        Owned::of(
             "vonage",
             json!({"from_phone_number": "+14155550123"}),
             &[("api_key", "vnCANARY"), ("api_secret", "vnCANARYsecret")],
         ),
-        Owned::new(
-            "sms",
+        Owned::of(
             "aws_sns",
             json!({"aws_region": "us-west-2", "aws_access_key_id": AWS_ID, "from_phone_number": "+14155550123"}),
             &[("aws_secret_access_key", AWS_SECRET)],
         ),
-        Owned::new(
-            "sms",
+        Owned::of(
             "plivo",
             json!({"account_sid": "MAXXXXXXXXXXXXXXXXXX", "from_phone_number": "+14155550123"}),
             &[("auth_token", "CANARYplivo")],
         ),
-        Owned::new(
-            "sms",
+        Owned::of(
             "messagebird",
             json!({"from_phone_number": "+14155550123"}),
             &[("api_key", "live_CANARYmb")],
@@ -247,8 +241,7 @@ async fn test_sms_through_each_gateway() {
 #[tokio::test]
 async fn twilio_trial_accounts_can_only_text_verified_numbers() {
     let fake = FakeServer::start(|_| json(400, r#"{"code":21608,"message":"The number is unverified. Trial accounts cannot send messages to unverified numbers","status":400}"#)).await;
-    let owned = Owned::new(
-        "sms",
+    let owned = Owned::of(
         "twilio",
         json!({"account_sid": TW_SID, "from_phone_number": "+14155550123"}),
         &[("auth_token", TW_TOKEN)],
@@ -267,8 +260,7 @@ async fn twilio_trial_accounts_can_only_text_verified_numbers() {
 #[tokio::test]
 async fn whatsapp_template_message() {
     let fake = FakeServer::start(|_| json(200, r#"{"messaging_product":"whatsapp","contacts":[{"input":"14155550199","wa_id":"14155550199"}],"messages":[{"id":"wamid.HBgL"}]}"#)).await;
-    let owned = Owned::new(
-        "whatsapp",
+    let owned = Owned::of(
         "whatsapp",
         json!({"phone_number_id": PHONE_ID, "business_account_id": "1"}),
         &[("access_token", WA_TOKEN)],
@@ -306,23 +298,24 @@ async fn whatsapp_template_message() {
     .is_err());
 }
 
+/// A confirmed test event through an automation integration whose address is `fake`.
+async fn webhook_event(owned: &Owned, fake: &FakeServer) -> Outcome {
+    let checker = checker_for(&fake.url(), &[]);
+    send::send_test_webhook(&checker, owned.input(), Confirmed::by_user())
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn webhook_test_events_are_signed_for_custom_webhooks() {
     let fake = FakeServer::start(|_| Reply::empty(200)).await;
-    let owned = Owned::new(
-        "automation",
+    let owned = Owned::of(
         "custom_webhook",
         json!({"url": "{fake}/hook", "headers": {"X-Source": "switchboard"}}),
         &[("signing_secret", "CANARYsigning0123")],
     )
     .with_fake(&fake.url());
-    let outcome = send::send_test_webhook(
-        &checker_for(&fake.url(), &[]),
-        owned.input(),
-        Confirmed::by_user(),
-    )
-    .await
-    .unwrap();
+    let outcome = webhook_event(&owned, &fake).await;
     assert_eq!(outcome.kind, OutcomeKind::Ok, "{outcome:?}");
     let r = &fake.requests()[0];
     method_path(r, "POST", "/hook");
@@ -340,20 +333,13 @@ async fn webhook_test_events_are_signed_for_custom_webhooks() {
     assert_eq!(r.json()["event"], "switchboard.test");
 
     let gone = FakeServer::start(|_| Reply::empty(410)).await;
-    let zap = Owned::new(
-        "automation",
+    let zap = Owned::of(
         "zapier",
         json!({}),
         &[("webhook_url", "{fake}/hooks/catch/1/CANARYab/")],
     )
     .with_fake(&gone.url());
-    let outcome = send::send_test_webhook(
-        &checker_for(&gone.url(), &[]),
-        zap.input(),
-        Confirmed::by_user(),
-    )
-    .await
-    .unwrap();
+    let outcome = webhook_event(&zap, &gone).await;
     assert_eq!(outcome.kind, OutcomeKind::NotFound);
     assert_no_secret(&outcome, &zap.secrets);
 }

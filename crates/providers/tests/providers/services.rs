@@ -9,10 +9,7 @@ use crate::common::*;
 /// The table of this file's provider cases.
 const CASES: &str = include_str!("cases/services.json");
 
-#[tokio::test]
-async fn pdf_generation_api() {
-    run_case(CASES, "pdf_generation_api").await;
-}
+case_tests!(CASES: pdf_generation_api, hellosign, anthropic, cohere, make, custom);
 
 const DS_IK: &str = "1a2b3c4d-1234-5678-9abc-1234567890ab";
 const DS_USER: &str = "9f8e7d6c-1234-5678-9abc-1234567890ab";
@@ -57,11 +54,6 @@ async fn docusign() {
     .await;
 }
 
-#[tokio::test]
-async fn hellosign() {
-    run_case(CASES, "hellosign").await;
-}
-
 const OA_KEY: &str = "sk-proj-CANARYopenai0123456789";
 
 #[tokio::test]
@@ -86,35 +78,17 @@ async fn openai() {
 #[tokio::test]
 async fn openai_exhausted_quota_is_not_a_rate_limit() {
     let fake = FakeServer::start(|_| json(429, r#"{"error":{"message":"You exceeded your current quota","type":"insufficient_quota","code":"insufficient_quota"}}"#)).await;
-    let owned = Owned::new("ai", "openai", json!({}), &[("api_key", OA_KEY)]);
-    let outcome = checker_for(&fake.url(), &["openai"])
-        .check(owned.input())
-        .await;
+    let owned = Owned::of("openai", json!({}), &[("api_key", OA_KEY)]);
+    let outcome = owned.check_at(&fake.url(), &["openai"]).await;
     assert_eq!(outcome.kind, OutcomeKind::ProviderError);
     assert!(outcome.hint.contains("credit"));
-}
-
-#[tokio::test]
-async fn anthropic() {
-    run_case(CASES, "anthropic").await;
-}
-
-#[tokio::test]
-async fn cohere() {
-    run_case(CASES, "cohere").await;
-}
-
-#[tokio::test]
-async fn make() {
-    run_case(CASES, "make").await;
 }
 
 #[tokio::test]
 async fn zapier_and_custom_webhooks_are_not_checkable_and_send_nothing() {
     let fake = FakeServer::start(|_| Reply::empty(200)).await;
     let cases = [
-        Owned::new(
-            "automation",
+        Owned::of(
             "zapier",
             json!({}),
             &[(
@@ -122,15 +96,14 @@ async fn zapier_and_custom_webhooks_are_not_checkable_and_send_nothing() {
                 "https://hooks.zapier.com/hooks/catch/123456/CANARYab/",
             )],
         ),
-        Owned::new(
-            "automation",
+        Owned::of(
             "custom_webhook",
             json!({"url": "https://hooks.example.com/switchboard"}),
             &[("signing_secret", "CANARYsigning0123")],
         ),
     ];
     for owned in cases {
-        let outcome = checker_for(&fake.url(), &[]).check(owned.input()).await;
+        let outcome = owned.check_at(&fake.url(), &[]).await;
         assert_eq!(
             outcome.kind,
             OutcomeKind::NotCheckable,
@@ -141,8 +114,7 @@ async fn zapier_and_custom_webhooks_are_not_checkable_and_send_nothing() {
         assert_eq!(outcome.details["shape_checked"], true);
         assert_no_secret(&outcome, &owned.secrets);
     }
-    let bad = Owned::new(
-        "automation",
+    let bad = Owned::of(
         "zapier",
         json!({}),
         &[(
@@ -150,28 +122,20 @@ async fn zapier_and_custom_webhooks_are_not_checkable_and_send_nothing() {
             "https://evil.example.com/hooks/catch/1/CANARYab/",
         )],
     );
-    let outcome = checker_for(&fake.url(), &[]).check(bad.input()).await;
+    let outcome = bad.check_at(&fake.url(), &[]).await;
     assert_eq!(outcome.kind, OutcomeKind::InvalidCredentials);
     assert_no_secret(&outcome, &bad.secrets);
     assert!(fake.requests().is_empty(), "no check may call a webhook");
 }
 
 #[tokio::test]
-async fn custom() {
-    run_case(CASES, "custom").await;
-}
-
-#[tokio::test]
 async fn custom_without_a_health_path_is_not_checkable() {
-    let owned = Owned::new(
-        "custom",
+    let owned = Owned::of(
         "custom",
         json!({"base_url": "https://api.example.com"}),
         &[("api_key", "CANARY0123456")],
     );
-    let outcome = checker_for("http://127.0.0.1:9", &[])
-        .check(owned.input())
-        .await;
+    let outcome = owned.check_at("http://127.0.0.1:9", &[]).await;
     assert_eq!(outcome.kind, OutcomeKind::NotCheckable);
 }
 
@@ -218,13 +182,12 @@ async fn signup_page_follows_at_most_five_redirects() {
         Reply::empty(302).header("Location", &format!("/r{}", n + 1))
     })
     .await;
-    let owned = Owned::new(
-        "signup_page",
+    let owned = Owned::of(
         "signup_page",
         json!({"page_url": format!("{}/r0", fake.url())}),
         &[],
     );
-    let outcome = checker_for(&fake.url(), &[]).check(owned.input()).await;
+    let outcome = owned.check_at(&fake.url(), &[]).await;
     assert_eq!(outcome.kind, OutcomeKind::ProviderError, "{outcome:?}");
     assert!(outcome.message.contains("more than 5"));
     assert_eq!(

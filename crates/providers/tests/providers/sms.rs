@@ -4,39 +4,28 @@ use serde_json::json;
 use switchboard_providers::fake::{FakeServer, Recorded, Reply};
 use switchboard_providers::OutcomeKind;
 
-use super::email::{aws_answer, aws_request, sts_then, AWS_ID, AWS_SECRET};
+use super::email::{aws_answer, aws_owned, aws_request, sts_then};
 use crate::common::*;
 
 /// The table of this file's provider cases.
 const CASES: &str = include_str!("cases/sms.json");
 
+case_tests!(CASES: twilio, vonage, plivo);
+
 pub const TW_SID: &str = "AC0123456789abcdef0123456789abcdef";
 pub const TW_TOKEN: &str = "CANARY0123456789abcdef0123456789";
 
 #[tokio::test]
-async fn twilio() {
-    run_case(CASES, "twilio").await;
-}
-
-#[tokio::test]
 async fn twilio_test_credentials_are_the_wrong_environment() {
     let fake = FakeServer::start(|_| json(403, r#"{"code":20008,"message":"Resource not accessible with Test Account Credentials","status":403}"#)).await;
-    let owned = Owned::new(
-        "sms",
+    let owned = Owned::of(
         "twilio",
         json!({"account_sid": TW_SID}),
         &[("auth_token", TW_TOKEN)],
     );
-    let outcome = checker_for(&fake.url(), &["twilio"])
-        .check(owned.input())
-        .await;
+    let outcome = owned.check_at(&fake.url(), &["twilio"]).await;
     assert_eq!(outcome.kind, OutcomeKind::WrongEnvironment, "{outcome:?}");
     assert_eq!(outcome.details["twilio_error_code"], 20008);
-}
-
-#[tokio::test]
-async fn vonage() {
-    run_case(CASES, "vonage").await;
 }
 
 fn sns_error(status: u16, code: &str) -> Reply {
@@ -67,13 +56,7 @@ async fn aws_sns() {
 
 #[tokio::test]
 async fn aws_sns_details_list_the_sms_attributes() {
-    let region = json!({"aws_region": "us-west-2", "aws_access_key_id": AWS_ID});
-    let owned = Owned::new(
-        "sms",
-        "aws_sns",
-        region,
-        &[("aws_secret_access_key", AWS_SECRET)],
-    );
+    let owned = aws_owned("aws_sns", "us-west-2");
     let outcome = check_once(owned, &["sts", "sns"], |r| {
         sts_then(r, || Reply::xml(200, "<GetSMSAttributesResponse><GetSMSAttributesResult><attributes><entry><key>MonthlySpendLimit</key><value>1</value></entry></attributes></GetSMSAttributesResult></GetSMSAttributesResponse>"))
     })
@@ -81,11 +64,6 @@ async fn aws_sns_details_list_the_sms_attributes() {
     .outcome;
     assert_eq!(outcome.kind, OutcomeKind::Ok);
     assert_eq!(outcome.details["sms_attributes"]["MonthlySpendLimit"], "1");
-}
-
-#[tokio::test]
-async fn plivo() {
-    run_case(CASES, "plivo").await;
 }
 
 const MB_KEY: &str = "live_CANARYmessagebird01234";

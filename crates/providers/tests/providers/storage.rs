@@ -6,11 +6,13 @@ use serde_json::json;
 use switchboard_providers::fake::{FakeServer, Recorded, Reply};
 use switchboard_providers::OutcomeKind;
 
-use super::email::{aws_answer, aws_request, is_sts, sts_then, AWS_ID, AWS_SECRET};
+use super::email::{aws_answer, aws_owned, aws_request, is_sts, sts_then, AWS_ID, AWS_SECRET};
 use crate::common::*;
 
 /// The table of this file's provider cases.
 const CASES: &str = include_str!("cases/storage.json");
+
+case_tests!(CASES: digitalocean_spaces, azure_blob, fastly);
 
 fn s3_error(status: u16, code: &str) -> Reply {
     Reply::xml(status, &format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{code}</Message><RequestId>r</RequestId></Error>"))
@@ -39,13 +41,9 @@ async fn aws_s3() {
 
 /// The S3 settings of these tests.
 fn s3_settings() -> Owned {
-    let settings = json!({"aws_region": "eu-central-1", "aws_access_key_id": AWS_ID, "bucket": "brand-assets"});
-    Owned::new(
-        "storage",
-        "aws_s3",
-        settings,
-        &[("aws_secret_access_key", AWS_SECRET)],
-    )
+    let mut owned = aws_owned("aws_s3", "eu-central-1");
+    owned.config.insert("bucket".into(), json!("brand-assets"));
+    owned
 }
 
 #[tokio::test]
@@ -71,26 +69,15 @@ async fn aws_s3_missing_bucket_and_wrong_region() {
 #[tokio::test]
 async fn s3_override_may_use_the_bucket_in_the_path() {
     let fake = FakeServer::start(|r| sts_then(r, || Reply::xml(200, LIST_OK))).await;
-    let endpoints = switchboard_providers::Endpoints::default()
-        .with("sts", &fake.url())
-        .unwrap()
-        .with("s3", &format!("{}/{{bucket}}", fake.url()))
-        .unwrap();
-    let owned = s3_settings();
-    let checker = switchboard_providers::Checker::new(endpoints, std::time::Duration::from_secs(5))
-        .with_clock(std::sync::Arc::new(|| {
-            std::time::UNIX_EPOCH + std::time::Duration::from_secs(NOW)
-        }));
-    let outcome = checker.check(owned.input()).await;
+    let in_path = format!("{}/{{bucket}}", fake.url());
+    let checker = checker_routed(&[("sts", &fake.url()), ("s3", &in_path)]).with_clock(
+        std::sync::Arc::new(|| std::time::UNIX_EPOCH + std::time::Duration::from_secs(NOW)),
+    );
+    let outcome = checker.check(s3_settings().input()).await;
     assert_eq!(outcome.kind, OutcomeKind::Ok, "{outcome:?}");
     let list = fake.requests().into_iter().find(|r| !is_sts(r)).unwrap();
     assert_eq!(list.path, "/brand-assets/");
     verify_sigv4(&list, AWS_ID, AWS_SECRET, "eu-central-1", "s3");
-}
-
-#[tokio::test]
-async fn digitalocean_spaces() {
-    run_case(CASES, "digitalocean_spaces").await;
 }
 
 fn service_account() -> String {
@@ -148,15 +135,12 @@ async fn google_cloud_storage() {
 
 #[tokio::test]
 async fn google_service_account_that_is_not_json_is_invalid() {
-    let owned = Owned::new(
-        "storage",
+    let owned = Owned::of(
         "google_cloud_storage",
         json!({"bucket": "b"}),
         &[("service_account_json", "CANARY not json")],
     );
-    let outcome = checker_for("http://127.0.0.1:9", &[])
-        .check(owned.input())
-        .await;
+    let outcome = owned.check_at("http://127.0.0.1:9", &[]).await;
     assert_eq!(outcome.kind, OutcomeKind::InvalidCredentials);
     assert_no_secret(&outcome, &owned.secrets);
 }
@@ -169,22 +153,14 @@ fn azure_error(status: u16, code: &str) -> Reply {
 }
 
 #[tokio::test]
-async fn azure_blob() {
-    run_case(CASES, "azure_blob").await;
-}
-
-#[tokio::test]
 async fn azure_container_listing_and_missing_container() {
     let fake = FakeServer::start(|_| azure_error(404, "ContainerNotFound")).await;
-    let owned = Owned::new(
-        "storage",
+    let owned = Owned::of(
         "azure_blob",
         json!({"account_name": "brandassets", "container": "marketing"}),
         &[("account_key", AZ_KEY)],
     );
-    let outcome = checker_for(&fake.url(), &["azure_blob"])
-        .check(owned.input())
-        .await;
+    let outcome = owned.check_at(&fake.url(), &["azure_blob"]).await;
     assert_eq!(outcome.kind, OutcomeKind::NotFound, "{outcome:?}");
     let r = &fake.requests()[0];
     method_path(r, "GET", "/marketing");
@@ -231,15 +207,12 @@ async fn cloudflare_account_tokens_use_the_account_endpoint() {
         )
     })
     .await;
-    let owned = Owned::new(
-        "cdn",
+    let owned = Owned::of(
         "cloudflare",
         json!({"account_id": "fedcba9876543210fedcba9876543210"}),
         &[("api_token", CF_TOKEN)],
     );
-    let outcome = checker_for(&fake.url(), &["cloudflare"])
-        .check(owned.input())
-        .await;
+    let outcome = owned.check_at(&fake.url(), &["cloudflare"]).await;
     assert_eq!(outcome.kind, OutcomeKind::Ok);
     method_path(
         &fake.requests()[0],
@@ -271,9 +244,4 @@ async fn aws_cloudfront() {
         })
     })
     .await;
-}
-
-#[tokio::test]
-async fn fastly() {
-    run_case(CASES, "fastly").await;
 }

@@ -11,8 +11,7 @@ use switchboard_providers::{checked_providers, Checker, Endpoints, OutcomeKind};
 use crate::common::*;
 
 fn stripe() -> Owned {
-    Owned::new(
-        "payments",
+    Owned::of(
         "stripe",
         json!({}),
         &[("api_key", "sk_test_CANARYstripe0123456789")],
@@ -91,8 +90,7 @@ async fn an_untrusted_certificate_is_a_tls_failure_until_its_ca_is_added() {
 async fn secrets_in_urls_never_reach_transport_messages() {
     // debug_token carries the app secret in its query string.
     let url = format!("http://127.0.0.1:{}", closed_port());
-    let owned = Owned::new(
-        "facebook",
+    let owned = Owned::of(
         "facebook",
         json!({"app_id": "1234567890123456"}),
         &[
@@ -131,7 +129,7 @@ async fn every_catalog_provider_has_a_check() {
 async fn missing_settings_and_unknown_providers_are_outcomes() {
     let fake = FakeServer::start(|_| Reply::empty(200)).await;
     let checker = checker_for(&fake.url(), &["sendgrid"]);
-    let owned = Owned::new("email", "sendgrid", json!({}), &[]);
+    let owned = Owned::of("sendgrid", json!({}), &[]);
     let outcome = checker.check(owned.input()).await;
     assert_eq!(outcome.kind, OutcomeKind::InvalidCredentials);
     assert!(outcome.message.contains("API key"), "{}", outcome.message);

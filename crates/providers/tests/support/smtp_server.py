@@ -50,24 +50,19 @@ def authenticator(server, session, envelope, mechanism, auth_data):
 context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
 context.load_cert_chain(cert, key)
 
-starttls = Controller(
-    Handler(),
-    hostname="127.0.0.1",
-    port=int(starttls_port),
-    tls_context=context,
-    require_starttls=True,
-    authenticator=authenticator,
-    auth_require_tls=True,
+
+def controller(port, **tls):
+    """A local SMTP server on `port` that checks the test login; `tls` says how it uses TLS."""
+    return Controller(
+        Handler(), hostname="127.0.0.1", port=int(port), authenticator=authenticator, **tls
+    )
+
+
+starttls = controller(
+    starttls_port, tls_context=context, require_starttls=True, auth_require_tls=True
 )
-implicit = Controller(
-    Handler(),
-    hostname="127.0.0.1",
-    port=int(tls_port),
-    ssl_context=context,
-    authenticator=authenticator,
-    # The whole session is TLS already; aiosmtpd only tracks STARTTLS.
-    auth_require_tls=False,
-)
+# The whole session is TLS already; aiosmtpd only tracks STARTTLS.
+implicit = controller(tls_port, ssl_context=context, auth_require_tls=False)
 starttls.start()
 implicit.start()
 print("READY", flush=True)
