@@ -1633,9 +1633,132 @@ fn e2e_sync_with_server() {
     s.click("button[data-path=\"/websites\"]");
     assert_eq!(s.count("li[data-site]"), 0);
     println!("e2e sync: website rename and deletes synced both ways");
+    team_and_audit(&s, &api);
     s.close();
     drop(server);
     drop(twilio);
+}
+
+/// The Team and Audit pages against the real server: add a person (a short
+/// password refused first), change their role, end the sign-in of their
+/// laptop, disable them, read the audit log filtered, delete them.
+fn team_and_audit(s: &Session, api: &Api) {
+    let site = api.ok(
+        "POST",
+        "/api/v1/websites/",
+        Some(json!({"name": "Team site", "domain": "team.example.com"})),
+    );
+    let site_id = site["id"].as_i64().expect("the website's id");
+    s.click("button[data-path=\"/team\"]");
+    s.wait_text("tr[data-person=\"ops@example.com\"]", "me marked", |t| {
+        t.contains("you")
+    });
+    s.type_into("#new-person-email", "ana@example.com");
+    s.type_into("#new-person-password", "short");
+    s.click(&format!("#new-person-site-{site_id}"));
+    s.click("#new-person-add");
+    let refused = s.wait_text("#new-person-password-error", "the password's error", |t| {
+        !t.is_empty()
+    });
+    assert!(refused.contains("10"), "{refused}");
+    assert_eq!(s.count("tr[data-person=\"ana@example.com\"]"), 0);
+    let password = "ana's first password";
+    s.type_into("#new-person-password", password);
+    s.click("#new-person-add");
+    let ana = "tr[data-person=\"ana@example.com\"]";
+    s.wait_text(&format!("{ana} td.websites"), "her website", |t| {
+        t.contains("Team site")
+    });
+    assert_eq!(s.text(&format!("{ana} td.role")), "member");
+
+    // Ana signs in from her laptop; the admin sees that device.
+    let guest = Api {
+        port: api.port,
+        token: String::new(),
+    };
+    let signed_in = guest.ok(
+        "POST",
+        "/api/v1/auth/login/",
+        Some(json!({"email": "ana@example.com", "password": password, "device": "Ana's laptop"})),
+    );
+    let refresh = signed_in["refresh_token"]
+        .as_str()
+        .expect("a refresh token");
+
+    s.click("button[aria-label=\"Edit ana@example.com\"]");
+    s.select("#person-role", "viewer");
+    s.click("#person-save");
+    s.wait_text(&format!("{ana} td.role"), "her new role", |t| t == "viewer");
+    let users = api.ok("GET", "/api/v1/users/", None);
+    let on_server = users["results"]
+        .as_array()
+        .and_then(|l| l.iter().find(|u| u["email"] == "ana@example.com"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(on_server["role"], "viewer", "{users}");
+    assert_eq!(on_server["websites"], json!([site_id]), "{users}");
+
+    s.click("button[aria-label=\"Devices of ana@example.com\"]");
+    s.wait_text("table.devices", "her laptop", |t| {
+        t.contains("Ana's laptop")
+    });
+    s.screenshot("team");
+    s.click("button[aria-label=\"Revoke Ana's laptop\"]");
+    s.find("#devices-empty");
+    let (status, _) = guest.call(
+        "POST",
+        "/api/v1/auth/refresh/",
+        Some(json!({"refresh_token": refresh})),
+    );
+    assert_eq!(status, 401, "the revoked laptop cannot refresh its sign-in");
+    s.click("#devices-close");
+
+    s.click("button[aria-label=\"Disable ana@example.com\"]");
+    s.wait_text(&format!("{ana} td.signin"), "disabled", |t| {
+        t.contains("disabled")
+    });
+    let (status, _) = guest.call(
+        "POST",
+        "/api/v1/auth/login/",
+        Some(json!({"email": "ana@example.com", "password": password})),
+    );
+    assert_eq!(status, 401, "a disabled person cannot sign in");
+    println!("e2e team: added (short password refused), role changed, laptop revoked, disabled");
+
+    s.click("button[data-path=\"/audit\"]");
+    s.find("table.audit");
+    s.type_into("#audit-action", "revoke-session");
+    s.click("#audit-apply");
+    let t0 = Instant::now();
+    while s.count("tr[data-action]") != s.count("tr[data-action=\"revoke-session\"]")
+        || s.count("tr[data-action]") == 0
+    {
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "the audit log filtered to revoke-session: {}",
+            s.text("table.audit")
+        );
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    assert!(s.text("table.audit").contains("ops@example.com"));
+    s.screenshot("audit");
+    s.type_into("#audit-since", "last week");
+    s.click("#audit-apply");
+    let bad = s.wait_text("#audit-since-error", "the date's error", |t| !t.is_empty());
+    assert!(bad.contains("date"), "{bad}");
+    s.click("#audit-clear");
+    println!("e2e audit: filtered by action; a bad date gets the server's message");
+
+    s.click("button[data-path=\"/team\"]");
+    s.click("button[aria-label=\"Delete ana@example.com\"]");
+    s.click("#dialog-confirm");
+    s.gone(ana);
+    let users = api.ok("GET", "/api/v1/users/", None);
+    assert!(
+        !users.to_string().contains("ana@example.com"),
+        "deleted on the server: {users}"
+    );
+    println!("e2e team: deleted");
 }
 
 #[test]

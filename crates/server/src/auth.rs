@@ -129,8 +129,18 @@ pub(crate) fn bearer(parts: &Parts) -> Option<&str> {
 pub async fn authenticate(state: &AppState, token: Option<&str>) -> Result<AuthUser, Error> {
     let token = token.ok_or(Error::Unauthenticated)?;
     if token.starts_with(SERVICE_PREFIX) {
-        // A service token reads credentials and nothing else.
-        return Err(Error::Forbidden);
+        // A service token reads credentials and nothing else; an unknown,
+        // revoked or expired one is no credential at all.
+        let known = state
+            .db()
+            .service_token(&hash_token(token))
+            .await?
+            .is_some_and(|t| !t.expired(unix_now()));
+        return Err(if known {
+            Error::Forbidden
+        } else {
+            Error::BadToken
+        });
     }
     let hash = hash_token(token);
     if let Some(user) = state.auth_cache().get(&hash) {

@@ -50,9 +50,10 @@ fn op(
     if let Some(r) = request {
         o.insert("requestBody".into(), body(r));
     }
+    // An operation's own description of a status wins over the common one.
     let mut res = Map::new();
     for (code, desc, s) in responses {
-        res.insert((*code).into(), answer(desc, *s));
+        res.entry(*code).or_insert_with(|| answer(desc, *s));
     }
     o.insert("responses".into(), Value::Object(res));
     Value::Object(o)
@@ -72,9 +73,9 @@ fn id_param() -> Value {
 }
 
 const E1: Option<&str> = Some("FirstError");
-const E1V: Option<&str> = Some("FirstValidationError");
+const E1V: Option<&str> = Some("FirstBadRequest");
 const E2: Option<&str> = Some("Detail");
-const E2V: Option<&str> = Some("FieldErrors");
+const E2V: Option<&str> = Some("BadRequest");
 
 /// One documented answer of an operation: status, description, schema.
 type Answer = (&'static str, &'static str, Option<&'static str>);
@@ -82,6 +83,9 @@ type Answer = (&'static str, &'static str, Option<&'static str>);
 /// The answers every path of an API (or of one of its resources) has: 401,
 /// 403 when only some may call it (`forbidden` says who) and 405, with the
 /// API's error schema.
+/// Why a service token is refused outside the credential endpoint.
+const SERVICE: &str = "A service token: it reads credentials only";
+
 fn common(error: Option<&'static str>, forbidden: Option<&'static str>) -> Vec<Answer> {
     let mut v = vec![("401", "No or bad bearer token", error)];
     v.extend(forbidden.map(|who| ("403", who, error)));
@@ -98,7 +102,7 @@ fn with_common(extra: &[Answer], common: &[Answer]) -> Vec<Answer> {
 
 fn first_paths(p: &mut Map<String, Value>) {
     let t = "integrations (first document)";
-    let common = common(E1, None);
+    let common = common(E1, Some(SERVICE));
     let with = |extra: &[Answer]| with_common(extra, &common);
     p.insert("/api/integrations/".into(), json!({
         "get": op(t, "List integrations the caller may see, newest first", None,
@@ -178,10 +182,10 @@ fn second_paths(p: &mut Map<String, Value>) {
 fn other_paths(p: &mut Map<String, Value>) {
     let t = "websites";
     let id = [id_param()];
-    let e = common(E2, None);
+    let e = common(E2, Some(SERVICE));
     let with = |extra: &[Answer]| with_common(extra, &e);
     p.insert("/api/v1/websites/".into(), json!({
-        "get": op(t, "Websites the caller belongs to (admins: all)", None, &with(&[("200", "A page", Some("WebsitePage"))]), &[query("page", "integer", "Page number")]),
+        "get": op(t, "Websites the caller belongs to (admins: all)", None, &with(&[("200", "A page", Some("WebsitePage")), ("400", "A query parameter holds a NUL character", E2V), ("404", "Invalid page", E2)]), &[query("page", "integer", "Page number")]),
         "post": op(t, "Create a website (admins)", Some("WebsiteWrite"), &with(&[("201", "Created", Some("Website")), ("400", "Field errors", E2V), ("403", "Admins only", E2)]), &[]),
     }));
     p.insert("/api/v1/websites/{id}/".into(), json!({
@@ -204,11 +208,11 @@ fn other_paths(p: &mut Map<String, Value>) {
             &[("204", "Signed out", None), ("400", "Missing field", E2V)], &[])),
     }));
     p.insert("/api/v1/auth/me/".into(), json!({
-        "get": op(a, "The caller", None, &[("200", "The user", Some("Me")), ("401", "No or bad bearer token", E2)], &[]),
+        "get": op(a, "The caller", None, &[("200", "The user", Some("Me")), ("401", "No or bad bearer token", E2), ("403", SERVICE, E2)], &[]),
     }));
     p.insert("/api/v1/audit/".into(), json!({
         "get": op("audit", "Who changed what and when (field names, never values); admins only", None,
-            &[("200", "A page, newest first", Some("AuditPage")), ("400", "A filter that is not a number or a time", E2V), ("401", "No or bad bearer token", E2), ("403", "Admins only", E2)],
+            &[("200", "A page, newest first", Some("AuditPage")), ("400", "A filter that is not a number or a time", E2V), ("404", "Invalid page", E2), ("401", "No or bad bearer token", E2), ("403", "Admins only", E2)],
             &[query("integration", "integer", "Only this integration"), query("website", "integer", "Only this website"),
               query("action", "string", "Only this action, e.g. update, read-credentials, revoke-session"),
               query("actor", "string", "Only this actor, as written (an e-mail, cli, or a service token's label)"),
@@ -280,6 +284,10 @@ fn first_schemas(m: &mut Map<String, Value>) {
     m.insert(
         "FirstError".into(),
         obj(json!({"error": {"type": "string"}}), &["error"]),
+    );
+    m.insert(
+        "FirstBadRequest".into(),
+        json!({"anyOf": [schema("FirstValidationError"), schema("FirstError")], "description": "Field errors, or an error when the body is not JSON or not an object"}),
     );
     m.insert("FirstValidationError".into(), obj(json!({"error": {"type": "string"}, "fields": {"type": "object", "additionalProperties": {"type": "string"}}}), &["error", "fields"]));
     m.insert("FirstList".into(), obj(json!({"integrations": {"type": "array", "items": {"type": "object", "properties": summary}}, "next": {"type": "string", "description": "Only when more rows follow: the path of the next page"}}), &["integrations"]));
@@ -408,6 +416,10 @@ fn second_schemas(m: &mut Map<String, Value>) {
         "Detail".into(),
         obj(json!({"detail": {"type": "string"}}), &["detail"]),
     );
+    m.insert(
+        "BadRequest".into(),
+        json!({"anyOf": [schema("FieldErrors"), schema("Detail")], "description": "Field errors, or a detail when the body is not JSON or not an object"}),
+    );
     m.insert("FieldErrors".into(), json!({"type": "object", "description": "{\"<field>\": [\"message\"]}; a duplicate gives {\"non_field_errors\": [\"The fields website, integration_type, name must make a unique set.\"]}", "additionalProperties": {"type": "array", "items": {"type": "string"}}}));
     m.insert("SecondRead".into(), obj(json!({"id": {"type": "integer"}, "website": {"type": ["integer", "null"]}, "integration_type": {"type": "string"}, "is_active": {"type": "boolean"}, "api_key": masked, "secret_key": masked, "access_token": masked, "config": {"type": "object", "description": "Fields without a slot; secret ones masked"}, "name": {"type": "string"}, "description": {"type": "string"}, "created_at": ts, "updated_at": ts, "created_by": {"type": ["integer", "null"]}}), &["id", "website", "integration_type", "is_active", "api_key", "secret_key", "access_token", "config", "name", "description", "created_at", "updated_at", "created_by"]));
     m.insert("SecondWrite".into(), obj(json!({"website": {"type": "integer"}, "integration_type": {"type": "string", "description": "A provider of the second document (stripe, sendgrid, twilio, ..., custom)"}, "name": {"type": "string"}, "is_active": {"type": "boolean", "default": true}, "config": {"type": "object"}, "description": {"type": "string"}, "api_key": {"type": ["string", "null"], "writeOnly": true}, "secret_key": {"type": ["string", "null"], "writeOnly": true}, "access_token": {"type": ["string", "null"], "writeOnly": true}}), &["website", "integration_type", "name"]));
@@ -449,7 +461,7 @@ fn sync_schemas(m: &mut Map<String, Value>) {
         "integration_type": {"type": "string"}, "provider": {"type": "string"}, "name": {"type": "string"}, "description": {"type": "string"},
         "is_active": {"type": "boolean"}, "config": {"type": "object", "description": "Public settings"},
         "secrets": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Secret key -> masked value; never plain text"},
-        "field_revs": field_revs, "status": status, "last_sync_at": ts, "last_error": {"type": ["string", "null"]},
+        "field_revs": field_revs, "status": {"anyOf": [status, {"const": "", "description": "In a deletion"}]}, "last_sync_at": ts, "last_error": {"type": ["string", "null"]},
         "error_count": {"type": "integer"}, "updated_at": ts,
     }), &["uid", "seq", "revision"]));
     m.insert("SyncPullPage".into(), obj(json!({"websites": {"type": "array", "items": schema("SyncWebsite")}, "changes": {"type": "array", "items": schema("SyncPulledIntegration")}, "next": {"type": "integer", "description": "The cursor to store once the page is applied"}, "more": {"type": "boolean"}}), &["websites", "changes", "next", "more"]));
@@ -473,7 +485,7 @@ fn sync_paths(p: &mut Map<String, Value>) {
     let t = "sync";
     p.insert("/api/v1/sync/pull".into(), json!({
         "get": op(t, "Changes (websites, integrations and deletions) with a sequence number above `since`, by sequence; secrets masked. Any signed-in user; members see their own and their websites' integrations", None,
-            &[("200", "A page of changes", Some("SyncPullPage")), ("400", "Bad since or limit", E2), ("401", "No or bad bearer token", E2), ("405", "Wrong method", E2)],
+            &[("200", "A page of changes", Some("SyncPullPage")), ("400", "Bad since or limit", E2), ("401", "No or bad bearer token", E2), ("403", SERVICE, E2), ("405", "Wrong method", E2)],
             &[query("since", "integer", "The cursor: the `next` of the last page applied (0 at first)"),
               query("limit", "integer", "At most this many websites and this many integration changes (default 500, at most 1000)"),
               query("client", "string", "The pulling laptop's client_id: integration changes and deletions it pushed itself (and nobody changed since) are left out; `next` still advances past them")]),

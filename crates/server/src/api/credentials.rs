@@ -13,7 +13,7 @@
 //! (in the database, shared by replicas) and audited per integration: which
 //! token, which integration, which fields, never a value.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -126,7 +126,7 @@ fn credential(state: &AppState, r: &IntegrationRecord) -> (Value, Vec<String>) {
 async fn fetch(
     State(state): State<AppState>,
     Service(token): Service,
-    Query(query): Query<Vec<(String, String)>>,
+    super::Pairs(query): super::Pairs,
 ) -> Result<Json<Value>, Second> {
     let value = |key: &str| {
         query

@@ -5,7 +5,6 @@
 //! Errors are `{"error": "..."}` (plus `fields` for validation). Secrets are
 //! accepted but never returned, not even masked.
 
-use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -93,7 +92,7 @@ fn specific_config(r: &IntegrationRecord) -> Value {
 
 async fn list(
     Caller(state, user): Caller,
-    Query(query): Query<Vec<(String, String)>>,
+    super::Pairs(query): super::Pairs,
 ) -> Result<Json<Value>, First> {
     let mut filter = ListFilter::for_user(&user);
     if let Some((_, t)) = query.iter().find(|(k, _)| k == "type") {

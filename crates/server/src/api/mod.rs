@@ -15,7 +15,6 @@ pub mod website_integrations;
 pub mod websites;
 
 use axum::body::{Body, Bytes};
-use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -106,7 +105,10 @@ impl FromRequest<AppState> for JsonObject {
             return Ok(JsonObject(Map::new()));
         }
         match serde_json::from_slice::<Value>(&bytes) {
-            Ok(Value::Object(map)) => Ok(JsonObject(map)),
+            Ok(Value::Object(map)) => match nul_field(&bytes, &map) {
+                Some(key) => Err(Rejection(Error::field(key, NUL_TEXT), flavor)),
+                None => Ok(JsonObject(map)),
+            },
             Ok(_) => Err(Rejection(
                 Error::BadRequest("The request body must be a JSON object.".into()),
                 flavor,
@@ -117,6 +119,36 @@ impl FromRequest<AppState> for JsonObject {
             )),
         }
     }
+}
+
+/// What a text with a NUL character gets: no database stores it as text
+/// (PostgreSQL refuses it), so it is refused at the door.
+pub const NUL_TEXT: &str =
+    "Text must not contain the NUL character (\\u0000 or %00): remove it and send again.";
+
+/// Whether a JSON text holds the `\\u0000` escape anywhere.
+pub fn has_nul_escape(raw: &[u8]) -> bool {
+    raw.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"))
+}
+
+/// The top-level field of a JSON body holding a NUL character in a string
+/// or a key, if any. JSON can only carry one as the `\u0000` escape, so a
+/// body without that escape is passed without a walk.
+pub fn nul_field(raw: &[u8], map: &Map<String, Value>) -> Option<String> {
+    fn has_nul(v: &Value) -> bool {
+        match v {
+            Value::String(s) => s.contains('\0'),
+            Value::Array(items) => items.iter().any(has_nul),
+            Value::Object(m) => m.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+            _ => false,
+        }
+    }
+    if !has_nul_escape(raw) {
+        return None;
+    }
+    map.iter()
+        .find(|(k, v)| k.contains('\0') || has_nul(v))
+        .map(|(k, _)| k.replace('\0', ""))
 }
 
 /// The numeric id in a path (`/.../{id}/...`); anything else is "not found".
@@ -271,6 +303,12 @@ pub async fn json_errors(State(state): State<AppState>, req: Request, next: Next
         );
         return response;
     }
+    // No text may hold a NUL character (see NUL_TEXT): a path with one
+    // names nothing. (A query with one is refused by `Pairs`.)
+    let encoded_nul = |part: &str| part.to_ascii_lowercase().contains("%00");
+    if encoded_nul(req.uri().path()) {
+        return flavor.render(&Error::NotFound);
+    }
     let response = next.run(req).await;
     let status = response.status();
     let is_json = response
@@ -343,14 +381,37 @@ pub struct Listing {
     pub headers: HeaderMap,
 }
 
+/// The pairs of the query string. One that holds a NUL character is
+/// refused (400, [`NUL_TEXT`]) before it can reach a database; one that
+/// cannot be decoded too.
+pub struct Pairs(pub Vec<(String, String)>);
+
+impl FromRequestParts<AppState> for Pairs {
+    type Rejection = Rejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Rejection> {
+        let flavor = Flavor::for_path(parts.uri.path());
+        let Query(pairs) = Query::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| Rejection(Error::BadRequest(e.body_text()), flavor))?;
+        if pairs
+            .iter()
+            .any(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            return Err(Rejection(Error::BadRequest(NUL_TEXT.into()), flavor));
+        }
+        Ok(Pairs(pairs))
+    }
+}
+
 impl FromRequestParts<AppState> for Listing {
-    type Rejection = QueryRejection;
+    type Rejection = Rejection;
 
     async fn from_request_parts(
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let Query(query) = Query::from_request_parts(parts, state).await?;
+        let Pairs(query) = Pairs::from_request_parts(parts, state).await?;
         let headers = parts.headers.clone();
         Ok(Listing { query, headers })
     }

@@ -3,7 +3,7 @@
 //! of changes all or nothing, once per batch id. Errors are `{"detail"}`.
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, FromRequest, Query, Request};
+use axum::extract::{DefaultBodyLimit, FromRequest, Request};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Json;
@@ -38,7 +38,7 @@ pub fn body_limit(path: &str, default: usize) -> usize {
 
 async fn pull(
     Caller(state, user): Caller,
-    Query(query): Query<Vec<(String, String)>>,
+    super::Pairs(query): super::Pairs,
 ) -> Result<Json<PullPage>, Second> {
     let mut since = 0i64;
     let mut limit = DEFAULT_PULL_LIMIT;
@@ -78,6 +78,17 @@ impl FromRequest<AppState> for Batch {
             };
             Rejection(error, Flavor::Second)
         })?;
+        let parsed = || serde_json::from_slice::<serde_json::Value>(&bytes).ok();
+        if let Some(serde_json::Value::Object(map)) =
+            super::has_nul_escape(&bytes).then(parsed).flatten()
+        {
+            if let Some(key) = super::nul_field(&bytes, &map) {
+                return Err(Rejection(
+                    Error::BadRequest(format!("{key}: {}", super::NUL_TEXT)),
+                    Flavor::Second,
+                ));
+            }
+        }
         serde_json::from_slice::<PushBatch>(&bytes)
             .map(Batch)
             .map_err(|e| {

@@ -225,9 +225,18 @@ impl Laptop {
     }
 
     pub async fn try_sync(&self) -> switchboard_sync::Result<SyncReport> {
+        self.try_sync_with(&self.client).await
+    }
+
+    /// A sync of this laptop's store through another client (another
+    /// server replica, say).
+    pub async fn try_sync_with(
+        &self,
+        client: &ServerClient,
+    ) -> switchboard_sync::Result<SyncReport> {
         sync(
             &self.store,
-            &self.client,
+            client,
             &SyncOptions::default(),
             |_| {},
             &CancellationToken::new(),

@@ -1,0 +1,263 @@
+//! Two laptops syncing through two `switchboard-server` processes on one
+//! PostgreSQL database, as a team runs replicas behind a load balancer:
+//! each laptop alternates between the replicas, both sync at the same time
+//! while REST writes go to both, and in the end both laptops and both
+//! replicas hold the same integrations, nothing lost and nothing doubled.
+
+mod common;
+#[path = "../../server/tests/common/pg.rs"]
+mod pg;
+
+use common::{free_port, server_bin, Laptop, Rest, KEY, PASSWORD};
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use switchboard_sync::{MemoryTokenStore, ServerClient};
+use switchboard_vault::Secret;
+
+/// One server process on the shared database.
+struct Replica {
+    child: Child,
+    port: u16,
+    output: Arc<Mutex<String>>,
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn command(home: &std::path::Path, database: &str) -> Command {
+    let mut c = Command::new(server_bin());
+    for var in ["SWITCHBOARD_DATA_DIR", "SWITCHBOARD_BIND", "RUST_LOG"] {
+        c.env_remove(var);
+    }
+    c.env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("DATABASE_URL", database)
+        .env("TOKEN_ENCRYPTION_KEY", KEY)
+        .env(
+            "SWITCHBOARD_PROVIDER_ENDPOINTS",
+            r#"{"*": "http://127.0.0.1:9"}"#,
+        );
+    c
+}
+
+fn start(home: &std::path::Path, database: &str) -> Replica {
+    let port = free_port();
+    let mut child = command(home, database)
+        .args([
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+            "--auth-cache-secs",
+            "1",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the server starts");
+    let output = Arc::new(Mutex::new(String::new()));
+    for stream in [
+        Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+        Box::new(child.stderr.take().unwrap()),
+    ] {
+        let out = output.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                out.lock().unwrap().push_str(&(line + "\n"));
+            }
+        });
+    }
+    let t0 = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(30),
+            "the replica did not listen: {}",
+            output.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Replica {
+        child,
+        port,
+        output,
+    }
+}
+
+/// The integration names a replica lists through the first API.
+fn names_on(port: u16) -> Vec<String> {
+    let rest = Rest::login(port, "admin@example.com");
+    let (status, body) = rest.call("GET", "/api/integrations/?limit=1000", None);
+    assert_eq!(status, 200, "{body}");
+    let mut names: Vec<String> = body["integrations"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|i| i["name"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// (name, config) of every integration of a laptop: what must agree.
+async fn contents(laptop: &Laptop) -> BTreeSet<String> {
+    laptop
+        .snapshot()
+        .await
+        .into_iter()
+        .map(|(_, name, config)| format!("{name} {config}"))
+        .collect()
+}
+
+/// A second client of the same laptop, signed in to the other replica.
+async fn client_of(port: u16) -> ServerClient {
+    let client = ServerClient::new(
+        &format!("http://127.0.0.1:{port}"),
+        Arc::new(MemoryTokenStore::default()),
+    )
+    .unwrap();
+    client
+        .login("admin@example.com", &Secret::new(PASSWORD.to_owned()))
+        .await
+        .expect("sign in");
+    client
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_laptops_through_two_replicas_converge() {
+    let cluster = pg::PgCluster::start().unwrap_or_else(|e| panic!("{e}"));
+    let database = cluster.url("postgres");
+    let home = tempfile::tempdir().unwrap();
+    let r1 = start(home.path(), &database);
+    let r2 = start(home.path(), &database);
+    let mut add = command(home.path(), &database)
+        .args([
+            "user",
+            "add",
+            "--email",
+            "admin@example.com",
+            "--role",
+            "admin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{PASSWORD}\n").as_bytes())
+        .unwrap();
+    assert!(add.wait_with_output().unwrap().status.success());
+    let ports = [r1.port, r2.port];
+
+    // Laptop a starts on replica 1, b on replica 2; each also has a client
+    // signed in to the other one, and they swap every round.
+    let a = Laptop::new(
+        &format!("http://127.0.0.1:{}", ports[0]),
+        "admin@example.com",
+    )
+    .await;
+    let b = Laptop::new(
+        &format!("http://127.0.0.1:{}", ports[1]),
+        "admin@example.com",
+    )
+    .await;
+    let a_other = client_of(ports[1]).await;
+    let b_other = client_of(ports[0]).await;
+    let mut expected = BTreeSet::new();
+    for round in 0..6 {
+        for i in 0..3 {
+            let (na, nb) = (format!("a{round}-{i}"), format!("b{round}-{i}"));
+            a.add_email(&na, &format!("SG.key-a-{round}-{i}")).await;
+            b.add_email(&nb, &format!("SG.key-b-{round}-{i}")).await;
+            expected.extend([na, nb]);
+        }
+        // A laptop changes what the other made in an earlier round.
+        if round > 0 {
+            let theirs = b
+                .snapshot()
+                .await
+                .into_iter()
+                .find(|(_, name, _)| name == &format!("a{}-0", round - 1))
+                .map(|(id, _, _)| id)
+                .expect("a's integration reached b");
+            b.set_config(
+                &theirs,
+                "from_name",
+                json!(format!("Edited by b in {round}")),
+            )
+            .await;
+        }
+        // REST writes to both replicas while both laptops sync, each
+        // through a different replica than last round.
+        let writes: Vec<_> = (0..4)
+            .map(|i| {
+                let port = ports[i % 2];
+                let name = format!("rest{round}-{i}");
+                expected.insert(name.clone());
+                tokio::task::spawn_blocking(move || {
+                    let rest = Rest::login(port, "admin@example.com");
+                    let body = json!({"integration_type": "sms", "name": name});
+                    rest.call("POST", "/api/integrations/", Some(body))
+                })
+            })
+            .collect();
+        let (ra, rb) = if round % 2 == 0 {
+            tokio::join!(a.try_sync(), b.try_sync())
+        } else {
+            tokio::join!(a.try_sync_with(&a_other), b.try_sync_with(&b_other))
+        };
+        let (ra, rb) = (ra.expect("a syncs"), rb.expect("b syncs"));
+        assert_eq!(ra.conflicts + rb.conflicts, 0, "{ra:?} {rb:?}");
+        assert_eq!(ra.invalid + rb.invalid, 0, "{ra:?} {rb:?}");
+        for w in writes {
+            let (status, body): (u16, Value) = w.await.unwrap();
+            assert_eq!(status, 201, "{body}");
+        }
+    }
+    // Quiesce: each laptop syncs once more through each replica.
+    for _ in 0..2 {
+        a.sync().await;
+        b.sync().await;
+        a.try_sync_with(&a_other).await.expect("a syncs");
+        b.try_sync_with(&b_other).await.expect("b syncs");
+    }
+    let expected: Vec<String> = expected.into_iter().collect();
+    assert_eq!(
+        names_on(ports[0]),
+        expected,
+        "replica 1 has each integration once"
+    );
+    assert_eq!(
+        names_on(ports[1]),
+        expected,
+        "replica 2 has each integration once"
+    );
+    let (ca, cb) = (contents(&a).await, contents(&b).await);
+    assert_eq!(
+        ca.len(),
+        expected.len(),
+        "laptop a has each integration once"
+    );
+    assert_eq!(ca, cb, "both laptops hold the same names and settings");
+    assert!(
+        ca.iter().any(|c| c.contains("Edited by b in 5")),
+        "the last edit made on b reached a"
+    );
+    for r in [&r1, &r2] {
+        let log = r.output.lock().unwrap();
+        assert!(!log.contains("panicked"), "{log}");
+        assert!(
+            !log.contains("SG.key-"),
+            "no secret in a replica's log: {log}"
+        );
+    }
+}
