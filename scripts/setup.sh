@@ -114,52 +114,42 @@ lock="$ROOT/ui/Cargo.lock"
 [ -f "$lock" ] || die "ui/Cargo.lock is missing; it pins the wasm-bindgen version"
 bindgen_version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' "$lock")"
 [ -n "$bindgen_version" ] || die "could not read the wasm-bindgen version from ui/Cargo.lock"
-have="$(installed_version wasm-bindgen-cli)"
-if [ "$have" = "$bindgen_version" ]; then
-    say "wasm-bindgen-cli: $have found"
-else
-    say "wasm-bindgen-cli: installing $bindgen_version (found: ${have:-none}; takes a few minutes)"
-    # Not --locked: the registry here lacks one of its pinned dependencies.
-    nice -n 10 cargo install --quiet --root "$TOOLS" --force \
-        wasm-bindgen-cli --version "=$bindgen_version"
-    say "wasm-bindgen-cli: $bindgen_version installed"
-fi
+# Installs a cargo tool into $TOOLS unless a version matching WANT (a glob)
+# is there: cargo_tool NAME WANT LABEL TAKES LOCK [cargo install args...].
+# LOCK: "locked" (--locked), "unlocked", or "locked-or-not" (--locked, and
+# without it when that fails).
+cargo_tool() {
+    local name="$1" want="$2" label="$3" takes="$4" lock="$5"
+    shift 5
+    local have
+    have="$(installed_version "$name")"
+    # shellcheck disable=SC2053 # $want is a glob on purpose
+    if [[ "$have" == $want ]]; then
+        say "$name: $have found"
+        return
+    fi
+    say "$name: installing $label (found: ${have:-none}; takes $takes)"
+    local install=(nice -n 10 cargo install --quiet --root "$TOOLS" --force "$name" "$@")
+    case "$lock" in
+        locked) "${install[@]}" --locked ;;
+        unlocked) "${install[@]}" ;;
+        locked-or-not) "${install[@]}" --locked || "${install[@]}" ;;
+        *) die "cargo_tool $name: unknown lock mode $lock" ;;
+    esac
+    say "$name: $(installed_version "$name") installed"
+}
 
-have="$(installed_version trunk)"
-if [[ "$have" == 0.21.* ]]; then
-    say "trunk: $have found"
-else
-    say "trunk: installing ~0.21 (found: ${have:-none}; takes about 10 minutes)"
-    # --locked: newer dependencies than trunk's own lock file break its build.
-    nice -n 10 cargo install --quiet --root "$TOOLS" --force \
-        trunk --version '~0.21' --locked
-    say "trunk: $(installed_version trunk) installed"
-fi
+# Not --locked: the registry here lacks one of its pinned dependencies.
+cargo_tool wasm-bindgen-cli "$bindgen_version" "$bindgen_version" "a few minutes" unlocked \
+    --version "=$bindgen_version"
+# --locked: newer dependencies than trunk's own lock file break its build.
+cargo_tool trunk "0.21.*" "~0.21" "about 10 minutes" locked --version '~0.21'
 
 if [ "$MODE" = test ]; then
-    have="$(installed_version tauri-driver)"
-    if [[ "$have" == 2.* ]]; then
-        say "tauri-driver: $have found"
-    else
-        say "tauri-driver: installing 2.x (found: ${have:-none}; takes a few minutes)"
-        nice -n 10 cargo install --quiet --root "$TOOLS" --force \
-            tauri-driver --version '^2' --locked \
-            || nice -n 10 cargo install --quiet --root "$TOOLS" --force \
-                tauri-driver --version '^2'
-        say "tauri-driver: $(installed_version tauri-driver) installed"
-    fi
-
+    cargo_tool tauri-driver "2.*" "2.x" "a few minutes" locked-or-not --version '^2'
     # cargo-deny: the dependency policy in deny.toml (licenses, sources, bans,
     # advisories).
-    have="$(installed_version cargo-deny)"
-    if [[ "$have" == 0.20.* ]]; then
-        say "cargo-deny: $have found"
-    else
-        say "cargo-deny: installing 0.20 (found: ${have:-none}; takes a few minutes)"
-        nice -n 10 cargo install --quiet --root "$TOOLS" --force \
-            cargo-deny --version '~0.20' --locked
-        say "cargo-deny: $(installed_version cargo-deny) installed"
-    fi
+    cargo_tool cargo-deny "0.20.*" "0.20" "a few minutes" locked --version '~0.20'
 fi
 
 # ---- wasm-opt from npm -----------------------------------------------------

@@ -141,17 +141,7 @@ impl SyncJob {
             match report {
                 Ok(r) => {
                     s.last_error = None;
-                    s.last_summary = Some(SyncSummary {
-                        pushed: r.pushed,
-                        merged: r.merged,
-                        conflicts: r.conflicts,
-                        gone: r.gone,
-                        deleted: r.deleted,
-                        invalid: r.invalid,
-                        pulled: r.pulled,
-                        pulled_deleted: r.pulled_deleted,
-                        elapsed_ms: r.elapsed_ms,
-                    });
+                    s.last_summary = Some(r);
                 }
                 Err(e) => {
                     if matches!(e, SyncError::SignInAgain | SyncError::NotConnected) {

@@ -196,6 +196,35 @@ impl Submit {
         })
     }
 
+    /// A form's `onsubmit` that sends the draft in `draft` with `call`;
+    /// once it succeeded, a `fresh` draft replaces it and the app tells what
+    /// `said` says of the answer.
+    pub fn send_draft<D, T, Fut>(
+        &self,
+        draft: &UseStateHandle<D>,
+        app: &AppContext,
+        fresh: impl Fn() -> D + 'static,
+        call: impl Fn(D) -> Fut + 'static,
+        said: impl Fn(T) -> String + 'static,
+    ) -> Callback<SubmitEvent>
+    where
+        D: Clone + 'static,
+        T: 'static,
+        Fut: Future<Output = IpcResult<T>> + 'static,
+    {
+        let (draft, app) = (draft.clone(), app.clone());
+        let (fresh, said) = (std::rc::Rc::new(fresh), std::rc::Rc::new(said));
+        self.on_submit(move |submit| {
+            let request = (*draft).clone();
+            let (draft, app, fresh, said) =
+                (draft.clone(), app.clone(), fresh.clone(), said.clone());
+            submit.run(call(request), move |answer| {
+                draft.set(fresh());
+                app.dispatch(Action::Changed(said(answer)));
+            });
+        })
+    }
+
     /// Runs `call` in the background, busy until it answers; then clears
     /// the problems and hands the answer to `done`, or keeps (or notices)
     /// what went wrong.

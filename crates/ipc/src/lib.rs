@@ -586,19 +586,8 @@ pub struct SyncRun {
     pub pulled: usize,
 }
 
-/// What the last sync did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SyncSummary {
-    pub pushed: usize,
-    pub merged: usize,
-    pub conflicts: usize,
-    pub gone: usize,
-    pub deleted: usize,
-    pub invalid: usize,
-    pub pulled: usize,
-    pub pulled_deleted: usize,
-    pub elapsed_ms: u64,
-}
+/// What the last sync did (the sync engine's report, as it is).
+pub use switchboard_sync_proto::SyncReport as SyncSummary;
 
 /// The connection to the shared server, for the header and the Sync page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,17 +5,12 @@
 
 use crate::checks::Health;
 use crate::integrations::not_found;
+use crate::sync::status_from_server;
 use crate::{Result, Status, Store, StoreError};
 use sqlx::Row;
 
-/// Health as the server reported it after a check it ran.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RemoteHealth {
-    pub status: Status,
-    pub last_sync_at: Option<String>,
-    pub last_error: Option<String>,
-    pub error_count: i64,
-}
+/// Health as the server reported it after a check it ran (as it answers it).
+pub use switchboard_sync_proto::ServerHealth as RemoteHealth;
 
 impl Store {
     /// The server's id for this integration (None until it was pushed or pulled).
@@ -43,7 +38,7 @@ impl Store {
             .parse()
             .map_err(StoreError::Database)?;
         let health = Health {
-            status: remote.status,
+            status: status_from_server(&remote.status),
             previous_status: previous,
             last_sync_at: remote.last_sync_at.clone(),
             last_error: remote.last_error.clone(),

@@ -39,12 +39,8 @@ fn with_values(values: serde_json::Map<String, serde_json::Value>) -> Integratio
 
 #[tokio::test]
 async fn moving_the_smtp_host_asks_for_the_password_again_and_changes_nothing() {
-    let t = new_store().await;
-    let s = &t.store;
-    let i = s
-        .create(smtp("smtp.example.com", "first-password"))
-        .await
-        .unwrap();
+    let s = &new_store().await;
+    let i = s.add(smtp("smtp.example.com", "first-password")).await;
 
     let err = s
         .update(
@@ -135,8 +131,7 @@ fn page(c: PulledIntegration) -> PullPage {
 
 #[tokio::test]
 async fn a_pulled_host_change_removes_the_password_kept_here() {
-    let t = new_store().await;
-    let s = &t.store;
+    let s = &new_store().await;
     let first = pulled(1, "smtp.example.com");
     let uid = first.uid.clone();
     s.apply_pull(&page(first)).await.unwrap();

@@ -30,12 +30,7 @@ async fn migrations_run_on_an_empty_file_and_again_on_reopen() {
 
 #[tokio::test]
 async fn create_get_update_delete() {
-    let t = new_store().await;
-    let s = &t.store;
-    let created = s
-        .create(sendgrid("Newsletter", "SG.original-secret-9876"))
-        .await
-        .unwrap();
+    let (s, created) = store_with(sendgrid("Newsletter", "SG.original-secret-9876")).await;
     assert_eq!(created.status, Status::Active);
     assert!(created.is_active && created.configured);
     assert_eq!(created.revision, 1);
@@ -82,10 +77,7 @@ async fn create_get_update_delete() {
         panic!("expected a validation error")
     };
     assert!(errors.fields.contains_key("api_key"));
-    let wa = s
-        .create(whatsapp("WA", "EAAtoken-1234", "verify-5678"))
-        .await
-        .unwrap();
+    let wa = s.add(whatsapp("WA", "EAAtoken-1234", "verify-5678")).await;
     let wa2 = s
         .update(&wa.id, values(json!({ "webhook_verify_token": "" })))
         .await
@@ -106,17 +98,8 @@ async fn create_get_update_delete() {
 
 #[tokio::test]
 async fn pending_then_configured() {
-    let t = new_store().await;
-    let s = &t.store;
-    let created = s
-        .create(NewIntegration {
-            integration_type: "email".into(),
-            provider: Some("sendgrid".into()),
-            name: "Later".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let s = &new_store().await;
+    let created = s.add(unconfigured("email", "sendgrid", "Later")).await;
     assert_eq!(created.status, Status::Pending);
     assert!(!created.is_active && !created.configured);
     let configured = s
@@ -139,8 +122,7 @@ async fn pending_then_configured() {
 
 #[tokio::test]
 async fn invalid_input_is_refused_with_field_messages_and_nothing_saved() {
-    let t = new_store().await;
-    let s = &t.store;
+    let s = &new_store().await;
     let mut bad = sendgrid("Bad", "SG.whatever-1234");
     bad.values
         .as_mut()
@@ -161,12 +143,7 @@ async fn invalid_input_is_refused_with_field_messages_and_nothing_saved() {
         .unwrap_err();
     assert!(err.to_string().contains("carrier_pigeon") || matches!(err, StoreError::Validation(_)));
     let err = s
-        .create(NewIntegration {
-            integration_type: "email".into(),
-            provider: Some("twilio".into()),
-            name: "x".into(),
-            ..Default::default()
-        })
+        .create(unconfigured("email", "twilio", "x"))
         .await
         .unwrap_err();
     let StoreError::Validation(errors) = err else {
@@ -214,8 +191,7 @@ async fn second_document_type_names_are_read_as_providers() {
 
 #[tokio::test]
 async fn list_filters_search_sort_and_stats() {
-    let t = new_store().await;
-    let s = &t.store;
+    let s = &new_store().await;
     let shop = s
         .create_website("Shop", "https://shop.example.com/")
         .await
@@ -229,14 +205,13 @@ async fn list_filters_search_sort_and_stats() {
 
     let mut a = sendgrid("Alpha mail", "SG.searchable-secret-zzzz");
     a.website_id = Some(shop.id.clone());
-    let a = s.create(a).await.unwrap();
+    let a = s.add(a).await;
     let mut b = twilio("Bravo texts", "tok-abcdef");
     b.website_id = Some(blog.id.clone());
-    let b = s.create(b).await.unwrap();
+    let b = s.add(b).await;
     let c = s
-        .create(whatsapp("Charlie chat", "EAA-token-xyz", "verify-abc"))
-        .await
-        .unwrap();
+        .add(whatsapp("Charlie chat", "EAA-token-xyz", "verify-abc"))
+        .await;
     s.update(
         &c.id,
         IntegrationPatch {
@@ -255,94 +230,34 @@ async fn list_filters_search_sort_and_stats() {
         vec![c.id.clone(), b.id.clone(), a.id.clone()],
         "newest first"
     );
-    let f = |f: ListFilter| async move { ids(s.list(&f).await.unwrap()) };
-    assert_eq!(
-        f(ListFilter {
-            integration_type: Some("sms".into()),
-            ..Default::default()
-        })
-        .await,
-        vec![b.id.clone()]
-    );
-    assert_eq!(
-        f(ListFilter {
-            provider: Some("sendgrid".into()),
-            ..Default::default()
-        })
-        .await,
-        vec![a.id.clone()]
-    );
-    assert_eq!(
-        f(ListFilter {
-            status: Some(Status::Error),
-            ..Default::default()
-        })
-        .await,
-        vec![c.id.clone()]
-    );
-    assert_eq!(
-        f(ListFilter {
-            website: WebsiteFilter::Website(shop.id.clone()),
-            ..Default::default()
-        })
-        .await,
-        vec![a.id.clone()]
-    );
-    assert_eq!(
-        f(ListFilter {
-            website: WebsiteFilter::Global,
-            ..Default::default()
-        })
-        .await,
-        vec![c.id.clone()]
-    );
-    assert_eq!(
-        f(ListFilter {
-            search: Some("bravo".into()),
-            ..Default::default()
-        })
-        .await,
-        vec![b.id.clone()]
-    );
-    // Public settings are searchable, secrets are not.
-    assert_eq!(
-        f(ListFilter {
-            search: Some("news@example".into()),
-            ..Default::default()
-        })
-        .await,
-        vec![a.id.clone()]
-    );
-    assert!(f(ListFilter {
-        search: Some("searchable-secret".into()),
-        ..Default::default()
-    })
-    .await
-    .is_empty());
-    assert!(f(ListFilter {
-        search: Some("%".into()),
-        ..Default::default()
-    })
-    .await
-    .is_empty());
-    assert_eq!(
-        f(ListFilter {
-            sort: SortKey::Name,
-            ..Default::default()
-        })
-        .await,
-        vec![a.id.clone(), b.id.clone(), c.id.clone()]
-    );
-    assert_eq!(
-        f(ListFilter {
-            sort: SortKey::Name,
-            limit: Some(1),
-            offset: Some(1),
-            ..Default::default()
-        })
-        .await,
-        vec![b.id.clone()]
-    );
+    // Each filter, and the ids it lists.
+    type Set<'a> = &'a dyn Fn(&mut ListFilter);
+    let cases: [(Set<'_>, Vec<&String>); 11] = [
+        (&|l| l.integration_type = Some("sms".into()), vec![&b.id]),
+        (&|l| l.provider = Some("sendgrid".into()), vec![&a.id]),
+        (&|l| l.status = Some(Status::Error), vec![&c.id]),
+        (
+            &|l| l.website = WebsiteFilter::Website(shop.id.clone()),
+            vec![&a.id],
+        ),
+        (&|l| l.website = WebsiteFilter::Global, vec![&c.id]),
+        (&|l| l.search = Some("bravo".into()), vec![&b.id]),
+        // Public settings are searchable, secrets are not.
+        (&|l| l.search = Some("news@example".into()), vec![&a.id]),
+        (&|l| l.search = Some("searchable-secret".into()), vec![]),
+        (&|l| l.search = Some("%".into()), vec![]),
+        (&|l| l.sort = SortKey::Name, vec![&a.id, &b.id, &c.id]),
+        (
+            &|l| (l.sort, l.limit, l.offset) = (SortKey::Name, Some(1), Some(1)),
+            vec![&b.id],
+        ),
+    ];
+    for (set, want) in cases {
+        let mut filter = ListFilter::default();
+        set(&mut filter);
+        let got = ids(s.list(&filter).await.unwrap());
+        assert_eq!(got.iter().collect::<Vec<_>>(), want, "{filter:?}");
+    }
 
     let summary = &s
         .list(&ListFilter {
@@ -398,12 +313,8 @@ async fn duplicate_names_within_a_website_are_refused() {
 
 #[tokio::test]
 async fn logs_are_newest_first_and_go_with_the_integration() {
-    let t = new_store().await;
-    let s = &t.store;
-    let i = s
-        .create(sendgrid("News", "SG.secret-for-logs-4321"))
-        .await
-        .unwrap();
+    let s = &new_store().await;
+    let i = s.add(sendgrid("News", "SG.secret-for-logs-4321")).await;
     s.add_log(
         &i.id,
         LogLevel::Error,
@@ -561,12 +472,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 #[tokio::test]
 async fn checks_update_status_error_count_and_log() {
-    let t = new_store().await;
-    let s = &t.store;
-    let i = s
-        .create(sendgrid("Checked", "SG.credential-for-check-1234"))
-        .await
-        .unwrap();
+    let (s, i) = store_with(sendgrid("Checked", "SG.credential-for-check-1234")).await;
     let creds = s.credentials(&i.id).await.unwrap();
     assert_eq!(
         creds.secrets["api_key"].expose(),

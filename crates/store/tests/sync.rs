@@ -34,7 +34,7 @@ fn answer(results: Vec<PushResult>) -> PushAnswer {
 
 /// Pushes everything pending and answers each with `applied` at the next revision.
 async fn push_all_applied(s: &Store, revision: i64) -> AckSummary {
-    let sent = s.pending_changes(100).await.unwrap();
+    let sent = to_push(s).await;
     let results = sent
         .iter()
         .map(|p| {
@@ -45,7 +45,7 @@ async fn push_all_applied(s: &Store, revision: i64) -> AckSummary {
             }
         })
         .collect();
-    s.ack_push(&sent, &[], &answer(results)).await.unwrap()
+    ack(s, &sent, results).await
 }
 
 fn pulled(uid: &str, seq: i64, revision: i64) -> PulledIntegration {
@@ -82,12 +82,26 @@ fn page(changes: Vec<PulledIntegration>, next: i64) -> PullPage {
     }
 }
 
+/// A page with this one integration on a website, and these websites.
+fn page_on(website: &str, change: PulledIntegration, sites: Vec<SyncWebsite>) -> PullPage {
+    let change = PulledIntegration {
+        website: Some(website.into()),
+        ..change
+    };
+    PullPage {
+        websites: sites,
+        ..page(vec![change], 0)
+    }
+}
+
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-/// No plaintext of `needle` in the database file, its WAL or its shared memory.
-fn assert_not_in_files(t: &TestStore, needle: &str) {
+/// No plaintext of `needle` in the database file, its WAL or its shared
+/// memory, once the store is closed.
+async fn assert_not_in_files(t: &TestStore, needle: &str) {
+    t.close().await;
     for suffix in ["", "-wal", "-shm"] {
         let p = format!("{}{suffix}", t.db_path().display());
         if let Ok(bytes) = std::fs::read(&p) {
@@ -101,10 +115,121 @@ fn assert_not_in_files(t: &TestStore, needle: &str) {
 
 const UUID: &str = "8a0c5a4e-6f0e-4b55-9d51-0c4b3c8f2a11";
 
+/// What is to push now (at most 100 changes).
+async fn to_push(s: &Store) -> Vec<Pending> {
+    s.pending_changes(100).await.unwrap()
+}
+
+/// Answers the push of `sent` (no websites) with these results.
+async fn ack(s: &Store, sent: &[Pending], results: Vec<PushResult>) -> AckSummary {
+    s.ack_push(sent, &[], &answer(results)).await.unwrap()
+}
+
+/// Applies a pulled page of these changes, up to `next`.
+async fn pull(s: &Store, changes: Vec<PulledIntegration>, next: i64) -> PullSummary {
+    s.apply_pull(&page(changes, next)).await.unwrap()
+}
+
+/// A patch that renames and changes nothing else.
+fn named(name: &str) -> IntegrationPatch {
+    IntegrationPatch {
+        name: Some(name.into()),
+        ..Default::default()
+    }
+}
+
+/// A patch that changes the description and nothing else.
+fn described(description: &str) -> IntegrationPatch {
+    IntegrationPatch {
+        description: Some(description.into()),
+        ..Default::default()
+    }
+}
+
+/// The server's value of a field changed on both sides.
+fn conflict(field: &str, theirs: Value, revision: i64) -> FieldConflict {
+    FieldConflict {
+        field: field.into(),
+        theirs,
+        revision,
+    }
+}
+
+/// A secret shown by this mask.
+fn masked(mask: &str) -> SecretView {
+    SecretView::Set {
+        masked: mask.into(),
+    }
+}
+
+/// A website as the server sends it.
+fn site(uid: &str, name: &str, domain: &str, seq: i64) -> SyncWebsite {
+    SyncWebsite {
+        uid: uid.into(),
+        name: name.into(),
+        domain: domain.into(),
+        seq: Some(seq),
+        ..SyncWebsite::default()
+    }
+}
+
+/// The change to push sets these fields, and only these.
+fn assert_sets(p: &Pending, set: Value) {
+    assert_eq!(p.change.set, obj(set));
+}
+
+/// The names of the websites here.
+async fn website_names(s: &Store) -> Vec<String> {
+    s.websites()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|w| w.name)
+        .collect()
+}
+
+/// Records a failed connection check of `id`.
+async fn record_failed_check(s: &Store, id: &str, message: &str) {
+    let check = CheckRecord {
+        kind: CheckKind::Failed,
+        message: message.into(),
+        details: json!({}),
+    };
+    s.record_check(id, &check).await.unwrap();
+}
+
+/// Creates these (name, domain) websites and pushes them; the server takes
+/// them all.
+async fn pushed_websites(s: &Store, sites: &[(&str, &str)]) -> Vec<Website> {
+    let mut made = Vec::new();
+    for (name, domain) in sites {
+        made.push(s.create_website(name, domain).await.unwrap());
+    }
+    let sent = s.pending_websites().await.unwrap();
+    s.ack_push(&[], &sent, &answer(Vec::new())).await.unwrap();
+    made
+}
+
+/// Nothing is waiting to be pushed.
+async fn assert_nothing_to_push(s: &Store) {
+    assert_eq!(s.pending_count().await.unwrap(), 0);
+}
+
+/// What is to push now, which must be one change.
+async fn one_to_push(s: &Store) -> Vec<Pending> {
+    let sent = to_push(s).await;
+    assert_eq!(sent.len(), 1);
+    sent
+}
+
+/// The record is not here (any more).
+fn assert_not_found<T: std::fmt::Debug>(got: Result<T>) {
+    assert!(matches!(got, Err(StoreError::NotFound { .. })), "{got:?}");
+}
+
 #[tokio::test]
 async fn sync_meta_round_trips() {
-    let t = new_store().await;
-    let s = &t.store;
+    let s = &new_store().await;
     let first = s.sync_meta().await.unwrap();
     assert_eq!(
         first,
@@ -122,13 +247,12 @@ async fn sync_meta_round_trips() {
     };
     s.set_sync_meta(&meta).await.unwrap();
     s.close().await;
-    assert_eq!(t.reopen().await.sync_meta().await.unwrap(), meta);
+    assert_eq!(s.reopen().await.sync_meta().await.unwrap(), meta);
 }
 
 #[tokio::test]
 async fn client_id_is_a_stable_uuid() {
-    let t = new_store().await;
-    let s = &t.store;
+    let s = &new_store().await;
     let id = s.sync_meta().await.unwrap().client_id;
     let parsed = uuid::Uuid::parse_str(&id).expect("a uuid");
     assert_eq!(parsed.get_version_num(), 4);
@@ -139,7 +263,7 @@ async fn client_id_is_a_stable_uuid() {
     meta.cursor = 7;
     s.set_sync_meta(&meta).await.unwrap();
     s.close().await;
-    let again = t.reopen().await.sync_meta().await.unwrap();
+    let again = s.reopen().await.sync_meta().await.unwrap();
     assert_eq!(again.client_id, id);
     assert_eq!(again.cursor, 7);
     // Another store has another id.
@@ -149,17 +273,15 @@ async fn client_id_is_a_stable_uuid() {
 
 #[tokio::test]
 async fn pending_changes_for_create_update_and_delete() {
-    let t = new_store().await;
-    let s = &t.store;
+    let s = &new_store().await;
     let site = s.create_website("Shop", "shop.example.com").await.unwrap();
     let mut new = sendgrid("Newsletter", "SG.create-secret-1234");
     new.website_id = Some(site.id.clone());
-    let i = s.create(new).await.unwrap();
+    let i = s.add(new).await;
 
     // A never-pushed record is a create with everything.
     assert_eq!(s.pending_count().await.unwrap(), 1);
-    let sent = s.pending_changes(100).await.unwrap();
-    assert_eq!(sent.len(), 1);
+    let sent = one_to_push(s).await;
     let c = &sent[0].change;
     assert_eq!(c.uid, i.id);
     assert_eq!(c.base_revision, 0);
@@ -187,22 +309,13 @@ async fn pending_changes_for_create_update_and_delete() {
         .await
         .unwrap();
     assert_eq!(summary.applied, 1);
-    assert_eq!(s.pending_count().await.unwrap(), 0);
-    assert!(s.pending_changes(100).await.unwrap().is_empty());
+    assert_nothing_to_push(s).await;
+    assert!(to_push(s).await.is_empty());
     assert!(s.pending_websites().await.unwrap().is_empty());
 
     // A health check is not a change to push.
-    s.record_check(
-        &i.id,
-        &CheckRecord {
-            kind: CheckKind::Failed,
-            message: "no".into(),
-            details: json!({}),
-        },
-    )
-    .await
-    .unwrap();
-    assert_eq!(s.pending_count().await.unwrap(), 0);
+    record_failed_check(s, &i.id, "no").await;
+    assert_nothing_to_push(s).await;
 
     // An update sends only what changed, over the known revision.
     s.update(
@@ -215,8 +328,7 @@ async fn pending_changes_for_create_update_and_delete() {
     )
     .await
     .unwrap();
-    let sent = s.pending_changes(100).await.unwrap();
-    assert_eq!(sent.len(), 1);
+    let sent = one_to_push(s).await;
     assert_eq!(sent[0].change.base_revision, 1);
     assert!(sent[0].change.integration_type.is_empty());
     assert_eq!(
@@ -240,72 +352,43 @@ async fn pending_changes_for_create_update_and_delete() {
     )
     .await
     .unwrap();
-    let sent = s.pending_changes(100).await.unwrap();
-    assert_eq!(
-        sent[0].change.set,
-        obj(json!({ "is_active": false, "config.from_name": null }))
+    let sent = to_push(s).await;
+    assert_sets(
+        &sent[0],
+        json!({ "is_active": false, "config.from_name": null }),
     );
     assert_eq!(sent[0].change.secrets["api_key"], "SG.replaced-secret-5678");
     assert_eq!(sent[0].change.base_revision, 2);
     push_all_applied(s, 3).await;
-    assert_eq!(s.pending_count().await.unwrap(), 0);
+    assert_nothing_to_push(s).await;
 
     // A pushed record deleted here leaves a tombstone to push.
     s.delete(&i.id).await.unwrap();
-    let sent = s.pending_changes(100).await.unwrap();
-    assert_eq!(sent.len(), 1);
+    let sent = one_to_push(s).await;
     assert!(sent[0].change.delete);
     assert_eq!(sent[0].change.uid, i.id);
     assert_eq!(sent[0].change.base_revision, 3);
-    let summary = s
-        .ack_push(
-            &sent,
-            &[],
-            &answer(vec![result(&i.id, PushOutcome::Deleted, None)]),
-        )
-        .await
-        .unwrap();
+    let summary = ack(s, &sent, vec![result(&i.id, PushOutcome::Deleted, None)]).await;
     assert_eq!(summary.deleted, 1);
-    assert_eq!(s.pending_count().await.unwrap(), 0);
+    assert_nothing_to_push(s).await;
 
     // A never-pushed record deleted here just disappears.
-    let j = s
-        .create(sendgrid("Draft", "SG.draft-secret-0000"))
-        .await
-        .unwrap();
+    let j = s.add(sendgrid("Draft", "SG.draft-secret-0000")).await;
     assert_eq!(s.pending_count().await.unwrap(), 1);
     s.delete(&j.id).await.unwrap();
-    assert_eq!(s.pending_count().await.unwrap(), 0);
-    assert!(s.pending_changes(100).await.unwrap().is_empty());
+    assert_nothing_to_push(s).await;
+    assert!(to_push(s).await.is_empty());
 }
 
 #[tokio::test]
 async fn pending_changes_come_oldest_first_within_the_limit() {
-    let t = new_store().await;
-    let s = &t.store;
-    let a = s
-        .create(sendgrid("A", "SG.secret-aaaa-1111"))
-        .await
-        .unwrap();
-    let b = s
-        .create(sendgrid("B", "SG.secret-bbbb-2222"))
-        .await
-        .unwrap();
+    let s = &new_store().await;
+    let a = s.add(sendgrid("A", "SG.secret-aaaa-1111")).await;
+    let b = s.add(sendgrid("B", "SG.secret-bbbb-2222")).await;
     push_all_applied(s, 1).await;
-    s.update(
-        &b.id,
-        IntegrationPatch {
-            description: Some("b first".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    s.update(&b.id, described("b first")).await.unwrap();
     s.delete(&a.id).await.unwrap();
-    let c = s
-        .create(sendgrid("C", "SG.secret-cccc-3333"))
-        .await
-        .unwrap();
+    let c = s.add(sendgrid("C", "SG.secret-cccc-3333")).await;
     let all = s.pending_changes(10).await.unwrap();
     let uids: Vec<&str> = all.iter().map(|p| p.change.uid.as_str()).collect();
     assert_eq!(uids, [b.id.as_str(), a.id.as_str(), c.id.as_str()]);
@@ -318,13 +401,9 @@ async fn pending_changes_come_oldest_first_within_the_limit() {
 
 #[tokio::test]
 async fn ack_clears_only_what_was_sent() {
-    let t = new_store().await;
-    let s = &t.store;
-    let i = s
-        .create(sendgrid("Newsletter", "SG.first-secret-1111"))
-        .await
-        .unwrap();
-    let sent = s.pending_changes(100).await.unwrap();
+    let s = &new_store().await;
+    let i = s.add(sendgrid("Newsletter", "SG.first-secret-1111")).await;
+    let sent = to_push(s).await;
 
     // Changed again while the push is on its way.
     s.update(
@@ -336,58 +415,37 @@ async fn ack_clears_only_what_was_sent() {
     )
     .await
     .unwrap();
-    s.ack_push(
-        &sent,
-        &[],
-        &answer(vec![result(&i.id, PushOutcome::Applied, Some(1))]),
-    )
-    .await
-    .unwrap();
-    let again = s.pending_changes(100).await.unwrap();
+    ack(s, &sent, vec![result(&i.id, PushOutcome::Applied, Some(1))]).await;
+    let again = to_push(s).await;
     assert_eq!(again.len(), 1);
     assert_eq!(again[0].change.base_revision, 1, "now an update");
-    assert_eq!(
-        again[0].change.set,
-        obj(json!({ "name": "Renamed meanwhile" }))
-    );
+    assert_sets(&again[0], json!({ "name": "Renamed meanwhile" }));
     assert_eq!(again[0].change.secrets["api_key"], "SG.second-secret-2222");
     push_all_applied(s, 2).await;
-    assert_eq!(s.pending_count().await.unwrap(), 0);
+    assert_nothing_to_push(s).await;
 }
 
 #[tokio::test]
 async fn a_refused_change_is_logged_and_held_back_until_edited() {
-    let t = new_store().await;
-    let s = &t.store;
-    let i = s
-        .create(sendgrid("Bad", "SG.refused-secret-1111"))
-        .await
-        .unwrap();
-    let other = s
-        .create(sendgrid("Good", "SG.good-secret-2222"))
-        .await
-        .unwrap();
-    let sent = s.pending_changes(100).await.unwrap();
+    let s = &new_store().await;
+    let i = s.add(sendgrid("Bad", "SG.refused-secret-1111")).await;
+    let other = s.add(sendgrid("Good", "SG.good-secret-2222")).await;
+    let sent = to_push(s).await;
     let mut refused = result(&i.id, PushOutcome::Invalid, None);
     refused.message = Some("from_email is not allowed".into());
     refused
         .fields
         .insert("config.from_email".into(), "not allowed".into());
-    let summary = s
-        .ack_push(
-            &sent,
-            &[],
-            &answer(vec![
-                refused,
-                result(&other.id, PushOutcome::Applied, Some(1)),
-            ]),
-        )
-        .await
-        .unwrap();
+    let summary = ack(
+        s,
+        &sent,
+        vec![refused, result(&other.id, PushOutcome::Applied, Some(1))],
+    )
+    .await;
     assert_eq!(summary.invalid, 1);
     assert_eq!(summary.applied, 1);
-    assert_eq!(s.pending_count().await.unwrap(), 0);
-    assert!(s.pending_changes(100).await.unwrap().is_empty());
+    assert_nothing_to_push(s).await;
+    assert!(to_push(s).await.is_empty());
     let logs = s.logs(&i.id, 10).await.unwrap();
     assert_eq!(logs[0].level, LogLevel::Error);
     assert!(logs[0].message.contains("from_email is not allowed"));
@@ -395,65 +453,32 @@ async fn a_refused_change_is_logged_and_held_back_until_edited() {
     s.update(&i.id, values(json!({ "from_email": "ok@example.com" })))
         .await
         .unwrap();
-    let sent = s.pending_changes(100).await.unwrap();
-    assert_eq!(sent.len(), 1);
+    let sent = one_to_push(s).await;
     assert_eq!(sent[0].change.base_revision, 0, "still a create");
     assert_eq!(sent[0].change.set["config.from_email"], "ok@example.com");
 }
 
 #[tokio::test]
 async fn gone_removes_the_record_without_a_tombstone() {
-    let t = new_store().await;
-    let s = &t.store;
-    let i = s
-        .create(sendgrid("N", "SG.gone-secret-1111"))
-        .await
-        .unwrap();
+    let s = &new_store().await;
+    let i = s.add(sendgrid("N", "SG.gone-secret-1111")).await;
     push_all_applied(s, 1).await;
-    s.update(
-        &i.id,
-        IntegrationPatch {
-            name: Some("N2".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let sent = s.pending_changes(100).await.unwrap();
-    let summary = s
-        .ack_push(
-            &sent,
-            &[],
-            &answer(vec![result(&i.id, PushOutcome::Gone, None)]),
-        )
-        .await
-        .unwrap();
+    s.update(&i.id, named("N2")).await.unwrap();
+    let sent = to_push(s).await;
+    let summary = ack(s, &sent, vec![result(&i.id, PushOutcome::Gone, None)]).await;
     assert_eq!(summary.gone, 1);
-    assert!(matches!(
-        s.get(&i.id).await,
-        Err(StoreError::NotFound { .. })
-    ));
-    assert_eq!(s.pending_count().await.unwrap(), 0);
+    assert_not_found(s.get(&i.id).await);
+    assert_nothing_to_push(s).await;
 }
 
 #[tokio::test]
 async fn deleted_here_while_its_create_was_on_its_way_is_deleted_there_next() {
-    let t = new_store().await;
-    let s = &t.store;
-    let i = s
-        .create(sendgrid("N", "SG.race-secret-1111"))
-        .await
-        .unwrap();
-    let sent = s.pending_changes(100).await.unwrap();
+    let s = &new_store().await;
+    let i = s.add(sendgrid("N", "SG.race-secret-1111")).await;
+    let sent = to_push(s).await;
     s.delete(&i.id).await.unwrap();
-    s.ack_push(
-        &sent,
-        &[],
-        &answer(vec![result(&i.id, PushOutcome::Applied, Some(1))]),
-    )
-    .await
-    .unwrap();
-    let next = s.pending_changes(100).await.unwrap();
+    ack(s, &sent, vec![result(&i.id, PushOutcome::Applied, Some(1))]).await;
+    let next = to_push(s).await;
     assert_eq!(next.len(), 1);
     assert!(next[0].change.delete);
     assert_eq!(next[0].change.base_revision, 1);
@@ -461,22 +486,11 @@ async fn deleted_here_while_its_create_was_on_its_way_is_deleted_there_next() {
 
 #[tokio::test]
 async fn pull_into_a_fresh_store() {
-    let t = new_store().await;
-    let s = &t.store;
-    let mut change = pulled(UUID, 40, 5);
-    change.website = Some("w-1".into());
+    let s = &new_store().await;
+    let sites = vec![site("w-1", "Shop", "shop.example.com", 12)];
     let p = PullPage {
-        websites: vec![SyncWebsite {
-            uid: "w-1".into(),
-            name: "Shop".into(),
-            domain: "shop.example.com".into(),
-            seq: Some(12),
-            ..SyncWebsite::default()
-        }],
-        changes: vec![change],
         next: 41,
-        more: false,
-        ..PullPage::default()
+        ..page_on("w-1", pulled(UUID, 40, 5), sites)
     };
     let summary = s.apply_pull(&p).await.unwrap();
     assert_eq!(
@@ -496,12 +510,7 @@ async fn pull_into_a_fresh_store() {
     assert_eq!(i.status, Status::Error);
     assert_eq!(i.error_count, 2);
     assert_eq!(i.last_error.as_deref(), Some("SendGrid said no"));
-    assert_eq!(
-        i.secrets["api_key"],
-        SecretView::Set {
-            masked: "****wxyz".into()
-        }
-    );
+    assert_eq!(i.secrets["api_key"], masked("****wxyz"));
     assert_eq!(i.secrets_on_server, ["api_key"]);
     assert_eq!(i.secret_on_server("api_key"), Some("****wxyz"));
     assert_eq!(i.secret_on_server("from_email"), None);
@@ -513,12 +522,12 @@ async fn pull_into_a_fresh_store() {
     assert_eq!(sites.len(), 1);
     assert_eq!(sites[0].name, "Shop");
     // Nothing pulled is pushed back.
-    assert_eq!(s.pending_count().await.unwrap(), 0);
+    assert_nothing_to_push(s).await;
     assert!(s.pending_websites().await.unwrap().is_empty());
 
     // Applying the same page again changes nothing.
     s.apply_pull(&p).await.unwrap();
-    assert_eq!(s.pending_count().await.unwrap(), 0);
+    assert_nothing_to_push(s).await;
     assert_eq!(s.get(UUID).await.unwrap().name, "Server newsletter");
 
     // An edit of other fields keeps the secret set on the server (not
@@ -530,102 +539,69 @@ async fn pull_into_a_fresh_store() {
     )
     .await
     .unwrap();
-    let sent = s.pending_changes(100).await.unwrap();
+    let sent = to_push(s).await;
     assert_eq!(sent[0].change.base_revision, 5);
     assert!(sent[0].change.secrets.is_empty());
-    assert_eq!(
-        sent[0].change.set,
-        obj(json!({
+    assert_sets(
+        &sent[0],
+        json!({
             "config.from_email": "laptop@example.com",
             "config.from_name": null,
             // A default the catalog fills in.
             "config.region": "global",
-        }))
+        }),
     );
 }
 
 #[tokio::test]
 async fn pull_keeps_dirty_fields_and_does_not_advance_the_revision() {
-    let t = new_store().await;
-    let s = &t.store;
-    s.apply_pull(&page(vec![pulled(UUID, 1, 3)], 1))
-        .await
-        .unwrap();
-    s.update(
-        UUID,
-        IntegrationPatch {
-            name: Some("Laptop name".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let s = &new_store().await;
+    pull(s, vec![pulled(UUID, 1, 3)], 1).await;
+    s.update(UUID, named("Laptop name")).await.unwrap();
     let mut newer = pulled(UUID, 2, 5);
     newer.name = "Server rename".into();
     newer.description = "server description".into();
     newer.status = "active".into();
     newer.error_count = 0;
     newer.last_error = None;
-    s.apply_pull(&page(vec![newer], 2)).await.unwrap();
+    pull(s, vec![newer], 2).await;
     let i = s.get(UUID).await.unwrap();
     assert_eq!(i.name, "Laptop name", "dirty field kept");
     assert_eq!(i.description, "server description", "clean field taken");
     assert_eq!(i.status, Status::Active, "health always taken");
     assert_eq!(i.error_count, 0);
-    let sent = s.pending_changes(100).await.unwrap();
-    assert_eq!(sent.len(), 1);
+    let sent = one_to_push(s).await;
     assert_eq!(
         sent[0].change.base_revision, 3,
         "the revision does not advance past a dirty record"
     );
-    assert_eq!(sent[0].change.set, obj(json!({ "name": "Laptop name" })));
+    assert_sets(&sent[0], json!({ "name": "Laptop name" }));
 
     // Once clean, a pull advances it.
-    s.ack_push(
-        &sent,
-        &[],
-        &answer(vec![result(UUID, PushOutcome::Applied, Some(6))]),
-    )
-    .await
-    .unwrap();
+    ack(s, &sent, vec![result(UUID, PushOutcome::Applied, Some(6))]).await;
     let mut after = pulled(UUID, 3, 7);
     after.name = "Laptop name".into();
     after.description = "seven".into();
-    s.apply_pull(&page(vec![after], 3)).await.unwrap();
-    s.update(
-        UUID,
-        IntegrationPatch {
-            description: Some("eight".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    assert_eq!(
-        s.pending_changes(100).await.unwrap()[0]
-            .change
-            .base_revision,
-        7
-    );
+    pull(s, vec![after], 3).await;
+    s.update(UUID, described("eight")).await.unwrap();
+    assert_eq!(to_push(s).await[0].change.base_revision, 7);
 }
 
 #[tokio::test]
 async fn pull_drops_a_local_secret_changed_on_the_server_unless_dirty() {
-    let t = new_store().await;
-    let s = &t.store;
+    let s = &new_store().await;
     let canary = "SG.CANARY-pull-4b7e19";
-    let i = s.create(sendgrid("Mine", canary)).await.unwrap();
+    let i = s.add(sendgrid("Mine", canary)).await;
     let w = s
-        .create(whatsapp("WA", "EAA-local-token-1111", "verify-local-2222"))
-        .await
-        .unwrap();
+        .add(whatsapp("WA", "EAA-local-token-1111", "verify-local-2222"))
+        .await;
     push_all_applied(s, 2).await;
 
     // Unchanged on the server since revision 2: the local value stays.
     let mut same = pulled(&i.id, 1, 3);
     same.secrets = [("api_key".to_string(), "****leak".to_string())].into();
     same.field_revs = [("secret.api_key".to_string(), 2), ("name".to_string(), 3)].into();
-    s.apply_pull(&page(vec![same], 1)).await.unwrap();
+    pull(s, vec![same], 1).await;
     assert_eq!(s.reveal(&i.id, "api_key").await.unwrap().expose(), canary);
     assert!(s.get(&i.id).await.unwrap().secrets_on_server.is_empty());
 
@@ -633,15 +609,10 @@ async fn pull_drops_a_local_secret_changed_on_the_server_unless_dirty() {
     let mut changed = pulled(&i.id, 2, 4);
     changed.secrets = [("api_key".to_string(), "****9999".to_string())].into();
     changed.field_revs = [("secret.api_key".to_string(), 4)].into();
-    s.apply_pull(&page(vec![changed], 2)).await.unwrap();
+    pull(s, vec![changed], 2).await;
     let got = s.get(&i.id).await.unwrap();
     assert_eq!(got.secrets_on_server, ["api_key"]);
-    assert_eq!(
-        got.secrets["api_key"],
-        SecretView::Set {
-            masked: "****9999".into()
-        }
-    );
+    assert_eq!(got.secrets["api_key"], masked("****9999"));
     assert!(s.reveal(&i.id, "api_key").await.is_err());
 
     // Dirty here: kept even though the server changed it.
@@ -665,44 +636,29 @@ async fn pull_drops_a_local_secret_changed_on_the_server_unless_dirty() {
         ("secret.webhook_verify_token".to_string(), 5),
     ]
     .into();
-    s.apply_pull(&page(vec![wa], 3)).await.unwrap();
+    pull(s, vec![wa], 3).await;
     assert_eq!(
         s.reveal(&w.id, "access_token").await.unwrap().expose(),
         "EAA-new-local-3333"
     );
     let got = s.get(&w.id).await.unwrap();
     assert_eq!(got.secrets_on_server, ["webhook_verify_token"]);
-    s.close().await;
-    assert_not_in_files(&t, "CANARY-pull");
+    assert_not_in_files(s, "CANARY-pull").await;
 }
 
 #[tokio::test]
 async fn a_pulled_deletion_removes_even_a_dirty_record() {
-    let t = new_store().await;
-    let s = &t.store;
-    s.apply_pull(&page(vec![pulled(UUID, 1, 3)], 1))
-        .await
-        .unwrap();
-    s.update(
-        UUID,
-        IntegrationPatch {
-            name: Some("Edited here".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let s = &new_store().await;
+    pull(s, vec![pulled(UUID, 1, 3)], 1).await;
+    s.update(UUID, named("Edited here")).await.unwrap();
     assert_eq!(s.pending_count().await.unwrap(), 1);
     let gone = PulledIntegration {
         deleted: true,
         ..pulled(UUID, 2, 4)
     };
-    let summary = s.apply_pull(&page(vec![gone], 2)).await.unwrap();
+    let summary = pull(s, vec![gone], 2).await;
     assert_eq!(summary.deleted, 1);
-    assert!(matches!(
-        s.get(UUID).await,
-        Err(StoreError::NotFound { .. })
-    ));
+    assert_not_found(s.get(UUID).await);
     assert_eq!(
         s.pending_count().await.unwrap(),
         0,
@@ -710,13 +666,9 @@ async fn a_pulled_deletion_removes_even_a_dirty_record() {
     );
 
     // A record deleted here whose pull arrives first stays deleted.
-    s.apply_pull(&page(vec![pulled("other-uid", 3, 1)], 3))
-        .await
-        .unwrap();
+    pull(s, vec![pulled("other-uid", 3, 1)], 3).await;
     s.delete("other-uid").await.unwrap();
-    s.apply_pull(&page(vec![pulled("other-uid", 4, 2)], 4))
-        .await
-        .unwrap();
+    pull(s, vec![pulled("other-uid", 4, 2)], 4).await;
     assert!(s.get("other-uid").await.is_err());
     let sent = s.pending_changes(10).await.unwrap();
     assert!(sent[0].change.delete);
@@ -724,13 +676,9 @@ async fn a_pulled_deletion_removes_even_a_dirty_record() {
 
 #[tokio::test]
 async fn conflicts_from_a_merged_answer_and_their_resolutions() {
-    let t = new_store().await;
-    let s = &t.store;
+    let s = &new_store().await;
     let canary = "SG.CANARY-conflict-8d2f";
-    let i = s
-        .create(sendgrid("Newsletter", "SG.before-0000"))
-        .await
-        .unwrap();
+    let i = s.add(sendgrid("Newsletter", "SG.before-0000")).await;
     push_all_applied(s, 1).await;
     s.update(
         &i.id,
@@ -741,22 +689,14 @@ async fn conflicts_from_a_merged_answer_and_their_resolutions() {
     )
     .await
     .unwrap();
-    let sent = s.pending_changes(100).await.unwrap();
+    let sent = to_push(s).await;
     assert_eq!(sent[0].change.secrets["api_key"], canary);
     let mut merged = result(&i.id, PushOutcome::Merged, Some(3));
     merged.conflicts = vec![
-        FieldConflict {
-            field: "name".into(),
-            theirs: json!("Server name"),
-            revision: 2,
-        },
-        FieldConflict {
-            field: "secret.api_key".into(),
-            theirs: json!("****zzzz"),
-            revision: 2,
-        },
+        conflict("name", json!("Server name"), 2),
+        conflict("secret.api_key", json!("****zzzz"), 2),
     ];
-    let summary = s.ack_push(&sent, &[], &answer(vec![merged])).await.unwrap();
+    let summary = ack(s, &sent, vec![merged]).await;
     assert_eq!(summary.merged, 1);
 
     let conflicts = s.conflicts().await.unwrap();
@@ -778,22 +718,11 @@ async fn conflicts_from_a_merged_answer_and_their_resolutions() {
     assert!(!format!("{conflicts:?}").contains("CANARY"));
 
     // Only conflicting fields were left: nothing to push until resolved.
-    assert_eq!(s.pending_count().await.unwrap(), 0);
+    assert_nothing_to_push(s).await;
     // Another field changed meanwhile is still pushed, without the conflicts.
-    s.update(
-        &i.id,
-        IntegrationPatch {
-            description: Some("new description".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let sent = s.pending_changes(100).await.unwrap();
-    assert_eq!(
-        sent[0].change.set,
-        obj(json!({ "description": "new description" }))
-    );
+    s.update(&i.id, described("new description")).await.unwrap();
+    let sent = to_push(s).await;
+    assert_sets(&sent[0], json!({ "description": "new description" }));
     assert!(sent[0].change.secrets.is_empty());
     assert_eq!(sent[0].change.base_revision, 3);
     push_all_applied(s, 4).await;
@@ -804,7 +733,7 @@ async fn conflicts_from_a_merged_answer_and_their_resolutions() {
         .await
         .unwrap();
     assert_eq!(s.conflicts().await.unwrap().len(), 1);
-    assert_eq!(s.pending_count().await.unwrap(), 0);
+    assert_nothing_to_push(s).await;
 
     // Take theirs for the secret: the local value goes, the server's mask shows.
     s.resolve_conflict(&i.id, "secret.api_key", Resolution::TakeTheirs)
@@ -813,34 +742,23 @@ async fn conflicts_from_a_merged_answer_and_their_resolutions() {
     assert!(s.conflicts().await.unwrap().is_empty());
     let got = s.get(&i.id).await.unwrap();
     assert_eq!(got.secrets_on_server, ["api_key"]);
-    assert_eq!(
-        got.secrets["api_key"],
-        SecretView::Set {
-            masked: "****zzzz".into()
-        }
-    );
+    assert_eq!(got.secrets["api_key"], masked("****zzzz"));
     assert!(s.reveal(&i.id, "api_key").await.is_err());
 
     // All settled: my name goes out over their revision.
-    let sent = s.pending_changes(100).await.unwrap();
-    assert_eq!(sent.len(), 1);
-    assert_eq!(sent[0].change.set, obj(json!({ "name": "Laptop name" })));
+    let sent = one_to_push(s).await;
+    assert_sets(&sent[0], json!({ "name": "Laptop name" }));
     assert!(sent[0].change.secrets.is_empty());
     assert_eq!(sent[0].change.base_revision, 4);
     push_all_applied(s, 5).await;
-    assert_eq!(s.pending_count().await.unwrap(), 0);
-    s.close().await;
-    assert_not_in_files(&t, "CANARY-conflict");
+    assert_nothing_to_push(s).await;
+    assert_not_in_files(s, "CANARY-conflict").await;
 }
 
 #[tokio::test]
 async fn keep_mine_and_edit_push_over_their_revision() {
-    let t = new_store().await;
-    let s = &t.store;
-    let i = s
-        .create(sendgrid("N", "SG.edit-before-0000"))
-        .await
-        .unwrap();
+    let s = &new_store().await;
+    let i = s.add(sendgrid("N", "SG.edit-before-0000")).await;
     push_all_applied(s, 1).await;
     s.update(
         &i.id,
@@ -854,30 +772,18 @@ async fn keep_mine_and_edit_push_over_their_revision() {
     )
     .await
     .unwrap();
-    let sent = s.pending_changes(100).await.unwrap();
+    let sent = to_push(s).await;
     // Nothing applied: every field conflicts.
     let mut all = result(&i.id, PushOutcome::Conflict, Some(6));
     all.conflicts = vec![
-        FieldConflict {
-            field: "description".into(),
-            theirs: json!("theirs"),
-            revision: 6,
-        },
-        FieldConflict {
-            field: "config.from_email".into(),
-            theirs: json!("theirs@example.com"),
-            revision: 5,
-        },
-        FieldConflict {
-            field: "secret.api_key".into(),
-            theirs: json!("****tttt"),
-            revision: 4,
-        },
+        conflict("description", json!("theirs"), 6),
+        conflict("config.from_email", json!("theirs@example.com"), 5),
+        conflict("secret.api_key", json!("****tttt"), 4),
     ];
-    let summary = s.ack_push(&sent, &[], &answer(vec![all])).await.unwrap();
+    let summary = ack(s, &sent, vec![all]).await;
     assert_eq!(summary.conflicts, 1);
     assert_eq!(s.conflicts().await.unwrap().len(), 3);
-    assert_eq!(s.pending_count().await.unwrap(), 0);
+    assert_nothing_to_push(s).await;
 
     s.resolve_conflict(&i.id, "description", Resolution::TakeTheirs)
         .await
@@ -906,36 +812,30 @@ async fn keep_mine_and_edit_push_over_their_revision() {
         "SG.CANARY-edit-3c1d"
     );
 
-    let sent = s.pending_changes(100).await.unwrap();
-    assert_eq!(sent.len(), 1);
+    let sent = one_to_push(s).await;
     assert_eq!(
         sent[0].change.base_revision, 5,
         "max of the server revision and the open conflicts' revisions"
     );
-    assert_eq!(
-        sent[0].change.set,
-        obj(json!({ "config.from_email": "mine@example.com" }))
-    );
+    assert_sets(&sent[0], json!({ "config.from_email": "mine@example.com" }));
     assert_eq!(sent[0].change.secrets["api_key"], "SG.CANARY-edit-3c1d");
     push_all_applied(s, 7).await;
-    assert_eq!(s.pending_count().await.unwrap(), 0);
+    assert_nothing_to_push(s).await;
     assert!(matches!(
         s.resolve_conflict(&i.id, "name", Resolution::KeepMine)
             .await,
         Err(StoreError::NotFound { .. })
     ));
-    s.close().await;
-    assert_not_in_files(&t, "CANARY-edit");
+    assert_not_in_files(s, "CANARY-edit").await;
 }
 
 #[tokio::test]
 async fn remote_secrets_are_masked_everywhere_and_exported_as_set() {
-    let t = new_store().await;
-    let s = &t.store;
+    let s = &new_store().await;
     let mut change = pulled(UUID, 1, 2);
     // A server that wrongly sent a plaintext: it is masked again, never stored.
     change.secrets = [("api_key".to_string(), "SG.CANARY-remote-77aa".to_string())].into();
-    s.apply_pull(&page(vec![change], 1)).await.unwrap();
+    pull(s, vec![change], 1).await;
     let got = s.get(UUID).await.unwrap();
     let shown = serde_json::to_string(&got).unwrap();
     assert!(!shown.contains("CANARY"), "{shown}");
@@ -949,38 +849,21 @@ async fn remote_secrets_are_masked_everywhere_and_exported_as_set() {
             .map(Option::is_none),
         Some(true)
     );
-    s.close().await;
-    assert_not_in_files(&t, "CANARY-remote");
+    assert_not_in_files(s, "CANARY-remote").await;
 }
 
 #[tokio::test]
 async fn pulled_websites_with_a_taken_name_are_renamed_and_placeholders_filled() {
-    let t = new_store().await;
-    let s = &t.store;
+    let s = &new_store().await;
     let mine = s.create_website("Shop", "").await.unwrap();
-    let mut change = pulled(UUID, 2, 1);
-    change.website = Some("server-site-1".into());
+    let sites = vec![site("server-site-2", "shop", "", 1)];
     let p = PullPage {
-        websites: vec![SyncWebsite {
-            uid: "server-site-2".into(),
-            name: "shop".into(),
-            domain: String::new(),
-            seq: Some(1),
-            ..SyncWebsite::default()
-        }],
-        changes: vec![change],
         next: 2,
         more: true,
-        ..PullPage::default()
+        ..page_on("server-site-1", pulled(UUID, 2, 1), sites)
     };
     s.apply_pull(&p).await.unwrap();
-    let names: Vec<String> = s
-        .websites()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|w| w.name)
-        .collect();
+    let names = website_names(s).await;
     assert_eq!(names.len(), 3, "{names:?}");
     assert!(names.contains(&"Shop".to_string()));
     assert!(names.iter().any(|n| n.starts_with("shop (")));
@@ -989,13 +872,7 @@ async fn pulled_websites_with_a_taken_name_are_renamed_and_placeholders_filled()
         Some("server-site-1")
     );
     let later = PullPage {
-        websites: vec![SyncWebsite {
-            uid: "server-site-1".into(),
-            name: "Blog".into(),
-            domain: "blog.example.com".into(),
-            seq: Some(3),
-            ..SyncWebsite::default()
-        }],
+        websites: vec![site("server-site-1", "Blog", "blog.example.com", 3)],
         next: 3,
         ..PullPage::default()
     };
@@ -1009,12 +886,9 @@ async fn pulled_websites_with_a_taken_name_are_renamed_and_placeholders_filled()
 
 #[tokio::test]
 async fn imported_integrations_are_creates_to_push() {
-    let t = new_store().await;
-    let s = &t.store;
-    s.create(sendgrid("One", "SG.import-one-1111"))
-        .await
-        .unwrap();
-    s.create(twilio("Two", "two")).await.unwrap();
+    let s = &new_store().await;
+    s.add(sendgrid("One", "SG.import-one-1111")).await;
+    s.add(twilio("Two", "two")).await;
     let file = s.export(true).await.unwrap();
     let other = new_store().await;
     let report = other
@@ -1095,12 +969,8 @@ async fn records_from_before_sync_become_creates_after_the_migration() {
 
 #[tokio::test]
 async fn logs_wait_for_their_integration_then_push_once() {
-    let t = new_store().await;
-    let s = &t.store;
-    let i = s
-        .create(sendgrid("Newsletter", "SG.abcdefghijklmnop"))
-        .await
-        .unwrap();
+    let s = &new_store().await;
+    let i = s.add(sendgrid("Newsletter", "SG.abcdefghijklmnop")).await;
     s.add_log(&i.id, LogLevel::Warning, "Bounces", json!({"n": 3}))
         .await
         .unwrap();
@@ -1121,26 +991,14 @@ async fn logs_wait_for_their_integration_then_push_once() {
     assert!(s.pending_logs(100).await.unwrap().is_empty());
     assert_eq!(s.pending_logs_count().await.unwrap(), 0);
     // A connection check's line is pushed too.
-    s.record_check(
-        &i.id,
-        &CheckRecord {
-            kind: CheckKind::Failed,
-            message: "Unauthorized".into(),
-            details: json!({}),
-        },
-    )
-    .await
-    .unwrap();
+    record_failed_check(s, &i.id, "Unauthorized").await;
     assert_eq!(s.pending_logs(100).await.unwrap().len(), 1);
 }
 
 #[tokio::test]
 async fn pulled_logs_are_added_once_and_never_pushed() {
-    let t = new_store().await;
-    let s = &t.store;
-    s.apply_pull(&page(vec![pulled(UUID, 1, 1)], 1))
-        .await
-        .unwrap();
+    let s = &new_store().await;
+    pull(s, vec![pulled(UUID, 1, 1)], 1).await;
     let before = s.logs(UUID, 100).await.unwrap().len();
     let line = |uid: &str, integration: &str, level: &str| SyncLog {
         uid: uid.into(),
@@ -1194,10 +1052,8 @@ async fn pulled_logs_are_added_once_and_never_pushed() {
     assert_eq!(s.apply_pull(&held).await.unwrap().logs, 0);
     let mut deletion = pulled(gone, 5, 2);
     deletion.deleted = true;
-    s.apply_pull(&page(vec![deletion], 5)).await.unwrap();
-    s.apply_pull(&page(vec![pulled(gone, 6, 3)], 6))
-        .await
-        .unwrap();
+    pull(s, vec![deletion], 5).await;
+    pull(s, vec![pulled(gone, 6, 3)], 6).await;
     assert!(s
         .logs(gone, 100)
         .await
@@ -1221,12 +1077,9 @@ async fn pulled_logs_are_added_once_and_never_pushed() {
 
 #[tokio::test]
 async fn website_rename_and_delete_are_pushed() {
-    let t = new_store().await;
-    let s = &t.store;
-    let shop = s.create_website("Shop", "shop.example.com").await.unwrap();
-    let blog = s.create_website("Blog", "").await.unwrap();
-    let sent = s.pending_websites().await.unwrap();
-    s.ack_push(&[], &sent, &answer(Vec::new())).await.unwrap();
+    let s = &new_store().await;
+    let sites = pushed_websites(s, &[("Shop", "shop.example.com"), ("Blog", "")]).await;
+    let (shop, blog) = (&sites[0], &sites[1]);
     assert!(s.pending_websites().await.unwrap().is_empty());
 
     // Same rules as creating.
@@ -1261,23 +1114,12 @@ async fn website_rename_and_delete_are_pushed() {
 
     // A pull does not overwrite a website changed here.
     let p = PullPage {
-        websites: vec![SyncWebsite {
-            uid: shop.id.clone(),
-            name: "Server name".into(),
-            seq: Some(5),
-            ..SyncWebsite::default()
-        }],
+        websites: vec![site(&shop.id, "Server name", "", 5)],
         next: 5,
         ..PullPage::default()
     };
     s.apply_pull(&p).await.unwrap();
-    let names: Vec<String> = s
-        .websites()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|w| w.name)
-        .collect();
+    let names = website_names(s).await;
     assert!(names.contains(&"Shop EU".to_string()), "{names:?}");
     s.ack_push(&[], &pending, &answer(Vec::new()))
         .await
@@ -1285,12 +1127,11 @@ async fn website_rename_and_delete_are_pushed() {
 
     // Deleting: refused while used; then a deletion to push.
     let i = s
-        .create(NewIntegration {
+        .add(NewIntegration {
             website_id: Some(blog.id.clone()),
             ..sendgrid("Blog mail", "SG.abcdefghijklmnop")
         })
-        .await
-        .unwrap();
+        .await;
     assert!(matches!(
         s.delete_website(&blog.id).await,
         Err(StoreError::Conflict(_))
@@ -1309,18 +1150,14 @@ async fn website_rename_and_delete_are_pushed() {
 
 #[tokio::test]
 async fn a_pulled_website_deletion_keeps_what_is_still_used() {
-    let t = new_store().await;
-    let s = &t.store;
-    let used = s.create_website("Used", "").await.unwrap();
-    let unused = s.create_website("Unused", "").await.unwrap();
-    let sent = s.pending_websites().await.unwrap();
-    s.ack_push(&[], &sent, &answer(Vec::new())).await.unwrap();
-    s.create(NewIntegration {
+    let s = &new_store().await;
+    let sites = pushed_websites(s, &[("Used", ""), ("Unused", "")]).await;
+    let (used, unused) = (&sites[0], &sites[1]);
+    s.add(NewIntegration {
         website_id: Some(used.id.clone()),
         ..sendgrid("Not pushed yet", "SG.abcdefghijklmnop")
     })
-    .await
-    .unwrap();
+    .await;
     let gone = |uid: &str, seq: i64| SyncWebsite {
         uid: uid.into(),
         seq: Some(seq),

@@ -11,7 +11,9 @@ use std::fmt;
 
 pub mod admin;
 mod lenient;
+mod report;
 pub use lenient::{Lenient, WireName};
+pub use report::SyncReport;
 pub use switchboard_domain::{LogLevel, Status};
 
 /// Most changes in one push batch.
@@ -110,6 +112,20 @@ pub struct PulledIntegration {
     pub error_count: i64,
     #[serde(default)]
     pub updated_at: String,
+}
+
+/// An integration's health as the server holds it: part of its answer to
+/// `GET /api/integrations/<id>/` (read after a connection test it ran).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerHealth {
+    /// An unknown name reads as `pending`.
+    pub status: Lenient<Status>,
+    #[serde(default)]
+    pub last_sync_at: Option<String>,
+    #[serde(default)]
+    pub last_error: Option<String>,
+    #[serde(default)]
+    pub error_count: i64,
 }
 
 /// `GET /api/v1/sync/pull` answer.

@@ -8,7 +8,7 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
-use switchboard_sync_proto::{PullPage, PushAnswer, PushBatch};
+use switchboard_sync_proto::{PullPage, PushAnswer, PushBatch, ServerHealth};
 use switchboard_vault::Secret;
 
 use crate::error::{Result, SyncError};
@@ -24,6 +24,16 @@ const LOGOUT_PATH: &str = "/api/v1/auth/logout/";
 
 /// Attempts per call before a transient failure is reported.
 const ATTEMPTS: u32 = 5;
+
+/// Whether a call is tried again after a network failure or a 5xx answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Retry {
+    /// Safe to repeat (a read, or a push with its batch id): up to
+    /// [`ATTEMPTS`] tries with backoff.
+    Transient,
+    /// A change that might have applied: tried once.
+    Never,
+}
 
 /// A connection to one server, for one signed-in user.
 pub struct ServerClient {
@@ -47,18 +57,6 @@ pub struct ServerTest {
     pub success: bool,
     /// One line for the person (never a secret).
     pub message: String,
-}
-
-/// An integration's health as the server holds it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
-pub struct ServerHealth {
-    pub status: String,
-    #[serde(default)]
-    pub last_sync_at: Option<String>,
-    #[serde(default)]
-    pub last_error: Option<String>,
-    #[serde(default)]
-    pub error_count: i64,
 }
 
 /// Who signed in.
@@ -204,14 +202,15 @@ impl ServerClient {
             path.push_str("&client=");
             path.extend(::url::form_urlencoded::byte_serialize(client.as_bytes()));
         }
-        self.call(Method::GET, &path, None).await
+        self.call(Retry::Transient, Method::GET, &path, None).await
     }
 
     /// Sends a batch; retried with the same batch id, so it applies once.
     pub async fn push(&self, batch: &PushBatch) -> Result<PushAnswer> {
         let body = serde_json::to_value(batch)
             .map_err(|e| SyncError::Protocol(format!("cannot encode the batch: {e}")))?;
-        self.call(Method::POST, PUSH_PATH, Some(&body)).await
+        self.call(Retry::Transient, Method::POST, PUSH_PATH, Some(&body))
+            .await
     }
 
     /// Runs an integration's connection test on the server (for secrets
@@ -219,29 +218,13 @@ impl ServerClient {
     /// Not retried: the check reaches a real provider.
     pub async fn test_on_server(&self, server_id: i64) -> Result<ServerTest> {
         let path = format!("/api/integrations/{server_id}/test/");
-        self.change(Method::POST, &path, None).await
-    }
-
-    /// A call that changes something: not retried on failure (it might
-    /// have applied), but a 401 refreshes the sign-in once and tries again.
-    pub(crate) async fn change<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&Value>,
-    ) -> Result<T> {
-        match self.once(method.clone(), path, body).await {
-            Err(SyncError::SignInAgain) => {
-                self.refresh().await?;
-                self.once(method, path, body).await
-            }
-            other => other,
-        }
+        self.call(Retry::Never, Method::POST, &path, None).await
     }
 
     /// The integration's health on the server: `GET /api/integrations/<id>/`.
     pub async fn server_health(&self, server_id: i64) -> Result<ServerHealth> {
         self.call(
+            Retry::Transient,
             Method::GET,
             &format!("/api/integrations/{server_id}/"),
             None,
@@ -249,14 +232,20 @@ impl ServerClient {
         .await
     }
 
-    /// An authorised call with retries: a 401 refreshes the sign-in once;
-    /// network failures and 5xx answers are retried with backoff.
+    /// An authorised call: a 401 refreshes the sign-in once and tries
+    /// again; network failures and 5xx answers are retried with backoff
+    /// as `retry` says.
     pub(crate) async fn call<T: DeserializeOwned>(
         &self,
+        retry: Retry,
         method: Method,
         path: &str,
         body: Option<&Value>,
     ) -> Result<T> {
+        let attempts = match retry {
+            Retry::Transient => ATTEMPTS,
+            Retry::Never => 1,
+        };
         let mut refreshed = false;
         let mut attempt = 0;
         loop {
@@ -267,7 +256,7 @@ impl ServerClient {
                     refreshed = true;
                     self.refresh().await?;
                 }
-                Err(e) if e.is_transient() && attempt < ATTEMPTS => {
+                Err(e) if e.is_transient() && attempt < attempts => {
                     let wait = Duration::from_millis(200 * 2u64.pow(attempt - 1));
                     tracing::info!(error = %e, attempt, "sync call failed; retrying");
                     tokio::time::sleep(wait).await;

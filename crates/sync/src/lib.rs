@@ -19,11 +19,10 @@ mod team;
 mod tokens;
 mod url;
 
-pub use client::{
-    device_name, ServerClient, ServerHealth, ServerTest, SignedIn, PULL_PATH, PUSH_PATH,
-};
+pub use client::{device_name, ServerClient, ServerTest, SignedIn, PULL_PATH, PUSH_PATH};
 pub use engine::{sync, Phase, SyncOptions, SyncProgress, SyncReport};
 pub use error::{Result, SyncError};
+pub use switchboard_sync_proto::ServerHealth;
 pub use team::PersonChange;
 pub use tokens::{account, MemoryTokenStore, OsTokenStore, TokenStore};
 pub use url::server_url;

@@ -12,7 +12,7 @@ use switchboard_sync_proto::admin::{
 };
 use switchboard_vault::Secret;
 
-use crate::client::ServerClient;
+use crate::client::{Retry, ServerClient};
 use crate::error::Result;
 
 const USERS: &str = "/api/v1/users/";
@@ -68,7 +68,9 @@ fn encode(s: &str) -> String {
 impl ServerClient {
     /// Everyone on the server.
     pub async fn team_users(&self) -> Result<Vec<TeamUser>> {
-        let page: ListPage<TeamUser> = self.call(Method::GET, USERS, None).await?;
+        let page: ListPage<TeamUser> = self
+            .call(Retry::Transient, Method::GET, USERS, None)
+            .await?;
         Ok(page.results)
     }
 
@@ -77,7 +79,12 @@ impl ServerClient {
         let mut out = Vec::new();
         for number in 1..=MAX_WEBSITE_PAGES {
             let page: ListPage<TeamWebsite> = self
-                .call(Method::GET, &format!("{WEBSITES}?page={number}"), None)
+                .call(
+                    Retry::Transient,
+                    Method::GET,
+                    &format!("{WEBSITES}?page={number}"),
+                    None,
+                )
                 .await?;
             out.extend(page.results);
             if page.next.is_none() {
@@ -97,12 +104,14 @@ impl ServerClient {
     ) -> Result<TeamUser> {
         let body = json!({"email": email.trim(), "password": password.expose(),
                           "role": role, "websites": websites});
-        self.change(Method::POST, USERS, Some(&body)).await
+        self.call(Retry::Never, Method::POST, USERS, Some(&body))
+            .await
     }
 
     /// Changes a person's role, websites, password or whether they may sign in.
     pub async fn change_person(&self, id: i64, change: &PersonChange) -> Result<TeamUser> {
-        self.change(
+        self.call(
+            Retry::Never,
             Method::PATCH,
             &format!("{USERS}{id}/"),
             Some(&change.body()),
@@ -112,14 +121,19 @@ impl ServerClient {
 
     /// Deletes a person (refused while they own integrations).
     pub async fn delete_person(&self, id: i64) -> Result<()> {
-        self.change(Method::DELETE, &format!("{USERS}{id}/"), None)
+        self.call(Retry::Never, Method::DELETE, &format!("{USERS}{id}/"), None)
             .await
     }
 
     /// A person's sign-ins by device and their API tokens.
     pub async fn person_sessions(&self, id: i64) -> Result<Vec<TeamSession>> {
         let page: ListPage<TeamSession> = self
-            .call(Method::GET, &format!("{USERS}{id}/sessions/"), None)
+            .call(
+                Retry::Transient,
+                Method::GET,
+                &format!("{USERS}{id}/sessions/"),
+                None,
+            )
             .await?;
         Ok(page.results)
     }
@@ -128,7 +142,8 @@ impl ServerClient {
     pub async fn revoke_sessions(&self, id: i64, session: Option<&str>) -> Result<()> {
         match session {
             Some(s) => {
-                self.change(
+                self.call(
+                    Retry::Never,
                     Method::DELETE,
                     &format!("{USERS}{id}/sessions/{}/", encode(s)),
                     None,
@@ -137,7 +152,12 @@ impl ServerClient {
             }
             None => {
                 let _: Value = self
-                    .change(Method::DELETE, &format!("{USERS}{id}/sessions/"), None)
+                    .call(
+                        Retry::Never,
+                        Method::DELETE,
+                        &format!("{USERS}{id}/sessions/"),
+                        None,
+                    )
                     .await?;
                 Ok(())
             }
@@ -156,6 +176,6 @@ impl ServerClient {
                 .collect();
             format!("{AUDIT}?{}", q.join("&"))
         };
-        self.call(Method::GET, &path, None).await
+        self.call(Retry::Transient, Method::GET, &path, None).await
     }
 }

@@ -42,6 +42,12 @@ async fn add_email_on(l: &Laptop, name: &str, website: &str) -> String {
     .await
 }
 
+/// Two admins' laptops, and a REST caller signed in as the admin.
+async fn two_admins_and_rest(server: &Server) -> (Laptop, Laptop, Rest) {
+    let (a, b) = Laptop::two_admins(server).await;
+    (a, b, Rest::login(server.port, "admin@example.com"))
+}
+
 /// A website made on `a` and synced to `b` (through the server).
 async fn shared_website(a: &Laptop, b: &Laptop, name: &str, domain: &str) -> Website {
     let site = a.store.create_website(name, domain).await.unwrap();
@@ -50,12 +56,14 @@ async fn shared_website(a: &Laptop, b: &Laptop, name: &str, domain: &str) -> Web
     site
 }
 
-/// A newsletter made on `a` and synced to `b` (through the server); its id.
-async fn shared_newsletter(a: &Laptop, b: &Laptop) -> String {
+/// Two admins' laptops with a newsletter made on `a` and synced to `b`
+/// (through the server): the laptops and its id.
+async fn shared_newsletter(server: &Server) -> (Laptop, Laptop, String) {
+    let (a, b) = Laptop::two_admins(server).await;
     let id = a.add_email("Newsletter", "SG.abcdefghijklmnop").await;
     a.sync().await;
     b.sync().await;
-    id
+    (a, b, id)
 }
 
 async fn website_names(l: &Laptop) -> Vec<(String, String)> {
@@ -100,8 +108,7 @@ async fn create_on_a_pull_on_b_secret_stays_on_the_server() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn different_fields_merge_by_themselves() {
     let server = Server::start();
-    let (a, b) = Laptop::two_admins(&server).await;
-    let id = shared_newsletter(&a, &b).await;
+    let (a, b, id) = shared_newsletter(&server).await;
     a.rename(&id, "Newsletter (A)").await;
     b.set_config(&id, "from_name", json!("Growth team")).await;
     let ra = a.sync().await;
@@ -117,8 +124,7 @@ async fn different_fields_merge_by_themselves() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn same_field_conflict_is_shown_and_resolved() {
     let server = Server::start();
-    let (a, b) = Laptop::two_admins(&server).await;
-    let id = shared_newsletter(&a, &b).await;
+    let (a, b, id) = shared_newsletter(&server).await;
     a.rename(&id, "Name from A").await;
     b.rename(&id, "Name from B").await;
     a.sync().await;
@@ -217,8 +223,7 @@ async fn plain_http_is_refused_except_to_localhost() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logs_travel_both_ways_exactly_once() {
     let server = Server::start();
-    let (a, b) = Laptop::two_admins(&server).await;
-    let rest = Rest::login(server.port, "admin@example.com");
+    let (a, b, rest) = two_admins_and_rest(&server).await;
     let id = a.add_email("Newsletter", "SG.abcdefghijklmnop").await;
     let ra = a.sync().await;
     assert_eq!(ra.pushed, 1, "{ra:?}");
@@ -333,8 +338,7 @@ async fn a_retried_batch_does_not_duplicate_logs() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn website_rename_and_delete_reach_the_other_laptop() {
     let server = Server::start();
-    let (a, b) = Laptop::two_admins(&server).await;
-    let rest = Rest::login(server.port, "admin@example.com");
+    let (a, b, rest) = two_admins_and_rest(&server).await;
     let shop = shared_website(&a, &b, "Shop", "shop.example.com").await;
     assert_eq!(
         website_names(&b).await,
@@ -386,8 +390,7 @@ async fn website_rename_and_delete_reach_the_other_laptop() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn website_deleted_on_the_server_stays_while_b_uses_it() {
     let server = Server::start();
-    let (a, b) = Laptop::two_admins(&server).await;
-    let rest = Rest::login(server.port, "admin@example.com");
+    let (a, b, rest) = two_admins_and_rest(&server).await;
     let blog = shared_website(&a, &b, "Blog", "blog.example.com").await;
     // B uses the website for an integration it has not pushed yet; the
     // server deletes the website meanwhile (its REST API).
@@ -421,8 +424,7 @@ async fn website_deleted_on_the_server_stays_while_b_uses_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deleting_a_website_the_server_still_uses_is_refused_and_undone() {
     let server = Server::start();
-    let (a, b) = Laptop::two_admins(&server).await;
-    let rest = Rest::login(server.port, "admin@example.com");
+    let (a, b, rest) = two_admins_and_rest(&server).await;
     let shop = a.store.create_website("Shop", "").await.unwrap();
     a.sync().await;
     b.sync().await;

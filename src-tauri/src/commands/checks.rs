@@ -10,7 +10,7 @@ use switchboard_ipc::{
 };
 use switchboard_providers::{Checker, Outcome};
 use switchboard_runner::{run_check, Progress, TestAll};
-use switchboard_store::{RemoteHealth, StoreError};
+use switchboard_store::StoreError;
 use switchboard_sync::SyncError;
 use tauri::State;
 use tokio_util::sync::CancellationToken;
@@ -90,24 +90,13 @@ async fn test_on_server(
         Err(e) => return Err(super::sync::sync_error(e)),
     };
     let health = match client.server_health(server_id).await {
-        Ok(h) => {
-            let remote = RemoteHealth {
-                status: h
-                    .status
-                    .parse()
-                    .unwrap_or(switchboard_store::Status::Pending),
-                last_sync_at: h.last_sync_at,
-                last_error: h.last_error,
-                error_count: h.error_count,
-            };
-            Some(
-                state
-                    .store
-                    .set_remote_health(id, &remote)
-                    .await
-                    .map_err(to_ipc)?,
-            )
-        }
+        Ok(h) => Some(
+            state
+                .store
+                .set_remote_health(id, &h)
+                .await
+                .map_err(to_ipc)?,
+        ),
         // The answer stands; the health comes with the next pull.
         Err(_) => None,
     };

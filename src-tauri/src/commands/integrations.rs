@@ -4,8 +4,9 @@
 use super::{convert, to_ipc, CmdResult};
 use crate::state::AppState;
 use switchboard_ipc::cmd::{self, Answer, Request};
-use switchboard_ipc::{IpcError, ListPage, TypeOverview};
-use switchboard_store::{IntegrationPatch, ListFilter, NewIntegration, Status};
+use switchboard_ipc::{IpcError, ListPage, RevealRequest, TypeOverview};
+use switchboard_store::{Integration, IntegrationPatch, ListFilter, NewIntegration, Status};
+use switchboard_vault::Secret;
 use tauri::State;
 
 /// The largest page the UI may ask for.
@@ -103,19 +104,19 @@ pub async fn update_integration(
     state: State<'_, AppState>,
     request: Request<cmd::UpdateIntegration>,
 ) -> CmdResult<Answer<cmd::UpdateIntegration>> {
-    let patch = IntegrationPatch {
-        name: Some(request.name),
-        description: Some(request.description),
-        provider: Some(request.provider),
-        website_id: Some(request.website_id),
-        values: Some(request.values),
-        ..IntegrationPatch::default()
-    };
-    let saved = state
-        .store
-        .update(&request.id, patch)
-        .await
-        .map_err(to_ipc)?;
+    let saved = patched(
+        &state,
+        &request.id,
+        IntegrationPatch {
+            name: Some(request.name),
+            description: Some(request.description),
+            provider: Some(request.provider),
+            website_id: Some(request.website_id),
+            values: Some(request.values),
+            ..IntegrationPatch::default()
+        },
+    )
+    .await?;
     // New settings deserve a new test at once.
     state.gate.reset(&request.id);
     Ok(convert::detail(saved))
@@ -127,16 +128,21 @@ pub async fn set_active(
     state: State<'_, AppState>,
     request: Request<cmd::SetActive>,
 ) -> CmdResult<Answer<cmd::SetActive>> {
-    let patch = IntegrationPatch {
-        is_active: Some(request.active),
-        ..IntegrationPatch::default()
-    };
-    state
-        .store
-        .update(&request.id, patch)
-        .await
-        .map(|_| ())
-        .map_err(to_ipc)
+    patched(
+        &state,
+        &request.id,
+        IntegrationPatch {
+            is_active: Some(request.active),
+            ..IntegrationPatch::default()
+        },
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Applies a change to an integration (the store validates it).
+async fn patched(state: &AppState, id: &str, patch: IntegrationPatch) -> CmdResult<Integration> {
+    state.store.update(id, patch).await.map_err(to_ipc)
 }
 
 /// Deletes an integration (the UI asks for confirmation first).
@@ -156,11 +162,7 @@ pub async fn copy_secret(
     state: State<'_, AppState>,
     request: Request<cmd::CopySecret>,
 ) -> CmdResult<Answer<cmd::CopySecret>> {
-    let secret = state
-        .store
-        .reveal(&request.id, &request.field)
-        .await
-        .map_err(to_ipc)?;
+    let secret = revealed(&state, &request).await?;
     crate::clipboard::copy_then_clear(&app, secret).map_err(|m| IpcError::new("clipboard", m))?;
     Ok(crate::clipboard::CLEAR_AFTER.as_secs())
 }
@@ -171,10 +173,14 @@ pub async fn reveal_secret(
     state: State<'_, AppState>,
     request: Request<cmd::RevealSecret>,
 ) -> CmdResult<Answer<cmd::RevealSecret>> {
-    let secret = state
+    Ok(revealed(&state, &request).await?.expose().to_owned())
+}
+
+/// One secret in the clear; the store records the reveal in the activity log.
+async fn revealed(state: &AppState, request: &RevealRequest) -> CmdResult<Secret> {
+    state
         .store
         .reveal(&request.id, &request.field)
         .await
-        .map_err(to_ipc)?;
-    Ok(secret.expose().to_owned())
+        .map_err(to_ipc)
 }

@@ -2,6 +2,7 @@
 //! the audit log, through the signed-in user's connection (the server
 //! decides: only admins get answers). Nothing here is kept on the laptop.
 
+use std::future::Future;
 use std::sync::Arc;
 
 use super::sync::sync_error;
@@ -13,14 +14,22 @@ use switchboard_sync::{PersonChange, ServerClient, SyncError};
 use switchboard_vault::Secret;
 use tauri::State;
 
-/// The connection to the team server, or a message saying to connect.
-async fn client(state: &AppState) -> CmdResult<Arc<ServerClient>> {
-    state.sync.client(&state.store).await.ok_or_else(|| {
+/// Runs `call` over the connection to the team server (a message saying to
+/// connect when there is none); its error as the page shows it.
+async fn with_client<T, Fut>(
+    state: &AppState,
+    call: impl FnOnce(Arc<ServerClient>) -> Fut,
+) -> CmdResult<T>
+where
+    Fut: Future<Output = Result<T, SyncError>>,
+{
+    let client = state.sync.client(&state.store).await.ok_or_else(|| {
         IpcError::new(
             "not_connected",
             "Connect to your team server on the Sync page first: people and the audit log live there.",
         )
-    })
+    })?;
+    call(client).await.map_err(refused)
 }
 
 /// The server's answer as the page shows it; a refusal says who may.
@@ -51,9 +60,10 @@ fn role_checked(role: &str) -> CmdResult<String> {
 /// People and websites.
 #[tauri::command]
 pub async fn team(state: State<'_, AppState>) -> CmdResult<Answer<cmd::GetTeam>> {
-    let client = client(&state).await?;
-    let users = client.team_users().await.map_err(refused)?;
-    let websites = client.team_websites().await.map_err(refused)?;
+    let (users, websites) = with_client(&state, |c| async move {
+        Ok::<_, SyncError>((c.team_users().await?, c.team_websites().await?))
+    })
+    .await?;
     let me = state.store.sync_meta().await.ok().and_then(|m| m.email);
     Ok(Team {
         me,
@@ -69,16 +79,12 @@ pub async fn create_person(
     request: Request<cmd::CreatePerson>,
 ) -> CmdResult<Answer<cmd::CreatePerson>> {
     let role = role_checked(&request.role)?;
-    let client = client(&state).await?;
-    client
-        .create_person(
-            &request.email,
-            &Secret::new(request.password),
-            &role,
-            &request.websites,
-        )
-        .await
-        .map_err(refused)
+    with_client(&state, |c| async move {
+        let password = Secret::new(request.password);
+        c.create_person(&request.email, &password, &role, &request.websites)
+            .await
+    })
+    .await
 }
 
 /// Changes a person.
@@ -94,11 +100,10 @@ pub async fn update_person(
         disabled: request.disabled,
         password: request.password.map(Secret::new),
     };
-    let client = client(&state).await?;
-    client
-        .change_person(request.id, &change)
-        .await
-        .map_err(refused)
+    with_client(&state, |c| async move {
+        c.change_person(request.id, &change).await
+    })
+    .await
 }
 
 /// Deletes a person.
@@ -107,8 +112,7 @@ pub async fn delete_person(
     state: State<'_, AppState>,
     request: Request<cmd::DeletePerson>,
 ) -> CmdResult<Answer<cmd::DeletePerson>> {
-    let client = client(&state).await?;
-    client.delete_person(request.id).await.map_err(refused)
+    with_client(&state, |c| async move { c.delete_person(request.id).await }).await
 }
 
 /// A person's sign-ins and tokens.
@@ -117,8 +121,11 @@ pub async fn person_sessions(
     state: State<'_, AppState>,
     request: Request<cmd::PersonSessions>,
 ) -> CmdResult<Answer<cmd::PersonSessions>> {
-    let client = client(&state).await?;
-    client.person_sessions(request.id).await.map_err(refused)
+    with_client(
+        &state,
+        |c| async move { c.person_sessions(request.id).await },
+    )
+    .await
 }
 
 /// Ends one or all of a person's sign-ins; answers the ones left.
@@ -127,12 +134,12 @@ pub async fn revoke_sessions(
     state: State<'_, AppState>,
     request: Request<cmd::RevokeSessions>,
 ) -> CmdResult<Answer<cmd::RevokeSessions>> {
-    let client = client(&state).await?;
-    client
-        .revoke_sessions(request.user, request.session.as_deref())
-        .await
-        .map_err(refused)?;
-    client.person_sessions(request.user).await.map_err(refused)
+    with_client(&state, |c| async move {
+        c.revoke_sessions(request.user, request.session.as_deref())
+            .await?;
+        c.person_sessions(request.user).await
+    })
+    .await
 }
 
 /// A page of the audit log.
@@ -141,6 +148,5 @@ pub async fn audit_log(
     state: State<'_, AppState>,
     request: Request<cmd::GetAuditLog>,
 ) -> CmdResult<Answer<cmd::GetAuditLog>> {
-    let client = client(&state).await?;
-    client.audit(&request).await.map_err(refused)
+    with_client(&state, |c| async move { c.audit(&request).await }).await
 }

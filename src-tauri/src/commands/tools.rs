@@ -12,9 +12,6 @@ use switchboard_runner::FromCredentials;
 use switchboard_store::LogLevel;
 use tauri::State;
 
-/// Stripe's default tolerance for a signature's age.
-const STRIPE_TOLERANCE_SECS: u64 = 300;
-
 /// Sends one real test message; refused unless the person confirmed it.
 /// The outcome goes to the integration's activity log.
 #[tauri::command]
@@ -96,6 +93,8 @@ pub async fn verify_webhook(
     state: State<'_, AppState>,
     request: Request<cmd::VerifyWebhook>,
 ) -> CmdResult<Answer<cmd::VerifyWebhook>> {
+    /// Stripe's default tolerance for a signature's age.
+    const STRIPE_TOLERANCE_SECS: u64 = 300;
     let secret = match (&request.integration_id, &request.field) {
         (Some(id), Some(field)) if !id.is_empty() && !field.is_empty() => {
             let credentials = state.store.credentials(id).await.map_err(to_ipc)?;

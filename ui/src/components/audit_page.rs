@@ -5,7 +5,7 @@
 use yew::prelude::*;
 
 use super::integration_row::short_time;
-use super::parts::{edit_text, field_error, labelled, select_value, table_head};
+use super::parts::{edit_select, edit_text, field_error, labelled, table_head};
 use crate::hooks::use_fetch;
 use crate::ipc::{self, AuditQuery, AuditRecord, IpcError, Team};
 use crate::state::use_app;
@@ -113,22 +113,8 @@ pub fn audit_page() -> Html {
         }
     };
     let field = |key: &str| error.and_then(|e| e.fields.get(key)).map(String::as_str);
-    let website = {
-        let draft = draft.clone();
-        Callback::from(move |e: Event| {
-            let mut q = (*draft).clone();
-            q.website = select_value(&e).parse().ok();
-            draft.set(q);
-        })
-    };
-    let actor = {
-        let draft = draft.clone();
-        Callback::from(move |e: Event| {
-            let mut q = (*draft).clone();
-            q.actor = select_value(&e);
-            draft.set(q);
-        })
-    };
+    let website = edit_select(&draft, |q, v| q.website = v.parse().ok());
+    let actor = edit_select(&draft, |q, v| q.actor = v);
     html! {
         <section class="card audit-card" aria-labelledby="audit-title">
             <h2 id="audit-title">{ "Audit log" }</h2>

@@ -16,6 +16,7 @@ mod lock_screen;
 mod logs_page;
 mod notice;
 mod parts;
+mod row_edits;
 mod secret_tools;
 mod send_test_dialog;
 mod settings_page;

@@ -64,6 +64,14 @@ pub fn edit_text<T: Clone + 'static>(
     edit(state, input_text, set)
 }
 
+/// Writes a `<select>`'s choice into one part of the value in `state`.
+pub fn edit_select<T: Clone + 'static>(
+    state: &UseStateHandle<T>,
+    set: fn(&mut T, String),
+) -> Callback<Event> {
+    edit(state, select_value, set)
+}
+
 /// A field as the forms lay it out: the label, then the input.
 pub fn labelled(label: &str, input: Html) -> Html {
     labelled_with(label, input, Below::default())

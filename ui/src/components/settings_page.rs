@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use yew::prelude::*;
 
 use super::parts::{
-    field_error, form_card, labelled, labelled_with, select_value, text_input, Below,
+    edit_select, field_error, form_card, labelled, labelled_with, text_input, Below,
 };
 use crate::hooks::{use_fetch, use_submit, Problems};
 use crate::ipc::{self, Settings, Theme, Website};
@@ -65,16 +65,12 @@ pub fn settings_page() -> Html {
         _ => Vec::new(),
     };
 
-    let edit = |f: fn(&mut Settings, String)| {
-        let draft = draft.clone();
-        Callback::from(move |e: Event| {
-            let mut d = (*draft).clone();
-            f(&mut d, select_value(&e));
-            draft.set(d);
-        })
-    };
-    let on_theme = edit(|d, v| d.theme = Theme::parse(&v).unwrap_or_default());
-    let on_site = edit(|d, v| d.default_website = Some(v).filter(|v| !v.is_empty()));
+    let on_theme = edit_select(&draft, |d, v| {
+        d.theme = Theme::parse(&v).unwrap_or_default()
+    });
+    let on_site = edit_select(&draft, |d, v| {
+        d.default_website = Some(v).filter(|v| !v.is_empty())
+    });
     let on_save = {
         let (app, draft, typed) = (app.clone(), draft.clone(), typed.clone());
         submit.on_submit(move |submit| {

@@ -7,11 +7,12 @@
 use yew::prelude::*;
 
 use super::integration_row::short_time;
-use super::parts::{edit_text, field_error, labelled, select_value, table_head};
-use crate::hooks::{use_fetch, use_submit, Submit};
+use super::parts::{edit_select, edit_text, field_error, labelled, table_head};
+use super::row_edits::RowEdits;
+use crate::hooks::{use_fetch, use_submit};
 use crate::ipc::{self, NewPerson, PersonUpdate, Team, TeamSession, TeamUser, TeamWebsite};
 use crate::route::Route;
-use crate::state::{use_app, Action, AppContext};
+use crate::state::{use_app, Action};
 
 const ROLES: [(&str, &str); 3] = [
     ("admin", "Admin: everything, people too"),
@@ -25,11 +26,13 @@ pub fn team_page() -> Html {
     let app = use_app();
     let team = use_fetch(app.revision, |_| ipc::team());
     let panel = Panel {
-        editing: use_state(|| None::<PersonUpdate>),
+        rows: RowEdits {
+            editing: use_state(|| None::<PersonUpdate>),
+            deleting: use_state(|| None::<TeamUser>),
+            submit: use_submit(),
+            app: app.clone(),
+        },
         devices: use_state(|| None::<Devices>),
-        deleting: use_state(|| None::<TeamUser>),
-        submit: use_submit(),
-        app: app.clone(),
     };
     let body = match &*team {
         None => html! { <p class="muted">{ "Loading…" }</p> },
@@ -50,7 +53,7 @@ pub fn team_page() -> Html {
         Some(Ok(team)) => html! {
             <>
                 { panel.table(team) }
-                if let Some(msg) = panel.submit.general() {
+                if let Some(msg) = panel.rows.submit.general() {
                     <p class="error" id="team-action-error" role="alert">{ msg }</p>
                 }
                 { panel.devices_card() }
@@ -132,11 +135,8 @@ type Devices = (TeamUser, Option<Result<Vec<TeamSession>, String>>);
 
 /// What the rows open: the edit form, the devices list, the delete question.
 struct Panel {
-    editing: UseStateHandle<Option<PersonUpdate>>,
+    rows: RowEdits<PersonUpdate, TeamUser>,
     devices: UseStateHandle<Option<Devices>>,
-    deleting: UseStateHandle<Option<TeamUser>>,
-    submit: Submit,
-    app: AppContext,
 }
 
 impl Panel {
@@ -152,12 +152,12 @@ impl Panel {
     }
 
     fn row(&self, u: &TeamUser, team: &Team) -> Html {
-        if let Some(draft) = self.editing.as_ref().filter(|d| d.id == u.id) {
+        if let Some(draft) = self.rows.editing.as_ref().filter(|d| d.id == u.id) {
             return self.edit_row(u, draft, &team.websites);
         }
         let me = team.me.as_deref() == Some(u.email.as_str());
         let edit = {
-            let (editing, u) = (self.editing.clone(), u.clone());
+            let (editing, u) = (self.rows.editing.clone(), u.clone());
             Callback::from(move |_: MouseEvent| {
                 editing.set(Some(PersonUpdate {
                     id: u.id,
@@ -179,7 +179,7 @@ impl Panel {
             })
         };
         let toggle = {
-            let (submit, app, u) = (self.submit.clone(), self.app.clone(), u.clone());
+            let (submit, app, u) = (self.rows.submit.clone(), self.rows.app.clone(), u.clone());
             Callback::from(move |_: MouseEvent| {
                 let request = PersonUpdate {
                     id: u.id,
@@ -199,10 +199,7 @@ impl Panel {
                 );
             })
         };
-        let delete = {
-            let (deleting, u) = (self.deleting.clone(), u.clone());
-            Callback::from(move |_: MouseEvent| deleting.set(Some(u.clone())))
-        };
+        let delete = self.rows.ask_delete(u);
         html! {
             <tr key={u.id} data-person={u.email.clone()}>
                 <td>
@@ -237,42 +234,21 @@ impl Panel {
 
     /// A person's row as a form: role, websites, a new password.
     fn edit_row(&self, u: &TeamUser, draft: &PersonUpdate, sites: &[TeamWebsite]) -> Html {
-        let editing = self.editing.clone();
-        let save = {
-            let (editing, app) = (editing.clone(), self.app.clone());
-            self.submit.on_submit(move |submit| {
-                let Some(mut request) = (*editing).clone() else {
-                    return;
-                };
+        let editing = self.rows.editing.clone();
+        let (save, cancel) = self.rows.save_and_cancel(
+            |mut request: PersonUpdate| {
                 if request.password.as_deref().is_some_and(str::is_empty) {
                     request.password = None;
                 }
-                let (editing, app) = (editing.clone(), app.clone());
-                submit.run(
-                    async move { ipc::update_person(&request).await },
-                    move |u| {
-                        editing.set(None);
-                        app.dispatch(Action::Changed(format!("Saved {}", u.email)));
-                    },
-                );
-            })
-        };
-        let cancel = {
-            let (editing, submit) = (editing.clone(), self.submit.clone());
-            Callback::from(move |_: MouseEvent| {
-                editing.set(None);
-                submit.clear();
-            })
-        };
-        let role = {
-            let editing = editing.clone();
-            Callback::from(move |e: Event| {
-                if let Some(mut d) = (*editing).clone() {
-                    d.role = Some(select_value(&e));
-                    editing.set(Some(d));
-                }
-            })
-        };
+                async move { ipc::update_person(&request).await }
+            },
+            |u| format!("Saved {}", u.email),
+        );
+        let role = edit_select(&editing, |d, v| {
+            if let Some(d) = d {
+                d.role = Some(v)
+            }
+        });
         let toggle = {
             let editing = editing.clone();
             Callback::from(move |(id, on): (i64, bool)| {
@@ -293,20 +269,20 @@ impl Panel {
                     <form class="form person-form" onsubmit={save} novalidate=true>
                         <strong>{ &u.email }</strong>
                         { labelled("Role", role_select("person-role", draft.role.as_deref().unwrap_or("member"), role)) }
-                        { field_error("person-role-error".into(), self.submit.field("role")) }
+                        { field_error("person-role-error".into(), self.rows.submit.field("role")) }
                         { website_checks(sites, &chosen, "person", toggle) }
-                        { field_error("person-websites-error".into(), self.submit.field("websites")) }
+                        { field_error("person-websites-error".into(), self.rows.submit.field("websites")) }
                         { labelled("New password (leave empty to keep theirs)", html! {
                             <input type="password" id="person-password" autocomplete="new-password"
                                 value={draft.password.clone().unwrap_or_default()}
-                                oninput={edit_text(&self.editing, |d, v| {
+                                oninput={edit_text(&self.rows.editing, |d, v| {
                                     if let Some(d) = d { d.password = Some(v) }
                                 })} />
                         }) }
-                        { field_error("person-password-error".into(), self.submit.field("password")) }
+                        { field_error("person-password-error".into(), self.rows.submit.field("password")) }
                         <div class="form-actions">
                             <button class="button primary" id="person-save" type="submit"
-                                disabled={self.submit.busy()}>{ "Save" }</button>
+                                disabled={self.rows.submit.busy()}>{ "Save" }</button>
                             <button class="button ghost" id="person-cancel" type="button" onclick={cancel}>{ "Cancel" }</button>
                         </div>
                     </form>
@@ -327,8 +303,8 @@ impl Panel {
         let revoke = |session: Option<String>| {
             let (devices, submit, app, user) = (
                 self.devices.clone(),
-                self.submit.clone(),
-                self.app.clone(),
+                self.rows.submit.clone(),
+                self.rows.app.clone(),
                 user.clone(),
             );
             Callback::from(move |_: MouseEvent| {
@@ -395,33 +371,12 @@ impl Panel {
     }
 
     fn delete_dialog(&self) -> Html {
-        let Some(u) = &*self.deleting else {
-            return Html::default();
-        };
-        let confirm = {
-            let (deleting, submit, app, u) = (
-                self.deleting.clone(),
-                self.submit.clone(),
-                self.app.clone(),
-                u.clone(),
-            );
-            Callback::from(move |()| {
-                deleting.set(None);
-                let (app, email, id) = (app.clone(), u.email.clone(), u.id);
-                submit.run(async move { ipc::delete_person(id).await }, move |()| {
-                    app.dispatch(Action::Changed(format!("Deleted {email}")))
-                });
-            })
-        };
-        let cancel = {
-            let deleting = self.deleting.clone();
-            Callback::from(move |()| deleting.set(None))
-        };
-        html! {
-            <super::ConfirmDialog title="Delete person"
-                message={format!("Delete {} from the team server? Every sign-in of theirs ends. Someone who still owns integrations cannot be deleted: disable them instead.", u.email)}
-                confirm_label="Delete person" on_confirm={confirm} on_cancel={cancel} />
-        }
+        self.rows.confirm_delete(
+            "Delete person",
+            |u| format!("Delete {} from the team server? Every sign-in of theirs ends. Someone who still owns integrations cannot be deleted: disable them instead.", u.email),
+            |u| async move { ipc::delete_person(u.id).await },
+            |u| format!("Deleted {}", u.email),
+        )
     }
 }
 
@@ -430,42 +385,28 @@ struct AddPersonProps {
     websites: Vec<TeamWebsite>,
 }
 
+/// The add form as it opens: a member.
+fn blank_person() -> NewPerson {
+    NewPerson {
+        role: "member".into(),
+        ..NewPerson::default()
+    }
+}
+
 /// Adds a person with a first password.
 #[function_component(AddPerson)]
 fn add_person(props: &AddPersonProps) -> Html {
     let app = use_app();
-    let new = use_state(|| NewPerson {
-        role: "member".into(),
-        ..NewPerson::default()
-    });
+    let new = use_state(blank_person);
     let submit = use_submit();
-    let onsubmit = {
-        let (new, app) = (new.clone(), app.clone());
-        submit.on_submit(move |submit| {
-            let (request, new, app) = ((*new).clone(), new.clone(), app.clone());
-            submit.run(
-                async move { ipc::create_person(&request).await },
-                move |u| {
-                    new.set(NewPerson {
-                        role: "member".into(),
-                        ..NewPerson::default()
-                    });
-                    app.dispatch(Action::Changed(format!(
-                        "Added {}: give them the password you chose",
-                        u.email
-                    )));
-                },
-            );
-        })
-    };
-    let role = {
-        let new = new.clone();
-        Callback::from(move |e: Event| {
-            let mut n = (*new).clone();
-            n.role = select_value(&e);
-            new.set(n);
-        })
-    };
+    let onsubmit = submit.send_draft(
+        &new,
+        &app,
+        blank_person,
+        |request| async move { ipc::create_person(&request).await },
+        |u| format!("Added {}: give them the password you chose", u.email),
+    );
+    let role = edit_select(&new, |n, v| n.role = v);
     let toggle = {
         let new = new.clone();
         Callback::from(move |(id, on): (i64, bool)| {

@@ -4,9 +4,10 @@
 use yew::prelude::*;
 
 use super::parts::edit_text;
-use crate::hooks::{use_fetch, use_submit, Submit};
+use super::row_edits::RowEdits;
+use crate::hooks::{use_fetch, use_submit};
 use crate::ipc::{self, NewWebsite, Website, WebsiteUpdate};
-use crate::state::{use_app, Action, AppContext};
+use crate::state::use_app;
 
 /// The websites page.
 #[function_component(WebsitesPage)]
@@ -16,19 +17,13 @@ pub fn websites_page() -> Html {
     let new = use_state(NewWebsite::default);
     // One place for the last error of adding, renaming or deleting.
     let submit = use_submit();
-    let onsubmit = {
-        let (new, app) = (new.clone(), app.clone());
-        submit.on_submit(move |submit| {
-            let (request, new, app) = ((*new).clone(), new.clone(), app.clone());
-            submit.run(
-                async move { ipc::create_website(&request).await },
-                move |w| {
-                    new.set(NewWebsite::default());
-                    app.dispatch(Action::Changed(format!("Added “{}”", w.name)));
-                },
-            );
-        })
-    };
+    let onsubmit = submit.send_draft(
+        &new,
+        &app,
+        NewWebsite::default,
+        |request| async move { ipc::create_website(&request).await },
+        |w| format!("Added “{}”", w.name),
+    );
     let rows = Rows {
         editing: use_state(|| None::<WebsiteUpdate>),
         deleting: use_state(|| None::<Website>),
@@ -68,12 +63,7 @@ pub fn websites_page() -> Html {
 
 /// The list's rows: which one is being renamed, which one waits for the
 /// delete confirmation.
-struct Rows {
-    editing: UseStateHandle<Option<WebsiteUpdate>>,
-    deleting: UseStateHandle<Option<Website>>,
-    submit: Submit,
-    app: AppContext,
-}
+type Rows = RowEdits<WebsiteUpdate, Website>;
 
 impl Rows {
     fn row(&self, w: &Website) -> Html {
@@ -95,10 +85,7 @@ impl Rows {
                 }))
             })
         };
-        let delete = {
-            let (deleting, w) = (self.deleting.clone(), w.clone());
-            Callback::from(move |_: MouseEvent| deleting.set(Some(w.clone())))
-        };
+        let delete = self.ask_delete(w);
         html! {
             <li key={w.id.clone()} data-site={w.name.clone()}>
                 <strong>{ &w.name }</strong><span class="muted">{ &w.domain }</span>
@@ -114,29 +101,10 @@ impl Rows {
 
     /// The row being renamed: its name and domain as inputs.
     fn edit_row(&self, w: &Website, draft: &WebsiteUpdate) -> Html {
-        let save = {
-            let (editing, app) = (self.editing.clone(), self.app.clone());
-            self.submit.on_submit(move |submit| {
-                let Some(request) = (*editing).clone() else {
-                    return;
-                };
-                let (editing, app) = (editing.clone(), app.clone());
-                submit.run(
-                    async move { ipc::update_website(&request).await },
-                    move |w| {
-                        editing.set(None);
-                        app.dispatch(Action::Changed(format!("Saved “{}”", w.name)));
-                    },
-                );
-            })
-        };
-        let cancel = {
-            let (editing, submit) = (self.editing.clone(), self.submit.clone());
-            Callback::from(move |_: MouseEvent| {
-                editing.set(None);
-                submit.clear();
-            })
-        };
+        let (save, cancel) = self.save_and_cancel(
+            |request| async move { ipc::update_website(&request).await },
+            |w| format!("Saved “{}”", w.name),
+        );
         html! {
             <li key={w.id.clone()} data-site={w.name.clone()} class="site-editing">
                 <form class="inline-form" onsubmit={save}>
@@ -157,33 +125,16 @@ impl Rows {
 
     /// The confirmation before a website is deleted.
     fn delete_dialog(&self) -> Html {
-        let Some(w) = &*self.deleting else {
-            return Html::default();
-        };
-        let confirm = {
-            let (deleting, submit, app, w) = (
-                self.deleting.clone(),
-                self.submit.clone(),
-                self.app.clone(),
-                w.clone(),
-            );
-            Callback::from(move |()| {
-                deleting.set(None);
-                let (app, w) = (app.clone(), w.clone());
-                let id = w.id.clone();
-                submit.run(async move { ipc::delete_website(&id).await }, move |()| {
-                    app.dispatch(Action::Changed(format!("Deleted “{}”", w.name)))
-                });
-            })
-        };
-        let cancel = {
-            let deleting = self.deleting.clone();
-            Callback::from(move |()| deleting.set(None))
-        };
-        html! {
-            <super::ConfirmDialog title="Delete website"
-                message={format!("Delete the website “{}”? Its integrations must be moved or deleted first.", w.name)}
-                confirm_label="Delete website" on_confirm={confirm} on_cancel={cancel} />
-        }
+        self.confirm_delete(
+            "Delete website",
+            |w| {
+                format!(
+                    "Delete the website “{}”? Its integrations must be moved or deleted first.",
+                    w.name
+                )
+            },
+            |w| async move { ipc::delete_website(&w.id).await },
+            |w| format!("Deleted “{}”", w.name),
+        )
     }
 }

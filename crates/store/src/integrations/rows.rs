@@ -44,12 +44,14 @@ pub(super) fn summary_from_row(row: &SqliteRow) -> Result<IntegrationSummary> {
     })
 }
 
+/// The full record: the list's summary of the row, with its settings and
+/// its secrets masked.
 pub(super) fn integration_from_row(row: &SqliteRow, sealer: &dyn Sealer) -> Result<Integration> {
-    let id: String = row.get("id");
+    let summary = summary_from_row(row)?;
     let sealed = column::parse(row.get("secrets"));
     let config: Map<String, Value> =
         serde_json::from_str(row.get::<&str, _>("config")).unwrap_or_default();
-    let mut views = secrets::views(sealer, &id, &sealed);
+    let mut views = secrets::views(sealer, &summary.id, &sealed);
     let mut secrets_on_server = Vec::new();
     let remote: &str = row.get("remote_secrets");
     if remote != "{}" {
@@ -63,23 +65,23 @@ pub(super) fn integration_from_row(row: &SqliteRow, sealer: &dyn Sealer) -> Resu
     Ok(Integration {
         secrets: views,
         secrets_on_server,
-        website_id: row.get("website_id"),
+        website_id: summary.website_id,
         owner: row.get("owner"),
-        integration_type: row.get("integration_type"),
-        provider: row.get("provider"),
-        name: row.get("name"),
-        description: row.get("description"),
-        status: parsed_column(row, "status")?,
-        is_active: row.get("is_active"),
+        integration_type: summary.integration_type,
+        provider: summary.provider,
+        name: summary.name,
+        description: summary.description,
+        status: summary.status,
+        is_active: summary.is_active,
         config,
         configured: row.get("configured"),
-        last_sync_at: row.get("last_sync_at"),
-        last_error: row.get("last_error"),
-        error_count: row.get("error_count"),
-        revision: row.get("revision"),
+        last_sync_at: summary.last_sync_at,
+        last_error: summary.last_error,
+        error_count: summary.error_count,
+        revision: summary.revision,
         created_by: row.get("created_by"),
-        created_at: row.get("created_at"),
-        updated_at: row.get("updated_at"),
-        id,
+        created_at: summary.created_at,
+        updated_at: summary.updated_at,
+        id: summary.id,
     })
 }

@@ -3,7 +3,7 @@
 use super::dirty::{dirty_column, forget_deleted, parse_dirty, Dirty};
 use super::local::{local_from_row, LOCAL_COLUMNS};
 use super::push::sent_fields;
-use super::{exec_with_uid, json_list, load_by_id, remask, AckSummary, Pending};
+use super::{exec_with_uid, json_list, reload_rows, remask, AckSummary, Pending};
 use crate::integrations::{insert_log, Reach};
 use crate::model::LogLevel;
 use crate::{now, Result, Store};
@@ -55,7 +55,7 @@ impl Store {
                 }
             }
             if pending.change.delete {
-                ack_delete(&mut tx, &mut batch, pending, result, &mut summary).await?;
+                ack_delete(&mut tx, &mut batch.forgotten, pending, result, &mut summary).await?;
             } else {
                 ack_change(&mut tx, &mut batch, pending, result, &mut summary).await?;
             }
@@ -99,28 +99,24 @@ struct AckBatch {
     updates: Vec<(String, String, i64, Option<i64>)>,
     /// Tombstones to drop (deletions the server took).
     forgotten: Vec<String>,
+    /// Settled conflicts whose field went through, as (uid, field): done.
+    settled: Vec<(String, String)>,
 }
 
 impl AckBatch {
     async fn load(&mut self, tx: &mut SqliteConnection, uids: &[&str]) -> Result<()> {
-        if uids.is_empty() {
-            return Ok(());
-        }
-        for uid in uids {
-            self.rows.remove(*uid);
-        }
-        let list = json_list(uids.iter().copied());
         let sql = format!(
             "SELECT id, {LOCAL_COLUMNS}, dirty, server_revision FROM integrations
              WHERE id IN (SELECT value FROM json_each(?))"
         );
-        load_by_id(tx, &sql, &list, &mut self.rows).await?;
-        let resolved = sqlx::query(
+        let resolved = reload_rows(
+            tx,
+            uids,
+            &sql,
             "SELECT uid, field FROM sync_conflicts WHERE resolved = 1
              AND uid IN (SELECT value FROM json_each(?))",
+            &mut self.rows,
         )
-        .bind(&list)
-        .fetch_all(&mut *tx)
         .await?;
         self.resolved
             .extend(resolved.iter().map(|r| (r.get("uid"), r.get("field"))));
@@ -149,6 +145,17 @@ impl AckBatch {
             .await?;
             self.forgotten.clear();
         }
+        if !self.settled.is_empty() {
+            let settled = serde_json::to_string(&self.settled).expect("pairs serialize");
+            sqlx::query(
+                "DELETE FROM sync_conflicts WHERE resolved = 1
+                 AND (uid, field) IN (SELECT value ->> '$[0]', value ->> '$[1]' FROM json_each(?))",
+            )
+            .bind(settled)
+            .execute(&mut *tx)
+            .await?;
+            self.settled.clear();
+        }
         Ok(())
     }
 }
@@ -156,7 +163,7 @@ impl AckBatch {
 /// A pushed deletion's answer.
 async fn ack_delete(
     tx: &mut SqliteConnection,
-    batch: &mut AckBatch,
+    forgotten: &mut Vec<String>,
     pending: &Pending,
     result: &PushResult,
     summary: &mut AckSummary,
@@ -169,7 +176,7 @@ async fn ack_delete(
             } else {
                 summary.deleted += 1;
             }
-            batch.forgotten.push(uid.clone());
+            forgotten.push(uid.clone());
         }
         PushOutcome::Invalid => {
             summary.invalid += 1;
@@ -232,7 +239,8 @@ async fn ack_change(
     let conflicting: BTreeSet<&str> = result.conflicts.iter().map(|c| c.field.as_str()).collect();
     let applied = result.outcome != PushOutcome::Conflict;
     if applied {
-        clear_applied(tx, &batch.resolved, pending, &conflicting, &mut dirty).await?;
+        let settled = clear_applied(&batch.resolved, pending, &conflicting, &mut dirty);
+        batch.settled.extend(settled);
     }
     record_conflicts(tx, row, pending, result, &mut dirty).await?;
     let server_revision = if applied {
@@ -306,33 +314,29 @@ async fn hold_refused(
 }
 
 /// The sent fields that went through are clean (unless changed again
-/// since they were sent), and their settled conflicts are done.
-async fn clear_applied(
-    tx: &mut SqliteConnection,
+/// since they were sent). Their settled conflicts are done: answered as
+/// (uid, field).
+fn clear_applied(
     resolved: &HashSet<(String, String)>,
     pending: &Pending,
     conflicting: &BTreeSet<&str>,
     dirty: &mut Dirty,
-) -> Result<()> {
+) -> Vec<(String, String)> {
     let uid = pending.change.uid.as_str();
-    let sent = sent_fields(&pending.change);
-    for f in &sent {
-        if !conflicting.contains(f.as_str()) && dirty.get(f).is_some_and(|s| *s <= pending.stamp) {
-            dirty.remove(f);
-        }
-    }
-    // Settled conflicts whose field went through are done.
-    for f in sent.iter().filter(|f| !conflicting.contains(f.as_str())) {
-        if !resolved.contains(&(uid.to_owned(), f.clone())) {
+    let mut settled = Vec::new();
+    for f in sent_fields(&pending.change) {
+        if conflicting.contains(f.as_str()) {
             continue;
         }
-        sqlx::query("DELETE FROM sync_conflicts WHERE uid = ? AND field = ? AND resolved = 1")
-            .bind(uid)
-            .bind(f)
-            .execute(&mut *tx)
-            .await?;
+        if dirty.get(&f).is_some_and(|s| *s <= pending.stamp) {
+            dirty.remove(&f);
+        }
+        let done = (uid.to_owned(), f);
+        if resolved.contains(&done) {
+            settled.push(done);
+        }
     }
-    Ok(())
+    settled
 }
 
 /// Stores the conflicts of an answer (masks only for secrets); each

@@ -10,6 +10,7 @@ use crate::model::{IntegrationPatch, LogLevel};
 use crate::{now, Result, Store, StoreError};
 use serde_json::{json, Map, Value};
 use sqlx::{Row, SqliteConnection};
+use std::collections::HashSet;
 use switchboard_sync_proto::field;
 
 impl Store {
@@ -194,14 +195,7 @@ async fn take_theirs(
     }
     dirty.remove(name);
     if matches!(name, field::NAME | field::WEBSITE | field::PROVIDER) {
-        local.name = free_name(
-            tx,
-            uid,
-            local.website_id.as_deref(),
-            &local.provider,
-            &local.name,
-        )
-        .await?;
+        local.name = free_name(tx, uid, local.name_key(), &HashSet::new()).await?;
     }
     let update = sqlx::query(
         "UPDATE integrations SET website_id = ?, provider = ?, name = ?, description = ?, is_active = ?, config = ?, secrets = ?, remote_secrets = ?, dirty = ?,

@@ -59,6 +59,11 @@ impl Local {
             .bind(remote_column(&self.remote))
     }
 
+    /// Its (website, provider, name): the name must be free among these.
+    pub(super) fn name_key(&self) -> (Option<&str>, &str, &str) {
+        (self.website_id.as_deref(), &self.provider, &self.name)
+    }
+
     /// The value of a non-secret field.
     pub(super) fn public_value(&self, name: &str) -> Option<Value> {
         Some(match name {

@@ -153,7 +153,8 @@ fn remask(value: &str) -> String {
     Secret::new(value).masked()
 }
 
-fn status_from_server(s: &Lenient<Status>) -> Status {
+/// A status the server sent; one this build does not know reads as pending.
+pub(crate) fn status_from_server(s: &Lenient<Status>) -> Status {
     s.known().unwrap_or(Status::Pending)
 }
 
@@ -207,18 +208,29 @@ async fn exec_with_uid(conn: &mut SqliteConnection, sql: &str, uid: &str) -> Res
         .rows_affected())
 }
 
-/// Runs `sql`, a SELECT of integration rows with an `id` column whose one
-/// parameter is the JSON `list` of ids, keeping each row by its id.
-async fn load_by_id(
+/// Reads the records `uids` again for a batch: forgets them in `rows`, runs
+/// `sql` (a SELECT of integration rows with an `id` column) keeping each row
+/// by its id, and answers what `related` (a second SELECT about the same
+/// records) finds. Both take the JSON list of `uids` as their one parameter.
+/// Nothing is read for no uids.
+async fn reload_rows(
     tx: &mut SqliteConnection,
+    uids: &[&str],
     sql: &str,
-    list: &str,
+    related: &str,
     rows: &mut std::collections::HashMap<String, sqlx::sqlite::SqliteRow>,
-) -> Result<()> {
-    for row in sqlx::query(sql).bind(list).fetch_all(&mut *tx).await? {
+) -> Result<Vec<sqlx::sqlite::SqliteRow>> {
+    if uids.is_empty() {
+        return Ok(Vec::new());
+    }
+    for uid in uids {
+        rows.remove(*uid);
+    }
+    let list = json_list(uids.iter().copied());
+    for row in sqlx::query(sql).bind(&list).fetch_all(&mut *tx).await? {
         rows.insert(row.get("id"), row);
     }
-    Ok(())
+    Ok(sqlx::query(related).bind(&list).fetch_all(&mut *tx).await?)
 }
 
 /// A JSON array of strings, for `IN (SELECT value FROM json_each(?))`.

@@ -5,9 +5,7 @@ use super::dirty::{dirty_column, parse_dirty, remote_column, Dirty, RemoteSecret
 use super::local::{local_from_row, Local, LOCAL_COLUMNS};
 use super::logs::pull_logs;
 use super::websites::{ensure_pulled_website, pull_website, pull_website_delete, WebsiteGone};
-use super::{
-    exec_with_uid, first_free_name, json_list, load_by_id, remask, status_from_server, PullSummary,
-};
+use super::{exec_with_uid, first_free_name, reload_rows, remask, status_from_server, PullSummary};
 use crate::model::{LogLevel, Status};
 use crate::{now, Result, Store};
 use serde_json::{json, Value};
@@ -94,24 +92,20 @@ struct PullBatch {
 
 impl PullBatch {
     async fn load(&mut self, tx: &mut SqliteConnection, uids: &[&str]) -> Result<()> {
-        if uids.is_empty() {
-            return Ok(());
-        }
         for uid in uids {
-            self.rows.remove(*uid);
             self.tombstones.remove(*uid);
         }
-        let list = json_list(uids.iter().copied());
         let sql = format!(
             "SELECT id, {LOCAL_COLUMNS}, dirty, server_revision, server_id, configured, status, last_sync_at, last_error, error_count
              FROM integrations WHERE id IN (SELECT value FROM json_each(?))"
         );
-        load_by_id(tx, &sql, &list, &mut self.rows).await?;
-        let tombstones = sqlx::query(
+        let tombstones = reload_rows(
+            tx,
+            uids,
+            &sql,
             "SELECT uid FROM sync_tombstones WHERE uid IN (SELECT value FROM json_each(?))",
+            &mut self.rows,
         )
-        .bind(&list)
-        .fetch_all(&mut *tx)
         .await?;
         self.tombstones
             .extend(tombstones.iter().map(|r| r.get::<String, _>(0)));
@@ -203,15 +197,7 @@ async fn pull_upsert(
         .iter()
         .any(|f| f == field::NAME || f == field::WEBSITE || f == field::PROVIDER)
     {
-        local.name = free_name_besides(
-            tx,
-            &batch.names,
-            &c.uid,
-            local.website_id.as_deref(),
-            &local.provider,
-            &local.name,
-        )
-        .await?;
+        local.name = free_name(tx, &c.uid, local.name_key(), &batch.names).await?;
     }
     let server_revision = if dirty.is_empty() {
         c.revision
@@ -268,15 +254,8 @@ async fn pull_insert(
         .iter()
         .map(|(k, v)| (k.clone(), remask(v)))
         .collect();
-    let name = free_name_besides(
-        tx,
-        &batch.names,
-        &c.uid,
-        c.website.as_deref(),
-        &c.provider,
-        &c.name,
-    )
-    .await?;
+    let wanted = (c.website.as_deref(), c.provider.as_str(), c.name.as_str());
+    let name = free_name(tx, &c.uid, wanted, &batch.names).await?;
     if let Some(w) = &c.website {
         batch
             .names
@@ -509,27 +488,16 @@ async fn pull_delete(tx: &mut SqliteConnection, uid: &str) -> Result<bool> {
     Ok(removed > 0)
 }
 
-/// An integration name free under the (website, provider, name) rule.
+/// A name for `uid` free under the (website, provider, name) rule, given
+/// the (website, provider, name) it `wanted`; also avoids the names of
+/// integrations about to be inserted (`pending`, the same triples).
 pub(super) async fn free_name(
     tx: &mut SqliteConnection,
     uid: &str,
-    website: Option<&str>,
-    provider: &str,
-    name: &str,
-) -> Result<String> {
-    free_name_besides(tx, &HashSet::new(), uid, website, provider, name).await
-}
-
-/// [`free_name`], also avoiding the names of integrations about to be
-/// inserted (`pending`: (website, provider, name)).
-async fn free_name_besides(
-    tx: &mut SqliteConnection,
+    wanted: (Option<&str>, &str, &str),
     pending: &HashSet<(String, String, String)>,
-    uid: &str,
-    website: Option<&str>,
-    provider: &str,
-    name: &str,
 ) -> Result<String> {
+    let (website, provider, name) = wanted;
     let Some(website) = website else {
         return Ok(name.to_owned());
     };

@@ -32,6 +32,15 @@ impl TestStore {
     }
 }
 
+/// A test store is used as its store.
+impl std::ops::Deref for TestStore {
+    type Target = Store;
+
+    fn deref(&self) -> &Store {
+        &self.store
+    }
+}
+
 pub async fn new_store() -> TestStore {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path().join("store.sqlite")).await.unwrap();
@@ -49,6 +58,13 @@ pub async fn new_store() -> TestStore {
         keys,
         recovery,
     }
+}
+
+/// A new store holding this one integration, and the integration.
+pub async fn store_with(new: NewIntegration) -> (TestStore, Integration) {
+    let t = new_store().await;
+    let added = t.add(new).await;
+    (t, added)
 }
 
 pub fn obj(v: Value) -> Map<String, Value> {
@@ -84,6 +100,16 @@ pub fn integration(
         provider: provider.map(Into::into),
         name: name.into(),
         values: Some(obj(values)),
+        ..Default::default()
+    }
+}
+
+/// An integration of this type and provider with no settings yet (pending).
+pub fn unconfigured(integration_type: &str, provider: &str, name: &str) -> NewIntegration {
+    NewIntegration {
+        integration_type: integration_type.into(),
+        provider: Some(provider.into()),
+        name: name.into(),
         ..Default::default()
     }
 }

@@ -6,7 +6,6 @@
 //!
 //! Usage: sync-bench [--records N] [--changed M]
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -18,6 +17,8 @@ use switchboard_sync::{sync, MemoryTokenStore, ServerClient, SyncOptions, SyncRe
 use switchboard_vault::Secret;
 use tokio_util::sync::CancellationToken;
 
+/// The bench's user on the server.
+const USER: &str = "bench@example.com";
 const PASSWORD: &str = "bench passphrase 123";
 const KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 
@@ -77,25 +78,13 @@ async fn start_server(work: &std::path::Path) -> (Killed, String) {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("port");
-    let mut add = server_command(work, &db);
-    add.args([
-        "user",
-        "add",
-        "--email",
-        "bench@example.com",
-        "--role",
-        "admin",
-    ])
-    .stdin(Stdio::piped())
-    .stdout(Stdio::null());
-    let mut child = add.spawn().expect("user add");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{PASSWORD}\n").as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success(), "user add failed");
+    let added = server_command(work, &db)
+        .args(["user", "add", "--email", USER, "--role", "admin"])
+        .env("SWITCHBOARD_PASSWORD", PASSWORD)
+        .stdout(Stdio::null())
+        .status()
+        .expect("user add");
+    assert!(added.success(), "user add failed");
     let mut serve = server_command(work, &db);
     serve
         .args(["--bind", &format!("127.0.0.1:{port}")])
@@ -137,7 +126,7 @@ async fn seed(store: &Store, records: usize) {
 async fn client(url: &str) -> ServerClient {
     let client = ServerClient::new(url, Arc::new(MemoryTokenStore::default())).unwrap();
     client
-        .login("bench@example.com", &Secret::new(PASSWORD.to_owned()))
+        .login(USER, &Secret::new(PASSWORD.to_owned()))
         .await
         .expect("login");
     client

@@ -100,20 +100,11 @@ impl Server {
 
     pub fn add_user(&self, email: &str, role: &str) {
         let mut c = self.command();
-        c.args(["user", "add", "--email", email, "--role", role]);
-        let mut child = c
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
+        let out = c
+            .args(["user", "add", "--email", email, "--role", role])
+            .env("SWITCHBOARD_PASSWORD", PASSWORD)
+            .output()
             .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{PASSWORD}\n").as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
         assert!(
             out.status.success(),
             "user add: {}{}",
@@ -428,7 +419,40 @@ fn serve(
     client.shutdown(std::net::Shutdown::Both)
 }
 
-/// A signed-in REST caller of the server (plain HTTP/1.1 over 127.0.0.1,
+/// One request to the server on `port`, signed in with `token` if any:
+/// (status, JSON body or Null).
+fn request(
+    port: u16,
+    token: Option<&str>,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    use std::io::Read;
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
+    // HTTP/1.0: the answer comes whole (never chunked), then the
+    // connection closes.
+    let request = format!(
+        "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        port,
+        body.len()
+    );
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).expect("read");
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let (head, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status: u16 = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("a status line");
+    (status, serde_json::from_str(rest).unwrap_or(Value::Null))
+}
+
+/// A signed-in REST caller of the server (plain HTTP/1.0 over 127.0.0.1,
 /// one request per connection): for what a laptop does not do itself.
 pub struct Rest {
     pub port: u16,
@@ -437,69 +461,20 @@ pub struct Rest {
 
 impl Rest {
     pub fn login(port: u16, email: &str) -> Rest {
-        let mut r = Rest {
-            port,
-            token: String::new(),
-        };
-        let (status, body) = r.call(
-            "POST",
-            "/api/v1/auth/login/",
-            Some(json!({"email": email, "password": PASSWORD})),
-        );
+        let login = json!({"email": email, "password": PASSWORD});
+        let (status, body) = request(port, None, "POST", "/api/v1/auth/login/", Some(login));
         assert_eq!(status, 200, "login: {body}");
-        r.token = body["access_token"]
-            .as_str()
-            .expect("an access token")
-            .to_owned();
-        r
+        let token = body["access_token"].as_str().expect("an access token");
+        Rest {
+            port,
+            token: token.to_owned(),
+        }
     }
 
-    /// (status, JSON body or Null).
+    /// (status, JSON body or Null); signed in unless the token is empty.
     pub fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        use std::io::Read;
-        let body = body.map(|b| b.to_string()).unwrap_or_default();
-        let mut auth = String::new();
-        if !self.token.is_empty() {
-            auth = format!("Authorization: Bearer {}\r\n", self.token);
-        }
-        let request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            self.port,
-            body.len()
-        );
-        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        stream.write_all(request.as_bytes()).expect("send");
-        let mut answer = Vec::new();
-        stream.read_to_end(&mut answer).expect("read");
-        let text = String::from_utf8_lossy(&answer).into_owned();
-        let (head, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-        let status: u16 = head
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .expect("a status line");
-        let payload = if head
-            .to_ascii_lowercase()
-            .contains("transfer-encoding: chunked")
-        {
-            let mut out = String::new();
-            let mut rest = rest;
-            while let Some((size, after)) = rest.split_once("\r\n") {
-                let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-                if n == 0 || after.len() < n {
-                    break;
-                }
-                out.push_str(&after[..n]);
-                rest = after[n..].trim_start_matches("\r\n");
-            }
-            out
-        } else {
-            rest.to_owned()
-        };
-        (
-            status,
-            serde_json::from_str(&payload).unwrap_or(Value::Null),
-        )
+        let token = Some(self.token.as_str()).filter(|t| !t.is_empty());
+        request(self.port, token, method, path, body)
     }
 
     /// The server id of the website with this name.
