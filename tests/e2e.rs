@@ -542,6 +542,23 @@ impl Session {
     }
 }
 
+/// Where screenshots go: SWITCHBOARD_SCREENSHOTS under the repository, or
+/// nowhere when it is unset.
+fn screenshots(root: &Path) -> Option<PathBuf> {
+    std::env::var_os("SWITCHBOARD_SCREENSHOTS")
+        .filter(|s| !s.is_empty())
+        .map(|d| root.join(d))
+}
+
+/// The runtime a fake provider of a window test runs on.
+fn fake_provider_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime for the fake provider")
+}
+
 fn row(name: &str) -> String {
     format!("tr.row[data-name=\"{name}\"]")
 }
@@ -605,17 +622,11 @@ fn e2e_full_journey() {
         work,
     } = Harness::new();
     let db = work.path().join("store/switchboard.sqlite");
-    let shots = std::env::var_os("SWITCHBOARD_SCREENSHOTS")
-        .filter(|s| !s.is_empty())
-        .map(|d| root.join(d));
+    let shots = screenshots(&root);
     // A fake Twilio on 127.0.0.1 standing in for api.twilio.com: it checks
     // the exact request and answers as Twilio does, a little slowly so the
     // busy states and the test-all progress can be seen.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("a tokio runtime for the fake provider");
+    let runtime = fake_provider_runtime();
     let (sid, token) = twilio_sample();
     let refuse = Arc::new(AtomicBool::new(false));
     let twilio = {
@@ -1398,16 +1409,10 @@ fn e2e_sync_with_server() {
         display,
         work,
     } = Harness::new();
-    let shots = std::env::var_os("SWITCHBOARD_SCREENSHOTS")
-        .filter(|s| !s.is_empty())
-        .map(|d| root.join(d));
+    let shots = screenshots(&root);
 
     // A fake Twilio that only the server reaches: the secret is on the server.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("a tokio runtime for the fake provider");
+    let runtime = fake_provider_runtime();
     let (sid, token) = twilio_sample();
     let twilio = {
         let (sid, token) = (sid.clone(), token.clone());

@@ -11,7 +11,7 @@ mod pg;
 use common::{free_port, server_bin, Laptop, Rest, KEY, PASSWORD};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -136,26 +136,13 @@ async fn two_laptops_through_two_replicas_converge() {
     let home = tempfile::tempdir().unwrap();
     let r1 = start(home.path(), &database);
     let r2 = start(home.path(), &database);
-    let mut add = command(home.path(), &database)
-        .args([
-            "user",
-            "add",
-            "--email",
-            "admin@example.com",
-            "--role",
-            "admin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+    let added = command(home.path(), &database)
+        .env("SWITCHBOARD_PASSWORD", PASSWORD)
+        .args(["user", "add", "--email", "admin@example.com"])
+        .args(["--role", "admin"])
+        .output()
         .unwrap();
-    add.stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{PASSWORD}\n").as_bytes())
-        .unwrap();
-    assert!(add.wait_with_output().unwrap().status.success());
+    assert!(added.status.success(), "{added:?}");
     let ports = [r1.port, r2.port];
 
     // Laptop a starts on replica 1, b on replica 2; each also has a client

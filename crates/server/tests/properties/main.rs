@@ -93,12 +93,14 @@ struct World {
 }
 
 fn percent(s: &str) -> String {
+    let keep = |b: u8| b.is_ascii_alphanumeric() || b"-_.~".contains(&b);
     s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+        .map(|b| {
+            if keep(b) {
                 (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
             }
-            _ => format!("%{b:02X}"),
         })
         .collect()
 }
@@ -160,38 +162,30 @@ async fn setup(base: &str, admin: &str, gen: &mut Gen) -> World {
         never_logged.push(password.clone());
         users.insert(who, (u["id"].as_i64().unwrap(), email, password));
     }
-    let mut callers = vec![
-        Caller {
-            name: "admin",
-            authorization: Some(format!("Bearer {admin}")),
-            service: false,
-        },
-        Caller {
-            name: "no token",
-            authorization: None,
-            service: false,
-        },
-        Caller {
-            name: "unknown token",
-            authorization: Some("Bearer sb_0000000000000000000000000000".into()),
-            service: false,
-        },
-        Caller {
-            name: "unknown service token",
-            authorization: Some("Bearer sbs_000000000000000000000000".into()),
-            service: false,
-        },
-        Caller {
-            name: "basic auth",
-            authorization: Some("Basic YWRtaW46YWRtaW4=".into()),
-            service: false,
-        },
-        Caller {
-            name: "empty bearer",
-            authorization: Some("Bearer ".into()),
-            service: false,
-        },
+    // The admin, then callers the server must turn away.
+    let turned_away = [
+        ("no token", None),
+        (
+            "unknown token",
+            Some("Bearer sb_0000000000000000000000000000"),
+        ),
+        (
+            "unknown service token",
+            Some("Bearer sbs_000000000000000000000000"),
+        ),
+        ("basic auth", Some("Basic YWRtaW46YWRtaW4=")),
+        ("empty bearer", Some("Bearer ")),
     ];
+    let mut callers = vec![Caller {
+        name: "admin",
+        authorization: Some(format!("Bearer {admin}")),
+        service: false,
+    }];
+    callers.extend(turned_away.map(|(name, authorization)| Caller {
+        name,
+        authorization: authorization.map(str::to_owned),
+        service: false,
+    }));
     for who in ["member", "viewer"] {
         let (_, email, password) = &users[who];
         let (access, refresh) = login(base, email, password).await;
@@ -660,17 +654,10 @@ async fn every_route_keeps_its_contract_under_generated_requests_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_keeps_its_contract_under_generated_requests_on_postgres() {
     let cluster = pg::PgCluster::start().unwrap_or_else(|e| panic!("{e}"));
-    let admin = sqlx::PgPool::connect(&cluster.url("postgres"))
-        .await
-        .unwrap();
-    sqlx::query("CREATE DATABASE props")
-        .execute(&admin)
-        .await
-        .unwrap();
-    admin.close().await;
+    let url = cluster.create_database("props").await;
     let key = switchboard_server::Vault::generate_base64().to_string();
     let env = vec![
-        ("DATABASE_URL".into(), cluster.url("props")),
+        ("DATABASE_URL".into(), url),
         ("TOKEN_ENCRYPTION_KEY".into(), key),
     ];
     run(vec![], env, "postgres").await;
