@@ -129,6 +129,10 @@ async fn login(base: &str, email: &str, password: &str) -> (String, String) {
     )
 }
 
+/// An integration made at the start: its type, its website, and its
+/// secret fields with the prefix their values need.
+type Canary<'a> = (&'a str, i64, &'a [(&'a str, &'a str)]);
+
 /// Websites, people, a service token and integrations holding secrets.
 async fn setup(base: &str, admin: &str, gen: &mut Gen) -> World {
     let mut never_logged = vec![admin.to_owned()];
@@ -217,7 +221,7 @@ async fn setup(base: &str, admin: &str, gen: &mut Gen) -> World {
     }
     // Integrations whose secrets the generator may never see again.
     let mut protected_integrations = Vec::new();
-    let slots: [(&str, i64, &[(&str, &str)]); 3] = [
+    let slots: [Canary; 3] = [
         (
             "custom",
             sites[0],

@@ -26,15 +26,25 @@ pub(super) trait SyncPull: SqlDb {
             client,
         } = query;
         let user = scope.as_ref().map(|(u, _)| *u);
+        // The horizon: every change numbered up to the counter's committed
+        // value is committed (a writer holds the counter's row from its bump
+        // to its commit), so lists read one after the other, each cut there,
+        // skip nothing that commits meanwhile with a lower number than what
+        // a later list shows.
+        let upto: i64 = sqlx::query_scalar("SELECT n FROM sync_counter")
+            .fetch_one(self.read())
+            .await?;
+        let since = (since, upto);
         // First (see SyncChanges::own_logs_upto): the client's own newest
         // log line.
         let own_logs_upto: Option<i64> = match client {
             Some(c) => {
                 sqlx::query_scalar(
-                    "SELECT MAX(seq) FROM integration_logs WHERE client = $1 AND seq > $2",
+                    "SELECT MAX(seq) FROM integration_logs WHERE client = $1 AND seq > $2 AND seq <= $3",
                 )
                 .bind(c)
-                .bind(since)
+                .bind(since.0)
+                .bind(since.1)
                 .fetch_one(self.read())
                 .await?
             }
@@ -56,7 +66,7 @@ pub(super) trait SyncPull: SqlDb {
     async fn changed_websites(
         &self,
         only: Option<Vec<i64>>,
-        since: i64,
+        (since, upto): (i64, i64),
         limit: i64,
     ) -> Result<Vec<SyncWebsite>> {
         let cap = usize::try_from(limit).unwrap_or(0);
@@ -65,7 +75,7 @@ pub(super) trait SyncPull: SqlDb {
             let mut qb = sqlx::QueryBuilder::<Self::DB>::new(
                 "SELECT uid, seq, name, domain FROM websites WHERE seq > ",
             );
-            qb.push_bind(since);
+            qb.push_bind(since).push(" AND seq <= ").push_bind(upto);
             if let Some(ids) = &only {
                 qb.push(" AND id IN (");
                 push_ids(&mut qb, ids);
@@ -82,9 +92,10 @@ pub(super) trait SyncPull: SqlDb {
             }
         }
         let gone = sqlx::query(
-            "SELECT uid, seq FROM website_tombstones WHERE seq > $1 ORDER BY seq LIMIT $2",
+            "SELECT uid, seq FROM website_tombstones WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3",
         )
         .bind(since)
+        .bind(upto)
         .bind(limit)
         .fetch_all(self.read())
         .await?;
@@ -108,7 +119,7 @@ pub(super) trait SyncPull: SqlDb {
     async fn changed_rows(
         &self,
         scope: Option<(i64, Vec<i64>)>,
-        since: i64,
+        (since, upto): (i64, i64),
         limit: i64,
         client: Option<&str>,
     ) -> Result<Vec<SyncRow>> {
@@ -123,6 +134,7 @@ pub(super) trait SyncPull: SqlDb {
         ));
         rows::push_filter(&mut qb, &filter);
         qb.push(" AND seq > ").push_bind(since);
+        qb.push(" AND seq <= ").push_bind(upto);
         qb.push(" ORDER BY seq LIMIT ").push_bind(limit);
         let mut out: Vec<SyncRow> = Vec::new();
         for r in Self::build(&mut qb).fetch_all(self.read()).await? {
@@ -134,7 +146,7 @@ pub(super) trait SyncPull: SqlDb {
         let mut qb = sqlx::QueryBuilder::<Self::DB>::new(
             "SELECT uid, seq, revision, last_client FROM tombstones WHERE seq > ",
         );
-        qb.push_bind(since);
+        qb.push_bind(since).push(" AND seq <= ").push_bind(upto);
         if let Some(user) = user {
             qb.push(" AND (owner_id = ")
                 .push_bind(user)
@@ -161,7 +173,7 @@ pub(super) trait SyncPull: SqlDb {
     async fn changed_logs(
         &self,
         user: Option<i64>,
-        since: i64,
+        (since, upto): (i64, i64),
         limit: i64,
         client: Option<&str>,
     ) -> Result<Vec<SyncLog>> {
@@ -169,7 +181,7 @@ pub(super) trait SyncPull: SqlDb {
             "SELECT l.uid, l.seq, l.level, l.message, l.details, l.created_at, i.uid AS integration \
              FROM integration_logs l JOIN integrations i ON i.id = l.integration_id WHERE l.seq > ",
         );
-        qb.push_bind(since);
+        qb.push_bind(since).push(" AND l.seq <= ").push_bind(upto);
         if let Some(c) = client {
             qb.push(" AND (l.client IS NULL OR l.client <> ")
                 .push_bind(c.to_owned())
