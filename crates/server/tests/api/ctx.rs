@@ -401,6 +401,20 @@ impl Ctx {
         self.get(&path, &self.admin).await.expect_status(200)
     }
 
+    /// A service token for every website and type, made by the admin
+    /// through the API.
+    pub async fn service_token(&self) -> String {
+        let r = self
+            .post(
+                "/api/v1/service-tokens/",
+                &self.admin,
+                json!({"name": "p", "types": ["*"]}),
+            )
+            .await
+            .expect_status(201);
+        r.body["token"].as_str().unwrap().to_owned()
+    }
+
     /// A website made by the admin through the API; its id.
     pub async fn website(&self, name: &str) -> i64 {
         let r = self

@@ -315,17 +315,7 @@ async fn users_who_own_integrations_or_the_last_admin_are_not_deleted(ctx: Ctx) 
 async fn only_admins_manage_people(ctx: Ctx) {
     let member = ctx.user(Role::Member, &[]).await;
     let viewer = ctx.user(Role::Viewer, &[]).await;
-    let (_, service) = {
-        let r = ctx
-            .post(
-                "/api/v1/service-tokens/",
-                &ctx.admin,
-                json!({"name": "p", "types": ["*"]}),
-            )
-            .await
-            .expect_status(201);
-        ((), r.body["token"].as_str().unwrap().to_owned())
-    };
+    let service = ctx.service_token().await;
     let id = member.id;
     let routes = [
         ("GET", USERS.to_owned()),

@@ -16,6 +16,8 @@ crate::tests![
     logins_beyond_the_password_check_slots_are_503,
     tests_beyond_the_check_slots_are_503,
     a_moved_destination_asks_for_its_secrets_again,
+    nul_characters_are_refused_not_stored,
+    unknown_service_tokens_are_401_everywhere,
 ];
 
 const CANARY: &str = "CANARYx7Qp2ZrV9mWk4Ls8Tn";
@@ -459,4 +461,77 @@ async fn a_moved_destination_asks_for_its_secrets_again(ctx: Ctx) {
     with_secret["changes"][0]["secrets"] = json!({"smtp_password": "third-password"});
     let r = ctx.post("/api/v1/sync/push", a, with_secret).await;
     assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.text);
+}
+
+/// PostgreSQL cannot store a NUL character in text (it answered 500 before):
+/// a body, a push or a query holding one is refused with a clear 400, a path
+/// holding one names nothing, and nothing is written.
+async fn nul_characters_are_refused_not_stored(ctx: Ctx) {
+    let a = &ctx.admin;
+    // (path, body, where the message is): each API's field-error shape.
+    let refused = [
+        (
+            "/api/integrations/",
+            json!({"integration_type": "sms", "name": "a\u{0}b"}),
+            "/fields/name",
+        ),
+        (
+            "/api/v1/websites/",
+            json!({"name": "w", "domain": "\u{0}"}),
+            "/domain/0",
+        ),
+    ];
+    for (path, body, at) in refused {
+        let r = ctx.post(path, a, body).await.expect_status(400);
+        let message = r.body.pointer(at).and_then(|m| m.as_str());
+        assert!(message.unwrap_or_default().contains("NUL"), "{}", r.text);
+    }
+    let r = ctx
+        .post(
+            "/api/v1/sync/push",
+            a,
+            json!({"batch_id": "\u{0}", "changes": []}),
+        )
+        .await
+        .expect_status(400);
+    assert!(
+        r.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("batch_id: Text must not contain the NUL"),
+        "{}",
+        r.text
+    );
+    let r = ctx
+        .get("/api/v1/audit/?actor=%00", a)
+        .await
+        .expect_status(400);
+    assert!(r.text.contains("NUL"), "{}", r.text);
+    ctx.delete("/api/v1/users/1/sessions/api-%00/", a)
+        .await
+        .expect_status(404);
+    let list = ctx.get("/api/integrations/", a).await.expect_status(200);
+    assert_eq!(list.body["integrations"], json!([]), "nothing was written");
+}
+
+/// A token that looks like a service token but is unknown is no credential
+/// (401), on every route; a real one is refused outside the credential
+/// endpoint (403).
+async fn unknown_service_tokens_are_401_everywhere(ctx: Ctx) {
+    for path in [
+        "/api/v1/auth/me/",
+        "/api/integrations/",
+        "/api/v1/credentials/?type=sms",
+    ] {
+        let r = ctx
+            .call("GET", path, Some("sbs_not_a_real_token"), None)
+            .await
+            .expect_status(401);
+        assert!(!r.text.is_empty());
+    }
+    let token = ctx.service_token().await;
+    let token = token.as_str();
+    ctx.call("GET", "/api/v1/auth/me/", Some(token), None)
+        .await
+        .expect_status(403);
 }
