@@ -1496,6 +1496,10 @@ fn e2e_sync_with_server() {
     });
     assert!(summary.contains("1 sent"), "{summary}");
     assert!(summary.contains("1 received"), "{summary}");
+    // The header polls the sync state every few seconds: the picture shows
+    // it caught up (its chip and the server's tabs).
+    s.find("button[data-path=\"/team\"]");
+    s.screenshot("sync");
     let welcome = api.integration_id("email", "Welcome mail");
     println!("e2e sync: connected; pushed one, pulled one");
 

@@ -125,17 +125,25 @@ pub(crate) fn bearer(parts: &Parts) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
+/// The service token `token` names, unless unknown, revoked or expired.
+pub async fn live_service_token(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<crate::model::ServiceToken>, Error> {
+    Ok(state
+        .db()
+        .service_token(&hash_token(token))
+        .await?
+        .filter(|t| !t.expired(unix_now())))
+}
+
 /// Resolves a bearer token to its user: access and API tokens only, unexpired.
 pub async fn authenticate(state: &AppState, token: Option<&str>) -> Result<AuthUser, Error> {
     let token = token.ok_or(Error::Unauthenticated)?;
     if token.starts_with(SERVICE_PREFIX) {
         // A service token reads credentials and nothing else; an unknown,
         // revoked or expired one is no credential at all.
-        let known = state
-            .db()
-            .service_token(&hash_token(token))
-            .await?
-            .is_some_and(|t| !t.expired(unix_now()));
+        let known = live_service_token(state, token).await?.is_some();
         return Err(if known {
             Error::Forbidden
         } else {

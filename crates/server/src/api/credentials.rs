@@ -60,11 +60,8 @@ impl axum::extract::FromRequestParts<AppState> for Service {
             auth::authenticate(state, Some(token)).await?;
             return Err(Error::Forbidden.into());
         }
-        let found = state
-            .db()
-            .service_token(&auth::hash_token(token))
+        let found = auth::live_service_token(state, token)
             .await?
-            .filter(|t| !t.expired(unix_now()))
             .ok_or(Error::BadToken)?;
         Ok(Service(found))
     }

@@ -305,8 +305,7 @@ pub async fn json_errors(State(state): State<AppState>, req: Request, next: Next
     }
     // No text may hold a NUL character (see NUL_TEXT): a path with one
     // names nothing. (A query with one is refused by `Pairs`.)
-    let encoded_nul = |part: &str| part.to_ascii_lowercase().contains("%00");
-    if encoded_nul(req.uri().path()) {
+    if req.uri().path().contains("%00") {
         return flavor.render(&Error::NotFound);
     }
     let response = next.run(req).await;

@@ -25,6 +25,13 @@ pub(super) fn summary_from_row(row: &SqliteRow) -> Result<IntegrationSummary> {
             }
         }
     }
+    columns(row, secret_fields)
+}
+
+/// The row's columns that the summary and the full record share, with
+/// `secret_fields` as given (the full record lists its secrets itself, so
+/// it skips reading the secret columns twice).
+fn columns(row: &SqliteRow, secret_fields: Vec<String>) -> Result<IntegrationSummary> {
     Ok(IntegrationSummary {
         id: row.get("id"),
         website_id: row.get("website_id"),
@@ -47,7 +54,7 @@ pub(super) fn summary_from_row(row: &SqliteRow) -> Result<IntegrationSummary> {
 /// The full record: the list's summary of the row, with its settings and
 /// its secrets masked.
 pub(super) fn integration_from_row(row: &SqliteRow, sealer: &dyn Sealer) -> Result<Integration> {
-    let summary = summary_from_row(row)?;
+    let summary = columns(row, Vec::new())?;
     let sealed = column::parse(row.get("secrets"));
     let config: Map<String, Value> =
         serde_json::from_str(row.get::<&str, _>("config")).unwrap_or_default();

@@ -34,7 +34,7 @@ pub(super) trait SyncPull: SqlDb {
         let upto: i64 = sqlx::query_scalar("SELECT n FROM sync_counter")
             .fetch_one(self.read())
             .await?;
-        let since = (since, upto);
+        let window = (since, upto);
         // First (see SyncChanges::own_logs_upto): the client's own newest
         // log line.
         let own_logs_upto: Option<i64> = match client {
@@ -43,16 +43,16 @@ pub(super) trait SyncPull: SqlDb {
                     "SELECT MAX(seq) FROM integration_logs WHERE client = $1 AND seq > $2 AND seq <= $3",
                 )
                 .bind(c)
-                .bind(since.0)
-                .bind(since.1)
+                .bind(since)
+                .bind(upto)
                 .fetch_one(self.read())
                 .await?
             }
             None => None,
         };
-        let websites = self.changed_websites(websites, since, limit).await?;
-        let rows = self.changed_rows(scope, since, limit, client).await?;
-        let logs = self.changed_logs(user, since, limit, client).await?;
+        let websites = self.changed_websites(websites, window, limit).await?;
+        let rows = self.changed_rows(scope, window, limit, client).await?;
+        let logs = self.changed_logs(user, window, limit, client).await?;
         Ok(SyncChanges {
             websites,
             rows,
