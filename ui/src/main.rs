@@ -7,6 +7,7 @@ mod hooks;
 mod ipc;
 mod route;
 mod state;
+mod time;
 
 fn main() {
     hooks::mark("sb-wasm-start");

@@ -4,11 +4,11 @@
 
 use yew::prelude::*;
 
-use super::integration_row::short_time;
 use super::parts::{edit_select, edit_text, field_error, labelled, table_head};
 use crate::hooks::use_fetch;
 use crate::ipc::{self, AuditQuery, AuditRecord, IpcError, Team};
 use crate::state::use_app;
+use crate::time;
 
 /// Rows a page (the server's page size).
 const PAGE_SIZE: i64 = 50;
@@ -172,7 +172,7 @@ fn row(r: &AuditRecord, website: &str) -> Html {
     };
     html! {
         <tr key={r.id} data-action={r.action.clone()}>
-            <td class="muted">{ short_time(&r.at) }</td>
+            { time::cell(Some(&r.at), "") }
             <td class="actor">{ &r.actor.email }</td>
             <td class="action"><code>{ &r.action }</code></td>
             <td>{ concerning }</td>

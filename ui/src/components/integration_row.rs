@@ -6,6 +6,7 @@ use crate::hooks::use_submit_notice;
 use crate::ipc::{self, IntegrationRow};
 use crate::route::Route;
 use crate::state::{use_app, Action};
+use crate::time;
 
 /// The row's data and what its buttons do.
 #[derive(Properties, PartialEq)]
@@ -83,11 +84,6 @@ pub fn integration_row(props: &IntegrationRowProps) -> Html {
         .last_error
         .clone()
         .filter(|_| row.status == ipc::Status::Error);
-    let last = row
-        .last_sync_at
-        .as_deref()
-        .map(short_time)
-        .unwrap_or_else(|| "Never".into());
     html! {
         <tr class="row" data-name={row.name.clone()}>
             <th scope="row" class="name">{ &row.name }</th>
@@ -102,7 +98,7 @@ pub fn integration_row(props: &IntegrationRowProps) -> Html {
                     <span class="knob" />
                 </button>
             </td>
-            <td class="muted">{ last }</td>
+            { time::cell(row.last_sync_at.as_deref(), "Never") }
             <td class={classes!((row.error_count > 0).then_some("bad-count"))}>{ row.error_count }</td>
             <td class="actions">
                 <button class={classes!("icon-button", testing.then_some("busy"))} disabled={testing}
@@ -145,9 +141,4 @@ fn describe(name: &str, answer: &ipc::TestAnswer) -> String {
         line.push_str(&answer.hint);
     }
     line
-}
-
-/// "2026-11-21T22:54:09Z" as "2026-11-21 22:54".
-pub fn short_time(rfc3339: &str) -> String {
-    rfc3339.get(..16).unwrap_or(rfc3339).replace('T', " ")
 }

@@ -6,12 +6,12 @@ use std::time::Duration;
 use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
 
-use super::integration_row::short_time;
 use super::parts::table_head;
 use crate::hooks::use_fetch;
 use crate::ipc;
 use crate::route::Route;
 use crate::state::{use_app, Action};
+use crate::time;
 
 /// Which integration.
 #[derive(Properties, PartialEq)]
@@ -69,7 +69,7 @@ pub fn logs_page(props: &LogsPageProps) -> Html {
                         <tr key={entry.id}>
                             <td><span class={classes!("badge", format!("st-{}", entry.level))}>{ entry.level.as_str() }</span></td>
                             <td>{ &entry.message }</td>
-                            <td class="muted">{ short_time(&entry.created_at) }</td>
+                            { time::cell(Some(&entry.created_at), "") }
                             <td><code class="details">{
                                 if entry.details.is_null() { String::new() } else { entry.details.to_string() }
                             }</code></td>

@@ -10,11 +10,11 @@ use web_sys::HtmlInputElement;
 use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
 
-use super::integration_row::short_time;
 use super::parts::{field_error, labelled_with, text_input, Below};
 use crate::hooks::{use_submit, use_submit_notice, Submit};
 use crate::ipc::{self, ConnectRequest, ResolveAction, ResolveRequest, SyncConflict, SyncStatus};
 use crate::state::{use_app, Action};
+use crate::time;
 
 /// Polls the sync status every `every` while mounted, the first time after
 /// `first` (the header's chip waits, so the first screen's calls go first).
@@ -50,7 +50,7 @@ pub fn state_label(s: &SyncStatus) -> String {
         "offline" => "Offline: changes wait on this laptop".into(),
         "sign_in_again" => "Sign in again".into(),
         "connected" => match &s.last_synced_at {
-            Some(t) => format!("Synced {}", short_time(t)),
+            Some(t) => format!("Synced {}", time::when(t)),
             None => "Connected".into(),
         },
         _ => "Not connected".into(),

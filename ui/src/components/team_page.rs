@@ -6,13 +6,13 @@
 
 use yew::prelude::*;
 
-use super::integration_row::short_time;
 use super::parts::{edit_select, edit_text, field_error, labelled, table_head};
 use super::row_edits::RowEdits;
 use crate::hooks::{use_fetch, use_submit};
 use crate::ipc::{self, NewPerson, PersonUpdate, Team, TeamSession, TeamUser, TeamWebsite};
 use crate::route::Route;
 use crate::state::{use_app, Action};
+use crate::time;
 
 const ROLES: [(&str, &str); 3] = [
     ("admin", "Admin: everything, people too"),
@@ -346,8 +346,8 @@ impl Panel {
                                 <tr key={s.id.clone()} data-session={s.id.clone()}>
                                     <td class="device-name">{ &s.name }</td>
                                     <td class="muted">{ if s.kind == "api" { "API token" } else { "Sign-in" } }</td>
-                                    <td class="muted">{ short_time(&s.created_at) }</td>
-                                    <td class="muted">{ s.last_used_at.as_deref().map(short_time).unwrap_or_else(|| "never".into()) }</td>
+                                    { time::cell(Some(&s.created_at), "") }
+                                    { time::cell(s.last_used_at.as_deref(), "never") }
                                     <td><button class="button ghost session-revoke" type="button"
                                         aria-label={format!("Revoke {}", s.name)}
                                         onclick={revoke(Some(s.id.clone()))}>{ "Revoke" }</button></td>
