@@ -8,6 +8,8 @@
 //! is tested natively; only [`now_ms`] and [`tz_offset_at`] ask the
 //! browser, and only on wasm32.
 
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 const SECOND: i64 = 1_000;
@@ -50,15 +52,45 @@ pub fn exact(rfc3339: &str) -> String {
 
 /// A table cell with a time: [`when`] to read, the exact local time with
 /// its zone on hover, or `missing` ("Never") when there is none.
-pub fn cell(at: Option<&str>, missing: &str) -> Html {
-    html! {
-        <td class="muted">{
-            match at {
-                Some(t) => html! { <time datetime={t.to_owned()} title={exact(t)}>{ when(t) }</time> },
-                None => html! { <>{ missing }</> },
+pub fn cell(at: Option<&str>, missing: &'static str) -> Html {
+    html! { <TimeCell at={at.map(|t| AttrValue::from(t.to_owned()))} missing={AttrValue::from(missing)} /> }
+}
+
+/// How often a shown time is read again, so that "just now" ages.
+const REREAD_MS: i32 = 30_000;
+
+#[derive(Properties, PartialEq)]
+struct TimeCellProps {
+    at: Option<AttrValue>,
+    missing: AttrValue,
+}
+
+/// See [`cell`]; a time is re-rendered every [`REREAD_MS`] while shown.
+#[function_component(TimeCell)]
+fn time_cell(props: &TimeCellProps) -> Html {
+    let update = use_force_update();
+    use_effect_with(props.at.is_some(), move |shown| {
+        let tick = Closure::<dyn Fn()>::new(move || update.force_update());
+        let window = web_sys::window().filter(|_| *shown);
+        let id = window.as_ref().and_then(|w| {
+            w.set_interval_with_callback_and_timeout_and_arguments_0(
+                tick.as_ref().unchecked_ref(),
+                REREAD_MS,
+            )
+            .ok()
+        });
+        move || {
+            if let (Some(w), Some(id)) = (window, id) {
+                w.clear_interval_with_handle(id);
             }
-        }</td>
-    }
+            drop(tick);
+        }
+    });
+    let text = match &props.at {
+        Some(t) => html! { <time datetime={t.clone()} title={exact(t)}>{ when(t) }</time> },
+        None => html! { <>{ props.missing.clone() }</> },
+    };
+    html! { <td class="muted">{ text }</td> }
 }
 
 /// Milliseconds since the Unix epoch, now.
