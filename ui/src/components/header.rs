@@ -3,7 +3,7 @@
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::{state_label, use_sync_status};
+use super::{state_label, synced_exact, use_sync_status};
 use crate::ipc;
 use crate::ipc::SyncStatus;
 use crate::route::Route;
@@ -106,7 +106,8 @@ fn sync_chip(app: &AppContext, status: Option<&SyncStatus>) -> Html {
     };
     html! {
         <button class="sync-chip" id="sync-chip" data-state={s.state.clone()} onclick={open}
-            title="Shared server" aria-label={format!("Shared server: {}", state_label(s))}>
+            title={synced_exact(s).map_or_else(|| "Shared server".to_owned(), |t| format!("Shared server · {t}"))}
+            aria-label={format!("Shared server: {}", state_label(s))}>
             <span class={classes!("dot", format!("dot-{}", s.state))} aria-hidden="true" />
             { state_label(s) }
             if s.conflicts > 0 {

@@ -49,7 +49,7 @@ pub use send_test_dialog::{can_send, SendTestDialog};
 pub use settings_page::SettingsPage;
 pub use setup_screen::SetupScreen;
 pub use stats_page::StatsPage;
-pub use sync_page::{state_label, use_sync_status, SyncPage};
+pub use sync_page::{state_label, synced_exact, use_sync_status, SyncPage};
 pub use team_page::TeamPage;
 pub use test_all_bar::TestAllBar;
 pub use type_card::TypeCard;

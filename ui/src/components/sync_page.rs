@@ -57,6 +57,12 @@ pub fn state_label(s: &SyncStatus) -> String {
     }
 }
 
+/// The exact local time of the last sync, for a tooltip.
+pub fn synced_exact(s: &SyncStatus) -> Option<String> {
+    let at = s.last_synced_at.as_deref()?;
+    Some(format!("Last synced {}", time::exact(at)))
+}
+
 /// The page.
 #[function_component(SyncPage)]
 pub fn sync_page() -> Html {
@@ -71,7 +77,7 @@ pub fn sync_page() -> Html {
     html! {
         <section class="card sync-card" aria-labelledby="sync-title">
             <h2 id="sync-title">{ "Shared server" }</h2>
-            <p class="sync-state" id="sync-state" data-state={s.state.clone()}>
+            <p class="sync-state" id="sync-state" data-state={s.state.clone()} title={synced_exact(s)}>
                 <span class={classes!("dot", format!("dot-{}", s.state))} aria-hidden="true" />
                 { state_label(s) }
                 if let Some(url) = &s.server_url {
