@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Draws the app icon with ImageMagick and writes the sizes Tauri uses into
-# icons/: a rounded indigo square with a switchboard glyph (three sockets on
-# each side, patched across by cables), the same drawing as the UI's logo.
-# The PNGs are committed; run this only to change the icon.
+# Draws the app icon with ImageMagick and writes every format the bundler
+# and the three desktop OSes use into icons/: a rounded indigo square with a
+# switchboard glyph (three sockets on each side, patched across by cables),
+# the same drawing as the UI's logo. The PNG sizes come from ImageMagick;
+# icon.ico (Windows: 16-256 px) and icon.icns (macOS: 16-1024 px, retina
+# pairs) from tauri-cli's `cargo tauri icon`, installed by
+# `scripts/setup.sh package`. The files are committed; run this only to
+# change the icon.
 set -euo pipefail
 SAY_AS=make-icons
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -26,7 +30,13 @@ convert -size 1024x1024 gradient:'#6b79f5-#6a4fd3' \
         circle 725,320 725,380  circle 725,512 725,572  circle 725,704 725,764" \
     "PNG32:$work/icon-1024.png"
 
-for size in 512:icon.png 256:128x128@2x.png 128:128x128.png 32:32x32.png; do
+command -v cargo-tauri >/dev/null || die "needs tauri-cli: bash scripts/setup.sh package"
+# .ico and .icns (and the Windows Store tiles) from the 1024 px drawing.
+cargo tauri icon "$work/icon-1024.png" --output "$work/tauri" >/dev/null
+cp "$work/tauri/icon.ico" "$work/tauri/icon.icns" .
+say "icons/icon.ico and icons/icon.icns (cargo tauri icon)"
+
+for size in 512:icon.png 256:128x128@2x.png 128:128x128.png 64:64x64.png 32:32x32.png; do
     px="${size%%:*}"
     name="${size#*:}"
     convert "$work/icon-1024.png" -filter Lanczos -resize "${px}x${px}" -strip "PNG32:$name"

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs what Switchboard needs on a Debian 12 machine, and nothing twice.
 #
-#   scripts/setup.sh [run|test]
+#   scripts/setup.sh [run|package|test]
 #
 # run  (default): what building and running the desktop app needs.
-# test          : that plus what scripts/test.sh needs (WebDriver, keyring,
-#                 PostgreSQL, ImageMagick).
+# package       : that plus tauri-cli, which builds the .deb and .rpm
+#                 (scripts/package.sh) and the icons (scripts/make-icons.sh).
+# test          : all of that plus what scripts/test.sh needs (WebDriver,
+#                 keyring, PostgreSQL, ImageMagick, rpm to inspect the .rpm,
+#                 sudo for the updater's package install).
 # SWITCHBOARD_WASM_TOOLCHAIN=debian forces the Debian wasm32 fallback.
 #
 # Every step checks first and prints one line saying what it found or did,
@@ -16,8 +19,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 MODE="${1:-run}"
 case "$MODE" in
-    run | test) ;;
-    *) die "usage: scripts/setup.sh [run|test]" ;;
+    run | package | test) ;;
+    *) die "usage: scripts/setup.sh [run|package|test]" ;;
 esac
 mkdir -p "$TOOLS/bin"
 export DEBIAN_FRONTEND=noninteractive
@@ -79,6 +82,9 @@ if [ "$MODE" = test ]; then
         postgresql
         # a real SMTP server with AUTH for the provider checks' tests
         python3-aiosmtpd
+        # the package stage: reads the built .rpm; the updater installs a
+        # .deb through pkexec or sudo
+        rpm sudo
     )
 fi
 missing=()
@@ -145,6 +151,10 @@ cargo_tool wasm-bindgen-cli "$bindgen_version" "$bindgen_version" "a few minutes
 # --locked: newer dependencies than trunk's own lock file break its build.
 cargo_tool trunk "0.21.*" "~0.21" "about 10 minutes" locked --version '~0.21'
 
+if [ "$MODE" = package ] || [ "$MODE" = test ]; then
+    # cargo tauri build / bundle / icon / signer: the installable packages.
+    cargo_tool tauri-cli "2.12.*" "~2.12" "about 10 minutes" locked --version '~2.12'
+fi
 if [ "$MODE" = test ]; then
     cargo_tool tauri-driver "2.*" "2.x" "a few minutes" locked-or-not --version '^2'
     # cargo-deny: the dependency policy in deny.toml (licenses, sources, bans,

@@ -3,8 +3,9 @@
 #
 # Starts Xvfb when there is no display, starts tauri-driver (which runs
 # WebKitWebDriver, the driver for Tauri's WebKitGTK webview), opens the built
-# app target/release/switchboard-app in a session and checks what a person
-# would see first:
+# app target/release/switchboard-app (or SMOKE_APP, e.g. the installed
+# /usr/bin/switchboard-app) in a session and checks what a person would see
+# first:
 #   1. the page's h1 reads "Switchboard" (the UI loaded under the CSP);
 #   2. the footer shows "Switchboard <version>", answered by the app_info
 #      command (the IPC bridge and the capability that grants it work).
@@ -15,11 +16,11 @@ SAY_AS=smoke
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
-APP="$ROOT/target/release/switchboard-app"
+APP="${SMOKE_APP:-$ROOT/target/release/switchboard-app}"
 PORT="${SMOKE_PORT:-4444}"
 NATIVE_PORT="${SMOKE_NATIVE_PORT:-4445}"
 URL="http://127.0.0.1:$PORT"
-[ -x "$APP" ] || die "$APP is missing; build it with: cargo build --release -p switchboard-app"
+[ -x "$APP" ] || die "$APP is missing; build it with: cargo build --release -p switchboard-app (or install the package)"
 command -v tauri-driver >/dev/null || die "tauri-driver not found; run scripts/setup.sh test"
 [ -x /usr/bin/WebKitWebDriver ] || die "WebKitWebDriver not found; run scripts/setup.sh test"
 

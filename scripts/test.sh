@@ -6,8 +6,11 @@
 # one release build that the later stages reuse: rustfmt, clippy (workspace
 # and UI), the workspace's tests inside a private D-Bus session with an
 # unlocked gnome-keyring (so tests marked #[ignore] for needing the Secret
-# Service run too), a smoke test of the real window over WebDriver, and the
-# end-to-end test of the app (tests/e2e.rs) through that same window.
+# Service run too), a smoke test of the real window over WebDriver, the
+# end-to-end test of the app (tests/e2e.rs) through that same window, then
+# the packages: the .deb and .rpm built, the .deb installed with dpkg, the
+# installed app smoke-tested and removed, and an update of the installed
+# app from version N to N+1 served by the real team server.
 # Stops at the first failing stage with a non-zero exit.
 set -euo pipefail
 SAY_AS="test"
@@ -87,6 +90,60 @@ stage "end-to-end tests of the app window (tests/e2e.rs)"
 # with a real gnome-keyring in a private D-Bus session), one at a time;
 # each starts its own Xvfb when there is no display.
 # --workspace keeps the feature set of the build above, so nothing is rebuilt.
-with_keyring nice -n 10 cargo test --workspace --release --test e2e -- --include-ignored --nocapture --test-threads=1
+with_keyring nice -n 10 cargo test --workspace --release --test e2e -- --include-ignored --nocapture --test-threads=1 --skip e2e_update_from_team_server
+
+stage "packages: .deb and .rpm built, the .deb installed and its window smoke-tested"
+# The same release build, packed by `cargo tauri bundle` (scripts/package.sh).
+SWITCHBOARD_SKIP_SETUP=1 bash scripts/package.sh deb,rpm
+version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)"
+deb="target/release/bundle/deb/Switchboard_${version}_amd64.deb"
+rpm="target/release/bundle/rpm/Switchboard-${version}-1.x86_64.rpm"
+for file in /usr/bin/switchboard-app /usr/bin/switchboard; do
+    rpm -qpl "$rpm" | grep -qx "$file" || die "$rpm does not install $file"
+done
+say "$rpm: $(rpm -qp --qf '%{NAME} %{VERSION}' "$rpm"), holds the app and the CLI"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
+$SUDO dpkg -i "$deb" >/dev/null
+[ "$(dpkg-query -W -f='${Version}' switchboard)" = "$version" ] || die "dpkg does not list switchboard $version"
+say "installed: $(/usr/bin/switchboard --version), /usr/bin/switchboard-app"
+SMOKE_APP=/usr/bin/switchboard-app bash scripts/smoke-window.sh
+$SUDO dpkg -r switchboard >/dev/null
+if dpkg-query -W -f='${Status}' switchboard 2>/dev/null | grep -q installed \
+    || [ -e /usr/bin/switchboard-app ] || [ -e /usr/bin/switchboard ]; then
+    die "dpkg -r switchboard left the package or its binaries behind"
+fi
+say "removed cleanly"
+
+stage "update: the installed app updates itself from the team server (tests/e2e.rs)"
+# Two versions of the .deb trusting a throwaway key (never the team's),
+# the newer signed with it and, forged, with another key.
+UPDATE_DIR="$(mktemp -d)"
+KEYRING_HOMES+=("$UPDATE_DIR")
+next="$(echo "$version" | awk -F. '{ printf "%d.%d.%d", $1, $2, $3 + 1 }')"
+for name in team forger; do
+    cargo tauri signer generate --ci -w "$UPDATE_DIR/$name.key" -p "test-$name" >/dev/null
+done
+pubkey="$(tr -d '\n' <"$UPDATE_DIR/team.key.pub")"
+for step in "current:$version" "next:$next"; do
+    label="${step%%:*}"
+    v="${step#*:}"
+    SWITCHBOARD_APP_CONFIG="{\"version\":\"$v\",\"plugins\":{\"updater\":{\"pubkey\":\"$pubkey\"}}}" \
+        SWITCHBOARD_SIGNING_KEY="$UPDATE_DIR/team.key" SWITCHBOARD_SIGNING_PASSWORD=test-team \
+        SWITCHBOARD_SKIP_SETUP=1 bash scripts/package.sh deb
+    cp "target/release/bundle/deb/Switchboard_${v}_amd64.deb" "$UPDATE_DIR/$label.deb"
+    cp "target/release/bundle/deb/Switchboard_${v}_amd64.deb.sig" "$UPDATE_DIR/$label.deb.sig"
+done
+TAURI_SIGNING_PRIVATE_KEY_PASSWORD=test-forger cargo tauri signer sign \
+    --private-key-path "$UPDATE_DIR/forger.key" --app-version "$next" "$UPDATE_DIR/next.deb" >/dev/null
+mv "$UPDATE_DIR/next.deb.sig" "$UPDATE_DIR/next.deb.forged.sig"
+cp "target/release/bundle/deb/Switchboard_${next}_amd64.deb.sig" "$UPDATE_DIR/next.deb.sig"
+echo "$next" >"$UPDATE_DIR/next.version"
+# Run with the last build's configuration, so cargo rebuilds nothing for it.
+TAURI_CONFIG="{\"version\":\"$next\",\"plugins\":{\"updater\":{\"pubkey\":\"$pubkey\"}}}" \
+    SWITCHBOARD_UPDATE_DIR="$UPDATE_DIR" with_keyring nice -n 10 \
+    cargo test --workspace --release --test e2e -- --include-ignored --exact e2e_update_from_team_server --nocapture
+# Back to the app as configured in tauri.conf.json, for whatever runs next.
+nice -n 10 cargo build --workspace --release
 
 say "all stages passed in $((SECONDS - T0)) s"

@@ -4,11 +4,17 @@
 //! not have). The clipboard is cleared [`CLEAR_AFTER`] later, or when the
 //! vault locks if that comes first, unless something else was copied
 //! meanwhile.
+//!
+//! The clipboard is tauri-plugin-clipboard-manager's (arboard: X11/Wayland,
+//! macOS and Windows alike), written with its "secret" hints so clipboard
+//! managers keep the value out of their history. The plugin's webview
+//! commands are not granted in any capability: only this Rust side uses it.
 
 use std::sync::Mutex;
 use std::time::Duration;
 use switchboard_vault::Secret;
-use tauri::AppHandle;
+use tauri::{AppHandle, Runtime};
+use tauri_plugin_clipboard_manager::ClipboardExt;
 
 /// How long a copied secret stays on the clipboard.
 pub const CLEAR_AFTER: Duration = Duration::from_secs(30);
@@ -22,60 +28,43 @@ fn copied() -> std::sync::MutexGuard<'static, Option<Secret>> {
 
 /// Locking: clears the clipboard now if it still holds the secret the app
 /// copied (something copied since by the user is left alone).
-#[cfg(target_os = "linux")]
-pub fn clear_on_lock<R: tauri::Runtime>(app: &AppHandle<R>) {
+pub fn clear_on_lock<R: Runtime>(app: &AppHandle<R>) {
     if let Some(text) = copied().take() {
-        let _ = app.run_on_main_thread(move || clear_if_still(text.expose()));
+        let app = app.clone();
+        // Never on the main thread: reading the clipboard there can deadlock
+        // on Linux when the webview owns the selection.
+        std::thread::spawn(move || clear_if_still(&app, &text));
     }
 }
 
-/// Elsewhere nothing is ever copied.
-#[cfg(not(target_os = "linux"))]
-pub fn clear_on_lock<R: tauri::Runtime>(_app: &AppHandle<R>) {
-    copied().take();
-}
-
 /// Puts `text` on the clipboard and clears it after [`CLEAR_AFTER`] if it is
-/// still there. GTK's clipboard lives on the main thread, so both steps run
-/// there.
-#[cfg(target_os = "linux")]
-pub fn copy_then_clear(app: &AppHandle, text: Secret) -> Result<(), String> {
-    let placed = text.clone();
-    app.run_on_main_thread(move || set_text(placed.expose()))
+/// still there.
+pub fn copy_then_clear<R: Runtime>(app: &AppHandle<R>, text: Secret) -> Result<(), String> {
+    app.clipboard()
+        .write_secret(text.expose())
         .map_err(|e| format!("the clipboard cannot be reached: {e}"))?;
     *copied() = Some(text.clone());
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(CLEAR_AFTER).await;
-        let mut last = copied();
-        if last.as_ref().is_some_and(|c| c.expose() == text.expose()) {
-            last.take();
+        {
+            let mut last = copied();
+            if last.as_ref().is_some_and(|c| c.expose() == text.expose()) {
+                last.take();
+            }
         }
-        drop(last);
-        let _ = app.run_on_main_thread(move || clear_if_still(text.expose()));
+        let _ = tauri::async_runtime::spawn_blocking(move || clear_if_still(&app, &text)).await;
     });
     Ok(())
 }
 
-#[cfg(target_os = "linux")]
-fn set_text(text: &str) {
-    let clipboard = gtk::Clipboard::get(&gtk::gdk::SELECTION_CLIPBOARD);
-    clipboard.set_text(text);
-}
-
-#[cfg(target_os = "linux")]
-fn clear_if_still(text: &str) {
-    let clipboard = gtk::Clipboard::get(&gtk::gdk::SELECTION_CLIPBOARD);
+/// Empties the clipboard if it still holds `text`.
+fn clear_if_still<R: Runtime>(app: &AppHandle<R>, text: &Secret) {
+    let clipboard = app.clipboard();
     if clipboard
-        .wait_for_text()
-        .is_some_and(|now| now.as_str() == text)
+        .read_text()
+        .is_ok_and(|now| now.as_str() == text.expose())
     {
-        clipboard.set_text("");
+        let _ = clipboard.clear();
     }
-}
-
-/// Elsewhere the copy is refused rather than pretended.
-#[cfg(not(target_os = "linux"))]
-pub fn copy_then_clear(_app: &AppHandle, _text: Secret) -> Result<(), String> {
-    Err("Copying is not available on this system yet: reveal the value instead.".into())
 }

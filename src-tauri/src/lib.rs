@@ -16,6 +16,7 @@ pub use commands::AppInfo;
 /// Fingerprint of the `ui/dist` embedded in this build (see build.rs).
 pub const UI_BUILD: &str = env!("SWITCHBOARD_UI_BUILD");
 use state::AppState;
+use state::KEYRING_SERVICE;
 use switchboard_store::Store;
 use tauri::Manager;
 
@@ -64,7 +65,11 @@ pub fn run() {
         drop(guard);
     });
     tauri::Builder::default()
+        // First, so a second launch hands over before anything else starts.
+        .plugin(single_instance(&path))
         .plugin(tauri_plugin_store::Builder::new().build())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .manage(app_state)
         .on_window_event(|window, event| match event {
             tauri::WindowEvent::Moved(_) | tauri::WindowEvent::Resized(_) => {
@@ -141,9 +146,42 @@ pub fn run() {
             commands::team::person_sessions,
             commands::team::revoke_sessions,
             commands::team::audit_log,
+            commands::updates::check_update,
+            commands::updates::install_update,
         ])
         .run(tauri::generate_context!())
         .expect("Switchboard could not start its window; is a display available?");
+}
+
+/// One window per vault: a second launch on the same store hands its
+/// arguments to the running app, which shows and focuses its window, and
+/// exits. Keyed by the store's path (on Linux, where the key is a D-Bus
+/// name), so a second vault in another folder may run beside it.
+fn single_instance<R: tauri::Runtime>(store: &std::path::Path) -> tauri::plugin::TauriPlugin<R> {
+    tauri_plugin_single_instance::Builder::new()
+        .dbus_id(instance_key(store))
+        .callback(|app, _argv, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+            eprintln!("single-instance: a second launch was handed to this window");
+        })
+        .build()
+}
+
+/// The D-Bus name element for one store: the app's identifier and a hash
+/// of the store's path (FNV-1a, stable across runs and builds).
+pub fn instance_key(store: &std::path::Path) -> String {
+    let hash = store
+        .as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("{KEYRING_SERVICE}.vault{hash:016x}")
 }
 
 /// Locks the vault (and clears a copied secret) when the OS says the screen

@@ -20,6 +20,8 @@ pub const CHECK_TIMEOUT: Duration = Duration::from_secs(15);
 /// The app's state, managed by Tauri and borrowed by every command.
 pub struct AppState {
     pub store: Arc<Store>,
+    /// The update the last `check_update` found, for `install_update`.
+    pub update: tauri::async_runtime::Mutex<Option<tauri_plugin_updater::Update>>,
     /// False when SWITCHBOARD_NO_KEYRING is set (tests, machines without one).
     pub keyring_allowed: bool,
     /// Held while the startup keyring unlock runs, so the UI's first
@@ -66,6 +68,7 @@ impl AppState {
             });
         AppState {
             store: Arc::new(store),
+            update: tauri::async_runtime::Mutex::new(None),
             keyring_allowed: keyring_allowed(),
             startup: Arc::new(tauri::async_runtime::Mutex::new(())),
             checker,

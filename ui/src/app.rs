@@ -6,7 +6,9 @@ use switchboard_ipc::Boot;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::components::{AutoLock, Footer, Header, HealthWatch, LockScreen, Notice, SetupScreen};
+use crate::components::{
+    AutoLock, Footer, Header, HealthWatch, LockScreen, Notice, SetupScreen, UpdateBanner,
+};
 use crate::ipc;
 use crate::route::switch;
 use crate::state::{Action, AppContext, AppState};
@@ -67,6 +69,7 @@ pub fn app(props: &AppProps) -> Html {
         <ContextProvider<AppContext> context={state.clone()}>
             <div class="page">
                 <Header />
+                <UpdateBanner />
                 <main class="content" id="main">{ body }</main>
                 <Notice />
                 <Footer />

@@ -13,7 +13,7 @@ pub use switchboard_ipc::{
     ResolveAction, ResolveRequest, RevealRequest, SecretView, SendTestRequest, SetActiveRequest,
     Settings, SetupAnswer, SetupRequest, Sort, Stats, Status, SyncConflict, SyncStatus,
     TestAllProgress, TestAllRequest, TestAnswer, Theme, TypeOverview, UnlockRequest, UpdateRequest,
-    VaultState, WebhookAnswer, WebhookRequest, Website, WebsiteScope, WebsiteUpdate,
+    UpdateStatus, VaultState, WebhookAnswer, WebhookRequest, Website, WebsiteScope, WebsiteUpdate,
 };
 pub use switchboard_ipc::{
     AuditPage, AuditQuery, AuditRecord, NewPerson, PersonRef, PersonUpdate, RevokeRequest, Team,
@@ -24,6 +24,16 @@ use wasm_bindgen_futures::JsFuture;
 
 /// What every wrapper returns.
 pub type IpcResult<T> = Result<T, IpcError>;
+
+/// Asks the team server for a newer version of the app.
+pub async fn check_update() -> IpcResult<UpdateStatus> {
+    call::<cmd::CheckUpdate>(&()).await
+}
+
+/// Installs the offered update; the app restarts when it succeeds.
+pub async fn install_update() -> IpcResult<()> {
+    call::<cmd::InstallUpdate>(&()).await
+}
 
 pub async fn app_info() -> IpcResult<AppInfo> {
     call::<cmd::GetAppInfo>(&()).await

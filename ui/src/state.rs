@@ -31,6 +31,8 @@ pub struct AppState {
     /// The home page's data that came with the first answer, each part
     /// taken once by the component that shows it.
     pub first: Prefetched,
+    /// The last answer about updates of the app (None: not asked yet).
+    pub update: Option<crate::ipc::UpdateStatus>,
 }
 
 /// Data fetched ahead for the first render; each part is taken once, then
@@ -97,6 +99,8 @@ pub enum Action {
     /// Clears notice number N, if it is still the one shown.
     ClearNotice(u32),
     Settings(Settings),
+    /// What the last look for an update of the app found.
+    Update(crate::ipc::UpdateStatus),
 }
 
 impl AppState {
@@ -149,6 +153,7 @@ impl Reducible for AppState {
                 apply_theme(settings.theme);
                 next.settings = settings;
             }
+            Action::Update(status) => next.update = Some(status),
         }
         Rc::new(next)
     }

@@ -15,7 +15,7 @@ use crate::{
     PersonUpdate, ResolveRequest, RevealRequest, RevokeRequest, SendTestRequest, SetActiveRequest,
     Settings, SetupAnswer, SetupRequest, Stats, SyncConflict, SyncStatus, Team, TeamSession,
     TeamUser, TestAllProgress, TestAllRequest, TestAnswer, TypeOverview, UnlockRequest,
-    UpdateRequest, VaultState, WebhookAnswer, WebhookRequest, Website, WebsiteUpdate,
+    UpdateRequest, UpdateStatus, VaultState, WebhookAnswer, WebhookRequest, Website, WebsiteUpdate,
 };
 
 /// One command of the app.
@@ -140,6 +140,11 @@ commands! {
     RevokeSessions = "revoke_sessions": RevokeRequest => Vec<TeamSession>;
     /// A page of the team server's audit log.
     GetAuditLog = "audit_log": AuditQuery => AuditPage;
+    /// Asks the team server for a newer version of the app.
+    CheckUpdate = "check_update": () => UpdateStatus;
+    /// Downloads the offered update, checks its signature, installs it and
+    /// restarts the app (no answer on success: the app restarts).
+    InstallUpdate = "install_update": () => ();
 }
 
 /// The permission Tauri generates for a command (`allow-` and the name with
@@ -162,7 +167,7 @@ mod tests {
                 "{name}"
             );
         }
-        assert_eq!(ALL.len(), 43);
+        assert_eq!(ALL.len(), 45);
         assert_eq!(GetAppInfo::NAME, "app_info");
         assert_eq!(permission("sync_now"), "allow-sync-now");
     }

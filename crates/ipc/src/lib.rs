@@ -115,6 +115,27 @@ pub struct AppInfo {
     pub version: String,
 }
 
+/// What the app knows of a newer version of itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateStatus {
+    /// The version running now.
+    pub current: String,
+    /// A newer, signed release the team server offers for this install.
+    pub available: Option<UpdateOffer>,
+    /// Why there is nothing to look at or offer (no team server, not
+    /// installed from a package, the server cannot be reached), in words.
+    pub note: Option<String>,
+}
+
+/// A newer release on the team server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateOffer {
+    pub version: String,
+    pub notes: Option<String>,
+    /// When it was published (RFC 3339), when the server says.
+    pub date: Option<String>,
+}
+
 /// The vault's state, for the lock screen.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VaultState {
@@ -429,6 +450,9 @@ pub struct Settings {
     /// Sync with the shared server every this many minutes while connected
     /// and unlocked; 0 syncs only on demand.
     pub sync_minutes: u32,
+    /// Look for a newer version of the app on the team server at start-up
+    /// and every few hours.
+    pub check_updates: bool,
 }
 
 impl Default for Settings {
@@ -439,6 +463,7 @@ impl Default for Settings {
             default_website: None,
             health_check_minutes: 0,
             sync_minutes: Settings::DEFAULT_SYNC_MINUTES,
+            check_updates: true,
         }
     }
 }

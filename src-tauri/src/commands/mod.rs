@@ -11,6 +11,7 @@ pub mod settings;
 pub mod sync;
 pub mod team;
 pub mod tools;
+pub mod updates;
 pub mod vault;
 
 pub use app::{app_info, AppInfo};

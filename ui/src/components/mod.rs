@@ -26,6 +26,7 @@ mod sync_page;
 mod team_page;
 mod test_all_bar;
 mod type_card;
+mod update_banner;
 mod webhooks_page;
 mod websites_page;
 
@@ -53,5 +54,6 @@ pub use sync_page::{state_label, synced_exact, use_sync_status, SyncPage};
 pub use team_page::TeamPage;
 pub use test_all_bar::TestAllBar;
 pub use type_card::TypeCard;
+pub use update_banner::UpdateBanner;
 pub use webhooks_page::WebhooksPage;
 pub use websites_page::WebsitesPage;

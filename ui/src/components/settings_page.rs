@@ -3,6 +3,7 @@
 //! position are remembered there too, without asking.
 
 use std::collections::BTreeMap;
+use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::parts::{
@@ -129,6 +130,7 @@ pub fn settings_page() -> Html {
                 typed: &typed.sync_every,
                 error: error("sync_minutes"),
             }) }
+            { updates(&app, d, &draft) }
             { field_error("general-error".into(), submit.general()) }
             <div class="form-actions">
                 <button type="submit" class="button primary" id="set-save" disabled={submit.busy()}>{ "Save settings" }</button>
@@ -143,6 +145,61 @@ pub fn settings_page() -> Html {
         fields,
         Html::default(),
     )
+}
+
+/// Updates of the app: whether to look by itself, a "Check now" button and
+/// what the last look found.
+fn updates(app: &crate::state::AppContext, d: &Settings, draft: &UseStateHandle<Settings>) -> Html {
+    let on_auto = {
+        let draft = draft.clone();
+        Callback::from(move |e: Event| {
+            let on = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .checked();
+            let mut next = (*draft).clone();
+            next.check_updates = on;
+            draft.set(next);
+        })
+    };
+    let on_check = {
+        let app = app.clone();
+        Callback::from(move |_| {
+            let app = app.clone();
+            spawn_local(async move {
+                match ipc::check_update().await {
+                    Ok(status) => app.dispatch(Action::Update(status)),
+                    Err(e) => app.dispatch(Action::Notice(e.message)),
+                }
+            });
+        })
+    };
+    let found = match &app.update {
+        None => String::new(),
+        Some(u) => match (&u.available, &u.note) {
+            (Some(offer), _) => format!(
+                "You have {}; {} is available (see the top of the page).",
+                u.current, offer.version
+            ),
+            (None, Some(note)) => format!("You have {}. {note}", u.current),
+            (None, None) => format!(
+                "You have {}, the newest your team server offers.",
+                u.current
+            ),
+        },
+    };
+    html! {
+        <div class="field">
+            <span class="label">{ "Updates" }</span>
+            <label class="check">
+                <input type="checkbox" id="set-check-updates" checked={d.check_updates} onchange={on_auto} />
+                { "Look for a newer version on the team server at start-up and every few hours" }
+            </label>
+            <div class="form-actions">
+                <button type="button" class="button" id="set-check-now" onclick={on_check}>{ "Check now" }</button>
+                <span class="muted" id="update-status" aria-live="polite">{ found }</span>
+            </div>
+        </div>
+    }
 }
 
 /// One of the "every N minutes" inputs.
