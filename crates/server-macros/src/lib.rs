@@ -1,6 +1,7 @@
 //! `#[sql_db]`: adds the where clause of the server's `SqlDb` (its
 //! connections run queries, and it binds and decodes the few column types
-//! the schema uses: BIGINT/INTEGER, BOOLEAN, TEXT) to a trait or impl.
+//! the schema uses: BIGINT/INTEGER, BOOLEAN, TEXT, BLOB/BYTEA) to a trait
+//! or impl.
 //!
 //! Rust does not imply a trait's where clauses where the trait is used, so
 //! every generic store over a `SqlDb` needs the clause again; this writes it
@@ -21,6 +22,8 @@ const BOUNDS: &str = "where
     for<'q> bool: sqlx::Encode<'q, crate::db::sql::Db<Self>> + sqlx::Decode<'q, crate::db::sql::Db<Self>> + sqlx::Type<crate::db::sql::Db<Self>>,
     for<'q> String: sqlx::Encode<'q, crate::db::sql::Db<Self>> + sqlx::Decode<'q, crate::db::sql::Db<Self>> + sqlx::Type<crate::db::sql::Db<Self>>,
     for<'q> &'q str: sqlx::Encode<'q, crate::db::sql::Db<Self>> + sqlx::Type<crate::db::sql::Db<Self>>,
+    for<'q> Vec<u8>: sqlx::Encode<'q, crate::db::sql::Db<Self>> + sqlx::Decode<'q, crate::db::sql::Db<Self>> + sqlx::Type<crate::db::sql::Db<Self>>,
+    for<'q> &'q [u8]: sqlx::Encode<'q, crate::db::sql::Db<Self>> + sqlx::Type<crate::db::sql::Db<Self>>,
     for<'q> Option<i64>: sqlx::Encode<'q, crate::db::sql::Db<Self>>,
     for<'q> Option<String>: sqlx::Encode<'q, crate::db::sql::Db<Self>>,
     for<'q> Option<&'q str>: sqlx::Encode<'q, crate::db::sql::Db<Self>>,";

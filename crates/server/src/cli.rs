@@ -100,6 +100,13 @@ pub struct ServeArgs {
     /// Access token lifetime in seconds.
     #[arg(long, env = "SWITCHBOARD_ACCESS_TTL_SECS", default_value_t = 900)]
     pub access_ttl_secs: i64,
+    /// Largest desktop release an admin may upload, in bytes.
+    #[arg(long, env = "SWITCHBOARD_MAX_RELEASE_BYTES", default_value_t = 512 * 1024 * 1024)]
+    pub max_release_bytes: usize,
+    /// The server's address as clients reach it (e.g. https://switchboard.example.com),
+    /// for update manifests' download links; without it, the request's Host.
+    #[arg(long, env = "SWITCHBOARD_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -235,6 +242,12 @@ impl ServeArgs {
     pub fn settings(&self) -> Result<Settings, StartError> {
         let (count, secs) = rate("--test-rate", &self.test_rate)?;
         let (credential_count, credential_secs) = rate("--credential-rate", &self.credential_rate)?;
+        let public_url = self.public_url.as_deref().map(str::trim);
+        if public_url.is_some_and(|u| !u.starts_with("http://") && !u.starts_with("https://")) {
+            return Err(StartError::Usage(
+                "--public-url must start with https:// (or http://), e.g. https://switchboard.example.com".into(),
+            ));
+        }
         Ok(Settings {
             max_body_bytes: self.max_body_bytes,
             access_ttl_secs: self.access_ttl_secs,
@@ -252,6 +265,8 @@ impl ServeArgs {
                 .iter()
                 .map(|ip| ip.to_canonical())
                 .collect(),
+            max_release_bytes: self.max_release_bytes,
+            public_url: public_url.map(|u| u.trim_end_matches('/').to_owned()),
             ..Settings::default()
         })
     }

@@ -51,6 +51,7 @@ pub fn routes() -> api::Routes {
         .merge(api::users::routes())
         .merge(api::meta::routes())
         .merge(api::sync::routes())
+        .merge(api::releases::routes())
 }
 
 /// The HTTP application: the routes, JSON answers for unknown paths and

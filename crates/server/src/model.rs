@@ -380,3 +380,24 @@ pub struct Session {
     /// Unix seconds; None never expires.
     pub expires_at: Option<i64>,
 }
+
+/// A desktop app release: one signed artifact for a version and platform
+/// (its bytes are read apart, only for a download). Serialized as the
+/// releases API answers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReleaseRecord {
+    /// Strict semver, e.g. `0.1.1`.
+    pub version: String,
+    /// `{os}-{arch}` or `{os}-{arch}-{bundle}`, e.g. `linux-x86_64-deb`.
+    pub platform: String,
+    /// The artifact's length in bytes.
+    pub size: i64,
+    /// Lowercase hex SHA-256 of the artifact.
+    pub sha256: String,
+    /// The Tauri signer's `.sig` text (base64 of a minisign signature).
+    pub signature: String,
+    pub notes: String,
+    pub created_at: String,
+    /// The uploading admin's e-mail.
+    pub created_by: String,
+}

@@ -269,6 +269,7 @@ fn schemas() -> Value {
     sync_schemas(&mut m);
     credential_schemas(&mut m);
     people_schemas(&mut m);
+    release_schemas(&mut m);
     Value::Object(m)
 }
 
@@ -596,6 +597,58 @@ fn credential_schemas(m: &mut Map<String, Value>) {
     m.insert("ServiceTokenWrite".into(), obj(json!({"name": {"type": "string", "maxLength": 100}, "website": {"type": ["integer", "null"]}, "types": {"type": "array", "items": {"type": "string"}, "minItems": 1, "description": "Integration types or providers; [\"*\"] for every type"}, "expires_days": {"type": ["integer", "null"], "minimum": 1, "maximum": 3650}}), &["name", "types"]));
 }
 
+fn path_param(name: &str, description: &str) -> Value {
+    json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}, "description": description})
+}
+
+fn release_paths(p: &mut Map<String, Value>) {
+    let t = "desktop releases and updates";
+    let version = path_param("version", "A semantic version, e.g. 0.1.1");
+    let platform = path_param("platform", "OS-ARCH or OS-ARCH-BUNDLE: linux, darwin or windows; x86_64, aarch64, i686 or armv7; deb, rpm, appimage, msi, nsis or app (e.g. linux-x86_64-deb)");
+    let key = [version.clone(), platform.clone()];
+    let signed_in = common(E2, Some(SERVICE));
+    let common = common(E2, Some("Admins only (a service token is refused too)"));
+    let with = |extra: &[Answer]| with_common(extra, &common);
+    p.insert(crate::api::releases::LIST_PATH.into(), json!({
+        "get": op(t, "Every uploaded release (never the artifact), newest version first; any signed-in person", None,
+            &with_common(&[("200", "The releases", Some("ReleaseList"))], &signed_in), &[]),
+    }));
+    let mut upload = op(t, "Upload a signed release (admins): the artifact's bytes (.deb, .rpm, .msi, .exe, .dmg, .AppImage.tar.gz, .app.tar.gz) as the body, the Tauri signer's .sig text in X-Release-Signature (its shape is checked; the app checks it against its pinned key). Replaces the release of the same version and platform. Example: curl -X PUT -H 'Authorization: Bearer $TOKEN' -H \"X-Release-Signature: $(cat app.deb.sig)\" --data-binary @app.deb $SERVER/api/v1/releases/0.1.1/linux-x86_64-deb", None,
+        &with(&[("201", "Stored", Some("Release")), ("200", "Stored, replacing the release of this version and platform", Some("Release")),
+            ("400", "A version that is not semver, an unknown platform, a missing or malformed signature, notes over 10 000 characters, or an empty body", E2),
+            ("404", "A path that cannot be read", E2), ("413", "Body over --max-release-bytes (512 MiB by default)", E2)]),
+        &[version.clone(), platform.clone(),
+          json!({"name": "X-Release-Signature", "in": "header", "required": true, "schema": {"type": "string"}, "description": "The text of the .sig file (one line of base64 of a minisign signature)", "example": crate::api::releases::example_signature()}),
+          query("notes", "string", "Release notes, at most 10 000 characters")]);
+    upload["requestBody"] = json!({"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}});
+    p.insert(crate::api::releases::RELEASE_PATH.into(), json!({
+        "put": upload,
+        "delete": op(t, "Delete a release (admins)", None, &with(&[("204", "Deleted", None), ("404", "No such release", E2)]), &key),
+    }));
+    let mut download = public(op(t, "The artifact, for anyone (the updater checks its signature), as Switchboard_{version}_{platform}.{ext}", None,
+        &[("404", "No such release", E2), ("405", "Wrong method", E2)], &key));
+    download["responses"]["200"] = json!({"description": "The artifact's bytes, with Content-Length and Content-Disposition", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}});
+    p.insert(
+        crate::api::releases::DOWNLOAD_PATH.into(),
+        json!({"get": download}),
+    );
+    p.insert(crate::api::releases::MANIFEST_PATH.into(), json!({
+        "get": public(op(t, "The Tauri updater's dynamic manifest of the highest version above current_version uploaded for exactly this platform; no credentials needed (an Authorization header is ignored). The app's updater endpoint: {server}/api/v1/updates/{{target}}-{{arch}}-{{bundle_type}}/{{current_version}}", None,
+            &[("200", "An update", Some("UpdateManifest")), ("204", "Up to date: nothing newer for this platform", None),
+              ("400", "A current_version that is not semver, or an unknown platform", E2), ("404", "A path that cannot be read", E2), ("405", "Wrong method", E2)],
+            &[platform, path_param("current_version", "The running app's version, e.g. 0.1.0")])),
+    }));
+}
+
+fn release_schemas(m: &mut Map<String, Value>) {
+    let s = json!({"type": "string"});
+    m.insert("Release".into(), obj(json!({"version": s, "platform": s, "size": {"type": "integer"}, "sha256": {"type": "string", "description": "Hex SHA-256 of the artifact"}, "signature": {"type": "string", "description": "The .sig text as uploaded"}, "notes": s, "created_at": {"type": "string", "format": "date-time"}, "created_by": {"type": "string", "description": "The uploading admin's e-mail"}}),
+        &["version", "platform", "size", "sha256", "signature", "notes", "created_at", "created_by"]));
+    m.insert("ReleaseList".into(), obj(json!({"count": {"type": "integer"}, "results": {"type": "array", "items": schema("Release")}}), &["count", "results"]));
+    m.insert("UpdateManifest".into(), obj(json!({"version": s, "notes": s, "pub_date": {"type": "string", "format": "date-time"}, "url": {"type": "string", "description": "Absolute URL of the download (--public-url, or the request's Host and X-Forwarded-Proto)"}, "signature": s}),
+        &["version", "notes", "pub_date", "url", "signature"]));
+}
+
 /// The document.
 pub fn document() -> Value {
     let mut paths = Map::new();
@@ -605,12 +658,13 @@ pub fn document() -> Value {
     sync_paths(&mut paths);
     credential_paths(&mut paths);
     people_paths(&mut paths);
+    release_paths(&mut paths);
     json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Switchboard team server",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Both integration APIs of shared/api-contract.md over one data model. Every call except login, refresh, /healthz and this document needs `Authorization: Bearer <token>`. Secrets are sealed with AES-256-GCM at rest, never returned by the first API and masked by the second. Bodies over the size limit get 413; unknown methods on known paths get 405 with a JSON body.",
+            "description": "Both integration APIs of shared/api-contract.md over one data model. Every call except login, refresh, /healthz, this document and the desktop updates (/api/v1/updates/..., release downloads) needs `Authorization: Bearer <token>`. Secrets are sealed with AES-256-GCM at rest, never returned by the first API and masked by the second. Bodies over the size limit get 413; unknown methods on known paths get 405 with a JSON body.",
         },
         "servers": [{"url": "http://127.0.0.1:8787"}],
         "security": [{"bearerAuth": []}],

@@ -48,6 +48,13 @@ pub struct Settings {
     /// per-address login throttle); from any other peer the header is
     /// ignored.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Largest release artifact an admin may upload (the upload route's
+    /// body limit; every other route keeps `max_body_bytes`).
+    pub max_release_bytes: usize,
+    /// The server's address as clients reach it (`https://updates.example.com`),
+    /// for the download links of update manifests; without it they are made
+    /// from the request's `Host` and `X-Forwarded-Proto`.
+    pub public_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -69,6 +76,8 @@ impl Default for Settings {
             request_timeout: Duration::from_secs(60),
             max_concurrent_requests: 512,
             trusted_proxies: Vec::new(),
+            max_release_bytes: 512 * 1024 * 1024,
+            public_url: None,
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod credentials;
 pub mod integrations;
 pub mod meta;
+pub mod releases;
 pub mod sync;
 pub mod users;
 pub mod website_integrations;
@@ -251,7 +252,7 @@ impl Page {
 }
 
 /// `scheme://host` of a request, from Host (and X-Forwarded-Proto behind a proxy).
-fn base_url(headers: &HeaderMap) -> String {
+pub(crate) fn base_url(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -288,7 +289,9 @@ pub async fn not_found(req: Request) -> Response {
 /// the path's API shape, keeping headers such as `Allow`.
 pub async fn json_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let flavor = Flavor::for_path(req.uri().path());
-    let limit = sync::body_limit(req.uri().path(), state.settings().max_body_bytes);
+    let path = req.uri().path();
+    let limit = releases::body_limit(path, state.settings())
+        .unwrap_or_else(|| sync::body_limit(path, state.settings().max_body_bytes));
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)

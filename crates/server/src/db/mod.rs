@@ -15,6 +15,7 @@ mod credentials;
 mod integrations;
 mod people;
 mod postgres;
+mod releases;
 mod rows;
 mod sql;
 mod sqlite;
@@ -28,8 +29,8 @@ use std::sync::Arc;
 
 use crate::model::{
     AuditEntry, AuditRecord, IntegrationRecord, ListFilter, LogRecord, NewLog, NewServiceToken,
-    NewToken, Role, ServiceToken, Session, Stats, TokenRecord, UserChange, UserRecord,
-    WebsiteRecord,
+    NewToken, ReleaseRecord, Role, ServiceToken, Session, Stats, TokenRecord, UserChange,
+    UserRecord, WebsiteRecord,
 };
 use crate::secrets::SealedSecrets;
 
@@ -472,13 +473,43 @@ pub trait PeopleStore: Send + Sync {
     async fn touch_token(&self, hash: &str, now: &str) -> Result<()>;
 }
 
+/// Desktop app releases: signed artifacts an admin uploads, kept in the
+/// database so that every server serves the same ones.
+#[async_trait]
+pub trait ReleaseStore: Send + Sync {
+    /// Stores a release with its artifact, replacing the one of the same
+    /// version and platform, with its audit entry; true when it replaced one.
+    async fn put_release(
+        &self,
+        release: &ReleaseRecord,
+        artifact: &[u8],
+        audit: &AuditEntry,
+    ) -> Result<bool>;
+    /// Every release (never the artifacts), of one platform when given, in
+    /// no particular order (versions sort as semver, not as text).
+    async fn releases(&self, platform: Option<&str>) -> Result<Vec<ReleaseRecord>>;
+    /// The artifact of a release, if there is one.
+    async fn release_artifact(&self, version: &str, platform: &str) -> Result<Option<Vec<u8>>>;
+    /// Deletes a release with its audit entry; false if there was none.
+    async fn delete_release(
+        &self,
+        version: &str,
+        platform: &str,
+        audit: &AuditEntry,
+    ) -> Result<bool>;
+}
+
+/// What admins manage besides the data: people and releases.
+pub trait AdminStore: PeopleStore + ReleaseStore {}
+impl<T: PeopleStore + ReleaseStore> AdminStore for T {}
+
 /// Everything the server stores.
 pub trait Db:
-    MetaStore + AccountStore + IntegrationStore + SyncStore + CredentialStore + PeopleStore
+    MetaStore + AccountStore + IntegrationStore + SyncStore + CredentialStore + AdminStore
 {
 }
 impl<T> Db for T where
-    T: MetaStore + AccountStore + IntegrationStore + SyncStore + CredentialStore + PeopleStore
+    T: MetaStore + AccountStore + IntegrationStore + SyncStore + CredentialStore + AdminStore
 {
 }
 

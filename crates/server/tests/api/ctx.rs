@@ -111,6 +111,8 @@ pub struct Res {
     pub body: Value,
     pub headers: reqwest::header::HeaderMap,
     pub text: String,
+    /// The body as sent.
+    pub bytes: Vec<u8>,
 }
 
 impl Res {
@@ -201,6 +203,8 @@ pub fn test_settings() -> Settings {
         test_window: Duration::from_secs(60),
         credential_limit: 5,
         credential_window: Duration::from_secs(60),
+        // Above max_body_bytes (1 MiB), to show the upload has its own limit.
+        max_release_bytes: 4 * 1024 * 1024,
         ..Settings::default()
     }
 }
@@ -351,16 +355,23 @@ impl Ctx {
         if let Some(b) = body {
             req = req.json(&b);
         }
+        Ctx::send(req).await
+    }
+
+    /// Sends a request made with `self.client`; its answer.
+    pub async fn send(req: reqwest::RequestBuilder) -> Res {
         let res = req.send().await.expect("the server answers");
         let status = res.status().as_u16();
         let headers = res.headers().clone();
-        let text = res.text().await.unwrap_or_default();
+        let bytes = res.bytes().await.unwrap_or_default().to_vec();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
         Res {
             status,
             body,
             headers,
             text,
+            bytes,
         }
     }
 

@@ -17,6 +17,7 @@ mod suite_access;
 mod suite_credentials;
 mod suite_first;
 mod suite_people;
+mod suite_releases;
 mod suite_second;
 mod suite_security;
 mod suite_server;
@@ -49,6 +50,7 @@ fn all_tests() -> Vec<(&'static str, Body)> {
     all.extend(suite_access::tests());
     all.extend(suite_credentials::tests());
     all.extend(suite_people::tests());
+    all.extend(suite_releases::tests());
     all.extend(suite_security::tests());
     all.extend(suite_server::tests());
     all.extend(suite_sync::tests());

@@ -38,6 +38,8 @@ struct Op {
     path: String,
     params: Vec<Value>,
     body: Option<Value>,
+    /// The body is bytes (`application/octet-stream`), not JSON.
+    binary: bool,
     responses: BTreeMap<u16, Option<Value>>,
 }
 
@@ -64,6 +66,7 @@ fn operations(doc: &Value) -> Vec<Op> {
                 body: op["requestBody"]["content"]["application/json"]["schema"]
                     .as_object()
                     .map(|s| Value::Object(s.clone())),
+                binary: op["requestBody"]["content"]["application/octet-stream"].is_object(),
                 responses,
             });
         }
@@ -328,7 +331,59 @@ fn path_for(op: &Op, gen: &mut Gen, world: &World) -> String {
         2 => percent(&gen.string("session")),
         _ => "sign-in-1".to_owned(),
     };
-    op.path.replace("{id}", &id).replace("{session}", &session)
+    let mut path = op.path.replace("{id}", &id).replace("{session}", &session);
+    // Releases: versions and platforms mostly well-formed, a few known.
+    let fits = gen.sane || gen.chance(0.7);
+    let versions: &[&str] = if fits {
+        &["0.1.0", "0.1.1", "0.2.0", "1.0.0-beta.1", "10.0.0"]
+    } else {
+        &["0.1", "v1.0.0", "latest", "%F0%9F%A6%80", "1.0.0%00", "%FF"]
+    };
+    let platforms: &[&str] = if fits {
+        &[
+            "linux-x86_64-deb",
+            "darwin-aarch64-app",
+            "windows-x86_64-msi",
+            "linux-x86_64",
+        ]
+    } else {
+        &[
+            "linux",
+            "linux-sparc-deb",
+            "%FF",
+            "linux-x86_64-deb%00",
+            "..%2F..%2Fetc",
+        ]
+    };
+    for (name, values) in [
+        ("{version}", versions),
+        ("{current_version}", versions),
+        ("{platform}", platforms),
+    ] {
+        let value: &&str = gen.pick(values);
+        path = path.replace(name, value);
+    }
+    path
+}
+
+/// The documented header parameters: their example mostly, else any
+/// string a header can carry; sometimes left out.
+fn headers_for(op: &Op, gen: &mut Gen) -> Vec<(String, String)> {
+    let mut headers = Vec::new();
+    for p in op.params.iter().filter(|p| p["in"] == "header") {
+        let name = p["name"].as_str().unwrap_or_default().to_owned();
+        if !gen.chance(0.9) {
+            continue;
+        }
+        let value = match p["example"].as_str() {
+            Some(e) if gen.sane || gen.chance(0.5) => e.to_owned(),
+            _ => gen.string(&name),
+        };
+        if reqwest::header::HeaderValue::from_str(&value).is_ok() {
+            headers.push((name, value));
+        }
+    }
+    headers
 }
 
 /// A query string: the documented parameters (well-typed or not), and
@@ -368,6 +423,18 @@ fn query_for(op: &Op, gen: &mut Gen) -> String {
 /// The body bytes and their content type.
 fn body_for(op: &Op, spec: &Spec, gen: &mut Gen) -> (Option<Vec<u8>>, Option<&'static str>) {
     let json_type = Some("application/json");
+    if op.binary {
+        let bytes = Some("application/octet-stream");
+        return match gen.rng.gen_range(0..8) {
+            0 => (None, None),
+            1 => (Some(Vec::new()), bytes),
+            2 => (Some(b"{\"name\": 1}".to_vec()), json_type),
+            _ => {
+                let n = gen.rng.gen_range(1..5000);
+                (Some((0..n).map(|_| gen.rng.gen()).collect()), bytes)
+            }
+        };
+    }
     match (&op.body, gen.rng.gen_range(0..20)) {
         (_, 0) => (Some(b"{\"name\": ".to_vec()), json_type),
         (_, 1) => (Some(vec![0xff, 0xfe, 0x00, 0x7b]), json_type),
@@ -490,6 +557,9 @@ async fn run(database_args: Vec<String>, env: Vec<(String, String)>, label: &str
         }
         if let Some(t) = content_type {
             req = req.header("Content-Type", t);
+        }
+        for (name, value) in headers_for(op, &mut gen) {
+            req = req.header(name, value);
         }
         if gen.chance(0.1) {
             let forwarded = gen
