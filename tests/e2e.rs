@@ -1986,6 +1986,10 @@ fn wait_for<T>(secs: u64, what: &str, mut ready: impl FnMut() -> Option<T>) -> T
 fn offered(s: &Session, version: &str) -> String {
     s.click("button[data-path=\"/settings\"]");
     s.click("#set-check-now");
+    let status = s.wait_text("#update-status", "the check's answer", |t| {
+        t.contains(version) || t.contains("Could not") || t.contains("does not")
+    });
+    assert!(status.contains("is available"), "{status}");
     s.wait_text("#update-version", "the update's offer", |t| {
         t.contains(version)
     })

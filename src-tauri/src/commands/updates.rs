@@ -59,9 +59,24 @@ pub async fn check_update(
         );
         return Ok(status);
     }
-    let found = updater(&app, &server)?.check().await;
+    let found = match updater(&app, &server) {
+        Ok(updater) => updater.check().await,
+        Err(e) => {
+            status.note = Some(e.message);
+            return Ok(status);
+        }
+    };
     let mut pending = state.update.lock().await;
     match found {
+        Ok(Some(update)) if !secure(update.download_url.as_str()) => {
+            *pending = None;
+            status.note = Some(format!(
+                "{server} offers version {} from {}, which is neither https:// nor this \
+                 machine; it was not downloaded. Ask your admin to set the server's public \
+                 https:// address (--public-url).",
+                update.version, update.download_url
+            ));
+        }
         Ok(Some(update)) => {
             status.available = Some(UpdateOffer {
                 version: update.version.clone(),
@@ -106,10 +121,28 @@ pub async fn install_update(
     app.restart()
 }
 
+/// Where updates may come from: the same rule as sync (https://, or plain
+/// http:// to this machine only). tauri.conf.json turns the plugin's own
+/// blanket https-only rule off (`dangerousInsecureTransportProtocol`) so that
+/// a team server on this machine works; this check, made for the manifest's
+/// address and again for the download's, is what holds instead. Either way
+/// nothing installs without the team key's signature.
+fn secure(url: &str) -> bool {
+    switchboard_sync::server_url(url).is_ok()
+}
+
 fn updater<R: Runtime>(
     app: &AppHandle<R>,
     server: &str,
 ) -> CmdResult<tauri_plugin_updater::Updater> {
+    if !secure(server) {
+        return Err(IpcError::new(
+            "update",
+            format!(
+                "{server} is neither https:// nor this machine: updates are not asked from it."
+            ),
+        ));
+    }
     let url = manifest_url(server).parse().map_err(|e| {
         IpcError::new(
             "update",
