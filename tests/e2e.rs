@@ -2037,7 +2037,7 @@ fn e2e_update_from_team_server() {
 
     let env = store_env(work.path());
     let port = start_driver(&mut procs, &driver, &display, "e2e-update-driver.log", &env);
-    let s = Session::open(port, &app, None);
+    let s = Session::open(port, &app, screenshots(&root));
     first_run(&s);
     let shown = s.wait_text(".app-info", "the version", |t| !t.is_empty());
     assert_eq!(shown, format!("Switchboard {current}"));
@@ -2049,6 +2049,7 @@ fn e2e_update_from_team_server() {
     // Forged: offered, refused with why, nothing installed.
     let offer = offered(&s, next);
     assert!(offer.contains(next), "{offer}");
+    s.screenshot("update");
     s.click("#update-install");
     let refusal = s.wait_text("#update-error", "the refusal", |t| !t.is_empty());
     assert!(refusal.contains("signature does not match"), "{refusal}");
@@ -2071,16 +2072,31 @@ fn e2e_update_from_team_server() {
     });
     println!("e2e update: {next} installed by the app; restarted as pid {restarted}");
 
-    // A second launch on the same store hands over to it and exits.
-    let mut second = Command::new(Installed::APP)
+    // A second launch on the same store, once the restarted app holds the
+    // store's instance name on the session bus, hands over to it and exits.
+    let name = format!(
+        "{}.SingleInstance",
+        switchboard_app::instance_key(&work.path().join("store/switchboard.sqlite"))
+    );
+    wait_for(60, "the restarted app to hold its instance name", || {
+        let owned = Command::new("dbus-send")
+            .args(["--session", "--print-reply", "--dest=org.freedesktop.DBus"])
+            .args(["/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner"])
+            .arg(format!("string:{name}"))
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"));
+        owned.then_some(())
+    });
+    let second = Command::new(Installed::APP)
         .envs(env.iter().map(|(k, v)| (k, v)))
         .env("DISPLAY", &display)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("a second launch");
+    procs.0.push(second);
     let exit = wait_for(30, "the second launch to hand over and exit", || {
-        second.try_wait().ok().flatten()
+        procs.0.last_mut().and_then(|c| c.try_wait().ok().flatten())
     });
     assert!(exit.success(), "the second launch: {exit}");
     assert_eq!(Installed::running(), vec![restarted], "one instance");
