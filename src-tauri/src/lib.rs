@@ -68,7 +68,6 @@ pub fn run() {
         // First, so a second launch hands over before anything else starts.
         .plugin(single_instance(&path))
         .plugin(tauri_plugin_store::Builder::new().build())
-        .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_updater::Builder::new().build())
         .manage(app_state)
         .on_window_event(|window, event| match event {
@@ -195,7 +194,7 @@ fn lock_when_away(app: &tauri::AppHandle) {
             return;
         }
         app.state::<AppState>().store.lock();
-        clipboard::clear_on_lock(&app);
+        clipboard::clear_on_lock();
         eprintln!("vault locked: {reason:?}");
     }));
 }

@@ -158,12 +158,11 @@ pub async fn delete_integration(
 /// like a reveal) and clears it 30 s later; answers those seconds.
 #[tauri::command]
 pub async fn copy_secret(
-    app: tauri::AppHandle,
     state: State<'_, AppState>,
     request: Request<cmd::CopySecret>,
 ) -> CmdResult<Answer<cmd::CopySecret>> {
     let secret = revealed(&state, &request).await?;
-    crate::clipboard::copy_then_clear(&app, secret).map_err(|m| IpcError::new("clipboard", m))?;
+    crate::clipboard::copy_then_clear(secret).map_err(|m| IpcError::new("clipboard", m))?;
     Ok(crate::clipboard::CLEAR_AFTER.as_secs())
 }
 

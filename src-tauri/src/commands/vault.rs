@@ -97,7 +97,7 @@ pub async fn unlock(
 /// Locks the vault now: secrets cannot be read until it is unlocked again,
 /// and a secret the app copied leaves the clipboard.
 #[tauri::command]
-pub fn lock(app: tauri::AppHandle, state: State<'_, AppState>) {
+pub fn lock(state: State<'_, AppState>) {
     state.store.lock();
-    crate::clipboard::clear_on_lock(&app);
+    crate::clipboard::clear_on_lock();
 }

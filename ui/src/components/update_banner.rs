@@ -13,6 +13,9 @@ use yew::prelude::*;
 use crate::ipc;
 use crate::state::{use_app, Action};
 
+/// How long after start-up the team server is first asked.
+const FIRST_LOOK: Duration = Duration::from_secs(5);
+
 /// How often the team server is asked while the app runs.
 const EVERY: Duration = Duration::from_secs(6 * 60 * 60);
 
@@ -30,6 +33,9 @@ pub fn update_banner() -> Html {
             {
                 let alive = alive.clone();
                 spawn_local(async move {
+                    // Not while the window is starting: the first screen
+                    // comes first.
+                    sleep(FIRST_LOOK).await;
                     while alive.get() {
                         if let Ok(status) = ipc::check_update().await {
                             if alive.get() {
