@@ -59,8 +59,7 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- the app: the installed package's, or target/release's
-version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)"
-DEB="target/release/bundle/deb/Switchboard_${version}_amd64.deb"
+DEB="$(package_path deb "$(app_version)")"
 if [ "${BENCH_APP:-package}" = target ]; then
     APP="$ROOT/target/release/switchboard-app"
     [ -x "$APP" ] || die "$APP is missing; run scripts/test.sh (or cargo build --release -p switchboard-app)"

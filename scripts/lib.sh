@@ -14,6 +14,21 @@ WASM_CHOICE_FILE="$TOOLS/wasm-toolchain"
 WASM_OPT="$TOOLS/node/node_modules/.bin/wasm-opt"
 export PATH="$TOOLS/bin:$PATH"
 
+# The app's version, as the top-level Cargo.toml gives it.
+app_version() {
+    sed -n 's/^version = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -n 1
+}
+
+# Where scripts/package.sh leaves the package of KIND (deb or rpm) for
+# VERSION, relative to the work tree.
+package_path() {
+    case "$1" in
+        deb) echo "target/release/bundle/deb/Switchboard_$2_amd64.deb" ;;
+        rpm) echo "target/release/bundle/rpm/Switchboard-$2-1.x86_64.rpm" ;;
+        *) die "unknown package kind $1 (deb or rpm)" ;;
+    esac
+}
+
 # Prints "label: message" so the output of every script says who speaks.
 say() {
     printf '%s: %s\n' "${SAY_AS:-$(basename "$0" .sh)}" "$*"

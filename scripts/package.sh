@@ -45,19 +45,14 @@ cp -p "$app" "$app.as-built"
 trap 'mv -f "$app.as-built" "$app"' EXIT
 nice -n 10 cargo tauri bundle --ci --bundles "$bundles" "${config[@]}"
 
-version="$(
-    sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)"
+version="$(app_version)"
 if [ -n "${SWITCHBOARD_APP_CONFIG:-}" ]; then
     override="$(printf '%s' "$SWITCHBOARD_APP_CONFIG" | sed -n 's/.*"version"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p')"
     version="${override:-$version}"
 fi
 packages=()
 for kind in ${bundles//,/ }; do
-    case "$kind" in
-        deb) packages+=("target/release/bundle/deb/Switchboard_${version}_amd64.deb") ;;
-        rpm) packages+=("target/release/bundle/rpm/Switchboard-${version}-1.x86_64.rpm") ;;
-        *) die "unknown bundle $kind (deb or rpm)" ;;
-    esac
+    packages+=("$(package_path "$kind" "$version")")
 done
 for package in "${packages[@]}"; do
     [ -f "$package" ] || die "the bundler made no $package"

@@ -122,8 +122,7 @@ check() {
 }
 
 check "the page heading reads Switchboard" "$(element_text h1 || true)" "Switchboard"
-version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)"
-check "the footer shows the app_info answer" "$(element_text .app-info || true)" "Switchboard ${version:-*}"
+check "the footer shows the app_info answer" "$(element_text .app-info || true)" "Switchboard $(app_version)"
 
 if [ -n "${SMOKE_SCREENSHOT:-}" ]; then
     sleep 3

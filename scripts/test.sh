@@ -95,9 +95,9 @@ with_keyring nice -n 10 cargo test --workspace --release --test e2e -- --include
 stage "packages: .deb and .rpm built, the .deb installed and its window smoke-tested"
 # The same release build, packed by `cargo tauri bundle` (scripts/package.sh).
 SWITCHBOARD_SKIP_SETUP=1 bash scripts/package.sh deb,rpm
-version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)"
-deb="target/release/bundle/deb/Switchboard_${version}_amd64.deb"
-rpm="target/release/bundle/rpm/Switchboard-${version}-1.x86_64.rpm"
+version="$(app_version)"
+deb="$(package_path deb "$version")"
+rpm="$(package_path rpm "$version")"
 for file in /usr/bin/switchboard-app /usr/bin/switchboard; do
     rpm -qpl "$rpm" | grep -qx "$file" || die "$rpm does not install $file"
 done
@@ -131,13 +131,14 @@ for step in "current:$version" "next:$next"; do
     SWITCHBOARD_APP_CONFIG="{\"version\":\"$v\",\"plugins\":{\"updater\":{\"pubkey\":\"$pubkey\"}}}" \
         SWITCHBOARD_SIGNING_KEY="$UPDATE_DIR/team.key" SWITCHBOARD_SIGNING_PASSWORD=test-team \
         SWITCHBOARD_SKIP_SETUP=1 bash scripts/package.sh deb
-    cp "target/release/bundle/deb/Switchboard_${v}_amd64.deb" "$UPDATE_DIR/$label.deb"
-    cp "target/release/bundle/deb/Switchboard_${v}_amd64.deb.sig" "$UPDATE_DIR/$label.deb.sig"
+    cp "$(package_path deb "$v")" "$UPDATE_DIR/$label.deb"
+    cp "$(package_path deb "$v").sig" "$UPDATE_DIR/$label.deb.sig"
 done
+# The forged signature: the same package signed by the other key (over the
+# bundle's own .sig, copied above).
 TAURI_SIGNING_PRIVATE_KEY_PASSWORD=test-forger cargo tauri signer sign \
-    --private-key-path "$UPDATE_DIR/forger.key" --app-version "$next" "$UPDATE_DIR/next.deb" >/dev/null
-mv "$UPDATE_DIR/next.deb.sig" "$UPDATE_DIR/next.deb.forged.sig"
-cp "target/release/bundle/deb/Switchboard_${next}_amd64.deb.sig" "$UPDATE_DIR/next.deb.sig"
+    --private-key-path "$UPDATE_DIR/forger.key" --app-version "$next" "$(package_path deb "$next")" >/dev/null
+mv "$(package_path deb "$next").sig" "$UPDATE_DIR/next.deb.forged.sig"
 echo "$next" >"$UPDATE_DIR/next.version"
 # Run with the last build's configuration, so cargo rebuilds nothing for it.
 TAURI_CONFIG="{\"version\":\"$next\",\"plugins\":{\"updater\":{\"pubkey\":\"$pubkey\"}}}" \

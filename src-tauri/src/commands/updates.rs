@@ -92,8 +92,7 @@ pub async fn check_update(
         Err(e) => {
             *pending = None;
             status.note = Some(format!(
-                "Could not ask {server} for updates: {}. Check your connection and try again later.",
-                plain(&e)
+                "Could not ask {server} for updates: {e}. Check your connection and try again later."
             ));
         }
     }
@@ -152,7 +151,7 @@ fn updater<R: Runtime>(
     app.updater_builder()
         .endpoints(vec![url])
         .and_then(|b| b.timeout(TIMEOUT).build())
-        .map_err(|e| IpcError::new("update", format!("Updates cannot start: {}", plain(&e))))
+        .map_err(|e| IpcError::new("update", format!("Updates cannot start: {e}")))
 }
 
 /// What went wrong installing `version`, and what to do.
@@ -176,14 +175,7 @@ fn install_message(version: &str, error: &UpdaterError) -> String {
              and approve the prompt."
         ),
         _ => format!(
-            "Version {version} could not be installed: {}. Nothing was changed; try again later.",
-            plain(error)
+            "Version {version} could not be installed: {error}. Nothing was changed; try again later."
         ),
     }
-}
-
-/// The updater's error in words; reqwest's own text names the URL, which
-/// holds nothing secret here (the manifest and downloads are public).
-fn plain(error: &UpdaterError) -> String {
-    error.to_string()
 }

@@ -49,7 +49,11 @@ pub fn update_banner() -> Html {
             move || alive.set(false)
         });
     }
-    let Some(offer) = app.update.as_ref().and_then(|u| u.available.clone()) else {
+    let Some((current, offer)) = app
+        .update
+        .as_ref()
+        .and_then(|u| Some((u.current.clone(), u.available.clone()?)))
+    else {
         return html! {};
     };
     if put_off.as_deref() == Some(offer.version.as_str()) {
@@ -74,11 +78,6 @@ pub fn update_banner() -> Html {
         let (put_off, version) = (put_off.clone(), offer.version.clone());
         Callback::from(move |_| put_off.set(Some(version.clone())))
     };
-    let current = app
-        .update
-        .as_ref()
-        .map(|u| u.current.clone())
-        .unwrap_or_default();
     html! {
         <section class="update-banner card" id="update-banner" aria-live="polite">
             <div class="update-text">
