@@ -16,7 +16,7 @@ export PATH="$TOOLS/bin:$PATH"
 
 # The app's version, as the top-level Cargo.toml gives it.
 app_version() {
-    sed -n 's/^version = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -n 1
+    sed -n '/^version = "\(.*\)"$/{s//\1/p;q}' "$ROOT/Cargo.toml"
 }
 
 # Where scripts/package.sh leaves the package of KIND (deb or rpm) for

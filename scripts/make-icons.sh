@@ -11,7 +11,7 @@ set -euo pipefail
 SAY_AS=make-icons
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT/icons"
-convert -version | grep -q ImageMagick || die "needs ImageMagick: apt-get install imagemagick"
+convert -version | grep ImageMagick >/dev/null || die "needs ImageMagick: apt-get install imagemagick"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

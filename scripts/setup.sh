@@ -41,7 +41,7 @@ if [ -n "${SWITCHBOARD_WASM_TOOLCHAIN:-}" ]; then
     fi
     say "wasm32 target: $wasm_choice (forced by SWITCHBOARD_WASM_TOOLCHAIN)"
 elif command -v rustup >/dev/null \
-    && rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    && rustup target list --installed 2>/dev/null | grep -x wasm32-unknown-unknown >/dev/null; then
     wasm_choice=rustup
     say "wasm32 target: found in rustup"
 elif [ "$(cat "$WASM_CHOICE_FILE" 2>/dev/null || true)" = debian ]; then
@@ -89,7 +89,7 @@ if [ "$MODE" = test ]; then
 fi
 missing=()
 for package in "${packages[@]}"; do
-    if ! dpkg -s "$package" 2>/dev/null | grep -q '^Status: install ok installed'; then
+    if ! dpkg -s "$package" 2>/dev/null | grep '^Status: install ok installed' >/dev/null; then
         missing+=("$package")
     fi
 done

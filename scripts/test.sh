@@ -98,8 +98,11 @@ SWITCHBOARD_SKIP_SETUP=1 bash scripts/package.sh deb,rpm
 version="$(app_version)"
 deb="$(package_path deb "$version")"
 rpm="$(package_path rpm "$version")"
+# Listed first, then searched: grep -q in a pipe would stop reading early and,
+# under pipefail, rpm's SIGPIPE would fail the check at random.
+listed="$(rpm -qpl "$rpm")"
 for file in /usr/bin/switchboard-app /usr/bin/switchboard; do
-    rpm -qpl "$rpm" | grep -qx "$file" || die "$rpm does not install $file"
+    grep -qx "$file" <<<"$listed" || die "$rpm does not install $file"
 done
 say "$rpm: $(rpm -qp --qf '%{NAME} %{VERSION}' "$rpm"), holds the app and the CLI"
 SUDO=""
@@ -109,7 +112,7 @@ $SUDO dpkg -i "$deb" >/dev/null
 say "installed: $(/usr/bin/switchboard --version), /usr/bin/switchboard-app"
 SMOKE_APP=/usr/bin/switchboard-app bash scripts/smoke-window.sh
 $SUDO dpkg -r switchboard >/dev/null
-if dpkg-query -W -f='${Status}' switchboard 2>/dev/null | grep -q installed \
+if dpkg-query -W -f='${Status}' switchboard 2>/dev/null | grep installed >/dev/null \
     || [ -e /usr/bin/switchboard-app ] || [ -e /usr/bin/switchboard ]; then
     die "dpkg -r switchboard left the package or its binaries behind"
 fi
