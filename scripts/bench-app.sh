@@ -220,13 +220,17 @@ while grew:
         if pp in tree and p not in tree:
             tree.add(p); grew = True
 pss = rss = 0
-for p in tree:
+parts = []
+for p in sorted(tree):
     try:
+        own = 0
         for line in open(f"/proc/{p}/smaps_rollup"):
-            if line.startswith("Pss:"): pss += int(line.split()[1])
+            if line.startswith("Pss:"): own = int(line.split()[1]); pss += own
             if line.startswith("Rss:"): rss += int(line.split()[1])
+        parts.append(f"{os.path.basename(procs[p][1])} {own // 1024}")
     except OSError:
         pass
+print(f"  PSS MiB by process: {', '.join(parts)}", file=sys.stderr)
 call("DELETE", f"/session/{sid}")
 print(f"{start_ms:.0f} {pss} {rss} {len(tree)} {page_ms:.0f}")
 PY

@@ -18,6 +18,7 @@
 //! screenshots there (README's come from `SWITCHBOARD_SCREENSHOTS=docs`).
 
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -1033,6 +1034,7 @@ fn e2e_full_journey() {
     s.click("#unlock-submit");
     s.find("#card-email");
     println!("e2e: recovery-key unlock");
+    vault_upkeep(&s, &key, &db);
     s.close();
 
     // Restart: the settings and the window's place were kept by the shell.
@@ -1140,6 +1142,139 @@ fn e2e_full_journey() {
     drop(server);
     println!("e2e: connected to the real server and pushed 1505 integrations");
     drop(twilio);
+}
+
+/// Every secret of the store at `db` in plain text, through the CLI (the
+/// app keeps running beside it): `(integration id, field) -> value`; fails
+/// when one cannot be decrypted.
+fn all_secrets(db: &Path, passphrase: &str) -> BTreeMap<(String, String), String> {
+    let file = db.with_file_name("secrets-check.json");
+    let out = Command::new(root().join("target/release/switchboard"))
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "--json",
+            "export",
+            "--with-secrets",
+            "--plaintext",
+        ])
+        .arg(&file)
+        .env("SWITCHBOARD_PASSPHRASE", passphrase)
+        .env("SWITCHBOARD_NO_KEYRING", "1")
+        .output()
+        .expect("the CLI runs");
+    assert!(
+        out.status.success(),
+        "export: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let export: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    std::fs::remove_file(&file).unwrap();
+    assert!(
+        export.get("warnings").is_none(),
+        "undecryptable secrets: {export}"
+    );
+    let mut found = BTreeMap::new();
+    for item in export["integrations"].as_array().unwrap() {
+        for (field, value) in item["secrets"].as_object().unwrap() {
+            let value = value
+                .as_str()
+                .unwrap_or_else(|| panic!("{field} of {item} has no value"));
+            found.insert(
+                (item["id"].as_str().unwrap().to_owned(), field.clone()),
+                value.to_owned(),
+            );
+        }
+    }
+    found
+}
+
+/// The Vault page: the passphrase changed (a wrong current one refused on
+/// its field), a new recovery key issued (the old one stops working), the
+/// master key rotated while the app runs, after which every secret still
+/// reveals to what it was; the passphrase is then set back.
+fn vault_upkeep(s: &Session, first_key: &str, db: &Path) {
+    const NEW: &str = "a brand new passphrase";
+    let before = all_secrets(db, PASSPHRASE);
+    assert!(before.len() >= 4, "secrets to check: {before:?}");
+    s.click("button[data-path=\"/vault\"]");
+    s.type_into("#vault-current", "not the passphrase");
+    s.type_into("#vault-new", NEW);
+    s.type_into("#vault-repeat", NEW);
+    s.click("#vault-change-passphrase");
+    s.wait_text("#vault-current-error", "wrong current passphrase", |t| {
+        t.contains("Not the current")
+    });
+    s.type_into("#vault-current", PASSPHRASE);
+    s.click("#vault-change-passphrase");
+    s.wait_text(".notice", "passphrase changed", |t| {
+        t.starts_with("Passphrase changed")
+    });
+    s.screenshot("vault");
+
+    // A new recovery key: confirmed in a dialog, shown once.
+    s.type_into("#vault-proof", NEW);
+    s.click("#vault-reissue");
+    s.click("#dialog-confirm");
+    let second_key = s.wait_text("#recovery-key", "a new recovery key", |t| t.len() > 20);
+    assert_ne!(second_key, first_key);
+    s.click("#recovery-saved");
+    s.click("#recovery-continue");
+
+    // The master key rotated while the app runs.
+    s.type_into("#vault-proof", NEW);
+    s.click("#vault-rotate");
+    s.click("#dialog-confirm");
+    let third_key = s.wait_text(
+        "#recovery-key",
+        "the recovery key of the new master key",
+        |t| t.len() > 20 && t != second_key,
+    );
+    s.click("#recovery-saved");
+    s.click("#recovery-continue");
+    s.find("#vault-rotate");
+    assert_eq!(
+        all_secrets(db, NEW),
+        before,
+        "every secret reveals as before the rotation"
+    );
+
+    // The old recovery keys and the old passphrase no longer open it.
+    s.click(".lock-now");
+    s.type_into("#unlock-secret", PASSPHRASE);
+    s.click("#unlock-submit");
+    s.wait_text(".lock .error", "the old passphrase refused", |t| {
+        t.contains("wrong passphrase")
+    });
+    s.click("#unlock-mode");
+    s.gone(".lock .error");
+    for old in [first_key, second_key.as_str()] {
+        s.type_into("#unlock-secret", old);
+        s.click("#unlock-submit");
+        s.wait_text(".lock .error", "an old recovery key refused", |t| {
+            t.contains("wrong recovery key")
+        });
+        // Switching the mode there and back clears the message.
+        s.click("#unlock-mode");
+        s.click("#unlock-mode");
+        s.gone(".lock .error");
+    }
+    println!("e2e vault: old keys refused");
+    s.type_into("#unlock-secret", &third_key);
+    s.click("#unlock-submit");
+    s.find("#card-email");
+    // Reveal in the window too, then set the passphrase back for the steps after.
+    s.click("button[data-path=\"/vault\"]");
+    s.type_into("#vault-current", NEW);
+    s.type_into("#vault-new", PASSPHRASE);
+    s.type_into("#vault-repeat", PASSPHRASE);
+    s.click("#vault-change-passphrase");
+    s.wait_text(".notice", "passphrase changed back", |t| {
+        t.starts_with("Passphrase changed")
+    });
+    s.click("button[data-path=\"/integrations\"]");
+    s.find("#card-email");
+    println!("e2e vault: passphrase changed, recovery key re-issued, master key rotated; every secret reveals");
 }
 
 /// The sample Twilio account SID and auth token the add form is filled with.

@@ -19,6 +19,7 @@ pub use switchboard_ipc::{
     AuditPage, AuditQuery, AuditRecord, NewPerson, PersonRef, PersonUpdate, RevokeRequest, Team,
     TeamSession, TeamUser, TeamWebsite,
 };
+pub use switchboard_ipc::{PassphraseChange, PassphraseProof, RecoveryAnswer};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -53,6 +54,18 @@ pub async fn unlock(request: &UnlockRequest) -> IpcResult<()> {
 
 pub async fn lock() -> IpcResult<()> {
     call::<cmd::Lock>(&()).await
+}
+
+pub async fn change_passphrase(request: &PassphraseChange) -> IpcResult<()> {
+    call::<cmd::ChangePassphrase>(request).await
+}
+
+pub async fn reissue_recovery_key(request: &PassphraseProof) -> IpcResult<RecoveryAnswer> {
+    call::<cmd::ReissueRecoveryKey>(request).await
+}
+
+pub async fn rotate_master_key(request: &PassphraseProof) -> IpcResult<RecoveryAnswer> {
+    call::<cmd::RotateMasterKey>(request).await
 }
 
 pub async fn list_integrations(request: &ListQuery) -> IpcResult<ListPage> {

@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use crate::components::{
-    AuditPage, IntegrationsPage, LogsPage, SettingsPage, StatsPage, SyncPage, TeamPage,
+    AuditPage, IntegrationsPage, LogsPage, SettingsPage, StatsPage, SyncPage, TeamPage, VaultPage,
     WebhooksPage, WebsitesPage,
 };
 
@@ -29,6 +29,8 @@ pub enum Route {
     Team,
     /// /audit: the team server's audit log (admins).
     Audit,
+    /// /vault: passphrase, recovery key, master key.
+    Vault,
 }
 
 impl Route {
@@ -44,6 +46,7 @@ impl Route {
             Route::Webhooks => "/webhooks".into(),
             Route::Team => "/team".into(),
             Route::Audit => "/audit".into(),
+            Route::Vault => "/vault".into(),
         }
     }
 }
@@ -60,5 +63,6 @@ pub fn switch(route: &Route) -> Html {
         Route::Webhooks => html! { <WebhooksPage /> },
         Route::Team => html! { <TeamPage /> },
         Route::Audit => html! { <AuditPage /> },
+        Route::Vault => html! { <VaultPage /> },
     }
 }

@@ -11,11 +11,12 @@ use serde::Serialize;
 
 use crate::{
     AppInfo, AuditPage, AuditQuery, Boot, ConnectRequest, CreateRequest, HealthEvent, IdRequest,
-    IntegrationDetail, ListPage, ListQuery, LogEntry, NewPerson, NewWebsite, PersonRef,
-    PersonUpdate, ResolveRequest, RevealRequest, RevokeRequest, SendTestRequest, SetActiveRequest,
-    Settings, SetupAnswer, SetupRequest, Stats, SyncConflict, SyncStatus, Team, TeamSession,
-    TeamUser, TestAllProgress, TestAllRequest, TestAnswer, TypeOverview, UnlockRequest,
-    UpdateRequest, UpdateStatus, VaultState, WebhookAnswer, WebhookRequest, Website, WebsiteUpdate,
+    IntegrationDetail, ListPage, ListQuery, LogEntry, NewPerson, NewWebsite, PassphraseChange,
+    PassphraseProof, PersonRef, PersonUpdate, RecoveryAnswer, ResolveRequest, RevealRequest,
+    RevokeRequest, SendTestRequest, SetActiveRequest, Settings, SetupAnswer, SetupRequest, Stats,
+    SyncConflict, SyncStatus, Team, TeamSession, TeamUser, TestAllProgress, TestAllRequest,
+    TestAnswer, TypeOverview, UnlockRequest, UpdateRequest, UpdateStatus, VaultState,
+    WebhookAnswer, WebhookRequest, Website, WebsiteUpdate,
 };
 
 /// One command of the app.
@@ -64,6 +65,12 @@ commands! {
     Unlock = "unlock": UnlockRequest => ();
     /// Locks the vault.
     Lock = "lock": () => ();
+    /// Changes, adds or removes the passphrase (the current one required).
+    ChangePassphrase = "change_passphrase": PassphraseChange => ();
+    /// Replaces the recovery key; the old one stops working.
+    ReissueRecoveryKey = "reissue_recovery_key": PassphraseProof => RecoveryAnswer;
+    /// Replaces the master key and re-seals every secret, while the app runs.
+    RotateMasterKey = "rotate_master_key": PassphraseProof => RecoveryAnswer;
     /// A page of the integration list.
     ListIntegrations = "list_integrations": ListQuery => ListPage;
     /// Per-type counts for the type cards.
@@ -167,7 +174,7 @@ mod tests {
                 "{name}"
             );
         }
-        assert_eq!(ALL.len(), 45);
+        assert_eq!(ALL.len(), 48);
         assert_eq!(GetAppInfo::NAME, "app_info");
         assert_eq!(permission("sync_now"), "allow-sync-now");
     }

@@ -11,8 +11,11 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 mod redact;
+mod upkeep;
 
 pub mod cmd;
+
+pub use upkeep::{PassphraseChange, PassphraseProof, RecoveryAnswer};
 
 /// The team admin API's answers, shown as they come (one declaration, in
 /// the wire crate).

@@ -13,7 +13,7 @@ use crate::{
 };
 
 /// Prints `<redacted>`.
-struct Redacted;
+pub(crate) struct Redacted;
 
 impl fmt::Debug for Redacted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -253,6 +253,45 @@ impl Store {
         Ok(())
     }
 
+    /// Changes, adds or (with `new` None) removes the passphrase from the
+    /// app: when the vault has one, `old` must be it (a wrong one changes
+    /// nothing), so an unlocked laptop left alone cannot have it replaced.
+    pub async fn change_passphrase(&self, old: Option<&Secret>, new: Option<Secret>) -> Result<()> {
+        self.confirm_passphrase(old).await?;
+        self.set_passphrase(new).await?;
+        tracing::info!("passphrase changed");
+        Ok(())
+    }
+
+    /// Replaces the recovery key: the master key is wrapped under a new one,
+    /// which is returned to be shown once; the old recovery key stops
+    /// working. Needs the passphrase when the vault has one.
+    pub async fn reissue_recovery_key(&self, passphrase: Option<&Secret>) -> Result<RecoveryKey> {
+        let meta = self.confirm_passphrase(passphrase).await?;
+        let key = self.real_key()?;
+        let recovery = RecoveryKey::generate();
+        sqlx::query("UPDATE vault_meta SET recovery_wrap = ? WHERE id = 1")
+            .bind(RecoveryWrap::create(&key, &recovery, &meta.vault_id).encode())
+            .execute(self.pool())
+            .await?;
+        tracing::info!("recovery key re-issued");
+        Ok(recovery)
+    }
+
+    /// Checks `given` against the vault's passphrase, if it has one.
+    async fn confirm_passphrase(&self, given: Option<&Secret>) -> Result<Meta> {
+        let meta = self.require_meta().await?;
+        self.real_key()?;
+        if let Some(wrap) = meta.passphrase_wrap.clone() {
+            let p = given
+                .cloned()
+                .ok_or(StoreError::Vault(VaultError::WrongPassphrase))?;
+            let (vid, kid) = (meta.vault_id.clone(), meta.key_id.clone());
+            blocking(move || wrap.unwrap_key(&p, &vid, &kid)).await?;
+        }
+        Ok(meta)
+    }
+
     fn real_key(&self) -> Result<MasterKey> {
         self.unlocked_state()
             .ok_or(StoreError::Locked)?

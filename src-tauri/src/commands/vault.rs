@@ -1,10 +1,12 @@
-//! Vault commands for the lock screen: status, first-run setup, unlock, lock.
+//! Vault commands: for the lock screen status, first-run setup, unlock and
+//! lock; for the Vault page the passphrase, the recovery key and the master
+//! key.
 
 use super::{to_ipc, CmdResult};
 use crate::state::AppState;
 use switchboard_ipc::cmd::{self, Answer, Request};
-use switchboard_ipc::{IpcError, SetupAnswer, UnlockRequest, VaultState};
-use switchboard_store::{InitOptions, StoreError};
+use switchboard_ipc::{IpcError, RecoveryAnswer, SetupAnswer, UnlockRequest, VaultState};
+use switchboard_store::{InitOptions, RotateOptions, StoreError};
 use switchboard_vault::{Secret, VaultError};
 use tauri::State;
 
@@ -100,4 +102,84 @@ pub async fn unlock(
 pub fn lock(state: State<'_, AppState>) {
     state.store.lock();
     crate::clipboard::clear_on_lock();
+}
+
+/// The passphrase a request carries, as a secret.
+fn given(passphrase: Option<String>) -> Option<Secret> {
+    passphrase.filter(|p| !p.is_empty()).map(Secret::new)
+}
+
+/// A wrong current passphrase, said on its field.
+fn on_current_field(error: StoreError, field: &str) -> IpcError {
+    match error {
+        StoreError::Vault(VaultError::WrongPassphrase) => IpcError::invalid(
+            "That is not the vault's passphrase; nothing was changed.",
+            field,
+            "Not the current passphrase.",
+        ),
+        other => to_ipc(other),
+    }
+}
+
+/// Changes, adds or removes the passphrase; the current one is required
+/// when there is one.
+#[tauri::command]
+pub async fn change_passphrase(
+    state: State<'_, AppState>,
+    request: Request<cmd::ChangePassphrase>,
+) -> CmdResult<Answer<cmd::ChangePassphrase>> {
+    let new = given(request.new);
+    if new.as_ref().is_some_and(|p| p.char_len() < 8) {
+        return Err(IpcError::invalid(
+            "Choose a passphrase of at least 8 characters.",
+            "new",
+            "At least 8 characters.",
+        ));
+    }
+    let current = given(request.current);
+    state
+        .store
+        .change_passphrase(current.as_ref(), new)
+        .await
+        .map_err(|e| on_current_field(e, "current"))
+}
+
+/// Wraps the master key under a new recovery key, answered once.
+#[tauri::command]
+pub async fn reissue_recovery_key(
+    state: State<'_, AppState>,
+    request: Request<cmd::ReissueRecoveryKey>,
+) -> CmdResult<Answer<cmd::ReissueRecoveryKey>> {
+    let passphrase = given(request.passphrase);
+    let recovery = state
+        .store
+        .reissue_recovery_key(passphrase.as_ref())
+        .await
+        .map_err(|e| on_current_field(e, "passphrase"))?;
+    Ok(RecoveryAnswer {
+        recovery_key: recovery.display_once(),
+    })
+}
+
+/// Replaces the master key while the app runs: every secret re-sealed in
+/// one transaction; a new recovery key, answered once.
+#[tauri::command]
+pub async fn rotate_master_key(
+    state: State<'_, AppState>,
+    request: Request<cmd::RotateMasterKey>,
+) -> CmdResult<Answer<cmd::RotateMasterKey>> {
+    let passphrase = given(request.passphrase);
+    let status = state.store.vault_status().await.map_err(to_ipc)?;
+    let recovery = state
+        .store
+        .rotate_master_key(RotateOptions {
+            keystore: status.uses_keyring.then(|| state.keystore()).flatten(),
+            passphrase,
+            fail_after: None,
+        })
+        .await
+        .map_err(|e| on_current_field(e, "passphrase"))?;
+    Ok(RecoveryAnswer {
+        recovery_key: recovery.display_once(),
+    })
 }

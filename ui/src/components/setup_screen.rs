@@ -1,13 +1,14 @@
 //! First run: create the vault with a passphrase (and the OS keyring where
 //! there is one), then show the recovery key once.
 
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::parts::{check_input, text_input};
+use super::vault_page::refresh_vault;
+use super::RecoveryKeyShown;
 use crate::hooks::{use_submit, Problems};
 use crate::ipc::{self, SetupRequest};
-use crate::state::{use_app, Action};
+use crate::state::use_app;
 
 /// The welcome card with the passphrase form, then the recovery key.
 #[function_component(SetupScreen)]
@@ -18,36 +19,16 @@ pub fn setup_screen() -> Html {
     let use_keyring = use_state(|| app.vault.is_some_and(|v| v.keyring_allowed));
     let submit = use_submit();
     let recovery = use_state(|| None::<String>);
-    let saved = use_state(|| false);
 
     if let Some(key) = &*recovery {
-        let on_saved = check_input(&saved);
         let finish = {
             let app = app.clone();
-            Callback::from(move |_| {
-                let app = app.clone();
-                spawn_local(async move {
-                    if let Ok(v) = ipc::vault_status().await {
-                        app.dispatch(Action::Vault(v));
-                    }
-                });
-            })
+            Callback::from(move |()| refresh_vault(&app))
         };
         return html! {
-            <section class="card narrow setup" aria-labelledby="recovery-title">
-                <h2 id="recovery-title">{ "Your recovery key" }</h2>
-                <p class="muted">
-                    { "If you forget your passphrase, this key is the only way back into your store. \
-                       Write it down or keep it in your password manager: it is shown only this once." }
-                </p>
-                <code class="recovery-key" id="recovery-key">{ key }</code>
-                <label class="check">
-                    <input type="checkbox" id="recovery-saved" checked={*saved} onchange={on_saved} />
-                    { "I have saved it" }
-                </label>
-                <button class="button primary" id="recovery-continue" disabled={!*saved}
-                    onclick={finish}>{ "Continue" }</button>
-            </section>
+            <RecoveryKeyShown recovery_key={key.clone()} on_done={finish}
+                intro="If you forget your passphrase, this key is the only way back into your store. \
+                       Write it down or keep it in your password manager: it is shown only this once." />
         };
     }
 
