@@ -1,10 +1,11 @@
 //! What each subcommand does: open the store, unlock it, call the library.
 
+use crate::backup::write_private;
 use crate::output::{self, CliError};
 use crate::{Cli, Command, WebsiteCommand, KEYRING_SERVICE};
 use serde_json::{Map, Value};
 use std::io::{BufRead, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use switchboard_store::{
     ExportFile, InitOptions, IntegrationPatch, ListFilter, NewIntegration, RotateOptions, SortKey,
@@ -21,17 +22,19 @@ fn default_db() -> PathBuf {
         .join("switchboard.sqlite")
 }
 
+/// The next line of standard input, without its line ending, as a secret.
+pub(crate) fn stdin_line(what: &str) -> Result<Secret> {
+    let mut line = zeroize::Zeroizing::new(String::new());
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::Io(format!("cannot read {what} from standard input: {e}")))?;
+    Ok(Secret::new(line.trim_end_matches(['\r', '\n'])))
+}
+
 fn passphrase(cli: &Cli) -> Result<Option<Secret>> {
     if cli.passphrase_stdin {
-        let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).map_err(|e| {
-            CliError::Io(format!(
-                "cannot read the passphrase from standard input: {e}"
-            ))
-        })?;
-        let secret = Secret::new(line.trim_end_matches(['\r', '\n']));
-        line.clear();
-        return Ok(Some(secret));
+        return stdin_line("the passphrase").map(Some);
     }
     Ok(std::env::var("SWITCHBOARD_PASSPHRASE")
         .ok()
@@ -96,6 +99,7 @@ fn print_json(value: &impl serde::Serialize) {
 
 /// Runs one command.
 pub async fn run(cli: Cli) -> Result<()> {
+    crate::backup::check_plaintext(&cli)?;
     let path = cli.db.clone().unwrap_or_else(default_db);
     let store = Store::open(&path).await?;
     let result = dispatch(&store, &cli).await;
@@ -179,7 +183,7 @@ async fn dispatch(store: &Store, cli: &Cli) -> Result<()> {
 }
 
 /// Prints `value` as JSON with `--json`, else the human form.
-fn emit<T: serde::Serialize>(cli: &Cli, value: &T, human: impl FnOnce(&T)) {
+pub(crate) fn emit<T: serde::Serialize>(cli: &Cli, value: &T, human: impl FnOnce(&T)) {
     if cli.json {
         print_json(value);
     } else {
@@ -274,7 +278,18 @@ async fn dispatch_unlocked(store: &Store, cli: &Cli, command: &Command) -> Resul
             batch,
             progress,
         } => import(store, cli, file, *batch, *progress).await?,
-        Command::Export { file, with_secrets } => export(store, cli, file, *with_secrets).await?,
+        Command::Export {
+            file, with_secrets, ..
+        } => export(store, cli, file, *with_secrets).await?,
+        Command::Backup { file, no_secrets } => {
+            crate::backup::backup(store, cli, file, !no_secrets).await?
+        }
+        Command::Restore {
+            file,
+            preview,
+            on_conflict,
+            on_change,
+        } => crate::backup::restore(store, cli, file, *preview, (*on_conflict, *on_change)).await?,
         Command::Stats => {
             let stats = store.stats().await?;
             emit(cli, &stats, |stats| {
@@ -356,11 +371,19 @@ async fn import(
     Ok(())
 }
 
-/// `export FILE`: written private (0600), secrets only when asked.
-async fn export(store: &Store, cli: &Cli, file: &PathBuf, with_secrets: bool) -> Result<()> {
+/// `export FILE`: written private (0600), secrets only when asked (and
+/// confirmed with --plaintext, with a warning).
+async fn export(store: &Store, cli: &Cli, file: &Path, with_secrets: bool) -> Result<()> {
     let export = store.export(with_secrets).await?;
     let text = serde_json::to_string_pretty(&export).expect("serializable");
     write_private(file, text.as_bytes())?;
+    if with_secrets {
+        eprintln!(
+            "warning: {} holds every secret in plain text: anyone who can read it can use them. \
+             Delete it when done; `switchboard backup` writes an encrypted file instead",
+            file.display()
+        );
+    }
     if !cli.json {
         println!(
             "Exported {} integration(s) to {}{}.",
@@ -400,20 +423,4 @@ async fn rotate_key(store: &Store, cli: &Cli) -> Result<()> {
         println!("    {}", recovery.display_once());
     }
     Ok(())
-}
-
-fn write_private(path: &PathBuf, bytes: &[u8]) -> Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut f = options
-        .open(path)
-        .map_err(|e| CliError::Io(format!("cannot write {}: {e}", path.display())))?;
-    f.write_all(bytes)
-        .and_then(|_| f.sync_all())
-        .map_err(|e| CliError::Io(format!("cannot write {}: {e}", path.display())))
 }

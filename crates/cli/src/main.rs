@@ -5,8 +5,14 @@
 //! Unlocking: `SWITCHBOARD_PASSPHRASE` (or `--passphrase-stdin`) unlocks with
 //! the passphrase, `SWITCHBOARD_RECOVERY_KEY` with the recovery key, and
 //! otherwise the OS keyring is used.
+//!
+//! A backup's own passphrase (`backup`, `restore`): `--backup-passphrase-stdin`
+//! reads it from standard input (the second line when `--passphrase-stdin`
+//! reads the vault's first), else `SWITCHBOARD_BACKUP_PASSPHRASE`, else it is
+//! asked on the terminal (twice for a backup).
 #![forbid(unsafe_code)]
 
+mod backup;
 mod commands;
 mod output;
 
@@ -30,6 +36,10 @@ pub struct Cli {
     /// Read the passphrase from the first line of standard input.
     #[arg(long, global = true)]
     pub passphrase_stdin: bool,
+    /// Read a backup's passphrase from standard input (after the vault's
+    /// passphrase line when --passphrase-stdin is given too).
+    #[arg(long, global = true)]
+    pub backup_passphrase_stdin: bool,
     /// Write logs to this file instead of standard error (level from RUST_LOG).
     #[arg(long, global = true)]
     pub log_file: Option<PathBuf>,
@@ -149,9 +159,37 @@ pub enum Command {
     Export {
         /// The file to write.
         file: PathBuf,
-        /// Include secret values in plain text (the file is made readable by you only).
+        /// Include secret values in plain text; needs --plaintext too
+        /// (`switchboard backup` writes an encrypted file instead).
         #[arg(long)]
         with_secrets: bool,
+        /// Confirms that the secrets may be written in plain text.
+        #[arg(long)]
+        plaintext: bool,
+    },
+    /// Write an encrypted backup of everything, sealed under a passphrase
+    /// you choose (Argon2id + AES-256-GCM; secrets included unless --no-secrets).
+    Backup {
+        /// The file to write (readable by you only).
+        file: PathBuf,
+        /// Leave secret values out of the backup.
+        #[arg(long)]
+        no_secrets: bool,
+    },
+    /// Restore an encrypted backup: new integrations are added, unchanged
+    /// ones left alone, changed and conflicting ones as chosen.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Only show what would be restored (new, unchanged, changed, conflicts).
+        #[arg(long)]
+        preview: bool,
+        /// For an integration named like one of yours under another id.
+        #[arg(long, value_enum, default_value_t = OnConflict::KeepMine)]
+        on_conflict: OnConflict,
+        /// For an integration of yours that differs from the backup's.
+        #[arg(long, value_enum, default_value_t = OnChange::KeepMine)]
+        on_change: OnChange,
     },
     /// Totals by type and status.
     Stats,
@@ -168,6 +206,26 @@ pub enum Command {
     Website(WebsiteCommand),
     /// Replace the master key and re-seal every secret (prints a new recovery key).
     RotateKey,
+}
+
+/// `restore --on-conflict`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnConflict {
+    /// Leave yours; the backup's is not restored.
+    KeepMine,
+    /// The backup's replaces the contents of yours (your id is kept).
+    TakeFile,
+    /// Add the backup's beside yours, named "<name> (restored)".
+    KeepBoth,
+}
+
+/// `restore --on-change`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnChange {
+    /// Leave yours as it is.
+    KeepMine,
+    /// Take the backup's version.
+    TakeFile,
 }
 
 #[derive(Subcommand, Debug)]

@@ -1,6 +1,6 @@
 //! The secret-leak test: plant a unique canary secret, run a workload with
 //! trace logging through the CLI, then search the database file, its WAL,
-//! the log file, the export and every output for the canary in plain text.
+//! the log file, the export, the encrypted backup and every output for the canary in plain text.
 
 use std::path::Path;
 use std::process::Command;
@@ -19,6 +19,7 @@ fn canary_secret_appears_nowhere() {
     let db = dir.path().join("store.sqlite");
     let log = dir.path().join("switchboard.log");
     let export = dir.path().join("export.json");
+    let backup = dir.path().join("all.backup");
     let mut outputs: Vec<u8> = Vec::new();
     let run = |args: &[&str], outputs: &mut Vec<u8>| -> String {
         let out = Command::new(env!("CARGO_BIN_EXE_switchboard"))
@@ -28,6 +29,10 @@ fn canary_secret_appears_nowhere() {
             .arg(&log)
             .args(args)
             .env("SWITCHBOARD_PASSPHRASE", PASS)
+            .env(
+                "SWITCHBOARD_BACKUP_PASSPHRASE",
+                "leak test backup passphrase",
+            )
             .env("CANARY_SECRET", CANARY)
             .env("CANARY_WA", CANARY_WA)
             .env("RUST_LOG", "trace")
@@ -86,6 +91,9 @@ fn canary_secret_appears_nowhere() {
         vec!["stats", "--json"],
         vec!["logs", &id, "--json"],
         vec!["export", export.to_str().unwrap()],
+        vec!["backup", backup.to_str().unwrap()],
+        vec!["restore", "--preview", "--json", backup.to_str().unwrap()],
+        vec!["restore", backup.to_str().unwrap()],
         vec!["rotate-key"],
         vec!["show", &id],
     ] {
@@ -128,6 +136,7 @@ fn canary_secret_appears_nowhere() {
         db.clone(),
         Path::new(&format!("{}-wal", db.display())).to_path_buf(),
         export.clone(),
+        backup.clone(),
     ] {
         if let Ok(bytes) = std::fs::read(&p) {
             searched.push((p.display().to_string(), bytes));

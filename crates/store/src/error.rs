@@ -67,7 +67,14 @@ impl StoreError {
             StoreError::AlreadyInitialized => "already_initialized",
             StoreError::Locked => "locked",
             StoreError::Setup(_) => "setup",
-            StoreError::Vault(VaultError::WrongPassphrase) => "wrong_passphrase",
+            StoreError::Vault(VaultError::WrongPassphrase)
+            | StoreError::Vault(VaultError::WrongBackupPassphrase) => "wrong_passphrase",
+            StoreError::Vault(
+                VaultError::NotABackup(_)
+                | VaultError::BackupDamaged(_)
+                | VaultError::BackupTooNew(_)
+                | VaultError::BackupAltered,
+            ) => "bad_file",
             StoreError::Vault(VaultError::WrongRecoveryKey) => "wrong_recovery_key",
             StoreError::Vault(VaultError::KeyringUnavailable(_))
             | StoreError::Vault(VaultError::KeyringKeyMissing) => "keyring_unavailable",

@@ -4,6 +4,7 @@
 //! passphrase. Plaintext secrets leave it only through [`Store::reveal`].
 #![forbid(unsafe_code)]
 
+mod backup;
 mod checks;
 mod db;
 mod error;
@@ -12,16 +13,23 @@ mod lock;
 mod logs;
 mod model;
 mod remote;
+mod restore;
 mod secrets;
 mod sync;
 mod transfer;
 mod vault;
 mod websites;
 
+pub use backup::WrittenBackup;
 pub use checks::{CheckKind, CheckRecord, Credentials, Health};
 pub use error::{Result, StoreError};
 pub use model::*;
 pub use remote::RemoteHealth;
+pub use restore::{
+    KeptBoth, RestoreChoice, RestoreChoices, RestoreCounts, RestoreItem, RestoreKind,
+    RestorePreview, RestoreReport, WebsiteKind, WebsitePreview,
+};
+pub use switchboard_vault::BackupInfo;
 pub use sync::{AckSummary, Conflict, Pending, PullSummary, Resolution, SyncMeta};
 pub use transfer::{ExportFile, ExportedIntegration, ImportFailure, ImportReport, EXPORT_FORMAT};
 pub use vault::{InitOptions, RotateOptions};

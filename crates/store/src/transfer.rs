@@ -278,12 +278,7 @@ impl Store {
                         continue;
                     }
                 }
-                let omitted: Vec<String> = item
-                    .secrets
-                    .iter()
-                    .filter(|(_, v)| v.is_none())
-                    .map(|(k, _)| k.clone())
-                    .collect();
+                let omitted = omitted(item);
                 match self.prepare_import(sealer.as_ref(), to_new(item, &omitted), &omitted) {
                     Ok(p) => ready.push((*index, item.name.clone(), p, omitted)),
                     Err(e) => report.failed.push(fail(e.to_string())),
@@ -326,15 +321,7 @@ impl Store {
             }
             for (_, _, p, omitted) in &ready {
                 if !omitted.is_empty() && committed.contains(&p.id) {
-                    insert_log(
-                        Reach::Pushed,
-                        &mut tx,
-                        &p.id,
-                        LogLevel::Warning,
-                        "Some secrets were not in the import file: enter them again",
-                        json!({ "fields": omitted }),
-                    )
-                    .await?;
+                    log_omitted(&mut tx, &p.id, omitted).await?;
                 }
             }
             tx.commit().await?;
@@ -345,7 +332,37 @@ impl Store {
     }
 }
 
-fn to_new(item: &ExportedIntegration, omitted: &[String]) -> NewIntegration {
+/// The secrets a file marks as set but leaves out (null values).
+pub(crate) fn omitted(item: &ExportedIntegration) -> Vec<String> {
+    item.secrets
+        .iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
+/// The warning of an integration added without some of its secrets.
+pub(crate) async fn log_omitted(
+    conn: &mut sqlx::SqliteConnection,
+    id: &str,
+    omitted: &[String],
+) -> Result<()> {
+    if omitted.is_empty() {
+        return Ok(());
+    }
+    insert_log(
+        Reach::Pushed,
+        conn,
+        id,
+        LogLevel::Warning,
+        "Some secrets were not in the import file: enter them again",
+        json!({ "fields": omitted }),
+    )
+    .await
+}
+
+/// The new integration a file entry stands for (its secrets among the values).
+pub(crate) fn to_new(item: &ExportedIntegration, omitted: &[String]) -> NewIntegration {
     let values = item.configured.then(|| {
         let mut v = item.config.clone();
         for (k, s) in &item.secrets {

@@ -31,6 +31,21 @@ pub enum VaultError {
         "the OS keyring holds no key for this vault; unlock with your passphrase or recovery key"
     )]
     KeyringKeyMissing,
+    /// A file given as a backup is not one (another kind of file).
+    #[error("this is not a Switchboard backup file{0}; choose the file `switchboard backup` or the app's Back up wrote")]
+    NotABackup(String),
+    /// A backup file that cannot be read: cut short, bad JSON or base64.
+    #[error("the backup file is truncated or damaged ({0}); nothing was read. Use another copy of the backup")]
+    BackupDamaged(String),
+    /// A backup written in a format version newer than this build reads.
+    #[error("this backup was written by a newer Switchboard (format version {0}; this one reads version 1): update Switchboard to restore it")]
+    BackupTooNew(u64),
+    /// The passphrase does not open the backup.
+    #[error("wrong passphrase for this backup: nothing was read. Type the passphrase chosen when the backup was made")]
+    WrongBackupPassphrase,
+    /// The backup fails authentication: changed after it was written.
+    #[error("the backup file was altered after it was written (it fails authentication): nothing was read. Use another copy of the backup")]
+    BackupAltered,
     /// The key derivation function failed (bad parameters).
     #[error("key derivation failed: {0}")]
     Kdf(String),

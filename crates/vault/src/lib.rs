@@ -1,12 +1,14 @@
 //! The cryptographic heart of Switchboard: secrets in memory ([`Secret`]),
 //! sealed secrets at rest ([`Sealed`]), the master key that turns one into
 //! the other, and the ways a master key is kept: the OS keyring, a
-//! passphrase (Argon2id), or the recovery key shown once at vault creation.
+//! passphrase (Argon2id), or the recovery key shown once at vault creation;
+//! and encrypted backup files sealed under a passphrase ([`seal_backup`]).
 //!
 //! Nothing here touches the database; the store decides where sealed bytes
 //! and wrapped keys live.
 #![forbid(unsafe_code)]
 
+mod backup;
 pub mod column;
 mod error;
 mod key;
@@ -16,6 +18,9 @@ mod seal;
 mod secret;
 mod wrap;
 
+pub use backup::{
+    backup_info, open_backup, seal_backup, BackupInfo, BACKUP_FORMAT, BACKUP_VERSION,
+};
 pub use error::{Result, VaultError};
 pub use key::{KeyId, MasterKey};
 pub use keystore::{KeyStore, MemoryKeyStore, OsKeyring};

@@ -18,6 +18,7 @@ pub const KDF_MEMORY_KIB: u32 = 19 * 1024;
 pub const KDF_TIME_COST: u32 = 2;
 /// Argon2id lanes (OWASP: 1).
 pub const KDF_PARALLELISM: u32 = 1;
+/// The shortest passphrase accepted for a vault or a backup.
 const MIN_PASSPHRASE_CHARS: usize = 8;
 
 fn wrap_aad(kind: &str, vault_id: &str, key_id: &KeyId) -> Vec<u8> {
@@ -75,13 +76,8 @@ pub struct PassphraseWrap {
 impl PassphraseWrap {
     /// Wraps `key` under `passphrase` with a fresh salt and OWASP's parameters.
     pub fn create(key: &MasterKey, passphrase: &Secret, vault_id: &str) -> Result<Self> {
-        if passphrase.char_len() < MIN_PASSPHRASE_CHARS {
-            return Err(VaultError::WeakPassphrase(MIN_PASSPHRASE_CHARS));
-        }
-        let mut salt = [0u8; 16];
-        rand::rngs::OsRng.fill_bytes(&mut salt);
+        let (salt, kek) = fresh_key(passphrase)?;
         let (m_kib, t, p) = (KDF_MEMORY_KIB, KDF_TIME_COST, KDF_PARALLELISM);
-        let kek = derive(passphrase, &salt, m_kib, t, p)?;
         let blob = seal_key(&kek, key, &wrap_aad("passphrase", vault_id, key.id()));
         Ok(PassphraseWrap {
             m_kib,
@@ -162,7 +158,34 @@ impl fmt::Debug for PassphraseWrap {
     }
 }
 
-fn derive(passphrase: &Secret, salt: &[u8], m: u32, t: u32, p: u32) -> Result<Zeroizing<[u8; 32]>> {
+/// A new key from a passphrase being chosen (at least 8 characters): a
+/// fresh random salt and the key Argon2id derives with OWASP's parameters
+/// ([`KDF_MEMORY_KIB`], [`KDF_TIME_COST`], [`KDF_PARALLELISM`]).
+pub(crate) fn fresh_key(passphrase: &Secret) -> Result<([u8; 16], Zeroizing<[u8; 32]>)> {
+    if passphrase.char_len() < MIN_PASSPHRASE_CHARS {
+        return Err(VaultError::WeakPassphrase(MIN_PASSPHRASE_CHARS));
+    }
+    let mut salt = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut salt);
+    let key = derive(
+        passphrase,
+        &salt,
+        KDF_MEMORY_KIB,
+        KDF_TIME_COST,
+        KDF_PARALLELISM,
+    )?;
+    Ok((salt, key))
+}
+
+/// A 32-byte key from `passphrase` and `salt` by Argon2id with memory `m`
+/// KiB, `t` iterations and `p` lanes.
+pub(crate) fn derive(
+    passphrase: &Secret,
+    salt: &[u8],
+    m: u32,
+    t: u32,
+    p: u32,
+) -> Result<Zeroizing<[u8; 32]>> {
     let params =
         argon2::Params::new(m, t, p, Some(32)).map_err(|e| VaultError::Kdf(e.to_string()))?;
     let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);

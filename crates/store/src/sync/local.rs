@@ -10,23 +10,24 @@ use sqlx::Row;
 use switchboard_sync_proto::field;
 use switchboard_vault::column;
 
-/// A record's current values, read for pushes, conflicts and pulls.
-pub(super) struct Local {
-    pub(super) integration_type: String,
-    pub(super) provider: String,
-    pub(super) name: String,
-    pub(super) description: String,
-    pub(super) is_active: bool,
-    pub(super) website_id: Option<String>,
-    pub(super) config: Map<String, Value>,
-    pub(super) sealed: SealedMap,
-    pub(super) remote: RemoteSecrets,
+/// A record's current values, read for pushes, conflicts and pulls (and
+/// compared with a backup's by a restore).
+pub(crate) struct Local {
+    pub(crate) integration_type: String,
+    pub(crate) provider: String,
+    pub(crate) name: String,
+    pub(crate) description: String,
+    pub(crate) is_active: bool,
+    pub(crate) website_id: Option<String>,
+    pub(crate) config: Map<String, Value>,
+    pub(crate) sealed: SealedMap,
+    pub(crate) remote: RemoteSecrets,
 }
 
-pub(super) const LOCAL_COLUMNS: &str =
+pub(crate) const LOCAL_COLUMNS: &str =
     "integration_type, provider, name, description, is_active, website_id, config, secrets, remote_secrets";
 
-pub(super) fn local_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Local> {
+pub(crate) fn local_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Local> {
     Ok(Local {
         integration_type: row.get("integration_type"),
         provider: row.get("provider"),

@@ -27,6 +27,8 @@ mod pull;
 mod push;
 mod websites;
 
+pub(crate) use local::{local_from_row, Local, LOCAL_COLUMNS};
+
 pub(crate) use dirty::{
     all_fields_dirty, dirty_column, forget_deleted, mark, next_stamps, parse_dirty, parse_remote,
     remote_column, RemoteSecrets,
