@@ -19,7 +19,11 @@ pub use switchboard_ipc::{
     AuditPage, AuditQuery, AuditRecord, NewPerson, PersonRef, PersonUpdate, RevokeRequest, Team,
     TeamSession, TeamUser, TeamWebsite,
 };
-pub use switchboard_ipc::{PassphraseChange, PassphraseProof, RecoveryAnswer};
+pub use switchboard_ipc::{
+    BackupRequest, BackupWritten, PassphraseChange, PassphraseProof, RecoveryAnswer, RestoreApply,
+    RestoreChoice, RestoreChoices, RestoreItem, RestoreKind, RestoreOpen, RestorePreview,
+    RestoreReport,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -66,6 +70,18 @@ pub async fn reissue_recovery_key(request: &PassphraseProof) -> IpcResult<Recove
 
 pub async fn rotate_master_key(request: &PassphraseProof) -> IpcResult<RecoveryAnswer> {
     call::<cmd::RotateMasterKey>(request).await
+}
+
+pub async fn write_backup(request: &BackupRequest) -> IpcResult<BackupWritten> {
+    call::<cmd::WriteBackup>(request).await
+}
+
+pub async fn preview_restore(request: &RestoreOpen) -> IpcResult<RestorePreview> {
+    call::<cmd::PreviewRestore>(request).await
+}
+
+pub async fn apply_restore(request: &RestoreApply) -> IpcResult<RestoreReport> {
+    call::<cmd::ApplyRestore>(request).await
 }
 
 pub async fn list_integrations(request: &ListQuery) -> IpcResult<ListPage> {

@@ -6,8 +6,8 @@
 use crate::commands::{emit, stdin_line};
 use crate::output::CliError;
 use crate::{Cli, Command, OnChange, OnConflict};
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::io::IsTerminal;
+use std::path::Path;
 use switchboard_store::{
     RestoreChoice, RestoreChoices, RestoreKind, RestorePreview, RestoreReport, Store,
 };
@@ -181,36 +181,9 @@ fn print_report(r: &RestoreReport) {
     }
 }
 
-/// Writes `bytes` readable by this user only (0600): to a temporary file
-/// beside `path`, synced, then renamed over it.
+/// Writes `bytes` readable by this user only (0600), never half-written
+/// under `path` (`switchboard_store::files::write_private`).
 pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    let failed = |e: std::io::Error| CliError::Io(format!("cannot write {}: {e}", path.display()));
-    let name = path
-        .file_name()
-        .ok_or_else(|| CliError::Usage(format!("{} is not a file name", path.display())))?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(name);
-    tmp_name.push(format!(".{}.tmp", std::process::id()));
-    let tmp: PathBuf = path.with_file_name(tmp_name);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let written = options.open(&tmp).and_then(|mut f| {
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    });
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(failed(e));
-    }
-    // The rename itself is durable once the folder is synced.
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
-    }
-    Ok(())
+    switchboard_store::files::write_private(path, bytes)
+        .map_err(|e| CliError::Io(format!("cannot write {}: {e}", path.display())))
 }

@@ -9,6 +9,7 @@
 
 mod check;
 pub mod field;
+pub mod restore;
 mod status;
 mod timestamp;
 mod view;

@@ -10,13 +10,14 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::{
-    AppInfo, AuditPage, AuditQuery, Boot, ConnectRequest, CreateRequest, HealthEvent, IdRequest,
-    IntegrationDetail, ListPage, ListQuery, LogEntry, NewPerson, NewWebsite, PassphraseChange,
-    PassphraseProof, PersonRef, PersonUpdate, RecoveryAnswer, ResolveRequest, RevealRequest,
-    RevokeRequest, SendTestRequest, SetActiveRequest, Settings, SetupAnswer, SetupRequest, Stats,
-    SyncConflict, SyncStatus, Team, TeamSession, TeamUser, TestAllProgress, TestAllRequest,
-    TestAnswer, TypeOverview, UnlockRequest, UpdateRequest, UpdateStatus, VaultState,
-    WebhookAnswer, WebhookRequest, Website, WebsiteUpdate,
+    AppInfo, AuditPage, AuditQuery, BackupRequest, BackupWritten, Boot, ConnectRequest,
+    CreateRequest, HealthEvent, IdRequest, IntegrationDetail, ListPage, ListQuery, LogEntry,
+    NewPerson, NewWebsite, PassphraseChange, PassphraseProof, PersonRef, PersonUpdate,
+    RecoveryAnswer, ResolveRequest, RestoreApply, RestoreOpen, RestorePreview, RestoreReport,
+    RevealRequest, RevokeRequest, SendTestRequest, SetActiveRequest, Settings, SetupAnswer,
+    SetupRequest, Stats, SyncConflict, SyncStatus, Team, TeamSession, TeamUser, TestAllProgress,
+    TestAllRequest, TestAnswer, TypeOverview, UnlockRequest, UpdateRequest, UpdateStatus,
+    VaultState, WebhookAnswer, WebhookRequest, Website, WebsiteUpdate,
 };
 
 /// One command of the app.
@@ -71,6 +72,12 @@ commands! {
     ReissueRecoveryKey = "reissue_recovery_key": PassphraseProof => RecoveryAnswer;
     /// Replaces the master key and re-seals every secret, while the app runs.
     RotateMasterKey = "rotate_master_key": PassphraseProof => RecoveryAnswer;
+    /// Writes an encrypted backup file.
+    WriteBackup = "write_backup": BackupRequest => BackupWritten;
+    /// Opens a backup and says what restoring it would do.
+    PreviewRestore = "preview_restore": RestoreOpen => RestorePreview;
+    /// Restores a backup with the person's choices, all or nothing.
+    ApplyRestore = "apply_restore": RestoreApply => RestoreReport;
     /// A page of the integration list.
     ListIntegrations = "list_integrations": ListQuery => ListPage;
     /// Per-type counts for the type cards.
@@ -174,7 +181,7 @@ mod tests {
                 "{name}"
             );
         }
-        assert_eq!(ALL.len(), 48);
+        assert_eq!(ALL.len(), 51);
         assert_eq!(GetAppInfo::NAME, "app_info");
         assert_eq!(permission("sync_now"), "allow-sync-now");
     }

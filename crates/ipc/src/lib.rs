@@ -15,7 +15,11 @@ mod upkeep;
 
 pub mod cmd;
 
-pub use upkeep::{PassphraseChange, PassphraseProof, RecoveryAnswer};
+pub use upkeep::{
+    BackupRequest, BackupWritten, KeptBoth, PassphraseChange, PassphraseProof, RecoveryAnswer,
+    RestoreApply, RestoreChoice, RestoreChoices, RestoreCounts, RestoreItem, RestoreKind,
+    RestoreOpen, RestorePreview, RestoreReport, WebsiteKind, WebsitePreview,
+};
 
 /// The team admin API's answers, shown as they come (one declaration, in
 /// the wire crate).

@@ -8,6 +8,7 @@ mod backup;
 mod checks;
 mod db;
 mod error;
+pub mod files;
 mod integrations;
 mod lock;
 mod logs;

@@ -3,6 +3,7 @@
 //! `src-tauri/build.rs` and granted by `src-tauri/capabilities/main-window.json`.
 
 pub mod app;
+pub mod backup;
 pub mod checks;
 pub mod convert;
 pub mod insights;

@@ -2,6 +2,7 @@
 
 mod audit_page;
 mod auto_lock;
+mod backup_cards;
 mod confirm_dialog;
 mod field_input;
 mod footer;

@@ -1,11 +1,13 @@
 //! The Vault page: upkeep of what protects the store, while the app runs.
 //! Change (or add) the passphrase, issue a new recovery key, rotate the
-//! master key. Each asks for the passphrase again when the vault has one.
+//! master key (each asks for the passphrase again when the vault has one),
+//! and encrypted backups (`backup_cards`).
 
 use std::collections::BTreeMap;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::backup_cards::{BackupCard, RestoreCard};
 use super::parts::{field_error, text_input};
 use super::{ConfirmDialog, RecoveryKeyShown};
 use crate::hooks::{use_submit, Problems, Submit};
@@ -68,6 +70,8 @@ pub fn vault_page() -> Html {
         <>
             <PassphraseCard {has_passphrase} />
             <KeysCard {has_passphrase} on_key={Callback::from(move |k| shown.set(Some(k)))} />
+            <BackupCard />
+            <RestoreCard />
         </>
     }
 }
@@ -254,7 +258,7 @@ fn run_key_action(
 }
 
 /// A password input with its label and problem.
-fn password_field(
+pub(super) fn password_field(
     id: &'static str,
     label: &'static str,
     autocomplete: &'static str,

@@ -1,0 +1,145 @@
+//! Encrypted backups from the Vault page: write one, preview what restoring
+//! one would do, restore it with the person's choices (all or nothing).
+//! The file is opened again for the restore rather than kept decrypted in
+//! memory between the two steps.
+
+use std::path::{Path, PathBuf};
+
+use super::{to_ipc, CmdResult};
+use crate::state::AppState;
+use switchboard_ipc::cmd::{self, Answer, Request};
+use switchboard_ipc::{BackupWritten, IpcError, RestoreOpen};
+use switchboard_store::{ExportFile, Store, StoreError};
+use switchboard_vault::{Secret, VaultError};
+use tauri::State;
+
+/// Where a typed path points: `~/` is the home folder, a bare name goes to
+/// Documents (or home), and nothing at all is a dated default name there.
+fn resolve(typed: &str) -> PathBuf {
+    let typed = typed.trim();
+    let home = dirs::home_dir().unwrap_or_else(|| PathBuf::from("."));
+    let folder = dirs::document_dir()
+        .filter(|d| d.is_dir())
+        .unwrap_or_else(|| home.clone());
+    if typed.is_empty() {
+        let date = switchboard_domain::now();
+        return folder.join(format!(
+            "switchboard-backup-{}.sbk",
+            &date[..10.min(date.len())]
+        ));
+    }
+    if let Some(rest) = typed.strip_prefix("~/") {
+        return home.join(rest);
+    }
+    let path = Path::new(typed);
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        folder.join(path)
+    }
+}
+
+/// A store error with the passphrase problems said on the passphrase field.
+fn on_passphrase(error: StoreError) -> IpcError {
+    match error {
+        StoreError::Vault(VaultError::WrongBackupPassphrase | VaultError::WrongPassphrase) => {
+            IpcError::invalid(
+                "That passphrase does not open this backup; nothing was restored.",
+                "passphrase",
+                "Not the passphrase this backup was made with.",
+            )
+        }
+        StoreError::Vault(VaultError::WeakPassphrase(n)) => IpcError::invalid(
+            format!("Choose a passphrase of at least {n} characters for the backup."),
+            "passphrase",
+            format!("At least {n} characters."),
+        ),
+        other => to_ipc(other),
+    }
+}
+
+/// Reads and decrypts the backup a request names.
+async fn open(request: &RestoreOpen) -> CmdResult<ExportFile> {
+    let path = resolve(&request.path);
+    let bytes = std::fs::read(&path).map_err(|e| {
+        IpcError::invalid(
+            format!("Cannot read {}: {e}", path.display()),
+            "path",
+            "No readable file here.",
+        )
+    })?;
+    Store::read_backup(&bytes, &Secret::new(request.passphrase.clone()))
+        .await
+        .map_err(on_passphrase)
+}
+
+/// Writes an encrypted backup, readable by this user only.
+#[tauri::command]
+pub async fn write_backup(
+    state: State<'_, AppState>,
+    request: Request<cmd::WriteBackup>,
+) -> CmdResult<Answer<cmd::WriteBackup>> {
+    let path = resolve(&request.path);
+    let written = state
+        .store
+        .write_backup(&Secret::new(request.passphrase), request.with_secrets)
+        .await
+        .map_err(on_passphrase)?;
+    switchboard_store::files::write_private(&path, &written.bytes).map_err(|e| {
+        IpcError::invalid(
+            format!("Cannot write {}: {e}", path.display()),
+            "path",
+            "Choose a folder you can write to.",
+        )
+    })?;
+    Ok(BackupWritten {
+        path: path.display().to_string(),
+        integrations: written.info.integrations,
+        websites: written.websites,
+        includes_secrets: written.info.includes_secrets,
+        warnings: written.warnings,
+    })
+}
+
+/// Opens a backup and classifies what is in it against the store.
+#[tauri::command]
+pub async fn preview_restore(
+    state: State<'_, AppState>,
+    request: Request<cmd::PreviewRestore>,
+) -> CmdResult<Answer<cmd::PreviewRestore>> {
+    let file = open(&request).await?;
+    state.store.restore_preview(&file).await.map_err(to_ipc)
+}
+
+/// Restores a backup with the person's choices, in one transaction.
+#[tauri::command]
+pub async fn apply_restore(
+    state: State<'_, AppState>,
+    request: Request<cmd::ApplyRestore>,
+) -> CmdResult<Answer<cmd::ApplyRestore>> {
+    let file = open(&request.open).await?;
+    state
+        .store
+        .restore(&file, &request.choices)
+        .await
+        .map_err(to_ipc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_paths_resolve_to_home_documents_or_as_given() {
+        let home = dirs::home_dir().unwrap();
+        assert_eq!(resolve("~/b.sbk"), home.join("b.sbk"));
+        assert_eq!(resolve("/tmp/x.sbk"), PathBuf::from("/tmp/x.sbk"));
+        let dated = resolve("  ");
+        let name = dated.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with("switchboard-backup-20") && name.ends_with(".sbk"),
+            "{name}"
+        );
+        assert!(resolve("mine.sbk").ends_with("mine.sbk"));
+    }
+}
