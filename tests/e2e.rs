@@ -1349,6 +1349,12 @@ fn backup_and_restore(s: &Session, db: &Path) {
         counts.starts_with("1 new, 3 unchanged, 1 changed, 0 with the name of another"),
         "{counts}"
     );
+    s.call(
+        "POST",
+        "/execute/sync",
+        Some(json!({"script": "document.getElementById('restore-plan').scrollIntoView({block: 'center'});", "args": []})),
+    )
+    .expect("scroll to the preview");
     s.screenshot("restore");
     s.select(
         "select[aria-label=\"Restore Newsletter mail 2\"]",
