@@ -175,6 +175,14 @@ fn send_needs_yes_without_a_terminal_and_sends_the_exact_request() {
         .form_value("Body")
         .unwrap()
         .contains("test message from Switchboard"));
+    let out = with_fake(&db, &fake)
+        .args(["send", &id, "--to", "+14155550199", "--yes"])
+        .output()
+        .unwrap();
+    assert!(
+        !format!("{out:?}").contains(&token),
+        "the token is never printed"
+    );
     let logs = ok(cli(&db).args(["logs", &id]).output().unwrap());
     assert!(logs.contains("Test message:"), "{logs}");
 

@@ -68,6 +68,7 @@ fn two_stores_sync_through_the_real_server() {
         .output()
         .unwrap();
     assert_eq!(code(&out).0, 4, "{}", code(&out).1);
+    assert!(!code(&out).1.contains("not the password"), "never echoed");
     let out = cli(&a)
         .args(["sync", "connect", "--url", &server.url(), "--email", ADMIN])
         .output()
@@ -84,7 +85,13 @@ fn two_stores_sync_through_the_real_server() {
     assert_eq!(status["last_summary"]["pushed"], 1, "{status}");
     assert_eq!(status["pending"], 0);
     assert!(status["last_synced_at"].is_string());
-    let text = ok(synced(&a).args(["sync", "status"]).output().unwrap());
+    let out = synced(&a).args(["sync", "status"]).output().unwrap();
+    let all = format!("{:?}", out);
+    assert!(
+        !all.contains(ADMIN_PASSWORD) && !all.contains(&token),
+        "no secret printed"
+    );
+    let text = ok(out);
     assert!(
         text.contains(&server.url()) && text.contains("pending:    0"),
         "{text}"
