@@ -6,16 +6,13 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use switchboard_ipc::{HealthEvent, TestAllProgress};
-use switchboard_providers::{Checker, Endpoints, RateGate};
+use switchboard_providers::{Checker, RateGate};
 use switchboard_store::Store;
 use switchboard_vault::{KeyStore, OsKeyring};
 use tokio_util::sync::CancellationToken;
 
 /// The keyring service name, shared with the `switchboard` CLI.
 pub const KEYRING_SERVICE: &str = "com.switchboard.desktop";
-
-/// How long one provider call may take.
-pub const CHECK_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// The app's state, managed by Tauri and borrowed by every command.
 pub struct AppState {
@@ -60,12 +57,7 @@ impl AppState {
     /// The state for the store at hand, reading provider endpoint overrides
     /// from SWITCHBOARD_PROVIDER_ENDPOINTS(_FILE).
     pub fn new(store: Store) -> AppState {
-        let checker = Endpoints::from_env()
-            .map_err(|e| format!("Provider endpoints are misconfigured: {e}"))
-            .and_then(|endpoints| {
-                Checker::try_new(endpoints, CHECK_TIMEOUT)
-                    .map_err(|e| format!("Connection checks cannot start: {e}"))
-            });
+        let checker = switchboard_runner::checker_from_env();
         AppState {
             store: Arc::new(store),
             update: tauri::async_runtime::Mutex::new(None),

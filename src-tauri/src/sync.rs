@@ -8,10 +8,7 @@ use std::time::Duration;
 
 use switchboard_ipc::{SyncRun, SyncStatus, SyncSummary};
 use switchboard_store::Store;
-use switchboard_sync::{
-    sync, MemoryTokenStore, OsTokenStore, ServerClient, SyncError, SyncOptions, SyncProgress,
-    TokenStore,
-};
+use switchboard_sync::{sync, ServerClient, SyncError, SyncOptions, SyncProgress, TokenStore};
 use tokio_util::sync::CancellationToken;
 
 use crate::state::KEYRING_SERVICE;
@@ -34,14 +31,9 @@ pub struct SyncJob {
 
 impl SyncJob {
     pub fn new(keyring_allowed: bool) -> SyncJob {
-        let tokens: Arc<dyn TokenStore> = if keyring_allowed {
-            Arc::new(OsTokenStore::new(KEYRING_SERVICE))
-        } else {
-            Arc::new(MemoryTokenStore::default())
-        };
         SyncJob {
             state: Mutex::new(SyncState::default()),
-            tokens,
+            tokens: switchboard_sync::token_store(KEYRING_SERVICE, keyring_allowed),
         }
     }
 
@@ -133,7 +125,7 @@ impl SyncJob {
                         pulled: p.pulled,
                     });
                 };
-                sync(&store, &client, &options(), progress, &cancel).await
+                sync(&store, &client, &SyncOptions::from_env(), progress, &cancel).await
             };
             let mut s = job.lock();
             s.run = None;
@@ -153,19 +145,6 @@ impl SyncJob {
         });
         true
     }
-}
-
-/// Batch size: SWITCHBOARD_SYNC_BATCH (1 to 500), else the engine's default.
-fn options() -> SyncOptions {
-    let mut o = SyncOptions::default();
-    if let Some(n) = std::env::var("SWITCHBOARD_SYNC_BATCH")
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .filter(|n| (1..=500).contains(n))
-    {
-        o.batch_size = n;
-    }
-    o
 }
 
 /// Syncs every `minutes` (re-read from `minutes()` each round) while the

@@ -38,27 +38,53 @@ pub fn check_plaintext(cli: &Cli) -> Result<()> {
 /// The backup's passphrase: standard input with --backup-passphrase-stdin,
 /// else the environment, else asked on the terminal (twice when `confirm`).
 fn backup_passphrase(cli: &Cli, confirm: bool) -> Result<Secret> {
-    if cli.backup_passphrase_stdin {
-        return stdin_line("the backup passphrase");
+    typed_secret(
+        &Typed {
+            stdin: cli
+                .backup_passphrase_stdin
+                .then_some("the backup passphrase"),
+            env: PASSPHRASE_ENV,
+            prompt: "Backup passphrase: ",
+            missing: "a backup needs its own passphrase: set SWITCHBOARD_BACKUP_PASSPHRASE, \
+                      use --backup-passphrase-stdin, or run the command in a terminal to be asked",
+        },
+        confirm,
+    )
+}
+
+/// Where a passphrase the person types comes from.
+pub(crate) struct Typed<'a> {
+    /// Read from standard input (this names it), when asked to.
+    pub stdin: Option<&'a str>,
+    /// Else this environment variable.
+    pub env: &'a str,
+    /// Else this prompt on the terminal.
+    pub prompt: &'a str,
+    /// The usage error without any of them.
+    pub missing: &'a str,
+}
+
+/// A passphrase from standard input, the environment or the terminal (typed
+/// twice when `confirm`).
+pub(crate) fn typed_secret(from: &Typed<'_>, confirm: bool) -> Result<Secret> {
+    if let Some(what) = from.stdin {
+        return stdin_line(what);
     }
-    if let Ok(p) = std::env::var(PASSPHRASE_ENV) {
+    if let Ok(p) = std::env::var(from.env) {
         return Ok(Secret::new(p));
     }
     if !std::io::stdin().is_terminal() {
-        return Err(CliError::Usage(format!(
-            "a backup needs its own passphrase: set {PASSPHRASE_ENV}, use --backup-passphrase-stdin, \
-             or run the command in a terminal to be asked"
-        )));
+        return Err(CliError::Usage(from.missing.to_owned()));
     }
     let ask = |prompt: &str| {
         rpassword::prompt_password(prompt)
             .map(Secret::new)
             .map_err(|e| CliError::Io(format!("cannot read the passphrase: {e}")))
     };
-    let first = ask("Backup passphrase: ")?;
+    let first = ask(from.prompt)?;
     if confirm && ask("Type it again: ")? != first {
         return Err(CliError::Usage(
-            "the two passphrases differ; nothing was written. Run the command again".into(),
+            "the two passphrases differ; nothing was changed. Run the command again".into(),
         ));
     }
     Ok(first)

@@ -2,14 +2,14 @@
 
 use crate::backup::write_private;
 use crate::output::{self, CliError};
-use crate::{Cli, Command, WebsiteCommand, KEYRING_SERVICE};
+use crate::{Cli, Command, WebhookCommand, WebsiteCommand, KEYRING_SERVICE};
 use serde_json::{Map, Value};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use switchboard_store::{
     ExportFile, InitOptions, IntegrationPatch, ListFilter, NewIntegration, RotateOptions, SortKey,
-    Store, StoreError, WebsiteFilter,
+    Store, StoreError,
 };
 use switchboard_vault::{OsKeyring, Secret};
 
@@ -41,12 +41,15 @@ fn passphrase(cli: &Cli) -> Result<Option<Secret>> {
         .map(Secret::new))
 }
 
-async fn unlock(store: &Store, cli: &Cli) -> Result<()> {
+/// Unlocks the vault; answers the passphrase it unlocked with, if any.
+async fn unlock(store: &Store, cli: &Cli) -> Result<Option<Secret>> {
     if let Some(p) = passphrase(cli)? {
-        return Ok(store.unlock_with_passphrase(&p).await?);
+        store.unlock_with_passphrase(&p).await?;
+        return Ok(Some(p));
     }
     if let Ok(rk) = std::env::var("SWITCHBOARD_RECOVERY_KEY") {
-        return Ok(store.unlock_with_recovery_key(&rk).await?);
+        store.unlock_with_recovery_key(&rk).await?;
+        return Ok(None);
     }
     store
         .unlock_with_keystore(Arc::new(OsKeyring::new(KEYRING_SERVICE)))
@@ -56,7 +59,8 @@ async fn unlock(store: &Store, cli: &Cli) -> Result<()> {
                 "this vault unlocks with a passphrase: set SWITCHBOARD_PASSPHRASE or use --passphrase-stdin".into(),
             ),
             other => other.into(),
-        })
+        })?;
+    Ok(None)
 }
 
 fn parse_pairs(set: &[String], secret_env: &[String]) -> Result<Map<String, Value>> {
@@ -84,10 +88,6 @@ fn parse_sort(s: &str) -> Result<SortKey> {
             "'{s}' is not a sort order: use newest, oldest, name, type, status or updated"
         ))
     })
-}
-
-fn parse_status(s: &str) -> Result<switchboard_store::Status> {
-    s.parse().map_err(CliError::Usage)
 }
 
 fn print_json(value: &impl serde::Serialize) {
@@ -174,12 +174,38 @@ async fn dispatch(store: &Store, cli: &Cli) -> Result<()> {
                 }
             }
         }
+        Command::Webhook(WebhookCommand::Verify(args)) if args.integration.is_none() => {
+            crate::checks::verify_webhook(store, cli, args).await?
+        }
         other => {
-            unlock(store, cli).await?;
-            dispatch_unlocked(store, cli, other).await?;
+            let used = unlock(store, cli).await?;
+            match other {
+                Command::Test { .. }
+                | Command::TestAll { .. }
+                | Command::Send { .. }
+                | Command::Webhook(_) => crate::checks::run(store, cli, other).await?,
+                Command::Sync(command) => crate::sync::run(store, cli, command).await?,
+                Command::Passphrase(command) => {
+                    crate::vault::passphrase(store, cli, command, used.as_ref()).await?
+                }
+                Command::RecoveryKey(_) => crate::vault::reissue(store, cli, used.as_ref()).await?,
+                _ => dispatch_unlocked(store, cli, other).await?,
+            }
         }
     }
     Ok(())
+}
+
+/// A token cancelled when Ctrl-C is pressed (long runs stop cleanly).
+pub(crate) fn cancel_on_ctrl_c() -> tokio_util::sync::CancellationToken {
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let on_interrupt = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_interrupt.cancel();
+        }
+    });
+    cancel
 }
 
 /// Prints `value` as JSON with `--json`, else the human form.
@@ -193,26 +219,10 @@ pub(crate) fn emit<T: serde::Serialize>(cli: &Cli, value: &T, human: impl FnOnce
 
 async fn dispatch_unlocked(store: &Store, cli: &Cli, command: &Command) -> Result<()> {
     match command {
-        Command::List {
-            integration_type,
-            provider,
-            status,
-            website,
-            search,
-            sort,
-        } => {
+        Command::List { filters, sort } => {
             let filter = ListFilter {
-                integration_type: integration_type.clone(),
-                provider: provider.clone(),
-                status: status.as_deref().map(parse_status).transpose()?,
-                website: match website.as_deref() {
-                    None => WebsiteFilter::Any,
-                    Some("global") => WebsiteFilter::Global,
-                    Some(id) => WebsiteFilter::Website(id.to_owned()),
-                },
-                search: search.clone(),
                 sort: parse_sort(sort)?,
-                ..Default::default()
+                ..filters.to_filter()?
             };
             let rows = store.list(&filter).await?;
             emit(cli, &rows, |rows| output::print_summaries(rows));
@@ -255,7 +265,10 @@ async fn dispatch_unlocked(store: &Store, cli: &Cli, command: &Command) -> Resul
             let values = parse_pairs(set, secret_env)?;
             let patch = IntegrationPatch {
                 name: name.clone(),
-                status: status.as_deref().map(parse_status).transpose()?,
+                status: status
+                    .as_deref()
+                    .map(crate::args::parse_status)
+                    .transpose()?,
                 is_active: *active,
                 values: (!values.is_empty()).then_some(values),
                 ..Default::default()
@@ -327,9 +340,7 @@ async fn dispatch_unlocked(store: &Store, cli: &Cli, command: &Command) -> Resul
             WebsiteCommand::Delete { id } => store.delete_website(id).await?,
         },
         Command::RotateKey => rotate_key(store, cli).await?,
-        Command::Init { .. } | Command::Status | Command::Types => {
-            unreachable!("handled before unlocking")
-        }
+        _ => unreachable!("handled in dispatch"),
     }
     Ok(())
 }
@@ -414,13 +425,22 @@ async fn rotate_key(store: &Store, cli: &Cli) -> Result<()> {
             fail_after: None,
         })
         .await?;
+    print_recovery_key(
+        cli,
+        &recovery,
+        "Master key replaced; every secret was re-sealed.",
+    );
+    Ok(())
+}
+
+/// Prints a new recovery key once, after `done`.
+pub(crate) fn print_recovery_key(cli: &Cli, recovery: &switchboard_vault::RecoveryKey, done: &str) {
     if cli.json {
         print_json(&serde_json::json!({ "recovery_key": recovery.display_once() }));
     } else {
-        println!("Master key replaced; every secret was re-sealed.");
+        println!("{done}");
         println!("New recovery key (the old one no longer works):");
         println!();
         println!("    {}", recovery.display_once());
     }
-    Ok(())
 }

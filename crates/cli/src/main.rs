@@ -12,9 +12,17 @@
 //! asked on the terminal (twice for a backup).
 #![forbid(unsafe_code)]
 
+mod args;
 mod backup;
+mod checks;
 mod commands;
 mod output;
+mod sync;
+mod vault;
+
+pub use args::{
+    Filters, PassphraseCommand, RecoveryKeyCommand, SyncCommand, VerifyArgs, WebhookCommand,
+};
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -23,11 +31,18 @@ use std::process::ExitCode;
 /// The keyring service name shared with the desktop app.
 pub const KEYRING_SERVICE: &str = "com.switchboard.desktop";
 
+/// The exit codes, as `--help` shows them.
+const EXIT_CODES: &str = "Exit codes: 0 done; 1 any other failure (network, files, server); \
+2 usage (bad arguments, a confirmation or passphrase needed without a terminal); \
+3 invalid input; 4 vault locked or wrong passphrase, key or sign-in; 5 not found; \
+6 a check ran and failed (a connection test, a test message, a webhook signature).";
+
 #[derive(Parser, Debug)]
 #[command(
     name = "switchboard",
     version,
-    about = "Manage integration credentials in the local encrypted store"
+    about = "Manage integration credentials in the local encrypted store",
+    after_help = EXIT_CODES
 )]
 pub struct Cli {
     /// The store file (default: the desktop app's store in your data folder).
@@ -64,21 +79,8 @@ pub enum Command {
     Types,
     /// List integrations.
     List {
-        /// Only this type (email, sms, payments, ...).
-        #[arg(long = "type")]
-        integration_type: Option<String>,
-        /// Only this provider.
-        #[arg(long)]
-        provider: Option<String>,
-        /// Only this status (active, inactive, error, pending).
-        #[arg(long)]
-        status: Option<String>,
-        /// Only this website (id), or "global".
-        #[arg(long)]
-        website: Option<String>,
-        /// Text search over names and public settings.
-        #[arg(long)]
-        search: Option<String>,
+        #[command(flatten)]
+        filters: Filters,
         /// Order: newest, oldest, name, type, status, updated.
         #[arg(long, default_value = "newest")]
         sort: String,
@@ -206,6 +208,50 @@ pub enum Command {
     Website(WebsiteCommand),
     /// Replace the master key and re-seal every secret (prints a new recovery key).
     RotateKey,
+    /// Change (or remove) the vault's passphrase.
+    #[command(subcommand)]
+    Passphrase(PassphraseCommand),
+    /// Replace the recovery key.
+    #[command(subcommand)]
+    RecoveryKey(RecoveryKeyCommand),
+    /// Test one integration against its provider and record the outcome
+    /// (exit 6 when the test fails).
+    Test {
+        /// Integration id.
+        id: String,
+    },
+    /// Test every integration matching the filters, a few at a time: a
+    /// progress bar on a terminal, a line per integration otherwise, then a
+    /// summary (exit 6 when any failed; Ctrl-C stops, finished ones stay recorded).
+    TestAll {
+        #[command(flatten)]
+        filters: Filters,
+    },
+    /// Send one real test message through an integration (an email, an SMS,
+    /// a WhatsApp template or a webhook event), logged like the app's
+    /// "Send test"; asks first unless --yes (exit 6 when it was not sent).
+    Send {
+        /// Integration id.
+        id: String,
+        /// The recipient: an email address, or a phone number like +14155550123.
+        #[arg(long, default_value = "")]
+        to: String,
+        /// WhatsApp: the approved template (default hello_world).
+        #[arg(long, default_value = "")]
+        template: String,
+        /// WhatsApp: the template's language (default en_US).
+        #[arg(long, default_value = "")]
+        language: String,
+        /// Send without asking (needed without a terminal).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Webhook tools.
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
+    /// Sync with the team server.
+    #[command(subcommand)]
+    Sync(SyncCommand),
 }
 
 /// `restore --on-conflict`.

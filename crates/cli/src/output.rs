@@ -1,6 +1,7 @@
 //! Printing results and errors: aligned text for people, JSON for scripts.
 
 use switchboard_store::{Integration, IntegrationSummary, SecretView, StoreError};
+use switchboard_sync::SyncError;
 
 /// A CLI failure with its exit code.
 #[derive(Debug)]
@@ -11,6 +12,24 @@ pub enum CliError {
     Usage(String),
     /// Files and terminals.
     Io(String),
+    /// From sync and the team server.
+    Sync(SyncError),
+    /// Input that is not valid (exit 3).
+    Invalid(String),
+    /// Any other failure (exit 1).
+    Other(String),
+    /// A check ran and failed: a connection test, a test message, a
+    /// webhook signature (exit 6). Its result was already printed.
+    Failed(String),
+}
+
+impl From<SyncError> for CliError {
+    fn from(e: SyncError) -> Self {
+        match e {
+            SyncError::Store(s) => CliError::Store(s),
+            other => CliError::Sync(other),
+        }
+    }
 }
 
 impl From<StoreError> for CliError {
@@ -20,11 +39,22 @@ impl From<StoreError> for CliError {
 }
 
 impl CliError {
-    /// 2 usage, 3 invalid input, 4 locked or wrong credentials, 5 not found, 1 anything else.
+    /// 2 usage, 3 invalid input, 4 locked or wrong credentials, 5 not
+    /// found, 6 a check failed, 1 anything else.
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Usage(_) => 2,
-            CliError::Io(_) => 1,
+            CliError::Io(_) | CliError::Other(_) => 1,
+            CliError::Invalid(_) => 3,
+            CliError::Failed(_) => 6,
+            CliError::Sync(e) => match e {
+                SyncError::BadUrl(_) | SyncError::Invalid(_) => 3,
+                SyncError::NotConnected
+                | SyncError::SignInAgain
+                | SyncError::BadCredentials
+                | SyncError::Forbidden(_) => 4,
+                _ => 1,
+            },
             CliError::Store(e) => match e.code() {
                 "validation" | "conflict" | "bad_file" => 3,
                 "locked"
@@ -52,8 +82,19 @@ pub fn print_error(e: &CliError) {
                 eprintln!("  {field}: {message}");
             }
         }
+        CliError::Sync(SyncError::Invalid(fields)) => {
+            eprintln!("error: check these and try again");
+            for (field, message) in fields {
+                eprintln!("  {field}: {message}");
+            }
+        }
         CliError::Store(e) => eprintln!("error: {e}"),
-        CliError::Usage(m) | CliError::Io(m) => eprintln!("error: {m}"),
+        CliError::Sync(e) => eprintln!("error: {e}"),
+        CliError::Usage(m)
+        | CliError::Io(m)
+        | CliError::Invalid(m)
+        | CliError::Other(m)
+        | CliError::Failed(m) => eprintln!("error: {m}"),
     }
 }
 

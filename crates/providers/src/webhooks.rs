@@ -332,3 +332,65 @@ pub fn sign_custom(secret: &str, timestamp: u64, body: &[u8]) -> String {
     mac.update(body);
     format!("sha256={}", hex(&mac.finalize().into_bytes()))
 }
+
+/// The schemes [`verify_request`] knows, as the Webhooks tool lists them.
+pub const SCHEMES: [&str; 6] = [
+    "meta",
+    "meta_challenge",
+    "twilio",
+    "stripe",
+    "sendgrid",
+    "mailgun",
+];
+
+/// A pasted webhook request to check: what each scheme signs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SignedRequest<'a> {
+    /// One of [`SCHEMES`].
+    pub scheme: &'a str,
+    /// The raw body (a form body for Twilio).
+    pub payload: &'a [u8],
+    /// The signature header's value.
+    pub signature: &'a str,
+    /// The signed timestamp (SendGrid, Mailgun), or hub.mode (Meta's handshake).
+    pub timestamp: &'a str,
+    /// Mailgun's token, or hub.verify_token (Meta's handshake).
+    pub token: &'a str,
+    /// The URL Twilio called, or hub.challenge (Meta's handshake).
+    pub url: &'a str,
+}
+
+/// Checks `request` under its scheme with `secret`, Stripe's age against
+/// `now` (Unix seconds): what matched, in a sentence, or why not. None
+/// when the scheme is not one of [`SCHEMES`].
+pub fn verify_request(
+    request: &SignedRequest<'_>,
+    secret: &str,
+    now: u64,
+) -> Option<Result<String>> {
+    let r = request;
+    Some(match r.scheme {
+        "meta" => verify_meta(r.payload, r.signature, secret)
+            .map(|()| "Valid: X-Hub-Signature-256 matches the payload.".into()),
+        "meta_challenge" => meta_challenge(r.timestamp, r.token, r.url, secret)
+            .map(|c| format!("Valid: answer 200 with the challenge “{c}”.")),
+        "twilio" => {
+            let pairs: Vec<(String, String)> = url::form_urlencoded::parse(r.payload)
+                .into_owned()
+                .collect();
+            let params: Vec<(&str, &str)> = pairs
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            verify_twilio(r.url.trim(), &params, r.signature, secret)
+                .map(|()| "Valid: X-Twilio-Signature matches the URL and parameters.".into())
+        }
+        "stripe" => verify_stripe(r.payload, r.signature, secret, now, STRIPE_TOLERANCE_SECS)
+            .map(|t| format!("Valid: Stripe-Signature matches (signed at {t}, within 5 minutes).")),
+        "sendgrid" => verify_sendgrid(secret, r.signature, r.timestamp, r.payload)
+            .map(|()| "Valid: the ECDSA signature matches the timestamp and payload.".into()),
+        "mailgun" => verify_mailgun(secret, r.timestamp, r.token, r.signature)
+            .map(|()| "Valid: the signature matches the timestamp and token.".into()),
+        _ => return None,
+    })
+}

@@ -1,10 +1,11 @@
 //! The provider checks of `switchboard-providers`, run against the laptop
 //! store: [`run_check`] checks one integration and records the outcome,
 //! [`TestAll`] checks many integrations with bounded concurrency, progress
-//! and cancellation, and [`HealthMonitor`] re-tests in the background. The
-//! checks themselves know nothing of the store; this crate reads their
-//! input from it ([`FromCredentials`]) and writes their outcome back
-//! ([`ToRecord`]).
+//! and cancellation, and [`HealthMonitor`] re-tests in the background.
+//! [`send_test_message`] and [`verify_webhook`] are the provider tools the
+//! app and the CLI share. The checks themselves know nothing of the store;
+//! this crate reads their input from it ([`FromCredentials`]) and writes
+//! their outcome back ([`ToRecord`]).
 
 #![forbid(unsafe_code)]
 
@@ -12,8 +13,13 @@ mod health;
 mod record;
 mod run;
 mod test_all;
+mod tools;
 
 pub use health::{HealthMonitor, StatusChange};
 pub use record::{FromCredentials, ToRecord};
 pub use run::run_check;
 pub use test_all::{Progress, TestAll, TestAllSummary};
+pub use tools::{
+    checker_from_env, send_test_message, test_answer, verify_webhook, webhook_secret, SendError,
+    TestMessage, CHECK_TIMEOUT,
+};

@@ -8,11 +8,14 @@
 //!   after a lost answer is applied once).
 //! - [`sync`]: push pending local changes in batches, then pull the server's
 //!   changes page by page, reporting progress and a [`SyncReport`].
+//! - [`connect`] and [`disconnect`]: the server kept in the store, the
+//!   sign-in in the token store, shared by the app and the CLI.
 //! - The team admin calls of the Team and Audit pages (`team.rs`).
 
 #![forbid(unsafe_code)]
 
 mod client;
+mod connect;
 mod engine;
 mod error;
 mod team;
@@ -20,6 +23,7 @@ mod tokens;
 mod url;
 
 pub use client::{device_name, ServerClient, ServerTest, SignedIn, PULL_PATH, PUSH_PATH};
+pub use connect::{check_connect, connect, disconnect, token_store};
 pub use engine::{sync, Phase, SyncOptions, SyncProgress, SyncReport};
 pub use error::{Result, SyncError};
 pub use switchboard_sync_proto::ServerHealth;

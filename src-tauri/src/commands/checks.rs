@@ -5,9 +5,7 @@ use super::{convert, to_ipc, CmdResult};
 use crate::state::{update_job, AppState};
 use std::sync::Arc;
 use switchboard_ipc::cmd::{self, Answer, Request};
-use switchboard_ipc::{
-    CheckKind, IpcError, OutcomeKind, Status, TestAllItem, TestAllProgress, TestAnswer,
-};
+use switchboard_ipc::{CheckKind, IpcError, OutcomeKind, Status, TestAllProgress, TestAnswer};
 use switchboard_providers::{Checker, Outcome};
 use switchboard_runner::{run_check, Progress, TestAll};
 use switchboard_store::StoreError;
@@ -126,16 +124,7 @@ async fn test_on_server(
 /// The answer of a check or test message: its outcome and the record's
 /// health after it.
 pub(super) fn answer(outcome: &Outcome, status: Status, error_count: i64) -> TestAnswer {
-    TestAnswer {
-        kind: outcome.kind,
-        ok: outcome.is_ok(),
-        message: outcome.message.clone(),
-        hint: outcome.hint.clone(),
-        details: outcome.details.clone(),
-        status,
-        error_count,
-        retry_after_secs: outcome.retry_after_secs,
-    }
+    switchboard_runner::test_answer(outcome, status, error_count)
 }
 
 /// Starts testing every integration matching the list's filters, a few at a
@@ -204,13 +193,7 @@ fn record(p: &mut TestAllProgress, item: Progress) {
         CheckKind::NotCheckable => p.not_checkable += 1,
         CheckKind::Failed => p.failed += 1,
     }
-    p.recent.push(TestAllItem {
-        id: item.id,
-        name: item.name,
-        kind: item.outcome.kind,
-        ok: item.outcome.is_ok(),
-        message: item.outcome.message,
-    });
+    p.recent.push(item.item());
     if p.recent.len() > RECENT {
         let extra = p.recent.len() - RECENT;
         p.recent.drain(..extra);

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use switchboard_ipc::cmd::{self, Answer, Request};
 use switchboard_ipc::{IpcError, ResolveAction, SyncConflict};
 use switchboard_store::{Resolution, StoreError};
-use switchboard_sync::{server_url, ServerClient, SyncError};
+use switchboard_sync::{check_connect, connect, disconnect, ServerClient, SyncError};
 use switchboard_vault::Secret;
 use tauri::State;
 
@@ -36,45 +36,24 @@ pub async fn sync_connect(
     state: State<'_, AppState>,
     request: Request<cmd::SyncConnect>,
 ) -> CmdResult<Answer<cmd::SyncConnect>> {
-    let mut field_errors = std::collections::BTreeMap::new();
-    let url = match server_url(&request.server_url) {
-        Ok(u) => Some(u),
-        Err(e) => {
-            field_errors.insert("server_url".to_owned(), e.to_string());
-            None
-        }
-    };
-    if !request.email.contains('@') {
-        field_errors.insert(
-            "email".to_owned(),
-            "Enter the email you sign in with.".to_owned(),
-        );
-    }
-    if request.password.is_empty() {
-        field_errors.insert("password".to_owned(), "Enter your password.".to_owned());
-    }
-    let Some(url) = url.filter(|_| field_errors.is_empty()) else {
-        let mut e = IpcError::new("validation", "Check the highlighted fields.");
-        e.fields = field_errors;
-        return Err(e);
-    };
+    let url = check_connect(
+        &request.server_url,
+        &request.email,
+        request.password.is_empty(),
+    )
+    .map_err(sync_error)?;
     if !state.store.is_unlocked() {
         return Err(to_ipc(StoreError::Locked));
     }
     let client = ServerClient::new(&url, Arc::clone(&state.sync.tokens)).map_err(sync_error)?;
-    let who = client
-        .login(&request.email, &Secret::new(request.password))
-        .await
-        .map_err(sync_error)?;
-    let mut meta = state.store.sync_meta().await.map_err(to_ipc)?;
-    if meta.server_url.as_deref() != Some(url.as_str()) {
-        // Another server: start reading it from the beginning.
-        meta.cursor = 0;
-        meta.last_synced_at = None;
-    }
-    meta.server_url = Some(url);
-    meta.email = Some(who.email);
-    state.store.set_sync_meta(&meta).await.map_err(to_ipc)?;
+    connect(
+        &state.store,
+        &client,
+        &request.email,
+        &Secret::new(request.password),
+    )
+    .await
+    .map_err(sync_error)?;
     {
         let mut s = state.sync.lock();
         s.client = Some(Arc::new(client));
@@ -89,10 +68,11 @@ pub async fn sync_connect(
 #[tauri::command]
 pub async fn sync_disconnect(state: State<'_, AppState>) -> CmdResult<Answer<cmd::SyncDisconnect>> {
     let client = state.sync.client(&state.store).await;
-    if let Some(client) = client {
-        if !client.logout().await.map_err(sync_error)? {
-            eprintln!("sync: the server could not be reached to end the sign-in; its tokens expire on their own");
-        }
+    if !disconnect(&state.store, client.as_deref())
+        .await
+        .map_err(sync_error)?
+    {
+        eprintln!("sync: the server could not be reached to end the sign-in; its tokens expire on their own");
     }
     {
         let mut s = state.sync.lock();
@@ -103,10 +83,6 @@ pub async fn sync_disconnect(state: State<'_, AppState>) -> CmdResult<Answer<cmd
         s.last_error = None;
         s.last_summary = None;
     }
-    let mut meta = state.store.sync_meta().await.map_err(to_ipc)?;
-    meta.server_url = None;
-    meta.email = None;
-    state.store.set_sync_meta(&meta).await.map_err(to_ipc)?;
     Ok(state.sync.status(&state.store).await)
 }
 

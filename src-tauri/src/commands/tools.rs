@@ -1,15 +1,15 @@
 //! Provider tools: a real test message behind an explicit confirmation, and
-//! the webhook signature verifier.
+//! the webhook signature verifier (both in `switchboard-runner`, shared with
+//! the CLI).
 
 use super::{to_ipc, CmdResult};
 use crate::state::AppState;
-use serde_json::json;
 use switchboard_ipc::cmd::{self, Answer, Request};
-use switchboard_ipc::{IpcError, WebhookAnswer};
-use switchboard_providers::send::{self, Confirmed};
-use switchboard_providers::{webhooks, CheckInput};
-use switchboard_runner::FromCredentials;
-use switchboard_store::LogLevel;
+use switchboard_ipc::IpcError;
+use switchboard_providers::send::Confirmed;
+use switchboard_providers::webhooks::SignedRequest;
+use switchboard_runner::{SendError, TestMessage};
+use switchboard_vault::Secret;
 use tauri::State;
 
 /// Sends one real test message; refused unless the person confirmed it.
@@ -30,60 +30,29 @@ pub async fn send_test_message(
         .checker
         .as_ref()
         .map_err(|e| IpcError::new("checks_unavailable", e.clone()))?;
-    let integration = state.store.get(&request.id).await.map_err(to_ipc)?;
-    if !integration.secrets_on_server.is_empty() {
-        return Err(IpcError::new(
+    let message = TestMessage {
+        to: &request.to,
+        template: &request.template,
+        language: &request.language,
+    };
+    switchboard_runner::send_test_message(
+        &state.store,
+        checker,
+        &request.id,
+        &message,
+        Confirmed::by_user(),
+    )
+    .await
+    .map_err(|e| match e {
+        SendError::Store(e) => to_ipc(e),
+        SendError::SecretOnServer(name) => IpcError::new(
             "secret_on_server",
             format!(
-                "The secret of “{}” is kept only on the shared server, so a test message cannot be sent from this laptop. Use its test (↻), which runs on the server, or send from the laptop that set the secret.",
-                integration.name
+                "The secret of “{name}” is kept only on the shared server, so a test message cannot be sent from this laptop. Use its test (↻), which runs on the server, or send from the laptop that set the secret."
             ),
-        ));
-    }
-    let credentials = state.store.credentials(&request.id).await.map_err(to_ipc)?;
-    let input = CheckInput::from_credentials(&credentials);
-    let confirmed = Confirmed::by_user();
-    let to = request.to.trim();
-    let sent = match input.integration_type {
-        "email" => send::send_test_email(checker, input, to, confirmed).await,
-        "sms" => send::send_test_sms(checker, input, to, confirmed).await,
-        _ if input.provider == "whatsapp" => {
-            let template = Some(request.template.trim()).filter(|t| !t.is_empty());
-            let language = Some(request.language.trim()).filter(|t| !t.is_empty());
-            send::send_test_whatsapp_template(
-                checker,
-                input,
-                to,
-                template.unwrap_or("hello_world"),
-                language.unwrap_or("en_US"),
-                confirmed,
-            )
-            .await
-        }
-        _ => send::send_test_webhook(checker, input, confirmed).await,
-    };
-    let outcome = sent.map_err(|e| IpcError::invalid(e.to_string(), "to", e.to_string()))?;
-    let level = if outcome.is_ok() {
-        LogLevel::Success
-    } else {
-        LogLevel::Error
-    };
-    state
-        .store
-        .add_log(
-            &request.id,
-            level,
-            &format!("Test message: {}", outcome.summary()),
-            json!({"outcome": outcome.kind.as_str(), "provider": outcome.details}),
-        )
-        .await
-        .map_err(to_ipc)?;
-    let current = state.store.get(&request.id).await.map_err(to_ipc)?;
-    Ok(super::checks::answer(
-        &outcome,
-        current.status,
-        current.error_count,
-    ))
+        ),
+        SendError::Input(m) => IpcError::invalid(m.clone(), "to", m),
+    })
 }
 
 /// Checks a webhook signature with the secret stored in an integration (or
@@ -93,87 +62,35 @@ pub async fn verify_webhook(
     state: State<'_, AppState>,
     request: Request<cmd::VerifyWebhook>,
 ) -> CmdResult<Answer<cmd::VerifyWebhook>> {
-    /// Stripe's default tolerance for a signature's age.
-    const STRIPE_TOLERANCE_SECS: u64 = 300;
     let secret = match (&request.integration_id, &request.field) {
         (Some(id), Some(field)) if !id.is_empty() && !field.is_empty() => {
-            let credentials = state.store.credentials(id).await.map_err(to_ipc)?;
-            let value = credentials
-                .secrets
-                .get(field)
-                .map(|s| s.expose().to_owned())
-                .or_else(|| {
-                    credentials
-                        .config
-                        .get(field)
-                        .and_then(|v| v.as_str())
-                        .map(str::to_owned)
-                });
-            value.ok_or_else(|| {
-                IpcError::new(
-                    "validation",
-                    format!("That integration has no value for “{field}”."),
-                )
-            })?
+            switchboard_runner::webhook_secret(&state.store, id, field)
+                .await
+                .map_err(to_ipc)?
+                .ok_or_else(|| {
+                    IpcError::new(
+                        "validation",
+                        format!("That integration has no value for “{field}”."),
+                    )
+                })?
         }
-        _ => request.secret.clone(),
+        _ => Secret::new(request.secret.as_str()),
     };
-    let body = request.payload.as_bytes();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let verdict: Result<String, webhooks::WebhookError> = match request.scheme.as_str() {
-        "meta" => webhooks::verify_meta(body, &request.signature, &secret)
-            .map(|()| "Valid: X-Hub-Signature-256 matches the payload.".into()),
-        "meta_challenge" => {
-            webhooks::meta_challenge(&request.timestamp, &request.token, &request.url, &secret)
-                .map(|c| format!("Valid: answer 200 with the challenge “{c}”."))
-        }
-        "twilio" => {
-            let pairs: Vec<(String, String)> = url::form_urlencoded::parse(body)
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect();
-            let params: Vec<(&str, &str)> = pairs
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            webhooks::verify_twilio(request.url.trim(), &params, &request.signature, &secret)
-                .map(|()| "Valid: X-Twilio-Signature matches the URL and parameters.".into())
-        }
-        "stripe" => webhooks::verify_stripe(
-            body,
-            &request.signature,
-            &secret,
-            now,
-            STRIPE_TOLERANCE_SECS,
-        )
-        .map(|t| format!("Valid: Stripe-Signature matches (signed at {t}, within 5 minutes).")),
-        "sendgrid" => {
-            webhooks::verify_sendgrid(&secret, &request.signature, &request.timestamp, body)
-                .map(|()| "Valid: the ECDSA signature matches the timestamp and payload.".into())
-        }
-        "mailgun" => webhooks::verify_mailgun(
-            &secret,
-            &request.timestamp,
-            &request.token,
-            &request.signature,
-        )
-        .map(|()| "Valid: the signature matches the timestamp and token.".into()),
-        other => {
-            return Err(IpcError::new(
-                "validation",
-                format!("Unknown webhook scheme “{other}”: pick one from the list."),
-            ))
-        }
+    let signed = SignedRequest {
+        scheme: &request.scheme,
+        payload: request.payload.as_bytes(),
+        signature: &request.signature,
+        timestamp: &request.timestamp,
+        token: &request.token,
+        url: &request.url,
     };
-    Ok(match verdict {
-        Ok(message) => WebhookAnswer {
-            valid: true,
-            message,
-        },
-        Err(e) => WebhookAnswer {
-            valid: false,
-            message: format!("Not valid: {e}."),
-        },
+    switchboard_runner::verify_webhook(&signed, &secret).ok_or_else(|| {
+        IpcError::new(
+            "validation",
+            format!(
+                "Unknown webhook scheme “{}”: pick one from the list.",
+                request.scheme
+            ),
+        )
     })
 }
