@@ -20,13 +20,17 @@
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use switchboard_providers::fake::{FakeOptions, FakeServer, Reply};
+
+#[path = "support/sync_server.rs"]
+mod sync_server;
+use sync_server::{free_port, SyncServer};
 
 const PASSPHRASE: &str = "correct horse battery";
 /// The first document's five types, with the name each test integration gets.
@@ -190,13 +194,6 @@ fn wait_clipboard(display: &str, what: &str, ok: impl Fn(Option<&str>) -> bool) 
         );
         std::thread::sleep(Duration::from_millis(200));
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free local port")
 }
 
 /// Processes this test started; stopped when dropped.
@@ -1085,28 +1082,8 @@ fn e2e_full_journey() {
         .to_string(),
     )
     .unwrap();
-    let cli = root.join("target/release/switchboard");
-    need(
-        &cli,
-        "the switchboard CLI (cargo build --release --workspace)",
-    );
-    let out = Command::new(&cli)
-        .args([
-            "--db",
-            db.to_str().unwrap(),
-            "import",
-            seed.to_str().unwrap(),
-        ])
-        .env("SWITCHBOARD_PASSPHRASE", PASSPHRASE)
-        .env("SWITCHBOARD_NO_KEYRING", "1")
-        .output()
-        .expect("the CLI runs");
-    assert!(
-        out.status.success(),
-        "import: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let server = SyncServer::start(&root, work.path());
+    run_cli(&db, PASSPHRASE, &["import", seed.to_str().unwrap()]);
+    let server = start_server(&root, work.path(), &[]);
     s.click("button[data-path=\"/sync\"]");
     s.type_into("#sync-url", "http://example.com");
     s.type_into("#sync-email", "ops@example.com");
@@ -1145,29 +1122,45 @@ fn e2e_full_journey() {
     drop(twilio);
 }
 
-/// Every secret of the store at `db` in plain text, through the CLI (the
-/// app keeps running beside it): `(integration id, field) -> value`; fails
-/// when one cannot be decrypted.
-fn all_secrets(db: &Path, passphrase: &str) -> BTreeMap<(String, String), String> {
-    let file = db.with_file_name("secrets-check.json");
-    let out = Command::new(root().join("target/release/switchboard"))
-        .args([
-            "--db",
-            db.to_str().unwrap(),
-            "--json",
-            "export",
-            "--with-secrets",
-            "--plaintext",
-        ])
-        .arg(&file)
+/// Runs the `switchboard` CLI on the store at `db`, unlocked with
+/// `passphrase` and off the keyring, and fails the test unless it succeeds.
+fn run_cli(db: &Path, passphrase: &str, args: &[&str]) {
+    let cli = root().join("target/release/switchboard");
+    need(
+        &cli,
+        "the switchboard CLI (cargo build --release --workspace)",
+    );
+    let out = Command::new(&cli)
+        .arg("--db")
+        .arg(db)
+        .args(args)
         .env("SWITCHBOARD_PASSPHRASE", passphrase)
         .env("SWITCHBOARD_NO_KEYRING", "1")
         .output()
         .expect("the CLI runs");
     assert!(
         out.status.success(),
-        "export: {}",
+        "{}: {}",
+        args.join(" "),
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Every secret of the store at `db` in plain text, through the CLI (the
+/// app keeps running beside it): `(integration id, field) -> value`; fails
+/// when one cannot be decrypted.
+fn all_secrets(db: &Path, passphrase: &str) -> BTreeMap<(String, String), String> {
+    let file = db.with_file_name("secrets-check.json");
+    run_cli(
+        db,
+        passphrase,
+        &[
+            "--json",
+            "export",
+            "--with-secrets",
+            "--plaintext",
+            file.to_str().unwrap(),
+        ],
     );
     let export: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     std::fs::remove_file(&file).unwrap();
@@ -1422,87 +1415,15 @@ fn theme(s: &Session) -> String {
         .to_owned()
 }
 
-/// The real `switchboard-server` binary on 127.0.0.1 with one admin user.
-struct SyncServer {
-    child: Child,
-    port: u16,
-}
-
-impl SyncServer {
-    fn start(root: &Path, work: &Path) -> SyncServer {
-        SyncServer::start_with(root, work, &[])
-    }
-
-    fn start_with(root: &Path, work: &Path, env: &[(&str, &str)]) -> SyncServer {
-        let bin = root.join("target/release/switchboard-server");
-        need(
-            &bin,
-            "the server binary (cargo build --release --workspace)",
-        );
-        let home = work.join("server");
-        std::fs::create_dir_all(&home).unwrap();
-        let db = home.join("server.db");
-        let base = |c: &mut Command| {
-            c.env("HOME", &home)
-                .env(
-                    "TOKEN_ENCRYPTION_KEY",
-                    "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
-                )
-                .env_remove("DATABASE_URL")
-                .args(["--database", db.to_str().unwrap()]);
-        };
-        let mut add = Command::new(&bin);
-        base(&mut add);
-        add.args([
-            "user",
-            "add",
-            "--email",
-            "ops@example.com",
-            "--role",
-            "admin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null());
-        let mut child = add.spawn().expect("user add");
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(b"correct horse battery\n")
-            .unwrap();
-        assert!(child.wait().unwrap().success(), "user add");
-        let port = free_port();
-        let mut serve = Command::new(&bin);
-        base(&mut serve);
-        for (key, value) in env {
-            serve.env(key, value);
-        }
-        serve
-            .args(["--bind", &format!("127.0.0.1:{port}")])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        let child = serve.spawn().expect("the server starts");
-        let t0 = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                t0.elapsed() < Duration::from_secs(20),
-                "the server did not listen"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        SyncServer { child, port }
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for SyncServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// The real `switchboard-server` binary on 127.0.0.1 with one admin user
+/// (tests/support/sync_server.rs), `env` set for the server only.
+fn start_server(root: &Path, work: &Path, env: &[(&str, &str)]) -> SyncServer {
+    let bin = root.join("target/release/switchboard-server");
+    need(
+        &bin,
+        "the server binary (cargo build --release --workspace)",
+    );
+    SyncServer::start(&bin, work, env)
 }
 
 /// The server's REST APIs as an admin (a bearer token from the login).
@@ -1715,7 +1636,7 @@ fn e2e_sync_with_server() {
         }))
     };
     let endpoints = json!({"twilio": twilio.url()}).to_string();
-    let server = SyncServer::start_with(
+    let server = start_server(
         &root,
         work.path(),
         &[("SWITCHBOARD_PROVIDER_ENDPOINTS", endpoints.as_str())],
@@ -2257,7 +2178,7 @@ fn e2e_update_from_team_server() {
         display,
         work,
     } = Harness::with_app(PathBuf::from(Installed::APP));
-    let server = SyncServer::start(&root, work.path());
+    let server = start_server(&root, work.path(), &[]);
     let api = Api::login(server.port);
     let forged = api.upload_release(
         next,

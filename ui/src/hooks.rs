@@ -87,6 +87,11 @@ impl Problems {
         }
     }
 
+    /// One field's message.
+    pub fn field(key: &str, text: &str) -> Problems {
+        Problems::fields(BTreeMap::from([(key.to_owned(), text.to_owned())]))
+    }
+
     /// Only the fields' messages.
     pub fn fields(fields: BTreeMap<String, String>) -> Problems {
         Problems {

@@ -46,8 +46,18 @@ fn with_fake(db: &Path, fake: &FakeServer) -> std::process::Command {
     c
 }
 
-#[test]
-fn test_records_success_and_refused_credentials_exit_6() {
+/// A fake Twilio and a store with two Twilio integrations: one with the
+/// right token, one with a token Twilio refuses.
+struct TwoTwilio {
+    _rt: tokio::runtime::Runtime,
+    fake: FakeServer,
+    _dir: tempfile::TempDir,
+    db: std::path::PathBuf,
+    good: String,
+    bad: String,
+}
+
+fn two_twilio() -> TwoTwilio {
     let rt = runtime();
     let fake = fake_twilio(&rt);
     let dir = tempfile::tempdir().unwrap();
@@ -55,6 +65,26 @@ fn test_records_success_and_refused_credentials_exit_6() {
     let (_, token, _) = twilio_sample();
     let good = add_twilio(&db, "Good SMS", &token);
     let bad = add_twilio(&db, "Bad SMS", BAD_TOKEN);
+    TwoTwilio {
+        _rt: rt,
+        fake,
+        _dir: dir,
+        db,
+        good,
+        bad,
+    }
+}
+
+#[test]
+fn test_records_success_and_refused_credentials_exit_6() {
+    let TwoTwilio {
+        _rt,
+        fake,
+        _dir,
+        db,
+        good,
+        bad,
+    } = two_twilio();
 
     let answer = ok_json(
         with_fake(&db, &fake)
@@ -94,13 +124,14 @@ fn test_records_success_and_refused_credentials_exit_6() {
 
 #[test]
 fn test_all_prints_a_line_each_then_a_summary() {
-    let rt = runtime();
-    let fake = fake_twilio(&rt);
-    let dir = tempfile::tempdir().unwrap();
-    let (db, _) = store(dir.path(), "s.sqlite");
-    let (_, token, _) = twilio_sample();
-    let good = add_twilio(&db, "Good SMS", &token);
-    let bad = add_twilio(&db, "Bad SMS", BAD_TOKEN);
+    let TwoTwilio {
+        _rt,
+        fake,
+        _dir,
+        db,
+        good,
+        bad,
+    } = two_twilio();
 
     let out = with_fake(&db, &fake)
         .args(["test-all", "--type", "sms"])

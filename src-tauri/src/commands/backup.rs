@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{to_ipc, CmdResult};
+use super::{to_ipc, wrong_passphrase_on, CmdResult};
 use crate::state::AppState;
 use switchboard_ipc::cmd::{self, Answer, Request};
 use switchboard_ipc::{BackupWritten, IpcError, RestoreOpen};
@@ -42,19 +42,17 @@ fn resolve(typed: &str) -> PathBuf {
 /// A store error with the passphrase problems said on the passphrase field.
 fn on_passphrase(error: StoreError) -> IpcError {
     match error {
-        StoreError::Vault(VaultError::WrongBackupPassphrase | VaultError::WrongPassphrase) => {
-            IpcError::invalid(
-                "That passphrase does not open this backup; nothing was restored.",
-                "passphrase",
-                "Not the passphrase this backup was made with.",
-            )
-        }
         StoreError::Vault(VaultError::WeakPassphrase(n)) => IpcError::invalid(
             format!("Choose a passphrase of at least {n} characters for the backup."),
             "passphrase",
             format!("At least {n} characters."),
         ),
-        other => to_ipc(other),
+        other => wrong_passphrase_on(
+            other,
+            "passphrase",
+            "That passphrase does not open this backup; nothing was restored.",
+            "Not the passphrase this backup was made with.",
+        ),
     }
 }
 

@@ -35,6 +35,18 @@ pub fn to_ipc(error: StoreError) -> IpcError {
     out
 }
 
+/// A wrong passphrase said on `field` in these words (it is the person's
+/// typing, not the vault, that is wrong); any other error as [`to_ipc`].
+pub fn wrong_passphrase_on(error: StoreError, field: &str, message: &str, hint: &str) -> IpcError {
+    use switchboard_vault::VaultError::{WrongBackupPassphrase, WrongPassphrase};
+    match error {
+        StoreError::Vault(WrongPassphrase | WrongBackupPassphrase) => {
+            IpcError::invalid(message, field, hint)
+        }
+        other => to_ipc(other),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 //! lock; for the Vault page the passphrase, the recovery key and the master
 //! key.
 
-use super::{to_ipc, CmdResult};
+use super::{to_ipc, wrong_passphrase_on, CmdResult};
 use crate::state::AppState;
 use switchboard_ipc::cmd::{self, Answer, Request};
 use switchboard_ipc::{IpcError, RecoveryAnswer, SetupAnswer, UnlockRequest, VaultState};
@@ -111,14 +111,12 @@ fn given(passphrase: Option<String>) -> Option<Secret> {
 
 /// A wrong current passphrase, said on its field.
 fn on_current_field(error: StoreError, field: &str) -> IpcError {
-    match error {
-        StoreError::Vault(VaultError::WrongPassphrase) => IpcError::invalid(
-            "That is not the vault's passphrase; nothing was changed.",
-            field,
-            "Not the current passphrase.",
-        ),
-        other => to_ipc(other),
-    }
+    wrong_passphrase_on(
+        error,
+        field,
+        "That is not the vault's passphrase; nothing was changed.",
+        "Not the current passphrase.",
+    )
 }
 
 /// Changes, adds or removes the passphrase; the current one is required

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use yew::prelude::*;
 
 use super::parts::{check_input, field_error, table_head, text_input};
-use super::vault_page::password_field;
+use super::vault_page::{new_passphrase_problem, password_field};
 use crate::hooks::{use_submit, Problems};
 use crate::ipc::{
     self, BackupRequest, RestoreApply, RestoreChoice, RestoreChoices, RestoreItem, RestoreKind,
@@ -59,18 +59,9 @@ pub fn backup_card() -> Html {
             done.clone(),
         );
         submit.on_submit(move |submit| {
-            if passphrase.chars().count() < 8 {
-                submit.fail(Problems::fields(BTreeMap::from([(
-                    "passphrase".to_owned(),
-                    "At least 8 characters.".to_owned(),
-                )])));
-                return;
-            }
-            if *passphrase != *repeat {
-                submit.fail(Problems::fields(BTreeMap::from([(
-                    "repeat".to_owned(),
-                    "The two passphrases differ.".to_owned(),
-                )])));
+            if let Some((key, problem)) = new_passphrase_problem("passphrase", &passphrase, &repeat)
+            {
+                submit.fail(Problems::field(&key, &problem));
                 return;
             }
             let request = BackupRequest {

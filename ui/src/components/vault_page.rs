@@ -98,11 +98,7 @@ fn passphrase_card(props: &PassphraseCardProps) -> Html {
             if has && current.is_empty() {
                 found.insert("current".into(), "Type the passphrase you use now.".into());
             }
-            if new.chars().count() < 8 {
-                found.insert("new".into(), "At least 8 characters.".into());
-            } else if *new != *repeat {
-                found.insert("repeat".into(), "The two new passphrases differ.".into());
-            }
+            found.extend(new_passphrase_problem("new", &new, &repeat));
             if !found.is_empty() {
                 submit.fail(Problems::fields(found));
                 return;
@@ -180,10 +176,10 @@ fn keys_card(props: &KeysCardProps) -> Html {
         let (asking, proof, submit) = (asking.clone(), proof.clone(), submit.clone());
         Callback::from(move |_: MouseEvent| {
             if has && proof.is_empty() {
-                submit.fail(Problems::fields(BTreeMap::from([(
-                    "passphrase".to_owned(),
-                    "Type the vault's passphrase first.".to_owned(),
-                )])));
+                submit.fail(Problems::field(
+                    "passphrase",
+                    "Type the vault's passphrase first.",
+                ));
                 return;
             }
             asking.set(Some(action));
@@ -255,6 +251,25 @@ fn run_key_action(
         proof.set(String::new());
         on_key.emit((action, answer.recovery_key));
     });
+}
+
+/// What is wrong with a new passphrase typed twice, on its field (`key`)
+/// or on "repeat"; nothing when it will do.
+pub(super) fn new_passphrase_problem(
+    key: &str,
+    first: &str,
+    repeat: &str,
+) -> Option<(String, String)> {
+    if first.chars().count() < 8 {
+        Some((key.to_owned(), "At least 8 characters.".to_owned()))
+    } else if first != repeat {
+        Some((
+            "repeat".to_owned(),
+            "The two passphrases differ.".to_owned(),
+        ))
+    } else {
+        None
+    }
 }
 
 /// A password input with its label and problem.

@@ -4,11 +4,8 @@
 #![allow(dead_code)]
 
 use serde_json::Value;
-use std::io::Write;
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output, Stdio};
 
 pub const PASS: &str = "cli parity test passphrase";
 
@@ -118,22 +115,14 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .expect("a tokio runtime for the fake provider")
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free local port")
-}
-
-pub const ADMIN: &str = "ops@example.com";
-pub const ADMIN_PASSWORD: &str = "correct horse battery";
+#[path = "../../../../tests/support/sync_server.rs"]
+mod sync_server;
+#[allow(unused_imports)] // not every test binary signs in
+pub use sync_server::{ADMIN, ADMIN_PASSWORD};
 
 /// The real `switchboard-server` binary (built beside this one) on
 /// 127.0.0.1 with a SQLite database and one admin, stopped when dropped.
-pub struct SyncServer {
-    child: Child,
-    pub port: u16,
-}
+pub struct SyncServer(sync_server::SyncServer);
 
 impl SyncServer {
     pub fn start(work: &Path) -> SyncServer {
@@ -143,58 +132,10 @@ impl SyncServer {
             "{} is missing: cargo build --release -p switchboard-server",
             bin.display()
         );
-        let home = work.join("server");
-        std::fs::create_dir_all(&home).unwrap();
-        let db = home.join("server.db");
-        let base = |c: &mut Command| {
-            c.env("HOME", &home)
-                .env(
-                    "TOKEN_ENCRYPTION_KEY",
-                    "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
-                )
-                .env_remove("DATABASE_URL")
-                .env_remove("RUST_LOG")
-                .args(["--database", db.to_str().unwrap()]);
-        };
-        let mut add = Command::new(&bin);
-        base(&mut add);
-        add.args(["user", "add", "--email", ADMIN, "--role", "admin"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null());
-        let mut child = add.spawn().expect("user add");
-        let mut stdin = child.stdin.take().unwrap();
-        stdin
-            .write_all(format!("{ADMIN_PASSWORD}\n").as_bytes())
-            .unwrap();
-        drop(stdin);
-        assert!(child.wait().unwrap().success(), "user add");
-        let port = free_port();
-        let mut serve = Command::new(&bin);
-        base(&mut serve);
-        serve
-            .args(["--bind", &format!("127.0.0.1:{port}")])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        let child = serve.spawn().expect("the server starts");
-        let t0 = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                t0.elapsed() < Duration::from_secs(20),
-                "the server did not listen"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        SyncServer { child, port }
+        SyncServer(sync_server::SyncServer::start(&bin, work, &[]))
     }
 
     pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for SyncServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.0.url()
     }
 }
