@@ -960,6 +960,7 @@ fn e2e_full_journey() {
     s.click("button[data-path=\"/integrations\"]");
     s.select("#filter-type", "");
     println!("e2e: test-all with progress and summary; logs updated");
+    activity_feed(&s, &db, &token);
 
     // Websites, then the settings: theme, auto-lock, default website.
     s.click("button[data-path=\"/websites\"]");
@@ -1120,6 +1121,83 @@ fn e2e_full_journey() {
     drop(server);
     println!("e2e: connected to the real server and pushed 1505 integrations");
     drop(twilio);
+}
+
+/// The activity feed: every integration's lines, filtered by level, type,
+/// text and time (a bad date refused on its field), exported as CSV.
+fn activity_feed(s: &Session, db: &Path, token: &str) {
+    s.click("button[data-path=\"/activity\"]");
+    let all = s.wait_text("#activity-list", "every integration's lines", |t| {
+        t.contains("code 20003") && t.contains("Spring promo")
+    });
+    assert!(!all.contains(token), "the feed never shows the token");
+    s.select("#activity-level", "error");
+    s.wait_text("#activity-list", "errors only", |_| {
+        let levels = s.script(
+            "return [...document.querySelectorAll('#activity-list tr[data-level]')].map(r => r.dataset.level);",
+        );
+        let levels: Vec<&str> = levels
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        levels.len() >= 2 && levels.iter().all(|l| *l == "error")
+    });
+    s.select("#activity-level", "");
+    s.select("#activity-type", "sms");
+    s.type_into("#activity-search", "spring promo");
+    s.click("#activity-apply");
+    s.wait_text("#activity-list", "Promo SMS's lines", |t| {
+        t.contains("Spring promo") && !t.contains("code 20003")
+    });
+    let count = s.text("#activity-count");
+    let matching: usize = count
+        .rsplit("· ")
+        .next()
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a line count: {count}"));
+    assert!(matching >= 1, "{count}");
+    s.type_into("#activity-since", "yesterday");
+    s.click("#activity-apply");
+    s.find("#activity-since-error");
+    s.type_into("#activity-since", "2020-01-01");
+    s.click("#activity-apply");
+    s.gone("#activity-since-error");
+    s.wait_text("#activity-list", "the line again", |t| {
+        t.contains("Spring promo")
+    });
+    s.screenshot("activity");
+    // The export takes what the filters match.
+    let file = db.with_file_name("activity.csv");
+    s.type_into("#activity-export-path", file.to_str().unwrap());
+    s.click("#activity-export");
+    let said = s.wait_text("#activity-exported", "the export", |t| {
+        t.starts_with("Wrote")
+    });
+    let lines = if matching == 1 {
+        "1 line".to_owned()
+    } else {
+        format!("{matching} lines")
+    };
+    assert!(said.starts_with(&format!("Wrote {lines} to")), "{said}");
+    let csv = std::fs::read_to_string(&file).unwrap();
+    let rows: Vec<&str> = csv.split("\r\n").filter(|r| !r.is_empty()).collect();
+    assert_eq!(
+        rows[0],
+        "time,level,integration,type,provider,website,message,details"
+    );
+    assert_eq!(rows.len(), matching + 1, "{csv}");
+    for row in &rows[1..] {
+        assert!(row.contains(",Promo SMS,sms,twilio,,"), "{csv}");
+        assert!(row.to_lowercase().contains("spring promo"), "{csv}");
+    }
+    assert!(!csv.contains(token));
+    s.click("#activity-clear");
+    s.click("button[data-path=\"/integrations\"]");
+    s.find("#card-email");
+    println!("e2e: the activity feed filtered, a bad date refused, exported as CSV");
 }
 
 /// Runs the `switchboard` CLI on the store at `db`, unlocked with

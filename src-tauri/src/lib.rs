@@ -139,6 +139,8 @@ pub fn run() {
             commands::tools::send_test_message,
             commands::tools::verify_webhook,
             commands::insights::integration_logs,
+            commands::insights::activity,
+            commands::insights::export_activity,
             commands::insights::stats,
             commands::insights::websites,
             commands::insights::create_website,

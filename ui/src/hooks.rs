@@ -8,6 +8,35 @@ use yew::prelude::*;
 use crate::ipc::{IpcError, IpcResult};
 use crate::state::{use_app, Action, AppContext};
 
+/// A number that goes up every `every` while the component is shown: a
+/// dependency for fetches that re-read on their own (results of checks
+/// running elsewhere appear as they arrive).
+#[hook]
+pub fn use_tick(every: std::time::Duration) -> u32 {
+    let tick = use_state_eq(|| 0_u32);
+    {
+        let tick = tick.clone();
+        use_effect_with((), move |_| {
+            let alive = std::rc::Rc::new(std::cell::Cell::new(true));
+            {
+                let alive = alive.clone();
+                spawn_local(async move {
+                    let mut n = 0_u32;
+                    while alive.get() {
+                        yew::platform::time::sleep(every).await;
+                        n = n.wrapping_add(1);
+                        if alive.get() {
+                            tick.set(n);
+                        }
+                    }
+                });
+            }
+            move || alive.set(false)
+        });
+    }
+    *tick
+}
+
 /// Runs `fetch` whenever `deps` change and holds its latest answer
 /// (None while the first one is on its way).
 #[hook]

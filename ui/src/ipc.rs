@@ -8,6 +8,10 @@ use serde::Serialize;
 use switchboard_ipc::cmd::{self, Answer, Command, Request};
 pub use switchboard_ipc::LIST_PAGE_SIZE;
 pub use switchboard_ipc::{
+    ActivityExport, ActivityExported, ActivityLine, ActivityPage, ActivityQuery, LogLevel,
+    ACTIVITY_WITHIN,
+};
+pub use switchboard_ipc::{
     AppInfo, Boot, ConnectRequest, CreateRequest, FirstScreen, HealthEvent, IdRequest,
     IntegrationDetail, IntegrationRow, IpcError, ListPage, ListQuery, LogEntry, NewWebsite,
     ResolveAction, ResolveRequest, RevealRequest, SecretView, SendTestRequest, SetActiveRequest,
@@ -241,6 +245,14 @@ pub async fn verify_webhook(request: &WebhookRequest) -> IpcResult<WebhookAnswer
 
 pub async fn integration_logs(id: &str) -> IpcResult<Vec<LogEntry>> {
     call::<cmd::IntegrationLogs>(&IdRequest { id: id.into() }).await
+}
+
+pub async fn activity(query: &ActivityQuery) -> IpcResult<ActivityPage> {
+    call::<cmd::Activity>(query).await
+}
+
+pub async fn export_activity(request: &ActivityExport) -> IpcResult<ActivityExported> {
+    call::<cmd::ExportActivity>(request).await
 }
 
 pub async fn stats() -> IpcResult<Stats> {

@@ -3,8 +3,8 @@
 use yew::prelude::*;
 
 use crate::components::{
-    AuditPage, IntegrationsPage, LogsPage, SettingsPage, StatsPage, SyncPage, TeamPage, VaultPage,
-    WebhooksPage, WebsitesPage,
+    ActivityPage, AuditPage, IntegrationsPage, LogsPage, SettingsPage, StatsPage, SyncPage,
+    TeamPage, VaultPage, WebhooksPage, WebsitesPage,
 };
 
 /// Where the user is.
@@ -15,6 +15,8 @@ pub enum Route {
     Integrations,
     /// /logs/:id: one integration's activity log.
     Logs { id: String, name: String },
+    /// /activity: every integration's log lines, filtered.
+    Activity,
     /// /stats: totals as a chart.
     Stats,
     /// /websites: the per-website scopes.
@@ -39,6 +41,7 @@ impl Route {
         match self {
             Route::Integrations => "/integrations".into(),
             Route::Logs { id, .. } => format!("/logs/{id}"),
+            Route::Activity => "/activity".into(),
             Route::Stats => "/stats".into(),
             Route::Websites => "/websites".into(),
             Route::Settings => "/settings".into(),
@@ -56,6 +59,7 @@ pub fn switch(route: &Route) -> Html {
     match route {
         Route::Integrations => html! { <IntegrationsPage /> },
         Route::Logs { id, name } => html! { <LogsPage id={id.clone()} name={name.clone()} /> },
+        Route::Activity => html! { <ActivityPage /> },
         Route::Stats => html! { <StatsPage /> },
         Route::Websites => html! { <WebsitesPage /> },
         Route::Settings => html! { <SettingsPage /> },

@@ -7,6 +7,7 @@
 //!
 //! serde only (the clock behind the `clock` feature), so it builds for wasm32.
 
+pub mod activity;
 mod check;
 pub mod field;
 pub mod restore;

@@ -10,14 +10,15 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::{
-    AppInfo, AuditPage, AuditQuery, BackupRequest, BackupWritten, Boot, ConnectRequest,
-    CreateRequest, HealthEvent, IdRequest, IntegrationDetail, ListPage, ListQuery, LogEntry,
-    NewPerson, NewWebsite, PassphraseChange, PassphraseProof, PersonRef, PersonUpdate,
-    RecoveryAnswer, ResolveRequest, RestoreApply, RestoreOpen, RestorePreview, RestoreReport,
-    RevealRequest, RevokeRequest, SendTestRequest, SetActiveRequest, Settings, SetupAnswer,
-    SetupRequest, Stats, SyncConflict, SyncStatus, Team, TeamSession, TeamUser, TestAllProgress,
-    TestAllRequest, TestAnswer, TypeOverview, UnlockRequest, UpdateRequest, UpdateStatus,
-    VaultState, WebhookAnswer, WebhookRequest, Website, WebsiteUpdate,
+    ActivityExport, ActivityExported, ActivityPage, ActivityQuery, AppInfo, AuditPage, AuditQuery,
+    BackupRequest, BackupWritten, Boot, ConnectRequest, CreateRequest, HealthEvent, IdRequest,
+    IntegrationDetail, ListPage, ListQuery, LogEntry, NewPerson, NewWebsite, PassphraseChange,
+    PassphraseProof, PersonRef, PersonUpdate, RecoveryAnswer, ResolveRequest, RestoreApply,
+    RestoreOpen, RestorePreview, RestoreReport, RevealRequest, RevokeRequest, SendTestRequest,
+    SetActiveRequest, Settings, SetupAnswer, SetupRequest, Stats, SyncConflict, SyncStatus, Team,
+    TeamSession, TeamUser, TestAllProgress, TestAllRequest, TestAnswer, TypeOverview,
+    UnlockRequest, UpdateRequest, UpdateStatus, VaultState, WebhookAnswer, WebhookRequest, Website,
+    WebsiteUpdate,
 };
 
 /// One command of the app.
@@ -100,6 +101,10 @@ commands! {
     TestIntegration = "test_integration": IdRequest => TestAnswer;
     /// An integration's log lines.
     IntegrationLogs = "integration_logs": IdRequest => Vec<LogEntry>;
+    /// One page of every integration's log lines, newest first, filtered.
+    Activity = "activity": ActivityQuery => ActivityPage;
+    /// Writes every log line a filter matches to a CSV file.
+    ExportActivity = "export_activity": ActivityExport => ActivityExported;
     /// The dashboard's figures.
     GetStats = "stats": () => Stats;
     /// The websites.
@@ -181,7 +186,7 @@ mod tests {
                 "{name}"
             );
         }
-        assert_eq!(ALL.len(), 51);
+        assert_eq!(ALL.len(), 53);
         assert_eq!(GetAppInfo::NAME, "app_info");
         assert_eq!(permission("sync_now"), "allow-sync-now");
     }

@@ -10,10 +10,16 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
 
+mod activity;
 mod redact;
 mod upkeep;
 
 pub mod cmd;
+
+pub use activity::{
+    ActivityExport, ActivityExported, ActivityLine, ActivityPage, ActivityQuery,
+    ACTIVITY_PAGE_SIZE, ACTIVITY_WITHIN,
+};
 
 pub use upkeep::{
     BackupRequest, BackupWritten, KeptBoth, PassphraseChange, PassphraseProof, RecoveryAnswer,

@@ -4,6 +4,7 @@
 //! passphrase. Plaintext secrets leave it only through [`Store::reveal`].
 #![forbid(unsafe_code)]
 
+mod activity;
 mod backup;
 mod checks;
 mod db;

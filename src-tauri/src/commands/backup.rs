@@ -3,7 +3,7 @@
 //! The file is opened again for the restore rather than kept decrypted in
 //! memory between the two steps.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::{to_ipc, wrong_passphrase_on, CmdResult};
 use crate::state::AppState;
@@ -13,30 +13,9 @@ use switchboard_store::{ExportFile, Store, StoreError};
 use switchboard_vault::{Secret, VaultError};
 use tauri::State;
 
-/// Where a typed path points: `~/` is the home folder, a bare name goes to
-/// Documents (or home), and nothing at all is a dated default name there.
+/// Where a typed backup path points (see [`super::typed_path`]).
 fn resolve(typed: &str) -> PathBuf {
-    let typed = typed.trim();
-    let home = dirs::home_dir().unwrap_or_else(|| PathBuf::from("."));
-    let folder = dirs::document_dir()
-        .filter(|d| d.is_dir())
-        .unwrap_or_else(|| home.clone());
-    if typed.is_empty() {
-        let date = switchboard_domain::now();
-        return folder.join(format!(
-            "switchboard-backup-{}.sbk",
-            &date[..10.min(date.len())]
-        ));
-    }
-    if let Some(rest) = typed.strip_prefix("~/") {
-        return home.join(rest);
-    }
-    let path = Path::new(typed);
-    if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        folder.join(path)
-    }
+    super::typed_path(typed, "switchboard-backup", "sbk")
 }
 
 /// A store error with the passphrase problems said on the passphrase field.

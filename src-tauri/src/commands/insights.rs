@@ -3,6 +3,7 @@
 use super::{convert, to_ipc, CmdResult};
 use crate::state::AppState;
 use switchboard_ipc::cmd::{self, Answer, Request};
+use switchboard_ipc::IpcError;
 use tauri::State;
 
 /// How many log lines the UI shows per integration.
@@ -70,4 +71,40 @@ pub async fn delete_website(
         .delete_website(&request.id)
         .await
         .map_err(to_ipc)
+}
+
+/// One page of the activity feed (every integration's log, newest first).
+#[tauri::command]
+pub async fn activity(
+    state: State<'_, AppState>,
+    request: Request<cmd::Activity>,
+) -> CmdResult<Answer<cmd::Activity>> {
+    state.store.activity(&request).await.map_err(to_ipc)
+}
+
+/// Writes every line the feed's filters match to a CSV file (readable by
+/// this user only: log details can name accounts).
+#[tauri::command]
+pub async fn export_activity(
+    state: State<'_, AppState>,
+    request: Request<cmd::ExportActivity>,
+) -> CmdResult<Answer<cmd::ExportActivity>> {
+    let lines = state
+        .store
+        .activity_all(&request.query)
+        .await
+        .map_err(to_ipc)?;
+    let path = super::typed_path(&request.path, "switchboard-activity", "csv");
+    let csv = switchboard_domain::activity::activity_csv(&lines);
+    switchboard_store::files::write_private(&path, csv.as_bytes()).map_err(|e| {
+        IpcError::invalid(
+            format!("Cannot write {}: {e}", path.display()),
+            "path",
+            "Choose a folder you can write to.",
+        )
+    })?;
+    Ok(switchboard_ipc::ActivityExported {
+        path: path.display().to_string(),
+        lines: lines.len() as u64,
+    })
 }

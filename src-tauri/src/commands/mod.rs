@@ -17,6 +17,7 @@ pub mod vault;
 
 pub use app::{app_info, AppInfo};
 
+use std::path::{Path, PathBuf};
 use switchboard_ipc::IpcError;
 use switchboard_store::StoreError;
 
@@ -33,6 +34,29 @@ pub fn to_ipc(error: StoreError) -> IpcError {
         }
     }
     out
+}
+
+/// Where a typed path points: `~/` is the home folder, a bare name goes to
+/// Documents (or home), and nothing at all is `<stem>-<date>.<ext>` there.
+pub fn typed_path(typed: &str, stem: &str, ext: &str) -> PathBuf {
+    let typed = typed.trim();
+    let home = dirs::home_dir().unwrap_or_else(|| PathBuf::from("."));
+    let folder = dirs::document_dir()
+        .filter(|d| d.is_dir())
+        .unwrap_or_else(|| home.clone());
+    if typed.is_empty() {
+        let date = switchboard_domain::now();
+        return folder.join(format!("{stem}-{}.{ext}", &date[..10.min(date.len())]));
+    }
+    if let Some(rest) = typed.strip_prefix("~/") {
+        return home.join(rest);
+    }
+    let path = Path::new(typed);
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        folder.join(path)
+    }
 }
 
 /// A wrong passphrase said on `field` in these words (it is the person's

@@ -56,6 +56,7 @@ pub fn header() -> Html {
             if unlocked {
                 <nav class="tabs" aria-label="Sections">
                     { tab(Route::Integrations, "Integrations") }
+                    { tab(Route::Activity, "Activity") }
                     { tab(Route::Stats, "Stats") }
                     { tab(Route::Websites, "Websites") }
                     { tab(Route::Webhooks, "Webhooks") }

@@ -1,13 +1,10 @@
 //! One integration's activity log, newest first.
 
-use std::cell::Cell;
-use std::rc::Rc;
 use std::time::Duration;
-use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
 
 use super::parts::table_head;
-use crate::hooks::use_fetch;
+use crate::hooks::{use_fetch, use_tick};
 use crate::ipc;
 use crate::route::Route;
 use crate::state::{use_app, Action};
@@ -26,28 +23,8 @@ pub fn logs_page(props: &LogsPageProps) -> Html {
     let app = use_app();
     // Re-read every few seconds, so results of checks running elsewhere
     // (test-all, background health checks) appear as they arrive.
-    let tick = use_state(|| 0_u32);
-    {
-        let tick = tick.clone();
-        use_effect_with(props.id.clone(), move |_| {
-            let alive = Rc::new(Cell::new(true));
-            {
-                let alive = alive.clone();
-                spawn_local(async move {
-                    let mut n = 0_u32;
-                    while alive.get() {
-                        sleep(Duration::from_secs(2)).await;
-                        n = n.wrapping_add(1);
-                        if alive.get() {
-                            tick.set(n);
-                        }
-                    }
-                });
-            }
-            move || alive.set(false)
-        });
-    }
-    let logs = use_fetch((props.id.clone(), *tick, app.revision), |(id, _, _)| {
+    let tick = use_tick(Duration::from_secs(2));
+    let logs = use_fetch((props.id.clone(), tick, app.revision), |(id, _, _)| {
         let id = id.clone();
         async move { ipc::integration_logs(&id).await }
     });
@@ -67,12 +44,10 @@ pub fn logs_page(props: &LogsPageProps) -> Html {
                 <tbody>
                     { for list.iter().map(|entry| html! {
                         <tr key={entry.id}>
-                            <td><span class={classes!("badge", format!("st-{}", entry.level))}>{ entry.level.as_str() }</span></td>
+                            { level_cell(entry.level) }
                             <td>{ &entry.message }</td>
                             { time::cell(Some(&entry.created_at), "") }
-                            <td><code class="details">{
-                                if entry.details.is_null() { String::new() } else { entry.details.to_string() }
-                            }</code></td>
+                            { details_cell(&entry.details) }
                         </tr>
                     }) }
                 </tbody>
@@ -86,4 +61,21 @@ pub fn logs_page(props: &LogsPageProps) -> Html {
             { body }
         </section>
     }
+}
+
+/// A log line's level as a badge cell.
+pub(super) fn level_cell(level: crate::ipc::LogLevel) -> Html {
+    html! {
+        <td><span class={classes!("badge", format!("st-{level}"))}>{ level.as_str() }</span></td>
+    }
+}
+
+/// A log line's details as a code cell (empty when there are none).
+pub(super) fn details_cell(details: &serde_json::Value) -> Html {
+    let text = match details {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::Object(m) if m.is_empty() => String::new(),
+        other => other.to_string(),
+    };
+    html! { <td><code class="details">{ text }</code></td> }
 }

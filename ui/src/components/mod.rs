@@ -1,5 +1,6 @@
 //! The page's function components, one per file.
 
+mod activity_page;
 mod audit_page;
 mod auto_lock;
 mod backup_cards;
@@ -33,6 +34,7 @@ mod vault_page;
 mod webhooks_page;
 mod websites_page;
 
+pub use activity_page::ActivityPage;
 pub use audit_page::AuditPage;
 pub use auto_lock::AutoLock;
 pub use confirm_dialog::ConfirmDialog;

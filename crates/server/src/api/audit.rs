@@ -46,44 +46,7 @@ async fn list(c: Caller, listing: Listing) -> Result<Json<Value>, Second> {
 /// A time bound: RFC 3339 in UTC (`2026-12-04T10:00:00Z`, fractions
 /// allowed) or a date (`2026-12-04`, its midnight UTC), as stored text.
 fn time_bound(key: &str, value: &str) -> Result<String, Error> {
-    let bad = || {
-        Error::field(
-            key,
-            "Enter a date (2026-12-04) or a UTC time (2026-12-04T10:00:00Z).",
-        )
-    };
-    let b = value.as_bytes();
-    let digits =
-        |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
-    let date_ok = b.len() >= 10
-        && digits(0..4)
-        && b[4] == b'-'
-        && digits(5..7)
-        && b[7] == b'-'
-        && digits(8..10);
-    if !date_ok {
-        return Err(bad());
-    }
-    if b.len() == 10 {
-        return Ok(format!("{value}T00:00:00.000000Z"));
-    }
-    let time_ok = b.len() >= 20
-        && b[10] == b'T'
-        && digits(11..13)
-        && b[13] == b':'
-        && digits(14..16)
-        && b[16] == b':'
-        && digits(17..19)
-        && value.ends_with('Z');
-    if !time_ok {
-        return Err(bad());
-    }
-    let fraction = &value[19..value.len() - 1];
-    let fraction = fraction.strip_prefix('.').unwrap_or(fraction);
-    if !fraction.bytes().all(|c| c.is_ascii_digit()) || fraction.len() > 6 {
-        return Err(bad());
-    }
-    Ok(format!("{}.{fraction:0<6}Z", &value[..19]))
+    switchboard_domain::activity::time_bound(value, false).map_err(|m| Error::field(key, m))
 }
 
 fn filter(query: &[(String, String)]) -> Result<AuditFilter, Error> {

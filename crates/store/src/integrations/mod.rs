@@ -10,7 +10,7 @@
 mod change;
 mod insert;
 mod logs;
-mod query;
+pub(crate) mod query;
 mod reveal;
 mod rows;
 

@@ -38,11 +38,7 @@ fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, filter: &'a ListFilter) {
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        let escaped = text
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let pattern = format!("%{escaped}%");
+        let pattern = like_pattern(text);
         qb.push(" AND (");
         // Secrets live in their own column and are never searched.
         for (i, col) in [
@@ -65,6 +61,15 @@ fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, filter: &'a ListFilter) {
         }
         qb.push(")");
     }
+}
+
+/// A LIKE pattern (with `ESCAPE '\\'`) matching `text` anywhere.
+pub(crate) fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
 }
 
 fn order_clause(sort: SortKey) -> &'static str {
