@@ -8,12 +8,14 @@
 //! serde only (the clock behind the `clock` feature), so it builds for wasm32.
 
 mod check;
+pub mod expiry;
 pub mod field;
 pub mod restore;
 mod status;
 mod timestamp;
 mod view;
 
+pub use expiry::{attention, Attention, Rotation, Stage};
 pub use check::{apply_check, CheckKind, HealthState, OutcomeKind};
 pub use status::{LogLevel, Status};
 pub use timestamp::{elapsed_ms, format_timestamp};
