@@ -172,6 +172,43 @@ impl Rotation {
     }
 }
 
+/// An expiry a provider stated in a check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatedExpiry {
+    /// When the credential expires (as stored), or None: the provider says
+    /// it never expires.
+    pub at: Option<String>,
+    /// What stated it, for the user ("Meta debug_token").
+    pub source: String,
+}
+
+impl StatedExpiry {
+    /// An expiry at a time written any way [`parse_timestamp`] reads; an
+    /// unreadable time states nothing.
+    pub fn at(time: &str, source: &str) -> Option<StatedExpiry> {
+        Some(StatedExpiry {
+            at: Some(normalize_timestamp(time)?),
+            source: source.to_owned(),
+        })
+    }
+
+    /// An expiry at a Unix time; 0 or less means "never" (Meta's way).
+    pub fn at_unix(secs: i64, source: &str) -> StatedExpiry {
+        StatedExpiry {
+            at: (secs > 0).then(|| format_unix(secs)),
+            source: source.to_owned(),
+        }
+    }
+
+    /// The provider says the credential does not expire.
+    pub fn never(source: &str) -> StatedExpiry {
+        StatedExpiry {
+            at: None,
+            source: source.to_owned(),
+        }
+    }
+}
+
 /// The dates the rule reads for one integration.
 #[derive(Debug, Clone, Copy)]
 pub struct Dates<'a> {
@@ -219,6 +256,11 @@ pub fn days_after(now: i64, days: i64) -> String {
 /// Unix seconds of an RFC 3339 time (`2026-01-02T03:04:05Z`, fractions and
 /// `+01:00` offsets allowed, a plain `2026-01-02` read as midnight UTC).
 pub fn parse_timestamp(s: &str) -> Option<i64> {
+    parse_micros(s).map(|(secs, _)| secs)
+}
+
+/// Unix seconds and the microseconds of the fraction.
+fn parse_micros(s: &str) -> Option<(i64, u32)> {
     let s = s.trim();
     let num = |a: usize, b: usize| -> Option<i64> {
         let part = s.get(a..b)?;
@@ -235,7 +277,7 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
     }
     let date = days_from_civil(y, mo, d) * DAY;
     if s.len() == 10 {
-        return Some(date);
+        return Some((date, 0));
     }
     if !matches!(s.get(10..11), Some("T" | "t" | " ")) {
         return None;
@@ -245,8 +287,10 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
         return None;
     }
     let mut rest = &s[19..];
+    let mut micros = 0;
     if let Some(frac) = rest.strip_prefix('.') {
         let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+        micros = format!("{:0<6}", &frac[..digits.min(6)]).parse().ok()?;
         rest = &frac[digits..];
     }
     let offset = match rest {
@@ -262,25 +306,33 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
             sign * (oh * 3600 + om * 60)
         }
     };
-    Some(date + h * 3600 + mi * 60 + sec - offset)
+    Some((date + h * 3600 + mi * 60 + sec - offset, micros))
 }
 
 /// A Unix time as stored (`YYYY-MM-DDTHH:MM:SS.000000Z`).
 pub fn format_unix(secs: i64) -> String {
+    format_micros(secs, 0)
+}
+
+fn format_micros(secs: i64, micros: u32) -> String {
     let days = secs.div_euclid(DAY);
     let rem = secs.rem_euclid(DAY);
     let (y, m, d) = civil_from_days(days);
     crate::format_timestamp(
         (y as i32, m as u8, d as u8),
-        ((rem / 3600) as u8, ((rem % 3600) / 60) as u8, (rem % 60) as u8),
-        0,
+        (
+            (rem / 3600) as u8,
+            ((rem % 3600) / 60) as u8,
+            (rem % 60) as u8,
+        ),
+        micros,
     )
 }
 
 /// A stored time for a date written any way [`parse_timestamp`] reads, or
 /// None when it cannot be read.
 pub fn normalize_timestamp(s: &str) -> Option<String> {
-    parse_timestamp(s).map(format_unix)
+    parse_micros(s).map(|(secs, micros)| format_micros(secs, micros))
 }
 
 /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
@@ -304,7 +356,15 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
 }
 
 #[cfg(test)]
@@ -340,7 +400,13 @@ mod tests {
         assert_eq!(parse_timestamp("2026-09-21T14:13:20Z"), Some(NOW));
         assert_eq!(parse_timestamp("1970-01-01"), Some(0));
         assert_eq!(parse_timestamp("2000-02-29T00:00:00Z"), Some(951_782_400));
-        for bad in ["", "soon", "2026-13-01", "2026-01-01X00:00:00Z", "2026-1-01"] {
+        for bad in [
+            "",
+            "soon",
+            "2026-13-01",
+            "2026-01-01X00:00:00Z",
+            "2026-1-01",
+        ] {
             assert_eq!(parse_timestamp(bad), None, "{bad}");
         }
         assert_eq!(
@@ -357,7 +423,10 @@ mod tests {
             rule(&[("k", 400)], Some(5 * DAY + 3600), 90),
             Some(Attention::ExpiresIn(5))
         );
-        assert_eq!(rule(&[], Some(30 * DAY), 90), Some(Attention::ExpiresIn(30)));
+        assert_eq!(
+            rule(&[], Some(30 * DAY), 90),
+            Some(Attention::ExpiresIn(30))
+        );
         assert_eq!(rule(&[], Some(30 * DAY + 1), 90), None);
         // A far expiry leaves the age rule in charge.
         assert_eq!(
@@ -368,7 +437,10 @@ mod tests {
 
     #[test]
     fn age_uses_the_oldest_secret_and_the_period() {
-        assert_eq!(rule(&[("a", 10), ("b", 95)], None, 90), Some(Attention::Old(95)));
+        assert_eq!(
+            rule(&[("a", 10), ("b", 95)], None, 90),
+            Some(Attention::Old(95))
+        );
         assert_eq!(rule(&[("a", 89)], None, 90), None);
         assert_eq!(rule(&[("a", 90)], None, 90), Some(Attention::Old(90)));
         assert_eq!(rule(&[("a", 20)], None, 14), Some(Attention::Old(20)));

@@ -15,8 +15,8 @@ mod status;
 mod timestamp;
 mod view;
 
-pub use expiry::{attention, Attention, Rotation, Stage};
 pub use check::{apply_check, CheckKind, HealthState, OutcomeKind};
+pub use expiry::{attention, Attention, Rotation, Stage, StatedExpiry};
 pub use status::{LogLevel, Status};
 pub use timestamp::{elapsed_ms, format_timestamp};
 #[cfg(feature = "clock")]
