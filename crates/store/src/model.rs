@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-pub use switchboard_domain::{LogLevel, SecretView, SortKey, Stats, Status, WebsiteScope};
+pub use switchboard_domain::{
+    Attention, LogLevel, Rotation, SecretView, SortKey, Stats, Status, WebsiteScope,
+};
 
 /// Which website an integration list covers (the name the store has always used).
 pub type WebsiteFilter = WebsiteScope;
@@ -41,6 +43,15 @@ pub struct Integration {
     /// [`crate::Store::reveal`] cannot open them. Empty without sync.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secrets_on_server: Vec<String>,
+    /// Secret key -> when its value was last set (RFC 3339). Dates only.
+    #[serde(default)]
+    pub secret_set_at: BTreeMap<String, String>,
+    /// The expiry a provider stated in the last check that reported one.
+    #[serde(default)]
+    pub expires_at: Option<String>,
+    /// What stated `expires_at` ("Meta debug_token").
+    #[serde(default)]
+    pub expires_source: Option<String>,
     /// Whether a full configuration has been saved.
     pub configured: bool,
     /// Last successful check.
@@ -60,6 +71,15 @@ pub struct Integration {
 }
 
 impl Integration {
+    /// Whether it needs attention now under `rotation`.
+    pub fn attention(&self, rotation: &Rotation) -> Option<Attention> {
+        attention_of(
+            &self.secret_set_at,
+            self.expires_at.as_deref(),
+            rotation.days_for(&self.integration_type),
+        )
+    }
+
     /// The server's mask of a secret set only on the sync server (this
     /// computer holds no value for it), or None.
     pub fn secret_on_server(&self, key: &str) -> Option<&str> {
@@ -100,12 +120,61 @@ pub struct IntegrationSummary {
     pub error_count: i64,
     /// Which secret fields hold a value.
     pub secret_fields: Vec<String>,
+    /// Secret key -> when its value was last set (RFC 3339). Dates only.
+    #[serde(default)]
+    pub secret_set_at: BTreeMap<String, String>,
+    /// The expiry a provider stated in the last check that reported one.
+    #[serde(default)]
+    pub expires_at: Option<String>,
+    /// What stated `expires_at` ("Meta debug_token").
+    #[serde(default)]
+    pub expires_source: Option<String>,
     /// Revision.
     pub revision: i64,
     /// Creation time.
     pub created_at: String,
     /// Last change.
     pub updated_at: String,
+}
+
+impl IntegrationSummary {
+    /// Whether it needs attention now under `rotation`.
+    pub fn attention(&self, rotation: &Rotation) -> Option<Attention> {
+        attention_of(
+            &self.secret_set_at,
+            self.expires_at.as_deref(),
+            rotation.days_for(&self.integration_type),
+        )
+    }
+}
+
+fn attention_of(
+    secret_set_at: &BTreeMap<String, String>,
+    expires_at: Option<&str>,
+    days: u32,
+) -> Option<Attention> {
+    switchboard_domain::attention(
+        switchboard_domain::expiry::Dates {
+            secret_set_at,
+            expires_at,
+        },
+        days,
+        switchboard_domain::unix_now(),
+    )
+}
+
+/// An integration that crossed an attention threshold since the last
+/// notice about it (see [`crate::Store::attention_notices`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttentionNotice {
+    /// The integration.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its type.
+    pub integration_type: String,
+    /// Why it needs attention now.
+    pub attention: Attention,
 }
 
 /// A new integration. `values` holds public and secret settings together,
@@ -199,6 +268,9 @@ pub struct ListFilter {
     /// Case-insensitive text search over name, description, type, provider
     /// and public settings (never secrets).
     pub search: Option<String>,
+    /// Only those that need attention (an expiry near or past, a secret
+    /// older than its rotation period) under these periods.
+    pub needs_attention: Option<Rotation>,
     /// Order.
     pub sort: SortKey,
     /// At most this many rows.

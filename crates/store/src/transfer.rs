@@ -96,6 +96,38 @@ pub struct ExportedIntegration {
     /// Secret settings: a value, or null for "set, but not in this file".
     #[serde(default)]
     pub secrets: BTreeMap<String, Option<ExportedSecret>>,
+    /// Secret key -> when it was last set (dates only; kept by a restore
+    /// or an import of the file).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub secret_set_at: BTreeMap<String, String>,
+    /// The expiry a provider stated, and what stated it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    /// What stated `expires_at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_source: Option<String>,
+}
+
+impl ExportedIntegration {
+    /// Gives the record `id` (just written from this entry) the entry's
+    /// secret dates and stated expiry, instead of "set now".
+    pub(crate) async fn keep_dates(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        id: &str,
+    ) -> Result<()> {
+        if self.secret_set_at.is_empty() && self.expires_at.is_none() {
+            return Ok(());
+        }
+        crate::expiry::take_dates(
+            conn,
+            id,
+            &self.secret_set_at,
+            (self.expires_at.as_deref(), self.expires_source.as_deref()),
+            |key, _| matches!(self.secrets.get(key), Some(Some(_))),
+        )
+        .await
+    }
 }
 
 fn yes() -> bool {
@@ -157,7 +189,8 @@ impl Store {
         let sealer = self.sealer()?;
         let websites = self.websites().await?;
         let rows = sqlx::query(
-            "SELECT id, website_id, integration_type, provider, name, description, status, is_active, configured, config, secrets, remote_secrets
+            "SELECT id, website_id, integration_type, provider, name, description, status, is_active, configured, config, secrets, remote_secrets,
+                    secret_dates, expires_at, expires_source
              FROM integrations ORDER BY created_at, id",
         )
         .fetch_all(self.pool())
@@ -199,6 +232,10 @@ impl Store {
                 configured: row.get("configured"),
                 config: serde_json::from_str(row.get::<&str, _>("config")).unwrap_or_default(),
                 secrets: out,
+                secret_set_at: serde_json::from_str(row.get::<&str, _>("secret_dates"))
+                    .unwrap_or_default(),
+                expires_at: row.get("expires_at"),
+                expires_source: row.get("expires_source"),
                 id: Some(id),
                 name,
             });
@@ -319,9 +356,12 @@ impl Store {
                 }
                 Err(e) => return Err(e),
             }
-            for (_, _, p, omitted) in &ready {
-                if !omitted.is_empty() && committed.contains(&p.id) {
+            for (index, _, p, omitted) in &ready {
+                if committed.contains(&p.id) {
                     log_omitted(&mut tx, &p.id, omitted).await?;
+                    if let Some((_, item)) = chunk.iter().find(|(i, _)| i == index) {
+                        item.keep_dates(&mut tx, &p.id).await?;
+                    }
                 }
             }
             tx.commit().await?;
