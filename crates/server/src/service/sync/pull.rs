@@ -124,6 +124,9 @@ pub async fn pull(
                 last_error: None,
                 error_count: 0,
                 updated_at: String::new(),
+                secret_set_at: BTreeMap::new(),
+                expires_at: None,
+                expires_source: None,
             },
         })
         .collect();
@@ -173,5 +176,8 @@ pub(super) fn pulled(
         last_error: r.last_error.clone(),
         error_count: r.error_count,
         updated_at: r.updated_at.clone(),
+        secret_set_at: r.secret_dates.clone(),
+        expires_at: r.expires_at.clone(),
+        expires_source: r.expires_source.clone(),
     }
 }
