@@ -8,12 +8,13 @@ use serde::Serialize;
 use switchboard_ipc::cmd::{self, Answer, Command, Request};
 pub use switchboard_ipc::LIST_PAGE_SIZE;
 pub use switchboard_ipc::{
-    AppInfo, Boot, ConnectRequest, CreateRequest, FirstScreen, HealthEvent, IdRequest,
-    IntegrationDetail, IntegrationRow, IpcError, ListPage, ListQuery, LogEntry, NewWebsite,
-    ResolveAction, ResolveRequest, RevealRequest, SecretView, SendTestRequest, SetActiveRequest,
-    Settings, SetupAnswer, SetupRequest, Sort, Stats, Status, SyncConflict, SyncStatus,
-    TestAllProgress, TestAllRequest, TestAnswer, Theme, TypeOverview, UnlockRequest, UpdateRequest,
-    UpdateStatus, VaultState, WebhookAnswer, WebhookRequest, Website, WebsiteScope, WebsiteUpdate,
+    AppInfo, Attention, AttentionNotice, Boot, ConnectRequest, CreateRequest, FirstScreen,
+    HealthEvent, IdRequest, IntegrationDetail, IntegrationRow, IpcError, ListPage, ListQuery,
+    LogEntry, NewWebsite, ResolveAction, ResolveRequest, RevealRequest, Rotation, SecretView,
+    SendTestRequest, SetActiveRequest, Settings, SetupAnswer, SetupRequest, Sort, Stats, Status,
+    SyncConflict, SyncStatus, TestAllProgress, TestAllRequest, TestAnswer, Theme, TypeOverview,
+    UnlockRequest, UpdateRequest, UpdateStatus, VaultState, WebhookAnswer, WebhookRequest, Website,
+    WebsiteScope, WebsiteUpdate,
 };
 pub use switchboard_ipc::{
     AuditPage, AuditQuery, AuditRecord, NewPerson, PersonRef, PersonUpdate, RevokeRequest, Team,
@@ -197,6 +198,10 @@ pub async fn cancel_test_all() -> IpcResult<()> {
 
 pub async fn health_events() -> IpcResult<Vec<HealthEvent>> {
     call::<cmd::HealthEvents>(&()).await
+}
+
+pub async fn attention_notices() -> IpcResult<Vec<AttentionNotice>> {
+    call::<cmd::AttentionNotices>(&()).await
 }
 
 pub async fn get_settings() -> IpcResult<Settings> {
