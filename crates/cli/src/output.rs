@@ -166,6 +166,7 @@ pub fn print_integration(shown: &WithAttention<'_, Integration>) {
         println!("  secrets:");
         for (k, v) in &i.secrets {
             let set = i
+                .dates
                 .secret_set_at
                 .get(k)
                 .map_or_else(String::new, |d| format!(" (set {d})"));
@@ -175,8 +176,8 @@ pub fn print_integration(shown: &WithAttention<'_, Integration>) {
             }
         }
     }
-    if let Some(at) = &i.expires_at {
-        let by = i.expires_source.as_deref().unwrap_or("a check");
+    if let Some(at) = &i.dates.expires_at {
+        let by = i.dates.expires_source.as_deref().unwrap_or("a check");
         println!("  expires:     {at} (stated by {by})");
     }
 }

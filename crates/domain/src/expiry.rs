@@ -209,6 +209,37 @@ impl StatedExpiry {
     }
 }
 
+/// What an integration record carries of expiry and rotation, flattened
+/// into the records of the store, the sync protocol and the desktop IPC
+/// (`secret_set_at`, `expires_at`, `expires_source` on the wire). Dates
+/// only: never a secret.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpiryDates {
+    /// Secret key -> when its value was last set (RFC 3339).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub secret_set_at: BTreeMap<String, String>,
+    /// The expiry a provider stated in the last check that reported one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    /// What stated `expires_at` ("Meta debug_token").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_source: Option<String>,
+}
+
+impl ExpiryDates {
+    /// Whether the record needs attention at `now` with this rotation period.
+    pub fn attention(&self, rotation_days: u32, now: i64) -> Option<Attention> {
+        attention(
+            Dates {
+                secret_set_at: &self.secret_set_at,
+                expires_at: self.expires_at.as_deref(),
+            },
+            rotation_days,
+            now,
+        )
+    }
+}
+
 /// The dates the rule reads for one integration.
 #[derive(Debug, Clone, Copy)]
 pub struct Dates<'a> {

@@ -16,7 +16,7 @@ mod timestamp;
 mod view;
 
 pub use check::{apply_check, CheckKind, HealthState, OutcomeKind};
-pub use expiry::{attention, Attention, Rotation, Stage, StatedExpiry};
+pub use expiry::{attention, Attention, ExpiryDates, Rotation, Stage, StatedExpiry};
 pub use status::{LogLevel, Status};
 pub use timestamp::{elapsed_ms, format_timestamp};
 #[cfg(feature = "clock")]

@@ -180,8 +180,8 @@ pub enum UnlockRequest {
 }
 
 pub use switchboard_domain::{
-    Attention, CheckKind, LogLevel, OutcomeKind, Rotation, SecretView, SortKey as Sort, Stats,
-    Status, WebsiteScope,
+    Attention, CheckKind, ExpiryDates, LogLevel, OutcomeKind, Rotation, SecretView,
+    SortKey as Sort, Stats, Status, WebsiteScope,
 };
 
 /// Rows per page of the integrations list.
@@ -301,14 +301,9 @@ pub struct IntegrationDetail {
     pub last_error: Option<String>,
     pub error_count: i64,
     pub updated_at: String,
-    /// Secret key -> when it was last set (dates only).
-    #[serde(default)]
-    pub secret_set_at: BTreeMap<String, String>,
-    /// The expiry a provider stated, and what stated it.
-    #[serde(default)]
-    pub expires_at: Option<String>,
-    #[serde(default)]
-    pub expires_source: Option<String>,
+    /// When each secret was set and the stated expiry (dates only).
+    #[serde(flatten)]
+    pub dates: ExpiryDates,
     /// Why it needs attention now under the settings' rotation periods.
     #[serde(default)]
     pub attention: Option<Attention>,

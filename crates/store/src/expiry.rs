@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use switchboard_domain::expiry::{
     days_after, days_before, normalize_timestamp, Dates, Stage, StatedExpiry, THRESHOLD_DAYS,
 };
-use switchboard_domain::{attention, unix_now};
+use switchboard_domain::{attention, unix_now, ExpiryDates};
 
 /// Secret key -> when it was set, as stored.
 pub type SecretDates = BTreeMap<String, String>;
@@ -121,10 +121,12 @@ pub(crate) async fn put_back(conn: &mut SqliteConnection, row: &SqliteRow) -> Re
 pub(crate) async fn take_dates(
     conn: &mut SqliteConnection,
     id: &str,
-    given: &SecretDates,
-    expiry: (Option<&str>, Option<&str>),
+    given: &ExpiryDates,
     wins: impl Fn(&str, bool) -> bool,
 ) -> Result<()> {
+    if given.secret_set_at.is_empty() && given.expires_at.is_none() {
+        return Ok(());
+    }
     let Some(row) =
         sqlx::query("SELECT secrets, remote_secrets, secret_dates FROM integrations WHERE id = ?")
             .bind(id)
@@ -141,7 +143,11 @@ pub(crate) async fn take_dates(
         .chain(json_keys(row.get("remote_secrets")).map(|k| (k, false)))
         .collect();
     for (key, held_here) in held {
-        let Some(theirs) = given.get(&key).and_then(|d| normalize_timestamp(d)) else {
+        let Some(theirs) = given
+            .secret_set_at
+            .get(&key)
+            .and_then(|d| normalize_timestamp(d))
+        else {
             continue;
         };
         if wins(&key, held_here) || !dates.contains_key(&key) {
@@ -149,10 +155,10 @@ pub(crate) async fn take_dates(
         }
     }
     write_dates(conn, id, &dates).await?;
-    if let (Some(at), source) = expiry {
+    if let Some(at) = &given.expires_at {
         sqlx::query("UPDATE integrations SET expires_at = ?, expires_source = ? WHERE id = ?")
             .bind(normalize_timestamp(at))
-            .bind(source)
+            .bind(&given.expires_source)
             .bind(id)
             .execute(&mut *conn)
             .await?;
@@ -167,17 +173,7 @@ pub(crate) async fn take_pulled(
     conn: &mut SqliteConnection,
     c: &switchboard_sync_proto::PulledIntegration,
 ) -> Result<()> {
-    if c.secret_set_at.is_empty() && c.expires_at.is_none() {
-        return Ok(());
-    }
-    take_dates(
-        conn,
-        &c.uid,
-        &c.secret_set_at,
-        (c.expires_at.as_deref(), c.expires_source.as_deref()),
-        |_, held_here| !held_here,
-    )
-    .await
+    take_dates(conn, &c.uid, &c.dates, |_, held_here| !held_here).await
 }
 
 /// The keys of a JSON object column.

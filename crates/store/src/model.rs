@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 pub use switchboard_domain::{
-    Attention, LogLevel, Rotation, SecretView, SortKey, Stats, Status, WebsiteScope,
+    Attention, ExpiryDates, LogLevel, Rotation, SecretView, SortKey, Stats, Status, WebsiteScope,
 };
 
 /// Which website an integration list covers (the name the store has always used).
@@ -43,15 +43,9 @@ pub struct Integration {
     /// [`crate::Store::reveal`] cannot open them. Empty without sync.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secrets_on_server: Vec<String>,
-    /// Secret key -> when its value was last set (RFC 3339). Dates only.
-    #[serde(default)]
-    pub secret_set_at: BTreeMap<String, String>,
-    /// The expiry a provider stated in the last check that reported one.
-    #[serde(default)]
-    pub expires_at: Option<String>,
-    /// What stated `expires_at` ("Meta debug_token").
-    #[serde(default)]
-    pub expires_source: Option<String>,
+    /// When each secret was set and the stated expiry (dates only).
+    #[serde(flatten)]
+    pub dates: ExpiryDates,
     /// Whether a full configuration has been saved.
     pub configured: bool,
     /// Last successful check.
@@ -73,10 +67,9 @@ pub struct Integration {
 impl Integration {
     /// Whether it needs attention now under `rotation`.
     pub fn attention(&self, rotation: &Rotation) -> Option<Attention> {
-        attention_of(
-            &self.secret_set_at,
-            self.expires_at.as_deref(),
+        self.dates.attention(
             rotation.days_for(&self.integration_type),
+            switchboard_domain::unix_now(),
         )
     }
 
@@ -120,15 +113,9 @@ pub struct IntegrationSummary {
     pub error_count: i64,
     /// Which secret fields hold a value.
     pub secret_fields: Vec<String>,
-    /// Secret key -> when its value was last set (RFC 3339). Dates only.
-    #[serde(default)]
-    pub secret_set_at: BTreeMap<String, String>,
-    /// The expiry a provider stated in the last check that reported one.
-    #[serde(default)]
-    pub expires_at: Option<String>,
-    /// What stated `expires_at` ("Meta debug_token").
-    #[serde(default)]
-    pub expires_source: Option<String>,
+    /// When each secret was set and the stated expiry (dates only).
+    #[serde(flatten)]
+    pub dates: ExpiryDates,
     /// Revision.
     pub revision: i64,
     /// Creation time.
@@ -140,27 +127,11 @@ pub struct IntegrationSummary {
 impl IntegrationSummary {
     /// Whether it needs attention now under `rotation`.
     pub fn attention(&self, rotation: &Rotation) -> Option<Attention> {
-        attention_of(
-            &self.secret_set_at,
-            self.expires_at.as_deref(),
+        self.dates.attention(
             rotation.days_for(&self.integration_type),
+            switchboard_domain::unix_now(),
         )
     }
-}
-
-fn attention_of(
-    secret_set_at: &BTreeMap<String, String>,
-    expires_at: Option<&str>,
-    days: u32,
-) -> Option<Attention> {
-    switchboard_domain::attention(
-        switchboard_domain::expiry::Dates {
-            secret_set_at,
-            expires_at,
-        },
-        days,
-        switchboard_domain::unix_now(),
-    )
 }
 
 /// An integration that crossed an attention threshold since the last

@@ -96,16 +96,10 @@ pub struct ExportedIntegration {
     /// Secret settings: a value, or null for "set, but not in this file".
     #[serde(default)]
     pub secrets: BTreeMap<String, Option<ExportedSecret>>,
-    /// Secret key -> when it was last set (dates only; kept by a restore
-    /// or an import of the file).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub secret_set_at: BTreeMap<String, String>,
-    /// The expiry a provider stated, and what stated it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<String>,
-    /// What stated `expires_at`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_source: Option<String>,
+    /// When each secret was set and the stated expiry (dates only; kept
+    /// by a restore or an import of the file).
+    #[serde(flatten)]
+    pub dates: switchboard_domain::ExpiryDates,
 }
 
 impl ExportedIntegration {
@@ -116,16 +110,9 @@ impl ExportedIntegration {
         conn: &mut sqlx::SqliteConnection,
         id: &str,
     ) -> Result<()> {
-        if self.secret_set_at.is_empty() && self.expires_at.is_none() {
-            return Ok(());
-        }
-        crate::expiry::take_dates(
-            conn,
-            id,
-            &self.secret_set_at,
-            (self.expires_at.as_deref(), self.expires_source.as_deref()),
-            |key, _| matches!(self.secrets.get(key), Some(Some(_))),
-        )
+        crate::expiry::take_dates(conn, id, &self.dates, |key, _| {
+            matches!(self.secrets.get(key), Some(Some(_)))
+        })
         .await
     }
 }
@@ -232,10 +219,12 @@ impl Store {
                 configured: row.get("configured"),
                 config: serde_json::from_str(row.get::<&str, _>("config")).unwrap_or_default(),
                 secrets: out,
-                secret_set_at: serde_json::from_str(row.get::<&str, _>("secret_dates"))
-                    .unwrap_or_default(),
-                expires_at: row.get("expires_at"),
-                expires_source: row.get("expires_source"),
+                dates: switchboard_domain::ExpiryDates {
+                    secret_set_at: serde_json::from_str(row.get::<&str, _>("secret_dates"))
+                        .unwrap_or_default(),
+                    expires_at: row.get("expires_at"),
+                    expires_source: row.get("expires_source"),
+                },
                 id: Some(id),
                 name,
             });

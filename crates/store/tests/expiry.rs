@@ -25,16 +25,17 @@ async fn imported_old(t: &Store) -> String {
         .await;
     let mut file: ExportFile = source.export(true).await.unwrap();
     let item = &mut file.integrations[0];
-    item.secret_set_at = item
+    item.dates.secret_set_at = item
+        .dates
         .secret_set_at
         .keys()
         .map(|k| (k.clone(), OLD.into()))
         .collect();
     assert_eq!(
-        item.secret_set_at.len(),
+        item.dates.secret_set_at.len(),
         2,
         "two secrets: {:?}",
-        item.secret_set_at
+        item.dates.secret_set_at
     );
     let report = t.import(file, 10, &mut |_| {}).await.unwrap();
     assert_eq!(report.imported, 1);
@@ -69,15 +70,15 @@ async fn each_secret_field_keeps_its_own_set_date() {
     let created = t.add(sendgrid("New", "SG.fresh-key-0001")).await;
     let before = days_before(unix_now(), 1);
     assert_eq!(
-        created.secret_set_at.keys().collect::<Vec<_>>(),
+        created.dates.secret_set_at.keys().collect::<Vec<_>>(),
         ["api_key"]
     );
-    assert!(created.secret_set_at["api_key"] > before);
+    assert!(created.dates.secret_set_at["api_key"] > before);
 
     let id = imported_old(&t).await;
     let wa = t.get(&id).await.unwrap();
     assert!(
-        wa.secret_set_at.values().all(|d| d == OLD),
+        wa.dates.secret_set_at.values().all(|d| d == OLD),
         "import keeps the file's dates"
     );
     // A change of one secret dates only that one; other changes none.
@@ -86,21 +87,21 @@ async fn each_secret_field_keeps_its_own_set_date() {
         .unwrap();
     t.update(&id, renamed("Renamed", json!({}))).await.unwrap();
     let wa = t.get(&id).await.unwrap();
-    assert!(wa.secret_set_at["access_token"] > before);
-    assert_eq!(wa.secret_set_at["webhook_verify_token"], OLD);
+    assert!(wa.dates.secret_set_at["access_token"] > before);
+    assert_eq!(wa.dates.secret_set_at["webhook_verify_token"], OLD);
     // A cleared secret has no date.
     t.update(&id, values(json!({"webhook_verify_token": ""})))
         .await
         .unwrap();
     let wa = t.get(&id).await.unwrap();
     assert_eq!(
-        wa.secret_set_at.keys().collect::<Vec<_>>(),
+        wa.dates.secret_set_at.keys().collect::<Vec<_>>(),
         ["access_token"]
     );
     let summary = &t.list(&ListFilter::default()).await.unwrap();
     let row = summary.iter().find(|r| r.id == id).unwrap();
     assert_eq!(
-        row.secret_set_at, wa.secret_set_at,
+        row.dates.secret_set_at, wa.dates.secret_set_at,
         "the list carries the dates"
     );
 }
@@ -121,9 +122,9 @@ async fn re_sealing_under_a_new_master_key_keeps_dates_and_expiry() {
     .await
     .unwrap();
     let after = t.get(&id).await.unwrap();
-    assert_eq!(after.secret_set_at, before.secret_set_at);
-    assert_eq!(after.expires_at, before.expires_at);
-    assert!(after.expires_at.is_some());
+    assert_eq!(after.dates.secret_set_at, before.dates.secret_set_at);
+    assert_eq!(after.dates.expires_at, before.dates.expires_at);
+    assert!(after.dates.expires_at.is_some());
 }
 
 #[tokio::test]
@@ -133,18 +134,21 @@ async fn checks_record_the_stated_expiry_and_a_new_secret_forgets_it() {
         .await
         .unwrap();
     let got = t.get(&i.id).await.unwrap();
-    assert_eq!(got.expires_source.as_deref(), Some("Meta debug_token"));
+    assert_eq!(
+        got.dates.expires_source.as_deref(),
+        Some("Meta debug_token")
+    );
     assert_eq!(
         got.attention(&Rotation::default()),
         Some(Attention::ExpiresIn(4))
     );
     // A check that says nothing keeps it; "never" clears it.
     t.record_check(&i.id, &check(None)).await.unwrap();
-    assert!(t.get(&i.id).await.unwrap().expires_at.is_some());
+    assert!(t.get(&i.id).await.unwrap().dates.expires_at.is_some());
     t.record_check(&i.id, &check(Some(StatedExpiry::never("Meta debug_token"))))
         .await
         .unwrap();
-    assert_eq!(t.get(&i.id).await.unwrap().expires_at, None);
+    assert_eq!(t.get(&i.id).await.unwrap().dates.expires_at, None);
     // A new value's expiry is unknown until its next check.
     t.record_check(&i.id, &check(expires_in_days(-1)))
         .await
@@ -157,19 +161,22 @@ async fn checks_record_the_stated_expiry_and_a_new_secret_forgets_it() {
         .await
         .unwrap();
     let renewed = t.get(&i.id).await.unwrap();
-    assert_eq!(renewed.expires_at, None);
+    assert_eq!(renewed.dates.expires_at, None);
     assert_eq!(renewed.attention(&Rotation::default()), None);
 }
 
 #[tokio::test]
 async fn a_provider_creation_date_older_than_the_recorded_one_wins() {
     let (t, i) = store_with(sendgrid("AWS-ish", "SG.created-key-01")).await;
-    let set = t.get(&i.id).await.unwrap().secret_set_at["api_key"].clone();
+    let set = t.get(&i.id).await.unwrap().dates.secret_set_at["api_key"].clone();
     let mut rec = check(None);
     rec.secrets_created = BTreeMap::from([("api_key".into(), "2021-05-06T07:08:09Z".into())]);
     t.record_check(&i.id, &rec).await.unwrap();
     let got = t.get(&i.id).await.unwrap();
-    assert_eq!(got.secret_set_at["api_key"], "2021-05-06T07:08:09.000000Z");
+    assert_eq!(
+        got.dates.secret_set_at["api_key"],
+        "2021-05-06T07:08:09.000000Z"
+    );
     // A later one (or a key it does not hold) changes nothing.
     rec.secrets_created = BTreeMap::from([
         ("api_key".into(), days_after(unix_now(), 0)),
@@ -177,8 +184,8 @@ async fn a_provider_creation_date_older_than_the_recorded_one_wins() {
     ]);
     t.record_check(&i.id, &rec).await.unwrap();
     let again = t.get(&i.id).await.unwrap();
-    assert_eq!(again.secret_set_at, got.secret_set_at);
-    assert_ne!(set, got.secret_set_at["api_key"]);
+    assert_eq!(again.dates.secret_set_at, got.dates.secret_set_at);
+    assert_ne!(set, got.dates.secret_set_at["api_key"]);
 }
 
 #[tokio::test]

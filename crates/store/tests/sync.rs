@@ -69,9 +69,7 @@ fn pulled(uid: &str, seq: i64, revision: i64) -> PulledIntegration {
         last_error: Some("SendGrid said no".into()),
         error_count: 2,
         updated_at: "2026-01-01T00:00:00.000000Z".into(),
-        secret_set_at: BTreeMap::new(),
-        expires_at: None,
-        expires_source: None,
+        dates: Default::default(),
     }
 }
 

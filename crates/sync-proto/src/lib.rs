@@ -14,7 +14,7 @@ mod lenient;
 mod report;
 pub use lenient::{Lenient, WireName};
 pub use report::SyncReport;
-pub use switchboard_domain::{LogLevel, Status};
+pub use switchboard_domain::{ExpiryDates, LogLevel, Status};
 
 /// Most changes in one push batch.
 pub const MAX_PUSH_CHANGES: usize = 500;
@@ -112,15 +112,9 @@ pub struct PulledIntegration {
     pub error_count: i64,
     #[serde(default)]
     pub updated_at: String,
-    /// Secret key -> when its value was last set (RFC 3339): dates only.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub secret_set_at: BTreeMap<String, String>,
-    /// The expiry a provider stated in the last check that reported one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<String>,
-    /// What stated `expires_at`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_source: Option<String>,
+    /// When each secret was set and the stated expiry (dates only).
+    #[serde(flatten)]
+    pub dates: ExpiryDates,
 }
 
 /// An integration's health as the server holds it: part of its answer to
@@ -171,16 +165,10 @@ pub struct PushChange {
     pub secrets: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub delete: bool,
-    /// Secret key -> when the value sent in `secrets` was set on the
-    /// laptop (RFC 3339): dates only.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub secret_set_at: BTreeMap<String, String>,
-    /// The expiry a provider stated in the last check that reported one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<String>,
-    /// What stated `expires_at`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_source: Option<String>,
+    /// When each secret sent in `secrets` was set on the laptop, and the
+    /// expiry it recorded (dates only).
+    #[serde(flatten)]
+    pub dates: ExpiryDates,
 }
 
 impl fmt::Debug for PushChange {
@@ -192,8 +180,7 @@ impl fmt::Debug for PushChange {
             .field("set", &self.set)
             .field("secrets", &self.secrets.keys().collect::<Vec<_>>())
             .field("delete", &self.delete)
-            .field("secret_set_at", &self.secret_set_at)
-            .field("expires_at", &self.expires_at)
+            .field("dates", &self.dates)
             .finish()
     }
 }

@@ -19,7 +19,7 @@ async fn set_dates_and_a_stated_expiry_reach_the_other_laptop() {
     };
     a.store.record_check(&id, &stated).await.unwrap();
     let on_a = a.store.get(&id).await.unwrap();
-    let set_on_a = on_a.secret_set_at["api_key"].clone();
+    let set_on_a = on_a.dates.secret_set_at["api_key"].clone();
 
     a.sync().await;
     let report = b.sync().await;
@@ -31,14 +31,17 @@ async fn set_dates_and_a_stated_expiry_reach_the_other_laptop() {
         "the value stays on the server"
     );
     assert_eq!(
-        on_b.secret_set_at["api_key"], set_on_a,
+        on_b.dates.secret_set_at["api_key"], set_on_a,
         "A's date, not the push's"
     );
     assert_eq!(
-        on_b.expires_at.as_deref(),
+        on_b.dates.expires_at.as_deref(),
         Some("2031-05-06T07:08:09.000000Z")
     );
-    assert_eq!(on_b.expires_source.as_deref(), Some("Meta debug_token"));
+    assert_eq!(
+        on_b.dates.expires_source.as_deref(),
+        Some("Meta debug_token")
+    );
 
     // A new key on B: its date travels back to A.
     b.store
@@ -56,7 +59,7 @@ async fn set_dates_and_a_stated_expiry_reach_the_other_laptop() {
         )
         .await
         .unwrap();
-    let set_on_b = b.store.get(&id).await.unwrap().secret_set_at["api_key"].clone();
+    let set_on_b = b.store.get(&id).await.unwrap().dates.secret_set_at["api_key"].clone();
     assert!(set_on_b > set_on_a);
     b.sync().await;
     a.sync().await;
@@ -66,9 +69,9 @@ async fn set_dates_and_a_stated_expiry_reach_the_other_laptop() {
         ["api_key"],
         "A's old value is dropped"
     );
-    assert_eq!(back.secret_set_at["api_key"], set_on_b);
+    assert_eq!(back.dates.secret_set_at["api_key"], set_on_b);
     assert_eq!(
-        back.expires_at, None,
+        back.dates.expires_at, None,
         "the new key's expiry is not known yet"
     );
 }

@@ -57,9 +57,7 @@ pub fn row(s: store::IntegrationSummary, rotation: &ipc::Rotation) -> ipc::Integ
 pub fn detail(i: store::Integration, rotation: &ipc::Rotation) -> ipc::IntegrationDetail {
     ipc::IntegrationDetail {
         attention: i.attention(rotation),
-        secret_set_at: i.secret_set_at,
-        expires_at: i.expires_at,
-        expires_source: i.expires_source,
+        dates: i.dates,
         id: i.id,
         website_id: i.website_id,
         integration_type: i.integration_type,

@@ -113,13 +113,13 @@ fn push_secret(change: &mut PushChange, sealer: &dyn Sealer, uid: &str, local: &
 /// their values) and the recorded expiry.
 fn build_change(sealer: &dyn Sealer, plan: &Plan, local: &Local) -> PushChange {
     let mut change = change_values(sealer, plan, local);
-    change.secret_set_at = change
+    change.dates.secret_set_at = change
         .secrets
         .iter()
         .filter(|(_, v)| !v.is_empty())
         .filter_map(|(k, _)| Some((k.clone(), local.secret_dates.get(k)?.clone())))
         .collect();
-    (change.expires_at, change.expires_source) = local.expiry.clone();
+    (change.dates.expires_at, change.dates.expires_source) = local.expiry.clone();
     change
 }
 

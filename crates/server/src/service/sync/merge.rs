@@ -230,13 +230,13 @@ fn carry_dates<'a>(
     keys: impl Iterator<Item = &'a String>,
 ) {
     for key in keys {
-        if let Some(date) = change.secret_set_at.get(key) {
+        if let Some(date) = change.dates.secret_set_at.get(key) {
             record.secret_dates.insert(key.clone(), date.clone());
         }
     }
-    if change.expires_at.is_some() {
-        record.expires_at = change.expires_at.clone();
-        record.expires_source = change.expires_source.clone();
+    if change.dates.expires_at.is_some() {
+        record.expires_at = change.dates.expires_at.clone();
+        record.expires_source = change.dates.expires_source.clone();
     }
 }
 
