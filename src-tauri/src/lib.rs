@@ -85,6 +85,8 @@ pub fn run() {
         })
         .setup(move |app| {
             step("setup");
+            app.state::<AppState>()
+                .set_rotation(settings::load(app.handle()).rotation);
             commands::app::prefetch_first_screen(app.handle());
             settings::build_main_window(app.handle())?;
             let saved = settings::load(app.handle());
@@ -127,6 +129,7 @@ pub fn run() {
             commands::checks::test_all_progress,
             commands::checks::cancel_test_all,
             commands::checks::health_events,
+            commands::checks::attention_notices,
             commands::settings::get_settings,
             commands::app::boot,
             commands::settings::save_settings,

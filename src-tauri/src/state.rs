@@ -37,6 +37,9 @@ pub struct AppState {
     pub health_task: Mutex<Option<CancellationToken>>,
     /// Sync with the shared server.
     pub sync: Arc<crate::sync::SyncJob>,
+    /// The settings' rotation periods, for the attention badges, filter,
+    /// counts and notices (set at start and by `save_settings`).
+    pub rotation: std::sync::RwLock<switchboard_ipc::Rotation>,
     /// The first screen read ahead at start-up, taken by the UI's `boot`.
     pub first_screen: Arc<tauri::async_runtime::Mutex<Option<crate::commands::app::Prefetched>>>,
 }
@@ -70,7 +73,21 @@ impl AppState {
             health_task: Mutex::new(None),
             sync: Arc::new(crate::sync::SyncJob::new(keyring_allowed())),
             first_screen: Arc::new(tauri::async_runtime::Mutex::new(None)),
+            rotation: std::sync::RwLock::new(switchboard_ipc::Rotation::default()),
         }
+    }
+
+    /// The rotation periods in force.
+    pub fn rotation(&self) -> switchboard_ipc::Rotation {
+        self.rotation
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Puts new rotation periods in force.
+    pub fn set_rotation(&self, rotation: switchboard_ipc::Rotation) {
+        *self.rotation.write().unwrap_or_else(|p| p.into_inner()) = rotation;
     }
 
     /// The OS keyring, when the app may use it.

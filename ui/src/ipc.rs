@@ -12,12 +12,13 @@ pub use switchboard_ipc::{
     ACTIVITY_WITHIN,
 };
 pub use switchboard_ipc::{
-    AppInfo, Boot, ConnectRequest, CreateRequest, FirstScreen, HealthEvent, IdRequest,
-    IntegrationDetail, IntegrationRow, IpcError, ListPage, ListQuery, LogEntry, NewWebsite,
-    ResolveAction, ResolveRequest, RevealRequest, SecretView, SendTestRequest, SetActiveRequest,
-    Settings, SetupAnswer, SetupRequest, Sort, Stats, Status, SyncConflict, SyncStatus,
-    TestAllProgress, TestAllRequest, TestAnswer, Theme, TypeOverview, UnlockRequest, UpdateRequest,
-    UpdateStatus, VaultState, WebhookAnswer, WebhookRequest, Website, WebsiteScope, WebsiteUpdate,
+    AppInfo, Attention, AttentionNotice, Boot, ConnectRequest, CreateRequest, FirstScreen,
+    HealthEvent, IdRequest, IntegrationDetail, IntegrationRow, IpcError, ListPage, ListQuery,
+    LogEntry, NewWebsite, ResolveAction, ResolveRequest, RevealRequest, Rotation, SecretView,
+    SendTestRequest, SetActiveRequest, Settings, SetupAnswer, SetupRequest, Sort, Stats, Status,
+    SyncConflict, SyncStatus, TestAllProgress, TestAllRequest, TestAnswer, Theme, TypeOverview,
+    UnlockRequest, UpdateRequest, UpdateStatus, VaultState, WebhookAnswer, WebhookRequest, Website,
+    WebsiteScope, WebsiteUpdate,
 };
 pub use switchboard_ipc::{
     AuditPage, AuditQuery, AuditRecord, NewPerson, PersonRef, PersonUpdate, RevokeRequest, Team,
@@ -201,6 +202,10 @@ pub async fn cancel_test_all() -> IpcResult<()> {
 
 pub async fn health_events() -> IpcResult<Vec<HealthEvent>> {
     call::<cmd::HealthEvents>(&()).await
+}
+
+pub async fn attention_notices() -> IpcResult<Vec<AttentionNotice>> {
+    call::<cmd::AttentionNotices>(&()).await
 }
 
 pub async fn get_settings() -> IpcResult<Settings> {

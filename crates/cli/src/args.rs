@@ -44,6 +44,34 @@ impl Filters {
     }
 }
 
+/// The rotation period the attention shown by `list` and `show` uses.
+#[derive(Args, Debug, Clone)]
+pub struct RotationArgs {
+    /// Secrets older than this many days need attention (the app's
+    /// settings keep their own; this is the CLI's).
+    #[arg(long, value_name = "DAYS", default_value_t = switchboard_store::DEFAULT_ROTATION_DAYS,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(switchboard_store::MAX_ROTATION_DAYS)))]
+    pub rotation_days: u32,
+}
+
+impl RotationArgs {
+    /// The periods: these days for every type.
+    pub fn rotation(&self) -> switchboard_store::Rotation {
+        switchboard_store::Rotation {
+            default_days: self.rotation_days,
+            ..Default::default()
+        }
+    }
+}
+
+/// A record as `--json` prints it, with why it needs attention now.
+#[derive(serde::Serialize)]
+pub struct WithAttention<'a, T> {
+    #[serde(flatten)]
+    pub item: &'a T,
+    pub attention: Option<switchboard_store::Attention>,
+}
+
 /// A status name.
 pub fn parse_status(s: &str) -> Result<Status, CliError> {
     s.parse().map_err(CliError::Usage)

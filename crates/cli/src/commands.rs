@@ -219,13 +219,27 @@ pub(crate) fn emit<T: serde::Serialize>(cli: &Cli, value: &T, human: impl FnOnce
 
 async fn dispatch_unlocked(store: &Store, cli: &Cli, command: &Command) -> Result<()> {
     match command {
-        Command::List { filters, sort } => {
+        Command::List {
+            filters,
+            sort,
+            attention,
+            rotation,
+        } => {
+            let rotation = rotation.rotation();
             let filter = ListFilter {
                 sort: parse_sort(sort)?,
+                needs_attention: attention.then(|| rotation.clone()),
                 ..filters.to_filter()?
             };
             let rows = store.list(&filter).await?;
-            emit(cli, &rows, |rows| output::print_summaries(rows));
+            let shown: Vec<_> = rows
+                .iter()
+                .map(|r| crate::args::WithAttention {
+                    item: r,
+                    attention: r.attention(&rotation),
+                })
+                .collect();
+            emit(cli, &shown, |rows| output::print_summaries(rows));
         }
         Command::Add {
             integration_type,
@@ -250,9 +264,13 @@ async fn dispatch_unlocked(store: &Store, cli: &Cli, command: &Command) -> Resul
                 .await?;
             emit(cli, &created, |c| println!("{}", c.id));
         }
-        Command::Show { id } => {
+        Command::Show { id, rotation } => {
             let i = store.get(id).await?;
-            emit(cli, &i, output::print_integration);
+            let shown = crate::args::WithAttention {
+                attention: i.attention(&rotation.rotation()),
+                item: &i,
+            };
+            emit(cli, &shown, output::print_integration);
         }
         Command::Update {
             id,
@@ -274,7 +292,11 @@ async fn dispatch_unlocked(store: &Store, cli: &Cli, command: &Command) -> Resul
                 ..Default::default()
             };
             let updated = store.update(id, patch).await?;
-            emit(cli, &updated, output::print_integration);
+            let shown = crate::args::WithAttention {
+                attention: updated.attention(&switchboard_store::Rotation::default()),
+                item: &updated,
+            };
+            emit(cli, &shown, output::print_integration);
         }
         Command::Reveal { id, field } => {
             let secret = store.reveal(id, field).await?;

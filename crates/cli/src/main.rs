@@ -84,6 +84,12 @@ pub enum Command {
         /// Order: newest, oldest, name, type, status, updated.
         #[arg(long, default_value = "newest")]
         sort: String,
+        /// Only those that need attention: an expiry a check recorded that
+        /// is within 30 days or past, or a secret older than the rotation period.
+        #[arg(long)]
+        attention: bool,
+        #[command(flatten)]
+        rotation: crate::args::RotationArgs,
     },
     /// Add an integration.
     Add {
@@ -113,6 +119,8 @@ pub enum Command {
     Show {
         /// Integration id.
         id: String,
+        #[command(flatten)]
+        rotation: crate::args::RotationArgs,
     },
     /// Change an integration.
     Update {

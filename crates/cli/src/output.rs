@@ -1,5 +1,6 @@
 //! Printing results and errors: aligned text for people, JSON for scripts.
 
+use crate::args::WithAttention;
 use switchboard_store::{Integration, IntegrationSummary, SecretView, StoreError};
 use switchboard_sync::SyncError;
 
@@ -99,7 +100,7 @@ pub fn print_error(e: &CliError) {
 }
 
 /// One line per integration.
-pub fn print_summaries(rows: &[IntegrationSummary]) {
+pub fn print_summaries(rows: &[WithAttention<'_, IntegrationSummary>]) {
     if rows.is_empty() {
         println!("No integrations yet. Add one with `switchboard add --type email --provider sendgrid --name ...`.");
         return;
@@ -108,23 +109,31 @@ pub fn print_summaries(rows: &[IntegrationSummary]) {
         "{:<36}  {:<12}  {:<20}  {:<9}  {:<6}  {:>6}  NAME",
         "ID", "TYPE", "PROVIDER", "STATUS", "ACTIVE", "ERRORS"
     );
-    for r in rows {
+    for shown in rows {
+        let r = shown.item;
         println!(
-            "{:<36}  {:<12}  {:<20}  {:<9}  {:<6}  {:>6}  {}",
+            "{:<36}  {:<12}  {:<20}  {:<9}  {:<6}  {:>6}  {}{}",
             r.id,
             r.integration_type,
             r.provider,
             r.status.as_str(),
             if r.is_active { "yes" } else { "no" },
             r.error_count,
-            r.name
+            r.name,
+            attention_note(shown.attention)
         );
     }
 }
 
+/// "  [expires in 5 days]" after a name, or nothing.
+fn attention_note(attention: Option<switchboard_store::Attention>) -> String {
+    attention.map_or_else(String::new, |a| format!("  [{}]", a.label()))
+}
+
 /// One integration in full, secrets masked.
-pub fn print_integration(i: &Integration) {
-    println!("{} ({})", i.name, i.id);
+pub fn print_integration(shown: &WithAttention<'_, Integration>) {
+    let i = shown.item;
+    println!("{} ({}){}", i.name, i.id, attention_note(shown.attention));
     println!("  type:        {} / {}", i.integration_type, i.provider);
     println!(
         "  website:     {}",
@@ -156,10 +165,19 @@ pub fn print_integration(i: &Integration) {
     if !i.secrets.is_empty() {
         println!("  secrets:");
         for (k, v) in &i.secrets {
+            let set = i
+                .dates
+                .secret_set_at
+                .get(k)
+                .map_or_else(String::new, |d| format!(" (set {d})"));
             match v {
-                SecretView::Set { masked } => println!("    {k} = {masked}"),
-                SecretView::Undecryptable { message } => println!("    {k} = <{message}>"),
+                SecretView::Set { masked } => println!("    {k} = {masked}{set}"),
+                SecretView::Undecryptable { message } => println!("    {k} = <{message}>{set}"),
             }
         }
+    }
+    if let Some(at) = &i.dates.expires_at {
+        let by = i.dates.expires_source.as_deref().unwrap_or("a check");
+        println!("  expires:     {at} (stated by {by})");
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod activity;
 mod check;
+pub mod expiry;
 pub mod field;
 pub mod restore;
 mod status;
@@ -16,6 +17,7 @@ mod timestamp;
 mod view;
 
 pub use check::{apply_check, CheckKind, HealthState, OutcomeKind};
+pub use expiry::{attention, Attention, ExpiryDates, Rotation, Stage, StatedExpiry};
 pub use status::{LogLevel, Status};
 pub use timestamp::{elapsed_ms, format_timestamp};
 #[cfg(feature = "clock")]

@@ -10,15 +10,15 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::{
-    ActivityExport, ActivityExported, ActivityPage, ActivityQuery, AppInfo, AuditPage, AuditQuery,
-    BackupRequest, BackupWritten, Boot, ConnectRequest, CreateRequest, HealthEvent, IdRequest,
-    IntegrationDetail, ListPage, ListQuery, LogEntry, NewPerson, NewWebsite, PassphraseChange,
-    PassphraseProof, PersonRef, PersonUpdate, RecoveryAnswer, ResolveRequest, RestoreApply,
-    RestoreOpen, RestorePreview, RestoreReport, RevealRequest, RevokeRequest, SendTestRequest,
-    SetActiveRequest, Settings, SetupAnswer, SetupRequest, Stats, SyncConflict, SyncStatus, Team,
-    TeamSession, TeamUser, TestAllProgress, TestAllRequest, TestAnswer, TypeOverview,
-    UnlockRequest, UpdateRequest, UpdateStatus, VaultState, WebhookAnswer, WebhookRequest, Website,
-    WebsiteUpdate,
+    ActivityExport, ActivityExported, ActivityPage, ActivityQuery, AppInfo, AttentionNotice,
+    AuditPage, AuditQuery, BackupRequest, BackupWritten, Boot, ConnectRequest, CreateRequest,
+    HealthEvent, IdRequest, IntegrationDetail, ListPage, ListQuery, LogEntry, NewPerson,
+    NewWebsite, PassphraseChange, PassphraseProof, PersonRef, PersonUpdate, RecoveryAnswer,
+    ResolveRequest, RestoreApply, RestoreOpen, RestorePreview, RestoreReport, RevealRequest,
+    RevokeRequest, SendTestRequest, SetActiveRequest, Settings, SetupAnswer, SetupRequest, Stats,
+    SyncConflict, SyncStatus, Team, TeamSession, TeamUser, TestAllProgress, TestAllRequest,
+    TestAnswer, TypeOverview, UnlockRequest, UpdateRequest, UpdateStatus, VaultState,
+    WebhookAnswer, WebhookRequest, Website, WebsiteUpdate,
 };
 
 /// One command of the app.
@@ -123,6 +123,10 @@ commands! {
     CancelTestAll = "cancel_test_all": () => ();
     /// Health changes found by the scheduled checks since the last call.
     HealthEvents = "health_events": () => Vec<HealthEvent>;
+    /// Integrations that crossed an expiry or rotation threshold (30, 7, 1
+    /// days, expired, older than the rotation period) since the last call:
+    /// each crossing once (remembered in the store).
+    AttentionNotices = "attention_notices": () => Vec<AttentionNotice>;
     /// The settings.
     GetSettings = "get_settings": () => Settings;
     /// The first screen's data in one call.
@@ -186,7 +190,7 @@ mod tests {
                 "{name}"
             );
         }
-        assert_eq!(ALL.len(), 53);
+        assert_eq!(ALL.len(), 54);
         assert_eq!(GetAppInfo::NAME, "app_info");
         assert_eq!(permission("sync_now"), "allow-sync-now");
     }

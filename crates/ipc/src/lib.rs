@@ -186,7 +186,8 @@ pub enum UnlockRequest {
 }
 
 pub use switchboard_domain::{
-    CheckKind, LogLevel, OutcomeKind, SecretView, SortKey as Sort, Stats, Status, WebsiteScope,
+    Attention, CheckKind, ExpiryDates, LogLevel, OutcomeKind, Rotation, SecretView,
+    SortKey as Sort, Stats, Status, WebsiteScope,
 };
 
 /// Rows per page of the integrations list.
@@ -205,6 +206,10 @@ pub struct ListQuery {
     pub website: WebsiteScope,
     #[serde(default)]
     pub sort: Sort,
+    /// Only those that need attention (expiry near or past, a secret older
+    /// than its rotation period under the settings).
+    #[serde(default)]
+    pub needs_attention: bool,
     pub limit: i64,
     pub offset: i64,
 }
@@ -225,6 +230,9 @@ pub struct IntegrationRow {
     pub error_count: i64,
     pub created_at: String,
     pub updated_at: String,
+    /// Why it needs attention now under the settings' rotation periods.
+    #[serde(default)]
+    pub attention: Option<Attention>,
 }
 
 impl ListQuery {
@@ -273,6 +281,9 @@ pub struct TypeOverview {
     pub total: i64,
     pub active: i64,
     pub errors: i64,
+    /// How many need attention (expiry, rotation).
+    #[serde(default)]
+    pub attention: i64,
 }
 
 /// One integration with its public settings and masked secrets, for the edit form.
@@ -296,6 +307,21 @@ pub struct IntegrationDetail {
     pub last_error: Option<String>,
     pub error_count: i64,
     pub updated_at: String,
+    /// When each secret was set and the stated expiry (dates only).
+    #[serde(flatten)]
+    pub dates: ExpiryDates,
+    /// Why it needs attention now under the settings' rotation periods.
+    #[serde(default)]
+    pub attention: Option<Attention>,
+}
+
+/// An integration that crossed an expiry or rotation threshold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttentionNotice {
+    pub id: String,
+    pub name: String,
+    pub integration_type: String,
+    pub attention: Attention,
 }
 
 /// A new integration from the form: public and secret values together.
@@ -466,6 +492,9 @@ pub struct Settings {
     /// Look for a newer version of the app on the team server at start-up
     /// and every few hours.
     pub check_updates: bool,
+    /// Secrets older than this need attention: days for every type, and
+    /// overrides per integration type.
+    pub rotation: Rotation,
 }
 
 impl Default for Settings {
@@ -477,6 +506,7 @@ impl Default for Settings {
             health_check_minutes: 0,
             sync_minutes: Settings::DEFAULT_SYNC_MINUTES,
             check_updates: true,
+            rotation: Rotation::default(),
         }
     }
 }
@@ -517,6 +547,7 @@ impl Settings {
                 ),
             );
         }
+        out.extend(self.rotation.problems());
         out
     }
 }

@@ -35,7 +35,7 @@ pub use checker::{CheckInput, Checker, Clock};
 pub use egress::{Egress, Refused};
 pub use endpoints::{Endpoints, ENV_FILE, ENV_JSON};
 pub use error::{ProviderError, Result};
-pub use outcome::{Outcome, OutcomeKind};
+pub use outcome::{Outcome, OutcomeKind, StatedDates, StatedExpiry};
 pub use rate_gate::RateGate;
 pub use registry::checked_providers;
 pub use transport::timeout_outcome;

@@ -6,7 +6,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-pub use switchboard_domain::OutcomeKind;
+use std::collections::BTreeMap;
+pub use switchboard_domain::{OutcomeKind, StatedExpiry};
 
 /// The outcome of one check or test message.
 #[derive(Serialize, Deserialize, Clone, Debug)]
@@ -25,6 +26,21 @@ pub struct Outcome {
     pub http_status: Option<u16>,
     /// How long the whole check took.
     pub elapsed_ms: u64,
+    /// Dates the provider stated (boxed: most checks state none, and every
+    /// `Result<_, Outcome>` carries the size). Never a secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dates: Option<Box<StatedDates>>,
+}
+
+/// Dates a check learnt from the provider, recorded by the store.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct StatedDates {
+    /// The credential's expiry (None: the check learnt nothing about it).
+    #[serde(default)]
+    pub expiry: Option<StatedExpiry>,
+    /// Secret key -> when the provider says the credential was created.
+    #[serde(default)]
+    pub secrets_created: BTreeMap<String, String>,
 }
 
 impl Outcome {
@@ -38,6 +54,7 @@ impl Outcome {
             retry_after_secs: None,
             http_status: None,
             elapsed_ms: 0,
+            dates: None,
         }
     }
 
@@ -83,6 +100,27 @@ impl Outcome {
             map.insert(key.to_owned(), value.into());
         }
         self
+    }
+
+    /// Sets the stated expiry (None states nothing).
+    pub fn expiry(mut self, expiry: Option<StatedExpiry>) -> Outcome {
+        if expiry.is_some() {
+            self.dates.get_or_insert_default().expiry = expiry;
+        }
+        self
+    }
+
+    /// The expiry the provider stated, if any.
+    pub fn stated_expiry(&self) -> Option<&StatedExpiry> {
+        self.dates.as_ref().and_then(|d| d.expiry.as_ref())
+    }
+
+    /// Secret key -> when the provider says it was created (empty: nothing stated).
+    pub fn secrets_created(&self) -> BTreeMap<String, String> {
+        self.dates
+            .as_ref()
+            .map(|d| d.secrets_created.clone())
+            .unwrap_or_default()
     }
 
     /// Sets the HTTP status.

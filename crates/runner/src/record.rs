@@ -32,9 +32,9 @@ pub trait ToRecord {
 impl ToRecord for Outcome {
     fn to_record(&self) -> CheckRecord {
         CheckRecord {
-            kind: self.kind.check_kind(),
-            message: self.summary(),
-            details: self.log_details(),
+            expiry: self.stated_expiry().cloned(),
+            secrets_created: self.secrets_created(),
+            ..CheckRecord::new(self.kind.check_kind(), self.summary(), self.log_details())
         }
     }
 }

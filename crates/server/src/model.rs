@@ -172,6 +172,30 @@ pub struct IntegrationRecord {
     pub field_revs: BTreeMap<String, i64>,
     /// Sync: the change sequence number of the last write (0 until stored).
     pub seq: i64,
+    /// Secret key -> when its value was last set (RFC 3339). Maintained by
+    /// the database layer: a changed sealed value is set now unless the
+    /// writer gives its date (a push carrying the laptop's).
+    pub secret_dates: BTreeMap<String, String>,
+    /// The expiry a provider stated in the last check that reported one.
+    pub expires_at: Option<String>,
+    /// What stated it ("Meta debug_token").
+    pub expires_source: Option<String>,
+}
+
+impl IntegrationRecord {
+    /// What both REST APIs show of expiry and rotation on a detail: when
+    /// each secret was last set (`secret_set_at`), the stated expiry and
+    /// what stated it. Dates only, never a secret.
+    pub fn add_dates(&self, body: &mut Value) {
+        if let Some(map) = body.as_object_mut() {
+            map.insert("secret_set_at".into(), serde_json::json!(self.secret_dates));
+            map.insert("expires_at".into(), serde_json::json!(self.expires_at));
+            map.insert(
+                "expires_source".into(),
+                serde_json::json!(self.expires_source),
+            );
+        }
+    }
 }
 
 /// Filters of an integrations list; `scope` limits it to what a user may see.

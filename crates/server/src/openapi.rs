@@ -261,6 +261,14 @@ fn page(item: &str) -> Value {
     )
 }
 
+/// Expiry and rotation on a detail (both APIs) and in sync: dates only.
+fn add_dates(props: &mut Value, what: &str) {
+    let ts = ts();
+    props["secret_set_at"] = json!({"type": "object", "additionalProperties": ts, "description": format!("Secret key -> when its value was last set (RFC 3339; dates only, never the secret){what}")});
+    props["expires_at"] = json!({"type": ["string", "null"], "format": "date-time", "description": format!("The credential's expiry as a provider stated it in the last check that reported one (null: none stated){what}")});
+    props["expires_source"] = json!({"type": ["string", "null"], "description": format!("What stated expires_at, e.g. \"Meta debug_token\"{what}")});
+}
+
 fn schemas() -> Value {
     let mut m = Map::new();
     first_schemas(&mut m);
@@ -282,6 +290,7 @@ fn first_schemas(m: &mut Map<String, Value>) {
     detail["config"] = json!({"type": "object", "description": "Public settings only"});
     detail["specific_config"] = json!({"type": "object", "description": "{} until configured, then the type's public settings"});
     detail["last_error"] = json!({"type": ["string", "null"]});
+    add_dates(&mut detail, "");
     m.insert(
         "FirstError".into(),
         obj(json!({"error": {"type": "string"}}), &["error"]),
@@ -422,7 +431,29 @@ fn second_schemas(m: &mut Map<String, Value>) {
         json!({"anyOf": [schema("FieldErrors"), schema("Detail")], "description": "Field errors, or a detail when the body is not JSON or not an object"}),
     );
     m.insert("FieldErrors".into(), json!({"type": "object", "description": "{\"<field>\": [\"message\"]}; a duplicate gives {\"non_field_errors\": [\"The fields website, integration_type, name must make a unique set.\"]}", "additionalProperties": {"type": "array", "items": {"type": "string"}}}));
-    m.insert("SecondRead".into(), obj(json!({"id": {"type": "integer"}, "website": {"type": ["integer", "null"]}, "integration_type": {"type": "string"}, "is_active": {"type": "boolean"}, "api_key": masked, "secret_key": masked, "access_token": masked, "config": {"type": "object", "description": "Fields without a slot; secret ones masked"}, "name": {"type": "string"}, "description": {"type": "string"}, "created_at": ts, "updated_at": ts, "created_by": {"type": ["integer", "null"]}}), &["id", "website", "integration_type", "is_active", "api_key", "secret_key", "access_token", "config", "name", "description", "created_at", "updated_at", "created_by"]));
+    let mut read = json!({"id": {"type": "integer"}, "website": {"type": ["integer", "null"]}, "integration_type": {"type": "string"}, "is_active": {"type": "boolean"}, "api_key": masked, "secret_key": masked, "access_token": masked, "config": {"type": "object", "description": "Fields without a slot; secret ones masked"}, "name": {"type": "string"}, "description": {"type": "string"}, "created_at": ts, "updated_at": ts, "created_by": {"type": ["integer", "null"]}});
+    add_dates(&mut read, " (detail only)");
+    m.insert(
+        "SecondRead".into(),
+        obj(
+            read,
+            &[
+                "id",
+                "website",
+                "integration_type",
+                "is_active",
+                "api_key",
+                "secret_key",
+                "access_token",
+                "config",
+                "name",
+                "description",
+                "created_at",
+                "updated_at",
+                "created_by",
+            ],
+        ),
+    );
     m.insert("SecondWrite".into(), obj(json!({"website": {"type": "integer"}, "integration_type": {"type": "string", "description": "A provider of the second document (stripe, sendgrid, twilio, ..., custom)"}, "name": {"type": "string"}, "is_active": {"type": "boolean", "default": true}, "config": {"type": "object"}, "description": {"type": "string"}, "api_key": {"type": ["string", "null"], "writeOnly": true}, "secret_key": {"type": ["string", "null"], "writeOnly": true}, "access_token": {"type": ["string", "null"], "writeOnly": true}}), &["website", "integration_type", "name"]));
     m.insert("SecondWritten".into(), obj(json!({"id": {"type": "integer"}, "website": {"type": ["integer", "null"]}, "integration_type": {"type": "string"}, "is_active": {"type": "boolean"}, "config": {"type": "object"}, "name": {"type": "string"}, "description": {"type": "string"}}), &["id", "website", "integration_type", "is_active", "config", "name", "description"]));
     m.insert("SecondPage".into(), page("SecondRead"));
@@ -456,7 +487,7 @@ fn sync_schemas(m: &mut Map<String, Value>) {
     let status = status();
     let field_revs = json!({"type": "object", "additionalProperties": {"type": "integer"}, "description": "Field name (name, description, provider, is_active, website, config.<key>, secret.<key>) -> revision at which it last changed; missing counts as 1"});
     m.insert("SyncWebsite".into(), obj(json!({"uid": {"type": "string"}, "name": {"type": "string"}, "domain": {"type": "string"}, "seq": {"type": "integer"}}), &["uid", "name"]));
-    m.insert("SyncPulledIntegration".into(), obj(json!({
+    let mut pulled = json!({
         "uid": {"type": "string"}, "seq": {"type": "integer"}, "deleted": {"type": "boolean"}, "revision": {"type": "integer"},
         "id": {"type": "integer"}, "website": {"type": ["string", "null"], "description": "Website uid"},
         "integration_type": {"type": "string"}, "provider": {"type": "string"}, "name": {"type": "string"}, "description": {"type": "string"},
@@ -464,15 +495,25 @@ fn sync_schemas(m: &mut Map<String, Value>) {
         "secrets": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Secret key -> masked value; never plain text"},
         "field_revs": field_revs, "status": {"anyOf": [status, {"const": "", "description": "In a deletion"}]}, "last_sync_at": ts, "last_error": {"type": ["string", "null"]},
         "error_count": {"type": "integer"}, "updated_at": ts,
-    }), &["uid", "seq", "revision"]));
+    });
+    add_dates(&mut pulled, "");
+    m.insert(
+        "SyncPulledIntegration".into(),
+        obj(pulled, &["uid", "seq", "revision"]),
+    );
     m.insert("SyncPullPage".into(), obj(json!({"websites": {"type": "array", "items": schema("SyncWebsite")}, "changes": {"type": "array", "items": schema("SyncPulledIntegration")}, "next": {"type": "integer", "description": "The cursor to store once the page is applied"}, "more": {"type": "boolean"}}), &["websites", "changes", "next", "more"]));
-    m.insert("SyncPushChange".into(), obj(json!({
+    let mut change = json!({
         "uid": {"type": "string"}, "base_revision": {"type": "integer", "description": "The server revision last seen; 0 creates"},
         "integration_type": {"type": "string", "description": "Needed when creating"},
         "set": {"type": "object", "description": "name, description, provider, is_active, website (uid or null), config.<key>"},
         "secrets": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Secret key -> plain value (sealed at rest, never returned)"},
         "delete": {"type": "boolean"},
-    }), &["uid", "base_revision"]));
+    });
+    add_dates(&mut change, " (of the secrets this change sends)");
+    m.insert(
+        "SyncPushChange".into(),
+        obj(change, &["uid", "base_revision"]),
+    );
     m.insert("SyncPushBatch".into(), obj(json!({"batch_id": {"type": "string", "description": "New per batch, the same on a retry"}, "client_id": {"type": "string", "maxLength": 200, "description": "The laptop's stable id (a UUID): stored as the last writer of every integration the batch creates, changes or deletes, so that pulls with client=<id> leave those changes out"}, "websites": {"type": "array", "items": schema("SyncWebsite")}, "changes": {"type": "array", "maxItems": 500, "items": schema("SyncPushChange")}}), &["batch_id"]));
     m.insert("SyncPushResult".into(), obj(json!({
         "uid": {"type": "string"}, "outcome": {"type": "string", "enum": ["applied", "merged", "conflict", "gone", "deleted", "invalid"]},

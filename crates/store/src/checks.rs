@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sqlx::Row;
 use std::collections::BTreeMap;
-use switchboard_domain::{apply_check, HealthState};
+use switchboard_domain::{apply_check, HealthState, StatedExpiry};
 use switchboard_vault::column;
 use switchboard_vault::Secret;
 
@@ -45,6 +45,27 @@ pub struct CheckRecord {
     pub message: String,
     /// Structured details for the log (never a secret).
     pub details: Value,
+    /// The credential's expiry, when the provider stated one (None: the
+    /// check said nothing about it).
+    #[serde(default)]
+    pub expiry: Option<StatedExpiry>,
+    /// Secret key -> when the provider says it was created (an AWS access
+    /// key's creation date): recorded as its set date when older.
+    #[serde(default)]
+    pub secrets_created: crate::SecretDates,
+}
+
+impl CheckRecord {
+    /// A record that states no dates.
+    pub fn new(kind: CheckKind, message: impl Into<String>, details: Value) -> CheckRecord {
+        CheckRecord {
+            kind,
+            message: message.into(),
+            details,
+            expiry: None,
+            secrets_created: crate::SecretDates::new(),
+        }
+    }
 }
 
 /// The integration's health after recording a check.
@@ -174,6 +195,7 @@ async fn record_one(
         error_count: state.error_count,
     };
     health.write(tx, id).await?;
+    crate::expiry::record_dates(tx, id, record.expiry.as_ref(), &record.secrets_created).await?;
     insert_log(
         Reach::Pushed,
         tx,

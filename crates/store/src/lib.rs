@@ -9,6 +9,7 @@ mod backup;
 mod checks;
 mod db;
 mod error;
+mod expiry;
 pub mod files;
 mod integrations;
 mod lock;
@@ -25,12 +26,15 @@ mod websites;
 pub use backup::WrittenBackup;
 pub use checks::{CheckKind, CheckRecord, Credentials, Health};
 pub use error::{Result, StoreError};
+pub use expiry::SecretDates;
 pub use model::*;
 pub use remote::RemoteHealth;
 pub use restore::{
     KeptBoth, RestoreChoice, RestoreChoices, RestoreCounts, RestoreItem, RestoreKind,
     RestorePreview, RestoreReport, WebsiteKind, WebsitePreview,
 };
+pub use switchboard_domain::expiry::{DEFAULT_ROTATION_DAYS, MAX_ROTATION_DAYS};
+pub use switchboard_domain::StatedExpiry;
 pub use switchboard_vault::BackupInfo;
 pub use sync::{AckSummary, Conflict, Pending, PullSummary, Resolution, SyncMeta};
 pub use transfer::{ExportFile, ExportedIntegration, ImportFailure, ImportReport, EXPORT_FORMAT};

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-pub use switchboard_domain::{LogLevel, SecretView, SortKey, Stats, Status, WebsiteScope};
+pub use switchboard_domain::{
+    Attention, ExpiryDates, LogLevel, Rotation, SecretView, SortKey, Stats, Status, WebsiteScope,
+};
 
 /// Which website an integration list covers (the name the store has always used).
 pub type WebsiteFilter = WebsiteScope;
@@ -41,6 +43,9 @@ pub struct Integration {
     /// [`crate::Store::reveal`] cannot open them. Empty without sync.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secrets_on_server: Vec<String>,
+    /// When each secret was set and the stated expiry (dates only).
+    #[serde(flatten)]
+    pub dates: ExpiryDates,
     /// Whether a full configuration has been saved.
     pub configured: bool,
     /// Last successful check.
@@ -60,6 +65,14 @@ pub struct Integration {
 }
 
 impl Integration {
+    /// Whether it needs attention now under `rotation`.
+    pub fn attention(&self, rotation: &Rotation) -> Option<Attention> {
+        self.dates.attention(
+            rotation.days_for(&self.integration_type),
+            switchboard_domain::unix_now(),
+        )
+    }
+
     /// The server's mask of a secret set only on the sync server (this
     /// computer holds no value for it), or None.
     pub fn secret_on_server(&self, key: &str) -> Option<&str> {
@@ -100,12 +113,39 @@ pub struct IntegrationSummary {
     pub error_count: i64,
     /// Which secret fields hold a value.
     pub secret_fields: Vec<String>,
+    /// When each secret was set and the stated expiry (dates only).
+    #[serde(flatten)]
+    pub dates: ExpiryDates,
     /// Revision.
     pub revision: i64,
     /// Creation time.
     pub created_at: String,
     /// Last change.
     pub updated_at: String,
+}
+
+impl IntegrationSummary {
+    /// Whether it needs attention now under `rotation`.
+    pub fn attention(&self, rotation: &Rotation) -> Option<Attention> {
+        self.dates.attention(
+            rotation.days_for(&self.integration_type),
+            switchboard_domain::unix_now(),
+        )
+    }
+}
+
+/// An integration that crossed an attention threshold since the last
+/// notice about it (see [`crate::Store::attention_notices`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttentionNotice {
+    /// The integration.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its type.
+    pub integration_type: String,
+    /// Why it needs attention now.
+    pub attention: Attention,
 }
 
 /// A new integration. `values` holds public and secret settings together,
@@ -199,6 +239,9 @@ pub struct ListFilter {
     /// Case-insensitive text search over name, description, type, provider
     /// and public settings (never secrets).
     pub search: Option<String>,
+    /// Only those that need attention (an expiry near or past, a secret
+    /// older than its rotation period) under these periods.
+    pub needs_attention: Option<Rotation>,
     /// Order.
     pub sort: SortKey,
     /// At most this many rows.

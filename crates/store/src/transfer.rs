@@ -96,6 +96,25 @@ pub struct ExportedIntegration {
     /// Secret settings: a value, or null for "set, but not in this file".
     #[serde(default)]
     pub secrets: BTreeMap<String, Option<ExportedSecret>>,
+    /// When each secret was set and the stated expiry (dates only; kept
+    /// by a restore or an import of the file).
+    #[serde(flatten)]
+    pub dates: switchboard_domain::ExpiryDates,
+}
+
+impl ExportedIntegration {
+    /// Gives the record `id` (just written from this entry) the entry's
+    /// secret dates and stated expiry, instead of "set now".
+    pub(crate) async fn keep_dates(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        id: &str,
+    ) -> Result<()> {
+        crate::expiry::take_dates(conn, id, &self.dates, |key, _| {
+            matches!(self.secrets.get(key), Some(Some(_)))
+        })
+        .await
+    }
 }
 
 fn yes() -> bool {
@@ -157,7 +176,8 @@ impl Store {
         let sealer = self.sealer()?;
         let websites = self.websites().await?;
         let rows = sqlx::query(
-            "SELECT id, website_id, integration_type, provider, name, description, status, is_active, configured, config, secrets, remote_secrets
+            "SELECT id, website_id, integration_type, provider, name, description, status, is_active, configured, config, secrets, remote_secrets,
+                    secret_dates, expires_at, expires_source
              FROM integrations ORDER BY created_at, id",
         )
         .fetch_all(self.pool())
@@ -199,6 +219,12 @@ impl Store {
                 configured: row.get("configured"),
                 config: serde_json::from_str(row.get::<&str, _>("config")).unwrap_or_default(),
                 secrets: out,
+                dates: switchboard_domain::ExpiryDates {
+                    secret_set_at: serde_json::from_str(row.get::<&str, _>("secret_dates"))
+                        .unwrap_or_default(),
+                    expires_at: row.get("expires_at"),
+                    expires_source: row.get("expires_source"),
+                },
                 id: Some(id),
                 name,
             });
@@ -319,9 +345,12 @@ impl Store {
                 }
                 Err(e) => return Err(e),
             }
-            for (_, _, p, omitted) in &ready {
-                if !omitted.is_empty() && committed.contains(&p.id) {
+            for (index, _, p, omitted) in &ready {
+                if committed.contains(&p.id) {
                     log_omitted(&mut tx, &p.id, omitted).await?;
+                    if let Some((_, item)) = chunk.iter().find(|(i, _)| i == index) {
+                        item.keep_dates(&mut tx, &p.id).await?;
+                    }
                 }
             }
             tx.commit().await?;

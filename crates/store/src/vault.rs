@@ -385,7 +385,7 @@ impl Store {
         fail_after: Option<usize>,
     ) -> Result<()> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let rows = sqlx::query("SELECT id, name, secrets FROM integrations WHERE secrets != '{}'")
+        let rows = sqlx::query("SELECT id, name, secrets, secret_dates, expires_at, expires_source, attention_announced FROM integrations WHERE secrets != '{}'")
             .fetch_all(&mut *tx)
             .await?;
         for (done, row) in rows.iter().enumerate() {
@@ -411,6 +411,8 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            // Re-sealed, not set: the dates and the stated expiry stay.
+            crate::expiry::put_back(&mut tx, row).await?;
         }
         let check = new.seal(
             &Aad::new(&check_aad(&meta.vault_id), "key_check"),

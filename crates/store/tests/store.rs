@@ -479,11 +479,11 @@ async fn checks_update_status_error_count_and_log() {
         "SG.credential-for-check-1234"
     );
     assert!(!format!("{creds:?}").contains("credential-for-check"));
-    let fail = CheckRecord {
-        kind: CheckKind::Failed,
-        message: "SendGrid rejected the API key".into(),
-        details: json!({ "http_status": 401 }),
-    };
+    let fail = CheckRecord::new(
+        CheckKind::Failed,
+        "SendGrid rejected the API key",
+        json!({ "http_status": 401 }),
+    );
     let h = s.record_check(&i.id, &fail).await.unwrap();
     assert_eq!(
         (h.status, h.previous_status, h.error_count),
@@ -495,11 +495,7 @@ async fn checks_update_status_error_count_and_log() {
         h.last_error.as_deref(),
         Some("SendGrid rejected the API key")
     );
-    let ok = CheckRecord {
-        kind: CheckKind::Ok,
-        message: "Connected: 12 scopes".into(),
-        details: json!({}),
-    };
+    let ok = CheckRecord::new(CheckKind::Ok, "Connected: 12 scopes", json!({}));
     let h = s.record_check(&i.id, &ok).await.unwrap();
     assert_eq!(
         (h.status, h.error_count, h.last_error),
@@ -544,11 +540,7 @@ async fn concurrent_writes_wait_their_turn() {
         for id in &ids {
             let (s, id) = (store.clone(), id.clone());
             tasks.push(tokio::spawn(async move {
-                let rec = CheckRecord {
-                    kind: CheckKind::Failed,
-                    message: format!("round {round}"),
-                    details: json!({}),
-                };
+                let rec = CheckRecord::new(CheckKind::Failed, format!("round {round}"), json!({}));
                 s.record_check(&id, &rec).await.map(|_| ())?;
                 s.update(
                     &id,

@@ -69,6 +69,7 @@ fn pulled(uid: &str, seq: i64, revision: i64) -> PulledIntegration {
         last_error: Some("SendGrid said no".into()),
         error_count: 2,
         updated_at: "2026-01-01T00:00:00.000000Z".into(),
+        dates: Default::default(),
     }
 }
 
@@ -190,11 +191,7 @@ async fn website_names(s: &Store) -> Vec<String> {
 
 /// Records a failed connection check of `id`.
 async fn record_failed_check(s: &Store, id: &str, message: &str) {
-    let check = CheckRecord {
-        kind: CheckKind::Failed,
-        message: message.into(),
-        details: json!({}),
-    };
+    let check = CheckRecord::new(CheckKind::Failed, message, json!({}));
     s.record_check(id, &check).await.unwrap();
 }
 

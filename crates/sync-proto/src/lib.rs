@@ -14,7 +14,7 @@ mod lenient;
 mod report;
 pub use lenient::{Lenient, WireName};
 pub use report::SyncReport;
-pub use switchboard_domain::{LogLevel, Status};
+pub use switchboard_domain::{ExpiryDates, LogLevel, Status};
 
 /// Most changes in one push batch.
 pub const MAX_PUSH_CHANGES: usize = 500;
@@ -112,6 +112,9 @@ pub struct PulledIntegration {
     pub error_count: i64,
     #[serde(default)]
     pub updated_at: String,
+    /// When each secret was set and the stated expiry (dates only).
+    #[serde(flatten)]
+    pub dates: ExpiryDates,
 }
 
 /// An integration's health as the server holds it: part of its answer to
@@ -162,6 +165,10 @@ pub struct PushChange {
     pub secrets: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub delete: bool,
+    /// When each secret sent in `secrets` was set on the laptop, and the
+    /// expiry it recorded (dates only).
+    #[serde(flatten)]
+    pub dates: ExpiryDates,
 }
 
 impl fmt::Debug for PushChange {
@@ -173,6 +180,7 @@ impl fmt::Debug for PushChange {
             .field("set", &self.set)
             .field("secrets", &self.secrets.keys().collect::<Vec<_>>())
             .field("delete", &self.delete)
+            .field("dates", &self.dates)
             .finish()
     }
 }

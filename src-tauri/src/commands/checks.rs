@@ -220,6 +220,33 @@ pub fn cancel_test_all(state: State<'_, AppState>) {
     }
 }
 
+/// Integrations that crossed an expiry or rotation threshold since the
+/// last call (each crossing once; the store remembers what was shown).
+/// The window asks at start and on the health schedule. Nothing while the
+/// vault is locked.
+#[tauri::command]
+pub async fn attention_notices(
+    state: State<'_, AppState>,
+) -> super::CmdResult<Answer<cmd::AttentionNotices>> {
+    if !state.store.is_unlocked() {
+        return Ok(Vec::new());
+    }
+    let found = state
+        .store
+        .attention_notices(&state.rotation())
+        .await
+        .map_err(super::to_ipc)?;
+    Ok(found
+        .into_iter()
+        .map(|n| switchboard_ipc::AttentionNotice {
+            id: n.id,
+            name: n.name,
+            integration_type: n.integration_type,
+            attention: n.attention,
+        })
+        .collect())
+}
+
 /// Status changes found by background health checks since the last call.
 #[tauri::command]
 pub fn health_events(state: State<'_, AppState>) -> Answer<cmd::HealthEvents> {

@@ -8,8 +8,9 @@ use switchboard_ipc as ipc;
 use switchboard_store as store;
 
 /// The list's query as the store's filter (paging is set by the command).
-pub fn list_filter(q: &ipc::ListQuery) -> store::ListFilter {
+pub fn list_filter(q: &ipc::ListQuery, rotation: &ipc::Rotation) -> store::ListFilter {
     store::ListFilter {
+        needs_attention: q.needs_attention.then(|| rotation.clone()),
         integration_type: q.integration_type.clone(),
         status: q.status,
         website: q.website.clone(),
@@ -33,8 +34,9 @@ pub fn test_all_filter(q: &ipc::TestAllRequest) -> store::ListFilter {
 }
 
 /// One row of the list.
-pub fn row(s: store::IntegrationSummary) -> ipc::IntegrationRow {
+pub fn row(s: store::IntegrationSummary, rotation: &ipc::Rotation) -> ipc::IntegrationRow {
     ipc::IntegrationRow {
+        attention: s.attention(rotation),
         id: s.id,
         website_id: s.website_id,
         integration_type: s.integration_type,
@@ -52,8 +54,10 @@ pub fn row(s: store::IntegrationSummary) -> ipc::IntegrationRow {
 }
 
 /// One integration with its secrets masked.
-pub fn detail(i: store::Integration) -> ipc::IntegrationDetail {
+pub fn detail(i: store::Integration, rotation: &ipc::Rotation) -> ipc::IntegrationDetail {
     ipc::IntegrationDetail {
+        attention: i.attention(rotation),
+        dates: i.dates,
         id: i.id,
         website_id: i.website_id,
         integration_type: i.integration_type,
@@ -103,9 +107,11 @@ mod tests {
             status: Some(ipc::Status::Error),
             website: ipc::WebsiteScope::Global,
             limit: 5,
+            needs_attention: true,
             ..Default::default()
         };
-        let f = list_filter(&q);
+        let f = list_filter(&q, &ipc::Rotation::default());
+        assert_eq!(f.needs_attention, Some(ipc::Rotation::default()));
         assert_eq!(f.status, Some(store::Status::Error));
         assert_eq!(f.website, store::WebsiteFilter::Global);
         assert_eq!(f.limit, Some(5));

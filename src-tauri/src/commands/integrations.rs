@@ -18,7 +18,8 @@ pub async fn list_integrations(
     state: State<'_, AppState>,
     request: Request<cmd::ListIntegrations>,
 ) -> CmdResult<Answer<cmd::ListIntegrations>> {
-    let mut filter = convert::list_filter(&request);
+    let rotation = state.rotation();
+    let mut filter = convert::list_filter(&request, &rotation);
     filter.search = filter.search.filter(|s| !s.trim().is_empty());
     filter.limit = Some(request.limit.clamp(1, MAX_PAGE));
     filter.offset = Some(request.offset.max(0));
@@ -26,7 +27,10 @@ pub async fn list_integrations(
     let total = state.store.count(&filter).await.map_err(to_ipc)?;
     Ok(ListPage {
         total,
-        rows: rows.into_iter().map(convert::row).collect(),
+        rows: rows
+            .into_iter()
+            .map(|r| convert::row(r, &rotation))
+            .collect(),
     })
 }
 
@@ -34,6 +38,11 @@ pub async fn list_integrations(
 #[tauri::command]
 pub async fn type_overview(state: State<'_, AppState>) -> CmdResult<Answer<cmd::GetTypeOverview>> {
     let mut out = Vec::new();
+    let attention = state
+        .store
+        .attention_by_type(&state.rotation())
+        .await
+        .map_err(to_ipc)?;
     for ty in switchboard_catalog::types() {
         let base = ListFilter {
             integration_type: Some(ty.id.to_owned()),
@@ -62,6 +71,7 @@ pub async fn type_overview(state: State<'_, AppState>) -> CmdResult<Answer<cmd::
             total,
             active,
             errors,
+            attention: attention.get(ty.id).copied().unwrap_or(0),
         });
     }
     Ok(out)
@@ -75,6 +85,7 @@ pub async fn get_integration(
 ) -> CmdResult<Answer<cmd::GetIntegration>> {
     Ok(convert::detail(
         state.store.get(&request.id).await.map_err(to_ipc)?,
+        &state.rotation(),
     ))
 }
 
@@ -95,6 +106,7 @@ pub async fn create_integration(
     };
     Ok(convert::detail(
         state.store.create(new).await.map_err(to_ipc)?,
+        &state.rotation(),
     ))
 }
 
@@ -119,7 +131,7 @@ pub async fn update_integration(
     .await?;
     // New settings deserve a new test at once.
     state.gate.reset(&request.id);
-    Ok(convert::detail(saved))
+    Ok(convert::detail(saved, &state.rotation()))
 }
 
 /// The active toggle.

@@ -45,5 +45,6 @@ pub async fn save_settings(
     }
     settings::save(&app, &request).map_err(|m| IpcError::new("settings", m))?;
     crate::health::apply_health(&state, &request);
+    state.set_rotation(request.rotation.clone());
     Ok(request)
 }

@@ -67,7 +67,7 @@ pub fn integration_list(props: &IntegrationListProps) -> Html {
         Some(Err(e)) => html! { <p class="error" role="alert">{ &e.message }</p> },
         Some(Ok(p)) if p.rows.is_empty() => html! {
             <div class="empty-list" id="list-empty">
-                if filtering {
+                if filtering || q.needs_attention {
                     <p>{ "Nothing matches these filters." }</p>
                 } else {
                     <p class="empty-title">{ "No integrations yet" }</p>
@@ -175,6 +175,15 @@ fn toolbar(query: &UseStateHandle<ListQuery>, sites: &[Website], filtering: bool
             id => WebsiteScope::Website(id.to_owned()),
         }
     });
+    let on_attention = {
+        let query = query.clone();
+        Callback::from(move |e: Event| {
+            let mut q = (*query).clone();
+            q.needs_attention = e.target_unchecked_into::<HtmlInputElement>().checked();
+            q.offset = 0;
+            query.set(q);
+        })
+    };
     let on_sort = select(|q, v| {
         q.sort = Sort::ALL
             .iter()
@@ -223,6 +232,11 @@ fn toolbar(query: &UseStateHandle<ListQuery>, sites: &[Website], filtering: bool
                     <option value={w.id.clone()} selected={website_value == w.id}>{ &w.name }</option>
                 }) }
             </select>
+            <label class="check">
+                <input type="checkbox" id="filter-attention" aria-label="Needs attention"
+                    checked={q.needs_attention} onchange={on_attention} />
+                { "Needs attention" }
+            </label>
             <select id="sort" aria-label="Sort" onchange={on_sort}>
                 { for Sort::ALL.iter().map(|(_, label)| html! {
                     <option value={*label} selected={*label == sort_label}>{ *label }</option>

@@ -86,7 +86,15 @@ pub fn integration_row(props: &IntegrationRowProps) -> Html {
         .filter(|_| row.status == ipc::Status::Error);
     html! {
         <tr class="row" data-name={row.name.clone()}>
-            <th scope="row" class="name">{ &row.name }</th>
+            <th scope="row" class="name">
+                { &row.name }
+                if let Some(a) = row.attention {
+                    { " " }
+                    <span class="badge attention" data-kind={a.kind()} title="Expiry and rotation: see Settings for the rotation period">
+                        { a.label() }
+                    </span>
+                }
+            </th>
             <td>{ type_label }</td>
             <td>{ provider_label }</td>
             <td>{ &props.website }</td>

@@ -48,7 +48,7 @@ pub fn integrations_page() -> Html {
         };
         html! {
             <TypeCard key={ty.id} type_id={ty.id} total={o.total} active={o.active}
-                errors={o.errors} {onclick} />
+                errors={o.errors} attention={o.attention} {onclick} />
         }
     };
     let types = switchboard_catalog::types();

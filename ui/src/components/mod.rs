@@ -19,6 +19,7 @@ mod logs_page;
 mod notice;
 mod parts;
 mod recovery_key;
+mod rotation_fields;
 mod row_edits;
 mod secret_tools;
 mod send_test_dialog;

@@ -9,6 +9,7 @@ use yew::prelude::*;
 use super::parts::{
     edit_select, field_error, form_card, labelled, labelled_with, text_input, Below,
 };
+use super::rotation_fields::{rotation_fields, use_typed_rotation};
 use crate::hooks::{use_fetch, use_submit, Problems};
 use crate::ipc::{self, Settings, Theme, Website};
 use crate::state::{use_app, Action};
@@ -59,6 +60,7 @@ pub fn settings_page() -> Html {
         health: use_state(|| app.settings.health_check_minutes.to_string()),
         sync_every: use_state(|| app.settings.sync_minutes.to_string()),
     };
+    let rotation = use_typed_rotation(&app.settings);
     let submit = use_submit();
     let sites = use_fetch(app.revision, |_| ipc::websites());
     let sites = match &*sites {
@@ -73,11 +75,13 @@ pub fn settings_page() -> Html {
         d.default_website = Some(v).filter(|v| !v.is_empty())
     });
     let on_save = {
-        let (app, draft, typed) = (app.clone(), draft.clone(), typed.clone());
+        let (app, draft, typed, rotation) =
+            (app.clone(), draft.clone(), typed.clone(), rotation.clone());
         submit.on_submit(move |submit| {
             let mut found = BTreeMap::new();
             let mut settings: Settings = (*draft).clone();
             typed.apply(&mut settings, &mut found);
+            rotation.apply(&mut settings, &mut found);
             found.extend(settings.problems());
             if !found.is_empty() {
                 submit.fail(Problems::fields(found));
@@ -130,6 +134,7 @@ pub fn settings_page() -> Html {
                 typed: &typed.sync_every,
                 error: error("sync_minutes"),
             }) }
+            { rotation_fields(&rotation, &submit) }
             { updates(&app, d, &draft) }
             { field_error("general-error".into(), submit.general()) }
             <div class="form-actions">

@@ -9,6 +9,9 @@ pub struct TypeCardProps {
     pub total: i64,
     pub active: i64,
     pub errors: i64,
+    /// How many need attention (expiry, rotation).
+    #[prop_or_default]
+    pub attention: i64,
     pub onclick: Callback<MouseEvent>,
 }
 
@@ -31,6 +34,10 @@ pub fn type_card(props: &TypeCardProps) -> Html {
     } else {
         ("good", format!("{} active", props.active))
     };
+    let attention = (props.attention > 0).then(|| match props.attention {
+        1 => "1 needs attention".to_owned(),
+        n => format!("{n} need attention"),
+    });
     let count = match props.total {
         0 => "None yet".to_owned(),
         1 => "1 integration".to_owned(),
@@ -38,7 +45,8 @@ pub fn type_card(props: &TypeCardProps) -> Html {
     };
     html! {
         <button class="type-card" id={format!("card-{}", ty.id)} onclick={props.onclick.clone()}
-            aria-label={format!("Add {}: {}, {}", ty.label, count, health)}>
+            aria-label={format!("Add {}: {}, {}{}", ty.label, count, health,
+                attention.as_ref().map(|a| format!(", {a}")).unwrap_or_default())}>
             <span class={classes!("type-icon", format!("icon-{}", ty.icon))} aria-hidden="true">
                 { icon_letter(ty.label) }
             </span>
@@ -47,6 +55,9 @@ pub fn type_card(props: &TypeCardProps) -> Html {
             <span class="type-foot">
                 <span class="type-count">{ count }</span>
                 <span class={classes!("health", health_class)}>{ health }</span>
+                if let Some(a) = attention {
+                    <span class="health attention-count" id={format!("card-{}-attention", ty.id)}>{ a }</span>
+                }
             </span>
         </button>
     }

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::aws;
 use crate::http::{with_code, Ctx, Resp, Verdict};
-use crate::outcome::Outcome;
+use crate::outcome::{Outcome, StatedExpiry};
 
 checks! {
     "cloudflare" => cloudflare,
@@ -56,6 +56,7 @@ async fn cloudflare(ctx: &Ctx<'_>) -> Verdict {
         .unwrap_or("unknown")
         .to_owned();
     let details = json!({"status": status, "expires_on": resp.json.pointer("/result/expires_on")});
+    let expiry = stated(resp.str_at("/result/expires_on"), "Cloudflare token verify");
     if status != "active" {
         return Err(ctx
             .invalid(format!("The Cloudflare token exists but is {status}."))
@@ -77,11 +78,22 @@ async fn cloudflare(ctx: &Ctx<'_>) -> Verdict {
             resp.str_at("/result/name").unwrap_or(&zone)
         ))
         .details(details)
+        .expiry(expiry)
         .status(resp.status));
     }
     Ok(Outcome::ok("Cloudflare accepted the API token.")
         .details(details)
+        .expiry(expiry)
         .status(resp.status))
+}
+
+/// The expiry a token's own record states: a date, or none (the token
+/// does not expire). An unreadable date states nothing.
+fn stated(expires: Option<&str>, source: &str) -> Option<StatedExpiry> {
+    match expires.filter(|s| !s.is_empty()) {
+        Some(at) => StatedExpiry::at(at, source),
+        None => Some(StatedExpiry::never(source)),
+    }
 }
 
 async fn cloudfront(ctx: &Ctx<'_>) -> Verdict {
@@ -125,6 +137,7 @@ async fn fastly(ctx: &Ctx<'_>) -> Verdict {
     let details = json!({
         "scope": scope, "services": services, "expires_at": resp.json.pointer("/expires_at"),
     });
+    let expiry = stated(resp.str_at("/expires_at"), "Fastly token");
     let scopes: Vec<&str> = scope.split_whitespace().collect();
     let can_purge = scopes
         .iter()
@@ -150,6 +163,7 @@ async fn fastly(ctx: &Ctx<'_>) -> Verdict {
     Ok(
         Outcome::ok(format!("Fastly accepted the token (scope: {scope})."))
             .details(details)
+            .expiry(expiry)
             .status(resp.status),
     )
 }

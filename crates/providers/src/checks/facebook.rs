@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::graph::{graph, graph_failure, graph_get};
 use crate::http::{strings, with_said, Ctx, Verdict};
-use crate::outcome::{Outcome, OutcomeKind};
+use crate::outcome::{Outcome, OutcomeKind, StatedExpiry};
 
 checks! {
     "facebook" => facebook,
@@ -44,6 +44,10 @@ async fn facebook(ctx: &Ctx<'_>) -> Verdict {
         "app_id": data["app_id"], "type": data["type"], "application": data["application"],
         "expires_at": data["expires_at"], "scopes": scopes,
     });
+    // Meta states the token's expiry in Unix seconds; 0 means it never expires.
+    let expiry = data["expires_at"]
+        .as_i64()
+        .map(|at| StatedExpiry::at_unix(at, "Meta debug_token"));
     if data["is_valid"].as_bool() != Some(true) {
         let said = data
             .pointer("/error/message")
@@ -54,6 +58,7 @@ async fn facebook(ctx: &Ctx<'_>) -> Verdict {
             said,
         )
         .details(details)
+        .expiry(expiry)
         .status(resp.status));
     }
     let token_app = match &data["app_id"] {
@@ -94,6 +99,7 @@ async fn facebook(ctx: &Ctx<'_>) -> Verdict {
     }
     Ok(Outcome::ok(format!("{message}."))
         .details(details)
+        .expiry(expiry)
         .status(resp.status))
 }
 

@@ -9,6 +9,7 @@ mod common;
 mod apps;
 mod egress;
 mod email;
+mod expiry;
 mod meta;
 mod payments;
 mod send;

@@ -217,6 +217,7 @@ async fn detail(Caller(state, user): Caller, Id(id): Id) -> Result<Json<Value>, 
     body["config"] = json!(r.config);
     body["specific_config"] = specific_config(&r);
     body["last_error"] = json!(r.last_error);
+    r.add_dates(&mut body);
     Ok(Json(body))
 }
 

@@ -331,7 +331,9 @@ async fn create(c: Caller, JsonObject(map): JsonObject) -> Result<Response, Seco
 async fn detail(c: Caller, Id(id): Id) -> Result<Json<Value>, Second> {
     let (state, user) = c.admin()?;
     let record = service::visible(&state, &user, id).await?;
-    Ok(Json(read_shape(state.vault(), &record)))
+    let mut body = read_shape(state.vault(), &record);
+    record.add_dates(&mut body);
+    Ok(Json(body))
 }
 
 /// PUT (the required fields must be given) and PATCH.

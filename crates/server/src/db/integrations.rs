@@ -9,7 +9,13 @@ use super::rows::{self, INTEGRATION_COLUMNS};
 use super::sql::{Conn, SqlDb};
 use super::{IntegrationStore, Result, UpdateOutcome};
 use crate::model::{AuditEntry, IntegrationRecord, ListFilter, LogRecord, NewLog, Stats};
-use switchboard_domain::{apply_check, CheckKind, HealthState};
+use switchboard_domain::expiry::normalize_timestamp;
+use switchboard_domain::{apply_check, CheckKind, HealthState, StatedExpiry};
+
+/// A map as its JSON text.
+fn json_text(map: &std::collections::BTreeMap<String, String>) -> String {
+    serde_json::to_string(map).unwrap_or_else(|_| "{}".into())
+}
 
 /// The writes of one integration row, shared with sync (see [`SqlDb`] for
 /// the where clause).
@@ -23,8 +29,10 @@ pub(crate) trait IntegrationRows: SqlDb {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO integrations (uid, owner_id, website_id, integration_type, provider, name, \
              description, status, is_active, config, secrets, configured, last_sync_at, last_error, \
-             error_count, revision, created_by, created_at, updated_at, field_revs, seq) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $18, $19, $20) \
+             error_count, revision, created_by, created_at, updated_at, field_revs, seq, \
+             secret_dates, expires_at, expires_source) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $18, $19, $20, \
+             $21, $22, $23) \
              RETURNING id",
         )
         .bind(&r.uid)
@@ -47,6 +55,9 @@ pub(crate) trait IntegrationRows: SqlDb {
         .bind(&r.updated_at)
         .bind(serde_json::to_string(&r.field_revs).expect("a map of numbers serializes"))
         .bind(seq)
+        .bind(json_text(&rows::secret_dates(None, r, &super::now())))
+        .bind(r.expires_at.as_deref().and_then(normalize_timestamp))
+        .bind(&r.expires_source)
         .fetch_one(&mut *conn)
         .await?;
         Ok(id)
@@ -86,6 +97,7 @@ pub(crate) trait IntegrationRows: SqlDb {
         seq: i64,
         client: Option<&str>,
     ) -> Result<Option<i64>> {
+        let (expires_at, expires_source) = rows::expiry_after(old, r);
         let mut revs = old.field_revs.clone();
         for field in rows::sync_changes(old, r).into_names() {
             revs.insert(field, r.revision + 1);
@@ -94,7 +106,8 @@ pub(crate) trait IntegrationRows: SqlDb {
             "UPDATE integrations SET owner_id = $1, website_id = $2, integration_type = $3, \
              provider = $4, name = $5, description = $6, status = $7, is_active = $8, config = $9, \
              secrets = $10, configured = $11, revision = revision + 1, updated_at = $12, \
-             field_revs = $13, seq = $14, last_client = $15 \
+             field_revs = $13, seq = $14, last_client = $15, secret_dates = $18, \
+             expires_at = $19, expires_source = $20 \
              WHERE id = $16 AND revision = $17 RETURNING revision",
         )
         .bind(r.owner_id)
@@ -114,6 +127,9 @@ pub(crate) trait IntegrationRows: SqlDb {
         .bind(client)
         .bind(r.id)
         .bind(r.revision)
+        .bind(json_text(&rows::secret_dates(Some(old), r, &super::now())))
+        .bind(expires_at.as_deref().and_then(normalize_timestamp))
+        .bind(expires_source)
         .fetch_optional(&mut *conn)
         .await?;
         Ok(revision)
@@ -253,7 +269,7 @@ impl<B: SqlDb> IntegrationStore for B {
     async fn record_check(
         &self,
         id: i64,
-        kind: CheckKind,
+        (kind, expiry): (CheckKind, Option<&StatedExpiry>),
         message: &str,
         log: &NewLog,
         audit: &AuditEntry,
@@ -291,7 +307,9 @@ impl<B: SqlDb> IntegrationStore for B {
         apply_check(&mut health, kind, message, &now);
         sqlx::query(
             "UPDATE integrations SET status = $1, last_sync_at = $2, last_error = $3, \
-             error_count = $4, revision = revision + 1, updated_at = $5, seq = $6, last_client = NULL \
+             error_count = $4, revision = revision + 1, updated_at = $5, seq = $6, last_client = NULL, \
+             expires_at = CASE WHEN $8 THEN $9 ELSE expires_at END, \
+             expires_source = CASE WHEN $8 THEN $10 ELSE expires_source END \
              WHERE id = $7",
         )
         .bind(health.status.as_str())
@@ -301,6 +319,9 @@ impl<B: SqlDb> IntegrationStore for B {
         .bind(&now)
         .bind(seq)
         .bind(id)
+        .bind(expiry.is_some())
+        .bind(expiry.and_then(|e| e.at.clone()))
+        .bind(expiry.map(|e| e.source.clone()))
         .execute(&mut *tx)
         .await?;
         B::insert_log(&mut tx, id, log).await?;

@@ -216,7 +216,10 @@ pub trait IntegrationStore: Send + Sync {
     async fn record_check(
         &self,
         id: i64,
-        effect: switchboard_domain::CheckKind,
+        effect: (
+            switchboard_domain::CheckKind,
+            Option<&switchboard_domain::StatedExpiry>,
+        ),
         message: &str,
         log: &NewLog,
         audit: &AuditEntry,

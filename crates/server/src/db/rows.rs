@@ -15,7 +15,8 @@ use crate::secrets::SealedSecrets;
 /// The columns every integration query selects, in [`integration`]'s order.
 pub(crate) const INTEGRATION_COLUMNS: &str = "id, uid, owner_id, website_id, integration_type, \
      provider, name, description, status, is_active, config, secrets, configured, last_sync_at, \
-     last_error, error_count, revision, created_by, created_at, updated_at, field_revs, seq";
+     last_error, error_count, revision, created_by, created_at, updated_at, field_revs, seq, \
+     secret_dates, expires_at, expires_source";
 
 /// One column of a row, decoded as `T`.
 pub(crate) trait Get<'r, T> {
@@ -98,6 +99,9 @@ where
         updated_at: get(row, "updated_at")?,
         field_revs: field_revs(&row.text("field_revs")?),
         seq: get(row, "seq")?,
+        secret_dates: serde_json::from_str(&row.text("secret_dates")?).unwrap_or_default(),
+        expires_at: get(row, "expires_at")?,
+        expires_source: get(row, "expires_source")?,
     })
 }
 
@@ -224,6 +228,52 @@ pub(crate) fn push_filter<'a, DB: sqlx::Database>(
 /// record: `name`, `description`, `provider`, `is_active`, `website`,
 /// `config.<key>` and `secret.<key>` (a secret counts as changed when its
 /// sealed value differs, i.e. when it was set again or removed).
+/// The secret dates of `r` as written over `old` (None: a new record) at
+/// `now`: a secret whose sealed value is unchanged keeps its date; a new or
+/// changed one takes the date the writer gave (a push carries the laptop's;
+/// a date it did not change counts as not given) or `now`; a removed one
+/// has none.
+pub(crate) fn secret_dates(
+    old: Option<&IntegrationRecord>,
+    r: &IntegrationRecord,
+    now: &str,
+) -> std::collections::BTreeMap<String, String> {
+    use switchboard_domain::expiry::normalize_timestamp;
+    let mut out = std::collections::BTreeMap::new();
+    for (key, sealed) in r.secrets.iter() {
+        let before = old.and_then(|o| o.secrets.iter().find(|(k, _)| *k == key).map(|(_, v)| v));
+        let kept = old.and_then(|o| o.secret_dates.get(key));
+        let given = r
+            .secret_dates
+            .get(key)
+            .filter(|d| Some(*d) != kept)
+            .and_then(|d| normalize_timestamp(d));
+        let date = match (given, kept) {
+            (Some(given), _) => given,
+            (None, Some(kept)) if before == Some(sealed) => kept.clone(),
+            _ => now.to_owned(),
+        };
+        out.insert(key.clone(), date);
+    }
+    out
+}
+
+/// The stated expiry of `r` as written over `old`: the one the writer set,
+/// or none when a secret changed (a new value's expiry is not known until
+/// its next check), or the old one.
+pub(crate) fn expiry_after(
+    old: &IntegrationRecord,
+    r: &IntegrationRecord,
+) -> (Option<String>, Option<String>) {
+    if r.expires_at != old.expires_at || r.expires_source != old.expires_source {
+        (r.expires_at.clone(), r.expires_source.clone())
+    } else if r.secrets != old.secrets {
+        (None, None)
+    } else {
+        (old.expires_at.clone(), old.expires_source.clone())
+    }
+}
+
 pub(crate) fn sync_changes(old: &IntegrationRecord, new: &IntegrationRecord) -> FieldDiff {
     let mut diff = FieldDiff::new();
     diff.scalar(field::NAME, old.name != new.name);

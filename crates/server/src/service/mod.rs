@@ -94,6 +94,9 @@ pub fn blank(user: &AuthUser, integration_type: &str, provider: &str) -> Integra
         updated_at: at,
         field_revs: BTreeMap::new(),
         seq: 0,
+        secret_dates: BTreeMap::new(),
+        expires_at: None,
+        expires_source: None,
     }
 }
 
@@ -256,7 +259,13 @@ pub async fn test(state: &AppState, user: &AuthUser, id: i64) -> Result<(bool, S
     entry.website_id = record.website_id;
     if !state
         .db()
-        .record_check(id, effect, &outcome.message, &log, &entry)
+        .record_check(
+            id,
+            (effect, outcome.stated_expiry()),
+            &outcome.message,
+            &log,
+            &entry,
+        )
         .await?
     {
         return Err(Error::NotFound);

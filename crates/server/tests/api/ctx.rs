@@ -90,10 +90,22 @@ impl ProviderCheck for FakeCheck {
                 "The provider rejected the credentials (HTTP 401).",
                 "Copy the key again from the provider's dashboard.",
             )
+        } else if secrets_say(&self.seen, "expiring") {
+            Outcome::ok(format!("Connected to {}.", request.provider)).expiry(
+                switchboard_domain::StatedExpiry::at("2030-01-02T03:04:05Z", "Fake check"),
+            )
         } else {
             Outcome::ok(format!("Connected to {}.", request.provider))
         }
     }
+}
+
+/// Whether the secrets of the last check seen contain `word`.
+fn secrets_say(seen: &Mutex<Vec<Seen>>, word: &str) -> bool {
+    seen.lock()
+        .unwrap()
+        .last()
+        .is_some_and(|s| s.secrets.values().any(|v| v.contains(word)))
 }
 
 /// A user with an API token.

@@ -15,6 +15,7 @@ mod pg;
 mod ctx;
 mod suite_access;
 mod suite_credentials;
+mod suite_expiry;
 mod suite_first;
 mod suite_people;
 mod suite_releases;
@@ -49,6 +50,7 @@ fn all_tests() -> Vec<(&'static str, Body)> {
     all.extend(suite_second::tests());
     all.extend(suite_access::tests());
     all.extend(suite_credentials::tests());
+    all.extend(suite_expiry::tests());
     all.extend(suite_people::tests());
     all.extend(suite_releases::tests());
     all.extend(suite_security::tests());

@@ -81,6 +81,8 @@ async fn create_list_and_detail(ctx: Ctx) {
             "config",
             "created_at",
             "error_count",
+            "expires_at",
+            "expires_source",
             "id",
             "integration_type",
             "is_active",
@@ -88,6 +90,7 @@ async fn create_list_and_detail(ctx: Ctx) {
             "last_sync_at",
             "name",
             "provider",
+            "secret_set_at",
             "specific_config",
             "status"
         ]
@@ -262,6 +265,11 @@ async fn configure_each_type(ctx: Ctx) {
         assert_eq!(d["is_active"], true);
         let spec = d["specific_config"].as_object().unwrap();
         assert!(!spec.is_empty(), "{type_id}");
+        // Secret values never show; their names show only in secret_set_at
+        // (when each was set: dates only).
+        let mut shown = d.clone();
+        let dates = shown.as_object_mut().unwrap().remove("secret_set_at");
+        assert!(dates.is_some_and(|v| v.as_object().unwrap().values().all(Value::is_string)));
         for secret in [
             "api_key",
             "access_token",
@@ -270,7 +278,7 @@ async fn configure_each_type(ctx: Ctx) {
             "smtp_password",
         ] {
             assert!(
-                !d.to_string().contains(&format!("\"{secret}\"")),
+                !shown.to_string().contains(&format!("\"{secret}\"")),
                 "{type_id} leaks {secret}"
             );
         }

@@ -66,11 +66,14 @@ async fn create_read_and_list_pages(ctx: Ctx) {
             "created_at",
             "created_by",
             "description",
+            "expires_at",
+            "expires_source",
             "id",
             "integration_type",
             "is_active",
             "name",
             "secret_key",
+            "secret_set_at",
             "updated_at",
             "website"
         ]

@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 use switchboard_catalog::{self as catalog, IntegrationType, Provider};
 use switchboard_vault::{Sealer, Secret};
 
-const COLUMNS: &str = "id, website_id, owner, integration_type, provider, name, description, status, is_active, config, secrets, remote_secrets, configured, last_sync_at, last_error, error_count, revision, created_by, created_at, updated_at";
+const COLUMNS: &str = "id, website_id, owner, integration_type, provider, name, description, status, is_active, config, secrets, remote_secrets, configured, last_sync_at, last_error, error_count, revision, created_by, created_at, updated_at, secret_dates, expires_at, expires_source";
 const MAX_NAME: usize = 200;
 
 /// Finds the catalog entries for a type and provider. A second-document

@@ -23,6 +23,9 @@ fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, filter: &'a ListFilter) {
     if let Some(a) = filter.is_active {
         qb.push(" AND is_active = ").push_bind(a);
     }
+    if let Some(rotation) = &filter.needs_attention {
+        crate::expiry::push_attention(qb, rotation);
+    }
     match &filter.website {
         WebsiteFilter::Any => {}
         WebsiteFilter::Global => {

@@ -45,6 +45,12 @@ fn columns(row: &SqliteRow, secret_fields: Vec<String>) -> Result<IntegrationSum
         last_error: row.get("last_error"),
         error_count: row.get("error_count"),
         secret_fields,
+        dates: ExpiryDates {
+            secret_set_at: serde_json::from_str(row.get::<&str, _>("secret_dates"))
+                .unwrap_or_default(),
+            expires_at: row.get("expires_at"),
+            expires_source: row.get("expires_source"),
+        },
         revision: row.get("revision"),
         created_at: row.get("created_at"),
         updated_at: row.get("updated_at"),
@@ -81,6 +87,7 @@ pub(super) fn integration_from_row(row: &SqliteRow, sealer: &dyn Sealer) -> Resu
         status: summary.status,
         is_active: summary.is_active,
         config,
+        dates: summary.dates,
         configured: row.get("configured"),
         last_sync_at: summary.last_sync_at,
         last_error: summary.last_error,

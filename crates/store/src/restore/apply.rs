@@ -107,6 +107,7 @@ impl Store {
                 let patch = file_patch(item, planned, website, row)?;
                 let id = row.id.clone();
                 self.change_in(tx, sealer, &id, patch, false).await?;
+                item.keep_dates(tx, &id).await?;
                 report.updated.push(id);
             }
             (RestoreChoice::KeepBoth, _) if planned.kind == RestoreKind::Conflict => {
@@ -154,6 +155,7 @@ impl Store {
         let prepared = self.prepare_import(sealer, new, &omitted)?;
         self.insert_prepared(tx, &prepared, RESTORED).await?;
         log_omitted(tx, &prepared.id, &omitted).await?;
+        item.keep_dates(tx, &prepared.id).await?;
         Ok((prepared.id.clone(), !omitted.is_empty()))
     }
 }

@@ -22,10 +22,14 @@ pub(crate) struct Local {
     pub(crate) config: Map<String, Value>,
     pub(crate) sealed: SealedMap,
     pub(crate) remote: RemoteSecrets,
+    /// Secret key -> when it was set (dates only).
+    pub(crate) secret_dates: crate::SecretDates,
+    /// The stated expiry and what stated it.
+    pub(crate) expiry: (Option<String>, Option<String>),
 }
 
 pub(crate) const LOCAL_COLUMNS: &str =
-    "integration_type, provider, name, description, is_active, website_id, config, secrets, remote_secrets";
+    "integration_type, provider, name, description, is_active, website_id, config, secrets, remote_secrets, secret_dates, expires_at, expires_source";
 
 pub(crate) fn local_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Local> {
     Ok(Local {
@@ -38,6 +42,8 @@ pub(crate) fn local_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Local> {
         config: serde_json::from_str(row.get::<&str, _>("config")).unwrap_or_default(),
         sealed: column::parse(row.get("secrets")),
         remote: parse_remote(row.get("remote_secrets")),
+        secret_dates: serde_json::from_str(row.get::<&str, _>("secret_dates")).unwrap_or_default(),
+        expiry: (row.get("expires_at"), row.get("expires_source")),
     })
 }
 

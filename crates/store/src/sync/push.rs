@@ -109,7 +109,21 @@ fn push_secret(change: &mut PushChange, sealer: &dyn Sealer, uid: &str, local: &
     }
 }
 
+/// The change to push, with the set dates of the secrets it sends (never
+/// their values) and the recorded expiry.
 fn build_change(sealer: &dyn Sealer, plan: &Plan, local: &Local) -> PushChange {
+    let mut change = change_values(sealer, plan, local);
+    change.dates.secret_set_at = change
+        .secrets
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .filter_map(|(k, _)| Some((k.clone(), local.secret_dates.get(k)?.clone())))
+        .collect();
+    (change.dates.expires_at, change.dates.expires_source) = local.expiry.clone();
+    change
+}
+
+fn change_values(sealer: &dyn Sealer, plan: &Plan, local: &Local) -> PushChange {
     let mut change = PushChange {
         uid: plan.uid.clone(),
         base_revision: plan.base_revision,

@@ -481,8 +481,10 @@ pub(super) trait SyncPush: IntegrationRows {
         let mut qb = sqlx::QueryBuilder::<Self::DB>::new(
             "INSERT INTO integrations (uid, owner_id, website_id, integration_type, provider, name, \
              description, status, is_active, config, secrets, configured, last_sync_at, last_error, \
-             error_count, revision, created_by, created_at, updated_at, field_revs, seq, last_client) ",
+             error_count, revision, created_by, created_at, updated_at, field_revs, seq, last_client, \
+             secret_dates, expires_at, expires_source) ",
         );
+        let now = crate::db::now();
         qb.push_values(records, |mut b, r| {
             b.push_bind(r.uid.clone())
                 .push_bind(r.owner_id)
@@ -507,7 +509,17 @@ pub(super) trait SyncPush: IntegrationRows {
                     serde_json::to_string(&r.field_revs).expect("a map of numbers serializes"),
                 )
                 .push_bind(r.seq)
-                .push_bind(client.map(str::to_owned));
+                .push_bind(client.map(str::to_owned))
+                .push_bind(
+                    serde_json::to_string(&crate::db::rows::secret_dates(None, r, &now))
+                        .expect("a map of strings serializes"),
+                )
+                .push_bind(
+                    r.expires_at
+                        .as_deref()
+                        .and_then(switchboard_domain::expiry::normalize_timestamp),
+                )
+                .push_bind(r.expires_source.clone());
         });
         qb.push(" ON CONFLICT DO NOTHING RETURNING id, uid");
         let mut ids = HashMap::with_capacity(records.len());

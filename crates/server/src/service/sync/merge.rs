@@ -196,10 +196,11 @@ pub(super) fn create(
     } else {
         Status::Inactive
     };
-    let (record, _) = match ed.finish(state.vault(), None) {
+    let (mut record, _) = match ed.finish(state.vault(), None) {
         Ok(done) => done,
         Err(e) => return Ok((invalid_from(uid, e, &type_id, &provider)?, None)),
     };
+    carry_dates(&mut record, change, change.secrets.keys());
     let mut names: Vec<String> = vec!["name".into(), "integration_type".into(), "provider".into()];
     names.extend(record.config.keys().map(|k| field::config(k)));
     names.extend(record.secrets.keys().map(|k| format!("secrets.{k}")));
@@ -221,6 +222,24 @@ pub(super) fn create(
 }
 
 /// The server's current value of a non-secret sync field.
+/// The dates a push carries onto the record it writes: when each secret
+/// it applies was set on the laptop, and the expiry the laptop recorded.
+fn carry_dates<'a>(
+    record: &mut IntegrationRecord,
+    change: &PushChange,
+    keys: impl Iterator<Item = &'a String>,
+) {
+    for key in keys {
+        if let Some(date) = change.dates.secret_set_at.get(key) {
+            record.secret_dates.insert(key.clone(), date.clone());
+        }
+    }
+    if change.dates.expires_at.is_some() {
+        record.expires_at = change.dates.expires_at.clone();
+        record.expires_source = change.dates.expires_source.clone();
+    }
+}
+
 pub(super) fn server_value(r: &IntegrationRecord, sites: &Sites, name: &str) -> Value {
     match name {
         field::NAME => json!(r.name),
@@ -335,6 +354,7 @@ pub(super) fn merge(
             errors.insert(name.clone(), m);
         }
     }
+    let sent: Vec<String> = apply_secrets.iter().map(|(k, _)| (*k).clone()).collect();
     for (key, value) in apply_secrets {
         if let Err(m) = apply_secret(&mut ed, key, value) {
             errors.insert(field::secret(key), m);
@@ -363,6 +383,7 @@ pub(super) fn merge(
         return Ok((r, None));
     }
     record.updated_at = now();
+    carry_dates(&mut record, change, sent.iter());
     let mut entry = audit(user, "update", VIA, fields.clone());
     entry.integration_id = Some(rec.id);
     let log = NewLog::new(

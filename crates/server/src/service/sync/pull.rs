@@ -2,7 +2,7 @@
 
 use serde_json::Map;
 use std::collections::{BTreeMap, HashMap};
-use switchboard_sync_proto::{Lenient, PullPage, PulledIntegration, MAX_PULL_LIMIT};
+use switchboard_sync_proto::{ExpiryDates, Lenient, PullPage, PulledIntegration, MAX_PULL_LIMIT};
 
 use crate::db::{ChangesQuery, SyncChanges, SyncRow};
 use crate::error::Error;
@@ -124,6 +124,7 @@ pub async fn pull(
                 last_error: None,
                 error_count: 0,
                 updated_at: String::new(),
+                dates: ExpiryDates::default(),
             },
         })
         .collect();
@@ -173,5 +174,10 @@ pub(super) fn pulled(
         last_error: r.last_error.clone(),
         error_count: r.error_count,
         updated_at: r.updated_at.clone(),
+        dates: ExpiryDates {
+            secret_set_at: r.secret_dates.clone(),
+            expires_at: r.expires_at.clone(),
+            expires_source: r.expires_source.clone(),
+        },
     }
 }

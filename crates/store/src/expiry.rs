@@ -1,0 +1,255 @@
+//! Expiry and rotation in the local store: the dates kept per secret field
+//! (`secret_dates`, kept by the triggers of migration 0006 on every write of
+//! a secret), the expiry a check stated (`expires_at`), the "needs
+//! attention" filter and counts, and the notices shown once per crossing.
+//! The rule itself is `switchboard_domain::expiry`; the SQL here is the
+//! same rule as text comparisons of stored times.
+
+use crate::model::{AttentionNotice, Rotation};
+use crate::{Result, Store};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+use std::collections::BTreeMap;
+use switchboard_domain::expiry::{
+    days_after, days_before, normalize_timestamp, Dates, Stage, StatedExpiry, THRESHOLD_DAYS,
+};
+use switchboard_domain::{attention, unix_now, ExpiryDates};
+
+/// Secret key -> when it was set, as stored.
+pub type SecretDates = BTreeMap<String, String>;
+
+/// Adds " AND <needs attention>" to a query over `integrations`: an
+/// expiry within the first threshold (or past), or an oldest secret set at
+/// or before its type's rotation period ago.
+pub(crate) fn push_attention(qb: &mut QueryBuilder<'_, Sqlite>, rotation: &Rotation) {
+    let now = unix_now();
+    qb.push(" AND ((expires_at IS NOT NULL AND expires_at <= ")
+        .push_bind(days_after(now, THRESHOLD_DAYS[0]))
+        .push(") OR (SELECT MIN(value) FROM json_each(integrations.secret_dates)) <= ");
+    let default = days_before(now, i64::from(rotation.default_days));
+    if rotation.per_type.is_empty() {
+        qb.push_bind(default).push(")");
+        return;
+    }
+    qb.push("CASE integration_type");
+    for (ty, days) in &rotation.per_type {
+        qb.push(" WHEN ")
+            .push_bind(ty.clone())
+            .push(" THEN ")
+            .push_bind(days_before(now, i64::from(*days)));
+    }
+    qb.push(" ELSE ").push_bind(default).push(" END)");
+}
+
+fn parse_dates(text: &str) -> SecretDates {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+/// Records what a check stated: the expiry (None: it said nothing, keep
+/// what is recorded), and when secrets were created at the provider (an
+/// AWS key's creation date), which replaces a later recorded date.
+pub(crate) async fn record_dates(
+    conn: &mut SqliteConnection,
+    id: &str,
+    expiry: Option<&StatedExpiry>,
+    created: &SecretDates,
+) -> Result<()> {
+    if let Some(e) = expiry {
+        sqlx::query("UPDATE integrations SET expires_at = ?, expires_source = ? WHERE id = ?")
+            .bind(&e.at)
+            .bind(&e.source)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    if created.is_empty() {
+        return Ok(());
+    }
+    let row = sqlx::query("SELECT secret_dates FROM integrations WHERE id = ?")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let mut dates = parse_dates(row.get("secret_dates"));
+    let mut changed = false;
+    for (key, when) in created {
+        let Some(when) = normalize_timestamp(when) else {
+            continue;
+        };
+        if let Some(kept) = dates.get_mut(key) {
+            if when < *kept {
+                *kept = when;
+                changed = true;
+            }
+        }
+    }
+    if changed {
+        write_dates(conn, id, &dates).await?;
+    }
+    Ok(())
+}
+
+async fn write_dates(conn: &mut SqliteConnection, id: &str, dates: &SecretDates) -> Result<()> {
+    sqlx::query("UPDATE integrations SET secret_dates = ? WHERE id = ?")
+        .bind(serde_json::to_string(dates).unwrap_or_else(|_| "{}".into()))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes back the dates, expiry and notice state a row had before its
+/// secrets were re-sealed under a new key (sealed again, not set again).
+pub(crate) async fn put_back(conn: &mut SqliteConnection, row: &SqliteRow) -> Result<()> {
+    sqlx::query(
+        "UPDATE integrations SET secret_dates = ?, expires_at = ?, expires_source = ?, attention_announced = ? WHERE id = ?",
+    )
+    .bind(row.get::<&str, _>("secret_dates"))
+    .bind(row.get::<Option<&str>, _>("expires_at"))
+    .bind(row.get::<Option<&str>, _>("expires_source"))
+    .bind(row.get::<Option<&str>, _>("attention_announced"))
+    .bind(row.get::<&str, _>("id"))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Dates that came with a record from elsewhere (a backup, an export, the
+/// sync server): for each secret key the record has, `given`'s date
+/// replaces the one recorded when `wins(key, held here)` (the secret was
+/// set then, not now); keys without a date get `given`'s. The expiry is
+/// taken when one is given. A record that is not here is left alone.
+pub(crate) async fn take_dates(
+    conn: &mut SqliteConnection,
+    id: &str,
+    given: &ExpiryDates,
+    wins: impl Fn(&str, bool) -> bool,
+) -> Result<()> {
+    if given.secret_set_at.is_empty() && given.expires_at.is_none() {
+        return Ok(());
+    }
+    let Some(row) =
+        sqlx::query("SELECT secrets, remote_secrets, secret_dates FROM integrations WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+    else {
+        return Ok(());
+    };
+    let mut dates = parse_dates(row.get("secret_dates"));
+    let here: Vec<String> = json_keys(row.get("secrets")).collect();
+    let held: Vec<(String, bool)> = here
+        .iter()
+        .map(|k| (k.clone(), true))
+        .chain(json_keys(row.get("remote_secrets")).map(|k| (k, false)))
+        .collect();
+    for (key, held_here) in held {
+        let Some(theirs) = given
+            .secret_set_at
+            .get(&key)
+            .and_then(|d| normalize_timestamp(d))
+        else {
+            continue;
+        };
+        if wins(&key, held_here) || !dates.contains_key(&key) {
+            dates.insert(key, theirs);
+        }
+    }
+    write_dates(conn, id, &dates).await?;
+    if let Some(at) = &given.expires_at {
+        sqlx::query("UPDATE integrations SET expires_at = ?, expires_source = ? WHERE id = ?")
+            .bind(normalize_timestamp(at))
+            .bind(&given.expires_source)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Takes the dates a pulled record carries: the server's date of a secret
+/// set only there, and of any secret without a date here; a secret held
+/// here keeps its own. A stated expiry is taken.
+pub(crate) async fn take_pulled(
+    conn: &mut SqliteConnection,
+    c: &switchboard_sync_proto::PulledIntegration,
+) -> Result<()> {
+    take_dates(conn, &c.uid, &c.dates, |_, held_here| !held_here).await
+}
+
+/// The keys of a JSON object column.
+fn json_keys(text: &str) -> impl Iterator<Item = String> {
+    serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, _)| k)
+}
+
+impl Store {
+    /// How many integrations of each type need attention under `rotation`
+    /// (types with none are left out).
+    pub async fn attention_by_type(&self, rotation: &Rotation) -> Result<BTreeMap<String, i64>> {
+        self.sealer()?;
+        let mut qb =
+            QueryBuilder::new("SELECT integration_type, COUNT(*) FROM integrations WHERE 1 = 1");
+        push_attention(&mut qb, rotation);
+        qb.push(" GROUP BY 1");
+        let rows = qb.build().fetch_all(self.pool()).await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get::<String, _>(0), r.get::<i64, _>(1)))
+            .collect())
+    }
+
+    /// The integrations that crossed a threshold (30, 7, 1 days before a
+    /// stated expiry, the expiry itself, or the rotation period) since the
+    /// last call: each crossing is answered once, and remembered in the
+    /// store in the same transaction. A renewed integration (its stage went
+    /// down) is announced again when it crosses again.
+    pub async fn attention_notices(&self, rotation: &Rotation) -> Result<Vec<AttentionNotice>> {
+        self.sealer()?;
+        let now = unix_now();
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let rows = sqlx::query(
+            "SELECT id, name, integration_type, secret_dates, expires_at, attention_announced FROM integrations
+             WHERE secret_dates <> '{}' OR expires_at IS NOT NULL OR attention_announced IS NOT NULL",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut out = Vec::new();
+        for row in rows {
+            let ty: String = row.get("integration_type");
+            let dates = parse_dates(row.get("secret_dates"));
+            let found = attention(
+                Dates {
+                    secret_set_at: &dates,
+                    expires_at: row.get("expires_at"),
+                },
+                rotation.days_for(&ty),
+                now,
+            );
+            let stage = found.map(|a| a.stage());
+            let announced = row
+                .get::<Option<&str>, _>("attention_announced")
+                .and_then(Stage::parse);
+            if stage == announced {
+                continue;
+            }
+            let id: String = row.get("id");
+            sqlx::query("UPDATE integrations SET attention_announced = ? WHERE id = ?")
+                .bind(stage.map(Stage::as_str))
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+            if let (true, Some(attention)) = (Stage::crossed(announced, stage), found) {
+                out.push(AttentionNotice {
+                    id,
+                    name: row.get("name"),
+                    integration_type: ty,
+                    attention,
+                });
+            }
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+}
