@@ -172,6 +172,9 @@ pub struct IntegrationRecord {
     pub field_revs: BTreeMap<String, i64>,
     /// Sync: the change sequence number of the last write (0 until stored).
     pub seq: i64,
+    /// When it was moved to the Trash (a sync field, set from laptops);
+    /// None when it is not in the Trash.
+    pub trashed_at: Option<String>,
 }
 
 /// Filters of an integrations list; `scope` limits it to what a user may see.
@@ -184,6 +187,8 @@ pub struct ListFilter {
     pub provider: Option<String>,
     pub website_id: Option<i64>,
     pub is_active: Option<bool>,
+    /// Include integrations in the Trash (left out by default).
+    pub include_trashed: bool,
     pub limit: Option<i64>,
     pub offset: i64,
 }

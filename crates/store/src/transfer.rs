@@ -151,14 +151,15 @@ impl ExportFile {
 }
 
 impl Store {
-    /// Exports every website and integration; secret values only when
+    /// Exports every website and integration (not those in the Trash: a
+    /// backup or export holds no Trash); secret values only when
     /// `with_secrets` (a value that cannot be decrypted becomes null, with a warning).
     pub async fn export(&self, with_secrets: bool) -> Result<ExportFile> {
         let sealer = self.sealer()?;
         let websites = self.websites().await?;
         let rows = sqlx::query(
             "SELECT id, website_id, integration_type, provider, name, description, status, is_active, configured, config, secrets, remote_secrets
-             FROM integrations ORDER BY created_at, id",
+             FROM integrations WHERE trashed_at IS NULL ORDER BY created_at, id",
         )
         .fetch_all(self.pool())
         .await?;

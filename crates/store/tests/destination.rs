@@ -118,6 +118,7 @@ fn pulled(revision: i64, host: &str) -> PulledIntegration {
         last_error: None,
         error_count: 0,
         updated_at: "2026-01-01T00:00:00.000000Z".into(),
+        trashed_at: None,
     }
 }
 

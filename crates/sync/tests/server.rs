@@ -173,7 +173,7 @@ async fn delete_on_b_while_a_edits_nothing_comes_back() {
     let keep = a.add_email("Kept", "SG.qrstuvwxyzabcdef").await;
     a.sync().await;
     b.sync().await;
-    b.store.delete(&id).await.unwrap();
+    b.store.delete_forever(&id).await.unwrap();
     a.rename(&id, "Edited meanwhile").await;
     let rb = b.sync().await;
     assert_eq!(rb.deleted, 1, "{rb:?}");

@@ -23,8 +23,8 @@ pub(crate) trait IntegrationRows: SqlDb {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO integrations (uid, owner_id, website_id, integration_type, provider, name, \
              description, status, is_active, config, secrets, configured, last_sync_at, last_error, \
-             error_count, revision, created_by, created_at, updated_at, field_revs, seq) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $18, $19, $20) \
+             error_count, revision, created_by, created_at, updated_at, field_revs, seq, trashed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $18, $19, $20, $21) \
              RETURNING id",
         )
         .bind(&r.uid)
@@ -47,6 +47,7 @@ pub(crate) trait IntegrationRows: SqlDb {
         .bind(&r.updated_at)
         .bind(serde_json::to_string(&r.field_revs).expect("a map of numbers serializes"))
         .bind(seq)
+        .bind(&r.trashed_at)
         .fetch_one(&mut *conn)
         .await?;
         Ok(id)
@@ -94,8 +95,8 @@ pub(crate) trait IntegrationRows: SqlDb {
             "UPDATE integrations SET owner_id = $1, website_id = $2, integration_type = $3, \
              provider = $4, name = $5, description = $6, status = $7, is_active = $8, config = $9, \
              secrets = $10, configured = $11, revision = revision + 1, updated_at = $12, \
-             field_revs = $13, seq = $14, last_client = $15 \
-             WHERE id = $16 AND revision = $17 RETURNING revision",
+             field_revs = $13, seq = $14, last_client = $15, trashed_at = $16 \
+             WHERE id = $17 AND revision = $18 RETURNING revision",
         )
         .bind(r.owner_id)
         .bind(r.website_id)
@@ -112,6 +113,7 @@ pub(crate) trait IntegrationRows: SqlDb {
         .bind(serde_json::to_string(&revs).expect("a map of numbers serializes"))
         .bind(seq)
         .bind(client)
+        .bind(&r.trashed_at)
         .bind(r.id)
         .bind(r.revision)
         .fetch_optional(&mut *conn)
@@ -340,6 +342,45 @@ impl<B: SqlDb> IntegrationStore for B {
                 .push((row.try_get("integration_type")?, total));
         }
         Ok(stats)
+    }
+
+    async fn sweep_trash(&self, before: &str, limit: i64) -> Result<usize> {
+        let due = sqlx::query(
+            "SELECT id, revision FROM integrations WHERE trashed_at IS NOT NULL AND trashed_at < $1 \
+             ORDER BY trashed_at, id LIMIT $2",
+        )
+        .bind(before)
+        .bind(limit)
+        .fetch_all(self.read())
+        .await?;
+        if due.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.write().begin_with(B::BEGIN).await?;
+        let mut gone = 0;
+        for row in &due {
+            let (id, revision): (i64, i64) = (row.try_get("id")?, row.try_get("revision")?);
+            // At the revision read: one restored (or swept by another
+            // replica) meanwhile is not touched.
+            if B::delete_row(&mut tx, id, Some(revision), None, None)
+                .await?
+                .is_some()
+            {
+                let entry = AuditEntry {
+                    actor_id: None,
+                    actor_email: "trash".into(),
+                    action: "delete".into(),
+                    integration_id: Some(id),
+                    website_id: None,
+                    fields: vec!["trashed_at".into()],
+                    via: "trash sweep".into(),
+                };
+                B::insert_audit(&mut tx, &entry).await?;
+                gone += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(gone)
     }
 
     async fn tombstones(&self) -> Result<Vec<(i64, String, i64, String)>> {

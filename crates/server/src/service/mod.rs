@@ -5,6 +5,7 @@
 
 mod edit;
 pub mod sync;
+pub mod trash;
 
 pub use edit::{lookup, Check, Editing};
 
@@ -94,6 +95,7 @@ pub fn blank(user: &AuthUser, integration_type: &str, provider: &str) -> Integra
         updated_at: at,
         field_revs: BTreeMap::new(),
         seq: 0,
+        trashed_at: None,
     }
 }
 

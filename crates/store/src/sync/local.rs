@@ -22,10 +22,12 @@ pub(crate) struct Local {
     pub(crate) config: Map<String, Value>,
     pub(crate) sealed: SealedMap,
     pub(crate) remote: RemoteSecrets,
+    /// When it was moved to the Trash, if it is there.
+    pub(crate) trashed_at: Option<String>,
 }
 
 pub(crate) const LOCAL_COLUMNS: &str =
-    "integration_type, provider, name, description, is_active, website_id, config, secrets, remote_secrets";
+    "integration_type, provider, name, description, is_active, website_id, config, secrets, remote_secrets, trashed_at";
 
 pub(crate) fn local_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Local> {
     Ok(Local {
@@ -38,13 +40,14 @@ pub(crate) fn local_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Local> {
         config: serde_json::from_str(row.get::<&str, _>("config")).unwrap_or_default(),
         sealed: column::parse(row.get("secrets")),
         remote: parse_remote(row.get("remote_secrets")),
+        trashed_at: row.get("trashed_at"),
     })
 }
 
 impl Local {
     /// Binds the values every rewrite of a record sets first, in this
     /// order: `website_id, provider, name, description, is_active, config,
-    /// secrets, remote_secrets`.
+    /// secrets, remote_secrets, trashed_at`.
     pub(super) fn bind_values<'q>(
         &'q self,
         query: Query<'q, Sqlite, SqliteArguments<'q>>,
@@ -58,6 +61,7 @@ impl Local {
             .bind(Value::Object(self.config.clone()).to_string())
             .bind(column::render(&self.sealed))
             .bind(remote_column(&self.remote))
+            .bind(&self.trashed_at)
     }
 
     /// Its (website, provider, name): the name must be free among these.
@@ -72,6 +76,11 @@ impl Local {
             field::DESCRIPTION => Value::String(self.description.clone()),
             field::PROVIDER => Value::String(self.provider.clone()),
             field::IS_ACTIVE => Value::Bool(self.is_active),
+            field::TRASHED_AT => self
+                .trashed_at
+                .clone()
+                .map(Value::String)
+                .unwrap_or(Value::Null),
             field::WEBSITE => self
                 .website_id
                 .clone()

@@ -481,7 +481,8 @@ pub(super) trait SyncPush: IntegrationRows {
         let mut qb = sqlx::QueryBuilder::<Self::DB>::new(
             "INSERT INTO integrations (uid, owner_id, website_id, integration_type, provider, name, \
              description, status, is_active, config, secrets, configured, last_sync_at, last_error, \
-             error_count, revision, created_by, created_at, updated_at, field_revs, seq, last_client) ",
+             error_count, revision, created_by, created_at, updated_at, field_revs, seq, last_client, \
+             trashed_at) ",
         );
         qb.push_values(records, |mut b, r| {
             b.push_bind(r.uid.clone())
@@ -507,7 +508,8 @@ pub(super) trait SyncPush: IntegrationRows {
                     serde_json::to_string(&r.field_revs).expect("a map of numbers serializes"),
                 )
                 .push_bind(r.seq)
-                .push_bind(client.map(str::to_owned));
+                .push_bind(client.map(str::to_owned))
+                .push_bind(r.trashed_at.clone());
         });
         qb.push(" ON CONFLICT DO NOTHING RETURNING id, uid");
         let mut ids = HashMap::with_capacity(records.len());

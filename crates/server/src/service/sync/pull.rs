@@ -124,6 +124,7 @@ pub async fn pull(
                 last_error: None,
                 error_count: 0,
                 updated_at: String::new(),
+                trashed_at: None,
             },
         })
         .collect();
@@ -173,5 +174,6 @@ pub(super) fn pulled(
         last_error: r.last_error.clone(),
         error_count: r.error_count,
         updated_at: r.updated_at.clone(),
+        trashed_at: r.trashed_at.clone(),
     }
 }
