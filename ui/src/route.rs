@@ -3,8 +3,8 @@
 use yew::prelude::*;
 
 use crate::components::{
-    AuditPage, IntegrationsPage, LogsPage, SettingsPage, StatsPage, SyncPage, TeamPage, VaultPage,
-    WebhooksPage, WebsitesPage,
+    AuditPage, IntegrationsPage, LogsPage, SettingsPage, StatsPage, SyncPage, TeamPage, TrashPage,
+    VaultPage, WebhooksPage, WebsitesPage,
 };
 
 /// Where the user is.
@@ -31,6 +31,8 @@ pub enum Route {
     Audit,
     /// /vault: passphrase, recovery key, master key.
     Vault,
+    /// /trash: deleted integrations, restorable for 30 days.
+    Trash,
 }
 
 impl Route {
@@ -47,6 +49,7 @@ impl Route {
             Route::Team => "/team".into(),
             Route::Audit => "/audit".into(),
             Route::Vault => "/vault".into(),
+            Route::Trash => "/trash".into(),
         }
     }
 }
@@ -64,5 +67,6 @@ pub fn switch(route: &Route) -> Html {
         Route::Team => html! { <TeamPage /> },
         Route::Audit => html! { <AuditPage /> },
         Route::Vault => html! { <VaultPage /> },
+        Route::Trash => html! { <TrashPage /> },
     }
 }

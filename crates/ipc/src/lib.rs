@@ -180,7 +180,8 @@ pub enum UnlockRequest {
 }
 
 pub use switchboard_domain::{
-    CheckKind, LogLevel, OutcomeKind, SecretView, SortKey as Sort, Stats, Status, WebsiteScope,
+    CheckKind, LogLevel, OutcomeKind, SecretView, SortKey as Sort, Stats, Status,
+    TrashedIntegration, WebsiteScope, MOVED_TO_TRASH, TRASH_DAYS,
 };
 
 /// Rows per page of the integrations list.
@@ -290,6 +291,9 @@ pub struct IntegrationDetail {
     pub last_error: Option<String>,
     pub error_count: i64,
     pub updated_at: String,
+    /// When it was moved to the Trash; None when it is not there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trashed_at: Option<String>,
 }
 
 /// A new integration from the form: public and secret values together.

@@ -69,6 +69,7 @@ pub fn detail(i: store::Integration) -> ipc::IntegrationDetail {
         last_error: i.last_error,
         error_count: i.error_count,
         updated_at: i.updated_at,
+        trashed_at: i.trashed_at,
     }
 }
 
