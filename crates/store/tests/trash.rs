@@ -182,3 +182,34 @@ async fn exports_and_backups_leave_the_trash_out() {
     let names: Vec<&str> = file.integrations.iter().map(|i| i.name.as_str()).collect();
     assert_eq!(names, ["Beta"]);
 }
+
+#[tokio::test]
+async fn restoring_a_backup_brings_back_one_in_the_trash() {
+    let t = new_store().await;
+    let a = t.add(sendgrid("Alpha", "SG.alpha-1234")).await;
+    let written = t
+        .write_backup(&Secret::new("backup passphrase 1"), true)
+        .await
+        .unwrap();
+    let file = Store::read_backup(&written.bytes, &Secret::new("backup passphrase 1"))
+        .await
+        .unwrap();
+    t.delete(&a.id).await.unwrap();
+
+    let preview = t.restore_preview(&file).await.unwrap();
+    let item = &preview.integrations[0];
+    assert_eq!(item.kind, RestoreKind::Changed);
+    assert!(
+        item.fields.iter().any(|f| f == "trashed_at"),
+        "{:?}",
+        item.fields
+    );
+    let take = RestoreChoices {
+        on_change: RestoreChoice::TakeFile,
+        ..Default::default()
+    };
+    let report = t.restore(&file, &take).await.unwrap();
+    assert_eq!(report.updated, vec![a.id.clone()]);
+    assert!(t.get(&a.id).await.unwrap().trashed_at.is_none());
+    assert!(t.trash_list().await.unwrap().is_empty());
+}
