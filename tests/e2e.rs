@@ -765,6 +765,9 @@ fn e2e_full_journey() {
     s.click("button[aria-label=\"Delete Support WhatsApp\"]");
     s.click("#dialog-confirm");
     s.gone(&row("Support WhatsApp"));
+    s.wait_text(".notice", "moved to the Trash", |t| {
+        t.contains("Moved to Trash - you can restore it for 30 days")
+    });
     s.wait_text("#list-count", "4 rows", |t| t.ends_with("of 4"));
     println!("e2e: delete cancelled, then confirmed");
     // Still on the clipboard some seconds after the copy.
@@ -1034,6 +1037,20 @@ fn e2e_full_journey() {
     println!("e2e: recovery-key unlock");
     vault_upkeep(&s, &key, &db);
     backup_and_restore(&s, &db);
+    // An integration whose secret was set 200 days ago (an import keeps
+    // the file's dates): past the 90-day rotation period.
+    let old_secret = work.path().join("old-secret.json");
+    std::fs::write(
+        &old_secret,
+        json!({"format": "switchboard-export", "version": 1, "includes_secrets": true, "websites": [],
+               "integrations": [{"integration_type": "email", "provider": "sendgrid", "name": "Old mailer",
+                   "config": {"from_email": "old@example.com", "from_name": "Old"},
+                   "secrets": {"api_key": "SG.old000001.abcdefghijklmnopqrstuvwxyz"},
+                   "secret_set_at": {"api_key": switchboard_domain::seconds_ago(200 * 86_400)}}]})
+        .to_string(),
+    )
+    .unwrap();
+    run_cli(&db, PASSPHRASE, &["import", old_secret.to_str().unwrap()]);
     s.close();
 
     // Restart: the settings and the window's place were kept by the shell.
@@ -1064,6 +1081,7 @@ fn e2e_full_journey() {
     }
     unlock(&s);
     println!("e2e: settings kept across a restart");
+    attention(&s);
 
     // Sync: 1,500 more integrations imported with the CLI, then connect to
     // the real server binary on 127.0.0.1: the progress bar, the summary.
@@ -1098,11 +1116,11 @@ fn e2e_full_journey() {
     let summary = s.wait_text("#sync-summary", "the sync summary", |t| {
         t.starts_with("Last sync")
     });
-    assert!(summary.contains("1505 sent"), "{summary}");
+    assert!(summary.contains("1506 sent"), "{summary}");
     assert!(summary.contains("0 conflict"), "{summary}");
     s.find("#sync-progress[data-done=\"true\"]");
     let bar = s.text("#sync-run-text");
-    assert!(bar.starts_with("Sent 1505"), "{bar}");
+    assert!(bar.starts_with("Sent 1506"), "{bar}");
     // The header's chip (refreshed every few seconds) shows the state too.
     let t0 = Instant::now();
     while attribute(&s, "#sync-chip", "data-state") != "connected" {
@@ -1119,7 +1137,7 @@ fn e2e_full_journey() {
     assert!(again.contains("0 received"), "{again}");
     s.close();
     drop(server);
-    println!("e2e: connected to the real server and pushed 1505 integrations");
+    println!("e2e: connected to the real server and pushed 1506 integrations");
     drop(twilio);
 }
 
@@ -1198,6 +1216,72 @@ fn activity_feed(s: &Session, db: &Path, token: &str) {
     s.click("button[data-path=\"/integrations\"]");
     s.find("#card-email");
     println!("e2e: the activity feed filtered, a bad date refused, exported as CSV");
+}
+
+/// The Trash: both deleted integrations listed with their days left; one
+/// restored to the list and deleted again, then deleted forever (asked
+/// twice, cancel first); emptying asks too.
+fn trash_page(s: &Session) {
+    s.click("button[data-path=\"/trash\"]");
+    let listed = s.wait_text("#trash-list", "both deleted", |t| {
+        t.contains("Support WhatsApp") && t.contains("Lead ads")
+    });
+    assert!(listed.contains("30"), "30 days left: {listed}");
+    s.click("button[aria-label=\"Restore Lead ads\"]");
+    s.wait_text("#trash-list", "Lead ads restored", |t| {
+        !t.contains("Lead ads")
+    });
+    s.click("button[data-path=\"/integrations\"]");
+    s.select("#filter-website", "");
+    s.find(&row("Lead ads"));
+    s.click("button[aria-label=\"Delete Lead ads\"]");
+    s.click("#dialog-confirm");
+    s.gone(&row("Lead ads"));
+    s.click("button[data-path=\"/trash\"]");
+    s.wait_text("#trash-list", "back in the Trash", |t| {
+        t.contains("Lead ads")
+    });
+    s.click("button[aria-label=\"Delete Lead ads forever\"]");
+    s.click("#dialog-cancel");
+    s.gone("#dialog-confirm");
+    s.wait_text("#trash-list", "still there", |t| t.contains("Lead ads"));
+    s.screenshot("trash");
+    s.click("button[aria-label=\"Delete Lead ads forever\"]");
+    s.click("#dialog-confirm");
+    s.wait_text("#trash-list", "deleted forever", |t| {
+        !t.contains("Lead ads")
+    });
+    s.click("#trash-empty");
+    s.click("#dialog-confirm");
+    s.find("#trash-empty-note");
+    println!("e2e: trash: restored, deleted forever (asked again), emptied");
+}
+
+/// After a restart: the notice for the integration past its rotation
+/// period, the email card's count, the badge and the list's filter.
+fn attention(s: &Session) {
+    s.wait_text(".notice", "the rotation notice", |t| {
+        t.contains("Needs attention: “Old mailer”")
+    });
+    s.wait_text("#card-email-attention", "the card's count", |t| {
+        t.contains("1 need")
+    });
+    s.select("#filter-website", "");
+    s.click("#filter-attention");
+    s.wait_text("#list-count", "one row", |t| t.ends_with("of 1"));
+    let badge = s.wait_text(
+        &format!(
+            "{} span.badge.attention[data-kind=\"old\"]",
+            row("Old mailer")
+        ),
+        "the badge",
+        |t| !t.is_empty(),
+    );
+    assert_eq!(badge, "secret 200 days old");
+    s.screenshot("attention");
+    s.click("#filter-attention");
+    s.wait_text("#list-count", "every row", |t| t.ends_with("of 6"));
+    println!("e2e: expiry: the notice, the card count, the badge and the Needs attention filter");
 }
 
 /// Runs the `switchboard` CLI on the store at `db`, unlocked with
@@ -1398,6 +1482,7 @@ fn backup_and_restore(s: &Session, db: &Path) {
     s.click("button[aria-label=\"Delete Lead ads\"]");
     s.click("#dialog-confirm");
     s.gone(&row("Lead ads"));
+    trash_page(s);
 
     // Restore: a wrong passphrase, a damaged copy, then the preview.
     s.click("button[data-path=\"/vault\"]");

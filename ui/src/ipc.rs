@@ -29,6 +29,7 @@ pub use switchboard_ipc::{
     RestoreChoice, RestoreChoices, RestoreItem, RestoreKind, RestoreOpen, RestorePreview,
     RestoreReport,
 };
+pub use switchboard_ipc::{TrashedIntegration, MOVED_TO_TRASH, TRASH_DAYS};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -117,8 +118,26 @@ pub async fn set_active(id: &str, active: bool) -> IpcResult<()> {
     call::<cmd::SetActive>(&request).await
 }
 
+/// Moves an integration to the Trash.
 pub async fn delete_integration(id: &str) -> IpcResult<()> {
     call::<cmd::DeleteIntegration>(&IdRequest { id: id.into() }).await
+}
+
+pub async fn list_trash() -> IpcResult<Vec<TrashedIntegration>> {
+    call::<cmd::ListTrash>(&()).await
+}
+
+pub async fn restore_from_trash(id: &str) -> IpcResult<()> {
+    call::<cmd::RestoreFromTrash>(&IdRequest { id: id.into() }).await
+}
+
+pub async fn delete_forever(id: &str) -> IpcResult<()> {
+    call::<cmd::DeleteForever>(&IdRequest { id: id.into() }).await
+}
+
+/// Empties the Trash; how many were deleted for good.
+pub async fn empty_trash() -> IpcResult<u64> {
+    call::<cmd::EmptyTrash>(&()).await
 }
 
 /// Copies a secret to the system clipboard (in the shell: the value never

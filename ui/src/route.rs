@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::components::{
     ActivityPage, AuditPage, IntegrationsPage, LogsPage, SettingsPage, StatsPage, SyncPage,
-    TeamPage, VaultPage, WebhooksPage, WebsitesPage,
+    TeamPage, TrashPage, VaultPage, WebhooksPage, WebsitesPage,
 };
 
 /// Where the user is.
@@ -33,6 +33,8 @@ pub enum Route {
     Audit,
     /// /vault: passphrase, recovery key, master key.
     Vault,
+    /// /trash: deleted integrations, restorable for 30 days.
+    Trash,
 }
 
 impl Route {
@@ -50,6 +52,7 @@ impl Route {
             Route::Team => "/team".into(),
             Route::Audit => "/audit".into(),
             Route::Vault => "/vault".into(),
+            Route::Trash => "/trash".into(),
         }
     }
 }
@@ -68,5 +71,6 @@ pub fn switch(route: &Route) -> Html {
         Route::Team => html! { <TeamPage /> },
         Route::Audit => html! { <AuditPage /> },
         Route::Vault => html! { <VaultPage /> },
+        Route::Trash => html! { <TrashPage /> },
     }
 }

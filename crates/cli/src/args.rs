@@ -158,6 +158,33 @@ pub enum SyncCommand {
     Disconnect,
 }
 
+/// `switchboard trash ...`: the app's Trash page.
+#[derive(Subcommand, Debug)]
+pub enum TrashCommand {
+    /// What is in the Trash, most recently deleted first, with the days
+    /// left before each is deleted for good.
+    List,
+    /// Take an integration out of the Trash.
+    Restore {
+        /// Integration id.
+        id: String,
+    },
+    /// Delete an integration for good (asks first unless --yes).
+    Delete {
+        /// Integration id.
+        id: String,
+        /// Delete without asking (needed without a terminal).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Delete everything in the Trash for good (asks first unless --yes).
+    Empty {
+        /// Empty it without asking (needed without a terminal).
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
 /// `switchboard passphrase ...`.
 #[derive(Subcommand, Debug)]
 pub enum PassphraseCommand {

@@ -5,7 +5,7 @@
 use crate::commands::emit;
 use crate::output::CliError;
 use crate::{Cli, Command, VerifyArgs, WebhookCommand};
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use switchboard_ipc::{TestAllItem, TestAnswer};
 use switchboard_providers::send::Confirmed;
 use switchboard_providers::webhooks::SignedRequest;
@@ -180,28 +180,16 @@ fn print_summary(s: &TestAllSummary, items: &[TestAllItem]) {
 
 /// Asks "Send ...? [y/N]" on the terminal; refuses without one.
 fn confirm(name: &str, provider: &str, to: &str) -> Result<()> {
-    if !std::io::stdin().is_terminal() {
-        return Err(CliError::Usage(
-            "send delivers a real message: confirm with --yes when there is no terminal to ask on"
-                .into(),
-        ));
-    }
     let whom = if to.trim().is_empty() {
         String::new()
     } else {
         format!(" to {}", to.trim())
     };
-    eprint!("Send a real test message through “{name}” ({provider}){whom}? [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| CliError::Io(format!("cannot read the answer: {e}")))?;
-    match answer.trim().to_ascii_lowercase().as_str() {
-        "y" | "yes" => Ok(()),
-        _ => Err(CliError::Other("not sent".into())),
-    }
+    crate::output::ask(
+        &format!("Send a real test message through “{name}” ({provider}){whom}?"),
+        "send delivers a real message: confirm with --yes when there is no terminal to ask on",
+        "not sent",
+    )
 }
 
 /// `send ID --to ...`: one real test message, logged.

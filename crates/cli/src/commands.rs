@@ -185,6 +185,7 @@ async fn dispatch(store: &Store, cli: &Cli) -> Result<()> {
                 | Command::Send { .. }
                 | Command::Webhook(_) => crate::checks::run(store, cli, other).await?,
                 Command::Sync(command) => crate::sync::run(store, cli, command).await?,
+                Command::Trash(command) => crate::trash::run(store, cli, command).await?,
                 Command::Passphrase(command) => {
                     crate::vault::passphrase(store, cli, command, used.as_ref()).await?
                 }
@@ -302,12 +303,7 @@ async fn dispatch_unlocked(store: &Store, cli: &Cli, command: &Command) -> Resul
             let secret = store.reveal(id, field).await?;
             println!("{}", secret.expose());
         }
-        Command::Delete { id } => {
-            store.delete(id).await?;
-            if !cli.json {
-                println!("Deleted {id}.");
-            }
-        }
+        Command::Delete { id } => crate::trash::delete(store, cli, id).await?,
         Command::Import {
             file,
             batch,

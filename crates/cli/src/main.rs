@@ -18,10 +18,12 @@ mod checks;
 mod commands;
 mod output;
 mod sync;
+mod trash;
 mod vault;
 
 pub use args::{
-    Filters, PassphraseCommand, RecoveryKeyCommand, SyncCommand, VerifyArgs, WebhookCommand,
+    Filters, PassphraseCommand, RecoveryKeyCommand, SyncCommand, TrashCommand, VerifyArgs,
+    WebhookCommand,
 };
 
 use clap::{Parser, Subcommand};
@@ -149,7 +151,7 @@ pub enum Command {
         /// Field key, e.g. api_key.
         field: String,
     },
-    /// Delete an integration and its logs.
+    /// Move an integration to the Trash (restorable for 30 days: see `trash`).
     Delete {
         /// Integration id.
         id: String,
@@ -260,6 +262,9 @@ pub enum Command {
     /// Sync with the team server.
     #[command(subcommand)]
     Sync(SyncCommand),
+    /// The Trash: list, restore, delete for good, empty.
+    #[command(subcommand)]
+    Trash(TrashCommand),
 }
 
 /// `restore --on-conflict`.

@@ -71,6 +71,27 @@ impl CliError {
     }
 }
 
+/// Asks `question` with "[y/N]" on the terminal: Ok on yes; `declined`
+/// (exit 1) otherwise; a usage error saying `no_terminal` (exit 2) when
+/// there is no terminal to ask on.
+pub fn ask(question: &str, no_terminal: &str, declined: &str) -> Result<(), CliError> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::Usage(no_terminal.into()));
+    }
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| CliError::Io(format!("cannot read the answer: {e}")))?;
+    match answer.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" => Ok(()),
+        _ => Err(CliError::Other(declined.into())),
+    }
+}
+
 /// Prints an error to standard error, each field error on its own line.
 pub fn print_error(e: &CliError) {
     match e {

@@ -9,6 +9,9 @@ pub const DESCRIPTION: &str = "description";
 pub const PROVIDER: &str = "provider";
 pub const IS_ACTIVE: &str = "is_active";
 pub const WEBSITE: &str = "website";
+/// When the integration was moved to the Trash (RFC 3339 text), or null
+/// when it is not in the Trash.
+pub const TRASHED_AT: &str = "trashed_at";
 pub const CONFIG_PREFIX: &str = "config.";
 pub const SECRET_PREFIX: &str = "secret.";
 

@@ -14,6 +14,7 @@ pub mod field;
 pub mod restore;
 mod status;
 mod timestamp;
+mod trash;
 mod view;
 
 pub use check::{apply_check, CheckKind, HealthState, OutcomeKind};
@@ -22,4 +23,5 @@ pub use status::{LogLevel, Status};
 pub use timestamp::{elapsed_ms, format_timestamp};
 #[cfg(feature = "clock")]
 pub use timestamp::{now, seconds_ago, unix_now};
+pub use trash::{TrashedIntegration, MOVED_TO_TRASH, TRASH_DAYS, TRASH_SECONDS};
 pub use view::{SecretView, SortKey, Stats, WebsiteScope};

@@ -17,8 +17,8 @@ use crate::{
     ResolveRequest, RestoreApply, RestoreOpen, RestorePreview, RestoreReport, RevealRequest,
     RevokeRequest, SendTestRequest, SetActiveRequest, Settings, SetupAnswer, SetupRequest, Stats,
     SyncConflict, SyncStatus, Team, TeamSession, TeamUser, TestAllProgress, TestAllRequest,
-    TestAnswer, TypeOverview, UnlockRequest, UpdateRequest, UpdateStatus, VaultState,
-    WebhookAnswer, WebhookRequest, Website, WebsiteUpdate,
+    TestAnswer, TrashedIntegration, TypeOverview, UnlockRequest, UpdateRequest, UpdateStatus,
+    VaultState, WebhookAnswer, WebhookRequest, Website, WebsiteUpdate,
 };
 
 /// One command of the app.
@@ -91,8 +91,16 @@ commands! {
     UpdateIntegration = "update_integration": UpdateRequest => IntegrationDetail;
     /// Turns an integration on or off.
     SetActive = "set_active": SetActiveRequest => ();
-    /// Deletes an integration.
+    /// Moves an integration to the Trash (restorable for 30 days).
     DeleteIntegration = "delete_integration": IdRequest => ();
+    /// The Trash, most recently deleted first, with the days left.
+    ListTrash = "list_trash": () => Vec<TrashedIntegration>;
+    /// Takes an integration out of the Trash.
+    RestoreFromTrash = "restore_from_trash": IdRequest => ();
+    /// Deletes an integration for good (the UI asks first).
+    DeleteForever = "delete_forever": IdRequest => ();
+    /// Deletes everything in the Trash for good (the UI asks first); how many.
+    EmptyTrash = "empty_trash": () => u64;
     /// One secret in clear, for the reveal button.
     RevealSecret = "reveal_secret": RevealRequest => String;
     /// Copies a secret to the clipboard; the seconds until it is cleared.
@@ -190,7 +198,7 @@ mod tests {
                 "{name}"
             );
         }
-        assert_eq!(ALL.len(), 54);
+        assert_eq!(ALL.len(), 58);
         assert_eq!(GetAppInfo::NAME, "app_info");
         assert_eq!(permission("sync_now"), "allow-sync-now");
     }

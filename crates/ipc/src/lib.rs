@@ -187,7 +187,7 @@ pub enum UnlockRequest {
 
 pub use switchboard_domain::{
     Attention, CheckKind, ExpiryDates, LogLevel, OutcomeKind, Rotation, SecretView,
-    SortKey as Sort, Stats, Status, WebsiteScope,
+    SortKey as Sort, Stats, Status, TrashedIntegration, WebsiteScope, MOVED_TO_TRASH, TRASH_DAYS,
 };
 
 /// Rows per page of the integrations list.
@@ -313,6 +313,9 @@ pub struct IntegrationDetail {
     /// Why it needs attention now under the settings' rotation periods.
     #[serde(default)]
     pub attention: Option<Attention>,
+    /// When it was moved to the Trash; None when it is not there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trashed_at: Option<String>,
 }
 
 /// An integration that crossed an expiry or rotation threshold.

@@ -104,11 +104,15 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // The Trash's old items go now and every hour while serving.
+    let sweeper = service::trash::spawn_sweeper(state.db_arc());
     // The peer address reaches handlers (sign-in throttling per address).
-    axum::serve(
+    let served = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await;
+    sweeper.abort();
+    served
 }

@@ -180,6 +180,9 @@ pub struct IntegrationRecord {
     pub expires_at: Option<String>,
     /// What stated it ("Meta debug_token").
     pub expires_source: Option<String>,
+    /// When it was moved to the Trash (a sync field, set from laptops);
+    /// None when it is not in the Trash.
+    pub trashed_at: Option<String>,
 }
 
 impl IntegrationRecord {
@@ -208,6 +211,8 @@ pub struct ListFilter {
     pub provider: Option<String>,
     pub website_id: Option<i64>,
     pub is_active: Option<bool>,
+    /// Include integrations in the Trash (left out by default).
+    pub include_trashed: bool,
     pub limit: Option<i64>,
     pub offset: i64,
 }

@@ -106,10 +106,11 @@ fn first_paths(p: &mut Map<String, Value>) {
     let with = |extra: &[Answer]| with_common(extra, &common);
     p.insert("/api/integrations/".into(), json!({
         "get": op(t, "List integrations the caller may see, newest first", None,
-            &with(&[("200", "The list", Some("FirstList")), ("400", "Unknown type, or a bad limit or offset", E1V)]),
+            &with(&[("200", "The list", Some("FirstList")), ("400", "Unknown type, a bad limit or offset, or include_trashed not a boolean", E1V)]),
             &[query("type", "string", "Only this integration type (email, whatsapp, sms, signup_page, facebook, ...)"),
               query("limit", "integer", "Rows per answer, 1 to 1000 (default 500)"),
-              query("offset", "integer", "Rows to skip (default 0)")]),
+              query("offset", "integer", "Rows to skip (default 0)"),
+              query("include_trashed", "boolean", "true: list integrations in the Trash too (left out by default)")]),
         "post": op(t, "Create an integration (pending and inactive until configured)", Some("FirstCreate"),
             &with(&[("201", "Created", Some("FirstCreated")), ("400", "Field errors", E1V), ("403", "Viewers cannot create", E1), ("413", "Body too large", E1)]), &[]),
     }));
@@ -163,7 +164,8 @@ fn second_paths(p: &mut Map<String, Value>) {
         "get": op(t, "List, 25 per page, newest first; secrets masked", None,
             &with(&[("200", "A page", Some("SecondPage")), ("400", "Bad filter", E2V), ("404", "Invalid page", E2)]),
             &[query("website", "integer", "Website id"), query("integration_type", "string", "Provider id, e.g. stripe"),
-              query("is_active", "boolean", "true or false"), query("page", "integer", "Page number (1 first)")]),
+              query("is_active", "boolean", "true or false"), query("page", "integer", "Page number (1 first)"),
+              query("include_trashed", "boolean", "true: list integrations in the Trash too (left out by default)")]),
         "post": op(t, "Create; secrets are write-only", Some("SecondWrite"),
             &with(&[("201", "Created", Some("SecondWritten")), ("400", "Field errors or a duplicate (website, integration_type, name)", E2V), ("413", "Body too large", E2)]), &[]),
     }));
@@ -285,7 +287,7 @@ fn schemas() -> Value {
 fn first_schemas(m: &mut Map<String, Value>) {
     let ts = ts();
     let status = status();
-    let summary = json!({"id": {"type": "integer"}, "name": {"type": "string"}, "integration_type": {"type": "string"}, "provider": {"type": "string"}, "status": status, "is_active": {"type": "boolean"}, "last_sync_at": ts, "error_count": {"type": "integer"}, "created_at": ts});
+    let summary = json!({"id": {"type": "integer"}, "name": {"type": "string"}, "integration_type": {"type": "string"}, "provider": {"type": "string"}, "status": status, "is_active": {"type": "boolean"}, "last_sync_at": ts, "error_count": {"type": "integer"}, "created_at": ts, "trashed_at": {"type": "string", "format": "date-time", "description": "Only while the integration is in the Trash (deleted on a laptop, restorable there for 30 days; is_active is then false). Left out otherwise"}});
     let mut detail = summary.clone();
     detail["config"] = json!({"type": "object", "description": "Public settings only"});
     detail["specific_config"] = json!({"type": "object", "description": "{} until configured, then the type's public settings"});
@@ -431,7 +433,7 @@ fn second_schemas(m: &mut Map<String, Value>) {
         json!({"anyOf": [schema("FieldErrors"), schema("Detail")], "description": "Field errors, or a detail when the body is not JSON or not an object"}),
     );
     m.insert("FieldErrors".into(), json!({"type": "object", "description": "{\"<field>\": [\"message\"]}; a duplicate gives {\"non_field_errors\": [\"The fields website, integration_type, name must make a unique set.\"]}", "additionalProperties": {"type": "array", "items": {"type": "string"}}}));
-    let mut read = json!({"id": {"type": "integer"}, "website": {"type": ["integer", "null"]}, "integration_type": {"type": "string"}, "is_active": {"type": "boolean"}, "api_key": masked, "secret_key": masked, "access_token": masked, "config": {"type": "object", "description": "Fields without a slot; secret ones masked"}, "name": {"type": "string"}, "description": {"type": "string"}, "created_at": ts, "updated_at": ts, "created_by": {"type": ["integer", "null"]}});
+    let mut read = json!({"id": {"type": "integer"}, "website": {"type": ["integer", "null"]}, "integration_type": {"type": "string"}, "is_active": {"type": "boolean"}, "api_key": masked, "secret_key": masked, "access_token": masked, "config": {"type": "object", "description": "Fields without a slot; secret ones masked"}, "name": {"type": "string"}, "description": {"type": "string"}, "created_at": ts, "updated_at": ts, "created_by": {"type": ["integer", "null"]}, "trashed_at": {"type": "string", "format": "date-time", "description": "Only while the integration is in the Trash (deleted on a laptop, restorable there for 30 days; is_active is then false). Left out otherwise"}});
     add_dates(&mut read, " (detail only)");
     m.insert(
         "SecondRead".into(),
@@ -485,7 +487,7 @@ fn second_schemas(m: &mut Map<String, Value>) {
 fn sync_schemas(m: &mut Map<String, Value>) {
     let ts = ts();
     let status = status();
-    let field_revs = json!({"type": "object", "additionalProperties": {"type": "integer"}, "description": "Field name (name, description, provider, is_active, website, config.<key>, secret.<key>) -> revision at which it last changed; missing counts as 1"});
+    let field_revs = json!({"type": "object", "additionalProperties": {"type": "integer"}, "description": "Field name (name, description, provider, is_active, website, trashed_at, config.<key>, secret.<key>) -> revision at which it last changed; missing counts as 1"});
     m.insert("SyncWebsite".into(), obj(json!({"uid": {"type": "string"}, "name": {"type": "string"}, "domain": {"type": "string"}, "seq": {"type": "integer"}}), &["uid", "name"]));
     let mut pulled = json!({
         "uid": {"type": "string"}, "seq": {"type": "integer"}, "deleted": {"type": "boolean"}, "revision": {"type": "integer"},
@@ -495,6 +497,7 @@ fn sync_schemas(m: &mut Map<String, Value>) {
         "secrets": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Secret key -> masked value; never plain text"},
         "field_revs": field_revs, "status": {"anyOf": [status, {"const": "", "description": "In a deletion"}]}, "last_sync_at": ts, "last_error": {"type": ["string", "null"]},
         "error_count": {"type": "integer"}, "updated_at": ts,
+        "trashed_at": {"type": "string", "format": "date-time", "description": "When it was moved to the Trash; absent when it is not there"},
     });
     add_dates(&mut pulled, "");
     m.insert(
@@ -505,7 +508,7 @@ fn sync_schemas(m: &mut Map<String, Value>) {
     let mut change = json!({
         "uid": {"type": "string"}, "base_revision": {"type": "integer", "description": "The server revision last seen; 0 creates"},
         "integration_type": {"type": "string", "description": "Needed when creating"},
-        "set": {"type": "object", "description": "name, description, provider, is_active, website (uid or null), config.<key>"},
+        "set": {"type": "object", "description": "name, description, provider, is_active, website (uid or null), trashed_at (an RFC 3339 UTC time, or null to restore from the Trash), config.<key>"},
         "secrets": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Secret key -> plain value (sealed at rest, never returned)"},
         "delete": {"type": "boolean"},
     });

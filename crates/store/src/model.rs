@@ -6,7 +6,8 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 pub use switchboard_domain::{
-    Attention, ExpiryDates, LogLevel, Rotation, SecretView, SortKey, Stats, Status, WebsiteScope,
+    Attention, ExpiryDates, LogLevel, Rotation, SecretView, SortKey, Stats, Status,
+    TrashedIntegration, WebsiteScope, MOVED_TO_TRASH, TRASH_DAYS,
 };
 
 /// Which website an integration list covers (the name the store has always used).
@@ -62,6 +63,10 @@ pub struct Integration {
     pub created_at: String,
     /// Last change (RFC 3339, UTC).
     pub updated_at: String,
+    /// When it was moved to the Trash (RFC 3339, UTC); None when it is not
+    /// in the Trash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trashed_at: Option<String>,
 }
 
 impl Integration {

@@ -170,7 +170,8 @@ impl ExportFile {
 }
 
 impl Store {
-    /// Exports every website and integration; secret values only when
+    /// Exports every website and integration (not those in the Trash: a
+    /// backup or export holds no Trash); secret values only when
     /// `with_secrets` (a value that cannot be decrypted becomes null, with a warning).
     pub async fn export(&self, with_secrets: bool) -> Result<ExportFile> {
         let sealer = self.sealer()?;
@@ -178,7 +179,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT id, website_id, integration_type, provider, name, description, status, is_active, configured, config, secrets, remote_secrets,
                     secret_dates, expires_at, expires_source
-             FROM integrations ORDER BY created_at, id",
+             FROM integrations WHERE trashed_at IS NULL ORDER BY created_at, id",
         )
         .fetch_all(self.pool())
         .await?;

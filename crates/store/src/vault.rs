@@ -200,7 +200,17 @@ impl Store {
             StoreError::Vault(VaultError::KeyringUnavailable(
                 "the keyring's key does not match this vault".into(),
             ))
-        })
+        })?;
+        self.after_unlock().await;
+        Ok(())
+    }
+
+    /// What runs once the vault is open: the Trash's old items go for good.
+    /// A failure here is logged and does not keep the vault locked.
+    async fn after_unlock(&self) {
+        if let Err(e) = self.purge_trash().await {
+            tracing::warn!(error = %e, "could not empty the Trash of old items");
+        }
     }
 
     /// Unlocks with the passphrase. A wrong one changes nothing.
@@ -218,7 +228,9 @@ impl Store {
         );
         // Argon2id takes tens of milliseconds: keep it off the async threads.
         let key = blocking(move || wrap.unwrap_key(&p, &vid, &kid)).await?;
-        self.accept_key(&meta, key)
+        self.accept_key(&meta, key)?;
+        self.after_unlock().await;
+        Ok(())
     }
 
     /// Unlocks with the recovery key as shown at creation.
@@ -228,7 +240,9 @@ impl Store {
         let key = meta
             .recovery_wrap
             .unwrap_key(&recovery, &meta.vault_id, &meta.key_id)?;
-        self.accept_key(&meta, key)
+        self.accept_key(&meta, key)?;
+        self.after_unlock().await;
+        Ok(())
     }
 
     /// Sets, changes or (with None) removes the passphrase. Needs the vault

@@ -183,7 +183,7 @@ async fn scene() -> Scene {
     )
     .await
     .unwrap();
-    t.delete(&wa).await.unwrap();
+    t.delete_forever(&wa).await.unwrap();
     Scene {
         t,
         file,

@@ -119,6 +119,7 @@ fn pulled(revision: i64, host: &str) -> PulledIntegration {
         error_count: 0,
         updated_at: "2026-01-01T00:00:00.000000Z".into(),
         dates: Default::default(),
+        trashed_at: None,
     }
 }
 

@@ -85,13 +85,13 @@ async fn create_get_update_delete() {
     assert!(!wa2.secrets.contains_key("webhook_verify_token"));
     assert!(wa2.secrets.contains_key("access_token"));
 
-    s.delete(&created.id).await.unwrap();
+    s.delete_forever(&created.id).await.unwrap();
     assert!(matches!(
         s.get(&created.id).await,
         Err(StoreError::NotFound { .. })
     ));
     assert!(matches!(
-        s.delete(&created.id).await,
+        s.delete_forever(&created.id).await,
         Err(StoreError::NotFound { .. })
     ));
 }
@@ -283,7 +283,7 @@ async fn list_filters_search_sort_and_stats() {
         s.delete_website(&shop.id).await,
         Err(StoreError::Conflict(_))
     ));
-    s.delete(&a.id).await.unwrap();
+    s.delete_forever(&a.id).await.unwrap();
     s.delete_website(&shop.id).await.unwrap();
     assert_eq!(s.websites().await.unwrap().len(), 1);
     let mut d = sendgrid("Delta", "SG.whatever-1234");
@@ -338,7 +338,7 @@ async fn logs_are_newest_first_and_go_with_the_integration() {
     assert_eq!(s.logs(&i.id, 1).await.unwrap().len(), 1);
     let text = serde_json::to_string(&logs).unwrap();
     assert!(!text.contains("secret-for-logs"));
-    s.delete(&i.id).await.unwrap();
+    s.delete_forever(&i.id).await.unwrap();
     assert!(matches!(
         s.logs(&i.id, 50).await,
         Err(StoreError::NotFound { .. })

@@ -70,6 +70,7 @@ fn pulled(uid: &str, seq: i64, revision: i64) -> PulledIntegration {
         error_count: 2,
         updated_at: "2026-01-01T00:00:00.000000Z".into(),
         dates: Default::default(),
+        trashed_at: None,
     }
 }
 
@@ -360,7 +361,7 @@ async fn pending_changes_for_create_update_and_delete() {
     assert_nothing_to_push(s).await;
 
     // A pushed record deleted here leaves a tombstone to push.
-    s.delete(&i.id).await.unwrap();
+    s.delete_forever(&i.id).await.unwrap();
     let sent = one_to_push(s).await;
     assert!(sent[0].change.delete);
     assert_eq!(sent[0].change.uid, i.id);
@@ -372,7 +373,7 @@ async fn pending_changes_for_create_update_and_delete() {
     // A never-pushed record deleted here just disappears.
     let j = s.add(sendgrid("Draft", "SG.draft-secret-0000")).await;
     assert_eq!(s.pending_count().await.unwrap(), 1);
-    s.delete(&j.id).await.unwrap();
+    s.delete_forever(&j.id).await.unwrap();
     assert_nothing_to_push(s).await;
     assert!(to_push(s).await.is_empty());
 }
@@ -384,7 +385,7 @@ async fn pending_changes_come_oldest_first_within_the_limit() {
     let b = s.add(sendgrid("B", "SG.secret-bbbb-2222")).await;
     push_all_applied(s, 1).await;
     s.update(&b.id, described("b first")).await.unwrap();
-    s.delete(&a.id).await.unwrap();
+    s.delete_forever(&a.id).await.unwrap();
     let c = s.add(sendgrid("C", "SG.secret-cccc-3333")).await;
     let all = s.pending_changes(10).await.unwrap();
     let uids: Vec<&str> = all.iter().map(|p| p.change.uid.as_str()).collect();
@@ -473,7 +474,7 @@ async fn deleted_here_while_its_create_was_on_its_way_is_deleted_there_next() {
     let s = &new_store().await;
     let i = s.add(sendgrid("N", "SG.race-secret-1111")).await;
     let sent = to_push(s).await;
-    s.delete(&i.id).await.unwrap();
+    s.delete_forever(&i.id).await.unwrap();
     ack(s, &sent, vec![result(&i.id, PushOutcome::Applied, Some(1))]).await;
     let next = to_push(s).await;
     assert_eq!(next.len(), 1);
@@ -664,7 +665,7 @@ async fn a_pulled_deletion_removes_even_a_dirty_record() {
 
     // A record deleted here whose pull arrives first stays deleted.
     pull(s, vec![pulled("other-uid", 3, 1)], 3).await;
-    s.delete("other-uid").await.unwrap();
+    s.delete_forever("other-uid").await.unwrap();
     pull(s, vec![pulled("other-uid", 4, 2)], 4).await;
     assert!(s.get("other-uid").await.is_err());
     let sent = s.pending_changes(10).await.unwrap();
@@ -1133,7 +1134,7 @@ async fn website_rename_and_delete_are_pushed() {
         s.delete_website(&blog.id).await,
         Err(StoreError::Conflict(_))
     ));
-    s.delete(&i.id).await.unwrap();
+    s.delete_forever(&i.id).await.unwrap();
     s.delete_website(&blog.id).await.unwrap();
     let pending = s.pending_websites().await.unwrap();
     assert_eq!(pending.len(), 1);
@@ -1184,4 +1185,75 @@ async fn a_pulled_website_deletion_keeps_what_is_still_used() {
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].uid, used.id);
     assert!(!pending[0].deleted);
+}
+
+#[tokio::test]
+async fn the_trash_travels_as_the_field_trashed_at() {
+    let s = &new_store().await;
+    let i = s.add(sendgrid("Newsletter", "SG.trash-secret-1234")).await;
+    push_all_applied(s, 1).await;
+
+    // Moving to the Trash is an update of one field.
+    s.delete(&i.id).await.unwrap();
+    let sent = to_push(s).await;
+    assert_eq!(sent.len(), 1);
+    let c = &sent[0].change;
+    assert!(!c.delete);
+    assert_eq!(c.base_revision, 1);
+    let keys: Vec<&String> = c.set.keys().collect();
+    assert_eq!(keys, ["trashed_at"]);
+    let at = s.get(&i.id).await.unwrap().trashed_at.unwrap();
+    assert_eq!(c.set["trashed_at"], json!(at));
+    push_all_applied(s, 2).await;
+    assert_eq!(s.pending_count().await.unwrap(), 0);
+
+    // Restoring sends null.
+    s.restore_from_trash(&i.id).await.unwrap();
+    let sent = to_push(s).await;
+    assert_eq!(sent[0].change.set["trashed_at"], Value::Null);
+    push_all_applied(s, 3).await;
+
+    // Pulled: the server's Trash state is taken, and cleared again.
+    let mut theirs = pulled(&i.id, 5, 4);
+    theirs.name = "Newsletter".into();
+    theirs.trashed_at = Some("2026-01-02T03:04:05.000000Z".into());
+    pull(s, vec![theirs.clone()], 5).await;
+    let got = s.get(&i.id).await.unwrap();
+    assert_eq!(
+        got.trashed_at.as_deref(),
+        Some("2026-01-02T03:04:05.000000Z")
+    );
+    assert_eq!(s.count(&ListFilter::default()).await.unwrap(), 0);
+    assert_eq!(
+        s.pending_count().await.unwrap(),
+        0,
+        "nothing pulled is pushed back"
+    );
+    theirs.revision = 5;
+    theirs.trashed_at = None;
+    pull(s, vec![theirs], 6).await;
+    assert!(s.get(&i.id).await.unwrap().trashed_at.is_none());
+
+    // A record new here arrives in the Trash when the server has it there.
+    let mut other = pulled(UUID, 7, 1);
+    other.trashed_at = Some("2026-01-02T03:04:05.000000Z".into());
+    pull(s, vec![other], 7).await;
+    assert_eq!(s.trash_list().await.unwrap()[0].id, UUID);
+
+    // Delete forever stays a tombstone.
+    s.delete_forever(&i.id).await.unwrap();
+    let sent = to_push(s).await;
+    assert!(sent.iter().any(|p| p.change.uid == i.id && p.change.delete));
+}
+
+#[tokio::test]
+async fn a_create_of_a_trashed_record_carries_its_trashed_at() {
+    let s = &new_store().await;
+    let i = s.add(sendgrid("Newsletter", "SG.trash-secret-1234")).await;
+    let sent = to_push(s).await;
+    assert!(!sent[0].change.set.contains_key("trashed_at"));
+    s.delete(&i.id).await.unwrap();
+    let sent = to_push(s).await;
+    assert_eq!(sent[0].change.base_revision, 0);
+    assert!(sent[0].change.set["trashed_at"].is_string());
 }

@@ -115,6 +115,10 @@ pub struct PulledIntegration {
     /// When each secret was set and the stated expiry (dates only).
     #[serde(flatten)]
     pub dates: ExpiryDates,
+    /// When it was moved to the Trash (RFC 3339, UTC); absent or null when
+    /// it is not in the Trash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trashed_at: Option<String>,
 }
 
 /// An integration's health as the server holds it: part of its answer to
@@ -156,7 +160,8 @@ pub struct PushChange {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub integration_type: String,
     /// Non-secret fields: `name`, `description`, `provider`, `is_active`,
-    /// `website`, `config.<key>`.
+    /// `website`, `trashed_at` (a timestamp, or null to restore),
+    /// `config.<key>`.
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub set: Map<String, Value>,
     /// Secret fields, plaintext, by key (without the `secret.` prefix).

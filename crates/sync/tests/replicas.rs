@@ -90,6 +90,21 @@ fn start(home: &std::path::Path, database: &str) -> Replica {
     }
 }
 
+/// Two replicas on one fresh PostgreSQL database, with an admin.
+fn two_replicas(cluster: &pg::PgCluster, home: &std::path::Path) -> (Replica, Replica) {
+    let database = cluster.url("postgres");
+    let r1 = start(home, &database);
+    let r2 = start(home, &database);
+    let added = command(home, &database)
+        .env("SWITCHBOARD_PASSWORD", PASSWORD)
+        .args(["user", "add", "--email", "admin@example.com"])
+        .args(["--role", "admin"])
+        .output()
+        .unwrap();
+    assert!(added.status.success(), "{added:?}");
+    (r1, r2)
+}
+
 /// The integration names a replica lists through the first API.
 fn names_on(port: u16) -> Vec<String> {
     let rest = Rest::login(port, "admin@example.com");
@@ -132,17 +147,8 @@ async fn client_of(port: u16) -> ServerClient {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_laptops_through_two_replicas_converge() {
     let cluster = pg::PgCluster::start().unwrap_or_else(|e| panic!("{e}"));
-    let database = cluster.url("postgres");
     let home = tempfile::tempdir().unwrap();
-    let r1 = start(home.path(), &database);
-    let r2 = start(home.path(), &database);
-    let added = command(home.path(), &database)
-        .env("SWITCHBOARD_PASSWORD", PASSWORD)
-        .args(["user", "add", "--email", "admin@example.com"])
-        .args(["--role", "admin"])
-        .output()
-        .unwrap();
-    assert!(added.status.success(), "{added:?}");
+    let (r1, r2) = two_replicas(&cluster, home.path());
     let ports = [r1.port, r2.port];
 
     // Laptop a starts on replica 1, b on replica 2; each also has a client
@@ -248,4 +254,43 @@ async fn two_laptops_through_two_replicas_converge() {
             "no secret in a replica's log: {log}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_trash_syncs_through_two_replicas_on_postgres() {
+    let cluster = pg::PgCluster::start().unwrap_or_else(|e| panic!("{e}"));
+    let home = tempfile::tempdir().unwrap();
+    let (r1, r2) = two_replicas(&cluster, home.path());
+    let url = |port: u16| format!("http://127.0.0.1:{port}");
+    let a = Laptop::new(&url(r1.port), "admin@example.com").await;
+    let b = Laptop::new(&url(r2.port), "admin@example.com").await;
+    let id = a.add_email("Binned", "SG.binned-key-1234").await;
+    a.add_email("Kept", "SG.kept-key-5678").await;
+    a.sync().await;
+    b.sync().await;
+
+    // Trashed on A (replica 1): hidden on both replicas, trashed on B.
+    a.store.delete(&id).await.unwrap();
+    a.sync().await;
+    assert_eq!(names_on(r1.port), ["Kept"]);
+    assert_eq!(names_on(r2.port), ["Kept"]);
+    b.sync().await;
+    assert!(b.store.get(&id).await.unwrap().trashed_at.is_some());
+    assert_eq!(contents(&a).await, contents(&b).await);
+
+    // Restored on B (replica 2): back everywhere.
+    b.store.restore_from_trash(&id).await.unwrap();
+    b.sync().await;
+    a.sync().await;
+    assert!(a.store.get(&id).await.unwrap().trashed_at.is_none());
+    assert_eq!(names_on(r1.port), ["Binned", "Kept"]);
+
+    // Deleted forever on A: a tombstone, gone on B.
+    a.store.delete(&id).await.unwrap();
+    a.store.delete_forever(&id).await.unwrap();
+    a.sync().await;
+    b.sync().await;
+    assert!(b.store.get(&id).await.is_err());
+    assert_eq!(names_on(r2.port), ["Kept"]);
+    assert_eq!(contents(&a).await, contents(&b).await);
 }

@@ -173,7 +173,7 @@ async fn delete_on_b_while_a_edits_nothing_comes_back() {
     let keep = a.add_email("Kept", "SG.qrstuvwxyzabcdef").await;
     a.sync().await;
     b.sync().await;
-    b.store.delete(&id).await.unwrap();
+    b.store.delete_forever(&id).await.unwrap();
     a.rename(&id, "Edited meanwhile").await;
     let rb = b.sync().await;
     assert_eq!(rb.deleted, 1, "{rb:?}");
@@ -507,4 +507,67 @@ async fn logout_ends_the_sign_in_on_the_server() {
         Err(SyncError::NotConnected)
     ));
     b.sync().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_trash_syncs_and_delete_forever_is_a_tombstone() {
+    let server = Server::start();
+    let (a, b, rest) = two_admins_and_rest(&server).await;
+    let id = a.add_email("Binned", "SG.abcdefghijklmnop").await;
+    let keep = a.add_email("Kept", "SG.qrstuvwxyzabcdef").await;
+    a.sync().await;
+    b.sync().await;
+    let sid = server_id(&a, &id).await;
+    let listed = |rest: &Rest| {
+        let (status, body) = rest.call("GET", "/api/integrations/", None);
+        assert_eq!(status, 200, "{body}");
+        let ids: Vec<i64> = body["integrations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["id"].as_i64().unwrap())
+            .collect();
+        ids
+    };
+    assert!(listed(&rest).contains(&sid));
+
+    // A moves it to the Trash: the server's list hides it, B sees it trashed.
+    a.store.delete(&id).await.unwrap();
+    a.sync().await;
+    assert!(!listed(&rest).contains(&sid));
+    let (status, detail) = rest.call("GET", &format!("/api/integrations/{sid}/"), None);
+    assert_eq!(status, 200);
+    assert_eq!(detail["is_active"], false);
+    let at = a.store.get(&id).await.unwrap().trashed_at.unwrap();
+    assert_eq!(detail["trashed_at"], at.as_str());
+    b.sync().await;
+    let on_b = b.store.get(&id).await.unwrap();
+    assert_eq!(on_b.trashed_at.as_deref(), Some(at.as_str()));
+    assert_eq!(b.store.trash_list().await.unwrap()[0].id, id);
+    assert_eq!(a.snapshot().await, b.snapshot().await);
+    assert_eq!(b.snapshot().await.len(), 1);
+
+    // B restores it: everywhere.
+    b.store.restore_from_trash(&id).await.unwrap();
+    b.sync().await;
+    a.sync().await;
+    assert!(a.store.get(&id).await.unwrap().trashed_at.is_none());
+    assert!(listed(&rest).contains(&sid));
+    assert_eq!(a.snapshot().await.len(), 2);
+
+    // Trashed again and deleted forever on A: a tombstone, gone on B.
+    a.store.delete(&id).await.unwrap();
+    a.sync().await;
+    b.sync().await;
+    a.store.delete_forever(&id).await.unwrap();
+    let ra = a.sync().await;
+    assert_eq!(ra.deleted, 1, "{ra:?}");
+    b.sync().await;
+    assert!(b.store.get(&id).await.is_err());
+    assert!(b.store.trash_list().await.unwrap().is_empty());
+    let (status, _) = rest.call("GET", &format!("/api/integrations/{sid}/"), None);
+    assert_eq!(status, 404);
+    let (sa, sb) = (a.snapshot().await, b.snapshot().await);
+    assert_eq!(sa, sb);
+    assert_eq!(sa[0].0, keep);
 }

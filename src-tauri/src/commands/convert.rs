@@ -73,6 +73,7 @@ pub fn detail(i: store::Integration, rotation: &ipc::Rotation) -> ipc::Integrati
         last_error: i.last_error,
         error_count: i.error_count,
         updated_at: i.updated_at,
+        trashed_at: i.trashed_at,
     }
 }
 

@@ -157,7 +157,8 @@ async fn patched(state: &AppState, id: &str, patch: IntegrationPatch) -> CmdResu
     state.store.update(id, patch).await.map_err(to_ipc)
 }
 
-/// Deletes an integration (the UI asks for confirmation first).
+/// Moves an integration to the Trash (the UI asks first, then says it can
+/// be restored for 30 days).
 #[tauri::command]
 pub async fn delete_integration(
     state: State<'_, AppState>,

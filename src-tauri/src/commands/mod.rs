@@ -12,6 +12,7 @@ pub mod settings;
 pub mod sync;
 pub mod team;
 pub mod tools;
+pub mod trash;
 pub mod updates;
 pub mod vault;
 

@@ -66,6 +66,7 @@ pub fn header() -> Html {
                         { tab(Route::Audit, "Audit") }
                     }
                     { tab(Route::Vault, "Vault") }
+                    { tab(Route::Trash, "Trash") }
                     { tab(Route::Settings, "Settings") }
                     { sync_chip(&app, status.as_ref()) }
                     <button class="button ghost lock-now" onclick={lock}

@@ -320,13 +320,16 @@ fn delete_confirm(props: &DeleteConfirmProps) -> Html {
                 result
             };
             submit.run(delete, move |()| {
-                app.dispatch(Action::Changed(format!("Deleted “{name}”")))
+                app.dispatch(Action::Changed(format!(
+                    "“{name}”: {}",
+                    ipc::MOVED_TO_TRASH
+                )))
             });
         })
     };
     html! {
         <ConfirmDialog title="Delete integration"
-            message={format!("Delete “{name}”? Its credentials and log are removed for good.")}
-            confirm_label="Delete" {on_confirm} {on_cancel} />
+            message={format!("Move “{name}” to the Trash? You can restore it from the Trash for {} days.", ipc::TRASH_DAYS)}
+            confirm_label="Move to Trash" {on_confirm} {on_cancel} />
     }
 }

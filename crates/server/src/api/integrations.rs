@@ -110,6 +110,8 @@ async fn list(
             filter.integration_type = Some(t.clone());
         }
     }
+    filter.include_trashed =
+        super::trash::included(&query).map_err(|m| Error::field(super::trash::PARAM, m))?;
     let (limit, offset) = page_of(&query)?;
     // One row more than the page tells whether there is a next one.
     filter.limit = Some(limit + 1);
@@ -117,12 +119,22 @@ async fn list(
     let mut records = state.db().list_integrations(&filter).await?;
     let more = records.len() as i64 > limit;
     records.truncate(limit as usize);
-    let list: Vec<Value> = records.iter().map(summary).collect();
+    let list: Vec<Value> = records
+        .iter()
+        .map(|r| {
+            let mut row = summary(r);
+            super::trash::mark(&mut row, r);
+            row
+        })
+        .collect();
     let mut answer = json!({ "integrations": list });
     if more {
         let mut next = format!("/api/integrations/?limit={limit}&offset={}", offset + limit);
         if let Some(t) = &filter.integration_type {
             next.push_str(&format!("&type={t}"));
+        }
+        if filter.include_trashed {
+            next.push_str("&include_trashed=true");
         }
         answer["next"] = Value::String(next);
     }
@@ -218,6 +230,7 @@ async fn detail(Caller(state, user): Caller, Id(id): Id) -> Result<Json<Value>, 
     body["specific_config"] = specific_config(&r);
     body["last_error"] = json!(r.last_error);
     r.add_dates(&mut body);
+    super::trash::mark(&mut body, &r);
     Ok(Json(body))
 }
 

@@ -447,6 +447,44 @@ impl FromRequest<AppState> for Edit {
     }
 }
 
+/// The Trash on both REST APIs (docs/openapi.json): lists leave trashed
+/// integrations out unless `?include_trashed=true`; a trashed integration's
+/// detail (and a listed one) says `trashed_at` and answers `is_active:
+/// false`, so the platform never takes it for a live one; credential
+/// fetches never hand one out. Records not in the Trash keep the original
+/// shapes exactly (no `trashed_at` key).
+pub mod trash {
+    use crate::model::IntegrationRecord;
+    use serde_json::{json, Map, Value};
+
+    /// The query parameter that lists trashed integrations too.
+    pub const PARAM: &str = "include_trashed";
+    /// What a wrong value of it is told.
+    pub const BAD_VALUE: &str =
+        "Enter a valid boolean: include_trashed=true lists integrations in the Trash too.";
+
+    /// `?include_trashed=` read from a query (absent or empty: false).
+    pub fn included(query: &[(String, String)]) -> Result<bool, &'static str> {
+        match query.iter().find(|(k, v)| k == PARAM && !v.is_empty()) {
+            None => Ok(false),
+            Some((k, v)) => match super::body::boolean(&Map::from_iter([(k.clone(), json!(v))]), k)
+            {
+                Some(Ok(b)) => Ok(b),
+                _ => Err(BAD_VALUE),
+            },
+        }
+    }
+
+    /// Marks a record's answer while it is in the Trash: `trashed_at`, and
+    /// `is_active: false`.
+    pub fn mark(body: &mut Value, r: &IntegrationRecord) {
+        if let Some(at) = &r.trashed_at {
+            body["is_active"] = Value::Bool(false);
+            body["trashed_at"] = json!(at);
+        }
+    }
+}
+
 /// An empty 204 answer.
 pub fn no_content() -> Response {
     Response::builder()

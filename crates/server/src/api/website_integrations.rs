@@ -282,6 +282,10 @@ async fn list(c: Caller, listing: Listing) -> Result<Json<Value>, Second> {
                     format!("Select a valid choice. {value} is not one of the available choices."),
                 ),
             },
+            super::trash::PARAM => match super::trash::included(&listing.query) {
+                Ok(b) => filter.include_trashed = b,
+                Err(m) => errors.add(super::trash::PARAM, m),
+            },
             "is_active" if !value.is_empty() => {
                 match body::boolean(&Map::from_iter([(key.clone(), json!(value))]), key) {
                     Some(Ok(b)) => filter.is_active = Some(b),
@@ -299,7 +303,14 @@ async fn list(c: Caller, listing: Listing) -> Result<Json<Value>, Second> {
     filter.offset = page.offset();
     let records = state.db().list_integrations(&filter).await?;
     let vault = state.vault();
-    let results = records.iter().map(|r| read_shape(vault, r)).collect();
+    let results = records
+        .iter()
+        .map(|r| {
+            let mut row = read_shape(vault, r);
+            super::trash::mark(&mut row, r);
+            row
+        })
+        .collect();
     Ok(Json(listing.answer(&page, count, results, PATH)))
 }
 
@@ -333,6 +344,7 @@ async fn detail(c: Caller, Id(id): Id) -> Result<Json<Value>, Second> {
     let record = service::visible(&state, &user, id).await?;
     let mut body = read_shape(state.vault(), &record);
     record.add_dates(&mut body);
+    super::trash::mark(&mut body, &record);
     Ok(Json(body))
 }
 

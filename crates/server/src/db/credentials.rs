@@ -141,14 +141,14 @@ impl<B: SqlDb> CredentialStore for B {
             Some(w) => {
                 let sql = format!(
                     "SELECT {INTEGRATION_COLUMNS} FROM integrations \
-                     WHERE is_active = TRUE AND website_id = $1 ORDER BY updated_at DESC, id DESC"
+                     WHERE is_active = TRUE AND trashed_at IS NULL AND website_id = $1 ORDER BY updated_at DESC, id DESC"
                 );
                 sqlx::query(&sql).bind(w).fetch_all(self.read()).await?
             }
             None => {
                 let sql = format!(
                     "SELECT {INTEGRATION_COLUMNS} FROM integrations \
-                     WHERE is_active = TRUE AND website_id IS NULL ORDER BY updated_at DESC, id DESC"
+                     WHERE is_active = TRUE AND trashed_at IS NULL AND website_id IS NULL ORDER BY updated_at DESC, id DESC"
                 );
                 sqlx::query(&sql).fetch_all(self.read()).await?
             }

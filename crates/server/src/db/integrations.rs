@@ -30,9 +30,9 @@ pub(crate) trait IntegrationRows: SqlDb {
             "INSERT INTO integrations (uid, owner_id, website_id, integration_type, provider, name, \
              description, status, is_active, config, secrets, configured, last_sync_at, last_error, \
              error_count, revision, created_by, created_at, updated_at, field_revs, seq, \
-             secret_dates, expires_at, expires_source) \
+             secret_dates, expires_at, expires_source, trashed_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $18, $19, $20, \
-             $21, $22, $23) \
+             $21, $22, $23, $24) \
              RETURNING id",
         )
         .bind(&r.uid)
@@ -58,6 +58,7 @@ pub(crate) trait IntegrationRows: SqlDb {
         .bind(json_text(&rows::secret_dates(None, r, &super::now())))
         .bind(r.expires_at.as_deref().and_then(normalize_timestamp))
         .bind(&r.expires_source)
+        .bind(&r.trashed_at)
         .fetch_one(&mut *conn)
         .await?;
         Ok(id)
@@ -106,9 +107,9 @@ pub(crate) trait IntegrationRows: SqlDb {
             "UPDATE integrations SET owner_id = $1, website_id = $2, integration_type = $3, \
              provider = $4, name = $5, description = $6, status = $7, is_active = $8, config = $9, \
              secrets = $10, configured = $11, revision = revision + 1, updated_at = $12, \
-             field_revs = $13, seq = $14, last_client = $15, secret_dates = $18, \
-             expires_at = $19, expires_source = $20 \
-             WHERE id = $16 AND revision = $17 RETURNING revision",
+             field_revs = $13, seq = $14, last_client = $15, trashed_at = $16, secret_dates = $19, \
+             expires_at = $20, expires_source = $21 \
+             WHERE id = $17 AND revision = $18 RETURNING revision",
         )
         .bind(r.owner_id)
         .bind(r.website_id)
@@ -125,6 +126,7 @@ pub(crate) trait IntegrationRows: SqlDb {
         .bind(serde_json::to_string(&revs).expect("a map of numbers serializes"))
         .bind(seq)
         .bind(client)
+        .bind(&r.trashed_at)
         .bind(r.id)
         .bind(r.revision)
         .bind(json_text(&rows::secret_dates(Some(old), r, &super::now())))
@@ -361,6 +363,45 @@ impl<B: SqlDb> IntegrationStore for B {
                 .push((row.try_get("integration_type")?, total));
         }
         Ok(stats)
+    }
+
+    async fn sweep_trash(&self, before: &str, limit: i64) -> Result<usize> {
+        let due = sqlx::query(
+            "SELECT id, revision FROM integrations WHERE trashed_at IS NOT NULL AND trashed_at < $1 \
+             ORDER BY trashed_at, id LIMIT $2",
+        )
+        .bind(before)
+        .bind(limit)
+        .fetch_all(self.read())
+        .await?;
+        if due.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.write().begin_with(B::BEGIN).await?;
+        let mut gone = 0;
+        for row in &due {
+            let (id, revision): (i64, i64) = (row.try_get("id")?, row.try_get("revision")?);
+            // At the revision read: one restored (or swept by another
+            // replica) meanwhile is not touched.
+            if B::delete_row(&mut tx, id, Some(revision), None, None)
+                .await?
+                .is_some()
+            {
+                let entry = AuditEntry {
+                    actor_id: None,
+                    actor_email: "trash".into(),
+                    action: "delete".into(),
+                    integration_id: Some(id),
+                    website_id: None,
+                    fields: vec!["trashed_at".into()],
+                    via: "trash sweep".into(),
+                };
+                B::insert_audit(&mut tx, &entry).await?;
+                gone += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(gone)
     }
 
     async fn tombstones(&self) -> Result<Vec<(i64, String, i64, String)>> {

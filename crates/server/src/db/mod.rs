@@ -229,6 +229,11 @@ pub trait IntegrationStore: Send + Sync {
     async fn stats(&self, filter: &ListFilter) -> Result<Stats>;
     /// (uid, revision, deleted_at) of deletions, for sync and tests.
     async fn tombstones(&self) -> Result<Vec<(i64, String, i64, String)>>;
+    /// Deletes for good (with tombstones and an audit entry each, in one
+    /// transaction) the integrations moved to the Trash before `before`, up
+    /// to `limit` of them; how many. Safe when replicas run it at once: a
+    /// record deleted or changed (restored) meanwhile is left alone.
+    async fn sweep_trash(&self, before: &str, limit: i64) -> Result<usize>;
 }
 
 /// A website upserted by a sync push (by uid; name and domain last writer wins).

@@ -16,7 +16,7 @@ use crate::secrets::SealedSecrets;
 pub(crate) const INTEGRATION_COLUMNS: &str = "id, uid, owner_id, website_id, integration_type, \
      provider, name, description, status, is_active, config, secrets, configured, last_sync_at, \
      last_error, error_count, revision, created_by, created_at, updated_at, field_revs, seq, \
-     secret_dates, expires_at, expires_source";
+     secret_dates, expires_at, expires_source, trashed_at";
 
 /// One column of a row, decoded as `T`.
 pub(crate) trait Get<'r, T> {
@@ -102,6 +102,7 @@ where
         secret_dates: serde_json::from_str(&row.text("secret_dates")?).unwrap_or_default(),
         expires_at: get(row, "expires_at")?,
         expires_source: get(row, "expires_source")?,
+        trashed_at: get(row, "trashed_at")?,
     })
 }
 
@@ -222,10 +223,13 @@ pub(crate) fn push_filter<'a, DB: sqlx::Database>(
     if let Some(a) = filter.is_active {
         qb.push(" AND is_active = ").push_bind(a);
     }
+    if !filter.include_trashed {
+        qb.push(" AND trashed_at IS NULL");
+    }
 }
 
 /// The sync fields (docs/sync.md) that differ between two versions of a
-/// record: `name`, `description`, `provider`, `is_active`, `website`,
+/// record: `name`, `description`, `provider`, `is_active`, `website`, `trashed_at`,
 /// `config.<key>` and `secret.<key>` (a secret counts as changed when its
 /// sealed value differs, i.e. when it was set again or removed).
 /// The secret dates of `r` as written over `old` (None: a new record) at
@@ -281,6 +285,7 @@ pub(crate) fn sync_changes(old: &IntegrationRecord, new: &IntegrationRecord) -> 
     diff.scalar(field::PROVIDER, old.provider != new.provider);
     diff.scalar(field::IS_ACTIVE, old.is_active != new.is_active);
     diff.scalar(field::WEBSITE, old.website_id != new.website_id);
+    diff.scalar(field::TRASHED_AT, old.trashed_at != new.trashed_at);
     diff.config(&old.config, &new.config);
     diff.secrets(old.secrets.iter(), new.secrets.iter());
     diff

@@ -301,6 +301,7 @@ fn changed_fields(
     field("status", old.status != new.status);
     field("is_active", old.is_active != new.is_active);
     field("configured", old.configured != new.configured);
+    field("trashed_at", old.trashed_at != new.trashed_at);
     out.extend(
         changed_keys(&old.config, &new.config)
             .into_iter()

@@ -5,6 +5,7 @@
 
 mod edit;
 pub mod sync;
+pub mod trash;
 
 pub use edit::{lookup, Check, Editing};
 
@@ -97,6 +98,7 @@ pub fn blank(user: &AuthUser, integration_type: &str, provider: &str) -> Integra
         secret_dates: BTreeMap::new(),
         expires_at: None,
         expires_source: None,
+        trashed_at: None,
     }
 }
 

@@ -22,6 +22,8 @@ crate::tests![
     pushed_logs_are_stored_once_and_pulled_by_others,
     pushed_log_details_are_size_capped,
     website_deletions_are_pulled_or_refused,
+    trash_travels_and_rest_lists_leave_it_out,
+    trash_sweep_deletes_old_items_once,
 ];
 
 const PUSH: &str = "/api/v1/sync/push";
@@ -1014,4 +1016,141 @@ async fn website_deletions_are_pulled_or_refused(ctx: Ctx) {
     let page = pull(&ctx, a, since, 1000).await;
     assert_eq!(page.body["websites"][0]["deleted"], true, "{}", page.text);
     assert!(page.body["next"].as_i64().unwrap() > since);
+}
+
+/// The ids listed by a REST list answer (`key`: `integrations` or `results`).
+fn listed_ids(r: &Res, key: &str) -> Vec<i64> {
+    items(&r.body[key])
+        .map(|x| x["id"].as_i64().unwrap())
+        .collect()
+}
+
+async fn trash_travels_and_rest_lists_leave_it_out(ctx: Ctx) {
+    let a = &ctx.admin;
+    let l = Laptop::new(&ctx, a);
+    let (u, kept) = (uid(), uid());
+    let id = created(&ctx, a, &u, "Trashed", "SG.trash-secret-1234").await;
+    let kept_id = created(&ctx, a, &kept, "Kept", "SG.kept-secret-5678").await;
+    let at = "2026-01-02T03:04:05.000006Z";
+    let rev = l.applied(set(&u, 1, json!({"trashed_at": at}))).await;
+    assert_eq!(rev, 2);
+    let c = pulled(&ctx, a, &u).await;
+    assert_eq!(c["trashed_at"], at, "{c}");
+    assert_eq!(c["field_revs"]["trashed_at"], 2);
+
+    // Both REST lists leave it out unless asked.
+    let first = ctx.get("/api/integrations/", a).await.expect_status(200);
+    assert_eq!(listed_ids(&first, "integrations"), [kept_id]);
+    let all = ctx
+        .get("/api/integrations/?include_trashed=true", a)
+        .await
+        .expect_status(200);
+    assert_eq!(listed_ids(&all, "integrations"), [kept_id, id]);
+    let row = items(&all.body["integrations"])
+        .find(|x| x["id"] == id)
+        .unwrap();
+    assert_eq!(row["trashed_at"], at);
+    assert_eq!(row["is_active"], false);
+    let plain = items(&all.body["integrations"])
+        .find(|x| x["id"] == kept_id)
+        .unwrap();
+    assert!(
+        plain.get("trashed_at").is_none(),
+        "list rows keep their shape"
+    );
+    let second = ctx
+        .get("/api/v1/websites/integrations/", a)
+        .await
+        .expect_status(200);
+    assert_eq!(listed_ids(&second, "results"), [kept_id]);
+    assert_eq!(second.body["count"], 1);
+    let second_all = ctx
+        .get("/api/v1/websites/integrations/?include_trashed=true", a)
+        .await
+        .expect_status(200);
+    assert_eq!(second_all.body["count"], 2);
+    let stats = ctx
+        .get("/api/integrations/stats/", a)
+        .await
+        .expect_status(200);
+    assert_eq!(stats.body["total"], 1);
+    ctx.get("/api/integrations/?include_trashed=maybe", a)
+        .await
+        .expect_status(400)
+        .assert_says("error", "include_trashed=true");
+    ctx.get("/api/v1/websites/integrations/?include_trashed=maybe", a)
+        .await
+        .expect_status(400)
+        .assert_field("include_trashed", "boolean");
+
+    // The details say it is in the Trash and not live.
+    let d = ctx
+        .get(&format!("/api/integrations/{id}/"), a)
+        .await
+        .expect_status(200);
+    assert_eq!(d.body["trashed_at"], at);
+    assert_eq!(d.body["is_active"], false);
+    let d = ctx
+        .get(&format!("/api/v1/websites/integrations/{id}/"), a)
+        .await
+        .expect_status(200);
+    assert_eq!(d.body["trashed_at"], at);
+    assert_eq!(d.body["is_active"], false);
+    let live = ctx
+        .get(&format!("/api/integrations/{kept_id}/"), a)
+        .await
+        .expect_status(200);
+    assert!(live.body.get("trashed_at").is_none(), "the original shape");
+    assert_eq!(live.body["is_active"], true);
+
+    // A value that is not a time is refused; restoring (null) clears it.
+    let r = l
+        .expect(set(&u, 2, json!({"trashed_at": "yesterday"})), "invalid")
+        .await;
+    assert!(r.text.contains("trashed_at"), "{}", r.text);
+    l.applied(set(&u, 2, json!({"trashed_at": null}))).await;
+    let first = ctx.get("/api/integrations/", a).await.expect_status(200);
+    assert_eq!(listed_ids(&first, "integrations"), [kept_id, id]);
+    assert_eq!(pulled(&ctx, a, &u).await["trashed_at"], Value::Null);
+}
+
+async fn trash_sweep_deletes_old_items_once(ctx: Ctx) {
+    let a = &ctx.admin;
+    let l = Laptop::new(&ctx, a);
+    let (old, recent) = (uid(), uid());
+    let old_id = created(&ctx, a, &old, "Old", "SG.old-secret-1234").await;
+    let recent_id = created(&ctx, a, &recent, "Recent", "SG.recent-secret-5678").await;
+    l.applied(set(
+        &old,
+        1,
+        json!({"trashed_at": "2020-01-01T00:00:00.000000Z"}),
+    ))
+    .await;
+    let now = switchboard_domain::now();
+    l.applied(set(&recent, 1, json!({"trashed_at": now}))).await;
+
+    // Two replicas sweeping at once delete it once.
+    let (x, y) = tokio::join!(
+        switchboard_server::service::trash::sweep(ctx.db.as_ref()),
+        switchboard_server::service::trash::sweep(ctx.db.as_ref()),
+    );
+    assert_eq!(x.unwrap() + y.unwrap(), 1);
+    assert_eq!(
+        switchboard_server::service::trash::sweep(ctx.db.as_ref())
+            .await
+            .unwrap(),
+        0
+    );
+    ctx.get(&format!("/api/integrations/{old_id}/"), a)
+        .await
+        .expect_status(404);
+    ctx.get(&format!("/api/integrations/{recent_id}/"), a)
+        .await
+        .expect_status(200);
+    let stones = ctx.db.tombstones().await.unwrap();
+    assert_eq!(stones.iter().filter(|s| s.1 == old).count(), 1);
+    let c = pulled(&ctx, a, &old).await;
+    assert_eq!(c["deleted"], true);
+    let audit = ctx.audit_of(old_id).await;
+    assert!(audit.text.contains("trash sweep"), "{}", audit.text);
 }

@@ -3,7 +3,7 @@
 use super::logs::{insert_log, Reach};
 use super::{
     check_name, ensure_website, is_blank, resolve, row_with_dirty, seal_all, secret_text, split,
-    COLUMNS,
+    trashed_name_holder, COLUMNS,
 };
 use crate::db::parsed_column;
 use crate::model::*;
@@ -121,7 +121,7 @@ impl Store {
             Some(stamp)
         };
 
-        sqlx::query(
+        let updated = sqlx::query(
             "UPDATE integrations SET website_id = ?, provider = ?, name = ?, description = ?, status = ?, is_active = ?, config = ?, secrets = ?, configured = ?, revision = revision + 1, updated_at = ?,
                  remote_secrets = ?, dirty = ?, change_stamp = COALESCE(?, change_stamp) WHERE id = ?",
         )
@@ -140,7 +140,16 @@ impl Store {
         .bind(stamp)
         .bind(id)
         .execute(&mut *tx)
-        .await?;
+        .await;
+        if let Err(e) = updated {
+            let key = (new.website_id.as_deref(), provider.id, new.name.as_str());
+            return Err(match StoreError::from(e) {
+                StoreError::Conflict(m) => trashed_name_holder(tx, key)
+                    .await?
+                    .unwrap_or(StoreError::Conflict(m)),
+                other => other,
+            });
+        }
         let message = if replace {
             "Integration configured"
         } else {

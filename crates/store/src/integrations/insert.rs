@@ -1,7 +1,7 @@
 //! Creating integrations, one at a time or many at once (bulk import).
 
 use super::logs::{insert_log, Reach};
-use super::{check_name, ensure_website, resolve, seal_all, split};
+use super::{check_name, ensure_website, resolve, seal_all, split, trashed_name_holder};
 use crate::model::*;
 use crate::secrets::SealedMap;
 use crate::sync as sync_state;
@@ -105,17 +105,22 @@ impl Store {
         }
         let ts = now();
         let stamp = sync_state::next_stamps(conn, 1).await?;
-        insert_rows(&self.owner, [(p, stamp)], &ts)
+        let inserted = insert_rows(&self.owner, [(p, stamp)], &ts)
             .build()
             .execute(&mut *conn)
-        .await
-        .map_err(|e| match StoreError::from(e) {
-            StoreError::Conflict(_) => StoreError::Conflict(format!(
-                "an integration named '{}' already exists for this website and provider, or the id is taken: choose another name",
-                p.name
-            )),
-            other => other,
-        })?;
+            .await;
+        if let Err(e) = inserted {
+            return Err(match StoreError::from(e) {
+                StoreError::Conflict(_) => {
+                    let key = (p.website_id.as_deref(), p.provider, p.name.as_str());
+                    trashed_name_holder(conn, key).await?.unwrap_or_else(|| StoreError::Conflict(format!(
+                        "an integration named '{}' already exists for this website and provider, or the id is taken: choose another name",
+                        p.name
+                    )))
+                }
+                other => other,
+            });
+        }
         insert_log(
             Reach::Pushed,
             conn,

@@ -13,21 +13,21 @@ mod logs;
 pub(crate) mod query;
 mod reveal;
 mod rows;
+mod trash;
 
 pub(crate) use logs::{insert_log, Reach};
+pub(crate) use trash::{set_trashed_in, trashed_name_holder};
 
 use crate::model::Integration;
 use crate::secrets::{self, SealedMap};
-use crate::sync as sync_state;
 use crate::{Result, Store, StoreError};
 use rows::integration_from_row;
 use serde_json::{Map, Value};
-use sqlx::Row;
 use std::collections::BTreeMap;
 use switchboard_catalog::{self as catalog, IntegrationType, Provider};
 use switchboard_vault::{Sealer, Secret};
 
-const COLUMNS: &str = "id, website_id, owner, integration_type, provider, name, description, status, is_active, config, secrets, remote_secrets, configured, last_sync_at, last_error, error_count, revision, created_by, created_at, updated_at, secret_dates, expires_at, expires_source";
+const COLUMNS: &str = "id, website_id, owner, integration_type, provider, name, description, status, is_active, config, secrets, remote_secrets, configured, last_sync_at, last_error, error_count, revision, created_by, created_at, updated_at, secret_dates, expires_at, expires_source, trashed_at";
 const MAX_NAME: usize = 200;
 
 /// Finds the catalog entries for a type and provider. A second-document
@@ -150,27 +150,6 @@ impl Store {
             .await?
             .ok_or_else(|| not_found(id))?;
         integration_from_row(&row, sealer.as_ref())
-    }
-
-    /// Deletes an integration and its logs. A record the sync server has
-    /// leaves a local tombstone, so that the deletion is pushed.
-    pub async fn delete(&self, id: &str) -> Result<()> {
-        self.sealer()?;
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let row = sqlx::query("SELECT server_revision FROM integrations WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| not_found(id))?;
-        let server_revision: i64 = row.get(0);
-        sqlx::query("DELETE FROM integrations WHERE id = ?")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        sync_state::forget_deleted(&mut tx, id, server_revision).await?;
-        tx.commit().await?;
-        tracing::debug!(%id, "integration deleted");
-        Ok(())
     }
 }
 

@@ -10,7 +10,8 @@ use sqlx::{QueryBuilder, Row, Sqlite};
 use switchboard_catalog as catalog;
 
 fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, filter: &'a ListFilter) {
-    qb.push(" WHERE 1 = 1");
+    // The Trash is never listed, counted or checked.
+    qb.push(" WHERE trashed_at IS NULL");
     if let Some(t) = &filter.integration_type {
         qb.push(" AND integration_type = ").push_bind(t);
     }
@@ -138,7 +139,7 @@ impl Store {
     pub async fn stats(&self) -> Result<Stats> {
         self.sealer()?;
         let rows = sqlx::query(
-            "SELECT integration_type, status, is_active, COUNT(*) AS n FROM integrations GROUP BY 1, 2, 3",
+            "SELECT integration_type, status, is_active, COUNT(*) AS n FROM integrations WHERE trashed_at IS NULL GROUP BY 1, 2, 3",
         )
         .fetch_all(self.pool())
         .await?;

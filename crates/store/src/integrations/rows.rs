@@ -96,6 +96,7 @@ pub(super) fn integration_from_row(row: &SqliteRow, sealer: &dyn Sealer) -> Resu
         created_by: row.get("created_by"),
         created_at: summary.created_at,
         updated_at: summary.updated_at,
+        trashed_at: row.get("trashed_at"),
         id: summary.id,
     })
 }

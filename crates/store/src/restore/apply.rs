@@ -5,7 +5,7 @@ use super::plan::{name_key, NameKey, Plan, StoreRow};
 use super::{
     KeptBoth, RestoreChoice, RestoreChoices, RestoreItem, RestoreKind, RestoreReport, WebsiteKind,
 };
-use crate::integrations::resolve;
+use crate::integrations::{resolve, set_trashed_in};
 use crate::model::IntegrationPatch;
 use crate::transfer::{log_omitted, omitted, to_new, ExportFile, ExportedIntegration};
 use crate::{Result, Store, StoreError};
@@ -108,6 +108,10 @@ impl Store {
                 let id = row.id.clone();
                 self.change_in(tx, sealer, &id, patch, false).await?;
                 item.keep_dates(tx, &id).await?;
+                if planned.fields.iter().any(|f| f == field::TRASHED_AT) {
+                    // Backups hold no Trash: taking the file's brings it back.
+                    set_trashed_in(tx, &id, false).await?;
+                }
                 report.updated.push(id);
             }
             (RestoreChoice::KeepBoth, _) if planned.kind == RestoreKind::Conflict => {

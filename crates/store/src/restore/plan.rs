@@ -237,6 +237,8 @@ pub(super) fn differences(
         item.is_active.is_some_and(|a| a != row.is_active),
     );
     scalar(field::WEBSITE, website != row.website_id.as_deref());
+    // A backup holds no Trash: an integration in the Trash here differs.
+    scalar(field::TRASHED_AT, row.trashed_at.is_some());
     for key in field::changed_keys(&item.config, &row.config) {
         out.push(field::config(key));
     }

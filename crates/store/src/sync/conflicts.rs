@@ -20,7 +20,7 @@ impl Store {
         let query = sqlx::query(
             "SELECT c.uid, i.name, c.field, c.mine, c.theirs_masked, c.their_revision
              FROM sync_conflicts c JOIN integrations i ON i.id = c.uid
-             WHERE c.resolved = 0 ORDER BY c.created_at, c.uid, c.field",
+             WHERE c.resolved = 0 AND i.trashed_at IS NULL ORDER BY c.created_at, c.uid, c.field",
         );
         self.fetch_each(query, |r| Conflict {
             uid: r.get("uid"),
@@ -167,6 +167,7 @@ async fn take_theirs(
         field::DESCRIPTION => local.description = text().unwrap_or(local.description),
         field::PROVIDER => local.provider = text().unwrap_or(local.provider),
         field::IS_ACTIVE => local.is_active = theirs.as_bool().unwrap_or(local.is_active),
+        field::TRASHED_AT => local.trashed_at = text(),
         field::WEBSITE => {
             local.website_id = text();
             if let Some(w) = &local.website_id {
@@ -198,7 +199,7 @@ async fn take_theirs(
         local.name = free_name(tx, uid, local.name_key(), &HashSet::new()).await?;
     }
     let update = sqlx::query(
-        "UPDATE integrations SET website_id = ?, provider = ?, name = ?, description = ?, is_active = ?, config = ?, secrets = ?, remote_secrets = ?, dirty = ?,
+        "UPDATE integrations SET website_id = ?, provider = ?, name = ?, description = ?, is_active = ?, config = ?, secrets = ?, remote_secrets = ?, trashed_at = ?, dirty = ?,
              revision = revision + 1, updated_at = ? WHERE id = ?",
     );
     local

@@ -26,10 +26,12 @@ pub(crate) struct Local {
     pub(crate) secret_dates: crate::SecretDates,
     /// The stated expiry and what stated it.
     pub(crate) expiry: (Option<String>, Option<String>),
+    /// When it was moved to the Trash, if it is there.
+    pub(crate) trashed_at: Option<String>,
 }
 
 pub(crate) const LOCAL_COLUMNS: &str =
-    "integration_type, provider, name, description, is_active, website_id, config, secrets, remote_secrets, secret_dates, expires_at, expires_source";
+    "integration_type, provider, name, description, is_active, website_id, config, secrets, remote_secrets, secret_dates, expires_at, expires_source, trashed_at";
 
 pub(crate) fn local_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Local> {
     Ok(Local {
@@ -44,13 +46,14 @@ pub(crate) fn local_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Local> {
         remote: parse_remote(row.get("remote_secrets")),
         secret_dates: serde_json::from_str(row.get::<&str, _>("secret_dates")).unwrap_or_default(),
         expiry: (row.get("expires_at"), row.get("expires_source")),
+        trashed_at: row.get("trashed_at"),
     })
 }
 
 impl Local {
     /// Binds the values every rewrite of a record sets first, in this
     /// order: `website_id, provider, name, description, is_active, config,
-    /// secrets, remote_secrets`.
+    /// secrets, remote_secrets, trashed_at`.
     pub(super) fn bind_values<'q>(
         &'q self,
         query: Query<'q, Sqlite, SqliteArguments<'q>>,
@@ -64,6 +67,7 @@ impl Local {
             .bind(Value::Object(self.config.clone()).to_string())
             .bind(column::render(&self.sealed))
             .bind(remote_column(&self.remote))
+            .bind(&self.trashed_at)
     }
 
     /// Its (website, provider, name): the name must be free among these.
@@ -78,6 +82,11 @@ impl Local {
             field::DESCRIPTION => Value::String(self.description.clone()),
             field::PROVIDER => Value::String(self.provider.clone()),
             field::IS_ACTIVE => Value::Bool(self.is_active),
+            field::TRASHED_AT => self
+                .trashed_at
+                .clone()
+                .map(Value::String)
+                .unwrap_or(Value::Null),
             field::WEBSITE => self
                 .website_id
                 .clone()

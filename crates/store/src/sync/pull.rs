@@ -130,9 +130,9 @@ impl PullBatch {
         if !self.inserts.is_empty() {
             sqlx::query(
                 "INSERT INTO integrations (id, website_id, owner, integration_type, provider, name, description, status, is_active, config, secrets, remote_secrets, configured,
-                     last_sync_at, last_error, error_count, created_at, updated_at, server_revision, server_id, dirty, change_stamp)
+                     last_sync_at, last_error, error_count, created_at, updated_at, server_revision, server_id, trashed_at, dirty, change_stamp)
                  SELECT v ->> '$[0]', v ->> '$[1]', ?, v ->> '$[2]', v ->> '$[3]', v ->> '$[4]', v ->> '$[5]', v ->> '$[6]', v ->> '$[7]', v ->> '$[8]', '{}', v ->> '$[9]', v ->> '$[10]',
-                     v ->> '$[11]', v ->> '$[12]', v ->> '$[13]', v ->> '$[14]', v ->> '$[15]', v ->> '$[16]', v ->> '$[17]', '{}', 0
+                     v ->> '$[11]', v ->> '$[12]', v ->> '$[13]', v ->> '$[14]', v ->> '$[15]', v ->> '$[16]', v ->> '$[17]', v ->> '$[18]', '{}', 0
                  FROM (SELECT value AS v FROM json_each(?) ORDER BY key)",
             )
             .bind(owner)
@@ -288,6 +288,7 @@ async fn pull_insert(
         ts,
         c.revision,
         c.id,
+        c.trashed_at,
     ]));
     batch.log(
         &c.uid,
@@ -328,6 +329,9 @@ fn take_public(local: &mut Local, c: &PulledIntegration, dirty: &Dirty) -> Vec<S
     }
     if take(field::IS_ACTIVE, local.is_active != c.is_active) {
         local.is_active = c.is_active;
+    }
+    if take(field::TRASHED_AT, local.trashed_at != c.trashed_at) {
+        local.trashed_at = c.trashed_at.clone();
     }
     if take(field::WEBSITE, local.website_id != c.website) {
         local.website_id = c.website.clone();
@@ -456,7 +460,7 @@ async fn write_pulled(
     state: &PulledState,
 ) -> Result<()> {
     let update = sqlx::query(
-        "UPDATE integrations SET website_id = ?, provider = ?, name = ?, description = ?, is_active = ?, config = ?, secrets = ?, remote_secrets = ?, configured = ?,
+        "UPDATE integrations SET website_id = ?, provider = ?, name = ?, description = ?, is_active = ?, config = ?, secrets = ?, remote_secrets = ?, trashed_at = ?, configured = ?,
              status = ?, last_sync_at = ?, last_error = ?, error_count = ?, revision = revision + 1, updated_at = ?,
              server_revision = ?, server_id = ?
          WHERE id = ?",

@@ -7,6 +7,7 @@ use super::local::{local_from_row, Local, LOCAL_COLUMNS};
 use super::Pending;
 use crate::secrets;
 use crate::{Result, Store};
+use serde_json::Value;
 use sqlx::{Row, SqliteConnection};
 use std::collections::{BTreeSet, HashMap};
 use switchboard_sync_proto::{field, PushChange};
@@ -141,6 +142,12 @@ fn change_values(sealer: &dyn Sealer, plan: &Plan, local: &Local) -> PushChange 
             if let Some(v) = local.public_value(f) {
                 change.set.insert(f.to_owned(), v);
             }
+        }
+        if let Some(t) = &local.trashed_at {
+            // Only when set: a server that predates the Trash still takes creates.
+            change
+                .set
+                .insert(field::TRASHED_AT.to_owned(), Value::String(t.clone()));
         }
         for (k, v) in &local.config {
             change.set.insert(field::config(k), v.clone());

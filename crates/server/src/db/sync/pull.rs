@@ -125,8 +125,10 @@ pub(super) trait SyncPull: SqlDb {
     ) -> Result<Vec<SyncRow>> {
         let user = scope.as_ref().map(|(u, _)| *u);
         let cap = usize::try_from(limit).unwrap_or(0);
+        // Sync carries the Trash: trashed records are pulled like any other.
         let filter = ListFilter {
             scope,
+            include_trashed: true,
             ..ListFilter::default()
         };
         let mut qb = sqlx::QueryBuilder::<Self::DB>::new(format!(

@@ -482,7 +482,7 @@ pub(super) trait SyncPush: IntegrationRows {
             "INSERT INTO integrations (uid, owner_id, website_id, integration_type, provider, name, \
              description, status, is_active, config, secrets, configured, last_sync_at, last_error, \
              error_count, revision, created_by, created_at, updated_at, field_revs, seq, last_client, \
-             secret_dates, expires_at, expires_source) ",
+             secret_dates, expires_at, expires_source, trashed_at) ",
         );
         let now = crate::db::now();
         qb.push_values(records, |mut b, r| {
@@ -519,7 +519,8 @@ pub(super) trait SyncPush: IntegrationRows {
                         .as_deref()
                         .and_then(switchboard_domain::expiry::normalize_timestamp),
                 )
-                .push_bind(r.expires_source.clone());
+                .push_bind(r.expires_source.clone())
+                .push_bind(r.trashed_at.clone());
         });
         qb.push(" ON CONFLICT DO NOTHING RETURNING id, uid");
         let mut ids = HashMap::with_capacity(records.len());

@@ -22,8 +22,33 @@ pub(super) fn check_type(name: &str, value: &Value) -> Option<&'static str> {
             Some("Not a valid string.")
         }
         field::IS_ACTIVE if !value.is_boolean() => Some("Must be a valid boolean."),
+        field::TRASHED_AT if !value.is_null() && !value.as_str().is_some_and(is_timestamp) => {
+            Some("Must be null or a UTC time like 2026-01-02T03:04:05.000000Z.")
+        }
         _ => None,
     }
+}
+
+/// A stored timestamp's shape: `YYYY-MM-DDTHH:MM:SS[.f...]Z` (what every
+/// store writes), so that text order stays time order for the sweep.
+fn is_timestamp(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    b.len() >= 20
+        && b.len() <= 40
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && b[10] == b'T'
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19)
+        && b[b.len() - 1] == b'Z'
+        && (b.len() == 20 || (b[19] == b'.' && digits(20..b.len() - 1) && b.len() > 21))
 }
 
 /// Applies one non-secret field to an edit (or the field's error).
@@ -45,6 +70,7 @@ pub(super) fn apply_field(
         }
         field::PROVIDER => ed.record.provider = value.as_str().unwrap_or_default().to_owned(),
         field::IS_ACTIVE => ed.record.is_active = value.as_bool().unwrap_or_default(),
+        field::TRASHED_AT => ed.record.trashed_at = value.as_str().map(str::to_owned),
         field::WEBSITE => match sites.resolve(user, value)? {
             Target::Id(id) => {
                 ed.record.website_id = id;
@@ -58,7 +84,7 @@ pub(super) fn apply_field(
         other => {
             let Some(key) = other.strip_prefix(field::CONFIG_PREFIX) else {
                 return Err(format!(
-                    "'{other}' is not a field: use name, description, provider, is_active, website or config.<key>."
+                    "'{other}' is not a field: use name, description, provider, is_active, website, trashed_at or config.<key>."
                 ));
             };
             if ed.is_secret(key) {
@@ -99,7 +125,7 @@ pub(super) fn invalid_from(
                 .into_iter()
                 .map(|(k, m)| {
                     let name = match k.as_str() {
-                        "name" | "description" | "provider" | "is_active" | "website"
+                        "name" | "description" | "provider" | "is_active" | "website" | "trashed_at"
                         | "integration_type" | "uid" => k,
                         _ if k.contains('.') => k,
                         _ if switchboard_catalog::is_secret(ed_type, provider, &k) => {
@@ -246,6 +272,7 @@ pub(super) fn server_value(r: &IntegrationRecord, sites: &Sites, name: &str) -> 
         field::DESCRIPTION => json!(r.description),
         field::PROVIDER => json!(r.provider),
         field::IS_ACTIVE => json!(r.is_active),
+        field::TRASHED_AT => json!(r.trashed_at),
         field::WEBSITE => r
             .website_id
             .and_then(|id| sites.uid_of.get(&id))

@@ -125,6 +125,7 @@ pub async fn pull(
                 error_count: 0,
                 updated_at: String::new(),
                 dates: ExpiryDates::default(),
+                trashed_at: None,
             },
         })
         .collect();
@@ -179,5 +180,6 @@ pub(super) fn pulled(
             expires_at: r.expires_at.clone(),
             expires_source: r.expires_source.clone(),
         },
+        trashed_at: r.trashed_at.clone(),
     }
 }
