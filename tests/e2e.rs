@@ -1278,6 +1278,7 @@ fn attention(s: &Session) {
         |t| !t.is_empty(),
     );
     assert_eq!(badge, "secret 200 days old");
+    s.script("document.getElementById('list-title').scrollIntoView(); return null;");
     s.screenshot("attention");
     s.click("#filter-attention");
     s.wait_text("#list-count", "every row", |t| t.ends_with("of 6"));
