@@ -20,7 +20,7 @@ mod view;
 pub use check::{apply_check, CheckKind, HealthState, OutcomeKind};
 pub use expiry::{attention, Attention, ExpiryDates, Rotation, Stage, StatedExpiry};
 pub use status::{LogLevel, Status};
-pub use timestamp::{elapsed_ms, format_timestamp};
+pub use timestamp::{civil_from_days, days_from_civil, elapsed_ms, format_timestamp};
 #[cfg(feature = "clock")]
 pub use timestamp::{now, seconds_ago, unix_now};
 pub use trash::{TrashedIntegration, MOVED_TO_TRASH, TRASH_DAYS, TRASH_SECONDS};

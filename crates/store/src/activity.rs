@@ -2,7 +2,7 @@
 //! first, filtered as [`ActivityQuery`] says. Log lines never hold a secret.
 
 use crate::db::parsed_column;
-use crate::integrations::query::like_pattern;
+use crate::integrations::query::push_search;
 use crate::{Result, Store};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite};
@@ -44,21 +44,11 @@ fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, q: &'a ActivityQuery) {
     }
     let text = q.search.trim();
     if !text.is_empty() {
-        let pattern = like_pattern(text);
-        qb.push(" AND (");
-        for (i, col) in ["l.message", "l.details", "i.name", "i.provider"]
-            .iter()
-            .enumerate()
-        {
-            if i > 0 {
-                qb.push(" OR ");
-            }
-            qb.push(*col)
-                .push(" LIKE ")
-                .push_bind(pattern.clone())
-                .push(" ESCAPE '\\'");
-        }
-        qb.push(")");
+        push_search(
+            qb,
+            &["l.message", "l.details", "i.name", "i.provider"],
+            text,
+        );
     }
 }
 

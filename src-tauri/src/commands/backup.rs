@@ -62,13 +62,7 @@ pub async fn write_backup(
         .write_backup(&Secret::new(request.passphrase), request.with_secrets)
         .await
         .map_err(on_passphrase)?;
-    switchboard_store::files::write_private(&path, &written.bytes).map_err(|e| {
-        IpcError::invalid(
-            format!("Cannot write {}: {e}", path.display()),
-            "path",
-            "Choose a folder you can write to.",
-        )
-    })?;
+    super::write_user_file(&path, &written.bytes)?;
     Ok(BackupWritten {
         path: path.display().to_string(),
         integrations: written.info.integrations,

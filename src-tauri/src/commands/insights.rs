@@ -3,7 +3,6 @@
 use super::{convert, to_ipc, CmdResult};
 use crate::state::AppState;
 use switchboard_ipc::cmd::{self, Answer, Request};
-use switchboard_ipc::IpcError;
 use tauri::State;
 
 /// How many log lines the UI shows per integration.
@@ -96,13 +95,7 @@ pub async fn export_activity(
         .map_err(to_ipc)?;
     let path = super::typed_path(&request.path, "switchboard-activity", "csv");
     let csv = switchboard_domain::activity::activity_csv(&lines);
-    switchboard_store::files::write_private(&path, csv.as_bytes()).map_err(|e| {
-        IpcError::invalid(
-            format!("Cannot write {}: {e}", path.display()),
-            "path",
-            "Choose a folder you can write to.",
-        )
-    })?;
+    super::write_user_file(&path, csv.as_bytes())?;
     Ok(switchboard_ipc::ActivityExported {
         path: path.display().to_string(),
         lines: lines.len() as u64,

@@ -60,6 +60,18 @@ pub fn typed_path(typed: &str, stem: &str, ext: &str) -> PathBuf {
     }
 }
 
+/// Writes a file the person asked for, readable by them only; a failure
+/// is said on the form's `path` field.
+pub fn write_user_file(path: &Path, bytes: &[u8]) -> CmdResult<()> {
+    switchboard_store::files::write_private(path, bytes).map_err(|e| {
+        IpcError::invalid(
+            format!("Cannot write {}: {e}", path.display()),
+            "path",
+            "Choose a folder you can write to.",
+        )
+    })
+}
+
 /// A wrong passphrase said on `field` in these words (it is the person's
 /// typing, not the vault, that is wrong); any other error as [`to_ipc`].
 pub fn wrong_passphrase_on(error: StoreError, field: &str, message: &str, hint: &str) -> IpcError {

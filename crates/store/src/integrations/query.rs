@@ -42,38 +42,40 @@ fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, filter: &'a ListFilter) {
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        let pattern = like_pattern(text);
-        qb.push(" AND (");
         // Secrets live in their own column and are never searched.
-        for (i, col) in [
-            "name",
-            "description",
-            "integration_type",
-            "provider",
-            "config",
-        ]
-        .iter()
-        .enumerate()
-        {
-            if i > 0 {
-                qb.push(" OR ");
-            }
-            qb.push(*col)
-                .push(" LIKE ")
-                .push_bind(pattern.clone())
-                .push(" ESCAPE '\\'");
-        }
-        qb.push(")");
+        push_search(
+            qb,
+            &[
+                "name",
+                "description",
+                "integration_type",
+                "provider",
+                "config",
+            ],
+            text,
+        );
     }
 }
 
-/// A LIKE pattern (with `ESCAPE '\\'`) matching `text` anywhere.
-pub(crate) fn like_pattern(text: &str) -> String {
+/// ` AND (col LIKE '%text%' OR ...)` over `columns`, the text taken
+/// literally (LIKE's wildcards escaped).
+pub(crate) fn push_search(qb: &mut QueryBuilder<'_, Sqlite>, columns: &[&str], text: &str) {
     let escaped = text
         .replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_");
-    format!("%{escaped}%")
+    let pattern = format!("%{escaped}%");
+    qb.push(" AND (");
+    for (i, col) in columns.iter().enumerate() {
+        if i > 0 {
+            qb.push(" OR ");
+        }
+        qb.push(*col)
+            .push(" LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\'");
+    }
+    qb.push(")");
 }
 
 fn order_clause(sort: SortKey) -> &'static str {
