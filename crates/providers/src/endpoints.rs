@@ -37,6 +37,7 @@ impl Endpoints {
         ("sparkpost_eu", "https://api.eu.sparkpost.com"),
         ("mandrill", "https://mandrillapp.com"),
         ("sts", "https://sts.amazonaws.com"),
+        ("iam", "https://iam.amazonaws.com"),
         ("ses", "https://email.{region}.amazonaws.com"),
         ("sns", "https://sns.{region}.amazonaws.com"),
         ("s3", "https://{bucket}.s3.{region}.amazonaws.com"),

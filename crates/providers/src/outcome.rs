@@ -115,6 +115,15 @@ impl Outcome {
         self.dates.as_ref().and_then(|d| d.expiry.as_ref())
     }
 
+    /// States when the provider says the secret in `field` was created.
+    pub fn secret_created(mut self, field: &str, at: &str) -> Outcome {
+        self.dates
+            .get_or_insert_default()
+            .secrets_created
+            .insert(field.to_owned(), at.to_owned());
+        self
+    }
+
     /// Secret key -> when the provider says it was created (empty: nothing stated).
     pub fn secrets_created(&self) -> BTreeMap<String, String> {
         self.dates

@@ -1,7 +1,8 @@
 //! SMTP against a real SMTP server with AUTH (Debian's python3-aiosmtpd, run
 //! by the test on 127.0.0.1 with a certificate from the test's own CA):
 //! STARTTLS and implicit TLS, a good and a bad password, an untrusted
-//! certificate, and proof that a check never sends MAIL, RCPT or DATA.
+//! certificate, the certificate's expiry stated, and proof that a check
+//! never sends MAIL, RCPT or DATA.
 
 mod common;
 
@@ -105,6 +106,14 @@ async fn smtp_handshake_with_auth_over_starttls_and_implicit_tls() {
         let outcome = checker.check(good.input()).await;
         assert_eq!(outcome.kind, OutcomeKind::Ok, "{security}: {outcome:?}");
         assert_eq!(outcome.details["security"], security);
+        // The server certificate's notAfter is stated as the expiry.
+        let expiry = outcome.stated_expiry().expect("the certificate's expiry");
+        assert_eq!(expiry.at.as_deref(), Some("2031-03-01T00:00:00.000000Z"));
+        assert_eq!(expiry.source, "SMTP server certificate");
+        assert_eq!(
+            outcome.details["certificate_expires"],
+            "2031-03-01T00:00:00.000000Z"
+        );
         assert_no_secret(&outcome, &good.secrets);
 
         let bad = smtp(port, security, "CANARY-wrong-password");

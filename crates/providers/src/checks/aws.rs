@@ -22,6 +22,8 @@ use crate::outcome::{Outcome, OutcomeKind};
 /// An access key pair (and session token) read from an integration.
 pub(crate) struct AwsKeys<'a> {
     pub(crate) access_key_id: String,
+    /// The field holding the secret access key (where a stated creation date goes).
+    pub(crate) secret_field: &'static str,
     pub(crate) secret: &'a str,
     pub(crate) session_token: Option<&'a str>,
 }
@@ -40,11 +42,12 @@ pub(crate) fn keys<'a>(ctx: &Ctx<'a>) -> Result<AwsKeys<'a>, Outcome> {
 pub(crate) fn keys_from<'a>(
     ctx: &Ctx<'a>,
     id: &str,
-    secret: &str,
+    secret: &'static str,
     token: Option<&str>,
 ) -> Result<AwsKeys<'a>, Outcome> {
     Ok(AwsKeys {
         access_key_id: ctx.need_cfg(id)?,
+        secret_field: secret,
         secret: ctx.need_secret(secret)?,
         session_token: token.and_then(|t| ctx.secret(t)),
     })
@@ -162,25 +165,105 @@ pub(crate) async fn send_body(
     ctx.send(request).await
 }
 
+/// Who a key belongs to (STS) and, where IAM lets the key read it, when the
+/// key was created.
+pub(crate) struct Caller {
+    /// The account, ARN and user id.
+    identity: Value,
+    /// The key's creation date, as IAM states it.
+    created: Option<String>,
+    /// Why the creation date is unknown (None: known, or not asked).
+    age_unknown: Option<&'static str>,
+    secret_field: &'static str,
+}
+
+impl Caller {
+    /// Adds the account to a successful outcome, and the key's creation
+    /// date (a detail, and the date the store records for the secret).
+    pub(crate) fn stamp(&self, out: Outcome) -> Outcome {
+        let mut out = out.detail("account", self.identity.clone());
+        if let Some(created) = &self.created {
+            out = out
+                .detail("access_key_created", created.as_str())
+                .secret_created(self.secret_field, created);
+        }
+        if let Some(why) = self.age_unknown {
+            out = out.detail("access_key_age", why);
+        }
+        out
+    }
+}
+
 /// STS GetCallerIdentity: needs no permission, so a failure means the key
-/// pair itself is wrong. Returns the caller's account, ARN and user id.
-pub(crate) async fn caller_identity(ctx: &Ctx<'_>, keys: &AwsKeys<'_>) -> Result<Value, Outcome> {
+/// pair itself is wrong. Then, for a long-lived key (no session token), IAM
+/// ListAccessKeys for the key's creation date: a key without
+/// `iam:ListAccessKeys` on itself still passes, its age unknown.
+pub(crate) async fn caller_identity(ctx: &Ctx<'_>, keys: &AwsKeys<'_>) -> Result<Caller, Outcome> {
     let url = format!("{}/", ctx.base("sts", &[])?);
-    let service = Service {
-        name: "sts",
-        region: "us-east-1",
-        s3: false,
-    };
     let action = form("Action=GetCallerIdentity&Version=2011-06-15");
-    let resp = send_body(ctx, keys, service, Method::POST, &url, action).await?;
+    let resp = send_body(ctx, keys, GLOBAL_STS, Method::POST, &url, action).await?;
     if !resp.success() {
         return Err(failure(ctx, &resp, "sts:GetCallerIdentity"));
     }
-    Ok(json!({
-        "account": resp.xml("Account"),
-        "arn": resp.xml("Arn"),
-        "user_id": resp.xml("UserId"),
-    }))
+    let mut caller = Caller {
+        identity: json!({
+            "account": resp.xml("Account"),
+            "arn": resp.xml("Arn"),
+            "user_id": resp.xml("UserId"),
+        }),
+        created: None,
+        age_unknown: None,
+        secret_field: keys.secret_field,
+    };
+    if keys.session_token.is_none() {
+        match key_created(ctx, keys).await {
+            Ok(created) => caller.created = Some(created),
+            Err(why) => caller.age_unknown = Some(why),
+        }
+    }
+    Ok(caller)
+}
+
+const GLOBAL_STS: Service<'static> = Service {
+    name: "sts",
+    region: "us-east-1",
+    s3: false,
+};
+
+/// IAM ListAccessKeys (for the calling user): the creation date of the
+/// entry whose id is this key's. Err says why it is unknown.
+async fn key_created(ctx: &Ctx<'_>, keys: &AwsKeys<'_>) -> Result<String, &'static str> {
+    const NOT_READ: &str = "not read: IAM did not answer";
+    let base = ctx.base("iam", &[]).map_err(|_| NOT_READ)?;
+    let service = Service {
+        name: "iam",
+        region: "us-east-1",
+        s3: false,
+    };
+    let action = form("Action=ListAccessKeys&Version=2010-05-08");
+    let url = format!("{base}/");
+    let resp = send_body(ctx, keys, service, Method::POST, &url, action)
+        .await
+        .map_err(|_| NOT_READ)?;
+    if !resp.success() {
+        return Err(match error_code(&resp).as_deref() {
+            Some("AccessDenied" | "AccessDeniedException") => {
+                "not read: the key may not call iam:ListAccessKeys on itself"
+            }
+            _ => NOT_READ,
+        });
+    }
+    access_key_created(&resp.body, &keys.access_key_id).ok_or("not read: IAM did not list this key")
+}
+
+/// The `CreateDate` of the `<member>` of a ListAccessKeys answer whose
+/// `AccessKeyId` is `id`.
+fn access_key_created(body: &str, id: &str) -> Option<String> {
+    body.split("<member>").skip(1).find_map(|member| {
+        let member = member.split("</member>").next()?;
+        (crate::http::xml_text(member, "AccessKeyId")? == id)
+            .then(|| crate::http::xml_text(member, "CreateDate").map(str::to_owned))?
+    })
 }
 
 /// The AWS error code of an answer, from wherever the protocol puts it.

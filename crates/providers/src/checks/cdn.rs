@@ -117,13 +117,14 @@ async fn cloudfront(ctx: &Ctx<'_>) -> Verdict {
     };
     let resp = aws::send_body(ctx, &keys, service, Method::GET, &url, None).await?;
     aws::expect_success(ctx, &resp, permission)?;
-    Ok(Outcome::ok("Amazon CloudFront accepted the key.")
-        .details(json!({
-            "account": identity,
-            "distribution_status": resp.xml("Status"),
-            "domain_name": resp.xml("DomainName"),
-        }))
-        .status(resp.status))
+    Ok(identity.stamp(
+        Outcome::ok("Amazon CloudFront accepted the key.")
+            .details(json!({
+                "distribution_status": resp.xml("Status"),
+                "domain_name": resp.xml("DomainName"),
+            }))
+            .status(resp.status),
+    ))
 }
 
 async fn fastly(ctx: &Ctx<'_>) -> Verdict {

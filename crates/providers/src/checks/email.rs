@@ -131,7 +131,6 @@ async fn ses(ctx: &Ctx<'_>) -> Verdict {
         .and_then(Value::as_bool);
     let sending = j.pointer("/SendingEnabled").and_then(Value::as_bool);
     let details = json!({
-        "account": identity,
         "region": region,
         "sending_enabled": sending,
         "production_access": production,
@@ -141,9 +140,11 @@ async fn ses(ctx: &Ctx<'_>) -> Verdict {
             "sent_last_24_hours": j.pointer("/SendQuota/SentLast24Hours"),
         },
     });
-    let mut out = Outcome::ok(format!("Amazon SES in {region} accepted the key."))
-        .details(details)
-        .status(resp.status);
+    let mut out = identity.stamp(
+        Outcome::ok(format!("Amazon SES in {region} accepted the key."))
+            .details(details)
+            .status(resp.status),
+    );
     if sending == Some(false) {
         out.hint = "Sending is paused for this account in this region: see the SES console.".into();
     } else if production == Some(false) {

@@ -130,11 +130,11 @@ async fn sns(ctx: &Ctx<'_>) -> Verdict {
         }
         rest = &rest[end..];
     }
-    Ok(
+    Ok(identity.stamp(
         Outcome::ok(format!("Amazon SNS in {region} accepted the key."))
-            .details(json!({"account": identity, "region": region, "sms_attributes": attributes}))
+            .details(json!({"region": region, "sms_attributes": attributes}))
             .status(resp.status),
-    )
+    ))
 }
 
 async fn plivo(ctx: &Ctx<'_>) -> Verdict {

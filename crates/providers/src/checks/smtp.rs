@@ -1,21 +1,23 @@
-//! Generic SMTP: the real handshake through lettre. `test_connection`
-//! connects, reads the greeting, sends EHLO, upgrades with STARTTLS (then EHLO
-//! again) or starts with TLS, authenticates (AUTH PLAIN or LOGIN), sends NOOP
-//! and QUIT, and never MAIL, RCPT or DATA; lettre's source confirms that its
-//! `connection()` authenticates whenever credentials are set, so no hand-written
-//! SMTP client is needed. The certificate is verified against the host name
-//! with Mozilla's roots plus the checker's extra roots.
+//! Generic SMTP: the real handshake through lettre's connection, driven step
+//! by step as lettre's own `test_connection` does it: connect, read the
+//! greeting, EHLO, upgrade with STARTTLS (then EHLO again) or start with TLS,
+//! authenticate (AUTH PLAIN or LOGIN), NOOP and QUIT, and never MAIL, RCPT or
+//! DATA. Driving it by hand lets the check read the server certificate's
+//! expiry (notAfter), which it states like a token's. The certificate is
+//! verified against the host name with Mozilla's roots plus the checker's
+//! extra roots.
 
 use std::time::Duration;
 
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+use lettre::transport::smtp::client::{AsyncSmtpConnection, Certificate, Tls, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
 use lettre::transport::smtp::Error as SmtpError;
 use lettre::{AsyncSmtpTransport, Tokio1Executor};
 
 use crate::checker::Checker;
 use crate::http::{transport_from_chain, Ctx, Verdict};
-use crate::outcome::{Outcome, OutcomeKind};
+use crate::outcome::{Outcome, OutcomeKind, StatedExpiry};
 
 checks! {
     "smtp" => smtp,
@@ -103,49 +105,111 @@ async fn connect_to(checker: &Checker, s: &SmtpSettings<'_>) -> Result<String, O
     })
 }
 
+/// The TLS parameters for the settings (None: no encryption).
+fn tls_parameters(
+    checker: &Checker,
+    s: &SmtpSettings<'_>,
+) -> Result<Option<TlsParameters>, Outcome> {
+    if s.security == Security::None {
+        return Ok(None);
+    }
+    let mut params = TlsParameters::builder(s.host.clone());
+    for pem in checker.extra_roots_pem() {
+        let cert = Certificate::from_pem(pem).map_err(|_| {
+            Outcome::new(
+                OutcomeKind::Tls,
+                "An extra root certificate could not be read.",
+                "Check the certificate file given to Switchboard.",
+            )
+        })?;
+        params = params.add_root_certificate(cert);
+    }
+    let params = params.build_rustls().map_err(|_| {
+        Outcome::new(
+            OutcomeKind::Tls,
+            "TLS for the SMTP connection could not be set up.",
+            "Check the SMTP host name.",
+        )
+    })?;
+    Ok(Some(params))
+}
+
+fn credentials(s: &SmtpSettings<'_>) -> Credentials {
+    Credentials::new(s.username.clone(), s.password.to_owned())
+}
+
+const MECHANISMS: [Mechanism; 2] = [Mechanism::Plain, Mechanism::Login];
+
 /// A lettre transport for the settings (no pool: one connection, closed after use).
 pub(crate) async fn transport(
     checker: &Checker,
     s: &SmtpSettings<'_>,
 ) -> Result<AsyncSmtpTransport<Tokio1Executor>, Outcome> {
     let server = connect_to(checker, s).await?;
-    let tls = match s.security {
-        Security::None => Tls::None,
-        mode => {
-            let mut params = TlsParameters::builder(s.host.clone());
-            for pem in checker.extra_roots_pem() {
-                let cert = Certificate::from_pem(pem).map_err(|_| {
-                    Outcome::new(
-                        OutcomeKind::Tls,
-                        "An extra root certificate could not be read.",
-                        "Check the certificate file given to Switchboard.",
-                    )
-                })?;
-                params = params.add_root_certificate(cert);
-            }
-            let params = params.build_rustls().map_err(|_| {
-                Outcome::new(
-                    OutcomeKind::Tls,
-                    "TLS for the SMTP connection could not be set up.",
-                    "Check the SMTP host name.",
-                )
-            })?;
-            if mode == Security::Implicit {
-                Tls::Wrapper(params)
-            } else {
-                Tls::Required(params)
-            }
-        }
+    let tls = match (tls_parameters(checker, s)?, s.security) {
+        (Some(params), Security::Implicit) => Tls::Wrapper(params),
+        (Some(params), _) => Tls::Required(params),
+        (None, _) => Tls::None,
     };
     Ok(
         AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(server)
             .port(s.port)
             .tls(tls)
-            .credentials(Credentials::new(s.username.clone(), s.password.to_owned()))
-            .authentication(vec![Mechanism::Plain, Mechanism::Login])
+            .credentials(credentials(s))
+            .authentication(MECHANISMS.to_vec())
             .timeout(Some(checker.timeout()))
             .build(),
     )
+}
+
+/// What the handshake learnt: whether the server still answered after
+/// signing in, and its certificate (DER) when the connection was encrypted.
+struct Handshake {
+    answered: bool,
+    certificate: Option<Vec<u8>>,
+}
+
+/// The check's exchange, step by step (see the module's comment).
+async fn handshake(
+    checker: &Checker,
+    s: &SmtpSettings<'_>,
+    server: &str,
+    tls: Option<TlsParameters>,
+) -> Result<Handshake, SmtpError> {
+    let hello = ClientId::default();
+    let (wrapper, upgrade) = match s.security {
+        Security::Implicit => (tls, None),
+        _ => (None, tls),
+    };
+    let mut conn = AsyncSmtpConnection::connect_tokio1(
+        (server, s.port),
+        Some(checker.timeout()),
+        &hello,
+        wrapper,
+        None,
+    )
+    .await?;
+    if let Some(params) = upgrade {
+        conn.starttls(params, &hello).await?;
+    }
+    let certificate = conn
+        .is_encrypted()
+        .then(|| conn.peer_certificate().ok())
+        .flatten();
+    conn.auth(&MECHANISMS, &credentials(s)).await?;
+    let answered = conn.test_connected().await;
+    conn.quit().await?;
+    Ok(Handshake {
+        answered,
+        certificate,
+    })
+}
+
+/// The expiry a server certificate (DER) states: its notAfter.
+fn certificate_expiry(der: &[u8]) -> Option<StatedExpiry> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+    let not_after = cert.validity().not_after.timestamp();
+    Some(StatedExpiry::at_unix(not_after, "SMTP server certificate"))
 }
 
 /// The whole exchange may take a few round trips, each within the timeout.
@@ -155,16 +219,21 @@ pub(crate) fn deadline(checker: &Checker) -> Duration {
 
 async fn smtp(ctx: &Ctx<'_>) -> Verdict {
     let s = settings(ctx)?;
-    let transport = transport(ctx.checker, &s).await?;
+    let server = connect_to(ctx.checker, &s).await?;
+    let tls = tls_parameters(ctx.checker, &s)?;
     let with_connection = |o: Outcome| {
         o.detail("host", s.host.as_str())
             .detail("port", s.port)
             .detail("security", s.security.as_str())
     };
-    let result = tokio::time::timeout(deadline(ctx.checker), transport.test_connection()).await;
+    let exchange = handshake(ctx.checker, &s, &server, tls);
+    let result = tokio::time::timeout(deadline(ctx.checker), exchange).await;
     match result {
         Err(_) => Err(with_connection(ctx.timeout_outcome())),
-        Ok(Ok(true)) => {
+        Ok(Ok(Handshake {
+            answered: true,
+            certificate,
+        })) => {
             let mut out = Outcome::ok(format!(
                 "The mail server {}:{} accepted the sign-in ({}).",
                 s.host,
@@ -176,6 +245,12 @@ async fn smtp(ctx: &Ctx<'_>) -> Verdict {
                 }
             ));
             out = with_connection(out);
+            if let Some(expiry) = certificate.as_deref().and_then(certificate_expiry) {
+                if let Some(at) = &expiry.at {
+                    out = out.detail("certificate_expires", at.as_str());
+                }
+                out = out.expiry(Some(expiry));
+            }
             if s.security == Security::None {
                 out.hint =
                     "The password travels unencrypted: turn on TLS if the server supports it."
@@ -183,7 +258,9 @@ async fn smtp(ctx: &Ctx<'_>) -> Verdict {
             }
             Ok(out)
         }
-        Ok(Ok(false)) => Err(with_connection(Outcome::provider_error(
+        Ok(Ok(Handshake {
+            answered: false, ..
+        })) => Err(with_connection(Outcome::provider_error(
             "The mail server accepted the sign-in but then stopped answering.",
             "Try again; if it persists, ask the mail server's administrator.",
         ))),

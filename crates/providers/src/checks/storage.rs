@@ -39,7 +39,7 @@ async fn s3(ctx: &Ctx<'_>) -> Verdict {
     let base = ctx.base("s3", &[("bucket", &bucket), ("region", &region)])?;
     let resp = list_one(ctx, &keys, &region, &base).await?;
     aws::expect_success(ctx, &resp, "s3:ListBucket")?;
-    Ok(listing_ok(&resp, &bucket, "Amazon S3").detail("account", identity))
+    Ok(identity.stamp(listing_ok(&resp, &bucket, "Amazon S3")))
 }
 
 /// Lists one object of the S3-compatible bucket at `base`, signed for `region`.

@@ -670,6 +670,8 @@ pub fn test_pki() -> TestPki {
     params
         .distinguished_name
         .push(DnType::CommonName, "localhost");
+    // A fixed end, so the SMTP check's stated certificate expiry is known.
+    params.not_after = rcgen::date_time_ymd(2031, 3, 1);
     let cert = params.signed_by(&key, &*ca).unwrap();
     TestPki {
         ca_pem: ca.pem(),

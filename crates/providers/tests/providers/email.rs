@@ -133,6 +133,24 @@ pub fn sts_request(r: &Recorded) {
     verify_sigv4(r, AWS_ID, AWS_SECRET, "us-east-1", "sts");
 }
 
+/// IAM ListAccessKeys for the calling user: another key of the user first,
+/// then the test key, created on 2026-01-15.
+pub const IAM_KEYS: &str = "<ListAccessKeysResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><ListAccessKeysResult><AccessKeyMetadata><member><UserName>switchboard</UserName><AccessKeyId>AKIAOTHERKEYEXAMPLE1</AccessKeyId><Status>Inactive</Status><CreateDate>2024-03-02T08:00:00Z</CreateDate></member><member><UserName>switchboard</UserName><AccessKeyId>AKIAIOSFODNN7EXAMPLE</AccessKeyId><Status>Active</Status><CreateDate>2026-01-15T10:00:00Z</CreateDate></member></AccessKeyMetadata><IsTruncated>false</IsTruncated></ListAccessKeysResult></ListAccessKeysResponse>";
+
+/// IAM ListAccessKeys as sent: POST / with the form, signed for iam/us-east-1.
+pub fn is_iam(r: &Recorded) -> bool {
+    r.method == "POST" && r.form_value("Action").as_deref() == Some("ListAccessKeys")
+}
+
+pub fn iam_request(r: &Recorded) {
+    method_path(r, "POST", "/");
+    form(
+        r,
+        &[("Action", "ListAccessKeys"), ("Version", "2010-05-08")],
+    );
+    verify_sigv4(r, AWS_ID, AWS_SECRET, "us-east-1", "iam");
+}
+
 /// The fake's answer to an AWS check: STS first (refusing with `refused` in
 /// the Bad scenario), then `service` for the service's own call.
 pub fn aws_answer(
@@ -144,6 +162,7 @@ pub fn aws_answer(
     match (is_sts(r), s) {
         (true, Scenario::Bad) => sts_error(refused),
         (true, _) => Reply::xml(200, STS_OK),
+        (false, _) if is_iam(r) => Reply::xml(200, IAM_KEYS),
         (false, s) => service(s),
     }
 }
@@ -152,16 +171,21 @@ pub fn aws_answer(
 pub fn sts_then(r: &Recorded, service: impl FnOnce() -> Reply) -> Reply {
     if is_sts(r) {
         Reply::xml(200, STS_OK)
+    } else if is_iam(r) {
+        Reply::xml(200, IAM_KEYS)
     } else {
         service()
     }
 }
 
-/// Checks every request of an AWS check: STS by `sts_request`, the
+/// Checks every request of an AWS check: STS by `sts_request`, IAM by
+/// `iam_request`, the
 /// service's call by `checks` and its signature for `region` and `service`.
 pub fn aws_request(r: &Recorded, region: &str, service: &str, checks: impl Fn(&Recorded)) {
     if is_sts(r) {
         sts_request(r);
+    } else if is_iam(r) {
+        iam_request(r);
     } else {
         checks(r);
         verify_sigv4(r, AWS_ID, AWS_SECRET, region, service);
@@ -205,7 +229,7 @@ async fn aws_ses_session_tokens_are_signed_and_details_carry_the_quota() {
             ("aws_session_token", "FwoGZXIvYXdzCANARYsessiontoken"),
         ],
     );
-    let checked = check_once(owned, &["sts", "ses"], |r| {
+    let checked = check_once(owned, &["sts", "iam", "ses"], |r| {
         sts_then(r, || json(200, SES_ACCOUNT))
     })
     .await;
@@ -228,7 +252,7 @@ async fn aws_ses_session_tokens_are_signed_and_details_carry_the_quota() {
 #[tokio::test]
 async fn aws_bad_secret_is_invalid_credentials() {
     let owned = aws_owned("aws_ses", "eu-west-1");
-    let checked = check_once(owned, &["sts", "ses"], |_| {
+    let checked = check_once(owned, &["sts", "iam", "ses"], |_| {
         sts_error("SignatureDoesNotMatch")
     })
     .await;

@@ -1,13 +1,17 @@
 //! Expiries the checks state (issue 16, expiry and rotation): Meta's
 //! debug_token (Unix seconds, 0 = never), Cloudflare's token verify
 //! (`expires_on`) and Fastly's token record (`expires_at`), each read from
-//! the answer of a fake that also checks the request.
+//! the answer of a fake that also checks the request; and an AWS key's
+//! creation date from IAM ListAccessKeys.
 
 use serde_json::json;
 use switchboard_providers::fake::Reply;
 use switchboard_providers::{OutcomeKind, StatedExpiry};
 
 use crate::common::*;
+use crate::email::{
+    aws_owned, iam_request, is_iam, is_sts, sts_then, AWS_ID, AWS_SECRET, IAM_KEYS,
+};
 
 const FB_APP: &str = "1234567890123456";
 const FB_SECRET: &str = "0123456789abcdefCANARY0123456789";
@@ -115,4 +119,89 @@ async fn fastly_token_record_states_expires_at() {
         checked.outcome.stated_expiry().cloned(),
         expiry(Some("2026-12-24T10:00:00.000000Z"), "Fastly token")
     );
+}
+
+/// An SES check whose fake answers IAM ListAccessKeys with `iam`.
+async fn ses_with_iam(owned: Owned, iam: Reply) -> Checked {
+    check_once(owned, &["sts", "iam", "ses"], move |r| {
+        if is_iam(r) {
+            return iam.clone();
+        }
+        sts_then(r, || {
+            Reply::json(
+                200,
+                json!({"SendingEnabled": true, "ProductionAccessEnabled": true}),
+            )
+        })
+    })
+    .await
+}
+
+#[tokio::test]
+async fn aws_key_age_comes_from_iam_list_access_keys() {
+    let checked = ses_with_iam(aws_owned("aws_ses", "eu-west-1"), Reply::xml(200, IAM_KEYS)).await;
+    let outcome = &checked.outcome;
+    assert_eq!(outcome.kind, OutcomeKind::Ok, "{outcome:?}");
+    // STS, then IAM (signed for iam in us-east-1), then SES.
+    assert_eq!(checked.requests.len(), 3);
+    assert!(is_sts(&checked.requests[0]));
+    iam_request(&checked.requests[1]);
+    // The date of this key's entry, not the user's other key.
+    assert_eq!(
+        outcome.secrets_created(),
+        std::collections::BTreeMap::from([(
+            "aws_secret_access_key".to_owned(),
+            "2026-01-15T10:00:00Z".to_owned()
+        )])
+    );
+    assert_eq!(
+        outcome.details["access_key_created"],
+        "2026-01-15T10:00:00Z"
+    );
+    assert_eq!(outcome.details["account"]["account"], "123456789012");
+    assert_no_secret(outcome, &checked.owned.secrets);
+}
+
+#[tokio::test]
+async fn aws_key_without_iam_permission_still_passes_with_its_age_unknown() {
+    let denied = Reply::xml(
+        403,
+        "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/switchboard is not authorized to perform: iam:ListAccessKeys</Message></Error></ErrorResponse>",
+    );
+    let outcome = ses_with_iam(aws_owned("aws_ses", "eu-west-1"), denied)
+        .await
+        .outcome;
+    assert_eq!(outcome.kind, OutcomeKind::Ok, "{outcome:?}");
+    assert!(outcome.secrets_created().is_empty());
+    assert!(
+        outcome.details["access_key_age"]
+            .as_str()
+            .unwrap()
+            .contains("iam:ListAccessKeys"),
+        "{:?}",
+        outcome.details
+    );
+    // A listing without this key states nothing either.
+    let other = IAM_KEYS.replace("AKIAIOSFODNN7EXAMPLE", "AKIAANOTHERKEYEXAMPL");
+    let outcome = ses_with_iam(aws_owned("aws_ses", "eu-west-1"), Reply::xml(200, &other))
+        .await
+        .outcome;
+    assert_eq!(outcome.kind, OutcomeKind::Ok, "{outcome:?}");
+    assert!(outcome.secrets_created().is_empty());
+}
+
+#[tokio::test]
+async fn aws_temporary_credentials_are_not_asked_their_age() {
+    let owned = Owned::of(
+        "aws_ses",
+        json!({"aws_region": "eu-west-1", "aws_access_key_id": AWS_ID}),
+        &[
+            ("aws_secret_access_key", AWS_SECRET),
+            ("aws_session_token", "FwoGZXIvYXdzCANARYsessiontoken"),
+        ],
+    );
+    let checked = ses_with_iam(owned, Reply::xml(200, IAM_KEYS)).await;
+    assert_eq!(checked.outcome.kind, OutcomeKind::Ok);
+    assert!(checked.requests.iter().all(|r| !is_iam(r)));
+    assert!(checked.outcome.secrets_created().is_empty());
 }

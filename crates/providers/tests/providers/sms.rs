@@ -57,7 +57,7 @@ async fn aws_sns() {
 #[tokio::test]
 async fn aws_sns_details_list_the_sms_attributes() {
     let owned = aws_owned("aws_sns", "us-west-2");
-    let outcome = check_once(owned, &["sts", "sns"], |r| {
+    let outcome = check_once(owned, &["sts", "iam", "sns"], |r| {
         sts_then(r, || Reply::xml(200, "<GetSMSAttributesResponse><GetSMSAttributesResult><attributes><entry><key>MonthlySpendLimit</key><value>1</value></entry></attributes></GetSMSAttributesResult></GetSMSAttributesResponse>"))
     })
     .await

@@ -6,7 +6,9 @@ use serde_json::json;
 use switchboard_providers::fake::{FakeServer, Recorded, Reply};
 use switchboard_providers::OutcomeKind;
 
-use super::email::{aws_answer, aws_owned, aws_request, is_sts, sts_then, AWS_ID, AWS_SECRET};
+use super::email::{
+    aws_answer, aws_owned, aws_request, is_iam, is_sts, sts_then, AWS_ID, AWS_SECRET,
+};
 use crate::common::*;
 
 /// The table of this file's provider cases.
@@ -49,7 +51,7 @@ fn s3_settings() -> Owned {
 #[tokio::test]
 async fn aws_s3_missing_bucket_and_wrong_region() {
     let missing = |r: &Recorded| sts_then(r, || s3_error(404, "NoSuchBucket"));
-    let outcome = check_once(s3_settings(), &["sts", "s3"], missing)
+    let outcome = check_once(s3_settings(), &["sts", "iam", "s3"], missing)
         .await
         .outcome;
     assert_eq!(outcome.kind, OutcomeKind::NotFound, "{outcome:?}");
@@ -59,7 +61,7 @@ async fn aws_s3_missing_bucket_and_wrong_region() {
             s3_error(301, "PermanentRedirect").header("x-amz-bucket-region", "us-west-2")
         })
     };
-    let outcome = check_once(s3_settings(), &["sts", "s3"], moved)
+    let outcome = check_once(s3_settings(), &["sts", "iam", "s3"], moved)
         .await
         .outcome;
     assert_eq!(outcome.kind, OutcomeKind::WrongEnvironment, "{outcome:?}");
@@ -70,12 +72,17 @@ async fn aws_s3_missing_bucket_and_wrong_region() {
 async fn s3_override_may_use_the_bucket_in_the_path() {
     let fake = FakeServer::start(|r| sts_then(r, || Reply::xml(200, LIST_OK))).await;
     let in_path = format!("{}/{{bucket}}", fake.url());
-    let checker = checker_routed(&[("sts", &fake.url()), ("s3", &in_path)]).with_clock(
-        std::sync::Arc::new(|| std::time::UNIX_EPOCH + std::time::Duration::from_secs(NOW)),
-    );
+    let checker = checker_routed(&[("sts", &fake.url()), ("iam", &fake.url()), ("s3", &in_path)])
+        .with_clock(std::sync::Arc::new(|| {
+            std::time::UNIX_EPOCH + std::time::Duration::from_secs(NOW)
+        }));
     let outcome = checker.check(s3_settings().input()).await;
     assert_eq!(outcome.kind, OutcomeKind::Ok, "{outcome:?}");
-    let list = fake.requests().into_iter().find(|r| !is_sts(r)).unwrap();
+    let list = fake
+        .requests()
+        .into_iter()
+        .find(|r| !is_sts(r) && !is_iam(r))
+        .unwrap();
     assert_eq!(list.path, "/brand-assets/");
     verify_sigv4(&list, AWS_ID, AWS_SECRET, "eu-central-1", "s3");
 }
