@@ -1,11 +1,13 @@
 //! WhatsApp Cloud: the phone number, then the business account's number
-//! list (the two IDs must belong together).
+//! list (the two IDs must belong together), then what Meta's `debug_token`
+//! says of the token's expiry, asked with the token itself (Meta allows the
+//! inspecting token to be any token of the same app, this one included).
 
 use serde_json::{json, Value};
 
 use super::graph::graph_get;
 use crate::http::{Ctx, Verdict};
-use crate::outcome::{Outcome, OutcomeKind};
+use crate::outcome::{Outcome, OutcomeKind, StatedExpiry};
 
 checks! {
     "whatsapp" => whatsapp,
@@ -66,11 +68,33 @@ async fn whatsapp(ctx: &Ctx<'_>) -> Verdict {
             .details(details)
             .status(list.status));
     }
+    let expiry = token_expiry(ctx, token).await;
     Ok(Outcome::ok(format!(
         "WhatsApp accepted the token for {} ({}).",
         phone.str_at("/display_phone_number").unwrap_or(&phone_id),
         phone.str_at("/verified_name").unwrap_or("unnamed")
     ))
     .details(details)
+    .detail(
+        "token_expires_at",
+        expiry
+            .as_ref()
+            .map(|e| e.at.clone().unwrap_or_else(|| "never".into())),
+    )
+    .expiry(expiry)
     .status(phone.status))
+}
+
+/// The token's expiry by `debug_token` (Unix seconds, 0 = never). Best
+/// effort: the token already proved itself, so a refusal here states nothing.
+async fn token_expiry(ctx: &Ctx<'_>, token: &str) -> Option<StatedExpiry> {
+    let resp = graph_get(ctx, "debug_token", &[("input_token", token)], token)
+        .await
+        .ok()?;
+    let data = resp.json.pointer("/data")?;
+    if data["is_valid"].as_bool() != Some(true) {
+        return None;
+    }
+    let at = data["expires_at"].as_i64()?;
+    Some(StatedExpiry::at_unix(at, "Meta debug_token"))
 }

@@ -35,6 +35,10 @@ fn whatsapp_answer(s: Scenario, r: &Recorded) -> Reply {
         Scenario::Ok if r.path.ends_with("/phone_numbers") => {
             Reply::json(200, json!({"data": [{"id": "999"}, {"id": PHONE_ID}]}))
         }
+        Scenario::Ok if r.path.ends_with("/debug_token") => Reply::json(
+            200,
+            json!({"data": {"app_id": "1234567890123456", "type": "SYSTEM_USER", "is_valid": true, "expires_at": 1_790_000_000, "scopes": ["whatsapp_business_messaging"]}}),
+        ),
         Scenario::Ok => json(200, r#"{"display_phone_number":"+1 555-0100","verified_name":"Acme","quality_rating":"GREEN","id":"106540352242922"}"#),
     }
 }
@@ -43,7 +47,10 @@ fn whatsapp_answer(s: Scenario, r: &Recorded) -> Reply {
 async fn whatsapp() {
     run_custom(CASES, "whatsapp", whatsapp_answer, |r| {
         bearer(r, WA_TOKEN);
-        if r.path.ends_with("/phone_numbers") {
+        if r.path.ends_with("/debug_token") {
+            method_path(r, "GET", "/v22.0/debug_token");
+            query(r, &[("input_token", WA_TOKEN)]);
+        } else if r.path.ends_with("/phone_numbers") {
             method_path(r, "GET", &format!("/v22.0/{WABA}/phone_numbers"));
             query(r, &[("fields", "id")]);
         } else {
@@ -65,6 +72,26 @@ async fn check_whatsapp(answer: impl Fn(&Recorded) -> Reply + Send + Sync + 'sta
     let settings = json!({"phone_number_id": PHONE_ID, "business_account_id": WABA});
     let owned = Owned::of("whatsapp", settings, &[("access_token", WA_TOKEN)]);
     check_once(owned, &["meta"], answer).await.outcome
+}
+
+#[tokio::test]
+async fn whatsapp_token_expiry_comes_from_debug_token_asked_with_the_token() {
+    let outcome = check_whatsapp(|r| whatsapp_answer(Scenario::Ok, r)).await;
+    assert_eq!(outcome.kind, OutcomeKind::Ok, "{outcome:?}");
+    let expiry = outcome.stated_expiry().expect("the token's expiry");
+    assert_eq!(expiry.at.as_deref(), Some("2026-09-21T14:13:20.000000Z"));
+    assert_eq!(expiry.source, "Meta debug_token");
+    // A refused debug_token still passes the check, stating nothing.
+    let outcome = check_whatsapp(|r| {
+        if r.path.ends_with("/debug_token") {
+            graph_error(400, 100, None)
+        } else {
+            whatsapp_answer(Scenario::Ok, r)
+        }
+    })
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Ok, "{outcome:?}");
+    assert!(outcome.stated_expiry().is_none());
 }
 
 #[tokio::test]
