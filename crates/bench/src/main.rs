@@ -4,6 +4,8 @@
 //! pass-through sealer, and the ratio between them. Run it in release mode.
 #![forbid(unsafe_code)]
 
+mod scale;
+
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -131,8 +133,30 @@ fn seal_rate() -> f64 {
 fn main() {
     let mut args = std::env::args().skip(1);
     let what = args.next().unwrap_or_else(|| "store".into());
+    if what == "scale" {
+        let n: usize = args
+            .next()
+            .map(|s| s.parse().expect("N is a number"))
+            .unwrap_or(100_000);
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        println!("switchboard-bench scale: the list view on {n} integrations (median of 15)");
+        for f in rt.block_on(scale::run(n)) {
+            println!(
+                "{:<44} {:>8.2} ms  goal <= {:>4} ms  {}",
+                f.label,
+                ms(f.measured),
+                f.goal.as_millis(),
+                if f.measured <= f.goal {
+                    "met"
+                } else {
+                    "NOT met"
+                }
+            );
+        }
+        return;
+    }
     if what != "store" {
-        eprintln!("usage: switchboard-bench store [N]");
+        eprintln!("usage: switchboard-bench store [N] | scale [N]");
         std::process::exit(2);
     }
     let n: usize = args

@@ -22,23 +22,68 @@ pub type SecretDates = BTreeMap<String, String>;
 /// expiry within the first threshold (or past), or an oldest secret set at
 /// or before its type's rotation period ago.
 pub(crate) fn push_attention(qb: &mut QueryBuilder<'_, Sqlite>, rotation: &Rotation) {
-    let now = unix_now();
+    let cut = Cutoffs::new(rotation);
+    push_candidates(qb, &cut);
     qb.push(" AND ((expires_at IS NOT NULL AND expires_at <= ")
-        .push_bind(days_after(now, THRESHOLD_DAYS[0]))
-        .push(") OR (SELECT MIN(value) FROM json_each(integrations.secret_dates)) <= ");
-    let default = days_before(now, i64::from(rotation.default_days));
-    if rotation.per_type.is_empty() {
-        qb.push_bind(default).push(")");
+        .push_bind(cut.expiry_limit)
+        .push(") OR oldest_secret_at <= ");
+    if cut.per_type.is_empty() {
+        qb.push_bind(cut.default).push(")");
         return;
     }
     qb.push("CASE integration_type");
-    for (ty, days) in &rotation.per_type {
+    for (ty, date) in cut.per_type {
         qb.push(" WHEN ")
-            .push_bind(ty.clone())
+            .push_bind(ty)
             .push(" THEN ")
-            .push_bind(days_before(now, i64::from(*days)));
+            .push_bind(date);
     }
-    qb.push(" ELSE ").push_bind(default).push(" END)");
+    qb.push(" ELSE ").push_bind(cut.default).push(" END)");
+}
+
+/// The rule's dates for now: an expiry at or before `expiry_limit`, an
+/// oldest secret at or before its type's date.
+struct Cutoffs {
+    expiry_limit: String,
+    default: String,
+    per_type: Vec<(String, String)>,
+    /// The latest of the types' dates: no secret set after it is too old.
+    loosest: String,
+}
+
+impl Cutoffs {
+    fn new(rotation: &Rotation) -> Cutoffs {
+        let now = unix_now();
+        let default = days_before(now, i64::from(rotation.default_days));
+        let per_type: Vec<(String, String)> = rotation
+            .per_type
+            .iter()
+            .map(|(ty, days)| (ty.clone(), days_before(now, i64::from(*days))))
+            .collect();
+        let loosest = per_type
+            .iter()
+            .map(|(_, date)| date)
+            .fold(&default, |a, b| a.max(b))
+            .clone();
+        Cutoffs {
+            expiry_limit: days_after(now, THRESHOLD_DAYS[0]),
+            default,
+            per_type,
+            loosest,
+        }
+    }
+}
+
+/// " AND rowid IN (<candidates>)": the live integrations that may need
+/// attention, found through the two partial indexes (an expiry; the oldest
+/// secret by the loosest date), so a store of 100,000 is not read row by
+/// row. The exact rule then runs on those alone.
+fn push_candidates(qb: &mut QueryBuilder<'_, Sqlite>, cut: &Cutoffs) {
+    qb.push(" AND integrations.rowid IN (SELECT rowid FROM integrations WHERE trashed_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ")
+        .push_bind(cut.expiry_limit.clone())
+        .push(" UNION ALL SELECT rowid FROM integrations WHERE trashed_at IS NULL AND oldest_secret_at <= ")
+        .push_bind(cut.loosest.clone())
+        .push(")");
 }
 
 fn parse_dates(text: &str) -> SecretDates {
@@ -189,8 +234,9 @@ impl Store {
     /// (types with none are left out).
     pub async fn attention_by_type(&self, rotation: &Rotation) -> Result<BTreeMap<String, i64>> {
         self.sealer()?;
-        let mut qb =
-            QueryBuilder::new("SELECT integration_type, COUNT(*) FROM integrations WHERE 1 = 1");
+        let mut qb = QueryBuilder::new(
+            "SELECT integration_type, COUNT(*) FROM integrations WHERE trashed_at IS NULL",
+        );
         push_attention(&mut qb, rotation);
         qb.push(" GROUP BY 1");
         let rows = qb.build().fetch_all(self.pool()).await?;
@@ -209,12 +255,14 @@ impl Store {
         self.sealer()?;
         let now = unix_now();
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let rows = sqlx::query(
-            "SELECT id, name, integration_type, secret_dates, expires_at, attention_announced FROM integrations
-             WHERE secret_dates <> '{}' OR expires_at IS NOT NULL OR attention_announced IS NOT NULL",
-        )
-        .fetch_all(&mut *tx)
-        .await?;
+        // The candidates, and those announced before (whose stage may have
+        // gone down): both through indexes.
+        let mut qb = QueryBuilder::new(
+            "SELECT id, name, integration_type, secret_dates, expires_at, attention_announced FROM integrations WHERE rowid IN (SELECT rowid FROM integrations WHERE attention_announced IS NOT NULL) OR (1 = 1",
+        );
+        push_candidates(&mut qb, &Cutoffs::new(rotation));
+        qb.push(")");
+        let rows = qb.build().fetch_all(&mut *tx).await?;
         let mut out = Vec::new();
         for row in rows {
             let ty: String = row.get("integration_type");

@@ -255,6 +255,14 @@ pub struct ListFilter {
     pub offset: Option<i64>,
 }
 
+/// One type's card: how many integrations, how many active, how many failing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TypeCounts {
+    pub total: i64,
+    pub active: i64,
+    pub errors: i64,
+}
+
 /// One line of an integration's activity log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogEntry {

@@ -5,7 +5,7 @@ use super::{convert, to_ipc, CmdResult};
 use crate::state::AppState;
 use switchboard_ipc::cmd::{self, Answer, Request};
 use switchboard_ipc::{IpcError, ListPage, RevealRequest, TypeOverview};
-use switchboard_store::{Integration, IntegrationPatch, ListFilter, NewIntegration, Status};
+use switchboard_store::{Integration, IntegrationPatch, NewIntegration};
 use switchboard_vault::Secret;
 use tauri::State;
 
@@ -43,34 +43,14 @@ pub async fn type_overview(state: State<'_, AppState>) -> CmdResult<Answer<cmd::
         .attention_by_type(&state.rotation())
         .await
         .map_err(to_ipc)?;
+    let counts = state.store.type_counts().await.map_err(to_ipc)?;
     for ty in switchboard_catalog::types() {
-        let base = ListFilter {
-            integration_type: Some(ty.id.to_owned()),
-            ..ListFilter::default()
-        };
-        let store = &state.store;
-        let count = |f: ListFilter| async move { store.count(&f).await.map_err(to_ipc) };
-        let total = count(base.clone()).await?;
-        let (active, errors) = if total == 0 {
-            (0, 0)
-        } else {
-            let active = count(ListFilter {
-                is_active: Some(true),
-                ..base.clone()
-            })
-            .await?;
-            let errors = count(ListFilter {
-                status: Some(Status::Error),
-                ..base
-            })
-            .await?;
-            (active, errors)
-        };
+        let c = counts.get(ty.id).copied().unwrap_or_default();
         out.push(TypeOverview {
             integration_type: ty.id.to_owned(),
-            total,
-            active,
-            errors,
+            total: c.total,
+            active: c.active,
+            errors: c.errors,
             attention: attention.get(ty.id).copied().unwrap_or(0),
         });
     }

@@ -7,6 +7,7 @@ use crate::{Result, Store};
 use futures_util::TryStreamExt;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite};
+use std::collections::BTreeMap;
 use switchboard_catalog as catalog;
 
 fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, filter: &'a ListFilter) {
@@ -42,19 +43,42 @@ fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, filter: &'a ListFilter) {
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        // Secrets live in their own column and are never searched.
-        push_search(
-            qb,
-            &[
-                "name",
-                "description",
-                "integration_type",
-                "provider",
-                "config",
-            ],
-            text,
-        );
+        push_integration_search(qb, text);
     }
+}
+
+/// The columns a search looks in (secrets live in their own column and are
+/// never searched).
+const SEARCHED: [&str; 5] = [
+    "name",
+    "description",
+    "integration_type",
+    "provider",
+    "config",
+];
+
+/// A search finds its candidates through the trigram index
+/// (`integrations_search`, local migration 0008): FTS5 answers a LIKE on a
+/// trigram column from the index when the pattern has 3 characters or more.
+/// There the text's `%` and `_` act as wildcards, so the candidates are a
+/// superset; the exact literal match then runs on those rows alone. A
+/// search under 3 characters scans the columns.
+fn push_integration_search(qb: &mut QueryBuilder<'_, Sqlite>, text: &str) {
+    if text.chars().count() >= 3 {
+        let pattern = format!("%{text}%");
+        qb.push(" AND integrations.rowid IN (");
+        for (i, col) in SEARCHED.iter().enumerate() {
+            if i > 0 {
+                qb.push(" UNION ALL ");
+            }
+            qb.push("SELECT rowid FROM integrations_search WHERE ")
+                .push(*col)
+                .push(" LIKE ")
+                .push_bind(pattern.clone());
+        }
+        qb.push(")");
+    }
+    push_search(qb, &SEARCHED, text);
 }
 
 /// ` AND (col LIKE '%text%' OR ...)` over `columns`, the text taken
@@ -137,14 +161,48 @@ impl Store {
         Ok(qb.build().fetch_one(self.pool()).await?.get(0))
     }
 
-    /// Totals by type and by status.
-    pub async fn stats(&self) -> Result<Stats> {
+    /// The live integrations counted by type, status and activity: one
+    /// pass over the covering index `integrations_live_counts`.
+    async fn grouped_counts(&self) -> Result<Vec<(String, String, bool, i64)>> {
         self.sealer()?;
         let rows = sqlx::query(
             "SELECT integration_type, status, is_active, COUNT(*) AS n FROM integrations WHERE trashed_at IS NULL GROUP BY 1, 2, 3",
         )
         .fetch_all(self.pool())
         .await?;
+        Ok(rows
+            .iter()
+            .map(|row| {
+                (
+                    row.get("integration_type"),
+                    row.get("status"),
+                    row.get("is_active"),
+                    row.get("n"),
+                )
+            })
+            .collect())
+    }
+
+    /// Per type present: how many, how many active, how many failing (the
+    /// type cards).
+    pub async fn type_counts(&self) -> Result<BTreeMap<String, TypeCounts>> {
+        let mut out: BTreeMap<String, TypeCounts> = BTreeMap::new();
+        for (ty, status, active, n) in self.grouped_counts().await? {
+            let counts = out.entry(ty).or_default();
+            counts.total += n;
+            if active {
+                counts.active += n;
+            }
+            if status == "error" {
+                counts.errors += n;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Totals by type and by status.
+    pub async fn stats(&self) -> Result<Stats> {
+        let rows = self.grouped_counts().await?;
         let mut stats = Stats {
             by_type: catalog::types()
                 .iter()
@@ -156,11 +214,7 @@ impl Store {
                 .collect(),
             ..Stats::default()
         };
-        for row in rows {
-            let n: i64 = row.get("n");
-            let ty: String = row.get("integration_type");
-            let status: String = row.get("status");
-            let active: bool = row.get("is_active");
+        for (ty, status, active, n) in rows {
             stats.total += n;
             if active {
                 stats.active += n;
