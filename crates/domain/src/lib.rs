@@ -11,6 +11,7 @@ pub mod activity;
 mod check;
 pub mod expiry;
 pub mod field;
+pub mod figure;
 pub mod restore;
 mod status;
 mod timestamp;

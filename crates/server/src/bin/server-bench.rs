@@ -471,6 +471,26 @@ async fn throttle_overhead(server: &Server) -> (f64, f64) {
     (median(logins), median(calls))
 }
 
+/// The issue-18 goals at 64 connections, as lines for scripts/bench.sh.
+fn server_figures(backend: &str, op: Op, rps: f64, p99: f64) {
+    use switchboard_domain::figure::{print_figure, Goal};
+    let at = |what: &str| format!("server, {backend}, 64 connections: {what}");
+    match (backend, op) {
+        ("sqlite", Op::Create) => {
+            print_figure(&at("create"), Goal::AtLeast(2_000.0), rps, "req/s");
+            print_figure(&at("create p99"), Goal::AtMost(50.0), p99, "ms");
+        }
+        ("sqlite", Op::List) => print_figure(&at("list p99"), Goal::AtMost(25.0), p99, "ms"),
+        ("sqlite", Op::Detail) => {
+            print_figure(&at("detail"), Goal::AtLeast(15_000.0), rps, "req/s")
+        }
+        ("postgres", Op::Detail) => {
+            print_figure(&at("detail"), Goal::AtLeast(12_000.0), rps, "req/s")
+        }
+        _ => {}
+    }
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -559,6 +579,9 @@ async fn main() {
                     r.p99_ms,
                     r.errors
                 );
+                if conns == 64 {
+                    server_figures(backend, op, rps, r.p99_ms);
+                }
                 if backend == "sqlite" && op == Op::Detail && conns == 64 {
                     goal = Some((rps, r.p99_ms));
                 }
