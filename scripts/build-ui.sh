@@ -13,7 +13,7 @@ cd "$ROOT"
 
 STAMP="ui/target/.dist-built"
 if [ -f "$STAMP" ] && [ -f ui/dist/index.html ] && ls ui/dist/*.wasm >/dev/null 2>&1; then
-    newer="$(find ui crates/catalog crates/ipc crates/domain Cargo.toml \( -path ui/target -o -path ui/dist \) -prune \
+    newer="$(find ui crates/catalog crates/ipc crates/domain Cargo.toml \( -path ui/target -o -path ui/target-native -o -path ui/dist \) -prune \
         -o -type f -newer "$STAMP" -print -quit 2>/dev/null || true)"
     if [ -z "$newer" ]; then
         say "ui/dist is up to date"

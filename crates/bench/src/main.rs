@@ -153,6 +153,12 @@ fn main() {
                     "NOT met"
                 }
             );
+            print_figure(
+                &format!("store, {n} integrations: {}", f.label),
+                Goal::AtMost(ms(f.goal)),
+                ms(f.measured),
+                "ms",
+            );
         }
         return;
     }
