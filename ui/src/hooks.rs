@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::pin::Pin;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -267,15 +268,24 @@ impl Submit {
         T: 'static,
         Fut: Future<Output = IpcResult<T>> + 'static,
     {
+        self.run_boxed(Box::pin(async move {
+            let answer = call.await?;
+            Ok(Box::new(move || done(answer)) as Then)
+        }));
+    }
+
+    /// [`Submit::run`] once the answer's type is gone: the waiting and the
+    /// handling of failures are in the wasm once, not once per call site.
+    fn run_boxed(&self, call: Pin<Box<dyn Future<Output = IpcResult<Then>>>>) {
         let this = self.clone();
         self.busy.set(true);
         spawn_local(async move {
             let result = call.await;
             this.busy.set(false);
             match result {
-                Ok(answer) => {
+                Ok(done) => {
                     this.clear();
-                    done(answer);
+                    done();
                 }
                 Err(e) => match &this.notice {
                     Some(app) => app.dispatch(Action::Notice(e.message)),
@@ -285,6 +295,9 @@ impl Submit {
         });
     }
 }
+
+/// What to do with a call's answer, once it came.
+type Then = Box<dyn FnOnce()>;
 
 /// Adds the mark once the next frame has been painted: a timeout set from
 /// an animation-frame callback runs after that frame's paint.

@@ -4,7 +4,10 @@
 
 use js_sys::{Function, Object, Promise, Reflect};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::Deserialize;
+use serde_json::Value;
+use std::future::Future;
+use std::pin::Pin;
 use switchboard_ipc::cmd::{self, Answer, Command, Request};
 pub use switchboard_ipc::LIST_PAGE_SIZE;
 pub use switchboard_ipc::{
@@ -165,9 +168,9 @@ pub async fn early_boot(wait_ms: i32) -> Option<Boot> {
     });
     let first = Promise::race(&js_sys::Array::of2(&early, &timer));
     let answer = JsFuture::from(first).await.ok()?;
-    // A string is boot.js's answer (JSON text, see `from_js`); the timer
+    // A string is boot.js's answer (JSON text, see `json_of`); the timer
     // resolves with nothing.
-    let boot = serde_json::from_str(&answer.as_string()?).ok()?;
+    let boot = parse(&answer.as_string()?)?;
     let _ = Reflect::set(&global, &"__sbBoot".into(), &JsValue::UNDEFINED);
     crate::hooks::mark("sb-boot-awaited");
     Some(boot)
@@ -183,12 +186,10 @@ pub async fn boot() -> IpcResult<Boot> {
         .and_then(|p| p.dyn_into::<Promise>().ok());
     if let Some(promise) = early {
         let _ = Reflect::set(&global, &"__sbBoot".into(), &JsValue::UNDEFINED);
-        // boot.js hands the answer over as JSON text (see `from_js`).
+        // boot.js hands the answer over as JSON text (see `json_of`).
         if let Ok(answer) = JsFuture::from(promise).await {
-            if let Some(text) = answer.as_string() {
-                if let Ok(boot) = serde_json::from_str(&text) {
-                    return Ok(boot);
-                }
+            if let Some(boot) = answer.as_string().and_then(|text| parse(&text)) {
+                return Ok(boot);
             }
         }
     }
@@ -334,17 +335,44 @@ fn method(target: &JsValue, name: &str) -> IpcResult<Function> {
         .ok_or_else(|| bad("missing method"))
 }
 
+/// A call on its way, its answer as JSON (one type for every command, so the
+/// bridge's code is in the wasm once, not once per command).
+type Pending = Pin<Box<dyn Future<Output = IpcResult<Value>>>>;
+
 /// Calls command `C` with its request (`&()`: none) and reads its answer.
+/// Only the (de)serialization is per command; the rest is [`send`]'s.
 async fn call<C: Command>(request: &Request<C>) -> IpcResult<Answer<C>> {
-    let answer = invoke(C::NAME, request).await?;
-    from_js(&answer).map_err(|e| bad(&format!("unexpected answer: {e}")))
+    let answer = send(C::NAME, serde_json::to_string(request)).await?;
+    read(Answer::<C>::deserialize(answer))
+}
+
+/// Turns a typed read's failure into the call's error.
+fn read<T>(read: Result<T, serde_json::Error>) -> IpcResult<T> {
+    read.map_err(|e| bad(&format!("unexpected answer: {e}")))
+}
+
+/// Sends `command` with its request as JSON text; the answer as JSON.
+fn send(command: &'static str, request: serde_json::Result<String>) -> Pending {
+    Box::pin(async move {
+        let text = request.map_err(|e| bad(&format!("cannot send the request: {e}")))?;
+        let answer = invoke(command, &text).await?;
+        json_of(&answer).map_err(|e| bad(&format!("unexpected answer: {e}")))
+    })
+}
+
+/// Reads JSON text (boot.js's early answer) as `T`.
+fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
+    T::deserialize(serde_json::from_str::<Value>(text).ok()?).ok()
 }
 
 /// Reads a value the bridge answered as JSON text (`JSON.stringify`, native)
 /// and serde_json: one string across the wasm boundary, where walking the
 /// object field by field takes thousands of boundary calls for a page of
 /// rows, slow while the engine still interprets the freshly loaded wasm.
-fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, String> {
+/// The typed read is then from the JSON value (`T::deserialize(value)`):
+/// serde's code for reading a JSON value is much smaller than for reading
+/// JSON text, and it is in the wasm once per answer type.
+fn json_of(value: &JsValue) -> Result<Value, String> {
     let text = if value.is_undefined() {
         "null".to_owned()
     } else {
@@ -358,17 +386,15 @@ fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, String> {
 /// Calls `window.__TAURI_INTERNALS__.invoke(command, {request})` and awaits it.
 /// A request that serializes to `null` (the `()` of a command without one)
 /// sends no argument.
-async fn invoke<A: Serialize>(command: &str, request: &A) -> IpcResult<JsValue> {
+async fn invoke(command: &str, text: &str) -> IpcResult<JsValue> {
     let internals = Reflect::get(&js_sys::global(), &"__TAURI_INTERNALS__".into())
         .ok()
         .filter(|value| value.is_object())
         .ok_or_else(|| IpcError::new("no_bridge", "This page runs outside the desktop app."))?;
     let invoke: Function = method(&internals, "invoke")?;
     let args = Object::new();
-    let text = serde_json::to_string(request)
-        .map_err(|e| bad(&format!("cannot send the request: {e}")))?;
     if text != "null" {
-        let value = js_sys::JSON::parse(&text).map_err(describe)?;
+        let value = js_sys::JSON::parse(text).map_err(describe)?;
         Reflect::set(&args, &"request".into(), &value).map_err(describe)?;
     }
     let promise: Promise = invoke
@@ -386,7 +412,10 @@ fn bad(message: &str) -> IpcError {
 /// A rejected command: our commands reject with an `IpcError` object; the
 /// bridge itself rejects with a string (e.g. a permission refusal).
 fn describe(error: JsValue) -> IpcError {
-    if let Ok(e) = from_js::<IpcError>(&error) {
+    if let Some(e) = json_of(&error)
+        .ok()
+        .and_then(|v| IpcError::deserialize(v).ok())
+    {
         return e;
     }
     IpcError::new(
