@@ -4,7 +4,6 @@
 
 use js_sys::{Function, Object, Promise, Reflect};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use serde_json::Value;
 use std::future::Future;
 use std::pin::Pin;
@@ -343,7 +342,7 @@ type Pending = Pin<Box<dyn Future<Output = IpcResult<Value>>>>;
 /// Only the (de)serialization is per command; the rest is [`send`]'s.
 async fn call<C: Command>(request: &Request<C>) -> IpcResult<Answer<C>> {
     let answer = send(C::NAME, serde_json::to_string(request)).await?;
-    read(Answer::<C>::deserialize(answer))
+    read(crate::json::from_value(answer))
 }
 
 /// Turns a typed read's failure into the call's error.
@@ -362,16 +361,15 @@ fn send(command: &'static str, request: serde_json::Result<String>) -> Pending {
 
 /// Reads JSON text (boot.js's early answer) as `T`.
 fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
-    T::deserialize(serde_json::from_str::<Value>(text).ok()?).ok()
+    crate::json::from_value(serde_json::from_str(text).ok()?).ok()
 }
 
 /// Reads a value the bridge answered as JSON text (`JSON.stringify`, native)
 /// and serde_json: one string across the wasm boundary, where walking the
 /// object field by field takes thousands of boundary calls for a page of
 /// rows, slow while the engine still interprets the freshly loaded wasm.
-/// The typed read is then from the JSON value (`T::deserialize(value)`):
-/// serde's code for reading a JSON value is much smaller than for reading
-/// JSON text, and it is in the wasm once per answer type.
+/// The typed read is then from the JSON value ([`crate::json::from_value`]),
+/// whose code is in the wasm once per answer type.
 fn json_of(value: &JsValue) -> Result<Value, String> {
     let text = if value.is_undefined() {
         "null".to_owned()
@@ -414,7 +412,7 @@ fn bad(message: &str) -> IpcError {
 fn describe(error: JsValue) -> IpcError {
     if let Some(e) = json_of(&error)
         .ok()
-        .and_then(|v| IpcError::deserialize(v).ok())
+        .and_then(|v| crate::json::from_value(v).ok())
     {
         return e;
     }
