@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -50,12 +52,7 @@ where
     let state = use_state(|| None);
     {
         let state = state.clone();
-        use_effect_with(deps, move |deps| {
-            let future = fetch(deps);
-            spawn_local(async move {
-                state.set(Some(future.await));
-            });
-        });
+        use_effect_with(deps, move |deps| fill(state, Box::pin(fetch(deps))));
     }
     state
 }
@@ -90,10 +87,7 @@ where
             if std::mem::take(&mut *skip.borrow_mut()) {
                 return;
             }
-            let future = fetch(deps);
-            spawn_local(async move {
-                state.set(Some(future.await));
-            });
+            fill(state, Box::pin(fetch(deps)));
         });
     }
     state
@@ -267,15 +261,24 @@ impl Submit {
         T: 'static,
         Fut: Future<Output = IpcResult<T>> + 'static,
     {
+        self.run_boxed(Box::pin(Finish {
+            call: Box::pin(call),
+            done: Some(Box::new(done)),
+        }));
+    }
+
+    /// [`Submit::run`] once the answer's type is gone: the waiting and the
+    /// handling of failures are in the wasm once, not once per call site.
+    fn run_boxed(&self, call: Pin<Box<dyn Future<Output = IpcResult<Then>>>>) {
         let this = self.clone();
         self.busy.set(true);
         spawn_local(async move {
             let result = call.await;
             this.busy.set(false);
             match result {
-                Ok(answer) => {
+                Ok(done) => {
                     this.clear();
-                    done(answer);
+                    done();
                 }
                 Err(e) => match &this.notice {
                     Some(app) => app.dispatch(Action::Notice(e.message)),
@@ -284,6 +287,40 @@ impl Submit {
             }
         });
     }
+}
+
+/// What to do with a call's answer, once it came.
+type Then = Box<dyn FnOnce()>;
+
+/// A call on its way, its answer of type `T` (boxed: the code that waits
+/// is in the wasm once per answer type, not once per call site).
+type Call<T> = Pin<Box<dyn Future<Output = IpcResult<T>>>>;
+
+/// A call and what to do with its answer: answers that (a [`Then`]) once
+/// the call did.
+struct Finish<T> {
+    call: Call<T>,
+    done: Option<Box<dyn FnOnce(T)>>,
+}
+
+impl<T: 'static> Future for Finish<T> {
+    type Output = IpcResult<Then>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<IpcResult<Then>> {
+        let answer = match self.call.as_mut().poll(cx) {
+            Poll::Ready(answer) => answer,
+            Poll::Pending => return Poll::Pending,
+        };
+        let done = self.done.take().expect("a call finishes once");
+        Poll::Ready(answer.map(|answer| Box::new(move || done(answer)) as Then))
+    }
+}
+
+/// Awaits `call` and puts its answer into `state`.
+fn fill<T: 'static>(state: UseStateHandle<Option<IpcResult<T>>>, call: Call<T>) {
+    spawn_local(async move {
+        state.set(Some(call.await));
+    });
 }
 
 /// Adds the mark once the next frame has been painted: a timeout set from

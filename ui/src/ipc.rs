@@ -4,7 +4,11 @@
 
 use js_sys::{Function, Object, Promise, Reflect};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde_json::Value;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use switchboard_ipc::cmd::{self, Answer, Command, Request};
 pub use switchboard_ipc::LIST_PAGE_SIZE;
 pub use switchboard_ipc::{
@@ -37,117 +41,117 @@ use wasm_bindgen_futures::JsFuture;
 pub type IpcResult<T> = Result<T, IpcError>;
 
 /// Asks the team server for a newer version of the app.
-pub async fn check_update() -> IpcResult<UpdateStatus> {
-    call::<cmd::CheckUpdate>(&()).await
+pub fn check_update() -> Answering<UpdateStatus> {
+    call::<cmd::CheckUpdate>(&())
 }
 
 /// Installs the offered update; the app restarts when it succeeds.
-pub async fn install_update() -> IpcResult<()> {
-    call::<cmd::InstallUpdate>(&()).await
+pub fn install_update() -> Answering<()> {
+    call::<cmd::InstallUpdate>(&())
 }
 
-pub async fn app_info() -> IpcResult<AppInfo> {
-    call::<cmd::GetAppInfo>(&()).await
+pub fn app_info() -> Answering<AppInfo> {
+    call::<cmd::GetAppInfo>(&())
 }
 
-pub async fn vault_status() -> IpcResult<VaultState> {
-    call::<cmd::VaultStatus>(&()).await
+pub fn vault_status() -> Answering<VaultState> {
+    call::<cmd::VaultStatus>(&())
 }
 
-pub async fn setup_vault(request: &SetupRequest) -> IpcResult<SetupAnswer> {
-    call::<cmd::SetupVault>(request).await
+pub fn setup_vault(request: &SetupRequest) -> Answering<SetupAnswer> {
+    call::<cmd::SetupVault>(request)
 }
 
-pub async fn unlock(request: &UnlockRequest) -> IpcResult<()> {
-    call::<cmd::Unlock>(request).await
+pub fn unlock(request: &UnlockRequest) -> Answering<()> {
+    call::<cmd::Unlock>(request)
 }
 
-pub async fn lock() -> IpcResult<()> {
-    call::<cmd::Lock>(&()).await
+pub fn lock() -> Answering<()> {
+    call::<cmd::Lock>(&())
 }
 
-pub async fn change_passphrase(request: &PassphraseChange) -> IpcResult<()> {
-    call::<cmd::ChangePassphrase>(request).await
+pub fn change_passphrase(request: &PassphraseChange) -> Answering<()> {
+    call::<cmd::ChangePassphrase>(request)
 }
 
-pub async fn reissue_recovery_key(request: &PassphraseProof) -> IpcResult<RecoveryAnswer> {
-    call::<cmd::ReissueRecoveryKey>(request).await
+pub fn reissue_recovery_key(request: &PassphraseProof) -> Answering<RecoveryAnswer> {
+    call::<cmd::ReissueRecoveryKey>(request)
 }
 
-pub async fn rotate_master_key(request: &PassphraseProof) -> IpcResult<RecoveryAnswer> {
-    call::<cmd::RotateMasterKey>(request).await
+pub fn rotate_master_key(request: &PassphraseProof) -> Answering<RecoveryAnswer> {
+    call::<cmd::RotateMasterKey>(request)
 }
 
-pub async fn write_backup(request: &BackupRequest) -> IpcResult<BackupWritten> {
-    call::<cmd::WriteBackup>(request).await
+pub fn write_backup(request: &BackupRequest) -> Answering<BackupWritten> {
+    call::<cmd::WriteBackup>(request)
 }
 
-pub async fn preview_restore(request: &RestoreOpen) -> IpcResult<RestorePreview> {
-    call::<cmd::PreviewRestore>(request).await
+pub fn preview_restore(request: &RestoreOpen) -> Answering<RestorePreview> {
+    call::<cmd::PreviewRestore>(request)
 }
 
-pub async fn apply_restore(request: &RestoreApply) -> IpcResult<RestoreReport> {
-    call::<cmd::ApplyRestore>(request).await
+pub fn apply_restore(request: &RestoreApply) -> Answering<RestoreReport> {
+    call::<cmd::ApplyRestore>(request)
 }
 
-pub async fn list_integrations(request: &ListQuery) -> IpcResult<ListPage> {
-    call::<cmd::ListIntegrations>(request).await
+pub fn list_integrations(request: &ListQuery) -> Answering<ListPage> {
+    call::<cmd::ListIntegrations>(request)
 }
 
-pub async fn type_overview() -> IpcResult<Vec<TypeOverview>> {
-    call::<cmd::GetTypeOverview>(&()).await
+pub fn type_overview() -> Answering<Vec<TypeOverview>> {
+    call::<cmd::GetTypeOverview>(&())
 }
 
-pub async fn get_integration(id: &str) -> IpcResult<IntegrationDetail> {
-    call::<cmd::GetIntegration>(&IdRequest { id: id.into() }).await
+pub fn get_integration(id: &str) -> Answering<IntegrationDetail> {
+    call::<cmd::GetIntegration>(&IdRequest { id: id.into() })
 }
 
-pub async fn create_integration(request: &CreateRequest) -> IpcResult<IntegrationDetail> {
-    call::<cmd::CreateIntegration>(request).await
+pub fn create_integration(request: &CreateRequest) -> Answering<IntegrationDetail> {
+    call::<cmd::CreateIntegration>(request)
 }
 
-pub async fn update_integration(request: &UpdateRequest) -> IpcResult<IntegrationDetail> {
-    call::<cmd::UpdateIntegration>(request).await
+pub fn update_integration(request: &UpdateRequest) -> Answering<IntegrationDetail> {
+    call::<cmd::UpdateIntegration>(request)
 }
 
-pub async fn set_active(id: &str, active: bool) -> IpcResult<()> {
+pub fn set_active(id: &str, active: bool) -> Answering<()> {
     let request = SetActiveRequest {
         id: id.into(),
         active,
     };
-    call::<cmd::SetActive>(&request).await
+    call::<cmd::SetActive>(&request)
 }
 
 /// Moves an integration to the Trash.
-pub async fn delete_integration(id: &str) -> IpcResult<()> {
-    call::<cmd::DeleteIntegration>(&IdRequest { id: id.into() }).await
+pub fn delete_integration(id: &str) -> Answering<()> {
+    call::<cmd::DeleteIntegration>(&IdRequest { id: id.into() })
 }
 
-pub async fn list_trash() -> IpcResult<Vec<TrashedIntegration>> {
-    call::<cmd::ListTrash>(&()).await
+pub fn list_trash() -> Answering<Vec<TrashedIntegration>> {
+    call::<cmd::ListTrash>(&())
 }
 
-pub async fn restore_from_trash(id: &str) -> IpcResult<()> {
-    call::<cmd::RestoreFromTrash>(&IdRequest { id: id.into() }).await
+pub fn restore_from_trash(id: &str) -> Answering<()> {
+    call::<cmd::RestoreFromTrash>(&IdRequest { id: id.into() })
 }
 
-pub async fn delete_forever(id: &str) -> IpcResult<()> {
-    call::<cmd::DeleteForever>(&IdRequest { id: id.into() }).await
+pub fn delete_forever(id: &str) -> Answering<()> {
+    call::<cmd::DeleteForever>(&IdRequest { id: id.into() })
 }
 
 /// Empties the Trash; how many were deleted for good.
-pub async fn empty_trash() -> IpcResult<u64> {
-    call::<cmd::EmptyTrash>(&()).await
+pub fn empty_trash() -> Answering<u64> {
+    call::<cmd::EmptyTrash>(&())
 }
 
 /// Copies a secret to the system clipboard (in the shell: the value never
 /// comes to the page); answers after how many seconds it is cleared.
-pub async fn copy_secret(id: &str, field: &str) -> IpcResult<u64> {
+pub fn copy_secret(id: &str, field: &str) -> Answering<u64> {
     let request = RevealRequest {
         id: id.into(),
         field: field.into(),
     };
-    call::<cmd::CopySecret>(&request).await
+    call::<cmd::CopySecret>(&request)
 }
 
 /// The answer to the `boot` call that boot.js started before the wasm
@@ -165,9 +169,9 @@ pub async fn early_boot(wait_ms: i32) -> Option<Boot> {
     });
     let first = Promise::race(&js_sys::Array::of2(&early, &timer));
     let answer = JsFuture::from(first).await.ok()?;
-    // A string is boot.js's answer (JSON text, see `from_js`); the timer
+    // A string is boot.js's answer (JSON text, see `json_of`); the timer
     // resolves with nothing.
-    let boot = serde_json::from_str(&answer.as_string()?).ok()?;
+    let boot = parse(&answer.as_string()?)?;
     let _ = Reflect::set(&global, &"__sbBoot".into(), &JsValue::UNDEFINED);
     crate::hooks::mark("sb-boot-awaited");
     Some(boot)
@@ -183,148 +187,146 @@ pub async fn boot() -> IpcResult<Boot> {
         .and_then(|p| p.dyn_into::<Promise>().ok());
     if let Some(promise) = early {
         let _ = Reflect::set(&global, &"__sbBoot".into(), &JsValue::UNDEFINED);
-        // boot.js hands the answer over as JSON text (see `from_js`).
+        // boot.js hands the answer over as JSON text (see `json_of`).
         if let Ok(answer) = JsFuture::from(promise).await {
-            if let Some(text) = answer.as_string() {
-                if let Ok(boot) = serde_json::from_str(&text) {
-                    return Ok(boot);
-                }
+            if let Some(boot) = answer.as_string().and_then(|text| parse(&text)) {
+                return Ok(boot);
             }
         }
     }
     call::<cmd::GetBoot>(&()).await
 }
 
-pub async fn reveal_secret(id: &str, field: &str) -> IpcResult<String> {
+pub fn reveal_secret(id: &str, field: &str) -> Answering<String> {
     let request = RevealRequest {
         id: id.into(),
         field: field.into(),
     };
-    call::<cmd::RevealSecret>(&request).await
+    call::<cmd::RevealSecret>(&request)
 }
 
-pub async fn test_integration(id: &str) -> IpcResult<TestAnswer> {
-    call::<cmd::TestIntegration>(&IdRequest { id: id.into() }).await
+pub fn test_integration(id: &str) -> Answering<TestAnswer> {
+    call::<cmd::TestIntegration>(&IdRequest { id: id.into() })
 }
 
-pub async fn start_test_all(request: &TestAllRequest) -> IpcResult<TestAllProgress> {
-    call::<cmd::StartTestAll>(request).await
+pub fn start_test_all(request: &TestAllRequest) -> Answering<TestAllProgress> {
+    call::<cmd::StartTestAll>(request)
 }
 
-pub async fn test_all_progress() -> IpcResult<TestAllProgress> {
-    call::<cmd::TestAllProgressOf>(&()).await
+pub fn test_all_progress() -> Answering<TestAllProgress> {
+    call::<cmd::TestAllProgressOf>(&())
 }
 
-pub async fn cancel_test_all() -> IpcResult<()> {
-    call::<cmd::CancelTestAll>(&()).await
+pub fn cancel_test_all() -> Answering<()> {
+    call::<cmd::CancelTestAll>(&())
 }
 
-pub async fn health_events() -> IpcResult<Vec<HealthEvent>> {
-    call::<cmd::HealthEvents>(&()).await
+pub fn health_events() -> Answering<Vec<HealthEvent>> {
+    call::<cmd::HealthEvents>(&())
 }
 
-pub async fn attention_notices() -> IpcResult<Vec<AttentionNotice>> {
-    call::<cmd::AttentionNotices>(&()).await
+pub fn attention_notices() -> Answering<Vec<AttentionNotice>> {
+    call::<cmd::AttentionNotices>(&())
 }
 
-pub async fn get_settings() -> IpcResult<Settings> {
-    call::<cmd::GetSettings>(&()).await
+pub fn get_settings() -> Answering<Settings> {
+    call::<cmd::GetSettings>(&())
 }
 
-pub async fn save_settings(request: &Settings) -> IpcResult<Settings> {
-    call::<cmd::SaveSettings>(request).await
+pub fn save_settings(request: &Settings) -> Answering<Settings> {
+    call::<cmd::SaveSettings>(request)
 }
 
-pub async fn sync_status() -> IpcResult<SyncStatus> {
-    call::<cmd::GetSyncStatus>(&()).await
+pub fn sync_status() -> Answering<SyncStatus> {
+    call::<cmd::GetSyncStatus>(&())
 }
 
-pub async fn sync_connect(request: &ConnectRequest) -> IpcResult<SyncStatus> {
-    call::<cmd::SyncConnect>(request).await
+pub fn sync_connect(request: &ConnectRequest) -> Answering<SyncStatus> {
+    call::<cmd::SyncConnect>(request)
 }
 
-pub async fn sync_disconnect() -> IpcResult<SyncStatus> {
-    call::<cmd::SyncDisconnect>(&()).await
+pub fn sync_disconnect() -> Answering<SyncStatus> {
+    call::<cmd::SyncDisconnect>(&())
 }
 
-pub async fn sync_now() -> IpcResult<SyncStatus> {
-    call::<cmd::SyncNow>(&()).await
+pub fn sync_now() -> Answering<SyncStatus> {
+    call::<cmd::SyncNow>(&())
 }
 
-pub async fn sync_conflicts() -> IpcResult<Vec<SyncConflict>> {
-    call::<cmd::SyncConflicts>(&()).await
+pub fn sync_conflicts() -> Answering<Vec<SyncConflict>> {
+    call::<cmd::SyncConflicts>(&())
 }
 
-pub async fn sync_resolve(request: &ResolveRequest) -> IpcResult<Vec<SyncConflict>> {
-    call::<cmd::SyncResolve>(request).await
+pub fn sync_resolve(request: &ResolveRequest) -> Answering<Vec<SyncConflict>> {
+    call::<cmd::SyncResolve>(request)
 }
 
-pub async fn send_test_message(request: &SendTestRequest) -> IpcResult<TestAnswer> {
-    call::<cmd::SendTestMessage>(request).await
+pub fn send_test_message(request: &SendTestRequest) -> Answering<TestAnswer> {
+    call::<cmd::SendTestMessage>(request)
 }
 
-pub async fn verify_webhook(request: &WebhookRequest) -> IpcResult<WebhookAnswer> {
-    call::<cmd::VerifyWebhook>(request).await
+pub fn verify_webhook(request: &WebhookRequest) -> Answering<WebhookAnswer> {
+    call::<cmd::VerifyWebhook>(request)
 }
 
-pub async fn integration_logs(id: &str) -> IpcResult<Vec<LogEntry>> {
-    call::<cmd::IntegrationLogs>(&IdRequest { id: id.into() }).await
+pub fn integration_logs(id: &str) -> Answering<Vec<LogEntry>> {
+    call::<cmd::IntegrationLogs>(&IdRequest { id: id.into() })
 }
 
-pub async fn activity(query: &ActivityQuery) -> IpcResult<ActivityPage> {
-    call::<cmd::Activity>(query).await
+pub fn activity(query: &ActivityQuery) -> Answering<ActivityPage> {
+    call::<cmd::Activity>(query)
 }
 
-pub async fn export_activity(request: &ActivityExport) -> IpcResult<ActivityExported> {
-    call::<cmd::ExportActivity>(request).await
+pub fn export_activity(request: &ActivityExport) -> Answering<ActivityExported> {
+    call::<cmd::ExportActivity>(request)
 }
 
-pub async fn stats() -> IpcResult<Stats> {
-    call::<cmd::GetStats>(&()).await
+pub fn stats() -> Answering<Stats> {
+    call::<cmd::GetStats>(&())
 }
 
-pub async fn websites() -> IpcResult<Vec<Website>> {
-    call::<cmd::ListWebsites>(&()).await
+pub fn websites() -> Answering<Vec<Website>> {
+    call::<cmd::ListWebsites>(&())
 }
 
-pub async fn create_website(request: &NewWebsite) -> IpcResult<Website> {
-    call::<cmd::CreateWebsite>(request).await
+pub fn create_website(request: &NewWebsite) -> Answering<Website> {
+    call::<cmd::CreateWebsite>(request)
 }
 
-pub async fn update_website(request: &WebsiteUpdate) -> IpcResult<Website> {
-    call::<cmd::UpdateWebsite>(request).await
+pub fn update_website(request: &WebsiteUpdate) -> Answering<Website> {
+    call::<cmd::UpdateWebsite>(request)
 }
 
-pub async fn delete_website(id: &str) -> IpcResult<()> {
-    call::<cmd::DeleteWebsite>(&IdRequest { id: id.into() }).await
+pub fn delete_website(id: &str) -> Answering<()> {
+    call::<cmd::DeleteWebsite>(&IdRequest { id: id.into() })
 }
 
-pub async fn team() -> IpcResult<Team> {
-    call::<cmd::GetTeam>(&()).await
+pub fn team() -> Answering<Team> {
+    call::<cmd::GetTeam>(&())
 }
 
-pub async fn create_person(request: &NewPerson) -> IpcResult<TeamUser> {
-    call::<cmd::CreatePerson>(request).await
+pub fn create_person(request: &NewPerson) -> Answering<TeamUser> {
+    call::<cmd::CreatePerson>(request)
 }
 
-pub async fn update_person(request: &PersonUpdate) -> IpcResult<TeamUser> {
-    call::<cmd::UpdatePerson>(request).await
+pub fn update_person(request: &PersonUpdate) -> Answering<TeamUser> {
+    call::<cmd::UpdatePerson>(request)
 }
 
-pub async fn delete_person(id: i64) -> IpcResult<()> {
-    call::<cmd::DeletePerson>(&PersonRef { id }).await
+pub fn delete_person(id: i64) -> Answering<()> {
+    call::<cmd::DeletePerson>(&PersonRef { id })
 }
 
-pub async fn person_sessions(id: i64) -> IpcResult<Vec<TeamSession>> {
-    call::<cmd::PersonSessions>(&PersonRef { id }).await
+pub fn person_sessions(id: i64) -> Answering<Vec<TeamSession>> {
+    call::<cmd::PersonSessions>(&PersonRef { id })
 }
 
-pub async fn revoke_sessions(request: &RevokeRequest) -> IpcResult<Vec<TeamSession>> {
-    call::<cmd::RevokeSessions>(request).await
+pub fn revoke_sessions(request: &RevokeRequest) -> Answering<Vec<TeamSession>> {
+    call::<cmd::RevokeSessions>(request)
 }
 
-pub async fn audit_log(query: &AuditQuery) -> IpcResult<AuditPage> {
-    call::<cmd::GetAuditLog>(query).await
+pub fn audit_log(query: &AuditQuery) -> Answering<AuditPage> {
+    call::<cmd::GetAuditLog>(query)
 }
 
 fn method(target: &JsValue, name: &str) -> IpcResult<Function> {
@@ -334,17 +336,65 @@ fn method(target: &JsValue, name: &str) -> IpcResult<Function> {
         .ok_or_else(|| bad("missing method"))
 }
 
-/// Calls command `C` with its request (`&()`: none) and reads its answer.
-async fn call<C: Command>(request: &Request<C>) -> IpcResult<Answer<C>> {
-    let answer = invoke(C::NAME, request).await?;
-    from_js(&answer).map_err(|e| bad(&format!("unexpected answer: {e}")))
+/// A call on its way, its answer as JSON (one type for every command, so the
+/// bridge's code is in the wasm once, not once per command).
+type Pending = Pin<Box<dyn Future<Output = IpcResult<Value>>>>;
+
+/// Calls command `C` with its request (`&()`: none); the answer, read as
+/// the command's, once it comes. Only the (de)serialization is per command;
+/// the call itself is [`send`]'s.
+fn call<C: Command>(request: &Request<C>) -> Answering<Answer<C>> {
+    Answering {
+        pending: send(C::NAME, serde_json::to_string(request)),
+        answer: PhantomData,
+    }
+}
+
+/// A command's answer on its way: what every wrapper returns (one small
+/// type, where an `async fn` per wrapper adds its own state machines).
+#[must_use = "a call is sent once awaited"]
+pub struct Answering<T> {
+    pending: Pending,
+    answer: PhantomData<fn() -> T>,
+}
+
+impl<T: DeserializeOwned> Future for Answering<T> {
+    type Output = IpcResult<T>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<IpcResult<T>> {
+        self.pending
+            .as_mut()
+            .poll(cx)
+            .map(|answer| read(crate::json::from_value(answer?)))
+    }
+}
+
+/// Turns a typed read's failure into the call's error.
+fn read<T>(read: Result<T, serde_json::Error>) -> IpcResult<T> {
+    read.map_err(|e| bad(&format!("unexpected answer: {e}")))
+}
+
+/// Sends `command` with its request as JSON text; the answer as JSON.
+fn send(command: &'static str, request: serde_json::Result<String>) -> Pending {
+    Box::pin(async move {
+        let text = request.map_err(|e| bad(&format!("cannot send the request: {e}")))?;
+        let answer = invoke(command, &text).await?;
+        json_of(&answer).map_err(|e| bad(&format!("unexpected answer: {e}")))
+    })
+}
+
+/// Reads JSON text (boot.js's early answer) as `T`.
+fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
+    crate::json::from_value(serde_json::from_str(text).ok()?).ok()
 }
 
 /// Reads a value the bridge answered as JSON text (`JSON.stringify`, native)
 /// and serde_json: one string across the wasm boundary, where walking the
 /// object field by field takes thousands of boundary calls for a page of
 /// rows, slow while the engine still interprets the freshly loaded wasm.
-fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, String> {
+/// The typed read is then from the JSON value ([`crate::json::from_value`]),
+/// whose code is in the wasm once per answer type.
+fn json_of(value: &JsValue) -> Result<Value, String> {
     let text = if value.is_undefined() {
         "null".to_owned()
     } else {
@@ -358,17 +408,15 @@ fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, String> {
 /// Calls `window.__TAURI_INTERNALS__.invoke(command, {request})` and awaits it.
 /// A request that serializes to `null` (the `()` of a command without one)
 /// sends no argument.
-async fn invoke<A: Serialize>(command: &str, request: &A) -> IpcResult<JsValue> {
+async fn invoke(command: &str, text: &str) -> IpcResult<JsValue> {
     let internals = Reflect::get(&js_sys::global(), &"__TAURI_INTERNALS__".into())
         .ok()
         .filter(|value| value.is_object())
         .ok_or_else(|| IpcError::new("no_bridge", "This page runs outside the desktop app."))?;
     let invoke: Function = method(&internals, "invoke")?;
     let args = Object::new();
-    let text = serde_json::to_string(request)
-        .map_err(|e| bad(&format!("cannot send the request: {e}")))?;
     if text != "null" {
-        let value = js_sys::JSON::parse(&text).map_err(describe)?;
+        let value = js_sys::JSON::parse(text).map_err(describe)?;
         Reflect::set(&args, &"request".into(), &value).map_err(describe)?;
     }
     let promise: Promise = invoke
@@ -386,7 +434,10 @@ fn bad(message: &str) -> IpcError {
 /// A rejected command: our commands reject with an `IpcError` object; the
 /// bridge itself rejects with a string (e.g. a permission refusal).
 fn describe(error: JsValue) -> IpcError {
-    if let Ok(e) = from_js::<IpcError>(&error) {
+    if let Some(e) = json_of(&error)
+        .ok()
+        .and_then(|v| crate::json::from_value(v).ok())
+    {
         return e;
     }
     IpcError::new(

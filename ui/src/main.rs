@@ -5,6 +5,7 @@ mod app;
 mod components;
 mod hooks;
 mod ipc;
+mod json;
 mod route;
 mod state;
 mod time;

@@ -48,8 +48,8 @@ pub fn stats_page() -> Html {
         };
         let arc = html! {
             <circle cx="80" cy="80" r="60" class={classes!("arc", format!("st-{}", st.as_str()))}
-                stroke-dasharray={format!("{len:.2} {:.2}", circumference - len)}
-                stroke-dashoffset={format!("{:.2}", -offset)} />
+                stroke-dasharray={format!("{} {}", fixed2(len), fixed2(circumference - len))}
+                stroke-dashoffset={fixed2(-offset)} />
         };
         offset += len;
         arc
@@ -84,5 +84,36 @@ pub fn stats_page() -> Html {
                 </section>
             </div>
         </div>
+    }
+}
+
+/// `x` with two decimals, as `format!("{x:.2}")` writes it (a negative zero
+/// too), for the chart's lengths: without the standard float formatting,
+/// which is large in the wasm and used nowhere else.
+fn fixed2(x: f64) -> String {
+    let hundredths = (x.abs() * 100.0).round() as u64;
+    let sign = if x.is_sign_negative() { "-" } else { "" };
+    format!("{sign}{}.{:02}", hundredths / 100, hundredths % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixed2;
+
+    #[test]
+    fn fixed2_writes_as_std_does() {
+        let circumference = 2.0 * std::f64::consts::PI * 60.0;
+        let mut values = vec![0.0, -0.0, 1.0, -1.5, 0.004, -0.004, 99.999, circumference];
+        for total in 1..40_i32 {
+            let mut offset = 0.0;
+            for n in 0..total {
+                let len = f64::from(n) / f64::from(total) * circumference;
+                values.extend([len, circumference - len, -offset]);
+                offset += len;
+            }
+        }
+        for x in values {
+            assert_eq!(fixed2(x), format!("{x:.2}"), "{x}");
+        }
     }
 }
