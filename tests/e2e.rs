@@ -639,6 +639,16 @@ fn e2e_full_journey() {
             hang: false,
         };
         runtime.block_on(FakeServer::start_with(options, move |req| {
+            let numbers = req.method == "GET"
+                && req.path == format!("/2010-04-01/Accounts/{sid}/IncomingPhoneNumbers.json");
+            if numbers && req.basic_auth() == Some((sid.clone(), token.clone())) {
+                // Troubleshooting asks what the from number can do.
+                let number = req.query_value("PhoneNumber").unwrap_or_default();
+                return Reply::json(
+                    200,
+                    json!({"incoming_phone_numbers": [{"phone_number": number, "capabilities": {"sms": true, "mms": false, "voice": true}}]}),
+                );
+            }
             let path_ok = req.method == "GET" && req.path == format!("/2010-04-01/Accounts/{sid}.json");
             let send_ok = req.method == "POST"
                 && req.path == format!("/2010-04-01/Accounts/{sid}/Messages.json");
@@ -963,6 +973,29 @@ fn e2e_full_journey() {
     s.click("button[data-path=\"/integrations\"]");
     s.select("#filter-type", "");
     println!("e2e: test-all with progress and summary; logs updated");
+
+    // Troubleshooting: the row's "?" runs the checks that apply; for a
+    // Twilio sender, whether the from number can send SMS (asked of the fake).
+    s.click("button[aria-label=\"Troubleshoot Promo SMS\"]");
+    let summary = s.wait_text("#ts-summary", "the findings", |t| {
+        t.contains("troubleshooting check")
+    });
+    let sender = s.wait_text(
+        "#ts-findings li.finding[data-id=\"sms.sender\"][data-ok=\"true\"]",
+        "the SMS sender finding",
+        |t| t.contains("can send SMS"),
+    );
+    println!("e2e: troubleshooting: {summary} / {sender}");
+    s.screenshot("troubleshoot");
+    let asked = twilio
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/IncomingPhoneNumbers.json"))
+        .count();
+    assert_eq!(asked, 1, "one look-up of the from number");
+    s.click("#ts-close");
+    s.gone("#ts-title");
+    println!("e2e: troubleshooting checks in their dialog");
     activity_feed(&s, &db, &token);
 
     // Websites, then the settings: theme, auto-lock, default website.

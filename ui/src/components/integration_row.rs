@@ -25,6 +25,7 @@ pub fn integration_row(props: &IntegrationRowProps) -> Html {
     let toggling = use_submit_notice();
     let testing = use_submit_notice();
     let sending = use_state(|| false);
+    let troubleshooting = use_state(|| false);
     let row = &props.row;
     let (type_label, provider_label) = match switchboard_catalog::find_provider(&row.provider) {
         Some((t, p)) => (t.label, p.label),
@@ -116,6 +117,8 @@ pub fn integration_row(props: &IntegrationRowProps) -> Html {
                     <button class="icon-button" aria-label={format!("Send a test via {}", row.name)} title="Send a test message"
                         onclick={{ let sending = sending.clone(); Callback::from(move |_| sending.set(true)) }}>{ "✉" }</button>
                 }
+                <button class="icon-button troubleshoot" aria-label={format!("Troubleshoot {}", row.name)} title="Troubleshoot (DNS records, templates, webhook…)"
+                    onclick={{ let t = troubleshooting.clone(); Callback::from(move |_| t.set(true)) }}>{ "?" }</button>
                 <button class="icon-button" aria-label={format!("Logs of {}", row.name)} title="Activity log"
                     onclick={logs}>{ "☰" }</button>
                 <button class="icon-button edit" aria-label={format!("Edit {}", row.name)} title="Settings"
@@ -126,6 +129,10 @@ pub fn integration_row(props: &IntegrationRowProps) -> Html {
                         <path d="M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13M10 11v6M14 11v6" />
                     </svg>
                 </button>
+                if *troubleshooting {
+                    <super::TroubleshootDialog row={row.clone()}
+                        on_close={{ let t = troubleshooting.clone(); Callback::from(move |_| t.set(false)) }} />
+                }
                 if *sending {
                     <super::SendTestDialog row={row.clone()}
                         on_close={{ let sending = sending.clone(); Callback::from(move |_| sending.set(false)) }} />
