@@ -19,6 +19,7 @@ pub mod group_commit;
 pub mod model;
 pub mod openapi;
 pub mod ratelimit;
+pub mod receive;
 pub mod secrets;
 pub mod service;
 pub mod serving;
@@ -52,6 +53,8 @@ pub fn routes() -> api::Routes {
         .merge(api::meta::routes())
         .merge(api::sync::routes())
         .merge(api::releases::routes())
+        .merge(api::events::routes())
+        .merge(receive::routes())
 }
 
 /// The HTTP application: the routes, JSON answers for unknown paths and
