@@ -107,18 +107,17 @@ impl<B: SqlDb> WebhookStore for B {
     }
 
     async fn store_event(&self, event: &NewEvent) -> Result<(EventRecord, bool)> {
-        let mut tx = self.write().begin_with(B::BEGIN).await?;
-        let verdict = if event.refused.is_some() {
-            "refused"
-        } else {
-            "genuine"
-        };
         let sql = format!(
             "INSERT INTO webhook_events (integration_id, provider, kind, event_id, verdict, reason, \
              received_at, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
              ON CONFLICT DO NOTHING RETURNING {EVENT_COLUMNS}"
         );
-        let inserted = sqlx::query(&sql)
+        let verdict = if event.refused.is_some() {
+            "refused"
+        } else {
+            "genuine"
+        };
+        let insert = sqlx::query(&sql)
             .bind(event.integration_id)
             .bind(&event.provider)
             .bind(&event.kind)
@@ -126,39 +125,42 @@ impl<B: SqlDb> WebhookStore for B {
             .bind(verdict)
             .bind(&event.refused)
             .bind(super::now())
-            .bind(&event.payload)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let (row, new) = match inserted {
-            Some(row) => (row, true),
-            None => {
-                let sql = format!(
-                    "SELECT {EVENT_COLUMNS} FROM webhook_events WHERE integration_id = $1 \
-                     AND event_id = $2 AND verdict = 'genuine'"
-                );
-                let row = sqlx::query(&sql)
-                    .bind(event.integration_id)
-                    .bind(&event.event_id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                (row, false)
-            }
-        };
-        if event.refused.is_some() {
-            // Only the newest refused requests are kept: a flood of forged
-            // calls cannot fill the database.
-            sqlx::query(
-                "DELETE FROM webhook_events WHERE integration_id = $1 AND verdict = 'refused' \
-                 AND id <= (SELECT id FROM webhook_events WHERE integration_id = $1 \
-                 AND verdict = 'refused' ORDER BY id DESC LIMIT 1 OFFSET $2)",
-            )
-            .bind(event.integration_id)
-            .bind(REFUSED_KEPT)
-            .execute(&mut *tx)
-            .await?;
+            .bind(&event.payload);
+        if event.refused.is_none() {
+            // One statement, its own transaction (committed before the
+            // provider is answered); a redelivery inserts nothing and reads
+            // the stored row.
+            return match insert.fetch_optional(self.write()).await? {
+                Some(row) => Ok((B::event(&row)?, true)),
+                None => {
+                    let sql = format!(
+                        "SELECT {EVENT_COLUMNS} FROM webhook_events WHERE integration_id = $1 \
+                         AND event_id = $2 AND verdict = 'genuine'"
+                    );
+                    let row = sqlx::query(&sql)
+                        .bind(event.integration_id)
+                        .bind(&event.event_id)
+                        .fetch_one(self.write())
+                        .await?;
+                    Ok((B::event(&row)?, false))
+                }
+            };
         }
+        // A refusal, and only the newest refusals kept, in one transaction:
+        // a flood of forged calls cannot fill the database.
+        let mut tx = self.write().begin_with(B::BEGIN).await?;
+        let row = insert.fetch_one(&mut *tx).await?;
+        sqlx::query(
+            "DELETE FROM webhook_events WHERE integration_id = $1 AND verdict = 'refused' \
+             AND id <= (SELECT id FROM webhook_events WHERE integration_id = $1 \
+             AND verdict = 'refused' ORDER BY id DESC LIMIT 1 OFFSET $2)",
+        )
+        .bind(event.integration_id)
+        .bind(REFUSED_KEPT)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
-        Ok((B::event(&row)?, new))
+        Ok((B::event(&row)?, true))
     }
 
     async fn events(
