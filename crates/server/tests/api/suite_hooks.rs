@@ -8,6 +8,7 @@
 //! any answer or stored payload.
 
 use serde_json::{json, Value};
+use sha2::Digest as _;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 use switchboard_providers::fake::{FakeServer, Reply};
@@ -390,6 +391,28 @@ async fn twilio_status_callbacks_and_the_public_url(ctx: Ctx) {
     let r = deliver(&ctx, &url, &headers(String::new())[1..], form(&params)).await;
     assert_eq!(r.status, 403, "{}", r.text);
     refused_with(&events(&ctx, id).await, "missing");
+    // A JSON body: the URL carries bodySHA256 and the signature covers the URL.
+    let json_body = br#"{"MessageSid":"SM9","MessageStatus":"read"}"#.to_vec();
+    let hash: String = sha2::Sha256::digest(&json_body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let signed_url = format!("{url}?bodySHA256={hash}");
+    let json_headers = vec![
+        (
+            "x-twilio-signature",
+            sign_twilio(&signed_url, &[], TWILIO_TOKEN),
+        ),
+        ("content-type", "application/json".to_owned()),
+    ];
+    deliver(&ctx, &signed_url, &json_headers, json_body.clone())
+        .await
+        .expect_status(200);
+    assert_eq!(events(&ctx, id).await[0]["event_id"], "SM9:read");
+    let mut changed = json_body;
+    changed[15] = b'8';
+    let r = deliver(&ctx, &signed_url, &json_headers, changed).await;
+    assert_eq!(r.status, 403, "the body's hash must match too: {}", r.text);
     // Behind a proxy Twilio signs the public URL: --public-url.
     let settings = Settings {
         public_url: Some("https://hooks.example.com".into()),
