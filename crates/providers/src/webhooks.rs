@@ -333,6 +333,69 @@ pub fn sign_custom(secret: &str, timestamp: u64, body: &[u8]) -> String {
     format!("sha256={}", hex(&mac.finalize().into_bytes()))
 }
 
+/// Signs a body the way Meta does: `sha256=<hex HMAC-SHA256(app secret, body)>`
+/// (for the server's "send a test event" and tests).
+pub fn sign_meta(body: &[u8], app_secret: &str) -> String {
+    let mut mac = hmac256(app_secret.as_bytes());
+    mac.update(body);
+    format!("sha256={}", hex(&mac.finalize().into_bytes()))
+}
+
+/// Signs a form request the way Twilio does: base64(HMAC-SHA1(auth token,
+/// URL + each parameter's name and value, sorted by name)).
+pub fn sign_twilio(url: &str, params: &[(&str, &str)], auth_token: &str) -> String {
+    let mut sorted = params.to_vec();
+    sorted.sort();
+    let tail: String = sorted.iter().map(|(k, v)| format!("{k}{v}")).collect();
+    B64.encode(twilio_sign(&format!("{url}{tail}"), auth_token))
+}
+
+/// Signs a body the way Stripe does at unix time `t`: `t=<t>,v1=<hex>`.
+pub fn sign_stripe(body: &[u8], secret: &str, t: u64) -> String {
+    let mut mac = hmac256(secret.as_bytes());
+    mac.update(t.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    format!("t={t},v1={}", hex(&mac.finalize().into_bytes()))
+}
+
+/// Signs a timestamp and token the way Mailgun does: hex(HMAC-SHA256(key,
+/// timestamp ‖ token)).
+pub fn sign_mailgun(signing_key: &str, timestamp: &str, token: &str) -> String {
+    let mut mac = hmac256(signing_key.as_bytes());
+    mac.update(timestamp.as_bytes());
+    mac.update(token.as_bytes());
+    hex(&mac.finalize().into_bytes())
+}
+
+/// Reads a Lead Ads lead (`{id, created_time, field_data:[{name, values}]}`)
+/// from Meta's Graph API: `GET /{version}/{leadgen_id}` with `token` as a
+/// Bearer token, through `checker`'s endpoints (key `meta`), so tests and
+/// staging point it elsewhere. Errors are Meta's codes mapped like the
+/// checks', scrubbed of the integration's secrets.
+pub async fn fetch_meta_lead(
+    checker: &crate::Checker,
+    input: crate::CheckInput<'_>,
+    leadgen_id: &str,
+    token: &str,
+) -> std::result::Result<serde_json::Value, crate::Outcome> {
+    if leadgen_id.is_empty() || !leadgen_id.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(crate::Outcome::new(
+            crate::OutcomeKind::NotFound,
+            "The leadgen_id Meta sent is not a number, so the lead was not read.",
+            "Check the webhook's subscription in Meta for Developers.",
+        ));
+    }
+    let ctx = crate::http::Ctx::new(checker, &input);
+    crate::checks::graph::graph_get(&ctx, leadgen_id, &[], token)
+        .await
+        .map(|resp| resp.json)
+        .map_err(|mut outcome| {
+            crate::redact::scrub_outcome(&mut outcome, input.secrets);
+            outcome
+        })
+}
+
 /// The schemes [`verify_request`] knows, as the Webhooks tool lists them.
 pub const SCHEMES: [&str; 6] = [
     "meta",

@@ -104,7 +104,8 @@ pub struct ServeArgs {
     #[arg(long, env = "SWITCHBOARD_MAX_RELEASE_BYTES", default_value_t = 512 * 1024 * 1024)]
     pub max_release_bytes: usize,
     /// The server's address as clients reach it (e.g. https://switchboard.example.com),
-    /// for update manifests' download links; without it, the request's Host.
+    /// for update manifests' download links and webhook receiver URLs (Twilio
+    /// signs the full public URL); without it, the request's Host.
     #[arg(long, env = "SWITCHBOARD_PUBLIC_URL")]
     pub public_url: Option<String>,
 }
@@ -248,8 +249,14 @@ impl ServeArgs {
                 "--public-url must start with https:// (or http://), e.g. https://switchboard.example.com".into(),
             ));
         }
+        let provider_endpoints = switchboard_providers::Endpoints::from_env().map_err(|e| {
+            StartError::Usage(format!(
+                "the provider endpoint overrides are not usable: {e}"
+            ))
+        })?;
         Ok(Settings {
             max_body_bytes: self.max_body_bytes,
+            provider_endpoints,
             access_ttl_secs: self.access_ttl_secs,
             test_limit: count,
             test_window: Duration::from_secs(secs),

@@ -19,6 +19,7 @@ pub mod group_commit;
 pub mod model;
 pub mod openapi;
 pub mod ratelimit;
+pub mod receive;
 pub mod secrets;
 pub mod service;
 pub mod serving;
@@ -52,6 +53,8 @@ pub fn routes() -> api::Routes {
         .merge(api::meta::routes())
         .merge(api::sync::routes())
         .merge(api::releases::routes())
+        .merge(api::events::routes())
+        .merge(receive::routes())
 }
 
 /// The HTTP application: the routes, JSON answers for unknown paths and
@@ -83,7 +86,12 @@ pub fn app(state: AppState) -> Router {
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                    // A receiver's key is a capability: logs name the route only.
+                    let path = match req.uri().path() {
+                        p if p.starts_with("/hooks/") => receive::PATH,
+                        p => p,
+                    };
+                    tracing::info_span!("request", method = %req.method(), path = %path)
                 })
                 .on_request(())
                 .on_response(|res: &Response, latency: Duration, _span: &tracing::Span| {

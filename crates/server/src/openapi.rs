@@ -16,7 +16,7 @@ pub fn document_text() -> &'static str {
     })
 }
 
-fn schema(name: &str) -> Value {
+pub(crate) fn schema(name: &str) -> Value {
     json!({"$ref": format!("#/components/schemas/{name}")})
 }
 
@@ -34,7 +34,7 @@ fn answer(description: &str, schema_name: Option<&str>) -> Value {
 }
 
 /// One operation. `responses` are (status, description, schema).
-fn op(
+pub(crate) fn op(
     tag: &str,
     summary: &str,
     request: Option<&str>,
@@ -59,34 +59,34 @@ fn op(
     Value::Object(o)
 }
 
-fn public(mut operation: Value) -> Value {
+pub(crate) fn public(mut operation: Value) -> Value {
     operation["security"] = json!([]);
     operation
 }
 
-fn query(name: &str, kind: &str, description: &str) -> Value {
+pub(crate) fn query(name: &str, kind: &str, description: &str) -> Value {
     json!({"name": name, "in": "query", "required": false, "schema": {"type": kind}, "description": description})
 }
 
-fn id_param() -> Value {
+pub(crate) fn id_param() -> Value {
     json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}})
 }
 
 const E1: Option<&str> = Some("FirstError");
 const E1V: Option<&str> = Some("FirstBadRequest");
-const E2: Option<&str> = Some("Detail");
-const E2V: Option<&str> = Some("BadRequest");
+pub(crate) const E2: Option<&str> = Some("Detail");
+pub(crate) const E2V: Option<&str> = Some("BadRequest");
 
 /// One documented answer of an operation: status, description, schema.
-type Answer = (&'static str, &'static str, Option<&'static str>);
+pub(crate) type Answer = (&'static str, &'static str, Option<&'static str>);
 
 /// The answers every path of an API (or of one of its resources) has: 401,
 /// 403 when only some may call it (`forbidden` says who) and 405, with the
 /// API's error schema.
 /// Why a service token is refused outside the credential endpoint.
-const SERVICE: &str = "A service token: it reads credentials only";
+pub(crate) const SERVICE: &str = "A service token: it reads credentials only";
 
-fn common(error: Option<&'static str>, forbidden: Option<&'static str>) -> Vec<Answer> {
+pub(crate) fn common(error: Option<&'static str>, forbidden: Option<&'static str>) -> Vec<Answer> {
     let mut v = vec![("401", "No or bad bearer token", error)];
     v.extend(forbidden.map(|who| ("403", who, error)));
     v.push(("405", "Wrong method", error));
@@ -94,7 +94,7 @@ fn common(error: Option<&'static str>, forbidden: Option<&'static str>) -> Vec<A
 }
 
 /// An operation's own answers, then those every path of its API has.
-fn with_common(extra: &[Answer], common: &[Answer]) -> Vec<Answer> {
+pub(crate) fn with_common(extra: &[Answer], common: &[Answer]) -> Vec<Answer> {
     let mut v = extra.to_vec();
     v.extend_from_slice(common);
     v
@@ -231,7 +231,7 @@ fn other_paths(p: &mut Map<String, Value>) {
     }));
 }
 
-fn obj(props: Value, required: &[&str]) -> Value {
+pub(crate) fn obj(props: Value, required: &[&str]) -> Value {
     json!({"type": "object", "properties": props, "required": required})
 }
 
@@ -280,6 +280,7 @@ fn schemas() -> Value {
     credential_schemas(&mut m);
     people_schemas(&mut m);
     release_schemas(&mut m);
+    crate::receive::doc::schemas(&mut m);
     Value::Object(m)
 }
 
@@ -641,7 +642,7 @@ fn credential_schemas(m: &mut Map<String, Value>) {
     m.insert("ServiceTokenWrite".into(), obj(json!({"name": {"type": "string", "maxLength": 100}, "website": {"type": ["integer", "null"]}, "types": {"type": "array", "items": {"type": "string"}, "minItems": 1, "description": "Integration types or providers; [\"*\"] for every type"}, "expires_days": {"type": ["integer", "null"], "minimum": 1, "maximum": 3650}}), &["name", "types"]));
 }
 
-fn path_param(name: &str, description: &str) -> Value {
+pub(crate) fn path_param(name: &str, description: &str) -> Value {
     json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}, "description": description})
 }
 
@@ -703,12 +704,13 @@ pub fn document() -> Value {
     credential_paths(&mut paths);
     people_paths(&mut paths);
     release_paths(&mut paths);
+    crate::receive::doc::paths(&mut paths);
     json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Switchboard team server",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Both integration APIs of shared/api-contract.md over one data model. Every call except login, refresh, /healthz, this document and the desktop updates (/api/v1/updates/..., release downloads) needs `Authorization: Bearer <token>`. Secrets are sealed with AES-256-GCM at rest, never returned by the first API and masked by the second. Bodies over the size limit get 413; unknown methods on known paths get 405 with a JSON body.",
+            "description": "Both integration APIs of shared/api-contract.md over one data model. Every call except login, refresh, /healthz, this document, the webhook receivers (/hooks/...) and the desktop updates (/api/v1/updates/..., release downloads) needs `Authorization: Bearer <token>`. Secrets are sealed with AES-256-GCM at rest, never returned by the first API and masked by the second. Bodies over the size limit get 413; unknown methods on known paths get 405 with a JSON body.",
         },
         "servers": [{"url": "http://127.0.0.1:8787"}],
         "security": [{"bearerAuth": []}],

@@ -52,9 +52,14 @@ pub struct Settings {
     /// body limit; every other route keeps `max_body_bytes`).
     pub max_release_bytes: usize,
     /// The server's address as clients reach it (`https://updates.example.com`),
-    /// for the download links of update manifests; without it they are made
-    /// from the request's `Host` and `X-Forwarded-Proto`.
+    /// for the download links of update manifests and the webhook receivers'
+    /// URLs (Twilio signs the public URL); without it they are made from the
+    /// request's `Host` and `X-Forwarded-Proto`.
     pub public_url: Option<String>,
+    /// Where providers are reached from the server itself (the webhook
+    /// receivers read Lead Ads leads from key `meta`):
+    /// `SWITCHBOARD_PROVIDER_ENDPOINTS` (or `_FILE`), like the checks.
+    pub provider_endpoints: switchboard_providers::Endpoints,
 }
 
 impl Default for Settings {
@@ -78,6 +83,7 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             max_release_bytes: 512 * 1024 * 1024,
             public_url: None,
+            provider_endpoints: switchboard_providers::Endpoints::default(),
         }
     }
 }
@@ -158,6 +164,7 @@ struct Inner {
     logins: Arc<tokio::sync::Semaphore>,
     checks: Arc<tokio::sync::Semaphore>,
     credential_writer: std::sync::OnceLock<crate::group_commit::CredentialWriter>,
+    provider_client: std::sync::OnceLock<Result<switchboard_providers::Checker, String>>,
     settings: Settings,
 }
 
@@ -186,6 +193,7 @@ impl AppState {
             logins: Arc::new(tokio::sync::Semaphore::new(settings.login_slots.max(1))),
             checks: Arc::new(tokio::sync::Semaphore::new(settings.check_slots.max(1))),
             credential_writer: std::sync::OnceLock::new(),
+            provider_client: std::sync::OnceLock::new(),
             db,
             vault,
             checker,
@@ -206,6 +214,22 @@ impl AppState {
         self.0
             .credential_writer
             .get_or_init(|| crate::group_commit::CredentialWriter::start(self.0.db.clone()))
+    }
+
+    /// The client the receivers call providers with (made on first use,
+    /// reaching [`Settings::provider_endpoints`]).
+    pub fn provider_client(&self) -> Result<&switchboard_providers::Checker, String> {
+        self.0
+            .provider_client
+            .get_or_init(|| {
+                switchboard_providers::Checker::try_new(
+                    self.0.settings.provider_endpoints.clone(),
+                    std::time::Duration::from_secs(crate::checks::PROVIDER_CALL_TIMEOUT_SECS),
+                )
+                .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     pub fn vault(&self) -> &Vault {

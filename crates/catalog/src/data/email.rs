@@ -35,6 +35,9 @@ const SENDGRID: Provider = Provider::new("sendgrid", "SendGrid", Source::Both)
             .placeholder("SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
         choice("region", "Data region", SENDGRID_REGIONS, "global")
             .help("Choose EU only if your SendGrid account or subuser was set up for EU data residency."),
+        Field::secret_input("webhook_verification_key", "Event Webhook verification key")
+            .help("Optional. Lets Switchboard check that delivery events really come from SendGrid. In SendGrid → Settings → Mail Settings → Event Webhook, turn on Signed Event Webhook and copy the verification key.")
+            .placeholder("MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE..."),
     ]);
 
 const MAILGUN_REGIONS: &[SelectOption] = &[

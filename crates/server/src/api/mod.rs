@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod auth;
 pub mod credentials;
+pub mod events;
 pub mod integrations;
 pub mod meta;
 pub mod releases;

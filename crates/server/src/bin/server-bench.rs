@@ -2,7 +2,10 @@
 //! `switchboard-server` binary for list, detail, create and the platform's
 //! credential fetch at 1, 16 and 64 concurrent keep-alive connections, on
 //! SQLite and on PostgreSQL; and what the login throttle adds to a normal
-//! login (its database calls timed against whole logins, in the same run).
+//! login (its database calls timed against whole logins, in the same run);
+//! and, on SQLite, the webhook receiver: signed Stripe events delivered to
+//! `/hooks/<key>`, each verified and stored in its own transaction, with
+//! the stored count checked against the acknowledged one (none lost).
 //!
 //! It starts everything itself on 127.0.0.1: a PostgreSQL 15 cluster with
 //! default durability (in a temporary folder, stopped at the end) and one
@@ -31,6 +34,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const SEED: usize = 200;
+/// The bench Stripe integration's webhook signing secret.
+const HOOK_SECRET: &str = "whsec_bench0123456789";
 
 /// Numbers the created integrations across runs (names must stay unique).
 static CREATED: AtomicU64 = AtomicU64::new(0);
@@ -53,6 +58,8 @@ struct Server {
     platform: i64,
     website: i64,
     ids: Vec<i64>,
+    /// A Stripe integration's receiver path (`/hooks/<key>`).
+    hook_path: String,
     _dir: tempfile::TempDir,
 }
 
@@ -153,6 +160,7 @@ async fn start_server(bin: &PathBuf, db: String, dir: tempfile::TempDir, log: &P
         platform: 0,
         website: 0,
         ids: Vec::new(),
+        hook_path: String::new(),
         _dir: dir,
     };
     let mut conn = Conn::open(&server.addr).await;
@@ -174,6 +182,13 @@ async fn start_server(bin: &PathBuf, db: String, dir: tempfile::TempDir, log: &P
         "sendgrid",
     ]);
     server.service = run_ok(svc).trim().to_owned();
+    let body = json!({"website": server.platform, "integration_type": "stripe", "name": "payments",
+                      "api_key": "sk_test_bench0123456789", "is_active": true,
+                      "config": {"webhook_secret": HOOK_SECRET}});
+    let stripe = conn.integration(&server, body).await["id"].clone();
+    let path = format!("/api/v1/integrations/{stripe}/receiver");
+    let (_, receiver) = conn.send(&server, "GET", &path, None).await;
+    server.hook_path = receiver["path"].as_str().expect("a receiver").to_owned();
     for i in 0..SEED {
         let body = json!({"website": server.website, "integration_type": "custom", "name": format!("seed-{i}"),
                           "api_key": format!("seed-api-key-{i:08}"), "secret_key": "seed-secret-0123456789",
@@ -224,7 +239,9 @@ impl Conn {
         path: &str,
         body: Option<Value>,
     ) -> (u16, Value) {
-        let (status, bytes) = self.raw(server, &server.token, method, path, body).await;
+        let (status, bytes) = self
+            .raw(server, &server.token, method, path, body, &[])
+            .await;
         (
             status,
             serde_json::from_slice(&bytes).unwrap_or(Value::Null),
@@ -238,14 +255,19 @@ impl Conn {
         method: &str,
         path: &str,
         body: Option<Value>,
+        extra: &[(&str, String)],
     ) -> (u16, Bytes) {
         let body = body.map(|b| b.to_string()).unwrap_or_default();
-        let request = Request::builder()
+        let mut request = Request::builder()
             .method(method)
             .uri(path)
             .header("host", &server.addr)
             .header("authorization", format!("Bearer {token}"))
-            .header("content-type", "application/json")
+            .header("content-type", "application/json");
+        for (name, value) in extra {
+            request = request.header(*name, value);
+        }
+        let request = request
             .body(Full::new(Bytes::from(body)))
             .expect("a request");
         self.sender.ready().await.expect("the connection is usable");
@@ -268,6 +290,7 @@ enum Op {
     DetailMasked,
     Create,
     Credentials,
+    Hook,
 }
 
 impl Op {
@@ -278,6 +301,7 @@ impl Op {
             Op::DetailMasked => "detail-masked",
             Op::Create => "create",
             Op::Credentials => "credentials",
+            Op::Hook => "webhook",
         }
     }
 
@@ -321,6 +345,14 @@ impl Op {
                 ),
                 None,
             ),
+            Op::Hook => (
+                "POST",
+                server.hook_path.clone(),
+                Some(
+                    json!({"id": format!("evt_bench_{}", CREATED.fetch_add(1, Ordering::Relaxed)),
+                            "object": "event", "type": "bench.event", "data": {"object": {"n": n}}}),
+                ),
+            ),
             Op::Create => (
                 "POST",
                 "/api/v1/websites/integrations/".to_owned(),
@@ -330,6 +362,25 @@ impl Op {
                             "api_key": format!("bench-api-key-{n:012}"), "secret_key": "bench-secret-0123456789"}),
                 ),
             ),
+        }
+    }
+
+    /// The headers a request needs besides the bearer token: a Stripe
+    /// signature of the exact body for the receiver.
+    fn headers(self, body: &Option<Value>) -> Vec<(&'static str, String)> {
+        match (self, body) {
+            (Op::Hook, Some(b)) => {
+                let t = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs());
+                let signature = switchboard_providers::webhooks::sign_stripe(
+                    b.to_string().as_bytes(),
+                    HOOK_SECRET,
+                    t,
+                );
+                vec![("stripe-signature", signature)]
+            }
+            _ => Vec::new(),
         }
     }
 
@@ -343,6 +394,8 @@ impl Op {
 }
 
 struct Result_ {
+    /// Answered as expected, warm-up included.
+    ok: u64,
     done: u64,
     errors: u64,
     secs: f64,
@@ -353,6 +406,7 @@ struct Result_ {
 async fn measure(server: Arc<Server>, op: Op, conns: usize, limits: Limits) -> Result_ {
     let issued = Arc::new(AtomicU64::new(0));
     let errors = Arc::new(AtomicU64::new(0));
+    let ok = Arc::new(AtomicU64::new(0));
     let latencies = Arc::new(Mutex::new(Vec::<u32>::with_capacity(
         limits.requests as usize,
     )));
@@ -360,10 +414,11 @@ async fn measure(server: Arc<Server>, op: Op, conns: usize, limits: Limits) -> R
     let started = Arc::new(Mutex::new(None::<Instant>));
     let mut tasks = Vec::new();
     for _ in 0..conns {
-        let (server, issued, errors, latencies, started) = (
+        let (server, issued, errors, ok, latencies, started) = (
             server.clone(),
             issued.clone(),
             errors.clone(),
+            ok.clone(),
             latencies.clone(),
             started.clone(),
         );
@@ -383,12 +438,15 @@ async fn measure(server: Arc<Server>, op: Op, conns: usize, limits: Limits) -> R
                     break;
                 }
                 let (method, path, body) = op.request(&server, n);
+                let extra = op.headers(&body);
                 let sent = Instant::now();
                 let (status, _) = conn
-                    .raw(&server, op.token(&server), method, &path, body)
+                    .raw(&server, op.token(&server), method, &path, body, &extra)
                     .await;
                 let micros = sent.elapsed().as_micros().min(u32::MAX as u128) as u32;
-                if status != op.expected() {
+                if status == op.expected() {
+                    ok.fetch_add(1, Ordering::Relaxed);
+                } else {
                     errors.fetch_add(1, Ordering::Relaxed);
                 }
                 if n >= limits.warmup {
@@ -415,12 +473,48 @@ async fn measure(server: Arc<Server>, op: Op, conns: usize, limits: Limits) -> R
         f64::from(all[i]) / 1000.0
     };
     Result_ {
+        ok: ok.load(Ordering::Relaxed),
         done: all.len() as u64,
         errors: errors.load(Ordering::Relaxed),
         secs,
         p50_ms: pick(0.50),
         p99_ms: pick(0.99),
     }
+}
+
+/// Signed Stripe events to the receiver at 1, 16 and 64 connections (rows
+/// printed like the others); the 64-connection rate and p99, and how many
+/// acknowledged events are not in the database.
+async fn webhook_throughput(server: &Arc<Server>, limits: Limits) -> (f64, f64, u64) {
+    let mut acknowledged = 0;
+    let mut at_64 = (0.0, 0.0);
+    for conns in [1, 16, 64] {
+        let r = measure(server.clone(), Op::Hook, conns, limits).await;
+        let rps = r.done as f64 / r.secs.max(1e-9);
+        println!(
+            "{:<9} {:<14} {:>5} {:>8} {:>7.2} {:>9.0} {:>8.2} {:>8.2} {:>6}",
+            "sqlite", "webhook", conns, r.done, r.secs, rps, r.p50_ms, r.p99_ms, r.errors
+        );
+        acknowledged += r.ok;
+        if conns == 64 {
+            at_64 = (rps, r.p99_ms);
+        }
+    }
+    let url = format!("sqlite://{}?mode=ro", server.db);
+    let pool = sqlx::SqlitePool::connect(&url)
+        .await
+        .expect("read the bench database");
+    let stored: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM webhook_events WHERE verdict = 'genuine'")
+            .fetch_one(&pool)
+            .await
+            .expect("count the stored events");
+    pool.close().await;
+    (
+        at_64.0,
+        at_64.1,
+        acknowledged.saturating_sub(stored.max(0) as u64),
+    )
 }
 
 const LOGINS: usize = 15;
@@ -527,6 +621,7 @@ async fn main() {
     let mut goal = None;
     let mut credential_goal = Vec::new();
     let mut throttle = Vec::new();
+    let mut hooks = None;
     let mut cluster = None;
     for backend in ["sqlite", "postgres"] {
         if only.as_deref().is_some_and(|o| o != backend) {
@@ -590,6 +685,9 @@ async fn main() {
                 }
             }
         }
+        if backend == "sqlite" {
+            hooks = Some(webhook_throughput(&server, limits).await);
+        }
         throttle.push((backend, throttle_overhead(&server).await));
         drop(server);
         let warnings = std::fs::read_to_string(&log)
@@ -622,6 +720,13 @@ async fn main() {
         println!(
             "login throttle, {backend}: a normal login takes {login_ms:.1} ms (median of {LOGINS}); its throttle calls take {throttle_ms:.2} ms (median of {THROTTLE_ROUNDS}): {share:.1} % of the login (goal < 5 %: {})",
             if share < 5.0 { "met" } else { "NOT met" }
+        );
+    }
+    if let Some((rps, p99, lost)) = hooks {
+        let met = rps >= 2000.0 && lost == 0;
+        println!(
+            "webhook receiver, SQLite, 64 connections: {rps:.0} verified events/s, p99 {p99:.2} ms, {lost} lost (goal >= 2000 events/s and 0 lost: {})",
+            if met { "met" } else { "NOT met" }
         );
     }
     if let Some((rps, p99)) = goal {

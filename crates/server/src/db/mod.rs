@@ -20,9 +20,11 @@ mod rows;
 mod sql;
 mod sqlite;
 mod sync;
+mod webhooks;
 
 pub use postgres::PgDb;
 pub use sqlite::SqliteDb;
+pub use webhooks::{EventRecord, NewEvent, REFUSED_KEPT};
 
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -507,17 +509,57 @@ pub trait ReleaseStore: Send + Sync {
     ) -> Result<bool>;
 }
 
+/// Webhook receivers: their keys and the events they stored.
+#[async_trait]
+pub trait WebhookStore: Send + Sync {
+    /// The receiver key of an integration, storing `fresh` when it has
+    /// none yet (the first ask wins across replicas).
+    async fn receiver_key(&self, integration_id: i64, fresh: &str) -> Result<String>;
+    /// The integration a receiver key names (for `/hooks/<key>`, and the
+    /// sign-up page's `/leads/<key>`).
+    async fn integration_by_receiver_key(&self, key: &str) -> Result<Option<IntegrationRecord>>;
+    /// Stores an event in one transaction; (the stored row, whether it is
+    /// new). A genuine event whose id the integration already has is not
+    /// stored again: the stored one comes back with false.
+    async fn store_event(&self, event: &NewEvent) -> Result<(EventRecord, bool)>;
+    /// An integration's events, newest first, with a row id below `before`.
+    async fn events(
+        &self,
+        integration_id: i64,
+        limit: i64,
+        before: Option<i64>,
+    ) -> Result<Vec<EventRecord>>;
+    /// The newest event of an integration with this provider event id.
+    async fn event_by_provider_id(
+        &self,
+        integration_id: i64,
+        event_id: &str,
+    ) -> Result<Option<EventRecord>>;
+}
+
 /// What admins manage besides the data: people and releases.
 pub trait AdminStore: PeopleStore + ReleaseStore {}
 impl<T: PeopleStore + ReleaseStore> AdminStore for T {}
 
 /// Everything the server stores.
 pub trait Db:
-    MetaStore + AccountStore + IntegrationStore + SyncStore + CredentialStore + AdminStore
+    MetaStore
+    + AccountStore
+    + IntegrationStore
+    + SyncStore
+    + CredentialStore
+    + AdminStore
+    + WebhookStore
 {
 }
 impl<T> Db for T where
-    T: MetaStore + AccountStore + IntegrationStore + SyncStore + CredentialStore + AdminStore
+    T: MetaStore
+        + AccountStore
+        + IntegrationStore
+        + SyncStore
+        + CredentialStore
+        + AdminStore
+        + WebhookStore
 {
 }
 
