@@ -85,15 +85,17 @@ pub(super) async fn spf(ctx: &Ctx<'_>, dns: &Dns) -> Verdict {
             .details(details))
         }
         [one] => one,
-        many => return Err(Outcome::new(
-            OutcomeKind::ProviderError,
-            format!(
+        many => {
+            return Err(Outcome::new(
+                OutcomeKind::ProviderError,
+                format!(
                 "{domain} has {} SPF records; receivers then reject SPF altogether (permerror).",
                 many.len()
             ),
-            "Merge them into one TXT record starting with v=spf1 and delete the others.",
-        )
-        .details(details)),
+                "Merge them into one TXT record starting with v=spf1 and delete the others.",
+            )
+            .details(details))
+        }
     };
     if let Some(inc) = include {
         let term = format!("include:{inc}");

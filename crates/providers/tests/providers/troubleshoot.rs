@@ -4,7 +4,6 @@
 //! Page's leadgen subscription, the app mode, the webhook handshake (over
 //! https) and Twilio's number capability; good and bad cases each.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -509,22 +508,7 @@ async fn facebook_leadgen_subscription_and_app_mode() {
 /// An https front (the test CA's certificate) for a plain fake: each TLS
 /// connection is relayed to the fake, which records the request.
 async fn https_front(pki: &TestPki, fake: &FakeServer) -> u16 {
-    use rustls_pki_types::pem::PemObject;
-    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
-    let certs: Vec<CertificateDer<'static>> =
-        CertificateDer::pem_slice_iter(pki.cert_pem.as_bytes())
-            .map(|c| c.unwrap())
-            .collect();
-    let key = PrivateKeyDer::from_pem_slice(pki.key_pem.as_bytes()).unwrap();
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(certs, key)
-    .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let acceptor = tls_acceptor(pki);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let backend = fake.addr();
