@@ -1,11 +1,13 @@
 //! The from-domain's DNS records: SPF (one `v=spf1` TXT record, with the
-//! provider's include where it has one), DKIM (the provider's selectors, or
-//! the `dkim_selector` setting) and DMARC (`_dmarc.<domain>`, its policy).
+//! provider's include where it has one), DKIM (the provider's fixed
+//! selectors, the one Mailgun states for the sending domain, or a
+//! `dkim_selector` setting where one exists) and DMARC (`_dmarc.<domain>`, its policy).
 //! A missing record is a finding whose hint names the record to add.
 
 use serde_json::json;
 
 use super::dns::{bare, Dns};
+use crate::checks::email::mailgun_base;
 use crate::http::{Ctx, Verdict};
 use crate::outcome::{Outcome, OutcomeKind};
 
@@ -156,8 +158,36 @@ fn where_selector(provider: &str) -> &'static str {
     }
 }
 
-fn selectors(ctx: &Ctx<'_>) -> Vec<Selector> {
-    if let Some(name) = ctx.cfg("dkim_selector") {
+/// Mailgun's DKIM selector for `domain`, from the domain's sending DNS
+/// records (`GET /v4/domains/{domain}`: the TXT record named
+/// `<selector>._domainkey.<domain>`). Best effort: None when not told.
+async fn mailgun_selector(ctx: &Ctx<'_>, domain: &str) -> Option<String> {
+    let key = ctx.secret("api_key")?;
+    let eu = ctx.cfg("mailgun_region").as_deref() == Some("eu");
+    let url = format!("{}/v4/domains/{domain}", mailgun_base(ctx, eu).ok()?);
+    let resp = ctx
+        .send(ctx.get(&url).basic_auth("api", Some(key)))
+        .await
+        .ok()
+        .filter(|r| r.success())?;
+    let suffix = format!("._domainkey.{domain}");
+    resp.json
+        .pointer("/sending_dns_records")?
+        .as_array()?
+        .iter()
+        .filter_map(|r| r["name"].as_str())
+        .find_map(|name| bare(name).strip_suffix(&suffix).map(str::to_owned))
+}
+
+/// The selectors to look up: the `dkim_selector` setting, the provider's
+/// fixed ones, or the one Mailgun states for the sending domain.
+async fn selectors(ctx: &Ctx<'_>, domain: &str) -> Vec<Selector> {
+    let named = match ctx.cfg("dkim_selector") {
+        Some(name) => Some(name),
+        None if ctx.input.provider == "mailgun" => mailgun_selector(ctx, domain).await,
+        None => None,
+    };
+    if let Some(name) = named {
         return vec![Selector {
             name: bare(&name),
             suffix: None,
@@ -198,7 +228,7 @@ async fn selector_problem(
 
 pub(super) async fn dkim(ctx: &Ctx<'_>, dns: &Dns) -> Verdict {
     let domain = sending_domain(ctx)?;
-    let selectors = selectors(ctx);
+    let selectors = selectors(ctx, &domain).await;
     if selectors.is_empty() {
         return Err(Outcome::not_checkable(
             format!(
@@ -206,7 +236,7 @@ pub(super) async fn dkim(ctx: &Ctx<'_>, dns: &Dns) -> Verdict {
                 ctx.label
             ),
             format!(
-                "Find the selector in {}, then look up <selector>._domainkey.{domain}, or set it as the integration's dkim_selector.",
+                "Find the selector in {}, then check that <selector>._domainkey.{domain} holds the record shown there.",
                 where_selector(ctx.input.provider)
             ),
         )
@@ -237,7 +267,7 @@ pub(super) async fn dkim(ctx: &Ctx<'_>, dns: &Dns) -> Verdict {
                     "a CNAME record {at} → the target {} shows (it ends in {suffix})",
                     ctx.label
                 ),
-                (None, None) => format!("the DKIM record {at} your provider shows"),
+                (None, None) => format!("the DKIM record {at} that {} shows", ctx.label),
             }
         })
         .collect();

@@ -290,6 +290,75 @@ async fn dkim_checks_the_configured_selector_and_the_cname_target() {
 }
 
 #[tokio::test]
+async fn mailgun_dkim_uses_the_selector_mailgun_states_for_the_domain() {
+    const MG_KEY: &str = "key-CANARYmailgun0123456789";
+    let fake = FakeServer::start(|r| {
+        method_path(r, "GET", "/v4/domains/mg.yourbrand.com");
+        basic(r, "api", MG_KEY);
+        no_query(r);
+        Reply::json(
+            200,
+            json!({"domain": {"name": "mg.yourbrand.com"}, "sending_dns_records": [
+                {"record_type": "TXT", "name": "mg.yourbrand.com", "value": "v=spf1 include:mailgun.org ~all"},
+                {"record_type": "TXT", "name": "pic._domainkey.mg.yourbrand.com", "value": "k=rsa; p=MIGf"},
+            ]}),
+        )
+    })
+    .await;
+    let owned = email(
+        "mailgun",
+        json!({"mailgun_domain": "mg.yourbrand.com"}),
+        &[("api_key", MG_KEY)],
+    );
+    let key = "pic._domainkey.mg.yourbrand.com";
+    for (table, kind) in [
+        (
+            vec![(key, "TXT", "k=rsa; p=MIGfMA0GCSqGSIb3DQEB")],
+            OutcomeKind::Ok,
+        ),
+        (vec![], OutcomeKind::NotFound),
+    ] {
+        let dns = FakeDns::start(&table).await;
+        let findings = troubleshoot(&owned, &dns, Some((&["mailgun"], &fake))).await;
+        let dkim = find(&findings, "email.dkim");
+        assert_eq!(dkim.kind, kind, "{dkim:?}");
+        if kind == OutcomeKind::NotFound {
+            assert_eq!(
+                dkim.hint,
+                "Add the DKIM record pic._domainkey.mg.yourbrand.com that Mailgun shows."
+            );
+        }
+        let asked = asked(&dns);
+        assert!(
+            asked.contains(&q(key, "CNAME")) && asked.contains(&q(key, "TXT")),
+            "{asked:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_webhook_handshake_goes_through_the_egress_guard() {
+    let dns = FakeDns::start(&[]).await;
+    let fake = FakeServer::start(|_| Reply::text(200, "x")).await;
+    let url = format!("https://127.0.0.1:{}/hooks/whatsapp", fake.addr().port());
+    let owned = whatsapp(json!({"webhook_url": url}));
+    // Graph (an endpoint override) is trusted; the webhook URL is not.
+    let meta = FakeServer::start(templates_answer(json!([]))).await;
+    let checker = checker_routed(&[("meta", &meta.url())])
+        .with_egress(switchboard_providers::Egress::public_only(Vec::new()))
+        .unwrap()
+        .with_nameserver(dns.addr());
+    let findings = checker.troubleshoot(owned.input()).await;
+    let hs = find(&findings, "webhook.handshake");
+    assert_eq!(hs.kind, OutcomeKind::Network, "{hs:?}");
+    assert!(hs.message.contains("does not connect to"), "{}", hs.message);
+    assert!(
+        fake.requests().is_empty(),
+        "no request reached the endpoint"
+    );
+}
+
+#[tokio::test]
 async fn an_unreachable_dns_server_is_a_finding_not_a_hang() {
     let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let silent = socket.local_addr().unwrap();
