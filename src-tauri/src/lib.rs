@@ -129,6 +129,7 @@ pub fn run() {
             commands::integrations::reveal_secret,
             commands::integrations::copy_secret,
             commands::checks::test_integration,
+            commands::checks::troubleshoot,
             commands::checks::start_test_all,
             commands::checks::test_all_progress,
             commands::checks::cancel_test_all,

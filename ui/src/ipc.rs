@@ -18,11 +18,11 @@ pub use switchboard_ipc::{
 pub use switchboard_ipc::{
     AppInfo, Attention, AttentionNotice, Boot, ConnectRequest, CreateRequest, FirstScreen,
     HealthEvent, IdRequest, IntegrationDetail, IntegrationRow, IpcError, ListPage, ListQuery,
-    LogEntry, NewWebsite, ResolveAction, ResolveRequest, RevealRequest, Rotation, SecretView,
-    SendTestRequest, SetActiveRequest, Settings, SetupAnswer, SetupRequest, Sort, Stats, Status,
-    SyncConflict, SyncStatus, TestAllProgress, TestAllRequest, TestAnswer, Theme, TypeOverview,
-    UnlockRequest, UpdateRequest, UpdateStatus, VaultState, WebhookAnswer, WebhookRequest, Website,
-    WebsiteScope, WebsiteUpdate,
+    LogEntry, NewWebsite, OutcomeKind, ResolveAction, ResolveRequest, RevealRequest, Rotation,
+    SecretView, SendTestRequest, SetActiveRequest, Settings, SetupAnswer, SetupRequest, Sort,
+    Stats, Status, SyncConflict, SyncStatus, TestAllProgress, TestAllRequest, TestAnswer, Theme,
+    TroubleshootAnswer, TroubleshootFinding, TypeOverview, UnlockRequest, UpdateRequest,
+    UpdateStatus, VaultState, WebhookAnswer, WebhookRequest, Website, WebsiteScope, WebsiteUpdate,
 };
 pub use switchboard_ipc::{
     AuditPage, AuditQuery, AuditRecord, NewPerson, PersonRef, PersonUpdate, RevokeRequest, Team,
@@ -207,6 +207,11 @@ pub fn reveal_secret(id: &str, field: &str) -> Answering<String> {
 
 pub fn test_integration(id: &str) -> Answering<TestAnswer> {
     call::<cmd::TestIntegration>(&IdRequest { id: id.into() })
+}
+
+/// Runs the integration's troubleshooting checks (logged); its findings.
+pub fn troubleshoot(id: &str) -> Answering<TroubleshootAnswer> {
+    call::<cmd::Troubleshoot>(&IdRequest { id: id.into() })
 }
 
 pub fn start_test_all(request: &TestAllRequest) -> Answering<TestAllProgress> {

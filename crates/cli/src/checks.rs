@@ -1,4 +1,4 @@
-//! `test`, `test-all`, `send` and `webhook verify`: the runner's checks and
+//! `test`, `troubleshoot`, `test-all`, `send` and `webhook verify`: the runner's checks and
 //! provider tools, the same calls the app's commands make, with the same
 //! answers printed (text, or JSON with `--json`).
 
@@ -6,7 +6,7 @@ use crate::commands::emit;
 use crate::output::CliError;
 use crate::{Cli, Command, VerifyArgs, WebhookCommand};
 use std::io::{IsTerminal, Write};
-use switchboard_ipc::{TestAllItem, TestAnswer};
+use switchboard_ipc::{TestAllItem, TestAnswer, TroubleshootAnswer};
 use switchboard_providers::send::Confirmed;
 use switchboard_providers::webhooks::SignedRequest;
 use switchboard_providers::Checker;
@@ -20,6 +20,7 @@ type Result<T> = std::result::Result<T, CliError>;
 pub async fn run(store: &Store, cli: &Cli, command: &Command) -> Result<()> {
     match command {
         Command::Test { id } => test(store, cli, id).await,
+        Command::Troubleshoot { id } => troubleshoot(store, cli, id).await,
         Command::TestAll { filters } => test_all(store, cli, filters.to_filter()?).await,
         Command::Send {
             id,
@@ -85,6 +86,32 @@ async fn test(store: &Store, cli: &Cli, id: &str) -> Result<()> {
     ok_or_failed(
         answer.ok || answer.kind.check_kind() == CheckKind::NotCheckable,
         "the connection test failed",
+    )
+}
+
+fn print_findings(a: &TroubleshootAnswer) {
+    for f in &a.findings {
+        let mark = match f.kind.check_kind() {
+            CheckKind::Ok => "ok",
+            CheckKind::NotCheckable => "n/a",
+            CheckKind::Failed => "PROBLEM",
+        };
+        println!("{mark:<8} {} ({}): {}", f.title, f.id, f.message);
+        if !f.hint.is_empty() {
+            println!("         {}", f.hint);
+        }
+    }
+    println!("{}", a.summary);
+}
+
+/// `troubleshoot ID`: the troubleshooting checks, logged like the app's.
+async fn troubleshoot(store: &Store, cli: &Cli, id: &str) -> Result<()> {
+    let checker = checker()?;
+    let answer = switchboard_runner::run_troubleshoot(store, &checker, id).await?;
+    emit(cli, &answer, print_findings);
+    ok_or_failed(
+        answer.all_clear(),
+        "a troubleshooting check found a problem",
     )
 }
 

@@ -181,6 +181,7 @@ async fn dispatch(store: &Store, cli: &Cli) -> Result<()> {
             let used = unlock(store, cli).await?;
             match other {
                 Command::Test { .. }
+                | Command::Troubleshoot { .. }
                 | Command::TestAll { .. }
                 | Command::Send { .. }
                 | Command::Webhook(_) => crate::checks::run(store, cli, other).await?,

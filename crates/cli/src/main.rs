@@ -230,6 +230,14 @@ pub enum Command {
         /// Integration id.
         id: String,
     },
+    /// Run the troubleshooting checks that apply to one integration (SPF,
+    /// DKIM, DMARC, sender identity, WhatsApp templates, the Page's lead
+    /// subscription, the webhook handshake, the SMS sender) and log the run
+    /// (exit 6 when any finds a problem).
+    Troubleshoot {
+        /// Integration id.
+        id: String,
+    },
     /// Test every integration matching the filters, a few at a time: a
     /// progress bar on a terminal, a line per integration otherwise, then a
     /// summary (exit 6 when any failed; Ctrl-C stops, finished ones stay recorded).

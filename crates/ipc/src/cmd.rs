@@ -17,8 +17,8 @@ use crate::{
     ResolveRequest, RestoreApply, RestoreOpen, RestorePreview, RestoreReport, RevealRequest,
     RevokeRequest, SendTestRequest, SetActiveRequest, Settings, SetupAnswer, SetupRequest, Stats,
     SyncConflict, SyncStatus, Team, TeamSession, TeamUser, TestAllProgress, TestAllRequest,
-    TestAnswer, TrashedIntegration, TypeOverview, UnlockRequest, UpdateRequest, UpdateStatus,
-    VaultState, WebhookAnswer, WebhookRequest, Website, WebsiteUpdate,
+    TestAnswer, TrashedIntegration, TroubleshootAnswer, TypeOverview, UnlockRequest, UpdateRequest,
+    UpdateStatus, VaultState, WebhookAnswer, WebhookRequest, Website, WebsiteUpdate,
 };
 
 /// One command of the app.
@@ -107,6 +107,10 @@ commands! {
     CopySecret = "copy_secret": RevealRequest => u64;
     /// Tests one integration against its provider.
     TestIntegration = "test_integration": IdRequest => TestAnswer;
+    /// Runs the troubleshooting checks that apply to one integration (DNS
+    /// records, sender identity, templates, subscriptions, webhook
+    /// handshake, SMS sender) and logs the run; its findings.
+    Troubleshoot = "troubleshoot": IdRequest => TroubleshootAnswer;
     /// An integration's log lines.
     IntegrationLogs = "integration_logs": IdRequest => Vec<LogEntry>;
     /// One page of every integration's log lines, newest first, filtered.
@@ -198,7 +202,7 @@ mod tests {
                 "{name}"
             );
         }
-        assert_eq!(ALL.len(), 58);
+        assert_eq!(ALL.len(), 59);
         assert_eq!(GetAppInfo::NAME, "app_info");
         assert_eq!(permission("sync_now"), "allow-sync-now");
     }

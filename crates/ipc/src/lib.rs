@@ -12,6 +12,7 @@ use std::fmt;
 
 mod activity;
 mod redact;
+mod troubleshoot;
 mod upkeep;
 
 pub mod cmd;
@@ -20,6 +21,8 @@ pub use activity::{
     ActivityExport, ActivityExported, ActivityLine, ActivityPage, ActivityQuery,
     ACTIVITY_PAGE_SIZE, ACTIVITY_WITHIN,
 };
+
+pub use troubleshoot::{TroubleshootAnswer, TroubleshootFinding};
 
 pub use upkeep::{
     BackupRequest, BackupWritten, KeptBoth, PassphraseChange, PassphraseProof, RecoveryAnswer,

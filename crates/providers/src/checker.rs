@@ -5,6 +5,7 @@
 //! integration's secrets.
 
 use std::collections::BTreeMap;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -44,6 +45,8 @@ struct Inner {
     extra_roots: Vec<CertificateDer<'static>>,
     extra_roots_pem: Vec<Vec<u8>>,
     egress: Arc<Egress>,
+    /// The DNS server of the troubleshooting lookups (None: the system's).
+    nameserver: Option<SocketAddr>,
 }
 
 /// Runs connection checks. Cheap to clone (one shared client and pool).
@@ -63,6 +66,7 @@ impl std::fmt::Debug for Checker {
             .field("timeout", &self.inner.timeout)
             .field("extra_roots", &self.inner.extra_roots.len())
             .field("egress", &self.inner.egress)
+            .field("nameserver", &self.inner.nameserver)
             .finish()
     }
 }
@@ -86,6 +90,7 @@ impl Checker {
             extra_roots: Vec::new(),
             extra_roots_pem: Vec::new(),
             egress: Arc::new(Egress::open()),
+            nameserver: None,
         })
     }
 
@@ -159,8 +164,24 @@ impl Checker {
 
     /// Uses `clock` for request signatures, dates and token lifetimes.
     pub fn with_clock(self, clock: Clock) -> Checker {
+        self.keeping_clients(|inner| inner.clock = clock)
+    }
+
+    /// Asks `nameserver` (UDP, then TCP) for the troubleshooting DNS
+    /// records instead of the system's resolvers.
+    pub fn with_nameserver(self, nameserver: SocketAddr) -> Checker {
+        self.keeping_clients(|inner| inner.nameserver = Some(nameserver))
+    }
+
+    /// The DNS server the troubleshooting lookups ask (None: the system's).
+    pub fn nameserver(&self) -> Option<SocketAddr> {
+        self.inner.nameserver
+    }
+
+    /// A change that leaves the HTTP clients as they are.
+    fn keeping_clients(self, change: impl FnOnce(&mut Inner)) -> Checker {
         let mut inner = Arc::unwrap_or_clone(self.inner);
-        inner.clock = clock;
+        change(&mut inner);
         Checker {
             inner: Arc::new(inner),
             client: self.client,
@@ -202,7 +223,7 @@ impl Checker {
     /// The longest a whole check may take: a few provider calls (an identity
     /// check and the service call, or a token and a lookup) each within the
     /// per-call timeout. A backstop; each call has its own timeout too.
-    fn budget(&self) -> Duration {
+    pub(crate) fn budget(&self) -> Duration {
         self.inner.timeout * 4 + Duration::from_millis(500)
     }
 

@@ -3,7 +3,9 @@
 //! answers one [`Outcome`] (ok with what the provider told us, or a clear
 //! failure with a hint a person can act on). Around the checks: [`RateGate`]
 //! spaces repeated tests, [`webhooks`] verifies incoming signatures, and
-//! [`send`] sends explicitly confirmed test messages. This crate knows nothing
+//! [`send`] sends explicitly confirmed test messages, and
+//! [`Checker::troubleshoot`] runs the troubleshooting checks (DNS records,
+//! templates, subscriptions, webhook handshakes) as [`Finding`]s. This crate knows nothing
 //! of the laptop store: `switchboard-runner` reads checks' input from it and
 //! records their outcomes (one check, test-all, background health rounds).
 //!
@@ -25,9 +27,12 @@ mod redact;
 mod registry;
 mod tls;
 mod transport;
+mod troubleshoot;
 
 #[doc(hidden)]
 pub mod fake;
+#[doc(hidden)]
+pub mod fake_dns;
 pub mod send;
 pub mod webhooks;
 
@@ -39,3 +44,4 @@ pub use outcome::{Outcome, OutcomeKind, StatedDates, StatedExpiry};
 pub use rate_gate::RateGate;
 pub use registry::checked_providers;
 pub use transport::timeout_outcome;
+pub use troubleshoot::{troubleshooting_findings, Finding};

@@ -19,13 +19,27 @@ use crate::test_all::Progress;
 pub const CHECK_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// The connection checker, with provider endpoint overrides read from
-/// SWITCHBOARD_PROVIDER_ENDPOINTS(_FILE); or why it cannot be set up.
+/// SWITCHBOARD_PROVIDER_ENDPOINTS(_FILE) and the troubleshooting DNS server
+/// from SWITCHBOARD_DNS_SERVER; or why it cannot be set up.
 pub fn checker_from_env() -> Result<Checker, String> {
     let endpoints =
         Endpoints::from_env().map_err(|e| format!("Provider endpoints are misconfigured: {e}"))?;
-    Checker::try_new(endpoints, CHECK_TIMEOUT)
-        .map_err(|e| format!("Connection checks cannot start: {e}"))
+    let checker = Checker::try_new(endpoints, CHECK_TIMEOUT)
+        .map_err(|e| format!("Connection checks cannot start: {e}"))?;
+    match std::env::var(ENV_DNS_SERVER) {
+        Ok(text) if !text.trim().is_empty() => {
+            let addr = text.trim().parse().map_err(|_| {
+                format!("{ENV_DNS_SERVER} must be an address with a port, like 127.0.0.1:53, not \u{201c}{text}\u{201d}.")
+            })?;
+            Ok(checker.with_nameserver(addr))
+        }
+        _ => Ok(checker),
+    }
 }
+
+/// The environment variable naming the DNS server (`ip:port`) the
+/// troubleshooting checks ask instead of the system's.
+pub const ENV_DNS_SERVER: &str = "SWITCHBOARD_DNS_SERVER";
 
 /// The answer of a check or test message: its outcome and the record's
 /// health after it.

@@ -52,6 +52,21 @@ pub async fn test_integration(
     Ok(answer(&outcome, health.status, health.error_count))
 }
 
+/// Runs the troubleshooting checks that apply to one integration (DNS
+/// records, sender identity, templates, subscriptions, webhook handshake,
+/// SMS sender), logs the run and answers the findings. The integration's
+/// status is left to the connection test.
+#[tauri::command]
+pub async fn troubleshoot(
+    state: State<'_, AppState>,
+    request: Request<cmd::Troubleshoot>,
+) -> CmdResult<Answer<cmd::Troubleshoot>> {
+    let checker = checker(&state)?;
+    switchboard_runner::run_troubleshoot(&state.store, checker, &request.id)
+        .await
+        .map_err(to_ipc)
+}
+
 /// The test of an integration whose secrets only the shared server holds:
 /// the server runs it (against the real provider) and logs it; its health is
 /// copied here at once, and a sync is started to bring its log entry.

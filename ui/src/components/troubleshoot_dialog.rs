@@ -57,7 +57,9 @@ pub fn troubleshoot_dialog(props: &TroubleshootProps) -> Html {
         Callback::from(move |_| close.emit(()))
     };
     let body = match &*answer {
-        None => html! { <p id="ts-running" class="muted" role="status">{ "Running the troubleshooting checks…" }</p> },
+        None => {
+            html! { <p id="ts-running" class="muted" role="status">{ "Running the troubleshooting checks…" }</p> }
+        }
         Some(Err(e)) => html! { <p class="error" id="ts-error" role="alert">{ &e.message }</p> },
         Some(Ok(a)) => html! {
             <>

@@ -680,12 +680,10 @@ pub fn test_pki() -> TestPki {
     }
 }
 
-/// An HTTPS server on 127.0.0.1 presenting the PKI's certificate and
-/// answering every request with `body` (200, JSON). Returns its port.
-pub async fn tls_server(pki: &TestPki, body: &'static str) -> u16 {
+/// A TLS acceptor presenting the PKI's server certificate.
+pub fn tls_acceptor(pki: &TestPki) -> tokio_rustls::TlsAcceptor {
     use rustls_pki_types::pem::PemObject;
     use rustls_pki_types::{CertificateDer, PrivateKeyDer};
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let certs: Vec<CertificateDer<'static>> =
         CertificateDer::pem_slice_iter(pki.cert_pem.as_bytes())
             .map(|c| c.unwrap())
@@ -699,7 +697,14 @@ pub async fn tls_server(pki: &TestPki, body: &'static str) -> u16 {
     .with_no_client_auth()
     .with_single_cert(certs, key)
     .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    tokio_rustls::TlsAcceptor::from(Arc::new(config))
+}
+
+/// An HTTPS server on 127.0.0.1 presenting the PKI's certificate and
+/// answering every request with `body` (200, JSON). Returns its port.
+pub async fn tls_server(pki: &TestPki, body: &'static str) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let acceptor = tls_acceptor(pki);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(async move {

@@ -17,3 +17,4 @@ mod services;
 mod sms;
 mod storage;
 mod transport;
+mod troubleshoot;
