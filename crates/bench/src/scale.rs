@@ -99,7 +99,7 @@ pub async fn run(n: usize) -> Vec<Figure> {
         ..ListFilter::default()
     };
     // A SendGrid sender near the end (the odd ones are senders).
-    let last_sender = if n % 2 == 0 { n - 1 } else { n - 2 };
+    let last_sender = if n.is_multiple_of(2) { n - 1 } else { n - 2 };
     let search = ListFilter {
         search: Some(format!("sender {last_sender:06}")),
         limit: Some(50),
