@@ -59,15 +59,17 @@ else
     bench desktop env RUNS=7 SEED=100000 BENCH_APP=target bash scripts/bench-app.sh
 fi
 
-# The sync's memory at ten times the count: the peak resident size of the
-# first sync of 100,000 over that of 10,000 (flat: the sync streams).
+# The sync's memory at ten times the count: how much the resident size
+# grew during the first sync of 100,000 (its peak over what the process held
+# before it; the seed's import is done by then). A sync that streams stays
+# flat however many it sends.
 {
     grep -h '^figure' "$OUT"/*.txt || true
-    peak10=$(awk -F'\t' '$1 == "peak_rss_mib" && $2 == 10000 {print $3}' "$OUT"/sync.txt 2>/dev/null || true)
-    peak100=$(awk -F'\t' '$1 == "peak_rss_mib" && $2 == 100000 {print $3}' "$OUT"/sync-100k.txt 2>/dev/null || true)
-    if [ -n "${peak10:-}" ] && [ -n "${peak100:-}" ]; then
-        printf 'figure\tsync: peak memory of the first sync, 100,000 over 10,000 (%s / %s MiB)\t<=\t1.5\t%s\tx\n' \
-            "$peak100" "$peak10" "$(awk -v a="$peak100" -v b="$peak10" 'BEGIN {printf "%.2f", a / b}')"
+    grow10=$(awk -F'\t' '$1 == "rss_growth_mib" {print $3}' "$OUT"/sync.txt 2>/dev/null || true)
+    grow100=$(awk -F'\t' '$1 == "rss_growth_mib" {print $3}' "$OUT"/sync-100k.txt 2>/dev/null || true)
+    if [ -n "${grow100:-}" ]; then
+        printf 'figure\tsync: memory growth during the first sync of 100,000 (10,000: %s MiB)\t<=\t32\t%s\tMiB\n' \
+            "${grow10:-?}" "$grow100"
     fi
 } >"$OUT/figures.tsv"
 

@@ -58,27 +58,32 @@ const SEARCHED: [&str; 5] = [
 ];
 
 /// A search finds its candidates through the trigram index
-/// (`integrations_search`, local migration 0008): FTS5 answers a LIKE on a
-/// trigram column from the index when the pattern has 3 characters or more.
-/// There the text's `%` and `_` act as wildcards, so the candidates are a
-/// superset; the exact literal match then runs on those rows alone. A
-/// search under 3 characters scans the columns.
+/// (`integrations_search`, local migration 0008): one full-text query for
+/// every trigram of the text (the index keeps no positions, so this finds
+/// the rows holding all of them, in any searched column), then the exact
+/// literal match runs on those rows alone. A search under 3 characters has
+/// no trigram and scans the columns.
 fn push_integration_search(qb: &mut QueryBuilder<'_, Sqlite>, text: &str) {
-    if text.chars().count() >= 3 {
-        let pattern = format!("%{text}%");
-        qb.push(" AND integrations.rowid IN (");
-        for (i, col) in SEARCHED.iter().enumerate() {
-            if i > 0 {
-                qb.push(" UNION ALL ");
-            }
-            qb.push("SELECT rowid FROM integrations_search WHERE ")
-                .push(*col)
-                .push(" LIKE ")
-                .push_bind(pattern.clone());
-        }
-        qb.push(")");
+    if let Some(query) = trigram_query(text) {
+        qb.push(" AND integrations.rowid IN (SELECT rowid FROM integrations_search WHERE integrations_search MATCH ")
+            .push_bind(query)
+            .push(")");
     }
     push_search(qb, &SEARCHED, text);
+}
+
+/// The FTS5 query asking for every trigram of `text`, each a quoted string
+/// (so no character is read as query syntax); None under 3 characters.
+fn trigram_query(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut seen = std::collections::BTreeSet::new();
+    let terms: Vec<String> = chars
+        .windows(3)
+        .map(|w| w.iter().collect::<String>().to_lowercase())
+        .filter(|t| seen.insert(t.clone()))
+        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
 }
 
 /// ` AND (col LIKE '%text%' OR ...)` over `columns`, the text taken

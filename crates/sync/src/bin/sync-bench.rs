@@ -213,7 +213,7 @@ async fn main() {
     println!(
         "memory: {before:.0} MiB resident before the first sync, peak {peak:.0} MiB during it"
     );
-    println!("peak_rss_mib\t{records}\t{peak:.1}");
+    println!("rss_growth_mib\t{records}\t{:.1}", (peak - before).max(0.0));
     assert_eq!(first.pushed, records, "{first:?}");
 
     // Delta: change `changed` integrations, sync again.
@@ -270,7 +270,7 @@ fn print_figures(
         "records/s",
     );
     print_figure(
-        &format!("sync: delta sync of {changed}"),
+        &format!("sync: delta sync of {changed} ({records} stored)"),
         Goal::AtMost(30.0),
         delta_ms,
         "ms",
