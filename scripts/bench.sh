@@ -48,6 +48,7 @@ if [ "$QUICK" = 1 ]; then
     bench checks target/release/providers-bench --runs 2
     bench sync target/release/sync-bench --records 10000
     bench server target/release/server-bench --quick --backend sqlite
+    bench ui-size bash scripts/ui-size.sh
     bench desktop env RUNS=3 SEED=1000 BENCH_APP=target bash scripts/bench-app.sh
 else
     bench store target/release/switchboard-bench store 10000
@@ -56,6 +57,7 @@ else
     bench sync target/release/sync-bench --records 10000
     bench sync-100k target/release/sync-bench --records 100000
     bench server target/release/server-bench --quick
+    bench ui-size bash scripts/ui-size.sh
     bench desktop env RUNS=7 SEED=100000 BENCH_APP=target bash scripts/bench-app.sh
 fi
 

@@ -73,7 +73,9 @@ where
     best
 }
 
-async fn run(n: usize, encrypted: bool) -> Figures {
+/// A new store in a temporary folder (kept while the folder lives), its
+/// vault initialised with an in-memory key.
+async fn fresh_store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Store::open(dir.path().join("bench.sqlite"))
         .await
@@ -82,6 +84,11 @@ async fn run(n: usize, encrypted: bool) -> Figures {
         .init_vault(InitOptions::in_memory())
         .await
         .expect("init");
+    (dir, store)
+}
+
+async fn run(n: usize, encrypted: bool) -> Figures {
+    let (_dir, store) = fresh_store().await;
     if !encrypted {
         store.unlock_with_sealer_unchecked(Arc::new(PassThrough));
     }

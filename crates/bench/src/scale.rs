@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use switchboard_store::{ExportFile, InitOptions, ListFilter, Rotation, SortKey, Store};
+use switchboard_store::{ExportFile, ListFilter, Rotation, SortKey, Store};
 
 /// The import file: `n` integrations, alternately Facebook and SendGrid.
 fn file(n: usize) -> ExportFile {
@@ -70,14 +70,7 @@ async fn page(store: &Store, filter: &ListFilter) -> (usize, i64) {
 }
 
 pub async fn run(n: usize) -> Vec<Figure> {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(dir.path().join("scale.sqlite"))
-        .await
-        .expect("open");
-    store
-        .init_vault(InitOptions::in_memory())
-        .await
-        .expect("init");
+    let (_dir, store) = crate::fresh_store().await;
     let t = Instant::now();
     let report = store
         .import(file(n), 1000, &mut |_| {})

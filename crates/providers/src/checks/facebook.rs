@@ -4,9 +4,9 @@
 
 use serde_json::{json, Value};
 
-use super::graph::{graph, graph_failure, graph_get};
+use super::graph::{debug_token_expiry, graph, graph_failure, graph_get};
 use crate::http::{strings, with_said, Ctx, Verdict};
-use crate::outcome::{Outcome, OutcomeKind, StatedExpiry};
+use crate::outcome::{Outcome, OutcomeKind};
 
 checks! {
     "facebook" => facebook,
@@ -44,10 +44,7 @@ async fn facebook(ctx: &Ctx<'_>) -> Verdict {
         "app_id": data["app_id"], "type": data["type"], "application": data["application"],
         "expires_at": data["expires_at"], "scopes": scopes,
     });
-    // Meta states the token's expiry in Unix seconds; 0 means it never expires.
-    let expiry = data["expires_at"]
-        .as_i64()
-        .map(|at| StatedExpiry::at_unix(at, "Meta debug_token"));
+    let expiry = debug_token_expiry(&data);
     if data["is_valid"].as_bool() != Some(true) {
         let said = data
             .pointer("/error/message")

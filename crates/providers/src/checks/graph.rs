@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::http::{with_code, Ctx, Resp};
-use crate::outcome::Outcome;
+use crate::outcome::{Outcome, StatedExpiry};
 
 /// The Graph API version used for every call.
 pub(crate) const GRAPH_VERSION: &str = "v22.0";
@@ -108,4 +108,12 @@ pub(crate) async fn graph_get(
     } else {
         Err(graph_failure(ctx, &resp))
     }
+}
+
+/// The expiry `debug_token` states in its `data` (`expires_at`, Unix
+/// seconds; 0 means the token never expires), if it states one.
+pub(crate) fn debug_token_expiry(data: &Value) -> Option<StatedExpiry> {
+    data["expires_at"]
+        .as_i64()
+        .map(|at| StatedExpiry::at_unix(at, "Meta debug_token"))
 }

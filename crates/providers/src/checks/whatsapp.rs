@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use super::graph::graph_get;
+use super::graph::{debug_token_expiry, graph_get};
 use crate::http::{Ctx, Verdict};
 use crate::outcome::{Outcome, OutcomeKind, StatedExpiry};
 
@@ -95,6 +95,5 @@ async fn token_expiry(ctx: &Ctx<'_>, token: &str) -> Option<StatedExpiry> {
     if data["is_valid"].as_bool() != Some(true) {
         return None;
     }
-    let at = data["expires_at"].as_i64()?;
-    Some(StatedExpiry::at_unix(at, "Meta debug_token"))
+    debug_token_expiry(data)
 }
