@@ -50,9 +50,10 @@ where
     Fut: Future<Output = IpcResult<T>> + 'static,
 {
     let state = use_state(|| None);
+    let latest = use_mut_ref(|| 0u64);
     {
         let state = state.clone();
-        use_effect_with(deps, move |deps| fill(state, Box::pin(fetch(deps))));
+        use_effect_with(deps, move |deps| fill(state, latest, Box::pin(fetch(deps))));
     }
     state
 }
@@ -73,6 +74,7 @@ where
     Fut: Future<Output = IpcResult<T>> + 'static,
 {
     let skip = use_mut_ref(|| false);
+    let latest = use_mut_ref(|| 0u64);
     let state = {
         let skip = skip.clone();
         use_state(move || {
@@ -87,7 +89,7 @@ where
             if std::mem::take(&mut *skip.borrow_mut()) {
                 return;
             }
-            fill(state, Box::pin(fetch(deps)));
+            fill(state, latest, Box::pin(fetch(deps)));
         });
     }
     state
@@ -316,10 +318,24 @@ impl<T: 'static> Future for Finish<T> {
     }
 }
 
-/// Awaits `call` and puts its answer into `state`.
-fn fill<T: 'static>(state: UseStateHandle<Option<IpcResult<T>>>, call: Call<T>) {
+/// Awaits `call` and puts its answer into `state`, unless a later call was
+/// made meanwhile (`latest` counts them): an older answer arriving last must
+/// not replace a newer one.
+fn fill<T: 'static>(
+    state: UseStateHandle<Option<IpcResult<T>>>,
+    latest: std::rc::Rc<std::cell::RefCell<u64>>,
+    call: Call<T>,
+) {
+    let mine = {
+        let mut n = latest.borrow_mut();
+        *n += 1;
+        *n
+    };
     spawn_local(async move {
-        state.set(Some(call.await));
+        let answer = call.await;
+        if *latest.borrow() == mine {
+            state.set(Some(answer));
+        }
     });
 }
 
