@@ -28,6 +28,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use switchboard_providers::fake::{FakeOptions, FakeServer, Reply};
 
+#[path = "support/lead_capture.rs"]
+mod lead_capture;
 #[path = "support/sync_server.rs"]
 mod sync_server;
 use sync_server::{free_port, SyncServer};
@@ -372,10 +374,15 @@ impl Session {
     fn open(port: u16, app: &Path, shots: Option<PathBuf>) -> Session {
         let caps =
             json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}});
+        Session::open_with(port, &caps, shots)
+    }
+
+    /// A session with these capabilities (a plain browser's, say).
+    fn open_with(port: u16, caps: &Value, shots: Option<PathBuf>) -> Session {
         // WebKitWebDriver may still be starting: try for a while.
         let t0 = Instant::now();
         let value = loop {
-            match http(port, "POST", "/session", Some(&caps)) {
+            match http(port, "POST", "/session", Some(caps)) {
                 Ok(v) => break v,
                 Err(e) if t0.elapsed() > Duration::from_secs(30) => {
                     panic!("no WebDriver session on the app: {e}")

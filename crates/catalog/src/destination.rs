@@ -17,6 +17,7 @@ pub const DESTINATION_KEYS: &[&str] = &[
     "smtp_use_tls",
     "base_url",
     "api_endpoint",
+    "forward_url",
     "url",
     "region",
     "aws_region",

@@ -227,6 +227,41 @@ impl Checker {
         self.inner.timeout * 4 + Duration::from_millis(500)
     }
 
+    /// POSTs a JSON `body` with `headers` to `url`, where the connection
+    /// policy permits, within the per-call timeout and without following
+    /// redirects: the status answered, or why none came (a sentence). For
+    /// the team server's lead forwarding, whose address a user sets.
+    pub async fn post_json(
+        &self,
+        url: &str,
+        headers: &[(&str, String)],
+        body: Vec<u8>,
+    ) -> std::result::Result<u16, String> {
+        let parsed =
+            url::Url::parse(url).map_err(|e| format!("the address is not usable ({e})"))?;
+        let route = self
+            .egress()
+            .check_url(&parsed)
+            .map_err(|r| r.to_string())?;
+        let mut request = self
+            .client_on(route)
+            .post(parsed)
+            .timeout(self.timeout())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body);
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        match request.send().await {
+            Ok(answer) => Ok(answer.status().as_u16()),
+            Err(e) if e.is_timeout() => {
+                Err(format!("no answer within {} s", self.timeout().as_secs()))
+            }
+            Err(e) if e.is_connect() => Err("the connection failed".to_owned()),
+            Err(_) => Err("the request failed before an answer came".to_owned()),
+        }
+    }
+
     /// Checks one integration's credentials with the cheapest read-only call
     /// its provider offers. Never panics or hangs: transport failures and
     /// timeouts are outcomes.

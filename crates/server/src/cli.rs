@@ -254,7 +254,11 @@ impl ServeArgs {
                 "the provider endpoint overrides are not usable: {e}"
             ))
         })?;
+        let ranges =
+            switchboard_providers::Egress::parse_ranges(&self.allow_check_networks.join(","))
+                .map_err(|e| StartError::Usage(format!("--allow-check-network: {e}")))?;
         Ok(Settings {
+            egress: switchboard_providers::Egress::public_only(ranges),
             max_body_bytes: self.max_body_bytes,
             provider_endpoints,
             access_ttl_secs: self.access_ttl_secs,

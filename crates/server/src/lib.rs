@@ -54,6 +54,7 @@ pub fn routes() -> api::Routes {
         .merge(api::sync::routes())
         .merge(api::releases::routes())
         .merge(api::events::routes())
+        .merge(api::leads::routes())
         .merge(receive::routes())
 }
 
@@ -89,6 +90,7 @@ pub fn app(state: AppState) -> Router {
                     // A receiver's key is a capability: logs name the route only.
                     let path = match req.uri().path() {
                         p if p.starts_with("/hooks/") => receive::PATH,
+                        p if p.starts_with("/leads/") => receive::leads::PATH,
                         p => p,
                     };
                     tracing::info_span!("request", method = %req.method(), path = %path)
@@ -114,6 +116,8 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     // The Trash's old items go now and every hour while serving.
     let sweeper = service::trash::spawn_sweeper(state.db_arc());
+    // Leads waiting to be forwarded go as they come and as they fall due.
+    let forwarder = receive::forward::spawn_forwarder(state.clone());
     // The peer address reaches handlers (sign-in throttling per address).
     let served = axum::serve(
         listener,
@@ -122,5 +126,6 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     sweeper.abort();
+    forwarder.abort();
     served
 }

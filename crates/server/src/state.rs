@@ -60,6 +60,17 @@ pub struct Settings {
     /// receivers read Lead Ads leads from key `meta`):
     /// `SWITCHBOARD_PROVIDER_ENDPOINTS` (or `_FILE`), like the checks.
     pub provider_endpoints: switchboard_providers::Endpoints,
+    /// Where the server itself may connect (the Lead Ads fetch, lead
+    /// forwarding): the server binary refuses internal addresses
+    /// (`--allow-check-network` widens it); unguarded by default for tests.
+    pub egress: switchboard_providers::Egress,
+    /// Sign-ups one client address may post to one sign-up page within
+    /// `lead_window` (counted in the database, like every limit).
+    pub lead_limit: u32,
+    pub lead_window: Duration,
+    /// The wait before the second try at forwarding a lead; each later wait
+    /// is four times the one before.
+    pub forward_backoff: Duration,
 }
 
 impl Default for Settings {
@@ -84,6 +95,10 @@ impl Default for Settings {
             max_release_bytes: 512 * 1024 * 1024,
             public_url: None,
             provider_endpoints: switchboard_providers::Endpoints::default(),
+            egress: switchboard_providers::Egress::default(),
+            lead_limit: 10,
+            lead_window: Duration::from_secs(600),
+            forward_backoff: Duration::from_secs(30),
         }
     }
 }
@@ -226,6 +241,7 @@ impl AppState {
                     self.0.settings.provider_endpoints.clone(),
                     std::time::Duration::from_secs(crate::checks::PROVIDER_CALL_TIMEOUT_SECS),
                 )
+                .and_then(|c| c.with_egress(self.0.settings.egress.clone()))
                 .map_err(|e| e.to_string())
             })
             .as_ref()

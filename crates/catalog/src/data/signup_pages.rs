@@ -36,6 +36,13 @@ const SIGNUP_PROVIDER: Provider = Provider::new("signup_page", "Sign-up page", S
         checked("trigger_campaign_id", "Campaign to start", Check::Identifier)
             .help("Optional ID of the campaign to start for each new sign-up, such as a welcome series.")
             .placeholder("welcome-series"),
+        https_url("forward_url", "Forward leads to")
+            .requires("forward_secret")
+            .help("Optional: an https address that receives each new lead as JSON, signed with the forwarding secret (header X-Switchboard-Signature). A delivery that fails is tried again with growing waits.")
+            .placeholder("https://crm.yourbrand.com/hooks/leads"),
+        Field::secret_input("forward_secret", "Forwarding secret")
+            .requires("forward_url")
+            .help("Signs each forwarded lead, so the address above can tell it comes from Switchboard. Needed when leads are forwarded."),
     ]);
 
 pub(crate) const SIGNUP_PAGE: IntegrationType = IntegrationType::new("signup_page", "Sign-up page", "form", Source::First)
@@ -49,4 +56,5 @@ pub(crate) const SIGNUP_PAGE: IntegrationType = IntegrationType::new("signup_pag
         "auto_create_contact",
         "apply_tag",
         "trigger_campaign_id",
+        "forward_url",
     ]);

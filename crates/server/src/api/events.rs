@@ -56,11 +56,19 @@ async fn receiver(
 ) -> Result<Json<Value>, Second> {
     let record = service::visible(&state, &user, id).await?;
     let key = key_of(&state, &record).await?;
-    let path = format!("/hooks/{key}");
+    // A sign-up page's form posts its leads; providers send webhooks.
+    let (path, receives) = if record.provider == receive::leads::PROVIDER {
+        (format!("/leads/{key}"), Some("leads"))
+    } else {
+        (
+            format!("/hooks/{key}"),
+            Family::of(&record.provider).map(Family::as_str),
+        )
+    };
     Ok(Json(json!({
         "path": path,
         "url": format!("{}{path}", receive::public_base(&state, &headers)),
-        "receives": Family::of(&record.provider).map(Family::as_str),
+        "receives": receives,
     })))
 }
 
@@ -84,7 +92,11 @@ pub fn event_json(e: &EventRecord) -> Value {
 }
 
 /// A positive integer query parameter, or a field error.
-fn number(query: &[(String, String)], name: &str, max: i64) -> Result<Option<i64>, Error> {
+pub(crate) fn number(
+    query: &[(String, String)],
+    name: &str,
+    max: i64,
+) -> Result<Option<i64>, Error> {
     let Some((_, v)) = query.iter().find(|(k, v)| k == name && !v.is_empty()) else {
         return Ok(None);
     };
@@ -131,6 +143,12 @@ async fn test_event(
     let record = service::visible(&state, &user, id).await?;
     if !user.can_write() {
         return Err(Error::Forbidden.into());
+    }
+    if record.provider == receive::leads::PROVIDER {
+        return Err(Error::BadRequest(
+            "A sign-up page's events are its sign-ups: submit the form on the page (or POST a sign-up to the address above) to see one arrive.".into(),
+        )
+        .into());
     }
     let Some(family) = Family::of(&record.provider) else {
         return Err(Error::BadRequest(format!(

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod credentials;
 pub mod events;
 pub mod integrations;
+pub mod leads;
 pub mod meta;
 pub mod releases;
 pub mod sync;

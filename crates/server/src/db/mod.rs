@@ -13,6 +13,7 @@
 mod accounts;
 mod credentials;
 mod integrations;
+mod leads;
 mod people;
 mod postgres;
 mod releases;
@@ -22,6 +23,7 @@ mod sqlite;
 mod sync;
 mod webhooks;
 
+pub use leads::{Attempt, Delivery, LeadQuery, LeadRecord, LeadStore, NewLead, Next};
 pub use postgres::PgDb;
 pub use sqlite::SqliteDb;
 pub use webhooks::{EventRecord, NewEvent, REFUSED_KEPT};
@@ -550,6 +552,7 @@ pub trait Db:
     + CredentialStore
     + AdminStore
     + WebhookStore
+    + LeadStore
 {
 }
 impl<T> Db for T where
@@ -560,6 +563,7 @@ impl<T> Db for T where
         + CredentialStore
         + AdminStore
         + WebhookStore
+        + LeadStore
 {
 }
 

@@ -13,6 +13,9 @@
 
 pub(crate) mod doc;
 mod email;
+mod form;
+pub mod forward;
+pub mod leads;
 pub mod mask;
 mod meta;
 pub mod samples;
@@ -46,7 +49,9 @@ pub const EVENTS_HEADER: &str = "x-switchboard-events";
 pub const TOLERANCE_SECS: u64 = 300;
 
 pub fn routes() -> Routes {
-    Routes::default().add(PATH, &["GET", "POST"], get(receive).post(receive))
+    Routes::default()
+        .add(PATH, &["GET", "POST"], get(receive).post(receive))
+        .merge(leads::routes())
 }
 
 /// A new receiver key: 32 random bytes, base64url without padding (43 characters).

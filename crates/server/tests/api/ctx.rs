@@ -217,6 +217,8 @@ pub fn test_settings() -> Settings {
         credential_window: Duration::from_secs(60),
         // Above max_body_bytes (1 MiB), to show the upload has its own limit.
         max_release_bytes: 4 * 1024 * 1024,
+        // Lead forwarding tries again quickly.
+        forward_backoff: Duration::from_millis(200),
         ..Settings::default()
     }
 }

@@ -18,6 +18,7 @@ mod suite_credentials;
 mod suite_expiry;
 mod suite_first;
 mod suite_hooks;
+mod suite_leads;
 mod suite_people;
 mod suite_releases;
 mod suite_second;
@@ -49,6 +50,7 @@ fn all_tests() -> Vec<(&'static str, Body)> {
     let mut all = Vec::new();
     all.extend(suite_first::tests());
     all.extend(suite_hooks::tests());
+    all.extend(suite_leads::tests());
     all.extend(suite_second::tests());
     all.extend(suite_access::tests());
     all.extend(suite_credentials::tests());

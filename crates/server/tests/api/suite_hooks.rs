@@ -155,7 +155,10 @@ fn refused_with(list: &[Value], part: &str) {
 }
 
 /// Serves the test's database with other settings on another port; its base URL and a stopper.
-async fn server_with(ctx: &Ctx, settings: Settings) -> (String, tokio::sync::oneshot::Sender<()>) {
+pub(crate) async fn server_with(
+    ctx: &Ctx,
+    settings: Settings,
+) -> (String, tokio::sync::oneshot::Sender<()>) {
     let vault = Vault::from_base64(&ctx.key_text).unwrap();
     let state = AppState::new(
         ctx.db.clone(),
