@@ -1,32 +1,91 @@
-//! Group commit for the writes of credential fetches. Each fetch must
-//! count against its rate limit and leave its audit entries before it is
-//! answered; on SQLite every commit is an fsync, so one transaction per
-//! fetch caps the platform at the disk's commit rate. Fetches hand their
-//! writes to one task instead, which commits everything that has arrived
-//! while the previous commit ran in a single transaction and then answers
-//! each fetch: nothing is answered before its writes are durable.
+//! Group commit for writes that must be durable before their request is
+//! answered: the writes of credential fetches (each counts against its rate
+//! limit and leaves its audit entries) and the events the webhook receivers
+//! store. On SQLite every commit is an fsync, so one transaction per request
+//! caps the server at the disk's commit rate. Requests hand their writes to
+//! one task per kind instead ([`GroupWriter`]), which commits everything
+//! that has arrived while the previous commit ran in a single transaction
+//! and then answers each request: nothing is answered before its writes are
+//! durable.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::db::{CredentialWrite, Db};
+use crate::db::{CredentialWrite, Db, EventRecord, NewEvent};
 use crate::error::Error;
 
-/// The most fetches one transaction carries.
+/// The most requests one transaction carries.
 const MAX_BATCH: usize = 256;
 
-type Reply = oneshot::Sender<Result<(i64, i64), String>>;
+/// A batch's commit: one answer per job, in order.
+type Batch<'a, R> = Pin<Box<dyn Future<Output = crate::db::Result<Vec<R>>> + Send + 'a>>;
 
-/// The sending end; the task ends when the last sender is dropped.
-#[derive(Debug, Clone)]
-pub struct CredentialWriter {
-    jobs: mpsc::Sender<(CredentialWrite, Reply)>,
+/// Commits jobs in one transaction.
+type Commit<J, R> = for<'a> fn(&'a dyn Db, &'a [J]) -> Batch<'a, R>;
+
+type Reply<R> = oneshot::Sender<Result<R, String>>;
+
+/// The sending end of one kind of write; its task ends when the last
+/// sender is dropped.
+pub struct GroupWriter<J, R> {
+    what: &'static str,
+    jobs: mpsc::Sender<(J, Reply<R>)>,
 }
 
-impl CredentialWriter {
+/// Credential fetches: (rate limit count, window start) each.
+pub type CredentialWriter = GroupWriter<CredentialWrite, (i64, i64)>;
+
+/// The genuine events of one delivery each: (stored row, whether new) per event.
+pub type EventWriter = GroupWriter<Vec<NewEvent>, Vec<(EventRecord, bool)>>;
+
+/// Starts the credential fetches' writer on the current runtime.
+pub fn credentials(db: Arc<dyn Db>) -> CredentialWriter {
+    GroupWriter::start(db, "credential", |db, jobs| db.credential_batch(jobs))
+}
+
+/// Starts the webhook receivers' event writer on the current runtime.
+pub fn events(db: Arc<dyn Db>) -> EventWriter {
+    GroupWriter::start(db, "event", commit_events)
+}
+
+/// Every delivery's events in one transaction, answered per delivery.
+fn commit_events<'a>(
+    db: &'a dyn Db,
+    deliveries: &'a [Vec<NewEvent>],
+) -> Batch<'a, Vec<(EventRecord, bool)>> {
+    Box::pin(async move {
+        let all: Vec<&NewEvent> = deliveries.iter().flatten().collect();
+        let mut stored = db.store_events(&all).await?.into_iter();
+        Ok(deliveries
+            .iter()
+            .map(|events| stored.by_ref().take(events.len()).collect())
+            .collect())
+    })
+}
+
+impl<J, R> Clone for GroupWriter<J, R> {
+    fn clone(&self) -> Self {
+        GroupWriter {
+            what: self.what,
+            jobs: self.jobs.clone(),
+        }
+    }
+}
+
+impl<J, R> std::fmt::Debug for GroupWriter<J, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GroupWriter")
+            .field("what", &self.what)
+            .finish()
+    }
+}
+
+impl<J: Send + Sync + 'static, R: Send + 'static> GroupWriter<J, R> {
     /// Starts the writing task on the current runtime.
-    pub fn start(db: Arc<dyn Db>) -> CredentialWriter {
-        let (jobs, mut queue) = mpsc::channel::<(CredentialWrite, Reply)>(4 * MAX_BATCH);
+    pub fn start(db: Arc<dyn Db>, what: &'static str, commit: Commit<J, R>) -> Self {
+        let (jobs, mut queue) = mpsc::channel::<(J, Reply<R>)>(4 * MAX_BATCH);
         tokio::spawn(async move {
             while let Some(first) = queue.recv().await {
                 let mut batch = vec![first];
@@ -36,37 +95,62 @@ impl CredentialWriter {
                         Err(_) => break,
                     }
                 }
-                let (writes, replies): (Vec<CredentialWrite>, Vec<Reply>) =
-                    batch.into_iter().unzip();
-                match db.credential_batch(&writes).await {
-                    Ok(counts) => {
-                        for (reply, count) in replies.into_iter().zip(counts) {
-                            let _ = reply.send(Ok(count));
-                        }
-                    }
-                    Err(e) => {
-                        tracing::warn!("credential fetches could not be recorded: {e}");
-                        for reply in replies {
-                            let _ = reply.send(Err(e.to_string()));
-                        }
-                    }
+                let (jobs, replies): (Vec<J>, Vec<Reply<R>>) = batch.into_iter().unzip();
+                let answers = commit_all(db.as_ref(), what, commit, &jobs).await;
+                for (reply, answer) in replies.into_iter().zip(answers) {
+                    let _ = reply.send(answer);
                 }
             }
         });
-        CredentialWriter { jobs }
+        GroupWriter { what, jobs }
     }
 
-    /// Commits one fetch's writes (with whatever else is waiting); its
-    /// rate limit count and window start.
-    pub async fn write(&self, write: CredentialWrite) -> Result<(i64, i64), Error> {
+    /// Commits one request's writes (with whatever else is waiting) and
+    /// answers once they are durable.
+    pub async fn write(&self, job: J) -> Result<R, Error> {
+        let stopped = || Error::Internal(format!("the {} writer stopped", self.what));
         let (reply, answer) = oneshot::channel();
-        self.jobs
-            .send((write, reply))
-            .await
-            .map_err(|_| Error::Internal("the credential writer stopped".into()))?;
+        self.jobs.send((job, reply)).await.map_err(|_| stopped())?;
         answer
             .await
-            .map_err(|_| Error::Internal("the credential writer stopped".into()))?
+            .map_err(|_| stopped())?
             .map_err(Error::Internal)
     }
+}
+
+/// One answer per job: all in one transaction or, when that fails (say one
+/// delivery's integration was deleted meanwhile), each job in its own
+/// transaction, so one bad job fails alone.
+async fn commit_all<J, R>(
+    db: &dyn Db,
+    what: &str,
+    commit: Commit<J, R>,
+    jobs: &[J],
+) -> Vec<Result<R, String>> {
+    let failed = match commit(db, jobs).await {
+        Ok(answers) if answers.len() == jobs.len() => return answers.into_iter().map(Ok).collect(),
+        Ok(_) => "a batch was answered short".to_owned(),
+        Err(e) => e.to_string(),
+    };
+    if jobs.len() == 1 {
+        tracing::warn!("{what} writes could not be committed: {failed}");
+        return vec![Err(failed)];
+    }
+    tracing::warn!(
+        "a batch of {} {what} writes failed ({failed}); committing them one by one",
+        jobs.len()
+    );
+    let mut answers = Vec::with_capacity(jobs.len());
+    for job in jobs.chunks(1) {
+        let answer = match commit(db, job).await.map(|mut a| a.pop()) {
+            Ok(Some(answer)) => Ok(answer),
+            Ok(None) => Err("a write was not answered".to_owned()),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(e) = &answer {
+            tracing::warn!("{what} writes could not be committed: {e}");
+        }
+        answers.push(answer);
+    }
+    answers
 }

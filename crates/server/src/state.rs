@@ -179,6 +179,7 @@ struct Inner {
     logins: Arc<tokio::sync::Semaphore>,
     checks: Arc<tokio::sync::Semaphore>,
     credential_writer: std::sync::OnceLock<crate::group_commit::CredentialWriter>,
+    event_writer: std::sync::OnceLock<crate::group_commit::EventWriter>,
     provider_client: std::sync::OnceLock<Result<switchboard_providers::Checker, String>>,
     settings: Settings,
 }
@@ -208,6 +209,7 @@ impl AppState {
             logins: Arc::new(tokio::sync::Semaphore::new(settings.login_slots.max(1))),
             checks: Arc::new(tokio::sync::Semaphore::new(settings.check_slots.max(1))),
             credential_writer: std::sync::OnceLock::new(),
+            event_writer: std::sync::OnceLock::new(),
             provider_client: std::sync::OnceLock::new(),
             db,
             vault,
@@ -228,7 +230,14 @@ impl AppState {
     pub fn credential_writer(&self) -> &crate::group_commit::CredentialWriter {
         self.0
             .credential_writer
-            .get_or_init(|| crate::group_commit::CredentialWriter::start(self.0.db.clone()))
+            .get_or_init(|| crate::group_commit::credentials(self.0.db.clone()))
+    }
+
+    /// The group-committing writer of the receivers' genuine events (started on first use).
+    pub fn event_writer(&self) -> &crate::group_commit::EventWriter {
+        self.0
+            .event_writer
+            .get_or_init(|| crate::group_commit::events(self.0.db.clone()))
     }
 
     /// The client the receivers call providers with (made on first use,

@@ -524,6 +524,11 @@ pub trait WebhookStore: Send + Sync {
     /// new). A genuine event whose id the integration already has is not
     /// stored again: the stored one comes back with false.
     async fn store_event(&self, event: &NewEvent) -> Result<(EventRecord, bool)>;
+    /// Stores genuine events in one transaction (one commit for all; the
+    /// receivers' group commit): (the stored row, whether it is new) each,
+    /// in order. An id stored before, or earlier in the same batch, is not
+    /// stored again: that row comes back with false.
+    async fn store_events(&self, events: &[&NewEvent]) -> Result<Vec<(EventRecord, bool)>>;
     /// An integration's events, newest first, with a row id below `before`.
     async fn events(
         &self,

@@ -1,14 +1,15 @@
 //! [`WebhookStore`](super::WebhookStore) for both backends: receiver keys
 //! (one per integration, made on first ask) and the events the receivers
-//! stored. A genuine event is written in one statement whose unique index
+//! stored. Genuine events are written in batches, one transaction each
+//! (see [`crate::group_commit`]), one statement per event whose unique index
 //! keeps it once across replicas; refused requests are capped per
-//! integration in the same transaction.
+//! integration in the same transaction as their row.
 
 use sqlx::Row;
 use switchboard_server_macros::sql_db;
 
 use super::rows::{self, INTEGRATION_COLUMNS};
-use super::sql::{DbRow, SqlDb};
+use super::sql::{Conn, DbRow, SqlDb};
 use super::{Result, WebhookStore};
 use crate::model::IntegrationRecord;
 
@@ -63,6 +64,37 @@ trait EventRows: SqlDb {
             payload: row.try_get("payload")?,
         })
     }
+
+    /// Inserts one event inside a transaction; None when it is a genuine
+    /// event whose id the integration already has (nothing inserted).
+    async fn insert_event(
+        conn: &mut Conn<Self>,
+        event: &NewEvent,
+        now: &str,
+    ) -> Result<Option<EventRecord>> {
+        let sql = format!(
+            "INSERT INTO webhook_events (integration_id, provider, kind, event_id, verdict, reason, \
+             received_at, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT DO NOTHING RETURNING {EVENT_COLUMNS}"
+        );
+        let verdict = if event.refused.is_some() {
+            "refused"
+        } else {
+            "genuine"
+        };
+        let row = sqlx::query(&sql)
+            .bind(event.integration_id)
+            .bind(&event.provider)
+            .bind(&event.kind)
+            .bind(&event.event_id)
+            .bind(verdict)
+            .bind(&event.refused)
+            .bind(now)
+            .bind(&event.payload)
+            .fetch_optional(&mut *conn)
+            .await?;
+        row.as_ref().map(Self::event).transpose()
+    }
 }
 
 #[sql_db]
@@ -107,49 +139,19 @@ impl<B: SqlDb> WebhookStore for B {
     }
 
     async fn store_event(&self, event: &NewEvent) -> Result<(EventRecord, bool)> {
-        let sql = format!(
-            "INSERT INTO webhook_events (integration_id, provider, kind, event_id, verdict, reason, \
-             received_at, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-             ON CONFLICT DO NOTHING RETURNING {EVENT_COLUMNS}"
-        );
-        let verdict = if event.refused.is_some() {
-            "refused"
-        } else {
-            "genuine"
-        };
-        let insert = sqlx::query(&sql)
-            .bind(event.integration_id)
-            .bind(&event.provider)
-            .bind(&event.kind)
-            .bind(&event.event_id)
-            .bind(verdict)
-            .bind(&event.refused)
-            .bind(super::now())
-            .bind(&event.payload);
         if event.refused.is_none() {
-            // One statement, its own transaction (committed before the
-            // provider is answered); a redelivery inserts nothing and reads
-            // the stored row.
-            return match insert.fetch_optional(self.write()).await? {
-                Some(row) => Ok((B::event(&row)?, true)),
-                None => {
-                    let sql = format!(
-                        "SELECT {EVENT_COLUMNS} FROM webhook_events WHERE integration_id = $1 \
-                         AND event_id = $2 AND verdict = 'genuine'"
-                    );
-                    let row = sqlx::query(&sql)
-                        .bind(event.integration_id)
-                        .bind(&event.event_id)
-                        .fetch_one(self.write())
-                        .await?;
-                    Ok((B::event(&row)?, false))
-                }
-            };
+            return self
+                .store_events(&[event])
+                .await?
+                .pop()
+                .ok_or_else(|| super::DbError::Corrupt("an event was not stored".into()));
         }
         // A refusal, and only the newest refusals kept, in one transaction:
         // a flood of forged calls cannot fill the database.
         let mut tx = self.write().begin_with(B::BEGIN).await?;
-        let row = insert.fetch_one(&mut *tx).await?;
+        let row = B::insert_event(&mut tx, event, &super::now())
+            .await?
+            .ok_or_else(|| super::DbError::Corrupt("a refusal was not stored".into()))?;
         sqlx::query(
             "DELETE FROM webhook_events WHERE integration_id = $1 AND verdict = 'refused' \
              AND id <= (SELECT id FROM webhook_events WHERE integration_id = $1 \
@@ -160,7 +162,40 @@ impl<B: SqlDb> WebhookStore for B {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok((B::event(&row)?, true))
+        Ok((row, true))
+    }
+
+    async fn store_events(&self, events: &[&NewEvent]) -> Result<Vec<(EventRecord, bool)>> {
+        // In (integration, event id) order: two replicas' batches carrying
+        // the same ids wait on each other's rows in one order, never in a
+        // cycle.
+        let mut order: Vec<usize> = (0..events.len()).collect();
+        order.sort_by_key(|&i| (events[i].integration_id, events[i].event_id.as_str()));
+        let now = super::now();
+        let mut stored = vec![None; events.len()];
+        let mut tx = self.write().begin_with(B::BEGIN).await?;
+        for i in order {
+            let event = events[i];
+            // A redelivery (also one earlier in this batch) inserts nothing
+            // and reads the stored row.
+            stored[i] = Some(match B::insert_event(&mut tx, event, &now).await? {
+                Some(row) => (row, true),
+                None => {
+                    let sql = format!(
+                        "SELECT {EVENT_COLUMNS} FROM webhook_events WHERE integration_id = $1 \
+                         AND event_id = $2 AND verdict = 'genuine'"
+                    );
+                    let row = sqlx::query(&sql)
+                        .bind(event.integration_id)
+                        .bind(&event.event_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    (B::event(&row)?, false)
+                }
+            });
+        }
+        tx.commit().await?;
+        Ok(stored.into_iter().flatten().collect())
     }
 
     async fn events(

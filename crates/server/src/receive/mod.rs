@@ -3,7 +3,8 @@
 //! unguessable path segment stored in the database, so every replica
 //! answers the same path. A request is verified with the integration's
 //! stored secret by its provider family ([`Family`], one module each);
-//! each genuine event is stored once ([`crate::db::WebhookStore`]), a
+//! each genuine event is stored once ([`crate::db::WebhookStore`], in a
+//! group commit: [`crate::group_commit::EventWriter`]), a
 //! refused request is recorded with why (never a payload) and answered 4xx.
 //!
 //! Dispatch is by the integration's provider: other entry points on the
@@ -334,27 +335,29 @@ async fn deliver(hook: &Hook<'_>, family: Family, req: &Incoming) -> Result<Resp
     }
 }
 
-/// Stores each event once (one transaction each); the stored rows and
-/// whether each is new.
+/// Stores each event once, with other deliveries' events in one group
+/// commit (answered once durable); the stored rows and whether each is new.
 async fn store(
     hook: &Hook<'_>,
     family: Family,
     events: Vec<Event>,
 ) -> Result<Vec<(EventRecord, bool)>, Error> {
     let secrets = hook.secret_values();
-    let mut stored = Vec::with_capacity(events.len());
-    for mut event in events {
-        mask::mask(&mut event.payload, &secrets);
-        let new = NewEvent {
-            integration_id: hook.record.id,
-            provider: hook.record.provider.clone(),
-            kind: truncate(&event.kind, 200),
-            event_id: truncate(&event.id, 300),
-            refused: None,
-            payload: Some(event.payload.to_string()),
-        };
-        stored.push(hook.state.db().store_event(&new).await?);
-    }
+    let news = events
+        .into_iter()
+        .map(|mut event| {
+            mask::mask(&mut event.payload, &secrets);
+            NewEvent {
+                integration_id: hook.record.id,
+                provider: hook.record.provider.clone(),
+                kind: truncate(&event.kind, 200),
+                event_id: truncate(&event.id, 300),
+                refused: None,
+                payload: Some(event.payload.to_string()),
+            }
+        })
+        .collect();
+    let stored = hook.state.event_writer().write(news).await?;
     tracing::info!(
         family = family.as_str(),
         integration = hook.record.id,

@@ -4,8 +4,9 @@
 //! vectors in crates/providers/tests/webhooks.rs), bad signatures, replays
 //! outside the tolerance, duplicates stored once, unknown keys, oversized
 //! bodies, the Meta handshake, the Lead Ads path against a fake Graph API,
-//! the public URL Twilio signs, the test-event endpoint, and no secret in
-//! any answer or stored payload.
+//! the public URL Twilio signs, the test-event endpoint, no secret in any
+//! answer or stored payload, and concurrent deliveries (group-committed)
+//! each stored once and answered with their row.
 
 use serde_json::{json, Value};
 use sha2::Digest as _;
@@ -28,6 +29,8 @@ crate::tests![
     mailgun_events,
     unknown_oversized_inactive_and_deleted,
     test_events_and_paging,
+    concurrent_deliveries_stored_once,
+    a_batch_with_duplicates,
 ];
 
 const APP_SECRET: &str = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
@@ -106,6 +109,16 @@ async fn second(ctx: &Ctx, provider: &str, extra: Value) -> i64 {
         body[k] = v.clone();
     }
     ctx.second(body).await
+}
+
+/// An active Stripe integration signing with [`WHSEC`]; its id.
+async fn stripe(ctx: &Ctx) -> i64 {
+    second(
+        ctx,
+        "stripe",
+        json!({"api_key": "sk_test_abc0123456789", "config": {"webhook_secret": WHSEC}}),
+    )
+    .await
 }
 
 /// The receiver's path (`/hooks/<key>`) and URL, asked as the admin.
@@ -454,12 +467,7 @@ async fn twilio_status_callbacks_and_the_public_url(ctx: Ctx) {
 }
 
 async fn stripe_events_replays_and_masking(ctx: Ctx) {
-    let id = second(
-        &ctx,
-        "stripe",
-        json!({"api_key": "sk_test_abc0123456789", "config": {"webhook_secret": WHSEC}}),
-    )
-    .await;
+    let id = stripe(&ctx).await;
     let (_, url) = receiver(&ctx, id).await;
     let body = json!({"id": "evt_1", "object": "event", "type": "payment_intent.succeeded",
         "data": {"object": {"id": "pi_1", "client_secret": "pi_1_secret_abcdefgh", "description": format!("echo {WHSEC}"), "amount": 500}}})
@@ -592,12 +600,7 @@ async fn mailgun_events(ctx: Ctx) {
 }
 
 async fn unknown_oversized_inactive_and_deleted(ctx: Ctx) {
-    let id = second(
-        &ctx,
-        "stripe",
-        json!({"api_key": "sk_test_abc0123456789", "config": {"webhook_secret": WHSEC}}),
-    )
-    .await;
+    let id = stripe(&ctx).await;
     let (path, url) = receiver(&ctx, id).await;
     for unknown in ["/hooks/nope", &format!("/hooks/{}", "A".repeat(43))] {
         let r = Ctx::send(ctx.client.post(format!("{}{unknown}", ctx.base)).body("{}")).await;
@@ -633,12 +636,7 @@ async fn unknown_oversized_inactive_and_deleted(ctx: Ctx) {
 
 async fn test_events_and_paging(ctx: Ctx) {
     let a = &ctx.admin;
-    let stripe = second(
-        &ctx,
-        "stripe",
-        json!({"api_key": "sk_test_abc0123456789", "config": {"webhook_secret": WHSEC}}),
-    )
-    .await;
+    let stripe = stripe(&ctx).await;
     let twilio = first(&ctx, "twilio").await;
     let facebook = first(&ctx, "facebook").await;
     let mailgun = second(&ctx, "mailgun", json!({"api_key": "key-0123456789", "secret_key": MG_KEY, "config": {"mailgun_domain": "mg.example.com", "from_email": "news@example.com"}})).await;
@@ -716,4 +714,101 @@ async fn test_events_and_paging(ctx: Ctx) {
             .await
             .expect_status(400);
     }
+}
+
+/// 200 signed Stripe deliveries from 32 tasks at once, 50 of them repeating
+/// an id (so some duplicates share a group commit with their original):
+/// each id stored once, every delivery answered 200 with its stored row in
+/// the events header, and exactly one delivery of each id answered as new.
+async fn concurrent_deliveries_stored_once(ctx: Ctx) {
+    const DELIVERIES: usize = 200;
+    const IDS: usize = 150;
+    const TASKS: usize = 32;
+    let id = stripe(&ctx).await;
+    let (_, url) = receiver(&ctx, id).await;
+    let mut tasks = Vec::new();
+    for task in 0..TASKS {
+        let (client, url) = (ctx.client.clone(), url.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut answers = Vec::new();
+            for n in (task..DELIVERIES).step_by(TASKS) {
+                let event = format!("evt_many_{}", n % IDS);
+                let body = json!({"id": event, "object": "event", "type": "charge.succeeded",
+                    "data": {"object": {"n": n}}})
+                .to_string();
+                let signature = sign_stripe(body.as_bytes(), WHSEC, now());
+                let r = Ctx::send(
+                    client
+                        .post(&url)
+                        .header("stripe-signature", signature)
+                        .body(body),
+                )
+                .await;
+                assert_eq!(r.status, 200, "{}", r.text);
+                let row: i64 = r.headers[switchboard_server::receive::EVENTS_HEADER]
+                    .to_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                answers.push((event, row, r.body["duplicates"].as_i64().unwrap()));
+            }
+            answers
+        }));
+    }
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.extend(t.await.unwrap());
+    }
+    assert_eq!(answers.len(), DELIVERIES);
+    let stored = ctx.db.events(id, 200, None).await.unwrap();
+    assert_eq!(stored.len(), IDS, "each id stored once");
+    let rows: std::collections::HashMap<String, i64> =
+        stored.iter().map(|e| (e.event_id.clone(), e.id)).collect();
+    assert_eq!(rows.len(), IDS, "no id twice");
+    for (event, row, _) in &answers {
+        assert_eq!(rows[event], *row, "{event} answered with its stored row");
+    }
+    let duplicates: i64 = answers.iter().map(|(_, _, d)| d).sum();
+    assert_eq!(
+        duplicates,
+        (DELIVERIES - IDS) as i64,
+        "one new answer per id"
+    );
+}
+
+/// The store's batch: a duplicate of an event earlier in the same batch,
+/// and of one stored before, come back as that row, not new.
+async fn a_batch_with_duplicates(ctx: Ctx) {
+    let id = stripe(&ctx).await;
+    let event = |event_id: &str| switchboard_server::db::NewEvent {
+        integration_id: id,
+        provider: "stripe".into(),
+        kind: "charge.succeeded".into(),
+        event_id: event_id.into(),
+        refused: None,
+        payload: Some(format!("{{\"id\":\"{event_id}\"}}")),
+    };
+    let (before, new) = ctx.db.store_event(&event("evt_old")).await.unwrap();
+    assert!(new);
+    let (a, b, old) = (event("evt_b"), event("evt_a"), event("evt_old"));
+    let stored = ctx.db.store_events(&[&a, &b, &a, &old, &b]).await.unwrap();
+    let got: Vec<(&str, bool)> = stored
+        .iter()
+        .map(|(r, new)| (r.event_id.as_str(), *new))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("evt_b", true),
+            ("evt_a", true),
+            ("evt_b", false),
+            ("evt_old", false),
+            ("evt_a", false)
+        ]
+    );
+    assert_eq!(stored[0].0, stored[2].0);
+    assert_eq!(stored[1].0, stored[4].0);
+    assert_eq!(stored[3].0, before);
+    assert_eq!(ctx.db.events(id, 50, None).await.unwrap().len(), 3);
+    assert!(ctx.db.store_events(&[]).await.unwrap().is_empty());
 }
