@@ -103,10 +103,10 @@ async fn receiver_test_event_and_a_forged_delivery_are_listed_newest_first() {
 
     // Pages of one: the first names the next, which holds the older event.
     let first = a.client.webhook_events(sid, None, 1).await.unwrap();
-    assert_eq!(first.events, [newest.clone()]);
+    assert_eq!(first.events, std::slice::from_ref(newest));
     let before = first.next_before().expect("a next page");
     let second = a.client.webhook_events(sid, Some(before), 1).await.unwrap();
-    assert_eq!(second.events, [oldest.clone()]);
+    assert_eq!(second.events, std::slice::from_ref(oldest));
     assert_eq!(second.next_before(), None);
 }
 
