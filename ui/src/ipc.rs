@@ -11,6 +11,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use switchboard_ipc::cmd::{self, Answer, Command, Request};
 pub use switchboard_ipc::LIST_PAGE_SIZE;
+pub use switchboard_ipc::{describe_receives, EventsPage, EventsRequest, Receiver, WebhookEvent};
 pub use switchboard_ipc::{
     ActivityExport, ActivityExported, ActivityLine, ActivityPage, ActivityQuery, LogLevel,
     ACTIVITY_WITHIN,
@@ -207,6 +208,26 @@ pub fn reveal_secret(id: &str, field: &str) -> Answering<String> {
 
 pub fn test_integration(id: &str) -> Answering<TestAnswer> {
     call::<cmd::TestIntegration>(&IdRequest { id: id.into() })
+}
+
+/// Where the team server receives the integration's webhooks.
+pub fn receiver(id: &str) -> Answering<Receiver> {
+    call::<cmd::GetReceiver>(&IdRequest { id: id.into() })
+}
+
+/// A page of the events the team server stored for the integration,
+/// newest first: the newest, or those older than the event `before`.
+pub fn webhook_events(id: &str, before: Option<i64>) -> Answering<EventsPage> {
+    call::<cmd::WebhookEvents>(&EventsRequest {
+        id: id.into(),
+        before,
+    })
+}
+
+/// Has the team server deliver a signed sample event to its own receiver;
+/// what it stored.
+pub fn send_test_event(id: &str) -> Answering<Vec<WebhookEvent>> {
+    call::<cmd::SendTestEvent>(&IdRequest { id: id.into() })
 }
 
 /// Runs the integration's troubleshooting checks (logged); its findings.

@@ -335,8 +335,8 @@ mod tests {
     use serde::{Deserialize, Serialize};
     use serde_json::{json, Value};
     use switchboard_ipc::{
-        Attention, Boot, FirstScreen, IntegrationDetail, IpcError, ListPage, ListQuery, SecretView,
-        Settings, TypeOverview, UnlockRequest, VaultState, WebsiteScope,
+        Attention, Boot, EventsPage, FirstScreen, IntegrationDetail, IpcError, ListPage, ListQuery,
+        Receiver, SecretView, Settings, TypeOverview, UnlockRequest, VaultState, WebsiteScope,
     };
 
     /// Reads `value` both ways and compares what they read (written back).
@@ -395,6 +395,20 @@ mod tests {
         same::<Attention>(json!({"kind": "expires_in", "days": 3}));
         same::<IpcError>(json!({"code": "bad", "message": "m", "fields": {"a": "b"}}));
         same::<Settings>(serde_json::to_value(Settings::default()).unwrap());
+        same::<Receiver>(
+            json!({"path": "/hooks/k", "url": "https://t/hooks/k", "receives": ["stripe"]}),
+        );
+        same::<Receiver>(
+            json!({"path": "/hooks/k", "url": "https://t/hooks/k", "receives": "meta"}),
+        );
+        same::<Receiver>(json!({"path": "/hooks/k", "url": "https://t/hooks/k", "receives": null}));
+        same::<EventsPage>(json!({"next_before": 7, "events": [
+            {"id": 8, "kind": "switchboard.test", "event_id": "evt_test_1", "verdict": "genuine",
+             "reason": null, "received_at": "2026-12-06T04:00:00Z",
+             "payload": {"data": {"object": {"key": "****abcd"}}, "n": [1, 2.5]}},
+            {"id": 7, "kind": "", "event_id": null, "verdict": "refused",
+             "reason": "no signature", "received_at": "2026-12-06T03:59:00Z", "payload": null}
+        ]}));
         same::<IntegrationDetail>(json!({
             "id": "i1", "website_id": null, "integration_type": "email", "provider": "smtp",
             "name": "Mail", "description": "", "status": "active", "is_active": true,

@@ -12,13 +12,14 @@ use serde::Serialize;
 use crate::{
     ActivityExport, ActivityExported, ActivityPage, ActivityQuery, AppInfo, AttentionNotice,
     AuditPage, AuditQuery, BackupRequest, BackupWritten, Boot, ConnectRequest, CreateRequest,
-    HealthEvent, IdRequest, IntegrationDetail, ListPage, ListQuery, LogEntry, NewPerson,
-    NewWebsite, PassphraseChange, PassphraseProof, PersonRef, PersonUpdate, RecoveryAnswer,
-    ResolveRequest, RestoreApply, RestoreOpen, RestorePreview, RestoreReport, RevealRequest,
-    RevokeRequest, SendTestRequest, SetActiveRequest, Settings, SetupAnswer, SetupRequest, Stats,
-    SyncConflict, SyncStatus, Team, TeamSession, TeamUser, TestAllProgress, TestAllRequest,
-    TestAnswer, TrashedIntegration, TroubleshootAnswer, TypeOverview, UnlockRequest, UpdateRequest,
-    UpdateStatus, VaultState, WebhookAnswer, WebhookRequest, Website, WebsiteUpdate,
+    EventsPage, EventsRequest, HealthEvent, IdRequest, IntegrationDetail, ListPage, ListQuery,
+    LogEntry, NewPerson, NewWebsite, PassphraseChange, PassphraseProof, PersonRef, PersonUpdate,
+    Receiver, RecoveryAnswer, ResolveRequest, RestoreApply, RestoreOpen, RestorePreview,
+    RestoreReport, RevealRequest, RevokeRequest, SendTestRequest, SetActiveRequest, Settings,
+    SetupAnswer, SetupRequest, Stats, SyncConflict, SyncStatus, Team, TeamSession, TeamUser,
+    TestAllProgress, TestAllRequest, TestAnswer, TrashedIntegration, TroubleshootAnswer,
+    TypeOverview, UnlockRequest, UpdateRequest, UpdateStatus, VaultState, WebhookAnswer,
+    WebhookEvent, WebhookRequest, Website, WebsiteUpdate,
 };
 
 /// One command of the app.
@@ -111,6 +112,15 @@ commands! {
     /// records, sender identity, templates, subscriptions, webhook
     /// handshake, SMS sender) and logs the run; its findings.
     Troubleshoot = "troubleshoot": IdRequest => TroubleshootAnswer;
+    /// Where the team server receives the integration's webhooks (its
+    /// address, made there on first ask, and what it takes).
+    GetReceiver = "receiver": IdRequest => Receiver;
+    /// A page of the events the team server's receiver stored for the
+    /// integration, newest first (payload secrets masked by the server).
+    WebhookEvents = "webhook_events": EventsRequest => EventsPage;
+    /// Makes the team server deliver a signed sample event to its own
+    /// receiver for the integration; the event(s) it stored.
+    SendTestEvent = "send_test_event": IdRequest => Vec<WebhookEvent>;
     /// An integration's log lines.
     IntegrationLogs = "integration_logs": IdRequest => Vec<LogEntry>;
     /// One page of every integration's log lines, newest first, filtered.
@@ -202,7 +212,7 @@ mod tests {
                 "{name}"
             );
         }
-        assert_eq!(ALL.len(), 59);
+        assert_eq!(ALL.len(), 62);
         assert_eq!(GetAppInfo::NAME, "app_info");
         assert_eq!(permission("sync_now"), "allow-sync-now");
     }

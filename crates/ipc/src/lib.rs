@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 mod activity;
+mod events;
 mod redact;
 mod troubleshoot;
 mod upkeep;
@@ -22,6 +23,9 @@ pub use activity::{
     ACTIVITY_PAGE_SIZE, ACTIVITY_WITHIN,
 };
 
+pub use events::{
+    describe_receives, receives_label, EventsPage, EventsRequest, Receiver, WebhookEvent,
+};
 pub use troubleshoot::{TroubleshootAnswer, TroubleshootFinding};
 
 pub use upkeep::{

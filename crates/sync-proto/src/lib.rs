@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 pub mod admin;
+pub mod events;
 mod lenient;
 mod report;
 pub use lenient::{Lenient, WireName};

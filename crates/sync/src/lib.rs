@@ -10,7 +10,8 @@
 //!   changes page by page, reporting progress and a [`SyncReport`].
 //! - [`connect`] and [`disconnect`]: the server kept in the store, the
 //!   sign-in in the token store, shared by the app and the CLI.
-//! - The team admin calls of the Team and Audit pages (`team.rs`).
+//! - The team admin calls of the Team and Audit pages (`team.rs`), and the
+//!   webhook inspector's (`events.rs`).
 
 #![forbid(unsafe_code)]
 
@@ -18,6 +19,7 @@ mod client;
 mod connect;
 mod engine;
 mod error;
+mod events;
 mod team;
 mod tokens;
 mod url;
@@ -26,6 +28,8 @@ pub use client::{device_name, ServerClient, ServerTest, SignedIn, PULL_PATH, PUS
 pub use connect::{check_connect, connect, disconnect, token_store};
 pub use engine::{sync, Phase, SyncOptions, SyncProgress, SyncReport};
 pub use error::{Result, SyncError};
+pub use events::EVENT_PAGE;
+pub use switchboard_sync_proto::events::{EventPage, Receiver, TestEventAnswer, WebhookEvent};
 pub use switchboard_sync_proto::ServerHealth;
 pub use team::PersonChange;
 pub use tokens::{account, MemoryTokenStore, OsTokenStore, TokenStore};

@@ -6,6 +6,7 @@ pub mod app;
 pub mod backup;
 pub mod checks;
 pub mod convert;
+pub mod events;
 pub mod insights;
 pub mod integrations;
 pub mod settings;

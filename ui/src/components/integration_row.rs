@@ -26,6 +26,7 @@ pub fn integration_row(props: &IntegrationRowProps) -> Html {
     let testing = use_submit_notice();
     let sending = use_state(|| false);
     let troubleshooting = use_state(|| false);
+    let inspecting = use_state(|| false);
     let row = &props.row;
     let (type_label, provider_label) = match switchboard_catalog::find_provider(&row.provider) {
         Some((t, p)) => (t.label, p.label),
@@ -119,6 +120,8 @@ pub fn integration_row(props: &IntegrationRowProps) -> Html {
                 }
                 <button class="icon-button troubleshoot" aria-label={format!("Troubleshoot {}", row.name)} title="Troubleshoot (DNS records, templates, webhook…)"
                     onclick={{ let t = troubleshooting.clone(); Callback::from(move |_| t.set(true)) }}>{ "?" }</button>
+                <button class="icon-button events" aria-label={format!("Events of {}", row.name)} title="Webhook events (the team server's receiver)"
+                    onclick={{ let i = inspecting.clone(); Callback::from(move |_| i.set(true)) }}>{ "⚡" }</button>
                 <button class="icon-button" aria-label={format!("Logs of {}", row.name)} title="Activity log"
                     onclick={logs}>{ "☰" }</button>
                 <button class="icon-button edit" aria-label={format!("Edit {}", row.name)} title="Settings"
@@ -132,6 +135,10 @@ pub fn integration_row(props: &IntegrationRowProps) -> Html {
                 if *troubleshooting {
                     <super::TroubleshootDialog row={row.clone()}
                         on_close={{ let t = troubleshooting.clone(); Callback::from(move |_| t.set(false)) }} />
+                }
+                if *inspecting {
+                    <super::EventInspector row={row.clone()}
+                        on_close={{ let i = inspecting.clone(); Callback::from(move |_| i.set(false)) }} />
                 }
                 if *sending {
                     <super::SendTestDialog row={row.clone()}
