@@ -1932,6 +1932,7 @@ fn e2e_sync_with_server() {
     println!(
         "e2e sync: a server-only secret tested on the server; its log pulled; no send from here"
     );
+    event_inspector(&s, &display, server.port);
 
     // Logs go up too: the laptop's log of Welcome mail is on the server once.
     let local_logs = {
@@ -2032,6 +2033,53 @@ fn e2e_sync_with_server() {
     s.close();
     drop(server);
     drop(twilio);
+}
+
+/// The event inspector of the pulled Twilio integration: its receiver
+/// address copied, a test event signed and delivered by the server shown
+/// as genuine, and an unsigned delivery from outside shown refused with why
+/// (the list re-reads itself while open).
+fn event_inspector(s: &Session, display: &str, server_port: u16) {
+    s.click("button[data-path=\"/integrations\"]");
+    s.click("button[aria-label=\"Events of Server SMS\"]");
+    s.find("#inspector");
+    let url = wait_for(20, "the receiver address", || {
+        s.script("var e = document.getElementById('inspector-url'); return e ? e.value : '';")
+            .as_str()
+            .filter(|u| u.contains("/hooks/"))
+            .map(str::to_owned)
+    });
+    assert!(
+        url.starts_with(&format!("http://127.0.0.1:{server_port}/hooks/")),
+        "{url}"
+    );
+    let receives = s.wait_text("#inspector-receives", "what it receives", |t| !t.is_empty());
+    assert!(receives.to_lowercase().contains("twilio"), "{receives}");
+    s.click("#inspector-copy");
+    wait_clipboard(display, "the receiver address", |c| c == Some(url.as_str()));
+    s.click("#inspector-test");
+    s.wait_count("#inspector-events li.event[data-verdict=\"genuine\"]", 1);
+    // A forged delivery from outside: refused, and listed with why.
+    let path = url.split_once(&format!("{server_port}")).map(|(_, p)| p).unwrap_or("/");
+    let outsider = Api {
+        port: server_port,
+        token: String::new(),
+    };
+    let (status, answer) = outsider.send(
+        "POST",
+        path,
+        "application/x-www-form-urlencoded",
+        &[],
+        b"MessageSid=SM1&MessageStatus=delivered",
+    );
+    assert_eq!(status, 403, "{answer}");
+    s.wait_count("#inspector-events li.event[data-verdict=\"refused\"]", 1);
+    let reason = s.text("#inspector-events li.event[data-verdict=\"refused\"] .event-reason");
+    assert!(reason.to_lowercase().contains("signature"), "{reason}");
+    s.screenshot("inspector");
+    s.click("#inspector-close");
+    s.gone("#inspector");
+    println!("e2e sync: the event inspector copied its address, showed a test event and a refused forgery");
 }
 
 /// The Team and Audit pages against the real server: add a person (a short
