@@ -2060,7 +2060,10 @@ fn event_inspector(s: &Session, display: &str, server_port: u16) {
     s.click("#inspector-test");
     s.wait_count("#inspector-events li.event[data-verdict=\"genuine\"]", 1);
     // A forged delivery from outside: refused, and listed with why.
-    let path = url.split_once(&format!("{server_port}")).map(|(_, p)| p).unwrap_or("/");
+    let path = url
+        .split_once(&format!("{server_port}"))
+        .map(|(_, p)| p)
+        .unwrap_or("/");
     let outsider = Api {
         port: server_port,
         token: String::new(),

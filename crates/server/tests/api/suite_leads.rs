@@ -74,6 +74,16 @@ async fn post_json(ctx: &Ctx, base: &str, path: &str, origin: Option<&str>, body
     Ctx::send(req).await
 }
 
+/// POSTs a JSON sign-up from the page's origin.
+async fn from_page(ctx: &Ctx, path: &str, body: Value) -> Res {
+    post_json(ctx, &ctx.base, path, Some(PAGE), body).await
+}
+
+/// POSTs a JSON sign-up without an Origin (a server's post).
+async fn from_server(ctx: &Ctx, path: &str, body: Value) -> Res {
+    post_json(ctx, &ctx.base, path, None, body).await
+}
+
 /// The leads of a page as the admin reads them.
 async fn leads_of(ctx: &Ctx, id: i64) -> Vec<Value> {
     let r = ctx
@@ -190,29 +200,17 @@ async fn origins_preflight_and_refusals(ctx: Ctx) {
         .unwrap()
         .contains("evil.example"));
     // The page's own origin, and a post with no Origin (a server), are taken.
-    let r = post_json(
-        &ctx,
-        &ctx.base,
-        &path,
-        Some(PAGE),
-        json!({"email": "ann@example.com"}),
-    )
-    .await
-    .expect_status(201);
+    let r = from_page(&ctx, &path, json!({"email": "ann@example.com"}))
+        .await
+        .expect_status(201);
     assert_eq!(
         r.header("access-control-allow-origin").as_deref(),
         Some(PAGE)
     );
     assert_eq!(r.body["redirect_url"], format!("{PAGE}/thanks"));
-    post_json(
-        &ctx,
-        &ctx.base,
-        &path,
-        None,
-        json!({"email": "bob@example.com"}),
-    )
-    .await
-    .expect_status(201);
+    from_server(&ctx, &path, json!({"email": "bob@example.com"}))
+        .await
+        .expect_status(201);
     assert_eq!(leads_of(&ctx, id).await.len(), 2);
 }
 
@@ -254,11 +252,9 @@ async fn posts_redirects_honeypot_and_fields(ctx: Ctx) {
         "this page forwards nothing"
     );
     // A bot that fills the honeypot is told the same and stored as nothing.
-    let bot = post_json(
+    let bot = from_page(
         &ctx,
-        &ctx.base,
         &path,
-        Some(PAGE),
         json!({"email": "bot@spam.example", "_honeypot": "http://spam.example"}),
     )
     .await
@@ -284,11 +280,9 @@ async fn posts_redirects_honeypot_and_fields(ctx: Ctx) {
     assert_eq!(lead_event["kind"], "lead");
     assert_eq!(lead_event["payload"]["fields"]["email"], "ann@example.com");
     // Fields checked against the form: each problem on its field.
-    let bad = post_json(
+    let bad = from_page(
         &ctx,
-        &ctx.base,
         &path,
-        Some(PAGE),
         json!({"email": "ann@", "plan": "gold", "coupon": "X"}),
     )
     .await
@@ -310,7 +304,7 @@ async fn posts_redirects_honeypot_and_fields(ctx: Ctx) {
         .as_str()
         .unwrap()
         .contains("no field \"coupon\""));
-    let missing = post_json(&ctx, &ctx.base, &path, Some(PAGE), json!({"name": "Ann"}))
+    let missing = from_page(&ctx, &path, json!({"name": "Ann"}))
         .await
         .expect_status(422);
     assert!(missing.body["fields"]["email"]
@@ -338,9 +332,7 @@ async fn limits_of_body_type_and_address(ctx: Ctx) {
     .expect_status(415);
     assert!(text.text.contains("application/json"), "{}", text.text);
     let huge = json!({"email": "a@b.co", "name": "x".repeat(20_000)});
-    post_json(&ctx, &ctx.base, &path, None, huge)
-        .await
-        .expect_status(413);
+    from_server(&ctx, &path, huge).await.expect_status(413);
     let broken = Ctx::send(
         ctx.client
             .post(&url)
@@ -353,25 +345,13 @@ async fn limits_of_body_type_and_address(ctx: Ctx) {
     // Three posts were counted above; the limit is ten per address.
     let limit = test_settings().lead_limit as usize;
     for i in 3..limit {
-        post_json(
-            &ctx,
-            &ctx.base,
-            &path,
-            None,
-            json!({"email": format!("p{i}@example.com")}),
-        )
-        .await
-        .expect_status(201);
+        from_server(&ctx, &path, json!({"email": format!("p{i}@example.com")}))
+            .await
+            .expect_status(201);
     }
-    let over = post_json(
-        &ctx,
-        &ctx.base,
-        &path,
-        Some(PAGE),
-        json!({"email": "late@example.com"}),
-    )
-    .await
-    .expect_status(429);
+    let over = from_page(&ctx, &path, json!({"email": "late@example.com"}))
+        .await
+        .expect_status(429);
     assert!(over.header("retry-after").is_some());
     assert_eq!(
         over.header("access-control-allow-origin").as_deref(),
@@ -415,15 +395,9 @@ async fn platform_reads_leads_by_token(ctx: Ctx) {
     let id = signup(&ctx, json!({})).await;
     let path = address(&ctx, id).await;
     for i in 0..5 {
-        post_json(
-            &ctx,
-            &ctx.base,
-            &path,
-            None,
-            json!({"email": format!("p{i}@example.com")}),
-        )
-        .await
-        .expect_status(201);
+        from_server(&ctx, &path, json!({"email": format!("p{i}@example.com")}))
+            .await
+            .expect_status(201);
     }
     let token = ctx.service_token().await;
     let read = |q: &str, t: &str| {
@@ -500,11 +474,9 @@ async fn forwarding_is_signed_retried_and_logged(ctx: Ctx) {
     // The test servers wait 200 ms before the second try (test_settings).
     assert_eq!(test_settings().forward_backoff, Duration::from_millis(200));
     let path = address(&ctx, id).await;
-    post_json(
+    from_page(
         &ctx,
-        &ctx.base,
         &path,
-        Some(PAGE),
         json!({"email": "ann@example.com", "plan": "pro"}),
     )
     .await
