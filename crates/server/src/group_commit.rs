@@ -1,7 +1,7 @@
 //! Group commit for writes that must be durable before their request is
 //! answered: the writes of credential fetches (each counts against its rate
-//! limit and leaves its audit entries) and the events the webhook receivers
-//! store. On SQLite every commit is an fsync, so one transaction per request
+//! limit and leaves its audit entries), the events the webhook receivers
+//! store, and created integrations (each with its audit entry and log). On SQLite every commit is an fsync, so one transaction per request
 //! caps the server at the disk's commit rate. Requests hand their writes to
 //! one task per kind instead ([`GroupWriter`]), which commits everything
 //! that has arrived while the previous commit ran in a single transaction
@@ -13,7 +13,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::db::{CredentialWrite, Db, EventRecord, NewEvent};
+use crate::db::{CredentialWrite, Db, EventRecord, NewEvent, NewIntegration};
 use crate::error::Error;
 
 /// The most requests one transaction carries.
@@ -39,6 +39,14 @@ pub type CredentialWriter = GroupWriter<CredentialWrite, (i64, i64)>;
 
 /// The genuine events of one delivery each: (stored row, whether new) per event.
 pub type EventWriter = GroupWriter<Vec<NewEvent>, Vec<(EventRecord, bool)>>;
+
+/// Created integrations: each one's id, or None for a duplicate set.
+pub type IntegrationWriter = GroupWriter<NewIntegration, Option<i64>>;
+
+/// Starts the creates' writer on the current runtime.
+pub fn integrations(db: Arc<dyn Db>) -> IntegrationWriter {
+    GroupWriter::start(db, "integration", |db, jobs| db.insert_integrations(jobs))
+}
 
 /// Starts the credential fetches' writer on the current runtime.
 pub fn credentials(db: Arc<dyn Db>) -> CredentialWriter {

@@ -180,6 +180,7 @@ struct Inner {
     checks: Arc<tokio::sync::Semaphore>,
     credential_writer: std::sync::OnceLock<crate::group_commit::CredentialWriter>,
     event_writer: std::sync::OnceLock<crate::group_commit::EventWriter>,
+    integration_writer: std::sync::OnceLock<crate::group_commit::IntegrationWriter>,
     provider_client: std::sync::OnceLock<Result<switchboard_providers::Checker, String>>,
     settings: Settings,
 }
@@ -210,6 +211,7 @@ impl AppState {
             checks: Arc::new(tokio::sync::Semaphore::new(settings.check_slots.max(1))),
             credential_writer: std::sync::OnceLock::new(),
             event_writer: std::sync::OnceLock::new(),
+            integration_writer: std::sync::OnceLock::new(),
             provider_client: std::sync::OnceLock::new(),
             db,
             vault,
@@ -238,6 +240,13 @@ impl AppState {
         self.0
             .event_writer
             .get_or_init(|| crate::group_commit::events(self.0.db.clone()))
+    }
+
+    /// The group-committing writer of created integrations (started on first use).
+    pub fn integration_writer(&self) -> &crate::group_commit::IntegrationWriter {
+        self.0
+            .integration_writer
+            .get_or_init(|| crate::group_commit::integrations(self.0.db.clone()))
     }
 
     /// The client the receivers call providers with (made on first use,

@@ -7,7 +7,7 @@ use switchboard_server_macros::sql_db;
 
 use super::rows::{self, INTEGRATION_COLUMNS};
 use super::sql::{Conn, SqlDb};
-use super::{IntegrationStore, Result, UpdateOutcome};
+use super::{DbError, IntegrationStore, NewIntegration, Result, UpdateOutcome};
 use crate::model::{AuditEntry, IntegrationRecord, ListFilter, LogRecord, NewLog, Stats};
 use switchboard_domain::expiry::normalize_timestamp;
 use switchboard_domain::{apply_check, CheckKind, HealthState, StatedExpiry};
@@ -225,17 +225,41 @@ impl<B: SqlDb> IntegrationStore for B {
         row.as_ref().map(rows::integration).transpose()
     }
 
-    async fn insert_integration(
-        &self,
-        r: &IntegrationRecord,
-        audit: &AuditEntry,
-        log: &NewLog,
-    ) -> Result<i64> {
+    async fn insert_integrations(&self, jobs: &[NewIntegration]) -> Result<Vec<Option<i64>>> {
         let mut tx = self.write().begin_with(B::BEGIN).await?;
-        let id = B::insert_row(&mut tx, r).await?;
-        B::insert_log(&mut tx, id, log).await?;
-        B::commit_with_audit(tx, &audit.about(Some(id), None)).await?;
-        Ok(id)
+        let mut ids = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            // A duplicate set fails one insert; where that aborts the
+            // transaction, a savepoint keeps the others.
+            if B::SAVEPOINTS {
+                sqlx::query("SAVEPOINT one_insert")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            match B::insert_row(&mut tx, &job.record).await {
+                Ok(id) => {
+                    B::insert_log(&mut tx, id, &job.log).await?;
+                    B::insert_audit(&mut tx, &job.audit.about(Some(id), None)).await?;
+                    if B::SAVEPOINTS {
+                        sqlx::query("RELEASE SAVEPOINT one_insert")
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    ids.push(Some(id));
+                }
+                Err(DbError::Duplicate) => {
+                    if B::SAVEPOINTS {
+                        sqlx::query("ROLLBACK TO SAVEPOINT one_insert")
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    ids.push(None);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        tx.commit().await?;
+        Ok(ids)
     }
 
     async fn update_integration(

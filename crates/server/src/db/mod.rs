@@ -192,20 +192,25 @@ pub trait AccountStore: Send + Sync {
     async fn delete_website(&self, id: i64, audit: &AuditEntry) -> Result<bool>;
 }
 
+/// A record to create, with its audit entry and first log line.
+#[derive(Debug, Clone)]
+pub struct NewIntegration {
+    pub record: IntegrationRecord,
+    pub audit: AuditEntry,
+    pub log: NewLog,
+}
+
 /// Integrations, their logs and tombstones.
 #[async_trait]
 pub trait IntegrationStore: Send + Sync {
     async fn list_integrations(&self, filter: &ListFilter) -> Result<Vec<IntegrationRecord>>;
     async fn count_integrations(&self, filter: &ListFilter) -> Result<i64>;
     async fn integration(&self, id: i64) -> Result<Option<IntegrationRecord>>;
-    /// Inserts a new record (its `id` and `revision` are ignored) with its
-    /// audit entry and first log line; returns the new id.
-    async fn insert_integration(
-        &self,
-        record: &IntegrationRecord,
-        audit: &AuditEntry,
-        log: &NewLog,
-    ) -> Result<i64>;
+    /// Inserts new records (their `id` and `revision` are ignored), each
+    /// with its audit entry and first log line, in one transaction (one
+    /// commit for many creates, see [`crate::group_commit`]); each one's new
+    /// id, or None when it breaks a unique set (nothing of it is written).
+    async fn insert_integrations(&self, jobs: &[NewIntegration]) -> Result<Vec<Option<i64>>>;
     /// Saves `record` if its stored revision is still `record.revision`.
     async fn update_integration(
         &self,

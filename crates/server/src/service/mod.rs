@@ -124,7 +124,17 @@ pub async fn create(
         format!("Created ({} via {})", record.provider, via),
         json!({"by": user.email}),
     );
-    record.id = state.db().insert_integration(&record, &entry, &log).await?;
+    // Committed with whatever other creates are waiting, before the answer.
+    let job = crate::db::NewIntegration {
+        record: record.clone(),
+        audit: entry,
+        log,
+    };
+    record.id = state
+        .integration_writer()
+        .write(job)
+        .await?
+        .ok_or(Error::Duplicate)?;
     Ok(record)
 }
 

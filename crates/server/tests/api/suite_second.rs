@@ -16,6 +16,7 @@ crate::tests![
     secret_written_through_one_api_is_tested_through_the_other,
     real_provider_check_against_a_fake_stripe,
     every_document_integration_type_key_is_accepted,
+    concurrent_creates_share_commits_and_keep_the_unique_set,
 ];
 
 const PATH: &str = "/api/v1/websites/integrations/";
@@ -622,5 +623,57 @@ async fn every_document_integration_type_key_is_accepted(ctx: Ctx) {
         assert_eq!(d.body["integration_type"], key, "{}", d.text);
         let l = ctx.get(&format!("{PATH}?integration_type={key}"), a).await;
         assert_eq!(l.body["count"], 1, "{key}: {}", l.text);
+    }
+}
+
+/// Creates sent at once are committed together (one writer, see
+/// group_commit.rs): each is answered with its own row or, for a repeated
+/// unique set, a 400, and exactly one of each name is stored, with its
+/// audit entry.
+async fn concurrent_creates_share_commits_and_keep_the_unique_set(ctx: Ctx) {
+    let w = ctx.website("batch").await;
+    let mut tasks = Vec::new();
+    for n in 0..60 {
+        let ctx = ctx.clone();
+        // 40 names, 20 of them sent twice.
+        let body = stripe(w, &format!("shop {}", n % 40));
+        tasks.push(tokio::spawn(async move {
+            let r = ctx.post(PATH, &ctx.admin, body).await;
+            (r.status, r.body)
+        }));
+    }
+    let mut made = std::collections::BTreeMap::new();
+    let mut refused = 0;
+    for t in tasks {
+        let (status, body) = t.await.unwrap();
+        match status {
+            201 => {
+                let name = body["name"].as_str().unwrap().to_owned();
+                assert!(made.insert(name, body["id"].as_i64().unwrap()).is_none());
+            }
+            400 => {
+                assert_eq!(
+                    body["non_field_errors"][0],
+                    "The fields website, integration_type, name must make a unique set."
+                );
+                refused += 1;
+            }
+            other => panic!("{other}: {body}"),
+        }
+    }
+    assert_eq!((made.len(), refused), (40, 20));
+    let list = ctx
+        .get(&format!("{PATH}?website={w}&page_size=100"), &ctx.admin)
+        .await
+        .expect_status(200);
+    assert_eq!(list.body["count"], 40);
+    for (name, id) in &made {
+        let r = ctx
+            .get(&format!("{PATH}{id}/"), &ctx.admin)
+            .await
+            .expect_status(200);
+        assert_eq!(&r.body["name"], name);
+        let audit = ctx.audit_of(*id).await;
+        assert!(audit.text.contains("\"create\""), "{}", audit.text);
     }
 }
