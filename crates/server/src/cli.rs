@@ -57,6 +57,10 @@ pub struct ServeArgs {
     /// (counted in the database: the budget is shared by every replica).
     #[arg(long, env = "SWITCHBOARD_CREDENTIAL_RATE", default_value = "600/60")]
     pub credential_rate: String,
+    /// Sign-ups one client address may post to one sign-up page, as
+    /// COUNT/SECONDS (counted in the database, shared by every replica).
+    #[arg(long, env = "SWITCHBOARD_LEAD_RATE", default_value = "10/600")]
+    pub lead_rate: String,
     /// Seconds an authenticated token is trusted without a database lookup (0: always look up).
     #[arg(long, env = "SWITCHBOARD_AUTH_CACHE_SECS", default_value_t = 1)]
     pub auth_cache_secs: u64,
@@ -243,6 +247,7 @@ impl ServeArgs {
     pub fn settings(&self) -> Result<Settings, StartError> {
         let (count, secs) = rate("--test-rate", &self.test_rate)?;
         let (credential_count, credential_secs) = rate("--credential-rate", &self.credential_rate)?;
+        let (lead_count, lead_secs) = rate("--lead-rate", &self.lead_rate)?;
         let public_url = self.public_url.as_deref().map(str::trim);
         if public_url.is_some_and(|u| !u.starts_with("http://") && !u.starts_with("https://")) {
             return Err(StartError::Usage(
@@ -259,6 +264,8 @@ impl ServeArgs {
                 .map_err(|e| StartError::Usage(format!("--allow-check-network: {e}")))?;
         Ok(Settings {
             egress: switchboard_providers::Egress::public_only(ranges),
+            lead_limit: lead_count,
+            lead_window: Duration::from_secs(lead_secs),
             max_body_bytes: self.max_body_bytes,
             provider_endpoints,
             access_ttl_secs: self.access_ttl_secs,

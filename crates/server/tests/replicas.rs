@@ -1,8 +1,9 @@
 //! Two `switchboard-server` processes on one PostgreSQL database, as a team
 //! runs them behind a load balancer: writes sent to both at once all land
 //! once, and every limit and revocation holds across the two because it
-//! lives in the database (the credential rate limit, the login throttle, a
-//! revoked service token at once, a revoked sign-in within a second).
+//! lives in the database (the credential rate limit, a sign-up page's
+//! per-address limit, the login throttle, a revoked service token at once, a
+//! revoked sign-in within a second).
 
 #[path = "common/pg.rs"]
 mod pg;
@@ -41,6 +42,8 @@ async fn two_replicas_on_one_postgres_share_writes_limits_and_revocations() {
             "1",
             "--credential-rate",
             "6/60",
+            "--lead-rate",
+            "3/600",
         ]);
         Running::start(c)
     };
@@ -174,6 +177,59 @@ async fn two_replicas_on_one_postgres_share_writes_limits_and_revocations() {
         );
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
+
+    // A sign-up page's per-address limit: 3 sign-ups over both, then 429
+    // on either; every lead is read the same on both.
+    let (_, page) = call(
+        &replicas[0],
+        "POST",
+        "/api/integrations/",
+        &token,
+        Some(json!({"integration_type": "signup_page", "name": "Landing"})),
+    )
+    .await;
+    let page = page["id"].as_i64().unwrap();
+    let configure = format!("/api/integrations/{page}/configure/signup/");
+    let (s, body) = call(
+        &replicas[0],
+        "POST",
+        &configure,
+        &token,
+        Some(json!({"apply_tag": "Spring"})),
+    )
+    .await;
+    assert_eq!(s, 200, "{body}");
+    let (_, receiver) = call(
+        &replicas[1],
+        "GET",
+        &format!("/api/v1/integrations/{page}/receiver"),
+        &token,
+        None,
+    )
+    .await;
+    let lead_path = receiver["path"].as_str().unwrap().to_owned();
+    assert!(lead_path.starts_with("/leads/"), "{receiver}");
+    for i in 0..3 {
+        let body = json!({"email": format!("lead{i}@example.com")});
+        let (s, answer) = call(&replicas[i % 2], "POST", &lead_path, "", Some(body)).await;
+        assert_eq!(s, 201, "sign-up {i}: {answer}");
+    }
+    for base in &replicas {
+        let (s, _) = call(
+            base,
+            "POST",
+            &lead_path,
+            "",
+            Some(json!({"email": "late@example.com"})),
+        )
+        .await;
+        assert_eq!(s, 429, "the 4th sign-up, on either replica");
+    }
+    let leads = format!("/api/v1/integrations/{page}/leads");
+    let (_, on_a) = call(&replicas[0], "GET", &leads, &token, None).await;
+    let (_, on_b) = call(&replicas[1], "GET", &leads, &token, None).await;
+    assert_eq!(on_a["leads"].as_array().unwrap().len(), 3);
+    assert_eq!(on_a, on_b);
 
     // The login throttle: 5 failures spread over both lock the account on both.
     for i in 0..5 {
