@@ -186,6 +186,15 @@ pub struct IntegrationRecord {
 }
 
 impl IntegrationRecord {
+    /// A text setting, trimmed; None when unset or blank.
+    pub fn setting(&self, key: &str) -> Option<&str> {
+        self.config
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+
     /// What both REST APIs show of expiry and rotation on a detail: when
     /// each secret was last set (`secret_set_at`), the stated expiry and
     /// what stated it. Dates only, never a secret.

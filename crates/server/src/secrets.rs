@@ -76,6 +76,17 @@ impl SealedSecrets {
 #[derive(Clone, Default)]
 pub struct PlainSecrets(pub BTreeMap<String, Secret>);
 
+impl PlainSecrets {
+    /// Every value that is not empty (what masking hides).
+    pub fn values(&self) -> Vec<&str> {
+        self.0
+            .values()
+            .map(Secret::expose)
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+}
+
 impl fmt::Debug for PlainSecrets {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_set().entries(self.0.keys()).finish()

@@ -52,19 +52,9 @@ fn page(query: &[(String, String)]) -> Result<LeadQuery, Error> {
     })
 }
 
-/// `{leads, next_after}`: `next_after` is the `after` of the next page, null
-/// on the last one.
-fn answer(leads: &[LeadRecord], limit: i64, extra: impl Fn(&LeadRecord) -> Value) -> Value {
-    let list: Vec<Value> = leads
-        .iter()
-        .map(|l| {
-            let mut v = lead_json(l);
-            if let (Some(o), Value::Object(more)) = (v.as_object_mut(), extra(l)) {
-                o.extend(more);
-            }
-            v
-        })
-        .collect();
+/// `{leads, next_after}` of a page of leads (each already as JSON):
+/// `next_after` is the `after` of the next page, null on the last one.
+fn answer(leads: &[LeadRecord], list: Vec<Value>, limit: i64) -> Value {
     let next = (leads.len() as i64 >= limit)
         .then(|| leads.last().map(|l| l.id))
         .flatten();
@@ -101,7 +91,8 @@ async fn platform(
         return Err(Error::NotFound.into());
     }
     let leads = state.db().leads(&q).await?;
-    Ok(Json(answer(&leads, q.limit, |_| Value::Null)))
+    let list = leads.iter().map(lead_json).collect();
+    Ok(Json(answer(&leads, list, q.limit)))
 }
 
 /// `GET /api/v1/integrations/{id}/leads?after=&limit=`, with every try.
@@ -115,9 +106,9 @@ async fn of_page(
     let mut q = page(&query)?;
     q.integration = Some(id);
     let leads = state.db().leads(&q).await?;
-    let mut tries = Vec::with_capacity(leads.len());
+    let mut list = Vec::with_capacity(leads.len());
     for lead in &leads {
-        let list: Vec<Value> = state
+        let tries: Vec<Value> = state
             .db()
             .attempts(lead.id)
             .await?
@@ -127,13 +118,9 @@ async fn of_page(
                        "error": a.error, "duration_ms": a.duration_ms})
             })
             .collect();
-        tries.push((lead.id, list));
+        let mut body = lead_json(lead);
+        body["attempts"] = Value::Array(tries);
+        list.push(body);
     }
-    Ok(Json(answer(&leads, q.limit, |l| {
-        let list = tries
-            .iter()
-            .find(|(id, _)| *id == l.id)
-            .map(|(_, t)| t.clone());
-        json!({ "attempts": list.unwrap_or_default() })
-    })))
+    Ok(Json(answer(&leads, list, q.limit)))
 }

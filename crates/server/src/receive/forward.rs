@@ -40,7 +40,7 @@ fn bell() -> &'static Notify {
 }
 
 /// Wakes the forwarders of this process (a lead to send has arrived).
-pub fn wake(_state: &AppState) {
+pub fn wake() {
     bell().notify_waiters();
 }
 
@@ -110,17 +110,12 @@ async fn destination(state: &AppState, lead: &LeadRecord) -> Result<(String, Sec
         .filter(|r| r.trashed_at.is_none())
         .ok_or("its sign-up page was deleted or is in the Trash")?;
     let url = record
-        .config
-        .get("forward_url")
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|u| !u.is_empty())
+        .setting("forward_url")
         .ok_or("its sign-up page no longer forwards leads")?
         .to_owned();
-    let (mut secrets, _) = state.vault().open_all(&record.uid, &record.secrets);
-    let secret = secrets
-        .0
-        .remove("forward_secret")
+    let secret = state
+        .vault()
+        .open(&record.uid, &record.secrets, "forward_secret")
         .filter(|s| !s.expose().is_empty())
         .ok_or("its sign-up page has no forwarding secret (enter it again in Switchboard)")?;
     Ok((url, secret))

@@ -78,11 +78,7 @@ async fn page(state: &AppState, key: &str) -> Result<IntegrationRecord, Error> {
 
 /// The origin a page's browsers post from.
 fn allowed_origin(record: &IntegrationRecord) -> Option<String> {
-    record
-        .config
-        .get("page_url")
-        .and_then(Value::as_str)
-        .and_then(origin_of)
+    record.setting("page_url").and_then(origin_of)
 }
 
 /// The `Origin` a browser sent, if any.
@@ -276,11 +272,7 @@ fn parse(content_type: &str, bytes: &[u8]) -> Result<Submission, (StatusCode, &'
 
 /// What a sign-up's poster is told when it is taken.
 fn accepted(record: &IntegrationRecord, headers: &HeaderMap, content_type: &str) -> Response {
-    let redirect = record
-        .config
-        .get("redirect_url")
-        .and_then(Value::as_str)
-        .filter(|u| !u.is_empty());
+    let redirect = record.setting("redirect_url");
     let wants_html = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
@@ -306,16 +298,9 @@ async fn store(
     fields: Map<String, Value>,
     origin: Option<String>,
 ) -> Result<(), Error> {
-    let text = |key: &str| {
-        record
-            .config
-            .get(key)
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-    };
-    let forward = text("forward_url").is_some() && record.secrets.contains("forward_secret");
+    let text = |key: &str| record.setting(key).map(str::to_owned);
+    let forward =
+        record.setting("forward_url").is_some() && record.secrets.contains("forward_secret");
     let lead = NewLead {
         integration_id: record.id,
         provider: record.provider.clone(),
@@ -332,14 +317,8 @@ async fn store(
         forward,
     };
     let (secrets, _) = state.vault().open_all(&record.uid, &record.secrets);
-    let values: Vec<&str> = secrets
-        .0
-        .values()
-        .map(|s| s.expose())
-        .filter(|s| !s.is_empty())
-        .collect();
     let mut payload = json!({"fields": fields, "tag": lead.tag, "campaign_id": lead.campaign_id});
-    mask::mask(&mut payload, &values);
+    mask::mask(&mut payload, &secrets.values());
     let stored = state.db().store_lead(&lead, &payload.to_string()).await?;
     tracing::info!(
         integration = record.id,
@@ -348,7 +327,7 @@ async fn store(
         "lead received"
     );
     if forward {
-        super::forward::wake(state);
+        super::forward::wake();
     }
     Ok(())
 }

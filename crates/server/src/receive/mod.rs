@@ -168,12 +168,7 @@ impl Hook<'_> {
 
     /// Every secret value, for masking.
     pub fn secret_values(&self) -> Vec<&str> {
-        self.secrets
-            .0
-            .values()
-            .map(Secret::expose)
-            .filter(|s| !s.is_empty())
-            .collect()
+        self.secrets.values()
     }
 }
 
