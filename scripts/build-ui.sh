@@ -4,7 +4,8 @@
 # trunk builds it in release mode, offline, with the wasm32 toolchain that
 # scripts/setup.sh chose; then npm's wasm-opt shrinks the wasm (trunk's own
 # wasm-opt step is off because it would try to download binaryen).
-# Does nothing when ui/dist is newer than every file in ui/, crates/catalog/, crates/ipc/, crates/domain/
+# Does nothing when ui/dist is newer than every file in ui/, crates/catalog/, crates/ipc/, crates/domain/,
+# crates/sync-proto/, this script and scripts/lib.sh (whose wasm_env sets the build's flags)
 # (and the top-level Cargo.toml, whose workspace dependencies the catalog uses).
 set -euo pipefail
 SAY_AS=build-ui
@@ -13,7 +14,7 @@ cd "$ROOT"
 
 STAMP="ui/target/.dist-built"
 if [ -f "$STAMP" ] && [ -f ui/dist/index.html ] && ls ui/dist/*.wasm >/dev/null 2>&1; then
-    newer="$(find ui crates/catalog crates/ipc crates/domain Cargo.toml \( -path ui/target -o -path ui/target-native -o -path ui/dist \) -prune \
+    newer="$(find ui crates/catalog crates/ipc crates/domain crates/sync-proto Cargo.toml scripts/build-ui.sh scripts/lib.sh \( -path ui/target -o -path "ui/target-*" -o -path ui/dist \) -prune \
         -o -type f -newer "$STAMP" -print -quit 2>/dev/null || true)"
     if [ -z "$newer" ]; then
         say "ui/dist is up to date"

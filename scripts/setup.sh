@@ -55,6 +55,15 @@ else
     say "wasm32 target: rustup could not download it; using Debian's rustc-web + build-std"
 fi
 echo "$wasm_choice" >"$WASM_CHOICE_FILE"
+# std's source, to build std with the UI for size (see wasm_env in lib.sh).
+# Optional: without it the UI builds with the prebuilt std, a little bigger.
+if [ "$wasm_choice" = rustup ] && ! [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library/std" ]; then
+    if timeout 120 rustup component add rust-src >/dev/null 2>&1; then
+        say "rust-src: installed with rustup (the UI builds std for size)"
+    else
+        say "rust-src: rustup could not download it; the UI builds with the prebuilt std (about 23 KB bigger)"
+    fi
+fi
 
 # ---- Debian packages -------------------------------------------------------
 packages=(
