@@ -7,6 +7,7 @@ pub mod commands;
 pub mod health;
 #[cfg(target_os = "linux")]
 pub mod os_lock;
+pub mod painting;
 pub mod settings;
 pub mod state;
 pub mod sync;
@@ -28,6 +29,7 @@ use tauri::Manager;
 /// reached (no display) or the webview fails to start; there is nothing
 /// useful to go on with then.
 pub fn run() {
+    painting::prefer_cpu_without_gpu();
     let started = std::time::Instant::now();
     let trace = std::env::var_os("SWITCHBOARD_STARTUP_TRACE").is_some_and(|v| !v.is_empty());
     let step = move |what: &str| {
