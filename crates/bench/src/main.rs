@@ -2,6 +2,8 @@
 //! integrations (default 10,000) with 3 secrets each: insert rate, list and
 //! decrypt all, a single get, with AES-256-GCM and, in the same run, with a
 //! pass-through sealer, and the ratio between them. Run it in release mode.
+//! `switchboard-bench list-loop [N] [ROUNDS]` lists and decrypts N records
+//! ROUNDS times and prints each time: a steady loop to profile.
 #![forbid(unsafe_code)]
 
 mod scale;
@@ -169,8 +171,27 @@ fn main() {
         }
         return;
     }
+    if what == "list-loop" {
+        let n: usize = args.next().map_or(10_000, |s| s.parse().expect("N"));
+        let rounds: usize = args.next().map_or(20, |s| s.parse().expect("ROUNDS"));
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        rt.block_on(async {
+            let (_dir, store) = fresh_store().await;
+            store
+                .import(file(n), 1000, &mut |_| {})
+                .await
+                .expect("import");
+            for _ in 0..rounds {
+                let t = Instant::now();
+                let all = store.list_full(&ListFilter::default()).await.expect("list");
+                assert_eq!(all.len(), n);
+                println!("list_full {:.1} ms", ms(t.elapsed()));
+            }
+        });
+        return;
+    }
     if what != "store" {
-        eprintln!("usage: switchboard-bench store [N] | scale [N]");
+        eprintln!("usage: switchboard-bench store [N] | scale [N] | list-loop [N] [ROUNDS]");
         std::process::exit(2);
     }
     let n: usize = args

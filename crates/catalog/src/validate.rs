@@ -81,8 +81,13 @@ pub fn mask(secret: &str) -> String {
         0 => String::new(),
         1..=4 => "****".to_owned(),
         _ => {
-            let tail: String = secret.chars().skip(n - 4).collect();
-            format!("{}{tail}", "*".repeat(n - 4))
+            // The byte where the last 4 characters start.
+            let (at, _) = secret.char_indices().nth(n - 4).expect("n > 4 characters");
+            let tail = &secret[at..];
+            let mut out = String::with_capacity(n - 4 + tail.len());
+            out.extend((4..n).map(|_| '*'));
+            out.push_str(tail);
+            out
         }
     }
 }

@@ -112,15 +112,21 @@ async fn raw_secrets(path: &std::path::Path, id: &str) -> String {
 }
 
 async fn write_secrets(path: &std::path::Path, id: &str, value: &str) {
+    write_column(path, id, "secrets", value).await;
+}
+
+async fn write_column(path: &std::path::Path, id: &str, column: &str, value: &str) {
     let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
         .await
         .unwrap();
-    sqlx::query("UPDATE integrations SET secrets = ? WHERE id = ?")
-        .bind(value)
-        .bind(id)
-        .execute(&pool)
-        .await
-        .unwrap();
+    sqlx::query(&format!(
+        "UPDATE integrations SET {column} = ? WHERE id = ?"
+    ))
+    .bind(value)
+    .bind(id)
+    .execute(&pool)
+    .await
+    .unwrap();
     pool.close().await;
 }
 
@@ -174,6 +180,38 @@ async fn one_tampered_byte_fails_only_that_field() {
         t.store.list_full(&Default::default()).await.unwrap().len(),
         2
     );
+}
+
+/// Records are read as one JSON array built by SQLite: damaged JSON
+/// columns read as empty (as before; the list still names a secret whose
+/// value is not text), and text that JSON must escape comes back as stored.
+#[tokio::test]
+async fn damaged_json_columns_read_as_empty() {
+    let t = new_store().await;
+    let odd = "Quote \" back\\slash \u{1} tab\t é 💡";
+    let a = t.add(sendgrid(odd, "SG.first-record-1111")).await;
+    let b = t.add(sendgrid("Other", "SG.other-record-3333")).await;
+    let path = t.db_path();
+    // The triggers refuse malformed JSON in these two.
+    write_secrets(&path, &a.id, r#"{"api_key": 5}"#).await;
+    write_column(&path, &a.id, "secret_dates", "[1]").await;
+    write_column(&path, &a.id, "config", "{not json").await;
+    write_column(&path, &b.id, "description", "line one\nline \"two\"").await;
+
+    let got = t.store.get(&a.id).await.unwrap();
+    assert_eq!(got.name, odd);
+    assert!(got.secrets.is_empty() && got.config.is_empty());
+    assert!(got.dates.secret_set_at.is_empty());
+    let all = t.store.list_full(&Default::default()).await.unwrap();
+    let other = all.iter().find(|i| i.id == b.id).unwrap();
+    assert_eq!(other.description, "line one\nline \"two\"");
+    assert_eq!(other.config["from_name"], "Example News");
+    assert!(matches!(other.secrets["api_key"], SecretView::Set { .. }));
+    let rows = t.store.list(&Default::default()).await.unwrap();
+    let row = |id: &str| rows.iter().find(|r| r.id == id).unwrap();
+    assert_eq!(row(&a.id).secret_fields, ["api_key"]);
+    assert_eq!(row(&a.id).name, odd);
+    assert_eq!(row(&b.id).secret_fields, ["api_key"]);
 }
 
 #[tokio::test]

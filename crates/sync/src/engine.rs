@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
-use switchboard_store::{Pending, Store};
+use switchboard_store::{AckSummary, Pending, Store};
 pub use switchboard_sync_proto::SyncReport;
 use switchboard_sync_proto::{
     field, PushAnswer, PushBatch, SyncWebsite, DEFAULT_PULL_LIMIT, MAX_PUSH_LOGS,
@@ -94,6 +94,22 @@ pub async fn sync(
     run.finish(started).await
 }
 
+/// A batch sent with the server's answer, to acknowledge here.
+type Answered = (Vec<Pending>, PushBatch, PushAnswer);
+
+/// Acknowledges an answered batch here: its summary and how many changes
+/// it carried (None when there is none).
+async fn ack_answered(
+    store: &Store,
+    answered: Option<&Answered>,
+) -> Result<Option<(AckSummary, usize)>> {
+    let Some((pending, batch, answer)) = answered else {
+        return Ok(None);
+    };
+    let ack = store.ack_push(pending, &batch.websites, answer).await?;
+    Ok(Some((ack, pending.len())))
+}
+
 /// One sync under way: what it works on and what it has done so far.
 struct Run<'a, P> {
     store: &'a Store,
@@ -140,25 +156,34 @@ impl<P: FnMut(&SyncProgress)> Run<'_, P> {
 
     /// Pushes the pending changes and websites, batch by batch. A record
     /// that stays pending after its answer (a conflict waiting for the
-    /// user, say) is not sent twice in one sync.
+    /// user, say) is not sent twice in one sync. While the server applies
+    /// a batch, the next one is read and the answer before is acknowledged
+    /// here (each acknowledgement is still of an answer the server gave,
+    /// after its commit): the laptop's and the server's work overlap.
     async fn push_changes(&mut self) -> Result<()> {
+        let mut answered: Option<Answered> = None;
+        let pushed = self.push_batches(&mut answered).await;
+        // What the server took is acknowledged whatever stopped the loop.
+        let acked = ack_answered(self.store, answered.as_ref()).await;
+        self.count(acked?);
+        pushed
+    }
+
+    /// The loop of [`Run::push_changes`]; leaves in `answered` the last
+    /// batch answered and not acknowledged yet.
+    async fn push_batches(&mut self, answered: &mut Option<Answered>) -> Result<()> {
         let batch_size = self
             .options
             .batch_size
             .clamp(1, switchboard_sync_proto::MAX_PUSH_CHANGES);
         let mut websites = self.store.pending_websites().await?;
         let mut sent: HashSet<String> = HashSet::new();
+        let mut pending = self.store.pending_changes_after(batch_size, None).await?;
         loop {
             self.check_cancel()?;
-            let pending: Vec<_> = self
-                .store
-                .pending_changes(batch_size)
-                .await?
-                .into_iter()
-                .filter(|p| !sent.contains(&p.change.uid))
-                .collect();
+            pending.retain(|p| !sent.contains(&p.change.uid));
             if pending.is_empty() && websites.is_empty() {
-                break;
+                return Ok(());
             }
             let batch = PushBatch {
                 websites: self
@@ -167,29 +192,40 @@ impl<P: FnMut(&SyncProgress)> Run<'_, P> {
                 changes: pending.iter().map(|p| p.change.clone()).collect(),
                 ..self.batch()
             };
-            let answer = self.send(&batch, batch.changes.len()).await?;
-            let ack = self
-                .store
-                .ack_push(&pending, &batch.websites, &answer)
-                .await?;
-            let report = &mut self.report;
-            report.batches += 1;
-            report.pushed += ack.applied;
-            report.merged += ack.merged;
-            report.conflicts += ack.conflicts;
-            report.gone += ack.gone;
-            report.deleted += ack.deleted;
-            report.invalid += ack.invalid;
-            report.websites_refused += ack.websites_refused;
+            let (answer, acked, next) = tokio::join!(
+                self.send(&batch, batch.changes.len()),
+                ack_answered(self.store, answered.as_ref()),
+                self.store.pending_changes_after(batch_size, pending.last()),
+            );
+            *answered = None;
+            self.count(acked?);
+            let (answer, next) = (answer?, next?);
             sent.extend(pending.iter().map(|p| p.change.uid.clone()));
-            self.state.pushed += pending.len();
-            self.state.to_push = self.state.to_push.max(self.state.pushed);
-            self.report_progress();
-            if pending.is_empty() {
-                break;
+            let done = pending.is_empty();
+            *answered = Some((std::mem::replace(&mut pending, next), batch, answer));
+            if done {
+                return Ok(());
             }
         }
-        Ok(())
+    }
+
+    /// Counts an acknowledged batch (`(summary, changes sent)`) in the report.
+    fn count(&mut self, acked: Option<(AckSummary, usize)>) {
+        let Some((ack, sent)) = acked else {
+            return;
+        };
+        let report = &mut self.report;
+        report.batches += 1;
+        report.pushed += ack.applied;
+        report.merged += ack.merged;
+        report.conflicts += ack.conflicts;
+        report.gone += ack.gone;
+        report.deleted += ack.deleted;
+        report.invalid += ack.invalid;
+        report.websites_refused += ack.websites_refused;
+        self.state.pushed += sent;
+        self.state.to_push = self.state.to_push.max(self.state.pushed);
+        self.report_progress();
     }
 
     /// The websites of a batch: the pending ones, after the websites its

@@ -14,13 +14,17 @@ pub type SealedMap = BTreeMap<String, Sealed>;
 /// a value whose base64 is damaged becomes an empty sealed value, which
 /// fails to open like any other altered value.
 pub fn parse(text: &str) -> SealedMap {
-    let raw: BTreeMap<String, String> = serde_json::from_str(text).unwrap_or_else(|_| {
+    // The base64 values are read in place (they hold no JSON escapes).
+    #[derive(serde::Deserialize)]
+    struct Text<'a>(#[serde(borrow)] std::borrow::Cow<'a, str>);
+    let raw: BTreeMap<String, Text<'_>> = serde_json::from_str(text).unwrap_or_else(|_| {
         tracing::warn!("a secrets column is damaged and cannot be parsed");
         BTreeMap::new()
     });
     raw.into_iter()
         .map(|(k, v)| {
-            let sealed = Sealed::from_base64(&v).unwrap_or_else(|_| Sealed::from_bytes(Vec::new()));
+            let sealed =
+                Sealed::from_base64(&v.0).unwrap_or_else(|_| Sealed::from_bytes(Vec::new()));
             (k, sealed)
         })
         .collect()

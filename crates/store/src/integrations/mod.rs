@@ -21,7 +21,7 @@ pub(crate) use trash::{set_trashed_in, trashed_name_holder};
 use crate::model::Integration;
 use crate::secrets::{self, SealedMap};
 use crate::{Result, Store, StoreError};
-use rows::integration_from_row;
+use rows::{integration_from_row, RECORD};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use switchboard_catalog::{self as catalog, IntegrationType, Provider};
@@ -144,7 +144,7 @@ impl Store {
     /// One integration with its secrets masked.
     pub async fn get(&self, id: &str) -> Result<Integration> {
         let sealer = self.sealer()?;
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM integrations WHERE id = ?"))
+        let row = sqlx::query(&format!("SELECT {RECORD} FROM integrations WHERE id = ?"))
             .bind(id)
             .fetch_optional(self.pool())
             .await?

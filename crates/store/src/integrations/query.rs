@@ -1,7 +1,6 @@
 //! Listing, counting and totalling integrations: the filters and orders.
 
-use super::rows::{integration_from_row, summary_from_row};
-use super::COLUMNS;
+use super::rows::{integration_from_row, summary_from_row, RECORD};
 use crate::model::*;
 use crate::{Result, Store};
 use futures_util::TryStreamExt;
@@ -145,7 +144,7 @@ impl Store {
         filter: &ListFilter,
         read: impl Fn(&SqliteRow) -> Result<T>,
     ) -> Result<Vec<T>> {
-        let mut qb = QueryBuilder::new(format!("SELECT {COLUMNS} FROM integrations"));
+        let mut qb = QueryBuilder::new(format!("SELECT {RECORD} FROM integrations"));
         push_filters(&mut qb, filter);
         push_order(&mut qb, filter);
         // Stream the rows so that opening secrets (list_full) overlaps with

@@ -209,9 +209,9 @@ impl Store {
     async fn pending_plans(
         conn: &mut SqliteConnection,
         limit: usize,
+        mut after: Option<(i64, String)>,
     ) -> Result<Vec<(Plan, sqlx::sqlite::SqliteRow)>> {
         let mut plans = Vec::new();
-        let mut after: Option<(i64, String)> = None;
         while plans.len() < limit {
             let want = (limit - plans.len()).max(PENDING_CHUNK);
             let columns = format!("id, change_stamp, dirty, server_revision, {LOCAL_COLUMNS}");
@@ -279,14 +279,32 @@ impl Store {
     /// resolved; a record refused by the server is left out until it is
     /// edited again.
     pub async fn pending_changes(&self, limit: usize) -> Result<Vec<Pending>> {
+        self.pending_changes_after(limit, None).await
+    }
+
+    /// [`Store::pending_changes`] that come after `after` (the last change
+    /// of the batch before, in the same order): the sync engine reads the
+    /// next batch while the server answers the one before, before that one
+    /// is acknowledged.
+    pub async fn pending_changes_after(
+        &self,
+        limit: usize,
+        after: Option<&Pending>,
+    ) -> Result<Vec<Pending>> {
         let sealer = self.sealer()?;
+        let after = after.map(|p| (p.stamp, p.change.uid.clone()));
+        let (stamp, uid) = after.clone().unwrap_or((i64::MIN, String::new()));
         // One read transaction: a consistent snapshot.
         let mut tx = self.pool().begin().await?;
-        let plans = Self::pending_plans(&mut tx, limit).await?;
+        let plans = Self::pending_plans(&mut tx, limit, after).await?;
         let tombstones: Vec<(String, i64, i64)> = sqlx::query(
             "SELECT uid, server_revision, change_stamp FROM sync_tombstones WHERE refused = 0
+             AND change_stamp >= ? AND (change_stamp > ? OR uid > ?)
              ORDER BY change_stamp, uid LIMIT ?",
         )
+        .bind(stamp)
+        .bind(stamp)
+        .bind(uid)
         .bind(i64::try_from(limit).unwrap_or(i64::MAX))
         .fetch_all(&mut *tx)
         .await?
