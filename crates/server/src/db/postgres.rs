@@ -1,7 +1,6 @@
 //! The PostgreSQL backend for teams: `DATABASE_URL=postgres://...`. One pool
 //! serves reads and writes; the schema lives in migrations/server-postgres.
 
-use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 use std::time::Duration;
 
@@ -33,7 +32,7 @@ impl PgDb {
 
     /// Connects with at most `size` connections and migrates.
     pub async fn connect_sized(url: &str, size: u32) -> Result<PgDb> {
-        let pool = PgPoolOptions::new()
+        let pool = super::sql::pool_options::<sqlx::Postgres>()
             .max_connections(size.max(1))
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)

@@ -3,7 +3,7 @@
 //! connection queues writers instead of failing them with SQLITE_BUSY) and a
 //! small pool of read-only connections that read concurrently.
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -40,14 +40,14 @@ impl SqliteDb {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let write = SqlitePoolOptions::new()
+        let write = super::sql::pool_options::<sqlx::Sqlite>()
             .max_connections(1)
             .min_connections(1)
             .connect_with(options.clone())
             .await?;
         MIGRATOR.run(&write).await?;
         let readers = std::thread::available_parallelism().map_or(2, |n| n.get()) * 2;
-        let read = SqlitePoolOptions::new()
+        let read = super::sql::pool_options::<sqlx::Sqlite>()
             .max_connections(readers.clamp(2, 8) as u32)
             .connect_with(options.read_only(true))
             .await?;
