@@ -17,6 +17,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/serv
 pub struct PgDb {
     pub(crate) read: PgPool,
     pub(crate) write: PgPool,
+    readers: super::readers::Readers<sqlx::Postgres>,
 }
 
 impl PgDb {
@@ -39,6 +40,8 @@ impl PgDb {
             .await?;
         MIGRATOR.run(&pool).await?;
         Ok(PgDb {
+            // Half as many again as the pool, for the hottest reads.
+            readers: super::readers::Readers::new(pool.clone(), (size as usize).div_ceil(2)),
             read: pool.clone(),
             write: pool,
         })
@@ -59,6 +62,10 @@ impl SqlDb for PgDb {
 
     fn read(&self) -> &Pool<sqlx::Postgres> {
         &self.read
+    }
+
+    fn readers(&self) -> &super::readers::Readers<sqlx::Postgres> {
+        &self.readers
     }
 
     fn write(&self) -> &Pool<sqlx::Postgres> {

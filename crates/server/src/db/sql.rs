@@ -21,7 +21,7 @@ use switchboard_server_macros::sql_db;
 
 /// How long a pooled connection may sit idle before it is pinged when
 /// taken from the pool (a restarted database closed it meanwhile).
-const IDLE_PING: std::time::Duration = std::time::Duration::from_secs(10);
+pub(crate) const IDLE_PING: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The options every pool starts from. sqlx pings a connection both when
 /// it is taken from a pool (`test_before_acquire`) and when it goes back;
@@ -70,6 +70,9 @@ pub(crate) trait SqlDb: Send + Sync + 'static {
 
     /// The pool that reads.
     fn read(&self) -> &Pool<Self::DB>;
+
+    /// The connections of the hottest reads ([`super::readers`]).
+    fn readers(&self) -> &super::readers::Readers<Self::DB>;
 
     /// The pool that writes.
     fn write(&self) -> &Pool<Self::DB>;
