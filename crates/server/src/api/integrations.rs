@@ -226,7 +226,7 @@ async fn detail(Caller(state, user): Caller, Id(id): Id) -> Result<Json<Value>, 
     let r = service::visible(&state, &user, id).await?;
     // The list's summary and what only the detail shows.
     let mut body = summary(&r);
-    body["config"] = json!(r.config);
+    body["config"] = Value::Object(r.config.clone());
     body["specific_config"] = specific_config(&r);
     body["last_error"] = json!(r.last_error);
     r.add_dates(&mut body);

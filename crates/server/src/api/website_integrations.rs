@@ -86,33 +86,33 @@ fn config_view(vault: &Vault, r: &IntegrationRecord) -> Value {
     Value::Object(out)
 }
 
-/// The read shape: every column, secrets masked.
+/// The read shape: every column, secrets masked. Built as a map directly
+/// (`json!` would copy each nested value through serde once more).
 fn read_shape(vault: &Vault, r: &IntegrationRecord) -> Value {
     let provider = service::lookup(&r.integration_type, &r.provider)
         .ok()
         .map(|(_, p)| p);
-    let mut slots = Map::new();
+    let mut out = Map::new();
+    out.insert("id".into(), r.id.into());
+    out.insert("website".into(), r.website_id.into());
+    out.insert(
+        "integration_type".into(),
+        catalog::document_key_of_provider(&r.provider).into(),
+    );
+    out.insert("is_active".into(), r.is_active.into());
     for slot in LegacySlot::ALL {
         let value = provider
             .and_then(|p| p.legacy_field(slot))
             .map_or(Value::Null, |f| masked(vault, r, f.key, f.secret));
-        slots.insert(slot.key().to_owned(), value);
+        out.insert(slot.key().to_owned(), value);
     }
-    json!({
-        "id": r.id,
-        "website": r.website_id,
-        "integration_type": catalog::document_key_of_provider(&r.provider),
-        "is_active": r.is_active,
-        "api_key": slots["api_key"],
-        "secret_key": slots["secret_key"],
-        "access_token": slots["access_token"],
-        "config": config_view(vault, r),
-        "name": r.name,
-        "description": r.description,
-        "created_at": r.created_at,
-        "updated_at": r.updated_at,
-        "created_by": r.created_by,
-    })
+    out.insert("config".into(), config_view(vault, r));
+    out.insert("name".into(), r.name.clone().into());
+    out.insert("description".into(), r.description.clone().into());
+    out.insert("created_at".into(), r.created_at.clone().into());
+    out.insert("updated_at".into(), r.updated_at.clone().into());
+    out.insert("created_by".into(), r.created_by.into());
+    Value::Object(out)
 }
 
 /// The write answer (create, PUT, PATCH).

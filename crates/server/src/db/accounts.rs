@@ -70,6 +70,7 @@ impl<B: SqlDb> MetaStore for B {
     async fn close(&self) {
         // Readers first: the last connection to close checkpoints the
         // WAL into the main file, and a read-only one cannot.
+        self.readers().close().await;
         self.read().close().await;
         self.write().close().await;
     }
@@ -250,15 +251,16 @@ impl<B: SqlDb> AccountStore for B {
 
     async fn token(&self, hash: &str) -> super::Result<Option<crate::model::TokenRecord>> {
         use sqlx::Row;
-        let Some(row) = sqlx::query(
+        let mut reader = self.readers().get().await?;
+        let row = sqlx::query(
             "SELECT t.kind, t.expires_at, t.name, t.last_used_at, u.id, u.email, u.role \
              FROM api_tokens t JOIN users u ON u.id = t.user_id \
              WHERE t.token_hash = $1 AND u.disabled_at IS NULL",
         )
         .bind(hash)
-        .fetch_optional(self.read())
-        .await?
-        else {
+        .fetch_optional(reader.conn())
+        .await;
+        let Some(row) = reader.done(row)? else {
             return Ok(None);
         };
         let kind: String = row.try_get("kind")?;

@@ -206,23 +206,31 @@ impl<B: SqlDb> IntegrationStore for B {
             qb.push(" LIMIT ").push_bind(limit);
             qb.push(" OFFSET ").push_bind(filter.offset);
         }
-        let rows = B::build(&mut qb).fetch_all(self.read()).await?;
-        rows.iter().map(rows::integration).collect()
+        let mut reader = self.readers().get().await?;
+        let rows = B::build(&mut qb).fetch_all(reader.conn()).await;
+        reader.done(rows)?.iter().map(rows::integration).collect()
     }
 
     async fn count_integrations(&self, filter: &ListFilter) -> Result<i64> {
         let mut qb = sqlx::QueryBuilder::<B::DB>::new("SELECT COUNT(*) FROM integrations");
         rows::push_filter(&mut qb, filter);
-        Ok(B::build_scalar(&mut qb).fetch_one(self.read()).await?)
+        let mut reader = self.readers().get().await?;
+        let count = B::build_scalar(&mut qb).fetch_one(reader.conn()).await;
+        Ok(reader.done(count)?)
     }
 
     async fn integration(&self, id: i64) -> Result<Option<IntegrationRecord>> {
         let sql = format!("SELECT {INTEGRATION_COLUMNS} FROM integrations WHERE id = $1");
+        let mut reader = self.readers().get().await?;
         let row = sqlx::query(&sql)
             .bind(id)
-            .fetch_optional(self.read())
-            .await?;
-        row.as_ref().map(rows::integration).transpose()
+            .fetch_optional(reader.conn())
+            .await;
+        reader
+            .done(row)?
+            .as_ref()
+            .map(rows::integration)
+            .transpose()
     }
 
     async fn insert_integrations(&self, jobs: &[NewIntegration]) -> Result<Vec<Option<i64>>> {

@@ -16,6 +16,7 @@ mod integrations;
 mod leads;
 mod people;
 mod postgres;
+mod readers;
 mod releases;
 mod rows;
 mod sql;

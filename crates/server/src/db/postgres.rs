@@ -1,7 +1,6 @@
 //! The PostgreSQL backend for teams: `DATABASE_URL=postgres://...`. One pool
 //! serves reads and writes; the schema lives in migrations/server-postgres.
 
-use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 use std::time::Duration;
 
@@ -18,6 +17,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/serv
 pub struct PgDb {
     pub(crate) read: PgPool,
     pub(crate) write: PgPool,
+    readers: super::readers::Readers<sqlx::Postgres>,
 }
 
 impl PgDb {
@@ -33,13 +33,15 @@ impl PgDb {
 
     /// Connects with at most `size` connections and migrates.
     pub async fn connect_sized(url: &str, size: u32) -> Result<PgDb> {
-        let pool = PgPoolOptions::new()
+        let pool = super::sql::pool_options::<sqlx::Postgres>()
             .max_connections(size.max(1))
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await?;
         MIGRATOR.run(&pool).await?;
         Ok(PgDb {
+            // Half as many again as the pool, for the hottest reads.
+            readers: super::readers::Readers::new(pool.clone(), (size as usize).div_ceil(2)),
             read: pool.clone(),
             write: pool,
         })
@@ -60,6 +62,10 @@ impl SqlDb for PgDb {
 
     fn read(&self) -> &Pool<sqlx::Postgres> {
         &self.read
+    }
+
+    fn readers(&self) -> &super::readers::Readers<sqlx::Postgres> {
+        &self.readers
     }
 
     fn write(&self) -> &Pool<sqlx::Postgres> {

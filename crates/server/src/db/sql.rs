@@ -19,6 +19,28 @@ use super::{Backend, Result};
 use crate::model::{AuditEntry, NewLog};
 use switchboard_server_macros::sql_db;
 
+/// How long a pooled connection may sit idle before it is pinged when
+/// taken from the pool (a restarted database closed it meanwhile).
+pub(crate) const IDLE_PING: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The options every pool starts from. sqlx pings a connection both when
+/// it is taken from a pool (`test_before_acquire`) and when it goes back;
+/// the first ping is a round trip to PostgreSQL (or a hop to SQLite's
+/// worker thread) before every statement, so it is kept only for
+/// connections idle for [`IDLE_PING`] (the release ping stays, sqlx's own).
+pub(crate) fn pool_options<DB: Database>() -> sqlx::pool::PoolOptions<DB> {
+    sqlx::pool::PoolOptions::new()
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= IDLE_PING {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
+}
+
 /// The sqlx database type of a backend.
 pub(crate) type Db<B> = <B as SqlDb>::DB;
 
@@ -48,6 +70,9 @@ pub(crate) trait SqlDb: Send + Sync + 'static {
 
     /// The pool that reads.
     fn read(&self) -> &Pool<Self::DB>;
+
+    /// The connections of the hottest reads ([`super::readers`]).
+    fn readers(&self) -> &super::readers::Readers<Self::DB>;
 
     /// The pool that writes.
     fn write(&self) -> &Pool<Self::DB>;

@@ -3,7 +3,7 @@
 //! connection queues writers instead of failing them with SQLITE_BUSY) and a
 //! small pool of read-only connections that read concurrently.
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -21,6 +21,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/serv
 pub struct SqliteDb {
     pub(crate) read: SqlitePool,
     pub(crate) write: SqlitePool,
+    readers: super::readers::Readers<sqlx::Sqlite>,
     path: PathBuf,
 }
 
@@ -40,18 +41,20 @@ impl SqliteDb {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let write = SqlitePoolOptions::new()
+        let write = super::sql::pool_options::<sqlx::Sqlite>()
             .max_connections(1)
             .min_connections(1)
             .connect_with(options.clone())
             .await?;
         MIGRATOR.run(&write).await?;
         let readers = std::thread::available_parallelism().map_or(2, |n| n.get()) * 2;
-        let read = SqlitePoolOptions::new()
-            .max_connections(readers.clamp(2, 8) as u32)
+        let readers = readers.clamp(2, 8);
+        let read = super::sql::pool_options::<sqlx::Sqlite>()
+            .max_connections(readers as u32)
             .connect_with(options.read_only(true))
             .await?;
         Ok(SqliteDb {
+            readers: super::readers::Readers::new(read.clone(), readers),
             read,
             write,
             path: path.to_path_buf(),
@@ -79,6 +82,10 @@ impl SqlDb for SqliteDb {
 
     fn read(&self) -> &Pool<sqlx::Sqlite> {
         &self.read
+    }
+
+    fn readers(&self) -> &super::readers::Readers<sqlx::Sqlite> {
+        &self.readers
     }
 
     fn write(&self) -> &Pool<sqlx::Sqlite> {
