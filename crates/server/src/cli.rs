@@ -61,8 +61,11 @@ pub struct ServeArgs {
     /// COUNT/SECONDS (counted in the database, shared by every replica).
     #[arg(long, env = "SWITCHBOARD_LEAD_RATE", default_value = "10/600")]
     pub lead_rate: String,
-    /// Seconds an authenticated token is trusted without a database lookup (0: always look up).
-    #[arg(long, env = "SWITCHBOARD_AUTH_CACHE_SECS", default_value_t = 1)]
+    /// Seconds an authenticated sign-in is trusted without a database lookup.
+    /// 0 (the default) looks every request's token up, so a revocation holds
+    /// at once on every server sharing the database; more is only for a
+    /// single server, or where a revoked sign-in may work that long on others.
+    #[arg(long, env = "SWITCHBOARD_AUTH_CACHE_SECS", default_value_t = 0)]
     pub auth_cache_secs: u64,
     /// Password checks (Argon2id, 19 MiB each) run at once at most; logins
     /// beyond them get 503 with Retry-After.

@@ -85,7 +85,7 @@ impl Default for Settings {
             credential_window: Duration::from_secs(60),
             // Above the provider checks' own budget (a few calls of 10 s each).
             check_timeout: Duration::from_secs(45),
-            auth_cache_ttl: Duration::from_secs(1),
+            auth_cache_ttl: Duration::ZERO,
             login_slots: 4,
             check_slots: 16,
             // Above the provider checks' budget (check_timeout).

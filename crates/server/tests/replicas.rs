@@ -3,7 +3,7 @@
 //! once, and every limit and revocation holds across the two because it
 //! lives in the database (the credential rate limit, a sign-up page's
 //! per-address limit, the login throttle, a revoked service token at once, a
-//! revoked sign-in within a second).
+//! revoked sign-in at once).
 
 #[path = "common/pg.rs"]
 mod pg;
@@ -13,7 +13,6 @@ mod process;
 use process::{admin_token, call, command, Running};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
-use std::time::{Duration, Instant};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_replicas_on_one_postgres_share_writes_limits_and_revocations() {
@@ -38,8 +37,6 @@ async fn two_replicas_on_one_postgres_share_writes_limits_and_revocations() {
         c.envs(env).args([
             "--bind",
             "127.0.0.1:0",
-            "--auth-cache-secs",
-            "1",
             "--credential-rate",
             "6/60",
             "--lead-rate",
@@ -137,8 +134,8 @@ async fn two_replicas_on_one_postgres_share_writes_limits_and_revocations() {
     let (s, _) = call(&replicas[0], "GET", &fetch, &service, None).await;
     assert_eq!(s, 401);
 
-    // A sign-in revoked on A is refused by B within a second, though B
-    // had it cached.
+    // A sign-in revoked on A is refused by B at once, though B accepted it
+    // just before (no server trusts a token without asking the database).
     let (s, login) = call(&replicas[0], "POST", "/api/v1/auth/login/", "",
         Some(json!({"email": "admin@example.com", "password": "correct horse battery", "device": "laptop"}))).await;
     assert_eq!(s, 200, "{login}");
@@ -158,24 +155,9 @@ async fn two_replicas_on_one_postgres_share_writes_limits_and_revocations() {
     )
     .await;
     assert_eq!(s, 204);
-    let revoked = Instant::now();
-    assert_eq!(
-        call(&replicas[0], "GET", "/api/v1/auth/me/", &access, None)
-            .await
-            .0,
-        401
-    );
-    loop {
-        let (s, _) = call(&replicas[1], "GET", "/api/v1/auth/me/", &access, None).await;
-        if s == 401 {
-            break;
-        }
-        assert!(
-            revoked.elapsed() < Duration::from_millis(1200),
-            "B still accepts a token revoked on A after {:?}",
-            revoked.elapsed()
-        );
-        tokio::time::sleep(Duration::from_millis(25)).await;
+    for base in &replicas {
+        let (s, _) = call(base, "GET", "/api/v1/auth/me/", &access, None).await;
+        assert_eq!(s, 401, "a sign-in revoked on A, asked of {base}");
     }
 
     // A sign-up page's per-address limit: 3 sign-ups over both, then 429

@@ -16,7 +16,7 @@
 //!     cargo build --release -p switchboard-server --bins
 //!     target/release/server-bench [--quick] [--backend sqlite|postgres]
 //!
-//! The server runs as shipped (request logs at `warn`, the 1 s auth cache,
+//! The server runs as shipped (request logs at `warn`, no auth cache,
 //! SQLite with full fsync on commit); client and server share the machine.
 
 #[path = "../../tests/common/pg.rs"]
