@@ -424,11 +424,27 @@ impl Session {
             if let Some(id) = self.try_find(css) {
                 return id;
             }
-            assert!(
-                t0.elapsed() < Duration::from_secs(20),
-                "no element matches {css}"
-            );
+            if t0.elapsed() >= Duration::from_secs(20) {
+                panic!(
+                    "no element matches {css}; the page shows:\n{}",
+                    self.page_text()
+                );
+            }
             std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    /// The page's visible text (its first 4,000 characters), for a failure
+    /// message: what the window showed when an element never came.
+    fn page_text(&self) -> String {
+        let script = "return document.body ? document.body.innerText.slice(0, 4000) : '(no body)';";
+        match self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": []})),
+        ) {
+            Ok(text) => text.as_str().unwrap_or_default().to_owned(),
+            Err(e) => format!("(could not read the page: {e})"),
         }
     }
 
