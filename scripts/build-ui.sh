@@ -6,14 +6,16 @@
 # wasm-opt step is off because it would try to download binaryen).
 # Does nothing when ui/dist is newer than every file in ui/, crates/catalog/, crates/ipc/, crates/domain/,
 # crates/sync-proto/, this script and scripts/lib.sh (whose wasm_env sets the build's flags)
-# (and the top-level Cargo.toml, whose workspace dependencies the catalog uses).
+# (and the top-level Cargo.toml, whose workspace dependencies the catalog uses),
+# and when UI_SIZE_FLAGS differs from the last build's (the stamp holds it).
 set -euo pipefail
 SAY_AS=build-ui
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
 STAMP="ui/target/.dist-built"
-if [ -f "$STAMP" ] && [ -f ui/dist/index.html ] && ls ui/dist/*.wasm >/dev/null 2>&1; then
+SIZE_FLAGS="size flags: ${UI_SIZE_FLAGS:-1}"
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$SIZE_FLAGS" ] && [ -f ui/dist/index.html ] && ls ui/dist/*.wasm >/dev/null 2>&1; then
     newer="$(find ui crates/catalog crates/ipc crates/domain crates/sync-proto Cargo.toml scripts/build-ui.sh scripts/lib.sh \( -path ui/target -o -path "ui/target-*" -o -path ui/dist \) -prune \
         -o -type f -newer "$STAMP" -print -quit 2>/dev/null || true)"
     if [ -z "$newer" ]; then
@@ -31,7 +33,7 @@ wasm_env
 T0=$SECONDS
 # Stamp the start, so a file edited during the build still counts as newer.
 mkdir -p ui/target
-touch "$STAMP.new"
+echo "$SIZE_FLAGS" >"$STAMP.new"
 # trunk builds with --offline, so the crates (and, with build-std, those of
 # std itself) must be in cargo's cache first.
 say "cargo fetch for wasm32"

@@ -1,8 +1,9 @@
 //! Group commit for writes that must be durable before their request is
 //! answered: the writes of credential fetches (each counts against its rate
 //! limit and leaves its audit entries), the events the webhook receivers
-//! store, and created integrations (each with its audit entry and log). On SQLite every commit is an fsync, so one transaction per request
-//! caps the server at the disk's commit rate. Requests hand their writes to
+//! store, and created integrations (each with its audit entry and log). On
+//! SQLite every commit is an fsync, so one transaction per request caps the
+//! server at the disk's commit rate. Requests hand their writes to
 //! one task per kind instead ([`GroupWriter`]), which commits everything
 //! that has arrived while the previous commit ran in a single transaction
 //! and then answers each request: nothing is answered before its writes are

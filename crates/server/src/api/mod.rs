@@ -244,23 +244,14 @@ impl Page {
             Value::String(format!("{base}{path}{q}"))
         };
         let has_next = self.number * self.size < count;
-        // A map built directly: `json!` would copy `results` through serde.
-        let mut answer = serde_json::Map::new();
-        answer.insert("count".into(), count.into());
-        let next = if has_next {
-            link(self.number + 1)
-        } else {
-            Value::Null
-        };
-        answer.insert("next".into(), next);
-        let previous = if self.number > 1 {
-            link(self.number - 1)
-        } else {
-            Value::Null
-        };
-        answer.insert("previous".into(), previous);
-        answer.insert("results".into(), Value::Array(results));
-        Value::Object(answer)
+        let mut answer = serde_json::json!({
+            "count": count,
+            "next": if has_next { link(self.number + 1) } else { Value::Null },
+            "previous": if self.number > 1 { link(self.number - 1) } else { Value::Null },
+        });
+        // Moved in: `json!` would copy the rows through serde once more.
+        answer["results"] = Value::Array(results);
+        answer
     }
 }
 

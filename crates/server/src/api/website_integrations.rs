@@ -86,33 +86,31 @@ fn config_view(vault: &Vault, r: &IntegrationRecord) -> Value {
     Value::Object(out)
 }
 
-/// The read shape: every column, secrets masked. Built as a map directly
-/// (`json!` would copy each nested value through serde once more).
+/// The read shape: every column, secrets masked. The slots and the config
+/// are moved in (`json!` would copy each nested value through serde once
+/// more).
 fn read_shape(vault: &Vault, r: &IntegrationRecord) -> Value {
     let provider = service::lookup(&r.integration_type, &r.provider)
         .ok()
         .map(|(_, p)| p);
-    let mut out = Map::new();
-    out.insert("id".into(), r.id.into());
-    out.insert("website".into(), r.website_id.into());
-    out.insert(
-        "integration_type".into(),
-        catalog::document_key_of_provider(&r.provider).into(),
-    );
-    out.insert("is_active".into(), r.is_active.into());
+    let mut out = json!({
+        "id": r.id,
+        "website": r.website_id,
+        "integration_type": catalog::document_key_of_provider(&r.provider),
+        "is_active": r.is_active,
+        "name": r.name,
+        "description": r.description,
+        "created_at": r.created_at,
+        "updated_at": r.updated_at,
+        "created_by": r.created_by,
+    });
     for slot in LegacySlot::ALL {
-        let value = provider
+        out[slot.key()] = provider
             .and_then(|p| p.legacy_field(slot))
             .map_or(Value::Null, |f| masked(vault, r, f.key, f.secret));
-        out.insert(slot.key().to_owned(), value);
     }
-    out.insert("config".into(), config_view(vault, r));
-    out.insert("name".into(), r.name.clone().into());
-    out.insert("description".into(), r.description.clone().into());
-    out.insert("created_at".into(), r.created_at.clone().into());
-    out.insert("updated_at".into(), r.updated_at.clone().into());
-    out.insert("created_by".into(), r.created_by.into());
-    Value::Object(out)
+    out["config"] = config_view(vault, r);
+    out
 }
 
 /// The write answer (create, PUT, PATCH).

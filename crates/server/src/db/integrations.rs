@@ -188,6 +188,15 @@ pub(crate) trait IntegrationRows: SqlDb {
         .await?;
         Ok(Some(revision + 1))
     }
+
+    /// Inserts a new record with its first log line and audit entry; its
+    /// new id.
+    async fn insert_new(conn: &mut Conn<Self>, job: &NewIntegration) -> Result<i64> {
+        let id = Self::insert_row(&mut *conn, &job.record).await?;
+        Self::insert_log(&mut *conn, id, &job.log).await?;
+        Self::insert_audit(&mut *conn, &job.audit.about(Some(id), None)).await?;
+        Ok(id)
+    }
 }
 
 #[sql_db]
@@ -238,31 +247,23 @@ impl<B: SqlDb> IntegrationStore for B {
         let mut ids = Vec::with_capacity(jobs.len());
         for job in jobs {
             // A duplicate set fails one insert; where that aborts the
-            // transaction, a savepoint keeps the others.
-            if B::SAVEPOINTS {
-                sqlx::query("SAVEPOINT one_insert")
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            match B::insert_row(&mut tx, &job.record).await {
-                Ok(id) => {
-                    B::insert_log(&mut tx, id, &job.log).await?;
-                    B::insert_audit(&mut tx, &job.audit.about(Some(id), None)).await?;
-                    if B::SAVEPOINTS {
-                        sqlx::query("RELEASE SAVEPOINT one_insert")
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    ids.push(Some(id));
+            // transaction, a savepoint (a nested transaction) keeps the others.
+            let inserted = if B::SAVEPOINTS {
+                let mut sp = sqlx::Connection::begin(&mut *tx).await?;
+                let inserted = B::insert_new(&mut sp, job).await;
+                if inserted.is_ok() {
+                    sp.commit().await?;
+                } else {
+                    sp.rollback().await?;
                 }
-                Err(DbError::Duplicate) => {
-                    if B::SAVEPOINTS {
-                        sqlx::query("ROLLBACK TO SAVEPOINT one_insert")
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    ids.push(None);
-                }
+                inserted
+            } else {
+                // A failed statement leaves the transaction as it was.
+                B::insert_new(&mut tx, job).await
+            };
+            match inserted {
+                Ok(id) => ids.push(Some(id)),
+                Err(DbError::Duplicate) => ids.push(None),
                 Err(e) => return Err(e),
             }
         }

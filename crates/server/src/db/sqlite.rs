@@ -47,8 +47,7 @@ impl SqliteDb {
             .connect_with(options.clone())
             .await?;
         MIGRATOR.run(&write).await?;
-        let readers = std::thread::available_parallelism().map_or(2, |n| n.get()) * 2;
-        let readers = readers.clamp(2, 8);
+        let readers = (std::thread::available_parallelism().map_or(2, |n| n.get()) * 2).clamp(2, 8);
         let read = super::sql::pool_options::<sqlx::Sqlite>()
             .max_connections(readers as u32)
             .connect_with(options.read_only(true))
