@@ -7,6 +7,11 @@
 //   fetches it itself). scripts/build-ui.sh writes the file's name here.
 (function () {
   "use strict";
+  // Linux's WebKitGTK: the stylesheet asks fontconfig for its sans font
+  // directly rather than through `system-ui` (see styles.css, body).
+  if (/Linux/.test(navigator.platform || navigator.userAgent)) {
+    document.documentElement.classList.add("linux");
+  }
   var wasm = "__SB_WASM__";
   if (wasm.charAt(0) === "/" && typeof WebAssembly === "object") {
     var compiled =

@@ -90,7 +90,9 @@ pub fn run() {
             app.state::<AppState>()
                 .set_rotation(settings::load(app.handle()).rotation);
             commands::app::prefetch_first_screen(app.handle());
+            step("prefetch started");
             settings::build_main_window(app.handle())?;
+            step("window built");
             let saved = settings::load(app.handle());
             let state = app.state::<AppState>();
             health::apply_health(&state, &saved);
@@ -100,6 +102,7 @@ pub fn run() {
                 std::sync::Arc::clone(&state.store),
                 move || settings::load(&handle).sync_minutes,
             );
+            step("health and sync started");
             #[cfg(target_os = "linux")]
             lock_when_away(app.handle());
             step("setup done");

@@ -339,15 +339,15 @@ fn fill<T: 'static>(
     });
 }
 
-/// Adds the mark once the next frame has been painted: a timeout set from
-/// an animation-frame callback runs after that frame's paint.
-pub fn mark_after_paint(name: &'static str) {
+/// Runs `then` once the next frame has been painted: a timeout set from an
+/// animation-frame callback runs after that frame's paint.
+pub fn after_paint(then: impl FnOnce() + 'static) {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
     let Some(window) = web_sys::window() else {
         return;
     };
-    let after = Closure::once_into_js(move || mark(name));
+    let after = Closure::once_into_js(then);
     let frame = {
         let window = window.clone();
         Closure::once_into_js(move || {
