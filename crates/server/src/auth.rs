@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::unix_now;
 use crate::error::{Error, Flavor, Rejection};
-use crate::model::{AuthUser, NewToken, TokenKind};
+use crate::model::{AuthUser, IntegrationRecord, NewToken, TokenKind, TokenRecord};
 use crate::state::AppState;
 
 /// Prefixes that say what a token is when it turns up in a log or a paste.
@@ -137,12 +137,20 @@ pub async fn live_service_token(
         .filter(|t| !t.expired(unix_now())))
 }
 
-/// Resolves a bearer token to its user: access and API tokens only, unexpired.
-pub async fn authenticate(state: &AppState, token: Option<&str>) -> Result<AuthUser, Error> {
+/// Where a bearer token's sign-in check stands before the database is asked.
+enum Known {
+    /// Trusted by the auth cache (only when `--auth-cache-secs` is set).
+    Cached(AuthUser),
+    /// To be looked up by this hash.
+    Lookup(String),
+}
+
+/// The checks a bearer token passes before its lookup: given at all, and
+/// not a service token (which reads credentials and nothing else: a live
+/// one is 403, an unknown, revoked or expired one 401).
+async fn known(state: &AppState, token: Option<&str>) -> Result<Known, Error> {
     let token = token.ok_or(Error::Unauthenticated)?;
     if token.starts_with(SERVICE_PREFIX) {
-        // A service token reads credentials and nothing else; an unknown,
-        // revoked or expired one is no credential at all.
         let known = live_service_token(state, token).await?.is_some();
         return Err(if known {
             Error::Forbidden
@@ -151,10 +159,16 @@ pub async fn authenticate(state: &AppState, token: Option<&str>) -> Result<AuthU
         });
     }
     let hash = hash_token(token);
-    if let Some(user) = state.auth_cache().get(&hash) {
-        return Ok(user);
-    }
-    let record = state.db().token(&hash).await?.ok_or(Error::BadToken)?;
+    Ok(match state.auth_cache().get(&hash) {
+        Some(user) => Known::Cached(user),
+        None => Known::Lookup(hash),
+    })
+}
+
+/// The user of a looked-up token: access and API tokens only, unexpired
+/// (an unknown one, or one of a disabled user, is `None`).
+fn accept(state: &AppState, hash: String, record: Option<TokenRecord>) -> Result<AuthUser, Error> {
+    let record = record.ok_or(Error::BadToken)?;
     if record.kind == TokenKind::Refresh {
         return Err(Error::BadToken);
     }
@@ -181,6 +195,36 @@ pub async fn authenticate(state: &AppState, token: Option<&str>) -> Result<AuthU
         .auth_cache()
         .put(hash, record.user.clone(), record.expires_at);
     Ok(record.user)
+}
+
+/// Resolves a bearer token to its user: access and API tokens only, unexpired.
+pub async fn authenticate(state: &AppState, token: Option<&str>) -> Result<AuthUser, Error> {
+    match known(state, token).await? {
+        Known::Cached(user) => Ok(user),
+        Known::Lookup(hash) => {
+            let record = state.db().token(&hash).await?;
+            accept(state, hash, record)
+        }
+    }
+}
+
+/// [`authenticate`], and the integration `id` (None if there is none),
+/// both read in one statement: a detail read's one round trip to the
+/// database. The integration is not looked at before the token passed.
+pub async fn authenticate_reading(
+    state: &AppState,
+    token: Option<&str>,
+    id: i64,
+) -> Result<(AuthUser, Option<IntegrationRecord>), Error> {
+    match known(state, token).await? {
+        Known::Cached(user) => Ok((user, state.db().integration(id).await?)),
+        Known::Lookup(hash) => {
+            let read = state.db().token_and_integration(&hash, id).await?;
+            let (record, integration) = read.unzip();
+            let user = accept(state, hash, record)?;
+            Ok((user, integration.transpose()?.flatten()))
+        }
+    }
 }
 
 /// The authenticated user of a request. Rejects with 401 in the shape of

@@ -140,12 +140,21 @@ async fn two_replicas_on_one_postgres_share_writes_limits_and_revocations() {
         Some(json!({"email": "admin@example.com", "password": "correct horse battery", "device": "laptop"}))).await;
     assert_eq!(s, 200, "{login}");
     let access = login["access_token"].as_str().unwrap().to_owned();
-    assert_eq!(
-        call(&replicas[1], "GET", "/api/v1/auth/me/", &access, None)
-            .await
-            .0,
-        200
-    );
+    // The detail reads check the sign-in in the statement that reads the
+    // record: they too refuse it at once.
+    let live = ids[10];
+    let reads = [
+        "/api/v1/auth/me/".to_owned(),
+        format!("/api/integrations/{live}/"),
+        format!("/api/v1/websites/integrations/{live}/"),
+    ];
+    for path in &reads {
+        assert_eq!(
+            call(&replicas[1], "GET", path, &access, None).await.0,
+            200,
+            "{path}"
+        );
+    }
     let (s, _) = call(
         &replicas[0],
         "POST",
@@ -155,9 +164,12 @@ async fn two_replicas_on_one_postgres_share_writes_limits_and_revocations() {
     )
     .await;
     assert_eq!(s, 204);
-    for base in &replicas {
-        let (s, _) = call(base, "GET", "/api/v1/auth/me/", &access, None).await;
-        assert_eq!(s, 401, "a sign-in revoked on A, asked of {base}");
+    for (base, path) in replicas
+        .iter()
+        .flat_map(|b| reads.iter().map(move |p| (b, p)))
+    {
+        let (s, _) = call(base, "GET", path, &access, None).await;
+        assert_eq!(s, 401, "a sign-in revoked on A, asked of {base}{path}");
     }
 
     // A sign-up page's per-address limit: 3 sign-ups over both, then 429

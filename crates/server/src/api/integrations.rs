@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 use switchboard_catalog as catalog;
 
 use super::body::{self, Errors, REQUIRED};
-use super::{Caller, Edit, Id, JsonObject, Routes};
+use super::{Caller, Edit, Id, JsonObject, Routes, Viewing};
 use crate::error::{Error, First};
 use crate::model::{IntegrationRecord, ListFilter, Status};
 use crate::service::{self, Check, Editing};
@@ -222,8 +222,8 @@ async fn create(
     ))
 }
 
-async fn detail(Caller(state, user): Caller, Id(id): Id) -> Result<Json<Value>, First> {
-    let r = service::visible(&state, &user, id).await?;
+async fn detail(viewing: Viewing) -> Result<Json<Value>, First> {
+    let (_, _, r) = viewing.visible()?;
     // The list's summary and what only the detail shows.
     let mut body = summary(&r);
     body["config"] = Value::Object(r.config.clone());

@@ -27,9 +27,9 @@ use axum::routing::MethodRouter;
 use axum::Router;
 use serde_json::{Map, Value};
 
-use crate::auth::Auth;
+use crate::auth::{bearer, Auth};
 use crate::error::{Error, Flavor, Rejection};
-use crate::model::AuthUser;
+use crate::model::{AuthUser, IntegrationRecord};
 use crate::state::AppState;
 
 /// The router with a table of its paths and methods, built together.
@@ -377,6 +377,54 @@ impl Caller {
     pub fn admin(self) -> Result<(AppState, AuthUser), Error> {
         admin_only(&self.1)?;
         Ok((self.0, self.1))
+    }
+}
+
+/// The caller and the integration the path's id names, read with the
+/// sign-in check in one statement ([`crate::auth::authenticate_reading`]):
+/// what the detail reads start from. The answers are those of [`Caller`]
+/// then [`Id`]: 401 first, then 404 for an id that is not one.
+pub struct Viewing {
+    state: AppState,
+    user: AuthUser,
+    record: Option<IntegrationRecord>,
+}
+
+impl FromRequestParts<AppState> for Viewing {
+    type Rejection = Rejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Rejection> {
+        let id = match Id::from_request_parts(parts, state).await {
+            Ok(Id(id)) => id,
+            Err(not_found) => {
+                Caller::from_request_parts(parts, state).await?;
+                return Err(not_found);
+            }
+        };
+        let flavor = Flavor::for_path(parts.uri.path());
+        let (user, record) = crate::auth::authenticate_reading(state, bearer(parts), id)
+            .await
+            .map_err(|e| Rejection(e, flavor))?;
+        Ok(Viewing {
+            state: state.clone(),
+            user,
+            record,
+        })
+    }
+}
+
+impl Viewing {
+    /// The state, the user and the integration, if they may see it (as
+    /// [`crate::service::visible`]).
+    pub fn visible(self) -> Result<(AppState, AuthUser, IntegrationRecord), Error> {
+        let record = crate::service::seen(&self.user, self.record)?;
+        Ok((self.state, self.user, record))
+    }
+
+    /// [`Viewing::visible`] for an admin only ([`admin_only`] first).
+    pub fn admin(self) -> Result<(AppState, AuthUser, IntegrationRecord), Error> {
+        admin_only(&self.user)?;
+        self.visible()
     }
 }
 

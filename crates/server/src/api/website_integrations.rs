@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use switchboard_catalog::{self as catalog, LegacySlot};
 
 use super::body::{self, Errors, REQUIRED};
-use super::{no_content, Caller, Edit, Id, JsonObject, Listing, Routes};
+use super::{no_content, Caller, Edit, Id, JsonObject, Listing, Routes, Viewing};
 use crate::error::{Error, Invalid, Second};
 use crate::model::{IntegrationRecord, ListFilter};
 use crate::secrets::Vault;
@@ -337,9 +337,8 @@ async fn create(c: Caller, JsonObject(map): JsonObject) -> Result<Response, Seco
     Ok((StatusCode::CREATED, Json(write_shape(vault, &record))).into_response())
 }
 
-async fn detail(c: Caller, Id(id): Id) -> Result<Json<Value>, Second> {
-    let (state, user) = c.admin()?;
-    let record = service::visible(&state, &user, id).await?;
+async fn detail(viewing: Viewing) -> Result<Json<Value>, Second> {
+    let (state, _, record) = viewing.admin()?;
     let mut body = read_shape(state.vault(), &record);
     record.add_dates(&mut body);
     super::trash::mark(&mut body, &record);

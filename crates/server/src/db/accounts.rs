@@ -250,41 +250,34 @@ impl<B: SqlDb> AccountStore for B {
     }
 
     async fn token(&self, hash: &str) -> super::Result<Option<crate::model::TokenRecord>> {
-        use sqlx::Row;
         let mut reader = self.readers().get().await?;
-        let row = sqlx::query(
-            "SELECT t.kind, t.expires_at, t.name, t.last_used_at, u.id, u.email, u.role \
-             FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             WHERE t.token_hash = $1 AND u.disabled_at IS NULL",
-        )
-        .bind(hash)
-        .fetch_optional(reader.conn())
-        .await;
+        let row = sqlx::query(super::rows::TOKEN_BY_HASH.as_str())
+            .bind(hash)
+            .fetch_optional(reader.conn())
+            .await;
+        reader
+            .done(row)?
+            .as_ref()
+            .map(super::rows::token)
+            .transpose()
+    }
+
+    async fn token_and_integration(
+        &self,
+        hash: &str,
+        id: i64,
+    ) -> super::Result<super::TokenAndIntegration> {
+        let mut reader = self.readers().get().await?;
+        let row = sqlx::query(super::rows::TOKEN_WITH_INTEGRATION.as_str())
+            .bind(hash)
+            .bind(id)
+            .fetch_optional(reader.conn())
+            .await;
         let Some(row) = reader.done(row)? else {
             return Ok(None);
         };
-        let kind: String = row.try_get("kind")?;
-        let role: String = row.try_get("role")?;
-        let role: crate::model::Role = role.parse().map_err(super::DbError::Corrupt)?;
-        let id: i64 = row.try_get("id")?;
-        let website_ids = if role == crate::model::Role::Admin {
-            Vec::new()
-        } else {
-            super::PeopleStore::user_websites(self, id).await?
-        };
-        Ok(Some(crate::model::TokenRecord {
-            kind: crate::model::TokenKind::parse(&kind)
-                .ok_or_else(|| super::DbError::Corrupt(format!("token kind {kind}")))?,
-            expires_at: row.try_get("expires_at")?,
-            name: row.try_get("name")?,
-            last_used_at: row.try_get("last_used_at")?,
-            user: crate::model::AuthUser {
-                id,
-                email: row.try_get("email")?,
-                role,
-                website_ids,
-            },
-        }))
+        let token = super::rows::token(&row)?;
+        Ok(Some((token, super::rows::maybe_integration(&row))))
     }
 
     async fn exchange_refresh(

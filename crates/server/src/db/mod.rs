@@ -79,6 +79,11 @@ impl From<sqlx::Error> for DbError {
 
 pub type Result<T> = std::result::Result<T, DbError>;
 
+/// What [`AccountStore::token_and_integration`] reads: nothing for an
+/// unknown token, else the token and the integration (None if there is
+/// no such integration, an error if its row is damaged).
+pub type TokenAndIntegration = Option<(TokenRecord, Result<Option<IntegrationRecord>>)>;
+
 /// Which backend a [`Db`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -146,6 +151,11 @@ pub trait AccountStore: Send + Sync {
     async fn insert_token(&self, token: &NewToken) -> Result<()>;
     /// The token with this hash and its user (with memberships).
     async fn token(&self, hash: &str) -> Result<Option<TokenRecord>>;
+    /// [`AccountStore::token`] and the integration `id` read in the same
+    /// statement (one round trip for a detail read); the integration is
+    /// decoded apart, so that a damaged row fails only a caller who may
+    /// see it.
+    async fn token_and_integration(&self, hash: &str, id: i64) -> Result<TokenAndIntegration>;
     /// Deletes a refresh token, remembers it as spent and stores its
     /// replacements, in the old token's family, in one transaction; false
     /// when the old token was already used or unknown.

@@ -8,7 +8,8 @@ use switchboard_domain::field::{self, FieldDiff};
 
 use super::{DbError, Result};
 use crate::model::{
-    AuditEntry, AuditRecord, IntegrationRecord, LogRecord, Role, ServiceToken, UserRecord,
+    AuditEntry, AuditRecord, AuthUser, IntegrationRecord, LogRecord, Role, ServiceToken, TokenKind,
+    TokenRecord, UserRecord,
 };
 use crate::secrets::SealedSecrets;
 
@@ -103,6 +104,83 @@ where
         expires_at: get(row, "expires_at")?,
         expires_source: get(row, "expires_source")?,
         trashed_at: get(row, "trashed_at")?,
+    })
+}
+
+/// An integration row of a join that may have found none (its `id` NULL).
+pub(crate) fn maybe_integration<'r, R>(row: &'r R) -> Result<Option<IntegrationRecord>>
+where
+    R: Decodes<'r>,
+{
+    match get::<R, Option<i64>>(row, "id")? {
+        Some(_) => integration(row).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// A token and its user, and the user's websites as `1,5,9` (none asked
+/// for an admin, who sees every website): what [`token`] reads. Every
+/// column is named apart from the integration columns a read may join.
+const TOKEN_COLUMNS: &str = "t.kind AS t_kind, t.expires_at AS t_expires_at, \
+     t.name AS t_name, t.last_used_at AS t_last_used_at, \
+     u.id AS u_id, u.email AS u_email, u.role AS u_role, \
+     CASE WHEN u.role = 'admin' THEN NULL ELSE (SELECT string_agg(CAST(m.website_id AS TEXT), ',') \
+      FROM website_members m WHERE m.user_id = u.id) END AS u_websites";
+
+/// The tokens a sign-in check may accept rows of: of users not disabled.
+const TOKEN_FROM: &str = "FROM api_tokens t JOIN users u ON u.id = t.user_id";
+const TOKEN_WHERE: &str = "WHERE t.token_hash = $1 AND u.disabled_at IS NULL";
+
+/// A token by its hash (`$1`), with its user and their websites.
+pub(crate) static TOKEN_BY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("SELECT {TOKEN_COLUMNS} {TOKEN_FROM} {TOKEN_WHERE}"));
+
+/// [`TOKEN_BY_HASH`] and the integration with id `$2` in the same row
+/// (its columns NULL when there is none; no row when the token is unknown).
+pub(crate) static TOKEN_WITH_INTEGRATION: std::sync::LazyLock<String> = std::sync::LazyLock::new(
+    || {
+        let columns: Vec<String> = INTEGRATION_COLUMNS
+            .split(',')
+            .map(|c| format!("i.{}", c.trim()))
+            .collect();
+        format!(
+            "SELECT {TOKEN_COLUMNS}, {} {TOKEN_FROM} LEFT JOIN integrations i ON i.id = $2 {TOKEN_WHERE}",
+            columns.join(", ")
+        )
+    },
+);
+
+/// A token row (selected with [`TOKEN_BY_HASH`]).
+pub(crate) fn token<'r, R>(row: &'r R) -> Result<TokenRecord>
+where
+    R: Decodes<'r>,
+{
+    let kind = row.text("t_kind")?;
+    let role = parse::<Role>(&row.text("u_role")?)?;
+    let websites: Option<String> = get(row, "u_websites")?;
+    let mut website_ids = websites
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            w.parse::<i64>()
+                .map_err(|_| DbError::Corrupt(format!("website id {w}")))
+        })
+        .collect::<Result<Vec<i64>>>()?;
+    website_ids.sort_unstable();
+    Ok(TokenRecord {
+        kind: TokenKind::parse(&kind)
+            .ok_or_else(|| DbError::Corrupt(format!("token kind {kind}")))?,
+        expires_at: get(row, "t_expires_at")?,
+        name: row.text("t_name")?,
+        last_used_at: get(row, "t_last_used_at")?,
+        user: AuthUser {
+            id: get(row, "u_id")?,
+            email: row.text("u_email")?,
+            role,
+            website_ids,
+        },
     })
 }
 

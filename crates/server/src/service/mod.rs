@@ -43,11 +43,18 @@ pub async fn visible(
     user: &AuthUser,
     id: i64,
 ) -> Result<IntegrationRecord, Error> {
-    let record = state.db().integration(id).await?.ok_or(Error::NotFound)?;
-    if !user.can_see(record.owner_id, record.website_id) {
-        return Err(Error::NotFound);
-    }
-    Ok(record)
+    seen(user, state.db().integration(id).await?)
+}
+
+/// A read integration if `user` may see it; none, or someone else's, is
+/// "not found".
+pub fn seen(
+    user: &AuthUser,
+    record: Option<IntegrationRecord>,
+) -> Result<IntegrationRecord, Error> {
+    record
+        .filter(|r| user.can_see(r.owner_id, r.website_id))
+        .ok_or(Error::NotFound)
 }
 
 /// Checks that `user` may put an integration on `website` (which must exist).

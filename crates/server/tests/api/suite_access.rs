@@ -17,6 +17,7 @@ crate::tests![
     reusing_a_spent_refresh_token_revokes_its_sign_in,
     failed_logins_back_off_per_account_and_per_address,
     logout_ends_the_sign_in_on_the_server,
+    detail_reads_check_the_sign_in_in_the_same_read,
 ];
 
 /// Logout with a refresh token ends that sign-in at once: its access token
@@ -510,4 +511,87 @@ async fn reusing_a_spent_refresh_token_revokes_its_sign_in(ctx: Ctx) {
     );
     // A token nobody ever issued revokes nothing.
     assert_eq!(refresh_with(&ctx, "sbr_nonsense").await.status, 401);
+}
+
+/// The detail reads look up the sign-in and the record in one statement;
+/// the answers stay those of the sign-in check first (401 for no, an
+/// unknown, expired, refresh, revoked or disabled user's token; 403 for a
+/// service token, or a member on the admin API), then the id's 404, and a
+/// member sees what their websites hold.
+async fn detail_reads_check_the_sign_in_in_the_same_read(ctx: Ctx) {
+    let a = &ctx.admin;
+    let (mine, also, theirs) = (
+        ctx.website("mine").await,
+        ctx.website("also").await,
+        ctx.website("theirs").await,
+    );
+    let member = ctx.user(Role::Member, &[also, mine]).await;
+    let on = |website: i64, name: &str| {
+        ctx.second(json!({"website": website, "integration_type": "custom", "name": name}))
+    };
+    let (on_mine, on_also, on_theirs) = (
+        on(mine, "on mine").await,
+        on(also, "on also").await,
+        on(theirs, "on theirs").await,
+    );
+    let first = |id: i64| format!("/api/integrations/{id}/");
+    let second = |id: i64| format!("/api/v1/websites/integrations/{id}/");
+    for (id, name) in [(on_mine, "on mine"), (on_also, "on also")] {
+        let r = ctx.get(&first(id), &member).await.expect_status(200);
+        assert_eq!(r.body["name"], name);
+    }
+    let not_found = json!({"error": "Integration not found"});
+    for id in [on_theirs, 999_999] {
+        assert_eq!(ctx.get(&first(id), &member).await.body, not_found);
+    }
+    assert_eq!(ctx.get(&first(999_999), a).await.body, not_found);
+    ctx.get(&second(on_mine), &member).await.expect_status(403);
+    ctx.get(&second(on_mine), a).await.expect_status(200);
+    ctx.get(&second(999_999), a).await.expect_status(404);
+    // 401 before a bad id's 404, and that 404 before a member's 403.
+    for path in ["/api/integrations/x/", "/api/v1/websites/integrations/0/"] {
+        for token in [None, Some("sbt_unknown")] {
+            let r = ctx.call("GET", path, token, None).await;
+            assert_eq!(r.status, 401, "{path}: {}", r.text);
+        }
+    }
+    ctx.get("/api/v1/websites/integrations/x/", &member)
+        .await
+        .expect_status(404);
+    // Tokens the check refuses, whether the record exists or not.
+    let (expired, row) = new_token(TokenKind::Access, a.id, "old", Some(-1));
+    ctx.db.insert_token(&row).await.unwrap();
+    let (refresh, row) = new_token(TokenKind::Refresh, a.id, "", Some(3600));
+    ctx.db.insert_token(&row).await.unwrap();
+    let service = ctx.service_token().await;
+    for path in [on_mine, 999_999]
+        .into_iter()
+        .flat_map(|id| [first(id), second(id)])
+    {
+        for (token, status) in [(&expired, 401), (&refresh, 401), (&service, 403)] {
+            assert_eq!(status_of(&ctx, &path, token).await, status, "{path}");
+        }
+    }
+    let r = ctx.call("GET", &first(on_mine), Some(&expired), None).await;
+    assert_eq!(r.body, json!({"error": "Invalid or expired token"}));
+    let r = ctx
+        .call("GET", &second(on_mine), Some(&expired), None)
+        .await;
+    assert_eq!(r.body["code"], "token_not_valid");
+    // Revoked: refused at once.
+    let sessions = format!("/api/v1/users/{}/sessions/", member.id);
+    ctx.delete(&sessions, a).await.expect_status(200);
+    assert_eq!(status_of(&ctx, &first(on_mine), &member.token).await, 401);
+    // A disabled user's token, even one stored after the account was
+    // disabled (which ended every token then).
+    ctx.patch(
+        &format!("/api/v1/users/{}/", member.id),
+        a,
+        json!({"disabled": true}),
+    )
+    .await
+    .expect_status(200);
+    let (late, row) = new_token(TokenKind::Api, member.id, "late", None);
+    ctx.db.insert_token(&row).await.unwrap();
+    assert_eq!(status_of(&ctx, &first(on_mine), &late).await, 401);
 }
