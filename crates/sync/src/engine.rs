@@ -97,17 +97,21 @@ pub async fn sync(
 /// A batch sent with the server's answer, to acknowledge here.
 type Answered = (Vec<Pending>, PushBatch, PushAnswer);
 
-/// Acknowledges an answered batch here: its summary and how many changes
-/// it carried (None when there is none).
-async fn ack_answered(
-    store: &Store,
-    answered: Option<&Answered>,
-) -> Result<Option<(AckSummary, usize)>> {
+/// What acknowledging an answered batch did: its summary, how many
+/// changes it carried and how many of its log lines are done.
+type Acked = (AckSummary, usize, usize);
+
+/// Acknowledges an answered batch here (None when there is none): the
+/// changes and, in the same transaction, the log lines that went with them
+/// (those of integrations the server has now; the others stay pending).
+async fn ack_answered(store: &Store, answered: Option<&Answered>) -> Result<Option<Acked>> {
     let Some((pending, batch, answer)) = answered else {
         return Ok(None);
     };
-    let ack = store.ack_push(pending, &batch.websites, answer).await?;
-    Ok(Some((ack, pending.len())))
+    let (ack, logs) = store
+        .ack_push_with_logs(pending, &batch.websites, answer, &batch.logs)
+        .await?;
+    Ok(Some((ack, pending.len(), logs)))
 }
 
 /// One sync under way: what it works on and what it has done so far.
@@ -159,7 +163,9 @@ impl<P: FnMut(&SyncProgress)> Run<'_, P> {
     /// user, say) is not sent twice in one sync. While the server applies
     /// a batch, the next one is read and the answer before is acknowledged
     /// here (each acknowledgement is still of an answer the server gave,
-    /// after its commit): the laptop's and the server's work overlap.
+    /// after its commit): the laptop's and the server's work overlap. The
+    /// log lines of a batch's integrations go with it (the server stores
+    /// them after the changes, in the same transaction).
     async fn push_changes(&mut self) -> Result<()> {
         let mut answered: Option<Answered> = None;
         let pushed = self.push_batches(&mut answered).await;
@@ -177,11 +183,12 @@ impl<P: FnMut(&SyncProgress)> Run<'_, P> {
             .batch_size
             .clamp(1, switchboard_sync_proto::MAX_PUSH_CHANGES);
         let mut websites = self.store.pending_websites().await?;
+        let log_batch = self.options.log_batch_size.clamp(1, MAX_PUSH_LOGS);
         let mut sent: HashSet<String> = HashSet::new();
         let mut pending = self.store.pending_changes_after(batch_size, None).await?;
+        let mut logs = self.store.pending_logs_of(&pending, log_batch).await?;
         loop {
             self.check_cancel()?;
-            pending.retain(|p| !sent.contains(&p.change.uid));
             if pending.is_empty() && websites.is_empty() {
                 return Ok(());
             }
@@ -190,17 +197,28 @@ impl<P: FnMut(&SyncProgress)> Run<'_, P> {
                     .batch_websites(&pending, std::mem::take(&mut websites))
                     .await?,
                 changes: pending.iter().map(|p| p.change.clone()).collect(),
+                logs: std::mem::take(&mut logs),
                 ..self.batch()
+            };
+            sent.extend(pending.iter().map(|p| p.change.uid.clone()));
+            let (store, sent) = (self.store, &sent);
+            let read_next = async {
+                let mut next = store
+                    .pending_changes_after(batch_size, pending.last())
+                    .await?;
+                next.retain(|p| !sent.contains(&p.change.uid));
+                let logs = store.pending_logs_of(&next, log_batch).await?;
+                Ok::<_, SyncError>((next, logs))
             };
             let (answer, acked, next) = tokio::join!(
                 self.send(&batch, batch.changes.len()),
                 ack_answered(self.store, answered.as_ref()),
-                self.store.pending_changes_after(batch_size, pending.last()),
+                read_next,
             );
             *answered = None;
             self.count(acked?);
-            let (answer, next) = (answer?, next?);
-            sent.extend(pending.iter().map(|p| p.change.uid.clone()));
+            let (answer, (next, next_logs)) = (answer?, next?);
+            logs = next_logs;
             let done = pending.is_empty();
             *answered = Some((std::mem::replace(&mut pending, next), batch, answer));
             if done {
@@ -209,13 +227,14 @@ impl<P: FnMut(&SyncProgress)> Run<'_, P> {
         }
     }
 
-    /// Counts an acknowledged batch (`(summary, changes sent)`) in the report.
-    fn count(&mut self, acked: Option<(AckSummary, usize)>) {
-        let Some((ack, sent)) = acked else {
+    /// Counts an acknowledged batch in the report.
+    fn count(&mut self, acked: Option<Acked>) {
+        let Some((ack, sent, logs)) = acked else {
             return;
         };
         let report = &mut self.report;
         report.batches += 1;
+        report.logs_pushed += logs;
         report.pushed += ack.applied;
         report.merged += ack.merged;
         report.conflicts += ack.conflicts;

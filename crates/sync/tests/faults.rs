@@ -39,6 +39,25 @@ async fn lost_answers_and_duplicated_requests_apply_once() {
     // Applied once: every record is still at its first revision on the server.
     let all = b.store.list_full(&Default::default()).await.unwrap();
     assert_eq!(all.len(), 600);
+    // The log lines went with their batches: all of them arrived, once.
+    assert!(report.logs_pushed >= 600, "{report:?}");
+    assert!(a.store.pending_logs(10).await.unwrap().is_empty());
+    assert_lines_arrived(&a, &b).await;
+}
+
+/// Every log line written on `a` is on `b` exactly once (same message and
+/// time).
+async fn assert_lines_arrived(a: &Laptop, b: &Laptop) {
+    for s in a.store.list(&Default::default()).await.unwrap() {
+        let theirs = b.store.logs(&s.id, 1000).await.unwrap();
+        for line in a.store.logs(&s.id, 1000).await.unwrap() {
+            let same = theirs
+                .iter()
+                .filter(|t| t.message == line.message && t.created_at == line.created_at)
+                .count();
+            assert_eq!(same, 1, "{}: {line:?} in {theirs:?}", s.id);
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -67,5 +86,7 @@ async fn server_killed_mid_push_and_restarted() {
     let (sa, sb) = (a.snapshot().await, b.snapshot().await);
     assert_eq!(sa.len(), 1500);
     assert_eq!(sa, sb);
+    assert!(a.store.pending_logs(10).await.unwrap().is_empty());
+    assert_lines_arrived(&a, &b).await;
     drop(store_dir);
 }

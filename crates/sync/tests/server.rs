@@ -288,6 +288,44 @@ async fn logs_travel_both_ways_exactly_once() {
     );
 }
 
+/// The log lines of a batch's integrations go with it; those of one the
+/// server refused stay pending here, to go once it is accepted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_of_a_refused_change_stay_pending() {
+    let server = Server::start();
+    server.add_user("member@example.com", "member");
+    let m = Laptop::new(&server.url(), "member@example.com").await;
+    let rest = Rest::login(server.port, "member@example.com");
+    // A member's website is not applied on the server: the change that
+    // points at it is refused.
+    let site = m
+        .store
+        .create_website("Shop", "shop.example.com")
+        .await
+        .unwrap();
+    let refused = add_email_on(&m, "On a website", &site.id).await;
+    let taken = m.add_email("Plain", "SG.abcdefghijklmnop").await;
+    let mine = m.store.logs(&taken, 100).await.unwrap();
+    let r = m.sync().await;
+    assert_eq!((r.pushed, r.invalid), (1, 1), "{r:?}");
+    assert_eq!(r.logs_pushed, mine.len(), "{r:?}");
+    assert!(m.store.pending_logs(10).await.unwrap().is_empty());
+    let on_server = rest.logs(server_id(&m, &taken).await);
+    for line in &mine {
+        assert!(on_server.contains(&line.message), "{line:?} {on_server:?}");
+    }
+    // Edited again, the refused record is pending, and so are its lines.
+    m.rename(&refused, "Renamed").await;
+    let pending = m.store.pending_changes(10).await.unwrap();
+    assert_eq!(pending.len(), 1, "{pending:?}");
+    let lines = m.store.pending_logs_of(&pending, 100).await.unwrap();
+    assert!(
+        !lines.is_empty(),
+        "the refused record's lines are still to send"
+    );
+    assert!(lines.iter().all(|l| l.integration == refused), "{lines:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_retried_batch_does_not_duplicate_logs() {
     let server = Server::start();

@@ -369,6 +369,10 @@ pub enum SyncApplied {
 pub enum SyncRow {
     /// A live record; true when its last writer is the pulling client.
     Live(Box<IntegrationRecord>, bool),
+    /// A live record only counted for the page's numbering, not sent: its
+    /// last writer is the pulling client (which has it), or it changed
+    /// since it was numbered (it comes again with its new number).
+    Skipped { seq: i64 },
     Deleted {
         uid: String,
         seq: i64,
@@ -382,7 +386,7 @@ impl SyncRow {
     pub fn seq(&self) -> i64 {
         match self {
             SyncRow::Live(r, _) => r.seq,
-            SyncRow::Deleted { seq, .. } => *seq,
+            SyncRow::Skipped { seq } | SyncRow::Deleted { seq, .. } => *seq,
         }
     }
 
@@ -390,6 +394,7 @@ impl SyncRow {
     pub fn mine(&self) -> bool {
         match self {
             SyncRow::Live(_, mine) => *mine,
+            SyncRow::Skipped { .. } => true,
             SyncRow::Deleted { mine, .. } => *mine,
         }
     }

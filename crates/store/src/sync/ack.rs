@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 use std::collections::{BTreeSet, HashMap, HashSet};
-use switchboard_sync_proto::{field, PushAnswer, PushOutcome, PushResult, SyncWebsite};
+use switchboard_sync_proto::{field, PushAnswer, PushOutcome, PushResult, SyncLog, SyncWebsite};
 use switchboard_vault::Secret;
 
 impl Store {
@@ -27,6 +27,21 @@ impl Store {
         websites: &[SyncWebsite],
         answer: &PushAnswer,
     ) -> Result<AckSummary> {
+        let (summary, _) = self.ack_push_with_logs(sent, websites, answer, &[]).await?;
+        Ok(summary)
+    }
+
+    /// [`Store::ack_push`] of a batch that also carried log lines: in the
+    /// same transaction, the lines of integrations the server has now are
+    /// marked done (the others stay pending). The summary and how many
+    /// lines were marked.
+    pub async fn ack_push_with_logs(
+        &self,
+        sent: &[Pending],
+        websites: &[SyncWebsite],
+        answer: &PushAnswer,
+        logs: &[SyncLog],
+    ) -> Result<(AckSummary, usize)> {
         let by_uid: HashMap<&str, &Pending> =
             sent.iter().map(|p| (p.change.uid.as_str(), p)).collect();
         let mut summary = AckSummary::default();
@@ -82,8 +97,9 @@ impl Store {
             tracing::info!(uid = %refused.uid, message = %refused.message, "the server kept a website deleted here");
             summary.websites_refused += 1;
         }
+        let logs_done = super::logs::ack_logs_stored(&mut tx, logs).await?;
         tx.commit().await?;
-        Ok(summary)
+        Ok((summary, logs_done))
     }
 }
 

@@ -1,6 +1,6 @@
 //! Activity-log lines: pushing the ones written here, adding pulled ones.
 
-use super::json_list;
+use super::{json_list, Pending};
 use crate::model::LogLevel;
 use crate::{Result, Store};
 use serde_json::{json, Value};
@@ -19,16 +19,30 @@ impl Store {
              ORDER BY l.id LIMIT ?",
         )
         .bind(i64::try_from(limit).unwrap_or(i64::MAX));
-        self.fetch_each(query, |r| SyncLog {
-            uid: r.get("uid"),
-            integration: r.get("integration_id"),
-            level: Lenient::parse(r.get("level")),
-            message: r.get("message"),
-            details: serde_json::from_str(r.get::<&str, _>("details")).unwrap_or(Value::Null),
-            created_at: r.get("created_at"),
-            seq: None,
-        })
-        .await
+        self.fetch_each(query, pending_log).await
+    }
+
+    /// Up to `limit` log lines written here and not pushed yet of the
+    /// integrations these pending changes carry (deletions aside), oldest
+    /// first: they go with the batch that carries the changes, which
+    /// creates the integrations they belong to on the server.
+    pub async fn pending_logs_of(&self, pending: &[Pending], limit: usize) -> Result<Vec<SyncLog>> {
+        if pending.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let uids = pending
+            .iter()
+            .filter(|p| !p.change.delete)
+            .map(|p| p.change.uid.as_str());
+        let query = sqlx::query(
+            "SELECT uid, integration_id, level, message, details, created_at FROM integration_logs
+             WHERE synced = 0 AND uid IS NOT NULL
+               AND integration_id IN (SELECT value FROM json_each(?))
+             ORDER BY id LIMIT ?",
+        )
+        .bind(json_list(uids))
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX));
+        self.fetch_each(query, pending_log).await
     }
 
     /// Marks pushed log lines done (every line of an answered batch is:
@@ -56,6 +70,38 @@ impl Store {
         .await?
         .get(0);
         Ok(n)
+    }
+}
+
+/// Marks done the pushed log lines of integrations the server has now
+/// (`server_revision > 0`, once the answer to their batch is acknowledged
+/// in the same transaction): the server stored them or knew them. Lines of
+/// an integration it refused stay pending. How many lines were marked.
+pub(super) async fn ack_logs_stored(tx: &mut SqliteConnection, logs: &[SyncLog]) -> Result<usize> {
+    if logs.is_empty() {
+        return Ok(0);
+    }
+    let done = sqlx::query(
+        "UPDATE integration_logs SET synced = 1 WHERE uid IN (SELECT value FROM json_each(?))
+         AND EXISTS (SELECT 1 FROM integrations i
+                     WHERE i.id = integration_logs.integration_id AND i.server_revision > 0)",
+    )
+    .bind(json_list(logs.iter().map(|l| l.uid.as_str())))
+    .execute(&mut *tx)
+    .await?;
+    Ok(usize::try_from(done.rows_affected()).unwrap_or(usize::MAX))
+}
+
+/// A pending log line as it goes on the wire.
+fn pending_log(r: &sqlx::sqlite::SqliteRow) -> SyncLog {
+    SyncLog {
+        uid: r.get("uid"),
+        integration: r.get("integration_id"),
+        level: Lenient::parse(r.get("level")),
+        message: r.get("message"),
+        details: serde_json::from_str(r.get::<&str, _>("details")).unwrap_or(Value::Null),
+        created_at: r.get("created_at"),
+        seq: None,
     }
 }
 

@@ -6,11 +6,13 @@ use sqlx::Row;
 use switchboard_server_macros::sql_db;
 use switchboard_sync_proto::{Lenient, SyncLog, SyncWebsite};
 
-use super::push_ids;
+use std::collections::HashMap;
+
+use super::{push_ids, UIDS_PER_QUERY};
 use crate::db::rows::{self, INTEGRATION_COLUMNS};
 use crate::db::sql::SqlDb;
 use crate::db::{ChangesQuery, Result, SyncChanges, SyncRow};
-use crate::model::ListFilter;
+use crate::model::{IntegrationRecord, ListFilter};
 
 /// The reads of [`SyncPull::changes`] (see [`SqlDb`] for the where clause).
 #[sql_db]
@@ -52,7 +54,19 @@ pub(super) trait SyncPull: SqlDb {
         };
         let websites = self.changed_websites(websites, window, limit).await?;
         let rows = self.changed_rows(scope, window, limit, client).await?;
-        let logs = self.changed_logs(user, window, limit, client).await?;
+        // A list that came back full ends the page at its last number at
+        // the latest: the log lines are read only up to there (a first
+        // sync's pull otherwise walks past all of the client's own lines on
+        // every page).
+        let full = |n: usize| i64::try_from(n).is_ok_and(|n| n >= limit);
+        let ends = [
+            full(websites.len()).then(|| websites.last().and_then(|w| w.seq)),
+            full(rows.len()).then(|| rows.last().map(SyncRow::seq)),
+        ];
+        let logs_upto = ends.into_iter().flatten().flatten().fold(upto, i64::min);
+        let logs = self
+            .changed_logs(user, (since, logs_upto), limit, client)
+            .await?;
         Ok(SyncChanges {
             websites,
             rows,
@@ -131,19 +145,23 @@ pub(super) trait SyncPull: SqlDb {
             include_trashed: true,
             ..ListFilter::default()
         };
-        let mut qb = sqlx::QueryBuilder::<Self::DB>::new(format!(
-            "SELECT {INTEGRATION_COLUMNS}, last_client FROM integrations"
-        ));
-        rows::push_filter(&mut qb, &filter);
-        qb.push(" AND seq > ").push_bind(since);
-        qb.push(" AND seq <= ").push_bind(upto);
-        qb.push(" ORDER BY seq LIMIT ").push_bind(limit);
-        let mut out: Vec<SyncRow> = Vec::new();
-        for r in Self::build(&mut qb).fetch_all(self.read()).await? {
-            let last: Option<String> = r.try_get("last_client")?;
-            let mine = client.is_some() && last.as_deref() == client;
-            out.push(SyncRow::Live(Box::new(rows::integration(&r)?), mine));
-        }
+        let mut out = match client {
+            Some(c) => self.rows_but_own(&filter, (since, upto), limit, c).await?,
+            None => {
+                let mut qb = sqlx::QueryBuilder::<Self::DB>::new(format!(
+                    "SELECT {INTEGRATION_COLUMNS} FROM integrations"
+                ));
+                rows::push_filter(&mut qb, &filter);
+                qb.push(" AND seq > ").push_bind(since);
+                qb.push(" AND seq <= ").push_bind(upto);
+                qb.push(" ORDER BY seq LIMIT ").push_bind(limit);
+                let found = Self::build(&mut qb).fetch_all(self.read()).await?;
+                let live = found
+                    .iter()
+                    .map(|r| Ok(SyncRow::Live(Box::new(rows::integration(r)?), false)));
+                live.collect::<Result<Vec<_>>>()?
+            }
+        };
 
         let mut qb = sqlx::QueryBuilder::<Self::DB>::new(
             "SELECT uid, seq, revision, last_client FROM tombstones WHERE seq > ",
@@ -169,6 +187,60 @@ pub(super) trait SyncPull: SqlDb {
         out.sort_by_key(|r| r.seq());
         out.truncate(cap);
         Ok(out)
+    }
+
+    /// The live rows of [`SyncPull::changed_rows`] for a pulling `client`:
+    /// the numbers and last writers first, then only the rows written by
+    /// others in full (a laptop's own changes, all of a first sync's, are
+    /// counted, never read). A row changed between the two reads has a
+    /// number above `upto` now: it is skipped here, left for a later pull.
+    async fn rows_but_own(
+        &self,
+        filter: &ListFilter,
+        (since, upto): (i64, i64),
+        limit: i64,
+        client: &str,
+    ) -> Result<Vec<SyncRow>> {
+        let mut qb =
+            sqlx::QueryBuilder::<Self::DB>::new("SELECT id, seq, last_client FROM integrations");
+        rows::push_filter(&mut qb, filter);
+        qb.push(" AND seq > ").push_bind(since);
+        qb.push(" AND seq <= ").push_bind(upto);
+        qb.push(" ORDER BY seq LIMIT ").push_bind(limit);
+        let mut numbers: Vec<(i64, i64, bool)> = Vec::new();
+        for r in Self::build(&mut qb).fetch_all(self.read()).await? {
+            let last: Option<String> = r.try_get("last_client")?;
+            numbers.push((
+                r.try_get("id")?,
+                r.try_get("seq")?,
+                last.as_deref() == Some(client),
+            ));
+        }
+        let others: Vec<i64> = numbers.iter().filter(|n| !n.2).map(|n| n.0).collect();
+        let mut read: HashMap<i64, IntegrationRecord> = HashMap::with_capacity(others.len());
+        for chunk in others.chunks(UIDS_PER_QUERY) {
+            let mut qb = sqlx::QueryBuilder::<Self::DB>::new(format!(
+                "SELECT {INTEGRATION_COLUMNS} FROM integrations WHERE seq <= "
+            ));
+            qb.push_bind(upto).push(" AND id IN (");
+            push_ids(&mut qb, chunk);
+            for r in Self::build(&mut qb).fetch_all(self.read()).await? {
+                let record = rows::integration(&r)?;
+                read.insert(record.id, record);
+            }
+        }
+        // Every number read stays in the list (a list cut at `limit` must
+        // still look cut), the rows not sent as skipped ones.
+        Ok(numbers
+            .into_iter()
+            .map(|(id, seq, mine)| {
+                let record = (!mine).then(|| read.remove(&id)).flatten();
+                match record.filter(|r| r.seq == seq) {
+                    Some(r) => SyncRow::Live(Box::new(r), false),
+                    None => SyncRow::Skipped { seq },
+                }
+            })
+            .collect())
     }
 
     /// Log lines of visible integrations, but the client's own.

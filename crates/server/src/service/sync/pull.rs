@@ -100,11 +100,12 @@ pub async fn pull(
     let vault = state.vault();
     let changes = rows
         .into_iter()
-        .map(|row| match row {
-            SyncRow::Live(r, _) => pulled(vault, &r, &uid_of),
+        .filter_map(|row| match row {
+            SyncRow::Skipped { .. } => None,
+            SyncRow::Live(r, _) => Some(pulled(vault, &r, &uid_of)),
             SyncRow::Deleted {
                 uid, seq, revision, ..
-            } => PulledIntegration {
+            } => Some(PulledIntegration {
                 uid,
                 seq,
                 deleted: true,
@@ -126,7 +127,7 @@ pub async fn pull(
                 updated_at: String::new(),
                 dates: ExpiryDates::default(),
                 trashed_at: None,
-            },
+            }),
         })
         .collect();
     Ok(PullPage {
