@@ -199,6 +199,11 @@ impl Page {
         Ok(Page { number, size })
     }
 
+    /// Whether this is `?page=last` (not settled yet).
+    pub fn is_last(&self) -> bool {
+        self.number == i64::MAX
+    }
+
     pub fn offset(&self) -> i64 {
         (self.number.saturating_sub(1)).saturating_mul(self.size)
     }

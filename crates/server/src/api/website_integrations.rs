@@ -295,11 +295,20 @@ async fn list(c: Caller, listing: Listing) -> Result<Json<Value>, Second> {
     }
     errors.into_result()?;
     let mut page = listing.page(PAGE_SIZE)?;
-    let count = state.db().count_integrations(&filter).await?;
-    page.settle(count)?;
-    filter.limit = Some(page.size);
-    filter.offset = page.offset();
-    let records = state.db().list_integrations(&filter).await?;
+    let (count, records) = if page.is_last() {
+        // "last" needs the count first to know its offset.
+        let count = state.db().count_integrations(&filter).await?;
+        page.settle(count)?;
+        filter.limit = Some(page.size);
+        filter.offset = page.offset();
+        (count, state.db().list_integrations(&filter).await?)
+    } else {
+        filter.limit = Some(page.size);
+        filter.offset = page.offset();
+        let (count, records) = state.db().integration_page(&filter).await?;
+        page.settle(count)?;
+        (count, records)
+    };
     let vault = state.vault();
     let results = records
         .iter()

@@ -228,6 +228,33 @@ impl<B: SqlDb> IntegrationStore for B {
         Ok(reader.done(count)?)
     }
 
+    async fn integration_page(&self, filter: &ListFilter) -> Result<(i64, Vec<IntegrationRecord>)> {
+        // The count is a subquery of the page's statement (evaluated once:
+        // it refers to nothing of the outer row), so a page costs one
+        // statement, and the count and the rows are of the same snapshot.
+        let mut qb = sqlx::QueryBuilder::<B::DB>::new("SELECT (SELECT COUNT(*) FROM integrations");
+        rows::push_filter(&mut qb, filter);
+        qb.push(format!(
+            ") AS page_total, {INTEGRATION_COLUMNS} FROM integrations"
+        ));
+        rows::push_filter(&mut qb, filter);
+        qb.push(" ORDER BY id DESC");
+        if let Some(limit) = filter.limit {
+            qb.push(" LIMIT ").push_bind(limit);
+            qb.push(" OFFSET ").push_bind(filter.offset);
+        }
+        let mut reader = self.readers().get().await?;
+        let rows = B::build(&mut qb).fetch_all(reader.conn()).await;
+        let rows = reader.done(rows)?;
+        let Some(first) = rows.first() else {
+            // No row carries the count: a page past the end, or no match.
+            return Ok((self.count_integrations(filter).await?, Vec::new()));
+        };
+        let total = rows::Get::<i64>::get(first, "page_total")?;
+        let records = rows.iter().map(rows::integration).collect::<Result<_>>()?;
+        Ok((total, records))
+    }
+
     async fn integration(&self, id: i64) -> Result<Option<IntegrationRecord>> {
         let sql = format!("SELECT {INTEGRATION_COLUMNS} FROM integrations WHERE id = $1");
         let mut reader = self.readers().get().await?;

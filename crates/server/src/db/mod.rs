@@ -216,6 +216,9 @@ pub struct NewIntegration {
 pub trait IntegrationStore: Send + Sync {
     async fn list_integrations(&self, filter: &ListFilter) -> Result<Vec<IntegrationRecord>>;
     async fn count_integrations(&self, filter: &ListFilter) -> Result<i64>;
+    /// How many records `filter` matches (its limit and offset aside) and
+    /// the page its limit and offset select, read in one statement.
+    async fn integration_page(&self, filter: &ListFilter) -> Result<(i64, Vec<IntegrationRecord>)>;
     async fn integration(&self, id: i64) -> Result<Option<IntegrationRecord>>;
     /// Inserts new records (their `id` and `revision` are ignored), each
     /// with its audit entry and first log line, in one transaction (one

@@ -110,3 +110,24 @@ impl SqlDb for SqliteDb {
         qb.build_query_scalar()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// `.cargo/config.toml` builds SQLite without its memory statistics,
+    /// which would take one process-wide lock per allocation.
+    #[tokio::test]
+    async fn sqlite_is_built_without_memory_statistics() {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
+            .await
+            .expect("an in-memory database");
+        let options: Vec<String> = sqlx::query_scalar("PRAGMA compile_options")
+            .fetch_all(&mut conn)
+            .await
+            .expect("the compile options");
+        assert!(
+            options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+            "SQLite was built without LIBSQLITE3_FLAGS from .cargo/config.toml: {options:?}"
+        );
+    }
+}

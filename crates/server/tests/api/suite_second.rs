@@ -104,6 +104,26 @@ async fn create_read_and_list_pages(ctx: Ctx) {
     assert_eq!(r2.body["results"].as_array().unwrap().len(), 5);
     assert_eq!(r2.body["next"], Value::Null);
     assert_eq!(r2.body["previous"], format!("{}{PATH}", ctx.base));
+    let last = ctx
+        .get(&format!("{PATH}?page=last"), a)
+        .await
+        .expect_status(200);
+    assert_eq!(
+        (last.body["count"].clone(), last.body["results"].clone()),
+        (json!(30), r2.body["results"].clone())
+    );
+    // A filter nothing matches: page 1 exists, empty, with its count.
+    let none = ctx
+        .get(
+            &format!("{PATH}?integration_type=stripe&is_active=false"),
+            a,
+        )
+        .await
+        .expect_status(200);
+    assert_eq!(
+        (none.body["count"].clone(), none.body["results"].clone()),
+        (json!(0), json!([]))
+    );
 
     let r = ctx.get(&format!("{PATH}?website={w1}"), a).await;
     assert_eq!(r.body["count"], 16);
