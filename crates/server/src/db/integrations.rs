@@ -202,19 +202,29 @@ pub(crate) trait IntegrationRows: SqlDb {
 #[sql_db]
 impl<B: SqlDb> IntegrationRows for B {}
 
+/// `FROM integrations`, `filter`'s conditions, newest first, and its page
+/// (limit and offset) if it has one: the rest of a list's statement.
+fn push_page<'a, DB: sqlx::Database>(qb: &mut sqlx::QueryBuilder<'a, DB>, filter: &ListFilter)
+where
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    bool: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    qb.push(" FROM integrations");
+    rows::push_filter(qb, filter);
+    qb.push(" ORDER BY id DESC");
+    if let Some(limit) = filter.limit {
+        qb.push(" LIMIT ").push_bind(limit);
+        qb.push(" OFFSET ").push_bind(filter.offset);
+    }
+}
+
 #[sql_db]
 #[async_trait::async_trait]
 impl<B: SqlDb> IntegrationStore for B {
     async fn list_integrations(&self, filter: &ListFilter) -> Result<Vec<IntegrationRecord>> {
-        let mut qb = sqlx::QueryBuilder::<B::DB>::new(format!(
-            "SELECT {INTEGRATION_COLUMNS} FROM integrations"
-        ));
-        rows::push_filter(&mut qb, filter);
-        qb.push(" ORDER BY id DESC");
-        if let Some(limit) = filter.limit {
-            qb.push(" LIMIT ").push_bind(limit);
-            qb.push(" OFFSET ").push_bind(filter.offset);
-        }
+        let mut qb = sqlx::QueryBuilder::<B::DB>::new(format!("SELECT {INTEGRATION_COLUMNS}"));
+        push_page(&mut qb, filter);
         let mut reader = self.readers().get().await?;
         let rows = B::build(&mut qb).fetch_all(reader.conn()).await;
         reader.done(rows)?.iter().map(rows::integration).collect()
@@ -234,15 +244,8 @@ impl<B: SqlDb> IntegrationStore for B {
         // statement, and the count and the rows are of the same snapshot.
         let mut qb = sqlx::QueryBuilder::<B::DB>::new("SELECT (SELECT COUNT(*) FROM integrations");
         rows::push_filter(&mut qb, filter);
-        qb.push(format!(
-            ") AS page_total, {INTEGRATION_COLUMNS} FROM integrations"
-        ));
-        rows::push_filter(&mut qb, filter);
-        qb.push(" ORDER BY id DESC");
-        if let Some(limit) = filter.limit {
-            qb.push(" LIMIT ").push_bind(limit);
-            qb.push(" OFFSET ").push_bind(filter.offset);
-        }
+        qb.push(format!(") AS page_total, {INTEGRATION_COLUMNS}"));
+        push_page(&mut qb, filter);
         let mut reader = self.readers().get().await?;
         let rows = B::build(&mut qb).fetch_all(reader.conn()).await;
         let rows = reader.done(rows)?;
