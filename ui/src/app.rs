@@ -34,6 +34,9 @@ pub fn app(props: &AppProps) -> Html {
         let state = state.clone();
         let booted = props.boot.is_some();
         use_effect_with((), move |_| {
+            // This runs after the first render; what waits for the first
+            // frame (`hooks::first_frame`) starts once that is painted.
+            crate::hooks::after_paint(crate::hooks::first_frame_painted);
             if !booted {
                 // The boot answer was slow or failed: wait for it here, and
                 // if it fails, the separate calls.

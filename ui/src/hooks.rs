@@ -339,6 +339,47 @@ fn fill<T: 'static>(
     });
 }
 
+/// Whether the window's first frame has been painted, and who waits for it.
+#[derive(Default)]
+struct FirstFrame {
+    painted: bool,
+    waiting: Vec<std::task::Waker>,
+}
+
+thread_local! {
+    static FIRST_FRAME: std::cell::RefCell<FirstFrame> = Default::default();
+}
+
+/// Resolves once the window's first frame has been painted (at once after
+/// that). Calls whose answers the first screen does not show (the footer's
+/// version, a test run still going, expiry notices) await it first, so that
+/// neither their work in the shell nor their answers here compete with that
+/// frame for the processor.
+pub fn first_frame() -> impl Future<Output = ()> {
+    std::future::poll_fn(|cx: &mut Context<'_>| {
+        FIRST_FRAME.with_borrow_mut(|frame| {
+            if frame.painted {
+                Poll::Ready(())
+            } else {
+                frame.waiting.push(cx.waker().clone());
+                Poll::Pending
+            }
+        })
+    })
+}
+
+/// Marks the first frame painted and wakes what waited for it (the app
+/// calls this after its first render's frame, see `app.rs`).
+pub fn first_frame_painted() {
+    let waiting = FIRST_FRAME.with_borrow_mut(|frame| {
+        frame.painted = true;
+        std::mem::take(&mut frame.waiting)
+    });
+    for waker in waiting {
+        waker.wake();
+    }
+}
+
 /// Runs `then` once the next frame has been painted: a timeout set from an
 /// animation-frame callback runs after that frame's paint.
 pub fn after_paint(then: impl FnOnce() + 'static) {
@@ -370,5 +411,39 @@ pub fn mark(name: &str) {
         .and_then(|f| f.dyn_into::<Function>().ok())
     {
         let _ = f.call1(&perf, &name.into());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use std::task::{Wake, Waker};
+
+    struct Count(AtomicUsize);
+
+    impl Wake for Count {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn work_for_later_waits_for_the_first_frame_and_then_runs() {
+        let count = Arc::new(Count(AtomicUsize::new(0)));
+        let waker = Waker::from(count.clone());
+        let mut cx = Context::from_waker(&waker);
+        let mut early = std::pin::pin!(first_frame());
+        assert!(
+            early.as_mut().poll(&mut cx).is_pending(),
+            "before the frame"
+        );
+        assert_eq!(count.0.load(Ordering::SeqCst), 0);
+        first_frame_painted();
+        assert_eq!(count.0.load(Ordering::SeqCst), 1, "woken by the frame");
+        assert!(early.as_mut().poll(&mut cx).is_ready());
+        let mut late = std::pin::pin!(first_frame());
+        assert!(late.as_mut().poll(&mut cx).is_ready(), "after it: at once");
     }
 }

@@ -15,6 +15,7 @@ pub fn footer() -> Html {
         let info = info.clone();
         use_effect_with((), move |_| {
             spawn_local(async move {
+                crate::hooks::first_frame().await;
                 if let Ok(answer) = ipc::app_info().await {
                     info.set(Some(answer));
                 }

@@ -27,6 +27,7 @@ pub fn health_watch() -> Html {
         {
             let alive = alive.clone();
             spawn_local(async move {
+                crate::hooks::first_frame().await;
                 let mut polls = 0u32;
                 while alive.get() {
                     if polls.is_multiple_of(ATTENTION_EVERY) {

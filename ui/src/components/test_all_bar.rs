@@ -30,6 +30,7 @@ pub fn test_all_bar(props: &TestAllBarProps) -> Html {
         let (progress, app) = (progress.clone(), app.clone());
         use_effect_with((), move |_| {
             spawn_local(async move {
+                crate::hooks::first_frame().await;
                 if let Ok(p) = ipc::test_all_progress().await {
                     if p.running {
                         follow(p, progress, app).await;
