@@ -6,6 +6,7 @@ mod common;
 
 use common::*;
 use serde_json::json;
+use std::collections::BTreeMap;
 use switchboard_store::*;
 
 async fn found(s: &Store, text: &str) -> Vec<String> {
@@ -86,4 +87,193 @@ async fn type_counts_count_the_live_integrations_by_type() {
     assert_eq!(counts["sms"].total, 1);
     t.delete(&two.id).await.unwrap();
     assert_eq!(t.type_counts().await.unwrap()["email"].total, 1);
+}
+
+/// The live counts straight from the rows, as the kept counts must match
+/// them: (type, status, active) -> how many.
+async fn counted_from_rows(t: &TestStore) -> BTreeMap<(String, String, bool), i64> {
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", t.db_path().display()))
+        .await
+        .unwrap();
+    let rows: Vec<(String, String, bool, i64)> = sqlx::query_as(
+        "SELECT integration_type, status, is_active, COUNT(*) FROM integrations WHERE trashed_at IS NULL GROUP BY 1, 2, 3",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    rows.into_iter()
+        .map(|(t, s, a, n)| ((t, s, a), n))
+        .collect()
+}
+
+/// The type cards, the stats and the totals of type, status and activity
+/// filters all agree with the rows themselves.
+async fn assert_counts_match_rows(t: &TestStore, step: &str) {
+    let truth = counted_from_rows(t).await;
+    let mut by_type: BTreeMap<String, TypeCounts> = BTreeMap::new();
+    for ((ty, status, active), n) in &truth {
+        let c = by_type.entry(ty.clone()).or_default();
+        c.total += n;
+        c.active += if *active { n } else { &0 };
+        c.errors += if status == "error" { n } else { &0 };
+    }
+    assert_eq!(
+        t.type_counts().await.unwrap(),
+        by_type,
+        "type cards after {step}"
+    );
+    let total: i64 = truth.values().sum();
+    let stats = t.stats().await.unwrap();
+    assert_eq!(stats.total, total, "stats after {step}");
+    assert_eq!(
+        t.count(&ListFilter::default()).await.unwrap(),
+        total,
+        "{step}"
+    );
+    for ty in ["email", "sms"] {
+        for status in [None, Some(Status::Error), Some(Status::Active)] {
+            for active in [None, Some(true), Some(false)] {
+                let want: i64 = truth
+                    .iter()
+                    .filter(|((t2, s2, a2), _)| {
+                        t2 == ty
+                            && status.is_none_or(|s| s.as_str() == s2)
+                            && active.is_none_or(|a| a == *a2)
+                    })
+                    .map(|(_, n)| n)
+                    .sum();
+                let filter = ListFilter {
+                    integration_type: Some(ty.into()),
+                    status,
+                    is_active: active,
+                    ..Default::default()
+                };
+                assert_eq!(t.count(&filter).await.unwrap(), want, "{step}: {filter:?}");
+                let listed = t.list(&filter).await.unwrap().len() as i64;
+                assert_eq!(listed, want, "{step}: the list agrees, {filter:?}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_kept_counts_follow_every_write() {
+    let t = new_store().await;
+    let one = t.add(sendgrid("One", "SG.one-aaaa")).await;
+    let two = t.add(sendgrid("Two", "SG.two-bbbb")).await;
+    let texts = t.add(twilio("Texts", "tok")).await;
+    assert_counts_match_rows(&t, "three added").await;
+
+    let off = IntegrationPatch {
+        is_active: Some(false),
+        ..Default::default()
+    };
+    t.update(&two.id, off).await.unwrap();
+    assert_counts_match_rows(&t, "one switched off").await;
+
+    let failed = CheckRecord::new(CheckKind::Failed, "401 from SendGrid", json!({}));
+    t.record_check(&one.id, &failed).await.unwrap();
+    // The same status again moves nothing.
+    t.record_check(&one.id, &failed).await.unwrap();
+    assert_counts_match_rows(&t, "a failed check").await;
+    assert_eq!(t.type_counts().await.unwrap()["email"].errors, 1);
+
+    let ok = CheckRecord::new(CheckKind::Ok, "SendGrid accepted the key.", json!({}));
+    t.record_check(&one.id, &ok).await.unwrap();
+    assert_counts_match_rows(&t, "a passing check").await;
+
+    t.delete(&texts.id).await.unwrap();
+    assert_counts_match_rows(&t, "moved to the Trash").await;
+    assert!(
+        !t.type_counts().await.unwrap().contains_key("sms"),
+        "no card"
+    );
+    // A write to an integration in the Trash counts nowhere.
+    t.record_check(&texts.id, &failed).await.ok();
+    assert_counts_match_rows(&t, "a check in the Trash").await;
+    t.restore_from_trash(&texts.id).await.unwrap();
+    assert_counts_match_rows(&t, "restored").await;
+
+    t.delete(&two.id).await.unwrap();
+    t.empty_trash().await.unwrap();
+    t.delete_forever(&texts.id).await.unwrap();
+    assert_counts_match_rows(&t, "deleted for good").await;
+
+    let file = t.export(true).await.unwrap();
+    t.delete(&one.id).await.unwrap();
+    t.empty_trash().await.unwrap();
+    let report = t.import(file, 10, &mut |_| {}).await.unwrap();
+    assert_eq!(report.imported, 1, "the one deleted comes back");
+    for i in 0..5 {
+        t.add(twilio(&format!("Texts {i}"), "tok")).await;
+    }
+    assert_counts_match_rows(&t, "imported and added").await;
+}
+
+#[tokio::test]
+async fn the_counts_of_a_store_from_before_are_made_on_opening() {
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = dir.path().join("migrations");
+    std::fs::create_dir(&migrations).unwrap();
+    let all = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../migrations/local"
+    ));
+    for entry in std::fs::read_dir(all).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if name.as_str() < "0009" {
+            std::fs::copy(all.join(&name), migrations.join(&name)).unwrap();
+        }
+    }
+    let path = dir.path().join("old.sqlite");
+    {
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true);
+        let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+        sqlx::migrate::Migrator::new(migrations.as_path())
+            .await
+            .unwrap()
+            .run(&pool)
+            .await
+            .unwrap();
+        for (id, ty, status, active, trashed) in [
+            ("a", "email", "active", 1, None),
+            ("b", "email", "error", 1, None),
+            ("c", "email", "active", 0, None),
+            ("d", "sms", "pending", 0, None),
+            ("e", "sms", "active", 1, Some("2026-12-01T00:00:00Z")),
+        ] {
+            sqlx::query(
+                "INSERT INTO integrations (id, owner, integration_type, provider, name, status, is_active, created_at, updated_at, trashed_at)
+                 VALUES (?, 'me', ?, 'p', ?, ?, ?, 't', 't', ?)",
+            )
+            .bind(id)
+            .bind(ty)
+            .bind(format!("Old {id}"))
+            .bind(status)
+            .bind(active)
+            .bind(trashed)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        pool.close().await;
+    }
+    let s = Store::open(&path).await.unwrap();
+    s.init_vault(InitOptions::in_memory()).await.unwrap();
+    let counts = s.type_counts().await.unwrap();
+    let card = |total, active, errors| TypeCounts {
+        total,
+        active,
+        errors,
+    };
+    assert_eq!(counts["email"], card(3, 2, 1));
+    assert_eq!(
+        counts["sms"],
+        card(1, 0, 0),
+        "the one in the Trash is left out"
+    );
+    assert_eq!(s.count(&ListFilter::default()).await.unwrap(), 4);
 }

@@ -106,6 +106,45 @@ pub(crate) fn push_search(qb: &mut QueryBuilder<'_, Sqlite>, columns: &[&str], t
     qb.push(")");
 }
 
+/// The count of a filter on type, status and activity alone (the list's
+/// first page, a type's page), summed from the kept counts; None for any
+/// other filter.
+fn kept_count(filter: &ListFilter) -> Option<QueryBuilder<'_, Sqlite>> {
+    // Every field named, so a new filter must say whether the counts hold it.
+    let ListFilter {
+        integration_type,
+        provider,
+        status,
+        is_active,
+        website,
+        search,
+        needs_attention,
+        sort: _,
+        limit: _,
+        offset: _,
+    } = filter;
+    let searching = search.as_deref().is_some_and(|s| !s.trim().is_empty());
+    if provider.is_some()
+        || needs_attention.is_some()
+        || !matches!(website, WebsiteFilter::Any)
+        || searching
+    {
+        return None;
+    }
+    let mut qb =
+        QueryBuilder::new("SELECT COALESCE(SUM(n), 0) FROM integration_counts WHERE 1 = 1");
+    if let Some(t) = integration_type {
+        qb.push(" AND integration_type = ").push_bind(t);
+    }
+    if let Some(s) = status {
+        qb.push(" AND status = ").push_bind(s.as_str());
+    }
+    if let Some(a) = is_active {
+        qb.push(" AND is_active = ").push_bind(*a);
+    }
+    Some(qb)
+}
+
 fn order_clause(sort: SortKey) -> &'static str {
     match sort {
         SortKey::Newest => "created_at DESC, id DESC",
@@ -157,20 +196,25 @@ impl Store {
         Ok(out)
     }
 
-    /// How many integrations match (for pagination).
+    /// How many integrations match (for pagination). A filter on type,
+    /// status or activity alone is answered from the kept counts
+    /// (`integration_counts`, local migration 0009); any other counts rows.
     pub async fn count(&self, filter: &ListFilter) -> Result<i64> {
         self.sealer()?;
+        if let Some(mut qb) = kept_count(filter) {
+            return Ok(qb.build().fetch_one(self.pool()).await?.get(0));
+        }
         let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM integrations");
         push_filters(&mut qb, filter);
         Ok(qb.build().fetch_one(self.pool()).await?.get(0))
     }
 
-    /// The live integrations counted by type, status and activity: one
-    /// pass over the covering index `integrations_live_counts`.
+    /// The live integrations counted by type, status and activity, as the
+    /// triggers of local migration 0009 keep them.
     async fn grouped_counts(&self) -> Result<Vec<(String, String, bool, i64)>> {
         self.sealer()?;
         let rows = sqlx::query(
-            "SELECT integration_type, status, is_active, COUNT(*) AS n FROM integrations WHERE trashed_at IS NULL GROUP BY 1, 2, 3",
+            "SELECT integration_type, status, is_active, n FROM integration_counts WHERE n > 0",
         )
         .fetch_all(self.pool())
         .await?;
