@@ -21,7 +21,8 @@ use crate::error::{Result, SyncError};
 /// How a sync runs.
 #[derive(Debug, Clone)]
 pub struct SyncOptions {
-    /// Changes per push batch (at most 500).
+    /// Changes per push batch (at most 500, the default: fewer commits on
+    /// both sides, which is what a first sync of a large store waits on).
     pub batch_size: usize,
     /// Records per pull page (at most 1000).
     pub pull_limit: i64,
@@ -33,7 +34,7 @@ pub struct SyncOptions {
 impl Default for SyncOptions {
     fn default() -> Self {
         SyncOptions {
-            batch_size: 250,
+            batch_size: switchboard_sync_proto::MAX_PUSH_CHANGES,
             pull_limit: DEFAULT_PULL_LIMIT,
             log_batch_size: MAX_PUSH_LOGS,
         }

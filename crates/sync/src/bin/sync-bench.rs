@@ -186,7 +186,7 @@ async fn timed(store: &Store, client: &ServerClient, what: &str) -> (SyncReport,
     let report = sync(
         store,
         client,
-        &SyncOptions::default(),
+        &SyncOptions::from_env(),
         |_| {},
         &CancellationToken::new(),
     )
@@ -250,7 +250,7 @@ fn print_figures(
     let idle_ms = idle_t.as_secs_f64() * 1000.0;
     println!(
         "sync benchmark (SQLite server on 127.0.0.1, {records} integrations, batches of {})",
-        SyncOptions::default().batch_size
+        SyncOptions::from_env().batch_size
     );
     println!(
         "first sync, laptop -> empty server: {records} records in {:.2} s = {:.0} records/s (goal >= 15,000) [{} batches]",
