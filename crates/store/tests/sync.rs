@@ -1257,3 +1257,37 @@ async fn a_create_of_a_trashed_record_carries_its_trashed_at() {
     assert_eq!(sent[0].change.base_revision, 0);
     assert!(sent[0].change.set["trashed_at"].is_string());
 }
+
+#[tokio::test]
+async fn pulled_changes_move_the_type_cards() {
+    let s = &new_store().await;
+    let card = |total, active, errors| TypeCounts {
+        total,
+        active,
+        errors,
+    };
+    // New from the server: active, its last check failed.
+    pull(s, vec![pulled(UUID, 1, 1)], 1).await;
+    assert_eq!(s.type_counts().await.unwrap()["email"], card(1, 1, 1));
+    assert_eq!(s.count(&ListFilter::default()).await.unwrap(), 1);
+    // Switched off and healthy on the server.
+    let mut off = pulled(UUID, 2, 2);
+    off.is_active = false;
+    off.status = "active".into();
+    pull(s, vec![off], 2).await;
+    assert_eq!(s.type_counts().await.unwrap()["email"], card(1, 0, 0));
+    // Moved to the Trash on the server: no card, no total.
+    let mut trashed = pulled(UUID, 3, 3);
+    trashed.trashed_at = Some("2026-01-02T00:00:00.000000Z".into());
+    pull(s, vec![trashed], 3).await;
+    assert!(s.type_counts().await.unwrap().is_empty());
+    assert_eq!(s.stats().await.unwrap().total, 0);
+    // Back from the Trash, then deleted on the server.
+    pull(s, vec![pulled(UUID, 4, 4)], 4).await;
+    assert_eq!(s.type_counts().await.unwrap()["email"], card(1, 1, 1));
+    let mut deleted = pulled(UUID, 5, 5);
+    deleted.deleted = true;
+    pull(s, vec![deleted], 5).await;
+    assert!(s.type_counts().await.unwrap().is_empty());
+    assert_eq!(s.count(&ListFilter::default()).await.unwrap(), 0);
+}
