@@ -214,30 +214,8 @@ async fn the_kept_counts_follow_every_write() {
 #[tokio::test]
 async fn the_counts_of_a_store_from_before_are_made_on_opening() {
     let dir = tempfile::tempdir().unwrap();
-    let migrations = dir.path().join("migrations");
-    std::fs::create_dir(&migrations).unwrap();
-    let all = std::path::Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../migrations/local"
-    ));
-    for entry in std::fs::read_dir(all).unwrap() {
-        let name = entry.unwrap().file_name().into_string().unwrap();
-        if name.as_str() < "0009" {
-            std::fs::copy(all.join(&name), migrations.join(&name)).unwrap();
-        }
-    }
-    let path = dir.path().join("old.sqlite");
+    let (path, pool) = old_store_file(dir.path(), "0009").await;
     {
-        let options = sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(&path)
-            .create_if_missing(true);
-        let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
-        sqlx::migrate::Migrator::new(migrations.as_path())
-            .await
-            .unwrap()
-            .run(&pool)
-            .await
-            .unwrap();
         for (id, ty, status, active, trashed) in [
             ("a", "email", "active", 1, None),
             ("b", "email", "error", 1, None),

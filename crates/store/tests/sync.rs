@@ -910,28 +910,8 @@ fn mask(s: &str) -> Value {
 #[tokio::test]
 async fn records_from_before_sync_become_creates_after_the_migration() {
     let dir = tempfile::tempdir().unwrap();
-    let migrations = dir.path().join("migrations");
-    std::fs::create_dir(&migrations).unwrap();
-    std::fs::copy(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../migrations/local/0001_init.sql"
-        ),
-        migrations.join("0001_init.sql"),
-    )
-    .unwrap();
-    let path = dir.path().join("old.sqlite");
+    let (path, pool) = old_store_file(dir.path(), "0002").await;
     {
-        let options = sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(&path)
-            .create_if_missing(true);
-        let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
-        sqlx::migrate::Migrator::new(migrations.as_path())
-            .await
-            .unwrap()
-            .run(&pool)
-            .await
-            .unwrap();
         sqlx::query(
             "INSERT INTO websites (id, name, domain, created_at, updated_at) VALUES ('w-old', 'Old site', '', 't', 't')",
         )

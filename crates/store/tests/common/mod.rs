@@ -60,6 +60,39 @@ pub async fn new_store() -> TestStore {
     }
 }
 
+/// A store file as an older version left it: `dir/old.sqlite` with the
+/// local migrations numbered below `before` (e.g. "0002") applied, open in
+/// a plain pool for the test to write rows the old way; its path.
+pub async fn old_store_file(
+    dir: &std::path::Path,
+    before: &str,
+) -> (std::path::PathBuf, sqlx::SqlitePool) {
+    let migrations = dir.join("migrations");
+    std::fs::create_dir(&migrations).unwrap();
+    let all = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../migrations/local"
+    ));
+    for entry in std::fs::read_dir(all).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if name.as_str() < before {
+            std::fs::copy(all.join(&name), migrations.join(&name)).unwrap();
+        }
+    }
+    let path = dir.join("old.sqlite");
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    sqlx::migrate::Migrator::new(migrations.as_path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .unwrap();
+    (path, pool)
+}
+
 /// A new store holding this one integration, and the integration.
 pub async fn store_with(new: NewIntegration) -> (TestStore, Integration) {
     let t = new_store().await;
