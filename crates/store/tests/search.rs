@@ -115,8 +115,12 @@ async fn assert_counts_match_rows(t: &TestStore, step: &str) {
     for ((ty, status, active), n) in &truth {
         let c = by_type.entry(ty.clone()).or_default();
         c.total += n;
-        c.active += if *active { n } else { &0 };
-        c.errors += if status == "error" { n } else { &0 };
+        if *active {
+            c.active += n;
+        }
+        if status == "error" {
+            c.errors += n;
+        }
     }
     assert_eq!(
         t.type_counts().await.unwrap(),
@@ -215,32 +219,28 @@ async fn the_kept_counts_follow_every_write() {
 async fn the_counts_of_a_store_from_before_are_made_on_opening() {
     let dir = tempfile::tempdir().unwrap();
     let (path, pool) = old_store_file(dir.path(), "0009").await;
-    {
-        for (id, ty, status, active, trashed) in [
-            ("a", "email", "active", 1, None),
-            ("b", "email", "error", 1, None),
-            ("c", "email", "active", 0, None),
-            ("d", "sms", "pending", 0, None),
-            ("e", "sms", "active", 1, Some("2026-12-01T00:00:00Z")),
-        ] {
-            sqlx::query(
-                "INSERT INTO integrations (id, owner, integration_type, provider, name, status, is_active, created_at, updated_at, trashed_at)
-                 VALUES (?, 'me', ?, 'p', ?, ?, ?, 't', 't', ?)",
-            )
-            .bind(id)
-            .bind(ty)
-            .bind(format!("Old {id}"))
-            .bind(status)
-            .bind(active)
-            .bind(trashed)
-            .execute(&pool)
-            .await
-            .unwrap();
-        }
-        pool.close().await;
+    for (id, ty, status, active, trashed) in [
+        ("a", "email", "active", 1, None),
+        ("b", "email", "error", 1, None),
+        ("c", "email", "active", 0, None),
+        ("d", "sms", "pending", 0, None),
+        ("e", "sms", "active", 1, Some("2026-12-01T00:00:00Z")),
+    ] {
+        sqlx::query(
+            "INSERT INTO integrations (id, owner, integration_type, provider, name, status, is_active, created_at, updated_at, trashed_at)
+             VALUES (?, 'me', ?, 'p', ?, ?, ?, 't', 't', ?)",
+        )
+        .bind(id)
+        .bind(ty)
+        .bind(format!("Old {id}"))
+        .bind(status)
+        .bind(active)
+        .bind(trashed)
+        .execute(&pool)
+        .await
+        .unwrap();
     }
-    let s = Store::open(&path).await.unwrap();
-    s.init_vault(InitOptions::in_memory()).await.unwrap();
+    let s = open_old_store(&path, pool).await;
     let counts = s.type_counts().await.unwrap();
     let card = |total, active, errors| TypeCounts {
         total,

@@ -911,24 +911,20 @@ fn mask(s: &str) -> Value {
 async fn records_from_before_sync_become_creates_after_the_migration() {
     let dir = tempfile::tempdir().unwrap();
     let (path, pool) = old_store_file(dir.path(), "0002").await;
-    {
-        sqlx::query(
-            "INSERT INTO websites (id, name, domain, created_at, updated_at) VALUES ('w-old', 'Old site', '', 't', 't')",
-        )
-        .execute(&pool)
-        .await
-        .unwrap();
-        sqlx::query(
-            "INSERT INTO integrations (id, website_id, owner, integration_type, provider, name, status, is_active, config, created_at, updated_at)
-             VALUES ('i-old', 'w-old', 'me', 'email', 'sendgrid', 'Old one', 'pending', 0, '{\"from_email\":\"old@example.com\"}', 't', 't')",
-        )
-        .execute(&pool)
-        .await
-        .unwrap();
-        pool.close().await;
-    }
-    let s = Store::open(&path).await.unwrap();
-    s.init_vault(InitOptions::in_memory()).await.unwrap();
+    sqlx::query(
+        "INSERT INTO websites (id, name, domain, created_at, updated_at) VALUES ('w-old', 'Old site', '', 't', 't')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO integrations (id, website_id, owner, integration_type, provider, name, status, is_active, config, created_at, updated_at)
+         VALUES ('i-old', 'w-old', 'me', 'email', 'sendgrid', 'Old one', 'pending', 0, '{\"from_email\":\"old@example.com\"}', 't', 't')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let s = open_old_store(&path, pool).await;
     let sent = s.pending_changes(10).await.unwrap();
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].change.uid, "i-old");

@@ -36,14 +36,14 @@ fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, filter: &'a ListFilter) {
             qb.push(" AND website_id = ").push_bind(id);
         }
     }
-    if let Some(text) = filter
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    if let Some(text) = search_text(filter.search.as_deref()) {
         push_integration_search(qb, text);
     }
+}
+
+/// The text a filter searches for: trimmed, None when there is none.
+fn search_text(search: Option<&str>) -> Option<&str> {
+    search.map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// The columns a search looks in (secrets live in their own column and are
@@ -123,11 +123,10 @@ fn kept_count(filter: &ListFilter) -> Option<QueryBuilder<'_, Sqlite>> {
         limit: _,
         offset: _,
     } = filter;
-    let searching = search.as_deref().is_some_and(|s| !s.trim().is_empty());
     if provider.is_some()
         || needs_attention.is_some()
         || !matches!(website, WebsiteFilter::Any)
-        || searching
+        || search_text(search.as_deref()).is_some()
     {
         return None;
     }

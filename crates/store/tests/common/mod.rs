@@ -93,6 +93,15 @@ pub async fn old_store_file(
     (path, pool)
 }
 
+/// Opens (migrating it) and unlocks the store file an older version left,
+/// once the test is done writing to it through `pool`.
+pub async fn open_old_store(path: &std::path::Path, pool: sqlx::SqlitePool) -> Store {
+    pool.close().await;
+    let store = Store::open(path).await.unwrap();
+    store.init_vault(InitOptions::in_memory()).await.unwrap();
+    store
+}
+
 /// A new store holding this one integration, and the integration.
 pub async fn store_with(new: NewIntegration) -> (TestStore, Integration) {
     let t = new_store().await;
