@@ -87,7 +87,8 @@ pub fn token_store(service: &str, keyring_allowed: bool) -> Arc<dyn TokenStore> 
 }
 
 impl SyncOptions {
-    /// The defaults, with the batch size from SWITCHBOARD_SYNC_BATCH (1 to 500).
+    /// The defaults, with the batch size from SWITCHBOARD_SYNC_BATCH (1 to
+    /// 500) and the pull page size from SWITCHBOARD_SYNC_PULL (1 to 1000).
     pub fn from_env() -> SyncOptions {
         let mut o = SyncOptions::default();
         if let Some(n) = std::env::var("SWITCHBOARD_SYNC_BATCH")
@@ -96,6 +97,13 @@ impl SyncOptions {
             .filter(|n| (1..=500).contains(n))
         {
             o.batch_size = n;
+        }
+        if let Some(n) = std::env::var("SWITCHBOARD_SYNC_PULL")
+            .ok()
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .filter(|n| (1..=switchboard_sync_proto::MAX_PULL_LIMIT).contains(n))
+        {
+            o.pull_limit = n;
         }
         o
     }

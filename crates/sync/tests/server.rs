@@ -609,3 +609,59 @@ async fn the_trash_syncs_and_delete_forever_is_a_tombstone() {
     assert_eq!(sa, sb);
     assert_eq!(sa[0].0, keep);
 }
+
+/// A pull in small pages walks past this laptop's own changes (which the
+/// server leaves out, so those pages come empty) and still takes what
+/// others wrote before and after them, ending at the server's last number.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn small_pull_pages_walk_past_own_changes() {
+    use switchboard_sync::{sync, Phase, SyncOptions};
+    let server = Server::start();
+    let (a, b) = Laptop::two_admins(&server).await;
+    let before = b.add_email("Before", "SG.before-key-0001").await;
+    b.sync().await;
+    for i in 0..6 {
+        a.add_email(&format!("Own {i}"), &format!("SG.own-key-{i:04}"))
+            .await;
+    }
+    // Written on the server after A's push and before its pull: with pages
+    // of one, the first of the two comes in a page of its own, not the last.
+    let port = server.port;
+    let mut written = Vec::new();
+    let options = SyncOptions {
+        pull_limit: 1,
+        ..SyncOptions::default()
+    };
+    let report = sync(
+        &a.store,
+        &a.client,
+        &options,
+        |p| {
+            if p.phase == Phase::Pulling && written.is_empty() {
+                let rest = Rest::login(port, "admin@example.com");
+                for name in ["After 1", "After 2"] {
+                    let body = json!({"integration_type": "sms", "name": name});
+                    written.push(rest.call("POST", "/api/integrations/", Some(body)));
+                }
+            }
+        },
+        &tokio_util::sync::CancellationToken::new(),
+    )
+    .await
+    .expect("sync");
+    assert_eq!(written.len(), 2, "written during the pull");
+    for (status, body) in &written {
+        assert_eq!(*status, 201, "{body}");
+    }
+    assert_eq!((report.pushed, report.pulled), (6, 3), "{report:?}");
+    assert_eq!(a.store.get(&before).await.unwrap().name, "Before");
+    let names: Vec<String> = a.snapshot().await.into_iter().map(|s| s.1).collect();
+    for name in ["After 1", "After 2"] {
+        assert!(names.contains(&name.to_owned()), "{names:?}");
+    }
+    // The cursor is at the server's last change: nothing more to pull.
+    let again = a.sync().await;
+    assert_eq!((again.pushed, again.pulled), (0, 0), "{again:?}");
+    b.sync().await;
+    assert_eq!(a.snapshot().await, b.snapshot().await);
+}

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use switchboard_domain::figure::{print_figure, Goal};
 use switchboard_store::{ExportFile, InitOptions, IntegrationPatch, Store};
-use switchboard_sync::{sync, MemoryTokenStore, ServerClient, SyncOptions, SyncReport};
+use switchboard_sync::{sync, MemoryTokenStore, Phase, ServerClient, SyncOptions, SyncReport};
 use switchboard_vault::Secret;
 use tokio_util::sync::CancellationToken;
 
@@ -181,18 +181,30 @@ fn peak_rss_mib() -> f64 {
 }
 
 /// One sync and how long it took.
-async fn timed(store: &Store, client: &ServerClient, what: &str) -> (SyncReport, Duration) {
+/// A sync's report, its time, and the time of its pull (from the push's
+/// end to the sync's).
+async fn timed(
+    store: &Store,
+    client: &ServerClient,
+    what: &str,
+) -> (SyncReport, Duration, Duration) {
     let t = Instant::now();
+    let mut pulling: Option<Instant> = None;
     let report = sync(
         store,
         client,
         &SyncOptions::from_env(),
-        |_| {},
+        |p| {
+            if p.phase == Phase::Pulling && pulling.is_none() {
+                pulling = Some(Instant::now());
+            }
+        },
         &CancellationToken::new(),
     )
     .await
     .unwrap_or_else(|e| panic!("{what}: {e}"));
-    (report, t.elapsed())
+    let pull = pulling.map(|p| p.elapsed()).unwrap_or_default();
+    (report, t.elapsed(), pull)
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -208,7 +220,11 @@ async fn main() {
     // The peak resident memory of the first sync alone: the peak is reset
     // (Linux: "5" to clear_refs) once the seed's import is done.
     let before = reset_peak_rss();
-    let (first, first_t) = timed(&a, &client_a, "first sync").await;
+    let (first, first_t, first_pull) = timed(&a, &client_a, "first sync").await;
+    println!(
+        "first sync: the pull after the push took {:.0} ms",
+        first_pull.as_secs_f64() * 1000.0
+    );
     let peak = peak_rss_mib();
     println!(
         "memory: {before:.0} MiB resident before the first sync, peak {peak:.0} MiB during it"
@@ -218,15 +234,15 @@ async fn main() {
 
     // Delta: change `changed` integrations, sync again.
     change(&a, changed).await;
-    let (delta, delta_t) = timed(&a, &client_a, "delta sync").await;
+    let (delta, delta_t, _) = timed(&a, &client_a, "delta sync").await;
     assert_eq!(delta.pushed, changed, "{delta:?}");
 
     // A nothing-to-do sync (the cost of the round trips alone).
-    let (_, idle_t) = timed(&a, &client_a, "idle sync").await;
+    let (_, idle_t, _) = timed(&a, &client_a, "idle sync").await;
 
     // Laptop B's first pull of everything.
     let b = laptop(work.path(), "b.sqlite").await;
-    let (pulled, pull_t) = timed(&b, &client(&url).await, "pull").await;
+    let (pulled, pull_t, _) = timed(&b, &client(&url).await, "pull").await;
 
     print_figures(
         records,
