@@ -5,6 +5,7 @@
 use sqlx::Row;
 use switchboard_server_macros::sql_db;
 
+use super::json_rows;
 use super::rows::{self, INTEGRATION_COLUMNS};
 use super::sql::{Conn, SqlDb};
 use super::{DbError, IntegrationStore, NewIntegration, Result, UpdateOutcome};
@@ -223,11 +224,18 @@ where
 #[async_trait::async_trait]
 impl<B: SqlDb> IntegrationStore for B {
     async fn list_integrations(&self, filter: &ListFilter) -> Result<Vec<IntegrationRecord>> {
-        let mut qb = sqlx::QueryBuilder::<B::DB>::new(format!("SELECT {INTEGRATION_COLUMNS}"));
+        let mut qb = sqlx::QueryBuilder::<B::DB>::new(format!(
+            "SELECT {}",
+            json_rows::integration_json_column(B::BACKEND)
+        ));
         push_page(&mut qb, filter);
         let mut reader = self.readers().get().await?;
         let rows = B::build(&mut qb).fetch_all(reader.conn()).await;
-        reader.done(rows)?.iter().map(rows::integration).collect()
+        reader
+            .done(rows)?
+            .iter()
+            .map(json_rows::integration)
+            .collect()
     }
 
     async fn count_integrations(&self, filter: &ListFilter) -> Result<i64> {
@@ -244,7 +252,10 @@ impl<B: SqlDb> IntegrationStore for B {
         // statement, and the count and the rows are of the same snapshot.
         let mut qb = sqlx::QueryBuilder::<B::DB>::new("SELECT (SELECT COUNT(*) FROM integrations");
         rows::push_filter(&mut qb, filter);
-        qb.push(format!(") AS page_total, {INTEGRATION_COLUMNS}"));
+        qb.push(format!(
+            ") AS page_total, {}",
+            json_rows::integration_json_column(B::BACKEND)
+        ));
         push_page(&mut qb, filter);
         let mut reader = self.readers().get().await?;
         let rows = B::build(&mut qb).fetch_all(reader.conn()).await;
@@ -254,7 +265,10 @@ impl<B: SqlDb> IntegrationStore for B {
             return Ok((self.count_integrations(filter).await?, Vec::new()));
         };
         let total = rows::Get::<i64>::get(first, "page_total")?;
-        let records = rows.iter().map(rows::integration).collect::<Result<_>>()?;
+        let records = rows
+            .iter()
+            .map(json_rows::integration)
+            .collect::<Result<_>>()?;
         Ok((total, records))
     }
 

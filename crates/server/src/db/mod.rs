@@ -13,6 +13,7 @@
 mod accounts;
 mod credentials;
 mod integrations;
+mod json_rows;
 mod leads;
 mod people;
 mod postgres;

@@ -62,7 +62,7 @@ fn parse<T: std::str::FromStr<Err = String>>(text: &str) -> Result<T> {
     text.parse().map_err(DbError::Corrupt)
 }
 
-fn json_object(text: &str) -> Map<String, Value> {
+pub(crate) fn json_object(text: &str) -> Map<String, Value> {
     serde_json::from_str(text).unwrap_or_default()
 }
 

@@ -17,6 +17,7 @@ crate::tests![
     every_change_bumps_the_revision,
     concurrent_changes_all_land,
     rotating_the_key_keeps_every_secret,
+    list_rows_read_as_the_columns_do,
 ];
 
 async fn health(ctx: Ctx) {
@@ -259,4 +260,98 @@ async fn rotating_the_key_keeps_every_secret(ctx: Ctx) {
     assert!(matches!(refused, Err(StartError::WrongKey)));
     let (db, _) = open_database(&choice, new, &KeySource::Env).await.unwrap();
     db.close().await;
+}
+
+/// Runs one statement on the test's database, beside the server.
+async fn exec_sql(ctx: &Ctx, sql: &str) {
+    match ctx.backend {
+        Backend::Sqlite => {
+            let path = ctx.sqlite_path.clone().unwrap();
+            let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+                .await
+                .unwrap();
+            sqlx::query(sql).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+        Backend::Postgres => {
+            let (cluster, name) = ctx.pg.clone().unwrap();
+            let pool = sqlx::PgPool::connect(&cluster.url(&name)).await.unwrap();
+            sqlx::query(sql).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+    }
+}
+
+/// The list pages read each row as one JSON array the database builds
+/// (`db/json_rows.rs`); every field reads as the column-by-column read of
+/// one integration gives it: text that JSON escapes, a website, switched
+/// off, the Trash, every optional column set and unset, and damaged JSON
+/// columns (which read as empty either way).
+async fn list_rows_read_as_the_columns_do(ctx: Ctx) {
+    use switchboard_server::model::ListFilter;
+    let site = ctx.website("Shop").await;
+    let body = json!({
+        "integration_type": "email",
+        "provider": "sendgrid",
+        "name": "Quote \" back\\slash \u{e9} \u{1F600} tab\tnew\nline",
+        "description": "<b>&amp;</b> \u{fc}n\u{ef} \u{2028} '",
+        "website": site,
+        "config": {"api_key": "SG.list-key-0001", "from_email": "news@example.com"},
+    });
+    let odd = ctx.post("/api/integrations/", &ctx.admin, body).await;
+    let odd = odd.expect_status(201).body["id"].as_i64().unwrap();
+    let off = ctx.first(&ctx.admin, "sms", "Switched off").await;
+    for (id, active) in [(odd, true), (off, false)] {
+        let set = json!({ "is_active": active });
+        let path = format!("/api/integrations/{id}/");
+        ctx.put(&path, &ctx.admin, set).await.expect_status(200);
+    }
+    let damaged = ctx.first(&ctx.admin, "sms", "Damaged").await;
+    exec_sql(
+        &ctx,
+        &format!(
+            "UPDATE integrations SET config = 'not json', field_revs = '{{', \
+             secret_dates = '[1]', secrets = 'x', trashed_at = '2026-12-01T00:00:00Z', \
+             expires_at = '2027-01-01T00:00:00Z', expires_source = 'a \"test\"', \
+             last_error = 'It failed', error_count = 3, last_sync_at = '2026-12-02T00:00:00Z' \
+             WHERE id = {damaged}"
+        ),
+    )
+    .await;
+
+    let all = ListFilter {
+        include_trashed: true,
+        ..ListFilter::default()
+    };
+    let listed = ctx.db.list_integrations(&all).await.unwrap();
+    let paged = ListFilter {
+        limit: Some(10),
+        ..all.clone()
+    };
+    let (total, page) = ctx.db.integration_page(&paged).await.unwrap();
+    assert_eq!((listed.len(), total, page.len()), (3, 3, 3));
+    for id in [odd, off, damaged] {
+        let by_columns = ctx.db.integration(id).await.unwrap().expect("stored");
+        for read in [&listed, &page] {
+            let r = read.iter().find(|r| r.id == id).expect("listed");
+            assert_eq!(
+                format!("{r:?}"),
+                format!("{by_columns:?}"),
+                "integration {id}"
+            );
+            assert!(r.secrets == by_columns.secrets, "integration {id}: secrets");
+        }
+    }
+    let find = |id: i64| listed.iter().find(|r| r.id == id).unwrap();
+    assert!(find(odd).name.contains("\u{1F600} tab\tnew\nline"));
+    assert_eq!(find(odd).website_id, Some(site));
+    assert_eq!(find(odd).config["from_email"], "news@example.com");
+    assert!(!find(odd).secrets.is_empty());
+    assert!(find(odd).is_active, "switched on");
+    assert!(!find(off).is_active, "switched off");
+    let d = find(damaged);
+    assert!(d.config.is_empty() && d.field_revs.is_empty() && d.secret_dates.is_empty());
+    assert_eq!(d.trashed_at.as_deref(), Some("2026-12-01T00:00:00Z"));
+    assert_eq!(d.expires_source.as_deref(), Some("a \"test\""));
+    assert_eq!(d.error_count, 3);
 }
