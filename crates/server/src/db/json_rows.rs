@@ -3,7 +3,7 @@
 //! text, which is read with one parse, instead of sqlx copying 26 column
 //! values out of the row and looking each up by name. What a row reads as
 //! is the same as [`super::rows::integration`]'s, damaged JSON columns
-//! included (the `json_rows_read_as_the_columns_do` test checks it).
+//! included (the API suite's `list_rows_read_as_the_columns_do` checks it).
 
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer};
