@@ -495,14 +495,31 @@ impl Session {
             .unwrap_or_else(|e| panic!("empty {css}: {e}"));
             return;
         }
-        self.call("POST", &format!("/element/{id}/clear"), Some(json!({})))
-            .unwrap_or_else(|e| panic!("clear {css}: {e}"));
-        self.call(
-            "POST",
-            &format!("/element/{id}/value"),
-            Some(json!({"text": text})),
-        )
-        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+        // Typed into a busy page, a key can get lost (the field re-renders
+        // between two keys): read the field back and type again, up to three
+        // times; a field that changes what was typed keeps its own value.
+        for _ in 0..3 {
+            self.call("POST", &format!("/element/{id}/clear"), Some(json!({})))
+                .unwrap_or_else(|e| panic!("clear {css}: {e}"));
+            self.call(
+                "POST",
+                &format!("/element/{id}/value"),
+                Some(json!({"text": text})),
+            )
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+            let typed = self
+                .call(
+                    "POST",
+                    "/execute/sync",
+                    Some(json!({"script": "return arguments[0].value;", "args": [{ELEMENT: id}]})),
+                )
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned));
+            if typed.as_deref().is_none_or(|t| t == text) {
+                return;
+            }
+            eprintln!("e2e: {css} holds {typed:?} after typing; typing again");
+        }
     }
 
     /// Runs a script in the page and answers its return value.
