@@ -495,9 +495,11 @@ impl Session {
             .unwrap_or_else(|e| panic!("empty {css}: {e}"));
             return;
         }
-        // Typed into a busy page, a key can get lost (the field re-renders
-        // between two keys): read the field back and type again, up to three
-        // times; a field that changes what was typed keeps its own value.
+        // WebDriver's clear fires no input event, so a re-render can put the
+        // UI's old value back before the typing, which then appends to it
+        // (seen: "http://example.comhttp://127.0.0.1:..."): read the field
+        // back and type again, up to three times; a field that changes what
+        // was typed keeps its own value.
         for _ in 0..3 {
             self.call("POST", &format!("/element/{id}/clear"), Some(json!({})))
                 .unwrap_or_else(|e| panic!("clear {css}: {e}"));
