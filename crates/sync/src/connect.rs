@@ -91,20 +91,27 @@ impl SyncOptions {
     /// 500) and the pull page size from SWITCHBOARD_SYNC_PULL (1 to 1000).
     pub fn from_env() -> SyncOptions {
         let mut o = SyncOptions::default();
-        if let Some(n) = std::env::var("SWITCHBOARD_SYNC_BATCH")
-            .ok()
-            .and_then(|v| v.trim().parse::<usize>().ok())
-            .filter(|n| (1..=500).contains(n))
-        {
+        if let Some(n) = env_number("SWITCHBOARD_SYNC_BATCH", 1..=500) {
             o.batch_size = n;
         }
-        if let Some(n) = std::env::var("SWITCHBOARD_SYNC_PULL")
-            .ok()
-            .and_then(|v| v.trim().parse::<i64>().ok())
-            .filter(|n| (1..=switchboard_sync_proto::MAX_PULL_LIMIT).contains(n))
-        {
+        if let Some(n) = env_number(
+            "SWITCHBOARD_SYNC_PULL",
+            1..=switchboard_sync_proto::MAX_PULL_LIMIT,
+        ) {
             o.pull_limit = n;
         }
         o
     }
+}
+
+/// A whole number from the environment variable `name`, if it is set to
+/// one within `range`.
+fn env_number<T: std::str::FromStr + PartialOrd>(
+    name: &str,
+    range: std::ops::RangeInclusive<T>,
+) -> Option<T> {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.trim().parse::<T>().ok())
+        .filter(|n| range.contains(n))
 }

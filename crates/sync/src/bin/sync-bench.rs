@@ -180,7 +180,6 @@ fn peak_rss_mib() -> f64 {
     status_mib("VmHWM:")
 }
 
-/// One sync and how long it took.
 /// A sync's report, its time, and the time of its pull (from the push's
 /// end to the sync's).
 async fn timed(
