@@ -48,7 +48,6 @@ async fn start_server() -> SmtpServer {
     std::fs::write(&key, &pki.key_pem).unwrap();
     let events = dir.path().join("events.log");
     std::fs::write(&events, "").unwrap();
-    let (starttls_port, tls_port) = (closed_port(), closed_port());
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_server.py");
     let mut child = Command::new(python())
         .arg(script)
@@ -58,7 +57,6 @@ async fn start_server() -> SmtpServer {
             USER,
             PASSWORD,
         ])
-        .args([starttls_port.to_string(), tls_port.to_string()])
         .arg(&events)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -66,11 +64,18 @@ async fn start_server() -> SmtpServer {
         .spawn()
         .expect("python3 with aiosmtpd (apt-get install python3-aiosmtpd)");
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    // The server binds its own free ports and names them: "READY STARTTLS TLS".
     let ready = tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await;
-    assert!(
-        matches!(ready, Ok(Ok(Some(ref l))) if l == "READY"),
-        "the SMTP server did not start (is python3-aiosmtpd installed?): {ready:?}"
-    );
+    let ports: Option<(u16, u16)> = match &ready {
+        Ok(Ok(Some(line))) => line
+            .strip_prefix("READY ")
+            .and_then(|ports| ports.split_once(' '))
+            .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?))),
+        _ => None,
+    };
+    let Some((starttls_port, tls_port)) = ports else {
+        panic!("the SMTP server did not start (is python3-aiosmtpd installed?): {ready:?}");
+    };
     SmtpServer {
         _child: child,
         _dir: dir,
