@@ -22,6 +22,7 @@ mod releases;
 mod rows;
 mod sql;
 mod sqlite;
+mod stored;
 mod sync;
 mod webhooks;
 

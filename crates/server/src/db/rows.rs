@@ -2,7 +2,7 @@
 //! are generic over any sqlx row whose database decodes the few column
 //! types the schema uses (BIGINT/INTEGER, BOOLEAN, TEXT).
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use sqlx::{ColumnIndex, Decode, Row, Type};
 use switchboard_domain::field::{self, FieldDiff};
 
@@ -11,13 +11,8 @@ use crate::model::{
     AuditEntry, AuditRecord, AuthUser, IntegrationRecord, LogRecord, Role, ServiceToken, TokenKind,
     TokenRecord, UserRecord,
 };
-use crate::secrets::SealedSecrets;
 
-/// The columns every integration query selects, in [`integration`]'s order.
-pub(crate) const INTEGRATION_COLUMNS: &str = "id, uid, owner_id, website_id, integration_type, \
-     provider, name, description, status, is_active, config, secrets, configured, last_sync_at, \
-     last_error, error_count, revision, created_by, created_at, updated_at, field_revs, seq, \
-     secret_dates, expires_at, expires_source, trashed_at";
+pub(crate) use super::stored::INTEGRATION_COLUMNS;
 
 /// One column of a row, decoded as `T`.
 pub(crate) trait Get<'r, T> {
@@ -54,57 +49,21 @@ impl<'r, R> Decodes<'r> for R where
 {
 }
 
-fn get<'r, R: Get<'r, T>, T>(row: &'r R, column: &'r str) -> Result<T> {
+pub(crate) fn get<'r, R: Get<'r, T>, T>(row: &'r R, column: &'r str) -> Result<T> {
     row.get(column)
 }
 
-fn parse<T: std::str::FromStr<Err = String>>(text: &str) -> Result<T> {
+pub(crate) fn parse<T: std::str::FromStr<Err = String>>(text: &str) -> Result<T> {
     text.parse().map_err(DbError::Corrupt)
 }
 
-pub(crate) fn json_object(text: &str) -> Map<String, Value> {
-    serde_json::from_str(text).unwrap_or_default()
-}
-
-/// The `field_revs` column: `{field: revision}`; damaged text reads as empty
-/// (every field at revision 1).
-pub(crate) fn field_revs(text: &str) -> std::collections::BTreeMap<String, i64> {
-    serde_json::from_str(text).unwrap_or_default()
-}
-
-/// An integration row (selected with [`INTEGRATION_COLUMNS`]).
+/// An integration row (selected with [`INTEGRATION_COLUMNS`]), column by
+/// column; what it reads as is [`super::stored::StoredIntegration`]'s.
 pub(crate) fn integration<'r, R>(row: &'r R) -> Result<IntegrationRecord>
 where
     R: Decodes<'r>,
 {
-    Ok(IntegrationRecord {
-        id: get(row, "id")?,
-        uid: get(row, "uid")?,
-        owner_id: get(row, "owner_id")?,
-        website_id: get(row, "website_id")?,
-        integration_type: get(row, "integration_type")?,
-        provider: get(row, "provider")?,
-        name: get(row, "name")?,
-        description: get(row, "description")?,
-        status: parse(&row.text("status")?)?,
-        is_active: get(row, "is_active")?,
-        config: json_object(&row.text("config")?),
-        secrets: SealedSecrets::from_column(&row.text("secrets")?),
-        configured: get(row, "configured")?,
-        last_sync_at: get(row, "last_sync_at")?,
-        last_error: get(row, "last_error")?,
-        error_count: get(row, "error_count")?,
-        revision: get(row, "revision")?,
-        created_by: get(row, "created_by")?,
-        created_at: get(row, "created_at")?,
-        updated_at: get(row, "updated_at")?,
-        field_revs: field_revs(&row.text("field_revs")?),
-        seq: get(row, "seq")?,
-        secret_dates: serde_json::from_str(&row.text("secret_dates")?).unwrap_or_default(),
-        expires_at: get(row, "expires_at")?,
-        expires_source: get(row, "expires_source")?,
-        trashed_at: get(row, "trashed_at")?,
-    })
+    super::stored::StoredIntegration::read(row)?.into_record()
 }
 
 /// An integration row of a join that may have found none (its `id` NULL).
