@@ -72,6 +72,15 @@ impl<B: SqlDb> MetaStore for B {
         // WAL into the main file, and a read-only one cannot.
         self.readers().close().await;
         self.read().close().await;
+        // And the WAL is copied into the file and emptied here, whatever
+        // else may still hold a connection (a reader taken back after the
+        // idle ones were closed would otherwise leave it, and the last
+        // close's own checkpoint, to later).
+        if B::BACKEND == super::Backend::Sqlite {
+            let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(self.write())
+                .await;
+        }
         self.write().close().await;
     }
 
