@@ -143,7 +143,7 @@ pub(crate) trait SqlDb: Send + Sync + 'static {
         .bind(&log.message)
         .bind(log.details.to_string())
         .bind(super::now())
-        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(uuid::Uuid::now_v7().to_string())
         .bind(seq)
         .execute(&mut *conn)
         .await?;

@@ -61,7 +61,7 @@ impl Store {
                     "an id must be 1 to 64 characters",
                 ))
             }
-            None => uuid::Uuid::new_v4().to_string(),
+            None => uuid::Uuid::now_v7().to_string(),
         };
         let (config, secret_values, configured) = match new.values {
             Some(values) => {
@@ -160,7 +160,7 @@ impl Store {
                     .push_bind(log_message)
                     .push_bind(p.log_details().to_string())
                     .push_bind(ts.clone())
-                    .push_bind(uuid::Uuid::new_v4().to_string());
+                    .push_bind(uuid::Uuid::now_v7().to_string());
             });
             logs.build().execute(&mut *conn).await?;
         }

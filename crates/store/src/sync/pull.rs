@@ -122,7 +122,7 @@ impl PullBatch {
             message,
             details.to_string(),
             now(),
-            uuid::Uuid::new_v4().to_string()
+            uuid::Uuid::now_v7().to_string()
         ]));
     }
 
