@@ -23,6 +23,6 @@ pub use expiry::{attention, Attention, ExpiryDates, Rotation, Stage, StatedExpir
 pub use status::{LogLevel, Status};
 pub use timestamp::{civil_from_days, days_from_civil, elapsed_ms, format_timestamp};
 #[cfg(feature = "clock")]
-pub use timestamp::{now, seconds_ago, unix_now};
+pub use timestamp::{new_id, now, seconds_ago, unix_now};
 pub use trash::{TrashedIntegration, MOVED_TO_TRASH, TRASH_DAYS, TRASH_SECONDS};
 pub use view::{SecretView, SortKey, Stats, WebsiteScope};

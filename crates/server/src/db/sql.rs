@@ -143,7 +143,7 @@ pub(crate) trait SqlDb: Send + Sync + 'static {
         .bind(&log.message)
         .bind(log.details.to_string())
         .bind(super::now())
-        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(switchboard_domain::new_id())
         .bind(seq)
         .execute(&mut *conn)
         .await?;

@@ -81,7 +81,7 @@ pub fn blank(user: &AuthUser, integration_type: &str, provider: &str) -> Integra
     let at = now();
     IntegrationRecord {
         id: 0,
-        uid: uuid::Uuid::now_v7().to_string(),
+        uid: switchboard_domain::new_id(),
         owner_id: user.id,
         website_id: None,
         integration_type: integration_type.to_owned(),

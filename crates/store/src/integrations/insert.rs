@@ -61,7 +61,7 @@ impl Store {
                     "an id must be 1 to 64 characters",
                 ))
             }
-            None => uuid::Uuid::now_v7().to_string(),
+            None => switchboard_domain::new_id(),
         };
         let (config, secret_values, configured) = match new.values {
             Some(values) => {
@@ -160,7 +160,7 @@ impl Store {
                     .push_bind(log_message)
                     .push_bind(p.log_details().to_string())
                     .push_bind(ts.clone())
-                    .push_bind(uuid::Uuid::now_v7().to_string());
+                    .push_bind(switchboard_domain::new_id());
             });
             logs.build().execute(&mut *conn).await?;
         }

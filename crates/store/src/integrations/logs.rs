@@ -31,7 +31,7 @@ pub(crate) async fn insert_log(
     .bind(message)
     .bind(details.to_string())
     .bind(now())
-    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(switchboard_domain::new_id())
     .bind(synced)
     .execute(conn)
     .await?;

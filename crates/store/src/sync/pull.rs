@@ -122,7 +122,7 @@ impl PullBatch {
             message,
             details.to_string(),
             now(),
-            uuid::Uuid::now_v7().to_string()
+            switchboard_domain::new_id()
         ]));
     }
 

@@ -565,7 +565,7 @@ pub(super) trait SyncPush: IntegrationRows {
                     .push_bind(log.message.clone())
                     .push_bind(log.details.to_string())
                     .push_bind(at.to_owned())
-                    .push_bind(uuid::Uuid::now_v7().to_string())
+                    .push_bind(switchboard_domain::new_id())
                     .push_bind(seq)
                     .push_bind(client.map(str::to_owned));
                 seq += 1;
