@@ -306,3 +306,71 @@ async fn notices_come_once_per_crossing() {
         .unwrap();
     assert!(other.attention_notices(&rotation).await.unwrap().is_empty());
 }
+
+/// The store's insert states each secret's date and the oldest one itself
+/// (migration 0010 skips the triggers for it); an insert that states
+/// neither, as any other writer's, still gets them from the triggers, and a
+/// row with no secret keeps '{}' and no oldest date.
+#[tokio::test]
+async fn dates_stated_on_insert_match_what_the_triggers_compute() {
+    let t = new_store().await;
+    let created = t
+        .add(twilio("Stated", "0123456789abcdef0123456789abcdef"))
+        .await;
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", t.db_path().display()))
+        .await
+        .unwrap();
+    let dates = |id: String| {
+        let pool = pool.clone();
+        async move {
+            let (dates, oldest, created_at): (String, Option<String>, String) = sqlx::query_as(
+                "SELECT secret_dates, oldest_secret_at, created_at FROM integrations WHERE id = ?",
+            )
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            let dates: BTreeMap<String, String> = serde_json::from_str(&dates).unwrap();
+            (dates, oldest, created_at)
+        }
+    };
+    let (stated, oldest, created_at) = dates(created.id.clone()).await;
+    assert_eq!(stated.keys().collect::<Vec<_>>(), ["auth_token"]);
+    assert!(stated.values().all(|d| *d == created_at), "{stated:?}");
+    assert_eq!(oldest.as_deref(), Some(created_at.as_str()));
+
+    // Another writer's insert, stating no dates: the triggers fill them in,
+    // keeping a stated date and dating the rest now.
+    let insert = |id: &'static str, secrets: &'static str, secret_dates: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query(
+                "INSERT INTO integrations (id, owner, integration_type, provider, name, status, is_active, secrets, secret_dates, created_at, updated_at)
+                 VALUES (?, 'other', 'sms', 'twilio', ?, 'active', 1, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(id)
+            .bind(secrets)
+            .bind(secret_dates)
+            .bind(OLD)
+            .bind(OLD)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+    };
+    insert(
+        "raw-1",
+        r#"{"auth_token":"AAAA","api_key":"BBBB"}"#,
+        r#"{"api_key":"2019-05-06T07:08:09.000000Z"}"#,
+    )
+    .await;
+    let (computed, oldest, _) = dates("raw-1".into()).await;
+    assert_eq!(computed["api_key"], "2019-05-06T07:08:09.000000Z");
+    assert!(computed["auth_token"] > created_at, "{computed:?}");
+    assert_eq!(oldest.as_deref(), Some("2019-05-06T07:08:09.000000Z"));
+    insert("raw-2", "{}", "{}").await;
+    let (none, oldest, _) = dates("raw-2".into()).await;
+    assert!(none.is_empty() && oldest.is_none(), "{none:?} {oldest:?}");
+    pool.close().await;
+}

@@ -35,6 +35,14 @@ impl Prepared {
         sync_state::all_fields_dirty(self.config.keys(), self.sealed.keys(), stamp)
     }
 
+    /// Its secret_dates column: every secret set at `ts`, its creation.
+    /// The store states it (and `oldest_secret_at`) on insert, so the
+    /// AFTER INSERT triggers do not rewrite the row to compute them.
+    fn secret_dates(&self, ts: &str) -> String {
+        let dates: BTreeMap<&str, &str> = self.sealed.keys().map(|k| (k.as_str(), ts)).collect();
+        serde_json::to_string(&dates).expect("a map of strings serializes")
+    }
+
     /// The details of its "created" log line: the provider and the names
     /// (never the values) of its secrets.
     fn log_details(&self) -> Value {
@@ -142,7 +150,7 @@ impl Store {
         items: &[&Prepared],
         log_message: &str,
     ) -> Result<()> {
-        // 17 bound values a row stays far below SQLite's variable limit.
+        // 19 bound values a row stays far below SQLite's variable limit.
         for part in items.chunks(500) {
             let ts = now();
             let first = sync_state::next_stamps(conn, part.len() as i64).await?;
@@ -189,7 +197,7 @@ fn insert_rows<'a>(
     ts: &'a str,
 ) -> QueryBuilder<'a, Sqlite> {
     let mut qb = QueryBuilder::<Sqlite>::new(
-        "INSERT INTO integrations (id, website_id, owner, integration_type, provider, name, description, status, is_active, config, secrets, configured, created_by, created_at, updated_at, dirty, change_stamp) ",
+        "INSERT INTO integrations (id, website_id, owner, integration_type, provider, name, description, status, is_active, config, secrets, configured, created_by, created_at, updated_at, dirty, change_stamp, secret_dates, oldest_secret_at) ",
     );
     qb.push_values(rows, |mut b, (p, stamp)| {
         b.push_bind(&p.id)
@@ -208,7 +216,9 @@ fn insert_rows<'a>(
             .push_bind(ts)
             .push_bind(ts)
             .push_bind(p.create_dirty(stamp))
-            .push_bind(stamp);
+            .push_bind(stamp)
+            .push_bind(p.secret_dates(ts))
+            .push_bind((!p.sealed.is_empty()).then_some(ts));
     });
     qb
 }
