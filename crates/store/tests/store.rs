@@ -561,3 +561,53 @@ async fn concurrent_writes_wait_their_turn() {
         assert_eq!(store.get(id).await.unwrap().error_count, 4);
     }
 }
+
+/// Names, descriptions and settings come back exactly as given, quotes,
+/// backslashes, line breaks and any script included, whether created one at
+/// a time or imported many in one statement (both insert all of a batch's
+/// rows as one bound JSON array).
+#[tokio::test]
+async fn text_is_stored_exactly_as_given() {
+    const ODD: &str = "Quote \" back\\slash \\\" new\nline tab\t émoji 🚀 日本 {\"a\": [1]} '$[0]'";
+    let t = new_store().await;
+    let mut new = integration(
+        "email",
+        Some("sendgrid"),
+        &format!("Sender {}", ODD.replace('\n', " ")),
+        json!({"from_email": "news@example.com", "from_name": ODD, "api_key": "SG.odd-text-0001"}),
+    );
+    new.description = ODD.into();
+    new.created_by = Some("ops@example.com".into());
+    let created = t.add(new).await;
+    let full = t.store.export(true).await.unwrap();
+    let u = new_store().await;
+    let report = u.store.import(full, 100, &mut |_| {}).await.unwrap();
+    assert_eq!(report.imported, 1, "{report:?}");
+    for (store, what) in [(&t.store, "created"), (&u.store, "imported")] {
+        let got = store.get(&created.id).await.unwrap();
+        assert_eq!(got.name, created.name, "{what}");
+        assert_eq!(got.description, ODD, "{what}");
+        assert_eq!(got.config["from_name"], json!(ODD), "{what}");
+        assert_eq!(
+            store.reveal(&created.id, "api_key").await.unwrap().expose(),
+            "SG.odd-text-0001",
+            "{what}"
+        );
+        let logs = store.logs(&created.id, 10).await.unwrap();
+        let log = logs.last().unwrap();
+        assert_eq!(
+            log.details["secret_fields"],
+            json!(["api_key"]),
+            "{what}: {log:?}"
+        );
+    }
+    assert_eq!(
+        t.store
+            .get(&created.id)
+            .await
+            .unwrap()
+            .created_by
+            .as_deref(),
+        Some("ops@example.com")
+    );
+}

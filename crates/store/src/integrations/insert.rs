@@ -6,8 +6,8 @@ use crate::model::*;
 use crate::secrets::SealedMap;
 use crate::sync as sync_state;
 use crate::{now, Result, Store, StoreError};
+use serde::Serialize;
 use serde_json::{json, Map, Value};
-use sqlx::{QueryBuilder, Sqlite};
 use std::collections::BTreeMap;
 use switchboard_catalog as catalog;
 use switchboard_vault::column;
@@ -113,10 +113,7 @@ impl Store {
         }
         let ts = now();
         let stamp = sync_state::next_stamps(conn, 1).await?;
-        let inserted = insert_rows(&self.owner, [(p, stamp)], &ts)
-            .build()
-            .execute(&mut *conn)
-            .await;
+        let inserted = insert_rows(conn, &self.owner, [(p, stamp)], &ts).await;
         if let Err(e) = inserted {
             return Err(match StoreError::from(e) {
                 StoreError::Conflict(_) => {
@@ -150,27 +147,32 @@ impl Store {
         items: &[&Prepared],
         log_message: &str,
     ) -> Result<()> {
-        // 19 bound values a row stays far below SQLite's variable limit.
         for part in items.chunks(500) {
             let ts = now();
             let first = sync_state::next_stamps(conn, part.len() as i64).await?;
             let rows = part.iter().copied().zip(first..);
-            insert_rows(&self.owner, rows, &ts)
-                .build()
-                .execute(&mut *conn)
-                .await?;
-            let mut logs = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO integration_logs (integration_id, level, message, details, created_at, uid) ",
-            );
-            logs.push_values(part.iter(), |mut b, p| {
-                b.push_bind(&p.id)
-                    .push_bind(LogLevel::Info.as_str())
-                    .push_bind(log_message)
-                    .push_bind(p.log_details().to_string())
-                    .push_bind(ts.clone())
-                    .push_bind(switchboard_domain::new_id());
-            });
-            logs.build().execute(&mut *conn).await?;
+            insert_rows(conn, &self.owner, rows, &ts).await?;
+            let logs: Vec<_> = part
+                .iter()
+                .map(|p| {
+                    (
+                        &p.id,
+                        p.log_details().to_string(),
+                        switchboard_domain::new_id(),
+                    )
+                })
+                .collect();
+            sqlx::query(
+                "INSERT INTO integration_logs (integration_id, level, message, details, created_at, uid)
+                 SELECT v ->> '$[0]', ?, ?, v ->> '$[1]', ?, v ->> '$[2]'
+                 FROM (SELECT value AS v FROM json_each(?) ORDER BY key)",
+            )
+            .bind(LogLevel::Info.as_str())
+            .bind(log_message)
+            .bind(&ts)
+            .bind(serde_json::to_string(&logs).expect("strings serialize"))
+            .execute(&mut *conn)
+            .await?;
         }
         Ok(())
     }
@@ -189,36 +191,78 @@ impl Store {
     }
 }
 
-/// The INSERT of these new integrations, each with its change stamp, all
-/// created (and updated) at `ts` by this store's `owner`.
-fn insert_rows<'a>(
-    owner: &'a str,
-    rows: impl IntoIterator<Item = (&'a Prepared, i64)>,
-    ts: &'a str,
-) -> QueryBuilder<'a, Sqlite> {
-    let mut qb = QueryBuilder::<Sqlite>::new(
-        "INSERT INTO integrations (id, website_id, owner, integration_type, provider, name, description, status, is_active, config, secrets, configured, created_by, created_at, updated_at, dirty, change_stamp, secret_dates, oldest_secret_at) ",
-    );
-    qb.push_values(rows, |mut b, (p, stamp)| {
-        b.push_bind(&p.id)
-            .push_bind(&p.website_id)
-            .push_bind(owner)
-            .push_bind(p.integration_type)
-            .push_bind(p.provider)
-            .push_bind(&p.name)
-            .push_bind(&p.description)
-            .push_bind(p.status.as_str())
-            .push_bind(p.is_active)
-            .push_bind(Value::Object(p.config.clone()).to_string())
-            .push_bind(column::render(&p.sealed))
-            .push_bind(p.configured)
-            .push_bind(&p.created_by)
-            .push_bind(ts)
-            .push_bind(ts)
-            .push_bind(p.create_dirty(stamp))
-            .push_bind(stamp)
-            .push_bind(p.secret_dates(ts))
-            .push_bind((!p.sealed.is_empty()).then_some(ts));
-    });
-    qb
+/// One new integration as [`insert_rows`] sends it: the values of its
+/// columns but the owner and the times, which are the same for all.
+#[derive(Serialize)]
+struct Row<'a>(
+    &'a str,
+    Option<&'a str>,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    bool,
+    String,
+    String,
+    bool,
+    Option<&'a str>,
+    String,
+    i64,
+    String,
+    bool,
+);
+
+/// Inserts these new integrations, each with its change stamp, all created
+/// (and updated) at `ts` by this store's `owner`: one statement whose rows
+/// are one bound JSON array (one value to bind and copy, not 19 a row), read
+/// back in order by SQLite (as a pull's inserts are). Each states its secret
+/// dates (every secret set at `ts`) and the oldest of them, so the AFTER
+/// INSERT triggers that would compute them by rewriting the row are skipped
+/// (migration 0010).
+async fn insert_rows(
+    conn: &mut sqlx::SqliteConnection,
+    owner: &str,
+    rows: impl IntoIterator<Item = (&Prepared, i64)>,
+    ts: &str,
+) -> std::result::Result<(), sqlx::Error> {
+    let rows: Vec<Row<'_>> = rows
+        .into_iter()
+        .map(|(p, stamp)| {
+            Row(
+                &p.id,
+                p.website_id.as_deref(),
+                p.integration_type,
+                p.provider,
+                &p.name,
+                &p.description,
+                p.status.as_str(),
+                p.is_active,
+                serde_json::to_string(&p.config).expect("a JSON object serializes"),
+                column::render(&p.sealed),
+                p.configured,
+                p.created_by.as_deref(),
+                p.create_dirty(stamp),
+                stamp,
+                p.secret_dates(ts),
+                !p.sealed.is_empty(),
+            )
+        })
+        .collect();
+    sqlx::query(
+        "INSERT INTO integrations (id, website_id, owner, integration_type, provider, name, description, status, is_active,
+             config, secrets, configured, created_by, created_at, updated_at, dirty, change_stamp, secret_dates, oldest_secret_at)
+         SELECT v ->> '$[0]', v ->> '$[1]', ?, v ->> '$[2]', v ->> '$[3]', v ->> '$[4]', v ->> '$[5]', v ->> '$[6]', v ->> '$[7]',
+             v ->> '$[8]', v ->> '$[9]', v ->> '$[10]', v ->> '$[11]', ?, ?, v ->> '$[12]', v ->> '$[13]', v ->> '$[14]',
+             CASE WHEN v ->> '$[15]' THEN ? END
+         FROM (SELECT value AS v FROM json_each(?) ORDER BY key)",
+    )
+    .bind(owner)
+    .bind(ts)
+    .bind(ts)
+    .bind(ts)
+    .bind(serde_json::to_string(&rows).expect("strings and numbers serialize"))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
