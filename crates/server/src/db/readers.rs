@@ -30,6 +30,7 @@ pub(crate) struct Readers<DB: Database> {
     pool: Pool<DB>,
     idle: Idle<DB>,
     slots: Arc<Semaphore>,
+    size: u32,
 }
 
 impl<DB: Database> Clone for Readers<DB> {
@@ -38,6 +39,7 @@ impl<DB: Database> Clone for Readers<DB> {
             pool: self.pool.clone(),
             idle: self.idle.clone(),
             slots: self.slots.clone(),
+            size: self.size,
         }
     }
 }
@@ -53,10 +55,12 @@ impl<DB: Database> std::fmt::Debug for Readers<DB> {
 impl<DB: Database> Readers<DB> {
     /// Readers that open their connections from `pool`.
     pub(crate) fn new(pool: Pool<DB>, size: usize) -> Readers<DB> {
+        let size = u32::try_from(size.max(1)).unwrap_or(u32::MAX);
         Readers {
             pool,
             idle: Arc::new(Mutex::new(Vec::new())),
-            slots: Arc::new(Semaphore::new(size.max(1))),
+            slots: Arc::new(Semaphore::new(size as usize)),
+            size,
         }
     }
 
@@ -85,14 +89,23 @@ impl<DB: Database> Readers<DB> {
         })
     }
 
-    /// Closes the idle connections (the pools are closed by their owner).
+    /// Closes every connection: waits (up to [`CLOSE_WAIT`]) for the
+    /// readers in use to come back, refuses new ones from then on, and
+    /// closes them all (the pools are closed by their owner). A reader
+    /// still out after the wait is closed when it is dropped.
     pub(crate) async fn close(&self) {
+        let all = tokio::time::timeout(CLOSE_WAIT, self.slots.acquire_many(self.size)).await;
+        self.slots.close();
+        drop(all);
         let idle = std::mem::take(&mut *self.idle.lock().expect("readers lock"));
         for (conn, _) in idle {
             let _ = conn.close().await;
         }
     }
 }
+
+/// How long [`Readers::close`] waits for the readers in use.
+const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// One connection of [`Readers`], for one statement.
 pub(crate) struct Reader<'a, DB: Database> {
@@ -121,12 +134,51 @@ impl<DB: Database> Reader<'_, DB> {
 
 impl<DB: Database> Drop for Reader<'_, DB> {
     fn drop(&mut self) {
-        if let Some(conn) = self.conn.take().filter(|_| self.clean) {
+        // Once the readers are closed, a connection still out is dropped
+        // (closed) rather than kept.
+        let keep = self.clean && !self.readers.slots.is_closed();
+        if let Some(conn) = self.conn.take().filter(|_| keep) {
             self.readers
                 .idle
                 .lock()
                 .expect("readers lock")
                 .push((conn, Instant::now()));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// Closing waits for a reader in use, then refuses new ones and keeps
+    /// no connection.
+    #[tokio::test]
+    async fn close_waits_for_readers_in_use_then_refuses_new_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("r.sqlite").display()
+        );
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        let readers = Readers::new(pool.clone(), 2);
+        let mut used = readers.get().await.unwrap();
+        let one: i64 = sqlx::query_scalar("SELECT 1")
+            .fetch_one(used.conn())
+            .await
+            .unwrap();
+        assert_eq!(one, 1);
+        assert!(
+            tokio::time::timeout(Duration::from_millis(100), readers.close())
+                .await
+                .is_err(),
+            "close returned while a reader was out"
+        );
+        drop(used);
+        readers.close().await;
+        assert!(matches!(readers.get().await, Err(sqlx::Error::PoolClosed)));
+        assert!(readers.idle.lock().unwrap().is_empty());
+        pool.close().await;
     }
 }
