@@ -1,6 +1,6 @@
 //! Creating integrations, one at a time or many at once (bulk import).
 
-use super::logs::{insert_log, Reach};
+use super::logs::{insert_log, insert_log_rows, Reach};
 use super::{check_name, ensure_website, resolve, seal_all, split, trashed_name_holder};
 use crate::model::*;
 use crate::secrets::SealedMap;
@@ -157,22 +157,15 @@ impl Store {
                 .map(|p| {
                     (
                         &p.id,
+                        LogLevel::Info.as_str(),
+                        log_message,
                         p.log_details().to_string(),
+                        &ts,
                         switchboard_domain::new_id(),
                     )
                 })
                 .collect();
-            sqlx::query(
-                "INSERT INTO integration_logs (integration_id, level, message, details, created_at, uid)
-                 SELECT v ->> '$[0]', ?, ?, v ->> '$[1]', ?, v ->> '$[2]'
-                 FROM (SELECT value AS v FROM json_each(?) ORDER BY key)",
-            )
-            .bind(LogLevel::Info.as_str())
-            .bind(log_message)
-            .bind(&ts)
-            .bind(serde_json::to_string(&logs).expect("strings serialize"))
-            .execute(&mut *conn)
-            .await?;
+            insert_log_rows(conn, logs, false).await?;
         }
         Ok(())
     }
@@ -210,7 +203,6 @@ struct Row<'a>(
     String,
     i64,
     String,
-    bool,
 );
 
 /// Inserts these new integrations, each with its change stamp, all created
@@ -245,7 +237,6 @@ async fn insert_rows(
                 p.create_dirty(stamp),
                 stamp,
                 p.secret_dates(ts),
-                !p.sealed.is_empty(),
             )
         })
         .collect();
@@ -254,7 +245,7 @@ async fn insert_rows(
              config, secrets, configured, created_by, created_at, updated_at, dirty, change_stamp, secret_dates, oldest_secret_at)
          SELECT v ->> '$[0]', v ->> '$[1]', ?, v ->> '$[2]', v ->> '$[3]', v ->> '$[4]', v ->> '$[5]', v ->> '$[6]', v ->> '$[7]',
              v ->> '$[8]', v ->> '$[9]', v ->> '$[10]', v ->> '$[11]', ?, ?, v ->> '$[12]', v ->> '$[13]', v ->> '$[14]',
-             CASE WHEN v ->> '$[15]' THEN ? END
+             CASE WHEN v ->> '$[14]' <> '{}' THEN ? END
          FROM (SELECT value AS v FROM json_each(?) ORDER BY key)",
     )
     .bind(owner)

@@ -37,3 +37,26 @@ pub(crate) async fn insert_log(
     .await?;
     Ok(())
 }
+
+/// Writes many log lines in one statement: `rows` is a JSON array of
+/// `[integration_id, level, message, details, created_at, uid]`, read back
+/// in order by SQLite; `synced` marks them as already on the server.
+pub(crate) async fn insert_log_rows<R: serde::Serialize>(
+    conn: &mut sqlx::SqliteConnection,
+    rows: Vec<R>,
+    synced: bool,
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO integration_logs (integration_id, level, message, details, created_at, uid, synced)
+         SELECT v ->> '$[0]', v ->> '$[1]', v ->> '$[2]', v ->> '$[3]', v ->> '$[4]', v ->> '$[5]', ?
+         FROM (SELECT value AS v FROM json_each(?) ORDER BY key)",
+    )
+    .bind(synced)
+    .bind(serde_json::to_string(&rows).expect("log rows serialize"))
+    .execute(conn)
+    .await?;
+    Ok(())
+}

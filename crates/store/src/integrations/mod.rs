@@ -15,7 +15,7 @@ mod reveal;
 mod rows;
 mod trash;
 
-pub(crate) use logs::{insert_log, Reach};
+pub(crate) use logs::{insert_log, insert_log_rows, Reach};
 pub(crate) use trash::{set_trashed_in, trashed_name_holder};
 
 use crate::model::Integration;

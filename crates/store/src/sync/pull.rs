@@ -6,6 +6,7 @@ use super::local::{local_from_row, Local, LOCAL_COLUMNS};
 use super::logs::pull_logs;
 use super::websites::{ensure_pulled_website, pull_website, pull_website_delete, WebsiteGone};
 use super::{exec_with_uid, first_free_name, reload_rows, remask, status_from_server, PullSummary};
+use crate::integrations::insert_log_rows;
 use crate::model::{LogLevel, Status};
 use crate::{now, Result, Store};
 use serde_json::{json, Value};
@@ -141,16 +142,7 @@ impl PullBatch {
             .await?;
             self.names.clear();
         }
-        if !self.logs.is_empty() {
-            sqlx::query(
-                "INSERT INTO integration_logs (integration_id, level, message, details, created_at, uid, synced)
-                 SELECT v ->> '$[0]', v ->> '$[1]', v ->> '$[2]', v ->> '$[3]', v ->> '$[4]', v ->> '$[5]', 1
-                 FROM (SELECT value AS v FROM json_each(?) ORDER BY key)",
-            )
-            .bind(Value::Array(std::mem::take(&mut self.logs)).to_string())
-            .execute(&mut *tx)
-            .await?;
-        }
+        insert_log_rows(tx, std::mem::take(&mut self.logs), true).await?;
         Ok(())
     }
 }
