@@ -350,6 +350,11 @@ pub struct SyncChanges {
     /// Websites and website deletions (`seq` set).
     pub websites: Vec<switchboard_sync_proto::SyncWebsite>,
     pub rows: Vec<SyncRow>,
+    /// Where the rows' numbers were read up to, when the page must end
+    /// there (a long run of the pulling client's own rows was walked past
+    /// to its allowance); None when `rows` is all there is up to the
+    /// horizon or is cut by `limit`.
+    pub rows_upto: Option<i64>,
     /// Log lines (`seq` set), not counting the pulling client's own.
     pub logs: Vec<switchboard_sync_proto::SyncLog>,
     /// The largest sequence number above `since` of a log line the pulling

@@ -20,6 +20,7 @@ mod suite_first;
 mod suite_hooks;
 mod suite_leads;
 mod suite_people;
+mod suite_pull_pages;
 mod suite_releases;
 mod suite_second;
 mod suite_security;
@@ -60,6 +61,7 @@ fn all_tests() -> Vec<(&'static str, Body)> {
     all.extend(suite_security::tests());
     all.extend(suite_server::tests());
     all.extend(suite_sync::tests());
+    all.extend(suite_pull_pages::tests());
     all
 }
 

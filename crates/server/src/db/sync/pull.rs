@@ -14,6 +14,12 @@ use crate::db::sql::SqlDb;
 use crate::db::{ChangesQuery, Result, SyncChanges, SyncRow};
 use crate::model::{IntegrationRecord, ListFilter};
 
+/// How many sequence numbers of integrations one pull page reads at most
+/// while walking past the pulling client's own rows, per row of its
+/// `limit` (see [`SyncPull::rows_but_own`]): about 50,000 for a laptop's
+/// pages of 1,000.
+const NUMBERS_PER_ROW: i64 = 50;
+
 /// The reads of [`SyncPull::changes`] (see [`SqlDb`] for the where clause).
 #[sql_db]
 #[async_trait::async_trait]
@@ -53,15 +59,16 @@ pub(super) trait SyncPull: SqlDb {
             None => None,
         };
         let websites = self.changed_websites(websites, window, limit).await?;
-        let rows = self.changed_rows(scope, window, limit, client).await?;
+        let (rows, rows_upto) = self.changed_rows(scope, window, limit, client).await?;
         // A list that came back full ends the page at its last number at
-        // the latest: the log lines are read only up to there (a first
-        // sync's pull otherwise walks past all of the client's own lines on
-        // every page).
+        // the latest, and so does the end of the numbers read for the rows:
+        // the log lines are read only up to there (a first sync's pull
+        // otherwise walks past all of the client's own lines on every page).
         let full = |n: usize| i64::try_from(n).is_ok_and(|n| n >= limit);
         let ends = [
             full(websites.len()).then(|| websites.last().and_then(|w| w.seq)),
             full(rows.len()).then(|| rows.last().map(SyncRow::seq)),
+            Some(rows_upto),
         ];
         let logs_upto = ends.into_iter().flatten().flatten().fold(upto, i64::min);
         let logs = self
@@ -70,6 +77,7 @@ pub(super) trait SyncPull: SqlDb {
         Ok(SyncChanges {
             websites,
             rows,
+            rows_upto,
             logs,
             own_logs_upto,
         })
@@ -129,14 +137,16 @@ pub(super) trait SyncPull: SqlDb {
     }
 
     /// Integrations and their deletions within `scope`, by sequence; those
-    /// whose last writer is `client` are marked as its own.
+    /// whose last writer is `client` are marked as its own. With the list,
+    /// where its numbers were read up to when that ends the page before
+    /// `upto` (see [`SyncPull::rows_but_own`]).
     async fn changed_rows(
         &self,
         scope: Option<(i64, Vec<i64>)>,
         (since, upto): (i64, i64),
         limit: i64,
         client: Option<&str>,
-    ) -> Result<Vec<SyncRow>> {
+    ) -> Result<(Vec<SyncRow>, Option<i64>)> {
         let user = scope.as_ref().map(|(u, _)| *u);
         let cap = usize::try_from(limit).unwrap_or(0);
         // Sync carries the Trash: trashed records are pulled like any other.
@@ -145,7 +155,7 @@ pub(super) trait SyncPull: SqlDb {
             include_trashed: true,
             ..ListFilter::default()
         };
-        let mut out = match client {
+        let (mut out, read_upto) = match client {
             Some(c) => self.rows_but_own(&filter, (since, upto), limit, c).await?,
             None => {
                 let mut qb = sqlx::QueryBuilder::<Self::DB>::new(format!(
@@ -159,7 +169,7 @@ pub(super) trait SyncPull: SqlDb {
                 let live = found
                     .iter()
                     .map(|r| Ok(SyncRow::Live(Box::new(rows::integration(r)?), false)));
-                live.collect::<Result<Vec<_>>>()?
+                (live.collect::<Result<Vec<_>>>()?, None)
             }
         };
 
@@ -186,7 +196,7 @@ pub(super) trait SyncPull: SqlDb {
         }
         out.sort_by_key(|r| r.seq());
         out.truncate(cap);
-        Ok(out)
+        Ok((out, read_upto))
     }
 
     /// The live rows of [`SyncPull::changed_rows`] for a pulling `client`:
@@ -194,30 +204,62 @@ pub(super) trait SyncPull: SqlDb {
     /// others in full (a laptop's own changes, all of a first sync's, are
     /// counted, never read). A row changed between the two reads has a
     /// number above `upto` now: it is skipped here, left for a later pull.
+    ///
+    /// A run of the client's own rows in a row is one skipped entry, at
+    /// the run's last number: it moves the cursor past all of them and
+    /// counts as one of the page's `limit`. The numbers are read on (in
+    /// growing steps, at most [`NUMBERS_PER_ROW`] times `limit`) until
+    /// `limit` entries are made or none are left, so the pull after a
+    /// first sync walks past the client's own rows in one round trip
+    /// rather than one page of `limit` each. When the numbers ran out of
+    /// that allowance first, the page ends at the last one read: returned
+    /// as the second value.
     async fn rows_but_own(
         &self,
         filter: &ListFilter,
         (since, upto): (i64, i64),
         limit: i64,
         client: &str,
-    ) -> Result<Vec<SyncRow>> {
-        let mut qb =
-            sqlx::QueryBuilder::<Self::DB>::new("SELECT id, seq, last_client FROM integrations");
-        rows::push_filter(&mut qb, filter);
-        qb.push(" AND seq > ").push_bind(since);
-        qb.push(" AND seq <= ").push_bind(upto);
-        qb.push(" ORDER BY seq LIMIT ").push_bind(limit);
-        let mut numbers: Vec<(i64, i64, bool)> = Vec::new();
-        for r in Self::build(&mut qb).fetch_all(self.read()).await? {
-            let last: Option<String> = r.try_get("last_client")?;
-            numbers.push((
-                r.try_get("id")?,
-                r.try_get("seq")?,
-                last.as_deref() == Some(client),
-            ));
-        }
-        let others: Vec<i64> = numbers.iter().filter(|n| !n.2).map(|n| n.0).collect();
-        let mut read: HashMap<i64, IntegrationRecord> = HashMap::with_capacity(others.len());
+    ) -> Result<(Vec<SyncRow>, Option<i64>)> {
+        let wanted = usize::try_from(limit).unwrap_or(0);
+        // (id, seq, own); an own entry stands for the run up to its seq.
+        let mut entries: Vec<(i64, i64, bool)> = Vec::new();
+        let allowance = limit.max(1).saturating_mul(NUMBERS_PER_ROW);
+        let (mut after, mut step, mut read) = (since, limit.max(1), 0_i64);
+        let read_upto = loop {
+            let mut qb = sqlx::QueryBuilder::<Self::DB>::new(
+                "SELECT id, seq, last_client FROM integrations",
+            );
+            rows::push_filter(&mut qb, filter);
+            qb.push(" AND seq > ").push_bind(after);
+            qb.push(" AND seq <= ").push_bind(upto);
+            qb.push(" ORDER BY seq LIMIT ").push_bind(step);
+            let found = Self::build(&mut qb).fetch_all(self.read()).await?;
+            let full = i64::try_from(found.len()).is_ok_and(|n| n == step);
+            read += step;
+            for r in found {
+                let last: Option<String> = r.try_get("last_client")?;
+                let (id, seq): (i64, i64) = (r.try_get("id")?, r.try_get("seq")?);
+                let own = last.as_deref() == Some(client);
+                let full_page = entries.len() == wanted;
+                match entries.last_mut() {
+                    Some(run) if own && run.2 => run.1 = seq,
+                    _ if full_page => break,
+                    _ => entries.push((id, seq, own)),
+                }
+            }
+            // Enough entries (the page is cut at them), or no numbers left.
+            if entries.len() == wanted || !full {
+                break None;
+            }
+            if read >= allowance {
+                break entries.last().map(|e| e.1);
+            }
+            after = entries.last().map_or(after, |e| e.1);
+            step = (step * 4).min(allowance - read);
+        };
+        let others: Vec<i64> = entries.iter().filter(|n| !n.2).map(|n| n.0).collect();
+        let mut records: HashMap<i64, IntegrationRecord> = HashMap::with_capacity(others.len());
         for chunk in others.chunks(UIDS_PER_QUERY) {
             let mut qb = sqlx::QueryBuilder::<Self::DB>::new(format!(
                 "SELECT {INTEGRATION_COLUMNS} FROM integrations WHERE seq <= "
@@ -226,21 +268,22 @@ pub(super) trait SyncPull: SqlDb {
             push_ids(&mut qb, chunk);
             for r in Self::build(&mut qb).fetch_all(self.read()).await? {
                 let record = rows::integration(&r)?;
-                read.insert(record.id, record);
+                records.insert(record.id, record);
             }
         }
-        // Every number read stays in the list (a list cut at `limit` must
-        // still look cut), the rows not sent as skipped ones.
-        Ok(numbers
+        // Every entry stays in the list (a list cut at `limit` must still
+        // look cut), the rows not sent as skipped ones.
+        let rows = entries
             .into_iter()
-            .map(|(id, seq, mine)| {
-                let record = (!mine).then(|| read.remove(&id)).flatten();
+            .map(|(id, seq, own)| {
+                let record = (!own).then(|| records.remove(&id)).flatten();
                 match record.filter(|r| r.seq == seq) {
                     Some(r) => SyncRow::Live(Box::new(r), false),
                     None => SyncRow::Skipped { seq },
                 }
             })
-            .collect())
+            .collect();
+        Ok((rows, read_upto))
     }
 
     /// Log lines of visible integrations, but the client's own.

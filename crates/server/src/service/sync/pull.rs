@@ -25,6 +25,7 @@ pub async fn pull(
     let SyncChanges {
         websites: mut sites,
         mut rows,
+        rows_upto,
         mut logs,
         own_logs_upto,
     } = state
@@ -47,6 +48,9 @@ pub async fn pull(
             (a, b) => a.or(b),
         };
     };
+    // The rows' numbers were read only up to here (the client's own rows
+    // walked past): the page ends there at the latest.
+    cut(rows_upto);
     if sites.len() > cap {
         sites.truncate(cap);
         cut(sites.last().and_then(|s| s.seq));
