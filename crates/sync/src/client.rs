@@ -35,12 +35,16 @@ pub(crate) enum Retry {
     Never,
 }
 
-/// A connection to one server, for one signed-in user.
+/// A connection to one server, for one signed-in user. Its clones share
+/// the connection pool and the sign-in.
+#[derive(Clone)]
 pub struct ServerClient {
     base: String,
     http: reqwest::Client,
     tokens: Arc<dyn TokenStore>,
-    access: Mutex<Option<Secret>>,
+    access: Arc<Mutex<Option<Secret>>>,
+    /// Held while the sign-in is refreshed (see [`ServerClient::refresh_after`]).
+    refreshing: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for ServerClient {
@@ -95,7 +99,8 @@ impl ServerClient {
             base: server_url(url)?,
             http: http_client()?,
             tokens,
-            access: Mutex::new(None),
+            access: Arc::new(Mutex::new(None)),
+            refreshing: Arc::default(),
         })
     }
 
@@ -207,9 +212,8 @@ impl ServerClient {
 
     /// Sends a batch; retried with the same batch id, so it applies once.
     pub async fn push(&self, batch: &PushBatch) -> Result<PushAnswer> {
-        let body = serde_json::to_value(batch)
-            .map_err(|e| SyncError::Protocol(format!("cannot encode the batch: {e}")))?;
-        self.call(Retry::Transient, Method::POST, PUSH_PATH, Some(&body))
+        let body = encode(batch)?;
+        self.call_encoded(Retry::Transient, Method::POST, PUSH_PATH, Some(&body))
             .await
     }
 
@@ -242,6 +246,19 @@ impl ServerClient {
         path: &str,
         body: Option<&Value>,
     ) -> Result<T> {
+        let body = body.map(encode).transpose()?;
+        self.call_encoded(retry, method, path, body.as_deref())
+            .await
+    }
+
+    /// [`ServerClient::call`] with a body already encoded as JSON.
+    async fn call_encoded<T: DeserializeOwned>(
+        &self,
+        retry: Retry,
+        method: Method,
+        path: &str,
+        body: Option<&[u8]>,
+    ) -> Result<T> {
         let attempts = match retry {
             Retry::Transient => ATTEMPTS,
             Retry::Never => 1,
@@ -250,11 +267,15 @@ impl ServerClient {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let result = self.once(method.clone(), path, body).await;
+            let access = self.access();
+            let result = match &access {
+                Some(access) => self.once(access, method.clone(), path, body).await,
+                None => Err(SyncError::SignInAgain),
+            };
             match result {
                 Err(SyncError::SignInAgain) if !refreshed => {
                     refreshed = true;
-                    self.refresh().await?;
+                    self.refresh_after(access.as_ref()).await?;
                 }
                 Err(e) if e.is_transient() && attempt < attempts => {
                     let wait = Duration::from_millis(200 * 2u64.pow(attempt - 1));
@@ -266,26 +287,47 @@ impl ServerClient {
         }
     }
 
-    async fn once<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&Value>,
-    ) -> Result<T> {
-        let access = self
-            .access
+    /// The access token kept from the last sign-in or refresh.
+    fn access(&self) -> Option<Secret> {
+        self.access
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .clone();
-        let Some(access) = access else {
-            return Err(SyncError::SignInAgain);
+            .clone()
+    }
+
+    /// Refreshes the sign-in after `used` was refused, one call at a time:
+    /// the server takes each refresh token once (a second use revokes the
+    /// sign-in), so a call that was refused while another refreshed takes
+    /// the new access token instead.
+    async fn refresh_after(&self, used: Option<&Secret>) -> Result<()> {
+        let _one = self.refreshing.lock().await;
+        let now = self.access();
+        let renewed = match (&now, used) {
+            (Some(now), Some(used)) => now != used,
+            (Some(_), None) => true,
+            (None, _) => false,
         };
+        if renewed {
+            return Ok(());
+        }
+        self.refresh().await
+    }
+
+    async fn once<T: DeserializeOwned>(
+        &self,
+        access: &Secret,
+        method: Method,
+        path: &str,
+        body: Option<&[u8]>,
+    ) -> Result<T> {
         let mut request = self
             .http
             .request(method, format!("{}{path}", self.base))
             .bearer_auth(access.expose());
         if let Some(body) = body {
-            request = request.json(body);
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.to_vec());
         }
         let answer = request.send().await.map_err(offline)?;
         if answer.status() == StatusCode::UNAUTHORIZED {
@@ -293,6 +335,12 @@ impl ServerClient {
         }
         read(answer).await
     }
+}
+
+/// A request body as JSON.
+fn encode(body: &impl serde::Serialize) -> Result<Vec<u8>> {
+    serde_json::to_vec(body)
+        .map_err(|e| SyncError::Protocol(format!("cannot encode a request: {e}")))
 }
 
 fn offline(e: reqwest::Error) -> SyncError {

@@ -4,7 +4,8 @@
 //! the next sync resumes: unacknowledged changes are still pending, and the
 //! cursor points after the last applied page.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -74,7 +75,12 @@ pub async fn sync(
 ) -> Result<SyncReport> {
     let started = Instant::now();
     let client_id = store.sync_meta().await?.client_id;
-    let to_push = usize::try_from(store.pending_count().await?).unwrap_or(0);
+    // The count (for the progress shown) is read while the first batch is.
+    let (to_push, first) = tokio::join!(
+        store.pending_count(),
+        store.pending_changes_after(batch_size(options), None)
+    );
+    let (to_push, first) = (usize::try_from(to_push?).unwrap_or(0), first?);
     let mut run = Run {
         store,
         client,
@@ -91,7 +97,7 @@ pub async fn sync(
         },
     };
     run.report_progress();
-    run.push_changes().await?;
+    run.push_changes(first).await?;
     run.push_logs().await?;
     run.pull().await?;
     run.finish(started).await
@@ -99,6 +105,80 @@ pub async fn sync(
 
 /// A batch sent with the server's answer, to acknowledge here.
 type Answered = (Vec<Pending>, PushBatch, PushAnswer);
+
+/// Changes in a push batch.
+fn batch_size(options: &SyncOptions) -> usize {
+    options
+        .batch_size
+        .clamp(1, switchboard_sync_proto::MAX_PUSH_CHANGES)
+}
+
+/// How many push batches are on their way at most: two, so that the
+/// server has the next batch to plan while it writes one.
+const IN_FLIGHT: usize = 2;
+
+/// A push batch on its way: sent on a task of its own (so it goes on
+/// while this sync waits for another), aborted if dropped unanswered.
+struct Sending {
+    pending: Vec<Pending>,
+    batch: Arc<PushBatch>,
+    task: tokio::task::JoinHandle<Result<PushAnswer>>,
+}
+
+impl Sending {
+    /// Sends `batch` (made of `pending`) with `client`.
+    fn start(client: &ServerClient, pending: Vec<Pending>, batch: PushBatch) -> Sending {
+        let (client, batch) = (client.clone(), Arc::new(batch));
+        let sent = Arc::clone(&batch);
+        let task = tokio::spawn(async move { send(&client, &sent).await });
+        Sending {
+            pending,
+            batch,
+            task,
+        }
+    }
+
+    /// The server's answer, with what it answers, to acknowledge.
+    async fn answer(mut self) -> Result<Answered> {
+        let answer = match (&mut self.task).await {
+            Ok(answer) => answer?,
+            Err(e) => {
+                return Err(SyncError::Protocol(format!(
+                    "sending a push batch stopped: {e}"
+                )))
+            }
+        };
+        let pending = std::mem::take(&mut self.pending);
+        let batch =
+            Arc::try_unwrap(std::mem::take(&mut self.batch)).unwrap_or_else(|b| (*b).clone());
+        Ok((pending, batch, answer))
+    }
+}
+
+impl Drop for Sending {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// The push batches of a sync on their way, oldest first, and the last
+/// one answered and not yet acknowledged here.
+#[derive(Default)]
+struct Flight {
+    sending: VecDeque<Sending>,
+    answered: Option<Answered>,
+}
+
+/// Sends `batch`; the answer must be to it, with an answer per change.
+async fn send(client: &ServerClient, batch: &PushBatch) -> Result<PushAnswer> {
+    let answer = client.push(batch).await?;
+    if answer.batch_id != batch.batch_id || answer.results.len() != batch.changes.len() {
+        return Err(SyncError::Protocol(
+            "the push answer does not match the batch sent".into(),
+        ));
+    }
+    Ok(answer)
+}
 
 /// What acknowledging an answered batch did: its summary, how many
 /// changes it carried and how many of its log lines are done.
@@ -150,83 +230,102 @@ impl<P: FnMut(&SyncProgress)> Run<'_, P> {
         }
     }
 
-    /// Sends `batch`; the answer must be to it, with `results` answers.
-    async fn send(&self, batch: &PushBatch, results: usize) -> Result<PushAnswer> {
-        let answer = self.client.push(batch).await?;
-        if answer.batch_id != batch.batch_id || answer.results.len() != results {
-            return Err(SyncError::Protocol(
-                "the push answer does not match the batch sent".into(),
-            ));
-        }
-        Ok(answer)
-    }
-
     /// Pushes the pending changes and websites, batch by batch. A record
     /// that stays pending after its answer (a conflict waiting for the
-    /// user, say) is not sent twice in one sync. While the server applies
-    /// a batch, the next one is read and the answer before is acknowledged
-    /// here (each acknowledgement is still of an answer the server gave,
-    /// after its commit): the laptop's and the server's work overlap. The
-    /// log lines of a batch's integrations go with it (the server stores
-    /// them after the changes, in the same transaction).
-    async fn push_changes(&mut self) -> Result<()> {
-        let mut answered: Option<Answered> = None;
-        let pushed = self.push_batches(&mut answered).await;
-        // What the server took is acknowledged whatever stopped the loop.
-        let acked = ack_answered(self.store, answered.as_ref()).await;
+    /// user, say) is not sent twice in one sync. Up to [`IN_FLIGHT`]
+    /// batches are on their way at once, each sent on its own task: while
+    /// the server applies one, the next is already there to be planned,
+    /// and here the next is read and the oldest answer acknowledged (each
+    /// acknowledgement is still of an answer the server gave, after its
+    /// commit). The log lines of a batch's integrations go with it (the
+    /// server stores them after the changes, in the same transaction).
+    async fn push_changes(&mut self, first: Vec<Pending>) -> Result<()> {
+        let mut flight = Flight::default();
+        let pushed = self.push_batches(first, &mut flight).await;
+        // What the server took is acknowledged whatever stopped the loop:
+        // the answer waiting, then every batch still on its way.
+        let acked = ack_answered(self.store, flight.answered.as_ref()).await;
         self.count(acked?);
+        while let Some(sent) = flight.sending.pop_front() {
+            if let Ok(answered) = sent.answer().await {
+                let acked = ack_answered(self.store, Some(&answered)).await;
+                self.count(acked?);
+            }
+        }
         pushed
     }
 
-    /// The loop of [`Run::push_changes`]; leaves in `answered` the last
-    /// batch answered and not acknowledged yet.
-    async fn push_batches(&mut self, answered: &mut Option<Answered>) -> Result<()> {
-        let batch_size = self
-            .options
-            .batch_size
-            .clamp(1, switchboard_sync_proto::MAX_PUSH_CHANGES);
+    /// The loop of [`Run::push_changes`]; leaves in `flight` the batches
+    /// still on their way and the last one answered and not acknowledged.
+    async fn push_batches(&mut self, first: Vec<Pending>, flight: &mut Flight) -> Result<()> {
+        let batch_size = batch_size(self.options);
         let mut websites = self.store.pending_websites().await?;
         let log_batch = self.options.log_batch_size.clamp(1, MAX_PUSH_LOGS);
         let mut sent: HashSet<String> = HashSet::new();
-        let mut pending = self.store.pending_changes_after(batch_size, None).await?;
+        let mut pending = first;
         let mut logs = self.store.pending_logs_of(&pending, log_batch).await?;
+        // Where the next read starts: after the last change read.
+        let mut last_read = pending.last().cloned();
         loop {
             self.check_cancel()?;
-            if pending.is_empty() && websites.is_empty() {
+            let more = !(pending.is_empty() && websites.is_empty());
+            if more {
+                let batch = PushBatch {
+                    websites: self
+                        .batch_websites(&pending, std::mem::take(&mut websites))
+                        .await?,
+                    changes: pending.iter().map(|p| p.change.clone()).collect(),
+                    logs: std::mem::take(&mut logs),
+                    ..self.batch()
+                };
+                sent.extend(pending.iter().map(|p| p.change.uid.clone()));
+                flight.sending.push_back(Sending::start(
+                    self.client,
+                    std::mem::take(&mut pending),
+                    batch,
+                ));
+            } else if flight.sending.is_empty() {
                 return Ok(());
             }
-            let batch = PushBatch {
-                websites: self
-                    .batch_websites(&pending, std::mem::take(&mut websites))
-                    .await?,
-                changes: pending.iter().map(|p| p.change.clone()).collect(),
-                logs: std::mem::take(&mut logs),
-                ..self.batch()
+            // Wait for the oldest answer once enough are on their way (or
+            // nothing is left to read), acknowledging the one before and
+            // reading the next batch meanwhile.
+            let wait = flight.sending.len() >= IN_FLIGHT || !more;
+            let oldest = if wait {
+                flight.sending.pop_front()
+            } else {
+                None
             };
-            sent.extend(pending.iter().map(|p| p.change.uid.clone()));
-            let (store, sent) = (self.store, &sent);
+            let (store, sent, after) = (self.store, &sent, last_read.as_ref());
             let read_next = async {
-                let mut next = store
-                    .pending_changes_after(batch_size, pending.last())
-                    .await?;
+                if !more {
+                    return Ok((Vec::new(), Vec::new()));
+                }
+                let mut next = store.pending_changes_after(batch_size, after).await?;
                 next.retain(|p| !sent.contains(&p.change.uid));
                 let logs = store.pending_logs_of(&next, log_batch).await?;
                 Ok::<_, SyncError>((next, logs))
             };
+            let answer = async {
+                match oldest {
+                    Some(sending) => sending.answer().await.map(Some),
+                    None => Ok(None),
+                }
+            };
             let (answer, acked, next) = tokio::join!(
-                self.send(&batch, batch.changes.len()),
-                ack_answered(self.store, answered.as_ref()),
+                answer,
+                ack_answered(self.store, flight.answered.as_ref()),
                 read_next,
             );
-            *answered = None;
+            flight.answered = None;
             self.count(acked?);
-            let (answer, (next, next_logs)) = (answer?, next?);
-            logs = next_logs;
-            let done = pending.is_empty();
-            *answered = Some((std::mem::replace(&mut pending, next), batch, answer));
-            if done {
-                return Ok(());
+            // An answer is kept (to acknowledge) even when the read failed.
+            flight.answered = answer?;
+            let (next, next_logs) = next?;
+            if let Some(last) = next.last() {
+                last_read = Some(last.clone());
             }
+            (pending, logs) = (next, next_logs);
         }
     }
 
@@ -295,7 +394,7 @@ impl<P: FnMut(&SyncProgress)> Run<'_, P> {
                 logs,
                 ..self.batch()
             };
-            self.send(&batch, 0).await?;
+            send(self.client, &batch).await?;
             self.store.ack_logs(&batch.logs).await?;
             self.report.batches += 1;
             self.report.logs_pushed += batch.logs.len();

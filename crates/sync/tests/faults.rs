@@ -24,6 +24,7 @@ async fn lost_answers_and_duplicated_requests_apply_once() {
         Faults {
             drop_every: 2,
             duplicate: true,
+            ..Faults::default()
         },
     );
     let a = Laptop::new(&proxy.url(), "admin@example.com").await;

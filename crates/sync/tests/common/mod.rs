@@ -50,6 +50,8 @@ pub struct Server {
     pub port: u16,
     pub child: Option<Child>,
     pub output: Arc<Mutex<String>>,
+    /// More environment for the server process (settings by variable).
+    pub env: Vec<(String, String)>,
 }
 
 impl Server {
@@ -71,6 +73,7 @@ impl Server {
                 r#"{"*": "http://127.0.0.1:9"}"#,
             )
             .args(["--database", &self.db()]);
+        c.envs(self.env.iter().map(|(k, v)| (k, v)));
         c
     }
 
@@ -83,11 +86,20 @@ impl Server {
     }
 
     pub fn start() -> Server {
+        Server::start_with(&[])
+    }
+
+    /// A server started with these environment variables set.
+    pub fn start_with(env: &[(&str, &str)]) -> Server {
         let mut s = Server {
             home: tempfile::tempdir().unwrap(),
             port: free_port(),
             child: None,
             output: Arc::new(Mutex::new(String::new())),
+            env: env
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
         };
         s.add_user("admin@example.com", "admin");
         s.restart();
@@ -219,6 +231,21 @@ impl Laptop {
         self.try_sync_with(&self.client).await
     }
 
+    /// A sync with these options.
+    pub async fn try_sync_options(
+        &self,
+        options: &SyncOptions,
+    ) -> switchboard_sync::Result<SyncReport> {
+        sync(
+            &self.store,
+            &self.client,
+            options,
+            |_| {},
+            &CancellationToken::new(),
+        )
+        .await
+    }
+
     /// A sync of this laptop's store through another client (another
     /// server replica, say).
     pub async fn try_sync_with(
@@ -302,6 +329,9 @@ pub struct Faults {
     pub drop_every: usize,
     /// Send every request to the server twice (the first answer is lost).
     pub duplicate: bool,
+    /// Hold each push's answer this long before passing it on (so that
+    /// the laptop's next batches go out meanwhile).
+    pub hold_push: Duration,
 }
 
 /// A small HTTP/1.1 proxy between a laptop and the server, one request per
@@ -310,6 +340,26 @@ pub struct Proxy {
     pub port: u16,
     pub requests: Arc<Mutex<usize>>,
     pub dropped: Arc<Mutex<usize>>,
+    /// What it saw: the paths asked for, and pushes at once.
+    pub seen: Arc<Mutex<Seen>>,
+}
+
+/// What a [`Proxy`] saw.
+#[derive(Debug, Default)]
+pub struct Seen {
+    /// Each request's path, in the order they came.
+    pub paths: Vec<String>,
+    /// Pushes under way now (received, answer not passed on yet).
+    pub pushing: usize,
+    /// The most pushes under way at once.
+    pub most_pushing: usize,
+}
+
+impl Seen {
+    /// How many requests asked for `path`.
+    pub fn count(&self, path: &str) -> usize {
+        self.paths.iter().filter(|p| p.as_str() == path).count()
+    }
 }
 
 impl Proxy {
@@ -318,13 +368,14 @@ impl Proxy {
         let port = listener.local_addr().unwrap().port();
         let requests = Arc::new(Mutex::new(0usize));
         let dropped = Arc::new(Mutex::new(0usize));
-        let (r, d) = (requests.clone(), dropped.clone());
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let (r, d, s) = (requests.clone(), dropped.clone(), seen.clone());
         std::thread::spawn(move || {
             for client in listener.incoming() {
                 let Ok(client) = client else { continue };
-                let (r, d) = (r.clone(), d.clone());
+                let (r, d, s) = (r.clone(), d.clone(), s.clone());
                 std::thread::spawn(move || {
-                    let _ = serve(client, upstream, faults, &r, &d);
+                    let _ = serve(client, upstream, faults, (&r, &d), &s);
                 });
             }
         });
@@ -332,6 +383,7 @@ impl Proxy {
             port,
             requests,
             dropped,
+            seen,
         }
     }
 
@@ -393,21 +445,63 @@ fn serve(
     mut client: std::net::TcpStream,
     upstream: u16,
     faults: Faults,
-    requests: &Mutex<usize>,
-    dropped: &Mutex<usize>,
+    (requests, dropped): (&Mutex<usize>, &Mutex<usize>),
+    seen: &Mutex<Seen>,
 ) -> std::io::Result<()> {
     let Some(request) = read_request(&mut client)? else {
         return Ok(());
     };
+    let path = String::from_utf8_lossy(&request)
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
+    let push = path == switchboard_sync::PUSH_PATH;
+    {
+        let mut seen = seen.lock().unwrap();
+        seen.paths.push(path);
+        if push {
+            seen.pushing += 1;
+            seen.most_pushing = seen.most_pushing.max(seen.pushing);
+        }
+    }
+    let hold = if push {
+        faults.hold_push
+    } else {
+        Duration::ZERO
+    };
+    let answered = pass_on(
+        &mut client,
+        &request,
+        upstream,
+        (faults, hold),
+        (requests, dropped),
+    );
+    if push {
+        seen.lock().unwrap().pushing -= 1;
+    }
+    answered
+}
+
+/// Passes `request` on to the server and its answer back, with `faults`,
+/// the answer held for `hold`.
+fn pass_on(
+    client: &mut std::net::TcpStream,
+    request: &[u8],
+    upstream: u16,
+    (faults, hold): (Faults, Duration),
+    (requests, dropped): (&Mutex<usize>, &Mutex<usize>),
+) -> std::io::Result<()> {
     let n = {
         let mut r = requests.lock().unwrap();
         *r += 1;
         *r
     };
     if faults.duplicate {
-        let _ = forward(&request, upstream)?;
+        let _ = forward(request, upstream)?;
     }
-    let answer = forward(&request, upstream)?;
+    let answer = forward(request, upstream)?;
+    std::thread::sleep(hold);
     if faults.drop_every > 0 && n % faults.drop_every == 0 {
         *dropped.lock().unwrap() += 1;
         // Half an answer, then the connection goes away.
