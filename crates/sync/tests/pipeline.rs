@@ -20,6 +20,18 @@ async fn add(laptop: &Laptop, n: usize) {
     }
 }
 
+/// A proxy to `server` that holds each push's answer for `ms`: the next
+/// batch goes out meanwhile.
+fn holding(server: &Server, ms: u64) -> Proxy {
+    Proxy::start(
+        server.port,
+        Faults {
+            hold_push: Duration::from_millis(ms),
+            ..Faults::default()
+        },
+    )
+}
+
 /// Batches of five changes.
 fn fives() -> SyncOptions {
     SyncOptions {
@@ -31,14 +43,7 @@ fn fives() -> SyncOptions {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_push_batches_are_on_their_way_at_once() {
     let server = Server::start();
-    // Each push's answer is held a while: the next batch goes out meanwhile.
-    let proxy = Proxy::start(
-        server.port,
-        Faults {
-            hold_push: Duration::from_millis(150),
-            ..Faults::default()
-        },
-    );
+    let proxy = holding(&server, 150);
     let a = Laptop::new(&proxy.url(), "admin@example.com").await;
     add(&a, 40).await;
     let report = a.try_sync_options(&fives()).await.expect("sync");
@@ -68,13 +73,7 @@ async fn batches_under_way_refresh_a_refused_sign_in_once() {
     // Access tokens last 2 s; the server takes each refresh token once
     // (a second use ends the sign-in).
     let server = Server::start_with(&[("SWITCHBOARD_ACCESS_TTL_SECS", "2")]);
-    let proxy = Proxy::start(
-        server.port,
-        Faults {
-            hold_push: Duration::from_millis(200),
-            ..Faults::default()
-        },
-    );
+    let proxy = holding(&server, 200);
     let a = Laptop::new(&proxy.url(), "admin@example.com").await;
     add(&a, 10).await;
     // The access token has expired: both batches under way are refused.
