@@ -5,7 +5,6 @@
 //! cursor points after the last applied page.
 
 use std::collections::{HashSet, VecDeque};
-use std::sync::Arc;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -119,39 +118,31 @@ const IN_FLIGHT: usize = 2;
 
 /// A push batch on its way: sent on a task of its own (so it goes on
 /// while this sync waits for another), aborted if dropped unanswered.
+/// The task hands the batch back with the answer, to acknowledge.
 struct Sending {
     pending: Vec<Pending>,
-    batch: Arc<PushBatch>,
-    task: tokio::task::JoinHandle<Result<PushAnswer>>,
+    task: tokio::task::JoinHandle<(PushBatch, Result<PushAnswer>)>,
 }
 
 impl Sending {
     /// Sends `batch` (made of `pending`) with `client`.
     fn start(client: &ServerClient, pending: Vec<Pending>, batch: PushBatch) -> Sending {
-        let (client, batch) = (client.clone(), Arc::new(batch));
-        let sent = Arc::clone(&batch);
-        let task = tokio::spawn(async move { send(&client, &sent).await });
-        Sending {
-            pending,
-            batch,
-            task,
-        }
+        let client = client.clone();
+        let task = tokio::spawn(async move {
+            let answer = send(&client, &batch).await;
+            (batch, answer)
+        });
+        Sending { pending, task }
     }
 
     /// The server's answer, with what it answers, to acknowledge.
     async fn answer(mut self) -> Result<Answered> {
-        let answer = match (&mut self.task).await {
-            Ok(answer) => answer?,
-            Err(e) => {
-                return Err(SyncError::Protocol(format!(
-                    "sending a push batch stopped: {e}"
-                )))
-            }
-        };
-        let pending = std::mem::take(&mut self.pending);
-        let batch =
-            Arc::try_unwrap(std::mem::take(&mut self.batch)).unwrap_or_else(|b| (*b).clone());
-        Ok((pending, batch, answer))
+        match (&mut self.task).await {
+            Ok((batch, answer)) => Ok((std::mem::take(&mut self.pending), batch, answer?)),
+            Err(e) => Err(SyncError::Protocol(format!(
+                "sending a push batch stopped: {e}"
+            ))),
+        }
     }
 }
 

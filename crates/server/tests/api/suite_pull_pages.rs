@@ -41,6 +41,12 @@ fn next(page: &Res) -> i64 {
     page.body["next"].as_i64().unwrap()
 }
 
+/// A page sends these changes and ends at `next`, with `more` or not.
+fn expect_page(page: &Res, sends: &[String], to: i64, more: bool) {
+    assert_eq!(uids_of(page), sends, "{}", page.text);
+    assert_eq!((next(page), &page.body["more"]), (to, &json!(more)));
+}
+
 async fn own_changes_in_a_row_count_as_one_row(ctx: Ctx) {
     let a = &ctx.admin;
     let (laptop, other) = (uid(), uid());
@@ -65,24 +71,19 @@ async fn own_changes_in_a_row_count_as_one_row(ctx: Ctx) {
     // Pages of one: the first run, then the other laptop's change, then
     // the second run; the cursor never passes the change it must send.
     let first = pull_as(&ctx, a, start, 1, &laptop).await;
-    assert!(uids_of(&first).is_empty(), "{}", first.text);
-    assert_eq!((next(&first), &first.body["more"]), (end_a, &json!(true)));
+    expect_page(&first, &[], end_a, true);
     let second = pull_as(&ctx, a, end_a, 1, &laptop).await;
-    assert_eq!(uids_of(&second), foreign, "{}", second.text);
-    assert_eq!((next(&second), &second.body["more"]), (seq_f, &json!(true)));
+    expect_page(&second, &foreign, seq_f, true);
     let third = pull_as(&ctx, a, seq_f, 1, &laptop).await;
-    assert!(uids_of(&third).is_empty(), "{}", third.text);
-    assert_eq!((next(&third), &third.body["more"]), (last, &json!(false)));
+    expect_page(&third, &[], last, false);
 
     // Pages of two: the first run and the other's change at once.
     let page = pull_as(&ctx, a, start, 2, &laptop).await;
-    assert_eq!(uids_of(&page), foreign, "{}", page.text);
-    assert_eq!((next(&page), &page.body["more"]), (seq_f, &json!(true)));
+    expect_page(&page, &foreign, seq_f, true);
 
     // One page of the laptop's usual size has it all.
     let whole = pull_as(&ctx, a, start, 1000, &laptop).await;
-    assert_eq!(uids_of(&whole), foreign, "{}", whole.text);
-    assert_eq!((next(&whole), &whole.body["more"]), (last, &json!(false)));
+    expect_page(&whole, &foreign, last, false);
 
     // The other laptop's own run is the middle one: it gets both runs, one
     // change a page.
@@ -111,18 +112,12 @@ async fn a_page_walks_past_own_changes_up_to_its_allowance(ctx: Ctx) {
     // at most 2 x 50 numbers: it ends at the 100th change, sending nothing.
     let hundredth = next(&pull(&ctx, a, start, 100).await);
     let first = pull_as(&ctx, a, start, 1, &laptop).await;
-    assert!(uids_of(&first).is_empty(), "{}", first.text);
-    assert_eq!(
-        (next(&first), &first.body["more"]),
-        (hundredth, &json!(true))
-    );
+    expect_page(&first, &[], hundredth, true);
     let second = pull_as(&ctx, a, hundredth, 1, &laptop).await;
-    assert!(uids_of(&second).is_empty(), "{}", second.text);
-    assert_eq!((next(&second), &second.body["more"]), (last, &json!(false)));
+    expect_page(&second, &[], last, false);
     // The laptop's usual page walks past all 150 at once.
     let whole = pull_as(&ctx, a, start, 1000, &laptop).await;
-    assert!(uids_of(&whole).is_empty(), "{}", whole.text);
-    assert_eq!((next(&whole), &whole.body["more"]), (last, &json!(false)));
+    expect_page(&whole, &[], last, false);
     // Anyone else still gets them a page at a time.
     let theirs = pull_as(&ctx, a, start, 100, &uid()).await;
     assert_eq!(uids_of(&theirs), own[..100].to_vec(), "{}", theirs.text);
