@@ -4,8 +4,9 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::integration_row::{row_view, use_row_actions, RowActions};
 use super::parts::{select_value, table_head};
-use super::{ConfirmDialog, IntegrationRowView, TestAllBar};
+use super::{ConfirmDialog, TestAllBar};
 use crate::hooks::{use_fetch_seeded, use_submit_notice};
 use crate::ipc::{
     self, IpcResult, ListPage, ListQuery, Sort, Status, TestAllRequest, Website, WebsiteScope,
@@ -57,6 +58,16 @@ pub fn integration_list(props: &IntegrationListProps) -> Html {
         Callback::from(move |target: (String, String)| confirm.set(Some(target)))
     };
     let rows_shown = use_rows_shown(&page);
+    let actions = use_row_actions();
+    // A row of the page shown, by its id.
+    let find = |page: &UseStateHandle<Option<IpcResult<ListPage>>>| {
+        let page = page.clone();
+        move |id: &str| match &*page {
+            Some(Ok(p)) => p.rows.iter().find(|r| r.id == id).cloned(),
+            _ => None,
+        }
+    };
+    let on_row_click = actions.on_click(find(&page), &props.on_edit, &on_delete);
     let q = &*query;
     let filtering = q.search.is_some()
         || q.integration_type.is_some()
@@ -86,7 +97,7 @@ pub fn integration_list(props: &IntegrationListProps) -> Html {
             };
             html! {
                 <>
-                    { table(p, rows_shown, website, &props.on_edit, &on_delete) }
+                    { table(p, rows_shown, website, &actions, on_row_click) }
                     { pager(&query, p) }
                 </>
             }
@@ -101,6 +112,7 @@ pub fn integration_list(props: &IntegrationListProps) -> Html {
                 { toolbar(&query, &sites, filtering) }
             </div>
             { body }
+            { actions.dialog(find(&page)) }
             <DeleteConfirm target={confirm} />
         </section>
     }
@@ -274,22 +286,21 @@ fn toolbar(query: &UseStateHandle<ListQuery>, sites: &[Website], filtering: bool
     }
 }
 
-/// The first `shown` of the page's rows; `website` names a row's website.
+/// The first `shown` of the page's rows; `website` names a row's website;
+/// `on_click` is the rows' buttons' one listener.
 fn table(
     page: &ListPage,
     shown: usize,
     website: impl Fn(&Option<String>) -> String,
-    on_edit: &Callback<String>,
-    on_delete: &Callback<(String, String)>,
+    actions: &RowActions,
+    on_click: Callback<MouseEvent>,
 ) -> Html {
     html! {
         <table class="list" aria-label="Integrations">
             { table_head(&COLUMNS, html! { <th scope="col"><span class="sr-only">{ "Actions" }</span></th> }) }
-            <tbody>
-                { for page.rows.iter().take(shown).map(|row| html! {
-                    <IntegrationRowView key={row.id.clone()} row={row.clone()}
-                        website={website(&row.website_id)}
-                        on_edit={on_edit.clone()} on_delete={on_delete.clone()} />
+            <tbody onclick={on_click}>
+                { for page.rows.iter().take(shown).map(|row| {
+                    row_view(row, website(&row.website_id), actions.testing(&row.id))
                 }) }
             </tbody>
         </table>

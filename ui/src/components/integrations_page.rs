@@ -3,7 +3,8 @@
 
 use yew::prelude::*;
 
-use super::{IntegrationForm, IntegrationList, TypeCard};
+use super::type_card::type_card;
+use super::{IntegrationForm, IntegrationList};
 use crate::hooks::use_fetch_seeded;
 use crate::ipc::{self, TypeOverview};
 use crate::state::use_app;
@@ -32,24 +33,21 @@ pub fn integrations_page() -> Html {
         },
     );
     let editor = use_state(|| None::<Editor>);
-    let counts: Vec<TypeOverview> = match &*overview {
-        Some(Ok(list)) => list.clone(),
-        _ => Vec::new(),
+    let counts: &[TypeOverview] = match &*overview {
+        Some(Ok(list)) => list,
+        _ => &[],
     };
     let card = |ty: &'static switchboard_catalog::IntegrationType| {
+        let none = TypeOverview::default();
         let o = counts
             .iter()
             .find(|o| o.integration_type == ty.id)
-            .cloned()
-            .unwrap_or_default();
+            .unwrap_or(&none);
         let onclick = {
             let editor = editor.clone();
             Callback::from(move |_| editor.set(Some(Editor::New(ty.id.to_owned()))))
         };
-        html! {
-            <TypeCard key={ty.id} type_id={ty.id} total={o.total} active={o.active}
-                errors={o.errors} attention={o.attention} {onclick} />
-        }
+        type_card(ty, o, onclick)
     };
     let types = switchboard_catalog::types();
     let on_edit = {

@@ -1,50 +1,40 @@
 //! One integration type as a card: its name, providers, count and health.
 
+use switchboard_catalog::IntegrationType;
 use yew::prelude::*;
 
-/// The card's data.
-#[derive(Properties, PartialEq)]
-pub struct TypeCardProps {
-    pub type_id: &'static str,
-    pub total: i64,
-    pub active: i64,
-    pub errors: i64,
-    /// How many need attention (expiry, rotation).
-    #[prop_or_default]
-    pub attention: i64,
-    pub onclick: Callback<MouseEvent>,
-}
+use crate::ipc::TypeOverview;
 
-/// A clickable card that opens the form for a new integration of this type.
-#[function_component(TypeCard)]
-pub fn type_card(props: &TypeCardProps) -> Html {
-    let Some(ty) = switchboard_catalog::integration_type(props.type_id) else {
-        return html! {};
-    };
+/// A clickable card that opens the form for a new integration of this
+/// type, with how many there are (`o`) and their health. A plain function,
+/// not a component: the first screen shows a dozen of these while the wasm
+/// still runs in the interpreter, where each component costs its own
+/// lifecycle.
+pub fn type_card(ty: &IntegrationType, o: &TypeOverview, onclick: Callback<MouseEvent>) -> Html {
     let providers: Vec<&str> = ty.providers.iter().map(|p| p.label).collect();
     let shown = if providers.len() > 4 {
         format!("{} +{}", providers[..4].join(", "), providers.len() - 4)
     } else {
         providers.join(", ")
     };
-    let (health_class, health) = if props.total == 0 {
+    let (health_class, health) = if o.total == 0 {
         ("none", "Not set up".to_owned())
-    } else if props.errors > 0 {
-        ("bad", format!("{} failing", props.errors))
+    } else if o.errors > 0 {
+        ("bad", format!("{} failing", o.errors))
     } else {
-        ("good", format!("{} active", props.active))
+        ("good", format!("{} active", o.active))
     };
-    let attention = (props.attention > 0).then(|| match props.attention {
+    let attention = (o.attention > 0).then(|| match o.attention {
         1 => "1 needs attention".to_owned(),
         n => format!("{n} need attention"),
     });
-    let count = match props.total {
+    let count = match o.total {
         0 => "None yet".to_owned(),
         1 => "1 integration".to_owned(),
         n => format!("{n} integrations"),
     };
     html! {
-        <button class="type-card" id={format!("card-{}", ty.id)} onclick={props.onclick.clone()}
+        <button class="type-card" key={ty.id} id={format!("card-{}", ty.id)} {onclick}
             aria-label={format!("Add {}: {}, {}{}", ty.label, count, health,
                 attention.as_ref().map(|a| format!(", {a}")).unwrap_or_default())}>
             <span class={classes!("type-icon", format!("icon-{}", ty.icon))} aria-hidden="true">
