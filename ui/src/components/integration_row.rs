@@ -13,10 +13,10 @@ use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 use web_sys::Element;
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::ipc::{self, IntegrationRow, IpcResult};
+use crate::hooks::{use_submit_notice, Submit};
+use crate::ipc::{self, IntegrationRow};
 use crate::route::Route;
 use crate::state::{use_app, Action, AppContext};
 use crate::time;
@@ -101,6 +101,8 @@ impl Reducible for Testing {
 #[derive(Clone)]
 pub struct RowActions {
     app: AppContext,
+    /// The rows' calls; a failure becomes the window's notice.
+    submit: Submit,
     testing: UseReducerHandle<Testing>,
     /// The dialog open and the id of its row.
     dialog: UseStateHandle<Option<(RowDialog, String)>>,
@@ -111,6 +113,7 @@ pub struct RowActions {
 pub fn use_row_actions() -> RowActions {
     RowActions {
         app: use_app(),
+        submit: use_submit_notice(),
         testing: use_reducer_eq(Testing::default),
         dialog: use_state(|| None),
     }
@@ -163,10 +166,10 @@ impl RowActions {
         } else {
             (true, "Switched on")
         };
-        spawn_local(async move {
-            let result = ipc::set_active(&row.id, active).await;
-            told(&app, result, |()| change.to_owned());
-        });
+        self.submit.run(
+            async move { ipc::set_active(&row.id, active).await },
+            move |()| app.dispatch(Action::Changed(change.into())),
+        );
     }
 
     /// Tests the connection; the row's button is busy until it answers.
@@ -174,12 +177,15 @@ impl RowActions {
         if self.testing(&row.id) {
             return;
         }
-        let (app, testing) = (self.app.clone(), self.testing.clone());
-        testing.dispatch((row.id.clone(), true));
-        spawn_local(async move {
-            let result = ipc::test_integration(&row.id).await;
-            testing.dispatch((row.id.clone(), false));
-            told(&app, result, |answer| describe(&row.name, &answer));
+        let (app, testing, id) = (self.app.clone(), self.testing.clone(), row.id);
+        testing.dispatch((id.clone(), true));
+        let call = async move {
+            let answer = ipc::test_integration(&id).await;
+            testing.dispatch((id, false));
+            answer
+        };
+        self.submit.run(call, move |answer| {
+            app.dispatch(Action::Changed(describe(&row.name, &answer)))
         });
     }
 
@@ -217,15 +223,6 @@ fn clicked(e: &MouseEvent) -> Option<(RowAction, String)> {
     let action = RowAction::parse(&button.get_attribute("data-action")?)?;
     let row = button.closest("tr[data-id]").ok()??;
     Some((action, row.get_attribute("data-id")?))
-}
-
-/// Tells the window what a row's call came to: `said` of its answer, or
-/// what went wrong.
-fn told<T>(app: &AppContext, result: IpcResult<T>, said: impl FnOnce(T) -> String) {
-    app.dispatch(match result {
-        Ok(answer) => Action::Changed(said(answer)),
-        Err(e) => Action::Notice(e.message),
-    });
 }
 
 /// A table row; `testing` while its connection test is on its way.
