@@ -200,9 +200,10 @@ pub(super) trait SyncPull: SqlDb {
     }
 
     /// The live rows of [`SyncPull::changed_rows`] for a pulling `client`:
-    /// the numbers and last writers first, then only the rows written by
-    /// others in full (a laptop's own changes, all of a first sync's, are
-    /// counted, never read). A row changed between the two reads has a
+    /// the numbers and last writers first (a run of the client's own rows
+    /// comes back from the database as its last row alone), then only the
+    /// rows written by others in full (a laptop's own changes, all of a
+    /// first sync's, are counted, never read). A row changed between the two reads has a
     /// number above `upto` now: it is skipped here, left for a later pull.
     ///
     /// A run of the client's own rows in a row is one skipped entry, at
@@ -227,20 +228,33 @@ pub(super) trait SyncPull: SqlDb {
         let allowance = limit.max(1).saturating_mul(NUMBERS_PER_ROW);
         let (mut after, mut step, mut read) = (since, limit.max(1), 0_i64);
         let read_upto = loop {
+            // The step's rows by number, each run of the client's own rows
+            // cut down to its last by the database (not decoded here one
+            // by one), each with how many rows the step read (`n`).
             let mut qb = sqlx::QueryBuilder::<Self::DB>::new(
-                "SELECT id, seq, last_client FROM integrations",
+                "SELECT id, seq, own, n FROM (SELECT id, seq, own, \
+                 LEAD(own) OVER (ORDER BY seq) AS next_own, COUNT(*) OVER () AS n \
+                 FROM (SELECT id, seq, CAST(CASE WHEN last_client = ",
             );
+            qb.push_bind(client.to_owned());
+            qb.push(" THEN 1 ELSE 0 END AS BIGINT) AS own FROM integrations");
             rows::push_filter(&mut qb, filter);
             qb.push(" AND seq > ").push_bind(after);
             qb.push(" AND seq <= ").push_bind(upto);
             qb.push(" ORDER BY seq LIMIT ").push_bind(step);
+            qb.push(
+                ") AS stepped) AS runs WHERE own = 0 OR COALESCE(next_own, 0) = 0 ORDER BY seq",
+            );
             let found = Self::build(&mut qb).fetch_all(self.read()).await?;
-            let full = i64::try_from(found.len()).is_ok_and(|n| n == step);
+            let n: i64 = match found.first() {
+                Some(r) => r.try_get("n")?,
+                None => 0,
+            };
+            let full = n == step;
             read += step;
             for r in found {
-                let last: Option<String> = r.try_get("last_client")?;
                 let (id, seq): (i64, i64) = (r.try_get("id")?, r.try_get("seq")?);
-                let own = last.as_deref() == Some(client);
+                let own = r.try_get::<i64, _>("own")? != 0;
                 let full_page = entries.len() == wanted;
                 match entries.last_mut() {
                     Some(run) if own && run.2 => run.1 = seq,
