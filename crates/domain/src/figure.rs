@@ -37,9 +37,23 @@ pub fn print_figure(label: &str, goal: Goal, measured: f64, unit: &str) {
     println!("{}", figure_line(label, goal, measured, unit));
 }
 
+/// The median of `values` (the upper of the middle two for an even count;
+/// 0 for none), for the benchmarks that print one of several runs.
+pub fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_median_is_the_middle_value() {
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(vec![4.0, 1.0, 3.0, 2.0]), 3.0);
+        assert_eq!(median(Vec::new()), 0.0);
+    }
 
     #[test]
     fn a_figure_is_one_tab_separated_line() {

@@ -33,6 +33,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use switchboard_domain::figure::median;
 
 const SEED: usize = 200;
 /// The bench Stripe integration's webhook signing secret.
@@ -520,11 +521,6 @@ async fn webhook_throughput(server: &Arc<Server>, limits: Limits) -> (f64, f64, 
 
 const LOGINS: usize = 15;
 const THROTTLE_ROUNDS: usize = 200;
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v.get(v.len() / 2).copied().unwrap_or(0.0)
-}
 
 /// (median ms of a whole successful login over HTTP, median ms of the
 /// throttle's database calls on a successful login: the lock lookup of

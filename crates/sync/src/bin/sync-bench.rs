@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use switchboard_domain::figure::{print_figure, Goal};
+use switchboard_domain::figure::{median, print_figure, Goal};
 use switchboard_store::{ExportFile, InitOptions, IntegrationPatch, Store};
 use switchboard_sync::{sync, MemoryTokenStore, Phase, ServerClient, SyncOptions, SyncReport};
 use switchboard_vault::Secret;
@@ -260,17 +260,6 @@ async fn run(records: usize, changed: usize) -> Run {
     }
 }
 
-/// The median of `values` (the mean of the middle two for an even count).
-fn median(mut values: Vec<Duration>) -> Duration {
-    values.sort();
-    let n = values.len();
-    match n {
-        0 => Duration::ZERO,
-        _ if n % 2 == 1 => values[n / 2],
-        _ => (values[n / 2 - 1] + values[n / 2]) / 2,
-    }
-}
-
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let records = arg("--records", 10_000);
@@ -297,8 +286,11 @@ async fn main() {
         .map(|r| (r.memory.1 - r.memory.0).max(0.0))
         .fold(0.0, f64::max);
     println!("rss_growth_mib\t{records}\t{growth:.1}");
-    let times: [Duration; 4] =
-        std::array::from_fn(|i| median(runs.iter().map(|r| r.times[i]).collect()));
+    let times: [Duration; 4] = std::array::from_fn(|i| {
+        Duration::from_secs_f64(median(
+            runs.iter().map(|r| r.times[i].as_secs_f64()).collect(),
+        ))
+    });
     let last = runs.pop().expect("at least one run");
     print_figures(records, changed, count, times, &last.first, &last.pulled);
 }

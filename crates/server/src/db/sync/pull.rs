@@ -203,8 +203,9 @@ pub(super) trait SyncPull: SqlDb {
     /// the numbers and last writers first (a run of the client's own rows
     /// comes back from the database as its last row alone), then only the
     /// rows written by others in full (a laptop's own changes, all of a
-    /// first sync's, are counted, never read). A row changed between the two reads has a
-    /// number above `upto` now: it is skipped here, left for a later pull.
+    /// first sync's, are counted, never read). A row changed between the
+    /// two reads has a number above `upto` now: it is skipped here, left
+    /// for a later pull.
     ///
     /// A run of the client's own rows in a row is one skipped entry, at
     /// the run's last number: it moves the cursor past all of them and
