@@ -374,3 +374,108 @@ async fn dates_stated_on_insert_match_what_the_triggers_compute() {
     assert!(none.is_empty() && oldest.is_none(), "{none:?} {oldest:?}");
     pool.close().await;
 }
+
+/// A pulled record (SendGrid, its key set only on the server) with these
+/// dates: `(set date of api_key, stated expiry and its source)`.
+fn pulled_with_dates(
+    uid: &str,
+    revision: i64,
+    set_at: Option<&str>,
+    expiry: Option<(&str, &str)>,
+) -> switchboard_sync_proto::PulledIntegration {
+    switchboard_sync_proto::PulledIntegration {
+        uid: uid.into(),
+        seq: revision,
+        deleted: false,
+        revision,
+        id: Some(revision),
+        website: None,
+        integration_type: "email".into(),
+        provider: "sendgrid".into(),
+        name: format!("Pulled {uid}"),
+        description: String::new(),
+        is_active: true,
+        config: obj(json!({ "from_email": "server@example.com", "from_name": "Server" })),
+        secrets: [("api_key".to_string(), "****wxyz".to_string())].into(),
+        field_revs: BTreeMap::new(),
+        status: "untested".into(),
+        last_sync_at: None,
+        last_error: None,
+        error_count: 0,
+        updated_at: "2026-01-01T00:00:00.000000Z".into(),
+        dates: switchboard_domain::ExpiryDates {
+            secret_set_at: set_at
+                .map(|d| [("api_key".to_string(), d.to_string())].into())
+                .unwrap_or_default(),
+            expires_at: expiry.map(|(at, _)| at.into()),
+            expires_source: expiry.map(|(_, source)| source.into()),
+        },
+        trashed_at: None,
+    }
+}
+
+/// One pulled page takes each record's own dates (they are read and
+/// written for the whole page at once): a key set only on the server gets
+/// the server's date, a key held here keeps its own, a stated expiry is
+/// taken, and a record twice in the page ends with its later expiry.
+#[tokio::test]
+async fn a_pulled_page_gives_each_record_its_own_dates() {
+    let t = new_store().await;
+    let here = t.add(sendgrid("Held here", "SG.held-here-key-1234")).await;
+    let set_here = t.get(&here.id).await.unwrap().dates.secret_set_at["api_key"].clone();
+    let (a, b) = (
+        "0b7c1f52-1111-4a55-9d51-0c4b3c8f2a11",
+        "0b7c1f52-2222-4a55-9d51-0c4b3c8f2a11",
+    );
+    let page = switchboard_sync_proto::PullPage {
+        changes: vec![
+            pulled_with_dates(
+                a,
+                1,
+                Some("2021-01-01T00:00:00Z"),
+                Some(("2031-01-01T00:00:00Z", "first check")),
+            ),
+            pulled_with_dates(b, 2, Some("2022-02-02T00:00:00Z"), None),
+            pulled_with_dates(
+                &here.id,
+                3,
+                Some("2023-03-03T00:00:00Z"),
+                Some(("2033-03-03T00:00:00Z", "Meta debug_token")),
+            ),
+            pulled_with_dates(
+                a,
+                4,
+                Some("2021-01-01T00:00:00Z"),
+                Some(("2032-02-02T00:00:00Z", "later check")),
+            ),
+        ],
+        next: 4,
+        more: false,
+        ..Default::default()
+    };
+    let summary = t.apply_pull(&page).await.unwrap();
+    assert_eq!(summary.pulled, 4, "{summary:?}");
+
+    let on_a = t.get(a).await.unwrap().dates;
+    assert_eq!(on_a.secret_set_at["api_key"], "2021-01-01T00:00:00.000000Z");
+    assert_eq!(
+        on_a.expires_at.as_deref(),
+        Some("2032-02-02T00:00:00.000000Z")
+    );
+    assert_eq!(on_a.expires_source.as_deref(), Some("later check"));
+
+    let on_b = t.get(b).await.unwrap().dates;
+    assert_eq!(on_b.secret_set_at["api_key"], "2022-02-02T00:00:00.000000Z");
+    assert_eq!(on_b.expires_at, None, "none stated");
+
+    let kept = t.get(&here.id).await.unwrap().dates;
+    assert_eq!(
+        kept.secret_set_at["api_key"], set_here,
+        "the key held here keeps its own date"
+    );
+    assert_eq!(
+        kept.expires_at.as_deref(),
+        Some("2033-03-03T00:00:00.000000Z")
+    );
+    assert_eq!(kept.expires_source.as_deref(), Some("Meta debug_token"));
+}

@@ -1,6 +1,7 @@
 //! Faults between a laptop and the server: answers lost half-way, requests
-//! duplicated, the server killed in the middle of a push. Once sync
-//! finishes, both laptops and the server agree; nothing is lost or doubled.
+//! duplicated, the server killed in the middle of a push or a pull. Once
+//! sync finishes, both laptops and the server agree; nothing is lost or
+//! doubled.
 
 mod common;
 
@@ -90,4 +91,52 @@ async fn server_killed_mid_push_and_restarted() {
     assert!(a.store.pending_logs(10).await.unwrap().is_empty());
     assert_lines_arrived(&a, &b).await;
     drop(store_dir);
+}
+
+/// The server killed while a laptop pulls in pages (the laptop asks for the
+/// next page while it writes one): the sync fails, the pages written before
+/// are kept with their cursor, and the next sync pulls only the rest.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_killed_mid_pull_keeps_the_pages_written() {
+    use switchboard_sync::{sync, Phase, SyncOptions};
+    let mut server = Server::start();
+    let (a, b) = Laptop::two_admins(&server).await;
+    for i in 0..3 {
+        b.add_email(&format!("From B {i}"), &format!("SG.from-b-key-{i:04}"))
+            .await;
+    }
+    b.sync().await;
+    // Pages of one record: the first is written and the second already
+    // fetched when the server goes; asking for the third then fails.
+    let options = SyncOptions {
+        pull_limit: 1,
+        ..SyncOptions::default()
+    };
+    let mut killed = false;
+    let failed = sync(
+        &a.store,
+        &a.client,
+        &options,
+        |p| {
+            if p.phase == Phase::Pulling && p.pulled >= 1 && !killed {
+                server.kill();
+                killed = true;
+            }
+        },
+        &tokio_util::sync::CancellationToken::new(),
+    )
+    .await;
+    assert!(killed, "the pull went past its first page");
+    let e = failed.expect_err("the server is gone");
+    assert!(e.is_transient(), "{e}");
+    assert_eq!(
+        a.snapshot().await.len(),
+        2,
+        "the page written and the one fetched before the kill are kept"
+    );
+
+    server.restart();
+    let again = a.sync().await;
+    assert_eq!(again.pulled, 1, "only the rest: {again:?}");
+    assert_eq!(a.snapshot().await, b.snapshot().await);
 }

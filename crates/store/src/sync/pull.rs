@@ -54,9 +54,8 @@ impl Store {
             }
         }
         batch.flush(&mut tx, &self.owner).await?;
-        for change in page.changes.iter().filter(|c| !c.deleted) {
-            crate::expiry::take_pulled(&mut tx, change).await?;
-        }
+        let upserted: Vec<_> = page.changes.iter().filter(|c| !c.deleted).collect();
+        crate::expiry::take_pulled(&mut tx, &upserted).await?;
         // Website deletions after the integrations (which may have moved
         // off the website in the same page).
         for w in page.websites.iter().filter(|w| w.deleted) {
