@@ -169,28 +169,79 @@ pub(crate) async fn take_dates(
     given: &ExpiryDates,
     wins: impl Fn(&str, bool) -> bool,
 ) -> Result<()> {
-    if !carries_dates(given) {
+    take_dates_of(conn, &[(id, given)], wins).await
+}
+
+/// Takes the dates a pulled page's records carry: the server's date of a
+/// secret set only there, and of any secret without a date here; a secret
+/// held here keeps its own. A stated expiry is taken.
+pub(crate) async fn take_pulled(
+    conn: &mut SqliteConnection,
+    changes: &[&switchboard_sync_proto::PulledIntegration],
+) -> Result<()> {
+    let given: Vec<(&str, &ExpiryDates)> =
+        changes.iter().map(|c| (c.uid.as_str(), &c.dates)).collect();
+    take_dates_of(conn, &given, |_, held_here| !held_here).await
+}
+
+/// [`take_dates`] for each `(id, given)` in turn (a record named twice
+/// ends with what its later entry gives), with one read and one write for
+/// all of them instead of two or three statements per record.
+async fn take_dates_of(
+    conn: &mut SqliteConnection,
+    records: &[(&str, &ExpiryDates)],
+    wins: impl Fn(&str, bool) -> bool,
+) -> Result<()> {
+    let records: Vec<_> = records.iter().filter(|(_, g)| carries_dates(g)).collect();
+    if records.is_empty() {
         return Ok(());
     }
-    let Some(row) =
-        sqlx::query("SELECT secrets, remote_secrets, secret_dates FROM integrations WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
-    else {
-        return Ok(());
-    };
-    let mut held = HeldDates::from_row(&row);
-    held.take(given, wins);
-    write_dates(conn, id, &held.dates).await?;
-    if let Some(at) = &given.expires_at {
-        sqlx::query("UPDATE integrations SET expires_at = ?, expires_source = ? WHERE id = ?")
-            .bind(normalize_timestamp(at))
-            .bind(&given.expires_source)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+    let ids: Vec<&str> = records.iter().map(|(id, _)| *id).collect();
+    let rows = sqlx::query(
+        "SELECT id, secrets, remote_secrets, secret_dates FROM integrations WHERE id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut held: HashMap<String, HeldDates> = rows
+        .iter()
+        .map(|r| (r.get("id"), HeldDates::from_row(r)))
+        .collect();
+    // id -> the expiry taken (the last one given).
+    let mut expiry: HashMap<&str, (Option<String>, Option<&str>)> = HashMap::new();
+    for (id, given) in records {
+        let Some(record) = held.get_mut(*id) else {
+            continue;
+        };
+        record.take(given, &wins);
+        if let Some(at) = &given.expires_at {
+            expiry.insert(
+                id,
+                (normalize_timestamp(at), given.expires_source.as_deref()),
+            );
+        }
     }
+    // [id, secret dates, whether an expiry was taken, expires_at, its source]
+    let writes: Vec<serde_json::Value> = held
+        .iter()
+        .map(|(id, record)| {
+            let dates = serde_json::to_string(&record.dates).unwrap_or_else(|_| "{}".into());
+            let (taken, at, source) = match expiry.get(id.as_str()) {
+                Some((at, source)) => (true, at.as_deref(), *source),
+                None => (false, None, None),
+            };
+            serde_json::json!([id, dates, taken, at, source])
+        })
+        .collect();
+    sqlx::query(
+        "UPDATE integrations SET secret_dates = v ->> '$[1]',
+             expires_at = CASE WHEN v ->> '$[2]' THEN v ->> '$[3]' ELSE expires_at END,
+             expires_source = CASE WHEN v ->> '$[2]' THEN v ->> '$[4]' ELSE expires_source END
+         FROM (SELECT value AS v FROM json_each(?)) WHERE id = v ->> '$[0]'",
+    )
+    .bind(serde_json::Value::Array(writes).to_string())
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -220,7 +271,7 @@ impl HeldDates {
     }
 
     /// Takes `given`'s date of each held key as [`take_dates`] says.
-    fn take(&mut self, given: &ExpiryDates, wins: impl Fn(&str, bool) -> bool) {
+    fn take(&mut self, given: &ExpiryDates, wins: &impl Fn(&str, bool) -> bool) {
         for (key, held_here) in &self.held {
             let Some(theirs) = given
                 .secret_set_at
@@ -234,68 +285,6 @@ impl HeldDates {
             }
         }
     }
-}
-
-/// Takes the dates a pulled page's records carry, as [`take_dates`] does
-/// for each in turn (the server's date of a secret set only there, and of
-/// any secret without a date here; a secret held here keeps its own; a
-/// stated expiry is taken), with one read and one write for the page
-/// instead of two or three statements per record.
-pub(crate) async fn take_pulled(
-    conn: &mut SqliteConnection,
-    changes: &[&switchboard_sync_proto::PulledIntegration],
-) -> Result<()> {
-    let changes: Vec<_> = changes.iter().filter(|c| carries_dates(&c.dates)).collect();
-    if changes.is_empty() {
-        return Ok(());
-    }
-    let uids: Vec<&str> = changes.iter().map(|c| c.uid.as_str()).collect();
-    let rows = sqlx::query(
-        "SELECT id, secrets, remote_secrets, secret_dates FROM integrations WHERE id IN (SELECT value FROM json_each(?))",
-    )
-    .bind(serde_json::to_string(&uids).unwrap_or_else(|_| "[]".into()))
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut held: HashMap<String, HeldDates> = rows
-        .iter()
-        .map(|r| (r.get("id"), HeldDates::from_row(r)))
-        .collect();
-    // uid -> the expiry taken (the last one given, as record by record).
-    let mut expiry: HashMap<&str, (Option<String>, Option<&str>)> = HashMap::new();
-    for c in &changes {
-        let Some(record) = held.get_mut(&c.uid) else {
-            continue;
-        };
-        record.take(&c.dates, |_, held_here| !held_here);
-        if let Some(at) = &c.dates.expires_at {
-            expiry.insert(
-                &c.uid,
-                (normalize_timestamp(at), c.dates.expires_source.as_deref()),
-            );
-        }
-    }
-    // [uid, secret dates, whether an expiry was taken, expires_at, its source]
-    let writes: Vec<serde_json::Value> = held
-        .iter()
-        .map(|(uid, record)| {
-            let dates = serde_json::to_string(&record.dates).unwrap_or_else(|_| "{}".into());
-            let (taken, at, source) = match expiry.get(uid.as_str()) {
-                Some((at, source)) => (true, at.as_deref(), *source),
-                None => (false, None, None),
-            };
-            serde_json::json!([uid, dates, taken, at, source])
-        })
-        .collect();
-    sqlx::query(
-        "UPDATE integrations SET secret_dates = v ->> '$[1]',
-             expires_at = CASE WHEN v ->> '$[2]' THEN v ->> '$[3]' ELSE expires_at END,
-             expires_source = CASE WHEN v ->> '$[2]' THEN v ->> '$[4]' ELSE expires_source END
-         FROM (SELECT value AS v FROM json_each(?)) WHERE id = v ->> '$[0]'",
-    )
-    .bind(serde_json::Value::Array(writes).to_string())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }
 
 /// The keys of a JSON object column.

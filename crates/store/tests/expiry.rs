@@ -384,25 +384,6 @@ fn pulled_with_dates(
     expiry: Option<(&str, &str)>,
 ) -> switchboard_sync_proto::PulledIntegration {
     switchboard_sync_proto::PulledIntegration {
-        uid: uid.into(),
-        seq: revision,
-        deleted: false,
-        revision,
-        id: Some(revision),
-        website: None,
-        integration_type: "email".into(),
-        provider: "sendgrid".into(),
-        name: format!("Pulled {uid}"),
-        description: String::new(),
-        is_active: true,
-        config: obj(json!({ "from_email": "server@example.com", "from_name": "Server" })),
-        secrets: [("api_key".to_string(), "****wxyz".to_string())].into(),
-        field_revs: BTreeMap::new(),
-        status: "untested".into(),
-        last_sync_at: None,
-        last_error: None,
-        error_count: 0,
-        updated_at: "2026-01-01T00:00:00.000000Z".into(),
         dates: switchboard_domain::ExpiryDates {
             secret_set_at: set_at
                 .map(|d| [("api_key".to_string(), d.to_string())].into())
@@ -410,7 +391,7 @@ fn pulled_with_dates(
             expires_at: expiry.map(|(at, _)| at.into()),
             expires_source: expiry.map(|(_, source)| source.into()),
         },
-        trashed_at: None,
+        ..pulled(uid, revision, revision)
     }
 }
 

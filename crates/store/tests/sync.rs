@@ -48,32 +48,6 @@ async fn push_all_applied(s: &Store, revision: i64) -> AckSummary {
     ack(s, &sent, results).await
 }
 
-fn pulled(uid: &str, seq: i64, revision: i64) -> PulledIntegration {
-    PulledIntegration {
-        uid: uid.into(),
-        seq,
-        deleted: false,
-        revision,
-        id: Some(40),
-        website: None,
-        integration_type: "email".into(),
-        provider: "sendgrid".into(),
-        name: "Server newsletter".into(),
-        description: "from the server".into(),
-        is_active: true,
-        config: obj(json!({ "from_email": "server@example.com", "from_name": "Server" })),
-        secrets: [("api_key".to_string(), "****wxyz".to_string())].into(),
-        field_revs: BTreeMap::new(),
-        status: "error".into(),
-        last_sync_at: None,
-        last_error: Some("SendGrid said no".into()),
-        error_count: 2,
-        updated_at: "2026-01-01T00:00:00.000000Z".into(),
-        dates: Default::default(),
-        trashed_at: None,
-    }
-}
-
 fn page(changes: Vec<PulledIntegration>, next: i64) -> PullPage {
     PullPage {
         websites: Vec::new(),

@@ -194,3 +194,30 @@ pub fn hex_token(seed: &str) -> String {
     }
     format!("{h:032x}")
 }
+
+/// A record pulled from the server: SendGrid, its key set only there.
+pub fn pulled(uid: &str, seq: i64, revision: i64) -> switchboard_sync_proto::PulledIntegration {
+    switchboard_sync_proto::PulledIntegration {
+        uid: uid.into(),
+        seq,
+        deleted: false,
+        revision,
+        id: Some(40),
+        website: None,
+        integration_type: "email".into(),
+        provider: "sendgrid".into(),
+        name: "Server newsletter".into(),
+        description: "from the server".into(),
+        is_active: true,
+        config: obj(json!({ "from_email": "server@example.com", "from_name": "Server" })),
+        secrets: [("api_key".to_string(), "****wxyz".to_string())].into(),
+        field_revs: std::collections::BTreeMap::new(),
+        status: "error".into(),
+        last_sync_at: None,
+        last_error: Some("SendGrid said no".into()),
+        error_count: 2,
+        updated_at: "2026-01-01T00:00:00.000000Z".into(),
+        dates: Default::default(),
+        trashed_at: None,
+    }
+}
